@@ -1,0 +1,120 @@
+//! The messages Sanad sends, in the recipient's language. Plain text only:
+//! light on a weak connection, and nothing a mail client could run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::MailParams;
+
+/// Which message to send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    /// Confirm the address given at registration.
+    VerifyEmail,
+    /// A link to choose a new password.
+    PasswordReset,
+    /// Notice that the password was changed (in case it was not you).
+    PasswordChanged,
+}
+
+impl Template {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Template::VerifyEmail => "verify_email",
+            Template::PasswordReset => "password_reset",
+            Template::PasswordChanged => "password_changed",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Template::VerifyEmail, Template::PasswordReset, Template::PasswordChanged].into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// A rendered message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// Renders `template` in `locale` (French when the locale is unknown).
+/// `public_url` is the base of links, without a trailing slash.
+pub fn render(template: Template, locale: &str, params: &MailParams, public_url: &str) -> Rendered {
+    let name = params.display_name.as_str();
+    let token = params.token.as_deref().unwrap_or_default();
+    let link = match template {
+        Template::VerifyEmail => format!("{public_url}/verify-email?token={token}"),
+        Template::PasswordReset => format!("{public_url}/reset-password?token={token}"),
+        Template::PasswordChanged => format!("{public_url}/forgot-password"),
+    };
+    let (subject, body) = match (template, locale) {
+        (Template::VerifyEmail, "ar") => (
+            "سند: تأكيد عنوان بريدك الإلكتروني",
+            format!("مرحبا {name}،\n\nلتأكيد عنوان بريدك الإلكتروني على منصة سند، افتح هذا الرابط (صالح لمدة 48 ساعة):\n\n{link}\n\nإذا لم تقم بإنشاء حساب، تجاهل هذه الرسالة.\n"),
+        ),
+        (Template::VerifyEmail, "en") => (
+            "Sanad: confirm your email address",
+            format!("Hello {name},\n\nTo confirm your email address on Sanad, open this link (valid for 48 hours):\n\n{link}\n\nIf you did not create an account, ignore this message.\n"),
+        ),
+        (Template::VerifyEmail, _) => (
+            "Sanad : confirmez votre adresse e-mail",
+            format!("Bonjour {name},\n\nPour confirmer votre adresse e-mail sur Sanad, ouvrez ce lien (valable 48 heures) :\n\n{link}\n\nSi vous n'avez pas créé de compte, ignorez ce message.\n"),
+        ),
+        (Template::PasswordReset, "ar") => (
+            "سند: إعادة تعيين كلمة المرور",
+            format!("مرحبا {name}،\n\nطُلبت إعادة تعيين كلمة المرور لحسابك على منصة سند. لاختيار كلمة مرور جديدة، افتح هذا الرابط (صالح لمدة ساعة واحدة ولمرة واحدة فقط):\n\n{link}\n\nإذا لم تطلب ذلك، تجاهل هذه الرسالة: كلمة المرور الحالية تبقى كما هي.\n"),
+        ),
+        (Template::PasswordReset, "en") => (
+            "Sanad: reset your password",
+            format!("Hello {name},\n\nSomeone asked to reset the password of your Sanad account. To choose a new password, open this link (valid for one hour, once):\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n"),
+        ),
+        (Template::PasswordReset, _) => (
+            "Sanad : réinitialiser votre mot de passe",
+            format!("Bonjour {name},\n\nUne réinitialisation du mot de passe de votre compte Sanad a été demandée. Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure, une seule fois) :\n\n{link}\n\nSi ce n'était pas vous, ignorez ce message : votre mot de passe reste inchangé.\n"),
+        ),
+        (Template::PasswordChanged, "ar") => (
+            "سند: تم تغيير كلمة المرور",
+            format!("مرحبا {name}،\n\nتم تغيير كلمة المرور لحسابك على منصة سند وتم إنهاء جميع الجلسات المفتوحة.\nإذا لم تقم بذلك، أعد تعيين كلمة المرور فورا من هنا:\n\n{link}\n"),
+        ),
+        (Template::PasswordChanged, "en") => (
+            "Sanad: your password was changed",
+            format!("Hello {name},\n\nThe password of your Sanad account was changed and every open session was signed out.\nIf this was not you, reset your password now:\n\n{link}\n"),
+        ),
+        (Template::PasswordChanged, _) => (
+            "Sanad : votre mot de passe a été modifié",
+            format!("Bonjour {name},\n\nLe mot de passe de votre compte Sanad a été modifié et toutes les sessions ouvertes ont été fermées.\nSi ce n'était pas vous, réinitialisez votre mot de passe dès maintenant :\n\n{link}\n"),
+        ),
+    };
+    Rendered { subject: subject.to_string(), body }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_in_every_language_carries_its_link() {
+        let params = MailParams { display_name: "Amina".into(), token: Some("tok123".into()) };
+        for t in [Template::VerifyEmail, Template::PasswordReset, Template::PasswordChanged] {
+            assert_eq!(Template::parse(t.as_str()), Some(t));
+            let mut subjects = std::collections::HashSet::new();
+            for locale in ["fr", "ar", "en"] {
+                let r = render(t, locale, &params, "https://sanad.example");
+                assert!(r.body.contains("Amina"));
+                assert!(r.body.contains("https://sanad.example/"));
+                subjects.insert(r.subject);
+            }
+            assert_eq!(subjects.len(), 3, "each language has its own subject");
+        }
+        let r = render(Template::PasswordReset, "ar", &params, "http://x");
+        assert!(r.body.contains("http://x/reset-password?token=tok123"));
+        assert!(r.subject.contains("كلمة المرور"));
+        // unknown locales fall back to French
+        assert_eq!(render(Template::VerifyEmail, "de", &params, "http://x").subject, render(Template::VerifyEmail, "fr", &params, "http://x").subject);
+    }
+}

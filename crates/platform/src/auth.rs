@@ -1,0 +1,108 @@
+//! Who is calling: the authenticated caller and the roles it holds.
+//!
+//! The accounts crate knows how to turn a cookie or a bearer token into a
+//! [`Caller`]; it is installed as request data by the server so that every
+//! domain crate can ask for the caller without depending on accounts.
+
+use async_trait::async_trait;
+use poem::Request;
+use poem_openapi::Enum;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+/// What a person may do on the platform. Everyone is a learner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Enum, Serialize, Deserialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Follows courses, reads the library, takes part in the forum.
+    Learner,
+    /// Writes courses and resources, follows cohorts.
+    Trainer,
+    /// Reviews held and flagged forum posts.
+    Moderator,
+    /// Manages accounts and roles.
+    Admin,
+}
+
+impl Role {
+    /// All roles, in order of increasing power.
+    pub const ALL: [Role; 4] = [Role::Learner, Role::Trainer, Role::Moderator, Role::Admin];
+
+    /// The stored and serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Learner => "learner",
+            Role::Trainer => "trainer",
+            Role::Moderator => "moderator",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses a stored or typed role name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// How the caller proved who they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// The SPA's session cookie (CSRF-checked on unsafe methods).
+    Session,
+    /// A personal API token sent as `Authorization: Bearer`.
+    ApiToken,
+}
+
+/// An authenticated, enabled account.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// The account's id.
+    pub user_id: Uuid,
+    /// Its roles (always including learner).
+    pub roles: Vec<Role>,
+    /// How it authenticated.
+    pub credential: Credential,
+    /// For session callers: the hash of the session id, so logout can end it.
+    pub session_hash: Option<String>,
+}
+
+impl Caller {
+    /// Whether the caller holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Refuses with 403 unless the caller holds `role`.
+    pub fn require(&self, role: Role) -> Result<()> {
+        if self.has(role) { Ok(()) } else { Err(Error::Forbidden(format!("requires the {} role", role.as_str()))) }
+    }
+}
+
+/// Turns a request's credentials into a caller; implemented by the accounts crate.
+#[async_trait]
+pub trait Authenticator: Send + Sync {
+    /// `Ok(None)` when the request carries no credentials; an error when they
+    /// are invalid, expired, or a cookie-authenticated unsafe request lacks its
+    /// CSRF token.
+    async fn authenticate(&self, req: &Request) -> Result<Option<Caller>>;
+}
+
+/// The authenticator installed as request data by the server.
+pub type SharedAuthenticator = Arc<dyn Authenticator>;
+
+/// The caller of this request, if it carries credentials.
+pub async fn optional_caller(req: &Request) -> Result<Option<Caller>> {
+    let auth = req
+        .data::<SharedAuthenticator>()
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("no authenticator installed")))?;
+    auth.authenticate(req).await
+}
+
+/// The caller of this request; 401 when it carries no credentials.
+pub async fn caller(req: &Request) -> Result<Caller> {
+    optional_caller(req).await?.ok_or(Error::Unauthenticated)
+}

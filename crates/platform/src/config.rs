@@ -1,0 +1,165 @@
+//! Configuration: defaults < `sanad.toml` < environment (`SANAD_*`).
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Everything an instance needs to know to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to listen on (`SANAD_LISTEN`, default `127.0.0.1:8080`).
+    pub listen: String,
+    /// Where the SQLite file, mail files, uploads and indexes live (`SANAD_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...` (`SANAD_DATABASE_URL`); SQLite in the data dir when unset.
+    pub database_url: String,
+    /// Public base URL used in links inside emails (`SANAD_PUBLIC_URL`).
+    pub public_url: String,
+    /// SMTP relay (`SANAD_SMTP_URL`), e.g. `smtp://host:25` or `smtps://user:pass@host`;
+    /// when unset every email is written as an `.eml` file under `<data dir>/mail/`.
+    pub smtp_url: Option<String>,
+    /// Sender address of outgoing mail (`SANAD_MAIL_FROM`).
+    pub mail_from: String,
+    /// Largest accepted upload in MiB (`SANAD_MAX_UPLOAD_MB`, default 50).
+    pub max_upload_mb: u64,
+    /// Load the starter courses and demo library into a fresh instance (`SANAD_DEMO_CONTENT`, default on).
+    pub demo_content: bool,
+    /// Serve the SPA from this folder instead of the copy embedded at build time (`SANAD_STATIC_DIR`).
+    pub static_dir: Option<PathBuf>,
+}
+
+/// The subset of keys a `sanad.toml` may set; all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    max_upload_mb: Option<u64>,
+    demo_content: Option<bool>,
+    static_dir: Option<PathBuf>,
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("invalid {path}: {source}")]
+    Parse { path: PathBuf, source: toml::de::Error },
+    #[error("invalid value for {key}: {value:?} ({why})")]
+    Value { key: &'static str, value: String, why: &'static str },
+}
+
+impl Config {
+    /// Reads `sanad.toml` (or the file named by `SANAD_CONFIG`) and the process environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let explicit = std::env::var_os("SANAD_CONFIG").map(PathBuf::from);
+        let path = explicit.clone().unwrap_or_else(|| PathBuf::from("sanad.toml"));
+        let file = if path.exists() {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.clone(), source })?
+        } else if let Some(path) = explicit {
+            return Err(ConfigError::Read {
+                path,
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "file not found"),
+            });
+        } else {
+            FileConfig::default()
+        };
+        Self::resolve(file, |key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Builds a configuration for tests: defaults, then the given environment-style pairs.
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> Result<Self, ConfigError> {
+        Self::resolve(FileConfig::default(), |key| {
+            pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string())
+        })
+    }
+
+    fn resolve(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let listen = env("SANAD_LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = env("SANAD_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("sanad-data"));
+        let database_url = env("SANAD_DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| default_sqlite_url(&data_dir));
+        let public_url = env("SANAD_PUBLIC_URL")
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_string();
+        if url::Url::parse(&public_url).is_err() {
+            return Err(ConfigError::Value { key: "SANAD_PUBLIC_URL", value: public_url, why: "not an absolute URL" });
+        }
+        let smtp_url = env("SANAD_SMTP_URL").or(file.smtp_url);
+        let mail_from = env("SANAD_MAIL_FROM").or(file.mail_from).unwrap_or_else(|| "Sanad <no-reply@sanad.invalid>".into());
+        let max_upload_mb = match env("SANAD_MAX_UPLOAD_MB") {
+            Some(v) => v.parse().map_err(|_| ConfigError::Value { key: "SANAD_MAX_UPLOAD_MB", value: v, why: "a whole number of MiB" })?,
+            None => file.max_upload_mb.unwrap_or(50),
+        };
+        let demo_content = match env("SANAD_DEMO_CONTENT") {
+            Some(v) => parse_switch(&v).ok_or(ConfigError::Value { key: "SANAD_DEMO_CONTENT", value: v, why: "on or off" })?,
+            None => file.demo_content.unwrap_or(true),
+        };
+        let static_dir = env("SANAD_STATIC_DIR").map(PathBuf::from).or(file.static_dir);
+        Ok(Self { listen, data_dir, database_url, public_url, smtp_url, mail_from, max_upload_mb, demo_content, static_dir })
+    }
+
+    /// Whether cookies must carry `Secure` (the public URL is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Folder where `.eml` files are written when no SMTP relay is configured.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+}
+
+fn default_sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("sanad.db").display())
+}
+
+fn parse_switch(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Some(true),
+        "off" | "false" | "0" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_then_environment() {
+        let c = Config::from_pairs(&[]).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://sanad-data/sanad.db");
+        assert!(c.demo_content);
+        assert_eq!(c.max_upload_mb, 50);
+        let c = Config::from_pairs(&[("SANAD_DATA_DIR", "/tmp/x"), ("SANAD_DEMO_CONTENT", "off"), ("SANAD_PUBLIC_URL", "https://sanad.example/")]).unwrap();
+        assert_eq!(c.database_url, "sqlite:///tmp/x/sanad.db");
+        assert!(!c.demo_content);
+        assert!(c.secure_cookies());
+        assert_eq!(c.public_url, "https://sanad.example");
+    }
+
+    #[test]
+    fn file_values_sit_between_defaults_and_environment() {
+        let file: FileConfig = toml::from_str("listen = \"0.0.0.0:9000\"\nmax_upload_mb = 10\n").unwrap();
+        let c = Config::resolve(file, |k| (k == "SANAD_MAX_UPLOAD_MB").then(|| "20".to_string())).unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.max_upload_mb, 20);
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = Config::from_pairs(&[("SANAD_MAX_UPLOAD_MB", "lots")]).unwrap_err();
+        assert!(err.to_string().contains("SANAD_MAX_UPLOAD_MB"));
+        assert!(toml::from_str::<FileConfig>("unknown = 1").is_err());
+    }
+}

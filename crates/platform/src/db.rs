@@ -1,0 +1,180 @@
+//! The database handle: a native SQLite or PostgreSQL pool, chosen at run
+//! time from the URL scheme. `sqlx::Any` is not used because it carries no
+//! uuid or timestamp types; instead the two pools sit behind one enum and the
+//! [`on_db!`](crate::on_db) / [`on_tx!`](crate::on_tx) macros run the same
+//! query code against whichever one is live.
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Postgres, Sqlite, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// A pool on one of the two supported backends. Cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open transaction on either backend; commit it or it rolls back on drop.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$c` bound to the live pool (`&SqlitePool` or `&PgPool`).
+/// The body is compiled once per backend, so it must only use SQL that both accept.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($c) => $body,
+            $crate::db::Db::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite($c) => {
+                let $c = &mut **$c;
+                $body
+            }
+            $crate::db::Tx::Postgres($c) => {
+                let $c = &mut **$c;
+                $body
+            }
+        }
+    };
+}
+
+/// Which dialect a handle speaks, for the few statements that differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    /// Opens a pool for `url` (`sqlite://path` or `postgres://...`). SQLite runs
+    /// in WAL mode with foreign keys on and a busy timeout, and the file is
+    /// created when missing.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .min_connections(1)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            Err(sqlx::Error::Configuration(
+                format!("unsupported database URL scheme in {:?}: use sqlite:// or postgres://", redact(url)).into(),
+            ))
+        }
+    }
+
+    /// The dialect of this handle.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self {
+            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Db::Postgres(_) => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Applies every pending migration of this backend.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        let migrator = self.migrator();
+        on_db!(self, pool => migrator.run(pool).await)
+    }
+
+    /// True when the database answers and every migration this binary knows
+    /// has been applied successfully (used by `/readyz`).
+    pub async fn is_ready(&self) -> bool {
+        let applied: Result<Vec<i64>, sqlx::Error> = on_db!(self, pool => {
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE ORDER BY version")
+                .fetch_all(pool)
+                .await
+        });
+        match applied {
+            Ok(applied) => self.migrator().iter().filter(|m| m.migration_type.is_up_migration()).all(|m| applied.contains(&m.version)),
+            Err(_) => false,
+        }
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+}
+
+impl Tx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    /// The dialect of this transaction.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Hides the password of a database URL before it is printed.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Whether a database error is a unique-constraint violation (e.g. a duplicate email).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}

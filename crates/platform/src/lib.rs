@@ -1,0 +1,19 @@
+//! What every domain crate of Sanad needs and nothing domain-specific:
+//! configuration, the database handle, the problem+json error type, ids, the
+//! clock, pagination cursors, the authenticated caller, and metrics.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod ids;
+pub mod telemetry;
+pub mod page;
+pub mod secret;
+
+pub use auth::{Caller, Role};
+pub use clock::Clock;
+pub use config::Config;
+pub use db::{Db, Tx};
+pub use error::{Error, FieldError, Result};

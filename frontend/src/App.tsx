@@ -1,0 +1,121 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { setApiLanguage, setCsrfToken } from './api/client';
+import { getMe, updateMe } from './api/endpoints';
+import type { Me } from './api/types';
+import { Layout } from './components/Layout';
+import { AppContext, type AppState } from './context';
+import { applyLocale, initialLocale, isLocale, translator, type Locale } from './i18n';
+import { AdminUsers } from './pages/AdminUsers';
+import { ForgotPassword, ResetPassword } from './pages/Password';
+import { Home } from './pages/Home';
+import { Login, Logout, Register } from './pages/Auth';
+import { NotFound } from './pages/NotFound';
+import { Profile } from './pages/Profile';
+import { VerifyEmail } from './pages/VerifyEmail';
+import { navigate, useLocation } from './router';
+
+export function App() {
+  const [me, setMeState] = useState<Me | null>(null);
+  const [ready, setReady] = useState(false);
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const loc = useLocation();
+  const meRef = useRef<Me | null>(null);
+
+  const changeLocale = useCallback((next: Locale) => {
+    applyLocale(next);
+    setApiLanguage(next);
+    setLocaleState(next);
+  }, []);
+
+  const setMe = useCallback(
+    (next: Me | null) => {
+      meRef.current = next;
+      setCsrfToken(next ? next.csrf_token || null : null);
+      setMeState(next);
+    },
+    [],
+  );
+
+  const setLocale = useCallback(
+    (next: Locale) => {
+      changeLocale(next);
+      const current = meRef.current;
+      if (current && current.locale !== next) {
+        // Best effort: the choice is already applied and kept in localStorage.
+        updateMe({ locale: next })
+          .then((updated) => {
+            if (meRef.current?.id === updated.id) setMe({ ...updated, csrf_token: updated.csrf_token || current.csrf_token });
+          })
+          .catch(() => undefined);
+      }
+    },
+    [changeLocale, setMe],
+  );
+
+  useEffect(() => {
+    applyLocale(locale);
+    setApiLanguage(locale);
+    getMe()
+      .then((user) => {
+        if (user) {
+          setMe(user);
+          if (isLocale(user.locale)) changeLocale(user.locale);
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => setReady(true));
+  }, []);
+
+  // Move focus to the new page's heading after client-side navigation.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    window.scrollTo(0, 0);
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [loc.href]);
+
+  const t = useMemo(() => translator(locale), [locale]);
+  const state: AppState = useMemo(() => ({ me, setMe, locale, setLocale, t }), [me, setMe, locale, setLocale, t]);
+
+  return (
+    <AppContext.Provider value={state}>
+      <Layout path={loc.path}>{ready ? route(loc.path, me) : <p class="loading">{t('app.loading')}</p>}</Layout>
+    </AppContext.Provider>
+  );
+}
+
+function RequireLogin() {
+  useEffect(() => {
+    navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+  }, []);
+  return null;
+}
+
+function route(path: string, me: Me | null) {
+  const clean = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  switch (clean) {
+    case '/':
+      return <Home />;
+    case '/login':
+      return <Login />;
+    case '/register':
+      return <Register />;
+    case '/logout':
+      return <Logout />;
+    case '/verify-email':
+      return <VerifyEmail />;
+    case '/forgot-password':
+      return <ForgotPassword />;
+    case '/reset-password':
+      return <ResetPassword />;
+    case '/profile':
+      return me ? <Profile /> : <RequireLogin />;
+    case '/admin/users':
+      return me ? <AdminUsers /> : <RequireLogin />;
+    default:
+      return <NotFound />;
+  }
+}

@@ -1,0 +1,23 @@
+// Types derived from the operations (paths), not from component names, so that
+// regenerating schema.d.ts from the server's own document keeps them valid.
+import type { paths } from './schema';
+
+type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type Body<O> = O extends { requestBody?: infer RB } ? Json<NonNullable<RB>> : never;
+
+export type Me = Json<paths['/api/v1/me']['get']['responses'][200]>;
+export type UpdateMe = Body<paths['/api/v1/me']['patch']>;
+export type SessionResponse = Json<paths['/api/v1/auth/login']['post']['responses'][200]>;
+export type RegisterRequest = Body<paths['/api/v1/auth/register']['post']>;
+export type LoginRequest = Body<paths['/api/v1/auth/login']['post']>;
+export type TokenInfo = Json<paths['/api/v1/me/tokens']['get']['responses'][200]>['items'][number];
+export type CreatedToken = Json<paths['/api/v1/me/tokens']['post']['responses'][201]>;
+export type ReferenceItem = Json<paths['/api/v1/reference/territories']['get']['responses'][200]>['items'][number];
+export type AdminUserList = Json<paths['/api/v1/admin/users']['get']['responses'][200]>;
+export type AdminUser = AdminUserList['items'][number];
+export type AdminUserUpdate = Body<paths['/api/v1/admin/users/{id}']['patch']>;
+export type Role = Me['roles'][number];
+export type OrganizationKind = NonNullable<Me['organization_kind']>;
+
+export const ROLES: readonly Role[] = ['learner', 'trainer', 'moderator', 'admin'];
+export const ORGANIZATION_KINDS: readonly OrganizationKind[] = ['association', 'institution'];

@@ -1,0 +1,194 @@
+import type { ComponentChildren, JSX, RefObject } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, type FieldErrors } from '../api/client';
+import { useApp } from '../context';
+import { describeError, type Overrides } from '../errors';
+import { navigate } from '../router';
+
+export type { FieldErrors };
+
+function describedBy(...ids: Array<string | false | undefined>): string | undefined {
+  const list = ids.filter(Boolean).join(' ');
+  return list || undefined;
+}
+
+interface FieldFrameProps {
+  name: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  optional?: boolean;
+  children: (a11y: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true' }) => ComponentChildren;
+}
+
+/** Label, hint and error around one control, linked for assistive technology. */
+function FieldFrame({ name, label, error, hint, optional, children }: FieldFrameProps) {
+  const { t } = useApp();
+  const id = `f-${name}`;
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div class={error ? 'field field--invalid' : 'field'}>
+      <label for={id}>
+        {label}
+        {optional && <span class="optional"> ({t('common.optional')})</span>}
+      </label>
+      {hint && (
+        <p class="hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {children({
+        id,
+        'aria-describedby': describedBy(hintId, errorId),
+        ...(error ? { 'aria-invalid': 'true' as const } : {}),
+      })}
+      {error && (
+        <p class="field-error" id={errorId} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'name' | 'label'> & {
+  name: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  error?: string | undefined;
+  hint?: string | undefined;
+  optional?: boolean;
+};
+
+export function TextField({ name, label, value, onValue, error, hint, optional, ...input }: InputProps) {
+  return (
+    <FieldFrame name={name} label={label} error={error} hint={hint} optional={optional}>
+      {(a11y) => (
+        <input
+          {...input}
+          {...a11y}
+          name={name}
+          value={value}
+          aria-required={optional ? undefined : 'true'}
+          onInput={(e) => onValue((e.currentTarget as HTMLInputElement).value)}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+interface SelectProps {
+  name: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  options: Array<{ value: string; label: string; lang?: string }>;
+  error?: string | undefined;
+  hint?: string | undefined;
+  optional?: boolean;
+}
+
+export function SelectField({ name, label, value, onValue, options, error, hint, optional }: SelectProps) {
+  return (
+    <FieldFrame name={name} label={label} error={error} hint={hint} optional={optional}>
+      {(a11y) => (
+        <select {...a11y} name={name} value={value} onChange={(e) => onValue((e.currentTarget as HTMLSelectElement).value)}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value} lang={o.lang}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A form-level error, announced as soon as it appears. */
+export function Alert({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <div class="alert alert--error" role="alert">
+      {message}
+    </div>
+  );
+}
+
+/** A success or progress message, announced politely. */
+export function Status({ message }: { message: string | null }) {
+  return (
+    <div class={message ? 'alert alert--ok' : 'visually-hidden'} role="status">
+      {message}
+    </div>
+  );
+}
+
+export interface FormState {
+  formRef: RefObject<HTMLFormElement>;
+  busy: boolean;
+  errors: FieldErrors;
+  formError: string | null;
+  setFormError: (message: string | null) => void;
+  /** Validates locally, then runs the action and maps any API failure onto the form. */
+  run: (validate: () => FieldErrors, action: () => Promise<void>, overrides?: Overrides) => Promise<void>;
+}
+
+export function useForm(): FormState {
+  const { t, me, setMe } = useApp();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [focusTick, setFocusTick] = useState(0);
+
+  useEffect(() => {
+    if (!focusTick) return;
+    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    invalid?.focus();
+  }, [focusTick]);
+
+  async function run(validate: () => FieldErrors, action: () => Promise<void>, overrides: Overrides = {}) {
+    if (busy) return;
+    const local = validate();
+    if (Object.keys(local).length > 0) {
+      setErrors(local);
+      setFormError(t('common.formInvalid'));
+      setFocusTick((n) => n + 1);
+      return;
+    }
+    setErrors({});
+    setFormError(null);
+    setBusy(true);
+    try {
+      await action();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401 && me) {
+        setMe(null);
+        navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+        return;
+      }
+      const fields = e instanceof ApiError ? e.fieldErrors : {};
+      const form = formRef.current;
+      const shown: FieldErrors = {};
+      const elsewhere: string[] = [];
+      for (const [field, message] of Object.entries(fields)) {
+        if (form?.elements.namedItem(field)) shown[field] = message;
+        else elsewhere.push(message);
+      }
+      setErrors(shown);
+      const hasShown = Object.keys(shown).length > 0;
+      const base = hasShown && e instanceof ApiError && e.status === 422 ? t('common.formInvalid') : describeError(e, t, overrides);
+      setFormError([base, ...elsewhere].join(' '));
+      if (hasShown) setFocusTick((n) => n + 1);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { formRef, busy, errors, formError, setFormError, run };
+}
+
+export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MIN_PASSWORD = 10;

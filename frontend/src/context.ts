@@ -1,0 +1,21 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Me } from './api/types';
+import type { Locale, Translate } from './i18n';
+
+export interface AppState {
+  me: Me | null;
+  setMe: (me: Me | null) => void;
+  locale: Locale;
+  /** Changes the UI language; also saved on the account when logged in. */
+  setLocale: (locale: Locale) => void;
+  t: Translate;
+}
+
+export const AppContext = createContext<AppState | null>(null);
+
+export function useApp(): AppState {
+  const state = useContext(AppContext);
+  if (!state) throw new Error('AppContext missing');
+  return state;
+}

@@ -1,0 +1,59 @@
+import { ar } from './ar';
+import { en } from './en';
+import { fr, type Dict, type Key } from './fr';
+
+export type { Key };
+export type Locale = 'fr' | 'ar' | 'en';
+export const LOCALES: readonly Locale[] = ['fr', 'ar', 'en'];
+export type Translate = (key: Key, vars?: Record<string, string | number>) => string;
+
+const dicts: Record<Locale, Dict> = { fr, ar, en };
+const STORAGE_KEY = 'sanad.locale';
+
+export function isLocale(value: unknown): value is Locale {
+  return value === 'fr' || value === 'ar' || value === 'en';
+}
+
+export function translator(locale: Locale): Translate {
+  const dict = dicts[locale];
+  return (key, vars) => {
+    let text = dict[key] ?? fr[key] ?? key;
+    if (vars) {
+      for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
+    }
+    return text;
+  };
+}
+
+/** The saved choice, else the browser's language, else French. */
+export function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (isLocale(saved)) return saved;
+  } catch {
+    /* storage unavailable (private mode) */
+  }
+  const nav = (navigator.language || 'fr').slice(0, 2);
+  return isLocale(nav) ? nav : 'fr';
+}
+
+/** Sets <html lang dir> and remembers the choice. */
+export function applyLocale(locale: Locale): void {
+  const root = document.documentElement;
+  root.lang = locale;
+  root.dir = locale === 'ar' ? 'rtl' : 'ltr';
+  try {
+    localStorage.setItem(STORAGE_KEY, locale);
+  } catch {
+    /* ignore */
+  }
+}
+
+export function formatDate(iso: string | null | undefined, locale: Locale): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale === 'ar' ? 'ar-MA' : locale === 'fr' ? 'fr-MA' : 'en-GB', {
+    dateStyle: 'medium',
+  }).format(d);
+}
