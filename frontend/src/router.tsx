@@ -1,5 +1,5 @@
 // Minimal History API router: the server falls back to index.html.
-import type { ComponentChildren, JSX } from 'preact';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 const EVENT = 'sanad:navigate';
@@ -39,16 +39,21 @@ export function safeNext(value: string | null): string {
   return value && value.startsWith('/') && !value.startsWith('//') ? value : '/';
 }
 
-type LinkProps = Omit<JSX.HTMLAttributes<HTMLAnchorElement>, 'href'> & { href: string; children: ComponentChildren };
+interface LinkProps {
+  href: string;
+  children: ComponentChildren;
+  class?: string;
+  'aria-current'?: 'page' | undefined;
+}
 
-export function Link({ href, children, ...rest }: LinkProps) {
+export function Link({ href, children, class: className, 'aria-current': current }: LinkProps) {
   const onClick = (e: MouseEvent) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     if (href !== location.pathname + location.search) navigate(href);
   };
   return (
-    <a href={href} onClick={onClick} {...rest}>
+    <a href={href} onClick={onClick} class={className} aria-current={current}>
       {children}
     </a>
   );

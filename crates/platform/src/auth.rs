@@ -66,8 +66,18 @@ pub struct Caller {
     pub roles: Vec<Role>,
     /// How it authenticated.
     pub credential: Credential,
-    /// For session callers: the hash of the session id, so logout can end it.
-    pub session_hash: Option<String>,
+    /// For session callers: which session, so logout can end it and `/me`
+    /// can hand the SPA its CSRF token again.
+    pub session: Option<SessionRef>,
+}
+
+/// The session a cookie-authenticated caller is using.
+#[derive(Clone, Debug)]
+pub struct SessionRef {
+    /// SHA-256 of the session id (the id itself is never stored).
+    pub id_hash: String,
+    /// The token unsafe requests of this session must echo in `X-CSRF-Token`.
+    pub csrf_token: String,
 }
 
 impl Caller {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod ids;
 pub mod telemetry;
 pub mod page;
+pub mod responses;
 pub mod secret;
 
 pub use auth::{Caller, Role};

@@ -1,4 +1,4 @@
-import type { ComponentChildren, JSX, RefObject } from 'preact';
+import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type FieldErrors } from '../api/client';
 import { useApp } from '../context';
@@ -52,23 +52,34 @@ function FieldFrame({ name, label, error, hint, optional, children }: FieldFrame
   );
 }
 
-type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'name' | 'label'> & {
+interface InputProps {
   name: string;
   label: string;
   value: string;
   onValue: (value: string) => void;
+  type?: 'text' | 'email' | 'password' | 'search';
+  autoComplete?: string;
+  inputMode?: 'text' | 'email';
+  dir?: 'ltr' | 'rtl' | 'auto';
+  minLength?: number;
   error?: string | undefined;
   hint?: string | undefined;
   optional?: boolean;
-};
+}
 
-export function TextField({ name, label, value, onValue, error, hint, optional, ...input }: InputProps) {
+export function TextField(props: InputProps) {
+  const { name, label, value, onValue, error, hint, optional, type = 'text', autoComplete, inputMode, dir, minLength } = props;
   return (
     <FieldFrame name={name} label={label} error={error} hint={hint} optional={optional}>
       {(a11y) => (
         <input
-          {...input}
           {...a11y}
+          // Preact 11 types each input type separately; the union is valid at run time.
+          type={type as 'text'}
+          autoComplete={autoComplete}
+          inputMode={inputMode}
+          dir={dir}
+          minLength={minLength}
           name={name}
           value={value}
           aria-required={optional ? undefined : 'true'}
@@ -126,7 +137,7 @@ export function Status({ message }: { message: string | null }) {
 }
 
 export interface FormState {
-  formRef: RefObject<HTMLFormElement>;
+  formRef: RefObject<HTMLFormElement | null>;
   busy: boolean;
   errors: FieldErrors;
   formError: string | null;

@@ -14,7 +14,7 @@ export function ForgotPassword() {
   const onSubmit = (e: Event) => {
     e.preventDefault();
     void form.run(
-      () => {
+      (): FieldErrors => {
         if (!email.trim()) return { email: t('common.required') };
         if (!EMAIL_RE.test(email.trim())) return { email: t('common.invalidEmail') };
         return {};

@@ -1,0 +1,327 @@
+//! The account types and the API's request and response objects.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{Enum, Object};
+use sanad_platform::Role;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The languages of the platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum, Serialize, Deserialize, Default)]
+#[oai(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    /// French, the default.
+    #[default]
+    Fr,
+    /// Arabic (right to left).
+    Ar,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// Stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::Fr => "fr",
+            Locale::Ar => "ar",
+            Locale::En => "en",
+        }
+    }
+
+    /// Parses a stored code; French for anything else.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "ar" => Locale::Ar,
+            "en" => Locale::En,
+            _ => Locale::Fr,
+        }
+    }
+
+    /// The first of fr/ar/en named in an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        header.split(',').find_map(|part| {
+            let tag = part.split(';').next()?.trim().to_ascii_lowercase();
+            match tag.split('-').next()? {
+                "fr" => Some(Locale::Fr),
+                "ar" => Some(Locale::Ar),
+                "en" => Some(Locale::En),
+                _ => None,
+            }
+        })
+    }
+}
+
+/// A stored account.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub roles: String,
+    pub locale: String,
+    pub organization: Option<String>,
+    pub organization_kind: Option<String>,
+    pub territory: Option<String>,
+    pub profession: Option<String>,
+    pub email_verified_at: Option<DateTime<Utc>>,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserRecord {
+    /// The roles column, parsed (always including learner).
+    pub fn role_list(&self) -> Vec<Role> {
+        parse_roles(&self.roles)
+    }
+}
+
+/// Parses the space-separated roles column.
+pub fn parse_roles(s: &str) -> Vec<Role> {
+    let mut roles: Vec<Role> = s.split_whitespace().filter_map(Role::parse).collect();
+    if !roles.contains(&Role::Learner) {
+        roles.push(Role::Learner);
+    }
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+/// Formats roles for the roles column.
+pub fn format_roles(roles: &[Role]) -> String {
+    let mut roles = roles.to_vec();
+    roles.push(Role::Learner);
+    roles.sort();
+    roles.dedup();
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// `POST /auth/register`.
+#[derive(Debug, Object)]
+pub struct RegisterRequest {
+    /// Email address; used to sign in and to receive links.
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// The name other members see.
+    pub display_name: String,
+    /// Preferred language (default fr).
+    pub locale: Option<Locale>,
+}
+
+/// `POST /auth/login`.
+#[derive(Debug, Object)]
+pub struct LoginRequest {
+    /// Email address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// The signed-in account, as the SPA sees it.
+#[derive(Clone, Debug, Object)]
+pub struct Me {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    /// Always includes `learner`.
+    pub roles: Vec<Role>,
+    pub locale: Locale,
+    /// Name of the organisation the person works for.
+    pub organization: Option<String>,
+    /// `association` or `institution`.
+    pub organization_kind: Option<String>,
+    /// Territory code (see `GET /reference/territories`).
+    pub territory: Option<String>,
+    pub profession: Option<String>,
+    pub email_verified: bool,
+    /// Echo in `X-CSRF-Token` on unsafe requests made with the session cookie;
+    /// null when authenticated with an API token.
+    pub csrf_token: Option<String>,
+}
+
+/// Answer to register and login: the account and the CSRF token of the new session.
+#[derive(Debug, Object)]
+pub struct SessionStarted {
+    pub user: Me,
+    pub csrf_token: String,
+}
+
+/// `PATCH /me`: only the fields present change; `null` clears an optional field.
+#[derive(Debug, Object)]
+pub struct ProfileUpdate {
+    pub display_name: Option<String>,
+    pub locale: Option<Locale>,
+    pub organization: MaybeUndefined<String>,
+    /// `association` or `institution`.
+    pub organization_kind: MaybeUndefined<String>,
+    /// A territory code or name (e.g. `sale` or `Salé`).
+    pub territory: MaybeUndefined<String>,
+    pub profession: MaybeUndefined<String>,
+}
+
+/// `POST /auth/password-reset`.
+#[derive(Debug, Object)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// `POST /auth/password-reset/confirm`.
+#[derive(Debug, Object)]
+pub struct PasswordResetConfirm {
+    /// The token from the emailed link.
+    pub token: String,
+    /// At least 10 characters.
+    pub new_password: String,
+}
+
+/// `POST /auth/verify-email`.
+#[derive(Debug, Object)]
+pub struct VerifyEmailRequest {
+    /// The token from the emailed link.
+    pub token: String,
+}
+
+/// `POST /me/password`.
+#[derive(Debug, Object)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 10 characters.
+    pub new_password: String,
+}
+
+/// `POST /me/tokens`.
+#[derive(Debug, Object)]
+pub struct TokenRequest {
+    /// What the token is for, e.g. "export script".
+    pub name: String,
+}
+
+/// A newly created API token: the secret is shown this once.
+#[derive(Debug, Object)]
+pub struct TokenCreated {
+    pub id: Uuid,
+    pub name: String,
+    /// Send as `Authorization: Bearer <token>`. Not retrievable later.
+    pub token: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An API token as listed (without its secret).
+#[derive(Debug, Object, sqlx::FromRow)]
+pub struct TokenSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /me/tokens`.
+#[derive(Debug, Object)]
+pub struct TokenList {
+    pub items: Vec<TokenSummary>,
+}
+
+/// An account as administrators see it.
+#[derive(Debug, Object)]
+pub struct AdminUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    pub email_verified: bool,
+    pub organization: Option<String>,
+    pub territory: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<UserRecord> for AdminUser {
+    fn from(u: UserRecord) -> Self {
+        AdminUser {
+            roles: u.role_list(),
+            disabled: u.disabled_at.is_some(),
+            email_verified: u.email_verified_at.is_some(),
+            id: u.id,
+            email: u.email,
+            display_name: u.display_name,
+            organization: u.organization,
+            territory: u.territory,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// `GET /admin/users`: newest first.
+#[derive(Debug, Object)]
+pub struct AdminUserPage {
+    pub items: Vec<AdminUser>,
+    /// Pass as `?cursor=` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `PATCH /admin/users/{id}`.
+#[derive(Debug, Object)]
+pub struct AdminUserUpdate {
+    /// The complete set of roles (learner is always kept).
+    pub roles: Option<Vec<Role>>,
+    /// Disabling ends every session of the account and refuses its API tokens.
+    pub disabled: Option<bool>,
+}
+
+/// A territory or organisation kind, named in the requested language.
+#[derive(Debug, Object, Clone)]
+pub struct ReferenceItem {
+    pub code: String,
+    pub name: String,
+}
+
+/// Reference data list.
+#[derive(Debug, Object)]
+pub struct ReferenceList {
+    pub items: Vec<ReferenceItem>,
+    /// The language the names are in.
+    pub language: Locale,
+}
+
+/// A row of reference data in the three languages.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReferenceRecord {
+    pub code: String,
+    pub name_fr: String,
+    pub name_ar: String,
+    pub name_en: String,
+}
+
+impl ReferenceRecord {
+    /// The name in `locale`.
+    pub fn name(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::Fr => &self.name_fr,
+            Locale::Ar => &self.name_ar,
+            Locale::En => &self.name_en,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_always_include_learner() {
+        assert_eq!(parse_roles(""), vec![Role::Learner]);
+        assert_eq!(parse_roles("admin bogus"), vec![Role::Learner, Role::Admin]);
+        assert_eq!(format_roles(&[Role::Trainer, Role::Trainer]), "learner trainer");
+    }
+
+    #[test]
+    fn accept_language_picks_the_first_known() {
+        assert_eq!(Locale::from_accept_language("de-DE, ar-MA;q=0.8, fr;q=0.5"), Some(Locale::Ar));
+        assert_eq!(Locale::from_accept_language("en-GB"), Some(Locale::En));
+        assert_eq!(Locale::from_accept_language("de"), None);
+    }
+}

@@ -1,0 +1,568 @@
+//! The rules of accounts, free of HTTP: registration, sign-in and its
+//! throttling, sessions, one-time links, API tokens, profiles and roles.
+
+use chrono::Duration;
+use email_address::EmailAddress;
+use sanad_mail::{MailParams, OutgoingMail, Template};
+use sanad_platform::auth::{Caller, Credential, SessionRef};
+use sanad_platform::db::is_unique_violation;
+use sanad_platform::ids::new_id;
+use sanad_platform::secret::{constant_time_eq, hash_token, random_token};
+use sanad_platform::{Clock, Db, Error, FieldError, Result, Role, page};
+use uuid::Uuid;
+
+use crate::model::*;
+use crate::password;
+use crate::store::{self, NewUser, Profile};
+
+/// How long a session lives without being used.
+pub const SESSION_IDLE: Duration = Duration::days(14);
+/// How long an email verification link stays valid.
+pub const VERIFY_EMAIL_TTL: Duration = Duration::hours(48);
+/// How long a password reset link stays valid.
+pub const PASSWORD_RESET_TTL: Duration = Duration::hours(1);
+/// Window over which failed logins are counted.
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+/// Failed logins allowed per account within the window.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed logins allowed per client address within the window.
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+/// Reset emails sent per account per hour, whatever is asked.
+const MAX_RESETS_PER_HOUR: i64 = 3;
+
+const PURPOSE_VERIFY: &str = "verify_email";
+const PURPOSE_RESET: &str = "password_reset";
+
+/// A session just opened: the cookie value to set and its CSRF token.
+#[derive(Debug)]
+pub struct NewSession {
+    /// The secret session id, for the cookie only.
+    pub id: String,
+    /// The CSRF token the SPA must echo.
+    pub csrf_token: String,
+    /// The account, as the SPA sees it.
+    pub user: Me,
+}
+
+/// Called after a change committed mail to the outbox, so it goes out promptly.
+pub type MailWaker = std::sync::Arc<dyn Fn() + Send + Sync>;
+
+/// The accounts service. Cheap to clone.
+#[derive(Clone)]
+pub struct Accounts {
+    db: Db,
+    clock: Clock,
+    wake_mail: MailWaker,
+}
+
+impl std::fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Accounts")
+    }
+}
+
+fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn check_email(email: &str) -> Option<FieldError> {
+    let e = email.trim();
+    if e.len() > 254 || !EmailAddress::is_valid(e) || !e.contains('.') {
+        return Some(FieldError { field: "email".into(), message: "is not a valid email address".into() });
+    }
+    None
+}
+
+fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = value.trim().to_string();
+    if v.is_empty() {
+        errors.push(FieldError { field: field.into(), message: "must not be empty".into() });
+    } else if v.chars().count() > max {
+        errors.push(FieldError { field: field.into(), message: format!("must be at most {max} characters") });
+    } else if v.chars().any(|c| c.is_control()) {
+        errors.push(FieldError { field: field.into(), message: "must not contain control characters".into() });
+    }
+    v
+}
+
+fn fail_if_any(errors: Vec<FieldError>) -> Result<()> {
+    if errors.is_empty() { Ok(()) } else { Err(Error::Invalid(errors)) }
+}
+
+fn me_of(u: UserRecord, csrf_token: Option<String>) -> Me {
+    Me {
+        roles: u.role_list(),
+        locale: Locale::parse(&u.locale),
+        email_verified: u.email_verified_at.is_some(),
+        id: u.id,
+        email: u.email,
+        display_name: u.display_name,
+        organization: u.organization,
+        organization_kind: u.organization_kind,
+        territory: u.territory,
+        profession: u.profession,
+        csrf_token,
+    }
+}
+
+impl Accounts {
+    /// The service over `db`; `wake_mail` nudges the mail worker after commits.
+    pub fn new(db: Db, clock: Clock, wake_mail: MailWaker) -> Self {
+        Self { db, clock, wake_mail }
+    }
+
+    async fn open_session(&self, tx: &mut sanad_platform::Tx, user_id: Uuid) -> Result<(String, String)> {
+        let id = random_token();
+        let csrf = random_token();
+        let now = self.clock.now();
+        store::insert_session(tx, &hash_token(&id), user_id, &csrf, now, now + SESSION_IDLE).await?;
+        Ok((id, csrf))
+    }
+
+    async fn user(&self, id: Uuid) -> Result<UserRecord> {
+        store::user_by_id(&self.db, id).await?.ok_or(Error::NotFound("account"))
+    }
+
+    /// Creates a learner account, opens its first session and mails a
+    /// verification link, all in one transaction.
+    pub async fn register(&self, req: RegisterRequest) -> Result<NewSession> {
+        let mut errors = Vec::new();
+        errors.extend(check_email(&req.email));
+        errors.extend(password::check_strength("password", &req.password, &req.email));
+        let display_name = check_text("display_name", &req.display_name, 100, &mut errors);
+        fail_if_any(errors)?;
+        let email = req.email.trim().to_string();
+        let normalized = normalize_email(&email);
+        if store::user_by_email(&self.db, &normalized).await?.is_some() {
+            return Err(Error::Conflict("an account with this email already exists".into()));
+        }
+        let hash = password::hash(req.password).await?;
+        let locale = req.locale.unwrap_or_default();
+        let now = self.clock.now();
+        let id = new_id();
+        let mut tx = self.db.begin().await?;
+        let new_user = NewUser {
+            id,
+            email: &email,
+            email_normalized: &normalized,
+            display_name: &display_name,
+            password_hash: &hash,
+            roles: "learner",
+            locale: locale.as_str(),
+            verified_at: None,
+            now,
+        };
+        if let Err(e) = store::insert_user(&mut tx, &new_user).await {
+            // Two registrations raced past the check above.
+            return Err(if is_unique_violation(&e) { Error::Conflict("an account with this email already exists".into()) } else { e.into() });
+        }
+        let (session_id, csrf) = self.open_session(&mut tx, id).await?;
+        let token = random_token();
+        store::insert_one_time(&mut tx, &hash_token(&token), id, PURPOSE_VERIFY, now, now + VERIFY_EMAIL_TTL).await?;
+        let mail = OutgoingMail {
+            recipient: email,
+            locale: locale.as_str().into(),
+            template: Template::VerifyEmail,
+            params: MailParams { display_name, token: Some(token) },
+        };
+        sanad_mail::enqueue(&mut tx, &mail, now).await?;
+        tx.commit().await?;
+        (self.wake_mail)();
+        let user = me_of(self.user(id).await?, Some(csrf.clone()));
+        Ok(NewSession { id: session_id, csrf_token: csrf, user })
+    }
+
+    /// Checks credentials, throttled per account and per client address.
+    pub async fn login(&self, req: LoginRequest, client: Option<String>) -> Result<NewSession> {
+        let normalized = normalize_email(&req.email);
+        let account_key = format!("account:{normalized}");
+        let address_key = client.map(|a| format!("address:{a}"));
+        self.check_throttle(&account_key, MAX_FAILURES_PER_ACCOUNT).await?;
+        if let Some(key) = &address_key {
+            self.check_throttle(key, MAX_FAILURES_PER_ADDRESS).await?;
+        }
+        let user = store::user_by_email(&self.db, &normalized).await?;
+        let stored = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| password::decoy_hash().to_string());
+        let matches = password::verify(req.password, stored).await?;
+        let user = match (user, matches) {
+            (Some(u), true) => u,
+            _ => {
+                let now = self.clock.now();
+                for key in std::iter::once(&account_key).chain(address_key.as_ref()) {
+                    store::record_failure(&self.db, new_id(), key, now, now - THROTTLE_WINDOW).await?;
+                }
+                return Err(Error::Unauthenticated);
+            }
+        };
+        if user.disabled_at.is_some() {
+            return Err(Error::Forbidden("this account is disabled".into()));
+        }
+        store::clear_failures(&self.db, &account_key).await?;
+        let mut tx = self.db.begin().await?;
+        let (session_id, csrf) = self.open_session(&mut tx, user.id).await?;
+        tx.commit().await?;
+        Ok(NewSession { id: session_id, csrf_token: csrf.clone(), user: me_of(user, Some(csrf)) })
+    }
+
+    async fn check_throttle(&self, key: &str, max: i64) -> Result<()> {
+        let now = self.clock.now();
+        let (count, oldest) = store::failures_since(&self.db, key, now - THROTTLE_WINDOW).await?;
+        if count >= max {
+            let free_at = oldest.unwrap_or(now) + THROTTLE_WINDOW;
+            let retry_after_secs = (free_at - now).num_seconds().max(1) as u64;
+            return Err(Error::TooManyRequests { retry_after_secs });
+        }
+        Ok(())
+    }
+
+    /// Ends the caller's session (API tokens have none to end).
+    pub async fn logout(&self, caller: &Caller) -> Result<()> {
+        if let Some(session) = &caller.session {
+            store::delete_session(&self.db, &session.id_hash).await?;
+        }
+        Ok(())
+    }
+
+    /// Authenticates a bearer token or a session cookie. `csrf_header` is the
+    /// `X-CSRF-Token` sent, and `unsafe_method` whether the method changes state.
+    pub async fn authenticate(&self, bearer: Option<&str>, session_id: Option<&str>, csrf_header: Option<&str>, unsafe_method: bool) -> Result<Option<Caller>> {
+        let now = self.clock.now();
+        if let Some(token) = bearer {
+            let owner = store::token_owner(&self.db, &hash_token(token)).await?.ok_or(Error::Unauthenticated)?;
+            // Record use at most once a minute: a write per request would cost more than the request.
+            if owner.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
+                store::touch_token(&self.db, owner.token_id, now).await?;
+            }
+            return Ok(Some(Caller { user_id: owner.user_id, roles: parse_roles(&owner.roles), credential: Credential::ApiToken, session: None }));
+        }
+        let Some(session_id) = session_id else { return Ok(None) };
+        let id_hash = hash_token(session_id);
+        let Some(owner) = store::session_owner(&self.db, &id_hash, now).await? else {
+            // An expired or ended session is just no session.
+            return Ok(None);
+        };
+        if unsafe_method && !csrf_header.is_some_and(|h| constant_time_eq(h.as_bytes(), owner.csrf_token.as_bytes())) {
+            return Err(Error::Forbidden("missing or wrong X-CSRF-Token header".into()));
+        }
+        if now - owner.last_seen_at > Duration::minutes(10) {
+            store::touch_session(&self.db, &id_hash, now, now + SESSION_IDLE).await?;
+        }
+        Ok(Some(Caller {
+            user_id: owner.user_id,
+            roles: parse_roles(&owner.roles),
+            credential: Credential::Session,
+            session: Some(SessionRef { id_hash, csrf_token: owner.csrf_token }),
+        }))
+    }
+
+    /// The caller's own account.
+    pub async fn me(&self, caller: &Caller) -> Result<Me> {
+        let user = self.user(caller.user_id).await?;
+        Ok(me_of(user, caller.session.as_ref().map(|s| s.csrf_token.clone())))
+    }
+
+    /// Changes the caller's profile; absent fields stay, `null` clears.
+    pub async fn update_profile(&self, caller: &Caller, req: ProfileUpdate) -> Result<Me> {
+        let user = self.user(caller.user_id).await?;
+        let mut errors = Vec::new();
+        let display_name = match &req.display_name {
+            Some(n) => check_text("display_name", n, 100, &mut errors),
+            None => user.display_name.clone(),
+        };
+        let mut optional = |field: &str, value: &poem_openapi::types::MaybeUndefined<String>, current: &Option<String>, max: usize| -> Option<String> {
+            match value {
+                poem_openapi::types::MaybeUndefined::Undefined => current.clone(),
+                poem_openapi::types::MaybeUndefined::Null => None,
+                poem_openapi::types::MaybeUndefined::Value(v) if v.trim().is_empty() => None,
+                poem_openapi::types::MaybeUndefined::Value(v) => Some(check_text(field, v, max, &mut errors)),
+            }
+        };
+        let organization = optional("organization", &req.organization, &user.organization, 200);
+        let profession = optional("profession", &req.profession, &user.profession, 200);
+        let kind_input = optional("organization_kind", &req.organization_kind, &user.organization_kind, 100);
+        let territory_input = optional("territory", &req.territory, &user.territory, 100);
+        let organization_kind = match kind_input {
+            Some(k) => match resolve(&store::organization_kinds(&self.db).await?, &k) {
+                Some(code) => Some(code),
+                None => {
+                    errors.push(FieldError { field: "organization_kind".into(), message: "must be association or institution".into() });
+                    None
+                }
+            },
+            None => None,
+        };
+        let territory = match territory_input {
+            Some(t) => match resolve(&store::territories(&self.db).await?, &t) {
+                Some(code) => Some(code),
+                None => {
+                    errors.push(FieldError { field: "territory".into(), message: "is not a known territory (see /api/v1/reference/territories)".into() });
+                    None
+                }
+            },
+            None => None,
+        };
+        fail_if_any(errors)?;
+        let profile = Profile {
+            display_name,
+            locale: req.locale.map(|l| l.as_str().to_string()).unwrap_or(user.locale),
+            organization,
+            organization_kind,
+            territory,
+            profession,
+        };
+        store::update_profile(&self.db, caller.user_id, &profile, self.clock.now()).await?;
+        self.me(caller).await
+    }
+
+    /// Mails a single-use reset link when the account exists and is enabled;
+    /// answers the same either way so that nobody learns who has an account.
+    pub async fn request_password_reset(&self, email: &str) -> Result<()> {
+        if check_email(email).is_some() {
+            return Ok(());
+        }
+        let Some(user) = store::user_by_email(&self.db, &normalize_email(email)).await? else { return Ok(()) };
+        if user.disabled_at.is_some() {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        // Bounds the mail a stranger can make us send to someone.
+        if store::count_one_time_since(&self.db, user.id, PURPOSE_RESET, now - Duration::hours(1)).await? >= MAX_RESETS_PER_HOUR {
+            return Ok(());
+        }
+        let token = random_token();
+        let mut tx = self.db.begin().await?;
+        store::insert_one_time(&mut tx, &hash_token(&token), user.id, PURPOSE_RESET, now, now + PASSWORD_RESET_TTL).await?;
+        let mail = OutgoingMail {
+            recipient: user.email,
+            locale: user.locale,
+            template: Template::PasswordReset,
+            params: MailParams { display_name: user.display_name, token: Some(token) },
+        };
+        sanad_mail::enqueue(&mut tx, &mail, now).await?;
+        tx.commit().await?;
+        (self.wake_mail)();
+        Ok(())
+    }
+
+    async fn consume(&self, tx: &mut sanad_platform::Tx, token: &str, purpose: &str) -> Result<Uuid> {
+        let now = self.clock.now();
+        match store::consume_one_time(tx, &hash_token(token.trim()), purpose, now).await? {
+            None => Err(Error::BadRequest("this link is not valid".into())),
+            Some(t) if t.used_at.is_some() => Err(Error::Gone("this link has already been used".into())),
+            Some(t) if t.expires_at <= now => Err(Error::Gone("this link has expired".into())),
+            Some(t) => Ok(t.user_id),
+        }
+    }
+
+    /// Sets a new password from a reset link; every session of the account ends.
+    pub async fn confirm_password_reset(&self, req: PasswordResetConfirm) -> Result<()> {
+        if let Some(e) = password::check_strength("new_password", &req.new_password, "") {
+            return Err(Error::Invalid(vec![e]));
+        }
+        let hash = password::hash(req.new_password).await?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let user_id = self.consume(&mut tx, &req.token, PURPOSE_RESET).await?;
+        let user = self.user(user_id).await?;
+        store::set_password(&mut tx, user_id, &hash, now).await?;
+        store::retire_one_time(&mut tx, user_id, PURPOSE_RESET, now).await?;
+        // Receiving the link proves the address.
+        store::set_email_verified(&mut tx, user_id, now).await?;
+        store::delete_user_sessions(&mut tx, user_id).await?;
+        let mail = OutgoingMail {
+            recipient: user.email.clone(),
+            locale: user.locale.clone(),
+            template: Template::PasswordChanged,
+            params: MailParams { display_name: user.display_name.clone(), token: None },
+        };
+        sanad_mail::enqueue(&mut tx, &mail, now).await?;
+        tx.commit().await?;
+        store::clear_failures(&self.db, &format!("account:{}", normalize_email(&user.email))).await?;
+        (self.wake_mail)();
+        Ok(())
+    }
+
+    /// Confirms an email address from its link.
+    pub async fn verify_email(&self, token: &str) -> Result<()> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let user_id = self.consume(&mut tx, token, PURPOSE_VERIFY).await?;
+        store::set_email_verified(&mut tx, user_id, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sends a fresh verification link, unless the address is already confirmed.
+    pub async fn resend_verification(&self, caller: &Caller) -> Result<()> {
+        let user = self.user(caller.user_id).await?;
+        let now = self.clock.now();
+        if user.email_verified_at.is_some() || store::count_one_time_since(&self.db, user.id, PURPOSE_VERIFY, now - Duration::hours(1)).await? >= MAX_RESETS_PER_HOUR {
+            return Ok(());
+        }
+        let token = random_token();
+        let mut tx = self.db.begin().await?;
+        store::insert_one_time(&mut tx, &hash_token(&token), user.id, PURPOSE_VERIFY, now, now + VERIFY_EMAIL_TTL).await?;
+        let mail = OutgoingMail {
+            recipient: user.email,
+            locale: user.locale,
+            template: Template::VerifyEmail,
+            params: MailParams { display_name: user.display_name, token: Some(token) },
+        };
+        sanad_mail::enqueue(&mut tx, &mail, now).await?;
+        tx.commit().await?;
+        (self.wake_mail)();
+        Ok(())
+    }
+
+    /// Changes the caller's password after checking the current one; other sessions end.
+    pub async fn change_password(&self, caller: &Caller, req: PasswordChange) -> Result<()> {
+        let user = self.user(caller.user_id).await?;
+        if let Some(e) = password::check_strength("new_password", &req.new_password, &user.email) {
+            return Err(Error::Invalid(vec![e]));
+        }
+        if !password::verify(req.current_password, user.password_hash.clone()).await? {
+            return Err(Error::invalid("current_password", "is not your current password"));
+        }
+        let hash = password::hash(req.new_password).await?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        store::set_password(&mut tx, user.id, &hash, now).await?;
+        store::delete_user_sessions(&mut tx, user.id).await?;
+        if let Some(session) = &caller.session {
+            // Keep this device signed in: re-create its session row under the same id hash.
+            store::insert_session(&mut tx, &session.id_hash, user.id, &session.csrf_token, now, now + SESSION_IDLE).await?;
+        }
+        let mail = OutgoingMail {
+            recipient: user.email,
+            locale: user.locale,
+            template: Template::PasswordChanged,
+            params: MailParams { display_name: user.display_name, token: None },
+        };
+        sanad_mail::enqueue(&mut tx, &mail, now).await?;
+        tx.commit().await?;
+        (self.wake_mail)();
+        Ok(())
+    }
+
+    /// Creates a personal API token; the secret is returned this once.
+    pub async fn create_token(&self, caller: &Caller, name: &str) -> Result<TokenCreated> {
+        let mut errors = Vec::new();
+        let name = check_text("name", name, 100, &mut errors);
+        fail_if_any(errors)?;
+        let token = format!("sanad_{}", random_token());
+        let id = new_id();
+        let now = self.clock.now();
+        store::insert_api_token(&self.db, id, caller.user_id, &name, &hash_token(&token), now).await?;
+        Ok(TokenCreated { id, name, token, created_at: now })
+    }
+
+    /// The caller's API tokens, without their secrets.
+    pub async fn list_tokens(&self, caller: &Caller) -> Result<TokenList> {
+        Ok(TokenList { items: store::list_tokens(&self.db, caller.user_id).await? })
+    }
+
+    /// Revokes one of the caller's tokens.
+    pub async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<()> {
+        if store::delete_token(&self.db, caller.user_id, id).await? { Ok(()) } else { Err(Error::NotFound("token")) }
+    }
+
+    /// Admin: accounts, newest first, optionally filtered by email or name.
+    pub async fn list_users(&self, caller: &Caller, q: Option<&str>, cursor: Option<&str>, limit: Option<u32>) -> Result<AdminUserPage> {
+        caller.require(Role::Admin)?;
+        let limit = page::limit(limit)?;
+        let before = page::decode_cursor(cursor)?;
+        let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| {
+            let escaped: String = q.to_lowercase().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
+            format!("%{escaped}%")
+        });
+        let mut rows = store::list_users(&self.db, before, pattern.as_deref(), i64::from(limit) + 1).await?;
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|u| page::encode_cursor(u.id))
+        } else {
+            None
+        };
+        Ok(AdminUserPage { items: rows.into_iter().map(AdminUser::from).collect(), next_cursor })
+    }
+
+    /// Admin: sets roles and/or disables an account. Disabling ends its sessions.
+    /// An administrator cannot demote or disable themselves, so there is always one left.
+    pub async fn update_user(&self, caller: &Caller, id: Uuid, req: AdminUserUpdate) -> Result<AdminUser> {
+        caller.require(Role::Admin)?;
+        let user = self.user(id).await?;
+        let roles = req.roles.clone().unwrap_or_else(|| user.role_list());
+        if id == caller.user_id && (!roles.contains(&Role::Admin) || req.disabled == Some(true)) {
+            return Err(Error::Conflict("you cannot remove your own admin role or disable your own account".into()));
+        }
+        let now = self.clock.now();
+        let disabled_at = match req.disabled {
+            Some(true) => user.disabled_at.or(Some(now)),
+            Some(false) => None,
+            None => user.disabled_at,
+        };
+        let mut tx = self.db.begin().await?;
+        store::set_roles_and_disabled(&mut tx, id, &format_roles(&roles), disabled_at, now).await?;
+        if disabled_at.is_some() {
+            store::delete_user_sessions(&mut tx, id).await?;
+        }
+        tx.commit().await?;
+        Ok(self.user(id).await?.into())
+    }
+
+    /// CLI: creates an account with a role, its address taken as verified.
+    pub async fn add_user(&self, email: &str, display_name: &str, role: Role, password_text: String) -> Result<Uuid> {
+        let mut errors = Vec::new();
+        errors.extend(check_email(email));
+        errors.extend(password::check_strength("password", &password_text, email));
+        let display_name = check_text("name", display_name, 100, &mut errors);
+        fail_if_any(errors)?;
+        let normalized = normalize_email(email);
+        if store::user_by_email(&self.db, &normalized).await?.is_some() {
+            return Err(Error::Conflict(format!("an account with the email {} already exists", email.trim())));
+        }
+        let hash = password::hash(password_text).await?;
+        let now = self.clock.now();
+        let id = new_id();
+        let roles = format_roles(&[role]);
+        let mut tx = self.db.begin().await?;
+        let new_user = NewUser {
+            id,
+            email: email.trim(),
+            email_normalized: &normalized,
+            display_name: &display_name,
+            password_hash: &hash,
+            roles: &roles,
+            locale: "fr",
+            verified_at: Some(now),
+            now,
+        };
+        store::insert_user(&mut tx, &new_user).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Territories, named in `locale`.
+    pub async fn territories(&self, locale: Locale) -> Result<ReferenceList> {
+        let items = store::territories(&self.db).await?.iter().map(|r| ReferenceItem { code: r.code.clone(), name: r.name(locale).to_string() }).collect();
+        Ok(ReferenceList { items, language: locale })
+    }
+
+    /// Organisation kinds, named in `locale`.
+    pub async fn organization_kinds(&self, locale: Locale) -> Result<ReferenceList> {
+        let items = store::organization_kinds(&self.db).await?.iter().map(|r| ReferenceItem { code: r.code.clone(), name: r.name(locale).to_string() }).collect();
+        Ok(ReferenceList { items, language: locale })
+    }
+
+    /// Deletes sessions past their expiry; run periodically.
+    pub async fn prune_sessions(&self) -> Result<u64> {
+        Ok(store::delete_expired_sessions(&self.db, self.clock.now()).await?)
+    }
+}
+
+/// Finds the code of a reference row by code or by its name in any language, ignoring case.
+fn resolve(rows: &[ReferenceRecord], input: &str) -> Option<String> {
+    let wanted = input.trim().to_lowercase();
+    rows.iter()
+        .find(|r| [&r.code, &r.name_fr, &r.name_ar, &r.name_en].iter().any(|n| n.to_lowercase() == wanted))
+        .map(|r| r.code.clone())
+}

@@ -1,0 +1,176 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
+import { listUsers, updateUser } from '../api/endpoints';
+import { ROLES, type AdminUser, type Role } from '../api/types';
+import { Alert, Status } from '../components/forms';
+import { Page } from '../components/Layout';
+import { useApp } from '../context';
+import { describeError } from '../errors';
+import { formatDate } from '../i18n';
+
+const PAGE = 20;
+
+export function AdminUsers() {
+  const { t, me } = useApp();
+  const [query, setQuery] = useState('');
+  const [users, setUsers] = useState<AdminUser[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [forbidden, setForbidden] = useState(false);
+  const activeQuery = useRef('');
+
+  const isAdmin = !!me?.roles.includes('admin');
+
+  const load = async (q: string, after: string | null) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const page = await listUsers({ q: q || undefined, cursor: after ?? undefined, limit: PAGE });
+      activeQuery.current = q;
+      setUsers((prev) => (after && prev ? [...prev, ...page.items] : page.items));
+      setCursor(page.next_cursor ?? null);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 403) setForbidden(true);
+      else setError(describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    if (isAdmin) void load('', null);
+  }, [isAdmin]);
+
+  if (!isAdmin || forbidden) {
+    return (
+      <Page title={t('admin.title')}>
+        <div class="alert alert--error" role="alert">
+          {t('error.forbidden')}
+        </div>
+      </Page>
+    );
+  }
+
+  const onSearch = (e: Event) => {
+    e.preventDefault();
+    void load(query.trim(), null);
+  };
+
+  return (
+    <Page title={t('admin.title')}>
+      <form role="search" onSubmit={onSearch} class="search-row">
+        <div class="field">
+          <label for="user-search">{t('admin.search')}</label>
+          <input id="user-search" type="search" name="q" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+        </div>
+        <button type="submit" class="button" disabled={busy}>
+          {t('admin.searchSubmit')}
+        </button>
+      </form>
+      <Alert message={error} />
+      {users === null && busy && <p role="status">{t('app.loading')}</p>}
+      {users && (
+        <p class="muted" role="status">
+          {users.length === 0 ? t('admin.empty') : t('admin.count', { n: users.length })}
+        </p>
+      )}
+      {users && users.length > 0 && (
+        <ul class="user-list">
+          {users.map((u) => (
+            <UserCard key={u.id} user={u} onSaved={(saved) => setUsers((list) => list && list.map((x) => (x.id === saved.id ? saved : x)))} />
+          ))}
+        </ul>
+      )}
+      {cursor && (
+        <button type="button" class="button" disabled={busy} onClick={() => void load(activeQuery.current, cursor)}>
+          {busy ? t('app.loading') : t('admin.loadMore')}
+        </button>
+      )}
+    </Page>
+  );
+}
+
+function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) => void }) {
+  const { t, locale } = useApp();
+  const [roles, setRoles] = useState<Role[]>(user.roles);
+  const [disabled, setDisabled] = useState(user.disabled);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const id = `u-${user.id}`;
+  const label = user.display_name || user.email;
+
+  const toggleRole = (role: Role, on: boolean) => {
+    setSaved(false);
+    setRoles((list) => (on ? ROLES.filter((r) => r === role || list.includes(r)) : list.filter((r) => r !== role)));
+  };
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const updated = await updateUser(user.id, { roles, disabled });
+      setRoles(updated.roles);
+      setDisabled(updated.disabled);
+      onSaved(updated);
+      setSaved(true);
+    } catch (err) {
+      const fields = err instanceof ApiError ? Object.values(err.fieldErrors) : [];
+      setError([describeError(err, t), ...fields].join(' '));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li class="card user-card">
+      <form onSubmit={onSubmit} aria-labelledby={`${id}-name`}>
+        <h2 id={`${id}-name`} class="user-card__name break">
+          {user.display_name}
+        </h2>
+        <p class="break" dir="ltr">
+          {user.email}
+        </p>
+        <p class="muted">
+          {t('admin.createdAt', { date: formatDate(user.created_at, locale) })}{' '}
+          {user.disabled && <span class="badge badge--warn">{t('admin.disabledBadge')}</span>}{' '}
+          {!user.email_verified && <span class="badge">{t('admin.unverifiedBadge')}</span>}
+        </p>
+        <fieldset>
+          <legend>{t('admin.rolesOf', { name: label })}</legend>
+          {ROLES.map((role) => (
+            <div class="check" key={role}>
+              <input
+                type="checkbox"
+                id={`${id}-${role}`}
+                checked={roles.includes(role)}
+                onChange={(e) => toggleRole(role, e.currentTarget.checked)}
+              />
+              <label for={`${id}-${role}`}>{t(`role.${role}`)}</label>
+            </div>
+          ))}
+        </fieldset>
+        <div class="check">
+          <input
+            type="checkbox"
+            id={`${id}-disabled`}
+            checked={disabled}
+            onChange={(e) => {
+              setSaved(false);
+              setDisabled(e.currentTarget.checked);
+            }}
+          />
+          <label for={`${id}-disabled`}>{t('admin.disabled')}</label>
+        </div>
+        <Alert message={error} />
+        <Status message={saved ? t('admin.savedUser', { name: label }) : null} />
+        <button type="submit" class="button button--primary" disabled={busy}>
+          {busy ? t('common.saving') : t('admin.saveUser', { name: label })}
+        </button>
+      </form>
+    </li>
+  );
+}

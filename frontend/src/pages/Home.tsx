@@ -1,0 +1,83 @@
+import { useState } from 'preact/hooks';
+import { resendVerification } from '../api/endpoints';
+import { Alert, Status } from '../components/forms';
+import { Page } from '../components/Layout';
+import { useApp } from '../context';
+import { describeError } from '../errors';
+import { Link } from '../router';
+
+export function VerificationBanner() {
+  const { t, me } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (!me || me.email_verified) return null;
+
+  const resend = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await resendVerification();
+      setSent(true);
+    } catch (e) {
+      setError(describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="banner" aria-labelledby="verify-banner">
+      <p id="verify-banner">{t('verify.banner')}</p>
+      <Status message={sent ? t('verify.resent') : null} />
+      <Alert message={error} />
+      {!sent && (
+        <button type="button" class="button" onClick={resend} disabled={busy}>
+          {busy ? t('common.sending') : t('verify.resend')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function Home() {
+  const { t, me } = useApp();
+  if (!me) {
+    return (
+      <Page title={t('home.guestTitle')}>
+        <p class="lead">{t('home.guestIntro')}</p>
+        <div class="actions">
+          <Link href="/register" class="button button--primary">
+            {t('nav.register')}
+          </Link>
+          <Link href="/login" class="button">
+            {t('nav.login')}
+          </Link>
+        </div>
+      </Page>
+    );
+  }
+  return (
+    <Page title={t('home.userTitle', { name: me.display_name })}>
+      <VerificationBanner />
+      <p class="lead">{t('home.userIntro')}</p>
+      <ul class="cards">
+        <li class="card">
+          <h2>
+            <Link href="/profile">{t('home.profileCard')}</Link>
+          </h2>
+          <p>{t('home.profileCardText')}</p>
+        </li>
+        {me.roles.includes('admin') && (
+          <li class="card">
+            <h2>
+              <Link href="/admin/users">{t('home.adminCard')}</Link>
+            </h2>
+            <p>{t('home.adminCardText')}</p>
+          </li>
+        )}
+      </ul>
+      <p class="muted">{t('home.soon')}</p>
+    </Page>
+  );
+}

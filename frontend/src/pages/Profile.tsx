@@ -1,0 +1,263 @@
+import { useEffect, useState } from 'preact/hooks';
+import { createToken, deleteToken, listTerritories, listTokens, updateMe } from '../api/endpoints';
+import { ORGANIZATION_KINDS, type CreatedToken, type OrganizationKind, type ReferenceItem, type TokenInfo } from '../api/types';
+import { Alert, SelectField, Status, TextField, useForm, type FieldErrors } from '../components/forms';
+import { Page } from '../components/Layout';
+import { useApp } from '../context';
+import { describeError } from '../errors';
+import { formatDate, isLocale, LOCALES } from '../i18n';
+import { VerificationBanner } from './Home';
+
+export function Profile() {
+  const { t, me, setMe, locale, setLocale } = useApp();
+  const form = useForm();
+  const [displayName, setDisplayName] = useState(me?.display_name ?? '');
+  const [prefLocale, setPrefLocale] = useState<string>(locale);
+  const [organization, setOrganization] = useState(me?.organization ?? '');
+  const [orgKind, setOrgKind] = useState<string>(me?.organization_kind ?? '');
+  const [territory, setTerritory] = useState(me?.territory ?? '');
+  const [profession, setProfession] = useState(me?.profession ?? '');
+  const [territories, setTerritories] = useState<ReferenceItem[] | null>(null);
+  const [territoriesFailed, setTerritoriesFailed] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  // The header's language switch changes the same preference.
+  useEffect(() => setPrefLocale(locale), [locale]);
+
+  useEffect(() => {
+    listTerritories()
+      .then(setTerritories)
+      .catch(() => setTerritoriesFailed(true));
+  }, []);
+
+  if (!me) return null;
+
+  const territoryOptions = [{ value: '', label: t('common.notSpecified') }];
+  for (const item of territories ?? []) territoryOptions.push({ value: item.code, label: item.name });
+  if (territory && !territoryOptions.some((o) => o.value === territory)) {
+    territoryOptions.push({ value: territory, label: territory });
+  }
+
+  const validate = (): FieldErrors => (displayName.trim() ? {} : { display_name: t('common.required') });
+
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    setSaved(false);
+    void form.run(validate, async () => {
+      const updated = await updateMe({
+        display_name: displayName.trim(),
+        locale: isLocale(prefLocale) ? prefLocale : locale,
+        organization: organization.trim() || null,
+        organization_kind: (orgKind || null) as OrganizationKind | null,
+        territory: territory || null,
+        profession: profession.trim() || null,
+      });
+      setMe({ ...updated, csrf_token: updated.csrf_token || me.csrf_token });
+      if (isLocale(updated.locale) && updated.locale !== locale) setLocale(updated.locale);
+      setSaved(true);
+    });
+  };
+
+  return (
+    <Page title={t('profile.title')}>
+      <VerificationBanner />
+      <section aria-labelledby="account-h" class="panel">
+        <h2 id="account-h">{t('profile.account')}</h2>
+        <dl class="facts">
+          <dt>{t('profile.email')}</dt>
+          <dd>
+            <span dir="ltr" class="break">
+              {me.email}
+            </span>{' '}
+            <span class={me.email_verified ? 'badge badge--ok' : 'badge badge--warn'}>
+              {me.email_verified ? t('profile.verified') : t('profile.notVerified')}
+            </span>
+          </dd>
+          <dt>{t('profile.roles')}</dt>
+          <dd>{me.roles.map((r) => t(`role.${r}`)).join(', ')}</dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="details-h" class="panel">
+        <h2 id="details-h">{t('profile.details')}</h2>
+        <form ref={form.formRef} onSubmit={onSubmit} noValidate class="stack">
+          <Alert message={form.formError} />
+          <TextField
+            name="display_name"
+            label={t('profile.displayName')}
+            hint={t('register.displayNameHint')}
+            autoComplete="name"
+            value={displayName}
+            onValue={setDisplayName}
+            error={form.errors.display_name}
+          />
+          <SelectField
+            name="locale"
+            label={t('profile.locale')}
+            value={prefLocale}
+            onValue={setPrefLocale}
+            options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))}
+            error={form.errors.locale}
+          />
+          <TextField
+            name="organization"
+            label={t('profile.organization')}
+            hint={t('profile.organizationHint')}
+            autoComplete="organization"
+            optional
+            value={organization}
+            onValue={setOrganization}
+            error={form.errors.organization}
+          />
+          <SelectField
+            name="organization_kind"
+            label={t('profile.organizationKind')}
+            optional
+            value={orgKind}
+            onValue={setOrgKind}
+            options={[
+              { value: '', label: t('common.notSpecified') },
+              ...ORGANIZATION_KINDS.map((k) => ({ value: k, label: t(`orgKind.${k}`) })),
+            ]}
+            error={form.errors.organization_kind}
+          />
+          <SelectField
+            name="territory"
+            label={t('profile.territory')}
+            optional
+            hint={territoriesFailed ? t('profile.territoriesUnavailable') : undefined}
+            value={territory}
+            onValue={setTerritory}
+            options={territoryOptions}
+            error={form.errors.territory}
+          />
+          <TextField
+            name="profession"
+            label={t('profile.profession')}
+            hint={t('profile.professionHint')}
+            autoComplete="organization-title"
+            optional
+            value={profession}
+            onValue={setProfession}
+            error={form.errors.profession}
+          />
+          <Status message={saved ? t('common.saved') : null} />
+          <button type="submit" class="button button--primary" disabled={form.busy}>
+            {form.busy ? t('common.saving') : t('common.save')}
+          </button>
+        </form>
+      </section>
+
+      <Tokens />
+    </Page>
+  );
+}
+
+function Tokens() {
+  const { t, locale } = useApp();
+  const form = useForm();
+  const [items, setItems] = useState<TokenInfo[] | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const [status, setStatus] = useState<string | null>(null);
+
+  const reload = () =>
+    listTokens()
+      .then((list) => {
+        setItems(list);
+        setListError(null);
+      })
+      .catch((e: unknown) => setListError(describeError(e, t)));
+
+  useEffect(() => {
+    void reload();
+  }, []);
+
+  const onCreate = (e: Event) => {
+    e.preventDefault();
+    setStatus(null);
+    void form.run(
+      (): FieldErrors => (name.trim() ? {} : { name: t('common.required') }),
+      async () => {
+        const token = await createToken(name.trim());
+        setCreated(token);
+        setCopyState('idle');
+        setName('');
+        await reload();
+      },
+    );
+  };
+
+  const onCopy = async () => {
+    if (!created) return;
+    try {
+      await navigator.clipboard.writeText(created.token);
+      setCopyState('copied');
+    } catch {
+      setCopyState('failed');
+    }
+  };
+
+  const onDelete = async (token: TokenInfo) => {
+    if (!window.confirm(t('tokens.deleteConfirm', { name: token.name }))) return;
+    setStatus(null);
+    try {
+      await deleteToken(token.id);
+      if (created?.id === token.id) setCreated(null);
+      setStatus(t('tokens.deleted'));
+      await reload();
+    } catch (e) {
+      setListError(describeError(e, t));
+    }
+  };
+
+  return (
+    <section aria-labelledby="tokens-h" class="panel">
+      <h2 id="tokens-h">{t('tokens.title')}</h2>
+      <p class="muted">{t('tokens.intro')}</p>
+      {created && (
+        <div class="token-once" role="status">
+          <p>{t('tokens.createdNotice')}</p>
+          <label for="created-token">{t('tokens.value')}</label>
+          <input id="created-token" class="mono" dir="ltr" readOnly value={created.token} onFocus={(e) => e.currentTarget.select()} />
+          <button type="button" class="button" onClick={onCopy}>
+            {t('tokens.copy')}
+          </button>
+          {copyState === 'copied' && <p>{t('tokens.copied')}</p>}
+          {copyState === 'failed' && <p class="field-error">{t('tokens.copyFailed')}</p>}
+        </div>
+      )}
+      <form ref={form.formRef} onSubmit={onCreate} noValidate class="stack">
+        <Alert message={form.formError} />
+        <TextField name="name" label={t('tokens.name')} value={name} onValue={setName} error={form.errors.name} autoComplete="off" />
+        <button type="submit" class="button" disabled={form.busy}>
+          {form.busy ? t('common.sending') : t('tokens.create')}
+        </button>
+      </form>
+      <Status message={status} />
+      <Alert message={listError} />
+      {items && items.length === 0 && <p class="muted">{t('tokens.empty')}</p>}
+      {items && items.length > 0 && (
+        <ul class="token-list">
+          {items.map((tok) => (
+            <li key={tok.id} class="token-item">
+              <div>
+                <strong class="break">{tok.name}</strong>
+                <br />
+                <small>
+                  {t('tokens.createdAt', { date: formatDate(tok.created_at, locale) })} ·{' '}
+                  {tok.last_used_at ? t('tokens.lastUsed', { date: formatDate(tok.last_used_at, locale) }) : t('tokens.neverUsed')}
+                </small>
+              </div>
+              <button type="button" class="button button--danger" onClick={() => void onDelete(tok)}>
+                {t('tokens.delete', { name: tok.name })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { registerViaApi, switchLanguage } from './helpers';
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+for (const locale of ['fr', 'ar'] as const) {
+  test(`axe: register and login pages (${locale})`, async ({ page }) => {
+    for (const path of ['/register', '/login']) {
+      await page.goto(path);
+      await expect(page.locator('main h1')).toBeVisible();
+      if (locale !== 'fr') await switchLanguage(page, locale);
+      expect(await seriousViolations(page), `${path} (${locale})`).toEqual([]);
+
+      // With errors shown, too.
+      await page.locator('main form button[type="submit"]').click();
+      await expect(page.locator('main [aria-invalid="true"]').first()).toBeVisible();
+      expect(await seriousViolations(page), `${path} with errors (${locale})`).toEqual([]);
+    }
+  });
+
+  test(`axe: profile page (${locale})`, async ({ page }) => {
+    await registerViaApi(page);
+    await page.goto('/profile');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    if (locale !== 'fr') await switchLanguage(page, locale);
+    await expect(page.locator('select[name="territory"] option')).not.toHaveCount(1);
+    expect(await seriousViolations(page), `profile (${locale})`).toEqual([]);
+  });
+}

@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+import { registerViaApi, switchLanguage } from './helpers';
+
+test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+
+test('profile page has no horizontal scroll at 360 px (fr and ar)', async ({ page }) => {
+  await registerViaApi(page, 'Mohamed Amine El Idrissi Benjelloun');
+  await page.goto('/profile');
+  await expect(page.getByRole('heading', { level: 1, name: 'Mon profil' })).toBeVisible();
+  await page.getByLabel('Nom du jeton').fill('export-rapports-territoire-sale-kenitra');
+  await page.getByRole('button', { name: 'Créer un jeton' }).click();
+  await expect(page.getByText('il ne sera plus jamais affiché')).toBeVisible();
+
+  for (const locale of ['fr', 'ar'] as const) {
+    if (locale === 'ar') await switchLanguage(page, 'ar');
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    expect(scrollWidth, `horizontal overflow in ${locale}`).toBeLessThanOrEqual(clientWidth);
+
+    // Touch targets: every button and text input is at least 44 px tall.
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('main button, main input:not([type="checkbox"]), main select, header button')]
+        .filter((el) => el.getBoundingClientRect().height < 44)
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(small, `small touch targets in ${locale}`).toEqual([]);
+  }
+});
