@@ -1,1 +1,9 @@
-//! server
+//! The `sanad` service: wiring of the domain crates into one HTTP server,
+//! its middleware, the background workers, and the SPA endpoint.
+
+pub mod app;
+pub mod http;
+pub mod ops;
+pub mod spa;
+
+pub use app::{App, RunningServer, openapi_service, spawn};

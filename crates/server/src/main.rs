@@ -1,1 +1,117 @@
-fn main() {}
+//! `sanad`: the command line of the service.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use sanad_platform::{Clock, Config, Role};
+use std::io::{BufRead, IsTerminal};
+
+/// Sanad: learning and practice platform for child-protection professionals.
+#[derive(Parser)]
+#[command(name = "sanad", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document (the SPA's types are generated from it).
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum, default_value = "learner")]
+        role: RoleArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Learner,
+    Trainer,
+    Moderator,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Learner => Role::Learner,
+            RoleArg::Trainer => Role::Trainer,
+            RoleArg::Moderator => Role::Moderator,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // JSON for log collectors, readable lines for a person at a terminal.
+    if std::io::stderr().is_terminal() {
+        builder.init();
+    } else {
+        builder.json().flatten_event(true).with_current_span(true).with_span_list(false).init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        let config = Config::from_pairs(&[]).unwrap_or_else(|_| unreachable!("defaults are valid"));
+        let service = sanad_server::openapi_service(sanad_server::app::documented_apis(), &config.public_url);
+        println!("{}", service.spec());
+        return Ok(());
+    }
+    init_logging();
+    let config = Config::load()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let server = sanad_server::spawn(config, Clock::system(), true).await?;
+            server.wait().await
+        }
+        Command::Migrate => {
+            let app = sanad_server::App::open(config, Clock::system()).await?;
+            app.db.close().await;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, name, role } } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let app = sanad_server::App::open(config, Clock::system()).await?;
+            let result = app.accounts.add_user(&email, &name, role.into(), password).await;
+            app.db.close().await;
+            match result {
+                Ok(id) => {
+                    println!("{id}");
+                    Ok(())
+                }
+                Err(sanad_platform::Error::Invalid(errors)) => {
+                    let why: Vec<String> = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect();
+                    anyhow::bail!("cannot add user: {}", why.join("; "))
+                }
+                Err(e) => anyhow::bail!("cannot add user: {}", e.problem().detail.unwrap_or_else(|| e.to_string())),
+            }
+        }
+        Command::Openapi => unreachable!("handled above"),
+    }
+}

@@ -16,8 +16,16 @@ export type ReferenceItem = Json<paths['/api/v1/reference/territories']['get']['
 export type AdminUserList = Json<paths['/api/v1/admin/users']['get']['responses'][200]>;
 export type AdminUser = AdminUserList['items'][number];
 export type AdminUserUpdate = Body<paths['/api/v1/admin/users/{id}']['patch']>;
+/** Roles as the API types them (an enum, or plain strings). */
 export type Role = Me['roles'][number];
 export type OrganizationKind = NonNullable<Me['organization_kind']>;
 
-export const ROLES: readonly Role[] = ['learner', 'trainer', 'moderator', 'admin'];
-export const ORGANIZATION_KINDS: readonly OrganizationKind[] = ['association', 'institution'];
+// The values the UI knows how to name, kept independent of how the document types them.
+export const ROLES = ['learner', 'trainer', 'moderator', 'admin'] as const;
+export type KnownRole = (typeof ROLES)[number];
+export const ORGANIZATION_KINDS = ['association', 'institution'] as const;
+export type KnownOrganizationKind = (typeof ORGANIZATION_KINDS)[number];
+
+export function isKnownRole(value: string): value is KnownRole {
+  return (ROLES as readonly string[]).includes(value);
+}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { listUsers, updateUser } from '../api/endpoints';
-import { ROLES, type AdminUser, type Role } from '../api/types';
+import { ROLES, type AdminUser, type AdminUserUpdate } from '../api/types';
 import { Alert, Status } from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
@@ -93,7 +93,7 @@ export function AdminUsers() {
 
 function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) => void }) {
   const { t, locale } = useApp();
-  const [roles, setRoles] = useState<Role[]>(user.roles);
+  const [roles, setRoles] = useState<string[]>(user.roles);
   const [disabled, setDisabled] = useState(user.disabled);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -101,9 +101,11 @@ function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) 
   const id = `u-${user.id}`;
   const label = user.display_name || user.email;
 
-  const toggleRole = (role: Role, on: boolean) => {
+  const toggleRole = (role: string, on: boolean) => {
     setSaved(false);
-    setRoles((list) => (on ? ROLES.filter((r) => r === role || list.includes(r)) : list.filter((r) => r !== role)));
+    setRoles((list) =>
+      on ? [...ROLES.filter((r) => r === role || list.includes(r)), ...list.filter((r) => !(ROLES as readonly string[]).includes(r))] : list.filter((r) => r !== role),
+    );
   };
 
   const onSubmit = async (e: Event) => {
@@ -112,7 +114,7 @@ function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) 
     setError(null);
     setSaved(false);
     try {
-      const updated = await updateUser(user.id, { roles, disabled });
+      const updated = await updateUser(user.id, { roles: roles as AdminUserUpdate['roles'], disabled });
       setRoles(updated.roles);
       setDisabled(updated.disabled);
       onSaved(updated);
@@ -131,8 +133,8 @@ function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) 
         <h2 id={`${id}-name`} class="user-card__name break">
           {user.display_name}
         </h2>
-        <p class="break" dir="ltr">
-          {user.email}
+        <p class="break">
+          <span dir="ltr">{user.email}</span>
         </p>
         <p class="muted">
           {t('admin.createdAt', { date: formatDate(user.created_at, locale) })}{' '}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { createToken, deleteToken, listTerritories, listTokens, updateMe } from '../api/endpoints';
-import { ORGANIZATION_KINDS, type CreatedToken, type OrganizationKind, type ReferenceItem, type TokenInfo } from '../api/types';
+import { isKnownRole, ORGANIZATION_KINDS, type CreatedToken, type OrganizationKind, type ReferenceItem, type TokenInfo } from '../api/types';
 import { Alert, SelectField, Status, TextField, useForm, type FieldErrors } from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
@@ -24,11 +24,15 @@ export function Profile() {
   // The header's language switch changes the same preference.
   useEffect(() => setPrefLocale(locale), [locale]);
 
+  // Names come in the UI language (Accept-Language), so reload on a switch.
   useEffect(() => {
     listTerritories()
-      .then(setTerritories)
+      .then((items) => {
+        setTerritories(items);
+        setTerritoriesFailed(false);
+      })
       .catch(() => setTerritoriesFailed(true));
-  }, []);
+  }, [locale]);
 
   if (!me) return null;
 
@@ -74,7 +78,7 @@ export function Profile() {
             </span>
           </dd>
           <dt>{t('profile.roles')}</dt>
-          <dd>{me.roles.map((r) => t(`role.${r}`)).join(', ')}</dd>
+          <dd>{me.roles.map((r: string) => (isKnownRole(r) ? t(`role.${r}`) : r)).join(locale === 'ar' ? '، ' : ', ')}</dd>
         </dl>
       </section>
 

@@ -38,13 +38,13 @@ test('register, log out, log in, edit profile, reload, switch to Arabic', async 
   await territory.selectOption({ index: 1 });
   const chosen = await territory.inputValue();
   expect(chosen).not.toBe('');
-  await page.getByLabel('Profession').fill('Assistante sociale');
+  await page.getByRole('textbox', { name: /^Profession/ }).fill('Assistante sociale');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await expect(page.getByText('Modifications enregistrées.')).toBeVisible();
 
   // Reload: the saved values come back from the server.
   await page.reload();
-  await expect(page.getByLabel('Profession')).toHaveValue('Assistante sociale');
+  await expect(page.getByRole('textbox', { name: /^Profession/ })).toHaveValue('Assistante sociale');
   await expect(page.getByLabel('Territoire')).toHaveValue(chosen);
 
   // Switch to Arabic: right-to-left, and kept on the account.
@@ -57,5 +57,5 @@ test('register, log out, log in, edit profile, reload, switch to Arabic', async 
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
-  await expect(page.getByLabel('المهنة')).toHaveValue('Assistante sociale');
+  await expect(page.getByRole('textbox', { name: /^المهنة/ })).toHaveValue('Assistante sociale');
 });

@@ -1,0 +1,221 @@
+//! Composition: one [`App`] holds the database, clock, metrics and services;
+//! [`spawn`] binds the listener, starts the workers and serves until shut down.
+
+use anyhow::Context;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::middleware::{Compression, CookieJarManager};
+use poem::{EndpointExt, Route};
+use poem_openapi::OpenApiService;
+use sanad_accounts::{Accounts, AccountsApi};
+use sanad_mail::{MailTransport, MailWorker};
+use sanad_platform::auth::SharedAuthenticator;
+use sanad_platform::telemetry::Metrics;
+use sanad_platform::{Clock, Config, Db};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Every API of the service, in the order they appear in the document.
+pub type Apis = AccountsApi;
+
+/// The running parts of an instance.
+#[derive(Clone)]
+pub struct App {
+    /// Resolved configuration.
+    pub config: Config,
+    /// The database.
+    pub db: Db,
+    /// The clock (tests move it).
+    pub clock: Clock,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    /// Accounts service.
+    pub accounts: Accounts,
+    /// The mail outbox worker.
+    pub mail: MailWorker,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("listen", &self.config.listen).finish()
+    }
+}
+
+impl App {
+    /// Opens the database, applies migrations and builds the services.
+    pub async fn open(config: Config, clock: Clock) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+        let db = Db::connect(&config.database_url)
+            .await
+            .with_context(|| format!("cannot open the database {}", sanad_platform::db::redact(&config.database_url)))?;
+        db.migrate().await.context("cannot apply database migrations")?;
+        let metrics = Metrics::new();
+        let transport = MailTransport::from_config(config.smtp_url.as_deref(), config.mail_dir())?;
+        let mail = MailWorker::new(db.clone(), clock.clone(), transport, config.mail_from.clone(), config.public_url.clone(), metrics.clone());
+        let waker = mail.clone();
+        let accounts = Accounts::new(db.clone(), clock.clone(), Arc::new(move || waker.wake()));
+        Ok(Self { config, db, clock, metrics, accounts, mail })
+    }
+
+    /// The HTTP application: API, docs, health, metrics and the SPA.
+    pub fn routes(&self) -> impl poem::Endpoint + 'static {
+        let apis: Apis = AccountsApi::new(self.accounts.clone(), self.config.secure_cookies());
+        let service = openapi_service(apis, &self.config.public_url);
+        let docs = service.swagger_ui();
+        let spec = service.spec_endpoint();
+        let authenticator: SharedAuthenticator = Arc::new(self.accounts.clone());
+        Route::new()
+            .nest_no_strip("/api/v1", service)
+            .at("/api/openapi.json", spec)
+            .nest("/api/docs", docs)
+            .at("/metrics", crate::ops::metrics_endpoint(self.metrics.clone()))
+            .at("/healthz", crate::ops::healthz)
+            .at("/readyz", crate::ops::readyz)
+            .nest("/", crate::spa::Spa::new(self.config.static_dir.clone()))
+            .with(Compression::new())
+            .with(CookieJarManager::new())
+            .data(authenticator)
+            .data(self.db.clone())
+            .with(crate::http::Observe::new(self.metrics.clone(), json_body_limit()))
+    }
+}
+
+/// Largest JSON body accepted (uploads have their own limit).
+fn json_body_limit() -> usize {
+    1024 * 1024
+}
+
+/// The APIs with placeholder services, for printing the document without a database.
+pub fn documented_apis() -> Apis {
+    let db = Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"));
+    AccountsApi::new(Accounts::new(db, Clock::system(), Arc::new(|| {})), false)
+}
+
+/// The OpenAPI service for `apis`, as served at `/api/openapi.json`.
+pub fn openapi_service(apis: Apis, public_url: &str) -> OpenApiService<Apis, ()> {
+    OpenApiService::new(apis, "Sanad", env!("CARGO_PKG_VERSION"))
+        .summary("Learning and practice platform for child-protection professionals")
+        .description(
+            "JSON API of Sanad. Errors are application/problem+json (RFC 9457). Lists take ?cursor= and ?limit= \
+             (default 20, max 100) and return {items, next_cursor}. The SPA authenticates with a session cookie and \
+             must send X-CSRF-Token on unsafe methods; scripts send Authorization: Bearer <personal API token>.",
+        )
+        .server(public_url.to_string())
+}
+
+/// A server bound and serving in the background.
+pub struct RunningServer {
+    /// The address actually bound (useful with port 0).
+    pub addr: SocketAddr,
+    /// The composed application (tests reach services and the clock through it).
+    pub app: App,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl std::fmt::Debug for RunningServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningServer").field("addr", &self.addr).finish()
+    }
+}
+
+impl RunningServer {
+    /// Base URL of the server, e.g. `http://127.0.0.1:4312`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets requests in flight finish, stops the workers.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.task.await.context("server task")?
+    }
+
+    /// Waits until the server stops by itself (SIGTERM / Ctrl-C).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("server task")?
+    }
+}
+
+/// Opens the app, binds `config.listen`, and serves until [`RunningServer::stop`]
+/// or, when `signals` is true, SIGTERM/SIGINT.
+pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Result<RunningServer> {
+    let app = App::open(config, clock).await?;
+    let acceptor = TcpListener::bind(app.config.listen.clone())
+        .into_acceptor()
+        .await
+        .with_context(|| format!("cannot listen on {}", app.config.listen))?;
+    let addr = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .context("listener has no address")?;
+    let (shutdown, mut stop_rx) = watch::channel(false);
+    let workers = start_workers(&app, shutdown.subscribe());
+    let routes = app.routes();
+    let db = app.db.clone();
+    let trigger = shutdown.clone();
+    let task = tokio::spawn(async move {
+        let stop = async move {
+            if signals {
+                tokio::select! {
+                    _ = stop_rx.changed() => {}
+                    _ = termination() => {}
+                }
+            } else {
+                let _ = stop_rx.changed().await;
+            }
+            tracing::info!("shutting down: finishing requests in flight");
+        };
+        let served = poem::Server::new_with_acceptor(acceptor)
+            .idle_timeout(Duration::from_secs(60))
+            .run_with_graceful_shutdown(routes, stop, Some(Duration::from_secs(20)))
+            .await;
+        let _ = trigger.send(true);
+        for worker in workers {
+            let _ = worker.await;
+        }
+        db.close().await;
+        served.context("HTTP server")
+    });
+    tracing::info!(%addr, "sanad is listening");
+    Ok(RunningServer { addr, app, shutdown, task })
+}
+
+fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    let mail = tokio::spawn(app.mail.clone().run(shutdown.clone()));
+    let accounts = app.accounts.clone();
+    let mut stop = shutdown;
+    let pruner = tokio::spawn(async move {
+        loop {
+            if let Err(e) = accounts.prune_sessions().await {
+                tracing::warn!(error = %e, "could not prune expired sessions");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+                _ = stop.changed() => break,
+            }
+        }
+    });
+    vec![mail, pruner]
+}
+
+async fn termination() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,150 @@
+//! The outermost middleware: a request id on every response and log line,
+//! request metrics, body size limits, security headers, and problem+json for
+//! every error, including the framework's own (parse errors, 404, 405).
+
+use poem::http::{HeaderName, HeaderValue, StatusCode, header};
+use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response};
+use sanad_platform::error::{PROBLEM_JSON, problem};
+use sanad_platform::telemetry::{Metrics, with_request_id};
+use std::time::Instant;
+use tokio::io::AsyncReadExt;
+use tracing::Instrument;
+
+/// Header carrying the request id, in and out.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The middleware; see the module documentation.
+#[derive(Clone, Debug)]
+pub struct Observe {
+    metrics: Metrics,
+    body_limit: usize,
+}
+
+impl Observe {
+    /// Records into `metrics` and refuses bodies over `body_limit` bytes.
+    pub fn new(metrics: Metrics, body_limit: usize) -> Self {
+        Self { metrics, body_limit }
+    }
+}
+
+impl<E: Endpoint> Middleware<E> for Observe {
+    type Output = ObserveEndpoint<E>;
+
+    fn transform(&self, inner: E) -> Self::Output {
+        ObserveEndpoint { inner, metrics: self.metrics.clone(), body_limit: self.body_limit }
+    }
+}
+
+/// [`Observe`] applied to an endpoint.
+#[derive(Debug)]
+pub struct ObserveEndpoint<E> {
+    inner: E,
+    metrics: Metrics,
+    body_limit: usize,
+}
+
+impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        let started = Instant::now();
+        let id = incoming_request_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
+        let method = req.method().to_string();
+        // The path only: query strings may carry search words or other personal data.
+        let path = req.uri().path().to_string();
+        let span = tracing::info_span!("request", id = %id, method = %method, path = %path);
+        let mut resp = with_request_id(id.clone(), self.handle(req)).instrument(span.clone()).await;
+        let status = resp.status().as_u16();
+        let elapsed = started.elapsed();
+        self.metrics.observe_request(&method, status, elapsed.as_secs_f64());
+        span.in_scope(|| tracing::info!(status, ms = elapsed.as_millis() as u64, "answered"));
+        let headers = resp.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            headers.insert(HeaderName::from_static(REQUEST_ID), v);
+        }
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        // Reset and verification tokens travel in URLs: never leak them to other sites.
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        Ok(resp)
+    }
+}
+
+impl<E: Endpoint> ObserveEndpoint<E> {
+    async fn handle(&self, mut req: Request) -> Response {
+        if let Some(refused) = enforce_body_limit(&mut req, self.body_limit).await {
+            return refused;
+        }
+        match self.inner.call(req).await {
+            Ok(resp) => resp.into_response(),
+            Err(err) => problem_response(err),
+        }
+    }
+}
+
+fn incoming_request_id(req: &Request) -> Option<String> {
+    let v = req.headers().get(REQUEST_ID)?.to_str().ok()?;
+    let ok = !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    ok.then(|| v.to_string())
+}
+
+/// Refuses bodies over `limit` with 413, whether announced by Content-Length
+/// or streamed in chunks.
+async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response> {
+    let too_large = || problem(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "The request body is too large", Some(format!("at most {limit} bytes")), None).into_http();
+    match req.headers().get(header::CONTENT_LENGTH).map(|v| v.to_str().ok().and_then(|s| s.parse::<u64>().ok())) {
+        Some(Some(n)) if n > limit as u64 => return Some(too_large()),
+        Some(Some(_)) => return None,
+        Some(None) => {
+            return Some(problem(StatusCode::BAD_REQUEST, "bad-request", "The request could not be understood", Some("invalid Content-Length".into()), None).into_http());
+        }
+        None => {}
+    }
+    if !req.headers().contains_key(header::TRANSFER_ENCODING) {
+        return None;
+    }
+    let mut buf = Vec::new();
+    let mut reader = req.take_body().into_async_read().take(limit as u64 + 1);
+    if reader.read_to_end(&mut buf).await.is_err() {
+        return Some(problem(StatusCode::BAD_REQUEST, "bad-request", "The request could not be understood", Some("the body could not be read".into()), None).into_http());
+    }
+    if buf.len() > limit {
+        return Some(too_large());
+    }
+    req.set_body(Body::from(buf));
+    None
+}
+
+/// Turns any error into problem+json, keeping responses that already are.
+fn problem_response(err: poem::Error) -> Response {
+    let status = err.status();
+    let message = err.to_string();
+    let resp = err.into_response();
+    let is_problem = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return resp;
+    }
+    let (slug, title) = match status {
+        StatusCode::NOT_FOUND => ("not-found", "Not found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Unsupported media type"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "The request body is too large"),
+        StatusCode::UNAUTHORIZED => ("unauthenticated", "Please sign in"),
+        s if s.is_client_error() => ("bad-request", "The request could not be understood"),
+        _ => ("internal", "Something went wrong on our side"),
+    };
+    let detail = if status.is_server_error() {
+        tracing::error!(error = %message, "internal error");
+        None
+    } else {
+        Some(message)
+    };
+    let mut out = problem(status, slug, title, detail, None).into_http();
+    // Keep headers such as Allow or Retry-After that the framework set.
+    for (name, value) in resp.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out.into_response()
+}
