@@ -21,3 +21,15 @@ export function describeError(error: unknown, t: Translate, overrides: Overrides
   if (status === 403 && !error.detail) return t('error.forbidden');
   return error.detail ? `${error.title} — ${error.detail}` : error.title;
 }
+
+/**
+ * The server's field messages are English sentences; the common ones are shown
+ * in the person's language instead, the rest as the server wrote them.
+ */
+export function localizeFieldMessage(field: string, message: string, t: Translate): string {
+  const m = message.toLowerCase();
+  if (/password/.test(field) && /at least \d+ char/.test(m)) return t('common.passwordTooShort');
+  if (/email/.test(field) && /not a valid|invalid/.test(m)) return t('common.invalidEmail');
+  if (/must not be empty|is required|required/.test(m)) return t('common.required');
+  return message;
+}

@@ -1,1 +1,259 @@
-//! tests
+//! Harness for end-to-end tests of the composed service: start `sanad` on a
+//! free port with a temporary data directory, on SQLite or on a fresh
+//! PostgreSQL database, and talk to it over HTTP like a client would.
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use sanad_platform::{Clock, Config};
+use sanad_server::RunningServer;
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The two database backends every scenario runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server URL for tests, when one is configured.
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("SANAD_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty())
+}
+
+/// Creates a fresh, empty database on the test PostgreSQL server.
+pub async fn fresh_postgres_database() -> anyhow::Result<String> {
+    use sqlx::Connection;
+    let base = postgres_base_url().ok_or_else(|| anyhow::anyhow!("SANAD_TEST_DATABASE_URL is not set"))?;
+    let name = format!("sanad_t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&base).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await?;
+    conn.close().await?;
+    let mut url = url::Url::parse(&base)?;
+    url.set_path(&format!("/{name}"));
+    Ok(url.to_string())
+}
+
+/// A running instance with its own data directory and database.
+pub struct TestServer {
+    pub server: RunningServer,
+    pub data_dir: tempfile::TempDir,
+    pub backend: Backend,
+}
+
+/// Options for [`TestServer::start_with`].
+#[derive(Default, Clone)]
+pub struct Options {
+    /// `SANAD_SMTP_URL`.
+    pub smtp_url: Option<String>,
+    /// `SANAD_STATIC_DIR`.
+    pub static_dir: Option<PathBuf>,
+    /// `SANAD_PUBLIC_URL`.
+    pub public_url: Option<String>,
+}
+
+impl TestServer {
+    /// Starts on `backend` with default options.
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, Options::default()).await
+    }
+
+    /// Starts on `backend` with `options`.
+    pub async fn start_with(backend: Backend, options: Options) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let data = data_dir.path().to_string_lossy().to_string();
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{data}/sanad.db"),
+            Backend::Postgres => fresh_postgres_database().await.expect("fresh PostgreSQL database"),
+        };
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("SANAD_LISTEN", "127.0.0.1:0".into()),
+            ("SANAD_DATA_DIR", data.clone()),
+            ("SANAD_DATABASE_URL", database_url),
+            ("SANAD_DEMO_CONTENT", "off".into()),
+        ];
+        if let Some(smtp) = &options.smtp_url {
+            pairs.push(("SANAD_SMTP_URL", smtp.clone()));
+        }
+        if let Some(dir) = &options.static_dir {
+            pairs.push(("SANAD_STATIC_DIR", dir.to_string_lossy().to_string()));
+        }
+        pairs.push(("SANAD_PUBLIC_URL", options.public_url.clone().unwrap_or_else(|| "http://sanad.test".into())));
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let config = Config::from_pairs(&borrowed).expect("config");
+        let server = sanad_server::spawn(config, Clock::system(), false).await.expect("server starts");
+        Self { server, data_dir, backend }
+    }
+
+    /// Base URL.
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    /// A new client with its own cookie jar.
+    pub fn client(&self) -> Client {
+        Client::new(self.url())
+    }
+
+    /// The clock of the instance (tests move it).
+    pub fn clock(&self) -> &Clock {
+        &self.server.app.clock
+    }
+
+    /// Creates an account with `role` through the same path as `sanad user add` and signs it in.
+    pub async fn user_with_role(&self, email: &str, role: sanad_platform::Role) -> Client {
+        self.server.app.accounts.add_user(email, "Test person", role, "correct horse battery 9".into()).await.expect("add user");
+        let mut c = self.client();
+        let (st, body) = c.post("/api/v1/auth/login", serde_json::json!({"email": email, "password": "correct horse battery 9"})).await;
+        assert_eq!(st, StatusCode::OK, "login {body}");
+        c
+    }
+
+    /// Registers a learner through the API and returns its signed-in client.
+    pub async fn learner(&self, email: &str) -> Client {
+        let mut c = self.client();
+        let (st, body) = c
+            .post("/api/v1/auth/register", serde_json::json!({"email": email, "password": "un mot de passe solide 42", "display_name": "Amina"}))
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "register {body}");
+        c
+    }
+
+    /// Sends every mail that is due, now.
+    pub async fn drain_mail(&self) -> usize {
+        self.server.app.mail.drain_once().await.expect("drain mail")
+    }
+
+    /// The `.eml` files written so far (file transport).
+    pub fn mail_files(&self) -> Vec<String> {
+        let dir = self.data_dir.path().join("mail");
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                if e.path().extension().is_some_and(|x| x == "eml") {
+                    out.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+                }
+            }
+        }
+        out
+    }
+
+    /// Stops the server.
+    pub async fn stop(self) {
+        self.server.stop().await.expect("clean shutdown");
+    }
+}
+
+/// Finds `token=...` in a mail for `recipient` whose text contains `marker`.
+pub fn token_in_mail(mails: &[String], recipient: &str, marker: &str) -> Option<String> {
+    mails.iter().filter(|m| m.contains(recipient) && m.contains(marker)).find_map(|m| {
+        let start = m.find("token=")? + "token=".len();
+        Some(m[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+    })
+}
+
+/// An HTTP client with a cookie jar that remembers the CSRF token it is given.
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    /// The CSRF token sent on unsafe methods (taken from responses that carry one).
+    pub csrf: Option<String>,
+    /// A bearer token sent instead of the cookie.
+    pub bearer: Option<String>,
+    /// Headers of the last response.
+    pub last_headers: HeaderMap,
+}
+
+impl Client {
+    /// A client for `base`.
+    pub fn new(base: String) -> Self {
+        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        Self { base, http, csrf: None, bearer: None, last_headers: HeaderMap::new() }
+    }
+
+    /// Sends a request; `body` as JSON, or `raw` bytes with `content_type`.
+    pub async fn send(&mut self, method: Method, path: &str, body: Option<Value>, raw: Option<(Vec<u8>, &str)>) -> (StatusCode, Value) {
+        let mut req = self.http.request(method.clone(), format!("{}{}", self.base, path));
+        if let Some(token) = &self.bearer {
+            req = req.bearer_auth(token);
+        }
+        if method != Method::GET && method != Method::HEAD
+            && let Some(csrf) = &self.csrf
+        {
+            req = req.header("X-CSRF-Token", csrf);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        } else if let Some((bytes, ctype)) = raw {
+            req = req.header("content-type", ctype).body(bytes);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        self.last_headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        if let Some(token) = value.get("csrf_token").and_then(Value::as_str) {
+            self.csrf = Some(token.to_string());
+        }
+        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{method} {path} answered 500: {value}");
+        (status, value)
+    }
+
+    pub async fn get(&mut self, path: &str) -> (StatusCode, Value) {
+        self.send(Method::GET, path, None, None).await
+    }
+
+    pub async fn post(&mut self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(Method::POST, path, Some(body), None).await
+    }
+
+    pub async fn patch(&mut self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(Method::PATCH, path, Some(body), None).await
+    }
+
+    pub async fn delete(&mut self, path: &str) -> (StatusCode, Value) {
+        self.send(Method::DELETE, path, None, None).await
+    }
+
+    /// The content type of the last response.
+    pub fn content_type(&self) -> String {
+        self.last_headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    }
+}
+
+/// Asserts that the last answer was a problem+json with `status`.
+pub fn assert_problem(client: &Client, status: StatusCode, got: (StatusCode, &Value)) {
+    assert_eq!(got.0, status, "expected {status}, got {} {}", got.0, got.1);
+    assert!(client.content_type().starts_with("application/problem+json"), "content type {}", client.content_type());
+    assert_eq!(got.1.get("status").and_then(Value::as_u64), Some(u64::from(status.as_u16())), "{}", got.1);
+    assert!(got.1.get("type").and_then(Value::as_str).is_some_and(|t| !t.is_empty()), "{}", got.1);
+    assert!(got.1.get("title").and_then(Value::as_str).is_some(), "{}", got.1);
+}
+
+/// Runs a scenario on SQLite and, when `SANAD_TEST_DATABASE_URL` is set, on PostgreSQL.
+/// Generates `mod sqlite` and `mod postgres` test modules from one async fn per scenario.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if $crate::postgres_base_url().is_none() {
+                        eprintln!("SANAD_TEST_DATABASE_URL not set: PostgreSQL run of {} skipped", stringify!($name));
+                        return;
+                    }
+                    super::$name($crate::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}

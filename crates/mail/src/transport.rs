@@ -2,7 +2,7 @@
 //! no relay is configured (development, or an offline installation).
 
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message, SinglePart, header::ContentTransferEncoding};
+use lettre::message::{Body, Mailbox, Message, SinglePart, header::ContentTransferEncoding};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
 
@@ -67,12 +67,12 @@ impl MailTransport {
     pub async fn send(&self, from: &str, to: &str, rendered: &Rendered) -> Result<(), SendError> {
         let from: Mailbox = from.parse().map_err(|e| SendError::Address(format!("sender: {e}")))?;
         let to: Mailbox = to.parse().map_err(|e| SendError::Address(format!("recipient: {e}")))?;
-        // Quoted-printable keeps links readable in the raw message and safe on
-        // relays without 8BITMIME.
-        let part = SinglePart::builder()
-            .header(ContentType::TEXT_PLAIN)
-            .header(ContentTransferEncoding::QuotedPrintable)
-            .body(rendered.body.clone());
+        // 8bit keeps links intact and greppable in the raw message (quoted-printable
+        // would turn `token=` into `token=3D`); template lines stay far below the
+        // 998-byte limit, and relays today announce 8BITMIME. 8bit needs CRLF.
+        let text = rendered.body.replace("\r\n", "\n").replace('\n', "\r\n");
+        let body = Body::new_with_encoding(text, ContentTransferEncoding::EightBit).map_err(|_| SendError::Build("body is not valid 8bit text".into()))?;
+        let part = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(body);
         let message = Message::builder()
             .from(from)
             .to(to)
@@ -83,5 +83,38 @@ impl MailTransport {
             MailTransport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
             MailTransport::Files(t, _) => t.send(message).await.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn file_transport_writes_readable_eml_in_every_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
+        let params = crate::MailParams { display_name: "Amina".into(), token: Some("abc_DEF-123".into()) };
+        for locale in ["fr", "ar", "en"] {
+            let r = crate::templates::render(crate::Template::PasswordReset, locale, &params, "http://x");
+            t.send("Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();
+        }
+        let files: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+        assert_eq!(files.len(), 3);
+        for f in &files {
+            assert!(f.contains("http://x/reset-password?token=abc_DEF-123"), "{f}");
+            assert!(f.contains("Content-Transfer-Encoding: 8bit"));
+        }
+        assert!(files.iter().any(|f| f.contains("كلمة المرور")));
+    }
+
+    #[tokio::test]
+    async fn bad_addresses_are_permanent_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
+        let r = crate::templates::render(crate::Template::VerifyEmail, "fr", &crate::MailParams::default(), "http://x");
+        let err = t.send("Sanad <no-reply@sanad.invalid>", "not an address", &r).await.unwrap_err();
+        assert!(err.is_permanent());
+        assert!(MailTransport::from_config(Some("ftp://nope"), dir.path().to_path_buf()).is_err());
     }
 }

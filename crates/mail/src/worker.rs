@@ -71,8 +71,13 @@ impl MailWorker {
     /// Runs until `shutdown` turns true, finishing the batch in hand.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         loop {
-            if let Err(e) = self.drain_once().await {
-                tracing::warn!(error = %e, "mail outbox could not be read; will retry");
+            // Drained in a task of its own so that even a panic while sending
+            // one mail cannot stop the worker for good.
+            let worker = self.clone();
+            match tokio::spawn(async move { worker.drain_once().await }).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "mail outbox could not be read; will retry"),
+                Err(e) => tracing::error!(error = %e, "mail worker task failed; will retry"),
             }
             tokio::select! {
                 _ = self.wake.notified() => {}

@@ -7,6 +7,7 @@ import type {
   CreatedToken,
   LoginRequest,
   Me,
+  ProfileBody,
   ReferenceItem,
   RegisterRequest,
   SessionResponse,
@@ -24,7 +25,9 @@ export async function getMe(): Promise<Me | null> {
   }
 }
 
-export const updateMe = (body: UpdateMe): Promise<Me> => unwrap(client.PATCH('/api/v1/me', { body }));
+export const updateMe = (body: UpdateMe): Promise<Me> =>
+  // `null` clears a field; cast in case the document does not mark the fields nullable.
+  unwrap(client.PATCH('/api/v1/me', { body: body as ProfileBody }));
 
 export const register = (body: RegisterRequest): Promise<SessionResponse> =>
   unwrap(client.POST('/api/v1/auth/register', { body }));

@@ -2,11 +2,16 @@
 // regenerating schema.d.ts from the server's own document keeps them valid.
 import type { paths } from './schema';
 
-type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+// The JSON body of a response or request, whatever its exact media type
+// ("application/json" or "application/json; charset=utf-8").
+type Json<R> = R extends { content: infer C } ? C[Extract<keyof C, `application/json${string}`>] : never;
 type Body<O> = O extends { requestBody?: infer RB } ? Json<NonNullable<RB>> : never;
 
 export type Me = Json<paths['/api/v1/me']['get']['responses'][200]>;
-export type UpdateMe = Body<paths['/api/v1/me']['patch']>;
+export type ProfileBody = Body<paths['/api/v1/me']['patch']>;
+type Clearable = 'organization' | 'organization_kind' | 'territory' | 'profession';
+/** PATCH /me: `null` clears an optional field (the server accepts it even where the document omits `nullable`). */
+export type UpdateMe = Omit<ProfileBody, Clearable> & { [K in Clearable]?: NonNullable<ProfileBody[K]> | null };
 export type SessionResponse = Json<paths['/api/v1/auth/login']['post']['responses'][200]>;
 export type RegisterRequest = Body<paths['/api/v1/auth/register']['post']>;
 export type LoginRequest = Body<paths['/api/v1/auth/login']['post']>;

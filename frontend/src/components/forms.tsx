@@ -2,7 +2,7 @@ import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type FieldErrors } from '../api/client';
 import { useApp } from '../context';
-import { describeError, type Overrides } from '../errors';
+import { describeError, localizeFieldMessage, type Overrides } from '../errors';
 import { navigate } from '../router';
 
 export type { FieldErrors };
@@ -184,7 +184,8 @@ export function useForm(): FormState {
       const form = formRef.current;
       const shown: FieldErrors = {};
       const elsewhere: string[] = [];
-      for (const [field, message] of Object.entries(fields)) {
+      for (const [field, raw] of Object.entries(fields)) {
+        const message = localizeFieldMessage(field, raw, t);
         if (form?.elements.namedItem(field)) shown[field] = message;
         else elsewhere.push(message);
       }

@@ -25,3 +25,6 @@ export async function switchLanguage(page: Page, locale: 'fr' | 'ar' | 'en'): Pr
   await page.getByRole('button', { name: names[locale], exact: true }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', locale);
 }
+
+/** Created by serve.mjs (and mock-server.mjs) before the server starts. */
+export const ADMIN = { email: 'admin@example.ma', password: 'admin-password-2024' };

@@ -23,6 +23,24 @@ const sessions = new Map(); // sid -> { userId, csrf }
 const tokens = new Map(); // id -> { userId, name, created_at }
 const failures = new Map(); // email -> count
 
+// The administrator that serve.mjs creates with `sanad user add` for the real server.
+const adminId = randomUUID();
+users.set(adminId, {
+  id: adminId,
+  email: 'admin@example.ma',
+  password: 'admin-password-2024',
+  display_name: 'Admin Sanad',
+  roles: ['learner', 'admin'],
+  locale: 'fr',
+  organization: null,
+  organization_kind: null,
+  territory: null,
+  profession: null,
+  email_verified: true,
+  disabled: false,
+  created_at: new Date().toISOString(),
+});
+
 function me(u, csrf) {
   const { password: _p, disabled: _d, created_at: _c, ...rest } = u;
   return { ...rest, csrf_token: csrf };
@@ -80,7 +98,7 @@ async function api(req, res, path, url) {
       email: body.email,
       password: body.password,
       display_name: body.display_name,
-      roles: users.size === 0 ? ['learner', 'admin'] : ['learner'],
+      roles: ['learner'],
       locale: body.locale || 'fr',
       organization: null,
       organization_kind: null,

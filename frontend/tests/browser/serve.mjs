@@ -1,7 +1,7 @@
 // Starts the real Sanad server for the browser tests, serving the built SPA
 // (frontend/dist) from a throw-away data directory.
 // SANAD_BROWSER_MOCK=1 uses the in-memory stand-in (mock-server.mjs) instead.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +12,13 @@ const frontend = resolve(here, '..', '..');
 const port = process.env.SANAD_BROWSER_PORT || '8391';
 const bin = resolve(frontend, process.env.SANAD_BIN || '../target/debug/sanad');
 const staticDir = join(frontend, 'dist');
+// Keep in step with tests/browser/helpers.ts.
+const ADMIN_EMAIL = 'admin@example.ma';
+const ADMIN_PASSWORD = 'admin-password-2024';
+
+function cleanupNow(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
 
 if (!existsSync(join(staticDir, 'index.html'))) {
   console.error('serve.mjs: frontend/dist/index.html missing: run `npm run build` first');
@@ -37,8 +44,22 @@ function serveReal() {
     SANAD_PUBLIC_URL: `http://127.0.0.1:${port}`,
     SANAD_DEMO_CONTENT: 'off',
     SANAD_STATIC_DIR: staticDir,
+    // Request logs would drown the test report; warnings and errors still show.
+    RUST_LOG: process.env.RUST_LOG || 'warn',
   };
   if (process.env.SANAD_DATABASE_URL) env.SANAD_DATABASE_URL = process.env.SANAD_DATABASE_URL;
+
+  // An administrator for the admin screen's test (see tests/browser/helpers.ts).
+  const admin = spawnSync(bin, ['user', 'add', '--email', ADMIN_EMAIL, '--name', 'Admin Sanad', '--role', 'admin'], {
+    env,
+    input: `${ADMIN_PASSWORD}\n`,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  if (admin.status !== 0) {
+    console.error('serve.mjs: could not create the test administrator');
+    cleanupNow(dataDir);
+    process.exit(1);
+  }
 
   const child = spawn(bin, ['serve'], { env, stdio: 'inherit' });
   console.log(`serve.mjs: ${bin} serve on 127.0.0.1:${port}, data in ${dataDir}`);

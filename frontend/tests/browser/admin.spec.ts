@@ -1,0 +1,39 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, registerViaApi } from './helpers';
+
+test('admin lists users, gives a role and disables an account', async ({ page, browser }) => {
+  // A learner to manage, registered in a separate context.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  const email = await registerViaApi(otherPage, 'Youssef Formateur');
+  await other.close();
+
+  await page.goto('/login');
+  await page.getByLabel('Adresse e-mail').fill(ADMIN.email);
+  await page.getByLabel('Mot de passe').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Utilisateurs' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Utilisateurs' })).toBeVisible();
+
+  await page.getByLabel('Rechercher par nom ou e-mail').fill(email);
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  const card = page.locator('.user-card', { hasText: email });
+  await expect(card).toHaveCount(1);
+  await card.getByLabel('Formateur·rice').check();
+  await card.getByLabel('Compte désactivé').check();
+  await card.getByRole('button', { name: /^Enregistrer pour/ }).click();
+  await expect(card.getByRole('status')).toHaveText('Modifications enregistrées pour Youssef Formateur.');
+
+  await page.reload();
+  await page.getByLabel('Rechercher par nom ou e-mail').fill(email);
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await expect(card.getByLabel('Formateur·rice')).toBeChecked();
+  await expect(card.getByLabel('Compte désactivé')).toBeChecked();
+});
+
+test('the admin page is refused to a learner', async ({ page }) => {
+  await registerViaApi(page);
+  await page.goto('/admin/users');
+  await expect(page.getByRole('alert')).toHaveText('Vous n’avez pas accès à cette page.');
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Utilisateurs' })).toHaveCount(0);
+});
