@@ -96,7 +96,11 @@ pub fn format_roles(roles: &[Role]) -> String {
     roles.push(Role::Learner);
     roles.sort();
     roles.dedup();
-    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ")
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `POST /auth/register`.
@@ -315,12 +319,18 @@ mod tests {
     fn roles_always_include_learner() {
         assert_eq!(parse_roles(""), vec![Role::Learner]);
         assert_eq!(parse_roles("admin bogus"), vec![Role::Learner, Role::Admin]);
-        assert_eq!(format_roles(&[Role::Trainer, Role::Trainer]), "learner trainer");
+        assert_eq!(
+            format_roles(&[Role::Trainer, Role::Trainer]),
+            "learner trainer"
+        );
     }
 
     #[test]
     fn accept_language_picks_the_first_known() {
-        assert_eq!(Locale::from_accept_language("de-DE, ar-MA;q=0.8, fr;q=0.5"), Some(Locale::Ar));
+        assert_eq!(
+            Locale::from_accept_language("de-DE, ar-MA;q=0.8, fr;q=0.5"),
+            Some(Locale::Ar)
+        );
         assert_eq!(Locale::from_accept_language("en-GB"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language("de"), None);
     }

@@ -5,7 +5,9 @@
 //! stronger settings later still verify old hashes. Hashing runs on the
 //! blocking pool: it takes tens of milliseconds by design.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use sanad_platform::{Error, FieldError, Result};
 
@@ -42,14 +44,20 @@ pub fn check_strength(field: &str, password: &str, email: &str) -> Option<FieldE
     } else {
         return None;
     };
-    Some(FieldError { field: field.into(), message })
+    Some(FieldError {
+        field: field.into(),
+        message,
+    })
 }
 
 /// Hashes a password into a PHC string.
 pub async fn hash(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| Error::Internal(anyhow::anyhow!("hashing: {e}")))
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| Error::Internal(anyhow::anyhow!("hashing: {e}")))
     })
     .await
     .map_err(|e| Error::Internal(anyhow::anyhow!("hashing task: {e}")))?
@@ -58,7 +66,9 @@ pub async fn hash(password: String) -> Result<String> {
 /// Checks a password against a stored hash; a malformed hash never matches.
 pub async fn verify(password: String, stored: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || match PasswordHash::new(&stored) {
-        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     })
     .await
@@ -71,7 +81,10 @@ pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(sanad_platform::secret::random_token().as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
+        argon2()
+            .hash_password(sanad_platform::secret::random_token().as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
     })
 }
 
@@ -83,7 +96,11 @@ mod tests {
     async fn hashes_verify_and_carry_parameters() {
         let h = hash("un mot de passe solide".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify("un mot de passe solide".into(), h.clone()).await.unwrap());
+        assert!(
+            verify("un mot de passe solide".into(), h.clone())
+                .await
+                .unwrap()
+        );
         assert!(!verify("un autre".into(), h).await.unwrap());
         assert!(!verify("x".into(), "not a hash".into()).await.unwrap());
         assert!(!verify("x".into(), decoy_hash().to_string()).await.unwrap());

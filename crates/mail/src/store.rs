@@ -18,8 +18,14 @@ pub(crate) struct OutboxRow {
     pub attempts: i64,
 }
 
-pub(crate) async fn insert(tx: &mut Tx, id: Uuid, mail: &OutgoingMail, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    let params = serde_json::to_string(&mail.params).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    id: Uuid,
+    mail: &OutgoingMail,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let params =
+        serde_json::to_string(&mail.params).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     on_tx!(tx, c => {
         sqlx::query(
             "INSERT INTO mail_outbox (id, recipient, locale, template, params, created_at, next_attempt_at) \
@@ -41,7 +47,12 @@ pub(crate) async fn insert(tx: &mut Tx, id: Uuid, mail: &OutgoingMail, now: Date
 /// Takes up to `limit` due mails for this worker until `lease_until`. On
 /// PostgreSQL several instances may drain the same table: `SKIP LOCKED` keeps
 /// them from claiming the same rows. SQLite has one writer at a time anyway.
-pub(crate) async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
+pub(crate) async fn claim_due(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, sqlx::Error> {
     let lock = match db.backend() {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
@@ -71,7 +82,13 @@ pub(crate) async fn mark_sent(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<(
 }
 
 /// Schedules another attempt, or gives up (and wipes the parameters) when `give_up`.
-pub(crate) async fn mark_failed(db: &Db, id: Uuid, error: &str, retry_at: DateTime<Utc>, give_up: Option<DateTime<Utc>>) -> Result<(), sqlx::Error> {
+pub(crate) async fn mark_failed(
+    db: &Db,
+    id: Uuid,
+    error: &str,
+    retry_at: DateTime<Utc>,
+    give_up: Option<DateTime<Utc>>,
+) -> Result<(), sqlx::Error> {
     on_db!(db, pool => {
         sqlx::query(
             "UPDATE mail_outbox SET claimed_until = NULL, last_error = $2, next_attempt_at = $3, failed_at = $4, \
@@ -111,5 +128,17 @@ pub(crate) async fn counts(db: &Db) -> Result<OutboxCounts, sqlx::Error> {
         .fetch_one(pool)
         .await
     })?;
-    Ok(OutboxCounts { pending, sent, failed })
+    Ok(OutboxCounts {
+        pending,
+        sent,
+        failed,
+    })
+}
+
+/// Mails due at `now` or claimed by a worker, not yet sent nor given up.
+pub(crate) async fn in_flight(db: &Db, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL \
+         AND (next_attempt_at <= $1 OR claimed_until IS NOT NULL)")
+        .bind(now).fetch_one(pool).await)
 }

@@ -29,7 +29,13 @@ impl Template {
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Template::VerifyEmail, Template::PasswordReset, Template::PasswordChanged].into_iter().find(|t| t.as_str() == s)
+        [
+            Template::VerifyEmail,
+            Template::PasswordReset,
+            Template::PasswordChanged,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
     }
 }
 
@@ -55,42 +61,63 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
     let (subject, body) = match (template, locale) {
         (Template::VerifyEmail, "ar") => (
             "سند: تأكيد عنوان بريدك الإلكتروني",
-            format!("مرحبا {name}،\n\nلتأكيد عنوان بريدك الإلكتروني على منصة سند، افتح هذا الرابط (صالح لمدة 48 ساعة):\n\n{link}\n\nإذا لم تقم بإنشاء حساب، تجاهل هذه الرسالة.\n"),
+            format!(
+                "مرحبا {name}،\n\nلتأكيد عنوان بريدك الإلكتروني على منصة سند، افتح هذا الرابط (صالح لمدة 48 ساعة):\n\n{link}\n\nإذا لم تقم بإنشاء حساب، تجاهل هذه الرسالة.\n"
+            ),
         ),
         (Template::VerifyEmail, "en") => (
             "Sanad: confirm your email address",
-            format!("Hello {name},\n\nTo confirm your email address on Sanad, open this link (valid for 48 hours):\n\n{link}\n\nIf you did not create an account, ignore this message.\n"),
+            format!(
+                "Hello {name},\n\nTo confirm your email address on Sanad, open this link (valid for 48 hours):\n\n{link}\n\nIf you did not create an account, ignore this message.\n"
+            ),
         ),
         (Template::VerifyEmail, _) => (
             "Sanad : confirmez votre adresse e-mail",
-            format!("Bonjour {name},\n\nPour confirmer votre adresse e-mail sur Sanad, ouvrez ce lien (valable 48 heures) :\n\n{link}\n\nSi vous n'avez pas créé de compte, ignorez ce message.\n"),
+            format!(
+                "Bonjour {name},\n\nPour confirmer votre adresse e-mail sur Sanad, ouvrez ce lien (valable 48 heures) :\n\n{link}\n\nSi vous n'avez pas créé de compte, ignorez ce message.\n"
+            ),
         ),
         (Template::PasswordReset, "ar") => (
             "سند: إعادة تعيين كلمة المرور",
-            format!("مرحبا {name}،\n\nطُلبت إعادة تعيين كلمة المرور لحسابك على منصة سند. لاختيار كلمة مرور جديدة، افتح هذا الرابط (صالح لمدة ساعة واحدة ولمرة واحدة فقط):\n\n{link}\n\nإذا لم تطلب ذلك، تجاهل هذه الرسالة: كلمة المرور الحالية تبقى كما هي.\n"),
+            format!(
+                "مرحبا {name}،\n\nطُلبت إعادة تعيين كلمة المرور لحسابك على منصة سند. لاختيار كلمة مرور جديدة، افتح هذا الرابط (صالح لمدة ساعة واحدة ولمرة واحدة فقط):\n\n{link}\n\nإذا لم تطلب ذلك، تجاهل هذه الرسالة: كلمة المرور الحالية تبقى كما هي.\n"
+            ),
         ),
         (Template::PasswordReset, "en") => (
             "Sanad: reset your password",
-            format!("Hello {name},\n\nSomeone asked to reset the password of your Sanad account. To choose a new password, open this link (valid for one hour, once):\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n"),
+            format!(
+                "Hello {name},\n\nSomeone asked to reset the password of your Sanad account. To choose a new password, open this link (valid for one hour, once):\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n"
+            ),
         ),
         (Template::PasswordReset, _) => (
             "Sanad : réinitialiser votre mot de passe",
-            format!("Bonjour {name},\n\nUne réinitialisation du mot de passe de votre compte Sanad a été demandée. Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure, une seule fois) :\n\n{link}\n\nSi ce n'était pas vous, ignorez ce message : votre mot de passe reste inchangé.\n"),
+            format!(
+                "Bonjour {name},\n\nUne réinitialisation du mot de passe de votre compte Sanad a été demandée. Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure, une seule fois) :\n\n{link}\n\nSi ce n'était pas vous, ignorez ce message : votre mot de passe reste inchangé.\n"
+            ),
         ),
         (Template::PasswordChanged, "ar") => (
             "سند: تم تغيير كلمة المرور",
-            format!("مرحبا {name}،\n\nتم تغيير كلمة المرور لحسابك على منصة سند وتم إنهاء جميع الجلسات المفتوحة.\nإذا لم تقم بذلك، أعد تعيين كلمة المرور فورا من هنا:\n\n{link}\n"),
+            format!(
+                "مرحبا {name}،\n\nتم تغيير كلمة المرور لحسابك على منصة سند وتم إنهاء جميع الجلسات المفتوحة.\nإذا لم تقم بذلك، أعد تعيين كلمة المرور فورا من هنا:\n\n{link}\n"
+            ),
         ),
         (Template::PasswordChanged, "en") => (
             "Sanad: your password was changed",
-            format!("Hello {name},\n\nThe password of your Sanad account was changed and every open session was signed out.\nIf this was not you, reset your password now:\n\n{link}\n"),
+            format!(
+                "Hello {name},\n\nThe password of your Sanad account was changed and every open session was signed out.\nIf this was not you, reset your password now:\n\n{link}\n"
+            ),
         ),
         (Template::PasswordChanged, _) => (
             "Sanad : votre mot de passe a été modifié",
-            format!("Bonjour {name},\n\nLe mot de passe de votre compte Sanad a été modifié et toutes les sessions ouvertes ont été fermées.\nSi ce n'était pas vous, réinitialisez votre mot de passe dès maintenant :\n\n{link}\n"),
+            format!(
+                "Bonjour {name},\n\nLe mot de passe de votre compte Sanad a été modifié et toutes les sessions ouvertes ont été fermées.\nSi ce n'était pas vous, réinitialisez votre mot de passe dès maintenant :\n\n{link}\n"
+            ),
         ),
     };
-    Rendered { subject: subject.to_string(), body }
+    Rendered {
+        subject: subject.to_string(),
+        body,
+    }
 }
 
 #[cfg(test)]
@@ -99,8 +126,15 @@ mod tests {
 
     #[test]
     fn every_template_in_every_language_carries_its_link() {
-        let params = MailParams { display_name: "Amina".into(), token: Some("tok123".into()) };
-        for t in [Template::VerifyEmail, Template::PasswordReset, Template::PasswordChanged] {
+        let params = MailParams {
+            display_name: "Amina".into(),
+            token: Some("tok123".into()),
+        };
+        for t in [
+            Template::VerifyEmail,
+            Template::PasswordReset,
+            Template::PasswordChanged,
+        ] {
             assert_eq!(Template::parse(t.as_str()), Some(t));
             let mut subjects = std::collections::HashSet::new();
             for locale in ["fr", "ar", "en"] {
@@ -115,6 +149,9 @@ mod tests {
         assert!(r.body.contains("http://x/reset-password?token=tok123"));
         assert!(r.subject.contains("كلمة المرور"));
         // unknown locales fall back to French
-        assert_eq!(render(Template::VerifyEmail, "de", &params, "http://x").subject, render(Template::VerifyEmail, "fr", &params, "http://x").subject);
+        assert_eq!(
+            render(Template::VerifyEmail, "de", &params, "http://x").subject,
+            render(Template::VerifyEmail, "fr", &params, "http://x").subject
+        );
     }
 }

@@ -44,6 +44,27 @@ impl SendError {
     }
 }
 
+/// The body as 8bit text with CRLF line ends when every line fits the SMTP
+/// limit of 998 bytes (RFC 5322), which the templates always do; otherwise
+/// lettre's own choice (quoted-printable or base64).
+///
+/// 8bit keeps links whole and readable in the raw message, where
+/// quoted-printable would turn `token=` into `token=3D` and fold long links.
+/// lettre would pick 8bit itself only for lines under 76 bytes, and a link
+/// with a token is longer than that.
+fn plain_body(text: &str) -> Body {
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    let fits = !crlf.contains('\0')
+        && crlf
+            .split("\r\n")
+            .all(|line| line.len() <= 998 && !line.contains('\r'));
+    if fits {
+        Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit)
+    } else {
+        Body::new(text.to_string())
+    }
+}
+
 impl MailTransport {
     /// SMTP when `smtp_url` is set (`smtp://`, `smtps://`, with `?tls=required`
     /// for STARTTLS, as lettre reads it), otherwise files under `mail_dir`.
@@ -57,22 +78,28 @@ impl MailTransport {
                 Ok(MailTransport::Smtp(smtp))
             }
             None => {
-                std::fs::create_dir_all(&mail_dir).map_err(|e| SendError::Transport(format!("cannot create {}: {e}", mail_dir.display())))?;
-                Ok(MailTransport::Files(AsyncFileTransport::new(&mail_dir), mail_dir))
+                std::fs::create_dir_all(&mail_dir).map_err(|e| {
+                    SendError::Transport(format!("cannot create {}: {e}", mail_dir.display()))
+                })?;
+                Ok(MailTransport::Files(
+                    AsyncFileTransport::new(&mail_dir),
+                    mail_dir,
+                ))
             }
         }
     }
 
     /// Builds and sends one message.
     pub async fn send(&self, from: &str, to: &str, rendered: &Rendered) -> Result<(), SendError> {
-        let from: Mailbox = from.parse().map_err(|e| SendError::Address(format!("sender: {e}")))?;
-        let to: Mailbox = to.parse().map_err(|e| SendError::Address(format!("recipient: {e}")))?;
-        // 8bit keeps links intact and greppable in the raw message (quoted-printable
-        // would turn `token=` into `token=3D`); template lines stay far below the
-        // 998-byte limit, and relays today announce 8BITMIME. 8bit needs CRLF.
-        let text = rendered.body.replace("\r\n", "\n").replace('\n', "\r\n");
-        let body = Body::new_with_encoding(text, ContentTransferEncoding::EightBit).map_err(|_| SendError::Build("body is not valid 8bit text".into()))?;
-        let part = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(body);
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| SendError::Address(format!("sender: {e}")))?;
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| SendError::Address(format!("recipient: {e}")))?;
+        let part = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .body(plain_body(&rendered.body));
         let message = Message::builder()
             .from(from)
             .to(to)
@@ -80,8 +107,16 @@ impl MailTransport {
             .singlepart(part)
             .map_err(|e| SendError::Build(e.to_string()))?;
         match self {
-            MailTransport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
-            MailTransport::Files(t, _) => t.send(message).await.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
+            MailTransport::Smtp(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError::Transport(e.to_string())),
+            MailTransport::Files(t, _) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError::Transport(e.to_string())),
         }
     }
 }
@@ -94,15 +129,31 @@ mod tests {
     async fn file_transport_writes_readable_eml_in_every_language() {
         let dir = tempfile::tempdir().unwrap();
         let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
-        let params = crate::MailParams { display_name: "Amina".into(), token: Some("abc_DEF-123".into()) };
+        let params = crate::MailParams {
+            display_name: "Amina".into(),
+            token: Some("abc_DEF-123".into()),
+        };
         for locale in ["fr", "ar", "en"] {
-            let r = crate::templates::render(crate::Template::PasswordReset, locale, &params, "http://x");
-            t.send("Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();
+            let r = crate::templates::render(
+                crate::Template::PasswordReset,
+                locale,
+                &params,
+                "http://x",
+            );
+            t.send("Sanad <no-reply@sanad.invalid>", "amina@example.org", &r)
+                .await
+                .unwrap();
         }
-        let files: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+        let files: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
         assert_eq!(files.len(), 3);
         for f in &files {
-            assert!(f.contains("http://x/reset-password?token=abc_DEF-123"), "{f}");
+            assert!(
+                f.contains("http://x/reset-password?token=abc_DEF-123"),
+                "{f}"
+            );
             assert!(f.contains("Content-Transfer-Encoding: 8bit"));
         }
         assert!(files.iter().any(|f| f.contains("كلمة المرور")));
@@ -112,8 +163,16 @@ mod tests {
     async fn bad_addresses_are_permanent_failures() {
         let dir = tempfile::tempdir().unwrap();
         let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
-        let r = crate::templates::render(crate::Template::VerifyEmail, "fr", &crate::MailParams::default(), "http://x");
-        let err = t.send("Sanad <no-reply@sanad.invalid>", "not an address", &r).await.unwrap_err();
+        let r = crate::templates::render(
+            crate::Template::VerifyEmail,
+            "fr",
+            &crate::MailParams::default(),
+            "http://x",
+        );
+        let err = t
+            .send("Sanad <no-reply@sanad.invalid>", "not an address", &r)
+            .await
+            .unwrap_err();
         assert!(err.is_permanent());
         assert!(MailTransport::from_config(Some("ftp://nope"), dir.path().to_path_buf()).is_err());
     }

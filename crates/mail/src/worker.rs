@@ -8,10 +8,10 @@ use sanad_platform::{Clock, Db};
 use std::sync::Arc;
 use tokio::sync::{Notify, watch};
 
+use crate::MailParams;
 use crate::store::{self, OutboxCounts};
 use crate::templates::{Template, render};
 use crate::transport::MailTransport;
-use crate::MailParams;
 
 /// Timing of the worker.
 #[derive(Clone, Debug)]
@@ -28,7 +28,12 @@ pub struct WorkerSettings {
 
 impl Default for WorkerSettings {
     fn default() -> Self {
-        Self { poll: std::time::Duration::from_secs(2), first_retry: Duration::seconds(30), max_retry: Duration::hours(1), max_attempts: 12 }
+        Self {
+            poll: std::time::Duration::from_secs(2),
+            first_retry: Duration::seconds(30),
+            max_retry: Duration::hours(1),
+            max_attempts: 12,
+        }
     }
 }
 
@@ -47,14 +52,32 @@ pub struct MailWorker {
 
 impl std::fmt::Debug for MailWorker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MailWorker").field("transport", &self.transport).finish()
+        f.debug_struct("MailWorker")
+            .field("transport", &self.transport)
+            .finish()
     }
 }
 
 impl MailWorker {
     /// A worker sending through `transport` as `from`, with links under `public_url`.
-    pub fn new(db: Db, clock: Clock, transport: MailTransport, from: String, public_url: String, metrics: Metrics) -> Self {
-        Self { db, clock, transport, from, public_url, settings: WorkerSettings::default(), metrics, wake: Arc::new(Notify::new()) }
+    pub fn new(
+        db: Db,
+        clock: Clock,
+        transport: MailTransport,
+        from: String,
+        public_url: String,
+        metrics: Metrics,
+    ) -> Self {
+        Self {
+            db,
+            clock,
+            transport,
+            from,
+            public_url,
+            settings: WorkerSettings::default(),
+            metrics,
+            wake: Arc::new(Notify::new()),
+        }
     }
 
     /// Replaces the timing (tests use short delays).
@@ -76,7 +99,9 @@ impl MailWorker {
             let worker = self.clone();
             match tokio::spawn(async move { worker.drain_once().await }).await {
                 Ok(Ok(_)) => {}
-                Ok(Err(e)) => tracing::warn!(error = %e, "mail outbox could not be read; will retry"),
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "mail outbox could not be read; will retry")
+                }
                 Err(e) => tracing::error!(error = %e, "mail worker task failed; will retry"),
             }
             tokio::select! {
@@ -110,7 +135,8 @@ impl MailWorker {
                     }
                     Err((error, permanent)) => {
                         self.metrics.mails_failed.inc();
-                        let give_up = (permanent || row.attempts >= self.settings.max_attempts).then_some(now);
+                        let give_up = (permanent || row.attempts >= self.settings.max_attempts)
+                            .then_some(now);
                         let retry_at = now + self.backoff(row.attempts);
                         // The recipient's address is personal data: log the mail id only.
                         tracing::warn!(mail_id = %row.id, attempts = row.attempts, gave_up = give_up.is_some(), error = %error, "mail not sent");
@@ -122,16 +148,26 @@ impl MailWorker {
     }
 
     async fn send_row(&self, row: &store::OutboxRow) -> Result<(), (String, bool)> {
-        let template = Template::parse(&row.template).ok_or_else(|| (format!("unknown template {}", row.template), true))?;
-        let params: MailParams = serde_json::from_str(&row.params).map_err(|e| (format!("bad parameters: {e}"), true))?;
+        let template = Template::parse(&row.template)
+            .ok_or_else(|| (format!("unknown template {}", row.template), true))?;
+        let params: MailParams = serde_json::from_str(&row.params)
+            .map_err(|e| (format!("bad parameters: {e}"), true))?;
         let rendered = render(template, &row.locale, &params, &self.public_url);
-        self.transport.send(&self.from, &row.recipient, &rendered).await.map_err(|e| (e.to_string(), e.is_permanent()))
+        self.transport
+            .send(&self.from, &row.recipient, &rendered)
+            .await
+            .map_err(|e| (e.to_string(), e.is_permanent()))
     }
 
     fn backoff(&self, attempts: i64) -> Duration {
         let exp = attempts.clamp(1, 20) as u32 - 1;
         let delay = self.settings.first_retry * 2i32.saturating_pow(exp);
         delay.min(self.settings.max_retry)
+    }
+
+    /// How many mails are due at `now` or being sent by some worker.
+    pub async fn in_flight(&self, now: chrono::DateTime<chrono::Utc>) -> Result<i64, sqlx::Error> {
+        store::in_flight(&self.db, now).await
     }
 
     /// How many mails are pending, sent and given up.

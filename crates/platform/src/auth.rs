@@ -14,7 +14,9 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 
 /// What a person may do on the platform. Everyone is a learner.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Enum, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Enum, Serialize, Deserialize,
+)]
 #[oai(rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -88,7 +90,14 @@ impl Caller {
 
     /// Refuses with 403 unless the caller holds `role`.
     pub fn require(&self, role: Role) -> Result<()> {
-        if self.has(role) { Ok(()) } else { Err(Error::Forbidden(format!("requires the {} role", role.as_str()))) }
+        if self.has(role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!(
+                "requires the {} role",
+                role.as_str()
+            )))
+        }
     }
 }
 

@@ -6,7 +6,9 @@
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Postgres, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -91,7 +93,11 @@ impl Db {
             Ok(Db::Sqlite(pool))
         } else {
             Err(sqlx::Error::Configuration(
-                format!("unsupported database URL scheme in {:?}: use sqlite:// or postgres://", redact(url)).into(),
+                format!(
+                    "unsupported database URL scheme in {:?}: use sqlite:// or postgres://",
+                    redact(url)
+                )
+                .into(),
             ))
         }
     }
@@ -126,7 +132,11 @@ impl Db {
                 .await
         });
         match applied {
-            Ok(applied) => self.migrator().iter().filter(|m| m.migration_type.is_up_migration()).all(|m| applied.contains(&m.version)),
+            Ok(applied) => self
+                .migrator()
+                .iter()
+                .filter(|m| m.migration_type.is_up_migration())
+                .all(|m| applied.contains(&m.version)),
             Err(_) => false,
         }
     }

@@ -8,10 +8,10 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod ids;
-pub mod telemetry;
 pub mod page;
 pub mod responses;
 pub mod secret;
+pub mod telemetry;
 
 pub use auth::{Caller, Role};
 pub use clock::Clock;

@@ -30,8 +30,12 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<Uuid>, Error> {
     let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| Error::invalid("cursor", "is not a cursor from this list"))?;
-    let bytes: [u8; 16] = bytes.try_into().map_err(|_| Error::invalid("cursor", "is not a cursor from this list"))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| Error::invalid("cursor", "is not a cursor from this list"))?;
+    let bytes: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| Error::invalid("cursor", "is not a cursor from this list"))?;
     Ok(Some(Uuid::from_bytes(bytes)))
 }
 

@@ -23,7 +23,10 @@ pub struct Observe {
 impl Observe {
     /// Records into `metrics` and refuses bodies over `body_limit` bytes.
     pub fn new(metrics: Metrics, body_limit: usize) -> Self {
-        Self { metrics, body_limit }
+        Self {
+            metrics,
+            body_limit,
+        }
     }
 }
 
@@ -31,7 +34,11 @@ impl<E: Endpoint> Middleware<E> for Observe {
     type Output = ObserveEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        ObserveEndpoint { inner, metrics: self.metrics.clone(), body_limit: self.body_limit }
+        ObserveEndpoint {
+            inner,
+            metrics: self.metrics.clone(),
+            body_limit: self.body_limit,
+        }
     }
 }
 
@@ -48,23 +55,33 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
         let started = Instant::now();
-        let id = incoming_request_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
+        let id =
+            incoming_request_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
         let method = req.method().to_string();
         // The path only: query strings may carry search words or other personal data.
         let path = req.uri().path().to_string();
         let span = tracing::info_span!("request", id = %id, method = %method, path = %path);
-        let mut resp = with_request_id(id.clone(), self.handle(req)).instrument(span.clone()).await;
+        let mut resp = with_request_id(id.clone(), self.handle(req))
+            .instrument(span.clone())
+            .await;
         let status = resp.status().as_u16();
         let elapsed = started.elapsed();
-        self.metrics.observe_request(&method, status, elapsed.as_secs_f64());
+        self.metrics
+            .observe_request(&method, status, elapsed.as_secs_f64());
         span.in_scope(|| tracing::info!(status, ms = elapsed.as_millis() as u64, "answered"));
         let headers = resp.headers_mut();
         if let Ok(v) = HeaderValue::from_str(&id) {
             headers.insert(HeaderName::from_static(REQUEST_ID), v);
         }
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         // Reset and verification tokens travel in URLs: never leak them to other sites.
-        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         Ok(resp)
     }
@@ -84,19 +101,44 @@ impl<E: Endpoint> ObserveEndpoint<E> {
 
 fn incoming_request_id(req: &Request) -> Option<String> {
     let v = req.headers().get(REQUEST_ID)?.to_str().ok()?;
-    let ok = !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let ok = !v.is_empty()
+        && v.len() <= 64
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     ok.then(|| v.to_string())
 }
 
 /// Refuses bodies over `limit` with 413, whether announced by Content-Length
 /// or streamed in chunks.
 async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response> {
-    let too_large = || problem(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "The request body is too large", Some(format!("at most {limit} bytes")), None).into_http();
-    match req.headers().get(header::CONTENT_LENGTH).map(|v| v.to_str().ok().and_then(|s| s.parse::<u64>().ok())) {
+    let too_large = || {
+        problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "The request body is too large",
+            Some(format!("at most {limit} bytes")),
+            None,
+        )
+        .into_http()
+    };
+    match req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .map(|v| v.to_str().ok().and_then(|s| s.parse::<u64>().ok()))
+    {
         Some(Some(n)) if n > limit as u64 => return Some(too_large()),
         Some(Some(_)) => return None,
         Some(None) => {
-            return Some(problem(StatusCode::BAD_REQUEST, "bad-request", "The request could not be understood", Some("invalid Content-Length".into()), None).into_http());
+            return Some(
+                problem(
+                    StatusCode::BAD_REQUEST,
+                    "bad-request",
+                    "The request could not be understood",
+                    Some("invalid Content-Length".into()),
+                    None,
+                )
+                .into_http(),
+            );
         }
         None => {}
     }
@@ -106,7 +148,16 @@ async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response>
     let mut buf = Vec::new();
     let mut reader = req.take_body().into_async_read().take(limit as u64 + 1);
     if reader.read_to_end(&mut buf).await.is_err() {
-        return Some(problem(StatusCode::BAD_REQUEST, "bad-request", "The request could not be understood", Some("the body could not be read".into()), None).into_http());
+        return Some(
+            problem(
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "The request could not be understood",
+                Some("the body could not be read".into()),
+                None,
+            )
+            .into_http(),
+        );
     }
     if buf.len() > limit {
         return Some(too_large());
@@ -120,7 +171,11 @@ fn problem_response(err: poem::Error) -> Response {
     let status = err.status();
     let message = err.to_string();
     let resp = err.into_response();
-    let is_problem = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    let is_problem = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
     if is_problem {
         return resp;
     }

@@ -17,11 +17,19 @@ pub fn healthz() -> &'static str {
 #[handler]
 pub async fn readyz(db: Data<&Db>) -> Response {
     if db.is_ready().await {
-        Response::builder().content_type("application/json").body(r#"{"database":"ok"}"#)
+        Response::builder()
+            .content_type("application/json")
+            .body(r#"{"database":"ok"}"#)
     } else {
-        problem(StatusCode::SERVICE_UNAVAILABLE, "not-ready", "Not ready", Some("database unreachable or migrations pending".into()), None)
-            .into_http()
-            .into_response()
+        problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not-ready",
+            "Not ready",
+            Some("database unreachable or migrations pending".into()),
+            None,
+        )
+        .into_http()
+        .into_response()
     }
 }
 
