@@ -37,7 +37,7 @@ pub fn check_strength(field: &str, password: &str, email: &str) -> Option<FieldE
         format!("must be at least {MIN_LENGTH} characters long")
     } else if chars > MAX_LENGTH {
         format!("must be at most {MAX_LENGTH} characters long")
-    } else if password.chars().all(|c| Some(c) == password.chars().next()) {
+    } else if password.chars().all(|c| password.starts_with(c)) {
         "must not repeat a single character".into()
     } else if !email.is_empty() && password.trim().eq_ignore_ascii_case(email.trim()) {
         "must not be your email address".into()

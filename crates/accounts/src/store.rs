@@ -235,19 +235,20 @@ pub async fn consume_one_time(
     let found: Option<OneTime> = on_tx!(tx, c => sqlx::query_as::<_, OneTime>(
         "SELECT user_id, expires_at, used_at FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2")
         .bind(token_hash).bind(purpose).fetch_optional(&mut *c).await)?;
-    if let Some(t) = &found {
-        if t.used_at.is_none() && t.expires_at > now {
-            let claimed = on_tx!(tx, c => sqlx::query(
-                "UPDATE one_time_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL")
-                .bind(token_hash).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
-            if claimed == 0 {
-                // Another request used it between our read and our write.
-                return Ok(Some(OneTime {
-                    user_id: t.user_id,
-                    expires_at: t.expires_at,
-                    used_at: Some(now),
-                }));
-            }
+    if let Some(t) = &found
+        && t.used_at.is_none()
+        && t.expires_at > now
+    {
+        let claimed = on_tx!(tx, c => sqlx::query(
+            "UPDATE one_time_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL")
+            .bind(token_hash).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+        if claimed == 0 {
+            // Another request used it between our read and our write.
+            return Ok(Some(OneTime {
+                user_id: t.user_id,
+                expires_at: t.expires_at,
+                used_at: Some(now),
+            }));
         }
     }
     Ok(found)
