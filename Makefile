@@ -19,29 +19,29 @@ test: tools check-rust check-frontend test-rust test-browser test-contract
 	@echo "all test suites passed"
 
 spa:
-	cd frontend && npm ci --no-audit --no-fund && npm run build
+	(cd frontend && npm ci --no-audit --no-fund && npm run build)
 
 tools:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@python3 -c 'import aiosmtpd, schemathesis' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check aiosmtpd schemathesis
-	cd frontend && npm ci --no-audit --no-fund
+	(cd frontend && npm ci --no-audit --no-fund)
 
 check-rust:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 check-frontend:
-	cd frontend && npm run lint && npm run typecheck && npm run build && npm run size
+	(cd frontend && npm run lint && npm run typecheck && npm run build && npm run size)
 
 test-rust:
 	cargo test --workspace --quiet
 
 test-browser:
 	cargo build --quiet --bin sanad
-	cd frontend && SANAD_BIN=../target/debug/sanad npm run test:browser
+	(cd frontend && SANAD_BIN=../target/debug/sanad npm run test:browser)
 	if [ -n "$${SANAD_TEST_DATABASE_URL:-}" ]; then
 	  url=$$(tests/fresh-postgres-db)
-	  cd frontend && SANAD_DATABASE_URL=$$url SANAD_BIN=../target/debug/sanad npm run test:browser
+	  (cd frontend && SANAD_DATABASE_URL=$$url SANAD_BIN=../target/debug/sanad npm run test:browser)
 	fi
 
 test-contract:

@@ -18,21 +18,16 @@ pub enum Backend {
 
 /// The PostgreSQL server URL for tests, when one is configured.
 pub fn postgres_base_url() -> Option<String> {
-    std::env::var("SANAD_TEST_DATABASE_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
+    std::env::var("SANAD_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty())
 }
 
 /// Creates a fresh, empty database on the test PostgreSQL server.
 pub async fn fresh_postgres_database() -> anyhow::Result<String> {
     use sqlx::Connection;
-    let base =
-        postgres_base_url().ok_or_else(|| anyhow::anyhow!("SANAD_TEST_DATABASE_URL is not set"))?;
+    let base = postgres_base_url().ok_or_else(|| anyhow::anyhow!("SANAD_TEST_DATABASE_URL is not set"))?;
     let name = format!("sanad_t_{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::PgConnection::connect(&base).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await?;
     conn.close().await?;
     let mut url = url::Url::parse(&base)?;
     url.set_path(&format!("/{name}"));
@@ -69,9 +64,7 @@ impl TestServer {
         let data = data_dir.path().to_string_lossy().to_string();
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{data}/sanad.db"),
-            Backend::Postgres => fresh_postgres_database()
-                .await
-                .expect("fresh PostgreSQL database"),
+            Backend::Postgres => fresh_postgres_database().await.expect("fresh PostgreSQL database"),
         };
         let mut pairs: Vec<(&str, String)> = vec![
             ("SANAD_LISTEN", "127.0.0.1:0".into()),
@@ -85,23 +78,11 @@ impl TestServer {
         if let Some(dir) = &options.static_dir {
             pairs.push(("SANAD_STATIC_DIR", dir.to_string_lossy().to_string()));
         }
-        pairs.push((
-            "SANAD_PUBLIC_URL",
-            options
-                .public_url
-                .clone()
-                .unwrap_or_else(|| "http://sanad.test".into()),
-        ));
+        pairs.push(("SANAD_PUBLIC_URL", options.public_url.clone().unwrap_or_else(|| "http://sanad.test".into())));
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let config = Config::from_pairs(&borrowed).expect("config");
-        let server = sanad_server::spawn(config, Clock::system(), false)
-            .await
-            .expect("server starts");
-        Self {
-            server,
-            data_dir,
-            backend,
-        }
+        let server = sanad_server::spawn(config, Clock::system(), false).await.expect("server starts");
+        Self { server, data_dir, backend }
     }
 
     /// Base URL.
@@ -121,19 +102,9 @@ impl TestServer {
 
     /// Creates an account with `role` through the same path as `sanad user add` and signs it in.
     pub async fn user_with_role(&self, email: &str, role: sanad_platform::Role) -> Client {
-        self.server
-            .app
-            .accounts
-            .add_user(email, "Test person", role, "correct horse battery 9".into())
-            .await
-            .expect("add user");
+        self.server.app.accounts.add_user(email, "Test person", role, "correct horse battery 9".into()).await.expect("add user");
         let mut c = self.client();
-        let (st, body) = c
-            .post(
-                "/api/v1/auth/login",
-                serde_json::json!({"email": email, "password": "correct horse battery 9"}),
-            )
-            .await;
+        let (st, body) = c.post("/api/v1/auth/login", serde_json::json!({"email": email, "password": "correct horse battery 9"})).await;
         assert_eq!(st, StatusCode::OK, "login {body}");
         c
     }
@@ -142,7 +113,10 @@ impl TestServer {
     pub async fn learner(&self, email: &str) -> Client {
         let mut c = self.client();
         let (st, body) = c
-            .post("/api/v1/auth/register", serde_json::json!({"email": email, "password": "un mot de passe solide 42", "display_name": "Amina"}))
+            .post(
+                "/api/v1/auth/register",
+                serde_json::json!({"email": email, "password": "un mot de passe solide 42", "display_name": "Amina"}),
+            )
             .await;
         assert_eq!(st, StatusCode::CREATED, "register {body}");
         c
@@ -186,18 +160,10 @@ impl TestServer {
 
 /// Finds `token=...` in a mail for `recipient` whose text contains `marker`.
 pub fn token_in_mail(mails: &[String], recipient: &str, marker: &str) -> Option<String> {
-    mails
-        .iter()
-        .filter(|m| m.contains(recipient) && m.contains(marker))
-        .find_map(|m| {
-            let start = m.find("token=")? + "token=".len();
-            Some(
-                m[start..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                    .collect(),
-            )
-        })
+    mails.iter().filter(|m| m.contains(recipient) && m.contains(marker)).find_map(|m| {
+        let start = m.find("token=")? + "token=".len();
+        Some(m[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+    })
 }
 
 /// An HTTP client with a cookie jar that remembers the CSRF token it is given.
@@ -215,30 +181,13 @@ pub struct Client {
 impl Client {
     /// A client for `base`.
     pub fn new(base: String) -> Self {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
-        Self {
-            base,
-            http,
-            csrf: None,
-            bearer: None,
-            last_headers: HeaderMap::new(),
-        }
+        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        Self { base, http, csrf: None, bearer: None, last_headers: HeaderMap::new() }
     }
 
     /// Sends a request; `body` as JSON, or `raw` bytes with `content_type`.
-    pub async fn send(
-        &mut self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        raw: Option<(Vec<u8>, &str)>,
-    ) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method.clone(), format!("{}{}", self.base, path));
+    pub async fn send(&mut self, method: Method, path: &str, body: Option<Value>, raw: Option<(Vec<u8>, &str)>) -> (StatusCode, Value) {
+        let mut req = self.http.request(method.clone(), format!("{}{}", self.base, path));
         if let Some(token) = &self.bearer {
             req = req.bearer_auth(token);
         }
@@ -261,11 +210,7 @@ impl Client {
         if let Some(token) = value.get("csrf_token").and_then(Value::as_str) {
             self.csrf = Some(token.to_string());
         }
-        assert_ne!(
-            status,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "{method} {path} answered 500: {value}"
-        );
+        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{method} {path} answered 500: {value}");
         (status, value)
     }
 
@@ -287,43 +232,17 @@ impl Client {
 
     /// The content type of the last response.
     pub fn content_type(&self) -> String {
-        self.last_headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
+        self.last_headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
     }
 }
 
 /// Asserts that the last answer was a problem+json with `status`.
 pub fn assert_problem(client: &Client, status: StatusCode, got: (StatusCode, &Value)) {
     assert_eq!(got.0, status, "expected {status}, got {} {}", got.0, got.1);
-    assert!(
-        client
-            .content_type()
-            .starts_with("application/problem+json"),
-        "content type {}",
-        client.content_type()
-    );
-    assert_eq!(
-        got.1.get("status").and_then(Value::as_u64),
-        Some(u64::from(status.as_u16())),
-        "{}",
-        got.1
-    );
-    assert!(
-        got.1
-            .get("type")
-            .and_then(Value::as_str)
-            .is_some_and(|t| !t.is_empty()),
-        "{}",
-        got.1
-    );
-    assert!(
-        got.1.get("title").and_then(Value::as_str).is_some(),
-        "{}",
-        got.1
-    );
+    assert!(client.content_type().starts_with("application/problem+json"), "content type {}", client.content_type());
+    assert_eq!(got.1.get("status").and_then(Value::as_u64), Some(u64::from(status.as_u16())), "{}", got.1);
+    assert!(got.1.get("type").and_then(Value::as_str).is_some_and(|t| !t.is_empty()), "{}", got.1);
+    assert!(got.1.get("title").and_then(Value::as_str).is_some(), "{}", got.1);
 }
 
 /// Runs a scenario on SQLite and, when `SANAD_TEST_DATABASE_URL` is set, on PostgreSQL.

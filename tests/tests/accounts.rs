@@ -21,7 +21,10 @@ async fn register_login_profile_logout(backend: Backend) {
     let srv = TestServer::start(backend).await;
     let mut c = srv.client();
     let (st, body) = c
-        .post("/api/v1/auth/register", json!({"email": "Amina@Example.org", "password": "un mot de passe solide 42", "display_name": " Amina ", "locale": "ar"}))
+        .post(
+            "/api/v1/auth/register",
+            json!({"email": "Amina@Example.org", "password": "un mot de passe solide 42", "display_name": " Amina ", "locale": "ar"}),
+        )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{body}");
     assert_eq!(body["user"]["email"], "Amina@Example.org");
@@ -29,20 +32,11 @@ async fn register_login_profile_logout(backend: Backend) {
     assert_eq!(body["user"]["locale"], "ar");
     assert_eq!(body["user"]["roles"], json!(["learner"]));
     assert_eq!(body["user"]["email_verified"], false);
-    let set_cookie = c
-        .last_headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let set_cookie = c.last_headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
     assert!(set_cookie.contains("sanad_session="), "{set_cookie}");
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
-    assert!(
-        !set_cookie.contains("Secure"),
-        "plain-http public URL: no Secure flag"
-    );
+    assert!(!set_cookie.contains("Secure"), "plain-http public URL: no Secure flag");
 
     let (st, me) = c.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::OK);
@@ -56,46 +50,24 @@ async fn register_login_profile_logout(backend: Backend) {
     assert_eq!(me["profession"], "assistante sociale");
     assert_eq!(me["organization_kind"], "association");
     assert_eq!(me["display_name"], "Amina", "absent fields stay");
-    let (st, me) = c
-        .patch(
-            "/api/v1/me",
-            json!({"profession": null, "territory": "kenitra", "locale": "en"}),
-        )
-        .await;
+    let (st, me) = c.patch("/api/v1/me", json!({"profession": null, "territory": "kenitra", "locale": "en"})).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(me["profession"], json!(null), "null clears");
     assert_eq!(me["territory"], "kenitra");
     assert_eq!(me["locale"], "en");
     assert_eq!(me["organization"], "Association Al Amal");
-    let (st, body) = c
-        .patch("/api/v1/me", json!({"territory": "Atlantis"}))
-        .await;
+    let (st, body) = c.patch("/api/v1/me", json!({"territory": "Atlantis"})).await;
     assert_problem(&c, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
     assert_eq!(body["errors"][0]["field"], "territory");
 
     // A fresh client logs in with the email in another case.
     let mut other = srv.client();
-    let (st, body) = other
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "amina@example.org", "password": "un mot de passe solide 42"}),
-        )
-        .await;
+    let (st, body) = other.post("/api/v1/auth/login", json!({"email": "amina@example.org", "password": "un mot de passe solide 42"})).await;
     assert_eq!(st, StatusCode::OK, "{body}");
     assert_eq!(body["user"]["territory"], "kenitra");
-    let (st, body) = other
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "amina@example.org", "password": "wrong password 1"}),
-        )
-        .await;
+    let (st, body) = other.post("/api/v1/auth/login", json!({"email": "amina@example.org", "password": "wrong password 1"})).await;
     assert_problem(&other, StatusCode::UNAUTHORIZED, (st, &body));
-    let (st, body) = other
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "nobody@example.org", "password": "wrong password 1"}),
-        )
-        .await;
+    let (st, body) = other.post("/api/v1/auth/login", json!({"email": "nobody@example.org", "password": "wrong password 1"})).await;
     assert_problem(&other, StatusCode::UNAUTHORIZED, (st, &body));
 
     let (st, _) = c.post("/api/v1/auth/logout", json!({})).await;
@@ -144,10 +116,7 @@ async fn api_tokens_are_shown_once_and_revocable(backend: Backend) {
     assert!(token.starts_with("sanad_"));
     let (_, list) = c.get("/api/v1/me/tokens").await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
-    assert!(
-        !list.to_string().contains(&token),
-        "the secret is never listed"
-    );
+    assert!(!list.to_string().contains(&token), "the secret is never listed");
 
     let mut script = srv.client();
     script.bearer = Some(token.clone());
@@ -155,9 +124,7 @@ async fn api_tokens_are_shown_once_and_revocable(backend: Backend) {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(me["email"], "script@example.org");
     assert_eq!(me["csrf_token"], json!(null));
-    let (st, _) = script
-        .patch("/api/v1/me", json!({"profession": "éducatrice"}))
-        .await;
+    let (st, _) = script.patch("/api/v1/me", json!({"profession": "éducatrice"})).await;
     assert_eq!(st, StatusCode::OK, "bearer requests need no CSRF token");
 
     let mut wrong = srv.client();
@@ -179,22 +146,15 @@ async fn email_verification_link_is_single_use(backend: Backend) {
     let srv = TestServer::start(backend).await;
     let mut c = srv.learner("verify@example.org").await;
     srv.drain_mail().await;
-    let token = token_in_mail(&srv.mail_files(), "verify@example.org", "verify-email")
-        .expect("verification mail written");
+    let token = token_in_mail(&srv.mail_files(), "verify@example.org", "verify-email").expect("verification mail written");
     let mut anon = srv.client();
-    let (st, _) = anon
-        .post("/api/v1/auth/verify-email", json!({"token": token}))
-        .await;
+    let (st, _) = anon.post("/api/v1/auth/verify-email", json!({"token": token})).await;
     assert_eq!(st, StatusCode::NO_CONTENT);
     let (_, me) = c.get("/api/v1/me").await;
     assert_eq!(me["email_verified"], true);
-    let (st, body) = anon
-        .post("/api/v1/auth/verify-email", json!({"token": token}))
-        .await;
+    let (st, body) = anon.post("/api/v1/auth/verify-email", json!({"token": token})).await;
     assert_problem(&anon, StatusCode::GONE, (st, &body));
-    let (st, body) = anon
-        .post("/api/v1/auth/verify-email", json!({"token": "made-up"}))
-        .await;
+    let (st, body) = anon.post("/api/v1/auth/verify-email", json!({"token": "made-up"})).await;
     assert_problem(&anon, StatusCode::BAD_REQUEST, (st, &body));
     // Already verified: resending sends nothing new.
     let before = srv.mail_files().len();
@@ -209,98 +169,41 @@ async fn password_reset_flow_and_expiry(backend: Backend) {
     let srv = TestServer::start(backend).await;
     let mut old_session = srv.learner("reset@example.org").await;
     let mut anon = srv.client();
-    let (st, _) = anon
-        .post(
-            "/api/v1/auth/password-reset",
-            json!({"email": "RESET@example.org"}),
-        )
-        .await;
+    let (st, _) = anon.post("/api/v1/auth/password-reset", json!({"email": "RESET@example.org"})).await;
     assert_eq!(st, StatusCode::ACCEPTED);
-    let (st, _) = anon
-        .post(
-            "/api/v1/auth/password-reset",
-            json!({"email": "unknown@example.org"}),
-        )
-        .await;
+    let (st, _) = anon.post("/api/v1/auth/password-reset", json!({"email": "unknown@example.org"})).await;
     assert_eq!(st, StatusCode::ACCEPTED, "no account enumeration");
-    let (st, _) = anon
-        .post(
-            "/api/v1/auth/password-reset",
-            json!({"email": "not an email"}),
-        )
-        .await;
+    let (st, _) = anon.post("/api/v1/auth/password-reset", json!({"email": "not an email"})).await;
     assert_eq!(st, StatusCode::ACCEPTED);
     srv.drain_mail().await;
     let mails = srv.mail_files();
     assert!(!mails.iter().any(|m| m.contains("unknown@example.org")));
-    let token =
-        token_in_mail(&mails, "reset@example.org", "reset-password").expect("reset mail written");
-    assert!(
-        mails
-            .iter()
-            .any(|m| m.contains("http://sanad.test/reset-password?token=")),
-        "links use SANAD_PUBLIC_URL"
-    );
+    let token = token_in_mail(&mails, "reset@example.org", "reset-password").expect("reset mail written");
+    assert!(mails.iter().any(|m| m.contains("http://sanad.test/reset-password?token=")), "links use SANAD_PUBLIC_URL");
 
-    let (st, body) = anon
-        .post(
-            "/api/v1/auth/password-reset/confirm",
-            json!({"token": token, "new_password": "short"}),
-        )
-        .await;
+    let (st, body) = anon.post("/api/v1/auth/password-reset/confirm", json!({"token": token, "new_password": "short"})).await;
     assert_problem(&anon, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
-    let (st, _) = anon
-        .post(
-            "/api/v1/auth/password-reset/confirm",
-            json!({"token": token, "new_password": "nouveau mot de passe 43"}),
-        )
-        .await;
+    let (st, _) =
+        anon.post("/api/v1/auth/password-reset/confirm", json!({"token": token, "new_password": "nouveau mot de passe 43"})).await;
     assert_eq!(st, StatusCode::NO_CONTENT);
     let (st, _) = old_session.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED, "a reset ends every session");
-    let (st, body) = anon
-        .post(
-            "/api/v1/auth/password-reset/confirm",
-            json!({"token": token, "new_password": "encore un autre 44"}),
-        )
-        .await;
+    let (st, body) = anon.post("/api/v1/auth/password-reset/confirm", json!({"token": token, "new_password": "encore un autre 44"})).await;
     assert_problem(&anon, StatusCode::GONE, (st, &body));
-    let (st, _) = anon
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "reset@example.org", "password": "nouveau mot de passe 43"}),
-        )
-        .await;
+    let (st, _) = anon.post("/api/v1/auth/login", json!({"email": "reset@example.org", "password": "nouveau mot de passe 43"})).await;
     assert_eq!(st, StatusCode::OK);
     srv.drain_mail().await;
-    assert!(
-        srv.mail_files().iter().any(|m| m.contains("modifi")),
-        "password-changed notice sent"
-    );
+    assert!(srv.mail_files().iter().any(|m| m.contains("modifi")), "password-changed notice sent");
 
     // An hour and a minute later a fresh link has expired.
-    let (st, _) = anon
-        .post(
-            "/api/v1/auth/password-reset",
-            json!({"email": "reset@example.org"}),
-        )
-        .await;
+    let (st, _) = anon.post("/api/v1/auth/password-reset", json!({"email": "reset@example.org"})).await;
     assert_eq!(st, StatusCode::ACCEPTED);
     srv.drain_mail().await;
     let all = srv.mail_files();
-    let fresh: Vec<String> = all
-        .into_iter()
-        .filter(|m| m.contains("reset-password?token=") && !m.contains(&token))
-        .collect();
-    let token2 =
-        token_in_mail(&fresh, "reset@example.org", "reset-password").expect("second reset mail");
+    let fresh: Vec<String> = all.into_iter().filter(|m| m.contains("reset-password?token=") && !m.contains(&token)).collect();
+    let token2 = token_in_mail(&fresh, "reset@example.org", "reset-password").expect("second reset mail");
     srv.clock().advance(Duration::minutes(61));
-    let (st, body) = anon
-        .post(
-            "/api/v1/auth/password-reset/confirm",
-            json!({"token": token2, "new_password": "encore un autre 44"}),
-        )
-        .await;
+    let (st, body) = anon.post("/api/v1/auth/password-reset/confirm", json!({"token": token2, "new_password": "encore un autre 44"})).await;
     assert_problem(&anon, StatusCode::GONE, (st, &body));
     srv.stop().await;
 }
@@ -311,59 +214,26 @@ async fn login_is_throttled_with_retry_after(backend: Backend) {
     let mut c = srv.client();
     let mut statuses = Vec::new();
     for _ in 0..7 {
-        statuses.push(
-            c.post(
-                "/api/v1/auth/login",
-                json!({"email": "throttle@example.org", "password": "wrong password 1"}),
-            )
-            .await
-            .0,
-        );
+        statuses.push(c.post("/api/v1/auth/login", json!({"email": "throttle@example.org", "password": "wrong password 1"})).await.0);
     }
     assert_eq!(&statuses[..5], &[StatusCode::UNAUTHORIZED; 5]);
     assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = c
-        .last_headers
-        .get("retry-after")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u64 = c.last_headers.get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 15 * 60, "{retry}");
     // Even the right password waits.
-    let (st, body) = c
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "throttle@example.org", "password": "un mot de passe solide 42"}),
-        )
-        .await;
+    let (st, body) = c.post("/api/v1/auth/login", json!({"email": "throttle@example.org", "password": "un mot de passe solide 42"})).await;
     assert_problem(&c, StatusCode::TOO_MANY_REQUESTS, (st, &body));
     srv.clock().advance(Duration::minutes(16));
-    let (st, _) = c
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "throttle@example.org", "password": "un mot de passe solide 42"}),
-        )
-        .await;
+    let (st, _) = c.post("/api/v1/auth/login", json!({"email": "throttle@example.org", "password": "un mot de passe solide 42"})).await;
     assert_eq!(st, StatusCode::OK);
 
     // Per address: many accounts guessed from one place.
     let mut statuses = Vec::new();
     for i in 0..32 {
-        statuses.push(
-            c.post(
-                "/api/v1/auth/login",
-                json!({"email": format!("guess{i}@example.org"), "password": "wrong password 1"}),
-            )
-            .await
-            .0,
-        );
+        statuses
+            .push(c.post("/api/v1/auth/login", json!({"email": format!("guess{i}@example.org"), "password": "wrong password 1"})).await.0);
     }
-    assert!(
-        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
-        "{statuses:?}"
-    );
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
     srv.stop().await;
 }
 
@@ -371,50 +241,29 @@ async fn admin_changes_roles_and_disabling_ends_sessions(backend: Backend) {
     let srv = TestServer::start(backend).await;
     let mut admin = srv.user_with_role("admin@example.org", Role::Admin).await;
     let mut colleague = srv.learner("colleague@example.org").await;
-    let (_, created) = colleague
-        .post("/api/v1/me/tokens", json!({"name": "script"}))
-        .await;
+    let (_, created) = colleague.post("/api/v1/me/tokens", json!({"name": "script"})).await;
     let mut script = srv.client();
     script.bearer = created["token"].as_str().map(String::from);
 
     let (st, page) = admin.get("/api/v1/admin/users?limit=1").await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        page["items"][0]["email"], "colleague@example.org",
-        "newest first"
-    );
+    assert_eq!(page["items"][0]["email"], "colleague@example.org", "newest first");
     let cursor = page["next_cursor"].as_str().unwrap().to_string();
-    let (_, page2) = admin
-        .get(&format!("/api/v1/admin/users?limit=1&cursor={cursor}"))
-        .await;
+    let (_, page2) = admin.get(&format!("/api/v1/admin/users?limit=1&cursor={cursor}")).await;
     assert_eq!(page2["items"][0]["email"], "admin@example.org");
     assert_eq!(page2["next_cursor"], json!(null));
     let (_, found) = admin.get("/api/v1/admin/users?q=COLLEAGUE").await;
     assert_eq!(found["items"].as_array().unwrap().len(), 1);
 
     let id = page["items"][0]["id"].as_str().unwrap().to_string();
-    let (st, user) = admin
-        .patch(
-            &format!("/api/v1/admin/users/{id}"),
-            json!({"roles": ["trainer"]}),
-        )
-        .await;
+    let (st, user) = admin.patch(&format!("/api/v1/admin/users/{id}"), json!({"roles": ["trainer"]})).await;
     assert_eq!(st, StatusCode::OK, "{user}");
     assert_eq!(user["roles"], json!(["learner", "trainer"]));
     let (_, me) = colleague.get("/api/v1/me").await;
-    assert_eq!(
-        me["roles"],
-        json!(["learner", "trainer"]),
-        "role change applies to the live session"
-    );
+    assert_eq!(me["roles"], json!(["learner", "trainer"]), "role change applies to the live session");
 
-    let (st, user) = admin
-        .patch(
-            &format!("/api/v1/admin/users/{id}"),
-            json!({"disabled": true}),
-        )
-        .await;
+    let (st, user) = admin.patch(&format!("/api/v1/admin/users/{id}"), json!({"disabled": true})).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(user["disabled"], true);
     let (st, _) = colleague.get("/api/v1/me").await;
@@ -422,44 +271,21 @@ async fn admin_changes_roles_and_disabling_ends_sessions(backend: Backend) {
     let (st, _) = script.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED, "tokens are refused");
     let mut again = srv.client();
-    let (st, body) = again
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "colleague@example.org", "password": "un mot de passe solide 42"}),
-        )
-        .await;
+    let (st, body) =
+        again.post("/api/v1/auth/login", json!({"email": "colleague@example.org", "password": "un mot de passe solide 42"})).await;
     assert_problem(&again, StatusCode::FORBIDDEN, (st, &body));
-    let (st, _) = admin
-        .patch(
-            &format!("/api/v1/admin/users/{id}"),
-            json!({"disabled": false}),
-        )
-        .await;
+    let (st, _) = admin.patch(&format!("/api/v1/admin/users/{id}"), json!({"disabled": false})).await;
     assert_eq!(st, StatusCode::OK);
-    let (st, _) = again
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "colleague@example.org", "password": "un mot de passe solide 42"}),
-        )
-        .await;
+    let (st, _) =
+        again.post("/api/v1/auth/login", json!({"email": "colleague@example.org", "password": "un mot de passe solide 42"})).await;
     assert_eq!(st, StatusCode::OK);
 
     // No lock-out: an admin cannot demote or disable themselves.
     let (_, me) = admin.get("/api/v1/me").await;
     let my_id = me["id"].as_str().unwrap();
-    let (st, body) = admin
-        .patch(
-            &format!("/api/v1/admin/users/{my_id}"),
-            json!({"roles": ["learner"]}),
-        )
-        .await;
+    let (st, body) = admin.patch(&format!("/api/v1/admin/users/{my_id}"), json!({"roles": ["learner"]})).await;
     assert_problem(&admin, StatusCode::CONFLICT, (st, &body));
-    let (st, body) = admin
-        .patch(
-            &format!("/api/v1/admin/users/{}", uuid::Uuid::now_v7()),
-            json!({"disabled": true}),
-        )
-        .await;
+    let (st, body) = admin.patch(&format!("/api/v1/admin/users/{}", uuid::Uuid::now_v7()), json!({"disabled": true})).await;
     assert_problem(&admin, StatusCode::NOT_FOUND, (st, &body));
     srv.stop().await;
 }

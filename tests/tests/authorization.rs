@@ -25,103 +25,38 @@ async fn role_endpoint_table(backend: Backend) {
     let srv = TestServer::start(backend).await;
     let mut anonymous = srv.client();
     let mut learner = srv.learner("learner@example.org").await;
-    let mut trainer = srv
-        .user_with_role("trainer@example.org", Role::Trainer)
-        .await;
-    let mut moderator = srv
-        .user_with_role("moderator@example.org", Role::Moderator)
-        .await;
+    let mut trainer = srv.user_with_role("trainer@example.org", Role::Trainer).await;
+    let mut moderator = srv.user_with_role("moderator@example.org", Role::Moderator).await;
     let mut admin = srv.user_with_role("admin@example.org", Role::Admin).await;
     let (_, me) = learner.get("/api/v1/me").await;
     let learner_id = me["id"].as_str().unwrap().to_string();
 
     // (method, path, body, [anonymous, learner, trainer, moderator, admin])
     let table: Vec<(Method, String, Option<Value>, [StatusCode; 5])> = vec![
-        (
-            Method::GET,
-            "/api/v1/me".into(),
-            None,
-            [ANON, OK, OK, OK, OK],
-        ),
-        (
-            Method::PATCH,
-            "/api/v1/me".into(),
-            Some(json!({"profession": "éducateur"})),
-            [ANON, OK, OK, OK, OK],
-        ),
-        (
-            Method::GET,
-            "/api/v1/me/tokens".into(),
-            None,
-            [ANON, OK, OK, OK, OK],
-        ),
+        (Method::GET, "/api/v1/me".into(), None, [ANON, OK, OK, OK, OK]),
+        (Method::PATCH, "/api/v1/me".into(), Some(json!({"profession": "éducateur"})), [ANON, OK, OK, OK, OK]),
+        (Method::GET, "/api/v1/me/tokens".into(), None, [ANON, OK, OK, OK, OK]),
         (
             Method::POST,
             "/api/v1/me/tokens".into(),
             Some(json!({"name": "t"})),
-            [
-                ANON,
-                StatusCode::CREATED,
-                StatusCode::CREATED,
-                StatusCode::CREATED,
-                StatusCode::CREATED,
-            ],
+            [ANON, StatusCode::CREATED, StatusCode::CREATED, StatusCode::CREATED, StatusCode::CREATED],
         ),
         (
             Method::POST,
             "/api/v1/auth/verify-email/resend".into(),
             Some(json!({})),
-            [
-                ANON,
-                StatusCode::ACCEPTED,
-                StatusCode::ACCEPTED,
-                StatusCode::ACCEPTED,
-                StatusCode::ACCEPTED,
-            ],
+            [ANON, StatusCode::ACCEPTED, StatusCode::ACCEPTED, StatusCode::ACCEPTED, StatusCode::ACCEPTED],
         ),
-        (
-            Method::GET,
-            "/api/v1/admin/users".into(),
-            None,
-            [ANON, NO, NO, NO, OK],
-        ),
-        (
-            Method::PATCH,
-            format!("/api/v1/admin/users/{learner_id}"),
-            Some(json!({"roles": ["learner"]})),
-            [ANON, NO, NO, NO, OK],
-        ),
-        (
-            Method::GET,
-            "/api/v1/reference/territories".into(),
-            None,
-            [OK, OK, OK, OK, OK],
-        ),
-        (
-            Method::GET,
-            "/api/v1/reference/organization-kinds".into(),
-            None,
-            [OK, OK, OK, OK, OK],
-        ),
-        (
-            Method::POST,
-            "/api/v1/auth/password-reset".into(),
-            Some(json!({"email": "x@example.org"})),
-            [StatusCode::ACCEPTED; 5],
-        ),
+        (Method::GET, "/api/v1/admin/users".into(), None, [ANON, NO, NO, NO, OK]),
+        (Method::PATCH, format!("/api/v1/admin/users/{learner_id}"), Some(json!({"roles": ["learner"]})), [ANON, NO, NO, NO, OK]),
+        (Method::GET, "/api/v1/reference/territories".into(), None, [OK, OK, OK, OK, OK]),
+        (Method::GET, "/api/v1/reference/organization-kinds".into(), None, [OK, OK, OK, OK, OK]),
+        (Method::POST, "/api/v1/auth/password-reset".into(), Some(json!({"email": "x@example.org"})), [StatusCode::ACCEPTED; 5]),
     ];
     let mut failures = Vec::new();
     for (method, path, body, expected) in table {
-        for (who, want) in [
-            Who::Anonymous,
-            Who::Learner,
-            Who::Trainer,
-            Who::Moderator,
-            Who::Admin,
-        ]
-        .into_iter()
-        .zip(expected)
-        {
+        for (who, want) in [Who::Anonymous, Who::Learner, Who::Trainer, Who::Moderator, Who::Admin].into_iter().zip(expected) {
             let client: &mut Client = match who {
                 Who::Anonymous => &mut anonymous,
                 Who::Learner => &mut learner,
@@ -131,23 +66,12 @@ async fn role_endpoint_table(backend: Backend) {
             };
             let (got, answer) = client.send(method.clone(), &path, body.clone(), None).await;
             if got != want {
-                failures.push(format!(
-                    "{who:?} {method} {path}: expected {want}, got {got} {answer}"
-                ));
+                failures.push(format!("{who:?} {method} {path}: expected {want}, got {got} {answer}"));
             } else if !got.is_success() {
-                assert!(
-                    client
-                        .content_type()
-                        .starts_with("application/problem+json"),
-                    "{who:?} {method} {path}"
-                );
+                assert!(client.content_type().starts_with("application/problem+json"), "{who:?} {method} {path}");
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "authorisation table:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "authorisation table:\n{}", failures.join("\n"));
     srv.stop().await;
 }

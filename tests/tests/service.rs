@@ -5,158 +5,61 @@ use reqwest::StatusCode;
 use sanad_tests::{Backend, Options, TestServer, assert_problem, on_both_backends};
 use serde_json::{Value, json};
 
-on_both_backends!(
-    operations_endpoints,
-    spa_is_served_with_client_route_fallback,
-    secure_cookie_behind_https
-);
+on_both_backends!(operations_endpoints, spa_is_served_with_client_route_fallback, secure_cookie_behind_https);
 
 async fn operations_endpoints(backend: Backend) {
     let srv = TestServer::start(backend).await;
     let http = reqwest::Client::new();
-    let resp = http
-        .get(format!("{}/healthz", srv.url()))
-        .send()
-        .await
-        .unwrap();
+    let resp = http.get(format!("{}/healthz", srv.url())).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let id = resp.headers()["x-request-id"].to_str().unwrap().to_string();
     assert!(!id.is_empty());
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
-    let resp = http
-        .get(format!("{}/readyz", srv.url()))
-        .header("x-request-id", "trace-me-42")
-        .send()
-        .await
-        .unwrap();
+    let resp = http.get(format!("{}/readyz", srv.url())).header("x-request-id", "trace-me-42").send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(
-        resp.headers()["x-request-id"],
-        "trace-me-42",
-        "a caller's request id is kept"
-    );
+    assert_eq!(resp.headers()["x-request-id"], "trace-me-42", "a caller's request id is kept");
     assert_eq!(resp.json::<Value>().await.unwrap()["database"], "ok");
 
-    let spec: Value = http
-        .get(format!("{}/api/openapi.json", srv.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec: Value = http.get(format!("{}/api/openapi.json", srv.url())).send().await.unwrap().json().await.unwrap();
     assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
-    for path in [
-        "/api/v1/auth/register",
-        "/api/v1/auth/login",
-        "/api/v1/me",
-        "/api/v1/me/tokens",
-        "/api/v1/admin/users",
-    ] {
+    for path in ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/me", "/api/v1/me/tokens", "/api/v1/admin/users"] {
         assert!(spec["paths"].get(path).is_some(), "{path} documented");
     }
     let problem = &spec["paths"]["/api/v1/me"]["get"]["responses"]["401"]["content"]["application/problem+json"];
     assert!(problem.is_object(), "problems are documented");
-    let docs = http
-        .get(format!("{}/api/docs", srv.url()))
-        .send()
-        .await
-        .unwrap();
+    let docs = http.get(format!("{}/api/docs", srv.url())).send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.unwrap().to_lowercase().contains("<html"));
 
     let mut c = srv.learner("metrics@example.org").await;
     c.get("/api/v1/me").await;
-    let metrics = http
-        .get(format!("{}/metrics", srv.url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        metrics.contains("sanad_http_requests_total{method=\"GET\",status=\"200\"}"),
-        "{metrics}"
-    );
+    let metrics = http.get(format!("{}/metrics", srv.url())).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("sanad_http_requests_total{method=\"GET\",status=\"200\"}"), "{metrics}");
     assert!(metrics.contains("sanad_http_request_duration_seconds_bucket"));
     srv.stop().await;
 }
 
 async fn spa_is_served_with_client_route_fallback(backend: Backend) {
     let dist = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dist.path().join("index.html"),
-        "<!doctype html><html lang=\"fr\"><body><div id=\"app\"></div></body></html>",
-    )
-    .unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><html lang=\"fr\"><body><div id=\"app\"></div></body></html>").unwrap();
     std::fs::create_dir(dist.path().join("assets")).unwrap();
-    std::fs::write(
-        dist.path().join("assets/app-1234.js"),
-        "console.log('sanad')",
-    )
-    .unwrap();
-    let srv = TestServer::start_with(
-        backend,
-        Options {
-            static_dir: Some(dist.path().to_path_buf()),
-            ..Options::default()
-        },
-    )
-    .await;
+    std::fs::write(dist.path().join("assets/app-1234.js"), "console.log('sanad')").unwrap();
+    let srv = TestServer::start_with(backend, Options { static_dir: Some(dist.path().to_path_buf()), ..Options::default() }).await;
     let http = reqwest::Client::new();
-    for path in [
-        "/",
-        "/courses/some-client-route",
-        "/reset-password?token=abc",
-    ] {
-        let resp = http
-            .get(format!("{}{path}", srv.url()))
-            .send()
-            .await
-            .unwrap();
+    for path in ["/", "/courses/some-client-route", "/reset-password?token=abc"] {
+        let resp = http.get(format!("{}{path}", srv.url())).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
-        assert!(
-            resp.headers()["content-security-policy"]
-                .to_str()
-                .unwrap()
-                .contains("default-src 'self'")
-        );
+        assert!(resp.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
         assert!(resp.text().await.unwrap().contains("<html"), "{path}");
     }
-    let resp = http
-        .get(format!("{}/assets/app-1234.js", srv.url()))
-        .send()
-        .await
-        .unwrap();
+    let resp = http.get(format!("{}/assets/app-1234.js", srv.url())).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    assert!(
-        resp.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("immutable")
-    );
-    assert!(
-        resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .contains("javascript")
-    );
-    let resp = http
-        .get(format!("{}/assets/missing.js", srv.url()))
-        .send()
-        .await
-        .unwrap();
+    assert!(resp.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(resp.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    let resp = http.get(format!("{}/assets/missing.js", srv.url())).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
-    let resp = http
-        .get(format!("{}/../Cargo.toml", srv.url()))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        resp.text().await.unwrap().contains("<html"),
-        "no path traversal"
-    );
+    let resp = http.get(format!("{}/../Cargo.toml", srv.url())).send().await.unwrap();
+    assert!(resp.text().await.unwrap().contains("<html"), "no path traversal");
     let mut c = srv.client();
     let got = c.get("/api/unknown").await;
     assert_problem(&c, StatusCode::NOT_FOUND, (got.0, &got.1));
@@ -164,16 +67,10 @@ async fn spa_is_served_with_client_route_fallback(backend: Backend) {
 }
 
 async fn secure_cookie_behind_https(backend: Backend) {
-    let srv = TestServer::start_with(
-        backend,
-        Options {
-            public_url: Some("https://sanad.example".into()),
-            ..Options::default()
-        },
-    )
-    .await;
+    let srv = TestServer::start_with(backend, Options { public_url: Some("https://sanad.example".into()), ..Options::default() }).await;
     let mut c = srv.client();
-    c.post("/api/v1/auth/register", json!({"email": "tls@example.org", "password": "un mot de passe solide 42", "display_name": "T"})).await;
+    c.post("/api/v1/auth/register", json!({"email": "tls@example.org", "password": "un mot de passe solide 42", "display_name": "T"}))
+        .await;
     let cookie = c.last_headers["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("Secure"), "{cookie}");
     srv.stop().await;
@@ -183,18 +80,10 @@ async fn secure_cookie_behind_https(backend: Backend) {
 /// generated TypeScript types are current.
 #[tokio::test]
 async fn frontend_openapi_document_is_current() {
-    let generated: Value = serde_json::from_str(
-        &sanad_server::openapi_service(
-            sanad_server::app::documented_apis(),
-            "http://127.0.0.1:8080",
-        )
-        .spec(),
-    )
-    .unwrap();
+    let generated: Value =
+        serde_json::from_str(&sanad_server::openapi_service(sanad_server::app::documented_apis(), "http://127.0.0.1:8080").spec()).unwrap();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../frontend/openapi.json");
-    let committed: Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("frontend/openapi.json"))
-            .unwrap();
+    let committed: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("frontend/openapi.json")).unwrap();
     assert!(
         generated == committed,
         "frontend/openapi.json is stale: run `cargo run --bin sanad -- openapi > frontend/openapi.json && (cd frontend && npm run gen:api)`"

@@ -54,10 +54,7 @@ pub struct AccountsApi {
 impl AccountsApi {
     /// Endpoints over `accounts`; cookies get `Secure` when `secure_cookies`.
     pub fn new(accounts: Accounts, secure_cookies: bool) -> Self {
-        Self {
-            accounts,
-            secure_cookies,
-        }
+        Self { accounts, secure_cookies }
     }
 
     fn set_session_cookie(&self, jar: &CookieJar, session: &NewSession) {
@@ -66,22 +63,17 @@ impl AccountsApi {
         cookie.set_same_site(SameSite::Lax);
         cookie.set_secure(self.secure_cookies);
         cookie.set_path("/");
-        cookie.set_max_age(std::time::Duration::from_secs(
-            SESSION_IDLE.num_seconds() as u64
-        ));
+        cookie.set_max_age(std::time::Duration::from_secs(SESSION_IDLE.num_seconds() as u64));
         jar.add(cookie);
     }
 }
 
 fn client_address(req: &Request) -> Option<String> {
-    req.remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string())
+    req.remote_addr().as_socket_addr().map(|a| a.ip().to_string())
 }
 
 fn locale_of(lang: Option<Locale>, accept_language: Option<&str>) -> Locale {
-    lang.or_else(|| accept_language.and_then(Locale::from_accept_language))
-        .unwrap_or_default()
+    lang.or_else(|| accept_language.and_then(Locale::from_accept_language)).unwrap_or_default()
 }
 
 #[OpenApi(prefix_path = "/api/v1")]
@@ -91,26 +83,15 @@ impl AccountsApi {
     async fn register(&self, jar: &CookieJar, body: Json<RegisterRequest>) -> Result<Registered> {
         let session = self.accounts.register(body.0).await?;
         self.set_session_cookie(jar, &session);
-        Ok(Registered::Created(Json(SessionStarted {
-            csrf_token: session.csrf_token,
-            user: session.user,
-        })))
+        Ok(Registered::Created(Json(SessionStarted { csrf_token: session.csrf_token, user: session.user })))
     }
 
     /// Sign in; throttled per account and per client address (429 with Retry-After).
     #[oai(path = "/auth/login", method = "post", tag = "ApiTags::Auth")]
-    async fn login(
-        &self,
-        req: &Request,
-        jar: &CookieJar,
-        body: Json<LoginRequest>,
-    ) -> Result<Json<SessionStarted>> {
+    async fn login(&self, req: &Request, jar: &CookieJar, body: Json<LoginRequest>) -> Result<Json<SessionStarted>> {
         let session = self.accounts.login(body.0, client_address(req)).await?;
         self.set_session_cookie(jar, &session);
-        Ok(Json(SessionStarted {
-            csrf_token: session.csrf_token,
-            user: session.user,
-        }))
+        Ok(Json(SessionStarted { csrf_token: session.csrf_token, user: session.user }))
     }
 
     /// Sign out: ends this session and clears the cookie.
@@ -135,11 +116,7 @@ impl AccountsApi {
     }
 
     /// Choose a new password with the emailed token (single use, one hour).
-    #[oai(
-        path = "/auth/password-reset/confirm",
-        method = "post",
-        tag = "ApiTags::Auth"
-    )]
+    #[oai(path = "/auth/password-reset/confirm", method = "post", tag = "ApiTags::Auth")]
     async fn password_reset_confirm(&self, body: Json<PasswordResetConfirm>) -> Result<NoContent> {
         self.accounts.confirm_password_reset(body.0).await?;
         Ok(NoContent::Done)
@@ -153,15 +130,9 @@ impl AccountsApi {
     }
 
     /// Send a new verification link to the signed-in person.
-    #[oai(
-        path = "/auth/verify-email/resend",
-        method = "post",
-        tag = "ApiTags::Auth"
-    )]
+    #[oai(path = "/auth/verify-email/resend", method = "post", tag = "ApiTags::Auth")]
     async fn resend_verification(&self, req: &Request) -> Result<Accepted> {
-        self.accounts
-            .resend_verification(&caller(req).await?)
-            .await?;
+        self.accounts.resend_verification(&caller(req).await?).await?;
         Ok(Accepted::Accepted)
     }
 
@@ -174,34 +145,20 @@ impl AccountsApi {
     /// Edit the profile: name, language, organisation, territory, profession.
     #[oai(path = "/me", method = "patch", tag = "ApiTags::Me")]
     async fn update_me(&self, req: &Request, body: Json<ProfileUpdate>) -> Result<Json<Me>> {
-        Ok(Json(
-            self.accounts
-                .update_profile(&caller(req).await?, body.0)
-                .await?,
-        ))
+        Ok(Json(self.accounts.update_profile(&caller(req).await?, body.0).await?))
     }
 
     /// Change the password; other sessions end.
     #[oai(path = "/me/password", method = "post", tag = "ApiTags::Me")]
-    async fn change_password(
-        &self,
-        req: &Request,
-        body: Json<PasswordChange>,
-    ) -> Result<NoContent> {
-        self.accounts
-            .change_password(&caller(req).await?, body.0)
-            .await?;
+    async fn change_password(&self, req: &Request, body: Json<PasswordChange>) -> Result<NoContent> {
+        self.accounts.change_password(&caller(req).await?, body.0).await?;
         Ok(NoContent::Done)
     }
 
     /// Create a personal API token for scripts (shown once).
     #[oai(path = "/me/tokens", method = "post", tag = "ApiTags::Me")]
     async fn create_token(&self, req: &Request, body: Json<TokenRequest>) -> Result<TokenIssued> {
-        Ok(TokenIssued::Created(Json(
-            self.accounts
-                .create_token(&caller(req).await?, &body.0.name)
-                .await?,
-        )))
+        Ok(TokenIssued::Created(Json(self.accounts.create_token(&caller(req).await?, &body.0.name).await?)))
     }
 
     /// The signed-in person's API tokens (without secrets).
@@ -213,9 +170,7 @@ impl AccountsApi {
     /// Revoke an API token.
     #[oai(path = "/me/tokens/:id", method = "delete", tag = "ApiTags::Me")]
     async fn revoke_token(&self, req: &Request, id: Path<Uuid>) -> Result<NoContent> {
-        self.accounts
-            .revoke_token(&caller(req).await?, id.0)
-            .await?;
+        self.accounts.revoke_token(&caller(req).await?, id.0).await?;
         Ok(NoContent::Done)
     }
 
@@ -229,61 +184,34 @@ impl AccountsApi {
         limit: Query<Option<u32>>,
     ) -> Result<Json<AdminUserPage>> {
         let caller = caller(req).await?;
-        Ok(Json(
-            self.accounts
-                .list_users(&caller, q.0.as_deref(), cursor.0.as_deref(), limit.0)
-                .await?,
-        ))
+        Ok(Json(self.accounts.list_users(&caller, q.0.as_deref(), cursor.0.as_deref(), limit.0).await?))
     }
 
     /// Admin: set roles, disable or re-enable an account.
     #[oai(path = "/admin/users/:id", method = "patch", tag = "ApiTags::Admin")]
-    async fn update_user(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        body: Json<AdminUserUpdate>,
-    ) -> Result<Json<AdminUser>> {
+    async fn update_user(&self, req: &Request, id: Path<Uuid>, body: Json<AdminUserUpdate>) -> Result<Json<AdminUser>> {
         let caller = caller(req).await?;
-        Ok(Json(
-            self.accounts.update_user(&caller, id.0, body.0).await?,
-        ))
+        Ok(Json(self.accounts.update_user(&caller, id.0, body.0).await?))
     }
 
     /// The territories of the programme.
-    #[oai(
-        path = "/reference/territories",
-        method = "get",
-        tag = "ApiTags::Reference"
-    )]
+    #[oai(path = "/reference/territories", method = "get", tag = "ApiTags::Reference")]
     async fn territories(
         &self,
         lang: Query<Option<Locale>>,
         #[oai(name = "Accept-Language")] accept_language: Header<Option<String>>,
     ) -> Result<Json<ReferenceList>> {
-        Ok(Json(
-            self.accounts
-                .territories(locale_of(lang.0, accept_language.0.as_deref()))
-                .await?,
-        ))
+        Ok(Json(self.accounts.territories(locale_of(lang.0, accept_language.0.as_deref())).await?))
     }
 
     /// Kinds of organisation a professional works for.
-    #[oai(
-        path = "/reference/organization-kinds",
-        method = "get",
-        tag = "ApiTags::Reference"
-    )]
+    #[oai(path = "/reference/organization-kinds", method = "get", tag = "ApiTags::Reference")]
     async fn organization_kinds(
         &self,
         lang: Query<Option<Locale>>,
         #[oai(name = "Accept-Language")] accept_language: Header<Option<String>>,
     ) -> Result<Json<ReferenceList>> {
-        Ok(Json(
-            self.accounts
-                .organization_kinds(locale_of(lang.0, accept_language.0.as_deref()))
-                .await?,
-        ))
+        Ok(Json(self.accounts.organization_kinds(locale_of(lang.0, accept_language.0.as_deref())).await?))
     }
 }
 
@@ -294,10 +222,7 @@ impl sanad_platform::auth::Authenticator for Accounts {
         let headers = req.headers();
         let bearer = match headers.get("authorization").map(|v| v.to_str()) {
             None => None,
-            Some(Ok(v)) => match v
-                .strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-            {
+            Some(Ok(v)) => match v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")) {
                 Some(token) => Some(token.trim()),
                 None => return Err(Error::Unauthenticated),
             },
@@ -313,7 +238,6 @@ impl sanad_platform::auth::Authenticator for Accounts {
             .map(|(_, value)| value);
         let csrf = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
         let unsafe_method = !req.method().is_safe();
-        self.authenticate(bearer, session, csrf, unsafe_method)
-            .await
+        self.authenticate(bearer, session, csrf, unsafe_method).await
     }
 }

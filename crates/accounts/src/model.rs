@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object};
-use sanad_platform::Role;
+use sanad_platform::{Role, Text};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -96,23 +96,20 @@ pub fn format_roles(roles: &[Role]) -> String {
     roles.push(Role::Learner);
     roles.sort();
     roles.dedup();
-    roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ")
 }
 
 /// `POST /auth/register`.
 #[derive(Debug, Object)]
 pub struct RegisterRequest {
     /// Email address; used to sign in and to receive links.
-    pub email: String,
+    pub email: Text,
     /// At least 10 characters.
-    pub password: String,
+    pub password: Text,
     /// The name other members see.
-    pub display_name: String,
+    pub display_name: Text,
     /// Preferred language (default fr).
+    #[oai(nullable)]
     pub locale: Option<Locale>,
 }
 
@@ -120,9 +117,9 @@ pub struct RegisterRequest {
 #[derive(Debug, Object)]
 pub struct LoginRequest {
     /// Email address.
-    pub email: String,
+    pub email: Text,
     /// Password.
-    pub password: String,
+    pub password: Text,
 }
 
 /// The signed-in account, as the SPA sees it.
@@ -135,15 +132,20 @@ pub struct Me {
     pub roles: Vec<Role>,
     pub locale: Locale,
     /// Name of the organisation the person works for.
+    #[oai(nullable)]
     pub organization: Option<String>,
     /// `association` or `institution`.
+    #[oai(nullable)]
     pub organization_kind: Option<String>,
     /// Territory code (see `GET /reference/territories`).
+    #[oai(nullable)]
     pub territory: Option<String>,
+    #[oai(nullable)]
     pub profession: Option<String>,
     pub email_verified: bool,
     /// Echo in `X-CSRF-Token` on unsafe requests made with the session cookie;
     /// null when authenticated with an API token.
+    #[oai(nullable)]
     pub csrf_token: Option<String>,
 }
 
@@ -157,51 +159,57 @@ pub struct SessionStarted {
 /// `PATCH /me`: only the fields present change; `null` clears an optional field.
 #[derive(Debug, Object)]
 pub struct ProfileUpdate {
-    pub display_name: Option<String>,
+    #[oai(nullable)]
+    pub display_name: Option<Text>,
+    #[oai(nullable)]
     pub locale: Option<Locale>,
-    pub organization: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub organization: MaybeUndefined<Text>,
     /// `association` or `institution`.
-    pub organization_kind: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub organization_kind: MaybeUndefined<Text>,
     /// A territory code or name (e.g. `sale` or `Salé`).
-    pub territory: MaybeUndefined<String>,
-    pub profession: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub territory: MaybeUndefined<Text>,
+    #[oai(nullable)]
+    pub profession: MaybeUndefined<Text>,
 }
 
 /// `POST /auth/password-reset`.
 #[derive(Debug, Object)]
 pub struct PasswordResetRequest {
-    pub email: String,
+    pub email: Text,
 }
 
 /// `POST /auth/password-reset/confirm`.
 #[derive(Debug, Object)]
 pub struct PasswordResetConfirm {
     /// The token from the emailed link.
-    pub token: String,
+    pub token: Text,
     /// At least 10 characters.
-    pub new_password: String,
+    pub new_password: Text,
 }
 
 /// `POST /auth/verify-email`.
 #[derive(Debug, Object)]
 pub struct VerifyEmailRequest {
     /// The token from the emailed link.
-    pub token: String,
+    pub token: Text,
 }
 
 /// `POST /me/password`.
 #[derive(Debug, Object)]
 pub struct PasswordChange {
-    pub current_password: String,
+    pub current_password: Text,
     /// At least 10 characters.
-    pub new_password: String,
+    pub new_password: Text,
 }
 
 /// `POST /me/tokens`.
 #[derive(Debug, Object)]
 pub struct TokenRequest {
     /// What the token is for, e.g. "export script".
-    pub name: String,
+    pub name: Text,
 }
 
 /// A newly created API token: the secret is shown this once.
@@ -220,6 +228,7 @@ pub struct TokenSummary {
     pub id: Uuid,
     pub name: String,
     pub created_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
@@ -238,7 +247,9 @@ pub struct AdminUser {
     pub roles: Vec<Role>,
     pub disabled: bool,
     pub email_verified: bool,
+    #[oai(nullable)]
     pub organization: Option<String>,
+    #[oai(nullable)]
     pub territory: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -264,6 +275,7 @@ impl From<UserRecord> for AdminUser {
 pub struct AdminUserPage {
     pub items: Vec<AdminUser>,
     /// Pass as `?cursor=` for the next page; null on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -271,8 +283,10 @@ pub struct AdminUserPage {
 #[derive(Debug, Object)]
 pub struct AdminUserUpdate {
     /// The complete set of roles (learner is always kept).
+    #[oai(nullable)]
     pub roles: Option<Vec<Role>>,
     /// Disabling ends every session of the account and refuses its API tokens.
+    #[oai(nullable)]
     pub disabled: Option<bool>,
 }
 
@@ -319,18 +333,12 @@ mod tests {
     fn roles_always_include_learner() {
         assert_eq!(parse_roles(""), vec![Role::Learner]);
         assert_eq!(parse_roles("admin bogus"), vec![Role::Learner, Role::Admin]);
-        assert_eq!(
-            format_roles(&[Role::Trainer, Role::Trainer]),
-            "learner trainer"
-        );
+        assert_eq!(format_roles(&[Role::Trainer, Role::Trainer]), "learner trainer");
     }
 
     #[test]
     fn accept_language_picks_the_first_known() {
-        assert_eq!(
-            Locale::from_accept_language("de-DE, ar-MA;q=0.8, fr;q=0.5"),
-            Some(Locale::Ar)
-        );
+        assert_eq!(Locale::from_accept_language("de-DE, ar-MA;q=0.8, fr;q=0.5"), Some(Locale::Ar));
         assert_eq!(Locale::from_accept_language("en-GB"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language("de"), None);
     }

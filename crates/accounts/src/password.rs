@@ -5,9 +5,7 @@
 //! stronger settings later still verify old hashes. Hashing runs on the
 //! blocking pool: it takes tens of milliseconds by design.
 
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use sanad_platform::{Error, FieldError, Result};
 
@@ -33,21 +31,18 @@ fn argon2() -> Argon2<'static> {
 /// naming `field` in the error.
 pub fn check_strength(field: &str, password: &str, email: &str) -> Option<FieldError> {
     let chars = password.chars().count();
-    let message = if chars < MIN_LENGTH {
-        format!("must be at least {MIN_LENGTH} characters long")
+    let (code, message) = if chars < MIN_LENGTH {
+        ("too_short", format!("must be at least {MIN_LENGTH} characters long"))
     } else if chars > MAX_LENGTH {
-        format!("must be at most {MAX_LENGTH} characters long")
+        ("too_long", format!("must be at most {MAX_LENGTH} characters long"))
     } else if password.chars().all(|c| password.starts_with(c)) {
-        "must not repeat a single character".into()
+        ("too_weak", "must not repeat a single character".into())
     } else if !email.is_empty() && password.trim().eq_ignore_ascii_case(email.trim()) {
-        "must not be your email address".into()
+        ("too_weak", "must not be your email address".into())
     } else {
         return None;
     };
-    Some(FieldError {
-        field: field.into(),
-        message,
-    })
+    Some(FieldError::new(field, code, message))
 }
 
 /// Hashes a password into a PHC string.
@@ -66,9 +61,7 @@ pub async fn hash(password: String) -> Result<String> {
 /// Checks a password against a stored hash; a malformed hash never matches.
 pub async fn verify(password: String, stored: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || match PasswordHash::new(&stored) {
-        Ok(parsed) => argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     })
     .await
@@ -81,10 +74,7 @@ pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        argon2()
-            .hash_password(sanad_platform::secret::random_token().as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        argon2().hash_password(sanad_platform::secret::random_token().as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
     })
 }
 
@@ -96,11 +86,7 @@ mod tests {
     async fn hashes_verify_and_carry_parameters() {
         let h = hash("un mot de passe solide".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(
-            verify("un mot de passe solide".into(), h.clone())
-                .await
-                .unwrap()
-        );
+        assert!(verify("un mot de passe solide".into(), h.clone()).await.unwrap());
         assert!(!verify("un autre".into(), h).await.unwrap());
         assert!(!verify("x".into(), "not a hash".into()).await.unwrap());
         assert!(!verify("x".into(), decoy_hash().to_string()).await.unwrap());

@@ -68,10 +68,7 @@ fn normalize_email(email: &str) -> String {
 fn check_email(email: &str) -> Option<FieldError> {
     let e = email.trim();
     if e.len() > 254 || !EmailAddress::is_valid(e) || !e.contains('.') {
-        return Some(FieldError {
-            field: "email".into(),
-            message: "is not a valid email address".into(),
-        });
+        return Some(FieldError::new("email", "invalid_format", "is not a valid email address"));
     }
     None
 }
@@ -79,30 +76,17 @@ fn check_email(email: &str) -> Option<FieldError> {
 fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim().to_string();
     if v.is_empty() {
-        errors.push(FieldError {
-            field: field.into(),
-            message: "must not be empty".into(),
-        });
+        errors.push(FieldError::new(field, "required", "must not be empty"));
     } else if v.chars().count() > max {
-        errors.push(FieldError {
-            field: field.into(),
-            message: format!("must be at most {max} characters"),
-        });
+        errors.push(FieldError::new(field, "too_long", format!("must be at most {max} characters")));
     } else if v.chars().any(|c| c.is_control()) {
-        errors.push(FieldError {
-            field: field.into(),
-            message: "must not contain control characters".into(),
-        });
+        errors.push(FieldError::new(field, "control_characters", "must not contain control characters"));
     }
     v
 }
 
 fn fail_if_any(errors: Vec<FieldError>) -> Result<()> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(errors))
-    }
+    if errors.is_empty() { Ok(()) } else { Err(Error::Invalid(errors)) }
 }
 
 fn me_of(u: UserRecord, csrf_token: Option<String>) -> Me {
@@ -124,37 +108,19 @@ fn me_of(u: UserRecord, csrf_token: Option<String>) -> Me {
 impl Accounts {
     /// The service over `db`; `wake_mail` nudges the mail worker after commits.
     pub fn new(db: Db, clock: Clock, wake_mail: MailWaker) -> Self {
-        Self {
-            db,
-            clock,
-            wake_mail,
-        }
+        Self { db, clock, wake_mail }
     }
 
-    async fn open_session(
-        &self,
-        tx: &mut sanad_platform::Tx,
-        user_id: Uuid,
-    ) -> Result<(String, String)> {
+    async fn open_session(&self, tx: &mut sanad_platform::Tx, user_id: Uuid) -> Result<(String, String)> {
         let id = random_token();
         let csrf = random_token();
         let now = self.clock.now();
-        store::insert_session(
-            tx,
-            &hash_token(&id),
-            user_id,
-            &csrf,
-            now,
-            now + SESSION_IDLE,
-        )
-        .await?;
+        store::insert_session(tx, &hash_token(&id), user_id, &csrf, now, now + SESSION_IDLE).await?;
         Ok((id, csrf))
     }
 
     async fn user(&self, id: Uuid) -> Result<UserRecord> {
-        store::user_by_id(&self.db, id)
-            .await?
-            .ok_or(Error::NotFound("account"))
+        store::user_by_id(&self.db, id).await?.ok_or(Error::NotFound("account"))
     }
 
     /// Creates a learner account, opens its first session and mails a
@@ -162,21 +128,15 @@ impl Accounts {
     pub async fn register(&self, req: RegisterRequest) -> Result<NewSession> {
         let mut errors = Vec::new();
         errors.extend(check_email(&req.email));
-        errors.extend(password::check_strength(
-            "password",
-            &req.password,
-            &req.email,
-        ));
+        errors.extend(password::check_strength("password", &req.password, &req.email));
         let display_name = check_text("display_name", &req.display_name, 100, &mut errors);
         fail_if_any(errors)?;
         let email = req.email.trim().to_string();
         let normalized = normalize_email(&email);
         if store::user_by_email(&self.db, &normalized).await?.is_some() {
-            return Err(Error::Conflict(
-                "an account with this email already exists".into(),
-            ));
+            return Err(Error::Conflict("an account with this email already exists".into()));
         }
-        let hash = password::hash(req.password).await?;
+        let hash = password::hash(req.password.into()).await?;
         let locale = req.locale.unwrap_or_default();
         let now = self.clock.now();
         let id = new_id();
@@ -202,33 +162,18 @@ impl Accounts {
         }
         let (session_id, csrf) = self.open_session(&mut tx, id).await?;
         let token = random_token();
-        store::insert_one_time(
-            &mut tx,
-            &hash_token(&token),
-            id,
-            PURPOSE_VERIFY,
-            now,
-            now + VERIFY_EMAIL_TTL,
-        )
-        .await?;
+        store::insert_one_time(&mut tx, &hash_token(&token), id, PURPOSE_VERIFY, now, now + VERIFY_EMAIL_TTL).await?;
         let mail = OutgoingMail {
             recipient: email,
             locale: locale.as_str().into(),
             template: Template::VerifyEmail,
-            params: MailParams {
-                display_name,
-                token: Some(token),
-            },
+            params: MailParams { display_name, token: Some(token) },
         };
         sanad_mail::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
         (self.wake_mail)();
         let user = me_of(self.user(id).await?, Some(csrf.clone()));
-        Ok(NewSession {
-            id: session_id,
-            csrf_token: csrf,
-            user,
-        })
+        Ok(NewSession { id: session_id, csrf_token: csrf, user })
     }
 
     /// Checks credentials, throttled per account and per client address.
@@ -236,24 +181,19 @@ impl Accounts {
         let normalized = normalize_email(&req.email);
         let account_key = format!("account:{normalized}");
         let address_key = client.map(|a| format!("address:{a}"));
-        self.check_throttle(&account_key, MAX_FAILURES_PER_ACCOUNT)
-            .await?;
+        self.check_throttle(&account_key, MAX_FAILURES_PER_ACCOUNT).await?;
         if let Some(key) = &address_key {
             self.check_throttle(key, MAX_FAILURES_PER_ADDRESS).await?;
         }
         let user = store::user_by_email(&self.db, &normalized).await?;
-        let stored = user
-            .as_ref()
-            .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| password::decoy_hash().to_string());
-        let matches = password::verify(req.password, stored).await?;
+        let stored = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| password::decoy_hash().to_string());
+        let matches = password::verify(req.password.into(), stored).await?;
         let user = match (user, matches) {
             (Some(u), true) => u,
             _ => {
                 let now = self.clock.now();
                 for key in std::iter::once(&account_key).chain(address_key.as_ref()) {
-                    store::record_failure(&self.db, new_id(), key, now, now - THROTTLE_WINDOW)
-                        .await?;
+                    store::record_failure(&self.db, new_id(), key, now, now - THROTTLE_WINDOW).await?;
                 }
                 return Err(Error::Unauthenticated);
             }
@@ -265,11 +205,7 @@ impl Accounts {
         let mut tx = self.db.begin().await?;
         let (session_id, csrf) = self.open_session(&mut tx, user.id).await?;
         tx.commit().await?;
-        Ok(NewSession {
-            id: session_id,
-            csrf_token: csrf.clone(),
-            user: me_of(user, Some(csrf)),
-        })
+        Ok(NewSession { id: session_id, csrf_token: csrf.clone(), user: me_of(user, Some(csrf)) })
     }
 
     async fn check_throttle(&self, key: &str, max: i64) -> Result<()> {
@@ -302,14 +238,9 @@ impl Accounts {
     ) -> Result<Option<Caller>> {
         let now = self.clock.now();
         if let Some(token) = bearer {
-            let owner = store::token_owner(&self.db, &hash_token(token))
-                .await?
-                .ok_or(Error::Unauthenticated)?;
+            let owner = store::token_owner(&self.db, &hash_token(token)).await?.ok_or(Error::Unauthenticated)?;
             // Record use at most once a minute: a write per request would cost more than the request.
-            if owner
-                .last_used_at
-                .is_none_or(|t| now - t > Duration::minutes(1))
-            {
+            if owner.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
                 store::touch_token(&self.db, owner.token_id, now).await?;
             }
             return Ok(Some(Caller {
@@ -327,13 +258,8 @@ impl Accounts {
             // An expired or ended session is just no session.
             return Ok(None);
         };
-        if unsafe_method
-            && !csrf_header
-                .is_some_and(|h| constant_time_eq(h.as_bytes(), owner.csrf_token.as_bytes()))
-        {
-            return Err(Error::Forbidden(
-                "missing or wrong X-CSRF-Token header".into(),
-            ));
+        if unsafe_method && !csrf_header.is_some_and(|h| constant_time_eq(h.as_bytes(), owner.csrf_token.as_bytes())) {
+            return Err(Error::Forbidden("missing or wrong X-CSRF-Token header".into()));
         }
         if now - owner.last_seen_at > Duration::minutes(10) {
             store::touch_session(&self.db, &id_hash, now, now + SESSION_IDLE).await?;
@@ -342,20 +268,14 @@ impl Accounts {
             user_id: owner.user_id,
             roles: parse_roles(&owner.roles),
             credential: Credential::Session,
-            session: Some(SessionRef {
-                id_hash,
-                csrf_token: owner.csrf_token,
-            }),
+            session: Some(SessionRef { id_hash, csrf_token: owner.csrf_token }),
         }))
     }
 
     /// The caller's own account.
     pub async fn me(&self, caller: &Caller) -> Result<Me> {
         let user = self.user(caller.user_id).await?;
-        Ok(me_of(
-            user,
-            caller.session.as_ref().map(|s| s.csrf_token.clone()),
-        ))
+        Ok(me_of(user, caller.session.as_ref().map(|s| s.csrf_token.clone())))
     }
 
     /// Changes the caller's profile; absent fields stay, `null` clears.
@@ -367,7 +287,7 @@ impl Accounts {
             None => user.display_name.clone(),
         };
         let mut optional = |field: &str,
-                            value: &poem_openapi::types::MaybeUndefined<String>,
+                            value: &poem_openapi::types::MaybeUndefined<sanad_platform::Text>,
                             current: &Option<String>,
                             max: usize|
          -> Option<String> {
@@ -375,28 +295,18 @@ impl Accounts {
                 poem_openapi::types::MaybeUndefined::Undefined => current.clone(),
                 poem_openapi::types::MaybeUndefined::Null => None,
                 poem_openapi::types::MaybeUndefined::Value(v) if v.trim().is_empty() => None,
-                poem_openapi::types::MaybeUndefined::Value(v) => {
-                    Some(check_text(field, v, max, &mut errors))
-                }
+                poem_openapi::types::MaybeUndefined::Value(v) => Some(check_text(field, v, max, &mut errors)),
             }
         };
         let organization = optional("organization", &req.organization, &user.organization, 200);
         let profession = optional("profession", &req.profession, &user.profession, 200);
-        let kind_input = optional(
-            "organization_kind",
-            &req.organization_kind,
-            &user.organization_kind,
-            100,
-        );
+        let kind_input = optional("organization_kind", &req.organization_kind, &user.organization_kind, 100);
         let territory_input = optional("territory", &req.territory, &user.territory, 100);
         let organization_kind = match kind_input {
             Some(k) => match resolve(&store::organization_kinds(&self.db).await?, &k) {
                 Some(code) => Some(code),
                 None => {
-                    errors.push(FieldError {
-                        field: "organization_kind".into(),
-                        message: "must be association or institution".into(),
-                    });
+                    errors.push(FieldError::new("organization_kind", "unknown_value", "must be association or institution"));
                     None
                 }
             },
@@ -406,11 +316,11 @@ impl Accounts {
             Some(t) => match resolve(&store::territories(&self.db).await?, &t) {
                 Some(code) => Some(code),
                 None => {
-                    errors.push(FieldError {
-                        field: "territory".into(),
-                        message: "is not a known territory (see /api/v1/reference/territories)"
-                            .into(),
-                    });
+                    errors.push(FieldError::new(
+                        "territory",
+                        "unknown_value",
+                        "is not a known territory (see /api/v1/reference/territories)",
+                    ));
                     None
                 }
             },
@@ -419,10 +329,7 @@ impl Accounts {
         fail_if_any(errors)?;
         let profile = Profile {
             display_name,
-            locale: req
-                .locale
-                .map(|l| l.as_str().to_string())
-                .unwrap_or(user.locale),
+            locale: req.locale.map(|l| l.as_str().to_string()).unwrap_or(user.locale),
             organization,
             organization_kind,
             territory,
@@ -434,9 +341,10 @@ impl Accounts {
 
     /// Mails a single-use reset link when the account exists and is enabled;
     /// answers the same either way so that nobody learns who has an account.
+    /// A malformed address is refused (422): its shape tells nothing about who has an account.
     pub async fn request_password_reset(&self, email: &str) -> Result<()> {
-        if check_email(email).is_some() {
-            return Ok(());
+        if let Some(e) = check_email(email) {
+            return Err(Error::Invalid(vec![e]));
         }
         let Some(user) = store::user_by_email(&self.db, &normalize_email(email)).await? else {
             return Ok(());
@@ -446,31 +354,17 @@ impl Accounts {
         }
         let now = self.clock.now();
         // Bounds the mail a stranger can make us send to someone.
-        if store::count_one_time_since(&self.db, user.id, PURPOSE_RESET, now - Duration::hours(1))
-            .await?
-            >= MAX_RESETS_PER_HOUR
-        {
+        if store::count_one_time_since(&self.db, user.id, PURPOSE_RESET, now - Duration::hours(1)).await? >= MAX_RESETS_PER_HOUR {
             return Ok(());
         }
         let token = random_token();
         let mut tx = self.db.begin().await?;
-        store::insert_one_time(
-            &mut tx,
-            &hash_token(&token),
-            user.id,
-            PURPOSE_RESET,
-            now,
-            now + PASSWORD_RESET_TTL,
-        )
-        .await?;
+        store::insert_one_time(&mut tx, &hash_token(&token), user.id, PURPOSE_RESET, now, now + PASSWORD_RESET_TTL).await?;
         let mail = OutgoingMail {
             recipient: user.email,
             locale: user.locale,
             template: Template::PasswordReset,
-            params: MailParams {
-                display_name: user.display_name,
-                token: Some(token),
-            },
+            params: MailParams { display_name: user.display_name, token: Some(token) },
         };
         sanad_mail::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
@@ -478,18 +372,11 @@ impl Accounts {
         Ok(())
     }
 
-    async fn consume(
-        &self,
-        tx: &mut sanad_platform::Tx,
-        token: &str,
-        purpose: &str,
-    ) -> Result<Uuid> {
+    async fn consume(&self, tx: &mut sanad_platform::Tx, token: &str, purpose: &str) -> Result<Uuid> {
         let now = self.clock.now();
         match store::consume_one_time(tx, &hash_token(token.trim()), purpose, now).await? {
             None => Err(Error::BadRequest("this link is not valid".into())),
-            Some(t) if t.used_at.is_some() => {
-                Err(Error::Gone("this link has already been used".into()))
-            }
+            Some(t) if t.used_at.is_some() => Err(Error::Gone("this link has already been used".into())),
             Some(t) if t.expires_at <= now => Err(Error::Gone("this link has expired".into())),
             Some(t) => Ok(t.user_id),
         }
@@ -500,7 +387,7 @@ impl Accounts {
         if let Some(e) = password::check_strength("new_password", &req.new_password, "") {
             return Err(Error::Invalid(vec![e]));
         }
-        let hash = password::hash(req.new_password).await?;
+        let hash = password::hash(req.new_password.into()).await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let user_id = self.consume(&mut tx, &req.token, PURPOSE_RESET).await?;
@@ -514,18 +401,11 @@ impl Accounts {
             recipient: user.email.clone(),
             locale: user.locale.clone(),
             template: Template::PasswordChanged,
-            params: MailParams {
-                display_name: user.display_name.clone(),
-                token: None,
-            },
+            params: MailParams { display_name: user.display_name.clone(), token: None },
         };
         sanad_mail::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
-        store::clear_failures(
-            &self.db,
-            &format!("account:{}", normalize_email(&user.email)),
-        )
-        .await?;
+        store::clear_failures(&self.db, &format!("account:{}", normalize_email(&user.email))).await?;
         (self.wake_mail)();
         Ok(())
     }
@@ -545,36 +425,18 @@ impl Accounts {
         let user = self.user(caller.user_id).await?;
         let now = self.clock.now();
         if user.email_verified_at.is_some()
-            || store::count_one_time_since(
-                &self.db,
-                user.id,
-                PURPOSE_VERIFY,
-                now - Duration::hours(1),
-            )
-            .await?
-                >= MAX_RESETS_PER_HOUR
+            || store::count_one_time_since(&self.db, user.id, PURPOSE_VERIFY, now - Duration::hours(1)).await? >= MAX_RESETS_PER_HOUR
         {
             return Ok(());
         }
         let token = random_token();
         let mut tx = self.db.begin().await?;
-        store::insert_one_time(
-            &mut tx,
-            &hash_token(&token),
-            user.id,
-            PURPOSE_VERIFY,
-            now,
-            now + VERIFY_EMAIL_TTL,
-        )
-        .await?;
+        store::insert_one_time(&mut tx, &hash_token(&token), user.id, PURPOSE_VERIFY, now, now + VERIFY_EMAIL_TTL).await?;
         let mail = OutgoingMail {
             recipient: user.email,
             locale: user.locale,
             template: Template::VerifyEmail,
-            params: MailParams {
-                display_name: user.display_name,
-                token: Some(token),
-            },
+            params: MailParams { display_name: user.display_name, token: Some(token) },
         };
         sanad_mail::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
@@ -588,37 +450,23 @@ impl Accounts {
         if let Some(e) = password::check_strength("new_password", &req.new_password, &user.email) {
             return Err(Error::Invalid(vec![e]));
         }
-        if !password::verify(req.current_password, user.password_hash.clone()).await? {
-            return Err(Error::invalid(
-                "current_password",
-                "is not your current password",
-            ));
+        if !password::verify(req.current_password.into(), user.password_hash.clone()).await? {
+            return Err(Error::invalid("current_password", "mismatch", "is not your current password"));
         }
-        let hash = password::hash(req.new_password).await?;
+        let hash = password::hash(req.new_password.into()).await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         store::set_password(&mut tx, user.id, &hash, now).await?;
         store::delete_user_sessions(&mut tx, user.id).await?;
         if let Some(session) = &caller.session {
             // Keep this device signed in: re-create its session row under the same id hash.
-            store::insert_session(
-                &mut tx,
-                &session.id_hash,
-                user.id,
-                &session.csrf_token,
-                now,
-                now + SESSION_IDLE,
-            )
-            .await?;
+            store::insert_session(&mut tx, &session.id_hash, user.id, &session.csrf_token, now, now + SESSION_IDLE).await?;
         }
         let mail = OutgoingMail {
             recipient: user.email,
             locale: user.locale,
             template: Template::PasswordChanged,
-            params: MailParams {
-                display_name: user.display_name,
-                token: None,
-            },
+            params: MailParams { display_name: user.display_name, token: None },
         };
         sanad_mail::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
@@ -634,87 +482,47 @@ impl Accounts {
         let token = format!("sanad_{}", random_token());
         let id = new_id();
         let now = self.clock.now();
-        store::insert_api_token(
-            &self.db,
-            id,
-            caller.user_id,
-            &name,
-            &hash_token(&token),
-            now,
-        )
-        .await?;
-        Ok(TokenCreated {
-            id,
-            name,
-            token,
-            created_at: now,
-        })
+        store::insert_api_token(&self.db, id, caller.user_id, &name, &hash_token(&token), now).await?;
+        Ok(TokenCreated { id, name, token, created_at: now })
     }
 
     /// The caller's API tokens, without their secrets.
     pub async fn list_tokens(&self, caller: &Caller) -> Result<TokenList> {
-        Ok(TokenList {
-            items: store::list_tokens(&self.db, caller.user_id).await?,
-        })
+        Ok(TokenList { items: store::list_tokens(&self.db, caller.user_id).await? })
     }
 
     /// Revokes one of the caller's tokens.
     pub async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<()> {
-        if store::delete_token(&self.db, caller.user_id, id).await? {
-            Ok(())
-        } else {
-            Err(Error::NotFound("token"))
-        }
+        if store::delete_token(&self.db, caller.user_id, id).await? { Ok(()) } else { Err(Error::NotFound("token")) }
     }
 
     /// Admin: accounts, newest first, optionally filtered by email or name.
-    pub async fn list_users(
-        &self,
-        caller: &Caller,
-        q: Option<&str>,
-        cursor: Option<&str>,
-        limit: Option<u32>,
-    ) -> Result<AdminUserPage> {
+    pub async fn list_users(&self, caller: &Caller, q: Option<&str>, cursor: Option<&str>, limit: Option<u32>) -> Result<AdminUserPage> {
         caller.require(Role::Admin)?;
         let limit = page::limit(limit)?;
         let before = page::decode_cursor(cursor)?;
         let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| {
-            let escaped: String = q
-                .to_lowercase()
-                .chars()
-                .filter(|c| !matches!(c, '%' | '_' | '\\'))
-                .collect();
+            let escaped: String = q.to_lowercase().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
             format!("%{escaped}%")
         });
-        let mut rows =
-            store::list_users(&self.db, before, pattern.as_deref(), i64::from(limit) + 1).await?;
+        let mut rows = store::list_users(&self.db, before, pattern.as_deref(), i64::from(limit) + 1).await?;
         let next_cursor = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
             rows.last().map(|u| page::encode_cursor(u.id))
         } else {
             None
         };
-        Ok(AdminUserPage {
-            items: rows.into_iter().map(AdminUser::from).collect(),
-            next_cursor,
-        })
+        Ok(AdminUserPage { items: rows.into_iter().map(AdminUser::from).collect(), next_cursor })
     }
 
     /// Admin: sets roles and/or disables an account. Disabling ends its sessions.
     /// An administrator cannot demote or disable themselves, so there is always one left.
-    pub async fn update_user(
-        &self,
-        caller: &Caller,
-        id: Uuid,
-        req: AdminUserUpdate,
-    ) -> Result<AdminUser> {
+    pub async fn update_user(&self, caller: &Caller, id: Uuid, req: AdminUserUpdate) -> Result<AdminUser> {
         caller.require(Role::Admin)?;
         let user = self.user(id).await?;
         let roles = req.roles.clone().unwrap_or_else(|| user.role_list());
         if id == caller.user_id && (!roles.contains(&Role::Admin) || req.disabled == Some(true)) {
-            return Err(Error::Conflict(
-                "you cannot remove your own admin role or disable your own account".into(),
-            ));
+            return Err(Error::Conflict("you cannot remove your own admin role or disable your own account".into()));
         }
         let now = self.clock.now();
         let disabled_at = match req.disabled {
@@ -732,13 +540,7 @@ impl Accounts {
     }
 
     /// CLI: creates an account with a role, its address taken as verified.
-    pub async fn add_user(
-        &self,
-        email: &str,
-        display_name: &str,
-        role: Role,
-        password_text: String,
-    ) -> Result<Uuid> {
+    pub async fn add_user(&self, email: &str, display_name: &str, role: Role, password_text: String) -> Result<Uuid> {
         let mut errors = Vec::new();
         errors.extend(check_email(email));
         errors.extend(password::check_strength("password", &password_text, email));
@@ -746,10 +548,7 @@ impl Accounts {
         fail_if_any(errors)?;
         let normalized = normalize_email(email);
         if store::user_by_email(&self.db, &normalized).await?.is_some() {
-            return Err(Error::Conflict(format!(
-                "an account with the email {} already exists",
-                email.trim()
-            )));
+            return Err(Error::Conflict(format!("an account with the email {} already exists", email.trim())));
         }
         let hash = password::hash(password_text).await?;
         let now = self.clock.now();
@@ -777,15 +576,9 @@ impl Accounts {
         let items = store::territories(&self.db)
             .await?
             .iter()
-            .map(|r| ReferenceItem {
-                code: r.code.clone(),
-                name: r.name(locale).to_string(),
-            })
+            .map(|r| ReferenceItem { code: r.code.clone(), name: r.name(locale).to_string() })
             .collect();
-        Ok(ReferenceList {
-            items,
-            language: locale,
-        })
+        Ok(ReferenceList { items, language: locale })
     }
 
     /// Organisation kinds, named in `locale`.
@@ -793,15 +586,9 @@ impl Accounts {
         let items = store::organization_kinds(&self.db)
             .await?
             .iter()
-            .map(|r| ReferenceItem {
-                code: r.code.clone(),
-                name: r.name(locale).to_string(),
-            })
+            .map(|r| ReferenceItem { code: r.code.clone(), name: r.name(locale).to_string() })
             .collect();
-        Ok(ReferenceList {
-            items,
-            language: locale,
-        })
+        Ok(ReferenceList { items, language: locale })
     }
 
     /// Deletes sessions past their expiry; run periodically.
@@ -813,11 +600,5 @@ impl Accounts {
 /// Finds the code of a reference row by code or by its name in any language, ignoring case.
 fn resolve(rows: &[ReferenceRecord], input: &str) -> Option<String> {
     let wanted = input.trim().to_lowercase();
-    rows.iter()
-        .find(|r| {
-            [&r.code, &r.name_fr, &r.name_ar, &r.name_en]
-                .iter()
-                .any(|n| n.to_lowercase() == wanted)
-        })
-        .map(|r| r.code.clone())
+    rows.iter().find(|r| [&r.code, &r.name_fr, &r.name_ar, &r.name_en].iter().any(|n| n.to_lowercase() == wanted)).map(|r| r.code.clone())
 }

@@ -75,25 +75,14 @@ pub async fn set_email_verified(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> Sq
         .bind(id).bind(now).execute(c).await.map(|_| ()))
 }
 
-pub async fn set_roles_and_disabled(
-    tx: &mut Tx,
-    id: Uuid,
-    roles: &str,
-    disabled_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Sql<()> {
+pub async fn set_roles_and_disabled(tx: &mut Tx, id: Uuid, roles: &str, disabled_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Sql<()> {
     on_tx!(tx, c => sqlx::query("UPDATE users SET roles = $2, disabled_at = $3, updated_at = $4 WHERE id = $1")
         .bind(id).bind(roles).bind(disabled_at).bind(now).execute(c).await.map(|_| ()))
 }
 
 /// Newest accounts first, strictly older than `before`; `pattern` is a
 /// lower-cased `LIKE` pattern matched against email and name.
-pub async fn list_users(
-    db: &Db,
-    before: Option<Uuid>,
-    pattern: Option<&str>,
-    limit: i64,
-) -> Sql<Vec<UserRecord>> {
+pub async fn list_users(db: &Db, before: Option<Uuid>, pattern: Option<&str>, limit: i64) -> Sql<Vec<UserRecord>> {
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM users \
          WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR LOWER(email) LIKE $2 OR LOWER(display_name) LIKE $2) \
@@ -126,11 +115,7 @@ pub struct SessionOwner {
 }
 
 /// The live session with this hash, if its account is enabled.
-pub async fn session_owner(
-    db: &Db,
-    id_hash: &str,
-    now: DateTime<Utc>,
-) -> Sql<Option<SessionOwner>> {
+pub async fn session_owner(db: &Db, id_hash: &str, now: DateTime<Utc>) -> Sql<Option<SessionOwner>> {
     on_db!(db, c => sqlx::query_as::<_, SessionOwner>(
         "SELECT s.user_id, u.roles, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL")
@@ -138,12 +123,7 @@ pub async fn session_owner(
 }
 
 /// Slides the idle expiry of a session forward.
-pub async fn touch_session(
-    db: &Db,
-    id_hash: &str,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> Sql<()> {
+pub async fn touch_session(db: &Db, id_hash: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Sql<()> {
     on_db!(db, c => sqlx::query("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id_hash = $1")
         .bind(id_hash).bind(now).bind(expires_at).execute(c).await.map(|_| ()))
 }
@@ -160,14 +140,7 @@ pub async fn delete_expired_sessions(db: &Db, now: DateTime<Utc>) -> Sql<u64> {
     on_db!(db, c => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(c).await.map(|r| r.rows_affected()))
 }
 
-pub async fn insert_api_token(
-    db: &Db,
-    id: Uuid,
-    user_id: Uuid,
-    name: &str,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Sql<()> {
+pub async fn insert_api_token(db: &Db, id: Uuid, user_id: Uuid, name: &str, token_hash: &str, now: DateTime<Utc>) -> Sql<()> {
     on_db!(db, c => sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(id).bind(user_id).bind(name).bind(token_hash).bind(now).execute(c).await.map(|_| ()))
 }
@@ -226,12 +199,7 @@ pub struct OneTime {
 
 /// Marks the token used and returns it as it was, in one statement, so two
 /// concurrent uses cannot both succeed.
-pub async fn consume_one_time(
-    tx: &mut Tx,
-    token_hash: &str,
-    purpose: &str,
-    now: DateTime<Utc>,
-) -> Sql<Option<OneTime>> {
+pub async fn consume_one_time(tx: &mut Tx, token_hash: &str, purpose: &str, now: DateTime<Utc>) -> Sql<Option<OneTime>> {
     let found: Option<OneTime> = on_tx!(tx, c => sqlx::query_as::<_, OneTime>(
         "SELECT user_id, expires_at, used_at FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2")
         .bind(token_hash).bind(purpose).fetch_optional(&mut *c).await)?;
@@ -244,56 +212,32 @@ pub async fn consume_one_time(
             .bind(token_hash).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
         if claimed == 0 {
             // Another request used it between our read and our write.
-            return Ok(Some(OneTime {
-                user_id: t.user_id,
-                expires_at: t.expires_at,
-                used_at: Some(now),
-            }));
+            return Ok(Some(OneTime { user_id: t.user_id, expires_at: t.expires_at, used_at: Some(now) }));
         }
     }
     Ok(found)
 }
 
 /// Ends every other pending token of this purpose for the account.
-pub async fn retire_one_time(
-    tx: &mut Tx,
-    user_id: Uuid,
-    purpose: &str,
-    now: DateTime<Utc>,
-) -> Sql<()> {
+pub async fn retire_one_time(tx: &mut Tx, user_id: Uuid, purpose: &str, now: DateTime<Utc>) -> Sql<()> {
     on_tx!(tx, c => sqlx::query("UPDATE one_time_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
         .bind(user_id).bind(purpose).bind(now).execute(c).await.map(|_| ()))
 }
 
-pub async fn count_one_time_since(
-    db: &Db,
-    user_id: Uuid,
-    purpose: &str,
-    since: DateTime<Utc>,
-) -> Sql<i64> {
+pub async fn count_one_time_since(db: &Db, user_id: Uuid, purpose: &str, since: DateTime<Utc>) -> Sql<i64> {
     on_db!(db, c => sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM one_time_tokens WHERE user_id = $1 AND purpose = $2 AND created_at > $3")
         .bind(user_id).bind(purpose).bind(since).fetch_one(c).await)
 }
 
 /// Failures recorded under `key` since `since`, and the oldest of them.
-pub async fn failures_since(
-    db: &Db,
-    key: &str,
-    since: DateTime<Utc>,
-) -> Sql<(i64, Option<DateTime<Utc>>)> {
+pub async fn failures_since(db: &Db, key: &str, since: DateTime<Utc>) -> Sql<(i64, Option<DateTime<Utc>>)> {
     on_db!(db, c => sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(
         "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE scope_key = $1 AND failed_at > $2")
         .bind(key).bind(since).fetch_one(c).await)
 }
 
-pub async fn record_failure(
-    db: &Db,
-    id: Uuid,
-    key: &str,
-    now: DateTime<Utc>,
-    prune_before: DateTime<Utc>,
-) -> Sql<()> {
+pub async fn record_failure(db: &Db, id: Uuid, key: &str, now: DateTime<Utc>, prune_before: DateTime<Utc>) -> Sql<()> {
     on_db!(db, c => {
         sqlx::query("DELETE FROM login_failures WHERE scope_key = $1 AND failed_at <= $2").bind(key).bind(prune_before).execute(c).await?;
         sqlx::query("INSERT INTO login_failures (id, scope_key, failed_at) VALUES ($1, $2, $3)")

@@ -43,11 +43,7 @@ pub struct OutgoingMail {
 
 /// Writes `mail` into the outbox inside the caller's transaction: it is sent
 /// only if that transaction commits.
-pub async fn enqueue(
-    tx: &mut Tx,
-    mail: &OutgoingMail,
-    now: DateTime<Utc>,
-) -> sanad_platform::Result<()> {
+pub async fn enqueue(tx: &mut Tx, mail: &OutgoingMail, now: DateTime<Utc>) -> sanad_platform::Result<()> {
     store::insert(tx, new_id(), mail, now).await?;
     Ok(())
 }

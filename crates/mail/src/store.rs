@@ -18,14 +18,8 @@ pub(crate) struct OutboxRow {
     pub attempts: i64,
 }
 
-pub(crate) async fn insert(
-    tx: &mut Tx,
-    id: Uuid,
-    mail: &OutgoingMail,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let params =
-        serde_json::to_string(&mail.params).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+pub(crate) async fn insert(tx: &mut Tx, id: Uuid, mail: &OutgoingMail, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let params = serde_json::to_string(&mail.params).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     on_tx!(tx, c => {
         sqlx::query(
             "INSERT INTO mail_outbox (id, recipient, locale, template, params, created_at, next_attempt_at) \
@@ -47,12 +41,7 @@ pub(crate) async fn insert(
 /// Takes up to `limit` due mails for this worker until `lease_until`. On
 /// PostgreSQL several instances may drain the same table: `SKIP LOCKED` keeps
 /// them from claiming the same rows. SQLite has one writer at a time anyway.
-pub(crate) async fn claim_due(
-    db: &Db,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-    limit: i64,
-) -> Result<Vec<OutboxRow>, sqlx::Error> {
+pub(crate) async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
     let lock = match db.backend() {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
@@ -128,11 +117,7 @@ pub(crate) async fn counts(db: &Db) -> Result<OutboxCounts, sqlx::Error> {
         .fetch_one(pool)
         .await
     })?;
-    Ok(OutboxCounts {
-        pending,
-        sent,
-        failed,
-    })
+    Ok(OutboxCounts { pending, sent, failed })
 }
 
 /// Mails due at `now` or claimed by a worker, not yet sent nor given up.

@@ -29,13 +29,7 @@ impl Template {
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Template::VerifyEmail,
-            Template::PasswordReset,
-            Template::PasswordChanged,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == s)
+        [Template::VerifyEmail, Template::PasswordReset, Template::PasswordChanged].into_iter().find(|t| t.as_str() == s)
     }
 }
 
@@ -114,10 +108,7 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
             ),
         ),
     };
-    Rendered {
-        subject: subject.to_string(),
-        body,
-    }
+    Rendered { subject: subject.to_string(), body }
 }
 
 #[cfg(test)]
@@ -126,15 +117,8 @@ mod tests {
 
     #[test]
     fn every_template_in_every_language_carries_its_link() {
-        let params = MailParams {
-            display_name: "Amina".into(),
-            token: Some("tok123".into()),
-        };
-        for t in [
-            Template::VerifyEmail,
-            Template::PasswordReset,
-            Template::PasswordChanged,
-        ] {
+        let params = MailParams { display_name: "Amina".into(), token: Some("tok123".into()) };
+        for t in [Template::VerifyEmail, Template::PasswordReset, Template::PasswordChanged] {
             assert_eq!(Template::parse(t.as_str()), Some(t));
             let mut subjects = std::collections::HashSet::new();
             for locale in ["fr", "ar", "en"] {

@@ -54,15 +54,8 @@ impl SendError {
 /// with a token is longer than that.
 fn plain_body(text: &str) -> Body {
     let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
-    let fits = !crlf.contains('\0')
-        && crlf
-            .split("\r\n")
-            .all(|line| line.len() <= 998 && !line.contains('\r'));
-    if fits {
-        Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit)
-    } else {
-        Body::new(text.to_string())
-    }
+    let fits = !crlf.contains('\0') && crlf.split("\r\n").all(|line| line.len() <= 998 && !line.contains('\r'));
+    if fits { Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit) } else { Body::new(text.to_string()) }
 }
 
 impl MailTransport {
@@ -78,28 +71,18 @@ impl MailTransport {
                 Ok(MailTransport::Smtp(smtp))
             }
             None => {
-                std::fs::create_dir_all(&mail_dir).map_err(|e| {
-                    SendError::Transport(format!("cannot create {}: {e}", mail_dir.display()))
-                })?;
-                Ok(MailTransport::Files(
-                    AsyncFileTransport::new(&mail_dir),
-                    mail_dir,
-                ))
+                std::fs::create_dir_all(&mail_dir)
+                    .map_err(|e| SendError::Transport(format!("cannot create {}: {e}", mail_dir.display())))?;
+                Ok(MailTransport::Files(AsyncFileTransport::new(&mail_dir), mail_dir))
             }
         }
     }
 
     /// Builds and sends one message.
     pub async fn send(&self, from: &str, to: &str, rendered: &Rendered) -> Result<(), SendError> {
-        let from: Mailbox = from
-            .parse()
-            .map_err(|e| SendError::Address(format!("sender: {e}")))?;
-        let to: Mailbox = to
-            .parse()
-            .map_err(|e| SendError::Address(format!("recipient: {e}")))?;
-        let part = SinglePart::builder()
-            .header(ContentType::TEXT_PLAIN)
-            .body(plain_body(&rendered.body));
+        let from: Mailbox = from.parse().map_err(|e| SendError::Address(format!("sender: {e}")))?;
+        let to: Mailbox = to.parse().map_err(|e| SendError::Address(format!("recipient: {e}")))?;
+        let part = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(plain_body(&rendered.body));
         let message = Message::builder()
             .from(from)
             .to(to)
@@ -107,16 +90,8 @@ impl MailTransport {
             .singlepart(part)
             .map_err(|e| SendError::Build(e.to_string()))?;
         match self {
-            MailTransport::Smtp(t) => t
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| SendError::Transport(e.to_string())),
-            MailTransport::Files(t, _) => t
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| SendError::Transport(e.to_string())),
+            MailTransport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
+            MailTransport::Files(t, _) => t.send(message).await.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
         }
     }
 }
@@ -129,31 +104,16 @@ mod tests {
     async fn file_transport_writes_readable_eml_in_every_language() {
         let dir = tempfile::tempdir().unwrap();
         let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
-        let params = crate::MailParams {
-            display_name: "Amina".into(),
-            token: Some("abc_DEF-123".into()),
-        };
+        let params = crate::MailParams { display_name: "Amina".into(), token: Some("abc_DEF-123".into()) };
         for locale in ["fr", "ar", "en"] {
-            let r = crate::templates::render(
-                crate::Template::PasswordReset,
-                locale,
-                &params,
-                "http://x",
-            );
-            t.send("Sanad <no-reply@sanad.invalid>", "amina@example.org", &r)
-                .await
-                .unwrap();
+            let r = crate::templates::render(crate::Template::PasswordReset, locale, &params, "http://x");
+            t.send("Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();
         }
-        let files: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect();
+        let files: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
         assert_eq!(files.len(), 3);
         for f in &files {
-            assert!(
-                f.contains("http://x/reset-password?token=abc_DEF-123"),
-                "{f}"
-            );
+            assert!(f.contains("http://x/reset-password?token=abc_DEF-123"), "{f}");
             assert!(f.contains("Content-Transfer-Encoding: 8bit"));
         }
         assert!(files.iter().any(|f| f.contains("كلمة المرور")));
@@ -163,16 +123,8 @@ mod tests {
     async fn bad_addresses_are_permanent_failures() {
         let dir = tempfile::tempdir().unwrap();
         let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
-        let r = crate::templates::render(
-            crate::Template::VerifyEmail,
-            "fr",
-            &crate::MailParams::default(),
-            "http://x",
-        );
-        let err = t
-            .send("Sanad <no-reply@sanad.invalid>", "not an address", &r)
-            .await
-            .unwrap_err();
+        let r = crate::templates::render(crate::Template::VerifyEmail, "fr", &crate::MailParams::default(), "http://x");
+        let err = t.send("Sanad <no-reply@sanad.invalid>", "not an address", &r).await.unwrap_err();
         assert!(err.is_permanent());
         assert!(MailTransport::from_config(Some("ftp://nope"), dir.path().to_path_buf()).is_err());
     }

@@ -52,32 +52,14 @@ pub struct MailWorker {
 
 impl std::fmt::Debug for MailWorker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MailWorker")
-            .field("transport", &self.transport)
-            .finish()
+        f.debug_struct("MailWorker").field("transport", &self.transport).finish()
     }
 }
 
 impl MailWorker {
     /// A worker sending through `transport` as `from`, with links under `public_url`.
-    pub fn new(
-        db: Db,
-        clock: Clock,
-        transport: MailTransport,
-        from: String,
-        public_url: String,
-        metrics: Metrics,
-    ) -> Self {
-        Self {
-            db,
-            clock,
-            transport,
-            from,
-            public_url,
-            settings: WorkerSettings::default(),
-            metrics,
-            wake: Arc::new(Notify::new()),
-        }
+    pub fn new(db: Db, clock: Clock, transport: MailTransport, from: String, public_url: String, metrics: Metrics) -> Self {
+        Self { db, clock, transport, from, public_url, settings: WorkerSettings::default(), metrics, wake: Arc::new(Notify::new()) }
     }
 
     /// Replaces the timing (tests use short delays).
@@ -135,8 +117,7 @@ impl MailWorker {
                     }
                     Err((error, permanent)) => {
                         self.metrics.mails_failed.inc();
-                        let give_up = (permanent || row.attempts >= self.settings.max_attempts)
-                            .then_some(now);
+                        let give_up = (permanent || row.attempts >= self.settings.max_attempts).then_some(now);
                         let retry_at = now + self.backoff(row.attempts);
                         // The recipient's address is personal data: log the mail id only.
                         tracing::warn!(mail_id = %row.id, attempts = row.attempts, gave_up = give_up.is_some(), error = %error, "mail not sent");
@@ -148,15 +129,10 @@ impl MailWorker {
     }
 
     async fn send_row(&self, row: &store::OutboxRow) -> Result<(), (String, bool)> {
-        let template = Template::parse(&row.template)
-            .ok_or_else(|| (format!("unknown template {}", row.template), true))?;
-        let params: MailParams = serde_json::from_str(&row.params)
-            .map_err(|e| (format!("bad parameters: {e}"), true))?;
+        let template = Template::parse(&row.template).ok_or_else(|| (format!("unknown template {}", row.template), true))?;
+        let params: MailParams = serde_json::from_str(&row.params).map_err(|e| (format!("bad parameters: {e}"), true))?;
         let rendered = render(template, &row.locale, &params, &self.public_url);
-        self.transport
-            .send(&self.from, &row.recipient, &rendered)
-            .await
-            .map_err(|e| (e.to_string(), e.is_permanent()))
+        self.transport.send(&self.from, &row.recipient, &rendered).await.map_err(|e| (e.to_string(), e.is_permanent()))
     }
 
     fn backoff(&self, attempts: i64) -> Duration {

@@ -14,9 +14,7 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 
 /// What a person may do on the platform. Everyone is a learner.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Enum, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Enum, Serialize, Deserialize)]
 #[oai(rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -90,14 +88,7 @@ impl Caller {
 
     /// Refuses with 403 unless the caller holds `role`.
     pub fn require(&self, role: Role) -> Result<()> {
-        if self.has(role) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
-                "requires the {} role",
-                role.as_str()
-            )))
-        }
+        if self.has(role) { Ok(()) } else { Err(Error::Forbidden(format!("requires the {} role", role.as_str()))) }
     }
 }
 
@@ -115,9 +106,7 @@ pub type SharedAuthenticator = Arc<dyn Authenticator>;
 
 /// The caller of this request, if it carries credentials.
 pub async fn optional_caller(req: &Request) -> Result<Option<Caller>> {
-    let auth = req
-        .data::<SharedAuthenticator>()
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("no authenticator installed")))?;
+    let auth = req.data::<SharedAuthenticator>().ok_or_else(|| Error::Internal(anyhow::anyhow!("no authenticator installed")))?;
     auth.authenticate(req).await
 }
 

@@ -27,7 +27,6 @@ impl Clock {
 
     /// Moves this clock (and every clone of it) forward.
     pub fn advance(&self, by: Duration) {
-        self.offset_ms
-            .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
+        self.offset_ms.fetch_add(by.num_milliseconds(), Ordering::Relaxed);
     }
 }

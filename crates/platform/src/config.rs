@@ -46,122 +46,55 @@ struct FileConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("invalid {path}: {source}")]
-    Parse {
-        path: PathBuf,
-        source: toml::de::Error,
-    },
+    Parse { path: PathBuf, source: toml::de::Error },
     #[error("invalid value for {key}: {value:?} ({why})")]
-    Value {
-        key: &'static str,
-        value: String,
-        why: &'static str,
-    },
+    Value { key: &'static str, value: String, why: &'static str },
 }
 
 impl Config {
     /// Reads `sanad.toml` (or the file named by `SANAD_CONFIG`) and the process environment.
     pub fn load() -> Result<Self, ConfigError> {
         let explicit = std::env::var_os("SANAD_CONFIG").map(PathBuf::from);
-        let path = explicit
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("sanad.toml"));
+        let path = explicit.clone().unwrap_or_else(|| PathBuf::from("sanad.toml"));
         let file = if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-                path: path.clone(),
-                source,
-            })?;
-            toml::from_str(&text).map_err(|source| ConfigError::Parse {
-                path: path.clone(),
-                source,
-            })?
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.clone(), source })?
         } else if let Some(path) = explicit {
-            return Err(ConfigError::Read {
-                path,
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "file not found"),
-            });
+            return Err(ConfigError::Read { path, source: std::io::Error::new(std::io::ErrorKind::NotFound, "file not found") });
         } else {
             FileConfig::default()
         };
-        Self::resolve(file, |key| {
-            std::env::var(key).ok().filter(|v| !v.is_empty())
-        })
+        Self::resolve(file, |key| std::env::var(key).ok().filter(|v| !v.is_empty()))
     }
 
     /// Builds a configuration for tests: defaults, then the given environment-style pairs.
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Result<Self, ConfigError> {
-        Self::resolve(FileConfig::default(), |key| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| v.to_string())
-        })
+        Self::resolve(FileConfig::default(), |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()))
     }
 
-    fn resolve(
-        file: FileConfig,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
-        let listen = env("SANAD_LISTEN")
-            .or(file.listen)
-            .unwrap_or_else(|| "127.0.0.1:8080".into());
-        let data_dir = env("SANAD_DATA_DIR")
-            .map(PathBuf::from)
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("sanad-data"));
-        let database_url = env("SANAD_DATABASE_URL")
-            .or(file.database_url)
-            .unwrap_or_else(|| default_sqlite_url(&data_dir));
-        let public_url = env("SANAD_PUBLIC_URL")
-            .or(file.public_url)
-            .unwrap_or_else(|| format!("http://{listen}"))
-            .trim_end_matches('/')
-            .to_string();
+    fn resolve(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let listen = env("SANAD_LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = env("SANAD_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("sanad-data"));
+        let database_url = env("SANAD_DATABASE_URL").or(file.database_url).unwrap_or_else(|| default_sqlite_url(&data_dir));
+        let public_url =
+            env("SANAD_PUBLIC_URL").or(file.public_url).unwrap_or_else(|| format!("http://{listen}")).trim_end_matches('/').to_string();
         if url::Url::parse(&public_url).is_err() {
-            return Err(ConfigError::Value {
-                key: "SANAD_PUBLIC_URL",
-                value: public_url,
-                why: "not an absolute URL",
-            });
+            return Err(ConfigError::Value { key: "SANAD_PUBLIC_URL", value: public_url, why: "not an absolute URL" });
         }
         let smtp_url = env("SANAD_SMTP_URL").or(file.smtp_url);
-        let mail_from = env("SANAD_MAIL_FROM")
-            .or(file.mail_from)
-            .unwrap_or_else(|| "Sanad <no-reply@sanad.invalid>".into());
+        let mail_from = env("SANAD_MAIL_FROM").or(file.mail_from).unwrap_or_else(|| "Sanad <no-reply@sanad.invalid>".into());
         let max_upload_mb = match env("SANAD_MAX_UPLOAD_MB") {
-            Some(v) => v.parse().map_err(|_| ConfigError::Value {
-                key: "SANAD_MAX_UPLOAD_MB",
-                value: v,
-                why: "a whole number of MiB",
-            })?,
+            Some(v) => v.parse().map_err(|_| ConfigError::Value { key: "SANAD_MAX_UPLOAD_MB", value: v, why: "a whole number of MiB" })?,
             None => file.max_upload_mb.unwrap_or(50),
         };
         let demo_content = match env("SANAD_DEMO_CONTENT") {
-            Some(v) => parse_switch(&v).ok_or(ConfigError::Value {
-                key: "SANAD_DEMO_CONTENT",
-                value: v,
-                why: "on or off",
-            })?,
+            Some(v) => parse_switch(&v).ok_or(ConfigError::Value { key: "SANAD_DEMO_CONTENT", value: v, why: "on or off" })?,
             None => file.demo_content.unwrap_or(true),
         };
-        let static_dir = env("SANAD_STATIC_DIR")
-            .map(PathBuf::from)
-            .or(file.static_dir);
-        Ok(Self {
-            listen,
-            data_dir,
-            database_url,
-            public_url,
-            smtp_url,
-            mail_from,
-            max_upload_mb,
-            demo_content,
-            static_dir,
-        })
+        let static_dir = env("SANAD_STATIC_DIR").map(PathBuf::from).or(file.static_dir);
+        Ok(Self { listen, data_dir, database_url, public_url, smtp_url, mail_from, max_upload_mb, demo_content, static_dir })
     }
 
     /// Whether cookies must carry `Secure` (the public URL is https).
@@ -212,12 +145,8 @@ mod tests {
 
     #[test]
     fn file_values_sit_between_defaults_and_environment() {
-        let file: FileConfig =
-            toml::from_str("listen = \"0.0.0.0:9000\"\nmax_upload_mb = 10\n").unwrap();
-        let c = Config::resolve(file, |k| {
-            (k == "SANAD_MAX_UPLOAD_MB").then(|| "20".to_string())
-        })
-        .unwrap();
+        let file: FileConfig = toml::from_str("listen = \"0.0.0.0:9000\"\nmax_upload_mb = 10\n").unwrap();
+        let c = Config::resolve(file, |k| (k == "SANAD_MAX_UPLOAD_MB").then(|| "20".to_string())).unwrap();
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.max_upload_mb, 20);
     }

@@ -6,9 +6,7 @@
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Postgres, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -72,11 +70,7 @@ impl Db {
     /// created when missing.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
+            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
@@ -85,19 +79,11 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .min_connections(1)
-                .connect_with(options)
-                .await?;
+            let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await?;
             Ok(Db::Sqlite(pool))
         } else {
             Err(sqlx::Error::Configuration(
-                format!(
-                    "unsupported database URL scheme in {:?}: use sqlite:// or postgres://",
-                    redact(url)
-                )
-                .into(),
+                format!("unsupported database URL scheme in {:?}: use sqlite:// or postgres://", redact(url)).into(),
             ))
         }
     }
@@ -132,11 +118,7 @@ impl Db {
                 .await
         });
         match applied {
-            Ok(applied) => self
-                .migrator()
-                .iter()
-                .filter(|m| m.migration_type.is_up_migration())
-                .all(|m| applied.contains(&m.version)),
+            Ok(applied) => self.migrator().iter().filter(|m| m.migration_type.is_up_migration()).all(|m| applied.contains(&m.version)),
             Err(_) => false,
         }
     }

@@ -20,8 +20,19 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub struct FieldError {
     /// The JSON field (or query parameter) at fault.
     pub field: String,
-    /// What is wrong with it.
+    /// A stable code for what is wrong, for clients to translate:
+    /// `required`, `too_short`, `too_long`, `invalid_format`, `unknown_value`,
+    /// `out_of_range`, `control_characters`, `too_weak`, `mismatch`.
+    pub code: String,
+    /// What is wrong with it, in English.
     pub message: String,
+}
+
+impl FieldError {
+    /// A field error with its code and message.
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
+    }
 }
 
 /// The body of every error response (RFC 9457).
@@ -83,11 +94,8 @@ pub enum Error {
 
 impl Error {
     /// A single-field validation error.
-    pub fn invalid(field: &str, message: &str) -> Self {
-        Error::Invalid(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+    pub fn invalid(field: &str, code: &str, message: &str) -> Self {
+        Error::Invalid(vec![FieldError::new(field, code, message)])
     }
 
     /// The HTTP status of this error.
@@ -109,49 +117,16 @@ impl Error {
     pub fn problem(&self) -> Problem {
         let status = self.status();
         let (slug, title, detail, errors) = match self {
-            Error::Invalid(errors) => (
-                "validation",
-                "Some fields are not valid",
-                None,
-                Some(errors.clone()),
-            ),
-            Error::BadRequest(d) => (
-                "bad-request",
-                "The request could not be understood",
-                Some(d.clone()),
-                None,
-            ),
+            Error::Invalid(errors) => ("validation", "Some fields are not valid", None, Some(errors.clone())),
+            Error::BadRequest(d) => ("bad-request", "The request could not be understood", Some(d.clone()), None),
             Error::Unauthenticated => ("unauthenticated", "Please sign in", None, None),
-            Error::Forbidden(d) => (
-                "forbidden",
-                "You are not allowed to do this",
-                Some(d.clone()),
-                None,
-            ),
-            Error::NotFound(what) => (
-                "not-found",
-                "Not found",
-                Some(format!("{what} not found")),
-                None,
-            ),
-            Error::Conflict(d) => (
-                "conflict",
-                "This conflicts with existing data",
-                Some(d.clone()),
-                None,
-            ),
-            Error::Gone(d) => (
-                "gone",
-                "This link is no longer valid",
-                Some(d.clone()),
-                None,
-            ),
-            Error::TooManyRequests { retry_after_secs } => (
-                "too-many-requests",
-                "Too many attempts",
-                Some(format!("try again in {retry_after_secs} seconds")),
-                None,
-            ),
+            Error::Forbidden(d) => ("forbidden", "You are not allowed to do this", Some(d.clone()), None),
+            Error::NotFound(what) => ("not-found", "Not found", Some(format!("{what} not found")), None),
+            Error::Conflict(d) => ("conflict", "This conflicts with existing data", Some(d.clone()), None),
+            Error::Gone(d) => ("gone", "This link is no longer valid", Some(d.clone()), None),
+            Error::TooManyRequests { retry_after_secs } => {
+                ("too-many-requests", "Too many attempts", Some(format!("try again in {retry_after_secs} seconds")), None)
+            }
             Error::Internal(_) => ("internal", "Something went wrong on our side", None, None),
         };
         problem(status, slug, title, detail, errors)
@@ -159,13 +134,7 @@ impl Error {
 }
 
 /// Builds a problem document; `slug` becomes the stable `type`.
-pub fn problem(
-    status: StatusCode,
-    slug: &str,
-    title: &str,
-    detail: Option<String>,
-    errors: Option<Vec<FieldError>>,
-) -> Problem {
+pub fn problem(status: StatusCode, slug: &str, title: &str, detail: Option<String>, errors: Option<Vec<FieldError>>) -> Problem {
     Problem {
         kind: format!("urn:sanad:problem:{slug}"),
         title: title.into(),
@@ -181,10 +150,7 @@ impl Problem {
     pub fn into_http(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        Response::builder()
-            .status(status)
-            .content_type(PROBLEM_JSON)
-            .body(body)
+        Response::builder().status(status).content_type(PROBLEM_JSON).body(body)
     }
 }
 
@@ -196,10 +162,7 @@ impl IntoResponse for Error {
         }
         let mut resp = self.problem().into_http();
         if let Error::TooManyRequests { retry_after_secs } = self {
-            resp.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(retry_after_secs.max(1)),
-            );
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
         }
         resp
     }
@@ -224,10 +187,7 @@ impl From<sqlx::Error> for Error {
 const PROBLEM_STATUSES: &[(u16, &str)] = &[
     (400, "The request could not be understood"),
     (401, "Authentication required"),
-    (
-        403,
-        "Not allowed (or missing X-CSRF-Token with a session cookie)",
-    ),
+    (403, "Not allowed (or missing X-CSRF-Token with a session cookie)"),
     (404, "Not found"),
     (409, "Conflict with existing data"),
     (410, "One-time link used or expired"),
@@ -247,10 +207,7 @@ impl ApiResponse for Error {
                     description,
                     status: Some(*status),
                     status_range: None,
-                    content: vec![MetaMediaType {
-                        content_type: PROBLEM_JSON,
-                        schema: Problem::schema_ref(),
-                    }],
+                    content: vec![MetaMediaType { content_type: PROBLEM_JSON, schema: Problem::schema_ref() }],
                     headers: vec![],
                 })
                 .collect(),
@@ -268,15 +225,12 @@ mod tests {
 
     #[test]
     fn statuses_and_bodies() {
-        let e = Error::invalid("email", "is not an email address");
+        let e = Error::invalid("email", "invalid_format", "is not an email address");
         assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let p = e.problem();
         assert_eq!(p.status, 422);
         assert_eq!(p.errors.unwrap()[0].field, "email");
-        let resp = Error::TooManyRequests {
-            retry_after_secs: 30,
-        }
-        .into_response();
+        let resp = Error::TooManyRequests { retry_after_secs: 30 }.into_response();
         assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(resp.headers().get("retry-after").unwrap(), "30");
         assert_eq!(resp.headers().get("content-type").unwrap(), PROBLEM_JSON);

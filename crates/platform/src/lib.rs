@@ -12,9 +12,11 @@ pub mod page;
 pub mod responses;
 pub mod secret;
 pub mod telemetry;
+pub mod text;
 
 pub use auth::{Caller, Role};
 pub use clock::Clock;
 pub use config::Config;
 pub use db::{Db, Tx};
 pub use error::{Error, FieldError, Result};
+pub use text::Text;

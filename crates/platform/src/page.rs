@@ -16,7 +16,7 @@ pub fn limit(requested: Option<u32>) -> Result<u32, Error> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(Error::invalid("limit", "must be between 1 and 100")),
+        Some(_) => Err(Error::invalid("limit", "out_of_range", "must be between 1 and 100")),
     }
 }
 
@@ -30,12 +30,8 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<Uuid>, Error> {
     let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
-    let bytes = URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| Error::invalid("cursor", "is not a cursor from this list"))?;
-    let bytes: [u8; 16] = bytes
-        .try_into()
-        .map_err(|_| Error::invalid("cursor", "is not a cursor from this list"))?;
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| Error::invalid("cursor", "invalid_format", "is not a cursor from this list"))?;
+    let bytes: [u8; 16] = bytes.try_into().map_err(|_| Error::invalid("cursor", "invalid_format", "is not a cursor from this list"))?;
     Ok(Some(Uuid::from_bytes(bytes)))
 }
 

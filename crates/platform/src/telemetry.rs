@@ -61,44 +61,19 @@ impl Metrics {
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("sanad");
         let requests = Family::<RequestLabels, Counter>::default();
-        let latency = Histogram::new([
-            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-        ]);
+        let latency = Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]);
         let mails_sent = Counter::default();
         let mails_failed = Counter::default();
         registry.register("http_requests", "HTTP requests served", requests.clone());
-        registry.register(
-            "http_request_duration_seconds",
-            "Time to answer an HTTP request",
-            latency.clone(),
-        );
-        registry.register(
-            "mails_sent",
-            "Emails handed to the transport",
-            mails_sent.clone(),
-        );
-        registry.register(
-            "mail_failures",
-            "Email attempts that failed and will be retried",
-            mails_failed.clone(),
-        );
-        Self {
-            registry: Arc::new(Mutex::new(registry)),
-            requests,
-            latency,
-            mails_sent,
-            mails_failed,
-        }
+        registry.register("http_request_duration_seconds", "Time to answer an HTTP request", latency.clone());
+        registry.register("mails_sent", "Emails handed to the transport", mails_sent.clone());
+        registry.register("mail_failures", "Email attempts that failed and will be retried", mails_failed.clone());
+        Self { registry: Arc::new(Mutex::new(registry)), requests, latency, mails_sent, mails_failed }
     }
 
     /// Records one answered request.
     pub fn observe_request(&self, method: &str, status: u16, seconds: f64) {
-        self.requests
-            .get_or_create(&RequestLabels {
-                method: method.to_string(),
-                status,
-            })
-            .inc();
+        self.requests.get_or_create(&RequestLabels { method: method.to_string(), status }).inc();
         self.latency.observe(seconds);
     }
 

@@ -39,53 +39,33 @@ pub struct App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App")
-            .field("listen", &self.config.listen)
-            .finish()
+        f.debug_struct("App").field("listen", &self.config.listen).finish()
     }
 }
 
 impl App {
     /// Opens the database, applies migrations and builds the services.
     pub async fn open(config: Config, clock: Clock) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!("cannot create data directory {}", config.data_dir.display())
-        })?;
-        let db = Db::connect(&config.database_url).await.with_context(|| {
-            format!(
-                "cannot open the database {}",
-                sanad_platform::db::redact(&config.database_url)
-            )
-        })?;
-        db.migrate()
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+        let db = Db::connect(&config.database_url)
             .await
-            .context("cannot apply database migrations")?;
+            .with_context(|| format!("cannot open the database {}", sanad_platform::db::redact(&config.database_url)))?;
+        db.migrate().await.context("cannot apply database migrations")?;
         let metrics = Metrics::new();
         let transport = MailTransport::from_config(config.smtp_url.as_deref(), config.mail_dir())?;
-        let mail = MailWorker::new(
-            db.clone(),
-            clock.clone(),
-            transport,
-            config.mail_from.clone(),
-            config.public_url.clone(),
-            metrics.clone(),
-        );
+        let mail =
+            MailWorker::new(db.clone(), clock.clone(), transport, config.mail_from.clone(), config.public_url.clone(), metrics.clone());
         let waker = mail.clone();
         let accounts = Accounts::new(db.clone(), clock.clone(), Arc::new(move || waker.wake()));
-        Ok(Self {
-            config,
-            db,
-            clock,
-            metrics,
-            accounts,
-            mail,
-        })
+        Ok(Self { config, db, clock, metrics, accounts, mail })
     }
 
     /// The HTTP application: API, docs, health, metrics and the SPA.
     pub fn routes(&self) -> impl poem::Endpoint + 'static {
         let apis: Apis = AccountsApi::new(self.accounts.clone(), self.config.secure_cookies());
         let service = openapi_service(apis, &self.config.public_url);
+        let allowed = crate::http::AllowedMethods::from_openapi(&serde_json::from_str(&service.spec()).unwrap_or_default());
+        let allowed = crate::http::AllowedMethods::from_openapi(&serde_json::from_str(&service.spec()).unwrap_or_default());
         let docs = service.swagger_ui();
         let spec = service.spec_endpoint();
         let authenticator: SharedAuthenticator = Arc::new(self.accounts.clone());
@@ -93,10 +73,7 @@ impl App {
             .nest_no_strip("/api/v1", service)
             .at("/api/openapi.json", spec)
             .nest("/api/docs", docs)
-            .at(
-                "/metrics",
-                crate::ops::metrics_endpoint(self.metrics.clone()),
-            )
+            .at("/metrics", crate::ops::metrics_endpoint(self.metrics.clone()))
             .at("/healthz", crate::ops::healthz)
             .at("/readyz", crate::ops::readyz)
             .nest("/", crate::spa::Spa::new(self.config.static_dir.clone()))
@@ -104,10 +81,7 @@ impl App {
             .with(CookieJarManager::new())
             .data(authenticator)
             .data(self.db.clone())
-            .with(crate::http::Observe::new(
-                self.metrics.clone(),
-                json_body_limit(),
-            ))
+            .with(crate::http::Observe::new(self.metrics.clone(), json_body_limit(), allowed))
     }
 }
 
@@ -118,10 +92,7 @@ fn json_body_limit() -> usize {
 
 /// The APIs with placeholder services, for printing the document without a database.
 pub fn documented_apis() -> Apis {
-    let db = Db::Sqlite(
-        sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:")
-            .expect("in-memory SQLite URL is valid"),
-    );
+    let db = Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"));
     AccountsApi::new(Accounts::new(db, Clock::system(), Arc::new(|| {})), false)
 }
 
@@ -149,9 +120,7 @@ pub struct RunningServer {
 
 impl std::fmt::Debug for RunningServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunningServer")
-            .field("addr", &self.addr)
-            .finish()
+        f.debug_struct("RunningServer").field("addr", &self.addr).finish()
     }
 }
 
@@ -181,11 +150,7 @@ pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Resul
         .into_acceptor()
         .await
         .with_context(|| format!("cannot listen on {}", app.config.listen))?;
-    let addr = acceptor
-        .local_addr()
-        .first()
-        .and_then(|a| a.as_socket_addr().copied())
-        .context("listener has no address")?;
+    let addr = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied()).context("listener has no address")?;
     let (shutdown, mut stop_rx) = watch::channel(false);
     let workers = start_workers(&app, shutdown.subscribe());
     let routes = app.routes();
@@ -215,12 +180,7 @@ pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Resul
         served.context("HTTP server")
     });
     tracing::info!(%addr, "sanad is listening");
-    Ok(RunningServer {
-        addr,
-        app,
-        shutdown,
-        task,
-    })
+    Ok(RunningServer { addr, app, shutdown, task })
 }
 
 fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
@@ -244,11 +204,10 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
 async fn termination() {
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => return std::future::pending().await,
-            };
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
         tokio::select! {
             _ = term.recv() => {}
             _ = tokio::signal::ctrl_c() => {}

@@ -6,6 +6,7 @@ use poem::http::{HeaderName, HeaderValue, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response};
 use sanad_platform::error::{PROBLEM_JSON, problem};
 use sanad_platform::telemetry::{Metrics, with_request_id};
+use std::sync::Arc;
 use std::time::Instant;
 use tokio::io::AsyncReadExt;
 use tracing::Instrument;
@@ -18,15 +19,14 @@ pub const REQUEST_ID: &str = "x-request-id";
 pub struct Observe {
     metrics: Metrics,
     body_limit: usize,
+    allowed: Arc<AllowedMethods>,
 }
 
 impl Observe {
-    /// Records into `metrics` and refuses bodies over `body_limit` bytes.
-    pub fn new(metrics: Metrics, body_limit: usize) -> Self {
-        Self {
-            metrics,
-            body_limit,
-        }
+    /// Records into `metrics`, refuses bodies over `body_limit` bytes, and
+    /// answers 405 with the `Allow` header that `allowed` gives.
+    pub fn new(metrics: Metrics, body_limit: usize, allowed: AllowedMethods) -> Self {
+        Self { metrics, body_limit, allowed: Arc::new(allowed) }
     }
 }
 
@@ -34,11 +34,44 @@ impl<E: Endpoint> Middleware<E> for Observe {
     type Output = ObserveEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        ObserveEndpoint {
-            inner,
-            metrics: self.metrics.clone(),
-            body_limit: self.body_limit,
+        ObserveEndpoint { inner, metrics: self.metrics.clone(), body_limit: self.body_limit, allowed: self.allowed.clone() }
+    }
+}
+
+/// The methods of each documented path, for the `Allow` header of a 405
+/// (RFC 9110 requires it; the router does not say which methods exist).
+#[derive(Debug, Default)]
+pub struct AllowedMethods {
+    paths: Vec<(Vec<String>, String)>,
+}
+
+impl AllowedMethods {
+    /// Reads the paths and methods of an OpenAPI document.
+    pub fn from_openapi(spec: &serde_json::Value) -> Self {
+        let mut paths = Vec::new();
+        if let Some(map) = spec.get("paths").and_then(|p| p.as_object()) {
+            for (path, ops) in map {
+                let mut methods: Vec<String> =
+                    ops.as_object().map(|o| o.keys().map(|m| m.to_ascii_uppercase()).collect()).unwrap_or_default();
+                if methods.iter().any(|m| m == "GET") {
+                    methods.push("HEAD".into());
+                }
+                let segments = path.trim_matches('/').split('/').map(str::to_string).collect();
+                paths.push((segments, methods.join(", ")));
+            }
         }
+        Self { paths }
+    }
+
+    fn for_path(&self, path: &str) -> Option<&str> {
+        let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.paths
+            .iter()
+            .find(|(segments, _)| {
+                segments.len() == wanted.len()
+                    && segments.iter().zip(&wanted).all(|(s, w)| (s.starts_with('{') && s.ends_with('}')) || s == w)
+            })
+            .map(|(_, allow)| allow.as_str())
     }
 }
 
@@ -48,6 +81,7 @@ pub struct ObserveEndpoint<E> {
     inner: E,
     metrics: Metrics,
     body_limit: usize,
+    allowed: Arc<AllowedMethods>,
 }
 
 impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
@@ -55,33 +89,23 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
         let started = Instant::now();
-        let id =
-            incoming_request_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
+        let id = incoming_request_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
         let method = req.method().to_string();
         // The path only: query strings may carry search words or other personal data.
         let path = req.uri().path().to_string();
         let span = tracing::info_span!("request", id = %id, method = %method, path = %path);
-        let mut resp = with_request_id(id.clone(), self.handle(req))
-            .instrument(span.clone())
-            .await;
+        let mut resp = with_request_id(id.clone(), self.handle(req)).instrument(span.clone()).await;
         let status = resp.status().as_u16();
         let elapsed = started.elapsed();
-        self.metrics
-            .observe_request(&method, status, elapsed.as_secs_f64());
+        self.metrics.observe_request(&method, status, elapsed.as_secs_f64());
         span.in_scope(|| tracing::info!(status, ms = elapsed.as_millis() as u64, "answered"));
         let headers = resp.headers_mut();
         if let Ok(v) = HeaderValue::from_str(&id) {
             headers.insert(HeaderName::from_static(REQUEST_ID), v);
         }
-        headers.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         // Reset and verification tokens travel in URLs: never leak them to other sites.
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         Ok(resp)
     }
@@ -92,19 +116,26 @@ impl<E: Endpoint> ObserveEndpoint<E> {
         if let Some(refused) = enforce_body_limit(&mut req, self.body_limit).await {
             return refused;
         }
+        let path = req.uri().path().to_string();
         match self.inner.call(req).await {
             Ok(resp) => resp.into_response(),
-            Err(err) => problem_response(err),
+            Err(err) => {
+                let mut resp = problem_response(err);
+                if resp.status() == StatusCode::METHOD_NOT_ALLOWED {
+                    let allow = self.allowed.for_path(&path).unwrap_or("GET, HEAD");
+                    if let Ok(v) = HeaderValue::from_str(allow) {
+                        resp.headers_mut().insert(header::ALLOW, v);
+                    }
+                }
+                resp
+            }
         }
     }
 }
 
 fn incoming_request_id(req: &Request) -> Option<String> {
     let v = req.headers().get(REQUEST_ID)?.to_str().ok()?;
-    let ok = !v.is_empty()
-        && v.len() <= 64
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let ok = !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     ok.then(|| v.to_string())
 }
 
@@ -121,11 +152,7 @@ async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response>
         )
         .into_http()
     };
-    match req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .map(|v| v.to_str().ok().and_then(|s| s.parse::<u64>().ok()))
-    {
+    match req.headers().get(header::CONTENT_LENGTH).map(|v| v.to_str().ok().and_then(|s| s.parse::<u64>().ok())) {
         Some(Some(n)) if n > limit as u64 => return Some(too_large()),
         Some(Some(_)) => return None,
         Some(None) => {
@@ -171,11 +198,7 @@ fn problem_response(err: poem::Error) -> Response {
     let status = err.status();
     let message = err.to_string();
     let resp = err.into_response();
-    let is_problem = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    let is_problem = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with(PROBLEM_JSON));
     if is_problem {
         return resp;
     }

@@ -61,21 +61,14 @@ impl From<RoleArg> for Role {
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // JSON for log collectors, readable lines for a person at a terminal.
     if std::io::stderr().is_terminal() {
         builder.init();
     } else {
-        builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
-            .init();
+        builder.json().flatten_event(true).with_current_span(true).with_span_list(false).init();
     }
 }
 
@@ -84,8 +77,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
         let config = Config::from_pairs(&[]).unwrap_or_else(|_| unreachable!("defaults are valid"));
-        let service =
-            sanad_server::openapi_service(sanad_server::app::documented_apis(), &config.public_url);
+        let service = sanad_server::openapi_service(sanad_server::app::documented_apis(), &config.public_url);
         println!("{}", service.spec());
         return Ok(());
     }
@@ -102,20 +94,12 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("migrations applied");
             Ok(())
         }
-        Command::User {
-            command: UserCommand::Add { email, name, role },
-        } => {
+        Command::User { command: UserCommand::Add { email, name, role } } => {
             let mut password = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut password)
-                .context("reading the password from standard input")?;
+            std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let app = sanad_server::App::open(config, Clock::system()).await?;
-            let result = app
-                .accounts
-                .add_user(&email, &name, role.into(), password)
-                .await;
+            let result = app.accounts.add_user(&email, &name, role.into(), password).await;
             app.db.close().await;
             match result {
                 Ok(id) => {
@@ -123,16 +107,10 @@ async fn main() -> anyhow::Result<()> {
                     Ok(())
                 }
                 Err(sanad_platform::Error::Invalid(errors)) => {
-                    let why: Vec<String> = errors
-                        .iter()
-                        .map(|e| format!("{} {}", e.field, e.message))
-                        .collect();
+                    let why: Vec<String> = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect();
                     anyhow::bail!("cannot add user: {}", why.join("; "))
                 }
-                Err(e) => anyhow::bail!(
-                    "cannot add user: {}",
-                    e.problem().detail.unwrap_or_else(|| e.to_string())
-                ),
+                Err(e) => anyhow::bail!("cannot add user: {}", e.problem().detail.unwrap_or_else(|| e.to_string())),
             }
         }
         Command::Openapi => unreachable!("handled above"),

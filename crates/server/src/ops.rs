@@ -17,19 +17,11 @@ pub fn healthz() -> &'static str {
 #[handler]
 pub async fn readyz(db: Data<&Db>) -> Response {
     if db.is_ready().await {
-        Response::builder()
-            .content_type("application/json")
-            .body(r#"{"database":"ok"}"#)
+        Response::builder().content_type("application/json").body(r#"{"database":"ok"}"#)
     } else {
-        problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not-ready",
-            "Not ready",
-            Some("database unreachable or migrations pending".into()),
-            None,
-        )
-        .into_http()
-        .into_response()
+        problem(StatusCode::SERVICE_UNAVAILABLE, "not-ready", "Not ready", Some("database unreachable or migrations pending".into()), None)
+            .into_http()
+            .into_response()
     }
 }
 
@@ -37,10 +29,6 @@ pub async fn readyz(db: Data<&Db>) -> Response {
 pub fn metrics_endpoint(metrics: Metrics) -> impl Endpoint {
     poem::endpoint::make(move |_| {
         let metrics = metrics.clone();
-        async move {
-            Response::builder()
-                .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
-                .body(metrics.render())
-        }
+        async move { Response::builder().content_type("application/openmetrics-text; version=1.0.0; charset=utf-8").body(metrics.render()) }
     })
 }

@@ -29,10 +29,7 @@ impl Spa {
     }
 
     fn read(&self, path: &str) -> Option<Vec<u8>> {
-        if path
-            .split('/')
-            .any(|seg| seg == ".." || seg.starts_with('.'))
-        {
+        if path.split('/').any(|seg| seg == ".." || seg.starts_with('.')) {
             return None;
         }
         match &self.dir {
@@ -57,15 +54,8 @@ impl Endpoint for Spa {
             && let Some(bytes) = self.read(&path)
         {
             let mime = mime_guess::from_path(&path).first_or_octet_stream();
-            let cache = if path.starts_with("assets/") {
-                "public, max-age=31536000, immutable"
-            } else {
-                "no-cache"
-            };
-            return Ok(Response::builder()
-                .content_type(mime.as_ref())
-                .header(header::CACHE_CONTROL, cache)
-                .body(bytes));
+            let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+            return Ok(Response::builder().content_type(mime.as_ref()).header(header::CACHE_CONTROL, cache).body(bytes));
         }
         // A file-like path that does not exist is a 404, not the app.
         if path.starts_with("assets/") {
@@ -73,7 +63,8 @@ impl Endpoint for Spa {
         }
         match self.read("index.html") {
             Some(bytes) => {
-                let mut resp = Response::builder().content_type("text/html; charset=utf-8").header(header::CACHE_CONTROL, "no-cache").body(bytes);
+                let mut resp =
+                    Response::builder().content_type("text/html; charset=utf-8").header(header::CACHE_CONTROL, "no-cache").body(bytes);
                 resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
                 Ok(resp)
             }

@@ -2313,8 +2313,8 @@ export interface components {
             roles: components["schemas"]["Role"][];
             disabled: boolean;
             email_verified: boolean;
-            organization?: string;
-            territory?: string;
+            organization?: string | null;
+            territory?: string | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -2325,7 +2325,7 @@ export interface components {
         AdminUserPage: {
             items: components["schemas"]["AdminUser"][];
             /** @description Pass as `?cursor=` for the next page; null on the last page. */
-            next_cursor?: string;
+            next_cursor?: string | null;
         };
         /**
          * AdminUserUpdate
@@ -2333,9 +2333,9 @@ export interface components {
          */
         AdminUserUpdate: {
             /** @description The complete set of roles (learner is always kept). */
-            roles?: components["schemas"]["Role"][];
+            roles?: components["schemas"]["Role"][] | null;
             /** @description Disabling ends every session of the account and refuses its API tokens. */
-            disabled?: boolean;
+            disabled?: boolean | null;
         };
         /**
          * FieldError
@@ -2344,7 +2344,13 @@ export interface components {
         FieldError: {
             /** @description The JSON field (or query parameter) at fault. */
             field: string;
-            /** @description What is wrong with it. */
+            /**
+             * @description A stable code for what is wrong, for clients to translate:
+             *     `required`, `too_short`, `too_long`, `invalid_format`, `unknown_value`,
+             *     `out_of_range`, `control_characters`, `too_weak`, `mismatch`.
+             */
+            code: string;
+            /** @description What is wrong with it, in English. */
             message: string;
         };
         /**
@@ -2375,18 +2381,18 @@ export interface components {
             roles: components["schemas"]["Role"][];
             locale: components["schemas"]["Locale"];
             /** @description Name of the organisation the person works for. */
-            organization?: string;
+            organization?: string | null;
             /** @description `association` or `institution`. */
-            organization_kind?: string;
+            organization_kind?: string | null;
             /** @description Territory code (see `GET /reference/territories`). */
-            territory?: string;
-            profession?: string;
+            territory?: string | null;
+            profession?: string | null;
             email_verified: boolean;
             /**
              * @description Echo in `X-CSRF-Token` on unsafe requests made with the session cookie;
              *     null when authenticated with an API token.
              */
-            csrf_token?: string;
+            csrf_token?: string | null;
         };
         /**
          * PasswordChange
@@ -2440,14 +2446,14 @@ export interface components {
          * @description `PATCH /me`: only the fields present change; `null` clears an optional field.
          */
         ProfileUpdate: {
-            display_name?: string;
-            locale?: components["schemas"]["Locale"];
-            organization?: string;
+            display_name?: string | null;
+            locale?: (components["schemas"]["Locale"] & unknown) | null;
+            organization?: string | null;
             /** @description `association` or `institution`. */
-            organization_kind?: string;
+            organization_kind?: string | null;
             /** @description A territory code or name (e.g. `sale` or `Salé`). */
-            territory?: string;
-            profession?: string;
+            territory?: string | null;
+            profession?: string | null;
         };
         /**
          * ReferenceItem
@@ -2478,7 +2484,7 @@ export interface components {
             /** @description The name other members see. */
             display_name: string;
             /** @description Preferred language (default fr). */
-            locale?: components["schemas"]["Locale"] & unknown;
+            locale?: (components["schemas"]["Locale"] & unknown) | null;
         };
         /**
          * @description What a person may do on the platform. Everyone is a learner.
@@ -2532,7 +2538,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            last_used_at?: string;
+            last_used_at?: string | null;
         };
         /**
          * VerifyEmailRequest
