@@ -65,7 +65,6 @@ impl App {
         let apis: Apis = AccountsApi::new(self.accounts.clone(), self.config.secure_cookies());
         let service = openapi_service(apis, &self.config.public_url);
         let allowed = crate::http::AllowedMethods::from_openapi(&serde_json::from_str(&service.spec()).unwrap_or_default());
-        let allowed = crate::http::AllowedMethods::from_openapi(&serde_json::from_str(&service.spec()).unwrap_or_default());
         let docs = service.swagger_ui();
         let spec = service.spec_endpoint();
         let authenticator: SharedAuthenticator = Arc::new(self.accounts.clone());
