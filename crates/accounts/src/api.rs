@@ -241,3 +241,10 @@ impl sanad_platform::auth::Authenticator for Accounts {
         self.authenticate(bearer, session, csrf, unsafe_method).await
     }
 }
+
+#[async_trait::async_trait]
+impl sanad_platform::people::PeopleDirectory for Accounts {
+    async fn find_by_email(&self, email: &str) -> Result<Option<Uuid>> {
+        self.find_enabled_by_email(email).await
+    }
+}

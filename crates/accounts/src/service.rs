@@ -246,6 +246,7 @@ impl Accounts {
             return Ok(Some(Caller {
                 user_id: owner.user_id,
                 roles: parse_roles(&owner.roles),
+                locale: owner.locale,
                 credential: Credential::ApiToken,
                 session: None,
             }));
@@ -267,6 +268,7 @@ impl Accounts {
         Ok(Some(Caller {
             user_id: owner.user_id,
             roles: parse_roles(&owner.roles),
+            locale: owner.locale,
             credential: Credential::Session,
             session: Some(SessionRef { id_hash, csrf_token: owner.csrf_token }),
         }))
@@ -569,6 +571,11 @@ impl Accounts {
         store::insert_user(&mut tx, &new_user).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The id of the enabled account with this email, if any.
+    pub async fn find_enabled_by_email(&self, email: &str) -> Result<Option<Uuid>> {
+        Ok(store::user_by_email(&self.db, &normalize_email(email)).await?.filter(|u| u.disabled_at.is_none()).map(|u| u.id))
     }
 
     /// Territories, named in `locale`.

@@ -110,6 +110,7 @@ pub async fn insert_session(
 pub struct SessionOwner {
     pub user_id: Uuid,
     pub roles: String,
+    pub locale: String,
     pub csrf_token: String,
     pub last_seen_at: DateTime<Utc>,
 }
@@ -117,7 +118,7 @@ pub struct SessionOwner {
 /// The live session with this hash, if its account is enabled.
 pub async fn session_owner(db: &Db, id_hash: &str, now: DateTime<Utc>) -> Sql<Option<SessionOwner>> {
     on_db!(db, c => sqlx::query_as::<_, SessionOwner>(
-        "SELECT s.user_id, u.roles, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+        "SELECT s.user_id, u.roles, u.locale, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL")
         .bind(id_hash).bind(now).fetch_optional(c).await)
 }
@@ -151,12 +152,13 @@ pub struct TokenOwner {
     pub token_id: Uuid,
     pub user_id: Uuid,
     pub roles: String,
+    pub locale: String,
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
 pub async fn token_owner(db: &Db, token_hash: &str) -> Sql<Option<TokenOwner>> {
     on_db!(db, c => sqlx::query_as::<_, TokenOwner>(
-        "SELECT t.id AS token_id, t.user_id, u.roles, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+        "SELECT t.id AS token_id, t.user_id, u.roles, u.locale, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND u.disabled_at IS NULL")
         .bind(token_hash).fetch_optional(c).await)
 }

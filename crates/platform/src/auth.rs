@@ -64,6 +64,8 @@ pub struct Caller {
     pub user_id: Uuid,
     /// Its roles (always including learner).
     pub roles: Vec<Role>,
+    /// The account's preferred language (`fr`, `ar`, `en`).
+    pub locale: String,
     /// How it authenticated.
     pub credential: Credential,
     /// For session callers: which session, so logout can end it and `/me`

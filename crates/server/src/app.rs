@@ -7,6 +7,7 @@ use poem::middleware::{Compression, CookieJarManager};
 use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use sanad_accounts::{Accounts, AccountsApi};
+use sanad_courses::{Courses, CoursesApi};
 use sanad_mail::{MailTransport, MailWorker};
 use sanad_platform::auth::SharedAuthenticator;
 use sanad_platform::telemetry::Metrics;
@@ -18,7 +19,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Every API of the service, in the order they appear in the document.
-pub type Apis = AccountsApi;
+pub type Apis = (AccountsApi, CoursesApi);
 
 /// The running parts of an instance.
 #[derive(Clone)]
@@ -35,6 +36,8 @@ pub struct App {
     pub accounts: Accounts,
     /// The mail outbox worker.
     pub mail: MailWorker,
+    /// Courses service.
+    pub courses: Courses,
 }
 
 impl std::fmt::Debug for App {
@@ -57,12 +60,22 @@ impl App {
             MailWorker::new(db.clone(), clock.clone(), transport, config.mail_from.clone(), config.public_url.clone(), metrics.clone());
         let waker = mail.clone();
         let accounts = Accounts::new(db.clone(), clock.clone(), Arc::new(move || waker.wake()));
-        Ok(Self { config, db, clock, metrics, accounts, mail })
+        let courses = Courses::new(db.clone(), clock.clone(), Arc::new(accounts.clone()));
+        if config.demo_content {
+            let loaded = courses
+                .load_starter(sanad_courses::starter::starter_courses())
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot load the starter courses: {e}"))?;
+            if loaded > 0 {
+                tracing::info!(courses = loaded, "starter courses loaded");
+            }
+        }
+        Ok(Self { config, db, clock, metrics, accounts, mail, courses })
     }
 
     /// The HTTP application: API, docs, health, metrics and the SPA.
     pub fn routes(&self) -> impl poem::Endpoint + 'static {
-        let apis: Apis = AccountsApi::new(self.accounts.clone(), self.config.secure_cookies());
+        let apis: Apis = (AccountsApi::new(self.accounts.clone(), self.config.secure_cookies()), CoursesApi::new(self.courses.clone()));
         let service = openapi_service(apis, &self.config.public_url);
         let allowed = crate::http::AllowedMethods::from_openapi(&serde_json::from_str(&service.spec()).unwrap_or_default());
         let docs = service.swagger_ui();
@@ -92,7 +105,9 @@ fn json_body_limit() -> usize {
 /// The APIs with placeholder services, for printing the document without a database.
 pub fn documented_apis() -> Apis {
     let db = Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"));
-    AccountsApi::new(Accounts::new(db, Clock::system(), Arc::new(|| {})), false)
+    let accounts = Accounts::new(db.clone(), Clock::system(), Arc::new(|| {}));
+    let courses = Courses::new(db, Clock::system(), Arc::new(accounts.clone()));
+    (AccountsApi::new(accounts, false), CoursesApi::new(courses))
 }
 
 /// The OpenAPI service for `apis`, as served at `/api/openapi.json`.

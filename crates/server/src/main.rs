@@ -26,6 +26,22 @@ enum Command {
     },
     /// Print the OpenAPI document (the SPA's types are generated from it).
     Openapi,
+    /// Import a course folder (docs/course-format.md) and publish it.
+    Import {
+        /// The course folder, e.g. courses/concepts.
+        folder: std::path::PathBuf,
+        /// Keep it as a draft instead of publishing it.
+        #[arg(long)]
+        draft: bool,
+    },
+    /// Export a course's draft to a folder in the course format.
+    Export {
+        /// The course's slug.
+        slug: String,
+        /// Where to write the folder (created if missing).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -112,6 +128,40 @@ async fn main() -> anyhow::Result<()> {
                 }
                 Err(e) => anyhow::bail!("cannot add user: {}", e.problem().detail.unwrap_or_else(|| e.to_string())),
             }
+        }
+        Command::Import { folder, draft } => {
+            let files = sanad_courses::folder::files_from_dir(&folder).with_context(|| format!("reading {}", folder.display()))?;
+            let app = sanad_server::App::open(config, Clock::system()).await?;
+            let result = app.courses.import(None, &files, !draft).await;
+            app.db.close().await;
+            match result {
+                Ok(done) => {
+                    println!("{} {}", if done.created { "created" } else { "updated" }, done.slug);
+                    Ok(())
+                }
+                Err(sanad_platform::Error::Invalid(errors)) => {
+                    for e in &errors {
+                        eprintln!("{}", e.message);
+                    }
+                    anyhow::bail!("{} problem(s) in {}", errors.len(), folder.display())
+                }
+                Err(e) => anyhow::bail!("cannot import: {e}"),
+            }
+        }
+        Command::Export { slug, to } => {
+            let app = sanad_server::App::open(config, Clock::system()).await?;
+            let files = app.courses.export_files(&slug).await;
+            app.db.close().await;
+            let files = files.map_err(|e| anyhow::anyhow!("cannot export {slug}: {e}"))?;
+            for (path, text) in files {
+                let target = to.join(&path);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&target, text).with_context(|| format!("writing {}", target.display()))?;
+            }
+            println!("exported {slug} to {}", to.display());
+            Ok(())
         }
         Command::Openapi => unreachable!("handled above"),
     }

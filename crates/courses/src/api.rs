@@ -1,0 +1,342 @@
+//! HTTP endpoints of courses: parse, authorise, call the service, map errors.
+
+use poem::Request;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::{Attachment, AttachmentType, Binary, Json};
+use poem_openapi::{ApiResponse, OpenApi, Tags};
+use sanad_platform::auth::{caller, optional_caller};
+use sanad_platform::responses::NoContent;
+use sanad_platform::{Caller, Result};
+use uuid::Uuid;
+
+use crate::authoring::ItemInput;
+use crate::model::*;
+use crate::service::{Courses, pick_language};
+
+#[derive(Tags)]
+enum ApiTags {
+    /// The catalogue, lessons, quizzes and case studies.
+    Courses,
+    /// Writing, publishing, importing and exporting courses.
+    Authoring,
+}
+
+/// `201` with a created draft course.
+#[derive(ApiResponse)]
+pub enum CourseCreated {
+    /// The draft.
+    #[oai(status = 201)]
+    Created(Json<DraftCourse>),
+}
+
+/// `201` with a created module.
+#[derive(ApiResponse)]
+pub enum ModuleCreated {
+    /// The module.
+    #[oai(status = 201)]
+    Created(Json<DraftModule>),
+}
+
+/// `201` with a created item.
+#[derive(ApiResponse)]
+pub enum ItemCreated {
+    /// The item.
+    #[oai(status = 201)]
+    Created(Json<DraftItem>),
+}
+
+/// `201` with a started run.
+#[derive(ApiResponse)]
+pub enum RunCreated {
+    /// The run, at its first node.
+    #[oai(status = 201)]
+    Created(Json<RunStarted>),
+}
+
+/// `201` with a graded attempt.
+#[derive(ApiResponse)]
+pub enum AttemptGraded {
+    /// The grade and feedback.
+    #[oai(status = 201)]
+    Created(Json<AttemptResult>),
+}
+
+/// `201` with an imported course.
+#[derive(ApiResponse)]
+pub enum ImportDone {
+    /// The course was imported.
+    #[oai(status = 201)]
+    Created(Json<Imported>),
+}
+
+/// `POST /items/{id}/move`.
+#[derive(Debug, poem_openapi::Object)]
+pub struct MoveItem {
+    /// Another module of the course; the same module when absent.
+    #[oai(nullable)]
+    pub module_id: Option<Uuid>,
+    /// Position in the module, from 0.
+    pub position: u32,
+}
+
+/// The courses endpoints.
+#[derive(Clone, Debug)]
+pub struct CoursesApi {
+    courses: Courses,
+}
+
+impl CoursesApi {
+    /// Endpoints over `courses`.
+    pub fn new(courses: Courses) -> Self {
+        Self { courses }
+    }
+}
+
+fn lang(query: &Query<Option<String>>, accept: &Header<Option<String>>, caller: Option<&Caller>) -> &'static str {
+    pick_language(query.0.as_deref(), accept.0.as_deref(), caller)
+}
+
+#[OpenApi(prefix_path = "/api/v1")]
+impl CoursesApi {
+    /// Published courses, optionally of one theme or matching `q`; titles in the requested language.
+    #[oai(path = "/courses", method = "get", tag = "ApiTags::Courses")]
+    async fn catalogue(
+        &self,
+        req: &Request,
+        theme: Query<Option<String>>,
+        q: Query<Option<String>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<u32>>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<CoursePage>> {
+        let who = optional_caller(req).await?;
+        let l = lang(&lang_q, &accept, who.as_ref());
+        Ok(Json(self.courses.catalogue(l, theme.0.as_deref(), q.0.as_deref(), cursor.0.as_deref(), limit.0).await?))
+    }
+
+    /// A course with its outline. Authors may pass `preview=true` to see the draft as learners will.
+    #[oai(path = "/courses/:slug", method = "get", tag = "ApiTags::Courses")]
+    async fn course(
+        &self,
+        req: &Request,
+        slug: Path<String>,
+        preview: Query<Option<bool>>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<CourseDetail>> {
+        let who = optional_caller(req).await?;
+        let l = lang(&lang_q, &accept, who.as_ref());
+        Ok(Json(self.courses.course(who.as_ref(), &slug.0, l, preview.0.unwrap_or(false)).await?))
+    }
+
+    /// A lesson, with the previous and next items.
+    #[oai(path = "/lessons/:id", method = "get", tag = "ApiTags::Courses")]
+    async fn lesson(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        preview: Query<Option<bool>>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<LessonView>> {
+        let who = optional_caller(req).await?;
+        let l = lang(&lang_q, &accept, who.as_ref());
+        Ok(Json(self.courses.lesson(who.as_ref(), id.0, l, preview.0.unwrap_or(false)).await?))
+    }
+
+    /// A quiz's questions, without the answers.
+    #[oai(path = "/quizzes/:id", method = "get", tag = "ApiTags::Courses")]
+    async fn quiz(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        preview: Query<Option<bool>>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<QuizView>> {
+        let who = optional_caller(req).await?;
+        let l = lang(&lang_q, &accept, who.as_ref());
+        Ok(Json(self.courses.quiz(who.as_ref(), id.0, l, preview.0.unwrap_or(false)).await?))
+    }
+
+    /// Submit answers: graded on the server, with feedback for every question.
+    #[oai(path = "/quizzes/:id/attempts", method = "post", tag = "ApiTags::Courses")]
+    async fn attempt(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        preview: Query<Option<bool>>,
+        body: Json<AttemptRequest>,
+    ) -> Result<AttemptGraded> {
+        let who = caller(req).await?;
+        Ok(AttemptGraded::Created(Json(self.courses.attempt(&who, id.0, body.0, preview.0.unwrap_or(false)).await?)))
+    }
+
+    /// A case study's presentation.
+    #[oai(path = "/case-studies/:id", method = "get", tag = "ApiTags::Courses")]
+    async fn case_study(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        preview: Query<Option<bool>>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<CaseStudyView>> {
+        let who = optional_caller(req).await?;
+        let l = lang(&lang_q, &accept, who.as_ref());
+        Ok(Json(self.courses.case_study(who.as_ref(), id.0, l, preview.0.unwrap_or(false)).await?))
+    }
+
+    /// Start playing a case study.
+    #[oai(path = "/case-studies/:id/runs", method = "post", tag = "ApiTags::Courses")]
+    async fn start_run(&self, req: &Request, id: Path<Uuid>, preview: Query<Option<bool>>) -> Result<RunCreated> {
+        let who = caller(req).await?;
+        Ok(RunCreated::Created(Json(self.courses.start_run(&who, id.0, preview.0.unwrap_or(false)).await?)))
+    }
+
+    /// Take a decision: the feedback of an experienced practitioner, then the next step or the ending.
+    #[oai(path = "/case-study-runs/:run_id/choices", method = "post", tag = "ApiTags::Courses")]
+    async fn choose(&self, req: &Request, run_id: Path<Uuid>, body: Json<ChoiceRequest>) -> Result<Json<ChoiceOutcome>> {
+        let who = caller(req).await?;
+        Ok(Json(self.courses.choose(&who, run_id.0, body.0.choice_id).await?))
+    }
+
+    /// A run as it stands, to resume it.
+    #[oai(path = "/case-study-runs/:run_id", method = "get", tag = "ApiTags::Courses")]
+    async fn run(&self, req: &Request, run_id: Path<Uuid>) -> Result<Json<RunView>> {
+        let who = caller(req).await?;
+        Ok(Json(self.courses.get_run(&who, run_id.0).await?))
+    }
+
+    /// Courses the caller may edit.
+    #[oai(path = "/authoring/courses", method = "get", tag = "ApiTags::Authoring")]
+    async fn authored(&self, req: &Request) -> Result<Json<AuthoredCourseList>> {
+        Ok(Json(self.courses.authored(&caller(req).await?).await?))
+    }
+
+    /// Create a draft course (trainers and admins).
+    #[oai(path = "/courses", method = "post", tag = "ApiTags::Authoring")]
+    async fn create(&self, req: &Request, body: Json<NewCourse>) -> Result<CourseCreated> {
+        Ok(CourseCreated::Created(Json(self.courses.create_course(&caller(req).await?, body.0).await?)))
+    }
+
+    /// The draft, with everything its authors edit (answers included).
+    #[oai(path = "/courses/:slug/draft", method = "get", tag = "ApiTags::Authoring")]
+    async fn draft(&self, req: &Request, slug: Path<String>) -> Result<Json<DraftCourse>> {
+        Ok(Json(self.courses.draft(&caller(req).await?, &slug.0).await?))
+    }
+
+    /// Change the course's title, summary, theme, level, language or duration.
+    #[oai(path = "/courses/:slug", method = "patch", tag = "ApiTags::Authoring")]
+    async fn update(&self, req: &Request, slug: Path<String>, body: Json<CourseUpdate>) -> Result<Json<DraftCourse>> {
+        Ok(Json(self.courses.update_course(&caller(req).await?, &slug.0, body.0).await?))
+    }
+
+    /// Add a co-author by email (owner or admin).
+    #[oai(path = "/courses/:slug/coauthors", method = "post", tag = "ApiTags::Authoring")]
+    async fn add_coauthor(&self, req: &Request, slug: Path<String>, body: Json<CoauthorRequest>) -> Result<Json<DraftCourse>> {
+        Ok(Json(self.courses.add_coauthor(&caller(req).await?, &slug.0, &body.0.email).await?))
+    }
+
+    /// Remove a co-author (owner or admin).
+    #[oai(path = "/courses/:slug/coauthors/:user_id", method = "delete", tag = "ApiTags::Authoring")]
+    async fn remove_coauthor(&self, req: &Request, slug: Path<String>, user_id: Path<Uuid>) -> Result<NoContent> {
+        self.courses.remove_coauthor(&caller(req).await?, &slug.0, user_id.0).await?;
+        Ok(NoContent::Done)
+    }
+
+    /// Add a module to the draft.
+    #[oai(path = "/courses/:slug/modules", method = "post", tag = "ApiTags::Authoring")]
+    async fn add_module(&self, req: &Request, slug: Path<String>, body: Json<ModuleInput>) -> Result<ModuleCreated> {
+        Ok(ModuleCreated::Created(Json(self.courses.add_module(&caller(req).await?, &slug.0, body.0).await?)))
+    }
+
+    /// Rename or move a module.
+    #[oai(path = "/modules/:id", method = "patch", tag = "ApiTags::Authoring")]
+    async fn update_module(&self, req: &Request, id: Path<Uuid>, body: Json<ModuleInput>) -> Result<Json<DraftModule>> {
+        Ok(Json(self.courses.update_module(&caller(req).await?, id.0, body.0).await?))
+    }
+
+    /// Remove a module from the draft.
+    #[oai(path = "/modules/:id", method = "delete", tag = "ApiTags::Authoring")]
+    async fn delete_module(&self, req: &Request, id: Path<Uuid>) -> Result<NoContent> {
+        self.courses.delete_module(&caller(req).await?, id.0).await?;
+        Ok(NoContent::Done)
+    }
+
+    /// Add a lesson (Markdown) to a module.
+    #[oai(path = "/modules/:id/lessons", method = "post", tag = "ApiTags::Authoring")]
+    async fn add_lesson(&self, req: &Request, id: Path<Uuid>, body: Json<LessonInput>) -> Result<ItemCreated> {
+        Ok(ItemCreated::Created(Json(self.courses.add_item(&caller(req).await?, id.0, ItemInput::Lesson(body.0)).await?)))
+    }
+
+    /// Add a quiz to a module.
+    #[oai(path = "/modules/:id/quizzes", method = "post", tag = "ApiTags::Authoring")]
+    async fn add_quiz(&self, req: &Request, id: Path<Uuid>, body: Json<QuizInput>) -> Result<ItemCreated> {
+        Ok(ItemCreated::Created(Json(self.courses.add_item(&caller(req).await?, id.0, ItemInput::Quiz(body.0)).await?)))
+    }
+
+    /// Add a case study to a module.
+    #[oai(path = "/modules/:id/case-studies", method = "post", tag = "ApiTags::Authoring")]
+    async fn add_case_study(&self, req: &Request, id: Path<Uuid>, body: Json<CaseStudyInput>) -> Result<ItemCreated> {
+        Ok(ItemCreated::Created(Json(self.courses.add_item(&caller(req).await?, id.0, ItemInput::CaseStudy(body.0)).await?)))
+    }
+
+    /// Replace a lesson's content.
+    #[oai(path = "/items/:id/lesson", method = "put", tag = "ApiTags::Authoring")]
+    async fn put_lesson(&self, req: &Request, id: Path<Uuid>, body: Json<LessonInput>) -> Result<Json<DraftItem>> {
+        Ok(Json(self.courses.replace_item(&caller(req).await?, id.0, ItemInput::Lesson(body.0)).await?))
+    }
+
+    /// Replace a quiz's content.
+    #[oai(path = "/items/:id/quiz", method = "put", tag = "ApiTags::Authoring")]
+    async fn put_quiz(&self, req: &Request, id: Path<Uuid>, body: Json<QuizInput>) -> Result<Json<DraftItem>> {
+        Ok(Json(self.courses.replace_item(&caller(req).await?, id.0, ItemInput::Quiz(body.0)).await?))
+    }
+
+    /// Replace a case study's content.
+    #[oai(path = "/items/:id/case-study", method = "put", tag = "ApiTags::Authoring")]
+    async fn put_case_study(&self, req: &Request, id: Path<Uuid>, body: Json<CaseStudyInput>) -> Result<Json<DraftItem>> {
+        Ok(Json(self.courses.replace_item(&caller(req).await?, id.0, ItemInput::CaseStudy(body.0)).await?))
+    }
+
+    /// Move an item within its module or to another module.
+    #[oai(path = "/items/:id/move", method = "post", tag = "ApiTags::Authoring")]
+    async fn move_item(&self, req: &Request, id: Path<Uuid>, body: Json<MoveItem>) -> Result<Json<DraftItem>> {
+        Ok(Json(self.courses.move_item(&caller(req).await?, id.0, body.0.module_id, body.0.position).await?))
+    }
+
+    /// Remove an item from the draft.
+    #[oai(path = "/items/:id", method = "delete", tag = "ApiTags::Authoring")]
+    async fn delete_item(&self, req: &Request, id: Path<Uuid>) -> Result<NoContent> {
+        self.courses.delete_item(&caller(req).await?, id.0).await?;
+        Ok(NoContent::Done)
+    }
+
+    /// Publish the draft: learners see it from now on. Refused with the node named when a case study is broken.
+    #[oai(path = "/courses/:slug/publish", method = "post", tag = "ApiTags::Authoring")]
+    async fn publish(&self, req: &Request, slug: Path<String>) -> Result<Json<Published>> {
+        Ok(Json(self.courses.publish(&caller(req).await?, &slug.0).await?))
+    }
+
+    /// Import a zip of a course folder (docs/course-format.md); published unless `publish=false`.
+    #[oai(path = "/courses/import", method = "post", tag = "ApiTags::Authoring")]
+    async fn import(&self, req: &Request, publish: Query<Option<bool>>, body: Binary<Vec<u8>>) -> Result<ImportDone> {
+        let who = caller(req).await?;
+        Ok(ImportDone::Created(Json(self.courses.import_zip(&who, &body.0, publish.0.unwrap_or(true)).await?)))
+    }
+
+    /// Export the draft as a zip of a course folder.
+    #[oai(path = "/courses/:slug/export", method = "get", tag = "ApiTags::Authoring")]
+    async fn export(&self, req: &Request, slug: Path<String>) -> Result<Attachment<Vec<u8>>> {
+        let zip = self.courses.export_zip(&caller(req).await?, &slug.0).await?;
+        Ok(Attachment::new(zip).attachment_type(AttachmentType::Attachment).filename(format!("{}.zip", slug.0)))
+    }
+
+    /// Render Markdown exactly as it will be stored (the editor's live preview).
+    #[oai(path = "/markdown/preview", method = "post", tag = "ApiTags::Authoring")]
+    async fn preview(&self, req: &Request, body: Json<MarkdownPreviewRequest>) -> Result<Json<MarkdownPreview>> {
+        Ok(Json(self.courses.preview_markdown(&caller(req).await?, &body.0.markdown)?))
+    }
+}

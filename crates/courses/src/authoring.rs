@@ -1,0 +1,781 @@
+//! The rules of authoring: who may edit, editing the draft, publishing it,
+//! and importing or exporting course folders. Learners keep reading the
+//! published version until the authors publish again.
+
+use sanad_platform::ids::new_id;
+use sanad_platform::markdown::to_safe_html;
+use sanad_platform::{Caller, Error, FieldError, Result, Role, Text};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+use crate::content::*;
+use crate::folder::{self, Files, ImportError};
+use crate::model::*;
+use crate::service::{Courses, fold_for_search, parse_content};
+use crate::store::{self, CourseRow, NewCourseRow};
+use crate::validate::{self, ContentProblem, is_key};
+
+fn localized(t: &LocalizedText) -> Localized {
+    let opt = |o: &Option<Text>| o.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    Localized { fr: t.fr.trim().to_string(), ar: opt(&t.ar), en: opt(&t.en) }
+}
+
+fn localized_text(l: &Localized) -> LocalizedText {
+    LocalizedText { fr: Text(l.fr.clone()), ar: l.ar.clone().map(Text), en: l.en.clone().map(Text) }
+}
+
+/// Turns a French title into a key: lowercase ASCII, digits and hyphens.
+pub fn key_from(title: &str) -> String {
+    let folded = crate::quiz::normalize_answer(title);
+    let key: String = folded.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let key = key.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    let key: String = key.chars().take(60).collect();
+    if key.is_empty() { "part".into() } else { key.trim_end_matches('-').to_string() }
+}
+
+fn unique_key(wanted: String, taken: &HashSet<String>) -> String {
+    if !taken.contains(&wanted) {
+        return wanted;
+    }
+    (2..).map(|n| format!("{wanted}-{n}")).find(|k| !taken.contains(k)).unwrap_or(wanted)
+}
+
+fn problems_to_error(problems: Vec<ContentProblem>) -> Error {
+    Error::Invalid(
+        problems
+            .into_iter()
+            .map(|p| FieldError::new(if p.location.is_empty() { "course" } else { &p.location }, "invalid_content", p.message))
+            .collect(),
+    )
+}
+
+fn import_errors(errors: Vec<ImportError>) -> Error {
+    Error::Invalid(errors.into_iter().map(|e| FieldError::new(&e.file, "invalid_content", e.to_string())).collect())
+}
+
+fn question_kind(k: QuestionKindApi) -> QuestionKind {
+    match k {
+        QuestionKindApi::Single => QuestionKind::Single,
+        QuestionKindApi::Multiple => QuestionKind::Multiple,
+        QuestionKindApi::TrueFalse => QuestionKind::TrueFalse,
+        QuestionKindApi::ShortText => QuestionKind::ShortText,
+    }
+}
+
+fn question_kind_api(k: QuestionKind) -> QuestionKindApi {
+    match k {
+        QuestionKind::Single => QuestionKindApi::Single,
+        QuestionKind::Multiple => QuestionKindApi::Multiple,
+        QuestionKind::TrueFalse => QuestionKindApi::TrueFalse,
+        QuestionKind::ShortText => QuestionKindApi::ShortText,
+    }
+}
+
+/// The body of an item an author sends.
+#[derive(Debug, Clone)]
+pub enum ItemInput {
+    Lesson(LessonInput),
+    Quiz(QuizInput),
+    CaseStudy(CaseStudyInput),
+}
+
+impl ItemInput {
+    fn title(&self) -> &LocalizedText {
+        match self {
+            ItemInput::Lesson(l) => &l.title,
+            ItemInput::Quiz(q) => &q.title,
+            ItemInput::CaseStudy(c) => &c.title,
+        }
+    }
+
+    fn minutes(&self) -> Option<u32> {
+        match self {
+            ItemInput::Lesson(l) => l.estimated_minutes,
+            ItemInput::Quiz(q) => q.estimated_minutes,
+            ItemInput::CaseStudy(c) => c.estimated_minutes,
+        }
+    }
+
+    /// The content body; ids sent by the client are kept when `previous` has them.
+    fn body(&self, previous: Option<&ItemBody>) -> ItemBody {
+        match self {
+            ItemInput::Lesson(l) => ItemBody::Lesson(Lesson { html: to_safe_html(&l.markdown), markdown: l.markdown.0.clone() }),
+            ItemInput::Quiz(q) => {
+                let old = match previous {
+                    Some(ItemBody::Quiz(old)) => Some(old),
+                    _ => None,
+                };
+                let known = |id: Option<Uuid>| {
+                    id.filter(|id| old.is_some_and(|o| o.questions.iter().any(|q| q.id == *id || q.choices.iter().any(|c| c.id == *id))))
+                };
+                ItemBody::Quiz(Quiz {
+                    pass_mark: q.pass_mark,
+                    max_attempts: q.max_attempts,
+                    shuffle: q.shuffle,
+                    questions: q
+                        .questions
+                        .iter()
+                        .enumerate()
+                        .map(|(n, question)| {
+                            let kind = question_kind(question.kind);
+                            Question {
+                                id: known(question.id).unwrap_or_else(new_id),
+                                key: format!("q{}", n + 1),
+                                kind,
+                                prompt: question.prompt.trim().to_string(),
+                                explanation: question.explanation.as_ref().map(|t| t.0.clone()).unwrap_or_default(),
+                                answers: question.answers.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+                                choices: question
+                                    .choices
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, c)| Choice {
+                                        id: known(c.id).unwrap_or_else(new_id),
+                                        key: if kind == QuestionKind::TrueFalse {
+                                            if i == 0 { "true".into() } else { "false".into() }
+                                        } else {
+                                            format!("c{}", i + 1)
+                                        },
+                                        label: c.label.trim().to_string(),
+                                        correct: c.correct,
+                                        feedback: c.feedback.as_ref().map(|t| t.0.clone()).unwrap_or_default(),
+                                    })
+                                    .collect(),
+                            }
+                        })
+                        .collect(),
+                })
+            }
+            ItemInput::CaseStudy(c) => {
+                let old = match previous {
+                    Some(ItemBody::CaseStudy(old)) => Some(old),
+                    _ => None,
+                };
+                let known = |id: Option<Uuid>| {
+                    id.filter(|id| {
+                        old.is_some_and(|o| {
+                            o.nodes.iter().any(|n| n.id == *id || n.choices.iter().any(|c| c.id == *id))
+                                || o.endings.iter().any(|e| e.id == *id)
+                        })
+                    })
+                };
+                ItemBody::CaseStudy(CaseStudy {
+                    summary: c.summary.trim().to_string(),
+                    start: c.start.trim().to_string(),
+                    nodes: c
+                        .nodes
+                        .iter()
+                        .map(|n| CaseNode {
+                            id: known(n.id).unwrap_or_else(new_id),
+                            key: n.key.trim().to_string(),
+                            html: to_safe_html(&n.body_markdown),
+                            markdown: n.body_markdown.0.clone(),
+                            choices: n
+                                .choices
+                                .iter()
+                                .enumerate()
+                                .map(|(i, ch)| {
+                                    let feedback = ch.feedback_markdown.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+                                    CaseChoice {
+                                        id: known(ch.id).unwrap_or_else(new_id),
+                                        key: format!("{}-{}", n.key.trim(), i + 1),
+                                        label: ch.label.trim().to_string(),
+                                        next: ch.next.trim().to_string(),
+                                        points: ch.points,
+                                        feedback_html: to_safe_html(&feedback),
+                                        feedback_markdown: feedback,
+                                    }
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                    endings: c
+                        .endings
+                        .iter()
+                        .map(|e| Ending {
+                            id: known(e.id).unwrap_or_else(new_id),
+                            key: e.key.trim().to_string(),
+                            title: e.title.trim().to_string(),
+                            band: e.band.trim().to_string(),
+                            debrief_html: to_safe_html(&e.debrief_markdown),
+                            debrief_markdown: e.debrief_markdown.0.clone(),
+                        })
+                        .collect(),
+                })
+            }
+        }
+    }
+}
+
+fn draft_item(item: &Item) -> DraftItem {
+    let title = localized_text(&item.title);
+    let (kind, lesson, quiz, case_study) = match &item.body {
+        ItemBody::Lesson(l) => (
+            ItemKind::Lesson,
+            Some(LessonInput { title: title.clone(), estimated_minutes: item.estimated_minutes, markdown: Text(l.markdown.clone()) }),
+            None,
+            None,
+        ),
+        ItemBody::Quiz(q) => (
+            ItemKind::Quiz,
+            None,
+            Some(QuizInput {
+                title: title.clone(),
+                estimated_minutes: item.estimated_minutes,
+                pass_mark: q.pass_mark,
+                max_attempts: q.max_attempts,
+                shuffle: q.shuffle,
+                questions: q
+                    .questions
+                    .iter()
+                    .map(|q| QuestionInput {
+                        id: Some(q.id),
+                        kind: question_kind_api(q.kind),
+                        prompt: Text(q.prompt.clone()),
+                        explanation: Some(Text(q.explanation.clone())),
+                        choices: q
+                            .choices
+                            .iter()
+                            .map(|c| ChoiceInput {
+                                id: Some(c.id),
+                                label: Text(c.label.clone()),
+                                correct: c.correct,
+                                feedback: Some(Text(c.feedback.clone())),
+                            })
+                            .collect(),
+                        answers: q.answers.iter().cloned().map(Text).collect(),
+                    })
+                    .collect(),
+            }),
+            None,
+        ),
+        ItemBody::CaseStudy(c) => (
+            ItemKind::CaseStudy,
+            None,
+            None,
+            Some(CaseStudyInput {
+                title: title.clone(),
+                estimated_minutes: item.estimated_minutes,
+                summary: Text(c.summary.clone()),
+                start: Text(c.start.clone()),
+                nodes: c
+                    .nodes
+                    .iter()
+                    .map(|n| CaseNodeInput {
+                        id: Some(n.id),
+                        key: Text(n.key.clone()),
+                        body_markdown: Text(n.markdown.clone()),
+                        choices: n
+                            .choices
+                            .iter()
+                            .map(|ch| CaseChoiceInput {
+                                id: Some(ch.id),
+                                label: Text(ch.label.clone()),
+                                next: Text(ch.next.clone()),
+                                points: ch.points,
+                                feedback_markdown: Some(Text(ch.feedback_markdown.clone())),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                endings: c
+                    .endings
+                    .iter()
+                    .map(|e| EndingInput {
+                        id: Some(e.id),
+                        key: Text(e.key.clone()),
+                        title: Text(e.title.clone()),
+                        band: Text(e.band.clone()),
+                        debrief_markdown: Text(e.debrief_markdown.clone()),
+                    })
+                    .collect(),
+            }),
+        ),
+    };
+    DraftItem { id: item.id, key: item.key.clone(), kind, title, estimated_minutes: item.estimated_minutes, lesson, quiz, case_study }
+}
+
+fn draft_module(m: &Module) -> DraftModule {
+    DraftModule { id: m.id, key: m.key.clone(), title: localized_text(&m.title), items: m.items.iter().map(draft_item).collect() }
+}
+
+/// Checks made on every save: enough for the draft to be shown and edited.
+/// The complete rules (case-study graphs and all) are checked at publication.
+fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if input.title().fr.trim().is_empty() {
+        errors.push(FieldError::new("title.fr", "required", "must not be empty"));
+    }
+    match input {
+        ItemInput::Quiz(q) if q.pass_mark > 100 => errors.push(FieldError::new("pass_mark", "out_of_range", "must be between 0 and 100")),
+        ItemInput::CaseStudy(c) => {
+            for n in &c.nodes {
+                if !is_key(n.key.trim()) {
+                    errors.push(FieldError::new(
+                        "nodes.key",
+                        "invalid_format",
+                        format!("`{}` must be lowercase letters, digits and hyphens", n.key.0),
+                    ));
+                }
+            }
+            for e in &c.endings {
+                if !is_key(e.key.trim()) {
+                    errors.push(FieldError::new(
+                        "endings.key",
+                        "invalid_format",
+                        format!("`{}` must be lowercase letters, digits and hyphens", e.key.0),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    errors
+}
+
+impl Courses {
+    fn require_author(caller: &Caller) -> Result<()> {
+        if caller.has(Role::Trainer) || caller.has(Role::Admin) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden("only trainers write courses".into()))
+        }
+    }
+
+    /// The course at `slug` with its draft, when the caller may edit it.
+    async fn editable(&self, caller: &Caller, slug: &str) -> Result<(CourseRow, CourseContent)> {
+        Self::require_author(caller)?;
+        let course = store::course_by_slug(&self.db, slug).await?.ok_or(Error::NotFound("course"))?;
+        self.editable_row(caller, course).await
+    }
+
+    async fn editable_row(&self, caller: &Caller, course: CourseRow) -> Result<(CourseRow, CourseContent)> {
+        if !self.can_edit(Some(caller), &course).await? {
+            return Err(Error::Forbidden("you are not an author of this course".into()));
+        }
+        let json = store::draft(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?;
+        Ok((course, parse_content(&json)?))
+    }
+
+    /// The course holding draft part `id` (a module or an item), when the caller may edit it.
+    async fn editable_part(&self, caller: &Caller, id: Uuid) -> Result<(CourseRow, CourseContent)> {
+        Self::require_author(caller)?;
+        let course_id = store::course_of_part(&self.db, id).await?.ok_or(Error::NotFound("module or item"))?;
+        let course = store::course_by_id(&self.db, course_id).await?.ok_or(Error::NotFound("module or item"))?;
+        self.editable_row(caller, course).await
+    }
+
+    /// Saves a draft (refusing a stale revision) and its parts index.
+    async fn save(&self, course: &CourseRow, content: &CourseContent) -> Result<()> {
+        let problems: Vec<ContentProblem> = validate::check_course(content).into_iter().filter(|p| p.location == "course").collect();
+        if !problems.is_empty() {
+            return Err(problems_to_error(problems));
+        }
+        let json = serde_json::to_string(content).map_err(|e| Error::Internal(e.into()))?;
+        let mut tx = self.db.begin().await?;
+        if !store::save_draft(&mut tx, course.id, course.revision, &content.theme, &json, self.clock.now()).await? {
+            return Err(Error::Conflict("the course was changed by someone else meanwhile; reload it".into()));
+        }
+        let parts: Vec<(Uuid, &str)> =
+            content.modules.iter().map(|m| (m.id, "module")).chain(content.items().map(|(_, i)| (i.id, i.body.kind()))).collect();
+        store::set_draft_parts(&mut tx, course.id, &parts).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn draft_course(&self, course: &CourseRow) -> Result<DraftCourse> {
+        let course = store::course_by_id(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?;
+        let json = store::draft(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?;
+        let c = parse_content(&json)?;
+        Ok(DraftCourse {
+            id: course.id,
+            slug: course.slug.clone(),
+            title: localized_text(&c.title),
+            summary: localized_text(&c.summary),
+            theme: c.theme.clone(),
+            level: c.level.clone(),
+            language: c.language.clone(),
+            estimated_minutes: c.estimated_minutes,
+            owner_id: course.owner_id,
+            coauthor_ids: store::coauthors(&self.db, course.id).await?,
+            revision: course.revision,
+            published_version: course.published_version,
+            published_at: course.published_at,
+            has_unpublished_changes: course.published_revision != Some(course.revision),
+            modules: c.modules.iter().map(draft_module).collect(),
+        })
+    }
+
+    /// Courses the caller may edit (every course for admins).
+    pub async fn authored(&self, caller: &Caller) -> Result<AuthoredCourseList> {
+        Self::require_author(caller)?;
+        let rows = store::editable_courses(&self.db, caller.user_id, caller.has(Role::Admin)).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let json = store::draft(&self.db, row.id).await?.unwrap_or_default();
+            let title = parse_content(&json).map(|c| c.title.fr).unwrap_or_default();
+            items.push(AuthoredCourse {
+                id: row.id,
+                slug: row.slug.clone(),
+                title,
+                theme: row.theme.clone(),
+                published_version: row.published_version,
+                has_unpublished_changes: row.published_revision != Some(row.revision),
+                updated_at: row.updated_at,
+            });
+        }
+        Ok(AuthoredCourseList { items })
+    }
+
+    /// Creates a draft course owned by the caller.
+    pub async fn create_course(&self, caller: &Caller, req: NewCourse) -> Result<DraftCourse> {
+        Self::require_author(caller)?;
+        let slug = req.slug.trim().to_string();
+        let mut errors = Vec::new();
+        if !is_key(&slug) {
+            errors.push(FieldError::new("slug", "invalid_format", "must be lowercase letters, digits and hyphens"));
+        }
+        let content = CourseContent {
+            title: localized(&req.title),
+            summary: localized(&req.summary),
+            theme: req.theme.trim().to_string(),
+            level: req.level.as_ref().map(|l| l.trim().to_string()).unwrap_or_else(|| "beginner".into()),
+            language: req.language.as_ref().map(|l| l.trim().to_string()).unwrap_or_else(|| "fr".into()),
+            estimated_minutes: req.estimated_minutes.unwrap_or(30),
+            modules: vec![],
+        };
+        for p in validate::check_course(&content) {
+            let field = if p.message.starts_with("theme") {
+                "theme"
+            } else if p.message.starts_with("level") {
+                "level"
+            } else if p.message.starts_with("language") {
+                "language"
+            } else {
+                "title.fr"
+            };
+            errors.push(FieldError::new(field, "invalid_value", p.message));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        if store::course_by_slug(&self.db, &slug).await?.is_some() {
+            return Err(Error::Conflict(format!("a course with the slug `{slug}` already exists")));
+        }
+        let id = self.insert_course(Some(caller.user_id), &slug, &content).await?;
+        let course = store::course_by_id(&self.db, id).await?.ok_or(Error::NotFound("course"))?;
+        self.draft_course(&course).await
+    }
+
+    async fn insert_course(&self, owner: Option<Uuid>, slug: &str, content: &CourseContent) -> Result<Uuid> {
+        let id = new_id();
+        let json = serde_json::to_string(content).map_err(|e| Error::Internal(e.into()))?;
+        let mut tx = self.db.begin().await?;
+        let row = NewCourseRow { id, slug, owner_id: owner, theme: &content.theme, draft: &json, now: self.clock.now() };
+        if let Err(e) = store::insert_course(&mut tx, &row).await {
+            return Err(if sanad_platform::db::is_unique_violation(&e) {
+                Error::Conflict(format!("a course with the slug `{slug}` already exists"))
+            } else {
+                e.into()
+            });
+        }
+        let parts: Vec<(Uuid, &str)> =
+            content.modules.iter().map(|m| (m.id, "module")).chain(content.items().map(|(_, i)| (i.id, i.body.kind()))).collect();
+        store::set_draft_parts(&mut tx, id, &parts).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The draft, as its authors edit it.
+    pub async fn draft(&self, caller: &Caller, slug: &str) -> Result<DraftCourse> {
+        let (course, _) = self.editable(caller, slug).await?;
+        self.draft_course(&course).await
+    }
+
+    /// Changes the course's own fields.
+    pub async fn update_course(&self, caller: &Caller, slug: &str, req: CourseUpdate) -> Result<DraftCourse> {
+        let (course, mut c) = self.editable(caller, slug).await?;
+        if let Some(t) = &req.title {
+            c.title = localized(t);
+        }
+        if let Some(s) = &req.summary {
+            c.summary = localized(s);
+        }
+        if let Some(t) = &req.theme {
+            c.theme = t.trim().to_string();
+        }
+        if let Some(l) = &req.level {
+            c.level = l.trim().to_string();
+        }
+        if let Some(l) = &req.language {
+            c.language = l.trim().to_string();
+        }
+        if let Some(m) = req.estimated_minutes {
+            c.estimated_minutes = m;
+        }
+        self.save(&course, &c).await?;
+        self.draft_course(&course).await
+    }
+
+    /// Adds a co-author by email (owner and admins only).
+    pub async fn add_coauthor(&self, caller: &Caller, slug: &str, email: &str) -> Result<DraftCourse> {
+        let (course, _) = self.editable(caller, slug).await?;
+        if course.owner_id != Some(caller.user_id) && !caller.has(Role::Admin) {
+            return Err(Error::Forbidden("only the course's owner chooses its co-authors".into()));
+        }
+        let user = self.people.find_by_email(email).await?.ok_or(Error::NotFound("account with this email"))?;
+        if Some(user) != course.owner_id {
+            store::add_coauthor(&self.db, course.id, user).await?;
+        }
+        self.draft_course(&course).await
+    }
+
+    /// Removes a co-author (owner and admins only).
+    pub async fn remove_coauthor(&self, caller: &Caller, slug: &str, user: Uuid) -> Result<()> {
+        let (course, _) = self.editable(caller, slug).await?;
+        if course.owner_id != Some(caller.user_id) && !caller.has(Role::Admin) {
+            return Err(Error::Forbidden("only the course's owner chooses its co-authors".into()));
+        }
+        if store::remove_coauthor(&self.db, course.id, user).await? { Ok(()) } else { Err(Error::NotFound("co-author")) }
+    }
+
+    /// Adds a module to the draft.
+    pub async fn add_module(&self, caller: &Caller, slug: &str, req: ModuleInput) -> Result<DraftModule> {
+        let (course, mut c) = self.editable(caller, slug).await?;
+        let title = localized(&req.title);
+        if title.fr.is_empty() {
+            return Err(Error::invalid("title.fr", "required", "must not be empty"));
+        }
+        let taken: HashSet<String> = c.modules.iter().map(|m| m.key.clone()).collect();
+        let module = Module { id: new_id(), key: unique_key(key_from(&title.fr), &taken), title, items: vec![] };
+        let at = req.position.map(|p| (p as usize).min(c.modules.len())).unwrap_or(c.modules.len());
+        c.modules.insert(at, module.clone());
+        self.save(&course, &c).await?;
+        Ok(draft_module(&module))
+    }
+
+    /// Renames or moves a module.
+    pub async fn update_module(&self, caller: &Caller, id: Uuid, req: ModuleInput) -> Result<DraftModule> {
+        let (course, mut c) = self.editable_part(caller, id).await?;
+        let at = c.modules.iter().position(|m| m.id == id).ok_or(Error::NotFound("module"))?;
+        let mut module = c.modules.remove(at);
+        module.title = localized(&req.title);
+        if module.title.fr.is_empty() {
+            return Err(Error::invalid("title.fr", "required", "must not be empty"));
+        }
+        let to = req.position.map(|p| (p as usize).min(c.modules.len())).unwrap_or(at);
+        c.modules.insert(to, module.clone());
+        self.save(&course, &c).await?;
+        Ok(draft_module(&module))
+    }
+
+    /// Removes a module and its items from the draft (the published version keeps them until the next publication).
+    pub async fn delete_module(&self, caller: &Caller, id: Uuid) -> Result<()> {
+        let (course, mut c) = self.editable_part(caller, id).await?;
+        let before = c.modules.len();
+        c.modules.retain(|m| m.id != id);
+        if c.modules.len() == before {
+            return Err(Error::NotFound("module"));
+        }
+        self.save(&course, &c).await
+    }
+
+    /// Adds a lesson, quiz or case study at the end of a module.
+    pub async fn add_item(&self, caller: &Caller, module_id: Uuid, input: ItemInput) -> Result<DraftItem> {
+        let errors = check_item_input(&input);
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let (course, mut c) = self.editable_part(caller, module_id).await?;
+        let module = c.modules.iter_mut().find(|m| m.id == module_id).ok_or(Error::NotFound("module"))?;
+        let title = localized(input.title());
+        let taken: HashSet<String> = module.items.iter().map(|i| i.key.clone()).collect();
+        let item = Item {
+            id: new_id(),
+            key: unique_key(key_from(&title.fr), &taken),
+            title,
+            estimated_minutes: input.minutes(),
+            body: input.body(None),
+        };
+        module.items.push(item.clone());
+        self.save(&course, &c).await?;
+        Ok(draft_item(&item))
+    }
+
+    /// Replaces an item's content, keeping its id (and the ids of the questions,
+    /// choices and nodes the client sends back).
+    pub async fn replace_item(&self, caller: &Caller, id: Uuid, input: ItemInput) -> Result<DraftItem> {
+        let errors = check_item_input(&input);
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let (course, mut c) = self.editable_part(caller, id).await?;
+        let item = c.modules.iter_mut().flat_map(|m| m.items.iter_mut()).find(|i| i.id == id).ok_or(Error::NotFound("item"))?;
+        let same_kind = matches!(
+            (&input, &item.body),
+            (ItemInput::Lesson(_), ItemBody::Lesson(_))
+                | (ItemInput::Quiz(_), ItemBody::Quiz(_))
+                | (ItemInput::CaseStudy(_), ItemBody::CaseStudy(_))
+        );
+        if !same_kind {
+            return Err(Error::Conflict(format!(
+                "this item is a {}; create a new item to change its kind",
+                item.body.kind().replace('_', " ")
+            )));
+        }
+        item.title = localized(input.title());
+        item.estimated_minutes = input.minutes();
+        item.body = input.body(Some(&item.body));
+        let updated = item.clone();
+        self.save(&course, &c).await?;
+        Ok(draft_item(&updated))
+    }
+
+    /// Moves an item to `position` within its module, or to another module.
+    pub async fn move_item(&self, caller: &Caller, id: Uuid, module_id: Option<Uuid>, position: u32) -> Result<DraftItem> {
+        let (course, mut c) = self.editable_part(caller, id).await?;
+        let from = c.modules.iter().position(|m| m.items.iter().any(|i| i.id == id)).ok_or(Error::NotFound("item"))?;
+        let to = match module_id {
+            Some(mid) => c
+                .modules
+                .iter()
+                .position(|m| m.id == mid)
+                .ok_or_else(|| Error::invalid("module_id", "unknown_value", "is not a module of this course"))?,
+            None => from,
+        };
+        let at = c.modules[from].items.iter().position(|i| i.id == id).ok_or(Error::NotFound("item"))?;
+        let mut item = c.modules[from].items.remove(at);
+        if to != from && c.modules[to].items.iter().any(|i| i.key == item.key) {
+            let taken: HashSet<String> = c.modules[to].items.iter().map(|i| i.key.clone()).collect();
+            item.key = unique_key(item.key.clone(), &taken);
+        }
+        let len = c.modules[to].items.len();
+        c.modules[to].items.insert((position as usize).min(len), item.clone());
+        self.save(&course, &c).await?;
+        Ok(draft_item(&item))
+    }
+
+    /// Removes an item from the draft.
+    pub async fn delete_item(&self, caller: &Caller, id: Uuid) -> Result<()> {
+        let (course, mut c) = self.editable_part(caller, id).await?;
+        let mut found = false;
+        for m in &mut c.modules {
+            let before = m.items.len();
+            m.items.retain(|i| i.id != id);
+            found |= m.items.len() != before;
+        }
+        if !found {
+            return Err(Error::NotFound("item"));
+        }
+        self.save(&course, &c).await
+    }
+
+    /// Publishes the draft as a new version, after checking every rule
+    /// (a case study with an unreachable node, a dead end or a choice that
+    /// points nowhere is refused, naming the node).
+    pub async fn publish(&self, caller: &Caller, slug: &str) -> Result<Published> {
+        let (course, content) = self.editable(caller, slug).await?;
+        self.publish_content(Some(caller.user_id), &course, &content).await
+    }
+
+    async fn publish_content(&self, by: Option<Uuid>, course: &CourseRow, content: &CourseContent) -> Result<Published> {
+        let problems = validate::check_publishable(content);
+        if !problems.is_empty() {
+            return Err(problems_to_error(problems));
+        }
+        let version = course.published_version.unwrap_or(0) + 1;
+        let json = serde_json::to_string(content).map_err(|e| Error::Internal(e.into()))?;
+        let search = fold_for_search(
+            &[
+                &content.title.fr,
+                content.title.ar.as_deref().unwrap_or(""),
+                content.title.en.as_deref().unwrap_or(""),
+                &content.summary.fr,
+                content.summary.ar.as_deref().unwrap_or(""),
+                content.summary.en.as_deref().unwrap_or(""),
+            ]
+            .join(" "),
+        );
+        let items: Vec<(Uuid, &str)> = content.items().map(|(_, i)| (i.id, i.body.kind())).collect();
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        store::publish(&mut tx, course.id, version, course.revision, &json, &search, &items, by, now).await.map_err(|e| {
+            if sanad_platform::db::is_unique_violation(&e) {
+                Error::Conflict("another publication of this course happened at the same time; try again".into())
+            } else {
+                e.into()
+            }
+        })?;
+        tx.commit().await?;
+        Ok(Published { slug: course.slug.clone(), version, published_at: now })
+    }
+
+    /// Imports a course folder: creates the course (owned by `caller`) or
+    /// replaces the draft of an existing one the caller may edit, keeping the
+    /// ids of parts whose keys are unchanged; publishes it when `publish`.
+    pub async fn import(&self, caller: Option<&Caller>, files: &Files, publish: bool) -> Result<Imported> {
+        if let Some(c) = caller {
+            Self::require_author(c)?;
+        }
+        let imported = folder::import(files).map_err(import_errors)?;
+        let existing = store::course_by_slug(&self.db, &imported.slug).await?;
+        let mut content = imported.content;
+        let (course, created) = match existing {
+            Some(course) => {
+                if caller.is_some() && !self.can_edit(caller, &course).await? {
+                    return Err(Error::Forbidden(format!("the course `{}` exists and you are not one of its authors", course.slug)));
+                }
+                let previous = parse_content(&store::draft(&self.db, course.id).await?.unwrap_or_default())?;
+                content.adopt_ids_from(&previous);
+                self.save(&course, &content).await?;
+                (store::course_by_id(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?, false)
+            }
+            None => {
+                let id = self.insert_course(caller.map(|c| c.user_id), &imported.slug, &content).await?;
+                (store::course_by_id(&self.db, id).await?.ok_or(Error::NotFound("course"))?, true)
+            }
+        };
+        let version = if publish { Some(self.publish_content(caller.map(|c| c.user_id), &course, &content).await?.version) } else { None };
+        Ok(Imported { slug: course.slug, created, version })
+    }
+
+    /// Imports a zip of a course folder.
+    pub async fn import_zip(&self, caller: &Caller, zip: &[u8], publish: bool) -> Result<Imported> {
+        Self::require_author(caller)?;
+        let files = folder::files_from_zip(zip).map_err(|e| import_errors(vec![e]))?;
+        self.import(Some(caller), &files, publish).await
+    }
+
+    /// The draft as a zip of a course folder.
+    pub async fn export_zip(&self, caller: &Caller, slug: &str) -> Result<Vec<u8>> {
+        let (course, content) = self.editable(caller, slug).await?;
+        let files = folder::export(&course.slug, &content).map_err(|e| Error::Internal(e.into()))?;
+        folder::zip_files(&course.slug, &files).map_err(|e| Error::Internal(e.into()))
+    }
+
+    /// The draft of any course in the folder format (command line, run by the operator).
+    pub async fn export_files(&self, slug: &str) -> Result<Files> {
+        let course = store::course_by_slug(&self.db, slug).await?.ok_or(Error::NotFound("course"))?;
+        let content = parse_content(&store::draft(&self.db, course.id).await?.unwrap_or_default())?;
+        folder::export(&course.slug, &content).map_err(|e| Error::Internal(e.into()))
+    }
+
+    /// Loads the starter courses into an instance that has no course yet.
+    pub async fn load_starter(&self, courses: Vec<Files>) -> Result<usize> {
+        if store::count_courses(&self.db).await? > 0 {
+            return Ok(0);
+        }
+        let mut loaded = 0;
+        for files in courses {
+            self.import(None, &files, true).await?;
+            loaded += 1;
+        }
+        Ok(loaded)
+    }
+
+    /// Renders Markdown exactly as a lesson will store it (for the editor's live preview).
+    pub fn preview_markdown(&self, caller: &Caller, markdown: &str) -> Result<MarkdownPreview> {
+        Self::require_author(caller)?;
+        Ok(MarkdownPreview { html: to_safe_html(markdown) })
+    }
+}

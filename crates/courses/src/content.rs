@@ -1,0 +1,255 @@
+//! The content of a course as one document: modules, lessons, quizzes and
+//! case studies, with their ids. A draft is one such document; publishing
+//! copies it into an immutable version. Ids are given once, when a part is
+//! created (or first imported), and kept by every later edit, import and
+//! publication, so learners' progress always points at the same items.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A text in the platform's three languages; French is always present.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Localized {
+    pub fr: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Localized {
+    /// French only.
+    pub fn fr(text: impl Into<String>) -> Self {
+        Self { fr: text.into(), ar: None, en: None }
+    }
+
+    /// The text in `lang` when there is one, else French; and the language served.
+    pub fn pick(&self, lang: &str) -> (&str, &'static str) {
+        match lang {
+            "ar" => self.ar.as_deref().filter(|t| !t.is_empty()).map(|t| (t, "ar")).unwrap_or((&self.fr, "fr")),
+            "en" => self.en.as_deref().filter(|t| !t.is_empty()).map(|t| (t, "en")).unwrap_or((&self.fr, "fr")),
+            _ => (&self.fr, "fr"),
+        }
+    }
+}
+
+/// The themes of the catalogue.
+pub const THEMES: &[&str] = &["concepts", "pec", "prevention", "wellbeing"];
+/// Course levels.
+pub const LEVELS: &[&str] = &["beginner", "intermediate", "advanced"];
+
+/// A whole course: what a draft or a published version holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CourseContent {
+    pub title: Localized,
+    pub summary: Localized,
+    pub theme: String,
+    pub level: String,
+    /// Language of the lessons' text.
+    pub language: String,
+    pub estimated_minutes: u32,
+    pub modules: Vec<Module>,
+}
+
+/// A module: an ordered group of items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Module {
+    pub id: Uuid,
+    pub key: String,
+    pub title: Localized,
+    pub items: Vec<Item>,
+}
+
+/// A lesson, quiz or case study.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: Uuid,
+    pub key: String,
+    pub title: Localized,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_minutes: Option<u32>,
+    pub body: ItemBody,
+}
+
+/// What an item is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ItemBody {
+    Lesson(Lesson),
+    Quiz(Quiz),
+    CaseStudy(CaseStudy),
+}
+
+impl ItemBody {
+    /// `lesson`, `quiz` or `case_study`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ItemBody::Lesson(_) => "lesson",
+            ItemBody::Quiz(_) => "quiz",
+            ItemBody::CaseStudy(_) => "case_study",
+        }
+    }
+}
+
+/// A lesson: Markdown, and its sanitized HTML rendered once on write.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Lesson {
+    pub markdown: String,
+    pub html: String,
+}
+
+/// Kinds of quiz question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// One correct choice.
+    Single,
+    /// One or more correct choices; all and only those must be chosen.
+    Multiple,
+    /// Two choices, `true` and `false`.
+    TrueFalse,
+    /// A typed answer compared with the accepted answers after normalization.
+    ShortText,
+}
+
+/// A quiz, graded on the server only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quiz {
+    /// Percentage of the points needed to pass.
+    pub pass_mark: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
+    pub shuffle: bool,
+    pub questions: Vec<Question>,
+}
+
+/// One question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: Uuid,
+    pub key: String,
+    pub kind: QuestionKind,
+    pub prompt: String,
+    /// Shown after submission whatever the answer.
+    #[serde(default)]
+    pub explanation: String,
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    /// Accepted answers of a short-text question.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<String>,
+}
+
+/// A choice of a question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: Uuid,
+    pub key: String,
+    pub label: String,
+    pub correct: bool,
+    #[serde(default)]
+    pub feedback: String,
+}
+
+/// A branching case study: nodes with choices, and endings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseStudy {
+    pub summary: String,
+    /// Key of the first node.
+    pub start: String,
+    pub nodes: Vec<CaseNode>,
+    pub endings: Vec<Ending>,
+}
+
+/// A step of a case study: a situation and what can be done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseNode {
+    pub id: Uuid,
+    pub key: String,
+    pub markdown: String,
+    pub html: String,
+    pub choices: Vec<CaseChoice>,
+}
+
+/// A decision at a node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseChoice {
+    pub id: Uuid,
+    pub key: String,
+    pub label: String,
+    /// Key of the next node or ending.
+    pub next: String,
+    pub points: u32,
+    pub feedback_markdown: String,
+    pub feedback_html: String,
+}
+
+/// Score bands of endings.
+pub const BANDS: &[&str] = &["good", "partial", "poor"];
+
+/// An ending of a case study, with its debrief.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ending {
+    pub id: Uuid,
+    pub key: String,
+    pub title: String,
+    pub band: String,
+    pub debrief_markdown: String,
+    pub debrief_html: String,
+}
+
+impl CourseContent {
+    /// Every item, in reading order, with its module.
+    pub fn items(&self) -> impl Iterator<Item = (&Module, &Item)> {
+        self.modules.iter().flat_map(|m| m.items.iter().map(move |i| (m, i)))
+    }
+
+    /// The item with this id.
+    pub fn item(&self, id: Uuid) -> Option<&Item> {
+        self.items().map(|(_, i)| i).find(|i| i.id == id)
+    }
+
+    /// Keeps the ids of `previous` for every part whose key path is the same,
+    /// so that re-importing a course folder never changes the ids learners'
+    /// progress points at.
+    pub fn adopt_ids_from(&mut self, previous: &CourseContent) {
+        for module in &mut self.modules {
+            let Some(old_module) = previous.modules.iter().find(|m| m.key == module.key) else { continue };
+            module.id = old_module.id;
+            for item in &mut module.items {
+                let Some(old_item) = old_module.items.iter().find(|i| i.key == item.key) else { continue };
+                item.id = old_item.id;
+                match (&mut item.body, &old_item.body) {
+                    (ItemBody::Quiz(q), ItemBody::Quiz(old)) => {
+                        for question in &mut q.questions {
+                            let Some(old_q) = old.questions.iter().find(|o| o.key == question.key) else { continue };
+                            question.id = old_q.id;
+                            for choice in &mut question.choices {
+                                if let Some(old_c) = old_q.choices.iter().find(|o| o.key == choice.key) {
+                                    choice.id = old_c.id;
+                                }
+                            }
+                        }
+                    }
+                    (ItemBody::CaseStudy(c), ItemBody::CaseStudy(old)) => {
+                        for node in &mut c.nodes {
+                            let Some(old_n) = old.nodes.iter().find(|o| o.key == node.key) else { continue };
+                            node.id = old_n.id;
+                            for choice in &mut node.choices {
+                                if let Some(old_c) = old_n.choices.iter().find(|o| o.key == choice.key) {
+                                    choice.id = old_c.id;
+                                }
+                            }
+                        }
+                        for ending in &mut c.endings {
+                            if let Some(old_e) = old.endings.iter().find(|o| o.key == ending.key) {
+                                ending.id = old_e.id;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,629 @@
+//! The course folder format (see docs/course-format.md): `course.toml`,
+//! numbered module folders with `module.toml`, and numbered item files:
+//! lessons in Markdown with TOML front matter, quizzes and case studies in
+//! TOML. Import reads a map of relative paths to text (from a folder on disk,
+//! a zip, or the starter courses embedded in the binary) and names the file
+//! and line of every error; export writes the same format back.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+use crate::content::*;
+use crate::validate::{check_course, is_key};
+use sanad_platform::markdown::to_safe_html;
+
+/// A file of a course folder: its path relative to the folder, and its text.
+pub type Files = BTreeMap<String, String>;
+
+/// An error in a course folder, with the file and line it is at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+fn err(file: &str, line: Option<usize>, message: impl Into<String>) -> ImportError {
+    ImportError { file: file.into(), line, message: message.into() }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocalizedFile {
+    fr: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    en: Option<String>,
+}
+
+impl From<LocalizedFile> for Localized {
+    fn from(l: LocalizedFile) -> Self {
+        Localized { fr: l.fr, ar: l.ar.filter(|s| !s.is_empty()), en: l.en.filter(|s| !s.is_empty()) }
+    }
+}
+
+impl From<&Localized> for LocalizedFile {
+    fn from(l: &Localized) -> Self {
+        LocalizedFile { fr: l.fr.clone(), ar: l.ar.clone(), en: l.en.clone() }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct I18n {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    en: Option<String>,
+}
+
+fn localized(fr: String, i18n: Option<I18n>) -> Localized {
+    let i18n = i18n.unwrap_or_default();
+    Localized { fr, ar: i18n.ar.filter(|s| !s.is_empty()), en: i18n.en.filter(|s| !s.is_empty()) }
+}
+
+fn i18n_of(l: &Localized) -> Option<I18n> {
+    (l.ar.is_some() || l.en.is_some()).then(|| I18n { ar: l.ar.clone(), en: l.en.clone() })
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CourseFile {
+    slug: String,
+    theme: String,
+    level: String,
+    estimated_minutes: u32,
+    language: String,
+    title: LocalizedFile,
+    summary: LocalizedFile,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModuleFile {
+    title: LocalizedFile,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LessonFront {
+    title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    estimated_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title_i18n: Option<I18n>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuizFile {
+    title: String,
+    pass_mark: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_attempts: Option<u32>,
+    #[serde(default = "yes")]
+    shuffle: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    estimated_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title_i18n: Option<I18n>,
+    questions: Vec<QuestionFile>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionFile {
+    key: String,
+    kind: QuestionKind,
+    prompt: String,
+    #[serde(default)]
+    explanation: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    answers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    choices: Vec<ChoiceFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChoiceFile {
+    key: String,
+    label: String,
+    correct: bool,
+    #[serde(default)]
+    feedback: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFile {
+    title: String,
+    start: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    estimated_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title_i18n: Option<I18n>,
+    nodes: Vec<NodeFile>,
+    endings: Vec<EndingFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NodeFile {
+    key: String,
+    body: String,
+    choices: Vec<CaseChoiceFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseChoiceFile {
+    key: String,
+    label: String,
+    next: String,
+    #[serde(default)]
+    points: u32,
+    #[serde(default)]
+    feedback: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndingFile {
+    key: String,
+    title: String,
+    band: String,
+    #[serde(default)]
+    debrief: String,
+}
+
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The line where `needle` (e.g. `key = "x"`) first appears, for errors found after parsing.
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.find(needle).map(|at| line_of_offset(text, at))
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str, line_offset: usize) -> Result<T, ImportError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of_offset(text, s.start) + line_offset);
+        err(file, line, e.message().to_string())
+    })
+}
+
+/// Splits `+++` TOML front matter from a Markdown body; returns (front, body, body's first line).
+fn split_front_matter<'a>(file: &str, text: &'a str) -> Result<(&'a str, &'a str, usize), ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+        .ok_or_else(|| err(file, Some(1), "a lesson starts with front matter between `+++` lines"))?;
+    let end = rest.find("\n+++").ok_or_else(|| err(file, Some(1), "the front matter is not closed by a `+++` line"))?;
+    let front = &rest[..end + 1];
+    let after = &rest[end + 4..];
+    let body = after.trim_start_matches(['\r', '\n']);
+    let body_line = line_of_offset(text, text.len() - body.len());
+    Ok((front, body, body_line))
+}
+
+/// `01-name.quiz.toml` -> (1, "name", "quiz.toml")
+fn numbered(name: &str) -> Option<(u32, &str, &str)> {
+    let (number, rest) = name.split_once('-')?;
+    let number: u32 = number.parse().ok()?;
+    let (key, ext) = rest.split_once('.').unwrap_or((rest, ""));
+    Some((number, key, ext))
+}
+
+/// The course slug declared in `course.toml`, with the content read from the files.
+#[derive(Debug)]
+pub struct ImportedCourse {
+    pub slug: String,
+    pub content: CourseContent,
+}
+
+/// Reads a course folder. Every error found is returned, each with its file and line.
+pub fn import(files: &Files) -> Result<ImportedCourse, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let Some(course_text) = files.get("course.toml") else {
+        return Err(vec![err("course.toml", None, "missing: a course folder has a course.toml at its root")]);
+    };
+    let course: CourseFile = match parse_toml("course.toml", course_text, 0) {
+        Ok(c) => c,
+        Err(e) => return Err(vec![e]),
+    };
+    if !is_key(&course.slug) {
+        errors.push(err("course.toml", line_of(course_text, "slug"), "slug must be lowercase letters, digits and hyphens"));
+    }
+    // Group files by module folder.
+    let mut folders: BTreeMap<(u32, String), (&str, Vec<(&str, &str)>)> = BTreeMap::new();
+    for (path, text) in files {
+        if path == "course.toml" {
+            continue;
+        }
+        let Some((dir, name)) = path.split_once('/') else {
+            errors.push(err(path, None, "unexpected file at the root of the course folder (only course.toml and module folders)"));
+            continue;
+        };
+        if name.contains('/') {
+            errors.push(err(path, None, "module folders hold files only, no sub-folders"));
+            continue;
+        }
+        let Some((number, key, "")) = numbered(dir) else {
+            errors.push(err(path, None, format!("module folder `{dir}` must be named like `01-key`")));
+            continue;
+        };
+        folders.entry((number, key.to_string())).or_insert((dir, Vec::new())).1.push((name, text.as_str()));
+    }
+    let mut modules = Vec::new();
+    for ((_, module_key), (dir, entries)) in folders {
+        let module_path = |name: &str| format!("{dir}/{name}");
+        if !is_key(&module_key) {
+            errors.push(err(dir, None, "module key must be lowercase letters, digits and hyphens"));
+        }
+        let title = match entries.iter().find(|(n, _)| *n == "module.toml") {
+            Some((_, text)) => match parse_toml::<ModuleFile>(&module_path("module.toml"), text, 0) {
+                Ok(m) => m.title.into(),
+                Err(e) => {
+                    errors.push(e);
+                    Localized::default()
+                }
+            },
+            None => {
+                errors.push(err(&module_path("module.toml"), None, "missing: every module folder has a module.toml with its title"));
+                Localized::default()
+            }
+        };
+        let mut items: Vec<(u32, Item)> = Vec::new();
+        for (name, text) in entries.iter().filter(|(n, _)| *n != "module.toml") {
+            let path = module_path(name);
+            let Some((number, key, ext)) = numbered(name) else {
+                errors.push(err(&path, None, "item files are named like `01-key.md`, `02-key.quiz.toml` or `03-key.case.toml`"));
+                continue;
+            };
+            if !is_key(key) {
+                errors.push(err(&path, None, "item key must be lowercase letters, digits and hyphens"));
+                continue;
+            }
+            let parsed = match ext {
+                "md" => lesson_item(&path, key, text),
+                "quiz.toml" => quiz_item(&path, key, text),
+                "case.toml" => case_item(&path, key, text),
+                _ => Err(vec![err(&path, None, "unknown item type: use .md, .quiz.toml or .case.toml")]),
+            };
+            match parsed {
+                Ok(item) => items.push((number, item)),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        items.sort_by_key(|(n, _)| *n);
+        modules.push(Module { id: Uuid::now_v7(), key: module_key, title, items: items.into_iter().map(|(_, i)| i).collect() });
+    }
+    let content = CourseContent {
+        title: course.title.into(),
+        summary: course.summary.into(),
+        theme: course.theme,
+        level: course.level,
+        language: course.language,
+        estimated_minutes: course.estimated_minutes,
+        modules,
+    };
+    if errors.is_empty() {
+        // Rules of the content itself, located back in the files.
+        for p in check_course(&content) {
+            errors.push(locate(files, &p.location, &p.message));
+        }
+    }
+    if errors.is_empty() { Ok(ImportedCourse { slug: course.slug, content }) } else { Err(errors) }
+}
+
+/// Finds the file (and line) a content problem comes from.
+fn locate(files: &Files, location: &str, message: &str) -> ImportError {
+    let full = if location == "course" { message.to_string() } else { format!("{location}: {message}") };
+    let quoted: Vec<&str> = location.split('"').skip(1).step_by(2).collect();
+    if let [module_key, item_key, rest @ ..] = quoted.as_slice() {
+        let found = files.iter().find(|(path, _)| {
+            path.split_once('/').is_some_and(|(d, f)| {
+                numbered(d).is_some_and(|(_, k, _)| k == *module_key) && numbered(f).is_some_and(|(_, k, _)| k == *item_key)
+            })
+        });
+        if let Some((path, text)) = found {
+            let line = rest.last().and_then(|k| line_of(text, &format!("key = \"{k}\"")));
+            return err(path, line, full);
+        }
+    }
+    if let [module_key] = quoted.as_slice()
+        && let Some((path, _)) =
+            files.iter().find(|(p, _)| p.split_once('/').is_some_and(|(d, f)| f == "module.toml" && d.ends_with(&format!("-{module_key}"))))
+    {
+        return err(path, None, full);
+    }
+    err("course.toml", None, full)
+}
+
+fn lesson_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>> {
+    let (front, body, _) = split_front_matter(path, text).map_err(|e| vec![e])?;
+    let front: LessonFront = parse_toml(path, front, 1).map_err(|e| vec![e])?;
+    Ok(Item {
+        id: Uuid::now_v7(),
+        key: key.into(),
+        title: localized(front.title, front.title_i18n),
+        estimated_minutes: front.estimated_minutes,
+        body: ItemBody::Lesson(Lesson { html: to_safe_html(body), markdown: body.to_string() }),
+    })
+}
+
+fn quiz_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>> {
+    let quiz: QuizFile = parse_toml(path, text, 0).map_err(|e| vec![e])?;
+    let questions = quiz
+        .questions
+        .into_iter()
+        .map(|q| Question {
+            id: Uuid::now_v7(),
+            key: q.key,
+            kind: q.kind,
+            prompt: q.prompt,
+            explanation: q.explanation,
+            answers: q.answers,
+            choices: q
+                .choices
+                .into_iter()
+                .map(|c| Choice { id: Uuid::now_v7(), key: c.key, label: c.label, correct: c.correct, feedback: c.feedback })
+                .collect(),
+        })
+        .collect();
+    Ok(Item {
+        id: Uuid::now_v7(),
+        key: key.into(),
+        title: localized(quiz.title, quiz.title_i18n),
+        estimated_minutes: quiz.estimated_minutes,
+        body: ItemBody::Quiz(Quiz { pass_mark: quiz.pass_mark, max_attempts: quiz.max_attempts, shuffle: quiz.shuffle, questions }),
+    })
+}
+
+fn case_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>> {
+    let case: CaseFile = parse_toml(path, text, 0).map_err(|e| vec![e])?;
+    let nodes = case
+        .nodes
+        .into_iter()
+        .map(|n| CaseNode {
+            id: Uuid::now_v7(),
+            key: n.key,
+            html: to_safe_html(&n.body),
+            markdown: n.body,
+            choices: n
+                .choices
+                .into_iter()
+                .map(|c| CaseChoice {
+                    id: Uuid::now_v7(),
+                    key: c.key,
+                    label: c.label,
+                    next: c.next,
+                    points: c.points,
+                    feedback_html: to_safe_html(&c.feedback),
+                    feedback_markdown: c.feedback,
+                })
+                .collect(),
+        })
+        .collect();
+    let endings = case
+        .endings
+        .into_iter()
+        .map(|e| Ending {
+            id: Uuid::now_v7(),
+            key: e.key,
+            title: e.title,
+            band: e.band,
+            debrief_html: to_safe_html(&e.debrief),
+            debrief_markdown: e.debrief,
+        })
+        .collect();
+    Ok(Item {
+        id: Uuid::now_v7(),
+        key: key.into(),
+        title: localized(case.title, case.title_i18n),
+        estimated_minutes: case.estimated_minutes,
+        body: ItemBody::CaseStudy(CaseStudy { summary: case.summary, start: case.start, nodes, endings }),
+    })
+}
+
+/// Writes a course back to the folder format.
+pub fn export(slug: &str, content: &CourseContent) -> Result<Files, toml::ser::Error> {
+    let mut files = Files::new();
+    let course = CourseFile {
+        slug: slug.into(),
+        theme: content.theme.clone(),
+        level: content.level.clone(),
+        estimated_minutes: content.estimated_minutes,
+        language: content.language.clone(),
+        title: (&content.title).into(),
+        summary: (&content.summary).into(),
+    };
+    files.insert("course.toml".into(), toml::to_string(&course)?);
+    for (m_index, module) in content.modules.iter().enumerate() {
+        let dir = format!("{:02}-{}", m_index + 1, module.key);
+        files.insert(format!("{dir}/module.toml"), toml::to_string(&ModuleFile { title: (&module.title).into() })?);
+        for (i_index, item) in module.items.iter().enumerate() {
+            let stem = format!("{dir}/{:02}-{}", i_index + 1, item.key);
+            match &item.body {
+                ItemBody::Lesson(l) => {
+                    let front = LessonFront {
+                        title: item.title.fr.clone(),
+                        estimated_minutes: item.estimated_minutes,
+                        title_i18n: i18n_of(&item.title),
+                    };
+                    files.insert(format!("{stem}.md"), format!("+++\n{}+++\n\n{}", toml::to_string(&front)?, l.markdown));
+                }
+                ItemBody::Quiz(q) => {
+                    let file = QuizFile {
+                        title: item.title.fr.clone(),
+                        pass_mark: q.pass_mark,
+                        max_attempts: q.max_attempts,
+                        shuffle: q.shuffle,
+                        estimated_minutes: item.estimated_minutes,
+                        title_i18n: i18n_of(&item.title),
+                        questions: q
+                            .questions
+                            .iter()
+                            .map(|q| QuestionFile {
+                                key: q.key.clone(),
+                                kind: q.kind,
+                                prompt: q.prompt.clone(),
+                                explanation: q.explanation.clone(),
+                                answers: q.answers.clone(),
+                                choices: q
+                                    .choices
+                                    .iter()
+                                    .map(|c| ChoiceFile {
+                                        key: c.key.clone(),
+                                        label: c.label.clone(),
+                                        correct: c.correct,
+                                        feedback: c.feedback.clone(),
+                                    })
+                                    .collect(),
+                            })
+                            .collect(),
+                    };
+                    files.insert(format!("{stem}.quiz.toml"), toml::to_string(&file)?);
+                }
+                ItemBody::CaseStudy(c) => {
+                    let file = CaseFile {
+                        title: item.title.fr.clone(),
+                        start: c.start.clone(),
+                        summary: c.summary.clone(),
+                        estimated_minutes: item.estimated_minutes,
+                        title_i18n: i18n_of(&item.title),
+                        nodes: c
+                            .nodes
+                            .iter()
+                            .map(|n| NodeFile {
+                                key: n.key.clone(),
+                                body: n.markdown.clone(),
+                                choices: n
+                                    .choices
+                                    .iter()
+                                    .map(|c| CaseChoiceFile {
+                                        key: c.key.clone(),
+                                        label: c.label.clone(),
+                                        next: c.next.clone(),
+                                        points: c.points,
+                                        feedback: c.feedback_markdown.clone(),
+                                    })
+                                    .collect(),
+                            })
+                            .collect(),
+                        endings: c
+                            .endings
+                            .iter()
+                            .map(|e| EndingFile {
+                                key: e.key.clone(),
+                                title: e.title.clone(),
+                                band: e.band.clone(),
+                                debrief: e.debrief_markdown.clone(),
+                            })
+                            .collect(),
+                    };
+                    files.insert(format!("{stem}.case.toml"), toml::to_string(&file)?);
+                }
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Largest zip accepted for import, uncompressed.
+pub const MAX_ZIP_BYTES: u64 = 20 * 1024 * 1024;
+/// Most files a course zip may hold.
+pub const MAX_ZIP_FILES: usize = 2000;
+
+/// Reads a zip of a course folder (with or without one enclosing folder).
+pub fn files_from_zip(bytes: &[u8]) -> Result<Files, ImportError> {
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| err("(zip)", None, format!("not a readable zip file: {e}")))?;
+    if archive.len() > MAX_ZIP_FILES {
+        return Err(err("(zip)", None, format!("more than {MAX_ZIP_FILES} files")));
+    }
+    let mut raw = Vec::new();
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|e| err("(zip)", None, e.to_string()))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let Some(path) = entry.enclosed_name() else {
+            return Err(err(entry.name(), None, "unsafe path in the zip"));
+        };
+        let path = path.to_string_lossy().replace('\\', "/");
+        if path.split('/').any(|seg| seg.starts_with('.') || seg == "__MACOSX") {
+            continue;
+        }
+        total += entry.size();
+        if total > MAX_ZIP_BYTES {
+            return Err(err("(zip)", None, format!("larger than {} MiB once unpacked", MAX_ZIP_BYTES / 1024 / 1024)));
+        }
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::Read::take(&mut entry, MAX_ZIP_BYTES), &mut text)
+            .map_err(|_| err(&path, None, "not UTF-8 text"))?;
+        raw.push((path, text));
+    }
+    let root = raw
+        .iter()
+        .filter(|(p, _)| p == "course.toml" || p.ends_with("/course.toml"))
+        .map(|(p, _)| p.trim_end_matches("course.toml").to_string())
+        .min_by_key(|p| p.len())
+        .ok_or_else(|| err("course.toml", None, "missing: the zip holds no course.toml"))?;
+    Ok(raw.into_iter().filter_map(|(p, t)| p.strip_prefix(&root).map(|rel| (rel.to_string(), t))).collect())
+}
+
+/// Writes `files` as a zip (deflated), inside a folder named `slug`.
+pub fn zip_files(slug: &str, files: &Files) -> std::io::Result<Vec<u8>> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (path, text) in files {
+        out.start_file(format!("{slug}/{path}"), options).map_err(std::io::Error::other)?;
+        std::io::Write::write_all(&mut out, text.as_bytes())?;
+    }
+    Ok(out.finish().map_err(std::io::Error::other)?.into_inner())
+}
+
+/// Reads a course folder from disk.
+pub fn files_from_dir(dir: &std::path::Path) -> std::io::Result<Files> {
+    let mut files = Files::new();
+    fn walk(base: &std::path::Path, dir: &std::path::Path, files: &mut Files) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                walk(base, &path, files)?;
+            } else {
+                let rel = path.strip_prefix(base).map_err(std::io::Error::other)?.to_string_lossy().replace('\\', "/");
+                files.insert(rel, std::fs::read_to_string(&path)?);
+            }
+        }
+        Ok(())
+    }
+    walk(dir, dir, &mut files)?;
+    Ok(files)
+}

@@ -1,0 +1,566 @@
+//! The courses API's request and response objects.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::{Enum, Object};
+use sanad_platform::Text;
+use uuid::Uuid;
+
+/// Kinds of item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ItemKind {
+    Lesson,
+    Quiz,
+    CaseStudy,
+}
+
+/// Kinds of quiz question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum QuestionKindApi {
+    Single,
+    Multiple,
+    TrueFalse,
+    ShortText,
+}
+
+/// A course in the catalogue.
+#[derive(Debug, Object)]
+pub struct CourseSummary {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// concepts | pec | prevention | wellbeing
+    pub theme: String,
+    pub level: String,
+    /// The language the title and summary are served in.
+    pub language: String,
+    /// The language the lessons are written in.
+    pub content_language: String,
+    pub estimated_minutes: u32,
+    pub item_count: u32,
+    pub published_at: DateTime<Utc>,
+}
+
+/// `GET /courses`.
+#[derive(Debug, Object)]
+pub struct CoursePage {
+    pub items: Vec<CourseSummary>,
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
+}
+
+/// An item in an outline or a reading sequence.
+#[derive(Clone, Debug, Object)]
+pub struct ItemRef {
+    pub id: Uuid,
+    pub kind: ItemKind,
+    pub title: String,
+    #[oai(nullable)]
+    pub estimated_minutes: Option<u32>,
+}
+
+/// A module in a course outline.
+#[derive(Debug, Object)]
+pub struct ModuleOutline {
+    pub id: Uuid,
+    pub title: String,
+    pub items: Vec<ItemRef>,
+}
+
+/// `GET /courses/{slug}`: the published course (or the draft, for its authors with `?preview=true`).
+#[derive(Debug, Object)]
+pub struct CourseDetail {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub theme: String,
+    pub level: String,
+    pub language: String,
+    pub content_language: String,
+    pub estimated_minutes: u32,
+    /// The published version shown; null for a draft preview.
+    #[oai(nullable)]
+    pub version: Option<i64>,
+    #[oai(nullable)]
+    pub published_at: Option<DateTime<Utc>>,
+    /// True when this is the authors' draft, not what learners see.
+    pub preview: bool,
+    /// Whether the caller may edit this course.
+    pub can_edit: bool,
+    pub modules: Vec<ModuleOutline>,
+}
+
+/// `GET /lessons/{id}`.
+#[derive(Debug, Object)]
+pub struct LessonView {
+    pub id: Uuid,
+    pub title: String,
+    /// Sanitized HTML rendered from the lesson's Markdown.
+    pub body_html: String,
+    pub course_slug: String,
+    pub course_title: String,
+    pub module_title: String,
+    pub language: String,
+    pub content_language: String,
+    #[oai(nullable)]
+    pub estimated_minutes: Option<u32>,
+    #[oai(nullable)]
+    pub next_item: Option<ItemRef>,
+    #[oai(nullable)]
+    pub previous_item: Option<ItemRef>,
+}
+
+/// A choice as shown before submission (never with its correctness).
+#[derive(Debug, Object)]
+pub struct ChoiceView {
+    pub id: Uuid,
+    pub label: String,
+}
+
+/// A question as shown before submission.
+#[derive(Debug, Object)]
+pub struct QuestionView {
+    pub id: Uuid,
+    pub kind: QuestionKindApi,
+    pub prompt: String,
+    /// Shuffled for each fetch when the quiz asks for it; empty for short text.
+    pub choices: Vec<ChoiceView>,
+}
+
+/// `GET /quizzes/{id}`: the questions, without answers.
+#[derive(Debug, Object)]
+pub struct QuizView {
+    pub id: Uuid,
+    pub title: String,
+    pub course_slug: String,
+    pub course_title: String,
+    pub language: String,
+    pub content_language: String,
+    /// Percentage needed to pass.
+    pub pass_mark: u32,
+    #[oai(nullable)]
+    pub max_attempts: Option<u32>,
+    /// Attempts the caller has made (0 when signed out).
+    pub attempts_used: u32,
+    pub questions: Vec<QuestionView>,
+    #[oai(nullable)]
+    pub next_item: Option<ItemRef>,
+    #[oai(nullable)]
+    pub previous_item: Option<ItemRef>,
+}
+
+/// One answer of an attempt: `choice_ids` for choice questions, `text` for short text.
+#[derive(Debug, Object)]
+pub struct AnswerInput {
+    pub question_id: Uuid,
+    #[oai(nullable)]
+    pub choice_ids: Option<Vec<Uuid>>,
+    #[oai(nullable)]
+    pub text: Option<Text>,
+}
+
+/// `POST /quizzes/{id}/attempts`.
+#[derive(Debug, Object)]
+pub struct AttemptRequest {
+    pub answers: Vec<AnswerInput>,
+}
+
+/// Feedback on one choice, after submission.
+#[derive(Debug, Object)]
+pub struct ChoiceFeedback {
+    pub id: Uuid,
+    pub label: String,
+    pub correct: bool,
+    pub selected: bool,
+    pub feedback: String,
+}
+
+/// Feedback on one question, after submission.
+#[derive(Debug, Object)]
+pub struct QuestionFeedback {
+    pub question_id: Uuid,
+    pub prompt: String,
+    pub correct: bool,
+    pub explanation: String,
+    pub choices: Vec<ChoiceFeedback>,
+    /// For short-text questions: the accepted answers.
+    pub accepted_answers: Vec<String>,
+    /// For short-text questions: what was typed.
+    #[oai(nullable)]
+    pub given_text: Option<String>,
+}
+
+/// A graded attempt.
+#[derive(Debug, Object)]
+pub struct AttemptResult {
+    #[oai(nullable)]
+    pub attempt_id: Option<Uuid>,
+    pub score: u32,
+    pub max_score: u32,
+    pub percent: u32,
+    pub passed: bool,
+    pub pass_mark: u32,
+    pub attempts_used: u32,
+    #[oai(nullable)]
+    pub attempts_left: Option<u32>,
+    pub feedback: Vec<QuestionFeedback>,
+}
+
+/// `GET /case-studies/{id}`.
+#[derive(Debug, Object)]
+pub struct CaseStudyView {
+    pub id: Uuid,
+    pub title: String,
+    pub summary: String,
+    pub course_slug: String,
+    pub course_title: String,
+    pub language: String,
+    pub content_language: String,
+    pub decision_points: u32,
+    #[oai(nullable)]
+    pub next_item: Option<ItemRef>,
+    #[oai(nullable)]
+    pub previous_item: Option<ItemRef>,
+}
+
+/// A choice offered at a node.
+#[derive(Debug, Object)]
+pub struct NodeChoice {
+    pub id: Uuid,
+    pub label: String,
+}
+
+/// The ending reached, with its debrief.
+#[derive(Debug, Object)]
+pub struct EndingView {
+    pub id: Uuid,
+    pub title: String,
+    /// good | partial | poor
+    pub band: String,
+    pub debrief_html: String,
+    pub score: u32,
+    pub max_score: u32,
+}
+
+/// Where a run stands: the situation and its choices, or the ending.
+#[derive(Debug, Object)]
+pub struct NodeView {
+    pub id: Uuid,
+    pub body_html: String,
+    pub choices: Vec<NodeChoice>,
+    #[oai(nullable)]
+    pub ending: Option<EndingView>,
+}
+
+/// `POST /case-studies/{id}/runs`.
+#[derive(Debug, Object)]
+pub struct RunStarted {
+    pub run_id: Uuid,
+    pub node: NodeView,
+}
+
+/// `POST /case-study-runs/{run_id}/choices`.
+#[derive(Debug, Object)]
+pub struct ChoiceRequest {
+    pub choice_id: Uuid,
+}
+
+/// What a choice led to: the practitioner's feedback, then the next node.
+#[derive(Debug, Object)]
+pub struct ChoiceOutcome {
+    pub feedback_html: String,
+    pub points: u32,
+    pub node: NodeView,
+}
+
+/// A step already taken in a run.
+#[derive(Debug, Object)]
+pub struct RunStep {
+    pub choice_label: String,
+    pub feedback_html: String,
+    pub points: u32,
+}
+
+/// `GET /case-study-runs/{run_id}`: to resume a run.
+#[derive(Debug, Object)]
+pub struct RunView {
+    pub run_id: Uuid,
+    pub case_study_id: Uuid,
+    pub steps: Vec<RunStep>,
+    pub node: NodeView,
+}
+
+// ---- authoring ----
+
+/// A text in French, with optional Arabic and English versions.
+#[derive(Clone, Debug, Object)]
+pub struct LocalizedText {
+    pub fr: Text,
+    #[oai(nullable)]
+    pub ar: Option<Text>,
+    #[oai(nullable)]
+    pub en: Option<Text>,
+}
+
+/// `POST /courses`.
+#[derive(Debug, Object)]
+pub struct NewCourse {
+    /// Lowercase letters, digits and hyphens; the course's address.
+    pub slug: Text,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    /// concepts | pec | prevention | wellbeing
+    pub theme: Text,
+    /// fr | ar | en (default fr)
+    #[oai(nullable)]
+    pub language: Option<Text>,
+    /// beginner | intermediate | advanced (default beginner)
+    #[oai(nullable)]
+    pub level: Option<Text>,
+    #[oai(nullable)]
+    pub estimated_minutes: Option<u32>,
+}
+
+/// `PATCH /courses/{slug}`: only the fields present change.
+#[derive(Debug, Object)]
+pub struct CourseUpdate {
+    #[oai(nullable)]
+    pub title: Option<LocalizedText>,
+    #[oai(nullable)]
+    pub summary: Option<LocalizedText>,
+    #[oai(nullable)]
+    pub theme: Option<Text>,
+    #[oai(nullable)]
+    pub language: Option<Text>,
+    #[oai(nullable)]
+    pub level: Option<Text>,
+    #[oai(nullable)]
+    pub estimated_minutes: Option<u32>,
+}
+
+/// `POST /courses/{slug}/modules`, `PATCH /modules/{id}`.
+#[derive(Debug, Object)]
+pub struct ModuleInput {
+    pub title: LocalizedText,
+    /// Position among the modules, from 0; at the end when absent.
+    #[oai(nullable)]
+    pub position: Option<u32>,
+}
+
+/// A lesson to create or replace.
+#[derive(Clone, Debug, Object)]
+pub struct LessonInput {
+    pub title: LocalizedText,
+    #[oai(nullable)]
+    pub estimated_minutes: Option<u32>,
+    /// Markdown: headings, lists, tables, images, callouts (`> [!NOTE]`), video links.
+    pub markdown: Text,
+}
+
+/// A choice of a quiz question.
+#[derive(Clone, Debug, Object)]
+pub struct ChoiceInput {
+    #[oai(nullable)]
+    pub id: Option<Uuid>,
+    pub label: Text,
+    pub correct: bool,
+    #[oai(nullable)]
+    pub feedback: Option<Text>,
+}
+
+/// A quiz question.
+#[derive(Clone, Debug, Object)]
+pub struct QuestionInput {
+    #[oai(nullable)]
+    pub id: Option<Uuid>,
+    pub kind: QuestionKindApi,
+    pub prompt: Text,
+    #[oai(nullable)]
+    pub explanation: Option<Text>,
+    /// For single, multiple and true/false (`true` is the first choice, `false` the second).
+    #[oai(default)]
+    pub choices: Vec<ChoiceInput>,
+    /// For short text: the accepted answers.
+    #[oai(default)]
+    pub answers: Vec<Text>,
+}
+
+/// A quiz to create or replace.
+#[derive(Clone, Debug, Object)]
+pub struct QuizInput {
+    pub title: LocalizedText,
+    #[oai(nullable)]
+    pub estimated_minutes: Option<u32>,
+    /// Percentage needed to pass (0-100).
+    pub pass_mark: u32,
+    #[oai(nullable)]
+    pub max_attempts: Option<u32>,
+    #[oai(default = "default_true")]
+    pub shuffle: bool,
+    pub questions: Vec<QuestionInput>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A choice at a case-study node.
+#[derive(Clone, Debug, Object)]
+pub struct CaseChoiceInput {
+    #[oai(nullable)]
+    pub id: Option<Uuid>,
+    pub label: Text,
+    /// Key of the next node or ending.
+    pub next: Text,
+    #[oai(default)]
+    pub points: u32,
+    #[oai(nullable)]
+    pub feedback_markdown: Option<Text>,
+}
+
+/// A node of a case study.
+#[derive(Clone, Debug, Object)]
+pub struct CaseNodeInput {
+    #[oai(nullable)]
+    pub id: Option<Uuid>,
+    /// Lowercase letters, digits and hyphens; what choices point to.
+    pub key: Text,
+    pub body_markdown: Text,
+    pub choices: Vec<CaseChoiceInput>,
+}
+
+/// An ending of a case study.
+#[derive(Clone, Debug, Object)]
+pub struct EndingInput {
+    #[oai(nullable)]
+    pub id: Option<Uuid>,
+    pub key: Text,
+    pub title: Text,
+    /// good | partial | poor
+    pub band: Text,
+    pub debrief_markdown: Text,
+}
+
+/// A case study to create or replace.
+#[derive(Clone, Debug, Object)]
+pub struct CaseStudyInput {
+    pub title: LocalizedText,
+    #[oai(nullable)]
+    pub estimated_minutes: Option<u32>,
+    #[oai(default)]
+    pub summary: Text,
+    /// Key of the first node.
+    pub start: Text,
+    pub nodes: Vec<CaseNodeInput>,
+    pub endings: Vec<EndingInput>,
+}
+
+/// An item of a draft, with everything an author edits.
+#[derive(Debug, Object)]
+pub struct DraftItem {
+    pub id: Uuid,
+    pub key: String,
+    pub kind: ItemKind,
+    pub title: LocalizedText,
+    #[oai(nullable)]
+    pub estimated_minutes: Option<u32>,
+    #[oai(nullable)]
+    pub lesson: Option<LessonInput>,
+    #[oai(nullable)]
+    pub quiz: Option<QuizInput>,
+    #[oai(nullable)]
+    pub case_study: Option<CaseStudyInput>,
+}
+
+/// A module of a draft.
+#[derive(Debug, Object)]
+pub struct DraftModule {
+    pub id: Uuid,
+    pub key: String,
+    pub title: LocalizedText,
+    pub items: Vec<DraftItem>,
+}
+
+/// A course as its authors edit it.
+#[derive(Debug, Object)]
+pub struct DraftCourse {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub theme: String,
+    pub level: String,
+    pub language: String,
+    pub estimated_minutes: u32,
+    #[oai(nullable)]
+    pub owner_id: Option<Uuid>,
+    pub coauthor_ids: Vec<Uuid>,
+    /// Increases with every saved change.
+    pub revision: i64,
+    #[oai(nullable)]
+    pub published_version: Option<i64>,
+    #[oai(nullable)]
+    pub published_at: Option<DateTime<Utc>>,
+    /// True when the draft differs from the published version.
+    pub has_unpublished_changes: bool,
+    pub modules: Vec<DraftModule>,
+}
+
+/// A course the caller may edit.
+#[derive(Debug, Object)]
+pub struct AuthoredCourse {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub theme: String,
+    #[oai(nullable)]
+    pub published_version: Option<i64>,
+    pub has_unpublished_changes: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `GET /authoring/courses`.
+#[derive(Debug, Object)]
+pub struct AuthoredCourseList {
+    pub items: Vec<AuthoredCourse>,
+}
+
+/// `POST /courses/{slug}/coauthors`.
+#[derive(Debug, Object)]
+pub struct CoauthorRequest {
+    pub email: Text,
+}
+
+/// Answer to a publication.
+#[derive(Debug, Object)]
+pub struct Published {
+    pub slug: String,
+    pub version: i64,
+    pub published_at: DateTime<Utc>,
+}
+
+/// Answer to an import.
+#[derive(Debug, Object)]
+pub struct Imported {
+    pub slug: String,
+    /// True when the course did not exist before.
+    pub created: bool,
+    /// The published version, when the import was published.
+    #[oai(nullable)]
+    pub version: Option<i64>,
+}
+
+/// `POST /markdown/preview`.
+#[derive(Debug, Object)]
+pub struct MarkdownPreviewRequest {
+    pub markdown: Text,
+}
+
+/// The HTML a Markdown text renders to, exactly as it will be stored.
+#[derive(Debug, Object)]
+pub struct MarkdownPreview {
+    pub html: String,
+}

@@ -1,0 +1,571 @@
+//! The rules of courses for learners: the catalogue, reading in sequence,
+//! quizzes graded on the server, and case-study runs. Authoring is in
+//! `authoring.rs`.
+
+use chrono::{DateTime, Utc};
+use lru::LruCache;
+use rand::seq::SliceRandom;
+use sanad_platform::people::PeopleDirectory;
+use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, page};
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+use uuid::Uuid;
+
+use crate::content::*;
+use crate::model::*;
+use crate::quiz::{self, Answer, AnswerError};
+use crate::store::{self, CourseRow};
+
+/// Which text a caller reads: a published version, or the draft (authors' preview).
+#[derive(Clone, Debug)]
+pub(crate) struct Loaded {
+    pub course: CourseRow,
+    /// The published version, or `None` for the draft.
+    pub version: Option<i64>,
+    pub content: Arc<CourseContent>,
+}
+
+/// The courses service. Cheap to clone.
+#[derive(Clone)]
+pub struct Courses {
+    pub(crate) db: Db,
+    pub(crate) clock: Clock,
+    pub(crate) people: Arc<dyn PeopleDirectory>,
+    /// Published versions never change, so they are cached whole after the first read.
+    versions: Arc<Mutex<LruCache<(Uuid, i64), Arc<CourseContent>>>>,
+}
+
+impl std::fmt::Debug for Courses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Courses")
+    }
+}
+
+/// The language to serve: `?lang=`, then `Accept-Language`, then the caller's locale, then French.
+pub fn pick_language(query: Option<&str>, accept_language: Option<&str>, caller: Option<&Caller>) -> &'static str {
+    let known = |s: &str| match s {
+        "fr" => Some("fr"),
+        "ar" => Some("ar"),
+        "en" => Some("en"),
+        _ => None,
+    };
+    if let Some(l) = query.and_then(known) {
+        return l;
+    }
+    if let Some(l) = accept_language.and_then(|h| {
+        h.split(',').find_map(|part| {
+            part.split(';').next().and_then(|t| t.trim().split('-').next()).map(str::to_ascii_lowercase).and_then(|t| known(&t))
+        })
+    }) {
+        return l;
+    }
+    caller.and_then(|c| known(&c.locale)).unwrap_or("fr")
+}
+
+fn item_kind(body: &ItemBody) -> ItemKind {
+    match body {
+        ItemBody::Lesson(_) => ItemKind::Lesson,
+        ItemBody::Quiz(_) => ItemKind::Quiz,
+        ItemBody::CaseStudy(_) => ItemKind::CaseStudy,
+    }
+}
+
+pub(crate) fn item_ref(item: &Item, lang: &str) -> ItemRef {
+    ItemRef {
+        id: item.id,
+        kind: item_kind(&item.body),
+        title: item.title.pick(lang).0.to_string(),
+        estimated_minutes: item.estimated_minutes,
+    }
+}
+
+/// The items before and after `id` in reading order.
+fn neighbours(content: &CourseContent, id: Uuid, lang: &str) -> (Option<ItemRef>, Option<ItemRef>) {
+    let all: Vec<&Item> = content.items().map(|(_, i)| i).collect();
+    let Some(at) = all.iter().position(|i| i.id == id) else { return (None, None) };
+    let previous = at.checked_sub(1).map(|p| item_ref(all[p], lang));
+    let next = all.get(at + 1).map(|i| item_ref(i, lang));
+    (previous, next)
+}
+
+fn question_kind(k: QuestionKind) -> QuestionKindApi {
+    match k {
+        QuestionKind::Single => QuestionKindApi::Single,
+        QuestionKind::Multiple => QuestionKindApi::Multiple,
+        QuestionKind::TrueFalse => QuestionKindApi::TrueFalse,
+        QuestionKind::ShortText => QuestionKindApi::ShortText,
+    }
+}
+
+pub(crate) fn parse_content(json: &str) -> Result<CourseContent> {
+    serde_json::from_str(json).map_err(|e| Error::Internal(anyhow::anyhow!("stored course content does not parse: {e}")))
+}
+
+impl Courses {
+    /// The service over `db`; `people` resolves co-authors' emails.
+    pub fn new(db: Db, clock: Clock, people: Arc<dyn PeopleDirectory>) -> Self {
+        let cap = NonZeroUsize::new(64).expect("non-zero");
+        Self { db, clock, people, versions: Arc::new(Mutex::new(LruCache::new(cap))) }
+    }
+
+    pub(crate) async fn version(&self, course: Uuid, version: i64) -> Result<Arc<CourseContent>> {
+        if let Some(hit) = self.versions.lock().unwrap_or_else(|p| p.into_inner()).get(&(course, version)) {
+            return Ok(hit.clone());
+        }
+        let json = store::version_content(&self.db, course, version).await?.ok_or(Error::NotFound("course version"))?;
+        let content = Arc::new(parse_content(&json)?);
+        self.versions.lock().unwrap_or_else(|p| p.into_inner()).put((course, version), content.clone());
+        Ok(content)
+    }
+
+    /// Whether `caller` may edit `course`: its owner, a co-author, or an admin.
+    pub(crate) async fn can_edit(&self, caller: Option<&Caller>, course: &CourseRow) -> Result<bool> {
+        let Some(caller) = caller else { return Ok(false) };
+        if caller.has(Role::Admin) {
+            return Ok(true);
+        }
+        if !caller.has(Role::Trainer) {
+            return Ok(false);
+        }
+        Ok(course.owner_id == Some(caller.user_id) || store::is_coauthor(&self.db, course.id, caller.user_id).await?)
+    }
+
+    /// What a reader of `slug` sees: the published version, or with
+    /// `preview` the draft, for those who may edit it.
+    pub(crate) async fn load_course(&self, caller: Option<&Caller>, slug: &str, preview: bool) -> Result<Loaded> {
+        let course = store::course_by_slug(&self.db, slug).await?.ok_or(Error::NotFound("course"))?;
+        self.load(caller, course, preview).await
+    }
+
+    async fn load(&self, caller: Option<&Caller>, course: CourseRow, preview: bool) -> Result<Loaded> {
+        if preview {
+            if !self.can_edit(caller, &course).await? {
+                return Err(if caller.is_some() {
+                    Error::Forbidden("only the course's authors can preview its draft".into())
+                } else {
+                    Error::Unauthenticated
+                });
+            }
+            let json = store::draft(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?;
+            return Ok(Loaded { content: Arc::new(parse_content(&json)?), version: None, course });
+        }
+        let Some(version) = course.published_version else {
+            // A course never published does not exist for learners.
+            return Err(Error::NotFound("course"));
+        };
+        let content = self.version(course.id, version).await?;
+        Ok(Loaded { course, version: Some(version), content })
+    }
+
+    /// The course holding item `id`: its published version, or with `preview` its draft.
+    pub(crate) async fn load_item(&self, caller: Option<&Caller>, id: Uuid, preview: bool) -> Result<Loaded> {
+        if preview {
+            let course_id = store::course_of_part(&self.db, id).await?.ok_or(Error::NotFound("item"))?;
+            let course = store::course_by_id(&self.db, course_id).await?.ok_or(Error::NotFound("item"))?;
+            return self.load(caller, course, true).await;
+        }
+        let (course_id, version, _) = store::published_item(&self.db, id).await?.ok_or(Error::NotFound("item"))?;
+        let course = store::course_by_id(&self.db, course_id).await?.ok_or(Error::NotFound("item"))?;
+        let content = self.version(course_id, version).await?;
+        Ok(Loaded { course, version: Some(version), content })
+    }
+
+    /// The catalogue: published courses, optionally of one theme and matching `q`.
+    pub async fn catalogue(
+        &self,
+        lang: &str,
+        theme: Option<&str>,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<CoursePage> {
+        if let Some(t) = theme
+            && !THEMES.contains(&t)
+        {
+            return Err(Error::invalid("theme", "unknown_value", "must be one of concepts, pec, prevention, wellbeing"));
+        }
+        let limit = page::limit(limit)?;
+        let after = page::decode_cursor(cursor)?;
+        let pattern = q.map(fold_for_search).filter(|q| !q.is_empty()).map(|q| format!("%{}%", q.replace(['%', '_'], "")));
+        let mut rows = store::published_courses(&self.db, theme, pattern.as_deref(), after, i64::from(limit) + 1).await?;
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| page::encode_cursor(r.id))
+        } else {
+            None
+        };
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (Some(version), Some(published_at)) = (row.published_version, row.published_at) else { continue };
+            let content = self.version(row.id, version).await?;
+            items.push(summary_of(&row, &content, lang, published_at));
+        }
+        Ok(CoursePage { items, next_cursor })
+    }
+
+    /// A course and its outline.
+    pub async fn course(&self, caller: Option<&Caller>, slug: &str, lang: &str, preview: bool) -> Result<CourseDetail> {
+        let loaded = self.load_course(caller, slug, preview).await?;
+        let can_edit = self.can_edit(caller, &loaded.course).await?;
+        let c = &loaded.content;
+        let (title, served) = c.title.pick(lang);
+        Ok(CourseDetail {
+            id: loaded.course.id,
+            slug: loaded.course.slug.clone(),
+            title: title.to_string(),
+            summary: c.summary.pick(lang).0.to_string(),
+            theme: c.theme.clone(),
+            level: c.level.clone(),
+            language: served.to_string(),
+            content_language: c.language.clone(),
+            estimated_minutes: c.estimated_minutes,
+            version: loaded.version,
+            published_at: loaded.version.and(loaded.course.published_at),
+            preview: loaded.version.is_none(),
+            can_edit,
+            modules: c
+                .modules
+                .iter()
+                .map(|m| ModuleOutline {
+                    id: m.id,
+                    title: m.title.pick(lang).0.to_string(),
+                    items: m.items.iter().map(|i| item_ref(i, lang)).collect(),
+                })
+                .collect(),
+        })
+    }
+
+    /// A lesson, with the items before and after it.
+    pub async fn lesson(&self, caller: Option<&Caller>, id: Uuid, lang: &str, preview: bool) -> Result<LessonView> {
+        let loaded = self.load_item(caller, id, preview).await?;
+        let c = &loaded.content;
+        let (module, item) = c.items().find(|(_, i)| i.id == id).ok_or(Error::NotFound("lesson"))?;
+        let ItemBody::Lesson(lesson) = &item.body else { return Err(Error::NotFound("lesson")) };
+        let (previous_item, next_item) = neighbours(c, id, lang);
+        let (title, served) = item.title.pick(lang);
+        Ok(LessonView {
+            id,
+            title: title.to_string(),
+            body_html: lesson.html.clone(),
+            course_slug: loaded.course.slug.clone(),
+            course_title: c.title.pick(lang).0.to_string(),
+            module_title: module.title.pick(lang).0.to_string(),
+            language: served.to_string(),
+            content_language: c.language.clone(),
+            estimated_minutes: item.estimated_minutes,
+            next_item,
+            previous_item,
+        })
+    }
+
+    fn quiz_of(content: &CourseContent, id: Uuid) -> Result<(&Item, &Quiz)> {
+        let item = content.item(id).ok_or(Error::NotFound("quiz"))?;
+        match &item.body {
+            ItemBody::Quiz(q) => Ok((item, q)),
+            _ => Err(Error::NotFound("quiz")),
+        }
+    }
+
+    /// A quiz's questions, without answers; choices shuffled when the quiz says so.
+    pub async fn quiz(&self, caller: Option<&Caller>, id: Uuid, lang: &str, preview: bool) -> Result<QuizView> {
+        let loaded = self.load_item(caller, id, preview).await?;
+        let c = &loaded.content;
+        let (item, quiz) = Self::quiz_of(c, id)?;
+        let attempts_used = match caller {
+            Some(caller) => store::count_attempts(&self.db, id, caller.user_id).await? as u32,
+            None => 0,
+        };
+        let mut rng = rand::thread_rng();
+        let questions = quiz
+            .questions
+            .iter()
+            .map(|q| {
+                let mut choices: Vec<ChoiceView> = q.choices.iter().map(|c| ChoiceView { id: c.id, label: c.label.clone() }).collect();
+                // True/false keeps its order: "Vrai" then "Faux" is how people read it.
+                if quiz.shuffle && q.kind != QuestionKind::TrueFalse {
+                    choices.shuffle(&mut rng);
+                }
+                QuestionView { id: q.id, kind: question_kind(q.kind), prompt: q.prompt.clone(), choices }
+            })
+            .collect();
+        let (previous_item, next_item) = neighbours(c, id, lang);
+        let (title, served) = item.title.pick(lang);
+        Ok(QuizView {
+            id,
+            title: title.to_string(),
+            course_slug: loaded.course.slug.clone(),
+            course_title: c.title.pick(lang).0.to_string(),
+            language: served.to_string(),
+            content_language: c.language.clone(),
+            pass_mark: quiz.pass_mark,
+            max_attempts: quiz.max_attempts,
+            attempts_used,
+            questions,
+            next_item,
+            previous_item,
+        })
+    }
+
+    /// Grades an attempt on the server, records it, and returns per-question feedback.
+    /// Authors' previews are graded but not recorded.
+    pub async fn attempt(&self, caller: &Caller, id: Uuid, req: AttemptRequest, preview: bool) -> Result<AttemptResult> {
+        let loaded = self.load_item(Some(caller), id, preview).await?;
+        let (_, quiz) = Self::quiz_of(&loaded.content, id)?;
+        let used = store::count_attempts(&self.db, id, caller.user_id).await? as u32;
+        if let Some(max) = quiz.max_attempts
+            && used >= max
+            && loaded.version.is_some()
+        {
+            return Err(Error::Conflict(format!("no attempts left: this quiz allows {max}")));
+        }
+        let answers: Vec<Answer> = req
+            .answers
+            .iter()
+            .map(|a| Answer {
+                question_id: a.question_id,
+                choice_ids: a.choice_ids.clone().unwrap_or_default(),
+                text: a.text.as_ref().map(|t| t.0.clone()),
+            })
+            .collect();
+        let grade = quiz::grade(quiz, &answers).map_err(|e| {
+            let (at, message) = match e {
+                AnswerError::UnknownQuestion(q) => (q, "is not a question of this quiz".to_string()),
+                AnswerError::UnknownChoice { question, choice } => (question, format!("choice {choice} is not a choice of this question")),
+                AnswerError::AnsweredTwice(q) => (q, "is answered twice".to_string()),
+                AnswerError::WrongShape { question, why } => (question, format!("this question {why}")),
+            };
+            Error::Invalid(vec![FieldError::new(&format!("answers[{at}]"), "invalid_value", message)])
+        })?;
+        let mut attempt_id = None;
+        let mut attempts_used = used;
+        if let Some(version) = loaded.version {
+            let aid = sanad_platform::ids::new_id();
+            let answers_json = serde_json::to_string(
+                &answers
+                    .iter()
+                    .map(|a| serde_json::json!({"question_id": a.question_id, "choice_ids": a.choice_ids, "text": a.text}))
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|e| Error::Internal(e.into()))?;
+            store::insert_attempt(
+                &self.db,
+                &store::AttemptRow {
+                    id: aid,
+                    quiz_id: id,
+                    user_id: caller.user_id,
+                    course_id: loaded.course.id,
+                    version,
+                    score: i64::from(grade.score),
+                    max_score: i64::from(grade.max_score),
+                    passed: grade.passed,
+                    answers: &answers_json,
+                    now: self.clock.now(),
+                },
+            )
+            .await?;
+            attempt_id = Some(aid);
+            attempts_used += 1;
+        }
+        let feedback = quiz
+            .questions
+            .iter()
+            .zip(&grade.results)
+            .map(|(q, r)| QuestionFeedback {
+                question_id: q.id,
+                prompt: q.prompt.clone(),
+                correct: r.correct,
+                explanation: q.explanation.clone(),
+                choices: q
+                    .choices
+                    .iter()
+                    .map(|c| ChoiceFeedback {
+                        id: c.id,
+                        label: c.label.clone(),
+                        correct: c.correct,
+                        selected: r.selected.contains(&c.id),
+                        feedback: c.feedback.clone(),
+                    })
+                    .collect(),
+                accepted_answers: q.answers.clone(),
+                given_text: answers.iter().find(|a| a.question_id == q.id).and_then(|a| a.text.clone()),
+            })
+            .collect();
+        Ok(AttemptResult {
+            attempt_id,
+            score: grade.score,
+            max_score: grade.max_score,
+            percent: grade.percent,
+            passed: grade.passed,
+            pass_mark: quiz.pass_mark,
+            attempts_used,
+            attempts_left: quiz.max_attempts.map(|m| m.saturating_sub(attempts_used)),
+            feedback,
+        })
+    }
+
+    fn case_of(content: &CourseContent, id: Uuid) -> Result<(&Item, &CaseStudy)> {
+        let item = content.item(id).ok_or(Error::NotFound("case study"))?;
+        match &item.body {
+            ItemBody::CaseStudy(c) => Ok((item, c)),
+            _ => Err(Error::NotFound("case study")),
+        }
+    }
+
+    /// A case study's presentation, before starting it.
+    pub async fn case_study(&self, caller: Option<&Caller>, id: Uuid, lang: &str, preview: bool) -> Result<CaseStudyView> {
+        let loaded = self.load_item(caller, id, preview).await?;
+        let c = &loaded.content;
+        let (item, case) = Self::case_of(c, id)?;
+        let (previous_item, next_item) = neighbours(c, id, lang);
+        let (title, served) = item.title.pick(lang);
+        Ok(CaseStudyView {
+            id,
+            title: title.to_string(),
+            summary: case.summary.clone(),
+            course_slug: loaded.course.slug.clone(),
+            course_title: c.title.pick(lang).0.to_string(),
+            language: served.to_string(),
+            content_language: c.language.clone(),
+            decision_points: case.nodes.len() as u32,
+            next_item,
+            previous_item,
+        })
+    }
+
+    /// Starts a run at the case study's first node.
+    pub async fn start_run(&self, caller: &Caller, id: Uuid, preview: bool) -> Result<RunStarted> {
+        let loaded = self.load_item(Some(caller), id, preview).await?;
+        let (_, case) = Self::case_of(&loaded.content, id)?;
+        let run = store::RunRow {
+            id: sanad_platform::ids::new_id(),
+            case_study_id: id,
+            user_id: caller.user_id,
+            course_id: loaded.course.id,
+            version: loaded.version.unwrap_or(0),
+            current_key: case.start.clone(),
+            score: 0,
+            steps: "[]".into(),
+            ending_key: None,
+        };
+        store::insert_run(&self.db, &run, self.clock.now()).await?;
+        Ok(RunStarted { run_id: run.id, node: node_view(case, &case.start, 0)? })
+    }
+
+    async fn run_and_case(&self, caller: &Caller, run_id: Uuid) -> Result<(store::RunRow, Arc<CourseContent>)> {
+        let run = store::run(&self.db, run_id).await?.filter(|r| r.user_id == caller.user_id).ok_or(Error::NotFound("case study run"))?;
+        let content = if run.version == 0 {
+            let course = store::course_by_id(&self.db, run.course_id).await?.ok_or(Error::NotFound("case study run"))?;
+            self.load(Some(caller), course, true).await?.content
+        } else {
+            self.version(run.course_id, run.version).await?
+        };
+        Ok((run, content))
+    }
+
+    /// Takes a decision in a run: returns the practitioner's feedback and the next node (or the ending).
+    pub async fn choose(&self, caller: &Caller, run_id: Uuid, choice_id: Uuid) -> Result<ChoiceOutcome> {
+        let (run, content) = self.run_and_case(caller, run_id).await?;
+        let (_, case) = Self::case_of(&content, run.case_study_id)?;
+        if run.ending_key.is_some() {
+            return Err(Error::Conflict("this run has reached its ending; start a new one to play again".into()));
+        }
+        let node = case.nodes.iter().find(|n| n.key == run.current_key).ok_or(Error::NotFound("case study node"))?;
+        let choice = node
+            .choices
+            .iter()
+            .find(|c| c.id == choice_id)
+            .ok_or_else(|| Error::invalid("choice_id", "invalid_value", "is not one of the choices at this step"))?;
+        let score = run.score + i64::from(choice.points);
+        let mut steps: Vec<serde_json::Value> = serde_json::from_str(&run.steps).unwrap_or_default();
+        steps.push(serde_json::json!({"node": node.key, "choice": choice.key}));
+        let ending = case.endings.iter().find(|e| e.key == choice.next).map(|e| e.key.as_str());
+        let steps_json = serde_json::to_string(&steps).map_err(|e| Error::Internal(e.into()))?;
+        let moved = store::advance_run(&self.db, run_id, &node.key, &choice.next, score, &steps_json, ending, self.clock.now()).await?;
+        if !moved {
+            return Err(Error::Conflict("this step was already answered; reload the run".into()));
+        }
+        Ok(ChoiceOutcome {
+            feedback_html: choice.feedback_html.clone(),
+            points: choice.points,
+            node: node_view(case, &choice.next, score as u32)?,
+        })
+    }
+
+    /// A run as it stands, with the steps taken, to resume it.
+    pub async fn get_run(&self, caller: &Caller, run_id: Uuid) -> Result<RunView> {
+        let (run, content) = self.run_and_case(caller, run_id).await?;
+        let (_, case) = Self::case_of(&content, run.case_study_id)?;
+        let taken: Vec<serde_json::Value> = serde_json::from_str(&run.steps).unwrap_or_default();
+        let steps = taken
+            .iter()
+            .filter_map(|s| {
+                let node = case.nodes.iter().find(|n| Some(n.key.as_str()) == s["node"].as_str())?;
+                let c = node.choices.iter().find(|c| Some(c.key.as_str()) == s["choice"].as_str())?;
+                Some(RunStep { choice_label: c.label.clone(), feedback_html: c.feedback_html.clone(), points: c.points })
+            })
+            .collect();
+        Ok(RunView { run_id, case_study_id: run.case_study_id, steps, node: node_view(case, &run.current_key, run.score as u32)? })
+    }
+}
+
+/// The best score a path through the case study can reach.
+fn best_score(case: &CaseStudy) -> u32 {
+    fn best(case: &CaseStudy, key: &str, depth: usize) -> u32 {
+        if depth > case.nodes.len() {
+            return 0;
+        }
+        case.nodes
+            .iter()
+            .find(|n| n.key == key)
+            .map(|n| n.choices.iter().map(|c| c.points + best(case, &c.next, depth + 1)).max().unwrap_or(0))
+            .unwrap_or(0)
+    }
+    best(case, &case.start, 0)
+}
+
+fn node_view(case: &CaseStudy, key: &str, score: u32) -> Result<NodeView> {
+    if let Some(node) = case.nodes.iter().find(|n| n.key == key) {
+        return Ok(NodeView {
+            id: node.id,
+            body_html: node.html.clone(),
+            choices: node.choices.iter().map(|c| NodeChoice { id: c.id, label: c.label.clone() }).collect(),
+            ending: None,
+        });
+    }
+    let ending = case.endings.iter().find(|e| e.key == key).ok_or(Error::NotFound("case study node"))?;
+    Ok(NodeView {
+        id: ending.id,
+        body_html: ending.debrief_html.clone(),
+        choices: vec![],
+        ending: Some(EndingView {
+            id: ending.id,
+            title: ending.title.clone(),
+            band: ending.band.clone(),
+            debrief_html: ending.debrief_html.clone(),
+            score,
+            max_score: best_score(case),
+        }),
+    })
+}
+
+fn summary_of(row: &CourseRow, content: &CourseContent, lang: &str, published_at: DateTime<Utc>) -> CourseSummary {
+    let (title, served) = content.title.pick(lang);
+    CourseSummary {
+        id: row.id,
+        slug: row.slug.clone(),
+        title: title.to_string(),
+        summary: content.summary.pick(lang).0.to_string(),
+        theme: content.theme.clone(),
+        level: content.level.clone(),
+        language: served.to_string(),
+        content_language: content.language.clone(),
+        estimated_minutes: content.estimated_minutes,
+        item_count: content.items().count() as u32,
+        published_at,
+    }
+}
+
+/// Lower-cased, accent-free text for the catalogue's `q=` search.
+pub fn fold_for_search(text: &str) -> String {
+    crate::quiz::normalize_answer(text)
+}

@@ -1,0 +1,231 @@
+//! Rules a course must satisfy: some on every save, the rest before it can be
+//! published (or imported). Every problem names where it is, in words an
+//! author can act on: the module, the item, the node.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use crate::content::*;
+
+/// One thing wrong with a course, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContentProblem {
+    /// Where: `module "x" / case study "y" / node "z"`.
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn problem(location: impl Into<String>, message: impl Into<String>) -> ContentProblem {
+    ContentProblem { location: location.into(), message: message.into() }
+}
+
+/// Whether a key is lowercase ASCII letters, digits and hyphens.
+pub fn is_key(key: &str) -> bool {
+    !key.is_empty() && key.len() <= 80 && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Everything that must hold before a course is published.
+pub fn check_publishable(content: &CourseContent) -> Vec<ContentProblem> {
+    let mut problems = check_course(content);
+    if content.modules.iter().all(|m| m.items.is_empty()) {
+        problems.push(problem("course", "has no lesson, quiz or case study yet"));
+    }
+    problems
+}
+
+/// Rules of the course and each of its parts.
+pub fn check_course(content: &CourseContent) -> Vec<ContentProblem> {
+    let mut problems = Vec::new();
+    if content.title.fr.trim().is_empty() {
+        problems.push(problem("course", "needs a French title"));
+    }
+    if !THEMES.contains(&content.theme.as_str()) {
+        problems.push(problem("course", format!("theme `{}` is not one of {}", content.theme, THEMES.join(", "))));
+    }
+    if !LEVELS.contains(&content.level.as_str()) {
+        problems.push(problem("course", format!("level `{}` is not one of {}", content.level, LEVELS.join(", "))));
+    }
+    if !["fr", "ar", "en"].contains(&content.language.as_str()) {
+        problems.push(problem("course", format!("language `{}` is not fr, ar or en", content.language)));
+    }
+    let mut module_keys = HashSet::new();
+    for module in &content.modules {
+        let at = format!("module \"{}\"", module.key);
+        if !module_keys.insert(&module.key) {
+            problems.push(problem(&at, "another module has the same key"));
+        }
+        if module.title.fr.trim().is_empty() {
+            problems.push(problem(&at, "needs a French title"));
+        }
+        let mut item_keys = HashSet::new();
+        for item in &module.items {
+            let at = format!("{at} / {} \"{}\"", item.body.kind().replace('_', " "), item.key);
+            if !item_keys.insert(&item.key) {
+                problems.push(problem(&at, "another item of this module has the same key"));
+            }
+            if item.title.fr.trim().is_empty() {
+                problems.push(problem(&at, "needs a French title"));
+            }
+            match &item.body {
+                ItemBody::Lesson(l) => {
+                    if l.markdown.trim().is_empty() {
+                        problems.push(problem(&at, "the lesson has no text"));
+                    }
+                }
+                ItemBody::Quiz(q) => problems.extend(check_quiz(q).into_iter().map(|p| prefix(&at, p))),
+                ItemBody::CaseStudy(c) => problems.extend(check_case_study(c).into_iter().map(|p| prefix(&at, p))),
+            }
+        }
+    }
+    problems
+}
+
+fn prefix(at: &str, p: ContentProblem) -> ContentProblem {
+    let location = if p.location.is_empty() { at.to_string() } else { format!("{at} / {}", p.location) };
+    ContentProblem { location, message: p.message }
+}
+
+/// Rules of a quiz.
+pub fn check_quiz(quiz: &Quiz) -> Vec<ContentProblem> {
+    let mut problems = Vec::new();
+    if quiz.pass_mark > 100 {
+        problems.push(problem("", "pass mark must be a percentage between 0 and 100"));
+    }
+    if quiz.max_attempts == Some(0) {
+        problems.push(problem("", "max attempts must be at least 1 (leave it out for no limit)"));
+    }
+    if quiz.questions.is_empty() {
+        problems.push(problem("", "has no question"));
+    }
+    let mut keys = HashSet::new();
+    for q in &quiz.questions {
+        let at = format!("question \"{}\"", q.key);
+        if !keys.insert(&q.key) {
+            problems.push(problem(&at, "another question has the same key"));
+        }
+        if q.prompt.trim().is_empty() {
+            problems.push(problem(&at, "has no prompt"));
+        }
+        let correct = q.choices.iter().filter(|c| c.correct).count();
+        let mut choice_keys = HashSet::new();
+        for c in &q.choices {
+            if !choice_keys.insert(&c.key) {
+                problems.push(problem(&at, format!("two choices have the key `{}`", c.key)));
+            }
+            if c.label.trim().is_empty() {
+                problems.push(problem(&at, format!("choice `{}` has no label", c.key)));
+            }
+        }
+        match q.kind {
+            QuestionKind::Single if q.choices.len() < 2 || correct != 1 => {
+                problems.push(problem(&at, "a single-choice question needs at least two choices and exactly one correct"));
+            }
+            QuestionKind::Multiple if q.choices.len() < 2 || correct < 1 => {
+                problems.push(problem(&at, "a multiple-choice question needs at least two choices and at least one correct"));
+            }
+            QuestionKind::TrueFalse => {
+                let mut ks: Vec<&str> = q.choices.iter().map(|c| c.key.as_str()).collect();
+                ks.sort();
+                if ks != ["false", "true"] || correct != 1 {
+                    problems.push(problem(&at, "a true/false question needs exactly the choices `true` and `false`, one of them correct"));
+                }
+            }
+            QuestionKind::ShortText => {
+                if q.answers.iter().all(|a| crate::quiz::normalize_answer(a).is_empty()) {
+                    problems.push(problem(&at, "a short-text question needs at least one accepted answer"));
+                }
+                if !q.choices.is_empty() {
+                    problems.push(problem(&at, "a short-text question has no choices"));
+                }
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// Rules of a case study: every node reachable from the start, every choice
+/// leading somewhere, and every path able to reach an ending.
+pub fn check_case_study(case: &CaseStudy) -> Vec<ContentProblem> {
+    let mut problems = Vec::new();
+    let nodes: HashMap<&str, &CaseNode> = case.nodes.iter().map(|n| (n.key.as_str(), n)).collect();
+    let endings: HashSet<&str> = case.endings.iter().map(|e| e.key.as_str()).collect();
+    let mut seen = HashSet::new();
+    for key in case.nodes.iter().map(|n| &n.key).chain(case.endings.iter().map(|e| &e.key)) {
+        if !seen.insert(key.as_str()) {
+            problems.push(problem(format!("node \"{key}\""), "another node or ending has the same key"));
+        }
+    }
+    if case.endings.is_empty() {
+        problems.push(problem("", "has no ending"));
+    }
+    for e in &case.endings {
+        if !BANDS.contains(&e.band.as_str()) {
+            problems.push(problem(format!("ending \"{}\"", e.key), format!("band `{}` is not one of {}", e.band, BANDS.join(", "))));
+        }
+        if e.title.trim().is_empty() {
+            problems.push(problem(format!("ending \"{}\"", e.key), "has no title"));
+        }
+    }
+    if !nodes.contains_key(case.start.as_str()) {
+        problems.push(problem("", format!("the start `{}` is not a node", case.start)));
+        return problems;
+    }
+    for node in &case.nodes {
+        let at = format!("node \"{}\"", node.key);
+        if node.choices.is_empty() {
+            problems.push(problem(&at, "has no choice: a path stops here without an ending"));
+        }
+        for c in &node.choices {
+            if !nodes.contains_key(c.next.as_str()) && !endings.contains(c.next.as_str()) {
+                problems.push(problem(&at, format!("choice `{}` points to `{}`, which is neither a node nor an ending", c.key, c.next)));
+            }
+            if c.label.trim().is_empty() {
+                problems.push(problem(&at, format!("choice `{}` has no label", c.key)));
+            }
+            if c.points > 10 {
+                problems.push(problem(&at, format!("choice `{}` gives more than 10 points", c.key)));
+            }
+        }
+    }
+    // Reachable from the start.
+    let mut reached: HashSet<&str> = HashSet::new();
+    let mut queue = VecDeque::from([case.start.as_str()]);
+    while let Some(key) = queue.pop_front() {
+        if !reached.insert(key) {
+            continue;
+        }
+        if let Some(node) = nodes.get(key) {
+            queue.extend(node.choices.iter().map(|c| c.next.as_str()));
+        }
+    }
+    for node in &case.nodes {
+        if !reached.contains(node.key.as_str()) {
+            problems.push(problem(format!("node \"{}\"", node.key), "cannot be reached from the start"));
+        }
+    }
+    for e in &case.endings {
+        if !reached.contains(e.key.as_str()) {
+            problems.push(problem(format!("ending \"{}\"", e.key), "cannot be reached from the start"));
+        }
+    }
+    // Able to reach an ending: walk backwards from the endings.
+    let mut can_end: HashSet<&str> = endings.clone();
+    loop {
+        let before = can_end.len();
+        for node in &case.nodes {
+            if node.choices.iter().any(|c| can_end.contains(c.next.as_str())) {
+                can_end.insert(node.key.as_str());
+            }
+        }
+        if can_end.len() == before {
+            break;
+        }
+    }
+    for node in &case.nodes {
+        if reached.contains(node.key.as_str()) && !node.choices.is_empty() && !can_end.contains(node.key.as_str()) {
+            problems.push(problem(format!("node \"{}\"", node.key), "no path from here reaches an ending"));
+        }
+    }
+    problems
+}
