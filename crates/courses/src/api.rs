@@ -69,6 +69,14 @@ pub enum ImportDone {
     Created(Json<Imported>),
 }
 
+/// `201` with the co-author added.
+#[derive(ApiResponse)]
+pub enum CoauthorAdded {
+    /// The co-author.
+    #[oai(status = 201)]
+    Created(Json<Coauthor>),
+}
+
 /// `POST /items/{id}/move`.
 #[derive(Debug, poem_openapi::Object)]
 pub struct MoveItem {
@@ -235,8 +243,8 @@ impl CoursesApi {
 
     /// Add a co-author by email (owner or admin).
     #[oai(path = "/courses/:slug/coauthors", method = "post", tag = "ApiTags::Authoring")]
-    async fn add_coauthor(&self, req: &Request, slug: Path<String>, body: Json<CoauthorRequest>) -> Result<Json<DraftCourse>> {
-        Ok(Json(self.courses.add_coauthor(&caller(req).await?, &slug.0, &body.0.email).await?))
+    async fn add_coauthor(&self, req: &Request, slug: Path<String>, body: Json<CoauthorRequest>) -> Result<CoauthorAdded> {
+        Ok(CoauthorAdded::Created(Json(self.courses.add_coauthor(&caller(req).await?, &slug.0, &body.0.email).await?)))
     }
 
     /// Remove a co-author (owner or admin).

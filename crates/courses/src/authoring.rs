@@ -518,16 +518,17 @@ impl Courses {
     }
 
     /// Adds a co-author by email (owner and admins only).
-    pub async fn add_coauthor(&self, caller: &Caller, slug: &str, email: &str) -> Result<DraftCourse> {
+    pub async fn add_coauthor(&self, caller: &Caller, slug: &str, email: &str) -> Result<Coauthor> {
         let (course, _) = self.editable(caller, slug).await?;
         if course.owner_id != Some(caller.user_id) && !caller.has(Role::Admin) {
             return Err(Error::Forbidden("only the course's owner chooses its co-authors".into()));
         }
         let user = self.people.find_by_email(email).await?.ok_or(Error::NotFound("account with this email"))?;
-        if Some(user) != course.owner_id {
-            store::add_coauthor(&self.db, course.id, user).await?;
+        if Some(user) == course.owner_id {
+            return Err(Error::Conflict("the owner of a course is already its author".into()));
         }
-        self.draft_course(&course).await
+        store::add_coauthor(&self.db, course.id, user).await?;
+        Ok(Coauthor { course_slug: course.slug, user_id: user })
     }
 
     /// Removes a co-author (owner and admins only).

@@ -534,6 +534,13 @@ pub struct CoauthorRequest {
     pub email: Text,
 }
 
+/// A co-author of a course.
+#[derive(Debug, Object)]
+pub struct Coauthor {
+    pub course_slug: String,
+    pub user_id: Uuid,
+}
+
 /// Answer to a publication.
 #[derive(Debug, Object)]
 pub struct Published {

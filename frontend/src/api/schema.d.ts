@@ -4103,12 +4103,13 @@ export interface paths {
                 };
             };
             responses: {
-                200: {
+                /** @description The co-author. */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json; charset=utf-8": components["schemas"]["DraftCourse"];
+                        "application/json; charset=utf-8": components["schemas"]["Coauthor"];
                     };
                 };
                 /** @description The request could not be understood */
@@ -6638,6 +6639,15 @@ export interface components {
             /** Format: uuid */
             id: string;
             label: string;
+        };
+        /**
+         * Coauthor
+         * @description A co-author of a course.
+         */
+        Coauthor: {
+            course_slug: string;
+            /** Format: uuid */
+            user_id: string;
         };
         /**
          * CoauthorRequest
