@@ -1,4 +1,4 @@
-import { ApiError } from './api/client';
+import { ApiError, type FieldProblem } from './api/client';
 import type { Key, Translate } from './i18n';
 
 /** Per-status messages a screen knows better than the server's title. */
@@ -23,13 +23,35 @@ export function describeError(error: unknown, t: Translate, overrides: Overrides
 }
 
 /**
- * The server's field messages are English sentences; the common ones are shown
- * in the person's language instead, the rest as the server wrote them.
+ * A field error in the person's language, from its stable code; the server's
+ * English words stay only where they carry the detail (`invalid_content`, the
+ * author-facing description of what is wrong in a course) or when no code is known.
  */
-export function localizeFieldMessage(field: string, message: string, t: Translate): string {
-  const m = message.toLowerCase();
-  if (/password/.test(field) && /at least \d+ char/.test(m)) return t('common.passwordTooShort');
-  if (/email/.test(field) && /not a valid|invalid/.test(m)) return t('common.invalidEmail');
-  if (/must not be empty|is required|required/.test(m)) return t('common.required');
-  return message;
+export function localizeFieldError(problem: FieldProblem, t: Translate): string {
+  const { field, code, message } = problem;
+  switch (code) {
+    case 'required':
+      return t('common.required');
+    case 'too_short':
+      return /password/.test(field) ? t('common.passwordTooShort') : t('fieldError.too_short');
+    case 'too_long':
+      return t('fieldError.too_long');
+    case 'invalid_format':
+      return /email/.test(field) ? t('common.invalidEmail') : t('fieldError.invalid_format');
+    case 'unknown_value':
+      return t('fieldError.unknown_value');
+    case 'out_of_range':
+      return t('fieldError.out_of_range');
+    case 'control_characters':
+      return t('fieldError.control_characters');
+    case 'too_weak':
+      return t('fieldError.too_weak');
+    case 'mismatch':
+      return t('fieldError.mismatch');
+    case 'invalid_value':
+      return t('fieldError.invalid_value');
+    default:
+      // invalid_content and unknown codes: the server's own words.
+      return message;
+  }
 }

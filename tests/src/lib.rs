@@ -50,6 +50,8 @@ pub struct Options {
     pub static_dir: Option<PathBuf>,
     /// `SANAD_PUBLIC_URL`.
     pub public_url: Option<String>,
+    /// `SANAD_DEMO_CONTENT=on` (off by default in tests).
+    pub demo_content: bool,
 }
 
 impl TestServer {
@@ -70,7 +72,7 @@ impl TestServer {
             ("SANAD_LISTEN", "127.0.0.1:0".into()),
             ("SANAD_DATA_DIR", data.clone()),
             ("SANAD_DATABASE_URL", database_url),
-            ("SANAD_DEMO_CONTENT", "off".into()),
+            ("SANAD_DEMO_CONTENT", if options.demo_content { "on".into() } else { "off".into() }),
         ];
         if let Some(smtp) = &options.smtp_url {
             pairs.push(("SANAD_SMTP_URL", smtp.clone()));
@@ -187,6 +189,24 @@ impl Client {
 
     /// Sends a request; `body` as JSON, or `raw` bytes with `content_type`.
     pub async fn send(&mut self, method: Method, path: &str, body: Option<Value>, raw: Option<(Vec<u8>, &str)>) -> (StatusCode, Value) {
+        let (status, bytes) = self.send_bytes(method.clone(), path, body, raw).await;
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        if let Some(token) = value.get("csrf_token").and_then(Value::as_str) {
+            self.csrf = Some(token.to_string());
+        }
+        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{method} {path} answered 500: {value}");
+        (status, value)
+    }
+
+    /// Sends a request and returns the raw body (for downloads).
+    pub async fn send_bytes(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        raw: Option<(Vec<u8>, &str)>,
+    ) -> (StatusCode, Vec<u8>) {
         let mut req = self.http.request(method.clone(), format!("{}{}", self.base, path));
         if let Some(token) = &self.bearer {
             req = req.bearer_auth(token);
@@ -205,13 +225,8 @@ impl Client {
         let resp = req.send().await.expect("request");
         let status = resp.status();
         self.last_headers = resp.headers().clone();
-        let text = resp.text().await.unwrap_or_default();
-        let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        if let Some(token) = value.get("csrf_token").and_then(Value::as_str) {
-            self.csrf = Some(token.to_string());
-        }
-        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{method} {path} answered 500: {value}");
-        (status, value)
+        let bytes = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+        (status, bytes)
     }
 
     pub async fn get(&mut self, path: &str) -> (StatusCode, Value) {

@@ -37,22 +37,40 @@ export interface FieldErrors {
   [field: string]: string;
 }
 
+/** One entry of a problem's `errors[]`: the field, a stable code, and the server's English words. */
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
 /** An `application/problem+json` answer, or a network failure (status 0). */
 export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
   readonly detail: string | undefined;
   readonly fieldErrors: FieldErrors;
+  /** Every entry of `errors[]`, in order (a field may appear more than once). */
+  readonly problems: FieldProblem[];
   /** Seconds to wait, from the Retry-After header (429). */
   readonly retryAfter: number | null;
 
-  constructor(status: number, title: string, detail?: string, fieldErrors: FieldErrors = {}, retryAfter: number | null = null) {
+  constructor(
+    status: number,
+    title: string,
+    detail?: string,
+    problems: FieldProblem[] = [],
+    retryAfter: number | null = null,
+  ) {
     super(title);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
-    this.fieldErrors = fieldErrors;
+    this.problems = problems;
+    const fields: FieldErrors = {};
+    for (const p of problems) if (!(p.field in fields)) fields[p.field] = p.message;
+    this.fieldErrors = fields;
     this.retryAfter = retryAfter;
   }
 }
@@ -74,17 +92,17 @@ function parseRetryAfter(value: string | null): number | null {
 
 function toApiError(response: Response, body: unknown): ApiError {
   const problem: ProblemLike = typeof body === 'object' && body !== null ? (body as ProblemLike) : {};
-  const fields: FieldErrors = {};
+  const problems: FieldProblem[] = [];
   if (Array.isArray(problem.errors)) {
-    for (const e of problem.errors as Array<{ field?: unknown; message?: unknown }>) {
-      if (typeof e?.field === 'string' && typeof e.message === 'string' && !(e.field in fields)) {
-        fields[e.field] = e.message;
+    for (const e of problem.errors as Array<{ field?: unknown; code?: unknown; message?: unknown }>) {
+      if (typeof e?.field === 'string' && typeof e.message === 'string') {
+        problems.push({ field: e.field, code: typeof e.code === 'string' ? e.code : '', message: e.message });
       }
     }
   }
   const title = typeof problem.title === 'string' ? problem.title : response.statusText || `HTTP ${response.status}`;
   const detail = typeof problem.detail === 'string' ? problem.detail : undefined;
-  return new ApiError(response.status, title, detail, fields, parseRetryAfter(response.headers.get('Retry-After')));
+  return new ApiError(response.status, title, detail, problems, parseRetryAfter(response.headers.get('Retry-After')));
 }
 
 interface Result<T> {
@@ -104,4 +122,32 @@ export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
   }
   if (!result.response.ok) throw toApiError(result.response, result.error);
   return result.data as T;
+}
+
+/** The CSRF token of the session, for requests made outside openapi-fetch (raw bodies). */
+export function csrfHeader(): Record<string, string> {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken, 'Accept-Language': acceptLanguage } : { 'Accept-Language': acceptLanguage };
+}
+
+/** POST a raw body (a file) and parse the JSON answer, or throw an ApiError. */
+export async function postRaw<T>(url: string, body: Blob, contentType: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { ...csrfHeader(), 'Content-Type': contentType, Accept: 'application/json' },
+      body,
+    });
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  let data: unknown = undefined;
+  try {
+    data = await response.json();
+  } catch {
+    /* empty or not JSON */
+  }
+  if (!response.ok) throw toApiError(response, data);
+  return data as T;
 }

@@ -1,6 +1,16 @@
 // Every API call the SPA makes, in one place.
 import { ApiError, client, unwrap } from './client';
 import type {
+  AttemptRequest,
+  AttemptResult,
+  CaseStudyView,
+  ChoiceOutcome,
+  CourseDetail,
+  CoursePage,
+  LessonView,
+  QuizView,
+  RunStarted,
+  RunView,
   AdminUser,
   AdminUserList,
   AdminUserUpdate,
@@ -66,3 +76,32 @@ export const listUsers = (query: { q?: string; cursor?: string; limit?: number }
 
 export const updateUser = (id: string, body: AdminUserUpdate): Promise<AdminUser> =>
   unwrap(client.PATCH('/api/v1/admin/users/{id}', { params: { path: { id } }, body }));
+
+// Courses: the learner's side. `lang` asks for titles in the UI language;
+// `preview` shows an author the draft.
+export const listCourses = (query: { theme?: string; q?: string; lang: string; cursor?: string }): Promise<CoursePage> =>
+  unwrap(client.GET('/api/v1/courses', { params: { query } }));
+
+export const getCourse = (slug: string, lang: string, preview: boolean): Promise<CourseDetail> =>
+  unwrap(client.GET('/api/v1/courses/{slug}', { params: { path: { slug }, query: { lang, ...(preview ? { preview } : {}) } } }));
+
+export const getLesson = (id: string, lang: string, preview: boolean): Promise<LessonView> =>
+  unwrap(client.GET('/api/v1/lessons/{id}', { params: { path: { id }, query: { lang, ...(preview ? { preview } : {}) } } }));
+
+export const getQuiz = (id: string, lang: string, preview: boolean): Promise<QuizView> =>
+  unwrap(client.GET('/api/v1/quizzes/{id}', { params: { path: { id }, query: { lang, ...(preview ? { preview } : {}) } } }));
+
+export const submitAttempt = (id: string, body: AttemptRequest, preview: boolean): Promise<AttemptResult> =>
+  unwrap(client.POST('/api/v1/quizzes/{id}/attempts', { params: { path: { id }, query: preview ? { preview } : {} }, body }));
+
+export const getCaseStudy = (id: string, lang: string, preview: boolean): Promise<CaseStudyView> =>
+  unwrap(client.GET('/api/v1/case-studies/{id}', { params: { path: { id }, query: { lang, ...(preview ? { preview } : {}) } } }));
+
+export const startRun = (id: string, preview: boolean): Promise<RunStarted> =>
+  unwrap(client.POST('/api/v1/case-studies/{id}/runs', { params: { path: { id }, query: preview ? { preview } : {} } }));
+
+export const chooseInRun = (runId: string, choiceId: string): Promise<ChoiceOutcome> =>
+  unwrap(client.POST('/api/v1/case-study-runs/{run_id}/choices', { params: { path: { run_id: runId } }, body: { choice_id: choiceId } }));
+
+export const getRun = (runId: string): Promise<RunView> =>
+  unwrap(client.GET('/api/v1/case-study-runs/{run_id}', { params: { path: { run_id: runId } } }));

@@ -34,3 +34,69 @@ export type KnownOrganizationKind = (typeof ORGANIZATION_KINDS)[number];
 export function isKnownRole(value: string): value is KnownRole {
   return (ROLES as readonly string[]).includes(value);
 }
+
+// Courses: the learner's side.
+export type CoursePage = Json<paths['/api/v1/courses']['get']['responses'][200]>;
+export type CourseSummary = CoursePage['items'][number];
+export type CourseDetail = Json<paths['/api/v1/courses/{slug}']['get']['responses'][200]>;
+export type ModuleOutline = CourseDetail['modules'][number];
+export type ItemRef = ModuleOutline['items'][number];
+export type ItemKind = ItemRef['kind'];
+export type LessonView = Json<paths['/api/v1/lessons/{id}']['get']['responses'][200]>;
+export type QuizView = Json<paths['/api/v1/quizzes/{id}']['get']['responses'][200]>;
+export type QuestionView = QuizView['questions'][number];
+export type AttemptRequest = Body<paths['/api/v1/quizzes/{id}/attempts']['post']>;
+export type AnswerInput = AttemptRequest['answers'][number];
+export type AttemptResult = Json<paths['/api/v1/quizzes/{id}/attempts']['post']['responses'][201]>;
+export type CaseStudyView = Json<paths['/api/v1/case-studies/{id}']['get']['responses'][200]>;
+export type RunStarted = Json<paths['/api/v1/case-studies/{id}/runs']['post']['responses'][201]>;
+export type NodeView = RunStarted['node'];
+export type EndingView = NonNullable<NodeView['ending']>;
+export type ChoiceOutcome = Json<paths['/api/v1/case-study-runs/{run_id}/choices']['post']['responses'][200]>;
+export type RunView = Json<paths['/api/v1/case-study-runs/{run_id}']['get']['responses'][200]>;
+export type RunStep = RunView['steps'][number];
+
+// Courses: the authors' side.
+export type AuthoredCourseList = Json<paths['/api/v1/authoring/courses']['get']['responses'][200]>;
+export type AuthoredCourse = AuthoredCourseList['items'][number];
+export type NewCourse = Body<paths['/api/v1/courses']['post']>;
+export type CourseUpdate = Body<paths['/api/v1/courses/{slug}']['patch']>;
+export type DraftCourse = Json<paths['/api/v1/courses/{slug}/draft']['get']['responses'][200]>;
+export type DraftModule = DraftCourse['modules'][number];
+export type DraftItem = DraftModule['items'][number];
+export type LocalizedText = DraftCourse['title'];
+export type ModuleInput = Body<paths['/api/v1/courses/{slug}/modules']['post']>;
+export type LessonInput = Body<paths['/api/v1/modules/{id}/lessons']['post']>;
+export type QuizInput = Body<paths['/api/v1/modules/{id}/quizzes']['post']>;
+export type QuestionInput = QuizInput['questions'][number];
+export type ChoiceInput = QuestionInput['choices'][number];
+export type QuestionKind = QuestionInput['kind'];
+export type CaseStudyInput = Body<paths['/api/v1/modules/{id}/case-studies']['post']>;
+export type CaseNodeInput = CaseStudyInput['nodes'][number];
+export type CaseChoiceInput = CaseNodeInput['choices'][number];
+export type EndingInput = CaseStudyInput['endings'][number];
+export type Published = Json<paths['/api/v1/courses/{slug}/publish']['post']['responses'][200]>;
+export type Imported = Json<paths['/api/v1/courses/import']['post']['responses'][201]>;
+
+export const THEMES = ['concepts', 'pec', 'prevention', 'wellbeing'] as const;
+export type Theme = (typeof THEMES)[number];
+export const LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
+export const BANDS = ['good', 'partial', 'poor'] as const;
+export type Band = (typeof BANDS)[number];
+export const QUESTION_KINDS = ['single', 'multiple', 'true_false', 'short_text'] as const;
+
+export function isTheme(value: string): value is Theme {
+  return (THEMES as readonly string[]).includes(value);
+}
+export function isLevel(value: string): value is (typeof LEVELS)[number] {
+  return (LEVELS as readonly string[]).includes(value);
+}
+export function isBand(value: string): value is Band {
+  return (BANDS as readonly string[]).includes(value);
+}
+
+/** The learner's route for an item. */
+export function itemHref(item: { id: string; kind: string }, preview = false): string {
+  const base = item.kind === 'quiz' ? '/quizzes/' : item.kind === 'case_study' ? '/case-studies/' : '/lessons/';
+  return `${base}${item.id}${preview ? '?preview=1' : ''}`;
+}

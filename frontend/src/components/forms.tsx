@@ -2,7 +2,7 @@ import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type FieldErrors } from '../api/client';
 import { useApp } from '../context';
-import { describeError, localizeFieldMessage, type Overrides } from '../errors';
+import { describeError, localizeFieldError, type Overrides } from '../errors';
 import { navigate } from '../router';
 
 export type { FieldErrors };
@@ -22,7 +22,7 @@ interface FieldFrameProps {
 }
 
 /** Label, hint and error around one control, linked for assistive technology. */
-function FieldFrame({ name, label, error, hint, optional, children }: FieldFrameProps) {
+export function FieldFrame({ name, label, error, hint, optional, children }: FieldFrameProps) {
   const { t } = useApp();
   const id = `f-${name}`;
   const hintId = hint ? `${id}-hint` : undefined;
@@ -180,14 +180,15 @@ export function useForm(): FormState {
         navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
         return;
       }
-      const fields = e instanceof ApiError ? e.fieldErrors : {};
+      const problems = e instanceof ApiError ? e.problems : [];
       const form = formRef.current;
       const shown: FieldErrors = {};
       const elsewhere: string[] = [];
-      for (const [field, raw] of Object.entries(fields)) {
-        const message = localizeFieldMessage(field, raw, t);
-        if (form?.elements.namedItem(field)) shown[field] = message;
-        else elsewhere.push(message);
+      for (const problem of problems) {
+        const message = localizeFieldError(problem, t);
+        if (form?.elements.namedItem(problem.field)) {
+          if (!(problem.field in shown)) shown[problem.field] = message;
+        } else elsewhere.push(problem.code === 'invalid_content' ? `${problem.field}: ${message}` : message);
       }
       setErrors(shown);
       const hasShown = Object.keys(shown).length > 0;

@@ -5,7 +5,7 @@ import { ROLES, type AdminUser, type AdminUserUpdate } from '../api/types';
 import { Alert, Status } from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
-import { describeError } from '../errors';
+import { describeError, localizeFieldError } from '../errors';
 import { formatDate } from '../i18n';
 
 const PAGE = 20;
@@ -120,7 +120,7 @@ function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) 
       onSaved(updated);
       setSaved(true);
     } catch (err) {
-      const fields = err instanceof ApiError ? Object.values(err.fieldErrors) : [];
+      const fields = err instanceof ApiError ? err.problems.map((p) => localizeFieldError(p, t)) : [];
       setError([describeError(err, t), ...fields].join(' '));
     } finally {
       setBusy(false);
