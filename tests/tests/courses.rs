@@ -203,7 +203,7 @@ async fn case_study_run_reaches_an_ending(backend: Backend) {
 }
 
 fn lesson(title: &str, markdown: &str) -> Value {
-    json!({"title": {"fr": title}, "markdown": markdown, "estimated_minutes": 5})
+    json!({"title": {"fr": title}, "body": markdown, "estimated_minutes": 5})
 }
 
 async fn new_course(trainer: &mut Client, slug: &str) -> (String, String) {

@@ -15,9 +15,14 @@ use crate::service::{Courses, fold_for_search, parse_content};
 use crate::store::{self, CourseRow, NewCourseRow};
 use crate::validate::{self, ContentProblem, is_key};
 
-fn localized(t: &LocalizedText) -> Localized {
-    let opt = |o: &Option<Text>| o.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-    Localized { fr: t.fr.trim().to_string(), ar: opt(&t.ar), en: opt(&t.en) }
+fn localized(input: &LocalizedInput) -> Localized {
+    match input {
+        LocalizedInput::Plain(t) => Localized::fr(t.trim()),
+        LocalizedInput::Languages(t) => {
+            let opt = |o: &Option<Text>| o.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+            Localized { fr: t.fr.trim().to_string(), ar: opt(&t.ar), en: opt(&t.en) }
+        }
+    }
 }
 
 fn localized_text(l: &Localized) -> LocalizedText {
@@ -80,7 +85,7 @@ pub enum ItemInput {
 }
 
 impl ItemInput {
-    fn title(&self) -> &LocalizedText {
+    fn title(&self) -> &LocalizedInput {
         match self {
             ItemInput::Lesson(l) => &l.title,
             ItemInput::Quiz(q) => &q.title,
@@ -99,7 +104,7 @@ impl ItemInput {
     /// The content body; ids sent by the client are kept when `previous` has them.
     fn body(&self, previous: Option<&ItemBody>) -> ItemBody {
         match self {
-            ItemInput::Lesson(l) => ItemBody::Lesson(Lesson { html: to_safe_html(&l.markdown), markdown: l.markdown.0.clone() }),
+            ItemInput::Lesson(l) => ItemBody::Lesson(Lesson { html: to_safe_html(&l.body), markdown: l.body.0.clone() }),
             ItemInput::Quiz(q) => {
                 let old = match previous {
                     Some(ItemBody::Quiz(old)) => Some(old),
@@ -212,7 +217,11 @@ fn draft_item(item: &Item) -> DraftItem {
     let (kind, lesson, quiz, case_study) = match &item.body {
         ItemBody::Lesson(l) => (
             ItemKind::Lesson,
-            Some(LessonInput { title: title.clone(), estimated_minutes: item.estimated_minutes, markdown: Text(l.markdown.clone()) }),
+            Some(LessonInput {
+                title: LocalizedInput::Languages(title.clone()),
+                estimated_minutes: item.estimated_minutes,
+                body: Text(l.markdown.clone()),
+            }),
             None,
             None,
         ),
@@ -220,7 +229,7 @@ fn draft_item(item: &Item) -> DraftItem {
             ItemKind::Quiz,
             None,
             Some(QuizInput {
-                title: title.clone(),
+                title: LocalizedInput::Languages(title.clone()),
                 estimated_minutes: item.estimated_minutes,
                 pass_mark: q.pass_mark,
                 max_attempts: q.max_attempts,
@@ -254,7 +263,7 @@ fn draft_item(item: &Item) -> DraftItem {
             None,
             None,
             Some(CaseStudyInput {
-                title: title.clone(),
+                title: LocalizedInput::Languages(title.clone()),
                 estimated_minutes: item.estimated_minutes,
                 summary: Text(c.summary.clone()),
                 start: Text(c.start.clone()),
@@ -303,7 +312,7 @@ fn draft_module(m: &Module) -> DraftModule {
 /// The complete rules (case-study graphs and all) are checked at publication.
 fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if input.title().fr.trim().is_empty() {
+    if localized(input.title()).fr.is_empty() {
         errors.push(FieldError::new("title.fr", "required", "must not be empty"));
     }
     match input {

@@ -1,7 +1,7 @@
 //! The courses API's request and response objects.
 
 use chrono::{DateTime, Utc};
-use poem_openapi::{Enum, Object};
+use poem_openapi::{Enum, Object, Union};
 use sanad_platform::Text;
 use uuid::Uuid;
 
@@ -305,13 +305,22 @@ pub struct LocalizedText {
     pub en: Option<Text>,
 }
 
+/// A title or summary: a plain string (the course's main text, stored as French),
+/// or the three languages.
+#[derive(Clone, Debug, Union)]
+#[oai(one_of)]
+pub enum LocalizedInput {
+    Plain(Text),
+    Languages(LocalizedText),
+}
+
 /// `POST /courses`.
 #[derive(Debug, Object)]
 pub struct NewCourse {
     /// Lowercase letters, digits and hyphens; the course's address.
     pub slug: Text,
-    pub title: LocalizedText,
-    pub summary: LocalizedText,
+    pub title: LocalizedInput,
+    pub summary: LocalizedInput,
     /// concepts | pec | prevention | wellbeing
     pub theme: Text,
     /// fr | ar | en (default fr)
@@ -328,9 +337,9 @@ pub struct NewCourse {
 #[derive(Debug, Object)]
 pub struct CourseUpdate {
     #[oai(nullable)]
-    pub title: Option<LocalizedText>,
+    pub title: Option<LocalizedInput>,
     #[oai(nullable)]
-    pub summary: Option<LocalizedText>,
+    pub summary: Option<LocalizedInput>,
     #[oai(nullable)]
     pub theme: Option<Text>,
     #[oai(nullable)]
@@ -344,7 +353,7 @@ pub struct CourseUpdate {
 /// `POST /courses/{slug}/modules`, `PATCH /modules/{id}`.
 #[derive(Debug, Object)]
 pub struct ModuleInput {
-    pub title: LocalizedText,
+    pub title: LocalizedInput,
     /// Position among the modules, from 0; at the end when absent.
     #[oai(nullable)]
     pub position: Option<u32>,
@@ -353,11 +362,11 @@ pub struct ModuleInput {
 /// A lesson to create or replace.
 #[derive(Clone, Debug, Object)]
 pub struct LessonInput {
-    pub title: LocalizedText,
+    pub title: LocalizedInput,
     #[oai(nullable)]
     pub estimated_minutes: Option<u32>,
     /// Markdown: headings, lists, tables, images, callouts (`> [!NOTE]`), video links.
-    pub markdown: Text,
+    pub body: Text,
 }
 
 /// A choice of a quiz question.
@@ -391,7 +400,7 @@ pub struct QuestionInput {
 /// A quiz to create or replace.
 #[derive(Clone, Debug, Object)]
 pub struct QuizInput {
-    pub title: LocalizedText,
+    pub title: LocalizedInput,
     #[oai(nullable)]
     pub estimated_minutes: Option<u32>,
     /// Percentage needed to pass (0-100).
@@ -447,7 +456,7 @@ pub struct EndingInput {
 /// A case study to create or replace.
 #[derive(Clone, Debug, Object)]
 pub struct CaseStudyInput {
-    pub title: LocalizedText,
+    pub title: LocalizedInput,
     #[oai(nullable)]
     pub estimated_minutes: Option<u32>,
     #[oai(default)]

@@ -101,7 +101,7 @@ pub fn grade(quiz: &Quiz, answers: &[Answer]) -> Result<Grade, AnswerError> {
         if q.kind == QuestionKind::ShortText && !a.choice_ids.is_empty() {
             return Err(AnswerError::WrongShape { question: q.id, why: "takes a text answer, not choices" });
         }
-        if q.kind != QuestionKind::ShortText && a.text.is_some() {
+        if q.kind != QuestionKind::ShortText && a.text.as_deref().is_some_and(|t| !t.trim().is_empty()) {
             return Err(AnswerError::WrongShape { question: q.id, why: "takes choices, not a text answer" });
         }
     }

@@ -6562,7 +6562,7 @@ export interface components {
          * @description A case study to create or replace.
          */
         CaseStudyInput: {
-            title: components["schemas"]["LocalizedText"];
+            title: components["schemas"]["LocalizedInput"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
             /** @default  */
@@ -6722,8 +6722,8 @@ export interface components {
          * @description `PATCH /courses/{slug}`: only the fields present change.
          */
         CourseUpdate: {
-            title?: (components["schemas"]["LocalizedText"] & unknown) | null;
-            summary?: (components["schemas"]["LocalizedText"] & unknown) | null;
+            title?: (components["schemas"]["LocalizedInput"] & unknown) | null;
+            summary?: (components["schemas"]["LocalizedInput"] & unknown) | null;
             theme?: string | null;
             language?: string | null;
             level?: string | null;
@@ -6869,11 +6869,11 @@ export interface components {
          * @description A lesson to create or replace.
          */
         LessonInput: {
-            title: components["schemas"]["LocalizedText"];
+            title: components["schemas"]["LocalizedInput"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
             /** @description Markdown: headings, lists, tables, images, callouts (`> [!NOTE]`), video links. */
-            markdown: string;
+            body: string;
         };
         /**
          * LessonView
@@ -6900,6 +6900,11 @@ export interface components {
          * @enum {string}
          */
         Locale: "fr" | "ar" | "en";
+        /**
+         * @description A title or summary: a plain string (the course's main text, stored as French),
+         *     or the three languages.
+         */
+        LocalizedInput: string | components["schemas"]["LocalizedText"];
         /**
          * LocalizedText
          * @description A text in French, with optional Arabic and English versions.
@@ -6964,7 +6969,7 @@ export interface components {
          * @description `POST /courses/{slug}/modules`, `PATCH /modules/{id}`.
          */
         ModuleInput: {
-            title: components["schemas"]["LocalizedText"];
+            title: components["schemas"]["LocalizedInput"];
             /**
              * Format: uint32
              * @description Position among the modules, from 0; at the end when absent.
@@ -7004,8 +7009,8 @@ export interface components {
         NewCourse: {
             /** @description Lowercase letters, digits and hyphens; the course's address. */
             slug: string;
-            title: components["schemas"]["LocalizedText"];
-            summary: components["schemas"]["LocalizedText"];
+            title: components["schemas"]["LocalizedInput"];
+            summary: components["schemas"]["LocalizedInput"];
             /** @description concepts | pec | prevention | wellbeing */
             theme: string;
             /** @description fr | ar | en (default fr) */
@@ -7166,7 +7171,7 @@ export interface components {
          * @description A quiz to create or replace.
          */
         QuizInput: {
-            title: components["schemas"]["LocalizedText"];
+            title: components["schemas"]["LocalizedInput"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
             /**

@@ -62,8 +62,10 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
         <nav aria-label={t('nav.label')}>
           <ul class="nav-list">
             {link('/', t('nav.home'))}
+            {link('/courses', t('nav.courses'))}
             {me ? (
               <>
+                {(me.roles.includes('trainer') || me.roles.includes('admin')) && link('/authoring', t('nav.authoring'))}
                 {link('/profile', t('nav.profile'))}
                 {me.roles.includes('admin') && link('/admin/users', t('nav.admin'))}
                 {link('/logout', t('nav.logout'))}

@@ -1,0 +1,668 @@
+// Lesson, quiz and case-study editors.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import {
+  createCaseStudy,
+  createLesson,
+  createQuiz,
+  previewMarkdown,
+  saveCaseStudy,
+  saveLesson,
+  saveQuiz,
+} from '../api/authoring';
+import { ApiError } from '../api/client';
+import {
+  BANDS,
+  QUESTION_KINDS,
+  type CaseNodeInput,
+  type CaseStudyInput,
+  type ChoiceInput,
+  type DraftCourse,
+  type DraftItem,
+  type EndingInput,
+  type ItemKind,
+  type LocalizedText,
+  type QuestionInput,
+  type QuestionKind,
+  type QuizInput,
+} from '../api/types';
+import { SelectField, Status } from '../components/forms';
+import { Page } from '../components/Layout';
+import { useApp } from '../context';
+import { describeError } from '../errors';
+import { Link, navigate, useLocation } from '../router';
+import { emptyText, Input, LocalizedFields, moved, Problems, TextArea, toNumber, useAction } from './fields';
+
+interface EditorProps {
+  course: DraftCourse;
+  moduleId: string;
+  item: DraftItem | null;
+}
+
+const KIND_SEGMENT: Record<ItemKind, string> = { lesson: 'lesson', quiz: 'quiz', case_study: 'case_study' };
+
+/** Title, minutes, save button and messages around the body of an item editor. */
+function EditorShell({
+  course,
+  item,
+  kind,
+  title,
+  setTitle,
+  minutes,
+  setMinutes,
+  onSave,
+  children,
+}: EditorProps & {
+  kind: ItemKind;
+  title: LocalizedText;
+  setTitle: (v: LocalizedText) => void;
+  minutes: string;
+  setMinutes: (v: string) => void;
+  onSave: () => Promise<DraftItem>;
+  children: ComponentChildren;
+}) {
+  const { t } = useApp();
+  const { query } = useLocation();
+  const action = useAction();
+  const [saved, setSaved] = useState(query.get('saved') === '1');
+  const [missingTitle, setMissingTitle] = useState(false);
+  const base = `/authoring/courses/${encodeURIComponent(course.slug)}`;
+  const heading = item ? t('authoring.editItem', { kind: t(`kind.${kind}`) }) : t('authoring.newItem', { kind: t(`kind.${kind}`) });
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setSaved(false);
+    if (!title.fr.trim()) {
+      setMissingTitle(true);
+      document.getElementById('f-item.title.fr')?.focus();
+      return;
+    }
+    setMissingTitle(false);
+    void action.run(async () => {
+      const res = await onSave();
+      if (!item) navigate(`${base}/items/${res.id}?saved=1`, { replace: true });
+      else setSaved(true);
+    });
+  };
+
+  return (
+    <Page title={heading}>
+      <p class="crumb">
+        <Link href={base}>
+          <span aria-hidden="true" class="flip">
+            ←
+          </span>{' '}
+          <span lang={course.language}>{course.title.fr}</span>
+        </Link>
+      </p>
+      {item && (
+        <p>
+          <Link href={`/${kind === 'quiz' ? 'quizzes' : kind === 'case_study' ? 'case-studies' : 'lessons'}/${item.id}?preview=1`}>
+            {t('authoring.previewItem')}
+          </Link>
+        </p>
+      )}
+      <form onSubmit={submit} noValidate class="stack editor" data-kind={KIND_SEGMENT[kind]}>
+        <LocalizedFields
+          name="item.title"
+          label={t('authoring.itemTitle')}
+          value={title}
+          onValue={setTitle}
+          errors={missingTitle ? { 'item.title.fr': t('common.required') } : {}}
+        />
+        <Input name="item.minutes" type="number" min={0} label={t('authoring.minutes')} value={minutes} onValue={setMinutes} optional />
+        {children}
+        <Problems error={action.error} />
+        <Status message={saved ? t('common.saved') : null} />
+        <div class="toolbar sticky-save">
+          <button type="submit" class="button button--primary" disabled={action.busy}>
+            {action.busy ? t('common.saving') : t('common.save')}
+          </button>
+          <Link href={base} class="button">
+            {t('authoring.backToCourse')}
+          </Link>
+        </div>
+      </form>
+    </Page>
+  );
+}
+
+/** The server's rendering of a Markdown text, refreshed 400 ms after typing stops. */
+function useMarkdownPreview(markdown: string) {
+  const [html, setHtml] = useState('');
+  const [state, setState] = useState<'idle' | 'loading' | 'ready' | 'failed'>('idle');
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!markdown.trim()) {
+      setHtml('');
+      setState('idle');
+      return;
+    }
+    const ctrl = new AbortController();
+    setState('loading');
+    const timer = setTimeout(() => {
+      previewMarkdown(markdown, ctrl.signal)
+        .then((h) => {
+          setHtml(h);
+          setState('ready');
+        })
+        .catch((e: unknown) => {
+          if (ctrl.signal.aborted) return;
+          setError(e);
+          setState('failed');
+        });
+    }, 400);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [markdown]);
+  return { html, state, error };
+}
+
+function MarkdownField({
+  name,
+  label,
+  value,
+  onValue,
+  lang,
+  rows = 14,
+  preview = true,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onValue: (v: string) => void;
+  lang: string;
+  rows?: number;
+  preview?: boolean;
+}) {
+  const { t } = useApp();
+  return (
+    <div class={preview ? 'md-editor' : undefined}>
+      <TextArea name={name} label={label} hint={t('authoring.markdownHint')} value={value} onValue={onValue} rows={rows} lang={lang} mono />
+      {preview && <MarkdownPreview markdown={value} lang={lang} />}
+    </div>
+  );
+}
+
+function MarkdownPreview({ markdown, lang }: { markdown: string; lang: string }) {
+  const { t } = useApp();
+  const p = useMarkdownPreview(markdown);
+  return (
+    <section class="md-preview" aria-labelledby="md-preview-h">
+      <h2 id="md-preview-h" class="md-preview__title">
+        {t('authoring.livePreview')}
+      </h2>
+      <p class="hint" role="status">
+        {p.state === 'loading' ? t('authoring.previewUpdating') : p.state === 'failed' ? describeError(p.error, t) : ''}
+      </p>
+      {p.html ? (
+        <div class="prose" lang={lang} dir={lang === 'ar' ? 'rtl' : 'ltr'} dangerouslySetInnerHTML={{ __html: p.html }} />
+      ) : (
+        <p class="muted">{t('authoring.previewEmpty')}</p>
+      )}
+    </section>
+  );
+}
+
+export function LessonEditor(props: EditorProps) {
+  const { t } = useApp();
+  const { item, moduleId, course } = props;
+  const lesson = item?.lesson;
+  const [title, setTitle] = useState<LocalizedText>(lesson?.title ?? item?.title ?? emptyText());
+  const [minutes, setMinutes] = useState(String(lesson?.estimated_minutes ?? item?.estimated_minutes ?? ''));
+  const [markdown, setMarkdown] = useState(lesson?.markdown ?? '');
+  const onSave = () => {
+    const m = toNumber(minutes);
+    const body = { title, markdown, ...(m != null ? { estimated_minutes: m } : {}) };
+    return item ? saveLesson(item.id, body) : createLesson(moduleId, body);
+  };
+  return (
+    <EditorShell {...props} kind="lesson" title={title} setTitle={setTitle} minutes={minutes} setMinutes={setMinutes} onSave={onSave}>
+      <MarkdownField name="markdown" label={t('authoring.lessonText')} value={markdown} onValue={setMarkdown} lang={course.language} />
+    </EditorShell>
+  );
+}
+
+// ---------------------------------------------------------------- quiz
+
+const TRUE_FALSE: Record<string, [string, string]> = { fr: ['Vrai', 'Faux'], ar: ['صحيح', 'خطأ'], en: ['True', 'False'] };
+
+function trueFalseChoices(lang: string, previous: ChoiceInput[]): ChoiceInput[] {
+  const [yes, no] = TRUE_FALSE[lang] ?? TRUE_FALSE.fr!;
+  const correctIsTrue = previous.length ? previous[0]?.correct !== false : true;
+  return [
+    { id: previous[0]?.id ?? null, label: yes, correct: correctIsTrue, feedback: previous[0]?.feedback ?? '' },
+    { id: previous[1]?.id ?? null, label: no, correct: !correctIsTrue, feedback: previous[1]?.feedback ?? '' },
+  ];
+}
+
+interface Keyed<T> {
+  key: number;
+  value: T;
+}
+let seq = 0;
+const keyed = <T,>(value: T): Keyed<T> => ({ key: ++seq, value });
+
+function ItemButtons({
+  index,
+  count,
+  what,
+  onMove,
+  onRemove,
+}: {
+  index: number;
+  count: number;
+  what: string;
+  onMove: (delta: number) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useApp();
+  return (
+    <div class="toolbar">
+      <button type="button" class="button button--small" disabled={index === 0} aria-label={t('authoring.moveUp', { title: what })} onClick={() => onMove(-1)}>
+        <span aria-hidden="true">↑</span>
+      </button>
+      <button
+        type="button"
+        class="button button--small"
+        disabled={index === count - 1}
+        aria-label={t('authoring.moveDown', { title: what })}
+        onClick={() => onMove(1)}
+      >
+        <span aria-hidden="true">↓</span>
+      </button>
+      <button type="button" class="button button--small button--danger" aria-label={t('authoring.remove', { title: what })} onClick={onRemove}>
+        {t('authoring.delete')}
+      </button>
+    </div>
+  );
+}
+
+function QuestionEditor({
+  q,
+  index,
+  count,
+  lang,
+  onChange,
+  onMove,
+  onRemove,
+}: {
+  q: QuestionInput;
+  index: number;
+  count: number;
+  lang: string;
+  onChange: (q: QuestionInput) => void;
+  onMove: (delta: number) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useApp();
+  const p = `q${index}`;
+  const what = t('quiz.question', { n: index + 1 });
+  const setKind = (kind: QuestionKind) => {
+    if (kind === 'true_false') onChange({ ...q, kind, choices: trueFalseChoices(lang, q.choices), answers: [] });
+    else if (kind === 'short_text') onChange({ ...q, kind, choices: [], answers: q.answers.length ? q.answers : [''] });
+    else {
+      let choices = q.kind === 'true_false' || q.choices.length === 0 ? [blankChoice(true), blankChoice(false)] : q.choices;
+      if (kind === 'single') {
+        const first = choices.findIndex((c) => c.correct);
+        choices = choices.map((c, i) => ({ ...c, correct: i === (first < 0 ? 0 : first) }));
+      }
+      onChange({ ...q, kind, choices, answers: [] });
+    }
+  };
+  const setChoice = (i: number, c: ChoiceInput) => {
+    let choices = q.choices.map((x, j) => (j === i ? c : x));
+    if ((q.kind === 'single' || q.kind === 'true_false') && c.correct) choices = choices.map((x, j) => ({ ...x, correct: j === i }));
+    onChange({ ...q, choices });
+  };
+  return (
+    <fieldset class="panel editor-block">
+      <legend>{what}</legend>
+      <ItemButtons index={index} count={count} what={what} onMove={onMove} onRemove={onRemove} />
+      <SelectField
+        name={`${p}.kind`}
+        label={t('authoring.questionKind')}
+        value={q.kind}
+        onValue={(v) => setKind(v as QuestionKind)}
+        options={QUESTION_KINDS.map((k) => ({ value: k, label: t(`questionKind.${k}`) }))}
+      />
+      <TextArea name={`${p}.prompt`} label={t('authoring.prompt')} value={q.prompt} onValue={(prompt) => onChange({ ...q, prompt })} rows={2} lang={lang} />
+      {q.kind === 'short_text' ? (
+        <fieldset class="sub">
+          <legend>{t('authoring.acceptedAnswers')}</legend>
+          {q.answers.map((a, i) => (
+            <div class="row" key={i}>
+              <Input
+                name={`${p}.answer${i}`}
+                label={t('authoring.acceptedAnswer', { n: i + 1 })}
+                value={a}
+                lang={lang}
+                onValue={(v) => onChange({ ...q, answers: q.answers.map((x, j) => (j === i ? v : x)) })}
+              />
+              <button
+                type="button"
+                class="button button--small button--danger"
+                aria-label={t('authoring.remove', { title: t('authoring.acceptedAnswer', { n: i + 1 }) })}
+                onClick={() => onChange({ ...q, answers: q.answers.filter((_, j) => j !== i) })}
+              >
+                {t('authoring.delete')}
+              </button>
+            </div>
+          ))}
+          <button type="button" class="button button--small" onClick={() => onChange({ ...q, answers: [...q.answers, ''] })}>
+            + {t('authoring.addAnswer')}
+          </button>
+        </fieldset>
+      ) : (
+        <fieldset class="sub">
+          <legend>{t('authoring.choices')}</legend>
+          {q.choices.map((c, i) => {
+            const cp = `${p}.c${i}`;
+            const cwhat = t('authoring.choiceN', { n: i + 1 });
+            const fixed = q.kind === 'true_false';
+            return (
+              <div class="choice-edit" key={i}>
+                {fixed ? (
+                  <p class="choice-edit__fixed" lang={lang}>
+                    <strong>{c.label}</strong>
+                  </p>
+                ) : (
+                  <Input name={`${cp}.label`} label={cwhat} value={c.label} lang={lang} onValue={(label) => setChoice(i, { ...c, label })} />
+                )}
+                <div class="check">
+                  <input
+                    id={`${cp}.correct`}
+                    type={q.kind === 'multiple' ? 'checkbox' : 'radio'}
+                    name={`${p}.correct`}
+                    checked={c.correct}
+                    onChange={(e) => setChoice(i, { ...c, correct: (e.currentTarget as HTMLInputElement).checked })}
+                  />
+                  <label for={`${cp}.correct`}>{t('authoring.correctChoice', { label: c.label || cwhat })}</label>
+                </div>
+                <Input
+                  name={`${cp}.feedback`}
+                  label={t('authoring.choiceFeedback', { label: c.label || cwhat })}
+                  value={c.feedback ?? ''}
+                  lang={lang}
+                  optional
+                  onValue={(feedback) => setChoice(i, { ...c, feedback })}
+                />
+                {!fixed && (
+                  <ItemButtons
+                    index={i}
+                    count={q.choices.length}
+                    what={cwhat}
+                    onMove={(d) => onChange({ ...q, choices: moved(q.choices, i, d) })}
+                    onRemove={() => onChange({ ...q, choices: q.choices.filter((_, j) => j !== i) })}
+                  />
+                )}
+              </div>
+            );
+          })}
+          {q.kind !== 'true_false' && (
+            <button type="button" class="button button--small" onClick={() => onChange({ ...q, choices: [...q.choices, blankChoice(false)] })}>
+              + {t('authoring.addChoice')}
+            </button>
+          )}
+        </fieldset>
+      )}
+      <TextArea
+        name={`${p}.explanation`}
+        label={t('quiz.explanation')}
+        value={q.explanation ?? ''}
+        onValue={(explanation) => onChange({ ...q, explanation })}
+        rows={2}
+        lang={lang}
+        optional
+      />
+    </fieldset>
+  );
+}
+
+function blankChoice(correct: boolean): ChoiceInput {
+  return { id: null, label: '', correct, feedback: '' };
+}
+
+function blankQuestion(): QuestionInput {
+  return { id: null, kind: 'single', prompt: '', explanation: '', choices: [blankChoice(true), blankChoice(false)], answers: [] };
+}
+
+export function QuizEditor(props: EditorProps) {
+  const { t } = useApp();
+  const { item, moduleId, course } = props;
+  const quiz = item?.quiz;
+  const [title, setTitle] = useState<LocalizedText>(quiz?.title ?? item?.title ?? emptyText());
+  const [minutes, setMinutes] = useState(String(quiz?.estimated_minutes ?? ''));
+  const [passMark, setPassMark] = useState(String(quiz?.pass_mark ?? 70));
+  const [maxAttempts, setMaxAttempts] = useState(quiz?.max_attempts != null ? String(quiz.max_attempts) : '');
+  const [shuffle, setShuffle] = useState(quiz?.shuffle ?? true);
+  const [questions, setQuestions] = useState<Keyed<QuestionInput>[]>(() => (quiz?.questions ?? [blankQuestion()]).map(keyed));
+
+  const onSave = () => {
+    const m = toNumber(minutes);
+    const max = toNumber(maxAttempts);
+    const body: QuizInput = {
+      title,
+      pass_mark: toNumber(passMark) ?? 0,
+      shuffle,
+      questions: questions.map(({ value: q }) => ({
+        ...q,
+        answers: q.kind === 'short_text' ? q.answers.map((a) => a.trim()).filter(Boolean) : [],
+        choices: q.kind === 'short_text' ? [] : q.choices,
+      })),
+      ...(m != null ? { estimated_minutes: m } : {}),
+      ...(max != null && max > 0 ? { max_attempts: max } : {}),
+    };
+    return item ? saveQuiz(item.id, body) : createQuiz(moduleId, body);
+  };
+
+  return (
+    <EditorShell {...props} kind="quiz" title={title} setTitle={setTitle} minutes={minutes} setMinutes={setMinutes} onSave={onSave}>
+      <Input name="pass_mark" type="number" min={0} max={100} label={t('authoring.passMark')} value={passMark} onValue={setPassMark} />
+      <Input
+        name="max_attempts"
+        type="number"
+        min={0}
+        label={t('authoring.maxAttempts')}
+        hint={t('authoring.maxAttemptsHint')}
+        value={maxAttempts}
+        onValue={setMaxAttempts}
+        optional
+      />
+      <div class="check">
+        <input id="f-shuffle" type="checkbox" checked={shuffle} onChange={(e) => setShuffle((e.currentTarget as HTMLInputElement).checked)} />
+        <label for="f-shuffle">{t('authoring.shuffle')}</label>
+      </div>
+      {questions.map((q, i) => (
+        <QuestionEditor
+          key={q.key}
+          q={q.value}
+          index={i}
+          count={questions.length}
+          lang={course.language}
+          onChange={(value) => setQuestions((list) => list.map((x) => (x.key === q.key ? { key: x.key, value } : x)))}
+          onMove={(d) => setQuestions((list) => moved(list, i, d))}
+          onRemove={() => setQuestions((list) => list.filter((x) => x.key !== q.key))}
+        />
+      ))}
+      <button type="button" class="button" onClick={() => setQuestions((list) => [...list, keyed(blankQuestion())])}>
+        + {t('authoring.addQuestion')}
+      </button>
+    </EditorShell>
+  );
+}
+
+// ---------------------------------------------------------------- case study
+
+function blankNode(key: string): CaseNodeInput {
+  return { id: null, key, body_markdown: '', choices: [{ id: null, label: '', next: '', points: 0, feedback_markdown: '' }] };
+}
+function blankEnding(key: string): EndingInput {
+  return { id: null, key, title: '', band: 'good', debrief_markdown: '' };
+}
+
+export function CaseStudyEditor(props: EditorProps) {
+  const { t } = useApp();
+  const { item, moduleId, course } = props;
+  const cs = item?.case_study;
+  const lang = course.language;
+  const [title, setTitle] = useState<LocalizedText>(cs?.title ?? item?.title ?? emptyText());
+  const [minutes, setMinutes] = useState(String(cs?.estimated_minutes ?? ''));
+  const [summary, setSummary] = useState(cs?.summary ?? '');
+  const [start, setStart] = useState(cs?.start ?? 'debut');
+  const [nodes, setNodes] = useState<Keyed<CaseNodeInput>[]>(() => (cs?.nodes ?? [blankNode('debut')]).map(keyed));
+  const [endings, setEndings] = useState<Keyed<EndingInput>[]>(() => (cs?.endings ?? [blankEnding('fin')]).map(keyed));
+
+  const nodeKeys = nodes.map((n) => n.value.key).filter(Boolean);
+  const targets = [
+    { value: '', label: t('authoring.chooseTarget') },
+    ...nodeKeys.map((k) => ({ value: k, label: t('authoring.targetNode', { key: k }) })),
+    ...endings.map((e) => e.value.key).filter(Boolean).map((k) => ({ value: k, label: t('authoring.targetEnding', { key: k }) })),
+  ];
+  const setNode = (key: number, value: CaseNodeInput) => setNodes((list) => list.map((x) => (x.key === key ? { key, value } : x)));
+  const setEnding = (key: number, value: EndingInput) => setEndings((list) => list.map((x) => (x.key === key ? { key, value } : x)));
+
+  const onSave = () => {
+    const m = toNumber(minutes);
+    const body: CaseStudyInput = {
+      title,
+      summary,
+      start,
+      nodes: nodes.map((n) => n.value),
+      endings: endings.map((e) => e.value),
+      ...(m != null ? { estimated_minutes: m } : {}),
+    };
+    return item ? saveCaseStudy(item.id, body) : createCaseStudy(moduleId, body);
+  };
+
+  return (
+    <EditorShell {...props} kind="case_study" title={title} setTitle={setTitle} minutes={minutes} setMinutes={setMinutes} onSave={onSave}>
+      <TextArea name="summary" label={t('authoring.caseSummary')} value={summary} onValue={setSummary} rows={3} lang={lang} />
+      <SelectField
+        name="start"
+        label={t('authoring.startNode')}
+        value={start}
+        onValue={setStart}
+        options={nodeKeys.length ? nodeKeys.map((k) => ({ value: k, label: k })) : [{ value: '', label: '—' }]}
+      />
+      <h2>{t('authoring.nodes')}</h2>
+      {nodes.map(({ key: k, value: n }, i) => {
+        const p = `n${i}`;
+        const what = t('authoring.nodeN', { key: n.key || String(i + 1) });
+        return (
+          <fieldset class="panel editor-block" key={k}>
+            <legend>{what}</legend>
+            <ItemButtons
+              index={i}
+              count={nodes.length}
+              what={what}
+              onMove={(d) => setNodes((list) => moved(list, i, d))}
+              onRemove={() => setNodes((list) => list.filter((x) => x.key !== k))}
+            />
+            <Input name={`${p}.key`} label={t('authoring.key')} hint={t('authoring.keyHint')} value={n.key} onValue={(v) => setNode(k, { ...n, key: v.toLowerCase() })} />
+            <MarkdownField
+              name={`${p}.body`}
+              label={t('authoring.situation')}
+              value={n.body_markdown}
+              onValue={(body_markdown) => setNode(k, { ...n, body_markdown })}
+              lang={lang}
+              rows={6}
+              preview={false}
+            />
+            <fieldset class="sub">
+              <legend>{t('authoring.choices')}</legend>
+              {n.choices.map((c, j) => {
+                const cp = `${p}.c${j}`;
+                const cwhat = t('authoring.choiceN', { n: j + 1 });
+                const setC = (value: typeof c) => setNode(k, { ...n, choices: n.choices.map((x, y) => (y === j ? value : x)) });
+                return (
+                  <div class="choice-edit" key={j}>
+                    <Input name={`${cp}.label`} label={cwhat} value={c.label} lang={lang} onValue={(label) => setC({ ...c, label })} />
+                    <SelectField name={`${cp}.next`} label={t('authoring.next')} value={c.next} onValue={(next) => setC({ ...c, next })} options={targets} />
+                    <SelectField
+                      name={`${cp}.points`}
+                      label={t('authoring.points')}
+                      value={String(c.points)}
+                      onValue={(v) => setC({ ...c, points: Number(v) })}
+                      options={[0, 1, 2, 3].map((x) => ({ value: String(x), label: String(x) }))}
+                    />
+                    <TextArea
+                      name={`${cp}.feedback`}
+                      label={t('authoring.practitionerFeedback')}
+                      value={c.feedback_markdown ?? ''}
+                      onValue={(feedback_markdown) => setC({ ...c, feedback_markdown })}
+                      rows={3}
+                      lang={lang}
+                      mono
+                    />
+                    <ItemButtons
+                      index={j}
+                      count={n.choices.length}
+                      what={cwhat}
+                      onMove={(d) => setNode(k, { ...n, choices: moved(n.choices, j, d) })}
+                      onRemove={() => setNode(k, { ...n, choices: n.choices.filter((_, y) => y !== j) })}
+                    />
+                  </div>
+                );
+              })}
+              <button
+                type="button"
+                class="button button--small"
+                onClick={() => setNode(k, { ...n, choices: [...n.choices, { id: null, label: '', next: '', points: 0, feedback_markdown: '' }] })}
+              >
+                + {t('authoring.addChoice')}
+              </button>
+            </fieldset>
+          </fieldset>
+        );
+      })}
+      <button type="button" class="button" onClick={() => setNodes((list) => [...list, keyed(blankNode(`etape-${list.length + 1}`))])}>
+        + {t('authoring.addNode')}
+      </button>
+      <h2>{t('authoring.endings')}</h2>
+      {endings.map(({ key: k, value: e }, i) => {
+        const p = `e${i}`;
+        const what = t('authoring.endingN', { key: e.key || String(i + 1) });
+        return (
+          <fieldset class="panel editor-block" key={k}>
+            <legend>{what}</legend>
+            <ItemButtons
+              index={i}
+              count={endings.length}
+              what={what}
+              onMove={(d) => setEndings((list) => moved(list, i, d))}
+              onRemove={() => setEndings((list) => list.filter((x) => x.key !== k))}
+            />
+            <Input name={`${p}.key`} label={t('authoring.key')} hint={t('authoring.keyHint')} value={e.key} onValue={(v) => setEnding(k, { ...e, key: v.toLowerCase() })} />
+            <Input name={`${p}.title`} label={t('authoring.endingTitle')} value={e.title} lang={lang} onValue={(v) => setEnding(k, { ...e, title: v })} />
+            <SelectField
+              name={`${p}.band`}
+              label={t('authoring.band')}
+              value={e.band}
+              onValue={(band) => setEnding(k, { ...e, band })}
+              options={BANDS.map((b) => ({ value: b, label: t(`band.${b}`) }))}
+            />
+            <TextArea
+              name={`${p}.debrief`}
+              label={t('case.debrief')}
+              value={e.debrief_markdown}
+              onValue={(debrief_markdown) => setEnding(k, { ...e, debrief_markdown })}
+              rows={5}
+              lang={lang}
+              mono
+            />
+          </fieldset>
+        );
+      })}
+      <button type="button" class="button" onClick={() => setEndings((list) => [...list, keyed(blankEnding(`fin-${list.length + 1}`))])}>
+        + {t('authoring.addEnding')}
+      </button>
+    </EditorShell>
+  );
+}
+
+export function isValidationError(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 422;
+}

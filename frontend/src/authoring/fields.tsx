@@ -1,0 +1,206 @@
+// Form pieces of the authoring screens.
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
+import type { LocalizedText } from '../api/types';
+import { FieldFrame } from '../components/forms';
+import { useApp } from '../context';
+import { describeError, localizeFieldError } from '../errors';
+import { LOCALES } from '../i18n';
+
+export function TextArea({
+  name,
+  label,
+  value,
+  onValue,
+  rows = 4,
+  hint,
+  error,
+  optional,
+  lang,
+  mono,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onValue: (v: string) => void;
+  rows?: number;
+  hint?: string | undefined;
+  error?: string | undefined;
+  optional?: boolean;
+  lang?: string | undefined;
+  mono?: boolean;
+}) {
+  return (
+    <FieldFrame name={name} label={label} hint={hint} error={error} optional={optional}>
+      {(a11y) => (
+        <textarea
+          {...a11y}
+          name={name}
+          rows={rows}
+          class={mono ? 'mono' : undefined}
+          lang={lang}
+          dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : 'auto'}
+          value={value}
+          onInput={(e) => onValue((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+export function Input({
+  name,
+  label,
+  value,
+  onValue,
+  hint,
+  error,
+  optional,
+  lang,
+  type = 'text',
+  min,
+  max,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onValue: (v: string) => void;
+  hint?: string | undefined;
+  error?: string | undefined;
+  optional?: boolean;
+  lang?: string | undefined;
+  type?: 'text' | 'number';
+  min?: number;
+  max?: number;
+}) {
+  return (
+    <FieldFrame name={name} label={label} hint={hint} error={error} optional={optional}>
+      {(a11y) => (
+        <input
+          {...a11y}
+          name={name}
+          type={type as 'text'}
+          inputMode={type === 'number' ? 'numeric' : undefined}
+          min={min}
+          max={max}
+          lang={lang}
+          dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : undefined}
+          value={value}
+          onInput={(e) => onValue((e.currentTarget as HTMLInputElement).value)}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A text in French (required) with optional Arabic and English versions. */
+export function LocalizedFields({
+  name,
+  label,
+  value,
+  onValue,
+  multiline,
+  errors = {},
+}: {
+  name: string;
+  label: string;
+  value: LocalizedText;
+  onValue: (v: LocalizedText) => void;
+  multiline?: boolean;
+  errors?: Record<string, string>;
+}) {
+  const { t } = useApp();
+  return (
+    <fieldset class="localized">
+      <legend>{label}</legend>
+      {LOCALES.map((l) => {
+        const props = {
+          name: `${name}.${l}`,
+          label: t(`lang.${l}`),
+          value: value[l] ?? '',
+          onValue: (v: string) => onValue({ ...value, [l]: l === 'fr' ? v : v || null }),
+          optional: l !== 'fr',
+          lang: l,
+          error: errors[`${name}.${l}`],
+        };
+        return multiline ? <TextArea key={l} {...props} rows={3} /> : <Input key={l} {...props} />;
+      })}
+    </fieldset>
+  );
+}
+
+/** Every problem of a failed save, in the person's language where it has a code. */
+export function Problems({ error }: { error: unknown }) {
+  const { t } = useApp();
+  if (!error) return null;
+  const problems = error instanceof ApiError ? error.problems : [];
+  return (
+    <div class="alert alert--error" role="alert">
+      <p>{problems.length ? t('authoring.problems', { n: problems.length }) : describeError(error, t)}</p>
+      {problems.length > 0 && (
+        <ul class="problems">
+          {problems.map((p, i) => {
+            const message = localizeFieldError(p, t);
+            return (
+              <li key={i}>
+                {message.startsWith(p.field) ? (
+                  message
+                ) : (
+                  <>
+                    <strong class="break" dir="ltr">
+                      {p.field}
+                    </strong>{' '}
+                    : {message}
+                  </>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A button's pending state and the error of its last run. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (action: () => Promise<void>) => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
+
+export function Toolbar({ children }: { children: ComponentChildren }) {
+  return <div class="toolbar">{children}</div>;
+}
+
+/** Moves element i of a list by delta, returning a new list. */
+export function moved<T>(list: T[], i: number, delta: number): T[] {
+  const j = i + delta;
+  if (j < 0 || j >= list.length) return list;
+  const copy = list.slice();
+  const [x] = copy.splice(i, 1);
+  copy.splice(j, 0, x as T);
+  return copy;
+}
+
+export function emptyText(): LocalizedText {
+  return { fr: '', ar: null, en: null };
+}
+
+export function toNumber(value: string): number | null {
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) && n >= 0 ? Math.round(n) : null;
+}

@@ -1,0 +1,32 @@
+import { getLesson } from '../api/endpoints';
+import { useApp } from '../context';
+import { formatMinutes } from './Catalogue';
+import { contentAttrs, Crumb, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, usePreview, useTitle, useLoad } from './learn';
+
+export function Lesson({ id }: { id: string }) {
+  const { t, locale } = useApp();
+  const preview = usePreview();
+  const lesson = useLoad(() => getLesson(id, locale, preview), [id, locale, preview]);
+  const l = lesson.data;
+  useTitle(l?.title);
+  if (lesson.error) return <LoadFailed error={lesson.error} onRetry={lesson.reload} />;
+  if (!l) return <Loading />;
+  return (
+    <article class="reader">
+      <PreviewBanner show={preview} />
+      <Crumb slug={l.course_slug} title={l.course_title} language={l.language} preview={preview} />
+      <header class="reader__head">
+        <p class="reader__kicker">
+          <KindLabel kind="lesson" /> · <span {...contentAttrs(l.language)}>{l.module_title}</span>
+          {l.estimated_minutes != null && <> · {formatMinutes(l.estimated_minutes, t)}</>}
+        </p>
+        <h1 tabIndex={-1} {...contentAttrs(l.language)}>
+          {l.title}
+        </h1>
+      </header>
+      {/* Sanitized by the server when the lesson was saved. */}
+      <div class="prose" {...contentAttrs(l.content_language)} dangerouslySetInnerHTML={{ __html: l.body_html }} />
+      <ItemNav previous={l.previous_item} next={l.next_item} language={l.language} preview={preview} />
+    </article>
+  );
+}

@@ -1,0 +1,290 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
+import { getQuiz, submitAttempt } from '../api/endpoints';
+import type { AnswerInput, AttemptResult, QuestionView, QuizView } from '../api/types';
+import { Alert } from '../components/forms';
+import { useApp } from '../context';
+import { describeError } from '../errors';
+import { Link } from '../router';
+import { contentAttrs, Crumb, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, signInHref, usePreview, useTitle, useLoad } from './learn';
+
+interface Answer {
+  choices: string[];
+  text: string;
+}
+type Answers = Record<string, Answer>;
+
+function answered(q: QuestionView, a: Answer | undefined): boolean {
+  if (!a) return false;
+  return q.kind === 'short_text' ? a.text.trim() !== '' : a.choices.length > 0;
+}
+
+function Question({
+  q,
+  n,
+  answer,
+  onAnswer,
+  lang,
+  invalid,
+}: {
+  q: QuestionView;
+  n: number;
+  answer: Answer;
+  onAnswer: (a: Answer) => void;
+  lang: string;
+  invalid: boolean;
+}) {
+  const { t } = useApp();
+  const name = `q-${q.id}`;
+  const errId = `${name}-error`;
+  return (
+    <fieldset class={invalid ? 'question question--invalid' : 'question'} id={name} aria-describedby={invalid ? errId : undefined}>
+      <legend>
+        <span class="question__num">{t('quiz.question', { n })}</span>{' '}
+        <span {...contentAttrs(lang)}>{q.prompt}</span>
+        {q.kind === 'multiple' && <span class="hint question__hint">{t('quiz.multipleHint')}</span>}
+      </legend>
+      {q.kind === 'short_text' ? (
+        <div class="field">
+          <label for={`${name}-text`}>{t('quiz.yourAnswer')}</label>
+          <input
+            id={`${name}-text`}
+            type="text"
+            {...contentAttrs(lang)}
+            value={answer.text}
+            onInput={(e) => onAnswer({ ...answer, text: (e.currentTarget as HTMLInputElement).value })}
+          />
+        </div>
+      ) : (
+        q.choices.map((c) => {
+          const id = `${name}-${c.id}`;
+          const multiple = q.kind === 'multiple';
+          return (
+            <div class="check" key={c.id}>
+              <input
+                id={id}
+                type={multiple ? 'checkbox' : 'radio'}
+                name={name}
+                value={c.id}
+                checked={answer.choices.includes(c.id)}
+                onChange={(e) => {
+                  const on = (e.currentTarget as HTMLInputElement).checked;
+                  const choices = multiple
+                    ? on
+                      ? [...answer.choices, c.id]
+                      : answer.choices.filter((x) => x !== c.id)
+                    : [c.id];
+                  onAnswer({ ...answer, choices });
+                }}
+              />
+              <label for={id} {...contentAttrs(lang)}>
+                {c.label}
+              </label>
+            </div>
+          );
+        })
+      )}
+      {invalid && (
+        <p class="field-error" id={errId}>
+          {t('quiz.answerThis')}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
+  const { t } = useApp();
+  const lang = quiz.content_language;
+  return (
+    <ol class="feedback-list">
+      {result.feedback.map((f, i) => (
+        <li key={f.question_id} class={f.correct ? 'feedback feedback--ok' : 'feedback feedback--ko'}>
+          <h3>
+            <span class="question__num">{t('quiz.question', { n: i + 1 })}</span>{' '}
+            <span {...contentAttrs(lang)}>{f.prompt}</span>
+          </h3>
+          <p class={f.correct ? 'verdict verdict--ok' : 'verdict verdict--ko'}>
+            <span aria-hidden="true">{f.correct ? '✓ ' : '✗ '}</span>
+            {f.correct ? t('quiz.correct') : t('quiz.incorrect')}
+          </p>
+          {f.choices.length > 0 && (
+            <ul class="choice-feedback">
+              {f.choices.map((c) => (
+                <li key={c.id} class={c.correct ? 'choice-feedback__item is-correct' : 'choice-feedback__item'}>
+                  <p class="choice-feedback__label">
+                    <span aria-hidden="true" class="choice-feedback__mark">
+                      {c.correct ? '✓' : c.selected ? '✗' : '·'}
+                    </span>
+                    <span {...contentAttrs(lang)}>{c.label}</span>
+                  </p>
+                  <p class="choice-feedback__tags">
+                    {c.correct && <span class="badge badge--ok">{t('quiz.rightChoice')}</span>}{' '}
+                    {c.selected && <span class="badge badge--pick">{t('quiz.yourChoice')}</span>}
+                  </p>
+                  {c.feedback && (
+                    <p class="choice-feedback__text" {...contentAttrs(lang)}>
+                      {c.feedback}
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+          {f.accepted_answers.length > 0 && (
+            <>
+              <p>
+                {t('quiz.given')} <strong {...contentAttrs(lang)}>{f.given_text?.trim() || t('quiz.nothing')}</strong>
+              </p>
+              <p>
+                {t('quiz.accepted')} <span {...contentAttrs(lang)}>{f.accepted_answers.join(' · ')}</span>
+              </p>
+            </>
+          )}
+          {f.explanation && (
+            <div class="explanation">
+              <p class="explanation__title">{t('quiz.explanation')}</p>
+              <p {...contentAttrs(lang)}>{f.explanation}</p>
+            </div>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function Quiz({ id }: { id: string }) {
+  const { t, locale, me } = useApp();
+  const preview = usePreview();
+  const quiz = useLoad(() => getQuiz(id, locale, preview), [id, locale, preview]);
+  const [answers, setAnswers] = useState<Answers>({});
+  const [missing, setMissing] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<AttemptResult | null>(null);
+  const [exhausted, setExhausted] = useState(false);
+  const resultRef = useRef<HTMLHeadingElement>(null);
+  const q = quiz.data;
+  useTitle(q?.title);
+
+  useEffect(() => {
+    if (result) resultRef.current?.focus();
+  }, [result]);
+
+  if (quiz.error) return <LoadFailed error={quiz.error} onRetry={quiz.reload} />;
+  if (!q) return <Loading />;
+
+  const used = result ? result.attempts_used : q.attempts_used;
+  const left = result ? result.attempts_left : q.max_attempts != null ? Math.max(0, q.max_attempts - q.attempts_used) : null;
+  const noneLeft = exhausted || (left != null && left <= 0);
+
+  const get = (qid: string): Answer => answers[qid] ?? { choices: [], text: '' };
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    const unanswered = q.questions.filter((x) => !answered(x, answers[x.id])).map((x) => x.id);
+    setMissing(unanswered);
+    if (unanswered.length) {
+      setError(t('quiz.unanswered', { n: unanswered.length }));
+      document.getElementById(`q-${unanswered[0]}`)?.querySelector<HTMLElement>('input')?.focus();
+      return;
+    }
+    setError(null);
+    setBusy(true);
+    try {
+      const body: AnswerInput[] = q.questions.map((x) => {
+        const a = get(x.id);
+        return x.kind === 'short_text' ? { question_id: x.id, text: a.text.trim() } : { question_id: x.id, choice_ids: a.choices };
+      });
+      setResult(await submitAttempt(q.id, { answers: body }, preview));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        setExhausted(true);
+        setError(t('quiz.noAttemptsLeft'));
+      } else setError(describeError(err, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const retry = () => {
+    setResult(null);
+    setAnswers({});
+    setMissing([]);
+    quiz.reload();
+  };
+
+  const attemptsText =
+    q.max_attempts != null ? t('quiz.attempts', { used, max: q.max_attempts }) : t('quiz.attemptsUnlimited', { used });
+
+  return (
+    <article class="reader">
+      <PreviewBanner show={preview} />
+      <Crumb slug={q.course_slug} title={q.course_title} language={q.language} preview={preview} />
+      <p class="reader__kicker">
+        <KindLabel kind="quiz" />
+      </p>
+      <h1 tabIndex={-1} {...contentAttrs(q.language)}>
+        {q.title}
+      </h1>
+      <ul class="meta">
+        <li>{t('quiz.passMark', { n: q.pass_mark })}</li>
+        {me && <li>{attemptsText}</li>}
+      </ul>
+
+      {result ? (
+        <section aria-labelledby="quiz-result" class="result">
+          <h2 id="quiz-result" tabIndex={-1} ref={resultRef}>
+            {t('quiz.resultTitle')}
+          </h2>
+          <div class={result.passed ? 'score score--ok' : 'score score--ko'}>
+            <p class="score__big">{t('quiz.score', { score: result.score, max: result.max_score, percent: result.percent })}</p>
+            <p>{result.passed ? t('quiz.passed', { n: result.pass_mark }) : t('quiz.failed', { n: result.pass_mark })}</p>
+            <p>
+              {result.attempts_left == null
+                ? t('quiz.attemptsUnlimited', { used: result.attempts_used })
+                : result.attempts_left > 0
+                  ? t('quiz.attemptsLeft', { used: result.attempts_used, n: result.attempts_left })
+                  : t('quiz.noAttemptsLeft')}
+            </p>
+          </div>
+          {(result.attempts_left == null || result.attempts_left > 0) && (
+            <button type="button" class="button" onClick={retry}>
+              {t('quiz.retry')}
+            </button>
+          )}
+          <h2 class="feedback-title">{t('quiz.feedbackTitle')}</h2>
+          <Feedback result={result} quiz={q} />
+        </section>
+      ) : (
+        <form onSubmit={onSubmit} noValidate class="quiz-form">
+          {q.questions.map((x, i) => (
+            <Question
+              key={x.id}
+              q={x}
+              n={i + 1}
+              answer={get(x.id)}
+              lang={q.content_language}
+              invalid={missing.includes(x.id) && !answered(x, answers[x.id])}
+              onAnswer={(a) => setAnswers((prev) => ({ ...prev, [x.id]: a }))}
+            />
+          ))}
+          <Alert message={error} />
+          {!me ? (
+            <p class="notice">
+              {t('quiz.signIn')}{' '}
+              <Link href={signInHref()}>{t('nav.login')}</Link>
+            </p>
+          ) : noneLeft ? (
+            <p class="notice">{t('quiz.noAttemptsLeft')}</p>
+          ) : (
+            <button type="submit" class="button button--primary" disabled={busy}>
+              {busy ? t('common.sending') : t('quiz.submit')}
+            </button>
+          )}
+        </form>
+      )}
+      <ItemNav previous={q.previous_item} next={q.next_item} language={q.language} preview={preview} />
+    </article>
+  );
+}
