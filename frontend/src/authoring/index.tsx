@@ -22,7 +22,7 @@ import { formatDate, LOCALES } from '../i18n';
 import { Link, navigate } from '../router';
 import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
 import { CaseStudyEditor, LessonEditor, QuizEditor } from './editors';
-import { emptyText, Input, LocalizedFields, Problems, TextArea, toNumber, useAction } from './fields';
+import { emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
 import type { AuthoringRoute } from './lazy';
 
 export function AuthoringScreen({ route }: { route: AuthoringRoute }) {
