@@ -49,7 +49,12 @@ fn problems_to_error(problems: Vec<ContentProblem>) -> Error {
     Error::Invalid(
         problems
             .into_iter()
-            .map(|p| FieldError::new(if p.location.is_empty() { "course" } else { &p.location }, "invalid_content", p.message))
+            .map(|p| {
+                let location = if p.location.is_empty() { "course".to_string() } else { p.location };
+                // The message repeats the location, as import errors do, so that a list of messages reads on its own.
+                let message = format!("{location}: {}", p.message);
+                FieldError::new(&location, "invalid_content", message)
+            })
             .collect(),
     )
 }

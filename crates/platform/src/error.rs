@@ -22,7 +22,8 @@ pub struct FieldError {
     pub field: String,
     /// A stable code for what is wrong, for clients to translate:
     /// `required`, `too_short`, `too_long`, `invalid_format`, `unknown_value`,
-    /// `out_of_range`, `control_characters`, `too_weak`, `mismatch`.
+    /// `out_of_range`, `control_characters`, `too_weak`, `mismatch`, `invalid_value`,
+    /// `invalid_content` (a course's content; the message then says where).
     pub code: String,
     /// What is wrong with it, in English.
     pub message: String,

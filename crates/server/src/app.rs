@@ -8,6 +8,7 @@ use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use sanad_accounts::{Accounts, AccountsApi};
 use sanad_courses::{Courses, CoursesApi};
+use sanad_library::directory::{Directory, DirectoryApi};
 use sanad_mail::{MailTransport, MailWorker};
 use sanad_platform::auth::SharedAuthenticator;
 use sanad_platform::telemetry::Metrics;
@@ -19,7 +20,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Every API of the service, in the order they appear in the document.
-pub type Apis = (AccountsApi, CoursesApi);
+pub type Apis = (AccountsApi, CoursesApi, DirectoryApi);
 
 /// The running parts of an instance.
 #[derive(Clone)]
@@ -38,6 +39,8 @@ pub struct App {
     pub mail: MailWorker,
     /// Courses service.
     pub courses: Courses,
+    /// The directory of services of each territory.
+    pub directory: Directory,
 }
 
 impl std::fmt::Debug for App {
@@ -61,6 +64,7 @@ impl App {
         let waker = mail.clone();
         let accounts = Accounts::new(db.clone(), clock.clone(), Arc::new(move || waker.wake()));
         let courses = Courses::new(db.clone(), clock.clone(), Arc::new(accounts.clone()));
+        let directory = Directory::new(db.clone(), clock.clone());
         if config.demo_content {
             let loaded = courses
                 .load_starter(sanad_courses::starter::starter_courses())
@@ -69,13 +73,24 @@ impl App {
             if loaded > 0 {
                 tracing::info!(courses = loaded, "starter courses loaded");
             }
+            let services = directory
+                .load_demo(sanad_library::directory::DEMO_CSV)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot load the demo directory: {e:?}"))?;
+            if services > 0 {
+                tracing::info!(services, "demo directory loaded");
+            }
         }
-        Ok(Self { config, db, clock, metrics, accounts, mail, courses })
+        Ok(Self { config, db, clock, metrics, accounts, mail, courses, directory })
     }
 
     /// The HTTP application: API, docs, health, metrics and the SPA.
     pub fn routes(&self) -> impl poem::Endpoint + 'static {
-        let apis: Apis = (AccountsApi::new(self.accounts.clone(), self.config.secure_cookies()), CoursesApi::new(self.courses.clone()));
+        let apis: Apis = (
+            AccountsApi::new(self.accounts.clone(), self.config.secure_cookies()),
+            CoursesApi::new(self.courses.clone()),
+            DirectoryApi::new(self.directory.clone()),
+        );
         let service = openapi_service(apis, &self.config.public_url);
         let allowed = crate::http::AllowedMethods::from_openapi(&serde_json::from_str(&service.spec()).unwrap_or_default());
         let docs = service.swagger_ui();
@@ -106,8 +121,9 @@ fn json_body_limit() -> usize {
 pub fn documented_apis() -> Apis {
     let db = Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"));
     let accounts = Accounts::new(db.clone(), Clock::system(), Arc::new(|| {}));
-    let courses = Courses::new(db, Clock::system(), Arc::new(accounts.clone()));
-    (AccountsApi::new(accounts, false), CoursesApi::new(courses))
+    let courses = Courses::new(db.clone(), Clock::system(), Arc::new(accounts.clone()));
+    let directory = Directory::new(db, Clock::system());
+    (AccountsApi::new(accounts, false), CoursesApi::new(courses), DirectoryApi::new(directory))
 }
 
 /// The OpenAPI service for `apis`, as served at `/api/openapi.json`.

@@ -31,7 +31,7 @@ import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, navigate, useLocation } from '../router';
-import { emptyText, Input, LocalizedFields, moved, Problems, TextArea, toNumber, useAction } from './fields';
+import { asText, Input, LocalizedFields, moved, Problems, TextArea, toNumber, useAction } from './fields';
 
 interface EditorProps {
   course: DraftCourse;
@@ -210,12 +210,12 @@ export function LessonEditor(props: EditorProps) {
   const { t } = useApp();
   const { item, moduleId, course } = props;
   const lesson = item?.lesson;
-  const [title, setTitle] = useState<LocalizedText>(lesson?.title ?? item?.title ?? emptyText());
+  const [title, setTitle] = useState<LocalizedText>(() => asText(lesson?.title ?? item?.title));
   const [minutes, setMinutes] = useState(String(lesson?.estimated_minutes ?? item?.estimated_minutes ?? ''));
-  const [markdown, setMarkdown] = useState(lesson?.markdown ?? '');
+  const [markdown, setMarkdown] = useState(lesson?.body ?? '');
   const onSave = () => {
     const m = toNumber(minutes);
-    const body = { title, markdown, ...(m != null ? { estimated_minutes: m } : {}) };
+    const body = { title, body: markdown, ...(m != null ? { estimated_minutes: m } : {}) };
     return item ? saveLesson(item.id, body) : createLesson(moduleId, body);
   };
   return (
@@ -433,7 +433,7 @@ export function QuizEditor(props: EditorProps) {
   const { t } = useApp();
   const { item, moduleId, course } = props;
   const quiz = item?.quiz;
-  const [title, setTitle] = useState<LocalizedText>(quiz?.title ?? item?.title ?? emptyText());
+  const [title, setTitle] = useState<LocalizedText>(() => asText(quiz?.title ?? item?.title));
   const [minutes, setMinutes] = useState(String(quiz?.estimated_minutes ?? ''));
   const [passMark, setPassMark] = useState(String(quiz?.pass_mark ?? 70));
   const [maxAttempts, setMaxAttempts] = useState(quiz?.max_attempts != null ? String(quiz.max_attempts) : '');
@@ -508,7 +508,7 @@ export function CaseStudyEditor(props: EditorProps) {
   const { item, moduleId, course } = props;
   const cs = item?.case_study;
   const lang = course.language;
-  const [title, setTitle] = useState<LocalizedText>(cs?.title ?? item?.title ?? emptyText());
+  const [title, setTitle] = useState<LocalizedText>(() => asText(cs?.title ?? item?.title));
   const [minutes, setMinutes] = useState(String(cs?.estimated_minutes ?? ''));
   const [summary, setSummary] = useState(cs?.summary ?? '');
   const [start, setStart] = useState(cs?.start ?? 'debut');

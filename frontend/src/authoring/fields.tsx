@@ -204,3 +204,10 @@ export function toNumber(value: string): number | null {
   const n = Number(value);
   return value.trim() !== '' && Number.isFinite(n) && n >= 0 ? Math.round(n) : null;
 }
+
+/** A title as the draft gives it (a plain string or the three languages) as the three languages. */
+export function asText(value: string | LocalizedText | null | undefined): LocalizedText {
+  if (value == null) return emptyText();
+  if (typeof value === 'string') return { fr: value, ar: null, en: null };
+  return { fr: value.fr, ar: value.ar ?? null, en: value.en ?? null };
+}

@@ -22,7 +22,7 @@ import { formatDate, LOCALES } from '../i18n';
 import { Link, navigate } from '../router';
 import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
 import { CaseStudyEditor, LessonEditor, QuizEditor } from './editors';
-import { emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
+import { asText, emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
 import type { AuthoringRoute } from './lazy';
 
 export function AuthoringScreen({ route }: { route: AuthoringRoute }) {
@@ -262,8 +262,8 @@ function CourseDetailsForm({ draft, onSaved }: { draft: DraftCourse; onSaved: (d
   const form = useForm();
   const [saved, setSaved] = useState(false);
   const [fields, setFields] = useState<CourseFieldsValue>({
-    title: draft.title,
-    summary: draft.summary,
+    title: asText(draft.title),
+    summary: asText(draft.summary),
     theme: draft.theme,
     level: draft.level,
     language: draft.language,
@@ -393,7 +393,7 @@ function ModulePanel({
       </div>
       {renaming && (
         <ModuleTitleForm
-          initial={m.title}
+          initial={asText(m.title)}
           idPrefix={`m-${m.id}`}
           submitLabel={t('common.save')}
           onSubmit={async (title) => {

@@ -1,6 +1,7 @@
 // The authoring screens load on demand: learners never download them.
 import { useEffect, useState } from 'preact/hooks';
 import type { ItemKind } from '../api/types';
+import type * as AuthoringModule from './index';
 import { useApp } from '../context';
 
 export type AuthoringRoute =
@@ -9,7 +10,7 @@ export type AuthoringRoute =
   | { screen: 'item'; slug: string; itemId: string }
   | { screen: 'new'; slug: string; moduleId: string; kind: ItemKind };
 
-type Module = typeof import('./index');
+type Module = typeof AuthoringModule;
 let loaded: Module | null = null;
 
 export function Authoring({ route }: { route: AuthoringRoute }) {

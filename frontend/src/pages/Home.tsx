@@ -47,7 +47,10 @@ export function Home() {
       <Page title={t('home.guestTitle')}>
         <p class="lead">{t('home.guestIntro')}</p>
         <div class="actions">
-          <Link href="/register" class="button button--primary">
+          <Link href="/courses" class="button button--primary">
+            {t('home.coursesLink')}
+          </Link>
+          <Link href="/register" class="button">
             {t('nav.register')}
           </Link>
           <Link href="/login" class="button">
@@ -61,7 +64,26 @@ export function Home() {
     <Page title={t('home.userTitle', { name: me.display_name })}>
       <VerificationBanner />
       <p class="lead">{t('home.userIntro')}</p>
+      <p>
+        <Link href="/courses" class="button button--primary">
+          {t('home.coursesLink')}
+        </Link>
+      </p>
       <ul class="cards">
+        <li class="card">
+          <h2>
+            <Link href="/courses">{t('home.coursesCard')}</Link>
+          </h2>
+          <p>{t('home.coursesCardText')}</p>
+        </li>
+        {(me.roles.includes('trainer') || me.roles.includes('admin')) && (
+          <li class="card">
+            <h2>
+              <Link href="/authoring">{t('home.authoringCard')}</Link>
+            </h2>
+            <p>{t('home.authoringCardText')}</p>
+          </li>
+        )}
         <li class="card">
           <h2>
             <Link href="/profile">{t('home.profileCard')}</Link>
@@ -77,7 +99,6 @@ export function Home() {
           </li>
         )}
       </ul>
-      <p class="muted">{t('home.soon')}</p>
     </Page>
   );
 }

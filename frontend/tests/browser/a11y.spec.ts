@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { registerViaApi, switchLanguage } from './helpers';
+import { firstItem, registerViaApi, switchLanguage } from './helpers';
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
@@ -31,5 +31,44 @@ for (const locale of ['fr', 'ar'] as const) {
     if (locale !== 'fr') await switchLanguage(page, locale);
     await expect(page.locator('select[name="territory"] option')).not.toHaveCount(1);
     expect(await seriousViolations(page), `profile (${locale})`).toEqual([]);
+  });
+}
+
+for (const locale of ['fr', 'ar'] as const) {
+  test(`axe: catalogue, lesson, quiz and case study (${locale})`, async ({ page }) => {
+    await registerViaApi(page);
+    const lesson = await firstItem(page, 'concepts', 'lesson');
+    const quiz = await firstItem(page, 'concepts', 'quiz');
+    const cs = await firstItem(page, 'concepts', 'case_study');
+    await page.goto('/courses');
+    await expect(page.locator('.course-card').first()).toBeVisible();
+    if (locale !== 'fr') await switchLanguage(page, locale);
+    await expect(page.locator('.course-card').first()).toBeVisible();
+    expect(await seriousViolations(page), `catalogue (${locale})`).toEqual([]);
+
+    await page.goto('/courses/concepts');
+    await expect(page.locator('.outline')).toBeVisible();
+    expect(await seriousViolations(page), `course (${locale})`).toEqual([]);
+
+    await page.goto(`/lessons/${lesson.id}`);
+    await expect(page.locator('.prose')).toBeVisible();
+    expect(await seriousViolations(page), `lesson (${locale})`).toEqual([]);
+
+    await page.goto(`/quizzes/${quiz.id}`);
+    await expect(page.locator('fieldset.question').first()).toBeVisible();
+    expect(await seriousViolations(page), `quiz (${locale})`).toEqual([]);
+    await page.locator('form.quiz-form button[type="submit"]').click();
+    await expect(page.locator('fieldset.question--invalid').first()).toBeVisible();
+    expect(await seriousViolations(page), `quiz with errors (${locale})`).toEqual([]);
+
+    await page.goto(`/case-studies/${cs.id}`);
+    await expect(page.locator('.case__intro')).toBeVisible();
+    expect(await seriousViolations(page), `case study (${locale})`).toEqual([]);
+    await page.locator('.case__intro button').click();
+    await expect(page.locator('.case__choices button').first()).toBeVisible();
+    expect(await seriousViolations(page), `case study node (${locale})`).toEqual([]);
+    await page.locator('.case__choices button').first().click();
+    await expect(page.locator('.case__feedback')).toBeVisible();
+    expect(await seriousViolations(page), `case study feedback (${locale})`).toEqual([]);
   });
 }

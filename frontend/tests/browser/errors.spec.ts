@@ -62,3 +62,24 @@ test('reset link without token, and an invalid one', async ({ page }) => {
   await page.goto('/verify-email?token=not-a-real-token');
   await expect(page.getByRole('alert')).toContainText('n’est plus valide');
 });
+
+test('field errors are translated from their stable code, not from the English words', async ({ page }) => {
+  await page.route('**/api/v1/auth/register', (route) =>
+    route.fulfill({
+      status: 422,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({
+        type: 'urn:sanad:problem:validation',
+        title: 'Some fields are not valid',
+        status: 422,
+        errors: [{ field: 'display_name', code: 'too_long', message: 'is longer than 80 characters' }],
+      }),
+    }),
+  );
+  await page.goto('/register');
+  await page.getByLabel('Adresse e-mail').fill('amal@example.ma');
+  await page.getByLabel('Nom affiché').fill('Amal');
+  await page.getByLabel('Mot de passe').fill('long-enough-password');
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await expect(page.locator('#f-display_name-error')).toHaveText('Ce texte est trop long.');
+});

@@ -28,3 +28,27 @@ export async function switchLanguage(page: Page, locale: 'fr' | 'ar' | 'en'): Pr
 
 /** Created by serve.mjs (and mock-server.mjs) before the server starts. */
 export const ADMIN = { email: 'admin@example.ma', password: 'admin-password-2024' };
+export const TRAINER = { email: 'formatrice@example.ma', password: 'trainer-password-2024' };
+
+/** Signs in through the login form. */
+export async function loginAs(page: Page, account: { email: string; password: string }): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Adresse e-mail').fill(account.email);
+  await page.getByLabel('Mot de passe').fill(account.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByRole('link', { name: 'Se déconnecter' })).toBeVisible();
+}
+
+interface Outline {
+  modules: Array<{ items: Array<{ id: string; kind: string; title: string }> }>;
+}
+
+/** The first item of a kind in a starter course (read through the API). */
+export async function firstItem(page: Page, slug: string, kind: 'lesson' | 'quiz' | 'case_study') {
+  const res = await page.request.get(`/api/v1/courses/${slug}?lang=fr`);
+  expect(res.ok()).toBe(true);
+  const course = (await res.json()) as Outline;
+  const item = course.modules.flatMap((m) => m.items).find((i) => i.kind === kind);
+  if (!item) throw new Error(`no ${kind} in ${slug}`);
+  return item;
+}

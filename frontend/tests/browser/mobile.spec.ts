@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { registerViaApi, switchLanguage } from './helpers';
+import { firstItem, registerViaApi, switchLanguage } from './helpers';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
@@ -26,5 +26,22 @@ test('profile page has no horizontal scroll at 360 px (fr and ar)', async ({ pag
         .map((el) => el.outerHTML.slice(0, 80)),
     );
     expect(small, `small touch targets in ${locale}`).toEqual([]);
+  }
+});
+
+test('lesson page has no horizontal scroll at 360 px (fr and ar)', async ({ page }) => {
+  const lesson = await firstItem(page, 'concepts', 'lesson');
+  await page.goto(`/lessons/${lesson.id}`);
+  await expect(page.locator('.prose table')).toBeVisible();
+  for (const locale of ['fr', 'ar'] as const) {
+    if (locale === 'ar') await switchLanguage(page, 'ar');
+    await expect(page.locator('.prose')).toBeVisible();
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    expect(scrollWidth, `horizontal overflow in ${locale}`).toBeLessThanOrEqual(clientWidth);
+    const fontSize = await page.locator('.prose p').first().evaluate((el) => getComputedStyle(el).fontSize);
+    expect(fontSize).toBe('18px');
   }
 });

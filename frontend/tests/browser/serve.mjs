@@ -15,6 +15,8 @@ const staticDir = join(frontend, 'dist');
 // Keep in step with tests/browser/helpers.ts.
 const ADMIN_EMAIL = 'admin@example.ma';
 const ADMIN_PASSWORD = 'admin-password-2024';
+const TRAINER_EMAIL = 'formatrice@example.ma';
+const TRAINER_PASSWORD = 'trainer-password-2024';
 
 function cleanupNow(dir) {
   rmSync(dir, { recursive: true, force: true });
@@ -42,23 +44,30 @@ function serveReal() {
     SANAD_LISTEN: `127.0.0.1:${port}`,
     SANAD_DATA_DIR: dataDir,
     SANAD_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SANAD_DEMO_CONTENT: 'off',
+    // The starter courses are what the learner tests read, take and play.
+    SANAD_DEMO_CONTENT: process.env.SANAD_DEMO_CONTENT || 'on',
     SANAD_STATIC_DIR: staticDir,
     // Request logs would drown the test report; warnings and errors still show.
     RUST_LOG: process.env.RUST_LOG || 'warn',
   };
   if (process.env.SANAD_DATABASE_URL) env.SANAD_DATABASE_URL = process.env.SANAD_DATABASE_URL;
 
-  // An administrator for the admin screen's test (see tests/browser/helpers.ts).
-  const admin = spawnSync(bin, ['user', 'add', '--email', ADMIN_EMAIL, '--name', 'Admin Sanad', '--role', 'admin'], {
-    env,
-    input: `${ADMIN_PASSWORD}\n`,
-    stdio: ['pipe', 'inherit', 'inherit'],
-  });
-  if (admin.status !== 0) {
-    console.error('serve.mjs: could not create the test administrator');
-    cleanupNow(dataDir);
-    process.exit(1);
+  // An administrator and a trainer for the admin and authoring tests (see tests/browser/helpers.ts).
+  const accounts = [
+    [ADMIN_EMAIL, 'Admin Sanad', 'admin', ADMIN_PASSWORD],
+    [TRAINER_EMAIL, 'Nadia Formatrice', 'trainer', TRAINER_PASSWORD],
+  ];
+  for (const [email, name, role, password] of accounts) {
+    const made = spawnSync(bin, ['user', 'add', '--email', email, '--name', name, '--role', role], {
+      env,
+      input: `${password}\n`,
+      stdio: ['pipe', 'inherit', 'inherit'],
+    });
+    if (made.status !== 0) {
+      console.error(`serve.mjs: could not create the test ${role}`);
+      cleanupNow(dataDir);
+      process.exit(1);
+    }
   }
 
   const child = spawn(bin, ['serve'], { env, stdio: 'inherit' });

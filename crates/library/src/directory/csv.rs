@@ -1,0 +1,276 @@
+//! The directory as CSV, the format coordinators keep it in a spreadsheet:
+//!
+//! ```text
+//! territory,kind,name,address,phone,hours,services,verified_at,notes
+//! ```
+//!
+//! Services are joined with ` / `. Reading is forgiving about what
+//! spreadsheets do (a UTF-8 byte-order mark, CRLF line ends, `;` as the
+//! separator in a French locale, columns in another order, blank lines) and
+//! strict about the rest: every problem names its line and column. Writing
+//! neutralises cells a spreadsheet would run as a formula.
+
+use sanad_platform::FieldError;
+use std::collections::HashMap;
+
+use super::model::ServiceInput;
+
+/// The columns, in the order they are written.
+pub const HEADER: [&str; 9] = ["territory", "kind", "name", "address", "phone", "hours", "services", "verified_at", "notes"];
+/// Joins the services of one entry in their cell.
+pub const SERVICES_SEPARATOR: &str = " / ";
+/// Most rows one file may hold.
+const MAX_ROWS: usize = 5000;
+/// Errors reported before giving up: enough to fix a file in one pass, few
+/// enough to read.
+pub(crate) const MAX_ERRORS: usize = 50;
+
+/// One data row of a file: its line number (the header is line 1) and its cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvRow {
+    pub line: u64,
+    pub input: ServiceInput,
+}
+
+/// An error at `line` in `column` (or on the whole line when `column` is empty).
+pub fn line_error(line: u64, column: &str, code: &str, message: impl std::fmt::Display) -> FieldError {
+    if column.is_empty() {
+        FieldError::new(&format!("line {line}"), code, format!("line {line}: {message}"))
+    } else {
+        FieldError::new(&format!("line {line}.{column}"), code, format!("line {line}: {column} {message}"))
+    }
+}
+
+/// Reads a file; every structural problem (encoding, header, cell count) is
+/// an error naming its line. Field values are not checked here.
+pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
+        vec![line_error(line, "", "invalid_format", "is not UTF-8 text; save the file as \"CSV UTF-8\"")]
+    })?;
+    let first_line = text.lines().next().unwrap_or_default();
+    if first_line.trim().is_empty() {
+        return Err(vec![line_error(1, "", "required", format!("must be the header: {}", HEADER.join(",")))]);
+    }
+    // A spreadsheet in a French locale separates with ";" (the comma is the decimal mark).
+    let delimiter = if first_line.contains(';') && !first_line.contains(',') { b';' } else { b',' };
+    let mut reader = ::csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut records = reader.records();
+
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(vec![csv_error(&e)]),
+        None => return Err(vec![line_error(1, "", "required", format!("must be the header: {}", HEADER.join(",")))]),
+    };
+    let mut errors = Vec::new();
+    let mut columns: HashMap<&'static str, usize> = HashMap::new();
+    for (at, name) in header.iter().enumerate() {
+        let name = name.trim().to_lowercase();
+        if name.is_empty() {
+            // Spreadsheets add unnamed trailing columns; their cells are ignored.
+            continue;
+        }
+        match HEADER.iter().find(|h| **h == name) {
+            Some(known) if columns.contains_key(known) => {
+                errors.push(line_error(1, "", "invalid_format", format!("column {known:?} appears twice")));
+            }
+            Some(known) => {
+                columns.insert(known, at);
+            }
+            None => errors.push(line_error(
+                1,
+                "",
+                "unknown_value",
+                format!("column {name:?} is not one of {}", HEADER.join(", ")),
+            )),
+        }
+    }
+    for required in ["territory", "kind", "name"] {
+        if !columns.contains_key(required) {
+            errors.push(line_error(1, "", "required", format!("the header has no {required:?} column")));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let width = header.len();
+    let mut rows = Vec::new();
+    for record in records {
+        if errors.len() >= MAX_ERRORS {
+            break;
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(csv_error(&e));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, ::csv::Position::line);
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        if record.iter().skip(width).any(|cell| !cell.trim().is_empty()) {
+            // Most often an unquoted comma inside a cell, which shifted every cell after it.
+            errors.push(line_error(
+                line,
+                "",
+                "invalid_format",
+                format!("has {} cells but the header has {width}; put quotes around cells that contain a comma", record.len()),
+            ));
+            continue;
+        }
+        if rows.len() == MAX_ROWS {
+            errors.push(line_error(line, "", "out_of_range", format!("a file may hold at most {MAX_ROWS} services")));
+            break;
+        }
+        let cell = |name: &str| columns.get(name).and_then(|at| record.get(*at)).map(restore).unwrap_or_default();
+        let services = cell("services");
+        let verified_at = cell("verified_at");
+        rows.push(CsvRow {
+            line,
+            input: ServiceInput {
+                territory: cell("territory"),
+                kind: cell("kind"),
+                name: cell("name"),
+                address: cell("address"),
+                phone: cell("phone"),
+                hours: cell("hours"),
+                services: services.split('/').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+                notes: cell("notes"),
+                verified_at: Some(verified_at).filter(|d| !d.trim().is_empty()),
+            },
+        });
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+}
+
+fn csv_error(e: &::csv::Error) -> FieldError {
+    let line = e.position().map_or(1, ::csv::Position::line);
+    line_error(line, "", "invalid_format", "cannot be read as CSV")
+}
+
+/// Whether a spreadsheet would take a cell starting with `c` for a formula.
+fn is_formula_start(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// A cell as written: one a spreadsheet would run as a formula (`=HYPERLINK(...)`,
+/// but also `+212 ...`) gets a leading `'`, which spreadsheets show as text.
+pub fn neutralize(cell: &str) -> String {
+    if cell.starts_with(is_formula_start) { format!("'{cell}") } else { cell.to_string() }
+}
+
+/// Undoes [`neutralize`], so that an exported file imports unchanged.
+fn restore(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(is_formula_start) => rest.to_string(),
+        _ => cell.to_string(),
+    }
+}
+
+/// Writes a file: the header, then one line per row of cells in [`HEADER`]
+/// order, each neutralised; CRLF line ends as RFC 4180 says.
+pub fn write(rows: &[[String; 9]]) -> Vec<u8> {
+    let mut out = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+    // Writing to a Vec cannot fail; a failure would only drop the line.
+    let _ = out.write_record(HEADER);
+    for row in rows {
+        let _ = out.write_record(row.iter().map(|c| neutralize(c)));
+    }
+    out.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(errors: &[FieldError]) -> Vec<String> {
+        errors.iter().map(|e| e.message.clone()).collect()
+    }
+
+    #[test]
+    fn quoted_commas_bom_and_crlf() {
+        let file = "\u{feff}territory,kind,name,address,phone,hours,services,verified_at,notes\r\n\
+                    rabat,tribunal,\"Tribunal de première instance, cellule\",\"1, avenue X\r\nRabat\",+212 5 00 00 01 01,8h30-16h30,\"écoute / orientation\",2025-01-15,\"dit \"\"bonjour\"\"\"\r\n\
+                    \r\n\
+                    ,,,,,,,,\r\n\
+                    sale,police,Commissariat,,,,,,\r\n";
+        let rows = parse(file.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].line, 2);
+        let r = &rows[0].input;
+        assert_eq!(r.territory, "rabat");
+        assert_eq!(r.name, "Tribunal de première instance, cellule");
+        assert_eq!(r.address, "1, avenue X\r\nRabat");
+        assert_eq!(r.services, vec!["écoute", "orientation"]);
+        assert_eq!(r.verified_at.as_deref(), Some("2025-01-15"));
+        assert_eq!(r.notes, "dit \"bonjour\"");
+        // The quoted line break counts as a line; blank lines are skipped but counted.
+        assert_eq!(rows[1].line, 6);
+        assert_eq!(rows[1].input.kind, "police");
+        assert_eq!(rows[1].input.verified_at, None);
+    }
+
+    #[test]
+    fn semicolons_and_columns_in_any_order() {
+        let file = "Name;Kind;Territory\nUPE Kénitra;upe_cape;kenitra\n";
+        let rows = parse(file.as_bytes()).unwrap();
+        assert_eq!(rows[0].input.name, "UPE Kénitra");
+        assert_eq!(rows[0].input.territory, "kenitra");
+    }
+
+    #[test]
+    fn bad_files_name_the_line() {
+        let errors = parse(b"").unwrap_err();
+        assert_eq!(errors[0].field, "line 1");
+        let errors = parse(b"territory,kind,nom\n").unwrap_err();
+        assert_eq!(
+            lines_of(&errors),
+            vec![
+                "line 1: column \"nom\" is not one of territory, kind, name, address, phone, hours, services, verified_at, notes",
+                "line 1: the header has no \"name\" column"
+            ]
+        );
+        let errors = parse(b"territory,kind,name\nrabat,police,A\nrabat,police,B, annexe\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "line 3");
+        assert!(errors[0].message.starts_with("line 3: has 4 cells but the header has 3"), "{}", errors[0].message);
+        let errors = parse(b"territory,kind,name\nrabat,police,Commissariat\nrabat,police,H\xF4pital\n").unwrap_err();
+        assert_eq!(errors[0].field, "line 3");
+        assert!(errors[0].message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn export_neutralises_formulas_and_import_restores_them() {
+        let row = [
+            "rabat".to_string(),
+            "association".into(),
+            "=HYPERLINK(\"http://evil\")".into(),
+            "@SUM(A1)".into(),
+            "+212 5 00 00 01 01".into(),
+            "-".into(),
+            "écoute / orientation".into(),
+            "2025-01-15".into(),
+            "a, b".into(),
+        ];
+        let bytes = write(std::slice::from_ref(&row));
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.starts_with("territory,kind,name,address,phone,hours,services,verified_at,notes\r\n"), "{text}");
+        assert!(text.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{text}");
+        assert!(text.contains(",'@SUM(A1),'+212 5 00 00 01 01,'-,"), "{text}");
+        assert!(!text.contains(",=") && !text.contains(",+") && !text.contains(",@"), "{text}");
+        let back = parse(&bytes).unwrap();
+        let r = &back[0].input;
+        assert_eq!(r.name, row[2]);
+        assert_eq!(r.address, row[3]);
+        assert_eq!(r.phone, row[4]);
+        assert_eq!(r.hours, row[5]);
+        assert_eq!(r.services, vec!["écoute", "orientation"]);
+        assert_eq!(r.notes, "a, b");
+        // A quote the author typed is kept.
+        assert_eq!(restore("'bonjour"), "'bonjour");
+    }
+}

@@ -1,0 +1,197 @@
+//! The directory's domain types and the API's request and response objects.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{Enum, Object};
+use sanad_platform::Text;
+use uuid::Uuid;
+
+/// What a service of the directory is, for filtering and for orienting a family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ServiceKind {
+    /// A court: the public prosecutor's child-protection unit (cellule de PEC au tribunal).
+    Tribunal,
+    /// A hospital unit for women and children victims of violence.
+    HospitalUnit,
+    /// Entraide Nationale's UPE / CAPE.
+    UpeCape,
+    /// Police or gendarmerie.
+    Police,
+    /// A neighbourhood association.
+    Association,
+    /// Emergency or protective accommodation.
+    Shelter,
+    /// Legal aid and counsel.
+    LegalAid,
+    /// Psychological support and listening.
+    PsychologicalSupport,
+}
+
+impl ServiceKind {
+    /// Every kind, in the order the directory lists them.
+    pub const ALL: [ServiceKind; 8] = [
+        ServiceKind::Tribunal,
+        ServiceKind::HospitalUnit,
+        ServiceKind::UpeCape,
+        ServiceKind::Police,
+        ServiceKind::Association,
+        ServiceKind::Shelter,
+        ServiceKind::LegalAid,
+        ServiceKind::PsychologicalSupport,
+    ];
+
+    /// The stored and serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceKind::Tribunal => "tribunal",
+            ServiceKind::HospitalUnit => "hospital_unit",
+            ServiceKind::UpeCape => "upe_cape",
+            ServiceKind::Police => "police",
+            ServiceKind::Association => "association",
+            ServiceKind::Shelter => "shelter",
+            ServiceKind::LegalAid => "legal_aid",
+            ServiceKind::PsychologicalSupport => "psychological_support",
+        }
+    }
+
+    /// Parses a stored or typed kind; case, spaces and hyphens are forgiven
+    /// (`Hospital-Unit` is `hospital_unit`) because CSVs are edited by hand.
+    pub fn parse(s: &str) -> Option<ServiceKind> {
+        let wanted: String = s.trim().to_lowercase().chars().map(|c| if c == '-' || c == ' ' { '_' } else { c }).collect();
+        ServiceKind::ALL.into_iter().find(|k| k.as_str() == wanted)
+    }
+
+    /// The names of all kinds, for error messages.
+    pub fn list() -> String {
+        ServiceKind::ALL.map(ServiceKind::as_str).join(", ")
+    }
+}
+
+/// A service of the directory.
+#[derive(Clone, Debug, PartialEq, Eq, Object)]
+pub struct DirectoryService {
+    pub id: Uuid,
+    /// Territory code (see `GET /reference/territories`).
+    pub territory: String,
+    pub kind: ServiceKind,
+    pub name: String,
+    /// Empty when unknown.
+    pub address: String,
+    /// As written (may hold several numbers); empty when unknown.
+    pub phone: String,
+    /// A `tel:` link to the first number, for tap-to-call; null without a phone.
+    #[oai(nullable)]
+    pub phone_uri: Option<String>,
+    /// Opening hours, as written.
+    pub hours: String,
+    /// What the service offers (e.g. "écoute", "certificat médical").
+    pub services: Vec<String>,
+    /// Focal point, how to refer, anything a professional should know.
+    pub notes: String,
+    /// The day someone last checked the entry.
+    pub verified_at: NaiveDate,
+    /// True when the entry was last checked more than twelve months ago.
+    pub stale: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `GET /directory/services`.
+#[derive(Debug, Object)]
+pub struct ServicePage {
+    pub items: Vec<DirectoryService>,
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /directory/services`.
+#[derive(Debug, Object)]
+pub struct NewService {
+    /// Territory code (`sale`, `kenitra`, `skhirat-temara`, `rabat`) or name.
+    pub territory: Text,
+    /// tribunal | hospital_unit | upe_cape | police | association | shelter | legal_aid | psychological_support
+    pub kind: Text,
+    pub name: Text,
+    #[oai(nullable)]
+    pub address: Option<Text>,
+    /// Digits, spaces and `+ - . ( ) /`; several numbers separated by `/`.
+    #[oai(nullable)]
+    pub phone: Option<Text>,
+    #[oai(nullable)]
+    pub hours: Option<Text>,
+    #[oai(nullable)]
+    pub services: Option<Vec<Text>>,
+    #[oai(nullable)]
+    pub notes: Option<Text>,
+    /// `YYYY-MM-DD` (or `DD/MM/YYYY`); today when absent.
+    #[oai(nullable)]
+    pub verified_at: Option<Text>,
+}
+
+/// `PATCH /directory/services/{id}`: absent fields are kept; `null` clears an optional one.
+#[derive(Debug, Object)]
+pub struct ServiceUpdate {
+    #[oai(nullable)]
+    pub territory: Option<Text>,
+    #[oai(nullable)]
+    pub kind: Option<Text>,
+    #[oai(nullable)]
+    pub name: Option<Text>,
+    #[oai(nullable)]
+    pub address: MaybeUndefined<Text>,
+    #[oai(nullable)]
+    pub phone: MaybeUndefined<Text>,
+    #[oai(nullable)]
+    pub hours: MaybeUndefined<Text>,
+    #[oai(nullable)]
+    pub services: MaybeUndefined<Vec<Text>>,
+    #[oai(nullable)]
+    pub notes: MaybeUndefined<Text>,
+    /// `YYYY-MM-DD` (or `DD/MM/YYYY`).
+    #[oai(nullable)]
+    pub verified_at: Option<Text>,
+}
+
+/// `POST /directory/services/import`: what the CSV changed.
+#[derive(Debug, PartialEq, Eq, Object)]
+pub struct ImportReport {
+    /// Services that were not in the directory.
+    pub created: u32,
+    /// Services found by territory, kind and name whose fields changed.
+    pub updated: u32,
+    /// Services found whose fields were already as in the file.
+    pub unchanged: u32,
+}
+
+/// A service as typed, from JSON or a CSV row, before any check.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceInput {
+    pub territory: String,
+    pub kind: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub hours: String,
+    pub services: Vec<String>,
+    pub notes: String,
+    /// `None` (or empty) keeps the stored date, or means today for a new service.
+    pub verified_at: Option<String>,
+}
+
+/// A service that passed every check, trimmed and normalised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceFields {
+    /// A known territory code.
+    pub territory: String,
+    pub kind: ServiceKind,
+    pub name: String,
+    /// The folded name: identity within (territory, kind) and sort key.
+    pub name_key: String,
+    pub address: String,
+    pub phone: String,
+    pub hours: String,
+    pub services: Vec<String>,
+    pub notes: String,
+    /// `None` when the input had no date.
+    pub verified_at: Option<NaiveDate>,
+}

@@ -1,0 +1,434 @@
+//! The rules of the directory: anyone may read it (professionals orient
+//! families from it, often before they have an account); trainers and admins
+//! keep it up to date, by hand, by verifying entries, or by CSV.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDate, Utc};
+use poem_openapi::types::MaybeUndefined;
+use sanad_platform::ids::new_id;
+use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, Text, page};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+use super::csv::{self as csv_file, CsvRow, line_error};
+use super::model::*;
+use super::store::{self, After, ListFilter, ServiceRow, ServiceWrite};
+use super::validate::{self, Territories};
+
+/// Most words of `?q=` that are matched; more would not narrow a directory.
+const MAX_QUERY_WORDS: usize = 8;
+
+/// The directory service. Cheap to clone.
+#[derive(Clone)]
+pub struct Directory {
+    db: Db,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Directory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Directory")
+    }
+}
+
+/// Refuses with 403 unless the caller keeps the directory (trainers and admins).
+fn require_editor(caller: &Caller) -> Result<()> {
+    if caller.has(Role::Trainer) || caller.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("only trainers and admins edit the directory".into()))
+    }
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+fn text(t: Option<Text>) -> String {
+    t.map(String::from).unwrap_or_default()
+}
+
+fn texts(t: Option<Vec<Text>>) -> Vec<String> {
+    t.unwrap_or_default().into_iter().map(String::from).collect()
+}
+
+fn patch(value: MaybeUndefined<Text>, current: String) -> String {
+    match value {
+        MaybeUndefined::Undefined => current,
+        MaybeUndefined::Null => String::new(),
+        MaybeUndefined::Value(v) => v.0,
+    }
+}
+
+fn stored_services(row: &ServiceRow) -> Result<Vec<String>> {
+    serde_json::from_str(&row.services)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("stored services of directory entry {} do not parse: {e}", row.id)))
+}
+
+/// The fields of a stored row, as an input that keeps its date.
+fn input_of(row: &ServiceRow) -> Result<ServiceInput> {
+    Ok(ServiceInput {
+        territory: row.territory.clone(),
+        kind: row.kind.clone(),
+        name: row.name.clone(),
+        address: row.address.clone(),
+        phone: row.phone.clone(),
+        hours: row.hours.clone(),
+        services: stored_services(row)?,
+        notes: row.notes.clone(),
+        verified_at: None,
+    })
+}
+
+/// Whether writing `fields` (dated `verified_at`) would change `row`.
+fn differs(row: &ServiceRow, fields: &ServiceFields, verified_at: DateTime<Utc>) -> Result<bool> {
+    Ok(row.territory != fields.territory
+        || row.kind != fields.kind.as_str()
+        || row.name != fields.name
+        || row.address != fields.address
+        || row.phone != fields.phone
+        || row.hours != fields.hours
+        || stored_services(row)? != fields.services
+        || row.notes != fields.notes
+        || row.verified_at != verified_at)
+}
+
+/// Opaque cursor: the sort key of the last row of a page.
+fn encode_cursor(row: &ServiceRow) -> String {
+    let key = serde_json::json!([row.territory, row.kind, row.name_key, row.id]);
+    URL_SAFE_NO_PAD.encode(key.to_string())
+}
+
+fn decode_cursor(cursor: Option<&str>) -> Result<Option<After>> {
+    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
+    let bad = || Error::invalid("cursor", "invalid_format", "is not a cursor from this list");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let (territory, kind, name_key, id): (String, String, String, Uuid) = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    Ok(Some(After { territory, kind, name_key, id }))
+}
+
+impl Directory {
+    /// The service over `db`; `clock` dates verifications and decides staleness.
+    pub fn new(db: Db, clock: Clock) -> Self {
+        Self { db, clock }
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.clock.now().date_naive()
+    }
+
+    async fn territories(&self) -> Result<Territories> {
+        let rows = store::territories(&self.db).await?;
+        Ok(Territories::new(rows.into_iter().map(|(code, fr, ar, en)| (code, vec![fr, ar, en]))))
+    }
+
+    fn view(&self, row: ServiceRow, today: NaiveDate) -> Result<DirectoryService> {
+        let kind = ServiceKind::parse(&row.kind)
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("directory entry {} has an unknown kind {:?}", row.id, row.kind)))?;
+        let services = stored_services(&row)?;
+        let verified_at = row.verified_at.date_naive();
+        Ok(DirectoryService {
+            id: row.id,
+            territory: row.territory,
+            kind,
+            name: row.name,
+            address: row.address,
+            phone_uri: validate::phone_uri(&row.phone),
+            phone: row.phone,
+            hours: row.hours,
+            services,
+            notes: row.notes,
+            verified_at,
+            stale: validate::is_stale(verified_at, today),
+            updated_at: row.updated_at,
+        })
+    }
+
+    /// Checks the `territory` and `kind` filters of a list or an export.
+    async fn filters(&self, territory: Option<&str>, kind: Option<&str>) -> Result<(Option<String>, Option<ServiceKind>)> {
+        let mut errors = Vec::new();
+        let territory = match territory.map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) => {
+                let known = self.territories().await?;
+                let code = known.resolve(t).map(str::to_string);
+                if code.is_none() {
+                    errors.push(FieldError::new("territory", "unknown_value", format!("{t:?} is not one of {}", known.list())));
+                }
+                code
+            }
+        };
+        let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+            None => None,
+            Some(k) => {
+                let parsed = ServiceKind::parse(k);
+                if parsed.is_none() {
+                    errors.push(FieldError::new("kind", "unknown_value", format!("{k:?} is not one of {}", ServiceKind::list())));
+                }
+                parsed
+            }
+        };
+        if errors.is_empty() { Ok((territory, kind)) } else { Err(Error::Invalid(errors)) }
+    }
+
+    /// A page of the directory, in territory, kind and name order, optionally
+    /// of one territory and kind, matching every word of `q` in the name,
+    /// services or address (case and accents aside).
+    pub async fn list(
+        &self,
+        territory: Option<&str>,
+        kind: Option<&str>,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<ServicePage> {
+        let (territory, kind) = self.filters(territory, kind).await?;
+        let limit = page::limit(limit)?;
+        let after = decode_cursor(cursor)?;
+        // Folding leaves only letters, digits and spaces, so no LIKE wildcard survives.
+        let folded = q.map(validate::fold).unwrap_or_default();
+        let patterns: Vec<String> = folded.split(' ').filter(|w| !w.is_empty()).take(MAX_QUERY_WORDS).map(|w| format!("%{w}%")).collect();
+        let filter = ListFilter {
+            territory: territory.as_deref(),
+            kind: kind.map(ServiceKind::as_str),
+            patterns: &patterns,
+            after: after.as_ref(),
+            limit: Some(i64::from(limit) + 1),
+        };
+        let mut rows = store::list(&self.db, &filter).await?;
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(encode_cursor)
+        } else {
+            None
+        };
+        let today = self.today();
+        let items = rows.into_iter().map(|r| self.view(r, today)).collect::<Result<_>>()?;
+        Ok(ServicePage { items, next_cursor })
+    }
+
+    /// One service.
+    pub async fn get(&self, id: Uuid) -> Result<DirectoryService> {
+        let row = store::get(&self.db, id).await?.ok_or(Error::NotFound("service"))?;
+        self.view(row, self.today())
+    }
+
+    /// Adds a service (trainers and admins); verified today unless a date is given.
+    pub async fn create(&self, caller: &Caller, req: NewService) -> Result<DirectoryService> {
+        require_editor(caller)?;
+        let input = ServiceInput {
+            territory: req.territory.0,
+            kind: req.kind.0,
+            name: req.name.0,
+            address: text(req.address),
+            phone: text(req.phone),
+            hours: text(req.hours),
+            services: texts(req.services),
+            notes: text(req.notes),
+            verified_at: req.verified_at.map(String::from),
+        };
+        let today = self.today();
+        let fields = validate::check(&input, &self.territories().await?, today).map_err(Error::Invalid)?;
+        let id = new_id();
+        let mut tx = self.db.begin().await?;
+        self.write(&mut tx, None, id, &fields, midnight(fields.verified_at.unwrap_or(today))).await?;
+        tx.commit().await?;
+        self.get(id).await
+    }
+
+    /// Changes some fields of a service (trainers and admins).
+    pub async fn update(&self, caller: &Caller, id: Uuid, req: ServiceUpdate) -> Result<DirectoryService> {
+        require_editor(caller)?;
+        let row = store::get(&self.db, id).await?.ok_or(Error::NotFound("service"))?;
+        let current = input_of(&row)?;
+        let input = ServiceInput {
+            territory: req.territory.map_or(current.territory, String::from),
+            kind: req.kind.map_or(current.kind, String::from),
+            name: req.name.map_or(current.name, String::from),
+            address: patch(req.address, current.address),
+            phone: patch(req.phone, current.phone),
+            hours: patch(req.hours, current.hours),
+            services: match req.services {
+                MaybeUndefined::Undefined => current.services,
+                MaybeUndefined::Null => Vec::new(),
+                MaybeUndefined::Value(v) => v.into_iter().map(String::from).collect(),
+            },
+            notes: patch(req.notes, current.notes),
+            verified_at: req.verified_at.map(String::from),
+        };
+        let fields = validate::check(&input, &self.territories().await?, self.today()).map_err(Error::Invalid)?;
+        let verified_at = fields.verified_at.map_or(row.verified_at, midnight);
+        let mut tx = self.db.begin().await?;
+        self.write(&mut tx, Some(&row), id, &fields, verified_at).await?;
+        tx.commit().await?;
+        self.get(id).await
+    }
+
+    /// Marks a service checked today: how the directory stays alive when
+    /// focal points change (trainers and admins).
+    pub async fn verify(&self, caller: &Caller, id: Uuid) -> Result<DirectoryService> {
+        require_editor(caller)?;
+        let now = self.clock.now();
+        if !store::verify(&self.db, id, midnight(now.date_naive()), now).await? {
+            return Err(Error::NotFound("service"));
+        }
+        self.get(id).await
+    }
+
+    /// Removes a service (trainers and admins).
+    pub async fn delete(&self, caller: &Caller, id: Uuid) -> Result<()> {
+        require_editor(caller)?;
+        if store::delete(&self.db, id).await? { Ok(()) } else { Err(Error::NotFound("service")) }
+    }
+
+    /// Inserts (`existing` is `None`) or replaces a service; a clash with
+    /// another service of the same territory, kind and name is a 409.
+    async fn write(
+        &self,
+        tx: &mut sanad_platform::Tx,
+        existing: Option<&ServiceRow>,
+        id: Uuid,
+        fields: &ServiceFields,
+        verified_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let services = serde_json::to_string(&fields.services).map_err(|e| Error::Internal(e.into()))?;
+        let search_text = validate::search_text(fields);
+        let w = ServiceWrite {
+            territory: &fields.territory,
+            kind: fields.kind.as_str(),
+            name: &fields.name,
+            name_key: &fields.name_key,
+            address: &fields.address,
+            phone: &fields.phone,
+            hours: &fields.hours,
+            services: &services,
+            notes: &fields.notes,
+            search_text: &search_text,
+            verified_at,
+        };
+        let now = self.clock.now();
+        let written = match existing {
+            None => store::insert(tx, id, &w, now).await.map(|()| true),
+            Some(_) => store::update(tx, id, &w, now).await,
+        };
+        match written {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Error::NotFound("service")),
+            Err(e) if sanad_platform::db::is_unique_violation(&e) => Err(Error::Conflict(format!(
+                "{} already has a {} named {:?}",
+                fields.territory,
+                fields.kind.as_str(),
+                fields.name
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The directory (or one territory's) as CSV, with its file name.
+    pub async fn export_csv(&self, territory: Option<&str>) -> Result<(String, Vec<u8>)> {
+        let (territory, _) = self.filters(territory, None).await?;
+        let filter = ListFilter { territory: territory.as_deref(), ..ListFilter::default() };
+        let rows = store::list(&self.db, &filter).await?;
+        let mut cells = Vec::with_capacity(rows.len());
+        for row in rows {
+            let services = stored_services(&row)?.join(csv_file::SERVICES_SEPARATOR);
+            cells.push([
+                row.territory,
+                row.kind,
+                row.name,
+                row.address,
+                row.phone,
+                row.hours,
+                services,
+                row.verified_at.date_naive().format("%Y-%m-%d").to_string(),
+                row.notes,
+            ]);
+        }
+        let filename = format!("annuaire-{}.csv", territory.as_deref().unwrap_or("tous"));
+        Ok((filename, csv_file::write(&cells)))
+    }
+
+    /// Imports a CSV (trainers and admins): each row updates the service of
+    /// the same territory, kind and name (case and accents aside) or adds
+    /// one. All or nothing: any bad row refuses the whole file, naming every
+    /// bad line and column, and nothing is written.
+    pub async fn import_csv(&self, caller: &Caller, bytes: &[u8]) -> Result<ImportReport> {
+        require_editor(caller)?;
+        self.import(bytes).await
+    }
+
+    /// Loads the demo directory when the directory is empty (a fresh instance
+    /// with demo content on); returns how many services were added.
+    pub async fn load_demo(&self, csv: &str) -> Result<u32> {
+        if store::count(&self.db).await? > 0 {
+            return Ok(0);
+        }
+        match self.import(csv.as_bytes()).await {
+            Ok(report) => Ok(report.created),
+            // Another instance starting on the same database loaded it first.
+            Err(Error::Conflict(_)) => Ok(0),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn import(&self, bytes: &[u8]) -> Result<ImportReport> {
+        let rows = csv_file::parse(bytes).map_err(Error::Invalid)?;
+        let checked = self.check_rows(&rows).await?;
+        let today = self.today();
+        let mut report = ImportReport { created: 0, updated: 0, unchanged: 0 };
+        let mut tx = self.db.begin().await?;
+        for fields in &checked {
+            let existing = store::by_identity(&mut tx, &fields.territory, fields.kind.as_str(), &fields.name_key).await?;
+            match existing {
+                None => {
+                    let verified_at = midnight(fields.verified_at.unwrap_or(today));
+                    self.write(&mut tx, None, new_id(), fields, verified_at).await?;
+                    report.created += 1;
+                }
+                Some(row) => {
+                    // A row without a date keeps the date of the last check.
+                    let verified_at = fields.verified_at.map_or(row.verified_at, midnight);
+                    if differs(&row, fields, verified_at)? {
+                        self.write(&mut tx, Some(&row), row.id, fields, verified_at).await?;
+                        report.updated += 1;
+                    } else {
+                        report.unchanged += 1;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Checks every row, and that no two rows are the same service; the
+    /// errors name each row's line and column.
+    async fn check_rows(&self, rows: &[CsvRow]) -> Result<Vec<ServiceFields>> {
+        let territories = self.territories().await?;
+        let today = self.today();
+        let mut errors = Vec::new();
+        let mut checked = Vec::with_capacity(rows.len());
+        let mut seen: HashMap<(String, ServiceKind, String), u64> = HashMap::new();
+        for row in rows {
+            match validate::check(&row.input, &territories, today) {
+                Ok(fields) => {
+                    let identity = (fields.territory.clone(), fields.kind, fields.name_key.clone());
+                    if let Some(first) = seen.insert(identity, row.line) {
+                        errors.push(line_error(row.line, "name", "duplicate", format!("is the same service as line {first}")));
+                    }
+                    checked.push(fields);
+                }
+                Err(field_errors) => {
+                    errors.extend(field_errors.into_iter().map(|e| line_error(row.line, &e.field, &e.code, e.message)));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(checked)
+        } else {
+            errors.truncate(csv_file::MAX_ERRORS);
+            Err(Error::Invalid(errors))
+        }
+    }
+}

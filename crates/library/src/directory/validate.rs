@@ -1,0 +1,334 @@
+//! The rules a service's fields must satisfy, whether typed in the SPA or read
+//! from a CSV row, and the derived values stored beside them (folded name and
+//! search text) or computed for display (tap-to-call link, staleness).
+
+use chrono::{Months, NaiveDate};
+use sanad_platform::FieldError;
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::model::{ServiceFields, ServiceInput, ServiceKind};
+
+/// Longest name, address, hours text or single service.
+const MAX_LINE: usize = 200;
+/// Longest address.
+const MAX_ADDRESS: usize = 400;
+/// Longest phone text (several numbers allowed).
+const MAX_PHONE: usize = 80;
+/// Longest notes.
+const MAX_NOTES: usize = 2000;
+/// Most services per entry.
+const MAX_SERVICES: usize = 30;
+
+/// Folds text for matching: no case, no accents (French), no Arabic
+/// diacritics, tatweel or letter-form variants, punctuation as spaces, runs of
+/// spaces as one. `Hôpital  Moulay-Youssef` and `hopital moulay youssef` fold alike.
+pub fn fold(text: &str) -> String {
+    let folded: String = text
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c) && *c != '\u{0640}')
+        .map(|c| match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' | 'ئ' => 'ي',
+            'ة' => 'ه',
+            'ؤ' => 'و',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text `?q=` searches: name, services and address, folded.
+pub fn search_text(fields: &ServiceFields) -> String {
+    fold(&format!("{} {} {}", fields.name, fields.services.join(" "), fields.address))
+}
+
+/// The known territories, found by code or by name in any language
+/// (`Salé`, `sale`, `سلا`), folded.
+#[derive(Clone, Debug, Default)]
+pub struct Territories {
+    by_folded: HashMap<String, String>,
+    codes: Vec<String>,
+}
+
+impl Territories {
+    /// From `(code, names...)` rows in display order.
+    pub fn new(rows: impl IntoIterator<Item = (String, Vec<String>)>) -> Self {
+        let mut t = Territories::default();
+        for (code, names) in rows {
+            for name in names.iter().chain(std::iter::once(&code)) {
+                t.by_folded.entry(fold(name)).or_insert_with(|| code.clone());
+            }
+            t.codes.push(code);
+        }
+        t
+    }
+
+    /// The code `typed` names, if any.
+    pub fn resolve(&self, typed: &str) -> Option<&str> {
+        self.by_folded.get(&fold(typed)).map(String::as_str)
+    }
+
+    /// The codes, for error messages.
+    pub fn list(&self) -> String {
+        self.codes.join(", ")
+    }
+}
+
+/// Parses a verification date: ISO `YYYY-MM-DD`, or `DD/MM/YYYY` because
+/// spreadsheets in a French locale rewrite ISO dates that way on save.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y")).ok()
+}
+
+/// Whether an entry verified on `verified_at` is more than twelve months old on `today`.
+pub fn is_stale(verified_at: NaiveDate, today: NaiveDate) -> bool {
+    today.checked_sub_months(Months::new(12)).is_some_and(|limit| verified_at < limit)
+}
+
+/// The `tel:` link of the first number in `phone`: digits with a leading `+`.
+/// Moroccan national numbers (`05 37 ...`, ten digits) become `+212 5 37 ...`
+/// and `00` becomes `+`, so the link works from any phone, including one
+/// roaming on a foreign network.
+pub fn phone_uri(phone: &str) -> Option<String> {
+    let first = phone.split(['/', ',', ';']).map(str::trim).find(|p| p.chars().any(|c| c.is_ascii_digit()))?;
+    let digits: String = first.chars().filter(char::is_ascii_digit).collect();
+    let number = if first.starts_with('+') {
+        format!("+{digits}")
+    } else if let Some(rest) = digits.strip_prefix("00").filter(|r| r.len() > 4) {
+        format!("+{rest}")
+    } else if digits.len() == 10 && digits.starts_with('0') {
+        format!("+212{}", &digits[1..])
+    } else {
+        digits
+    };
+    Some(format!("tel:{number}"))
+}
+
+/// Trims and joins the lines of a one-line field (an address pasted with its
+/// line breaks is still one address).
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn check_length(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
+    if value.chars().count() > max {
+        errors.push(FieldError::new(field, "too_long", format!("must be at most {max} characters")));
+    }
+}
+
+fn check_controls(field: &str, value: &str, errors: &mut Vec<FieldError>) {
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        errors.push(FieldError::new(field, "control_characters", "must not contain control characters"));
+    }
+}
+
+/// Checks `input` against the rules; every offending field is named, with a
+/// message that reads after the field's name (`kind "hopital" is not one of ...`).
+pub fn check(input: &ServiceInput, territories: &Territories, today: NaiveDate) -> Result<ServiceFields, Vec<FieldError>> {
+    let mut errors = Vec::new();
+
+    let typed_territory = input.territory.trim();
+    let territory = if typed_territory.is_empty() {
+        errors.push(FieldError::new("territory", "required", "must not be empty"));
+        String::new()
+    } else {
+        match territories.resolve(typed_territory) {
+            Some(code) => code.to_string(),
+            None => {
+                errors.push(FieldError::new(
+                    "territory",
+                    "unknown_value",
+                    format!("{typed_territory:?} is not one of {}", territories.list()),
+                ));
+                String::new()
+            }
+        }
+    };
+
+    let typed_kind = input.kind.trim();
+    let kind = if typed_kind.is_empty() {
+        errors.push(FieldError::new("kind", "required", "must not be empty"));
+        None
+    } else {
+        let kind = ServiceKind::parse(typed_kind);
+        if kind.is_none() {
+            errors.push(FieldError::new("kind", "unknown_value", format!("{typed_kind:?} is not one of {}", ServiceKind::list())));
+        }
+        kind
+    };
+
+    let name = one_line(&input.name);
+    let name_key = fold(&name);
+    if name.is_empty() {
+        errors.push(FieldError::new("name", "required", "must not be empty"));
+    } else if name_key.is_empty() {
+        errors.push(FieldError::new("name", "invalid_format", "must contain letters or digits"));
+    }
+    check_length("name", &name, MAX_LINE, &mut errors);
+    check_controls("name", &name, &mut errors);
+
+    let address = one_line(&input.address);
+    check_length("address", &address, MAX_ADDRESS, &mut errors);
+    check_controls("address", &address, &mut errors);
+
+    let phone = one_line(&input.phone);
+    if !phone.is_empty() {
+        if let Some(bad) = phone.chars().find(|c| !(c.is_ascii_digit() || " +-.()/,;".contains(*c))) {
+            errors.push(FieldError::new(
+                "phone",
+                "invalid_format",
+                format!("{phone:?} has {bad:?}; use digits, spaces and + - . ( ), several numbers separated by /"),
+            ));
+        } else if !phone.chars().any(|c| c.is_ascii_digit()) {
+            errors.push(FieldError::new("phone", "invalid_format", format!("{phone:?} has no digits")));
+        }
+        check_length("phone", &phone, MAX_PHONE, &mut errors);
+    }
+
+    let hours = one_line(&input.hours);
+    check_length("hours", &hours, MAX_LINE, &mut errors);
+    check_controls("hours", &hours, &mut errors);
+
+    let services: Vec<String> = input.services.iter().map(|s| one_line(s)).filter(|s| !s.is_empty()).collect();
+    if services.len() > MAX_SERVICES {
+        errors.push(FieldError::new("services", "too_long", format!("must list at most {MAX_SERVICES} services")));
+    }
+    for s in &services {
+        if s.contains('/') {
+            // "/" separates services in the CSV; one inside a service would split it on the next import.
+            errors.push(FieldError::new("services", "invalid_format", format!("{s:?} must not contain \"/\"; list it as two services")));
+        }
+        check_length("services", s, MAX_LINE, &mut errors);
+        check_controls("services", s, &mut errors);
+    }
+
+    // Notes keep their line breaks; only Windows line ends are normalised.
+    let notes = input.notes.replace("\r\n", "\n").trim().to_string();
+    check_length("notes", &notes, MAX_NOTES, &mut errors);
+    check_controls("notes", &notes, &mut errors);
+
+    let verified_at = match input.verified_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(typed) => match parse_date(typed) {
+            None => {
+                errors.push(FieldError::new("verified_at", "invalid_format", format!("{typed:?} is not a date like 2025-03-31")));
+                None
+            }
+            Some(d) if d > today => {
+                errors.push(FieldError::new("verified_at", "out_of_range", format!("{typed:?} is in the future")));
+                None
+            }
+            Some(d) => Some(d),
+        },
+    };
+
+    match kind {
+        Some(kind) if errors.is_empty() => {
+            Ok(ServiceFields { territory, kind, name, name_key, address, phone, hours, services, notes, verified_at })
+        }
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn territories() -> Territories {
+        Territories::new([
+            ("sale".to_string(), vec!["Salé".to_string(), "سلا".to_string()]),
+            ("kenitra".to_string(), vec!["Kénitra".to_string()]),
+            ("skhirat-temara".to_string(), vec!["Skhirat-Témara".to_string()]),
+            ("rabat".to_string(), vec!["Rabat".to_string()]),
+        ])
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
+    }
+
+    fn input() -> ServiceInput {
+        ServiceInput {
+            territory: "Salé".into(),
+            kind: "Hospital-Unit".into(),
+            name: "  Unité   hospitalière\n de Salé ".into(),
+            phone: "05 37 00 00 01 / 0600000000".into(),
+            services: vec!["écoute".into(), " ".into(), "certificat médical".into()],
+            verified_at: Some("15/03/2025".into()),
+            ..ServiceInput::default()
+        }
+    }
+
+    #[test]
+    fn folding_ignores_case_accents_and_punctuation() {
+        assert_eq!(fold("  Hôpital  Moulay-Youssef (Rabat) "), "hopital moulay youssef rabat");
+        assert_eq!(fold("ÉCOUTE"), fold("ecoute"));
+        assert_eq!(fold("مَحكمة"), fold("محكمة"));
+        assert_eq!(fold("50% _x_"), "50 x");
+    }
+
+    #[test]
+    fn a_good_input_is_normalised() {
+        let f = check(&input(), &territories(), today()).unwrap();
+        assert_eq!(f.territory, "sale");
+        assert_eq!(f.kind, ServiceKind::HospitalUnit);
+        assert_eq!(f.name, "Unité hospitalière de Salé");
+        assert_eq!(f.name_key, "unite hospitaliere de sale");
+        assert_eq!(f.services, vec!["écoute", "certificat médical"]);
+        assert_eq!(f.verified_at, NaiveDate::from_ymd_opt(2025, 3, 15));
+        assert!(search_text(&f).contains("certificat medical"));
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let bad = ServiceInput {
+            territory: "casablanca".into(),
+            kind: "hopital".into(),
+            name: " ".into(),
+            phone: "05 37 AB".into(),
+            verified_at: Some("31/02/2025".into()),
+            ..ServiceInput::default()
+        };
+        let errors = check(&bad, &territories(), today()).unwrap_err();
+        let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("territory", "unknown_value"),
+                ("kind", "unknown_value"),
+                ("name", "required"),
+                ("phone", "invalid_format"),
+                ("verified_at", "invalid_format")
+            ]
+        );
+        assert!(errors[1].message.starts_with("\"hopital\" is not one of tribunal, hospital_unit"), "{}", errors[1].message);
+        let future = ServiceInput { verified_at: Some("2025-06-02".into()), ..input() };
+        assert_eq!(check(&future, &territories(), today()).unwrap_err()[0].code, "out_of_range");
+        let slash = ServiceInput { services: vec!["écoute/orientation".into()], ..input() };
+        assert_eq!(check(&slash, &territories(), today()).unwrap_err()[0].field, "services");
+        let dashes = ServiceInput { name: "---".into(), ..input() };
+        assert_eq!(check(&dashes, &territories(), today()).unwrap_err()[0].code, "invalid_format");
+    }
+
+    #[test]
+    fn tap_to_call_links() {
+        assert_eq!(phone_uri("+212 5 00-00-01-01").as_deref(), Some("tel:+212500000101"));
+        assert_eq!(phone_uri("05 37 00 00 01 / 0600000000").as_deref(), Some("tel:+212537000001"));
+        assert_eq!(phone_uri("00212 537 000 001").as_deref(), Some("tel:+212537000001"));
+        assert_eq!(phone_uri("19").as_deref(), Some("tel:19"));
+        assert_eq!(phone_uri(""), None);
+        assert_eq!(phone_uri(" / "), None);
+    }
+
+    #[test]
+    fn staleness_is_twelve_months() {
+        let today = today();
+        assert!(!is_stale(NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(), today));
+        assert!(is_stale(NaiveDate::from_ymd_opt(2024, 5, 31).unwrap(), today));
+    }
+}

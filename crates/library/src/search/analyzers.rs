@@ -1,0 +1,251 @@
+//! Text analysis for French, Arabic and English, so that people find what
+//! they type the way they type it: with or without accents, singular or
+//! plural, in Arabic with or without diacritics and with any alef or hamza.
+//!
+//! Words are cut by [`WordTokenizer`], which keeps combining marks and the
+//! tatweel inside a word (Arabic diacritics are combining marks: a plain
+//! alphanumeric tokenizer would cut "العُنْف" into pieces), then each
+//! language's filters fold and stem.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+use unicode_normalization::char::is_combining_mark;
+
+/// Registered analyzer names, by language code.
+pub const FRENCH: &str = "sanad_fr";
+/// Arabic analyzer name.
+pub const ARABIC: &str = "sanad_ar";
+/// English analyzer name.
+pub const ENGLISH: &str = "sanad_en";
+
+const TATWEEL: char = '\u{0640}';
+
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c) || c == TATWEEL
+}
+
+/// Cuts text into words: runs of letters and digits, with their combining marks.
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    token: Token,
+}
+
+/// The stream of [`WordTokenizer`].
+pub struct WordStream<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        self.token.reset();
+        WordStream { text, chars: text.char_indices(), token: &mut self.token }
+    }
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        self.token.position = self.token.position.wrapping_add(1);
+        let start = loop {
+            match self.chars.next() {
+                Some((i, c)) if in_word(c) && !is_combining_mark(c) && c != TATWEEL => break i,
+                Some(_) => continue,
+                None => return false,
+            }
+        };
+        let mut end = self.text.len();
+        for (i, c) in self.chars.by_ref() {
+            if !in_word(c) {
+                end = i;
+                break;
+            }
+        }
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.text.push_str(&self.text[start..end]);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Folds Arabic spelling variants: removes diacritics (tashkeel) and the
+/// tatweel, and writes every alef, hamza carrier, alef maqsura and taa
+/// marbuta one way.
+pub fn fold_arabic(word: &str) -> String {
+    word.chars()
+        .filter(|c| !is_combining_mark(*c) && *c != TATWEEL)
+        .map(|c| match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' => 'ي',
+            'ة' => 'ه',
+            'ؤ' => 'و',
+            'ئ' => 'ي',
+            _ => c,
+        })
+        .collect()
+}
+
+/// [`fold_arabic`] as a token filter.
+#[derive(Clone, Copy, Default)]
+pub struct ArabicFolding;
+
+/// The tokenizer wrapped by [`ArabicFolding`].
+#[derive(Clone)]
+pub struct ArabicFoldingTokenizer<T>(T);
+
+/// The stream of [`ArabicFoldingTokenizer`].
+pub struct ArabicFoldingStream<S>(S);
+
+impl TokenFilter for ArabicFolding {
+    type Tokenizer<T: Tokenizer> = ArabicFoldingTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ArabicFoldingTokenizer<T> {
+        ArabicFoldingTokenizer(tokenizer)
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for ArabicFoldingTokenizer<T> {
+    type TokenStream<'a> = ArabicFoldingStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ArabicFoldingStream(self.0.token_stream(text))
+    }
+}
+
+impl<S: TokenStream> TokenStream for ArabicFoldingStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        let token = self.0.token_mut();
+        if token.text.chars().any(|c| is_combining_mark(c) || c == TATWEEL || matches!(c, 'أ' | 'إ' | 'آ' | 'ٱ' | 'ى' | 'ة' | 'ؤ' | 'ئ')) {
+            token.text = fold_arabic(&token.text);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
+}
+
+/// French elided articles and pronouns (`l'`, `d'`, `qu'`...) become tokens of
+/// their own with this tokenizer; they carry no meaning for search.
+const FRENCH_ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu"];
+
+fn french_stop_words() -> Vec<String> {
+    let mut words: Vec<String> = FRENCH_ELISIONS.iter().map(|s| s.to_string()).collect();
+    words.extend(
+        ["le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "a", "au", "aux", "en", "dans", "par", "pour", "sur", "avec", "ce", "ces", "est", "sont", "qui", "que"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    words
+}
+
+/// The French analyzer: words, lower case, elisions and common words out, stemming, accents folded.
+pub fn french() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(StopWordFilter::remove(french_stop_words()))
+        .filter(Stemmer::new(Language::French))
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The Arabic analyzer: words, diacritics and tatweel out, alef/hamza/yaa/taa marbuta folded, stemming.
+pub fn arabic() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(ArabicFolding)
+        .filter(Stemmer::new(Language::Arabic))
+        .filter(ArabicFolding)
+        .build()
+}
+
+/// The English analyzer: words, lower case, stemming, accents folded.
+pub fn english() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The terms an analyzer makes of `text`.
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fr(text: &str) -> Vec<String> {
+        terms(&mut french(), text)
+    }
+
+    fn ar(text: &str) -> Vec<String> {
+        terms(&mut arabic(), text)
+    }
+
+    #[test]
+    fn french_folds_accents_plurals_case_and_elisions() {
+        assert_eq!(fr("Évaluation"), fr("evaluation"));
+        assert_eq!(fr("violences sexuelles"), fr("violence sexuelle"));
+        assert_eq!(fr("L'enfant"), fr("enfants"));
+        assert_eq!(fr("PRÉVENTION"), fr("prévention"));
+        assert!(!fr("d'un enfant").contains(&"d".to_string()));
+        assert_eq!(fr("l'écoute"), vec![fr("ecoute")[0].clone()]);
+    }
+
+    #[test]
+    fn arabic_folds_diacritics_tatweel_and_letter_forms() {
+        assert_eq!(ar("العُنْف"), ar("العنف"));
+        assert_eq!(ar("العنـــف"), ar("العنف"), "tatweel");
+        assert_eq!(ar("الأطفال"), ar("الاطفال"), "alef with hamza");
+        assert_eq!(ar("إرشادات"), ar("ارشادات"));
+        assert_eq!(ar("آمنة"), ar("امنه"), "alef madda, taa marbuta");
+        assert_eq!(ar("مستشفى"), ar("مستشفي"), "alef maqsura");
+        assert_eq!(ar("العُنْف الجنسي").len(), 2, "diacritics do not cut words");
+        // Stemming brings the definite article and plural forms together.
+        assert_eq!(ar("الطفل"), ar("طفل"));
+    }
+
+    #[test]
+    fn tokenizer_offsets_point_into_the_original_text() {
+        let text = "Le mot «zorblaxique» et العُنْف.";
+        let mut t = WordTokenizer::default();
+        let mut s = t.token_stream(text);
+        let mut words = Vec::new();
+        while s.advance() {
+            let tok = s.token();
+            words.push(text[tok.offset_from..tok.offset_to].to_string());
+        }
+        assert_eq!(words, vec!["Le", "mot", "zorblaxique", "et", "العُنْف"]);
+    }
+}

@@ -1,0 +1,170 @@
+import { expect, test, type Page } from '@playwright/test';
+import { firstItem, loginAs, registerViaApi, switchLanguage, TRAINER } from './helpers';
+
+const CONCEPTS = 'Comprendre les violences faites aux enfants';
+
+test('a learner reads a lesson from the catalogue and goes to the next one', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('main').getByRole('link', { name: 'Voir les formations' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Formations' })).toBeVisible();
+  await page.getByRole('link', { name: CONCEPTS }).click();
+  await expect(page.getByRole('heading', { level: 1, name: CONCEPTS })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Programme' })).toBeVisible();
+
+  await page.getByRole('link', { name: /Reconnaître les formes de violence/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Reconnaître les formes de violence' })).toBeVisible();
+  const prose = page.locator('.prose');
+  await expect(prose.locator('table')).toBeVisible();
+  await expect(prose).toHaveAttribute('lang', 'fr');
+
+  await page.getByRole('navigation', { name: 'Étapes du cours' }).getByRole('link', { name: /Suivant/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Les violences sexuelles/ })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Étapes du cours' }).getByRole('link', { name: /Précédent/ })).toBeVisible();
+});
+
+test('a learner takes a starter quiz and sees the score and the corrections', async ({ page }) => {
+  await registerViaApi(page);
+  const quiz = await firstItem(page, 'concepts', 'quiz');
+  await page.goto('/courses/concepts');
+  await page.getByRole('link', { name: quiz.title }).click();
+  await expect(page.getByRole('heading', { level: 1, name: quiz.title })).toBeVisible();
+
+  const questions = page.locator('fieldset.question');
+  const count = await questions.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i += 1) {
+    const q = questions.nth(i);
+    const text = q.locator('input[type="text"]');
+    if ((await text.count()) > 0) await text.fill('CIDE');
+    else await q.locator('input').first().check();
+  }
+  await page.getByRole('button', { name: 'Valider mes réponses' }).click();
+
+  const result = page.getByRole('heading', { level: 2, name: 'Votre résultat' });
+  await expect(result).toBeVisible();
+  await expect(result).toBeFocused();
+  await expect(page.locator('.score__big')).toHaveText(/\d+ sur \d+ \(\d+ %\)/);
+  await expect(page.locator('.feedback')).toHaveCount(count);
+  await expect(page.locator('.explanation').first()).toBeVisible();
+  await expect(page.getByText('Votre choix').first()).toBeVisible();
+});
+
+async function playToTheEnd(page: Page) {
+  await page.getByRole('button', { name: 'Commencer la mise en situation' }).click();
+  await expect(page).toHaveURL(/\?run=/);
+  for (let step = 0; step < 30; step += 1) {
+    if (await page.locator('.case__ending').isVisible()) return;
+    const cont = page.getByRole('button', { name: 'Continuer' });
+    if (await cont.isVisible()) {
+      await cont.click();
+      continue;
+    }
+    const first = page.locator('.case__choices button').first();
+    await expect(first.or(page.locator('.case__ending'))).toBeVisible();
+    if (await page.locator('.case__ending').isVisible()) return;
+    await first.click();
+    await expect(page.getByRole('heading', { level: 2, name: 'Le regard d’un praticien' })).toBeFocused();
+  }
+  throw new Error('no ending reached');
+}
+
+test('a learner plays a starter case study to its ending', async ({ page }) => {
+  await registerViaApi(page);
+  const cs = await firstItem(page, 'concepts', 'case_study');
+  await page.goto('/courses/concepts');
+  await page.getByRole('link', { name: cs.title }).click();
+  await expect(page.getByRole('heading', { level: 1, name: cs.title })).toBeVisible();
+  await playToTheEnd(page);
+  await expect(page.getByRole('heading', { level: 3, name: 'Débriefing' })).toBeVisible();
+  await expect(page.locator('.case__ending .band')).toHaveText(/Très bonne prise en charge|Prise en charge partielle|À retravailler/);
+  await expect(page.locator('.case__ending .score__big')).toHaveText(/Score : \d+ sur \d+/);
+  await expect(page.getByRole('heading', { level: 2, name: 'Votre parcours' })).toBeVisible();
+
+  // A reload resumes the run from the address.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 3, name: 'Débriefing' })).toBeVisible();
+});
+
+test('a trainer creates a course with a lesson, previews it live and publishes it', async ({ page }) => {
+  const slug = `cours-test-${Date.now()}`;
+  const title = `Écoute active ${Date.now()}`;
+  await loginAs(page, TRAINER);
+  await page.getByRole('navigation').getByRole('link', { name: 'Mes cours' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Mes cours' })).toBeVisible();
+
+  const create = page.locator('section', { has: page.getByRole('heading', { name: 'Créer un cours' }) });
+  await create.getByLabel('Adresse du cours').fill(slug);
+  await create.locator('#f-title\\.fr').fill(title);
+  await create.locator('#f-summary\\.fr').fill('Accueillir la parole d’un enfant sans la déformer.');
+  await create.getByLabel('Thème').selectOption('pec');
+  await create.getByRole('button', { name: 'Créer le cours' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(page.getByText('Jamais publié')).toBeVisible();
+
+  // A module, then a lesson in it.
+  const addModule = page.locator('section', { has: page.getByRole('heading', { name: 'Ajouter un module' }) });
+  await addModule.locator('input[name="new-module.title.fr"]').fill('Premiers pas');
+  await addModule.getByRole('button', { name: 'Ajouter un module' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: /Premiers pas/ })).toBeVisible();
+  await page.getByRole('link', { name: '+ Leçon' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Nouveau contenu : Leçon' })).toBeVisible();
+  await page.locator('#f-item\\.title\\.fr').fill('Accueillir la parole');
+  await page.getByLabel('Texte de la leçon (Markdown)').fill('## Écouter sans juger\n\n> [!TIP]\n> Reformulez.\n\n| Faire | Éviter |\n|---|---|\n| écouter | interroger |\n');
+  const preview = page.locator('.md-preview .prose');
+  await expect(preview.getByRole('heading', { level: 2, name: 'Écouter sans juger' })).toBeVisible();
+  await expect(preview.locator('blockquote.markdown-alert-tip')).toBeVisible();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(page).toHaveURL(/\/items\//);
+  await expect(page.getByRole('status').filter({ hasText: 'Modifications enregistrées.' })).toBeVisible();
+
+  await page.getByRole('link', { name: title }).click();
+  await expect(page.getByText('Modifications non publiées')).toBeVisible();
+  await page.getByRole('button', { name: 'Publier' }).click();
+  await expect(page.getByText('Cours publié (version 1).')).toBeVisible();
+  await expect(page.getByText('Modifications non publiées')).toHaveCount(0);
+
+  await page.getByRole('navigation').getByRole('link', { name: 'Formations' }).click();
+  await expect(page.getByRole('link', { name: title })).toBeVisible();
+});
+
+test('publishing an invalid draft lists every problem', async ({ page }) => {
+  await loginAs(page, TRAINER);
+  const slug = `brouillon-${Date.now()}`;
+  const made = await page.request.post('/api/v1/courses', {
+    headers: { 'X-CSRF-Token': await csrf(page) },
+    data: { slug, title: 'Brouillon', summary: 'Un brouillon vide', theme: 'concepts' },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  await page.goto(`/authoring/courses/${slug}`);
+  await page.getByRole('button', { name: 'Publier' }).click();
+  await expect(page.getByRole('alert')).toContainText('problème');
+  await expect(page.getByRole('alert').locator('li')).not.toHaveCount(0);
+});
+
+async function csrf(page: Page): Promise<string> {
+  const me = (await (await page.request.get('/api/v1/me')).json()) as { csrf_token: string };
+  return me.csrf_token;
+}
+
+test('the theme filter narrows the catalogue; Arabic UI keeps French lessons left-to-right', async ({ page }) => {
+  await page.goto('/courses');
+  const cards = page.locator('.course-card');
+  await expect(cards.first()).toBeVisible();
+  const all = await cards.count();
+  expect(all).toBeGreaterThanOrEqual(4);
+  await page.getByRole('radio', { name: 'Prévention' }).check();
+  await expect(page.getByRole('radio', { name: 'Prévention' })).toBeChecked();
+  await expect(cards).toHaveCount(1);
+  await expect(page).toHaveURL(/theme=prevention/);
+  await page.getByRole('radio', { name: 'Tous les thèmes' }).check();
+  await expect(cards).toHaveCount(all);
+
+  const lesson = await firstItem(page, 'concepts', 'lesson');
+  await switchLanguage(page, 'ar');
+  await page.goto(`/lessons/${lesson.id}`);
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  const prose = page.locator('.prose');
+  await expect(prose).toBeVisible();
+  await expect(prose).toHaveAttribute('dir', 'ltr');
+  await expect(prose).toHaveAttribute('lang', 'fr');
+});
