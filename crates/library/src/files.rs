@@ -42,14 +42,11 @@ pub fn detect(bytes: &[u8]) -> Option<&'static str> {
 /// path segment, without control characters, quotes or path separators.
 pub fn clean_name(name: &str, content_type: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | '/' | ':' | '*' | '?' | '<' | '>' | '|')).collect();
+    let cleaned: String =
+        base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | '/' | ':' | '*' | '?' | '<' | '>' | '|')).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     let cleaned: String = cleaned.chars().take(120).collect();
-    if cleaned.is_empty() {
-        format!("fichier.{}", extension_for(content_type))
-    } else {
-        cleaned
-    }
+    if cleaned.is_empty() { format!("fichier.{}", extension_for(content_type)) } else { cleaned }
 }
 
 fn extension_for(content_type: &str) -> &'static str {

@@ -2,5 +2,17 @@
 //! French and Arabic, ratings and usage (tool evaluation), and the directory
 //! of services of each territory.
 
+pub mod api;
+pub mod demo;
 pub mod directory;
+pub mod extract;
+pub mod files;
+pub mod model;
+pub mod pdfgen;
 pub mod search;
+pub mod service;
+pub mod store;
+pub mod vocab;
+
+pub use api::LibraryApi;
+pub use service::Library;

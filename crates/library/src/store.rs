@@ -67,7 +67,9 @@ pub async fn resources_after(db: &Db, after: Option<Uuid>, limit: i64) -> Sql<Ve
 
 /// Published resources whose review date is before `now`.
 pub async fn review_due(db: &Db, now: DateTime<Utc>) -> Sql<Vec<ResourceRecord>> {
-    let sql = format!("SELECT {RESOURCE_COLUMNS} FROM resources WHERE deleted_at IS NULL AND review_by IS NOT NULL AND review_by < $1 ORDER BY review_by");
+    let sql = format!(
+        "SELECT {RESOURCE_COLUMNS} FROM resources WHERE deleted_at IS NULL AND review_by IS NOT NULL AND review_by < $1 ORDER BY review_by"
+    );
     on_db!(db, c => sqlx::query_as::<_, ResourceRecord>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).fetch_all(c).await)
 }
 

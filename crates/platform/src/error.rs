@@ -85,6 +85,12 @@ pub enum Error {
     /// A one-time link that was used or has expired (410).
     #[error("gone: {0}")]
     Gone(String),
+    /// The body or a file is larger than allowed (413).
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// A file of a type that is not accepted (415).
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     /// Too many attempts; try again after this many seconds (429).
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
@@ -109,6 +115,8 @@ impl Error {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Gone(_) => StatusCode::GONE,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -125,6 +133,8 @@ impl Error {
             Error::NotFound(what) => ("not-found", "Not found", Some(format!("{what} not found")), None),
             Error::Conflict(d) => ("conflict", "This conflicts with existing data", Some(d.clone()), None),
             Error::Gone(d) => ("gone", "This link is no longer valid", Some(d.clone()), None),
+            Error::TooLarge(d) => ("payload-too-large", "Too large", Some(d.clone()), None),
+            Error::UnsupportedMediaType(d) => ("unsupported-media-type", "This type of file is not accepted", Some(d.clone()), None),
             Error::TooManyRequests { retry_after_secs } => {
                 ("too-many-requests", "Too many attempts", Some(format!("try again in {retry_after_secs} seconds")), None)
             }

@@ -8,7 +8,8 @@
 //! language's filters fold and stem.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 use unicode_normalization::char::is_combining_mark;
 
@@ -130,7 +131,8 @@ impl<S: TokenStream> TokenStream for ArabicFoldingStream<S> {
             return false;
         }
         let token = self.0.token_mut();
-        if token.text.chars().any(|c| is_combining_mark(c) || c == TATWEEL || matches!(c, 'أ' | 'إ' | 'آ' | 'ٱ' | 'ى' | 'ة' | 'ؤ' | 'ئ')) {
+        if token.text.chars().any(|c| is_combining_mark(c) || c == TATWEEL || matches!(c, 'أ' | 'إ' | 'آ' | 'ٱ' | 'ى' | 'ة' | 'ؤ' | 'ئ'))
+        {
             token.text = fold_arabic(&token.text);
         }
         true
@@ -152,9 +154,12 @@ const FRENCH_ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu",
 fn french_stop_words() -> Vec<String> {
     let mut words: Vec<String> = FRENCH_ELISIONS.iter().map(|s| s.to_string()).collect();
     words.extend(
-        ["le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "a", "au", "aux", "en", "dans", "par", "pour", "sur", "avec", "ce", "ces", "est", "sont", "qui", "que"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "a", "au", "aux", "en", "dans", "par", "pour", "sur", "avec",
+            "ce", "ces", "est", "sont", "qui", "que",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     words
 }

@@ -1,0 +1,710 @@
+//! The rules of the library: who may publish what, how files are checked,
+//! searching, ratings and usage, and keeping the search index in step with
+//! the database.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sanad_platform::ids::new_id;
+use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Notify, watch};
+use uuid::Uuid;
+
+use crate::extract::{self, Extractor};
+use crate::files::{self, FileStore};
+use crate::model::*;
+use crate::search::{Filters, IndexDoc, LibraryIndex, SortKey};
+use crate::store::{self, FileRow, ResourceRow};
+use crate::vocab;
+
+/// A file as received in an upload.
+#[derive(Debug)]
+pub struct IncomingFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Search parameters, as typed in the URL.
+#[derive(Debug, Default)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub audience: Option<String>,
+    pub language: Option<String>,
+    pub territory: Option<String>,
+    pub theme: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// The library service. Cheap to clone.
+#[derive(Clone)]
+pub struct Library {
+    db: Db,
+    clock: Clock,
+    files: FileStore,
+    extractor: Extractor,
+    index: Arc<LibraryIndex>,
+    max_upload_bytes: usize,
+    wake: Arc<Notify>,
+    /// Recently applied event numbers, so the look-back re-reads only what it has not applied.
+    recent: Arc<Mutex<HashSet<i64>>>,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Library")
+    }
+}
+
+fn is_curator(caller: &Caller) -> bool {
+    caller.has(Role::Trainer) || caller.has(Role::Admin)
+}
+
+fn require_curator(caller: &Caller) -> Result<()> {
+    if is_curator(caller) { Ok(()) } else { Err(Error::Forbidden("only trainers and administrators manage the library".into())) }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn date_to_time(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or_default()
+}
+
+/// Checks metadata against the vocabularies, naming each offending field.
+pub fn check_metadata(m: &ResourceMetadata) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let unknown = |field: &str, value: &str, vocabulary: &[&str]| {
+        FieldError::new(field, "unknown_value", format!("`{value}` is not one of {}", vocabulary.join(", ")))
+    };
+    if m.title.trim().is_empty() {
+        errors.push(FieldError::new("title", "required", "must not be empty"));
+    } else if m.title.chars().count() > 300 {
+        errors.push(FieldError::new("title", "too_long", "must be at most 300 characters"));
+    }
+    if m.description.chars().count() > 20_000 {
+        errors.push(FieldError::new("description", "too_long", "must be at most 20000 characters"));
+    }
+    if vocab::code(vocab::TYPES, &m.kind).is_none() {
+        errors.push(unknown("type", &m.kind, vocab::TYPES));
+    }
+    if m.audience.is_empty() {
+        errors.push(FieldError::new("audience", "required", "name at least one audience"));
+    }
+    for (i, a) in m.audience.iter().enumerate() {
+        if vocab::code(vocab::AUDIENCES, a).is_none() {
+            errors.push(unknown(&format!("audience[{i}]"), a, vocab::AUDIENCES));
+        }
+    }
+    if vocab::code(vocab::LANGUAGES, &m.language).is_none() {
+        errors.push(unknown("language", &m.language, vocab::LANGUAGES));
+    }
+    if let Some(t) = &m.territory
+        && vocab::code(vocab::TERRITORIES, t).is_none()
+    {
+        errors.push(unknown("territory", t, vocab::TERRITORIES));
+    }
+    for (i, t) in m.themes.iter().enumerate() {
+        if vocab::code(vocab::THEMES, t).is_none() {
+            errors.push(unknown(&format!("themes[{i}]"), t, vocab::THEMES));
+        }
+    }
+    if m.tags.len() > 30 || m.tags.iter().any(|t| t.chars().count() > 60) {
+        errors.push(FieldError::new("tags", "too_long", "at most 30 tags of 60 characters"));
+    }
+    for (i, l) in m.links.iter().enumerate() {
+        let ok = url::Url::parse(&l.url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        if !ok {
+            errors.push(FieldError::new(&format!("links[{i}].url"), "invalid_format", "must be an http or https address"));
+        }
+    }
+    errors
+}
+
+/// Parses the JSON metadata of an upload.
+pub fn parse_metadata(json: &str) -> Result<ResourceMetadata> {
+    let m: ResourceMetadata = serde_json::from_str(json)
+        .map_err(|e| Error::Invalid(vec![FieldError::new("metadata", "invalid_format", format!("not valid resource metadata: {e}"))]))?;
+    let errors = check_metadata(&m);
+    if errors.is_empty() { Ok(m) } else { Err(Error::Invalid(errors)) }
+}
+
+fn encode_cursor(key: SortKey) -> String {
+    use base64::Engine;
+    let mut bytes = key.score.to_bits().to_be_bytes().to_vec();
+    bytes.extend_from_slice(&key.created.to_be_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn decode_cursor(cursor: Option<&str>) -> Result<Option<SortKey>> {
+    use base64::Engine;
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
+    let bad = || Error::invalid("cursor", "invalid_format", "is not a cursor from this list");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?;
+    if bytes.len() != 12 {
+        return Err(bad());
+    }
+    let score = f32::from_bits(u32::from_be_bytes(bytes[0..4].try_into().map_err(|_| bad())?));
+    let created = u64::from_be_bytes(bytes[4..12].try_into().map_err(|_| bad())?);
+    Ok(Some(SortKey { score, created }))
+}
+
+fn facet_map(vocabulary: &'static [&'static str], counts: &[u64]) -> BTreeMap<String, u64> {
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .filter_map(|(code, n)| vocab::value(vocabulary, code as u64).map(|v| (v.to_string(), *n)))
+        .collect()
+}
+
+impl Library {
+    /// The library over `db`, its files under `files`, its index `index`.
+    pub fn new(db: Db, clock: Clock, files: FileStore, extractor: Extractor, index: Arc<LibraryIndex>, max_upload_mb: u64) -> Self {
+        Self {
+            db,
+            clock,
+            files,
+            extractor,
+            index,
+            max_upload_bytes: (max_upload_mb.saturating_mul(1024 * 1024)) as usize,
+            wake: Arc::new(Notify::new()),
+            recent: Arc::new(Mutex::new(HashSet::new())),
+        }
+    }
+
+    /// The search index.
+    pub fn index(&self) -> &Arc<LibraryIndex> {
+        &self.index
+    }
+
+    /// Searches published resources; an empty query lists the newest first.
+    pub async fn search(&self, p: SearchParams) -> Result<SearchPage> {
+        let mut errors = Vec::new();
+        let mut code = |field: &str, value: &Option<String>, vocabulary: &[&str]| -> Option<u64> {
+            let v = value.as_deref().filter(|v| !v.is_empty())?;
+            let c = vocab::code(vocabulary, v);
+            if c.is_none() {
+                errors.push(FieldError::new(field, "unknown_value", format!("`{v}` is not one of {}", vocabulary.join(", "))));
+            }
+            c
+        };
+        let filters = Filters {
+            kind: code("type", &p.kind, vocab::TYPES),
+            audience: code("audience", &p.audience, vocab::AUDIENCES),
+            language: code("language", &p.language, vocab::LANGUAGES),
+            territory: code("territory", &p.territory, vocab::TERRITORIES),
+            theme: code("theme", &p.theme, vocab::THEMES),
+        };
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let limit = sanad_platform::page::limit(p.limit)? as usize;
+        let cursor = decode_cursor(p.cursor.as_deref())?;
+        let q = p.q.unwrap_or_default();
+        if q.chars().count() > 500 {
+            return Err(Error::invalid("q", "too_long", "must be at most 500 characters"));
+        }
+        let index = self.index.clone();
+        let result = tokio::task::spawn_blocking(move || index.search(&q, filters, limit, cursor))
+            .await
+            .map_err(|e| Error::Internal(e.into()))?
+            .map_err(|e| Error::Internal(e.into()))?;
+        let mut items = Vec::with_capacity(result.hits.len());
+        for (_, summary, snippet) in &result.hits {
+            let Ok(mut hit) = serde_json::from_str::<ResourceHit>(summary) else { continue };
+            if !snippet.is_empty() {
+                hit.snippet_html = snippet.clone();
+            }
+            items.push(hit);
+        }
+        let next_cursor = (result.found.after_cursor as usize > result.hits.len())
+            .then(|| result.hits.last().map(|(k, _, _)| encode_cursor(*k)))
+            .flatten();
+        let f = &result.found.facets;
+        Ok(SearchPage {
+            items,
+            facets: Facets {
+                kind: facet_map(vocab::TYPES, &f.kind),
+                audience: facet_map(vocab::AUDIENCES, &f.audience),
+                language: facet_map(vocab::LANGUAGES, &f.language),
+                territory: facet_map(vocab::TERRITORIES, &f.territory),
+                theme: facet_map(vocab::THEMES, &f.theme),
+            },
+            total: result.found.total,
+            next_cursor,
+        })
+    }
+
+    async fn visible(&self, caller: Option<&Caller>, id: Uuid) -> Result<ResourceRecord> {
+        let r = store::resource(&self.db, id).await?.ok_or(Error::NotFound("resource"))?;
+        if !r.published && !caller.is_some_and(is_curator) {
+            return Err(Error::NotFound("resource"));
+        }
+        Ok(r)
+    }
+
+    /// A resource with its files and rating; counted as a view.
+    pub async fn resource(&self, caller: Option<&Caller>, id: Uuid) -> Result<ResourceView> {
+        let r = self.visible(caller, id).await?;
+        store::count_view(&self.db, id).await?;
+        self.view_of(caller, r).await
+    }
+
+    async fn view_of(&self, caller: Option<&Caller>, r: ResourceRecord) -> Result<ResourceView> {
+        let files = store::files(&self.db, r.id)
+            .await?
+            .into_iter()
+            .map(|f| FileView { id: f.id, name: f.name, size: f.size, content_type: f.content_type })
+            .collect();
+        let distribution = store::rating_distribution(&self.db, r.id).await?;
+        let my_rating = match caller {
+            Some(c) => store::my_rating(&self.db, r.id, c.user_id).await?.map(|(stars, comment)| MyRating { stars, comment }),
+            None => None,
+        };
+        let review_by = r.review_by.map(|t| t.date_naive());
+        Ok(ResourceView {
+            id: r.id,
+            title: r.title,
+            description: r.description,
+            kind: r.kind,
+            audience: list(&r.audience),
+            language: r.language,
+            territory: r.territory,
+            themes: list(&r.themes),
+            tags: list(&r.tags),
+            links: serde_json::from_str(&r.links).unwrap_or_default(),
+            review_due: r.review_by.is_some_and(|t| t < self.clock.now()),
+            review_by,
+            published: r.published,
+            files,
+            rating: summary(&distribution),
+            my_rating,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+
+    /// Checks and stores uploaded files: size, type by content; text of PDFs extracted in a bounded child process.
+    async fn take_files(&self, incoming: Vec<IncomingFile>) -> Result<Vec<(IncomingFile, &'static str, String, String)>> {
+        let mut out = Vec::new();
+        for f in incoming {
+            if f.bytes.len() > self.max_upload_bytes {
+                return Err(Error::TooLarge(format!(
+                    "`{}` is larger than {} MiB",
+                    files::clean_name(&f.name, ""),
+                    self.max_upload_bytes / 1024 / 1024
+                )));
+            }
+            let Some(content_type) = files::detect(&f.bytes) else {
+                return Err(Error::UnsupportedMediaType(format!(
+                    "`{}` is not a PDF, image, audio, video or office document (judged by its content, not its name)",
+                    files::clean_name(&f.name, "")
+                )));
+            };
+            let hash = self.files.put(&f.bytes).await.map_err(|e| Error::Internal(e.into()))?;
+            let text = if content_type == "application/pdf" {
+                match self.files.local_path(&hash) {
+                    Some(path) => self.extractor.pdf_text(&path).await.unwrap_or_default(),
+                    None => String::new(),
+                }
+            } else {
+                String::new()
+            };
+            out.push((f, content_type, hash, text));
+        }
+        Ok(out)
+    }
+
+    /// Publishes a resource with its files (trainers and admins).
+    pub async fn create(&self, caller: &Caller, metadata_json: &str, incoming: Vec<IncomingFile>) -> Result<Created> {
+        require_curator(caller)?;
+        let m = parse_metadata(metadata_json)?;
+        let stored = self.take_files(incoming).await?;
+        let id = self
+            .insert(
+                Some(caller.user_id),
+                &m,
+                stored.iter().map(|(f, ct, hash, text)| (f.name.as_str(), f.bytes.len(), *ct, hash.as_str(), text.as_str())).collect(),
+            )
+            .await?;
+        Ok(Created { id })
+    }
+
+    async fn insert(&self, by: Option<Uuid>, m: &ResourceMetadata, files: Vec<(&str, usize, &str, &str, &str)>) -> Result<Uuid> {
+        let id = new_id();
+        let now = self.clock.now();
+        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        let (audience, themes, tags) = (json(&m.audience), json(&m.themes), json(&m.tags));
+        let links = serde_json::to_string(&m.links).unwrap_or_else(|_| "[]".into());
+        let mut tx = self.db.begin().await?;
+        let row = ResourceRow {
+            id,
+            title: m.title.trim(),
+            description: m.description.trim(),
+            kind: &m.kind,
+            audience: &audience,
+            language: &m.language,
+            territory: m.territory.as_deref(),
+            themes: &themes,
+            tags: &tags,
+            links: &links,
+            review_by: m.review_by.map(date_to_time),
+            published: m.published,
+            created_by: by,
+            now,
+        };
+        store::insert_resource(&mut tx, &row).await?;
+        for (name, size, content_type, hash, text) in files {
+            let clean = files::clean_name(name, content_type);
+            let file = FileRow {
+                id: new_id(),
+                resource_id: id,
+                name: &clean,
+                size: size as i64,
+                content_type,
+                sha256: hash,
+                extracted_text: text,
+                now,
+            };
+            store::insert_file(&mut tx, &file).await?;
+        }
+        store::index_event(&mut tx, "resource", id, now).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(id)
+    }
+
+    /// Replaces a resource's metadata (trainers and admins).
+    pub async fn update(&self, caller: &Caller, id: Uuid, metadata: serde_json::Value) -> Result<ResourceView> {
+        require_curator(caller)?;
+        let m = parse_metadata(&metadata.to_string())?;
+        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        let (audience, themes, tags) = (json(&m.audience), json(&m.themes), json(&m.tags));
+        let links = serde_json::to_string(&m.links).unwrap_or_else(|_| "[]".into());
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let row = ResourceRow {
+            id,
+            title: m.title.trim(),
+            description: m.description.trim(),
+            kind: &m.kind,
+            audience: &audience,
+            language: &m.language,
+            territory: m.territory.as_deref(),
+            themes: &themes,
+            tags: &tags,
+            links: &links,
+            review_by: m.review_by.map(date_to_time),
+            published: m.published,
+            created_by: None,
+            now,
+        };
+        if !store::update_resource(&mut tx, &row).await? {
+            return Err(Error::NotFound("resource"));
+        }
+        store::index_event(&mut tx, "resource", id, now).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        let r = store::resource(&self.db, id).await?.ok_or(Error::NotFound("resource"))?;
+        self.view_of(Some(caller), r).await
+    }
+
+    /// Deletes a resource: it leaves search at once; its rows stay for the record.
+    pub async fn delete(&self, caller: &Caller, id: Uuid) -> Result<()> {
+        require_curator(caller)?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !store::delete_resource(&mut tx, id, now).await? {
+            return Err(Error::NotFound("resource"));
+        }
+        store::index_event(&mut tx, "resource", id, now).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// A file to download (counted as a use of the resource).
+    pub async fn download(&self, caller: Option<&Caller>, id: Uuid, file_id: Uuid) -> Result<(String, String, Vec<u8>)> {
+        let r = self.visible(caller, id).await?;
+        let file = store::files(&self.db, r.id).await?.into_iter().find(|f| f.id == file_id).ok_or(Error::NotFound("file"))?;
+        let bytes =
+            self.files.get(&file.sha256).await.map_err(|e| Error::Internal(anyhow::Error::new(e).context("stored file missing")))?;
+        store::count_download(&self.db, r.id, file.id).await?;
+        Ok((file.name, file.content_type, bytes))
+    }
+
+    /// Rates a resource (one rating per person, changeable). True when it is a new rating.
+    pub async fn rate(&self, caller: &Caller, id: Uuid, stars: i64, comment: Option<&str>) -> Result<bool> {
+        if !(1..=5).contains(&stars) {
+            return Err(Error::invalid("stars", "out_of_range", "must be between 1 and 5"));
+        }
+        let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+        if comment.is_some_and(|c| c.chars().count() > 2000) {
+            return Err(Error::invalid("comment", "too_long", "must be at most 2000 characters"));
+        }
+        self.visible(Some(caller), id).await?;
+        Ok(store::upsert_rating(&self.db, id, caller.user_id, stars, comment, self.clock.now()).await?)
+    }
+
+    /// How a resource is used and judged (trainers and admins). Comments are shown without their authors.
+    pub async fn evaluation(&self, caller: &Caller, id: Uuid) -> Result<Evaluation> {
+        require_curator(caller)?;
+        let r = store::resource(&self.db, id).await?.ok_or(Error::NotFound("resource"))?;
+        let distribution = store::rating_distribution(&self.db, id).await?;
+        let comments = store::rating_comments(&self.db, id)
+            .await?
+            .into_iter()
+            .map(|(stars, comment, updated_at)| RatingComment { stars, comment, updated_at })
+            .collect();
+        Ok(Evaluation {
+            resource_id: id,
+            title: r.title,
+            views: r.view_count,
+            downloads: r.download_count,
+            rating: summary(&distribution),
+            distribution: distribution.to_vec(),
+            comments,
+        })
+    }
+
+    /// The evaluation of every resource as CSV (trainers and admins).
+    pub async fn evaluation_csv(&self, caller: &Caller) -> Result<String> {
+        require_curator(caller)?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "id",
+            "title",
+            "type",
+            "language",
+            "territory",
+            "views",
+            "downloads",
+            "ratings",
+            "average",
+            "stars_1",
+            "stars_2",
+            "stars_3",
+            "stars_4",
+            "stars_5",
+            "review_by",
+        ];
+        w.write_record(header).map_err(|e| Error::Internal(e.into()))?;
+        for r in store::all_resources(&self.db).await? {
+            let d = store::rating_distribution(&self.db, r.id).await?;
+            let s = summary(&d);
+            let cells = [
+                r.id.to_string(),
+                csv_safe(&r.title),
+                r.kind.clone(),
+                r.language.clone(),
+                r.territory.clone().unwrap_or_default(),
+                r.view_count.to_string(),
+                r.download_count.to_string(),
+                s.count.to_string(),
+                s.average.map(|a| format!("{a:.2}")).unwrap_or_default(),
+                d[0].to_string(),
+                d[1].to_string(),
+                d[2].to_string(),
+                d[3].to_string(),
+                d[4].to_string(),
+                r.review_by.map(|t| t.date_naive().to_string()).unwrap_or_default(),
+            ];
+            w.write_record(cells).map_err(|e| Error::Internal(e.into()))?;
+        }
+        let bytes = w.into_inner().map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?;
+        String::from_utf8(bytes).map_err(|e| Error::Internal(e.into()))
+    }
+
+    /// Resources whose review date has passed (trainers and admins).
+    pub async fn review_due(&self, caller: &Caller) -> Result<ReviewDueList> {
+        require_curator(caller)?;
+        let items = store::review_due(&self.db, self.clock.now())
+            .await?
+            .into_iter()
+            .filter_map(|r| Some(ReviewDue { id: r.id, title: r.title, kind: r.kind, review_by: r.review_by?.date_naive() }))
+            .collect();
+        Ok(ReviewDueList { items })
+    }
+
+    // ---- keeping the index in step ----
+
+    /// The document to index for resource `id`, or `None` when it must not be found.
+    async fn index_doc(&self, id: Uuid) -> Result<Option<IndexDoc>> {
+        let Some(r) = store::resource(&self.db, id).await? else { return Ok(None) };
+        if !r.published {
+            return Ok(None);
+        }
+        let texts = store::extracted_text(&self.db, id).await?;
+        Ok(Some(document_of(&r, &texts)))
+    }
+
+    /// Applies the index events not yet applied; returns how many resources changed.
+    pub async fn apply_index_events(&self) -> Result<usize> {
+        let applied = self.index.applied_seq();
+        let now = self.clock.now();
+        let events = store::index_events_since(&self.db, applied, now - Duration::seconds(30), 2000).await?;
+        let fresh: Vec<(i64, String, Uuid)> = {
+            let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            events.into_iter().filter(|(seq, _, _)| *seq > applied || !recent.contains(seq)).collect()
+        };
+        if fresh.is_empty() {
+            return Ok(0);
+        }
+        let mut ids: Vec<Uuid> = fresh.iter().filter(|(_, e, _)| e == "resource").map(|(_, _, id)| *id).collect();
+        ids.sort();
+        ids.dedup();
+        for id in &ids {
+            let doc = self.index_doc(*id).await?;
+            self.index.put(&id.to_string(), doc.as_ref()).map_err(|e| Error::Internal(e.into()))?;
+        }
+        let max = fresh.iter().map(|(s, _, _)| *s).max().unwrap_or(applied).max(applied);
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || index.commit(max))
+            .await
+            .map_err(|e| Error::Internal(e.into()))?
+            .map_err(|e| Error::Internal(e.into()))?;
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        recent.extend(fresh.iter().map(|(s, _, _)| *s));
+        if recent.len() > 10_000 {
+            recent.clear();
+        }
+        Ok(ids.len())
+    }
+
+    /// Rebuilds the index from the database (`sanad reindex`, or a missing index at start).
+    pub async fn rebuild_index(&self) -> Result<u64> {
+        // Events after this point are applied by the indexer afterwards.
+        let upto = store::last_index_event(&self.db).await?;
+        self.index.clear().map_err(|e| Error::Internal(e.into()))?;
+        let mut after = None;
+        let mut count = 0;
+        loop {
+            let page = store::resources_after(&self.db, after, 500).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            for r in &page {
+                if r.deleted_at.is_none() && r.published {
+                    let texts = store::extracted_text(&self.db, r.id).await?;
+                    self.index.put(&r.id.to_string(), Some(&document_of(r, &texts))).map_err(|e| Error::Internal(e.into()))?;
+                    count += 1;
+                }
+            }
+        }
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || index.commit(upto))
+            .await
+            .map_err(|e| Error::Internal(e.into()))?
+            .map_err(|e| Error::Internal(e.into()))?;
+        Ok(count)
+    }
+
+    /// Keeps the index in step until `shutdown`; rebuilds it first when asked.
+    pub async fn run_indexer(self, rebuild_first: bool, mut shutdown: watch::Receiver<bool>) {
+        if rebuild_first {
+            match self.rebuild_index().await {
+                Ok(n) => tracing::info!(resources = n, "library index rebuilt"),
+                Err(e) => tracing::error!(error = %e, "library index could not be rebuilt"),
+            }
+        }
+        loop {
+            if let Err(e) = self.apply_index_events().await {
+                tracing::warn!(error = %e, "library index events could not be applied; will retry");
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+    }
+
+    /// Loads the demo library into an instance that has no resource yet.
+    pub async fn load_demo(&self) -> Result<usize> {
+        if store::count_resources(&self.db).await? > 0 {
+            return Ok(0);
+        }
+        let demo = crate::demo::resources().map_err(|e| Error::Internal(anyhow::anyhow!("demo library: {e}")))?;
+        let mut n = 0;
+        for d in demo {
+            let errors = check_metadata(&d.metadata);
+            if !errors.is_empty() {
+                return Err(Error::Internal(anyhow::anyhow!("demo resource {} is invalid: {errors:?}", d.key)));
+            }
+            let mut stored = Vec::new();
+            if let Some(pages) = &d.pages {
+                let pdf = crate::pdfgen::text_pdf(&d.metadata.title, pages);
+                let hash = self.files.put(&pdf).await.map_err(|e| Error::Internal(e.into()))?;
+                // Our own PDF: its text is what we wrote, no need to parse it back.
+                let text = extract::normalize(&format!("{}\n{}", d.metadata.title, pages.join("\n")));
+                stored.push((format!("{}.pdf", d.key), pdf.len(), hash, text));
+            }
+            self.insert(
+                None,
+                &d.metadata,
+                stored
+                    .iter()
+                    .map(|(name, size, hash, text)| (name.as_str(), *size, "application/pdf", hash.as_str(), text.as_str()))
+                    .collect(),
+            )
+            .await?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+fn summary(d: &[i64; 5]) -> RatingSummary {
+    let count: i64 = d.iter().sum();
+    let total: i64 = d.iter().enumerate().map(|(i, n)| (i as i64 + 1) * n).sum();
+    RatingSummary { average: (count > 0).then(|| (total as f64 / count as f64 * 100.0).round() / 100.0), count }
+}
+
+/// Cells starting with = + - @ would run as formulas in a spreadsheet.
+fn csv_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() }
+}
+
+/// The index document of a resource.
+pub fn document_of(r: &ResourceRecord, texts: &[String]) -> IndexDoc {
+    let audience = list(&r.audience);
+    let themes = list(&r.themes);
+    let tags = list(&r.tags);
+    let hit = ResourceHit {
+        id: r.id,
+        title: r.title.clone(),
+        snippet_html: html_escape(&r.description.chars().take(180).collect::<String>()),
+        kind: r.kind.clone(),
+        audience: audience.clone(),
+        language: r.language.clone(),
+        territory: r.territory.clone(),
+        themes: themes.clone(),
+        file_count: texts.len() as u32,
+    };
+    let mut body = String::with_capacity(r.description.len() + 64);
+    body.push_str(&r.description);
+    body.push('\n');
+    body.push_str(&tags.join(" · "));
+    for t in texts {
+        body.push('\n');
+        body.push_str(t);
+    }
+    IndexDoc {
+        id: r.id.to_string(),
+        language: r.language.clone(),
+        title: r.title.clone(),
+        body,
+        type_code: vocab::code(vocab::TYPES, &r.kind).unwrap_or(0),
+        lang_code: vocab::code(vocab::LANGUAGES, &r.language).unwrap_or(0),
+        territory_code: r.territory.as_deref().and_then(|t| vocab::code(vocab::TERRITORIES, t)).unwrap_or(0),
+        audience_codes: audience.iter().filter_map(|a| vocab::code(vocab::AUDIENCES, a)).collect(),
+        theme_codes: themes.iter().filter_map(|t| vocab::code(vocab::THEMES, t)).collect(),
+        created: r.created_at.timestamp_micros().max(0) as u64,
+        summary: serde_json::to_string(&hit).unwrap_or_default(),
+    }
+}
