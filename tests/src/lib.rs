@@ -34,11 +34,23 @@ pub async fn fresh_postgres_database() -> anyhow::Result<String> {
     Ok(url.to_string())
 }
 
+/// The tests' PDF extractor binary (built by cargo beside the test executables,
+/// which live in `target/<profile>/deps`).
+fn test_pdf_extractor() -> String {
+    if let Ok(path) = std::env::var("CARGO_BIN_EXE_sanad-test-pdf-text") {
+        return path;
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
+    profile_dir.join("sanad-test-pdf-text").to_string_lossy().to_string()
+}
+
 /// A running instance with its own data directory and database.
 pub struct TestServer {
     pub server: RunningServer,
     pub data_dir: tempfile::TempDir,
     pub backend: Backend,
+    database_url: String,
 }
 
 /// Options for [`TestServer::start_with`].
@@ -52,6 +64,8 @@ pub struct Options {
     pub public_url: Option<String>,
     /// `SANAD_DEMO_CONTENT=on` (off by default in tests).
     pub demo_content: bool,
+    /// `SANAD_MAX_UPLOAD_MB`.
+    pub max_upload_mb: Option<u64>,
 }
 
 impl TestServer {
@@ -68,14 +82,33 @@ impl TestServer {
             Backend::Sqlite => format!("sqlite://{data}/sanad.db"),
             Backend::Postgres => fresh_postgres_database().await.expect("fresh PostgreSQL database"),
         };
+        Self::start_on(backend, options, data_dir, database_url).await
+    }
+
+    /// Stops this server, lets `between` touch its data directory, and starts
+    /// another on the same data directory and database.
+    pub async fn restart(self, options: Options, between: impl FnOnce(&std::path::Path)) -> Self {
+        let (backend, data_dir, url) = (self.backend, self.data_dir, self.database_url.clone());
+        self.server.stop().await.expect("clean shutdown");
+        between(data_dir.path());
+        Self::start_on(backend, options, data_dir, url).await
+    }
+
+    async fn start_on(backend: Backend, options: Options, data_dir: tempfile::TempDir, database_url: String) -> Self {
+        let data = data_dir.path().to_string_lossy().to_string();
         let mut pairs: Vec<(&str, String)> = vec![
             ("SANAD_LISTEN", "127.0.0.1:0".into()),
             ("SANAD_DATA_DIR", data.clone()),
-            ("SANAD_DATABASE_URL", database_url),
+            ("SANAD_DATABASE_URL", database_url.clone()),
+            // The server runs inside the test process: PDFs are read by the tests' own extractor binary.
+            ("SANAD_PDF_EXTRACTOR", test_pdf_extractor()),
             ("SANAD_DEMO_CONTENT", if options.demo_content { "on".into() } else { "off".into() }),
         ];
         if let Some(smtp) = &options.smtp_url {
             pairs.push(("SANAD_SMTP_URL", smtp.clone()));
+        }
+        if let Some(mb) = options.max_upload_mb {
+            pairs.push(("SANAD_MAX_UPLOAD_MB", mb.to_string()));
         }
         if let Some(dir) = &options.static_dir {
             pairs.push(("SANAD_STATIC_DIR", dir.to_string_lossy().to_string()));
@@ -84,7 +117,12 @@ impl TestServer {
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let config = Config::from_pairs(&borrowed).expect("config");
         let server = sanad_server::spawn(config, Clock::system(), false).await.expect("server starts");
-        Self { server, data_dir, backend }
+        Self { server, data_dir, backend, database_url }
+    }
+
+    /// Applies the pending search-index events now (the indexer would within a second).
+    pub async fn index_now(&self) {
+        self.server.app.library.apply_index_events().await.expect("index events");
     }
 
     /// Base URL.
@@ -185,6 +223,32 @@ impl Client {
     pub fn new(base: String) -> Self {
         let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
         Self { base, http, csrf: None, bearer: None, last_headers: HeaderMap::new() }
+    }
+
+    /// Posts a multipart form: text `fields`, then `files` as (field, file name, bytes, content type).
+    pub async fn multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, String)],
+        files: Vec<(&str, &str, Vec<u8>, &str)>,
+    ) -> (StatusCode, Value) {
+        let boundary = format!("sanad{}", uuid::Uuid::new_v4().simple());
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            );
+        }
+        for (field, file_name, bytes, ctype) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {ctype}\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(&bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let ctype = format!("multipart/form-data; boundary={boundary}");
+        self.send(Method::POST, path, None, Some((body, ctype.as_str()))).await
     }
 
     /// Sends a request; `body` as JSON, or `raw` bytes with `content_type`.

@@ -184,8 +184,8 @@ impl LibraryApi {
     async fn rate(&self, req: &Request, id: Path<Uuid>, body: Json<RatingRequest>) -> Result<Rated> {
         let who = caller(req).await?;
         let created = self.library.rate(&who, id.0, body.0.stars, body.0.comment.as_deref()).await?;
-        let view = self.library.resource(Some(&who), id.0).await?;
-        Ok(if created { Rated::Created(Json(view.rating)) } else { Rated::Updated(Json(view.rating)) })
+        let rating = self.library.rating(id.0).await?;
+        Ok(if created { Rated::Created(Json(rating)) } else { Rated::Updated(Json(rating)) })
     }
 
     /// Tool evaluation: views, downloads, ratings and comments (trainers and admins).

@@ -449,6 +449,11 @@ impl Library {
         Ok(store::upsert_rating(&self.db, id, caller.user_id, stars, comment, self.clock.now()).await?)
     }
 
+    /// The rating summary of a resource (not counted as a view).
+    pub async fn rating(&self, id: Uuid) -> Result<RatingSummary> {
+        Ok(summary(&store::rating_distribution(&self.db, id).await?))
+    }
+
     /// How a resource is used and judged (trainers and admins). Comments are shown without their authors.
     pub async fn evaluation(&self, caller: &Caller, id: Uuid) -> Result<Evaluation> {
         require_curator(caller)?;

@@ -25,6 +25,8 @@ pub struct Config {
     pub demo_content: bool,
     /// Serve the SPA from this folder instead of the copy embedded at build time (`SANAD_STATIC_DIR`).
     pub static_dir: Option<PathBuf>,
+    /// A program that prints a PDF's text (`SANAD_PDF_EXTRACTOR`); this binary (`sanad extract-pdf`) when unset.
+    pub pdf_extractor: Option<PathBuf>,
 }
 
 /// The subset of keys a `sanad.toml` may set; all optional.
@@ -40,6 +42,7 @@ struct FileConfig {
     max_upload_mb: Option<u64>,
     demo_content: Option<bool>,
     static_dir: Option<PathBuf>,
+    pdf_extractor: Option<PathBuf>,
 }
 
 /// Why the configuration could not be read.
@@ -94,7 +97,8 @@ impl Config {
             None => file.demo_content.unwrap_or(true),
         };
         let static_dir = env("SANAD_STATIC_DIR").map(PathBuf::from).or(file.static_dir);
-        Ok(Self { listen, data_dir, database_url, public_url, smtp_url, mail_from, max_upload_mb, demo_content, static_dir })
+        let pdf_extractor = env("SANAD_PDF_EXTRACTOR").map(PathBuf::from).or(file.pdf_extractor);
+        Ok(Self { listen, data_dir, database_url, public_url, smtp_url, mail_from, max_upload_mb, demo_content, static_dir, pdf_extractor })
     }
 
     /// Whether cookies must carry `Secure` (the public URL is https).

@@ -9,6 +9,10 @@ use poem_openapi::OpenApiService;
 use sanad_accounts::{Accounts, AccountsApi};
 use sanad_courses::{Courses, CoursesApi};
 use sanad_library::directory::{Directory, DirectoryApi};
+use sanad_library::extract::Extractor;
+use sanad_library::files::FileStore;
+use sanad_library::search::LibraryIndex;
+use sanad_library::{Library, LibraryApi};
 use sanad_mail::{MailTransport, MailWorker};
 use sanad_platform::auth::SharedAuthenticator;
 use sanad_platform::telemetry::Metrics;
@@ -20,7 +24,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Every API of the service, in the order they appear in the document.
-pub type Apis = (AccountsApi, CoursesApi, DirectoryApi);
+pub type Apis = (AccountsApi, CoursesApi, LibraryApi, DirectoryApi);
 
 /// The running parts of an instance.
 #[derive(Clone)]
@@ -41,6 +45,10 @@ pub struct App {
     pub courses: Courses,
     /// The directory of services of each territory.
     pub directory: Directory,
+    /// The resource library.
+    pub library: Library,
+    /// Whether the search index must be rebuilt from the database (it was missing, corrupt or outdated).
+    pub index_needs_rebuild: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -65,7 +73,25 @@ impl App {
         let accounts = Accounts::new(db.clone(), clock.clone(), Arc::new(move || waker.wake()));
         let courses = Courses::new(db.clone(), clock.clone(), Arc::new(accounts.clone()));
         let directory = Directory::new(db.clone(), clock.clone());
+        let (index, index_needs_rebuild) =
+            LibraryIndex::open(&config.data_dir.join("index"), 50_000_000, 1).context("cannot open the library's search index")?;
+        let extractor = match &config.pdf_extractor {
+            Some(program) => Extractor::program(program.clone()),
+            None => Extractor::current_exe().context("cannot find this program to extract PDF text")?,
+        };
+        let library = Library::new(
+            db.clone(),
+            clock.clone(),
+            FileStore::new(config.data_dir.join("files")),
+            extractor,
+            Arc::new(index),
+            config.max_upload_mb,
+        );
         if config.demo_content {
+            let resources = library.load_demo().await.map_err(|e| anyhow::anyhow!("cannot load the demo library: {e}"))?;
+            if resources > 0 {
+                tracing::info!(resources, "demo library loaded");
+            }
             let loaded = courses
                 .load_starter(sanad_courses::starter::starter_courses())
                 .await
@@ -81,7 +107,7 @@ impl App {
                 tracing::info!(services, "demo directory loaded");
             }
         }
-        Ok(Self { config, db, clock, metrics, accounts, mail, courses, directory })
+        Ok(Self { config, db, clock, metrics, accounts, mail, courses, directory, library, index_needs_rebuild })
     }
 
     /// The HTTP application: API, docs, health, metrics and the SPA.
@@ -89,6 +115,7 @@ impl App {
         let apis: Apis = (
             AccountsApi::new(self.accounts.clone(), self.config.secure_cookies()),
             CoursesApi::new(self.courses.clone()),
+            LibraryApi::new(self.library.clone()),
             DirectoryApi::new(self.directory.clone()),
         );
         let service = openapi_service(apis, &self.config.public_url);
@@ -108,13 +135,24 @@ impl App {
             .with(CookieJarManager::new())
             .data(authenticator)
             .data(self.db.clone())
-            .with(crate::http::Observe::new(self.metrics.clone(), json_body_limit(), allowed))
+            .with(crate::http::Observe::new(self.metrics.clone(), self.body_limits(), allowed))
     }
 }
 
-/// Largest JSON body accepted (uploads have their own limit).
-fn json_body_limit() -> usize {
-    1024 * 1024
+impl App {
+    /// JSON bodies up to 1 MiB; uploads (library files, course zips) up to `SANAD_MAX_UPLOAD_MB` plus room for the form.
+    fn body_limits(&self) -> crate::http::BodyLimits {
+        let mib = 1024 * 1024;
+        crate::http::BodyLimits {
+            json: mib,
+            upload: (self.config.max_upload_mb as usize).saturating_mul(mib).saturating_add(mib),
+            upload_paths: vec![
+                "/api/v1/library/resources".into(),
+                "/api/v1/courses/import".into(),
+                "/api/v1/directory/services/import".into(),
+            ],
+        }
+    }
 }
 
 /// The APIs with placeholder services, for printing the document without a database.
@@ -122,8 +160,11 @@ pub fn documented_apis() -> Apis {
     let db = Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"));
     let accounts = Accounts::new(db.clone(), Clock::system(), Arc::new(|| {}));
     let courses = Courses::new(db.clone(), Clock::system(), Arc::new(accounts.clone()));
-    let directory = Directory::new(db, Clock::system());
-    (AccountsApi::new(accounts, false), CoursesApi::new(courses), DirectoryApi::new(directory))
+    let directory = Directory::new(db.clone(), Clock::system());
+    let index = LibraryIndex::in_ram().expect("an index in memory");
+    let library =
+        Library::new(db, Clock::system(), FileStore::new(std::env::temp_dir()), Extractor::program("true".into()), Arc::new(index), 50);
+    (AccountsApi::new(accounts, false), CoursesApi::new(courses), LibraryApi::new(library), DirectoryApi::new(directory))
 }
 
 /// The OpenAPI service for `apis`, as served at `/api/openapi.json`.
@@ -215,6 +256,7 @@ pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Resul
 
 fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let mail = tokio::spawn(app.mail.clone().run(shutdown.clone()));
+    let shutdown_clone = shutdown.clone();
     let accounts = app.accounts.clone();
     let mut stop = shutdown;
     let pruner = tokio::spawn(async move {
@@ -228,7 +270,8 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
             }
         }
     });
-    vec![mail, pruner]
+    let indexer = tokio::spawn(app.library.clone().run_indexer(app.index_needs_rebuild, shutdown_clone));
+    vec![mail, pruner, indexer]
 }
 
 async fn termination() {

@@ -18,15 +18,32 @@ pub const REQUEST_ID: &str = "x-request-id";
 #[derive(Clone, Debug)]
 pub struct Observe {
     metrics: Metrics,
-    body_limit: usize,
+    limits: Arc<BodyLimits>,
     allowed: Arc<AllowedMethods>,
 }
 
+/// Largest request bodies: JSON everywhere, more on upload paths.
+#[derive(Clone, Debug)]
+pub struct BodyLimits {
+    /// Bytes for any body.
+    pub json: usize,
+    /// Bytes for the bodies of `upload_paths`.
+    pub upload: usize,
+    /// Paths that take uploads.
+    pub upload_paths: Vec<String>,
+}
+
+impl BodyLimits {
+    fn for_path(&self, path: &str) -> usize {
+        if self.upload_paths.iter().any(|p| p == path) { self.upload } else { self.json }
+    }
+}
+
 impl Observe {
-    /// Records into `metrics`, refuses bodies over `body_limit` bytes, and
+    /// Records into `metrics`, refuses bodies over `limits`, and
     /// answers 405 with the `Allow` header that `allowed` gives.
-    pub fn new(metrics: Metrics, body_limit: usize, allowed: AllowedMethods) -> Self {
-        Self { metrics, body_limit, allowed: Arc::new(allowed) }
+    pub fn new(metrics: Metrics, limits: BodyLimits, allowed: AllowedMethods) -> Self {
+        Self { metrics, limits: Arc::new(limits), allowed: Arc::new(allowed) }
     }
 }
 
@@ -34,7 +51,7 @@ impl<E: Endpoint> Middleware<E> for Observe {
     type Output = ObserveEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        ObserveEndpoint { inner, metrics: self.metrics.clone(), body_limit: self.body_limit, allowed: self.allowed.clone() }
+        ObserveEndpoint { inner, metrics: self.metrics.clone(), limits: self.limits.clone(), allowed: self.allowed.clone() }
     }
 }
 
@@ -80,7 +97,7 @@ impl AllowedMethods {
 pub struct ObserveEndpoint<E> {
     inner: E,
     metrics: Metrics,
-    body_limit: usize,
+    limits: Arc<BodyLimits>,
     allowed: Arc<AllowedMethods>,
 }
 
@@ -113,7 +130,8 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
 
 impl<E: Endpoint> ObserveEndpoint<E> {
     async fn handle(&self, mut req: Request) -> Response {
-        if let Some(refused) = enforce_body_limit(&mut req, self.body_limit).await {
+        let limit = self.limits.for_path(req.uri().path());
+        if let Some(refused) = enforce_body_limit(&mut req, limit).await {
             return refused;
         }
         let path = req.uri().path().to_string();

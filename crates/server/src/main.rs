@@ -34,6 +34,11 @@ enum Command {
         #[arg(long)]
         draft: bool,
     },
+    /// Rebuild the library's search index from the database.
+    Reindex,
+    /// Print the text of a PDF, within memory and CPU bounds (run by the server itself, in a child process).
+    #[command(hide = true)]
+    ExtractPdf { file: std::path::PathBuf },
     /// Export a course's draft to a folder in the course format.
     Export {
         /// The course's slug.
@@ -91,6 +96,9 @@ fn init_logging() {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::ExtractPdf { file }) = &cli.command {
+        std::process::exit(sanad_library::extract::run_child(file));
+    }
     if let Some(Command::Openapi) = cli.command {
         let config = Config::from_pairs(&[]).unwrap_or_else(|_| unreachable!("defaults are valid"));
         let service = sanad_server::openapi_service(sanad_server::app::documented_apis(), &config.public_url);
@@ -163,6 +171,14 @@ async fn main() -> anyhow::Result<()> {
             println!("exported {slug} to {}", to.display());
             Ok(())
         }
-        Command::Openapi => unreachable!("handled above"),
+        Command::Reindex => {
+            let app = sanad_server::App::open(config, Clock::system()).await?;
+            let result = app.library.rebuild_index().await;
+            app.db.close().await;
+            let n = result.map_err(|e| anyhow::anyhow!("cannot rebuild the index: {e}"))?;
+            println!("indexed {n} resources");
+            Ok(())
+        }
+        Command::Openapi | Command::ExtractPdf { .. } => unreachable!("handled above"),
     }
 }

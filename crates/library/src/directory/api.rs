@@ -119,7 +119,7 @@ impl DirectoryApi {
         Ok(CsvDownload::File(Csv(bytes), format!("attachment; filename=\"{filename}\"")))
     }
 
-    /// Import a CSV in the export's format (trainers and admins): rows update the service of the same territory, kind and name, or add one. All or nothing: a bad row refuses the file with 422, naming its line and column.
+    /// Import a CSV in the export's format (trainers and admins): rows update the service of the same territory, kind and name (columns left out are kept), or add one. All or nothing: a bad row refuses the file with 422, naming its line and column.
     #[oai(path = "/directory/services/import", method = "post", tag = "ApiTags::Directory")]
     async fn import(&self, req: &Request, body: CsvUpload) -> Result<Json<ImportReport>> {
         let CsvUpload::Csv(Csv(bytes)) = body;

@@ -30,6 +30,9 @@ pub(crate) const MAX_ERRORS: usize = 50;
 pub struct CsvRow {
     pub line: u64,
     pub input: ServiceInput,
+    /// The optional columns the file has no header for: an import keeps the
+    /// stored values of those, so a file of a few columns updates only them.
+    pub absent: Vec<&'static str>,
 }
 
 /// An error at `line` in `column` (or on the whole line when `column` is empty).
@@ -60,7 +63,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
 
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(vec![csv_error(&e)]),
+        Some(Err(e)) => return Err(vec![csv_error(text, &e)]),
         None => return Err(vec![line_error(1, "", "required", format!("must be the header: {}", HEADER.join(",")))]),
     };
     let mut errors = Vec::new();
@@ -78,12 +81,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
             Some(known) => {
                 columns.insert(known, at);
             }
-            None => errors.push(line_error(
-                1,
-                "",
-                "unknown_value",
-                format!("column {name:?} is not one of {}", HEADER.join(", ")),
-            )),
+            None => errors.push(line_error(1, "", "unknown_value", format!("column {name:?} is not one of {}", HEADER.join(", ")))),
         }
     }
     for required in ["territory", "kind", "name"] {
@@ -95,6 +93,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
         return Err(errors);
     }
 
+    let absent: Vec<&'static str> = HEADER.into_iter().filter(|h| !columns.contains_key(h)).collect();
     let width = header.len();
     let mut rows = Vec::new();
     for record in records {
@@ -104,11 +103,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(csv_error(&e));
+                errors.push(csv_error(text, &e));
                 continue;
             }
         };
-        let line = record.position().map_or(0, ::csv::Position::line);
+        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -131,6 +130,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
         let verified_at = cell("verified_at");
         rows.push(CsvRow {
             line,
+            absent: absent.clone(),
             input: ServiceInput {
                 territory: cell("territory"),
                 kind: cell("kind"),
@@ -147,9 +147,19 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
     if errors.is_empty() { Ok(rows) } else { Err(errors) }
 }
 
-fn csv_error(e: &::csv::Error) -> FieldError {
-    let line = e.position().map_or(1, ::csv::Position::line);
+fn csv_error(text: &str, e: &::csv::Error) -> FieldError {
+    let line = e.position().map_or(1, |p| line_at(text, p.byte()));
     line_error(line, "", "invalid_format", "cannot be read as CSV")
+}
+
+/// The line (from 1) of the record the reader reports at byte `offset`.
+/// The reader's own line count is wrong after CRLF and blank lines, and its
+/// offset points just after the previous record's first terminator byte, so
+/// the record starts after the line breaks that follow.
+fn line_at(text: &str, offset: u64) -> u64 {
+    let offset = usize::try_from(offset).unwrap_or(usize::MAX).min(text.len());
+    let start = offset + text.as_bytes()[offset..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+    1 + text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() as u64
 }
 
 /// Whether a spreadsheet would take a cell starting with `c` for a formula.
@@ -238,6 +248,11 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "line 3");
         assert!(errors[0].message.starts_with("line 3: has 4 cells but the header has 3"), "{}", errors[0].message);
+        // Blank lines count, with LF or CRLF line ends.
+        let errors = parse(b"territory,kind,name\n\n\nrabat,police,A,x\n").unwrap_err();
+        assert_eq!(errors[0].field, "line 4");
+        let errors = parse(b"territory,kind,name\r\n\r\nrabat,police,A,x\r\n").unwrap_err();
+        assert_eq!(errors[0].field, "line 3");
         let errors = parse(b"territory,kind,name\nrabat,police,Commissariat\nrabat,police,H\xF4pital\n").unwrap_err();
         assert_eq!(errors[0].field, "line 3");
         assert!(errors[0].message.contains("UTF-8"));

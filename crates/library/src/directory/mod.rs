@@ -28,9 +28,7 @@ mod tests {
     /// The demo file must load, or a fresh instance with demo content would not start.
     #[test]
     fn the_demo_directory_is_valid() {
-        let territories = Territories::new(
-            ["sale", "kenitra", "skhirat-temara", "rabat"].map(|code| (code.to_string(), Vec::new())),
-        );
+        let territories = Territories::new(["sale", "kenitra", "skhirat-temara", "rabat"].map(|code| (code.to_string(), Vec::new())));
         let rows = super::csv::parse(super::DEMO_CSV.as_bytes()).expect("demo CSV parses");
         assert!(rows.len() >= 8, "{} rows", rows.len());
         let today = chrono::Utc::now().date_naive();

@@ -94,6 +94,21 @@ fn differs(row: &ServiceRow, fields: &ServiceFields, verified_at: DateTime<Utc>)
         || row.verified_at != verified_at)
 }
 
+/// `fields` with the stored values of the columns a CSV left out.
+fn keep_absent(mut fields: ServiceFields, row: &ServiceRow, absent: &[&str]) -> Result<ServiceFields> {
+    for column in absent {
+        match *column {
+            "address" => fields.address.clone_from(&row.address),
+            "phone" => fields.phone.clone_from(&row.phone),
+            "hours" => fields.hours.clone_from(&row.hours),
+            "services" => fields.services = stored_services(row)?,
+            "notes" => fields.notes.clone_from(&row.notes),
+            _ => {}
+        }
+    }
+    Ok(fields)
+}
+
 /// Opaque cursor: the sort key of the last row of a page.
 fn encode_cursor(row: &ServiceRow) -> String {
     let key = serde_json::json!([row.territory, row.kind, row.name_key, row.id]);
@@ -315,12 +330,9 @@ impl Directory {
         match written {
             Ok(true) => Ok(()),
             Ok(false) => Err(Error::NotFound("service")),
-            Err(e) if sanad_platform::db::is_unique_violation(&e) => Err(Error::Conflict(format!(
-                "{} already has a {} named {:?}",
-                fields.territory,
-                fields.kind.as_str(),
-                fields.name
-            ))),
+            Err(e) if sanad_platform::db::is_unique_violation(&e) => {
+                Err(Error::Conflict(format!("{} already has a {} named {:?}", fields.territory, fields.kind.as_str(), fields.name)))
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -351,8 +363,9 @@ impl Directory {
 
     /// Imports a CSV (trainers and admins): each row updates the service of
     /// the same territory, kind and name (case and accents aside) or adds
-    /// one. All or nothing: any bad row refuses the whole file, naming every
-    /// bad line and column, and nothing is written.
+    /// one. Columns the file leaves out keep their stored values; an empty
+    /// cell clears. All or nothing: any bad row refuses the whole file,
+    /// naming every bad line and column, and nothing is written.
     pub async fn import_csv(&self, caller: &Caller, bytes: &[u8]) -> Result<ImportReport> {
         require_editor(caller)?;
         self.import(bytes).await
@@ -378,7 +391,7 @@ impl Directory {
         let today = self.today();
         let mut report = ImportReport { created: 0, updated: 0, unchanged: 0 };
         let mut tx = self.db.begin().await?;
-        for fields in &checked {
+        for (fields, absent) in &checked {
             let existing = store::by_identity(&mut tx, &fields.territory, fields.kind.as_str(), &fields.name_key).await?;
             match existing {
                 None => {
@@ -389,8 +402,9 @@ impl Directory {
                 Some(row) => {
                     // A row without a date keeps the date of the last check.
                     let verified_at = fields.verified_at.map_or(row.verified_at, midnight);
-                    if differs(&row, fields, verified_at)? {
-                        self.write(&mut tx, Some(&row), row.id, fields, verified_at).await?;
+                    let fields = keep_absent(fields.clone(), &row, absent)?;
+                    if differs(&row, &fields, verified_at)? {
+                        self.write(&mut tx, Some(&row), row.id, &fields, verified_at).await?;
                         report.updated += 1;
                     } else {
                         report.unchanged += 1;
@@ -404,7 +418,7 @@ impl Directory {
 
     /// Checks every row, and that no two rows are the same service; the
     /// errors name each row's line and column.
-    async fn check_rows(&self, rows: &[CsvRow]) -> Result<Vec<ServiceFields>> {
+    async fn check_rows<'a>(&self, rows: &'a [CsvRow]) -> Result<Vec<(ServiceFields, &'a [&'static str])>> {
         let territories = self.territories().await?;
         let today = self.today();
         let mut errors = Vec::new();
@@ -417,7 +431,7 @@ impl Directory {
                     if let Some(first) = seen.insert(identity, row.line) {
                         errors.push(line_error(row.line, "name", "duplicate", format!("is the same service as line {first}")));
                     }
-                    checked.push(fields);
+                    checked.push((fields, row.absent.as_slice()));
                 }
                 Err(field_errors) => {
                     errors.extend(field_errors.into_iter().map(|e| line_error(row.line, &e.field, &e.code, e.message)));

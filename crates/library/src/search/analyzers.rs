@@ -183,17 +183,32 @@ pub fn arabic() -> TextAnalyzer {
         .filter(ArabicFolding)
         .filter(Stemmer::new(Language::Arabic))
         .filter(ArabicFolding)
+        // Latin words inside Arabic text (acronyms, names of services) fold as elsewhere.
+        .filter(AsciiFoldingFilter)
         .build()
 }
 
-/// The English analyzer: words, lower case, stemming, accents folded.
+/// The English analyzer: words, lower case, accents folded (English stems
+/// are computed on unaccented words: "évaluation" and "evaluation" meet), stemming.
 pub fn english() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(60))
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
         .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
         .build()
+}
+
+/// The terms an analyzer makes of `text`, with their positions (words
+/// dropped as stop words leave gaps, which phrase queries must respect).
+pub fn terms_with_positions(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.position, t.text.clone()));
+    }
+    out
 }
 
 /// The terms an analyzer makes of `text`.
@@ -239,6 +254,15 @@ mod tests {
         assert_eq!(ar("العُنْف الجنسي").len(), 2, "diacritics do not cut words");
         // Stemming brings the definite article and plural forms together.
         assert_eq!(ar("الطفل"), ar("طفل"));
+    }
+
+    #[test]
+    fn every_analyzer_folds_accents_the_same_way() {
+        for analyzer in [french, arabic, english] {
+            let mut a = analyzer();
+            assert_eq!(terms(&mut a, "Évaluations"), terms(&mut a, "evaluations"));
+            assert_eq!(terms(&mut a, "évaluation"), terms(&mut a, "EVALUATION"));
+        }
     }
 
     #[test]

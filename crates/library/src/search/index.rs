@@ -92,7 +92,9 @@ pub struct SearchResult {
 
 /// The open index.
 pub struct LibraryIndex {
-    dir: PathBuf,
+    /// Where the index lives; `None` for an index in memory (documents, tests).
+    dir: Option<PathBuf>,
+    applied: std::sync::atomic::AtomicI64,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
@@ -101,7 +103,7 @@ pub struct LibraryIndex {
 
 impl std::fmt::Debug for LibraryIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LibraryIndex({})", self.dir.display())
+        write!(f, "LibraryIndex({:?})", self.dir)
     }
 }
 
@@ -130,20 +132,32 @@ impl LibraryIndex {
 
     fn try_open(dir: &Path, writer_heap: usize, threads: usize) -> tantivy::Result<Self> {
         let index = Index::open_in_dir(dir)?;
-        let (expected, fields) = schema();
+        let (expected, _) = schema();
         if index.schema() != expected {
             return Err(tantivy::TantivyError::SchemaError("schema changed".into()));
         }
+        let applied = std::fs::read_to_string(dir.join(APPLIED_FILE)).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+        Self::with_index(index, Some(dir.to_path_buf()), applied, writer_heap, threads)
+    }
+
+    /// An empty index in memory (for printing the API document, and for tests).
+    pub fn in_ram() -> tantivy::Result<Self> {
+        let (schema, _) = schema();
+        Self::with_index(Index::create_in_ram(schema), None, 0, 15_000_000, 1)
+    }
+
+    fn with_index(index: Index, dir: Option<PathBuf>, applied: i64, writer_heap: usize, threads: usize) -> tantivy::Result<Self> {
+        let (_, fields) = schema();
         register_analyzers(&index);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer_with_num_threads(threads.max(1), writer_heap)?;
         let analyzers = Mutex::new([analyzers::french(), analyzers::arabic(), analyzers::english()]);
-        Ok(Self { dir: dir.to_path_buf(), reader, writer: Mutex::new(writer), fields, analyzers })
+        Ok(Self { dir, applied: std::sync::atomic::AtomicI64::new(applied), reader, writer: Mutex::new(writer), fields, analyzers })
     }
 
     /// The last index event applied (0 when none).
     pub fn applied_seq(&self) -> i64 {
-        std::fs::read_to_string(self.dir.join(APPLIED_FILE)).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0)
+        self.applied.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn document(&self, d: &IndexDoc) -> TantivyDocument {
@@ -187,7 +201,10 @@ impl LibraryIndex {
     pub fn commit(&self, applied_seq: i64) -> tantivy::Result<()> {
         self.writer.lock().unwrap_or_else(|p| p.into_inner()).commit()?;
         // Written after the commit: a crash in between only re-applies events, which is harmless.
-        std::fs::write(self.dir.join(APPLIED_FILE), applied_seq.to_string())?;
+        if let Some(dir) = &self.dir {
+            std::fs::write(dir.join(APPLIED_FILE), applied_seq.to_string())?;
+        }
+        self.applied.store(applied_seq, std::sync::atomic::Ordering::SeqCst);
         self.reader.reload()?;
         Ok(())
     }
@@ -199,7 +216,8 @@ impl LibraryIndex {
 
     /// The size of the index files on disk, in bytes.
     pub fn disk_size(&self) -> u64 {
-        std::fs::read_dir(&self.dir).map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum()).unwrap_or(0)
+        let Some(dir) = &self.dir else { return 0 };
+        std::fs::read_dir(dir).map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum()).unwrap_or(0)
     }
 
     /// Builds the query for what a person typed: words must all match (in
@@ -214,12 +232,15 @@ impl LibraryIndex {
             if is_phrase {
                 let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for (l, analyzer) in analyzers.iter_mut().enumerate() {
-                    let terms = analyzers::terms(analyzer, part);
+                    let terms = analyzers::terms_with_positions(analyzer, part);
+                    let first = terms.first().map(|(p, _)| *p).unwrap_or(0);
                     for (field, boost) in [(f.title[l], 3.0), (f.body[l], 1.0)] {
                         let q: Box<dyn Query> = match terms.len() {
                             0 => continue,
-                            1 => Box::new(TermQuery::new(Term::from_field_text(field, &terms[0]), IndexRecordOption::WithFreqs)),
-                            _ => Box::new(PhraseQuery::new(terms.iter().map(|t| Term::from_field_text(field, t)).collect())),
+                            1 => Box::new(TermQuery::new(Term::from_field_text(field, &terms[0].1), IndexRecordOption::WithFreqs)),
+                            _ => Box::new(PhraseQuery::new_with_offset(
+                                terms.iter().map(|(p, t)| (p - first, Term::from_field_text(field, t))).collect(),
+                            )),
                         };
                         options.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
                     }
