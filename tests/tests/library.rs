@@ -233,28 +233,29 @@ async fn ratings_and_tool_evaluation(backend: Backend) {
     srv.stop().await;
 }
 
+/// Searches until `expected` results come back (the index is rebuilt in the background, while the server answers).
+async fn wait_for_total(mut c: Client, query: &str, expected: u64) -> u64 {
+    let mut got = 0;
+    for _ in 0..100 {
+        got = search(&mut c, query).await["total"].as_u64().unwrap();
+        if got == expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    got
+}
+
 async fn lost_index_is_rebuilt(backend: Backend) {
     let srv = TestServer::start_with(backend, demo()).await;
     srv.index_now().await;
     let mut c = srv.client();
-    let before = search(&mut c, &q("prévention")).await["total"].as_u64().unwrap();
+    let query = q("prévention");
+    let before = search(&mut c, &query).await["total"].as_u64().unwrap();
     assert!(before > 0);
     assert!(srv.data_dir.path().join("index").is_dir(), "the index lives in <data dir>/index");
     let srv = srv.restart(demo(), |data| std::fs::remove_dir_all(data.join("index")).unwrap()).await;
-    let mut c = srv.client();
-    let wait_for = |expected: u64| async move {
-        let mut c = c;
-        let mut got = 0;
-        for _ in 0..100 {
-            got = search(&mut c, &q("prévention")).await["total"].as_u64().unwrap();
-            if got == expected {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        got
-    };
-    assert_eq!(wait_for(before).await, before, "rebuilt from the database after loss");
+    assert_eq!(wait_for_total(srv.client(), &query, before).await, before, "rebuilt from the database after loss");
     // A corrupt index is rebuilt too.
     let srv = srv
         .restart(demo(), |data| {
@@ -265,20 +266,6 @@ async fn lost_index_is_rebuilt(backend: Backend) {
             }
         })
         .await;
-    let c = srv.client();
-    let mut c2 = srv.client();
-    let _ = search(&mut c2, "").await;
-    let wait = |expected: u64, mut c: Client| async move {
-        let mut got = 0;
-        for _ in 0..100 {
-            got = search(&mut c, &q("prévention")).await["total"].as_u64().unwrap();
-            if got == expected {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        got
-    };
-    assert_eq!(wait(before, c).await, before, "rebuilt after corruption");
+    assert_eq!(wait_for_total(srv.client(), &query, before).await, before, "rebuilt after corruption");
     srv.stop().await;
 }

@@ -108,6 +108,7 @@ fn lang(query: &Query<Option<String>>, accept: &Header<Option<String>>, caller: 
 impl CoursesApi {
     /// Published courses, optionally of one theme or matching `q`; titles in the requested language.
     #[oai(path = "/courses", method = "get", tag = "ApiTags::Courses")]
+    #[allow(clippy::too_many_arguments)]
     async fn catalogue(
         &self,
         req: &Request,

@@ -254,7 +254,9 @@ pub fn import(files: &Files) -> Result<ImportedCourse, Vec<ImportError>> {
         errors.push(err("course.toml", line_of(course_text, "slug"), "slug must be lowercase letters, digits and hyphens"));
     }
     // Group files by module folder.
-    let mut folders: BTreeMap<(u32, String), (&str, Vec<(&str, &str)>)> = BTreeMap::new();
+    // (number, key) -> (folder name, [(file name, text)])
+    type Folder<'a> = (&'a str, Vec<(&'a str, &'a str)>);
+    let mut folders: BTreeMap<(u32, String), Folder> = BTreeMap::new();
     for (path, text) in files {
         if path == "course.toml" {
             continue;

@@ -115,7 +115,7 @@ pub fn grade(quiz: &Quiz, answers: &[Answer]) -> Result<Grade, AnswerError> {
         .collect();
     let score = results.iter().filter(|r| r.correct).count() as u32;
     let max_score = quiz.questions.len() as u32;
-    let percent = if max_score == 0 { 0 } else { score * 100 / max_score };
+    let percent = (score * 100).checked_div(max_score).unwrap_or(0);
     Ok(Grade { score, max_score, percent, passed: percent >= quiz.pass_mark, results })
 }
 

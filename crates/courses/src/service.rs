@@ -16,6 +16,9 @@ use crate::model::*;
 use crate::quiz::{self, Answer, AnswerError};
 use crate::store::{self, CourseRow};
 
+/// Published versions by (course, version number).
+type VersionCache = LruCache<(Uuid, i64), Arc<CourseContent>>;
+
 /// Which text a caller reads: a published version, or the draft (authors' preview).
 #[derive(Clone, Debug)]
 pub(crate) struct Loaded {
@@ -32,7 +35,7 @@ pub struct Courses {
     pub(crate) clock: Clock,
     pub(crate) people: Arc<dyn PeopleDirectory>,
     /// Published versions never change, so they are cached whole after the first read.
-    versions: Arc<Mutex<LruCache<(Uuid, i64), Arc<CourseContent>>>>,
+    versions: Arc<Mutex<VersionCache>>,
 }
 
 impl std::fmt::Debug for Courses {

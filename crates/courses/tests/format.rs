@@ -72,7 +72,7 @@ fn with(files: &Files, path_end: &str, edit: impl Fn(&str) -> String) -> Files {
 }
 
 fn errors(files: &Files) -> Vec<String> {
-    folder::import(files).err().expect("import refused").iter().map(|e| e.to_string()).collect()
+    folder::import(files).expect_err("import refused").iter().map(|e| e.to_string()).collect()
 }
 
 #[test]

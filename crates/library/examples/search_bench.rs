@@ -121,7 +121,7 @@ fn corpus(n: usize) -> Vec<IndexDoc> {
     let mut rng = Rng(0x5eed_cafe_f00d_1234);
     (0..n)
         .map(|i| {
-            let arabic = rng.next() % 3 == 0;
+            let arabic = rng.next().is_multiple_of(3);
             let words = if arabic { AR_WORDS } else { FR_WORDS };
             let title = rng.words(words, 6);
             let body = rng.words(words, 120);
@@ -231,7 +231,7 @@ async fn main() -> anyhow::Result<()> {
     let fts_rate = n as f64 / t.elapsed().as_secs_f64();
     let fts_size = std::fs::metadata(&db_path)?.len();
     let mut fts_lat = Vec::new();
-    for (label, q) in QUERIES {
+    for (_, q) in QUERIES {
         // FTS5 has no stemming for Arabic or French, no typo tolerance; the phrase keeps its quotes.
         let fts_q = if q.is_empty() {
             None

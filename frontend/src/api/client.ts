@@ -130,13 +130,22 @@ export function csrfHeader(): Record<string, string> {
 }
 
 /** POST a raw body (a file) and parse the JSON answer, or throw an ApiError. */
-export async function postRaw<T>(url: string, body: Blob, contentType: string): Promise<T> {
+export function postRaw<T>(url: string, body: Blob, contentType: string): Promise<T> {
+  return send<T>(url, body, { 'Content-Type': contentType });
+}
+
+/** POST a multipart form; the browser writes the Content-Type with its boundary. */
+export function postForm<T>(url: string, body: FormData): Promise<T> {
+  return send<T>(url, body, {});
+}
+
+async function send<T>(url: string, body: Blob | FormData, extra: Record<string, string>): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { ...csrfHeader(), 'Content-Type': contentType, Accept: 'application/json' },
+      headers: { ...csrfHeader(), ...extra, Accept: 'application/json' },
       body,
     });
   } catch {

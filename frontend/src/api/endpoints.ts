@@ -23,6 +23,11 @@ import type {
   SessionResponse,
   TokenInfo,
   UpdateMe,
+  RatingRequest,
+  RatingSummary,
+  ResourceView,
+  SearchPage,
+  ServicePage,
 } from './types';
 
 /** The current user, or null when not logged in. */
@@ -105,3 +110,34 @@ export const chooseInRun = (runId: string, choiceId: string): Promise<ChoiceOutc
 
 export const getRun = (runId: string): Promise<RunView> =>
   unwrap(client.GET('/api/v1/case-study-runs/{run_id}', { params: { path: { run_id: runId } } }));
+
+// Library: search, a resource, ratings.
+export interface LibraryQuery {
+  q?: string;
+  type?: string;
+  audience?: string;
+  language?: string;
+  territory?: string;
+  theme?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export const searchLibrary = (query: LibraryQuery): Promise<SearchPage> =>
+  unwrap(client.GET('/api/v1/library/resources', { params: { query } }));
+
+export const getResource = (id: string): Promise<ResourceView> =>
+  unwrap(client.GET('/api/v1/library/resources/{id}', { params: { path: { id } } }));
+
+export const rateResource = (id: string, body: RatingRequest): Promise<RatingSummary> =>
+  unwrap(client.POST('/api/v1/library/resources/{id}/ratings', { params: { path: { id } }, body }));
+
+export const fileUrl = (id: string, fileId: string): string =>
+  `/api/v1/library/resources/${encodeURIComponent(id)}/files/${encodeURIComponent(fileId)}`;
+
+// Directory of services (public reading).
+export const listServices = (query: { territory?: string; kind?: string; q?: string; cursor?: string; limit?: number }): Promise<ServicePage> =>
+  unwrap(client.GET('/api/v1/directory/services', { params: { query } }));
+
+export const directoryExportUrl = (territory: string): string =>
+  `/api/v1/directory/services/export${territory ? `?territory=${encodeURIComponent(territory)}` : ''}`;

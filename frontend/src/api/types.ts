@@ -100,3 +100,80 @@ export function itemHref(item: { id: string; kind: string }, preview = false): s
   const base = item.kind === 'quiz' ? '/quizzes/' : item.kind === 'case_study' ? '/case-studies/' : '/lessons/';
   return `${base}${item.id}${preview ? '?preview=1' : ''}`;
 }
+
+// Library of resources and tool evaluation.
+export type SearchPage = Json<paths['/api/v1/library/resources']['get']['responses'][200]>;
+export type ResourceHit = SearchPage['items'][number];
+export type Facets = SearchPage['facets'];
+export type ResourceView = Json<paths['/api/v1/library/resources/{id}']['get']['responses'][200]>;
+export type ResourceFile = ResourceView['files'][number];
+export type RatingRequest = Body<paths['/api/v1/library/resources/{id}/ratings']['post']>;
+export type RatingSummary = Json<paths['/api/v1/library/resources/{id}/ratings']['post']['responses'][200]>;
+export type Evaluation = Json<paths['/api/v1/library/resources/{id}/evaluation']['get']['responses'][200]>;
+export type ReviewDue = Json<paths['/api/v1/library/review-due']['get']['responses'][200]>['items'][number];
+export type Created = Json<paths['/api/v1/library/resources']['post']['responses'][201]>;
+
+/** The JSON of the upload's `metadata` part. */
+export interface ResourceMetadata {
+  title: string;
+  description: string;
+  type: string;
+  audience: string[];
+  language: string;
+  territory?: string;
+  themes: string[];
+  tags: string[];
+  links: Array<{ label: string; url: string }>;
+  review_by?: string;
+}
+
+// Directory of services (annuaire).
+export type ServicePage = Json<paths['/api/v1/directory/services']['get']['responses'][200]>;
+export type DirectoryService = ServicePage['items'][number];
+export type NewService = Body<paths['/api/v1/directory/services']['post']>;
+export type ServiceUpdate = Body<paths['/api/v1/directory/services/{id}']['patch']>;
+export type ImportReport = Json<paths['/api/v1/directory/services/import']['post']['responses'][200]>;
+
+// The vocabularies the UI names (in the order it shows them).
+export const RESOURCE_TYPES = [
+  'guide',
+  'manual',
+  'practice_sheet',
+  'comic',
+  'poster',
+  'booklet',
+  'video',
+  'audio',
+  'play',
+  'puppet_show',
+  'kit',
+  'training_module',
+  'pathway',
+  'directory',
+  'presentation',
+  'charter',
+  'report',
+] as const;
+export const AUDIENCES = ['children_8_12', 'children_12_15', 'youth_15_18', 'parents', 'professionals'] as const;
+export const CONTENT_LANGUAGES = ['fr', 'ar', 'en'] as const;
+export const TERRITORIES = ['sale', 'kenitra', 'skhirat-temara', 'rabat'] as const;
+export const LIBRARY_THEMES = ['concepts', 'pec', 'prevention', 'wellbeing', 'advocacy'] as const;
+export const SERVICE_KINDS = [
+  'tribunal',
+  'hospital_unit',
+  'upe_cape',
+  'police',
+  'association',
+  'shelter',
+  'legal_aid',
+  'psychological_support',
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+export type Audience = (typeof AUDIENCES)[number];
+export type Territory = (typeof TERRITORIES)[number];
+export type LibraryTheme = (typeof LIBRARY_THEMES)[number];
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+
+export function isOneOf<T extends string>(list: readonly T[], value: string | null | undefined): value is T {
+  return value != null && (list as readonly string[]).includes(value);
+}
