@@ -47,7 +47,16 @@ export function contentAttrs(language: string | null | undefined): { lang?: stri
   return { lang: language, dir: language === 'ar' ? 'rtl' : 'ltr' };
 }
 
-export function LoadFailed({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+export function LoadFailed({
+  error,
+  onRetry,
+  back,
+}: {
+  error: unknown;
+  onRetry: () => void;
+  /** Where "back" goes (the catalogue by default). */
+  back?: { href: string; label: string };
+}) {
   const { t } = useApp();
   const notFound = error instanceof ApiError && error.status === 404;
   return (
@@ -60,8 +69,8 @@ export function LoadFailed({ error, onRetry }: { error: unknown; onRetry: () => 
             {t('common.retry')}
           </button>
         )}
-        <Link href="/courses" class="button">
-          {t('learn.backToCatalogue')}
+        <Link href={back?.href ?? '/courses'} class="button">
+          {back?.label ?? t('learn.backToCatalogue')}
         </Link>
       </div>
     </>
