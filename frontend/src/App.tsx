@@ -21,6 +21,9 @@ import { Quiz } from './pages/Quiz';
 import { CaseStudy } from './pages/CaseStudy';
 import { Authoring, type AuthoringRoute } from './authoring/lazy';
 import { navigate, useLocation } from './router';
+import { LibrarySearch, ResourcePage } from './pages/Library';
+import { Directory } from './pages/Directory';
+import { TrainerScreen, type TrainerRoute } from './trainer/lazy';
 
 export function App() {
   const [me, setMeState] = useState<Me | null>(null);
@@ -112,6 +115,12 @@ function authoring(me: Me | null, screen: AuthoringRoute) {
   return <Authoring route={screen} />;
 }
 
+function trainer(me: Me | null, screen: TrainerRoute) {
+  if (!me) return <RequireLogin />;
+  if (!isAuthor(me)) return <Forbidden />;
+  return <TrainerScreen route={screen} />;
+}
+
 function Forbidden() {
   const { t } = useApp();
   return (
@@ -137,6 +146,14 @@ function route(path: string, me: Me | null) {
     if (a === 'quizzes') return <Quiz key={b} id={b} />;
     if (a === 'case-studies') return <CaseStudy key={b} id={b} />;
   }
+  if (a === 'library' && b) {
+    if (parts.length === 2) {
+      if (b === 'new') return trainer(me, { screen: 'upload' });
+      if (b === 'evaluation') return trainer(me, { screen: 'overview' });
+      return <ResourcePage key={b} id={b} />;
+    }
+    if (parts.length === 3 && c === 'evaluation') return trainer(me, { screen: 'evaluation', id: b });
+  }
   if (a === 'authoring') {
     if (parts.length === 1) return authoring(me, { screen: 'list' });
     if (b === 'courses' && c) {
@@ -149,6 +166,10 @@ function route(path: string, me: Me | null) {
   switch (clean) {
     case '/courses':
       return <Catalogue />;
+    case '/library':
+      return <LibrarySearch />;
+    case '/annuaire':
+      return <Directory key={me?.id ?? 'guest'} />;
     case '/':
       return <Home />;
     case '/login':

@@ -157,6 +157,9 @@ fn incoming_request_id(req: &Request) -> Option<String> {
     ok.then(|| v.to_string())
 }
 
+/// Largest refused body that is still read to its end before the 413 goes out.
+const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+
 /// Refuses bodies over `limit` with 413, whether announced by Content-Length
 /// or streamed in chunks.
 async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response> {
@@ -171,7 +174,16 @@ async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response>
         .into_http()
     };
     match req.headers().get(header::CONTENT_LENGTH).map(|v| v.to_str().ok().and_then(|s| s.parse::<u64>().ok())) {
-        Some(Some(n)) if n > limit as u64 => return Some(too_large()),
+        Some(Some(n)) if n > limit as u64 => {
+            // Read the rest of a moderately large body before answering: many
+            // clients (phones on slow links included) only read the answer once
+            // they have sent everything, and would otherwise see a broken connection.
+            if n <= DRAIN_LIMIT {
+                let mut reader = req.take_body().into_async_read().take(DRAIN_LIMIT);
+                let _ = tokio::io::copy(&mut reader, &mut tokio::io::sink()).await;
+            }
+            return Some(too_large());
+        }
         Some(Some(_)) => return None,
         Some(None) => {
             return Some(

@@ -63,6 +63,8 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
           <ul class="nav-list">
             {link('/', t('nav.home'))}
             {link('/courses', t('nav.courses'))}
+            {link('/library', t('nav.library'))}
+            {link('/annuaire', t('nav.directory'))}
             {me ? (
               <>
                 {(me.roles.includes('trainer') || me.roles.includes('admin')) && link('/authoring', t('nav.authoring'))}

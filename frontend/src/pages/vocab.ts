@@ -67,3 +67,12 @@ export function formatAverage(avg: number, locale: string): string {
 export function starsLabel(t: Translate, n: number): string {
   return n === 1 ? t('library.star1') : t('library.starsN', { n });
 }
+
+/** A calendar day (`YYYY-MM-DD`) in the person's language, without time-zone shifts. */
+export function formatDay(day: string | null | undefined, locale: string): string {
+  if (!day) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+  if (!m) return day;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Intl.DateTimeFormat(locale === 'ar' ? 'ar-MA' : locale === 'fr' ? 'fr-MA' : 'en-GB', { dateStyle: 'medium' }).format(d);
+}

@@ -72,3 +72,26 @@ for (const locale of ['fr', 'ar'] as const) {
     expect(await seriousViolations(page), `case study feedback (${locale})`).toEqual([]);
   });
 }
+
+for (const locale of ['fr', 'ar'] as const) {
+  test(`axe: library search, resource page and directory (${locale})`, async ({ page }) => {
+    await registerViaApi(page);
+    await page.goto('/library?q=violences');
+    await expect(page.locator('.resource-card mark').first()).toBeVisible();
+    if (locale !== 'fr') await switchLanguage(page, locale);
+    await expect(page.locator('.facets [data-facet="type"]')).toBeVisible();
+    expect(await seriousViolations(page), `library search (${locale})`).toEqual([]);
+
+    await page.locator('.resource-card h2 a').first().click();
+    await expect(page.locator('.rating-form')).toBeVisible();
+    expect(await seriousViolations(page), `resource page (${locale})`).toEqual([]);
+    // With the rating form's error shown, too.
+    await page.locator('.rating-form button[type="submit"]').click();
+    await expect(page.locator('.rating-form .field-error')).toBeVisible();
+    expect(await seriousViolations(page), `resource page with errors (${locale})`).toEqual([]);
+
+    await page.goto('/annuaire');
+    await expect(page.locator('.service-card').first()).toBeVisible();
+    expect(await seriousViolations(page), `directory (${locale})`).toEqual([]);
+  });
+}

@@ -45,3 +45,42 @@ test('lesson page has no horizontal scroll at 360 px (fr and ar)', async ({ page
     expect(fontSize).toBe('18px');
   }
 });
+
+async function noOverflowAndBigTargets(page: import('@playwright/test').Page, where: string) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  expect(scrollWidth, `horizontal overflow on ${where}`).toBeLessThanOrEqual(clientWidth);
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('main button, main input:not([type="checkbox"]), main select, main a.call, main summary')]
+      .filter((el) => el.getClientRects().length > 0 && el.getBoundingClientRect().height < 44)
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+  expect(small, `small touch targets on ${where}`).toEqual([]);
+}
+
+test('library search has no horizontal scroll at 360 px, filters behind a disclosure (fr and ar)', async ({ page }) => {
+  await page.goto('/library?q=violences');
+  await expect(page.locator('.resource-card').first()).toBeVisible();
+  const facets = page.locator('details.facets');
+  await expect(facets).not.toHaveAttribute('open', '');
+  await expect(facets.locator('[data-facet="type"]')).toBeHidden();
+  for (const locale of ['fr', 'ar'] as const) {
+    if (locale === 'ar') await switchLanguage(page, 'ar');
+    await noOverflowAndBigTargets(page, `library, filters closed (${locale})`);
+    if (locale === 'fr') await facets.locator('summary').click();
+    await expect(facets.locator('[data-facet="type"]')).toBeVisible();
+    await noOverflowAndBigTargets(page, `library, filters open (${locale})`);
+  }
+});
+
+test('directory has no horizontal scroll at 360 px (fr and ar)', async ({ page }) => {
+  await page.goto('/annuaire');
+  await expect(page.locator('.service-card').first()).toBeVisible();
+  for (const locale of ['fr', 'ar'] as const) {
+    if (locale === 'ar') await switchLanguage(page, 'ar');
+    await expect(page.locator('.service-card').first()).toBeVisible();
+    await noOverflowAndBigTargets(page, `directory (${locale})`);
+  }
+});

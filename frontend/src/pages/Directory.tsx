@@ -1,0 +1,295 @@
+// The directory of services (annuaire): who to call in each territory.
+import { useState } from 'preact/hooks';
+import { listServices } from '../api/endpoints';
+import { isOneOf, SERVICE_KINDS, TERRITORIES, type DirectoryService } from '../api/types';
+import { Alert } from '../components/forms';
+import { Page } from '../components/Layout';
+import { useApp } from '../context';
+import { describeError } from '../errors';
+import { useLocation } from '../router';
+import { DirectoryTools, ServiceActions } from '../trainer/lazy';
+import { isTrainer } from './Library';
+import { LoadFailed, Loading, useLoad } from './learn';
+import { formatDay, kindLabel, territoryLabel } from './vocab';
+
+const PAGE_SIZE = 30;
+
+interface Filters {
+  territory: string;
+  kind: string;
+  q: string;
+}
+
+/** Keeps the filters in the address (an explicit "all territories" is kept as `territory=`). */
+function remember(f: Filters) {
+  const params = new URLSearchParams();
+  params.set('territory', f.territory);
+  if (f.kind) params.set('kind', f.kind);
+  if (f.q) params.set('q', f.q);
+  history.replaceState(null, '', `/annuaire?${params.toString()}`);
+}
+
+function toQuery(f: Filters, cursor?: string) {
+  return {
+    limit: PAGE_SIZE,
+    ...(f.territory ? { territory: f.territory } : {}),
+    ...(f.kind ? { kind: f.kind } : {}),
+    ...(f.q.trim() ? { q: f.q.trim() } : {}),
+    ...(cursor ? { cursor } : {}),
+  };
+}
+
+/** The first number is the one `phone_uri` calls; the others stay as text. */
+function CallLink({ service }: { service: DirectoryService }) {
+  const { t } = useApp();
+  if (!service.phone) return <p class="muted">{t('directory.noPhone')}</p>;
+  const [first, ...others] = service.phone.split('/').map((p) => p.trim());
+  if (!service.phone_uri) {
+    return (
+      <p dir="ltr" class="phone-text">
+        {service.phone}
+      </p>
+    );
+  }
+  return (
+    <p class="call-row">
+      <a class="call" href={service.phone_uri}>
+        <span aria-hidden="true">📞</span> <span class="visually-hidden">{t('directory.call')} </span>
+        <span dir="ltr">{first}</span>
+      </a>
+      {others.length > 0 && (
+        <span class="muted" dir="ltr">
+          {' / '}
+          {others.join(' / ')}
+        </span>
+      )}
+    </p>
+  );
+}
+
+function ServiceCard({
+  service,
+  showTerritory,
+  canEdit,
+  onUpdated,
+  onDeleted,
+}: {
+  service: DirectoryService;
+  showTerritory: boolean;
+  canEdit: boolean;
+  onUpdated: (s: DirectoryService) => void;
+  onDeleted: () => void;
+}) {
+  const { t, locale } = useApp();
+  const s = service;
+  return (
+    <li class="card service-card" data-territory={s.territory}>
+      <h2 dir="auto">{s.name}</h2>
+      <ul class="meta">
+        <li class="badge">{kindLabel(t, s.kind)}</li>
+        {showTerritory && <li>{territoryLabel(t, s.territory)}</li>}
+        {s.stale && <li class="badge badge--warn stale-badge">{t('directory.stale')}</li>}
+      </ul>
+      <CallLink service={s} />
+      <dl class="facts">
+        {s.address && (
+          <>
+            <dt>{t('directory.address')}</dt>
+            <dd dir="auto">{s.address}</dd>
+          </>
+        )}
+        {s.hours && (
+          <>
+            <dt>{t('directory.hours')}</dt>
+            <dd dir="auto">{s.hours}</dd>
+          </>
+        )}
+        {s.services.length > 0 && (
+          <>
+            <dt>{t('directory.services')}</dt>
+            <dd>
+              <ul class="tag-list">
+                {s.services.map((x) => (
+                  <li key={x} class="badge" dir="auto">
+                    {x}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+        {s.notes && (
+          <>
+            <dt>{t('directory.notes')}</dt>
+            <dd dir="auto">{s.notes}</dd>
+          </>
+        )}
+      </dl>
+      <p class={s.stale ? 'verified verified--stale' : 'verified muted'}>
+        {t('directory.verifiedOn', { date: formatDay(s.verified_at, locale) })}
+        {s.stale && (
+          <>
+            {' — '}
+            {t('directory.staleHint')}
+          </>
+        )}
+      </p>
+      {canEdit && <ServiceActions service={s} onUpdated={onUpdated} onDeleted={onDeleted} />}
+    </li>
+  );
+}
+
+export function Directory() {
+  const { t, me } = useApp();
+  const { query } = useLocation();
+  const [filters, setFilters] = useState<Filters>(() => {
+    // The profile's territory is the default, unless the address says otherwise.
+    const fromUrl = query.get('territory');
+    const territory = fromUrl ?? me?.territory ?? '';
+    const kind = query.get('kind') ?? '';
+    return {
+      territory: isOneOf(TERRITORIES, territory) ? territory : '',
+      kind: isOneOf(SERVICE_KINDS, kind) ? kind : '',
+      q: query.get('q') ?? '',
+    };
+  });
+  const [q, setQ] = useState(filters.q);
+  const [tick, setTick] = useState(0);
+  const key = JSON.stringify([filters, tick]);
+  const list = useLoad(() => listServices(toQuery(filters)), [key]);
+  const [more, setMore] = useState<{ key: string; items: DirectoryService[]; cursor: string | null } | null>(null);
+  const [moreBusy, setMoreBusy] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  // Local changes made by a trainer (null: deleted), for the list on screen.
+  const [changed, setChanged] = useState<Record<string, DirectoryService | null>>({});
+  const canEdit = isTrainer(me);
+
+  const apply = (next: Filters) => {
+    setFilters(next);
+    remember(next);
+  };
+  const current = more && more.key === key ? more : null;
+  const all = [...(list.data?.items ?? []), ...(current?.items ?? [])];
+  const items = all.flatMap((s) => {
+    const c = changed[s.id];
+    return c === null ? [] : [c ?? s];
+  });
+  const cursor = current ? current.cursor : (list.data?.next_cursor ?? null);
+
+  const loadMore = async () => {
+    if (!cursor || moreBusy) return;
+    setMoreBusy(true);
+    setMoreError(null);
+    try {
+      const page = await listServices(toQuery(filters, cursor));
+      setMore({ key, items: [...(current?.items ?? []), ...page.items], cursor: page.next_cursor ?? null });
+    } catch (e) {
+      setMoreError(e);
+    } finally {
+      setMoreBusy(false);
+    }
+  };
+
+  return (
+    <Page title={t('directory.title')}>
+      <p class="lead">{t('directory.intro')}</p>
+      <form
+        class="filters"
+        role="search"
+        aria-label={t('directory.filters')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply({ ...filters, q });
+        }}
+      >
+        <div class="field">
+          <label for="dir-territory">{t('directory.territory')}</label>
+          <select
+            id="dir-territory"
+            name="territory"
+            value={filters.territory}
+            onChange={(e) => apply({ ...filters, q, territory: (e.currentTarget as HTMLSelectElement).value })}
+          >
+            <option value="">{t('directory.allTerritories')}</option>
+            {TERRITORIES.map((code) => (
+              <option key={code} value={code}>
+                {territoryLabel(t, code)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="dir-kind">{t('directory.kind')}</label>
+          <select
+            id="dir-kind"
+            name="kind"
+            value={filters.kind}
+            onChange={(e) => apply({ ...filters, q, kind: (e.currentTarget as HTMLSelectElement).value })}
+          >
+            <option value="">{t('directory.allKinds')}</option>
+            {SERVICE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {kindLabel(t, k)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="search-row">
+          <div class="field">
+            <label for="dir-q">{t('directory.search')}</label>
+            <input
+              id="dir-q"
+              type="search"
+              name="q"
+              dir="auto"
+              enterKeyHint="search"
+              value={q}
+              onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+            />
+          </div>
+          <button type="submit" class="button button--primary">
+            {t('directory.searchSubmit')}
+          </button>
+        </div>
+      </form>
+      {canEdit && (
+        <DirectoryTools
+          territory={filters.territory}
+          onChanged={() => {
+            setChanged({});
+            setTick((n) => n + 1);
+          }}
+        />
+      )}
+      {list.error ? (
+        <LoadFailed error={list.error} onRetry={list.reload} back={{ href: '/', label: t('common.backHome') }} />
+      ) : list.loading && !list.data ? (
+        <Loading />
+      ) : (
+        <>
+          <p class="muted directory-count" role="status">
+            {list.loading ? t('app.loading') : items.length ? t('directory.count', { n: items.length }) : t('directory.empty')}
+          </p>
+          <ul class="cards" aria-busy={list.loading ? 'true' : 'false'}>
+            {items.map((s) => (
+              <ServiceCard
+                key={s.id}
+                service={s}
+                showTerritory={!filters.territory}
+                canEdit={canEdit}
+                onUpdated={(u) => setChanged((c) => ({ ...c, [u.id]: u }))}
+                onDeleted={() => setChanged((c) => ({ ...c, [s.id]: null }))}
+              />
+            ))}
+          </ul>
+          {moreError != null && <Alert message={describeError(moreError, t)} />}
+          {cursor && (
+            <button type="button" class="button" onClick={loadMore} disabled={moreBusy}>
+              {moreBusy ? t('app.loading') : t('directory.more')}
+            </button>
+          )}
+        </>
+      )}
+    </Page>
+  );
+}
