@@ -58,8 +58,20 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
-    /// Opens the database, applies migrations and builds the services.
+    /// Opens the database, applies migrations and builds the services, with
+    /// the search index on disk (the server, `sanad reindex`).
     pub async fn open(config: Config, clock: Clock) -> anyhow::Result<Self> {
+        Self::open_with(config, clock, true).await
+    }
+
+    /// The same for command-line tasks that may run beside a server (`user
+    /// add`, `import`...): the index stays with the server, which applies
+    /// their changes through the index events.
+    pub async fn open_offline(config: Config, clock: Clock) -> anyhow::Result<Self> {
+        Self::open_with(config, clock, false).await
+    }
+
+    async fn open_with(config: Config, clock: Clock, index_on_disk: bool) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
         let db = Db::connect(&config.database_url)
             .await
@@ -73,8 +85,12 @@ impl App {
         let accounts = Accounts::new(db.clone(), clock.clone(), Arc::new(move || waker.wake()));
         let courses = Courses::new(db.clone(), clock.clone(), Arc::new(accounts.clone()));
         let directory = Directory::new(db.clone(), clock.clone());
-        let (index, index_needs_rebuild) =
-            LibraryIndex::open(&config.data_dir.join("index"), 50_000_000, 1).context("cannot open the library's search index")?;
+        let (index, index_needs_rebuild) = if index_on_disk {
+            LibraryIndex::open(&config.data_dir.join("index"), 50_000_000, 1)
+                .context("cannot open the library's search index (is another sanad using this data directory?)")?
+        } else {
+            (LibraryIndex::in_ram().context("cannot create an index in memory")?, false)
+        };
         let extractor = match &config.pdf_extractor {
             Some(program) => Extractor::program(program.clone()),
             None => Extractor::current_exe().context("cannot find this program to extract PDF text")?,

@@ -113,7 +113,7 @@ async fn main() -> anyhow::Result<()> {
             server.wait().await
         }
         Command::Migrate => {
-            let app = sanad_server::App::open(config, Clock::system()).await?;
+            let app = sanad_server::App::open_offline(config, Clock::system()).await?;
             app.db.close().await;
             eprintln!("migrations applied");
             Ok(())
@@ -122,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
-            let app = sanad_server::App::open(config, Clock::system()).await?;
+            let app = sanad_server::App::open_offline(config, Clock::system()).await?;
             let result = app.accounts.add_user(&email, &name, role.into(), password).await;
             app.db.close().await;
             match result {
@@ -139,7 +139,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Import { folder, draft } => {
             let files = sanad_courses::folder::files_from_dir(&folder).with_context(|| format!("reading {}", folder.display()))?;
-            let app = sanad_server::App::open(config, Clock::system()).await?;
+            let app = sanad_server::App::open_offline(config, Clock::system()).await?;
             let result = app.courses.import(None, &files, !draft).await;
             app.db.close().await;
             match result {
@@ -157,7 +157,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Export { slug, to } => {
-            let app = sanad_server::App::open(config, Clock::system()).await?;
+            let app = sanad_server::App::open_offline(config, Clock::system()).await?;
             let files = app.courses.export_files(&slug).await;
             app.db.close().await;
             let files = files.map_err(|e| anyhow::anyhow!("cannot export {slug}: {e}"))?;
@@ -172,7 +172,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => {
-            let app = sanad_server::App::open(config, Clock::system()).await?;
+            let app = sanad_server::App::open(config, Clock::system())
+                .await
+                .context("stop the server first (or simply restart it: a missing index is rebuilt at start)")?;
             let result = app.library.rebuild_index().await;
             app.db.close().await;
             let n = result.map_err(|e| anyhow::anyhow!("cannot rebuild the index: {e}"))?;

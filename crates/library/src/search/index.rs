@@ -113,7 +113,19 @@ impl LibraryIndex {
     pub fn open(dir: &Path, writer_heap: usize, threads: usize) -> tantivy::Result<(Self, bool)> {
         let current = std::fs::read_to_string(dir.join(VERSION_FILE)).ok();
         let fresh_needed = current.as_deref().map(str::trim) != Some(SCHEMA_VERSION) || !dir.join(APPLIED_FILE).exists();
-        let attempt = if fresh_needed { None } else { Self::try_open(dir, writer_heap, threads).ok() };
+        let attempt = if fresh_needed {
+            None
+        } else {
+            match Self::try_open(dir, writer_heap, threads) {
+                Ok(index) => Some(index),
+                // Another process (a running server) holds the index: never take it for corrupt.
+                Err(e @ tantivy::TantivyError::LockFailure(..)) => return Err(e),
+                Err(e) => {
+                    tracing::warn!(error = %e, "search index unreadable");
+                    None
+                }
+            }
+        };
         match attempt {
             Some(index) => Ok((index, false)),
             None => {
@@ -320,5 +332,54 @@ impl LibraryIndex {
             hits.push((*key, summary, snippet));
         }
         Ok(SearchResult { hits, found })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, title: &str) -> IndexDoc {
+        IndexDoc {
+            id: id.into(),
+            language: "fr".into(),
+            title: title.into(),
+            body: String::new(),
+            type_code: 1,
+            lang_code: 1,
+            created: 1,
+            summary: "{}".into(),
+            ..IndexDoc::default()
+        }
+    }
+
+    #[test]
+    fn a_second_opener_is_refused_and_never_wipes_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index");
+        let (first, rebuild) = LibraryIndex::open(&path, 15_000_000, 1).unwrap();
+        assert!(rebuild, "a new index must be filled from the database");
+        first.put("a", Some(&doc("a", "Guide de prévention"))).unwrap();
+        first.commit(7).unwrap();
+        let second = LibraryIndex::open(&path, 15_000_000, 1);
+        assert!(matches!(second, Err(tantivy::TantivyError::LockFailure(..))), "{second:?}");
+        assert_eq!(first.num_docs(), 1);
+        drop(first);
+        let (again, rebuild) = LibraryIndex::open(&path, 15_000_000, 1).unwrap();
+        assert!(!rebuild);
+        assert_eq!((again.num_docs(), again.applied_seq()), (1, 7));
+    }
+
+    #[test]
+    fn garbage_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index");
+        let (first, _) = LibraryIndex::open(&path, 15_000_000, 1).unwrap();
+        first.commit(1).unwrap();
+        drop(first);
+        std::fs::write(path.join("meta.json"), b"garbage").unwrap();
+        let (index, rebuild) = LibraryIndex::open(&path, 15_000_000, 1).unwrap();
+        assert!(rebuild);
+        assert_eq!(index.num_docs(), 0);
     }
 }
