@@ -54,7 +54,13 @@ function CallLink({ service }: { service: DirectoryService }) {
   return (
     <p class="call-row">
       <a class="call" href={service.phone_uri}>
-        <span aria-hidden="true">📞</span> <span class="visually-hidden">{t('directory.call')} </span>
+        <svg class="call__icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+          <path
+            fill="currentColor"
+            d="M6.62 10.79a15.1 15.1 0 0 0 6.59 6.59l2.2-2.2a1 1 0 0 1 1.02-.24c1.12.37 2.33.57 3.57.57a1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1.02l-2.2 2.2z"
+          />
+        </svg>
+        <span class="visually-hidden">{t('directory.call')} </span>
         <span dir="ltr">{first}</span>
       </a>
       {others.length > 0 && (
@@ -252,15 +258,6 @@ export function Directory() {
           </button>
         </div>
       </form>
-      {canEdit && (
-        <DirectoryTools
-          territory={filters.territory}
-          onChanged={() => {
-            setChanged({});
-            setTick((n) => n + 1);
-          }}
-        />
-      )}
       {list.error ? (
         <LoadFailed error={list.error} onRetry={list.reload} back={{ href: '/', label: t('common.backHome') }} />
       ) : list.loading && !list.data ? (
@@ -289,6 +286,15 @@ export function Directory() {
             </button>
           )}
         </>
+      )}
+      {canEdit && (
+        <DirectoryTools
+          territory={filters.territory}
+          onChanged={() => {
+            setChanged({});
+            setTick((n) => n + 1);
+          }}
+        />
       )}
     </Page>
   );

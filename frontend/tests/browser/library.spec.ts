@@ -54,8 +54,9 @@ test('search "violences" highlights matches, and a type facet narrows the result
   const before = Number((await total.textContent())?.match(/\d+/)?.[0]);
 
   // Facets show counts; picking one narrows the results to that many.
-  const radio = page.locator('[data-facet="type"]').getByRole('radio', { name: /^Circuit de prise en charge \(\d+\)$/ });
-  const label = (await page.locator('[data-facet="type"] label.chip', { has: radio }).textContent()) ?? '';
+  const chip = page.locator('[data-facet="type"] label.chip', { hasText: /^Circuit de prise en charge \(\d+\)$/ });
+  const radio = chip.getByRole('radio');
+  const label = (await chip.textContent()) ?? '';
   const count = Number(/\((\d+)\)/.exec(label)?.[1]);
   expect(count).toBeGreaterThan(0);
   expect(count).toBeLessThan(before);
@@ -157,6 +158,23 @@ test('a trainer uploads a PDF and finds it by a word of its text', async ({ page
   }).toPass({ timeout: 10_000 });
   await expect(page.locator('.resource-card h2')).toHaveText('Fiche test : repérer les signes');
   await expect(page.locator('.resource-card .snippet mark')).toHaveText(word);
+});
+
+test('an upload of a file type the server refuses says so', async ({ page }) => {
+  await loginAs(page, TRAINER);
+  await page.goto('/library/new');
+  await page.getByLabel('Titre').fill('Essai de fichier refusé');
+  await page.getByLabel('Description').fill('Un fichier qui n’est pas un document.');
+  await page.getByLabel('Type de ressource').selectOption('guide');
+  await page.getByRole('group', { name: 'Public' }).getByLabel('Parents').check();
+  await page.getByLabel(/^Fichiers/).setInputFiles({
+    name: 'programme.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00]),
+  });
+  await page.getByRole('button', { name: 'Publier la ressource' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Type de fichier non accepté' })).toBeVisible();
+  await expect(page).toHaveURL(/\/library\/new$/);
 });
 
 test('a trainer sees the tool evaluation and the resources due for review', async ({ page }) => {

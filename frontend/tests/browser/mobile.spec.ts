@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { firstItem, registerViaApi, switchLanguage } from './helpers';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
@@ -46,7 +46,7 @@ test('lesson page has no horizontal scroll at 360 px (fr and ar)', async ({ page
   }
 });
 
-async function noOverflowAndBigTargets(page: import('@playwright/test').Page, where: string) {
+async function noOverflowAndBigTargets(page: Page, where: string) {
   const { scrollWidth, clientWidth } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
