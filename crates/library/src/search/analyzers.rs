@@ -98,22 +98,32 @@ pub fn fold_arabic(word: &str) -> String {
         .collect()
 }
 
-/// [`fold_arabic`] as a token filter.
+/// Before stemming: removes diacritics and the tatweel, and writes the
+/// final alef maqsura as yaa (people type either); the taa marbuta and the
+/// hamza forms are left to the stemmer, whose rules need them.
+pub fn strip_arabic_marks(word: &str) -> String {
+    word.chars().filter(|c| !is_combining_mark(*c) && *c != TATWEEL).map(|c| if c == 'ى' { 'ي' } else { c }).collect()
+}
+
+/// [`fold_arabic`] (with `letters`) or [`strip_arabic_marks`] as a token filter.
 #[derive(Clone, Copy, Default)]
-pub struct ArabicFolding;
+pub struct ArabicFolding {
+    /// Also fold letter variants (after stemming).
+    pub letters: bool,
+}
 
 /// The tokenizer wrapped by [`ArabicFolding`].
 #[derive(Clone)]
-pub struct ArabicFoldingTokenizer<T>(T);
+pub struct ArabicFoldingTokenizer<T>(T, bool);
 
 /// The stream of [`ArabicFoldingTokenizer`].
-pub struct ArabicFoldingStream<S>(S);
+pub struct ArabicFoldingStream<S>(S, bool);
 
 impl TokenFilter for ArabicFolding {
     type Tokenizer<T: Tokenizer> = ArabicFoldingTokenizer<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> ArabicFoldingTokenizer<T> {
-        ArabicFoldingTokenizer(tokenizer)
+        ArabicFoldingTokenizer(tokenizer, self.letters)
     }
 }
 
@@ -121,7 +131,7 @@ impl<T: Tokenizer> Tokenizer for ArabicFoldingTokenizer<T> {
     type TokenStream<'a> = ArabicFoldingStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        ArabicFoldingStream(self.0.token_stream(text))
+        ArabicFoldingStream(self.0.token_stream(text), self.1)
     }
 }
 
@@ -130,10 +140,13 @@ impl<S: TokenStream> TokenStream for ArabicFoldingStream<S> {
         if !self.0.advance() {
             return false;
         }
+        let letters = self.1;
         let token = self.0.token_mut();
-        if token.text.chars().any(|c| is_combining_mark(c) || c == TATWEEL || matches!(c, 'أ' | 'إ' | 'آ' | 'ٱ' | 'ى' | 'ة' | 'ؤ' | 'ئ'))
-        {
+        let marks = token.text.chars().any(|c| is_combining_mark(c) || c == TATWEEL || c == 'ى');
+        if letters && (marks || token.text.chars().any(|c| matches!(c, 'أ' | 'إ' | 'آ' | 'ٱ' | 'ى' | 'ة' | 'ؤ' | 'ئ'))) {
             token.text = fold_arabic(&token.text);
+        } else if marks {
+            token.text = strip_arabic_marks(&token.text);
         }
         true
     }
@@ -175,14 +188,16 @@ pub fn french() -> TextAnalyzer {
         .build()
 }
 
-/// The Arabic analyzer: words, diacritics and tatweel out, alef/hamza/yaa/taa marbuta folded, stemming.
+/// The Arabic analyzer: words, diacritics and tatweel out, stemming (which
+/// also normalizes hamza forms), then alef/hamza/yaa/taa marbuta folded for
+/// what the stemmer leaves.
 pub fn arabic() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(60))
         .filter(LowerCaser)
-        .filter(ArabicFolding)
+        .filter(ArabicFolding { letters: false })
         .filter(Stemmer::new(Language::Arabic))
-        .filter(ArabicFolding)
+        .filter(ArabicFolding { letters: true })
         // Latin words inside Arabic text (acronyms, names of services) fold as elsewhere.
         .filter(AsciiFoldingFilter)
         .build()
@@ -252,8 +267,11 @@ mod tests {
         assert_eq!(ar("آمنة"), ar("امنه"), "alef madda, taa marbuta");
         assert_eq!(ar("مستشفى"), ar("مستشفي"), "alef maqsura");
         assert_eq!(ar("العُنْف الجنسي").len(), 2, "diacritics do not cut words");
-        // Stemming brings the definite article and plural forms together.
+        // Stemming brings the definite article and suffixes together.
         assert_eq!(ar("الطفل"), ar("طفل"));
+        assert_eq!(ar("الحماية"), ar("حماية"));
+        assert_eq!(ar("الأسرة"), ar("أسرة"));
+        assert_eq!(ar("المستشفى"), ar("مستشفى"));
     }
 
     #[test]
