@@ -135,6 +135,17 @@ async fn uploads_are_checked_and_found(backend: Backend) {
     assert!(learner.last_headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
     assert_eq!(learner.last_headers["x-content-type-options"], "nosniff");
 
+    // Metadata can be corrected; search follows.
+    let mut changed: Value = serde_json::from_str(&meta("Médiation familiale et quorvexance")).unwrap();
+    changed["territory"] = json!("kenitra");
+    let (st, updated) = trainer.send(Method::PUT, &format!("/api/v1/library/resources/{id}"), Some(changed.clone()), None).await;
+    assert_eq!(st, StatusCode::OK, "{updated}");
+    assert_eq!(updated["territory"], "kenitra");
+    srv.index_now().await;
+    assert_eq!(ids(&search(&mut learner, "q=quorvexance&territory=kenitra").await), vec![id.clone()]);
+    let (st, _) = learner.send(Method::PUT, &format!("/api/v1/library/resources/{id}"), Some(changed), None).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+
     // Refusals.
     let (st, body) = learner.multipart("/api/v1/library/resources", &[("metadata", meta("x"))], vec![]).await;
     assert_problem(&learner, StatusCode::FORBIDDEN, (st, &body));

@@ -123,6 +123,46 @@ pub fn check_metadata(m: &ResourceMetadata) -> Vec<FieldError> {
     errors
 }
 
+/// The list columns of a resource, as stored (JSON arrays).
+struct ListColumns {
+    audience: String,
+    themes: String,
+    tags: String,
+    links: String,
+}
+
+impl ListColumns {
+    fn of(m: &ResourceMetadata) -> Self {
+        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        Self {
+            audience: json(&m.audience),
+            themes: json(&m.themes),
+            tags: json(&m.tags),
+            links: serde_json::to_string(&m.links).unwrap_or_else(|_| "[]".into()),
+        }
+    }
+
+    /// The row of `m` (with these columns) for writing.
+    fn row<'a>(&'a self, id: Uuid, m: &'a ResourceMetadata, created_by: Option<Uuid>, now: DateTime<Utc>) -> ResourceRow<'a> {
+        ResourceRow {
+            id,
+            title: m.title.trim(),
+            description: m.description.trim(),
+            kind: &m.kind,
+            audience: &self.audience,
+            language: &m.language,
+            territory: m.territory.as_deref(),
+            themes: &self.themes,
+            tags: &self.tags,
+            links: &self.links,
+            review_by: m.review_by.map(date_to_time),
+            published: m.published,
+            created_by,
+            now,
+        }
+    }
+}
+
 /// Parses the JSON metadata of an upload.
 pub fn parse_metadata(json: &str) -> Result<ResourceMetadata> {
     let m: ResourceMetadata = serde_json::from_str(json)
@@ -336,26 +376,9 @@ impl Library {
     async fn insert(&self, by: Option<Uuid>, m: &ResourceMetadata, files: Vec<(&str, usize, &str, &str, &str)>) -> Result<Uuid> {
         let id = new_id();
         let now = self.clock.now();
-        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-        let (audience, themes, tags) = (json(&m.audience), json(&m.themes), json(&m.tags));
-        let links = serde_json::to_string(&m.links).unwrap_or_else(|_| "[]".into());
+        let lists = ListColumns::of(m);
         let mut tx = self.db.begin().await?;
-        let row = ResourceRow {
-            id,
-            title: m.title.trim(),
-            description: m.description.trim(),
-            kind: &m.kind,
-            audience: &audience,
-            language: &m.language,
-            territory: m.territory.as_deref(),
-            themes: &themes,
-            tags: &tags,
-            links: &links,
-            review_by: m.review_by.map(date_to_time),
-            published: m.published,
-            created_by: by,
-            now,
-        };
+        let row = lists.row(id, m, by, now);
         store::insert_resource(&mut tx, &row).await?;
         for (name, size, content_type, hash, text) in files {
             let clean = files::clean_name(name, content_type);
@@ -381,27 +404,10 @@ impl Library {
     pub async fn update(&self, caller: &Caller, id: Uuid, metadata: serde_json::Value) -> Result<ResourceView> {
         require_curator(caller)?;
         let m = parse_metadata(&metadata.to_string())?;
-        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-        let (audience, themes, tags) = (json(&m.audience), json(&m.themes), json(&m.tags));
-        let links = serde_json::to_string(&m.links).unwrap_or_else(|_| "[]".into());
+        let lists = ListColumns::of(&m);
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let row = ResourceRow {
-            id,
-            title: m.title.trim(),
-            description: m.description.trim(),
-            kind: &m.kind,
-            audience: &audience,
-            language: &m.language,
-            territory: m.territory.as_deref(),
-            themes: &themes,
-            tags: &tags,
-            links: &links,
-            review_by: m.review_by.map(date_to_time),
-            published: m.published,
-            created_by: None,
-            now,
-        };
+        let row = lists.row(id, &m, None, now);
         if !store::update_resource(&mut tx, &row).await? {
             return Err(Error::NotFound("resource"));
         }
