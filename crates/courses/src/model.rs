@@ -1,8 +1,11 @@
 //! The courses API's request and response objects.
 
 use chrono::{DateTime, Utc};
-use poem_openapi::{Enum, Object, Union};
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef, Registry};
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use poem_openapi::{Enum, Object};
 use sanad_platform::Text;
+use std::borrow::Cow;
 use uuid::Uuid;
 
 /// Kinds of item.
@@ -307,11 +310,65 @@ pub struct LocalizedText {
 
 /// A title or summary: a plain string (the course's main text, stored as French),
 /// or the three languages.
-#[derive(Clone, Debug, Union)]
-#[oai(one_of)]
+///
+/// Written by hand rather than derived: poem-openapi's derived unions add
+/// `type: object` beside `oneOf`, which would make a plain string invalid
+/// against the published document.
+#[derive(Clone, Debug)]
 pub enum LocalizedInput {
     Plain(Text),
     Languages(LocalizedText),
+}
+
+impl Type for LocalizedInput {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        "LocalizedInput".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            description: Some("A plain string (stored as the French text), or {fr, ar?, en?}."),
+            one_of: vec![Text::schema_ref(), LocalizedText::schema_ref()],
+            ..MetaSchema::ANY
+        }))
+    }
+
+    fn register(registry: &mut Registry) {
+        LocalizedText::register(registry);
+    }
+
+    fn as_raw_value(&self) -> Option<&Self> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl ParseFromJSON for LocalizedInput {
+    fn parse_from_json(value: Option<serde_json::Value>) -> ParseResult<Self> {
+        match value {
+            Some(serde_json::Value::String(s)) => Ok(LocalizedInput::Plain(Text(s))),
+            Some(v @ serde_json::Value::Object(_)) => {
+                LocalizedText::parse_from_json(Some(v)).map(LocalizedInput::Languages).map_err(ParseError::propagate)
+            }
+            other => Err(ParseError::expected_type(other.unwrap_or_default())),
+        }
+    }
+}
+
+impl ToJSON for LocalizedInput {
+    fn to_json(&self) -> Option<serde_json::Value> {
+        match self {
+            LocalizedInput::Plain(t) => t.to_json(),
+            LocalizedInput::Languages(l) => l.to_json(),
+        }
+    }
 }
 
 /// `POST /courses`.

@@ -8963,7 +8963,8 @@ export interface components {
          * @description A case study to create or replace.
          */
         CaseStudyInput: {
-            title: components["schemas"]["LocalizedInput"];
+            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            title: string | components["schemas"]["LocalizedText"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
             /** @default  */
@@ -9123,8 +9124,10 @@ export interface components {
          * @description `PATCH /courses/{slug}`: only the fields present change.
          */
         CourseUpdate: {
-            title?: (components["schemas"]["LocalizedInput"] & unknown) | null;
-            summary?: (components["schemas"]["LocalizedInput"] & unknown) | null;
+            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            title?: (string | components["schemas"]["LocalizedText"]) | null;
+            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            summary?: (string | components["schemas"]["LocalizedText"]) | null;
             theme?: string | null;
             language?: string | null;
             level?: string | null;
@@ -9383,7 +9386,8 @@ export interface components {
          * @description A lesson to create or replace.
          */
         LessonInput: {
-            title: components["schemas"]["LocalizedInput"];
+            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            title: string | components["schemas"]["LocalizedText"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
             /** @description Markdown: headings, lists, tables, images, callouts (`> [!NOTE]`), video links. */
@@ -9414,11 +9418,6 @@ export interface components {
          * @enum {string}
          */
         Locale: "fr" | "ar" | "en";
-        /**
-         * @description A title or summary: a plain string (the course's main text, stored as French),
-         *     or the three languages.
-         */
-        LocalizedInput: string | components["schemas"]["LocalizedText"];
         /**
          * LocalizedText
          * @description A text in French, with optional Arabic and English versions.
@@ -9483,7 +9482,8 @@ export interface components {
          * @description `POST /courses/{slug}/modules`, `PATCH /modules/{id}`.
          */
         ModuleInput: {
-            title: components["schemas"]["LocalizedInput"];
+            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            title: string | components["schemas"]["LocalizedText"];
             /**
              * Format: uint32
              * @description Position among the modules, from 0; at the end when absent.
@@ -9532,8 +9532,10 @@ export interface components {
         NewCourse: {
             /** @description Lowercase letters, digits and hyphens; the course's address. */
             slug: string;
-            title: components["schemas"]["LocalizedInput"];
-            summary: components["schemas"]["LocalizedInput"];
+            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            title: string | components["schemas"]["LocalizedText"];
+            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            summary: string | components["schemas"]["LocalizedText"];
             /** @description concepts | pec | prevention | wellbeing */
             theme: string;
             /** @description fr | ar | en (default fr) */
@@ -9713,7 +9715,8 @@ export interface components {
          * @description A quiz to create or replace.
          */
         QuizInput: {
-            title: components["schemas"]["LocalizedInput"];
+            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            title: string | components["schemas"]["LocalizedText"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
             /**
