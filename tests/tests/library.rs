@@ -169,6 +169,11 @@ async fn uploads_are_checked_and_found(backend: Backend) {
     for f in ["title", "type", "audience[0]", "language", "themes[0]"] {
         assert!(fields.contains(&f), "{f} in {fields:?}");
     }
+    let mut bad_date: Value = serde_json::from_str(&meta("Date")).unwrap();
+    bad_date["review_by"] = json!("bientôt");
+    let (st, body) = trainer.multipart("/api/v1/library/resources", &[("metadata", bad_date.to_string())], vec![]).await;
+    assert_problem(&trainer, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+    assert_eq!(body["errors"][0]["field"], "review_by");
     let (st, body) = trainer.multipart("/api/v1/library/resources", &[("metadata", "{not json".into())], vec![]).await;
     assert_problem(&trainer, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
     let (st, body) = trainer.multipart("/api/v1/library/resources", &[], vec![]).await;
@@ -220,6 +225,7 @@ async fn ratings_and_tool_evaluation(backend: Backend) {
 
     let (_, full) = learner.get(&format!("/api/v1/library/resources/{id}")).await;
     assert_eq!(full["my_rating"]["stars"], 5);
+    learner.get(&format!("/api/v1/library/resources/{id}")).await;
     let file = full["files"][0]["id"].as_str().unwrap().to_string();
     learner.send_bytes(Method::GET, &format!("/api/v1/library/resources/{id}/files/{file}"), None, None).await;
 
@@ -227,7 +233,7 @@ async fn ratings_and_tool_evaluation(backend: Backend) {
     assert_problem(&learner, StatusCode::FORBIDDEN, (st, &body));
     let (st, eval) = trainer.get(&format!("/api/v1/library/resources/{id}/evaluation")).await;
     assert_eq!(st, StatusCode::OK);
-    assert_eq!(eval["views"], 1, "{eval}");
+    assert_eq!(eval["views"], 1, "one view per person per day: {eval}");
     assert_eq!(eval["downloads"], 1);
     assert_eq!(eval["distribution"], json!([0, 1, 0, 0, 1]));
     assert_eq!(eval["rating"]["average"], 3.5);

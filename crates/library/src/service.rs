@@ -165,6 +165,13 @@ impl ListColumns {
 
 /// Parses the JSON metadata of an upload.
 pub fn parse_metadata(json: &str) -> Result<ResourceMetadata> {
+    // A bad date is named as such, not as unreadable metadata.
+    if let Ok(serde_json::Value::Object(raw)) = serde_json::from_str::<serde_json::Value>(json)
+        && let Some(serde_json::Value::String(date)) = raw.get("review_by")
+        && date.parse::<NaiveDate>().is_err()
+    {
+        return Err(Error::invalid("review_by", "invalid_format", "must be a date like 2027-06-30"));
+    }
     let m: ResourceMetadata = serde_json::from_str(json)
         .map_err(|e| Error::Invalid(vec![FieldError::new("metadata", "invalid_format", format!("not valid resource metadata: {e}"))]))?;
     let errors = check_metadata(&m);
@@ -289,7 +296,7 @@ impl Library {
     /// A resource with its files and rating; counted as a view.
     pub async fn resource(&self, caller: Option<&Caller>, id: Uuid) -> Result<ResourceView> {
         let r = self.visible(caller, id).await?;
-        store::count_view(&self.db, id).await?;
+        store::count_view(&self.db, id, caller.map(|c| c.user_id), self.clock.now().date_naive()).await?;
         self.view_of(caller, r).await
     }
 

@@ -114,7 +114,15 @@ pub async fn extracted_text(db: &Db, resource: Uuid) -> Sql<Vec<String>> {
         .bind(resource).fetch_all(c).await)
 }
 
-pub async fn count_view(db: &Db, id: Uuid) -> Sql<()> {
+/// Counts a view: once per signed-in person per day; every view of someone not signed in.
+pub async fn count_view(db: &Db, id: Uuid, viewer: Option<Uuid>, day: chrono::NaiveDate) -> Sql<()> {
+    if let Some(user) = viewer {
+        let first_today = on_db!(db, c => sqlx::query("INSERT INTO resource_views (resource_id, user_id, day) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(id).bind(user).bind(day).execute(c).await.map(|r| r.rows_affected() == 1))?;
+        if !first_today {
+            return Ok(());
+        }
+    }
     on_db!(db, c => sqlx::query("UPDATE resources SET view_count = view_count + 1 WHERE id = $1").bind(id).execute(c).await.map(|_| ()))
 }
 
