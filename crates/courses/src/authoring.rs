@@ -390,8 +390,7 @@ impl Courses {
         if !store::save_draft(&mut tx, course.id, course.revision, &content.theme, &json, self.clock.now()).await? {
             return Err(Error::Conflict("the course was changed by someone else meanwhile; reload it".into()));
         }
-        let parts: Vec<(Uuid, &str)> =
-            content.modules.iter().map(|m| (m.id, "module")).chain(content.items().map(|(_, i)| (i.id, i.body.kind()))).collect();
+        let parts = content.parts();
         store::set_draft_parts(&mut tx, course.id, &parts).await?;
         tx.commit().await?;
         Ok(())
@@ -493,8 +492,7 @@ impl Courses {
                 e.into()
             });
         }
-        let parts: Vec<(Uuid, &str)> =
-            content.modules.iter().map(|m| (m.id, "module")).chain(content.items().map(|(_, i)| (i.id, i.body.kind()))).collect();
+        let parts = content.parts();
         store::set_draft_parts(&mut tx, id, &parts).await?;
         tx.commit().await?;
         Ok(id)

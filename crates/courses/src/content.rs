@@ -204,6 +204,12 @@ impl CourseContent {
         self.modules.iter().flat_map(|m| m.items.iter().map(move |i| (m, i)))
     }
 
+    /// Every module and item id with its kind (`module`, `lesson`, ...), for
+    /// finding the course a part belongs to.
+    pub fn parts(&self) -> Vec<(Uuid, &'static str)> {
+        self.modules.iter().map(|m| (m.id, "module")).chain(self.items().map(|(_, i)| (i.id, i.body.kind()))).collect()
+    }
+
     /// The item with this id.
     pub fn item(&self, id: Uuid) -> Option<&Item> {
         self.items().map(|(_, i)| i).find(|i| i.id == id)

@@ -1,7 +1,6 @@
 //! SQL of the library, and only SQL.
 
 use chrono::{DateTime, Utc};
-use sanad_platform::db::Backend;
 use sanad_platform::{Db, Tx, on_db, on_tx};
 use uuid::Uuid;
 
@@ -183,9 +182,4 @@ pub async fn index_events_since(db: &Db, seq: i64, since: DateTime<Utc>, limit: 
 
 pub async fn last_index_event(db: &Db) -> Sql<i64> {
     on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM index_events").fetch_one(c).await.map(|v| v.unwrap_or(0)))
-}
-
-/// Whether the backend is PostgreSQL (for callers choosing a strategy).
-pub fn is_postgres(db: &Db) -> bool {
-    db.backend() == Backend::Postgres
 }
