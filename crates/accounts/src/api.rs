@@ -6,6 +6,7 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::auth::{caller, optional_caller};
+use sanad_platform::client::ClientAddress;
 use sanad_platform::responses::{Accepted, NoContent};
 use sanad_platform::{Error, Result};
 use uuid::Uuid;
@@ -68,8 +69,9 @@ impl AccountsApi {
     }
 }
 
+/// The client's address as the outermost middleware resolved it (through trusted proxies).
 fn client_address(req: &Request) -> Option<String> {
-    req.remote_addr().as_socket_addr().map(|a| a.ip().to_string())
+    req.extensions().get::<ClientAddress>().map(|a| a.0.to_string())
 }
 
 fn locale_of(lang: Option<Locale>, accept_language: Option<&str>) -> Locale {

@@ -27,6 +27,12 @@ pub struct Config {
     pub static_dir: Option<PathBuf>,
     /// A program that prints a PDF's text (`SANAD_PDF_EXTRACTOR`); this binary (`sanad extract-pdf`) when unset.
     pub pdf_extractor: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers name the client (`SANAD_TRUSTED_PROXIES`, CIDRs; none by default).
+    pub trusted_proxies: crate::client::TrustedProxies,
+    /// Addresses allowed to read `/metrics` without a token (`SANAD_METRICS_ALLOW`, CIDRs; loopback by default).
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// A bearer token that also opens `/metrics` (`SANAD_METRICS_TOKEN`; unset by default).
+    pub metrics_token: Option<String>,
 }
 
 /// The subset of keys a `sanad.toml` may set; all optional.
@@ -43,6 +49,9 @@ struct FileConfig {
     demo_content: Option<bool>,
     static_dir: Option<PathBuf>,
     pdf_extractor: Option<PathBuf>,
+    trusted_proxies: Option<String>,
+    metrics_allow: Option<String>,
+    metrics_token: Option<String>,
 }
 
 /// Why the configuration could not be read.
@@ -98,7 +107,34 @@ impl Config {
         };
         let static_dir = env("SANAD_STATIC_DIR").map(PathBuf::from).or(file.static_dir);
         let pdf_extractor = env("SANAD_PDF_EXTRACTOR").map(PathBuf::from).or(file.pdf_extractor);
-        Ok(Self { listen, data_dir, database_url, public_url, smtp_url, mail_from, max_upload_mb, demo_content, static_dir, pdf_extractor })
+        let proxies = env("SANAD_TRUSTED_PROXIES").or(file.trusted_proxies).unwrap_or_default();
+        let trusted_proxies = crate::client::TrustedProxies::parse(&proxies).map_err(|_| ConfigError::Value {
+            key: "SANAD_TRUSTED_PROXIES",
+            value: proxies,
+            why: "a list of addresses or networks such as 10.0.0.0/8",
+        })?;
+        let allow = env("SANAD_METRICS_ALLOW").or(file.metrics_allow).unwrap_or_else(|| "127.0.0.0/8, ::1".into());
+        let metrics_allow = crate::client::parse_networks(&allow).map_err(|_| ConfigError::Value {
+            key: "SANAD_METRICS_ALLOW",
+            value: allow,
+            why: "a list of addresses or networks such as 10.0.0.0/8",
+        })?;
+        let metrics_token = env("SANAD_METRICS_TOKEN").or(file.metrics_token);
+        Ok(Self {
+            listen,
+            data_dir,
+            database_url,
+            public_url,
+            smtp_url,
+            mail_from,
+            max_upload_mb,
+            demo_content,
+            static_dir,
+            pdf_extractor,
+            trusted_proxies,
+            metrics_allow,
+            metrics_token,
+        })
     }
 
     /// Whether cookies must carry `Secure` (the public URL is https).
@@ -160,5 +196,8 @@ mod tests {
         let err = Config::from_pairs(&[("SANAD_MAX_UPLOAD_MB", "lots")]).unwrap_err();
         assert!(err.to_string().contains("SANAD_MAX_UPLOAD_MB"));
         assert!(toml::from_str::<FileConfig>("unknown = 1").is_err());
+        let err = Config::from_pairs(&[("SANAD_TRUSTED_PROXIES", "nginx")]).unwrap_err();
+        assert!(err.to_string().contains("SANAD_TRUSTED_PROXIES"));
+        assert!(Config::from_pairs(&[("SANAD_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]).is_ok());
     }
 }

@@ -3,6 +3,7 @@
 //! clock, pagination cursors, the authenticated caller, and metrics.
 
 pub mod auth;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod db;

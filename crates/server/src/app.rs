@@ -143,7 +143,13 @@ impl App {
             .nest_no_strip("/api/v1", service)
             .at("/api/openapi.json", spec)
             .nest("/api/docs", docs)
-            .at("/metrics", crate::ops::metrics_endpoint(self.metrics.clone()))
+            .at(
+                "/metrics",
+                crate::ops::metrics_endpoint(
+                    self.metrics.clone(),
+                    crate::ops::MetricsAccess { allow: self.config.metrics_allow.clone(), token: self.config.metrics_token.clone() },
+                ),
+            )
             .at("/healthz", crate::ops::healthz)
             .at("/readyz", crate::ops::readyz)
             .nest("/", crate::spa::Spa::new(self.config.static_dir.clone()))
@@ -151,7 +157,7 @@ impl App {
             .with(CookieJarManager::new())
             .data(authenticator)
             .data(self.db.clone())
-            .with(crate::http::Observe::new(self.metrics.clone(), self.body_limits(), allowed))
+            .with(crate::http::Observe::new(self.metrics.clone(), self.body_limits(), allowed, self.config.trusted_proxies.clone()))
     }
 }
 

@@ -4,6 +4,7 @@
 
 use poem::http::{HeaderName, HeaderValue, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response};
+use sanad_platform::client::{ClientAddress, TrustedProxies};
 use sanad_platform::error::{PROBLEM_JSON, problem};
 use sanad_platform::telemetry::{Metrics, with_request_id};
 use std::sync::Arc;
@@ -20,6 +21,7 @@ pub struct Observe {
     metrics: Metrics,
     limits: Arc<BodyLimits>,
     allowed: Arc<AllowedMethods>,
+    proxies: Arc<TrustedProxies>,
 }
 
 /// Largest request bodies: JSON everywhere, more on upload paths.
@@ -42,8 +44,10 @@ impl BodyLimits {
 impl Observe {
     /// Records into `metrics`, refuses bodies over `limits`, and
     /// answers 405 with the `Allow` header that `allowed` gives.
-    pub fn new(metrics: Metrics, limits: BodyLimits, allowed: AllowedMethods) -> Self {
-        Self { metrics, limits: Arc::new(limits), allowed: Arc::new(allowed) }
+    /// The client address is resolved through `proxies` and put in the
+    /// request's extensions as a [`ClientAddress`].
+    pub fn new(metrics: Metrics, limits: BodyLimits, allowed: AllowedMethods, proxies: TrustedProxies) -> Self {
+        Self { metrics, limits: Arc::new(limits), allowed: Arc::new(allowed), proxies: Arc::new(proxies) }
     }
 }
 
@@ -51,7 +55,13 @@ impl<E: Endpoint> Middleware<E> for Observe {
     type Output = ObserveEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        ObserveEndpoint { inner, metrics: self.metrics.clone(), limits: self.limits.clone(), allowed: self.allowed.clone() }
+        ObserveEndpoint {
+            inner,
+            metrics: self.metrics.clone(),
+            limits: self.limits.clone(),
+            allowed: self.allowed.clone(),
+            proxies: self.proxies.clone(),
+        }
     }
 }
 
@@ -99,6 +109,7 @@ pub struct ObserveEndpoint<E> {
     metrics: Metrics,
     limits: Arc<BodyLimits>,
     allowed: Arc<AllowedMethods>,
+    proxies: Arc<TrustedProxies>,
 }
 
 impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
@@ -130,6 +141,9 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
 
 impl<E: Endpoint> ObserveEndpoint<E> {
     async fn handle(&self, mut req: Request) -> Response {
+        if let Some(client) = self.client_address(&req) {
+            req.extensions_mut().insert(client);
+        }
         let limit = self.limits.for_path(req.uri().path());
         if let Some(refused) = enforce_body_limit(&mut req, limit).await {
             return refused;
@@ -148,6 +162,14 @@ impl<E: Endpoint> ObserveEndpoint<E> {
                 resp
             }
         }
+    }
+}
+
+impl<E> ObserveEndpoint<E> {
+    fn client_address(&self, req: &Request) -> Option<ClientAddress> {
+        let peer = req.remote_addr().as_socket_addr()?.ip();
+        let values = |name: &str| -> Vec<&str> { req.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).collect() };
+        Some(ClientAddress(self.proxies.client(peer, &values("x-forwarded-for"), &values("forwarded"))))
     }
 }
 

@@ -1,10 +1,14 @@
 //! Operations endpoints: liveness, readiness and Prometheus metrics.
 
-use poem::http::StatusCode;
+use ipnet::IpNet;
+use poem::Request;
+use poem::http::{StatusCode, header};
 use poem::web::Data;
 use poem::{Endpoint, IntoResponse, Response, handler};
 use sanad_platform::Db;
+use sanad_platform::client::{ClientAddress, in_networks};
 use sanad_platform::error::problem;
+use sanad_platform::secret::constant_time_eq;
 use sanad_platform::telemetry::Metrics;
 
 /// `/healthz`: the process is alive.
@@ -25,10 +29,45 @@ pub async fn readyz(db: Data<&Db>) -> Response {
     }
 }
 
-/// `/metrics` in the Prometheus text format.
-pub fn metrics_endpoint(metrics: Metrics) -> impl Endpoint {
-    poem::endpoint::make(move |_| {
+/// Who may read `/metrics`: clients from `allow` (loopback by default), or
+/// anyone presenting `token` as a bearer token. Counts of requests and mail
+/// say how busy a programme is; they are not for everyone.
+#[derive(Clone, Debug)]
+pub struct MetricsAccess {
+    /// Networks allowed without a token.
+    pub allow: Vec<IpNet>,
+    /// Bearer token that opens the endpoint from anywhere.
+    pub token: Option<String>,
+}
+
+impl MetricsAccess {
+    fn admits(&self, req: &Request) -> bool {
+        if req.extensions().get::<ClientAddress>().is_some_and(|c| in_networks(&self.allow, c.0)) {
+            return true;
+        }
+        let presented = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        matches!((&self.token, presented), (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.trim().as_bytes()))
+    }
+}
+
+/// `/metrics` in the Prometheus text format, for the clients `access` admits.
+pub fn metrics_endpoint(metrics: Metrics, access: MetricsAccess) -> impl Endpoint {
+    poem::endpoint::make(move |req: Request| {
         let metrics = metrics.clone();
-        async move { Response::builder().content_type("application/openmetrics-text; version=1.0.0; charset=utf-8").body(metrics.render()) }
+        let admitted = access.admits(&req);
+        async move {
+            if !admitted {
+                return problem(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "You are not allowed to do this",
+                    Some("metrics are served to SANAD_METRICS_ALLOW addresses or with SANAD_METRICS_TOKEN".into()),
+                    None,
+                )
+                .into_http()
+                .into_response();
+            }
+            Response::builder().content_type("application/openmetrics-text; version=1.0.0; charset=utf-8").body(metrics.render())
+        }
     })
 }
