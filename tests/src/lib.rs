@@ -66,6 +66,8 @@ pub struct Options {
     pub demo_content: bool,
     /// `SANAD_MAX_UPLOAD_MB`.
     pub max_upload_mb: Option<u64>,
+    /// Any other `SANAD_*` settings, applied last.
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl TestServer {
@@ -114,6 +116,7 @@ impl TestServer {
             pairs.push(("SANAD_STATIC_DIR", dir.to_string_lossy().to_string()));
         }
         pairs.push(("SANAD_PUBLIC_URL", options.public_url.clone().unwrap_or_else(|| "http://sanad.test".into())));
+        pairs.extend(options.env.iter().cloned());
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let config = Config::from_pairs(&borrowed).expect("config");
         let server = sanad_server::spawn(config, Clock::system(), false).await.expect("server starts");

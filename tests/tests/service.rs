@@ -5,7 +5,14 @@ use reqwest::StatusCode;
 use sanad_tests::{Backend, Options, TestServer, assert_problem, on_both_backends};
 use serde_json::{Value, json};
 
-on_both_backends!(operations_endpoints, spa_is_served_with_client_route_fallback, secure_cookie_behind_https);
+on_both_backends!(
+    operations_endpoints,
+    spa_is_served_with_client_route_fallback,
+    secure_cookie_behind_https,
+    static_files_are_precompressed_and_revalidated,
+    answers_are_compressed_where_it_pays,
+    metrics_are_for_operators_only,
+);
 
 async fn operations_endpoints(backend: Backend) {
     let srv = TestServer::start(backend).await;
@@ -73,6 +80,107 @@ async fn secure_cookie_behind_https(backend: Backend) {
         .await;
     let cookie = c.last_headers["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("Secure"), "{cookie}");
+    srv.stop().await;
+}
+
+async fn static_files_are_precompressed_and_revalidated(backend: Backend) {
+    let dist = tempfile::tempdir().unwrap();
+    let inline = "document.documentElement.dir = 'rtl';";
+    let index = format!(
+        "<!doctype html><html><head><script>{inline}</script><script type=\"module\" src=\"/assets/app-1.js\"></script></head></html>"
+    );
+    std::fs::write(dist.path().join("index.html"), &index).unwrap();
+    std::fs::write(dist.path().join("robots.txt"), "User-agent: *\nDisallow: /api/\n").unwrap();
+    std::fs::create_dir(dist.path().join("assets")).unwrap();
+    let js = "export const lecon = 'prise en charge';\n".repeat(200);
+    std::fs::write(dist.path().join("assets/app-1.js"), &js).unwrap();
+    // The build writes these copies; the server must pick them, not compress again.
+    std::fs::write(dist.path().join("assets/app-1.js.br"), b"brotli copy").unwrap();
+    std::fs::write(dist.path().join("assets/app-1.js.gz"), b"gzip copy, a bit longer").unwrap();
+    let srv = TestServer::start_with(backend, Options { static_dir: Some(dist.path().to_path_buf()), ..Options::default() }).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/assets/app-1.js", srv.url());
+    let get = |enc: &'static str| http.get(&url).header("accept-encoding", enc).send();
+    let resp = get("gzip, deflate, br").await.unwrap();
+    assert_eq!(resp.headers()["content-encoding"], "br");
+    assert_eq!(resp.headers()["vary"], "Accept-Encoding");
+    let etag_br = resp.headers()["etag"].clone();
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"brotli copy");
+    let resp = get("gzip").await.unwrap();
+    assert_eq!(resp.headers()["content-encoding"], "gzip");
+    assert_ne!(resp.headers()["etag"], etag_br, "each copy has its own ETag");
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"gzip copy, a bit longer");
+    let resp = http.get(&url).send().await.unwrap();
+    assert!(resp.headers().get("content-encoding").is_none());
+    assert_eq!(resp.text().await.unwrap(), js);
+    // Revalidation costs a 304 and no body.
+    let resp = http.get(&url).header("accept-encoding", "br").header("if-none-match", etag_br.clone()).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
+    assert!(resp.bytes().await.unwrap().is_empty());
+    let resp = http.get(format!("{}/", srv.url())).send().await.unwrap();
+    let etag = resp.headers()["etag"].clone();
+    let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let hash = {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(inline.as_bytes()))
+    };
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "the page's own inline script is allowed: {csp}");
+    assert!(!csp.contains("unsafe-inline"));
+    let resp = http.get(format!("{}/", srv.url())).header("if-none-match", etag).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
+    let resp = http.get(format!("{}/robots.txt", srv.url())).send().await.unwrap();
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(resp.text().await.unwrap().contains("User-agent"));
+    srv.stop().await;
+}
+
+async fn answers_are_compressed_where_it_pays(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let http = reqwest::Client::new();
+    // The OpenAPI document is large JSON: compressed, with Content-Length, and it decodes to the same document.
+    let plain = http.get(format!("{}/api/openapi.json", srv.url())).send().await.unwrap().bytes().await.unwrap();
+    let resp = http.get(format!("{}/api/openapi.json", srv.url())).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(resp.headers()["content-encoding"], "br");
+    assert!(resp.headers()["vary"].to_str().unwrap().contains("Accept-Encoding"));
+    let compressed = resp.bytes().await.unwrap();
+    assert!(compressed.len() * 3 < plain.len(), "{} vs {}", compressed.len(), plain.len());
+    let mut decoded = Vec::new();
+    brotli::BrotliDecompress(&mut compressed.as_ref(), &mut decoded).unwrap();
+    assert_eq!(decoded, plain.as_ref());
+    let resp = http.get(format!("{}/api/openapi.json", srv.url())).header("accept-encoding", "gzip;q=1, br;q=0").send().await.unwrap();
+    assert_eq!(resp.headers()["content-encoding"], "gzip");
+    // A small answer is not worth compressing.
+    let resp = http.get(format!("{}/readyz", srv.url())).header("accept-encoding", "br, gzip").send().await.unwrap();
+    assert!(resp.headers().get("content-encoding").is_none());
+    srv.stop().await;
+}
+
+async fn metrics_are_for_operators_only(backend: Backend) {
+    // Loopback is allowed by default (the operations test reads them); here only a documentation network is.
+    let env = vec![("SANAD_METRICS_ALLOW", "192.0.2.0/24".to_string()), ("SANAD_METRICS_TOKEN", "jeton-des-operations".to_string())];
+    let srv = TestServer::start_with(backend, Options { env, ..Options::default() }).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/metrics", srv.url());
+    let resp = http.get(&url).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+    // Without a trusted proxy, a forwarded address does not open them.
+    let resp = http.get(&url).header("x-forwarded-for", "192.0.2.10").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let resp = http.get(&url).bearer_auth("mauvais jeton").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let resp = http.get(&url).bearer_auth("jeton-des-operations").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.text().await.unwrap().contains("sanad_http_requests_total"));
+    srv.stop().await;
+    // Behind a trusted proxy, the forwarded client is the one checked.
+    let env = vec![("SANAD_METRICS_ALLOW", "192.0.2.0/24".to_string()), ("SANAD_TRUSTED_PROXIES", "127.0.0.1".to_string())];
+    let srv = TestServer::start_with(backend, Options { env, ..Options::default() }).await;
+    let resp = http.get(format!("{}/metrics", srv.url())).header("x-forwarded-for", "192.0.2.10").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = http.get(format!("{}/metrics", srv.url())).header("x-forwarded-for", "198.51.100.1").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     srv.stop().await;
 }
 

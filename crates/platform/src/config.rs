@@ -81,9 +81,9 @@ impl Config {
         Self::resolve(file, |key| std::env::var(key).ok().filter(|v| !v.is_empty()))
     }
 
-    /// Builds a configuration for tests: defaults, then the given environment-style pairs.
+    /// Builds a configuration for tests: defaults, then the given environment-style pairs (the last of a key wins).
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Result<Self, ConfigError> {
-        Self::resolve(FileConfig::default(), |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()))
+        Self::resolve(FileConfig::default(), |key| pairs.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()))
     }
 
     fn resolve(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::middleware::{Compression, CookieJarManager};
+use poem::middleware::CookieJarManager;
 use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use sanad_accounts::{Accounts, AccountsApi};
@@ -153,7 +153,7 @@ impl App {
             .at("/healthz", crate::ops::healthz)
             .at("/readyz", crate::ops::readyz)
             .nest("/", crate::spa::Spa::new(self.config.static_dir.clone()))
-            .with(Compression::new())
+            .with(crate::representation::Representation)
             .with(CookieJarManager::new())
             .data(authenticator)
             .data(self.db.clone())

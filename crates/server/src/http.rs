@@ -144,6 +144,9 @@ impl<E: Endpoint> ObserveEndpoint<E> {
         if let Some(client) = self.client_address(&req) {
             req.extensions_mut().insert(client);
         }
+        if let Some(refused) = refuse_encoded_body(&req) {
+            return refused;
+        }
         let limit = self.limits.for_path(req.uri().path());
         if let Some(refused) = enforce_body_limit(&mut req, limit).await {
             return refused;
@@ -182,8 +185,32 @@ fn incoming_request_id(req: &Request) -> Option<String> {
 /// Largest refused body that is still read to its end before the 413 goes out.
 const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
-/// Refuses bodies over `limit` with 413, whether announced by Content-Length
-/// or streamed in chunks.
+/// Refuses request bodies that are encoded (gzip, br...): no route needs
+/// them, and a few kilobytes of gzip inflate to gigabytes before any size
+/// check could count them (RFC 7694: 415 naming the accepted coding).
+fn refuse_encoded_body(req: &Request) -> Option<Response> {
+    let encoded = req.headers().get_all(header::CONTENT_ENCODING).iter().any(|v| {
+        v.to_str().map(|s| s.split(',').any(|c| !c.trim().is_empty() && !c.trim().eq_ignore_ascii_case("identity"))).unwrap_or(true)
+    });
+    if !encoded {
+        return None;
+    }
+    let mut resp = problem(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+        "Unsupported media type",
+        Some("request bodies must not be compressed (Content-Encoding)".into()),
+        None,
+    )
+    .into_http();
+    resp.headers_mut().insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+    Some(resp)
+}
+
+/// Refuses bodies over `limit` with 413, whatever their framing: announced
+/// by Content-Length (HTTP/1.1 or HTTP/2), chunked, or an HTTP/2 stream
+/// with no length at all. Bodies without a length are read here, at most
+/// `limit + 1` bytes, so nothing past the limit is ever held.
 async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response> {
     let too_large = || {
         problem(
@@ -206,6 +233,7 @@ async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response>
             }
             return Some(too_large());
         }
+        // hyper holds a body with a declared length to that length.
         Some(Some(_)) => return None,
         Some(None) => {
             return Some(
@@ -221,9 +249,8 @@ async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response>
         }
         None => {}
     }
-    if !req.headers().contains_key(header::TRANSFER_ENCODING) {
-        return None;
-    }
+    // No length: chunked HTTP/1.1, or HTTP/2 (which has no Transfer-Encoding
+    // header at all). Reads and GETs without a body cost one empty read.
     let mut buf = Vec::new();
     let mut reader = req.take_body().into_async_read().take(limit as u64 + 1);
     if reader.read_to_end(&mut buf).await.is_err() {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod http;
 pub mod ops;
+pub mod representation;
 pub mod spa;
 
 pub use app::{App, RunningServer, openapi_service, spawn};
