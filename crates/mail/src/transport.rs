@@ -8,6 +8,10 @@ use std::path::PathBuf;
 
 use crate::templates::Rendered;
 
+/// How long one SMTP exchange may take before it fails (and is retried).
+/// The worker's lease must be longer ([`crate::WorkerSettings::lease`]).
+pub const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// A configured transport.
 #[derive(Clone)]
 pub enum MailTransport {
@@ -66,7 +70,7 @@ impl MailTransport {
             Some(url) => {
                 let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| SendError::Transport(format!("invalid SANAD_SMTP_URL: {e}")))?
-                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .timeout(Some(SMTP_TIMEOUT))
                     .build();
                 Ok(MailTransport::Smtp(smtp))
             }
