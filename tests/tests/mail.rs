@@ -10,7 +10,11 @@ use serde_json::json;
 use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 
-on_both_backends!(smtp_outage_loses_nothing, workers_on_one_outbox_deliver_each_mail_once, a_send_that_outlives_its_lease_is_not_delivered_twice);
+on_both_backends!(
+    smtp_outage_loses_nothing,
+    workers_on_one_outbox_deliver_each_mail_once,
+    a_send_that_outlives_its_lease_is_not_delivered_twice
+);
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -137,7 +141,14 @@ async fn queue_mails(srv: &TestServer, recipients: &[String]) {
 fn another_worker(srv: &TestServer, port: u16) -> MailWorker {
     let app = &srv.server.app;
     let transport = MailTransport::from_config(Some(&format!("smtp://127.0.0.1:{port}")), srv.data_dir.path().join("unused")).unwrap();
-    MailWorker::new(app.db.clone(), app.clock.clone(), transport, app.config.mail_from.clone(), app.config.public_url.clone(), app.metrics.clone())
+    MailWorker::new(
+        app.db.clone(),
+        app.clock.clone(),
+        transport,
+        app.config.mail_from.clone(),
+        app.config.public_url.clone(),
+        app.metrics.clone(),
+    )
 }
 
 /// Waits until `check` holds, for at most a minute (the sink is slow on purpose).
@@ -194,10 +205,7 @@ async fn a_send_that_outlives_its_lease_is_not_delivered_twice(backend: Backend)
     second.drain_once().await.unwrap();
     let mail = &srv.server.app.mail;
     let now = srv.clock().now();
-    eventually("the mail marked sent", async || {
-        mail.counts().await.unwrap().sent == 1 && mail.in_flight(now).await.unwrap() == 0
-    })
-    .await;
+    eventually("the mail marked sent", async || mail.counts().await.unwrap().sent == 1 && mail.in_flight(now).await.unwrap() == 0).await;
 
     // Two attempts reached the server, one was delivered: the first worker
     // hung up when its lease ran out, before the server took the mail.
