@@ -155,8 +155,9 @@ impl MailWorker {
                 let outcome = tokio::select! {
                     outcome = self.send_row(&row) => outcome,
                     () = self.lease_runs_out(lease_until) => {
-                        // Dropping the send closes the SMTP connection before
-                        // the server accepted the mail; the next claim sends it.
+                        // Dropping the send closes the SMTP connection: unless the
+                        // relay had already taken the message, nothing went out,
+                        // and the next claim sends it.
                         tracing::warn!(mail_id = %row.id, "mail send outlived its lease; given up for the next claim");
                         continue;
                     }
