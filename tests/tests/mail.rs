@@ -1,14 +1,20 @@
 //! Mail through a real SMTP server (aiosmtpd): nothing is lost while the
-//! server is down, and the mail goes out once it is back.
+//! server is down, the mail goes out once it is back, and several workers on
+//! one outbox deliver each mail once, also when a lease runs out mid-send.
 
 use chrono::Duration;
 use reqwest::StatusCode;
+use sanad_mail::{MailParams, MailTransport, MailWorker, OutgoingMail, Template};
 use sanad_tests::{Backend, Options, TestServer, on_both_backends, token_in_mail};
 use serde_json::json;
 use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 
-on_both_backends!(smtp_outage_loses_nothing);
+on_both_backends!(
+    smtp_outage_loses_nothing,
+    workers_on_one_outbox_deliver_each_mail_once,
+    a_send_that_outlives_its_lease_is_not_delivered_twice
+);
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -24,11 +30,17 @@ impl Drop for Sink {
 }
 
 fn start_sink(port: u16, dir: &std::path::Path) -> Sink {
+    start_slow_sink(port, dir, 0.0)
+}
+
+/// A sink that waits `delay` seconds before accepting each message.
+fn start_slow_sink(port: u16, dir: &std::path::Path, delay: f64) -> Sink {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/smtp_sink.py");
     let mut child = Command::new("python3")
         .arg(script)
         .arg(port.to_string())
         .arg(dir)
+        .arg(delay.to_string())
         .stdout(Stdio::piped())
         .spawn()
         .expect("python3 with aiosmtpd (pip install aiosmtpd) is needed for the mail tests");
@@ -98,5 +110,111 @@ async fn smtp_outage_loses_nothing(backend: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(delivered, "the background worker sent the reset mail");
+    srv.stop().await;
+}
+
+/// How many messages a slow sink began to receive (accepted or not).
+fn started(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "started")).count())
+        .unwrap_or_default()
+}
+
+/// Queues one verification mail per recipient, as a registration would, and wakes the instance's worker.
+async fn queue_mails(srv: &TestServer, recipients: &[String]) {
+    let app = &srv.server.app;
+    let mut tx = app.db.begin().await.unwrap();
+    for (i, recipient) in recipients.iter().enumerate() {
+        let mail = OutgoingMail {
+            recipient: recipient.clone(),
+            locale: "fr".into(),
+            template: Template::VerifyEmail,
+            params: MailParams { display_name: "Nadia".into(), token: Some(format!("jeton-{i}")) },
+        };
+        sanad_mail::enqueue(&mut tx, &mail, srv.clock().now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    app.mail.wake();
+}
+
+/// Another worker on the same outbox and clock, as a second instance would run.
+fn another_worker(srv: &TestServer, port: u16) -> MailWorker {
+    let app = &srv.server.app;
+    let transport = MailTransport::from_config(Some(&format!("smtp://127.0.0.1:{port}")), srv.data_dir.path().join("unused")).unwrap();
+    MailWorker::new(
+        app.db.clone(),
+        app.clock.clone(),
+        transport,
+        app.config.mail_from.clone(),
+        app.config.public_url.clone(),
+        app.metrics.clone(),
+    )
+}
+
+/// Waits until `check` holds, for at most a minute (the sink is slow on purpose).
+async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    for _ in 0..600 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("never happened: {what}");
+}
+
+async fn workers_on_one_outbox_deliver_each_mail_once(backend: Backend) {
+    let port = free_port();
+    let inbox = tempfile::tempdir().unwrap();
+    let _sink = start_slow_sink(port, inbox.path(), 0.2);
+    let srv = TestServer::start_with(backend, Options { smtp_url: Some(format!("smtp://127.0.0.1:{port}")), ..Options::default() }).await;
+    let recipients: Vec<String> = (0..12).map(|i| format!("personne{i}@example.org")).collect();
+
+    // Three workers drain at once: the instance's own and two more.
+    queue_mails(&srv, &recipients).await;
+    let (second, third) = (another_worker(&srv, port), another_worker(&srv, port));
+    let (a, b) = tokio::join!(second.drain_once(), third.drain_once());
+    a.unwrap();
+    b.unwrap();
+    let mail = &srv.server.app.mail;
+    eventually("every mail marked sent", async || mail.counts().await.unwrap().sent == 12).await;
+
+    let mails = received(inbox.path());
+    assert_eq!(mails.len(), 12, "one delivery per mail");
+    for recipient in &recipients {
+        let to = format!("To: {recipient}\r\n");
+        assert_eq!(mails.iter().filter(|m| m.contains(&to)).count(), 1, "{recipient} got one mail");
+    }
+    assert_eq!(mail.counts().await.unwrap().pending, 0);
+    srv.stop().await;
+}
+
+async fn a_send_that_outlives_its_lease_is_not_delivered_twice(backend: Backend) {
+    let port = free_port();
+    let inbox = tempfile::tempdir().unwrap();
+    let _sink = start_slow_sink(port, inbox.path(), 3.0);
+    let srv = TestServer::start_with(backend, Options { smtp_url: Some(format!("smtp://127.0.0.1:{port}")), ..Options::default() }).await;
+
+    // The instance's worker claims the mail and is in the middle of sending it.
+    queue_mails(&srv, &["lente@example.org".to_string()]).await;
+    eventually("the first worker is sending", async || started(inbox.path()) == 1).await;
+
+    // Its lease runs out before the server accepts the mail, and another
+    // worker claims the mail again and sends it.
+    srv.clock().advance(Duration::minutes(3));
+    let second = another_worker(&srv, port);
+    second.drain_once().await.unwrap();
+    let mail = &srv.server.app.mail;
+    let now = srv.clock().now();
+    eventually("the mail marked sent", async || mail.counts().await.unwrap().sent == 1 && mail.in_flight(now).await.unwrap() == 0).await;
+
+    // Two attempts reached the server, one was delivered: the first worker
+    // hung up when its lease ran out, before the server took the mail.
+    assert_eq!(started(inbox.path()), 2);
+    let mails = received(inbox.path());
+    assert_eq!(mails.len(), 1, "delivered once");
+    assert!(mails[0].contains("To: lente@example.org"), "{}", mails[0]);
+    assert_eq!(token_in_mail(&mails, "lente@example.org", "verify-email").as_deref(), Some("jeton-0"));
+    let counts = mail.counts().await.unwrap();
+    assert_eq!((counts.pending, counts.sent, counts.failed), (0, 1, 0));
     srv.stop().await;
 }

@@ -157,7 +157,7 @@ impl LibraryApi {
         Ok(Json(self.library.resource(who.as_ref(), id.0).await?))
     }
 
-    /// Replace a resource's metadata (same JSON as the upload's `metadata`).
+    /// Replace a resource's metadata (same JSON as the upload's `metadata`); without `published` the resource keeps its published state.
     #[oai(path = "/library/resources/:id", method = "put", tag = "ApiTags::Library")]
     async fn update(&self, req: &Request, id: Path<Uuid>, body: Json<serde_json::Value>) -> Result<Json<ResourceView>> {
         Ok(Json(self.library.update(&caller(req).await?, id.0, body.0).await?))

@@ -68,7 +68,7 @@ pub fn resources() -> Result<Vec<DemoResource>, toml::de::Error> {
                     tags: e.tags,
                     links: e.links,
                     review_by: e.review_by,
-                    published: true,
+                    published: Some(true),
                 },
                 pages: e.document.map(|d| d.pages),
             }

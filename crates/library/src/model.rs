@@ -39,12 +39,17 @@ pub struct ResourceMetadata {
     /// ISO date by which the resource should be reviewed.
     #[serde(default)]
     pub review_by: Option<NaiveDate>,
-    #[serde(default = "yes")]
-    pub published: bool,
+    /// Whether the resource is listed and searchable. Absent: published when
+    /// uploaded, unchanged by an update ([`ResourceMetadata::published_on_upload`]).
+    #[serde(default)]
+    pub published: Option<bool>,
 }
 
-fn yes() -> bool {
-    true
+impl ResourceMetadata {
+    /// Whether a new resource is published: yes unless the upload says no.
+    pub fn published_on_upload(&self) -> bool {
+        self.published.unwrap_or(true)
+    }
 }
 
 /// A stored resource.

@@ -142,8 +142,16 @@ impl ListColumns {
         }
     }
 
-    /// The row of `m` (with these columns) for writing.
-    fn row<'a>(&'a self, id: Uuid, m: &'a ResourceMetadata, created_by: Option<Uuid>, now: DateTime<Utc>) -> ResourceRow<'a> {
+    /// The row of `m` (with these columns) for writing; `published: None`
+    /// keeps the stored state (updates only).
+    fn row<'a>(
+        &'a self,
+        id: Uuid,
+        m: &'a ResourceMetadata,
+        published: Option<bool>,
+        created_by: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> ResourceRow<'a> {
         ResourceRow {
             id,
             title: m.title.trim(),
@@ -156,7 +164,7 @@ impl ListColumns {
             tags: &self.tags,
             links: &self.links,
             review_by: m.review_by.map(date_to_time),
-            published: m.published,
+            published,
             created_by,
             now,
         }
@@ -385,7 +393,7 @@ impl Library {
         let now = self.clock.now();
         let lists = ListColumns::of(m);
         let mut tx = self.db.begin().await?;
-        let row = lists.row(id, m, by, now);
+        let row = lists.row(id, m, Some(m.published_on_upload()), by, now);
         store::insert_resource(&mut tx, &row).await?;
         for (name, size, content_type, hash, text) in files {
             let clean = files::clean_name(name, content_type);
@@ -407,14 +415,15 @@ impl Library {
         Ok(id)
     }
 
-    /// Replaces a resource's metadata (trainers and admins).
+    /// Replaces a resource's metadata (trainers and admins). Without
+    /// `published`, the resource stays published or unpublished as it was.
     pub async fn update(&self, caller: &Caller, id: Uuid, metadata: serde_json::Value) -> Result<ResourceView> {
         require_curator(caller)?;
         let m = parse_metadata(&metadata.to_string())?;
         let lists = ListColumns::of(&m);
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let row = lists.row(id, &m, None, now);
+        let row = lists.row(id, &m, m.published, None, now);
         if !store::update_resource(&mut tx, &row).await? {
             return Err(Error::NotFound("resource"));
         }
@@ -683,9 +692,9 @@ fn summary(d: &[i64; 5]) -> RatingSummary {
     RatingSummary { average: (count > 0).then(|| (total as f64 / count as f64 * 100.0).round() / 100.0), count }
 }
 
-/// Cells starting with = + - @ would run as formulas in a spreadsheet.
+/// A cell a spreadsheet would run as a formula, neutralised as in every CSV the library writes.
 fn csv_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() }
+    crate::directory::csv::neutralize(s)
 }
 
 /// The index document of a resource.

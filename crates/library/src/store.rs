@@ -25,7 +25,8 @@ pub struct ResourceRow<'a> {
     pub tags: &'a str,
     pub links: &'a str,
     pub review_by: Option<DateTime<Utc>>,
-    pub published: bool,
+    /// Always set on insert; `None` on update keeps the stored value.
+    pub published: Option<bool>,
     pub created_by: Option<Uuid>,
     pub now: DateTime<Utc>,
 }
@@ -42,7 +43,7 @@ pub async fn insert_resource(tx: &mut Tx, r: &ResourceRow<'_>) -> Sql<()> {
 pub async fn update_resource(tx: &mut Tx, r: &ResourceRow<'_>) -> Sql<bool> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE resources SET title = $2, description = $3, kind = $4, audience = $5, language = $6, territory = $7, themes = $8, tags = $9, \
-         links = $10, review_by = $11, published = $12, updated_at = $13 WHERE id = $1 AND deleted_at IS NULL")
+         links = $10, review_by = $11, published = COALESCE($12, published), updated_at = $13 WHERE id = $1 AND deleted_at IS NULL")
         .bind(r.id).bind(r.title).bind(r.description).bind(r.kind).bind(r.audience).bind(r.language).bind(r.territory).bind(r.themes)
         .bind(r.tags).bind(r.links).bind(r.review_by).bind(r.published).bind(r.now)
         .execute(c).await.map(|r| r.rows_affected() == 1))

@@ -38,52 +38,87 @@ pub(crate) async fn insert(tx: &mut Tx, id: Uuid, mail: &OutgoingMail, now: Date
     Ok(())
 }
 
-/// Takes up to `limit` due mails for this worker until `lease_until`. On
-/// PostgreSQL several instances may drain the same table: `SKIP LOCKED` keeps
-/// them from claiming the same rows. SQLite has one writer at a time anyway.
-pub(crate) async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
+/// Takes up to `limit` due mails for the worker `worker` until `lease_until`,
+/// stamping them with `token`, which is fresh for every claim. A row whose
+/// lease ran out can be claimed again; the new token then takes it from the
+/// worker that held it, whose later [`renew`], [`mark_sent`] and
+/// [`mark_failed`] match nothing.
+///
+/// On PostgreSQL several instances may drain the same table: `SKIP LOCKED`
+/// keeps them from claiming the same rows. SQLite has one writer at a time.
+pub(crate) async fn claim_due(
+    db: &Db,
+    worker: &str,
+    token: Uuid,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, sqlx::Error> {
     let lock = match db.backend() {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
     let sql = format!(
-        "UPDATE mail_outbox SET claimed_until = $2, attempts = attempts + 1 \
+        "UPDATE mail_outbox SET claimed_until = $2, claim_token = $4, claimed_by = $5, attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM mail_outbox \
                       WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
                         AND (claimed_until IS NULL OR claimed_until < $1) \
                       ORDER BY next_attempt_at LIMIT $3 {lock}) \
          RETURNING id, recipient, locale, template, params, attempts"
     );
-    on_db!(db, pool => sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await)
+    on_db!(db, pool => sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(now).bind(lease_until).bind(limit).bind(token).bind(worker)
+        .fetch_all(pool).await)
 }
 
-/// Marks a mail sent and wipes its parameters (they may hold a one-time token).
-pub(crate) async fn mark_sent(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => {
-        sqlx::query("UPDATE mail_outbox SET sent_at = $2, claimed_until = NULL, params = '{}', last_error = NULL WHERE id = $1")
-            .bind(id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
+/// Extends to `lease_until` the lease of every unsent row still held under
+/// `token`, and returns their ids: a row missing from the answer was claimed
+/// by another worker and must not be sent.
+pub(crate) async fn renew(db: &Db, token: Uuid, lease_until: DateTime<Utc>) -> Result<Vec<Uuid>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar::<_, Uuid>(
+        "UPDATE mail_outbox SET claimed_until = $2 \
+         WHERE claim_token = $1 AND sent_at IS NULL AND failed_at IS NULL RETURNING id")
+        .bind(token).bind(lease_until).fetch_all(pool).await)
+}
+
+/// Marks a mail sent and wipes its parameters (they may hold a one-time
+/// token), if it is still held under `token`. False when another worker has
+/// claimed it since.
+pub(crate) async fn mark_sent(db: &Db, id: Uuid, token: Uuid, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let changed = on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE mail_outbox SET sent_at = $3, claimed_until = NULL, claim_token = NULL, claimed_by = NULL, \
+             params = '{}', last_error = NULL WHERE id = $1 AND claim_token = $2",
+        )
+        .bind(id)
+        .bind(token)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
     })?;
-    Ok(())
+    Ok(changed == 1)
 }
 
-/// Schedules another attempt, or gives up (and wipes the parameters) when `give_up`.
+/// Schedules another attempt, or gives up (and wipes the parameters) when
+/// `give_up`, if the mail is still held under `token`. False when another
+/// worker has claimed it since.
 pub(crate) async fn mark_failed(
     db: &Db,
     id: Uuid,
+    token: Uuid,
     error: &str,
     retry_at: DateTime<Utc>,
     give_up: Option<DateTime<Utc>>,
-) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => {
+) -> Result<bool, sqlx::Error> {
+    let changed = on_db!(db, pool => {
         sqlx::query(
-            "UPDATE mail_outbox SET claimed_until = NULL, last_error = $2, next_attempt_at = $3, failed_at = $4, \
-             params = CASE WHEN $4 IS NULL THEN params ELSE '{}' END WHERE id = $1",
+            "UPDATE mail_outbox SET claimed_until = NULL, claim_token = NULL, claimed_by = NULL, \
+             last_error = $3, next_attempt_at = $4, failed_at = $5, \
+             params = CASE WHEN $5 IS NULL THEN params ELSE '{}' END WHERE id = $1 AND claim_token = $2",
         )
         .bind(id)
+        .bind(token)
         .bind(error)
         .bind(retry_at)
         .bind(give_up)
@@ -91,7 +126,7 @@ pub(crate) async fn mark_failed(
         .await
         .map(|r| r.rows_affected())
     })?;
-    Ok(())
+    Ok(changed == 1)
 }
 
 /// Counts of the outbox by state, for tests and operators.
@@ -126,4 +161,50 @@ pub(crate) async fn in_flight(db: &Db, now: DateTime<Utc>) -> Result<i64, sqlx::
         "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL \
          AND (next_attempt_at <= $1 OR claimed_until IS NOT NULL)")
         .bind(now).fetch_one(pool).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MailParams, OutgoingMail, Template};
+    use chrono::Duration;
+
+    async fn outbox_with_one_mail() -> (tempfile::TempDir, Db, Uuid, DateTime<Utc>) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}/t.db", dir.path().display())).await.unwrap();
+        db.migrate().await.unwrap();
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let mail = OutgoingMail {
+            recipient: "a@example.org".into(),
+            locale: "fr".into(),
+            template: Template::VerifyEmail,
+            params: MailParams::default(),
+        };
+        let id = sanad_platform::ids::new_id();
+        let mut tx = db.begin().await.unwrap();
+        insert(&mut tx, id, &mail, now).await.unwrap();
+        tx.commit().await.unwrap();
+        (dir, db, id, now)
+    }
+
+    #[tokio::test]
+    async fn a_worker_that_lost_its_claim_neither_renews_nor_marks() {
+        let (_dir, db, id, now) = outbox_with_one_mail().await;
+        let (first, second) = (sanad_platform::ids::new_id(), sanad_platform::ids::new_id());
+        assert_eq!(claim_due(&db, "a", first, now, now + Duration::minutes(2), 5).await.unwrap().len(), 1);
+        // Held: nobody else can take it before the lease ends.
+        assert!(claim_due(&db, "b", second, now + Duration::minutes(1), now + Duration::minutes(3), 5).await.unwrap().is_empty());
+        // The lease ran out: another worker claims it, and the first one's token no longer matches.
+        let later = now + Duration::minutes(3);
+        assert_eq!(claim_due(&db, "b", second, later, later + Duration::minutes(2), 5).await.unwrap().len(), 1);
+        assert!(renew(&db, first, later + Duration::minutes(2)).await.unwrap().is_empty());
+        assert!(!mark_sent(&db, id, first, later).await.unwrap());
+        assert!(!mark_failed(&db, id, first, "late", later, Some(later)).await.unwrap());
+        assert_eq!(counts(&db).await.unwrap(), OutboxCounts { pending: 1, sent: 0, failed: 0 });
+        // The holder's marks count.
+        assert_eq!(renew(&db, second, later + Duration::minutes(2)).await.unwrap(), vec![id]);
+        assert!(mark_sent(&db, id, second, later).await.unwrap());
+        assert_eq!(counts(&db).await.unwrap(), OutboxCounts { pending: 0, sent: 1, failed: 0 });
+        assert!(!mark_sent(&db, id, second, later).await.unwrap(), "a sent mail is held by nobody");
+    }
 }

@@ -8,6 +8,15 @@ use std::path::PathBuf;
 
 use crate::templates::Rendered;
 
+/// How long connecting to the SMTP relay may take (lettre's own timeout,
+/// which in its async transport bounds only the connection).
+pub const SMTP_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// How long one whole SMTP exchange, from connecting to the relay's answer to
+/// the message, may take before it fails (and is retried). The worker's
+/// lease must be longer ([`crate::WorkerSettings::lease`]).
+pub const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// A configured transport.
 #[derive(Clone)]
 pub enum MailTransport {
@@ -66,7 +75,7 @@ impl MailTransport {
             Some(url) => {
                 let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| SendError::Transport(format!("invalid SANAD_SMTP_URL: {e}")))?
-                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .timeout(Some(SMTP_CONNECT_TIMEOUT))
                     .build();
                 Ok(MailTransport::Smtp(smtp))
             }
@@ -90,7 +99,10 @@ impl MailTransport {
             .singlepart(part)
             .map_err(|e| SendError::Build(e.to_string()))?;
         match self {
-            MailTransport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
+            MailTransport::Smtp(t) => match tokio::time::timeout(SMTP_TIMEOUT, t.send(message)).await {
+                Ok(sent) => sent.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
+                Err(_) => Err(SendError::Transport(format!("no answer from the SMTP relay within {} s", SMTP_TIMEOUT.as_secs()))),
+            },
             MailTransport::Files(t, _) => t.send(message).await.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
         }
     }

@@ -1,10 +1,24 @@
 //! The worker that drains the outbox: it wakes when told a mail was queued or
 //! every poll interval, sends what is due, and backs off exponentially on
-//! failure. A crash mid-send leaves the row claimed only until its lease ends.
+//! failure.
+//!
+//! Several workers (instances) may drain one outbox. Each claim takes a few
+//! rows under a fresh token and a lease; the worker renews the lease before
+//! each send, gives a send up when the lease runs out (it is longer than a
+//! whole SMTP exchange may take, so only a stalled worker gets there), and
+//! marks only rows still held under its token. So a mail is handed to SMTP by
+//! one worker at a time and marked once.
+//!
+//! What is not guaranteed: the SMTP relay may have accepted a mail whose
+//! worker never learnt it, because the worker crashed or lost the database
+//! before marking it, or the exchange timed out or was given up after the
+//! message went over. The mail is then sent again by a later attempt.
+//! Delivery is at least once at the SMTP level; the outbox records each mail
+//! as sent once. Instances' clocks must agree well within the lease (NTP).
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use sanad_platform::telemetry::Metrics;
-use sanad_platform::{Clock, Db};
+use sanad_platform::{Clock, Db, ids::new_id};
 use std::sync::Arc;
 use tokio::sync::{Notify, watch};
 
@@ -24,6 +38,14 @@ pub struct WorkerSettings {
     pub max_retry: Duration,
     /// Attempts before a mail is given up.
     pub max_attempts: i64,
+    /// Mails taken per claim.
+    pub batch: i64,
+    /// How long a claim holds a mail, renewed before each send. Longer than
+    /// a whole SMTP exchange may take ([`crate::transport::SMTP_TIMEOUT`]),
+    /// so a live worker's lease does not run out mid-send; a send that
+    /// outlives it all the same is given up. It is also how long a crashed
+    /// worker's mails wait before another worker takes them.
+    pub lease: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -33,6 +55,8 @@ impl Default for WorkerSettings {
             first_retry: Duration::seconds(30),
             max_retry: Duration::hours(1),
             max_attempts: 12,
+            batch: 5,
+            lease: Duration::minutes(2),
         }
     }
 }
@@ -48,18 +72,30 @@ pub struct MailWorker {
     settings: WorkerSettings,
     metrics: Metrics,
     wake: Arc<Notify>,
+    /// Names this worker in the rows it claims (`claimed_by`), for operators.
+    name: Arc<str>,
 }
 
 impl std::fmt::Debug for MailWorker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MailWorker").field("transport", &self.transport).finish()
+        f.debug_struct("MailWorker").field("name", &self.name).field("transport", &self.transport).finish()
     }
 }
 
 impl MailWorker {
     /// A worker sending through `transport` as `from`, with links under `public_url`.
     pub fn new(db: Db, clock: Clock, transport: MailTransport, from: String, public_url: String, metrics: Metrics) -> Self {
-        Self { db, clock, transport, from, public_url, settings: WorkerSettings::default(), metrics, wake: Arc::new(Notify::new()) }
+        Self {
+            db,
+            clock,
+            transport,
+            from,
+            public_url,
+            settings: WorkerSettings::default(),
+            metrics,
+            wake: Arc::new(Notify::new()),
+            name: format!("{}/{}", std::process::id(), new_id()).into(),
+        }
     }
 
     /// Replaces the timing (tests use short delays).
@@ -97,34 +133,73 @@ impl MailWorker {
         }
     }
 
-    /// Sends every mail that is due now; returns how many were sent.
+    /// Sends every mail that is due now; returns how many were sent (and
+    /// marked so by this worker).
     pub async fn drain_once(&self) -> Result<usize, sqlx::Error> {
         let mut sent = 0;
         loop {
             let now = self.clock.now();
-            let batch = store::claim_due(&self.db, now, now + Duration::minutes(5), 20).await?;
+            let token = new_id();
+            let batch = store::claim_due(&self.db, &self.name, token, now, now + self.settings.lease, self.settings.batch).await?;
             if batch.is_empty() {
                 return Ok(sent);
             }
             for row in batch {
-                let outcome = self.send_row(&row).await;
+                // Renewing the whole batch keeps the mails still waiting in it
+                // held; a row missing from the answer went to another worker.
+                let lease_until = self.clock.now() + self.settings.lease;
+                if !store::renew(&self.db, token, lease_until).await?.contains(&row.id) {
+                    tracing::info!(mail_id = %row.id, "mail claimed by another worker; not sending it");
+                    continue;
+                }
+                let outcome = tokio::select! {
+                    outcome = self.send_row(&row) => outcome,
+                    () = self.lease_runs_out(lease_until) => {
+                        // Dropping the send closes the SMTP connection: unless the
+                        // relay had already taken the message, nothing went out,
+                        // and the next claim sends it.
+                        tracing::warn!(mail_id = %row.id, "mail send outlived its lease; given up for the next claim");
+                        continue;
+                    }
+                };
                 let now = self.clock.now();
                 match outcome {
                     Ok(()) => {
-                        store::mark_sent(&self.db, row.id, now).await?;
-                        self.metrics.mails_sent.inc();
-                        sent += 1;
+                        if store::mark_sent(&self.db, row.id, token, now).await? {
+                            self.metrics.mails_sent.inc();
+                            sent += 1;
+                        } else {
+                            tracing::warn!(mail_id = %row.id, "mail sent after its claim was taken over; it may go out twice");
+                        }
                     }
                     Err((error, permanent)) => {
                         self.metrics.mails_failed.inc();
                         let give_up = (permanent || row.attempts >= self.settings.max_attempts).then_some(now);
                         let retry_at = now + self.backoff(row.attempts);
-                        // The recipient's address is personal data: log the mail id only.
-                        tracing::warn!(mail_id = %row.id, attempts = row.attempts, gave_up = give_up.is_some(), error = %error, "mail not sent");
-                        store::mark_failed(&self.db, row.id, &error, retry_at, give_up).await?;
+                        // The recipient's address is personal data: log the mail id,
+                        // and the error without the addresses an SMTP server may quote.
+                        tracing::warn!(mail_id = %row.id, attempts = row.attempts, gave_up = give_up.is_some(),
+                            error = %without_addresses(&error), "mail not sent");
+                        if !store::mark_failed(&self.db, row.id, token, &error, retry_at, give_up).await? {
+                            tracing::info!(mail_id = %row.id, "mail failure not recorded: another worker holds it now");
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// Returns once this worker's clock passes `lease_until`. It reads the
+    /// clock rather than setting one timer, so a clock moved forward (tests)
+    /// is seen within a quarter of a second.
+    async fn lease_runs_out(&self, lease_until: DateTime<Utc>) {
+        const CHECK: std::time::Duration = std::time::Duration::from_millis(250);
+        loop {
+            let left = (lease_until - self.clock.now()).to_std().unwrap_or_default();
+            if left.is_zero() {
+                return;
+            }
+            tokio::time::sleep(left.min(CHECK)).await;
         }
     }
 
@@ -149,5 +224,31 @@ impl MailWorker {
     /// How many mails are pending, sent and given up.
     pub async fn counts(&self) -> Result<OutboxCounts, sqlx::Error> {
         store::counts(&self.db).await
+    }
+}
+
+/// `text` with every word that holds an `@` replaced by `<address>`: SMTP
+/// servers quote the recipient in their refusals (`550 <a@b.ma>: unknown`).
+fn without_addresses(text: &str) -> String {
+    text.split(' ').map(|word| if word.contains('@') { "<address>" } else { word }).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_errors_carry_no_address() {
+        let error = "transport: permanent error (550): 5.1.1 <amina@example.org>: Recipient address rejected";
+        let logged = without_addresses(error);
+        assert!(!logged.contains("amina"), "{logged}");
+        assert_eq!(logged, "transport: permanent error (550): 5.1.1 <address> Recipient address rejected");
+        assert_eq!(without_addresses("connection refused"), "connection refused");
+    }
+
+    #[test]
+    fn the_lease_outlasts_an_smtp_exchange() {
+        let settings = WorkerSettings::default();
+        assert!(settings.lease.to_std().unwrap() >= crate::transport::SMTP_TIMEOUT * 2);
     }
 }

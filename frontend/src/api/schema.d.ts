@@ -6824,7 +6824,7 @@ export interface paths {
                 };
             };
         };
-        /** Replace a resource's metadata (same JSON as the upload's `metadata`). */
+        /** Replace a resource's metadata (same JSON as the upload's `metadata`); without `published` the resource keeps its published state. */
         put: {
             parameters: {
                 query?: never;

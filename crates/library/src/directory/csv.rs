@@ -162,21 +162,31 @@ fn line_at(text: &str, offset: u64) -> u64 {
     1 + text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() as u64
 }
 
-/// Whether a spreadsheet would take a cell starting with `c` for a formula.
+/// Whether a spreadsheet could take a cell starting with `c` for a formula:
+/// `= + - @`, their full-width forms (`＝ ＋ － ＠`, which an Asian input
+/// method types and some spreadsheets read as the ASCII ones), the small
+/// forms and the minus sign, and a tab or carriage return.
 fn is_formula_start(c: char) -> bool {
-    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+    matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠' | '﹦' | '﹢' | '﹣' | '﹫' | '−' | '\t' | '\r')
+}
+
+/// Whether a spreadsheet could run `cell` as a formula: it starts with a
+/// formula character, after any spaces (which spreadsheets skip).
+fn runs_as_formula(cell: &str) -> bool {
+    cell.trim_start_matches([' ', '\u{3000}']).starts_with(is_formula_start)
 }
 
 /// A cell as written: one a spreadsheet would run as a formula (`=HYPERLINK(...)`,
-/// but also `+212 ...`) gets a leading `'`, which spreadsheets show as text.
+/// `＝HYPERLINK(...)`, but also `+212 ...`) gets a leading `'`, which
+/// spreadsheets show as text. Every CSV the library writes goes through it.
 pub fn neutralize(cell: &str) -> String {
-    if cell.starts_with(is_formula_start) { format!("'{cell}") } else { cell.to_string() }
+    if runs_as_formula(cell) { format!("'{cell}") } else { cell.to_string() }
 }
 
 /// Undoes [`neutralize`], so that an exported file imports unchanged.
 fn restore(cell: &str) -> String {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(is_formula_start) => rest.to_string(),
+        Some(rest) if runs_as_formula(rest) => rest.to_string(),
         _ => cell.to_string(),
     }
 }
@@ -287,5 +297,31 @@ mod tests {
         assert_eq!(r.notes, "a, b");
         // A quote the author typed is kept.
         assert_eq!(restore("'bonjour"), "'bonjour");
+    }
+
+    #[test]
+    fn full_width_and_lookalike_formula_starts_are_neutralised() {
+        for cell in [
+            "＝HYPERLINK(\"http://evil\")",
+            "＋212 5 00 00 01 01",
+            "－1+1",
+            "＠SUM(A1)",
+            "﹦1+1",
+            "−1",
+            "\t=1+1",
+            "\r=1+1",
+            "  =1+1",
+            "\u{3000}＝1+1",
+        ] {
+            assert_eq!(neutralize(cell), format!("'{cell}"), "{cell:?}");
+            assert_eq!(restore(&neutralize(cell)), cell, "{cell:?}");
+        }
+        for cell in ["Rabat", "1+1", "a=b", "", "'déjà cité", "2025-01-15"] {
+            assert_eq!(neutralize(cell), cell, "{cell:?}");
+        }
+        let row: [String; 9] = ["rabat", "association", "＝HYPERLINK(\"http://evil\")", "", "", "", "", "", ""].map(String::from);
+        let text = String::from_utf8(write(std::slice::from_ref(&row))).unwrap();
+        assert!(text.contains("\"'＝HYPERLINK(\"\"http://evil\"\")\""), "{text}");
+        assert_eq!(parse(text.as_bytes()).unwrap()[0].input.name, row[2]);
     }
 }
