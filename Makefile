@@ -7,7 +7,7 @@ SHELL := /bin/bash
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test spa tools check-rust check-frontend test-rust test-browser test-contract
+.PHONY: run test spa tools check-rust check-openapi check-frontend test-rust test-browser test-contract
 
 ## Build the SPA and start Sanad on SQLite (data in ./sanad-data) at http://127.0.0.1:8080
 run: spa
@@ -15,7 +15,7 @@ run: spa
 
 ## Every test: Rust on SQLite (and PostgreSQL when SANAD_TEST_DATABASE_URL is set),
 ## the frontend checks, the browser tests and the API contract test.
-test: tools check-rust check-frontend test-rust test-browser test-contract
+test: tools check-rust check-openapi check-frontend test-rust test-browser test-contract
 	@echo "all test suites passed"
 
 spa:
@@ -23,16 +23,26 @@ spa:
 
 tools:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
-	@python3 -c 'import aiosmtpd, schemathesis' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check aiosmtpd schemathesis
+	@python3 -c 'import aiosmtpd, schemathesis, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check aiosmtpd schemathesis openapi-spec-validator
 	(cd frontend && npm ci --no-audit --no-fund)
 
 check-rust:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+## The OpenAPI document is valid, the SPA's copy is current, and so are the types generated from it.
+check-openapi:
+	cargo run --quiet --bin sanad -- openapi > target/openapi.json
+	python3 -m openapi_spec_validator target/openapi.json
+	diff -q target/openapi.json frontend/openapi.json || { echo "frontend/openapi.json is stale: cargo run --bin sanad -- openapi > frontend/openapi.json" >&2; exit 1; }
+	(cd frontend && npx openapi-typescript openapi.json -o ../target/schema.d.ts >/dev/null)
+	diff -q target/schema.d.ts frontend/src/api/schema.d.ts || { echo "frontend/src/api/schema.d.ts is stale: cd frontend && npm run gen:api" >&2; exit 1; }
+
 check-frontend:
 	(cd frontend && npm run lint && npm run typecheck && npm run build && npm run size)
 
+## With SANAD_TEST_DATABASE_URL set every scenario runs on PostgreSQL too; with
+## SANAD_REQUIRE_POSTGRES=1 (CI) a scenario that would skip PostgreSQL fails instead.
 test-rust:
 	cargo test --workspace --quiet
 

@@ -345,6 +345,11 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     if $crate::postgres_base_url().is_none() {
+                        assert!(
+                            std::env::var("SANAD_REQUIRE_POSTGRES").is_err(),
+                            "SANAD_REQUIRE_POSTGRES is set but SANAD_TEST_DATABASE_URL is not: {} cannot run on PostgreSQL",
+                            stringify!($name)
+                        );
                         eprintln!("SANAD_TEST_DATABASE_URL not set: PostgreSQL run of {} skipped", stringify!($name));
                         return;
                     }

@@ -191,10 +191,10 @@ pub fn documented_apis() -> Apis {
 
 /// The OpenAPI service for `apis`, as served at `/api/openapi.json`.
 pub fn openapi_service(apis: Apis, public_url: &str) -> OpenApiService<Apis, ()> {
+    // No `summary`: OpenAPI 3.0 (what poem-openapi declares) has no info.summary.
     OpenApiService::new(apis, "Sanad", env!("CARGO_PKG_VERSION"))
-        .summary("Learning and practice platform for child-protection professionals")
         .description(
-            "JSON API of Sanad. Errors are application/problem+json (RFC 9457). Lists take ?cursor= and ?limit= \
+            "JSON API of Sanad, the learning and practice platform for child-protection professionals. Errors are application/problem+json (RFC 9457). Lists take ?cursor= and ?limit= \
              (default 20, max 100) and return {items, next_cursor}. The SPA authenticates with a session cookie and \
              must send X-CSRF-Token on unsafe methods; scripts send Authorization: Bearer <personal API token>.",
         )
