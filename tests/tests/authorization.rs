@@ -68,12 +68,7 @@ async fn role_endpoint_table(backend: Backend) {
             Some(json!({"email": "learner@example.org"})),
             [ANON, NO, NO, NO, StatusCode::CREATED],
         ),
-        (
-            Method::DELETE,
-            format!("/api/v1/courses/autrui/coauthors/{learner_id}"),
-            None,
-            [ANON, NO, NO, NO, StatusCode::NO_CONTENT],
-        ),
+        (Method::DELETE, format!("/api/v1/courses/autrui/coauthors/{learner_id}"), None, [ANON, NO, NO, NO, StatusCode::NO_CONTENT]),
         (Method::GET, "/api/v1/courses/autrui/draft".into(), None, [ANON, NO, NO, NO, OK]),
     ];
     let mut failures = Vec::new();

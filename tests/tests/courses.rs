@@ -480,7 +480,8 @@ async fn attempts_reveal_answers_only_when_due(backend: Backend) {
 
     // Blank answers are no answer: refused like an empty list, and not counted.
     let (_, quiz) = learner.get(&format!("/api/v1/quizzes/{quiz_id}")).await;
-    let blank: Vec<Value> = quiz["questions"].as_array().unwrap().iter().map(|q| json!({"question_id": q["id"], "choice_ids": []})).collect();
+    let blank: Vec<Value> =
+        quiz["questions"].as_array().unwrap().iter().map(|q| json!({"question_id": q["id"], "choice_ids": []})).collect();
     let (st, body) = learner.post(&path, json!({"answers": blank})).await;
     assert_problem(&learner, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
 

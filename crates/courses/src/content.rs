@@ -367,8 +367,7 @@ mod tests {
     #[test]
     fn best_score_takes_the_best_branch_and_survives_loops() {
         // a -> b (1) -> fin (5); a -> c (4) -> fin (1); c -> a (loop, 2 points, counted once).
-        let nodes =
-            vec![node("a", &[("b", 1), ("c", 4)]), node("b", &[("fin", 5)]), node("c", &[("fin", 1), ("a", 2)])];
+        let nodes = vec![node("a", &[("b", 1), ("c", 4)]), node("b", &[("fin", 5)]), node("c", &[("fin", 1), ("a", 2)])];
         assert_eq!(case(nodes).best_score(), 6);
         let looped = vec![node("a", &[("a", 3), ("fin", 1)])];
         assert_eq!(case(looped).best_score(), 3);

@@ -603,10 +603,7 @@ pub fn files_from_zip_within(bytes: &[u8], max_file: u64, max_total: u64) -> Res
         // Read at most one byte past what is still allowed: getting it means the limit is passed.
         let allowed = max_file.min(max_total - total);
         let mut data = Vec::new();
-        (&mut entry)
-            .take(allowed + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| invalid(err(&path, None, format!("cannot be unpacked: {e}"))))?;
+        (&mut entry).take(allowed + 1).read_to_end(&mut data).map_err(|e| invalid(err(&path, None, format!("cannot be unpacked: {e}"))))?;
         let read = data.len() as u64;
         if read > max_file {
             return Err(ZipError::TooLarge(format!("{path}: larger than {} once unpacked", mib(max_file))));

@@ -60,9 +60,15 @@ pub struct Grade {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AnswerError {
     UnknownQuestion(Uuid),
-    UnknownChoice { question: Uuid, choice: Uuid },
+    UnknownChoice {
+        question: Uuid,
+        choice: Uuid,
+    },
     AnsweredTwice(Uuid),
-    WrongShape { question: Uuid, why: &'static str },
+    WrongShape {
+        question: Uuid,
+        why: &'static str,
+    },
     /// No question has an answer: nothing to grade, and nothing to count as an attempt.
     NothingAnswered,
 }

@@ -148,8 +148,7 @@ fn case_study_graph_rules_name_the_node() {
 #[test]
 fn case_study_loops_and_sizes_are_refused_by_name() {
     let course = folder::import(&starter("prise-en-charge")).unwrap();
-    let case =
-        course.content.items().find_map(|(_, i)| if let ItemBody::CaseStudy(c) = &i.body { Some(c.clone()) } else { None }).unwrap();
+    let case = course.content.items().find_map(|(_, i)| if let ItemBody::CaseStudy(c) = &i.body { Some(c.clone()) } else { None }).unwrap();
     // A choice of the second step that leads back to the start: a loop, named at the step.
     let mut looped = case.clone();
     looped.nodes[1].choices[0].next = looped.start.clone();
