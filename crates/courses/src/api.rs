@@ -485,7 +485,7 @@ impl CoursesApi {
     #[oai(path = "/courses/import", method = "post", tag = "ApiTags::Authoring")]
     async fn import(&self, req: &Request, publish: Query<Option<bool>>, body: Binary<Vec<u8>>) -> Result<ImportDone> {
         let who = caller(req).await?;
-        Ok(ImportDone::Created(Json(self.courses.import_zip(&who, &body.0, publish.0.unwrap_or(true)).await?)))
+        Ok(ImportDone::Created(Json(self.courses.import_zip(&who, body.0, publish.0.unwrap_or(true)).await?)))
     }
 
     /// Export the draft as a zip of a course folder.
