@@ -30,6 +30,12 @@ async fn role_endpoint_table(backend: Backend) {
     let mut admin = srv.user_with_role("admin@example.org", Role::Admin).await;
     let (_, me) = learner.get("/api/v1/me").await;
     let learner_id = me["id"].as_str().unwrap().to_string();
+    // A course owned by another trainer, with a lesson, so that it can be published.
+    let mut owner = srv.user_with_role("owner@example.org", Role::Trainer).await;
+    owner.post("/api/v1/courses", json!({"slug": "autrui", "title": "Autrui", "summary": "s", "theme": "pec"})).await;
+    let (_, module) = owner.post("/api/v1/courses/autrui/modules", json!({"title": "M"})).await;
+    let module = module["id"].as_str().unwrap().to_string();
+    owner.post(&format!("/api/v1/modules/{module}/lessons"), json!({"title": "L", "body": "Texte."})).await;
 
     // (method, path, body, [anonymous, learner, trainer, moderator, admin])
     let table: Vec<(Method, String, Option<Value>, [StatusCode; 5])> = vec![
@@ -53,6 +59,17 @@ async fn role_endpoint_table(backend: Backend) {
         (Method::GET, "/api/v1/reference/territories".into(), None, [OK, OK, OK, OK, OK]),
         (Method::GET, "/api/v1/reference/organization-kinds".into(), None, [OK, OK, OK, OK, OK]),
         (Method::POST, "/api/v1/auth/password-reset".into(), Some(json!({"email": "x@example.org"})), [StatusCode::ACCEPTED; 5]),
+        // Someone else's course: only an admin publishes it or chooses its co-authors
+        // (its co-authors are refused too: tests/tests/courses.rs, co_authors_edit_but_do_not_publish).
+        (Method::POST, "/api/v1/courses/autrui/publish".into(), Some(json!({})), [ANON, NO, NO, NO, OK]),
+        (
+            Method::POST,
+            "/api/v1/courses/autrui/coauthors".into(),
+            Some(json!({"email": "learner@example.org"})),
+            [ANON, NO, NO, NO, StatusCode::CREATED],
+        ),
+        (Method::DELETE, format!("/api/v1/courses/autrui/coauthors/{learner_id}"), None, [ANON, NO, NO, NO, StatusCode::NO_CONTENT]),
+        (Method::GET, "/api/v1/courses/autrui/draft".into(), None, [ANON, NO, NO, NO, OK]),
     ];
     let mut failures = Vec::new();
     for (method, path, body, expected) in table {

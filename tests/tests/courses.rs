@@ -15,6 +15,11 @@ on_both_backends!(
     publish_is_refused_naming_the_node,
     learners_keep_the_published_version,
     course_folders_through_the_api,
+    attempts_reveal_answers_only_when_due,
+    parallel_attempts_never_exceed_the_limit,
+    a_long_case_study_plays_to_its_end,
+    co_authors_edit_but_do_not_publish,
+    published_reads_carry_etags,
 );
 
 async fn with_starter(backend: Backend) -> TestServer {
@@ -143,20 +148,25 @@ async fn quiz_is_graded_on_the_server(backend: Backend) {
     assert_eq!(result["passed"], true);
     assert_eq!(result["percent"], 100);
     assert!(result["feedback"].as_array().unwrap().iter().all(|f| f["correct"] == true && !f["explanation"].as_str().unwrap().is_empty()));
+    assert_eq!(result["answers_revealed"], true);
 
-    // Nothing answered: graded, not passed, feedback for every question.
-    let (_, empty) = learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), json!({"answers": []})).await;
-    assert_eq!((empty["score"].as_u64(), empty["passed"].as_bool()), (Some(0), Some(false)));
-    assert_eq!(empty["feedback"].as_array().unwrap().len(), quiz["questions"].as_array().unwrap().len());
+    // Nothing answered: refused, revealing nothing, and not counted.
+    let (st, empty) = learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), json!({"answers": []})).await;
+    assert_problem(&learner, StatusCode::UNPROCESSABLE_ENTITY, (st, &empty));
+    assert_eq!(empty["errors"][0]["field"], "answers");
+    assert!(!empty.to_string().contains("\"correct\""), "{empty}");
     // Answers that are not of this quiz.
     let (st, body) =
         learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), json!({"answers": [{"question_id": uuid::Uuid::now_v7()}]})).await;
     assert_problem(&learner, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
-    // The concepts quiz allows 3 attempts (the refused one above did not count).
-    let (st, third) = learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), json!({"answers": []})).await;
+    // The concepts quiz allows 3 attempts (the refused ones above did not count).
+    let one = json!({"answers": [right[0]]});
+    let (st, second) = learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), one.clone()).await;
+    assert_eq!((st, second["attempts_used"].as_u64()), (StatusCode::CREATED, Some(2)), "{second}");
+    let (st, third) = learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), one.clone()).await;
     assert_eq!(st, StatusCode::CREATED);
     assert_eq!(third["attempts_left"], 0);
-    let (st, body) = learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), json!({"answers": []})).await;
+    let (st, body) = learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), one).await;
     assert_problem(&learner, StatusCode::CONFLICT, (st, &body));
     let (_, again) = learner.get(&format!("/api/v1/quizzes/{quiz_id}")).await;
     assert_eq!(again["attempts_used"], 3);
@@ -418,5 +428,273 @@ async fn course_folders_through_the_api(backend: Backend) {
     assert!(body["errors"][0]["message"].as_str().unwrap().starts_with(&format!("{quiz_path}:")), "{body}");
     let (st, body) = trainer.send(Method::POST, "/api/v1/courses/import", None, Some((b"not a zip".to_vec(), "application/zip"))).await;
     assert_problem(&trainer, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+
+    // Entries that declare 1 byte and inflate to almost the per-file limit each: the bytes
+    // actually inflated are counted, and the import stops once they pass the total.
+    let entry = "a".repeat(sanad_courses::folder::MAX_ZIP_FILE_BYTES as usize - 1);
+    let mut bomb = sanad_courses::folder::Files::new();
+    bomb.insert("course.toml".into(), files["course.toml"].clone());
+    for i in 0..6 {
+        bomb.insert(format!("m/{i:04}.md"), entry.clone());
+    }
+    let mut raw = sanad_courses::folder::zip_files("bombe", &bomb).unwrap();
+    let declared = u32::try_from(entry.len()).unwrap().to_le_bytes();
+    for (sig, off) in [(*b"PK\x03\x04", 22), (*b"PK\x01\x02", 24)] {
+        let positions: Vec<usize> = raw.windows(4).enumerate().filter(|(_, w)| *w == sig).map(|(i, _)| i).collect();
+        for p in positions {
+            if raw.get(p + off..p + off + 4) == Some(&declared[..]) {
+                raw[p + off..p + off + 4].copy_from_slice(&1u32.to_le_bytes());
+            }
+        }
+    }
+    let (st, body) = trainer.send(Method::POST, "/api/v1/courses/import", None, Some((raw, "application/zip"))).await;
+    assert_problem(&trainer, StatusCode::PAYLOAD_TOO_LARGE, (st, &body));
+    assert!(body["detail"].as_str().unwrap().contains("20 MiB"), "{body}");
+    srv.stop().await;
+}
+
+/// One wrong answer to the first choice question of a quiz (from the draft).
+async fn one_wrong_answer(admin: &mut Client, slug: &str, quiz_id: &str) -> Value {
+    let (_, draft) = admin.get(&format!("/api/v1/courses/{slug}/draft")).await;
+    let quiz = draft["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["items"].as_array().unwrap().iter())
+        .find(|i| i["id"] == quiz_id)
+        .unwrap()["quiz"]
+        .clone();
+    let q = quiz["questions"].as_array().unwrap().iter().find(|q| q["kind"] == "single").unwrap();
+    let wrong = q["choices"].as_array().unwrap().iter().find(|c| c["correct"] == false).unwrap();
+    json!({"question_id": q["id"], "choice_ids": [wrong["id"]]})
+}
+
+async fn attempts_reveal_answers_only_when_due(backend: Backend) {
+    let srv = with_starter(backend).await;
+    let mut admin = srv.user_with_role("admin@example.org", Role::Admin).await;
+    let mut learner = srv.learner("learner@example.org").await;
+    let (_, course) = learner.get("/api/v1/courses/concepts").await;
+    let quiz_id = first_item_of_kind(&course, "quiz");
+    let wrong = one_wrong_answer(&mut admin, "concepts", &quiz_id).await;
+    let path = format!("/api/v1/quizzes/{quiz_id}/attempts");
+
+    // Blank answers are no answer: refused like an empty list, and not counted.
+    let (_, quiz) = learner.get(&format!("/api/v1/quizzes/{quiz_id}")).await;
+    let blank: Vec<Value> =
+        quiz["questions"].as_array().unwrap().iter().map(|q| json!({"question_id": q["id"], "choice_ids": []})).collect();
+    let (st, body) = learner.post(&path, json!({"answers": blank})).await;
+    assert_problem(&learner, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+
+    // A wrong attempt, attempts left: right or wrong per question, no right answer anywhere.
+    for n in 1..=2 {
+        let (st, result) = learner.post(&path, json!({"answers": [wrong]})).await;
+        assert_eq!(st, StatusCode::CREATED, "{result}");
+        assert_eq!((result["passed"].as_bool(), result["answers_revealed"].as_bool()), (Some(false), Some(false)));
+        assert_eq!(result["attempts_used"], n);
+        let feedback = result["feedback"].as_array().unwrap();
+        let answered: Vec<&Value> = feedback.iter().filter(|f| f["answered"] == true).collect();
+        assert_eq!(answered.len(), 1);
+        assert_eq!(answered[0]["correct"], false);
+        for f in feedback {
+            assert!(f["explanation"].is_null() && f["accepted_answers"].as_array().unwrap().is_empty(), "{f}");
+            assert!(f["choices"].as_array().unwrap().iter().all(|c| c["correct"].is_null() && c["feedback"].is_null()), "{f}");
+        }
+        assert!(!result.to_string().contains("\"correct\":true"), "{result}");
+    }
+    // The last allowed attempt reveals them.
+    let (st, last) = learner.post(&path, json!({"answers": [wrong]})).await;
+    assert_eq!(st, StatusCode::CREATED);
+    assert_eq!((last["attempts_left"].as_u64(), last["answers_revealed"].as_bool()), (Some(0), Some(true)));
+    assert!(last["feedback"].as_array().unwrap().iter().all(|f| f["explanation"].is_string()));
+    assert!(last.to_string().contains("\"correct\":true"));
+    srv.stop().await;
+}
+
+async fn parallel_attempts_never_exceed_the_limit(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut trainer = srv.user_with_role("trainer@example.org", Role::Trainer).await;
+    let mut learner = srv.learner("learner@example.org").await;
+    let (_, module) = new_course(&mut trainer, "deux-essais").await;
+    let quiz = json!({
+        "title": {"fr": "Deux essais"}, "pass_mark": 100, "max_attempts": 2,
+        "questions": [{"kind": "single", "prompt": "Qui protège l'enfant ?", "choices": [
+            {"label": "Tout le monde", "correct": true}, {"label": "Personne", "correct": false}]}]
+    });
+    let (st, item) = trainer.post(&format!("/api/v1/modules/{module}/quizzes"), quiz).await;
+    assert_eq!(st, StatusCode::CREATED, "{item}");
+    let (st, body) = trainer.post("/api/v1/courses/deux-essais/publish", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let quiz_id = item["id"].as_str().unwrap().to_string();
+    let (_, view) = learner.get(&format!("/api/v1/quizzes/{quiz_id}")).await;
+    let q = &view["questions"][0];
+    let wrong = q["choices"].as_array().unwrap().iter().find(|c| c["label"] == "Personne").unwrap()["id"].clone();
+    let body = json!({"answers": [{"question_id": q["id"], "choice_ids": [wrong]}]});
+    let (_, token) = learner.post("/api/v1/me/tokens", json!({"name": "parallèle"})).await;
+    let token = token["token"].as_str().unwrap().to_string();
+
+    let url = format!("{}/api/v1/quizzes/{quiz_id}/attempts", srv.url());
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (url, token, body) = (url.clone(), token.clone(), body.clone());
+            tokio::spawn(async move { reqwest::Client::new().post(url).bearer_auth(token).json(&body).send().await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
+    assert_eq!((created, refused), (2, 6), "{statuses:?}");
+    let (_, after) = learner.get(&format!("/api/v1/quizzes/{quiz_id}")).await;
+    assert_eq!(after["attempts_used"], 2);
+    srv.stop().await;
+}
+
+/// A case study of `n` steps, each with two choices to the next step (2^n ways through).
+fn long_case(n: usize) -> Value {
+    let nodes: Vec<Value> = (0..n)
+        .map(|i| {
+            let next = if i + 1 < n { format!("n{}", i + 1) } else { "fin".to_string() };
+            json!({"key": format!("n{i}"), "body_markdown": format!("Étape {i}."), "choices": [
+                {"label": "A", "next": next, "points": 1}, {"label": "B", "next": next, "points": 0}]})
+        })
+        .collect();
+    json!({"title": {"fr": "Un long cas"}, "start": "n0", "nodes": nodes,
+           "endings": [{"key": "fin", "title": "Fin", "band": "good", "debrief_markdown": "Fin."}]})
+}
+
+async fn a_long_case_study_plays_to_its_end(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut trainer = srv.user_with_role("trainer@example.org", Role::Trainer).await;
+    let mut learner = srv.learner("learner@example.org").await;
+    let (_, module) = new_course(&mut trainer, "long-cas").await;
+
+    // Over the size limits: refused with the field named.
+    let (st, body) = trainer.post(&format!("/api/v1/modules/{module}/case-studies"), long_case(201)).await;
+    assert_problem(&trainer, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+    assert_eq!(body["errors"][0]["field"], "nodes", "{body}");
+
+    // 40 steps: 2^40 ways through. Before, the best score tried every one on each read of the
+    // finished run; the timeout only guards liveness, the test is about what comes back.
+    let (st, case) = trainer.post(&format!("/api/v1/modules/{module}/case-studies"), long_case(40)).await;
+    assert_eq!(st, StatusCode::CREATED, "{case}");
+    let (st, body) = trainer.post("/api/v1/courses/long-cas/publish", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let id = case["id"].as_str().unwrap().to_string();
+    let played = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        let (st, run) = learner.post(&format!("/api/v1/case-studies/{id}/runs"), json!({})).await;
+        assert_eq!(st, StatusCode::CREATED, "{run}");
+        let run_id = run["run_id"].as_str().unwrap().to_string();
+        let mut node = run["node"].clone();
+        let mut steps = 0;
+        while node["ending"].is_null() {
+            let pick = &node["choices"][steps % 2]["id"];
+            let (st, outcome) = learner.post(&format!("/api/v1/case-study-runs/{run_id}/choices"), json!({"choice_id": pick})).await;
+            assert_eq!(st, StatusCode::OK, "{outcome}");
+            node = outcome["node"].clone();
+            steps += 1;
+        }
+        let (_, resumed) = learner.get(&format!("/api/v1/case-study-runs/{run_id}")).await;
+        (steps, node, resumed)
+    })
+    .await
+    .expect("the run of a 40-step case study finishes");
+    let (steps, node, resumed) = played;
+    assert_eq!(steps, 40);
+    // Choice A (1 point) at every even step: 20 of the best 40.
+    assert_eq!((node["ending"]["score"].as_u64(), node["ending"]["max_score"].as_u64()), (Some(20), Some(40)));
+    assert_eq!(resumed["node"]["ending"]["max_score"], 40);
+    assert_eq!(resumed["steps"].as_array().unwrap().len(), 40);
+    srv.stop().await;
+}
+
+async fn co_authors_edit_but_do_not_publish(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut owner = srv.user_with_role("owner@example.org", Role::Trainer).await;
+    let mut coauthor = srv.user_with_role("coauthor@example.org", Role::Trainer).await;
+    let mut admin = srv.user_with_role("admin@example.org", Role::Admin).await;
+    let (_, module) = new_course(&mut owner, "a-deux").await;
+    let (st, _) = owner.post("/api/v1/courses/a-deux/coauthors", json!({"email": "coauthor@example.org"})).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (_, me) = coauthor.get("/api/v1/me").await;
+    let coauthor_id = me["id"].as_str().unwrap().to_string();
+
+    // The co-author edits the draft...
+    let (st, _) = coauthor.post(&format!("/api/v1/modules/{module}/lessons"), lesson("Écouter", "Texte.")).await;
+    assert_eq!(st, StatusCode::CREATED);
+    // ...but neither publishes (directly or by importing with publication) nor chooses co-authors.
+    let (st, body) = coauthor.post("/api/v1/courses/a-deux/publish", json!({})).await;
+    assert_problem(&coauthor, StatusCode::FORBIDDEN, (st, &body));
+    let (st, zip) = coauthor.send_bytes(Method::GET, "/api/v1/courses/a-deux/export", None, None).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, body) = coauthor.send(Method::POST, "/api/v1/courses/import", None, Some((zip.clone(), "application/zip"))).await;
+    assert_problem(&coauthor, StatusCode::FORBIDDEN, (st, &body));
+    let (st, body) = coauthor.send(Method::POST, "/api/v1/courses/import?publish=false", None, Some((zip, "application/zip"))).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    let (st, body) = coauthor.post("/api/v1/courses/a-deux/coauthors", json!({"email": "admin@example.org"})).await;
+    assert_problem(&coauthor, StatusCode::FORBIDDEN, (st, &body));
+    let (st, body) = coauthor.delete(&format!("/api/v1/courses/a-deux/coauthors/{coauthor_id}")).await;
+    assert_problem(&coauthor, StatusCode::FORBIDDEN, (st, &body));
+    let (st, _) = srv.client().get("/api/v1/courses/a-deux").await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "nothing was published");
+    // The owner and admins publish.
+    let (st, v1) = owner.post("/api/v1/courses/a-deux/publish", json!({})).await;
+    assert_eq!((st, v1["version"].as_i64()), (StatusCode::OK, Some(1)));
+    let (st, v2) = admin.post("/api/v1/courses/a-deux/publish", json!({})).await;
+    assert_eq!((st, v2["version"].as_i64()), (StatusCode::OK, Some(2)));
+    srv.stop().await;
+}
+
+async fn published_reads_carry_etags(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut trainer = srv.user_with_role("trainer@example.org", Role::Trainer).await;
+    let (_, module) = new_course(&mut trainer, "etags").await;
+    let (_, item) = trainer.post(&format!("/api/v1/modules/{module}/lessons"), lesson("Leçon", "Première version.")).await;
+    let id = item["id"].as_str().unwrap().to_string();
+    trainer.post("/api/v1/courses/etags/publish", json!({})).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/lessons/{id}", srv.url());
+    let get = |inm: Option<String>| {
+        let mut req = http.get(&url).header("Accept-Language", "fr");
+        if let Some(tag) = inm {
+            req = req.header("If-None-Match", tag);
+        }
+        req.send()
+    };
+
+    let first = get(None).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let header = |r: &reqwest::Response, name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let etag = header(&first, "etag");
+    assert!(etag.starts_with('"') && etag.len() > 10, "a strong ETag: {etag}");
+    assert_eq!(header(&first, "cache-control"), "no-cache");
+    assert!(header(&first, "vary").contains("Accept-Language"));
+    assert!(first.text().await.unwrap().contains("Première"));
+
+    // The same bytes: 304 with no body.
+    let again = get(Some(etag.clone())).await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&again, "etag"), etag);
+    assert!(again.bytes().await.unwrap().is_empty());
+    let other = get(Some("\"autre\"".into())).await.unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
+
+    // Republished with a new text: a new ETag, and the old one no longer answers 304.
+    trainer.send(Method::PUT, &format!("/api/v1/items/{id}/lesson"), Some(lesson("Leçon", "Deuxième version.")), None).await;
+    trainer.post("/api/v1/courses/etags/publish", json!({})).await;
+    let after = get(Some(etag.clone())).await.unwrap();
+    assert_eq!(after.status(), StatusCode::OK);
+    assert_ne!(header(&after, "etag"), etag);
+    assert!(after.text().await.unwrap().contains("Deuxième"));
+
+    // Quizzes, case studies and courses carry them too; what depends on the caller is private; drafts are never stored.
+    let (_, _) = trainer.get("/api/v1/courses/etags").await;
+    assert_eq!(trainer.last_headers["cache-control"], "private, no-cache");
+    assert!(trainer.last_headers["vary"].to_str().unwrap().contains("Cookie"));
+    assert!(trainer.last_headers.contains_key("etag"));
+    let (st, _) = trainer.get(&format!("/api/v1/lessons/{id}?preview=true")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(trainer.last_headers["cache-control"], "private, no-store");
     srv.stop().await;
 }

@@ -1,17 +1,22 @@
 //! HTTP endpoints of courses: parse, authorise, call the service, map errors.
 
-use poem::Request;
+use poem::http::{StatusCode, header};
+use poem::{IntoResponse, Request, Response};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Attachment, AttachmentType, Binary, Json};
+use poem_openapi::registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, Registry};
+use poem_openapi::types::{ToJSON, Type};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::auth::{caller, optional_caller};
 use sanad_platform::responses::NoContent;
 use sanad_platform::{Caller, Result};
+use sha2::{Digest, Sha256};
+use std::marker::PhantomData;
 use uuid::Uuid;
 
 use crate::authoring::ItemInput;
 use crate::model::*;
-use crate::service::{Courses, pick_language};
+use crate::service::{Courses, named_language, pick_language};
 
 #[derive(Tags)]
 enum ApiTags {
@@ -77,6 +82,126 @@ pub enum CoauthorAdded {
     Created(Json<Coauthor>),
 }
 
+/// How a read of published content may be kept by browsers and caches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Audience {
+    /// The same for everyone asking in the same language.
+    Anyone,
+    /// The same for everyone signed out, but a signed-in caller's answer differs
+    /// (their attempts, whether they may edit, their locale).
+    SignedOut,
+    /// This caller's own answer.
+    Caller,
+    /// An author's draft preview: never stored.
+    Draft,
+}
+
+impl Audience {
+    /// Published versions never change, but a new publication changes what an
+    /// address serves: every use revalidates (`no-cache`), which costs a 304
+    /// when nothing changed.
+    fn cache_control(self) -> &'static str {
+        match self {
+            Audience::Anyone | Audience::SignedOut => "no-cache",
+            Audience::Caller => "private, no-cache",
+            Audience::Draft => "private, no-store",
+        }
+    }
+
+    fn vary(self) -> &'static str {
+        match self {
+            Audience::Anyone => "Accept-Language",
+            _ => "Accept-Language, Cookie, Authorization",
+        }
+    }
+}
+
+/// A read of published content: the JSON with a strong `ETag` (a hash of its
+/// bytes), `Cache-Control` and `Vary`; or `304 Not Modified` when the request's
+/// `If-None-Match` already names those bytes.
+pub struct Cached<T> {
+    status: StatusCode,
+    body: Vec<u8>,
+    etag: String,
+    audience: Audience,
+    of: PhantomData<fn() -> T>,
+}
+
+impl<T: ToJSON> Cached<T> {
+    fn new(req: &Request, value: &T, audience: Audience) -> Self {
+        let body = serde_json::to_vec(&value.to_json().unwrap_or_default()).unwrap_or_default();
+        let digest = Sha256::digest(&body);
+        let etag = format!("\"{}\"", digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let held = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag));
+        if held && audience != Audience::Draft {
+            return Self { status: StatusCode::NOT_MODIFIED, body: Vec::new(), etag, audience, of: PhantomData };
+        }
+        Self { status: StatusCode::OK, body, etag, audience, of: PhantomData }
+    }
+}
+
+impl<T> IntoResponse for Cached<T> {
+    fn into_response(self) -> Response {
+        let builder = Response::builder()
+            .status(self.status)
+            .header(header::ETAG, self.etag)
+            .header(header::CACHE_CONTROL, self.audience.cache_control())
+            .header(header::VARY, self.audience.vary());
+        if self.status == StatusCode::OK {
+            builder.content_type("application/json; charset=utf-8").body(self.body)
+        } else {
+            builder.finish()
+        }
+    }
+}
+
+impl<T: Type> ApiResponse for Cached<T> {
+    fn meta() -> MetaResponses {
+        let headers = || {
+            [
+                ("ETag", "A strong validator of the body: send it back in `If-None-Match`."),
+                ("Cache-Control", "`no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`."),
+                ("Vary", "The request headers the answer depends on."),
+            ]
+            .into_iter()
+            .map(|(name, description)| MetaHeader {
+                name: name.to_string(),
+                description: Some(description.to_string()),
+                required: true,
+                deprecated: false,
+                schema: String::schema_ref(),
+            })
+            .collect::<Vec<_>>()
+        };
+        MetaResponses {
+            responses: vec![
+                MetaResponse {
+                    description: "The published content.",
+                    status: Some(200),
+                    status_range: None,
+                    content: vec![MetaMediaType { content_type: "application/json; charset=utf-8", schema: T::schema_ref() }],
+                    headers: headers(),
+                },
+                MetaResponse {
+                    description: "Not modified: the `If-None-Match` ETag is still current.",
+                    status: Some(304),
+                    status_range: None,
+                    content: vec![],
+                    headers: headers(),
+                },
+            ],
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
 /// `POST /items/{id}/move`.
 #[derive(Debug, poem_openapi::Object)]
 pub struct MoveItem {
@@ -102,6 +227,31 @@ impl CoursesApi {
 
 fn lang(query: &Query<Option<String>>, accept: &Header<Option<String>>, caller: Option<&Caller>) -> &'static str {
     pick_language(query.0.as_deref(), accept.0.as_deref(), caller)
+}
+
+/// Who reads published content, in which language, and how the answer may be
+/// cached. The caller is looked up (a database round trip for a session) only
+/// when it changes the answer: for a draft preview, when `per_caller` (the
+/// answer holds something of the caller's), or when the request names no
+/// language and the caller's locale decides it.
+async fn reader(
+    req: &Request,
+    preview: bool,
+    per_caller: bool,
+    query: &Query<Option<String>>,
+    accept: &Header<Option<String>>,
+) -> Result<(Option<Caller>, &'static str, Audience)> {
+    let named = named_language(query.0.as_deref(), accept.0.as_deref());
+    let depends_on_caller = per_caller || named.is_none();
+    let who = if preview || depends_on_caller { optional_caller(req).await? } else { None };
+    let l = named.unwrap_or_else(|| pick_language(None, None, who.as_ref()));
+    let audience = match (preview, depends_on_caller, who.is_some()) {
+        (true, _, _) => Audience::Draft,
+        (false, false, _) => Audience::Anyone,
+        (false, true, false) => Audience::SignedOut,
+        (false, true, true) => Audience::Caller,
+    };
+    Ok((who, l, audience))
 }
 
 #[OpenApi(prefix_path = "/api/v1")]
@@ -133,10 +283,11 @@ impl CoursesApi {
         preview: Query<Option<bool>>,
         #[oai(name = "lang")] lang_q: Query<Option<String>>,
         #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<CourseDetail>> {
-        let who = optional_caller(req).await?;
-        let l = lang(&lang_q, &accept, who.as_ref());
-        Ok(Json(self.courses.course(who.as_ref(), &slug.0, l, preview.0.unwrap_or(false)).await?))
+    ) -> Result<Cached<CourseDetail>> {
+        let preview = preview.0.unwrap_or(false);
+        // `can_edit` is the caller's.
+        let (who, l, audience) = reader(req, preview, true, &lang_q, &accept).await?;
+        Ok(Cached::new(req, &self.courses.course(who.as_ref(), &slug.0, l, preview).await?, audience))
     }
 
     /// A lesson, with the previous and next items.
@@ -148,10 +299,10 @@ impl CoursesApi {
         preview: Query<Option<bool>>,
         #[oai(name = "lang")] lang_q: Query<Option<String>>,
         #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<LessonView>> {
-        let who = optional_caller(req).await?;
-        let l = lang(&lang_q, &accept, who.as_ref());
-        Ok(Json(self.courses.lesson(who.as_ref(), id.0, l, preview.0.unwrap_or(false)).await?))
+    ) -> Result<Cached<LessonView>> {
+        let preview = preview.0.unwrap_or(false);
+        let (who, l, audience) = reader(req, preview, false, &lang_q, &accept).await?;
+        Ok(Cached::new(req, &self.courses.lesson(who.as_ref(), id.0, l, preview).await?, audience))
     }
 
     /// A quiz's questions, without the answers.
@@ -163,10 +314,11 @@ impl CoursesApi {
         preview: Query<Option<bool>>,
         #[oai(name = "lang")] lang_q: Query<Option<String>>,
         #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<QuizView>> {
-        let who = optional_caller(req).await?;
-        let l = lang(&lang_q, &accept, who.as_ref());
-        Ok(Json(self.courses.quiz(who.as_ref(), id.0, l, preview.0.unwrap_or(false)).await?))
+    ) -> Result<Cached<QuizView>> {
+        let preview = preview.0.unwrap_or(false);
+        // `attempts_used` is the caller's.
+        let (who, l, audience) = reader(req, preview, true, &lang_q, &accept).await?;
+        Ok(Cached::new(req, &self.courses.quiz(who.as_ref(), id.0, l, preview).await?, audience))
     }
 
     /// Submit answers: graded on the server, with feedback for every question.
@@ -191,10 +343,10 @@ impl CoursesApi {
         preview: Query<Option<bool>>,
         #[oai(name = "lang")] lang_q: Query<Option<String>>,
         #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<CaseStudyView>> {
-        let who = optional_caller(req).await?;
-        let l = lang(&lang_q, &accept, who.as_ref());
-        Ok(Json(self.courses.case_study(who.as_ref(), id.0, l, preview.0.unwrap_or(false)).await?))
+    ) -> Result<Cached<CaseStudyView>> {
+        let preview = preview.0.unwrap_or(false);
+        let (who, l, audience) = reader(req, preview, false, &lang_q, &accept).await?;
+        Ok(Cached::new(req, &self.courses.case_study(who.as_ref(), id.0, l, preview).await?, audience))
     }
 
     /// Start playing a case study.
@@ -333,7 +485,7 @@ impl CoursesApi {
     #[oai(path = "/courses/import", method = "post", tag = "ApiTags::Authoring")]
     async fn import(&self, req: &Request, publish: Query<Option<bool>>, body: Binary<Vec<u8>>) -> Result<ImportDone> {
         let who = caller(req).await?;
-        Ok(ImportDone::Created(Json(self.courses.import_zip(&who, &body.0, publish.0.unwrap_or(true)).await?)))
+        Ok(ImportDone::Created(Json(self.courses.import_zip(&who, body.0, publish.0.unwrap_or(true)).await?)))
     }
 
     /// Export the draft as a zip of a course folder.

@@ -323,6 +323,11 @@ fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
     match input {
         ItemInput::Quiz(q) if q.pass_mark > 100 => errors.push(FieldError::new("pass_mark", "out_of_range", "must be between 0 and 100")),
         ItemInput::CaseStudy(c) => {
+            let size = validate::case_study_size(c.nodes.len(), c.nodes.iter().map(|n| n.choices.len()), c.endings.len());
+            if !size.is_empty() {
+                errors.extend(size.into_iter().map(|(field, message)| FieldError::new(&field, "too_long", message)));
+                return errors;
+            }
             for n in &c.nodes {
                 if !is_key(n.key.trim()) {
                     errors.push(FieldError::new(
@@ -377,6 +382,16 @@ impl Courses {
         let course_id = store::course_of_part(&self.db, id).await?.ok_or(Error::NotFound("module or item"))?;
         let course = store::course_by_id(&self.db, course_id).await?.ok_or(Error::NotFound("module or item"))?;
         self.editable_row(caller, course).await
+    }
+
+    /// Refuses anyone but the course's owner or an admin: co-authors edit the
+    /// draft, but publishing it (and choosing the co-authors) is the owner's.
+    fn require_owner(caller: &Caller, course: &CourseRow, what: &str) -> Result<()> {
+        if course.owner_id == Some(caller.user_id) || caller.has(Role::Admin) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!("only the course's owner or an admin {what}")))
+        }
     }
 
     /// Saves a draft (refusing a stale revision) and its parts index.
@@ -532,9 +547,7 @@ impl Courses {
     /// Adds a co-author by email (owner and admins only).
     pub async fn add_coauthor(&self, caller: &Caller, slug: &str, email: &str) -> Result<Coauthor> {
         let (course, _) = self.editable(caller, slug).await?;
-        if course.owner_id != Some(caller.user_id) && !caller.has(Role::Admin) {
-            return Err(Error::Forbidden("only the course's owner chooses its co-authors".into()));
-        }
+        Self::require_owner(caller, &course, "chooses its co-authors")?;
         let user = self.people.find_by_email(email).await?.ok_or(Error::NotFound("account with this email"))?;
         if Some(user) == course.owner_id {
             return Err(Error::Conflict("the owner of a course is already its author".into()));
@@ -546,9 +559,7 @@ impl Courses {
     /// Removes a co-author (owner and admins only).
     pub async fn remove_coauthor(&self, caller: &Caller, slug: &str, user: Uuid) -> Result<()> {
         let (course, _) = self.editable(caller, slug).await?;
-        if course.owner_id != Some(caller.user_id) && !caller.has(Role::Admin) {
-            return Err(Error::Forbidden("only the course's owner chooses its co-authors".into()));
-        }
+        Self::require_owner(caller, &course, "chooses its co-authors")?;
         if store::remove_coauthor(&self.db, course.id, user).await? { Ok(()) } else { Err(Error::NotFound("co-author")) }
     }
 
@@ -685,9 +696,10 @@ impl Courses {
 
     /// Publishes the draft as a new version, after checking every rule
     /// (a case study with an unreachable node, a dead end or a choice that
-    /// points nowhere is refused, naming the node).
+    /// points nowhere is refused, naming the node). Only the owner or an admin publishes.
     pub async fn publish(&self, caller: &Caller, slug: &str) -> Result<Published> {
         let (course, content) = self.editable(caller, slug).await?;
+        Self::require_owner(caller, &course, "publishes it")?;
         self.publish_content(Some(caller.user_id), &course, &content).await
     }
 
@@ -720,6 +732,8 @@ impl Courses {
             }
         })?;
         tx.commit().await?;
+        // Readers on this instance see the new version at once (other instances within CURRENT_VERSION_TTL).
+        self.forget_current_versions();
         Ok(Published { slug: course.slug.clone(), version, published_at: now })
     }
 
@@ -738,6 +752,10 @@ impl Courses {
                 if caller.is_some() && !self.can_edit(caller, &course).await? {
                     return Err(Error::Forbidden(format!("the course `{}` exists and you are not one of its authors", course.slug)));
                 }
+                if let (Some(c), true) = (caller, publish) {
+                    // Checked before the draft is replaced: a co-author may import with publish=false.
+                    Self::require_owner(c, &course, "publishes it (import with publish=false to update the draft)")?;
+                }
                 let previous = parse_content(&store::draft(&self.db, course.id).await?.unwrap_or_default())?;
                 content.adopt_ids_from(&previous);
                 self.save(&course, &content).await?;
@@ -752,10 +770,14 @@ impl Courses {
         Ok(Imported { slug: course.slug, created, version })
     }
 
-    /// Imports a zip of a course folder.
-    pub async fn import_zip(&self, caller: &Caller, zip: &[u8], publish: bool) -> Result<Imported> {
+    /// Imports a zip of a course folder (unpacked off the async threads: up to 20 MiB of inflating).
+    pub async fn import_zip(&self, caller: &Caller, zip: Vec<u8>, publish: bool) -> Result<Imported> {
         Self::require_author(caller)?;
-        let files = folder::files_from_zip(zip).map_err(|e| import_errors(vec![e]))?;
+        let unpacked = tokio::task::spawn_blocking(move || folder::files_from_zip(&zip)).await.map_err(|e| Error::Internal(e.into()))?;
+        let files = unpacked.map_err(|e| match e {
+            folder::ZipError::TooLarge(why) => Error::TooLarge(why),
+            folder::ZipError::Invalid(e) => import_errors(vec![e]),
+        })?;
         self.import(Some(caller), &files, publish).await
     }
 

@@ -5,6 +5,7 @@
 //! publication, so learners' progress always points at the same items.
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A text in the platform's three languages; French is always present.
@@ -257,5 +258,121 @@ impl CourseContent {
                 }
             }
         }
+    }
+}
+
+impl CaseStudy {
+    /// The best score a way through the case study can reach: the longest
+    /// path from the start, weighted by the choices' points, memoised per node
+    /// so that every node and choice is looked at once (a 40-step study with
+    /// two choices per step has 2^40 ways through it, and this takes 80 steps).
+    ///
+    /// Publication refuses loops (`validate::check_case_study`), but a version
+    /// published before that rule may hold one: a choice that leads back to a
+    /// step already on the way counts its own points and is not followed round
+    /// again, so the answer is always finite. Walked with an explicit stack, so
+    /// a long study cannot overflow the thread's stack.
+    pub fn best_score(&self) -> u32 {
+        let index: HashMap<&str, usize> = self.nodes.iter().enumerate().map(|(i, n)| (n.key.as_str(), i)).collect();
+        let Some(&start) = index.get(self.start.as_str()) else { return 0 };
+        let mut best: Vec<Option<u32>> = vec![None; self.nodes.len()];
+        let mut on_path = vec![false; self.nodes.len()];
+        // (node, next choice to look at, best so far from this node)
+        let mut stack: Vec<(usize, usize, u32)> = vec![(start, 0, 0)];
+        on_path[start] = true;
+        while let Some(&(node, at, so_far)) = stack.last() {
+            let choices = &self.nodes[node].choices;
+            if at == choices.len() {
+                stack.pop();
+                on_path[node] = false;
+                best[node] = Some(so_far);
+                if let Some(parent) = stack.last_mut() {
+                    let points = self.nodes[parent.0].choices[parent.1].points;
+                    parent.2 = parent.2.max(points.saturating_add(so_far));
+                    parent.1 += 1;
+                }
+                continue;
+            }
+            let choice = &choices[at];
+            let rest = match index.get(choice.next.as_str()) {
+                Some(&to) if best[to].is_none() && !on_path[to] => {
+                    on_path[to] = true;
+                    stack.push((to, 0, 0));
+                    continue;
+                }
+                // Already known, or a loop back to a step on the way (not followed again).
+                Some(&to) => best[to].unwrap_or(0),
+                // An ending.
+                None => 0,
+            };
+            let top = stack.last_mut().expect("the node being looked at");
+            top.2 = top.2.max(choice.points.saturating_add(rest));
+            top.1 += 1;
+        }
+        best[start].unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(key: &str, choices: &[(&str, u32)]) -> CaseNode {
+        CaseNode {
+            id: Uuid::now_v7(),
+            key: key.into(),
+            markdown: String::new(),
+            html: String::new(),
+            choices: choices
+                .iter()
+                .enumerate()
+                .map(|(i, (next, points))| CaseChoice {
+                    id: Uuid::now_v7(),
+                    key: format!("{key}-{i}"),
+                    label: "c".into(),
+                    next: (*next).into(),
+                    points: *points,
+                    feedback_markdown: String::new(),
+                    feedback_html: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn case(nodes: Vec<CaseNode>) -> CaseStudy {
+        let ending = Ending {
+            id: Uuid::now_v7(),
+            key: "fin".into(),
+            title: "Fin".into(),
+            band: "good".into(),
+            debrief_markdown: String::new(),
+            debrief_html: String::new(),
+        };
+        CaseStudy { summary: String::new(), start: nodes[0].key.clone(), nodes, endings: vec![ending] }
+    }
+
+    #[test]
+    fn best_score_of_a_long_chain_of_two_way_choices() {
+        // 60 steps, two choices each, both to the next step: 2^60 ways through, one answer.
+        let n = 60;
+        let nodes = (0..n)
+            .map(|i| {
+                let next = if i + 1 < n { format!("n{}", i + 1) } else { "fin".into() };
+                node(&format!("n{i}"), &[(&next, 1), (&next, 0)])
+            })
+            .collect();
+        assert_eq!(case(nodes).best_score(), 60);
+    }
+
+    #[test]
+    fn best_score_takes_the_best_branch_and_survives_loops() {
+        // a -> b (1) -> fin (5); a -> c (4) -> fin (1); c -> a (loop, 2 points, counted once).
+        let nodes = vec![node("a", &[("b", 1), ("c", 4)]), node("b", &[("fin", 5)]), node("c", &[("fin", 1), ("a", 2)])];
+        assert_eq!(case(nodes).best_score(), 6);
+        let looped = vec![node("a", &[("a", 3), ("fin", 1)])];
+        assert_eq!(case(looped).best_score(), 3);
+        let mut missing = case(vec![node("a", &[("fin", 1)])]);
+        missing.start = "nowhere".into();
+        assert_eq!(missing.best_score(), 0);
     }
 }

@@ -551,39 +551,68 @@ pub fn export(slug: &str, content: &CourseContent) -> Result<Files, toml::ser::E
     Ok(files)
 }
 
-/// Largest zip accepted for import, uncompressed.
+/// Largest zip accepted for import, uncompressed (all files together).
 pub const MAX_ZIP_BYTES: u64 = 20 * 1024 * 1024;
+/// Largest file of a course zip, uncompressed.
+pub const MAX_ZIP_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Why a zip cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ZipError {
+    /// More bytes inflated than the limits allow: the import stopped there.
+    TooLarge(String),
+    /// Not a zip, an unsafe path, a file that is not text.
+    Invalid(ImportError),
+}
 /// Most files a course zip may hold.
 pub const MAX_ZIP_FILES: usize = 2000;
 
 /// Reads a zip of a course folder (with or without one enclosing folder).
-pub fn files_from_zip(bytes: &[u8]) -> Result<Files, ImportError> {
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| err("(zip)", None, format!("not a readable zip file: {e}")))?;
+///
+/// The sizes a zip declares are not trusted: the bytes actually inflated are
+/// counted, per file and across all files, and reading stops as soon as
+/// either limit is passed, so a zip that lies about its sizes costs at most
+/// the limits in memory.
+pub fn files_from_zip(bytes: &[u8]) -> Result<Files, ZipError> {
+    files_from_zip_within(bytes, MAX_ZIP_FILE_BYTES, MAX_ZIP_BYTES)
+}
+
+/// [`files_from_zip`] with the limits given (tests use small ones).
+pub fn files_from_zip_within(bytes: &[u8], max_file: u64, max_total: u64) -> Result<Files, ZipError> {
+    use std::io::Read;
+    let invalid = |e: ImportError| ZipError::Invalid(e);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| invalid(err("(zip)", None, format!("not a readable zip file: {e}"))))?;
     if archive.len() > MAX_ZIP_FILES {
-        return Err(err("(zip)", None, format!("more than {MAX_ZIP_FILES} files")));
+        return Err(invalid(err("(zip)", None, format!("more than {MAX_ZIP_FILES} files"))));
     }
     let mut raw = Vec::new();
     let mut total = 0u64;
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|e| err("(zip)", None, e.to_string()))?;
+        let mut entry = archive.by_index(i).map_err(|e| invalid(err("(zip)", None, e.to_string())))?;
         if entry.is_dir() {
             continue;
         }
         let Some(path) = entry.enclosed_name() else {
-            return Err(err(entry.name(), None, "unsafe path in the zip"));
+            return Err(invalid(err(entry.name(), None, "unsafe path in the zip")));
         };
         let path = path.to_string_lossy().replace('\\', "/");
         if path.split('/').any(|seg| seg.starts_with('.') || seg == "__MACOSX") {
             continue;
         }
-        total += entry.size();
-        if total > MAX_ZIP_BYTES {
-            return Err(err("(zip)", None, format!("larger than {} MiB once unpacked", MAX_ZIP_BYTES / 1024 / 1024)));
+        // Read at most one byte past what is still allowed: getting it means the limit is passed.
+        let allowed = max_file.min(max_total - total);
+        let mut data = Vec::new();
+        (&mut entry).take(allowed + 1).read_to_end(&mut data).map_err(|e| invalid(err(&path, None, format!("cannot be unpacked: {e}"))))?;
+        let read = data.len() as u64;
+        if read > max_file {
+            return Err(ZipError::TooLarge(format!("{path}: larger than {} once unpacked", mib(max_file))));
         }
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::Read::take(&mut entry, MAX_ZIP_BYTES), &mut text)
-            .map_err(|_| err(&path, None, "not UTF-8 text"))?;
+        if read > allowed {
+            return Err(ZipError::TooLarge(format!("the files of the zip come to more than {} once unpacked", mib(max_total))));
+        }
+        total += read;
+        let text = String::from_utf8(data).map_err(|_| invalid(err(&path, None, "not UTF-8 text")))?;
         raw.push((path, text));
     }
     let root = raw
@@ -591,8 +620,12 @@ pub fn files_from_zip(bytes: &[u8]) -> Result<Files, ImportError> {
         .filter(|(p, _)| p == "course.toml" || p.ends_with("/course.toml"))
         .map(|(p, _)| p.trim_end_matches("course.toml").to_string())
         .min_by_key(|p| p.len())
-        .ok_or_else(|| err("course.toml", None, "missing: the zip holds no course.toml"))?;
+        .ok_or_else(|| invalid(err("course.toml", None, "missing: the zip holds no course.toml")))?;
     Ok(raw.into_iter().filter_map(|(p, t)| p.strip_prefix(&root).map(|rel| (rel.to_string(), t))).collect())
+}
+
+fn mib(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 { format!("{} MiB", bytes / 1024 / 1024) } else { format!("{bytes} bytes") }
 }
 
 /// Writes `files` as a zip (deflated), inside a folder named `slug`.

@@ -176,9 +176,14 @@ pub struct AttemptRequest {
 pub struct ChoiceFeedback {
     pub id: Uuid,
     pub label: String,
-    pub correct: bool,
+    /// Whether this choice is right; null until the answers are revealed
+    /// (see `AttemptResult.answers_revealed`) unless the question was answered right.
+    #[oai(nullable)]
+    pub correct: Option<bool>,
     pub selected: bool,
-    pub feedback: String,
+    /// The author's comment on this choice; null while it is not revealed.
+    #[oai(nullable)]
+    pub feedback: Option<String>,
 }
 
 /// Feedback on one question, after submission.
@@ -186,10 +191,15 @@ pub struct ChoiceFeedback {
 pub struct QuestionFeedback {
     pub question_id: Uuid,
     pub prompt: String,
+    /// Whether the question was answered.
+    pub answered: bool,
+    /// Whether the answer given is right (false when not answered).
     pub correct: bool,
-    pub explanation: String,
+    /// Null while the answers are not revealed and the question was not answered right.
+    #[oai(nullable)]
+    pub explanation: Option<String>,
     pub choices: Vec<ChoiceFeedback>,
-    /// For short-text questions: the accepted answers.
+    /// For short-text questions: the accepted answers (empty while not revealed).
     pub accepted_answers: Vec<String>,
     /// For short-text questions: what was typed.
     #[oai(nullable)]
@@ -197,6 +207,12 @@ pub struct QuestionFeedback {
 }
 
 /// A graded attempt.
+///
+/// What a learner sees: the score, and for each question whether the answer
+/// given is right. The right answers (choices, accepted texts, explanations)
+/// are revealed only once the quiz is passed (now or before) or no attempt is
+/// left, so that attempts cannot be spent just to read them; an attempt that
+/// answers no question is refused (422) and not counted.
 #[derive(Debug, Object)]
 pub struct AttemptResult {
     #[oai(nullable)]
@@ -209,6 +225,8 @@ pub struct AttemptResult {
     pub attempts_used: u32,
     #[oai(nullable)]
     pub attempts_left: Option<u32>,
+    /// True when the right answers are shown in `feedback`.
+    pub answers_revealed: bool,
     pub feedback: Vec<QuestionFeedback>,
 }
 

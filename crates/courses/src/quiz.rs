@@ -40,6 +40,8 @@ pub struct Answer {
 pub struct QuestionResult {
     pub question_id: Uuid,
     pub correct: bool,
+    /// Whether the learner gave an answer (a choice, or some text).
+    pub answered: bool,
     /// Choices the learner selected.
     pub selected: Vec<Uuid>,
 }
@@ -58,9 +60,21 @@ pub struct Grade {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AnswerError {
     UnknownQuestion(Uuid),
-    UnknownChoice { question: Uuid, choice: Uuid },
+    UnknownChoice {
+        question: Uuid,
+        choice: Uuid,
+    },
     AnsweredTwice(Uuid),
-    WrongShape { question: Uuid, why: &'static str },
+    WrongShape {
+        question: Uuid,
+        why: &'static str,
+    },
+    /// No question has an answer: nothing to grade, and nothing to count as an attempt.
+    NothingAnswered,
+}
+
+fn has_answer(a: &Answer) -> bool {
+    !a.choice_ids.is_empty() || a.text.as_deref().is_some_and(|t| !t.trim().is_empty())
 }
 
 fn is_correct(q: &Question, a: Option<&Answer>) -> bool {
@@ -80,7 +94,8 @@ fn is_correct(q: &Question, a: Option<&Answer>) -> bool {
 
 /// Grades `answers` against `quiz`: one point per question answered exactly
 /// right (all and only the correct choices for multiple choice); unanswered
-/// questions score nothing.
+/// questions score nothing. An attempt that answers no question is refused:
+/// it would only serve to read the answers.
 pub fn grade(quiz: &Quiz, answers: &[Answer]) -> Result<Grade, AnswerError> {
     let by_id: HashMap<Uuid, &Question> = quiz.questions.iter().map(|q| (q.id, q)).collect();
     let mut given: HashMap<Uuid, &Answer> = HashMap::new();
@@ -105,12 +120,20 @@ pub fn grade(quiz: &Quiz, answers: &[Answer]) -> Result<Grade, AnswerError> {
             return Err(AnswerError::WrongShape { question: q.id, why: "takes choices, not a text answer" });
         }
     }
+    if !given.values().any(|a| has_answer(a)) {
+        return Err(AnswerError::NothingAnswered);
+    }
     let results: Vec<QuestionResult> = quiz
         .questions
         .iter()
         .map(|q| {
             let a = given.get(&q.id).copied();
-            QuestionResult { question_id: q.id, correct: is_correct(q, a), selected: a.map(|a| a.choice_ids.clone()).unwrap_or_default() }
+            QuestionResult {
+                question_id: q.id,
+                correct: is_correct(q, a),
+                answered: a.is_some_and(has_answer),
+                selected: a.map(|a| a.choice_ids.clone()).unwrap_or_default(),
+            }
         })
         .collect();
     let score = results.iter().filter(|r| r.correct).count() as u32;
@@ -184,12 +207,17 @@ mod tests {
         partial[1].choice_ids = vec![q[1].choices[0].id, q[1].choices[1].id, q[1].choices[2].id];
         assert_eq!(grade(&quiz, &partial).unwrap().score, 3);
 
-        // Nothing answered: zero, not passed, not an error.
-        let g = grade(&quiz, &[]).unwrap();
-        assert_eq!((g.score, g.passed), (0, false));
-        // Empty text is wrong, not right.
-        let empty = vec![Answer { question_id: q[3].id, choice_ids: vec![], text: Some("  ".into()) }];
-        assert!(!grade(&quiz, &empty).unwrap().results[3].correct);
+        // Nothing answered (no answer, or only blank ones): refused, never graded.
+        assert_eq!(grade(&quiz, &[]), Err(AnswerError::NothingAnswered));
+        let blank = vec![
+            Answer { question_id: q[3].id, choice_ids: vec![], text: Some("  ".into()) },
+            Answer { question_id: q[0].id, choice_ids: vec![], text: None },
+        ];
+        assert_eq!(grade(&quiz, &blank), Err(AnswerError::NothingAnswered));
+        // Empty text beside a real answer is wrong, not right, and not answered.
+        let empty = vec![all_right[0].clone(), Answer { question_id: q[3].id, choice_ids: vec![], text: Some("  ".into()) }];
+        let g = grade(&quiz, &empty).unwrap();
+        assert!(!g.results[3].correct && !g.results[3].answered && g.results[0].answered);
         // Pass mark boundary: 3/4 = 75% passes at 75.
         let three = &all_right[..3];
         assert!(grade(&quiz, three).unwrap().passed);

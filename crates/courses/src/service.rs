@@ -7,8 +7,10 @@ use lru::LruCache;
 use rand::seq::SliceRandom;
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, page};
+use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 use crate::content::*;
@@ -16,8 +18,46 @@ use crate::model::*;
 use crate::quiz::{self, Answer, AnswerError};
 use crate::store::{self, CourseRow};
 
+/// A published version, parsed once, with what is derived from it once.
+#[derive(Debug)]
+pub(crate) struct Version {
+    pub content: Arc<CourseContent>,
+    /// The best score of each case study, by item id.
+    pub best_scores: HashMap<Uuid, u32>,
+}
+
+impl Version {
+    fn new(content: CourseContent) -> Self {
+        let best_scores = content
+            .items()
+            .filter_map(|(_, i)| match &i.body {
+                ItemBody::CaseStudy(c) => Some((i.id, c.best_score())),
+                _ => None,
+            })
+            .collect();
+        Self { content: Arc::new(content), best_scores }
+    }
+}
+
 /// Published versions by (course, version number).
-type VersionCache = LruCache<(Uuid, i64), Arc<CourseContent>>;
+type VersionCache = LruCache<(Uuid, i64), Arc<Version>>;
+
+/// How long an instance trusts what it last read of which version is the
+/// current one (of a course by slug, or of the course holding an item).
+///
+/// Published versions never change, but a new publication changes which one
+/// is current. This instance forgets these look-ups when it publishes; another
+/// instance's publication is seen here within this time. A few seconds keeps
+/// reads of published content off the database under load without a
+/// cross-instance notification channel.
+pub const CURRENT_VERSION_TTL: Duration = Duration::from_secs(3);
+
+/// Look-ups of the current published version, each with when it was read.
+#[derive(Debug)]
+struct CurrentVersions {
+    by_slug: LruCache<String, (Instant, CourseRow)>,
+    by_item: LruCache<Uuid, (Instant, CourseRow, i64)>,
+}
 
 /// Which text a caller reads: a published version, or the draft (authors' preview).
 #[derive(Clone, Debug)]
@@ -36,6 +76,8 @@ pub struct Courses {
     pub(crate) people: Arc<dyn PeopleDirectory>,
     /// Published versions never change, so they are cached whole after the first read.
     versions: Arc<Mutex<VersionCache>>,
+    /// Which version is current, for [`CURRENT_VERSION_TTL`].
+    current: Arc<Mutex<CurrentVersions>>,
 }
 
 impl std::fmt::Debug for Courses {
@@ -44,25 +86,33 @@ impl std::fmt::Debug for Courses {
     }
 }
 
-/// The language to serve: `?lang=`, then `Accept-Language`, then the caller's locale, then French.
-pub fn pick_language(query: Option<&str>, accept_language: Option<&str>, caller: Option<&Caller>) -> &'static str {
-    let known = |s: &str| match s {
+fn known_language(s: &str) -> Option<&'static str> {
+    match s {
         "fr" => Some("fr"),
         "ar" => Some("ar"),
         "en" => Some("en"),
         _ => None,
-    };
-    if let Some(l) = query.and_then(known) {
-        return l;
     }
-    if let Some(l) = accept_language.and_then(|h| {
-        h.split(',').find_map(|part| {
-            part.split(';').next().and_then(|t| t.trim().split('-').next()).map(str::to_ascii_lowercase).and_then(|t| known(&t))
+}
+
+/// The language the request itself names: `?lang=`, then `Accept-Language`; `None` when neither names a known one.
+pub fn named_language(query: Option<&str>, accept_language: Option<&str>) -> Option<&'static str> {
+    query.and_then(known_language).or_else(|| {
+        accept_language.and_then(|h| {
+            h.split(',').find_map(|part| {
+                part.split(';')
+                    .next()
+                    .and_then(|t| t.trim().split('-').next())
+                    .map(str::to_ascii_lowercase)
+                    .and_then(|t| known_language(&t))
+            })
         })
-    }) {
-        return l;
-    }
-    caller.and_then(|c| known(&c.locale)).unwrap_or("fr")
+    })
+}
+
+/// The language to serve: `?lang=`, then `Accept-Language`, then the caller's locale, then French.
+pub fn pick_language(query: Option<&str>, accept_language: Option<&str>, caller: Option<&Caller>) -> &'static str {
+    named_language(query, accept_language).or_else(|| caller.and_then(|c| known_language(&c.locale))).unwrap_or("fr")
 }
 
 fn item_kind(body: &ItemBody) -> ItemKind {
@@ -108,17 +158,62 @@ impl Courses {
     /// The service over `db`; `people` resolves co-authors' emails.
     pub fn new(db: Db, clock: Clock, people: Arc<dyn PeopleDirectory>) -> Self {
         let cap = NonZeroUsize::new(64).expect("non-zero");
-        Self { db, clock, people, versions: Arc::new(Mutex::new(LruCache::new(cap))) }
+        let lookups = NonZeroUsize::new(4096).expect("non-zero");
+        Self {
+            db,
+            clock,
+            people,
+            versions: Arc::new(Mutex::new(LruCache::new(cap))),
+            current: Arc::new(Mutex::new(CurrentVersions { by_slug: LruCache::new(lookups), by_item: LruCache::new(lookups) })),
+        }
     }
 
-    pub(crate) async fn version(&self, course: Uuid, version: i64) -> Result<Arc<CourseContent>> {
+    pub(crate) async fn version(&self, course: Uuid, version: i64) -> Result<Arc<Version>> {
         if let Some(hit) = self.versions.lock().unwrap_or_else(|p| p.into_inner()).get(&(course, version)) {
             return Ok(hit.clone());
         }
         let json = store::version_content(&self.db, course, version).await?.ok_or(Error::NotFound("course version"))?;
-        let content = Arc::new(parse_content(&json)?);
-        self.versions.lock().unwrap_or_else(|p| p.into_inner()).put((course, version), content.clone());
-        Ok(content)
+        let content = parse_content(&json)?;
+        // The best scores walk each case study once (linear in its size); off the async threads all the same.
+        let parsed = Arc::new(tokio::task::spawn_blocking(move || Version::new(content)).await.map_err(|e| Error::Internal(e.into()))?);
+        self.versions.lock().unwrap_or_else(|p| p.into_inner()).put((course, version), parsed.clone());
+        Ok(parsed)
+    }
+
+    fn current(&self) -> std::sync::MutexGuard<'_, CurrentVersions> {
+        self.current.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The course at `slug`, as read from the database at most [`CURRENT_VERSION_TTL`] ago.
+    async fn published_course_by_slug(&self, slug: &str) -> Result<CourseRow> {
+        if let Some((at, row)) = self.current().by_slug.get(slug)
+            && at.elapsed() < CURRENT_VERSION_TTL
+        {
+            return Ok(row.clone());
+        }
+        let row = store::course_by_slug(&self.db, slug).await?.ok_or(Error::NotFound("course"))?;
+        self.current().by_slug.put(slug.to_string(), (Instant::now(), row.clone()));
+        Ok(row)
+    }
+
+    /// The course and current version holding published item `id`, as read at most [`CURRENT_VERSION_TTL`] ago.
+    async fn published_home(&self, id: Uuid) -> Result<(CourseRow, i64)> {
+        if let Some((at, row, version)) = self.current().by_item.get(&id)
+            && at.elapsed() < CURRENT_VERSION_TTL
+        {
+            return Ok((row.clone(), *version));
+        }
+        let (course_id, version, _) = store::published_item(&self.db, id).await?.ok_or(Error::NotFound("item"))?;
+        let course = store::course_by_id(&self.db, course_id).await?.ok_or(Error::NotFound("item"))?;
+        self.current().by_item.put(id, (Instant::now(), course.clone(), version));
+        Ok((course, version))
+    }
+
+    /// Forgets which versions are current: called after this instance publishes.
+    pub(crate) fn forget_current_versions(&self) {
+        let mut current = self.current();
+        current.by_slug.clear();
+        current.by_item.clear();
     }
 
     /// Whether `caller` may edit `course`: its owner, a co-author, or an admin.
@@ -136,7 +231,11 @@ impl Courses {
     /// What a reader of `slug` sees: the published version, or with
     /// `preview` the draft, for those who may edit it.
     pub(crate) async fn load_course(&self, caller: Option<&Caller>, slug: &str, preview: bool) -> Result<Loaded> {
-        let course = store::course_by_slug(&self.db, slug).await?.ok_or(Error::NotFound("course"))?;
+        let course = if preview {
+            store::course_by_slug(&self.db, slug).await?.ok_or(Error::NotFound("course"))?
+        } else {
+            self.published_course_by_slug(slug).await?
+        };
         self.load(caller, course, preview).await
     }
 
@@ -156,7 +255,7 @@ impl Courses {
             // A course never published does not exist for learners.
             return Err(Error::NotFound("course"));
         };
-        let content = self.version(course.id, version).await?;
+        let content = self.version(course.id, version).await?.content.clone();
         Ok(Loaded { course, version: Some(version), content })
     }
 
@@ -167,9 +266,8 @@ impl Courses {
             let course = store::course_by_id(&self.db, course_id).await?.ok_or(Error::NotFound("item"))?;
             return self.load(caller, course, true).await;
         }
-        let (course_id, version, _) = store::published_item(&self.db, id).await?.ok_or(Error::NotFound("item"))?;
-        let course = store::course_by_id(&self.db, course_id).await?.ok_or(Error::NotFound("item"))?;
-        let content = self.version(course_id, version).await?;
+        let (course, version) = self.published_home(id).await?;
+        let content = self.version(course.id, version).await?.content.clone();
         Ok(Loaded { course, version: Some(version), content })
     }
 
@@ -200,8 +298,8 @@ impl Courses {
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let (Some(version), Some(published_at)) = (row.published_version, row.published_at) else { continue };
-            let content = self.version(row.id, version).await?;
-            items.push(summary_of(&row, &content, lang, published_at));
+            let published = self.version(row.id, version).await?;
+            items.push(summary_of(&row, &published.content, lang, published_at));
         }
         Ok(CoursePage { items, next_cursor })
     }
@@ -311,16 +409,16 @@ impl Courses {
 
     /// Grades an attempt on the server, records it, and returns per-question feedback.
     /// Authors' previews are graded but not recorded.
+    ///
+    /// The right answers are revealed only once the quiz is passed (in this
+    /// attempt or an earlier one) or no attempt is left, and always in an
+    /// author's preview; before that the learner sees, per question, whether
+    /// the answer given is right. An attempt answering nothing is refused and
+    /// not counted; counting and recording are one atomic step, so parallel
+    /// submissions never exceed the quiz's attempts.
     pub async fn attempt(&self, caller: &Caller, id: Uuid, req: AttemptRequest, preview: bool) -> Result<AttemptResult> {
         let loaded = self.load_item(Some(caller), id, preview).await?;
         let (_, quiz) = Self::quiz_of(&loaded.content, id)?;
-        let used = store::count_attempts(&self.db, id, caller.user_id).await? as u32;
-        if let Some(max) = quiz.max_attempts
-            && used >= max
-            && loaded.version.is_some()
-        {
-            return Err(Error::Conflict(format!("no attempts left: this quiz allows {max}")));
-        }
         let answers: Vec<Answer> = req
             .answers
             .iter()
@@ -332,6 +430,9 @@ impl Courses {
             .collect();
         let grade = quiz::grade(quiz, &answers).map_err(|e| {
             let (at, message) = match e {
+                AnswerError::NothingAnswered => {
+                    return Error::invalid("answers", "required", "answer at least one question; an empty attempt is not counted");
+                }
                 AnswerError::UnknownQuestion(q) => (q, "is not a question of this quiz".to_string()),
                 AnswerError::UnknownChoice { question, choice } => (question, format!("choice {choice} is not a choice of this question")),
                 AnswerError::AnsweredTwice(q) => (q, "is answered twice".to_string()),
@@ -339,20 +440,18 @@ impl Courses {
             };
             Error::Invalid(vec![FieldError::new(&format!("answers[{at}]"), "invalid_value", message)])
         })?;
-        let mut attempt_id = None;
-        let mut attempts_used = used;
-        if let Some(version) = loaded.version {
-            let aid = sanad_platform::ids::new_id();
-            let answers_json = serde_json::to_string(
-                &answers
-                    .iter()
-                    .map(|a| serde_json::json!({"question_id": a.question_id, "choice_ids": a.choice_ids, "text": a.text}))
-                    .collect::<Vec<_>>(),
-            )
-            .map_err(|e| Error::Internal(e.into()))?;
-            store::insert_attempt(
-                &self.db,
-                &store::AttemptRow {
+        let (attempt_id, attempts_used, passed_before) = match loaded.version {
+            Some(version) => {
+                let passed_before = !grade.passed && store::has_passed(&self.db, id, caller.user_id).await?;
+                let aid = sanad_platform::ids::new_id();
+                let answers_json = serde_json::to_string(
+                    &answers
+                        .iter()
+                        .map(|a| serde_json::json!({"question_id": a.question_id, "choice_ids": a.choice_ids, "text": a.text}))
+                        .collect::<Vec<_>>(),
+                )
+                .map_err(|e| Error::Internal(e.into()))?;
+                let row = store::AttemptRow {
                     id: aid,
                     quiz_id: id,
                     user_id: caller.user_id,
@@ -363,34 +462,44 @@ impl Courses {
                     passed: grade.passed,
                     answers: &answers_json,
                     now: self.clock.now(),
-                },
-            )
-            .await?;
-            attempt_id = Some(aid);
-            attempts_used += 1;
-        }
+                };
+                let max = quiz.max_attempts.map_or(i64::MAX, i64::from);
+                let used = store::record_attempt(&self.db, &row, max)
+                    .await?
+                    .ok_or_else(|| Error::Conflict(format!("no attempts left: this quiz allows {max}")))?;
+                (Some(aid), u32::try_from(used).unwrap_or(u32::MAX), passed_before)
+            }
+            None => (None, store::count_attempts(&self.db, id, caller.user_id).await? as u32, false),
+        };
+        let attempts_left = quiz.max_attempts.map(|m| m.saturating_sub(attempts_used));
+        let revealed = loaded.version.is_none() || grade.passed || passed_before || attempts_left == Some(0);
         let feedback = quiz
             .questions
             .iter()
             .zip(&grade.results)
-            .map(|(q, r)| QuestionFeedback {
-                question_id: q.id,
-                prompt: q.prompt.clone(),
-                correct: r.correct,
-                explanation: q.explanation.clone(),
-                choices: q
-                    .choices
-                    .iter()
-                    .map(|c| ChoiceFeedback {
-                        id: c.id,
-                        label: c.label.clone(),
-                        correct: c.correct,
-                        selected: r.selected.contains(&c.id),
-                        feedback: c.feedback.clone(),
-                    })
-                    .collect(),
-                accepted_answers: q.answers.clone(),
-                given_text: answers.iter().find(|a| a.question_id == q.id).and_then(|a| a.text.clone()),
+            .map(|(q, r)| {
+                // A question answered right holds nothing the learner does not know already.
+                let show = revealed || r.correct;
+                QuestionFeedback {
+                    question_id: q.id,
+                    prompt: q.prompt.clone(),
+                    answered: r.answered,
+                    correct: r.correct,
+                    explanation: show.then(|| q.explanation.clone()),
+                    choices: q
+                        .choices
+                        .iter()
+                        .map(|c| ChoiceFeedback {
+                            id: c.id,
+                            label: c.label.clone(),
+                            correct: show.then_some(c.correct),
+                            selected: r.selected.contains(&c.id),
+                            feedback: show.then(|| c.feedback.clone()),
+                        })
+                        .collect(),
+                    accepted_answers: if show { q.answers.clone() } else { Vec::new() },
+                    given_text: answers.iter().find(|a| a.question_id == q.id).and_then(|a| a.text.clone()),
+                }
             })
             .collect();
         Ok(AttemptResult {
@@ -401,7 +510,8 @@ impl Courses {
             passed: grade.passed,
             pass_mark: quiz.pass_mark,
             attempts_used,
-            attempts_left: quiz.max_attempts.map(|m| m.saturating_sub(attempts_used)),
+            attempts_left,
+            answers_revealed: revealed,
             feedback,
         })
     }
@@ -451,23 +561,37 @@ impl Courses {
             ending_key: None,
         };
         store::insert_run(&self.db, &run, self.clock.now()).await?;
-        Ok(RunStarted { run_id: run.id, node: node_view(case, &case.start, 0)? })
+        let best = self.best_score(&loaded, id, case).await?;
+        Ok(RunStarted { run_id: run.id, node: node_view(case, &case.start, 0, best)? })
     }
 
-    async fn run_and_case(&self, caller: &Caller, run_id: Uuid) -> Result<(store::RunRow, Arc<CourseContent>)> {
+    /// The best score of case study `id`: computed once per published version
+    /// (with the version, in the cache), and per request only for an author's draft.
+    async fn best_score(&self, loaded: &Loaded, id: Uuid, case: &CaseStudy) -> Result<u32> {
+        Ok(match loaded.version {
+            Some(version) => self.version(loaded.course.id, version).await?.best_scores.get(&id).copied().unwrap_or(0),
+            None => case.best_score(),
+        })
+    }
+
+    /// A run of the caller, the course text it plays, and the case study's best score.
+    async fn run_and_case(&self, caller: &Caller, run_id: Uuid) -> Result<(store::RunRow, Arc<CourseContent>, u32)> {
         let run = store::run(&self.db, run_id).await?.filter(|r| r.user_id == caller.user_id).ok_or(Error::NotFound("case study run"))?;
-        let content = if run.version == 0 {
+        if run.version == 0 {
             let course = store::course_by_id(&self.db, run.course_id).await?.ok_or(Error::NotFound("case study run"))?;
-            self.load(Some(caller), course, true).await?.content
+            let content = self.load(Some(caller), course, true).await?.content;
+            let best = Self::case_of(&content, run.case_study_id)?.1.best_score();
+            Ok((run, content, best))
         } else {
-            self.version(run.course_id, run.version).await?
-        };
-        Ok((run, content))
+            let published = self.version(run.course_id, run.version).await?;
+            let best = published.best_scores.get(&run.case_study_id).copied().unwrap_or(0);
+            Ok((run, published.content.clone(), best))
+        }
     }
 
     /// Takes a decision in a run: returns the practitioner's feedback and the next node (or the ending).
     pub async fn choose(&self, caller: &Caller, run_id: Uuid, choice_id: Uuid) -> Result<ChoiceOutcome> {
-        let (run, content) = self.run_and_case(caller, run_id).await?;
+        let (run, content, best) = self.run_and_case(caller, run_id).await?;
         let (_, case) = Self::case_of(&content, run.case_study_id)?;
         if run.ending_key.is_some() {
             return Err(Error::Conflict("this run has reached its ending; start a new one to play again".into()));
@@ -490,13 +614,13 @@ impl Courses {
         Ok(ChoiceOutcome {
             feedback_html: choice.feedback_html.clone(),
             points: choice.points,
-            node: node_view(case, &choice.next, score as u32)?,
+            node: node_view(case, &choice.next, score as u32, best)?,
         })
     }
 
     /// A run as it stands, with the steps taken, to resume it.
     pub async fn get_run(&self, caller: &Caller, run_id: Uuid) -> Result<RunView> {
-        let (run, content) = self.run_and_case(caller, run_id).await?;
+        let (run, content, best) = self.run_and_case(caller, run_id).await?;
         let (_, case) = Self::case_of(&content, run.case_study_id)?;
         let taken: Vec<serde_json::Value> = serde_json::from_str(&run.steps).unwrap_or_default();
         let steps = taken
@@ -507,26 +631,12 @@ impl Courses {
                 Some(RunStep { choice_label: c.label.clone(), feedback_html: c.feedback_html.clone(), points: c.points })
             })
             .collect();
-        Ok(RunView { run_id, case_study_id: run.case_study_id, steps, node: node_view(case, &run.current_key, run.score as u32)? })
+        Ok(RunView { run_id, case_study_id: run.case_study_id, steps, node: node_view(case, &run.current_key, run.score as u32, best)? })
     }
 }
 
-/// The best score a path through the case study can reach.
-fn best_score(case: &CaseStudy) -> u32 {
-    fn best(case: &CaseStudy, key: &str, depth: usize) -> u32 {
-        if depth > case.nodes.len() {
-            return 0;
-        }
-        case.nodes
-            .iter()
-            .find(|n| n.key == key)
-            .map(|n| n.choices.iter().map(|c| c.points + best(case, &c.next, depth + 1)).max().unwrap_or(0))
-            .unwrap_or(0)
-    }
-    best(case, &case.start, 0)
-}
-
-fn node_view(case: &CaseStudy, key: &str, score: u32) -> Result<NodeView> {
+/// The node at `key`, or the ending with the run's score beside the best one (`max_score`).
+fn node_view(case: &CaseStudy, key: &str, score: u32, max_score: u32) -> Result<NodeView> {
     if let Some(node) = case.nodes.iter().find(|n| n.key == key) {
         return Ok(NodeView {
             id: node.id,
@@ -546,7 +656,7 @@ fn node_view(case: &CaseStudy, key: &str, score: u32) -> Result<NodeView> {
             band: ending.band.clone(),
             debrief_html: ending.debrief_html.clone(),
             score,
-            max_score: best_score(case),
+            max_score,
         }),
     })
 }

@@ -182,13 +182,40 @@ pub struct AttemptRow<'a> {
     pub now: DateTime<Utc>,
 }
 
-pub async fn insert_attempt(db: &Db, a: &AttemptRow<'_>) -> Sql<()> {
-    on_db!(db, c => sqlx::query(
+/// Whether `user` has passed this quiz in some attempt.
+pub async fn has_passed(db: &Db, quiz: Uuid, user: Uuid) -> Sql<bool> {
+    on_db!(db, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM quiz_attempts WHERE quiz_id = $1 AND user_id = $2 AND passed = 1")
+        .bind(quiz).bind(user).fetch_one(c).await.map(|n| n > 0))
+}
+
+/// Records an attempt if the learner has fewer than `max` (counting it and
+/// inserting it in one transaction); returns the attempts used with this one,
+/// or `None` when none was left.
+///
+/// The count is a row per (quiz, learner) bumped by one conditional upsert:
+/// PostgreSQL locks that row, so parallel submissions queue behind each other
+/// and each sees the count the previous one left; SQLite runs one writer at a
+/// time. Either way no more than `max` attempts are ever recorded.
+pub async fn record_attempt(db: &Db, a: &AttemptRow<'_>, max: i64) -> Sql<Option<i64>> {
+    let mut tx = db.begin().await?;
+    let used = on_tx!(&mut tx, c => sqlx::query_scalar::<_, i64>(
+        "INSERT INTO quiz_attempt_counts (quiz_id, user_id, used) VALUES ($1, $2, 1) \
+         ON CONFLICT (quiz_id, user_id) DO UPDATE SET used = quiz_attempt_counts.used + 1 \
+         WHERE quiz_attempt_counts.used < $3 RETURNING used")
+        .bind(a.quiz_id).bind(a.user_id).bind(max).fetch_optional(c).await)?;
+    let Some(used) = used else {
+        // Dropping the transaction rolls it back.
+        drop(tx);
+        return Ok(None);
+    };
+    on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO quiz_attempts (id, quiz_id, user_id, course_id, version, score, max_score, passed, answers, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(a.id).bind(a.quiz_id).bind(a.user_id).bind(a.course_id).bind(a.version).bind(a.score).bind(a.max_score)
         .bind(i64::from(a.passed)).bind(a.answers).bind(a.now)
-        .execute(c).await.map(|_| ()))
+        .execute(c).await.map(|_| ()))?;
+    tx.commit().await?;
+    Ok(Some(used))
 }
 
 /// A case-study run.

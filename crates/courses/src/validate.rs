@@ -144,10 +144,43 @@ pub fn check_quiz(quiz: &Quiz) -> Vec<ContentProblem> {
     problems
 }
 
-/// Rules of a case study: every node reachable from the start, every choice
-/// leading somewhere, and every path able to reach an ending.
+/// Most steps (nodes) a case study may have.
+pub const MAX_CASE_NODES: usize = 200;
+/// Most choices a step of a case study may offer.
+pub const MAX_CASE_CHOICES: usize = 8;
+/// Most endings a case study may have.
+pub const MAX_CASE_ENDINGS: usize = 50;
+
+/// The size limits of a case study, as field errors of the authoring API
+/// (`nodes`, `nodes[3].choices`, `endings`); empty when it fits.
+pub fn case_study_size(nodes: usize, choices_per_node: impl Iterator<Item = usize>, endings: usize) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if nodes > MAX_CASE_NODES {
+        out.push(("nodes".to_string(), format!("has {nodes} steps; a case study has at most {MAX_CASE_NODES}")));
+    }
+    for (i, n) in choices_per_node.enumerate() {
+        if n > MAX_CASE_CHOICES {
+            out.push((format!("nodes[{i}].choices"), format!("has {n} choices; a step offers at most {MAX_CASE_CHOICES}")));
+        }
+    }
+    if endings > MAX_CASE_ENDINGS {
+        out.push(("endings".to_string(), format!("has {endings} endings; a case study has at most {MAX_CASE_ENDINGS}")));
+    }
+    out
+}
+
+/// Rules of a case study: within the size limits, every node reachable from
+/// the start, every choice leading somewhere, every path able to reach an
+/// ending, and no loop. A loop would make the best score unbounded (a learner
+/// could go round collecting points) and a run endless; a step that lets the
+/// learner try again is written as a new node that repeats the situation.
 pub fn check_case_study(case: &CaseStudy) -> Vec<ContentProblem> {
     let mut problems = Vec::new();
+    let size = case_study_size(case.nodes.len(), case.nodes.iter().map(|n| n.choices.len()), case.endings.len());
+    if !size.is_empty() {
+        // The other checks walk the graph: a study over the limits is not walked at all.
+        return size.into_iter().map(|(field, message)| problem("", format!("{field}: {message}"))).collect();
+    }
     let nodes: HashMap<&str, &CaseNode> = case.nodes.iter().map(|n| (n.key.as_str(), n)).collect();
     let endings: HashSet<&str> = case.endings.iter().map(|e| e.key.as_str()).collect();
     let mut seen = HashSet::new();
@@ -225,6 +258,49 @@ pub fn check_case_study(case: &CaseStudy) -> Vec<ContentProblem> {
     for node in &case.nodes {
         if reached.contains(node.key.as_str()) && !node.choices.is_empty() && !can_end.contains(node.key.as_str()) {
             problems.push(problem(format!("node \"{}\"", node.key), "no path from here reaches an ending"));
+        }
+    }
+    problems.extend(loops(case, &nodes));
+    problems
+}
+
+/// Choices that lead back to a step already on the way from the start
+/// (depth-first, with an explicit stack: one visit per node and choice).
+fn loops(case: &CaseStudy, nodes: &HashMap<&str, &CaseNode>) -> Vec<ContentProblem> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Seen {
+        Not,
+        OnPath,
+        Done,
+    }
+    let mut problems = Vec::new();
+    let mut seen: HashMap<&str, Seen> = case.nodes.iter().map(|n| (n.key.as_str(), Seen::Not)).collect();
+    let Some(start) = nodes.get(case.start.as_str()) else { return problems };
+    let mut stack: Vec<(&CaseNode, usize)> = vec![(start, 0)];
+    seen.insert(start.key.as_str(), Seen::OnPath);
+    while let Some(&(node, at)) = stack.last() {
+        let Some(choice) = node.choices.get(at) else {
+            seen.insert(node.key.as_str(), Seen::Done);
+            stack.pop();
+            continue;
+        };
+        if let Some(top) = stack.last_mut() {
+            top.1 += 1;
+        }
+        let Some(next) = nodes.get(choice.next.as_str()) else { continue };
+        match seen.get(next.key.as_str()).copied().unwrap_or(Seen::Done) {
+            Seen::Not => {
+                seen.insert(next.key.as_str(), Seen::OnPath);
+                stack.push((next, 0));
+            }
+            Seen::OnPath => problems.push(problem(
+                format!("node \"{}\"", node.key),
+                format!(
+                    "choice `{}` leads back to `{}`, a step already taken: a case study only moves forward (repeat the situation in a new node instead)",
+                    choice.key, choice.next
+                ),
+            )),
+            Seen::Done => {}
         }
     }
     problems

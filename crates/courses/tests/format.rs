@@ -2,9 +2,9 @@
 //! import gives the same course back, and errors name the file and line.
 
 use sanad_courses::content::{ItemBody, QuestionKind};
-use sanad_courses::folder::{self, Files};
+use sanad_courses::folder::{self, Files, ZipError};
 use sanad_courses::starter::starter_courses;
-use sanad_courses::validate::check_case_study;
+use sanad_courses::validate::{MAX_CASE_CHOICES, MAX_CASE_NODES, check_case_study};
 
 fn starter(slug: &str) -> Files {
     starter_courses()
@@ -143,6 +143,71 @@ fn case_study_graph_rules_name_the_node() {
     }
     let problems = check_case_study(&case);
     assert!(problems.iter().any(|p| p.message.contains("no path from here reaches an ending")), "{problems:?}");
+}
+
+#[test]
+fn case_study_loops_and_sizes_are_refused_by_name() {
+    let course = folder::import(&starter("prise-en-charge")).unwrap();
+    let case = course.content.items().find_map(|(_, i)| if let ItemBody::CaseStudy(c) = &i.body { Some(c.clone()) } else { None }).unwrap();
+    // A choice of the second step that leads back to the start: a loop, named at the step.
+    let mut looped = case.clone();
+    looped.nodes[1].choices[0].next = looped.start.clone();
+    let at = format!("node \"{}\"", looped.nodes[1].key);
+    let problems = check_case_study(&looped);
+    assert!(problems.iter().any(|p| p.location == at && p.message.contains("leads back to")), "{problems:?}");
+    assert!(check_case_study(&case).is_empty());
+
+    // Too many steps, too many choices at a step: refused before any walk of the graph.
+    let mut big = case.clone();
+    let template = big.nodes[0].clone();
+    for i in 0..MAX_CASE_NODES {
+        let mut n = template.clone();
+        n.key = format!("extra-{i}");
+        big.nodes.push(n);
+    }
+    let problems = check_case_study(&big);
+    assert!(problems.iter().any(|p| p.message.starts_with("nodes:") && p.message.contains("at most 200")), "{problems:?}");
+    let mut wide = case.clone();
+    let choice = wide.nodes[0].choices[0].clone();
+    wide.nodes[0].choices = vec![choice; MAX_CASE_CHOICES + 1];
+    let problems = check_case_study(&wide);
+    assert!(problems.iter().any(|p| p.message.starts_with("nodes[0].choices:") && p.message.contains("at most 8")), "{problems:?}");
+}
+
+/// A zip whose headers declare every entry of `size` bytes to be 1 byte long
+/// (as a hostile client would write it); the data and checksums are true.
+fn lying_zip(entries: usize, size: usize) -> Vec<u8> {
+    let mut files = Files::new();
+    files.insert("course.toml".into(), "slug = \"bombe\"\n".into());
+    for i in 0..entries {
+        files.insert(format!("zz/{i:04}.md"), "a".repeat(size));
+    }
+    let mut raw = folder::zip_files("bombe", &files).unwrap();
+    let declared = u32::try_from(size).unwrap().to_le_bytes();
+    for (sig, off) in [(*b"PK\x03\x04", 22), (*b"PK\x01\x02", 24)] {
+        let mut at = 0;
+        while let Some(p) = raw[at..].windows(4).position(|w| w == sig) {
+            let start = at + p;
+            if raw.get(start + off..start + off + 4) == Some(&declared[..]) {
+                raw[start + off..start + off + 4].copy_from_slice(&1u32.to_le_bytes());
+            }
+            at = start + 4;
+        }
+    }
+    raw
+}
+
+#[test]
+fn zips_are_limited_by_the_bytes_inflated_not_the_sizes_declared() {
+    // Each file under the per-file limit, all of them over the total: refused part way.
+    let many = lying_zip(6, 3000);
+    assert!(matches!(folder::files_from_zip_within(&many, 4000, 10_000), Err(ZipError::TooLarge(why)) if why.contains("10000 bytes")));
+    // One file over the per-file limit, whatever it declares.
+    let one = lying_zip(1, 5000);
+    assert!(matches!(folder::files_from_zip_within(&one, 4000, 1 << 20), Err(ZipError::TooLarge(why)) if why.contains("zz/0000.md")));
+    // Within the limits, a zip reads whole.
+    let fine = folder::zip_files("concepts", &starter("concepts")).unwrap();
+    assert_eq!(folder::files_from_zip(&fine).unwrap(), starter("concepts"));
 }
 
 #[test]

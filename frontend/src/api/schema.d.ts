@@ -2586,13 +2586,33 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description The published content. */
                 200: {
                     headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json; charset=utf-8": components["schemas"]["CourseDetail"];
                     };
+                };
+                /** @description Not modified: the `If-None-Match` ETag is still current. */
+                304: {
+                    headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description The request could not be understood */
                 400: {
@@ -2851,13 +2871,33 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description The published content. */
                 200: {
                     headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json; charset=utf-8": components["schemas"]["LessonView"];
                     };
+                };
+                /** @description Not modified: the `If-None-Match` ETag is still current. */
+                304: {
+                    headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description The request could not be understood */
                 400: {
@@ -2992,13 +3032,33 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description The published content. */
                 200: {
                     headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json; charset=utf-8": components["schemas"]["QuizView"];
                     };
+                };
+                /** @description Not modified: the `If-None-Match` ETag is still current. */
+                304: {
+                    headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description The request could not be understood */
                 400: {
@@ -3276,13 +3336,33 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description The published content. */
                 200: {
                     headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json; charset=utf-8": components["schemas"]["CaseStudyView"];
                     };
+                };
+                /** @description Not modified: the `If-None-Match` ETag is still current. */
+                304: {
+                    headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description The request could not be understood */
                 400: {
@@ -8887,6 +8967,12 @@ export interface components {
         /**
          * AttemptResult
          * @description A graded attempt.
+         *
+         *     What a learner sees: the score, and for each question whether the answer
+         *     given is right. The right answers (choices, accepted texts, explanations)
+         *     are revealed only once the quiz is passed (now or before) or no attempt is
+         *     left, so that attempts cannot be spent just to read them; an attempt that
+         *     answers no question is refused (422) and not counted.
          */
         AttemptResult: {
             /** Format: uuid */
@@ -8904,6 +8990,8 @@ export interface components {
             attempts_used: number;
             /** Format: uint32 */
             attempts_left?: number | null;
+            /** @description True when the right answers are shown in `feedback`. */
+            answers_revealed: boolean;
             feedback: components["schemas"]["QuestionFeedback"][];
         };
         /**
@@ -9000,9 +9088,14 @@ export interface components {
             /** Format: uuid */
             id: string;
             label: string;
-            correct: boolean;
+            /**
+             * @description Whether this choice is right; null until the answers are revealed
+             *     (see `AttemptResult.answers_revealed`) unless the question was answered right.
+             */
+            correct?: boolean | null;
             selected: boolean;
-            feedback: string;
+            /** @description The author's comment on this choice; null while it is not revealed. */
+            feedback?: string | null;
         };
         /**
          * ChoiceInput
@@ -9664,10 +9757,14 @@ export interface components {
             /** Format: uuid */
             question_id: string;
             prompt: string;
+            /** @description Whether the question was answered. */
+            answered: boolean;
+            /** @description Whether the answer given is right (false when not answered). */
             correct: boolean;
-            explanation: string;
+            /** @description Null while the answers are not revealed and the question was not answered right. */
+            explanation?: string | null;
             choices: components["schemas"]["ChoiceFeedback"][];
-            /** @description For short-text questions: the accepted answers. */
+            /** @description For short-text questions: the accepted answers (empty while not revealed). */
             accepted_answers: string[];
             /** @description For short-text questions: what was typed. */
             given_text?: string | null;

@@ -230,6 +230,7 @@ export const ar: Dict = {
   'quiz.failed': 'لم تنجح بعد: تحتاج إلى {n}٪. اقرأ التصحيح ثم أعد المحاولة.',
   'quiz.retry': 'إعادة الاختبار',
   'quiz.feedbackTitle': 'التصحيح المفصل',
+  'quiz.answersHidden': 'تظهر الأجوبة الصحيحة والشروح بعد نجاحك في الاختبار، أو بعد محاولتك الأخيرة.',
   'quiz.correct': 'جواب صحيح',
   'quiz.incorrect': 'جواب خاطئ أو ناقص',
   'quiz.rightChoice': 'الجواب الصحيح',

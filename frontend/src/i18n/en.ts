@@ -230,6 +230,7 @@ export const en: Dict = {
   'quiz.failed': 'Not passed yet: you need {n}%. Read the corrections and try again.',
   'quiz.retry': 'Take the quiz again',
   'quiz.feedbackTitle': 'Detailed corrections',
+  'quiz.answersHidden': 'The right answers and explanations are shown once you pass the quiz, or after your last attempt.',
   'quiz.correct': 'Correct',
   'quiz.incorrect': 'Incorrect or incomplete',
   'quiz.rightChoice': 'Right answer',

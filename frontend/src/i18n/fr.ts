@@ -228,6 +228,7 @@ export const fr = {
   'quiz.failed': 'Pas encore réussi : il faut {n} %. Relisez la correction puis réessayez.',
   'quiz.retry': 'Refaire le quiz',
   'quiz.feedbackTitle': 'Correction détaillée',
+  'quiz.answersHidden': 'Les bonnes réponses et les explications s’affichent une fois le quiz réussi, ou après votre dernier essai.',
   'quiz.correct': 'Bonne réponse',
   'quiz.incorrect': 'Réponse incorrecte ou incomplète',
   'quiz.rightChoice': 'Bonne réponse',

@@ -114,7 +114,8 @@ function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
                 <li key={c.id} class={c.correct ? 'choice-feedback__item is-correct' : 'choice-feedback__item'}>
                   <p class="choice-feedback__label">
                     <span aria-hidden="true" class="choice-feedback__mark">
-                      {c.correct ? '✓' : c.selected ? '✗' : '·'}
+                      {/* `correct` is null while the answers are not revealed: mark only the learner's pick. */}
+                      {c.correct === true ? '✓' : c.selected ? (c.correct === false ? '✗' : '•') : '·'}
                     </span>
                     <span {...contentAttrs(lang)}>{c.label}</span>
                   </p>
@@ -131,15 +132,15 @@ function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
               ))}
             </ul>
           )}
+          {f.choices.length === 0 && (
+            <p>
+              {t('quiz.given')} <strong {...contentAttrs(lang)}>{f.given_text?.trim() || t('quiz.nothing')}</strong>
+            </p>
+          )}
           {f.accepted_answers.length > 0 && (
-            <>
-              <p>
-                {t('quiz.given')} <strong {...contentAttrs(lang)}>{f.given_text?.trim() || t('quiz.nothing')}</strong>
-              </p>
-              <p>
-                {t('quiz.accepted')} <span {...contentAttrs(lang)}>{f.accepted_answers.join(' · ')}</span>
-              </p>
-            </>
+            <p>
+              {t('quiz.accepted')} <span {...contentAttrs(lang)}>{f.accepted_answers.join(' · ')}</span>
+            </p>
           )}
           {f.explanation && (
             <div class="explanation">
@@ -254,6 +255,7 @@ export function Quiz({ id }: { id: string }) {
             </button>
           )}
           <h2 class="feedback-title">{t('quiz.feedbackTitle')}</h2>
+          {!result.answers_revealed && <p class="notice">{t('quiz.answersHidden')}</p>}
           <Feedback result={result} quiz={q} />
         </section>
       ) : (
