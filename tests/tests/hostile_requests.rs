@@ -3,10 +3,12 @@
 //! problem+json answer, and the server goes on answering.
 
 use reqwest::StatusCode;
-use sanad_tests::{Backend, TestServer, on_both_backends};
+use sanad_platform::Role;
+use sanad_tests::{Backend, TestServer, assert_problem, on_both_backends};
+use serde_json::json;
 use std::io::Write;
 
-on_both_backends!(encoded_request_bodies_are_refused, bodies_without_length_are_capped_over_http2);
+on_both_backends!(encoded_request_bodies_are_refused, bodies_without_length_are_capped_over_http2, hostile_markdown_is_bounded);
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -93,5 +95,34 @@ async fn bodies_without_length_are_capped_over_http2(backend: Backend) {
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let resp = h2.get(format!("{}/healthz", srv.url())).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
+    srv.stop().await;
+}
+
+async fn hostile_markdown_is_bounded(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("autrice@example.org", Role::Trainer).await;
+    // Nesting past the bound is flattened: the text stays, the structure stops growing.
+    let (st, body) = t.post("/api/v1/markdown/preview", json!({"markdown": ">".repeat(50_000) + " au fond"})).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let html = body["html"].as_str().unwrap();
+    assert!(html.contains("au fond"));
+    assert!(html.matches("<blockquote>").count() <= sanad_platform::markdown::MAX_DEPTH);
+    let (st, body) = t.post("/api/v1/markdown/preview", json!({"markdown": "<div>".repeat(20_000)})).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert!(body["html"].as_str().unwrap().matches("<div>").count() <= sanad_platform::markdown::MAX_HTML_DEPTH);
+    // Past the size every render is bounded for: a named field error, for the preview and for a lesson.
+    let long = "Un paragraphe de leçon.\n\n".repeat(5_000);
+    let (st, body) = t.post("/api/v1/markdown/preview", json!({"markdown": long})).await;
+    assert_problem(&t, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+    assert_eq!(body["errors"][0]["field"], "markdown");
+    assert_eq!(body["errors"][0]["code"], "too_long");
+    t.post("/api/v1/courses", json!({"slug": "longue", "title": "Longue", "summary": "s", "theme": "pec", "language": "fr"})).await;
+    let (_, module) = t.post("/api/v1/courses/longue/modules", json!({"title": "M"})).await;
+    let module = module["id"].as_str().unwrap().to_string();
+    let (st, body) = t.post(&format!("/api/v1/modules/{module}/lessons"), json!({"title": "Trop longue", "body": long})).await;
+    assert_problem(&t, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+    assert_eq!(body["errors"][0]["field"], "body");
+    let (st, body) = t.post(&format!("/api/v1/modules/{module}/lessons"), json!({"title": "Profonde", "body": ">".repeat(50_000)})).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
     srv.stop().await;
 }

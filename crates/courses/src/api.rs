@@ -498,6 +498,6 @@ impl CoursesApi {
     /// Render Markdown exactly as it will be stored (the editor's live preview).
     #[oai(path = "/markdown/preview", method = "post", tag = "ApiTags::Authoring")]
     async fn preview(&self, req: &Request, body: Json<MarkdownPreviewRequest>) -> Result<Json<MarkdownPreview>> {
-        Ok(Json(self.courses.preview_markdown(&caller(req).await?, &body.0.markdown)?))
+        Ok(Json(self.courses.preview_markdown(&caller(req).await?, body.0.markdown.0).await?))
     }
 }

@@ -3,7 +3,7 @@
 //! published version until the authors publish again.
 
 use sanad_platform::ids::new_id;
-use sanad_platform::markdown::to_safe_html;
+use sanad_platform::markdown::{self, MAX_MARKDOWN_BYTES, to_safe_html};
 use sanad_platform::{Caller, Error, FieldError, Result, Role, Text};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -320,6 +320,7 @@ fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
     if localized(input.title()).fr.is_empty() {
         errors.push(FieldError::new("title.fr", "required", "must not be empty"));
     }
+    errors.extend(oversized_markdown(input));
     match input {
         ItemInput::Quiz(q) if q.pass_mark > 100 => errors.push(FieldError::new("pass_mark", "out_of_range", "must be between 0 and 100")),
         ItemInput::CaseStudy(c) => {
@@ -350,6 +351,42 @@ fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
         _ => {}
     }
     errors
+}
+
+/// Markdown texts over [`MAX_MARKDOWN_BYTES`], by field: rendering is
+/// linear in the input, so bounding the input bounds every render.
+fn oversized_markdown(input: &ItemInput) -> Vec<FieldError> {
+    let mut texts: Vec<(String, &str)> = Vec::new();
+    match input {
+        ItemInput::Lesson(l) => texts.push(("body".into(), &l.body)),
+        ItemInput::CaseStudy(c) => {
+            for (i, n) in c.nodes.iter().enumerate() {
+                texts.push((format!("nodes[{i}].body_markdown"), &n.body_markdown));
+                for (j, choice) in n.choices.iter().enumerate() {
+                    if let Some(f) = &choice.feedback_markdown {
+                        texts.push((format!("nodes[{i}].choices[{j}].feedback_markdown"), f));
+                    }
+                }
+            }
+            for (i, e) in c.endings.iter().enumerate() {
+                texts.push((format!("endings[{i}].debrief_markdown"), &e.debrief_markdown));
+            }
+        }
+        ItemInput::Quiz(_) => {}
+    }
+    texts
+        .into_iter()
+        .filter(|(_, text)| !markdown::fits(text))
+        .map(|(field, _)| FieldError::new(&field, "too_long", format!("at most {} KiB of Markdown", MAX_MARKDOWN_BYTES / 1024)))
+        .collect()
+}
+
+/// Renders an item's Markdown on the blocking pool: a long lesson never
+/// holds an async worker (and with it other requests).
+async fn render_off_thread(input: ItemInput, previous: Option<ItemBody>) -> Result<ItemBody> {
+    tokio::task::spawn_blocking(move || input.body(previous.as_ref()))
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("rendering an item failed: {e}")))
 }
 
 impl Courses {
@@ -613,13 +650,14 @@ impl Courses {
         let (course, mut c) = self.editable_part(caller, module_id).await?;
         let module = c.modules.iter_mut().find(|m| m.id == module_id).ok_or(Error::NotFound("module"))?;
         let title = localized(input.title());
+        let estimated_minutes = input.minutes();
         let taken: HashSet<String> = module.items.iter().map(|i| i.key.clone()).collect();
         let item = Item {
             id: new_id(),
             key: unique_key(key_from(&title.fr), &taken),
             title,
-            estimated_minutes: input.minutes(),
-            body: input.body(None),
+            estimated_minutes,
+            body: render_off_thread(input, None).await?,
         };
         module.items.push(item.clone());
         self.save(&course, &c).await?;
@@ -649,7 +687,7 @@ impl Courses {
         }
         item.title = localized(input.title());
         item.estimated_minutes = input.minutes();
-        item.body = input.body(Some(&item.body));
+        item.body = render_off_thread(input, Some(item.body.clone())).await?;
         let updated = item.clone();
         self.save(&course, &c).await?;
         Ok(draft_item(&updated))
@@ -809,8 +847,11 @@ impl Courses {
     }
 
     /// Renders Markdown exactly as a lesson will store it (for the editor's live preview).
-    pub fn preview_markdown(&self, caller: &Caller, markdown: &str) -> Result<MarkdownPreview> {
+    pub async fn preview_markdown(&self, caller: &Caller, markdown: String) -> Result<MarkdownPreview> {
         Self::require_author(caller)?;
-        Ok(MarkdownPreview { html: to_safe_html(markdown) })
+        if !markdown::fits(&markdown) {
+            return Err(Error::invalid("markdown", "too_long", &format!("at most {} KiB of Markdown", MAX_MARKDOWN_BYTES / 1024)));
+        }
+        Ok(MarkdownPreview { html: markdown::to_safe_html_off_thread(markdown).await })
     }
 }

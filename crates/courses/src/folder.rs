@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::content::*;
 use crate::validate::{check_course, is_key};
-use sanad_platform::markdown::to_safe_html;
+use sanad_platform::markdown::{self, to_safe_html};
 
 /// A file of a course folder: its path relative to the folder, and its text.
 pub type Files = BTreeMap<String, String>;
@@ -361,8 +361,21 @@ fn locate(files: &Files, location: &str, message: &str) -> ImportError {
     err("course.toml", None, full)
 }
 
+/// Refuses a Markdown text over the size every render is bounded for.
+fn check_markdown_size(path: &str, what: &str, text: &str) -> Result<(), Vec<ImportError>> {
+    if markdown::fits(text) {
+        return Ok(());
+    }
+    Err(vec![ImportError {
+        file: path.into(),
+        line: None,
+        message: format!("{what} is longer than {} KiB of Markdown", markdown::MAX_MARKDOWN_BYTES / 1024),
+    }])
+}
+
 fn lesson_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>> {
     let (front, body, _) = split_front_matter(path, text).map_err(|e| vec![e])?;
+    check_markdown_size(path, "the lesson", body)?;
     let front: LessonFront = parse_toml(path, front, 1).map_err(|e| vec![e])?;
     Ok(Item {
         id: Uuid::now_v7(),
@@ -403,6 +416,15 @@ fn quiz_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>
 
 fn case_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>> {
     let case: CaseFile = parse_toml(path, text, 0).map_err(|e| vec![e])?;
+    for n in &case.nodes {
+        check_markdown_size(path, &format!("node `{}`", n.key), &n.body)?;
+        for c in &n.choices {
+            check_markdown_size(path, &format!("the feedback of choice `{}`", c.key), &c.feedback)?;
+        }
+    }
+    for e in &case.endings {
+        check_markdown_size(path, &format!("ending `{}`", e.key), &e.debrief)?;
+    }
     let nodes = case
         .nodes
         .into_iter()
