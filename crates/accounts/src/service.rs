@@ -152,7 +152,7 @@ impl Accounts {
     }
 
     /// Waits until the work started after answering earlier requests (password
-    /// reset mails) is done. For tests and shutdown; requests never wait on it.
+    /// reset mails) is done. For tests; requests never wait on it.
     pub async fn settle(&self) {
         drop(self.background.write().await);
     }
