@@ -66,6 +66,8 @@ pub struct Options {
     pub demo_content: bool,
     /// `SANAD_MAX_UPLOAD_MB`.
     pub max_upload_mb: Option<u64>,
+    /// `SANAD_TRUSTED_PROXIES`.
+    pub trusted_proxies: Option<String>,
     /// Any other `SANAD_*` settings, applied last.
     pub env: Vec<(&'static str, String)>,
 }
@@ -108,6 +110,9 @@ impl TestServer {
         ];
         if let Some(smtp) = &options.smtp_url {
             pairs.push(("SANAD_SMTP_URL", smtp.clone()));
+        }
+        if let Some(proxies) = &options.trusted_proxies {
+            pairs.push(("SANAD_TRUSTED_PROXIES", proxies.clone()));
         }
         if let Some(mb) = options.max_upload_mb {
             pairs.push(("SANAD_MAX_UPLOAD_MB", mb.to_string()));
@@ -169,6 +174,8 @@ impl TestServer {
     /// (the background worker may be sending some at the same moment).
     /// Returns the outbox counts then.
     pub async fn drain_mail(&self) -> sanad_mail::store::OutboxCounts {
+        // Some mail is queued after the request was answered (password resets).
+        self.server.app.accounts.settle().await;
         let mail = &self.server.app.mail;
         let now = self.clock().now();
         for _ in 0..100 {

@@ -15,6 +15,11 @@ on_both_backends!(
     password_reset_flow_and_expiry,
     login_is_throttled_with_retry_after,
     admin_changes_roles_and_disabling_ends_sessions,
+    a_password_change_revokes_api_tokens_and_says_so,
+    a_password_reset_revokes_api_tokens,
+    a_duplicate_registration_mails_the_owner,
+    a_reset_is_answered_before_its_work_is_done,
+    admin_search_matches_wildcards_literally,
 );
 
 async fn register_login_profile_logout(backend: Backend) {
@@ -287,5 +292,159 @@ async fn admin_changes_roles_and_disabling_ends_sessions(backend: Backend) {
     assert_problem(&admin, StatusCode::CONFLICT, (st, &body));
     let (st, body) = admin.patch(&format!("/api/v1/admin/users/{}", uuid::Uuid::now_v7()), json!({"disabled": true})).await;
     assert_problem(&admin, StatusCode::NOT_FOUND, (st, &body));
+    srv.stop().await;
+}
+
+async fn a_password_change_revokes_api_tokens_and_says_so(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut c = srv.learner("change@example.org").await;
+    let mut laptop = srv.client();
+    let (st, _) = laptop.post("/api/v1/auth/login", json!({"email": "change@example.org", "password": "un mot de passe solide 42"})).await;
+    assert_eq!(st, StatusCode::OK);
+    let mut scripts = Vec::new();
+    for name in ["export", "sauvegarde"] {
+        let (_, created) = c.post("/api/v1/me/tokens", json!({"name": name})).await;
+        let mut script = srv.client();
+        script.bearer = created["token"].as_str().map(String::from);
+        assert_eq!(script.get("/api/v1/me").await.0, StatusCode::OK);
+        scripts.push(script);
+    }
+    let (st, body) = c
+        .post("/api/v1/me/password", json!({"current_password": "un mot de passe solide 42", "new_password": "un autre mot de passe 43"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({"other_sessions_ended": 1, "api_tokens_revoked": 2}));
+    for script in &mut scripts {
+        let (st, body) = script.get("/api/v1/me").await;
+        assert_problem(script, StatusCode::UNAUTHORIZED, (st, &body));
+    }
+    assert_eq!(laptop.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED, "other sessions end");
+    assert_eq!(c.get("/api/v1/me").await.0, StatusCode::OK, "this one stays");
+    let (_, list) = c.get("/api/v1/me/tokens").await;
+    assert_eq!(list["items"], json!([]));
+    srv.drain_mail().await;
+    assert!(
+        srv.mail_files().iter().any(|m| m.contains("change@example.org") && m.contains("jetons d'API ont été révoqués")),
+        "the notice says the tokens are gone"
+    );
+    srv.stop().await;
+}
+
+async fn a_password_reset_revokes_api_tokens(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut c = srv.learner("oubli@example.org").await;
+    let (_, created) = c.post("/api/v1/me/tokens", json!({"name": "export"})).await;
+    let mut script = srv.client();
+    script.bearer = created["token"].as_str().map(String::from);
+    assert_eq!(script.get("/api/v1/me").await.0, StatusCode::OK);
+    let mut anon = srv.client();
+    let (st, _) = anon.post("/api/v1/auth/password-reset", json!({"email": "oubli@example.org"})).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    srv.drain_mail().await;
+    let token = token_in_mail(&srv.mail_files(), "oubli@example.org", "reset-password").expect("reset mail");
+    let (st, _) =
+        anon.post("/api/v1/auth/password-reset/confirm", json!({"token": token, "new_password": "nouveau mot de passe 43"})).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, body) = script.get("/api/v1/me").await;
+    assert_problem(&script, StatusCode::UNAUTHORIZED, (st, &body));
+    assert_eq!(c.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    srv.drain_mail().await;
+    assert!(srv.mail_files().iter().any(|m| m.contains("oubli@example.org") && m.contains("jetons d'API ont été révoqués")));
+    srv.stop().await;
+}
+
+async fn a_duplicate_registration_mails_the_owner(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut owner = srv.client();
+    let (st, _) = owner
+        .post(
+            "/api/v1/auth/register",
+            json!({"email": "Salma@example.org", "password": "un mot de passe solide 42", "display_name": "Salma", "locale": "ar"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let mut other = srv.client();
+    let (st, body) = other
+        .post("/api/v1/auth/register", json!({"email": "salma@EXAMPLE.org", "password": "un autre mot de passe 43", "display_name": "X"}))
+        .await;
+    assert_problem(&other, StatusCode::CONFLICT, (st, &body));
+    srv.drain_mail().await;
+    let notices: Vec<String> = srv.mail_files().into_iter().filter(|m| m.contains("forgot-password")).collect();
+    assert_eq!(notices.len(), 1, "one notice");
+    assert!(notices[0].contains("Salma@example.org"), "to the owner's address");
+    assert!(notices[0].contains("حاول شخص ما إنشاء حساب جديد"), "in the owner's language");
+    // The account is untouched: the owner's password still works, the other does not.
+    let (st, _) = other.post("/api/v1/auth/login", json!({"email": "salma@example.org", "password": "un autre mot de passe 43"})).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // Repeated tries mail the owner a few times a day at most.
+    for _ in 0..5 {
+        other
+            .post(
+                "/api/v1/auth/register",
+                json!({"email": "salma@example.org", "password": "un autre mot de passe 43", "display_name": "X"}),
+            )
+            .await;
+    }
+    srv.drain_mail().await;
+    assert_eq!(srv.mail_files().iter().filter(|m| m.contains("forgot-password")).count(), 3);
+    srv.stop().await;
+}
+
+/// Holds the database's write lock (SQLite) or the reset links' table (PostgreSQL)
+/// so that the work of a reset cannot finish while it is held.
+async fn block_reset_writes(srv: &TestServer) -> sanad_platform::Tx {
+    let mut tx = srv.server.app.db.begin().await.expect("begin");
+    match &mut tx {
+        sanad_platform::Tx::Sqlite(c) => {
+            sqlx::query("UPDATE users SET locale = locale").execute(&mut **c).await.expect("write lock");
+        }
+        sanad_platform::Tx::Postgres(c) => {
+            sqlx::query("LOCK TABLE one_time_tokens IN EXCLUSIVE MODE").execute(&mut **c).await.expect("table lock");
+        }
+    }
+    tx
+}
+
+async fn a_reset_is_answered_before_its_work_is_done(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    srv.learner("rapide@example.org").await;
+    srv.drain_mail().await;
+    let blocker = block_reset_writes(&srv).await;
+    let mut anon = srv.client();
+    // A generous bound only so that a regression fails instead of hanging.
+    let bound = std::time::Duration::from_secs(60);
+    let known = tokio::time::timeout(bound, anon.post("/api/v1/auth/password-reset", json!({"email": "rapide@example.org"})))
+        .await
+        .expect("the answer does not wait for the reset link to be stored");
+    let unknown = tokio::time::timeout(bound, anon.post("/api/v1/auth/password-reset", json!({"email": "personne@example.org"})))
+        .await
+        .expect("answered");
+    assert_eq!(known, unknown, "the same answer either way");
+    assert_eq!(known.0, StatusCode::ACCEPTED);
+    match blocker {
+        sanad_platform::Tx::Sqlite(t) => t.rollback().await.expect("rollback"),
+        sanad_platform::Tx::Postgres(t) => t.rollback().await.expect("rollback"),
+    }
+    srv.drain_mail().await;
+    assert!(token_in_mail(&srv.mail_files(), "rapide@example.org", "reset-password").is_some(), "the mail follows");
+    srv.stop().await;
+}
+
+async fn admin_search_matches_wildcards_literally(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut admin = srv.user_with_role("admin@example.org", Role::Admin).await;
+    for email in ["jean_dupont@example.org", "jeanXdupont@example.org", "cent%@example.org", "centaine@example.org"] {
+        srv.server.app.accounts.add_user(email, "Jean", Role::Learner, "correct horse battery 9".into()).await.expect("add user");
+    }
+    let emails = |page: &serde_json::Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap().to_string()).collect()
+    };
+    let (st, page) = admin.get("/api/v1/admin/users?q=jean_dupont").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(emails(&page), ["jean_dupont@example.org"]);
+    let (_, page) = admin.get("/api/v1/admin/users?q=cent%25").await;
+    assert_eq!(emails(&page), ["cent%@example.org"]);
+    let (_, page) = admin.get("/api/v1/admin/users?q=%5C").await;
+    assert_eq!(emails(&page), Vec::<String>::new(), "a backslash is just a character");
     srv.stop().await;
 }

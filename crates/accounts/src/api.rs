@@ -81,14 +81,20 @@ fn locale_of(lang: Option<Locale>, accept_language: Option<&str>) -> Locale {
 #[OpenApi(prefix_path = "/api/v1")]
 impl AccountsApi {
     /// Create an account (learner) and sign in.
+    ///
+    /// An email that already has an account is answered 409 and its owner is
+    /// mailed that someone tried. Throttled per client address (429 with Retry-After).
     #[oai(path = "/auth/register", method = "post", tag = "ApiTags::Auth")]
-    async fn register(&self, jar: &CookieJar, body: Json<RegisterRequest>) -> Result<Registered> {
-        let session = self.accounts.register(body.0).await?;
+    async fn register(&self, req: &Request, jar: &CookieJar, body: Json<RegisterRequest>) -> Result<Registered> {
+        let session = self.accounts.register(body.0, client_address(req)).await?;
         self.set_session_cookie(jar, &session);
         Ok(Registered::Created(Json(SessionStarted { csrf_token: session.csrf_token, user: session.user })))
     }
 
     /// Sign in; throttled per account and per client address (429 with Retry-After).
+    ///
+    /// Failures are counted per account from one address (5 in 15 minutes), per
+    /// account from all addresses (50) and per address (30).
     #[oai(path = "/auth/login", method = "post", tag = "ApiTags::Auth")]
     async fn login(&self, req: &Request, jar: &CookieJar, body: Json<LoginRequest>) -> Result<Json<SessionStarted>> {
         let session = self.accounts.login(body.0, client_address(req)).await?;
@@ -118,6 +124,8 @@ impl AccountsApi {
     }
 
     /// Choose a new password with the emailed token (single use, one hour).
+    ///
+    /// Every session of the account ends and every API token is revoked.
     #[oai(path = "/auth/password-reset/confirm", method = "post", tag = "ApiTags::Auth")]
     async fn password_reset_confirm(&self, body: Json<PasswordResetConfirm>) -> Result<NoContent> {
         self.accounts.confirm_password_reset(body.0).await?;
@@ -150,11 +158,12 @@ impl AccountsApi {
         Ok(Json(self.accounts.update_profile(&caller(req).await?, body.0).await?))
     }
 
-    /// Change the password; other sessions end.
+    /// Change the password; other sessions end and every API token is revoked.
+    ///
+    /// The answer says how many sessions ended and how many tokens were revoked.
     #[oai(path = "/me/password", method = "post", tag = "ApiTags::Me")]
-    async fn change_password(&self, req: &Request, body: Json<PasswordChange>) -> Result<NoContent> {
-        self.accounts.change_password(&caller(req).await?, body.0).await?;
-        Ok(NoContent::Done)
+    async fn change_password(&self, req: &Request, body: Json<PasswordChange>) -> Result<Json<PasswordChanged>> {
+        Ok(Json(self.accounts.change_password(&caller(req).await?, body.0).await?))
     }
 
     /// Create a personal API token for scripts (shown once).

@@ -205,6 +205,15 @@ pub struct PasswordChange {
     pub new_password: Text,
 }
 
+/// Answer to `POST /me/password`: what the change ended besides the old password.
+#[derive(Debug, Object)]
+pub struct PasswordChanged {
+    /// Sessions on other devices that were signed out (this one stays).
+    pub other_sessions_ended: u64,
+    /// API tokens revoked: scripts need a new token.
+    pub api_tokens_revoked: u64,
+}
+
 /// `POST /me/tokens`.
 #[derive(Debug, Object)]
 pub struct TokenRequest {

@@ -23,10 +23,21 @@ pub const VERIFY_EMAIL_TTL: Duration = Duration::hours(48);
 pub const PASSWORD_RESET_TTL: Duration = Duration::hours(1);
 /// Window over which failed logins are counted.
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
-/// Failed logins allowed per account within the window.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed logins allowed per account *from one client address* within the
+/// window: the lock a stranger can cause stays on the stranger's address.
+pub const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: i64 = 5;
+/// Failed logins allowed per account from all addresses together within the
+/// window: a ceiling on guessing spread over many addresses. Reaching it needs
+/// many addresses; the owner then gets in through a reset link, which clears it.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 50;
 /// Failed logins allowed per client address within the window.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+/// Window over which registrations are counted per client address.
+pub const REGISTRATION_WINDOW: Duration = Duration::hours(1);
+/// Registrations (including ones refused for a known email) per client address within the window.
+pub const MAX_REGISTRATIONS_PER_ADDRESS: i64 = 10;
+/// "Someone tried to register with your address" mails per account per day.
+const MAX_REGISTRATION_NOTICES_PER_DAY: i64 = 3;
 /// Reset emails sent per account per hour, whatever is asked.
 const MAX_RESETS_PER_HOUR: i64 = 3;
 
@@ -53,6 +64,35 @@ pub struct Accounts {
     db: Db,
     clock: Clock,
     wake_mail: MailWaker,
+    /// Held (shared) by each piece of work done after answering; [`Accounts::settle`] waits for all of them.
+    background: std::sync::Arc<tokio::sync::RwLock<()>>,
+}
+
+/// One throttle counter: at most `max` attempts under `key` within `window`.
+#[derive(Debug)]
+struct Limit {
+    key: String,
+    max: i64,
+    window: Duration,
+}
+
+impl Limit {
+    fn new(key: String, max: i64, window: Duration) -> Self {
+        Self { key, max, window }
+    }
+}
+
+/// Attempts counted by [`Accounts::admit`], by key.
+#[derive(Debug)]
+struct Admitted(Vec<(String, Uuid)>);
+
+fn account_key(normalized: &str) -> String {
+    format!("account:{normalized}")
+}
+
+/// The prefix of every per-(account, address) key of an account; the address follows.
+fn pair_prefix(normalized: &str) -> String {
+    format!("pair:{normalized} ")
 }
 
 impl std::fmt::Debug for Accounts {
@@ -108,7 +148,45 @@ fn me_of(u: UserRecord, csrf_token: Option<String>) -> Me {
 impl Accounts {
     /// The service over `db`; `wake_mail` nudges the mail worker after commits.
     pub fn new(db: Db, clock: Clock, wake_mail: MailWaker) -> Self {
-        Self { db, clock, wake_mail }
+        Self { db, clock, wake_mail, background: Default::default() }
+    }
+
+    /// Waits until the work started after answering earlier requests (password
+    /// reset mails) is done. For tests; requests never wait on it.
+    pub async fn settle(&self) {
+        drop(self.background.write().await);
+    }
+
+    /// Counts one attempt under every limit, or none if any limit is reached,
+    /// as one atomic step per key: parallel requests cannot all pass a check
+    /// made before any of them was counted. The attempt is counted *before* the
+    /// work it guards (verifying a password), so at most `max` are ever done.
+    async fn admit(&self, limits: &[Limit]) -> Result<Admitted> {
+        let now = self.clock.now();
+        let keys: Vec<String> = limits.iter().map(|l| l.key.clone()).collect();
+        let longest = limits.iter().map(|l| l.window).max().unwrap_or(THROTTLE_WINDOW);
+        let mut tx = self.db.begin().await?;
+        store::lock_throttle_keys(&mut tx, &keys, now - longest).await?;
+        let mut wait: Option<Duration> = None;
+        for limit in limits {
+            let (count, oldest) = store::attempts_since(&mut tx, &limit.key, now - limit.window).await?;
+            if count >= limit.max {
+                let free_in = oldest.unwrap_or(now) + limit.window - now;
+                wait = Some(wait.map_or(free_in, |w| w.max(free_in)));
+            }
+        }
+        if let Some(wait) = wait {
+            // Refused attempts are not counted: waiting is enough to get through.
+            return Err(Error::TooManyRequests { retry_after_secs: wait.num_seconds().max(1) as u64 });
+        }
+        let mut admitted = Vec::with_capacity(limits.len());
+        for limit in limits {
+            let id = new_id();
+            store::insert_attempt(&mut tx, id, &limit.key, now).await?;
+            admitted.push((limit.key.clone(), id));
+        }
+        tx.commit().await?;
+        Ok(Admitted(admitted))
     }
 
     async fn open_session(&self, tx: &mut sanad_platform::Tx, user_id: Uuid) -> Result<(String, String)> {
@@ -124,16 +202,23 @@ impl Accounts {
     }
 
     /// Creates a learner account, opens its first session and mails a
-    /// verification link, all in one transaction.
-    pub async fn register(&self, req: RegisterRequest) -> Result<NewSession> {
+    /// verification link, all in one transaction. Throttled per client address
+    /// (valid requests count, accepted or not). An email that already has an
+    /// account is answered 409 (the API contract says so) and its owner is
+    /// mailed that someone tried.
+    pub async fn register(&self, req: RegisterRequest, client: Option<String>) -> Result<NewSession> {
         let mut errors = Vec::new();
         errors.extend(check_email(&req.email));
         errors.extend(password::check_strength("password", &req.password, &req.email));
         let display_name = check_text("display_name", &req.display_name, 100, &mut errors);
         fail_if_any(errors)?;
+        if let Some(address) = &client {
+            self.admit(&[Limit::new(format!("register:{address}"), MAX_REGISTRATIONS_PER_ADDRESS, REGISTRATION_WINDOW)]).await?;
+        }
         let email = req.email.trim().to_string();
         let normalized = normalize_email(&email);
-        if store::user_by_email(&self.db, &normalized).await?.is_some() {
+        if let Some(owner) = store::user_by_email(&self.db, &normalized).await? {
+            self.notify_registration_attempt(owner).await?;
             return Err(Error::Conflict("an account with this email already exists".into()));
         }
         let hash = password::hash(req.password.into()).await?;
@@ -176,47 +261,81 @@ impl Accounts {
         Ok(NewSession { id: session_id, csrf_token: csrf, user })
     }
 
-    /// Checks credentials, throttled per account and per client address.
+    /// Tells the owner of an address that someone tried to register with it, in
+    /// their language; a few times a day at most, so it cannot be used to flood them.
+    async fn notify_registration_attempt(&self, owner: UserRecord) -> Result<()> {
+        let notice = Limit::new(format!("registration-notice:{}", owner.id), MAX_REGISTRATION_NOTICES_PER_DAY, Duration::days(1));
+        match self.admit(&[notice]).await {
+            Ok(_) => {}
+            Err(Error::TooManyRequests { .. }) => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        let mut tx = self.db.begin().await?;
+        let mail = OutgoingMail {
+            recipient: owner.email,
+            locale: owner.locale,
+            template: Template::RegistrationAttempt,
+            params: MailParams { display_name: owner.display_name, token: None },
+        };
+        sanad_mail::enqueue(&mut tx, &mail, self.clock.now()).await?;
+        tx.commit().await?;
+        (self.wake_mail)();
+        Ok(())
+    }
+
+    /// The right password is no failure. Its attempt is forgotten under the
+    /// address (colleagues behind one office router all sign in) and the account;
+    /// under the (account, address) pair only when it is the sole attempt on
+    /// record. Otherwise it keeps counting, like the failures before it, until
+    /// the window passes: a success must not hand fresh guesses to requests
+    /// racing beside it, so at most the pair's limit is ever verified.
+    async fn forget_successful_attempt(&self, admitted: &Admitted, pair_key: &str) -> Result<()> {
+        let (pair, others): (Vec<_>, Vec<_>) = admitted.0.iter().partition(|(key, _)| key == pair_key);
+        store::delete_attempts(&self.db, &others.iter().map(|(_, id)| *id).collect::<Vec<_>>()).await?;
+        if let Some((_, id)) = pair.first() {
+            let now = self.clock.now();
+            let mut tx = self.db.begin().await?;
+            store::lock_throttle_keys(&mut tx, &[pair_key.to_string()], now - THROTTLE_WINDOW).await?;
+            let (count, _) = store::attempts_since(&mut tx, pair_key, now - THROTTLE_WINDOW).await?;
+            if count <= 1 {
+                store::delete_attempt(&mut tx, *id).await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Checks credentials, throttled per (account, client address) pair, per
+    /// account across all addresses (a higher ceiling) and per client address.
+    /// The attempt is counted before the password is verified, so parallel
+    /// guesses cannot outrun the count.
     pub async fn login(&self, req: LoginRequest, client: Option<String>) -> Result<NewSession> {
         let normalized = normalize_email(&req.email);
-        let account_key = format!("account:{normalized}");
-        let address_key = client.map(|a| format!("address:{a}"));
-        self.check_throttle(&account_key, MAX_FAILURES_PER_ACCOUNT).await?;
-        if let Some(key) = &address_key {
-            self.check_throttle(key, MAX_FAILURES_PER_ADDRESS).await?;
+        // Without a known address every request shares one pair: the strict limit still holds.
+        let pair_key = format!("{}{}", pair_prefix(&normalized), client.as_deref().unwrap_or("unknown"));
+        let mut limits = vec![
+            Limit::new(pair_key.clone(), MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, THROTTLE_WINDOW),
+            Limit::new(account_key(&normalized), MAX_FAILURES_PER_ACCOUNT, THROTTLE_WINDOW),
+        ];
+        if let Some(address) = &client {
+            limits.push(Limit::new(format!("address:{address}"), MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW));
         }
+        let admitted = self.admit(&limits).await?;
         let user = store::user_by_email(&self.db, &normalized).await?;
         let stored = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| password::decoy_hash().to_string());
         let matches = password::verify(req.password.into(), stored).await?;
-        let user = match (user, matches) {
-            (Some(u), true) => u,
-            _ => {
-                let now = self.clock.now();
-                for key in std::iter::once(&account_key).chain(address_key.as_ref()) {
-                    store::record_failure(&self.db, new_id(), key, now, now - THROTTLE_WINDOW).await?;
-                }
-                return Err(Error::Unauthenticated);
-            }
+        let Some(user) = user.filter(|_| matches) else {
+            // The attempt stays counted: it was a failure.
+            return Err(Error::Unauthenticated);
         };
+        self.forget_successful_attempt(&admitted, &pair_key).await?;
         if user.disabled_at.is_some() {
             return Err(Error::Forbidden("this account is disabled".into()));
         }
-        store::clear_failures(&self.db, &account_key).await?;
         let mut tx = self.db.begin().await?;
         let (session_id, csrf) = self.open_session(&mut tx, user.id).await?;
         tx.commit().await?;
         Ok(NewSession { id: session_id, csrf_token: csrf.clone(), user: me_of(user, Some(csrf)) })
-    }
-
-    async fn check_throttle(&self, key: &str, max: i64) -> Result<()> {
-        let now = self.clock.now();
-        let (count, oldest) = store::failures_since(&self.db, key, now - THROTTLE_WINDOW).await?;
-        if count >= max {
-            let free_at = oldest.unwrap_or(now) + THROTTLE_WINDOW;
-            let retry_after_secs = (free_at - now).num_seconds().max(1) as u64;
-            return Err(Error::TooManyRequests { retry_after_secs });
-        }
-        Ok(())
     }
 
     /// Ends the caller's session (API tokens have none to end).
@@ -344,11 +463,27 @@ impl Accounts {
     /// Mails a single-use reset link when the account exists and is enabled;
     /// answers the same either way so that nobody learns who has an account.
     /// A malformed address is refused (422): its shape tells nothing about who has an account.
+    /// The lookup and the mail are done after answering, so a known address is
+    /// answered exactly as fast as an unknown one.
     pub async fn request_password_reset(&self, email: &str) -> Result<()> {
         if let Some(e) = check_email(email) {
             return Err(Error::Invalid(vec![e]));
         }
-        let Some(user) = store::user_by_email(&self.db, &normalize_email(email)).await? else {
+        let normalized = normalize_email(email);
+        let guard = self.background.clone().read_owned().await;
+        let this = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = this.send_password_reset(&normalized).await {
+                // The address stays out of the log.
+                tracing::error!(error = %e, "password reset mail not queued");
+            }
+            drop(guard);
+        });
+        Ok(())
+    }
+
+    async fn send_password_reset(&self, normalized: &str) -> Result<()> {
+        let Some(user) = store::user_by_email(&self.db, normalized).await? else {
             return Ok(());
         };
         if user.disabled_at.is_some() {
@@ -384,7 +519,9 @@ impl Accounts {
         }
     }
 
-    /// Sets a new password from a reset link; every session of the account ends.
+    /// Sets a new password from a reset link; every session of the account
+    /// ends, every API token is revoked, and the account's sign-in counters are
+    /// cleared (the way in for an owner whose account others have been guessing at).
     pub async fn confirm_password_reset(&self, req: PasswordResetConfirm) -> Result<()> {
         if let Some(e) = password::check_strength("new_password", &req.new_password, "") {
             return Err(Error::Invalid(vec![e]));
@@ -399,6 +536,7 @@ impl Accounts {
         // Receiving the link proves the address.
         store::set_email_verified(&mut tx, user_id, now).await?;
         store::delete_user_sessions(&mut tx, user_id).await?;
+        store::delete_user_tokens(&mut tx, user_id).await?;
         let mail = OutgoingMail {
             recipient: user.email.clone(),
             locale: user.locale.clone(),
@@ -407,7 +545,9 @@ impl Accounts {
         };
         sanad_mail::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
-        store::clear_failures(&self.db, &format!("account:{}", normalize_email(&user.email))).await?;
+        let normalized = normalize_email(&user.email);
+        store::clear_attempts(&self.db, &account_key(&normalized)).await?;
+        store::clear_attempts_with_prefix(&self.db, &pair_prefix(&normalized)).await?;
         (self.wake_mail)();
         Ok(())
     }
@@ -446,8 +586,9 @@ impl Accounts {
         Ok(())
     }
 
-    /// Changes the caller's password after checking the current one; other sessions end.
-    pub async fn change_password(&self, caller: &Caller, req: PasswordChange) -> Result<()> {
+    /// Changes the caller's password after checking the current one; other
+    /// sessions end and every API token is revoked (a token is a password too).
+    pub async fn change_password(&self, caller: &Caller, req: PasswordChange) -> Result<PasswordChanged> {
         let user = self.user(caller.user_id).await?;
         if let Some(e) = password::check_strength("new_password", &req.new_password, &user.email) {
             return Err(Error::Invalid(vec![e]));
@@ -459,11 +600,13 @@ impl Accounts {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         store::set_password(&mut tx, user.id, &hash, now).await?;
-        store::delete_user_sessions(&mut tx, user.id).await?;
+        let mut other_sessions_ended = store::delete_user_sessions(&mut tx, user.id).await?;
         if let Some(session) = &caller.session {
             // Keep this device signed in: re-create its session row under the same id hash.
             store::insert_session(&mut tx, &session.id_hash, user.id, &session.csrf_token, now, now + SESSION_IDLE).await?;
+            other_sessions_ended = other_sessions_ended.saturating_sub(1);
         }
+        let api_tokens_revoked = store::delete_user_tokens(&mut tx, user.id).await?;
         let mail = OutgoingMail {
             recipient: user.email,
             locale: user.locale,
@@ -473,7 +616,7 @@ impl Accounts {
         sanad_mail::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
         (self.wake_mail)();
-        Ok(())
+        Ok(PasswordChanged { other_sessions_ended, api_tokens_revoked })
     }
 
     /// Creates a personal API token; the secret is returned this once.
@@ -503,10 +646,7 @@ impl Accounts {
         caller.require(Role::Admin)?;
         let limit = page::limit(limit)?;
         let before = page::decode_cursor(cursor)?;
-        let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| {
-            let escaped: String = q.to_lowercase().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
-            format!("%{escaped}%")
-        });
+        let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
         let mut rows = store::list_users(&self.db, before, pattern.as_deref(), i64::from(limit) + 1).await?;
         let next_cursor = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
@@ -604,8 +744,32 @@ impl Accounts {
     }
 }
 
+/// Escapes `LIKE` wildcards so they match themselves (`\` is the escape character).
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Finds the code of a reference row by code or by its name in any language, ignoring case.
 fn resolve(rows: &[ReferenceRecord], input: &str) -> Option<String> {
     let wanted = input.trim().to_lowercase();
     rows.iter().find(|r| [&r.code, &r.name_fr, &r.name_ar, &r.name_en].iter().any(|n| n.to_lowercase() == wanted)).map(|r| r.code.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_match_themselves() {
+        assert_eq!(escape_like("jean_dupont"), "jean\\_dupont");
+        assert_eq!(escape_like("100%"), "100\\%");
+        assert_eq!(escape_like("a\\b"), "a\\\\b");
+    }
 }

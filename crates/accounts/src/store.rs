@@ -81,11 +81,12 @@ pub async fn set_roles_and_disabled(tx: &mut Tx, id: Uuid, roles: &str, disabled
 }
 
 /// Newest accounts first, strictly older than `before`; `pattern` is a
-/// lower-cased `LIKE` pattern matched against email and name.
+/// lower-cased `LIKE` pattern matched against email and name, with `\` as
+/// its escape character.
 pub async fn list_users(db: &Db, before: Option<Uuid>, pattern: Option<&str>, limit: i64) -> Sql<Vec<UserRecord>> {
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM users \
-         WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR LOWER(email) LIKE $2 OR LOWER(display_name) LIKE $2) \
+         WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR LOWER(email) LIKE $2 ESCAPE '\\' OR LOWER(display_name) LIKE $2 ESCAPE '\\') \
          ORDER BY id DESC LIMIT $3"
     );
     on_db!(db, c => sqlx::query_as::<_, UserRecord>(sqlx::AssertSqlSafe(sql.as_str()))
@@ -133,8 +134,14 @@ pub async fn delete_session(db: &Db, id_hash: &str) -> Sql<()> {
     on_db!(db, c => sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(c).await.map(|_| ()))
 }
 
-pub async fn delete_user_sessions(tx: &mut Tx, user_id: Uuid) -> Sql<()> {
-    on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(c).await.map(|_| ()))
+/// Ends every session of the account; returns how many there were.
+pub async fn delete_user_sessions(tx: &mut Tx, user_id: Uuid) -> Sql<u64> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(c).await.map(|r| r.rows_affected()))
+}
+
+/// Revokes every API token of the account; returns how many there were.
+pub async fn delete_user_tokens(tx: &mut Tx, user_id: Uuid) -> Sql<u64> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(c).await.map(|r| r.rows_affected()))
 }
 
 pub async fn delete_expired_sessions(db: &Db, now: DateTime<Utc>) -> Sql<u64> {
@@ -232,23 +239,67 @@ pub async fn count_one_time_since(db: &Db, user_id: Uuid, purpose: &str, since: 
         .bind(user_id).bind(purpose).bind(since).fetch_one(c).await)
 }
 
-/// Failures recorded under `key` since `since`, and the oldest of them.
-pub async fn failures_since(db: &Db, key: &str, since: DateTime<Utc>) -> Sql<(i64, Option<DateTime<Utc>>)> {
-    on_db!(db, c => sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(
-        "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE scope_key = $1 AND failed_at > $2")
+/// Serialises throttling on `keys` for the rest of the transaction and drops
+/// their attempts older than `prune_before`, so that counting an attempt and
+/// deciding on it are one step for every request on these keys.
+///
+/// PostgreSQL: a transaction-scoped advisory lock per key, taken in one
+/// statement in a fixed order (no deadlock between two requests sharing keys).
+/// SQLite: the prune is the transaction's first statement and a write, so it
+/// takes the database's write lock before anything is read (what `BEGIN
+/// IMMEDIATE` would do); writers wait for each other through the busy timeout.
+pub async fn lock_throttle_keys(tx: &mut Tx, keys: &[String], prune_before: DateTime<Utc>) -> Sql<()> {
+    if let Tx::Postgres(c) = tx {
+        sqlx::query(
+            "SELECT pg_advisory_xact_lock(7301, h) FROM \
+             (SELECT DISTINCT hashtext(k) AS h FROM UNNEST($1::text[]) AS k ORDER BY h) AS keys",
+        )
+        .bind(keys)
+        .execute(&mut **c)
+        .await?;
+    }
+    for key in keys {
+        on_tx!(tx, c => sqlx::query("DELETE FROM throttle_attempts WHERE scope_key = $1 AND attempted_at <= $2")
+            .bind(key).bind(prune_before).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Attempts recorded under `key` since `since`, and the oldest of them.
+pub async fn attempts_since(tx: &mut Tx, key: &str, since: DateTime<Utc>) -> Sql<(i64, Option<DateTime<Utc>>)> {
+    on_tx!(tx, c => sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(
+        "SELECT COUNT(*), MIN(attempted_at) FROM throttle_attempts WHERE scope_key = $1 AND attempted_at > $2")
         .bind(key).bind(since).fetch_one(c).await)
 }
 
-pub async fn record_failure(db: &Db, id: Uuid, key: &str, now: DateTime<Utc>, prune_before: DateTime<Utc>) -> Sql<()> {
-    on_db!(db, c => {
-        sqlx::query("DELETE FROM login_failures WHERE scope_key = $1 AND failed_at <= $2").bind(key).bind(prune_before).execute(c).await?;
-        sqlx::query("INSERT INTO login_failures (id, scope_key, failed_at) VALUES ($1, $2, $3)")
-            .bind(id).bind(key).bind(now).execute(c).await.map(|_| ())
-    })
+pub async fn insert_attempt(tx: &mut Tx, id: Uuid, key: &str, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO throttle_attempts (id, scope_key, attempted_at) VALUES ($1, $2, $3)")
+        .bind(id).bind(key).bind(now).execute(c).await.map(|_| ()))
 }
 
-pub async fn clear_failures(db: &Db, key: &str) -> Sql<()> {
-    on_db!(db, c => sqlx::query("DELETE FROM login_failures WHERE scope_key = $1").bind(key).execute(c).await.map(|_| ()))
+/// Forgets single attempts (a sign-in that turned out right is no failure).
+pub async fn delete_attempts(db: &Db, ids: &[Uuid]) -> Sql<()> {
+    for id in ids {
+        on_db!(db, c => sqlx::query("DELETE FROM throttle_attempts WHERE id = $1").bind(id).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Forgets one attempt inside a throttle transaction.
+pub async fn delete_attempt(tx: &mut Tx, id: Uuid) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM throttle_attempts WHERE id = $1").bind(id).execute(c).await.map(|_| ()))
+}
+
+/// Forgets every attempt under `key`.
+pub async fn clear_attempts(db: &Db, key: &str) -> Sql<()> {
+    on_db!(db, c => sqlx::query("DELETE FROM throttle_attempts WHERE scope_key = $1").bind(key).execute(c).await.map(|_| ()))
+}
+
+/// Forgets every attempt whose key starts with `prefix` (compared as text, so
+/// `%` and `_` in an address mean nothing special).
+pub async fn clear_attempts_with_prefix(db: &Db, prefix: &str) -> Sql<()> {
+    on_db!(db, c => sqlx::query("DELETE FROM throttle_attempts WHERE SUBSTR(scope_key, 1, LENGTH($1)) = $1")
+        .bind(prefix).execute(c).await.map(|_| ()))
 }
 
 pub async fn territories(db: &Db) -> Sql<Vec<ReferenceRecord>> {

@@ -15,21 +15,28 @@ pub enum Template {
     PasswordReset,
     /// Notice that the password was changed (in case it was not you).
     PasswordChanged,
+    /// Someone tried to register with an address that already has an account.
+    RegistrationAttempt,
 }
 
 impl Template {
+    /// Every template.
+    pub const ALL: [Template; 4] =
+        [Template::VerifyEmail, Template::PasswordReset, Template::PasswordChanged, Template::RegistrationAttempt];
+
     /// Stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             Template::VerifyEmail => "verify_email",
             Template::PasswordReset => "password_reset",
             Template::PasswordChanged => "password_changed",
+            Template::RegistrationAttempt => "registration_attempt",
         }
     }
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Template::VerifyEmail, Template::PasswordReset, Template::PasswordChanged].into_iter().find(|t| t.as_str() == s)
+        Template::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 
@@ -50,7 +57,7 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
     let link = match template {
         Template::VerifyEmail => format!("{public_url}/verify-email?token={token}"),
         Template::PasswordReset => format!("{public_url}/reset-password?token={token}"),
-        Template::PasswordChanged => format!("{public_url}/forgot-password"),
+        Template::PasswordChanged | Template::RegistrationAttempt => format!("{public_url}/forgot-password"),
     };
     let (subject, body) = match (template, locale) {
         (Template::VerifyEmail, "ar") => (
@@ -92,19 +99,37 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
         (Template::PasswordChanged, "ar") => (
             "سند: تم تغيير كلمة المرور",
             format!(
-                "مرحبا {name}،\n\nتم تغيير كلمة المرور لحسابك على منصة سند وتم إنهاء جميع الجلسات المفتوحة.\nإذا لم تقم بذلك، أعد تعيين كلمة المرور فورا من هنا:\n\n{link}\n"
+                "مرحبا {name}،\n\nتم تغيير كلمة المرور لحسابك على منصة سند: تم إنهاء الجلسات المفتوحة الأخرى وإلغاء جميع رموز الواجهة البرمجية (API) الخاصة بك، فأنشئ رموزا جديدة إذا كانت برامجك تحتاج إليها.\nإذا لم تقم بذلك، أعد تعيين كلمة المرور فورا من هنا:\n\n{link}\n"
             ),
         ),
         (Template::PasswordChanged, "en") => (
             "Sanad: your password was changed",
             format!(
-                "Hello {name},\n\nThe password of your Sanad account was changed and every open session was signed out.\nIf this was not you, reset your password now:\n\n{link}\n"
+                "Hello {name},\n\nThe password of your Sanad account was changed: your other open sessions were signed out and all your API tokens were revoked (create new ones if your scripts need them).\nIf this was not you, reset your password now:\n\n{link}\n"
             ),
         ),
         (Template::PasswordChanged, _) => (
             "Sanad : votre mot de passe a été modifié",
             format!(
-                "Bonjour {name},\n\nLe mot de passe de votre compte Sanad a été modifié et toutes les sessions ouvertes ont été fermées.\nSi ce n'était pas vous, réinitialisez votre mot de passe dès maintenant :\n\n{link}\n"
+                "Bonjour {name},\n\nLe mot de passe de votre compte Sanad a été modifié : les autres sessions ouvertes ont été fermées et tous vos jetons d'API ont été révoqués (créez-en de nouveaux si vos scripts en ont besoin).\nSi ce n'était pas vous, réinitialisez votre mot de passe dès maintenant :\n\n{link}\n"
+            ),
+        ),
+        (Template::RegistrationAttempt, "ar") => (
+            "سند: محاولة إنشاء حساب بعنوانك",
+            format!(
+                "مرحبا {name}،\n\nحاول شخص ما إنشاء حساب جديد على منصة سند بعنوان بريدك الإلكتروني، ولديك حساب بهذا العنوان بالفعل، فلم يُنشأ أي حساب.\nإذا كنت أنت، يمكنك تسجيل الدخول أو إعادة تعيين كلمة المرور من هنا:\n\n{link}\n\nإذا لم تكن أنت، تجاهل هذه الرسالة: حسابك لم يتغير.\n"
+            ),
+        ),
+        (Template::RegistrationAttempt, "en") => (
+            "Sanad: someone tried to create an account with your address",
+            format!(
+                "Hello {name},\n\nSomeone tried to create a new Sanad account with your email address. You already have an account with it, so none was created.\nIf it was you, sign in, or reset your password here:\n\n{link}\n\nIf it was not you, ignore this message: your account is unchanged.\n"
+            ),
+        ),
+        (Template::RegistrationAttempt, _) => (
+            "Sanad : tentative de création de compte avec votre adresse",
+            format!(
+                "Bonjour {name},\n\nQuelqu'un a essayé de créer un nouveau compte Sanad avec votre adresse e-mail. Vous avez déjà un compte avec cette adresse : aucun compte n'a été créé.\nSi c'était vous, connectez-vous, ou réinitialisez votre mot de passe ici :\n\n{link}\n\nSi ce n'était pas vous, ignorez ce message : votre compte n'a pas changé.\n"
             ),
         ),
     };
@@ -118,7 +143,7 @@ mod tests {
     #[test]
     fn every_template_in_every_language_carries_its_link() {
         let params = MailParams { display_name: "Amina".into(), token: Some("tok123".into()) };
-        for t in [Template::VerifyEmail, Template::PasswordReset, Template::PasswordChanged] {
+        for t in Template::ALL {
             assert_eq!(Template::parse(t.as_str()), Some(t));
             let mut subjects = std::collections::HashSet::new();
             for locale in ["fr", "ar", "en"] {

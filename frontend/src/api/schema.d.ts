@@ -13,7 +13,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account (learner) and sign in. */
+        /**
+         * Create an account (learner) and sign in.
+         * @description An email that already has an account is answered 409 and its owner is
+         *     mailed that someone tried. Throttled per client address (429 with Retry-After).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -152,7 +156,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in; throttled per account and per client address (429 with Retry-After). */
+        /**
+         * Sign in; throttled per account and per client address (429 with Retry-After).
+         * @description Failures are counted per account from one address (5 in 15 minutes), per
+         *     account from all addresses (50) and per address (30).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -560,7 +568,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Choose a new password with the emailed token (single use, one hour). */
+        /**
+         * Choose a new password with the emailed token (single use, one hour).
+         * @description Every session of the account ends and every API token is revoked.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1223,7 +1234,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the password; other sessions end. */
+        /**
+         * Change the password; other sessions end and every API token is revoked.
+         * @description The answer says how many sessions ended and how many tokens were revoked.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1237,12 +1251,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Done. */
-                204: {
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["PasswordChanged"];
+                    };
                 };
                 /** @description The request could not be understood */
                 400: {
@@ -9685,6 +9700,22 @@ export interface components {
             current_password: string;
             /** @description At least 10 characters. */
             new_password: string;
+        };
+        /**
+         * PasswordChanged
+         * @description Answer to `POST /me/password`: what the change ended besides the old password.
+         */
+        PasswordChanged: {
+            /**
+             * Format: uint64
+             * @description Sessions on other devices that were signed out (this one stays).
+             */
+            other_sessions_ended: number;
+            /**
+             * Format: uint64
+             * @description API tokens revoked: scripts need a new token.
+             */
+            api_tokens_revoked: number;
         };
         /**
          * PasswordResetConfirm
