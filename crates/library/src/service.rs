@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::extract::{self, Extractor};
 use crate::files::{self, FileStore};
 use crate::model::*;
-use crate::search::{Filters, IndexDoc, LibraryIndex, SortKey};
+use crate::search::{DocKind, Filters, IndexDoc, LibraryIndex, SortKey};
 use crate::store::{self, FileRow, ResourceRow};
 use crate::vocab;
 
@@ -239,6 +239,7 @@ impl Library {
             c
         };
         let filters = Filters {
+            doc_kind: Some(DocKind::Resource as u64),
             kind: code("type", &p.kind, vocab::TYPES),
             audience: code("audience", &p.audience, vocab::AUDIENCES),
             language: code("language", &p.language, vocab::LANGUAGES),
@@ -714,6 +715,8 @@ pub fn document_of(r: &ResourceRecord, texts: &[String]) -> IndexDoc {
     }
     IndexDoc {
         id: r.id.to_string(),
+        kind: DocKind::Resource,
+        group: String::new(),
         language: r.language.clone(),
         title: r.title.clone(),
         body,
