@@ -187,7 +187,7 @@ impl LibraryIndex {
         register_analyzers(&index);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer_with_num_threads(threads.max(1), writer_heap)?;
-        let thesaurus = Thesaurus::load();
+        let thesaurus = super::thesaurus::shared().clone();
         Ok(Self { dir, applied: std::sync::atomic::AtomicI64::new(applied), reader, writer: Mutex::new(writer), fields, thesaurus })
     }
 

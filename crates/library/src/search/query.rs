@@ -33,7 +33,7 @@ use tantivy::{Score, Searcher, Term};
 
 use super::analyzers::{self, WordTokenizer};
 use super::index::Fields;
-use super::thesaurus::{QueryWord, Thesaurus};
+use super::thesaurus::{self, QueryWord, Thesaurus};
 
 /// A matched word.
 const WORD: Score = 1000.0;
@@ -149,6 +149,44 @@ pub struct Built {
     pub query: Box<dyn Query>,
     /// The terms to highlight in each language's text field.
     pub highlights: [BTreeMap<String, Score>; 3],
+}
+
+/// For each word of `text` that counts (common words aside), the forms a
+/// plain-text search may look for: the word as typed, its stem in its
+/// language(s), and the other expressions of its notions in the thesaurus.
+pub fn word_variants(text: &str) -> Vec<Vec<String>> {
+    ANALYZERS.with(|a| {
+        let a = &mut *a.borrow_mut();
+        let mut words = Vec::new();
+        let mut tokenizer = WordTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
+        while stream.advance() {
+            let typed = stream.token().text.clone();
+            let folded = analyzers::terms(&mut a.raw, &typed).join("");
+            if !folded.is_empty() {
+                words.push(QueryWord { typed, folded });
+            }
+        }
+        let all_stop = words.iter().all(|w| analyzers::is_stop_word(&w.typed));
+        let alternatives = thesaurus::shared().alternatives(&words);
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if !all_stop && analyzers::is_stop_word(&w.typed) {
+                continue;
+            }
+            let mut variants = vec![w.typed.clone()];
+            for &l in languages(&w.typed) {
+                let spellings = if l == AR { analyzers::arabic_spellings(&w.typed) } else { vec![w.typed.clone()] };
+                for s in spellings {
+                    // Stems of fewer than three letters would match almost anything.
+                    variants.extend(analyzers::terms(&mut a.langs[l], &s).into_iter().filter(|t| t.chars().count() >= 3));
+                }
+            }
+            variants.extend(alternatives[i].iter().cloned());
+            out.push(variants);
+        }
+        out
+    })
 }
 
 /// Builds the query for `text`; see the module documentation.

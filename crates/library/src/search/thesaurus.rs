@@ -28,6 +28,8 @@ struct Expression {
     text: String,
     /// Its words, folded as the surface-form fields fold them.
     words: Vec<String>,
+    /// Their stems (French or Arabic), so that plurals and other endings meet.
+    stems: Vec<Option<String>>,
     /// A short abbreviation that is also a common word: only recognised in capitals.
     capitals_only: bool,
 }
@@ -45,6 +47,25 @@ pub struct QueryWord {
     pub folded: String,
 }
 
+/// The stem of one word in its language (French for Latin letters).
+pub fn stem(word: &str) -> Option<String> {
+    thread_local! {
+        static STEMMERS: std::cell::RefCell<(tantivy::tokenizer::TextAnalyzer, tantivy::tokenizer::TextAnalyzer)> =
+            std::cell::RefCell::new((analyzers::french(), analyzers::arabic()));
+    }
+    STEMMERS.with(|s| {
+        let (fr, ar) = &mut *s.borrow_mut();
+        let analyzer = if analyzers::is_arabic(word) { ar } else { fr };
+        analyzers::terms(analyzer, word).into_iter().next()
+    })
+}
+
+/// The thesaurus loaded once per process (see [`Thesaurus::load`]).
+pub fn shared() -> &'static Thesaurus {
+    static SHARED: std::sync::LazyLock<Thesaurus> = std::sync::LazyLock::new(Thesaurus::load);
+    &SHARED
+}
+
 impl Thesaurus {
     /// Parses a thesaurus file (TOML: `[[notion]] terms = [...]`).
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -59,7 +80,8 @@ impl Thesaurus {
                     return Err(format!("notion {}: `{t}` has no word", i + 1));
                 }
                 let capitals_only = words.len() == 1 && words[0].chars().count() <= 2;
-                expressions.push(Expression { text: t, words, capitals_only });
+                let stems = words.iter().map(|w| stem(w)).collect();
+                expressions.push(Expression { text: t, words, stems, capitals_only });
             }
             if expressions.len() < 2 {
                 return Err(format!("notion {}: a notion needs at least two expressions", i + 1));
@@ -86,6 +108,7 @@ impl Thesaurus {
     /// expression the query contains at that word (words side by side).
     pub fn alternatives(&self, words: &[QueryWord]) -> Vec<Vec<String>> {
         let mut out = vec![Vec::<String>::new(); words.len()];
+        let stems: Vec<Option<String>> = words.iter().map(|w| stem(&w.folded)).collect();
         for notion in &self.notions {
             for (e, expr) in notion.iter().enumerate() {
                 let n = expr.words.len();
@@ -94,7 +117,11 @@ impl Thesaurus {
                 }
                 for start in 0..=words.len() - n {
                     let span = &words[start..start + n];
-                    if span.iter().zip(&expr.words).any(|(w, x)| w.folded != *x) {
+                    let same = |k: usize| {
+                        let (w, s) = (&span[k], &stems[start + k]);
+                        w.folded == expr.words[k] || (s.is_some() && *s == expr.stems[k])
+                    };
+                    if !(0..n).all(same) {
                         continue;
                     }
                     if expr.capitals_only && !span[0].typed.chars().all(|c| !c.is_alphabetic() || c.is_uppercase()) {
@@ -139,6 +166,9 @@ mod tests {
         // Arabic spelling variants and accents do not matter.
         let alt = t.alternatives(&words("التعاون الوطنى"));
         assert!(alt[0].iter().any(|a| a == "Entraide nationale"), "{alt:?}");
+        // Plurals meet the singular.
+        let alt = t.alternatives(&words("hôpitaux"));
+        assert!(alt[0].iter().any(|a| a == "مستشفى"), "{alt:?}");
     }
 
     #[test]
