@@ -659,7 +659,7 @@ impl Library {
         }
         for (course, version) in &changed {
             let lessons = source.lessons(*course, *version).await.map_err(Error::Internal)?;
-            let docs: Vec<IndexDoc> = lessons.iter().map(|l| lesson_document(*course, l)).collect();
+            let docs: Vec<IndexDoc> = lessons.iter().enumerate().map(|(i, l)| lesson_document(*course, i, l)).collect();
             self.index.put_group(&course.to_string(), &docs).map_err(|e| Error::Internal(e.into()))?;
         }
         for course in &gone {
@@ -794,8 +794,8 @@ fn search_hit(summary: &str) -> Option<SearchHit> {
     })
 }
 
-/// The index document of a lesson of `course`.
-pub fn lesson_document(course: Uuid, l: &PublishedLesson) -> IndexDoc {
+/// The index document of the `position`th lesson of `course`.
+pub fn lesson_document(course: Uuid, position: usize, l: &PublishedLesson) -> IndexDoc {
     let title = l.titles.first().cloned().unwrap_or_default();
     let hit = SearchHit {
         kind: "lesson".into(),
@@ -814,7 +814,8 @@ pub fn lesson_document(course: Uuid, l: &PublishedLesson) -> IndexDoc {
         title: l.titles.join(" · "),
         body: l.text.clone(),
         lang_code: vocab::code(vocab::LANGUAGES, &l.language).unwrap_or(0),
-        created: l.published_at.timestamp_micros().max(0) as u64,
+        // A course's lessons share a publication time: their place keeps the paging order strict.
+        created: (l.published_at.timestamp_micros().max(0) as u64).saturating_add(position as u64),
         summary: serde_json::to_string(&hit).unwrap_or_default(),
         ..IndexDoc::default()
     }

@@ -352,3 +352,27 @@ fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, th
 fn typo_score(typos: u8) -> Score {
     if typos == 1 { ONE_TYPO } else { TWO_TYPOS }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_allowed_grow_with_the_word_and_never_touch_numbers() {
+        assert_eq!(typo_budget("aide"), 0);
+        assert_eq!(typo_budget("écoute"), 1);
+        assert_eq!(typo_budget("signalement"), 2);
+        assert_eq!(typo_budget("2024"), 0);
+        assert_eq!(typo_budget("article12345"), 0);
+    }
+
+    #[test]
+    fn the_directory_gets_stems_and_the_thesaurus_and_no_common_words() {
+        let v = word_variants("les hôpitaux de Salé");
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert!(v[0].iter().any(|w| w == "hopital"), "{v:?}");
+        assert!(v[0].iter().any(|w| w == "مستشفى"), "{v:?}");
+        // Only common words: still looked for.
+        assert_eq!(word_variants("de la").len(), 2);
+    }
+}
