@@ -132,6 +132,8 @@ fn corpus(n: usize) -> Vec<IndexDoc> {
             let title = rng.words(words, 6);
             let body = rng.words(words, 120);
             IndexDoc {
+                kind: DocKind::Resource,
+                group: String::new(),
                 id: format!("{i:08}"),
                 language: if arabic { "ar".into() } else { "fr".into() },
                 title: title.clone(),
