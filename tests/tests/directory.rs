@@ -140,7 +140,8 @@ async fn reading_is_public_filtered_and_paged(backend: Backend) {
     let (_, wildcard) = anon.get(&format!("{SERVICES}?q=%25")).await;
     assert_eq!(items(&wildcard).len(), 20, "a lone % is no filter, not an error");
     // The library's analyzers and thesaurus: an Arabic name, a plural, common words.
-    let (_, arabic) = anon.get(&format!("{SERVICES}?q={}", url::form_urlencoded::byte_serialize("مستشفى".as_bytes()).collect::<String>())).await;
+    let (_, arabic) =
+        anon.get(&format!("{SERVICES}?q={}", url::form_urlencoded::byte_serialize("مستشفى".as_bytes()).collect::<String>())).await;
     assert_eq!(items(&arabic), items(&plain), "مستشفى finds the hospitals");
     let (_, plural) = anon.get(&format!("{SERVICES}?q=h%C3%B4pitaux")).await;
     assert_eq!(items(&plural), items(&plain), "hôpitaux finds the hôpital");

@@ -31,9 +31,12 @@ async fn found(c: &mut Client, text: &str) -> Vec<String> {
 async fn partial_matches_abbreviations_and_typos_are_found(backend: Backend) {
     let srv = TestServer::start(backend).await;
     let mut t = srv.user_with_role("doc@example.org", Role::Trainer).await;
-    let pec = add(&mut t, "Guide de prise en charge des enfants victimes de violence", "Les étapes de l'accueil à l'orientation.", "fr").await;
-    let assoc = add(&mut t, "Protection de l'enfance : le rôle des associations", "Comment les associations repèrent et orientent.", "fr").await;
-    let signal = add(&mut t, "Fiche réflexe : le signalement au procureur", "Quand et comment signaler une situation de danger.", "fr").await;
+    let pec =
+        add(&mut t, "Guide de prise en charge des enfants victimes de violence", "Les étapes de l'accueil à l'orientation.", "fr").await;
+    let assoc =
+        add(&mut t, "Protection de l'enfance : le rôle des associations", "Comment les associations repèrent et orientent.", "fr").await;
+    let signal =
+        add(&mut t, "Fiche réflexe : le signalement au procureur", "Quand et comment signaler une situation de danger.", "fr").await;
     let familles = add(&mut t, "Accompagnement psychologique des familles", "Soutenir les parents après un dévoilement.", "fr").await;
     let ar = add(&mut t, "دليل الحماية الذاتية للأطفال", "أنشطة تساعد الأطفال على طلب المساعدة من شخص بالغ.", "ar").await;
     let cal = add(&mut t, "Calendrier des formations", "Dates des sessions de l'année.", "fr").await;
@@ -76,12 +79,16 @@ async fn one_search_over_lessons_and_resources(backend: Backend) {
     let srv = TestServer::start(backend).await;
     let mut t = srv.user_with_role("auteur@example.org", Role::Trainer).await;
     let resource = add(&mut t, "Écoute active : fiche pratique", "Questions ouvertes et silence bienveillant.", "fr").await;
-    let (st, _) = t.post("/api/v1/courses", json!({"slug": "ecoute", "title": "L'écoute", "summary": "s", "theme": "pec", "language": "fr"})).await;
+    let (st, _) =
+        t.post("/api/v1/courses", json!({"slug": "ecoute", "title": "L'écoute", "summary": "s", "theme": "pec", "language": "fr"})).await;
     assert_eq!(st, StatusCode::CREATED);
     let (_, module) = t.post("/api/v1/courses/ecoute/modules", json!({"title": "M"})).await;
     let mid = module["id"].as_str().unwrap().to_string();
     let (_, lesson) = t
-        .post(&format!("/api/v1/modules/{mid}/lessons"), json!({"title": "Premiers mots", "body": "L'écoute active commence par un silence bienveillant."}))
+        .post(
+            &format!("/api/v1/modules/{mid}/lessons"),
+            json!({"title": "Premiers mots", "body": "L'écoute active commence par un silence bienveillant."}),
+        )
         .await;
     let lesson_id = lesson["id"].as_str().unwrap().to_string();
     // A draft lesson is not found.

@@ -361,9 +361,11 @@ async fn pg_setup(pg: &mut sqlx::PgConnection) -> anyhow::Result<()> {
     .execute(&mut *pg)
     .await?;
     sqlx::query("DROP TABLE IF EXISTS bench_docs").execute(&mut *pg).await?;
-    sqlx::query("CREATE TABLE bench_docs (id BIGSERIAL PRIMARY KEY, key TEXT, title TEXT, body TEXT, kind BIGINT, lang BIGINT, tsv TSVECTOR)")
-        .execute(&mut *pg)
-        .await?;
+    sqlx::query(
+        "CREATE TABLE bench_docs (id BIGSERIAL PRIMARY KEY, key TEXT, title TEXT, body TEXT, kind BIGINT, lang BIGINT, tsv TSVECTOR)",
+    )
+    .execute(&mut *pg)
+    .await?;
     Ok(())
 }
 

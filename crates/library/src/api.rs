@@ -139,7 +139,12 @@ impl LibraryApi {
 
     /// One search over published lessons and library resources, best first; each hit has its `kind` (`lesson`, `resource`) and id. Keyset-paged by `cursor`.
     #[oai(path = "/search", method = "get", tag = "ApiTags::Library")]
-    async fn search_all(&self, q: Query<Option<String>>, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> Result<Json<SearchAllPage>> {
+    async fn search_all(
+        &self,
+        q: Query<Option<String>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<u32>>,
+    ) -> Result<Json<SearchAllPage>> {
         Ok(Json(self.library.search_all(q.0, cursor.0, limit.0).await?))
     }
 

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use crate::extract::{self, Extractor};
 use crate::files::{self, FileStore};
-use crate::model::*;
 use crate::lessons::{LessonSource, PublishedLesson};
+use crate::model::*;
 use crate::search::{DocKind, Filters, IndexDoc, LibraryIndex, SortKey};
 use crate::store::{self, FileRow, ResourceRow};
 use crate::vocab;

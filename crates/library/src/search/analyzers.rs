@@ -168,8 +168,8 @@ impl<S: TokenStream> TokenStream for ArabicFoldingStream<S> {
 const FRENCH_ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu"];
 
 const FRENCH_STOP_WORDS: &[&str] = &[
-    "le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "a", "au", "aux", "en", "dans", "par", "pour", "sur", "avec", "ce", "ces",
-    "est", "sont", "qui", "que",
+    "le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "a", "au", "aux", "en", "dans", "par", "pour", "sur", "avec", "ce",
+    "ces", "est", "sont", "qui", "que",
 ];
 
 fn french_stop_words() -> Vec<String> {
@@ -179,8 +179,41 @@ fn french_stop_words() -> Vec<String> {
 /// Common Arabic words, as the Arabic analyzer sees them before stemming
 /// (diacritics out, final alef maqsura written as yaa).
 const ARABIC_STOP_WORDS: &[&str] = &[
-    "في", "من", "علي", "الي", "إلي", "عن", "مع", "او", "أو", "ثم", "هذا", "هذه", "ذلك", "تلك", "التي", "الذي", "الذين", "كل", "قد", "لا",
-    "ما", "هو", "هي", "ان", "أن", "إن", "كان", "بين", "عند", "حتي", "لم", "لن", "و", "ب", "ل",
+    "في",
+    "من",
+    "علي",
+    "الي",
+    "إلي",
+    "عن",
+    "مع",
+    "او",
+    "أو",
+    "ثم",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "التي",
+    "الذي",
+    "الذين",
+    "كل",
+    "قد",
+    "لا",
+    "ما",
+    "هو",
+    "هي",
+    "ان",
+    "أن",
+    "إن",
+    "كان",
+    "بين",
+    "عند",
+    "حتي",
+    "لم",
+    "لن",
+    "و",
+    "ب",
+    "ل",
 ];
 
 /// Whether `word` (one word as typed) carries no meaning for search in

@@ -73,7 +73,25 @@ fn schema() -> (Schema, Fields) {
     let theme_codes = b.add_u64_field("theme_codes", fast.clone());
     let created = b.add_u64_field("created", fast);
     let summary = b.add_text_field("summary", STORED);
-    (b.build(), Fields { id, group, doc_kind, title, body, title_raw, body_raw, type_code, lang_code, territory_code, audience_codes, theme_codes, created, summary })
+    (
+        b.build(),
+        Fields {
+            id,
+            group,
+            doc_kind,
+            title,
+            body,
+            title_raw,
+            body_raw,
+            type_code,
+            lang_code,
+            territory_code,
+            audience_codes,
+            theme_codes,
+            created,
+            summary,
+        },
+    )
 }
 
 fn register_analyzers(index: &Index) {
