@@ -81,7 +81,8 @@ pub fn typo_budget(word: &str) -> u8 {
 
 /// Levenshtein automata by (word, distance, prefix): building one costs more
 /// than running it on a small index, and the same words come back.
-static AUTOMATA: LazyLock<Mutex<HashMap<(String, u8, bool), Arc<DfaWrapper>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+type AutomatonCache = Mutex<HashMap<(String, u8, bool), Arc<DfaWrapper>>>;
+static AUTOMATA: LazyLock<AutomatonCache> = LazyLock::new(|| Mutex::new(HashMap::new()));
 const AUTOMATA_KEPT: usize = 20_000;
 
 fn automaton(field: Field, word: &str, distance: u8, prefix: bool) -> Option<Arc<DfaWrapper>> {
