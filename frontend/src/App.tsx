@@ -23,6 +23,7 @@ import { Authoring, type AuthoringRoute } from './authoring/lazy';
 import { navigate, useLocation } from './router';
 import { LibrarySearch, ResourcePage } from './pages/Library';
 import { Directory } from './pages/Directory';
+import { SearchPage } from './pages/Search';
 import { TrainerScreen, type TrainerRoute } from './trainer/lazy';
 
 export function App() {
@@ -168,6 +169,8 @@ function route(path: string, me: Me | null) {
       return <Catalogue />;
     case '/library':
       return <LibrarySearch />;
+    case '/search':
+      return <SearchPage />;
     case '/annuaire':
       return <Directory key={me?.id ?? 'guest'} />;
     case '/':

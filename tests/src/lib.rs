@@ -128,9 +128,11 @@ impl TestServer {
         Self { server, data_dir, backend, database_url }
     }
 
-    /// Applies the pending search-index events now (the indexer would within a second).
+    /// Applies the pending search-index events and indexes newly published
+    /// lessons now (the indexer would within a second).
     pub async fn index_now(&self) {
         self.server.app.library.apply_index_events().await.expect("index events");
+        self.server.app.library.sync_lessons().await.expect("lessons indexed");
     }
 
     /// Base URL.

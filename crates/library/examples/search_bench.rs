@@ -6,8 +6,14 @@
 //!     cargo run --release -p sanad-library --example search_bench -- 100000
 //!
 //! (bench/library.sh does exactly that and prints the table for bench/README.md.)
+//!
+//! With `SANAD_BENCH_PG` set to a PostgreSQL URL, PostgreSQL full-text search
+//! (`french` configuration over `unaccent`, `ts_rank_cd`, GIN index) runs
+//! beside them on the same corpus. Each engine's mean reciprocal rank on the
+//! relevance set (`crates/library/search/relevance.toml`) is printed too.
 
-use sanad_library::search::{Filters, IndexDoc, LibraryIndex};
+use sanad_library::search::{DocKind, Filters, IndexDoc, LibraryIndex};
+use serde::Deserialize;
 use sqlx::Connection;
 use std::time::Instant;
 
@@ -126,6 +132,8 @@ fn corpus(n: usize) -> Vec<IndexDoc> {
             let title = rng.words(words, 6);
             let body = rng.words(words, 120);
             IndexDoc {
+                kind: DocKind::Resource,
+                group: String::new(),
                 id: format!("{i:08}"),
                 language: if arabic { "ar".into() } else { "fr".into() },
                 title: title.clone(),
@@ -292,5 +300,238 @@ async fn main() -> anyhow::Result<()> {
     let worst = tantivy_lat.iter().map(|(_, _, p99, _)| *p99).fold(0.0, f64::max);
     println!();
     println!("tantivy worst p99: {worst:.2} ms (target < 15 ms); indexing {tantivy_rate:.0} docs/s (target >= 5000)");
+    drop(index);
+
+    // ---- PostgreSQL full-text search, same corpus ----
+    let pg_url = std::env::var("SANAD_BENCH_PG").ok().filter(|u| !u.is_empty());
+    if let Some(url) = &pg_url {
+        let mut pg = sqlx::PgConnection::connect(url).await?;
+        pg_setup(&mut pg).await?;
+        let t = Instant::now();
+        for chunk in docs.chunks(2000) {
+            let titles: Vec<&str> = chunk.iter().map(|d| d.title.as_str()).collect();
+            let bodies: Vec<&str> = chunk.iter().map(|d| d.body.as_str()).collect();
+            let kinds: Vec<i64> = chunk.iter().map(|d| d.type_code as i64).collect();
+            let langs: Vec<i64> = chunk.iter().map(|d| d.lang_code as i64).collect();
+            sqlx::query(
+                "INSERT INTO bench_docs (title, body, kind, lang, tsv) SELECT t, b, k, l, \
+                 setweight(to_tsvector('french', bench_unaccent(t)), 'A') || setweight(to_tsvector('french', bench_unaccent(b)), 'B') \
+                 FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(t, b, k, l)",
+            )
+            .bind(&titles)
+            .bind(&bodies)
+            .bind(&kinds)
+            .bind(&langs)
+            .execute(&mut pg)
+            .await?;
+        }
+        sqlx::query("CREATE INDEX bench_docs_tsv ON bench_docs USING GIN (tsv)").execute(&mut pg).await?;
+        sqlx::query("ANALYZE bench_docs").execute(&mut pg).await?;
+        let pg_rate = n as f64 / t.elapsed().as_secs_f64();
+        let pg_size: i64 = sqlx::query_scalar("SELECT pg_total_relation_size('bench_docs')").fetch_one(&mut pg).await?;
+        println!();
+        println!("PostgreSQL full-text: indexing {pg_rate:.0} docs/s, table + GIN index {:.1} MiB", pg_size as f64 / 1048576.0);
+        println!();
+        println!("| query | PostgreSQL p50 / p99 (ms) | hits |");
+        println!("|---|---|---|");
+        for (label, q) in QUERIES {
+            let mut times = Vec::with_capacity(runs);
+            let mut total = 0i64;
+            for _ in 0..runs {
+                let t = Instant::now();
+                total = pg_search(&mut pg, q).await?;
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            times.sort_by(|a, b| a.total_cmp(b));
+            println!("| {label} | {:.2} / {:.2} | {total} |", percentile(&times, 0.5), percentile(&times, 0.99));
+        }
+        sqlx::query("DROP TABLE bench_docs").execute(&mut pg).await?;
+    }
+
+    relevance(pg_url.as_deref()).await
+}
+
+/// The table, the immutable `unaccent` wrapper an index expression needs, and a clean slate.
+async fn pg_setup(pg: &mut sqlx::PgConnection) -> anyhow::Result<()> {
+    sqlx::query("CREATE EXTENSION IF NOT EXISTS unaccent").execute(&mut *pg).await?;
+    sqlx::query(
+        "CREATE OR REPLACE FUNCTION bench_unaccent(text) RETURNS text AS $$ SELECT public.unaccent('public.unaccent', $1) $$ \
+         LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT",
+    )
+    .execute(&mut *pg)
+    .await?;
+    sqlx::query("DROP TABLE IF EXISTS bench_docs").execute(&mut *pg).await?;
+    sqlx::query(
+        "CREATE TABLE bench_docs (id BIGSERIAL PRIMARY KEY, key TEXT, title TEXT, body TEXT, kind BIGINT, lang BIGINT, tsv TSVECTOR)",
+    )
+    .execute(&mut *pg)
+    .await?;
+    Ok(())
+}
+
+/// The words of `q` (any of them, as PostgreSQL's `french` configuration sees them over `unaccent`).
+const PG_QUERY: &str = "replace(plainto_tsquery('french', bench_unaccent($1))::text, '&', '|')::tsquery";
+
+/// A page of 20 with headlines, and the facet counts: what Sanad's search answers.
+async fn pg_search(pg: &mut sqlx::PgConnection, q: &str) -> anyhow::Result<i64> {
+    if q.is_empty() {
+        let _rows: Vec<(String,)> = sqlx::query_as("SELECT title FROM bench_docs ORDER BY id DESC LIMIT 20").fetch_all(&mut *pg).await?;
+        let facets: Vec<(i64, i64)> = sqlx::query_as("SELECT kind, COUNT(*) FROM bench_docs GROUP BY kind").fetch_all(&mut *pg).await?;
+        return Ok(facets.iter().map(|(_, c)| c).sum());
+    }
+    let page = format!(
+        "SELECT title, ts_headline('french', body, q, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30') FROM \
+         (SELECT title, body, {PG_QUERY} AS q, ts_rank_cd(tsv, {PG_QUERY}) AS rank FROM bench_docs WHERE tsv @@ {PG_QUERY} \
+          ORDER BY rank DESC LIMIT 20) AS best"
+    );
+    let _rows: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(page.as_str())).bind(q).fetch_all(&mut *pg).await?;
+    let facets_sql = format!("SELECT kind, COUNT(*) FROM bench_docs WHERE tsv @@ {PG_QUERY} GROUP BY kind");
+    let facets: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(facets_sql.as_str())).bind(q).fetch_all(&mut *pg).await?;
+    Ok(facets.iter().map(|(_, c)| c).sum())
+}
+
+#[derive(Deserialize)]
+struct RelevanceSet {
+    doc: Vec<RelevanceDoc>,
+    query: Vec<RelevanceCase>,
+}
+
+#[derive(Deserialize)]
+struct RelevanceDoc {
+    key: String,
+    language: String,
+    title: String,
+    body: String,
+}
+
+#[derive(Deserialize)]
+struct RelevanceCase {
+    q: String,
+    expect: Vec<String>,
+}
+
+/// MRR@10 and top-3 rate of a list of ranked answers.
+fn score(set: &RelevanceSet, answers: &[Vec<String>]) -> (f64, f64) {
+    let mut rr = 0.0;
+    let mut top3 = 0;
+    for (case, keys) in set.query.iter().zip(answers) {
+        if let Some(r) = keys.iter().take(10).position(|k| case.expect.contains(k)) {
+            rr += 1.0 / (r as f64 + 1.0);
+            if r < 3 {
+                top3 += 1;
+            }
+        }
+    }
+    let n = set.query.len() as f64;
+    (rr / n, top3 as f64 / n)
+}
+
+/// The relevance set (the demo library plus its own documents) on each engine.
+async fn relevance(pg_url: Option<&str>) -> anyhow::Result<()> {
+    let set: RelevanceSet = toml::from_str(include_str!("../search/relevance.toml"))?;
+    let mut corpus: Vec<(String, String, String, String)> = Vec::new();
+    for d in sanad_library::demo::resources()? {
+        let m = &d.metadata;
+        let mut body = format!("{}\n{}", m.description, m.tags.join(" · "));
+        for p in d.pages.iter().flatten() {
+            body.push('\n');
+            body.push_str(p);
+        }
+        corpus.push((d.key.clone(), m.language.clone(), m.title.clone(), body));
+    }
+    corpus.extend(set.doc.iter().map(|d| (d.key.clone(), d.language.clone(), d.title.clone(), d.body.clone())));
+
+    let index = LibraryIndex::in_ram()?;
+    for (i, (key, language, title, body)) in corpus.iter().enumerate() {
+        let doc = IndexDoc {
+            id: key.clone(),
+            kind: DocKind::Resource,
+            language: language.clone(),
+            title: title.clone(),
+            body: body.clone(),
+            created: i as u64,
+            summary: key.clone(),
+            ..IndexDoc::default()
+        };
+        index.put(key, Some(&doc))?;
+    }
+    index.commit(1)?;
+    let mut answers = Vec::new();
+    for case in &set.query {
+        let found = index.search(&case.q, Filters::default(), 10, None)?;
+        answers.push(found.hits.into_iter().map(|(_, key, _)| key).collect());
+    }
+    let tantivy = score(&set, &answers);
+    // CPU per search on a library of the demo's size (sequential; page, facets and snippets).
+    let passes = 20;
+    let t = Instant::now();
+    for _ in 0..passes {
+        for case in &set.query {
+            index.search(&case.q, Filters::default(), 20, None)?;
+        }
+    }
+    let per_query_us = t.elapsed().as_secs_f64() * 1e6 / (passes * set.query.len()) as f64;
+
+    let mut fts = sqlx::SqliteConnection::connect("sqlite::memory:").await?;
+    sqlx::query("CREATE VIRTUAL TABLE rel USING fts5(key UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2')")
+        .execute(&mut fts)
+        .await?;
+    for (key, _, title, body) in &corpus {
+        sqlx::query("INSERT INTO rel (key, title, body) VALUES ($1, $2, $3)").bind(key).bind(title).bind(body).execute(&mut fts).await?;
+    }
+    let mut answers = Vec::new();
+    for case in &set.query {
+        // Any word (all words required would leave most partial queries empty), title weighted 3x.
+        let m = case
+            .q
+            .split(|c: char| !c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c))
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let keys: Vec<String> = if m.is_empty() {
+            Vec::new()
+        } else {
+            sqlx::query_scalar("SELECT key FROM rel WHERE rel MATCH $1 ORDER BY bm25(rel, 0.0, 3.0, 1.0) LIMIT 10")
+                .bind(&m)
+                .fetch_all(&mut fts)
+                .await?
+        };
+        answers.push(keys);
+    }
+    let fts5 = score(&set, &answers);
+
+    println!();
+    println!("Relevance set: {} queries over {} documents", set.query.len(), corpus.len());
+    println!("tantivy: {per_query_us:.0} µs of CPU per search at this size (sequential, {passes} passes over the set)");
+    println!();
+    println!("| engine | MRR@10 | top-3 |");
+    println!("|---|---|---|");
+    println!("| tantivy (Sanad) | {:.3} | {:.1}% |", tantivy.0, tantivy.1 * 100.0);
+    println!("| SQLite FTS5 (any word, bm25) | {:.3} | {:.1}% |", fts5.0, fts5.1 * 100.0);
+    if let Some(url) = pg_url {
+        let mut pg = sqlx::PgConnection::connect(url).await?;
+        pg_setup(&mut pg).await?;
+        for (key, _, title, body) in &corpus {
+            sqlx::query(
+                "INSERT INTO bench_docs (key, title, body, kind, lang, tsv) VALUES ($1, $2, $3, 0, 0, \
+                 setweight(to_tsvector('french', bench_unaccent($2)), 'A') || setweight(to_tsvector('french', bench_unaccent($3)), 'B'))",
+            )
+            .bind(key)
+            .bind(title)
+            .bind(body)
+            .execute(&mut pg)
+            .await?;
+        }
+        let sql = format!("SELECT key FROM bench_docs WHERE tsv @@ {PG_QUERY} ORDER BY ts_rank_cd(tsv, {PG_QUERY}) DESC, id LIMIT 10");
+        let mut answers = Vec::new();
+        for case in &set.query {
+            let keys: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(&case.q).fetch_all(&mut pg).await?;
+            answers.push(keys);
+        }
+        let pgs = score(&set, &answers);
+        println!("| PostgreSQL (french + unaccent, any word, ts_rank_cd) | {:.3} | {:.1}% |", pgs.0, pgs.1 * 100.0);
+        sqlx::query("DROP TABLE bench_docs").execute(&mut pg).await?;
+    }
     Ok(())
 }

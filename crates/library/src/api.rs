@@ -137,6 +137,17 @@ impl LibraryApi {
         Ok(Json(self.library.search(params).await?))
     }
 
+    /// One search over published lessons and library resources, best first; each hit has its `kind` (`lesson`, `resource`) and id. Keyset-paged by `cursor`.
+    #[oai(path = "/search", method = "get", tag = "ApiTags::Library")]
+    async fn search_all(
+        &self,
+        q: Query<Option<String>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<u32>>,
+    ) -> Result<Json<SearchAllPage>> {
+        Ok(Json(self.library.search_all(q.0, cursor.0, limit.0).await?))
+    }
+
     /// Publish a resource with its files (trainers and admins). Files are typed by content; PDFs' text is indexed.
     #[oai(path = "/library/resources", method = "post", tag = "ApiTags::Library")]
     async fn create(&self, req: &Request, form: UploadForm) -> Result<ResourceCreated> {

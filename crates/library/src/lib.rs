@@ -7,6 +7,7 @@ pub mod demo;
 pub mod directory;
 pub mod extract;
 pub mod files;
+pub mod lessons;
 pub mod model;
 pub mod pdfgen;
 pub mod search;

@@ -234,3 +234,32 @@ pub struct ReviewDueList {
 pub struct Created {
     pub id: Uuid,
 }
+
+/// A hit of `GET /search`: a lesson of a published course or a library resource.
+#[derive(Debug, Object, Serialize, Deserialize, Clone)]
+pub struct SearchHit {
+    /// `lesson` or `resource` (`post` once the forum is searchable).
+    pub kind: String,
+    /// The lesson's or resource's id.
+    pub id: Uuid,
+    pub title: String,
+    /// An extract with the matched words in `<mark>`.
+    pub snippet_html: String,
+    /// The language of the text.
+    pub language: String,
+    /// For a lesson, its course.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course_slug: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course_title: Option<String>,
+}
+
+/// `GET /search`: the best of lessons and resources, best first.
+#[derive(Debug, Object)]
+pub struct SearchAllPage {
+    pub items: Vec<SearchHit>,
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
+}

@@ -5,15 +5,16 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sanad_platform::ids::new_id;
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 use crate::extract::{self, Extractor};
 use crate::files::{self, FileStore};
+use crate::lessons::{LessonSource, PublishedLesson};
 use crate::model::*;
-use crate::search::{Filters, IndexDoc, LibraryIndex, SortKey};
+use crate::search::{DocKind, Filters, IndexDoc, LibraryIndex, SortKey};
 use crate::store::{self, FileRow, ResourceRow};
 use crate::vocab;
 
@@ -49,6 +50,10 @@ pub struct Library {
     wake: Arc<Notify>,
     /// Recently applied event numbers, so the look-back re-reads only what it has not applied.
     recent: Arc<Mutex<HashSet<i64>>>,
+    /// The published lessons, when the server gives a source of them.
+    lessons: Option<Arc<dyn LessonSource>>,
+    /// The published version of each course whose lessons the index holds (`None` before the first look).
+    indexed_courses: Arc<Mutex<Option<HashMap<Uuid, i64>>>>,
 }
 
 impl std::fmt::Debug for Library {
@@ -227,7 +232,15 @@ impl Library {
             max_upload_bytes: (max_upload_mb.saturating_mul(1024 * 1024)) as usize,
             wake: Arc::new(Notify::new()),
             recent: Arc::new(Mutex::new(HashSet::new())),
+            lessons: None,
+            indexed_courses: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Makes the lessons of `source` searchable too (`GET /search`).
+    pub fn with_lessons(mut self, source: Arc<dyn LessonSource>) -> Self {
+        self.lessons = Some(source);
+        self
     }
 
     /// The search index.
@@ -247,6 +260,7 @@ impl Library {
             c
         };
         let filters = Filters {
+            doc_kind: Some(DocKind::Resource as u64),
             kind: code("type", &p.kind, vocab::TYPES),
             audience: code("audience", &p.audience, vocab::AUDIENCES),
             language: code("language", &p.language, vocab::LANGUAGES),
@@ -291,6 +305,33 @@ impl Library {
             total: result.found.total,
             next_cursor,
         })
+    }
+
+    /// Searches published lessons and resources together, best first.
+    pub async fn search_all(&self, q: Option<String>, cursor: Option<String>, limit: Option<u32>) -> Result<SearchAllPage> {
+        let limit = sanad_platform::page::limit(limit)? as usize;
+        let cursor = decode_cursor(cursor.as_deref())?;
+        let q = q.unwrap_or_default();
+        if q.chars().count() > 500 {
+            return Err(Error::invalid("q", "too_long", "must be at most 500 characters"));
+        }
+        let index = self.index.clone();
+        let result = tokio::task::spawn_blocking(move || index.search(&q, Filters::default(), limit, cursor))
+            .await
+            .map_err(|e| Error::Internal(e.into()))?
+            .map_err(|e| Error::Internal(e.into()))?;
+        let mut items = Vec::with_capacity(result.hits.len());
+        for (_, summary, snippet) in &result.hits {
+            let Some(mut hit) = search_hit(summary) else { continue };
+            if !snippet.is_empty() {
+                hit.snippet_html = snippet.clone();
+            }
+            items.push(hit);
+        }
+        let next_cursor = (result.found.after_cursor as usize > result.hits.len())
+            .then(|| result.hits.last().map(|(k, _, _)| encode_cursor(*k)))
+            .flatten();
+        Ok(SearchAllPage { items, next_cursor })
     }
 
     async fn visible(&self, caller: Option<&Caller>, id: Uuid) -> Result<ResourceRecord> {
@@ -601,11 +642,55 @@ impl Library {
         Ok(ids.len())
     }
 
+    /// Brings the index's lessons in step with the published courses;
+    /// returns how many courses changed.
+    pub async fn sync_lessons(&self) -> Result<usize> {
+        let Some(source) = &self.lessons else { return Ok(0) };
+        let published: HashMap<Uuid, i64> = source.published_versions().await.map_err(Error::Internal)?.into_iter().collect();
+        let known = self.indexed_courses.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let known = match known {
+            Some(k) => k,
+            // First look since start: every course in the index is checked again.
+            None => self
+                .index
+                .groups()
+                .map_err(|e| Error::Internal(e.into()))?
+                .iter()
+                .filter_map(|g| g.parse().ok())
+                .map(|id| (id, -1))
+                .collect(),
+        };
+        let changed: Vec<(Uuid, i64)> = published.iter().filter(|(c, v)| known.get(c) != Some(v)).map(|(c, v)| (*c, *v)).collect();
+        let gone: Vec<Uuid> = known.keys().filter(|c| !published.contains_key(c)).copied().collect();
+        if changed.is_empty() && gone.is_empty() {
+            *self.indexed_courses.lock().unwrap_or_else(|p| p.into_inner()) = Some(known);
+            return Ok(0);
+        }
+        for (course, version) in &changed {
+            let lessons = source.lessons(*course, *version).await.map_err(Error::Internal)?;
+            let docs: Vec<IndexDoc> = lessons.iter().enumerate().map(|(i, l)| lesson_document(*course, i, l)).collect();
+            self.index.put_group(&course.to_string(), &docs).map_err(|e| Error::Internal(e.into()))?;
+        }
+        for course in &gone {
+            self.index.put_group(&course.to_string(), &[]).map_err(|e| Error::Internal(e.into()))?;
+        }
+        let index = self.index.clone();
+        let applied = index.applied_seq();
+        tokio::task::spawn_blocking(move || index.commit(applied))
+            .await
+            .map_err(|e| Error::Internal(e.into()))?
+            .map_err(|e| Error::Internal(e.into()))?;
+        *self.indexed_courses.lock().unwrap_or_else(|p| p.into_inner()) = Some(published);
+        Ok(changed.len() + gone.len())
+    }
+
     /// Rebuilds the index from the database (`sanad reindex`, or a missing index at start).
     pub async fn rebuild_index(&self) -> Result<u64> {
         // Events after this point are applied by the indexer afterwards.
         let upto = store::last_index_event(&self.db).await?;
         self.index.clear().map_err(|e| Error::Internal(e.into()))?;
+        // The lessons come back at the indexer's next look.
+        *self.indexed_courses.lock().unwrap_or_else(|p| p.into_inner()) = Some(HashMap::new());
         let mut after = None;
         let mut count = 0;
         loop {
@@ -639,6 +724,9 @@ impl Library {
         loop {
             if let Err(e) = self.apply_index_events().await {
                 tracing::warn!(error = %e, "library index events could not be applied; will retry");
+            }
+            if let Err(e) = self.sync_lessons().await {
+                tracing::warn!(error = %e, "published lessons could not be indexed; will retry");
             }
             tokio::select! {
                 _ = self.wake.notified() => {}
@@ -697,6 +785,51 @@ fn csv_safe(s: &str) -> String {
     crate::directory::csv::neutralize(s)
 }
 
+/// A stored hit summary as a `GET /search` hit.
+fn search_hit(summary: &str) -> Option<SearchHit> {
+    let value: serde_json::Value = serde_json::from_str(summary).ok()?;
+    if value.get("kind").and_then(|k| k.as_str()) == Some("lesson") {
+        return serde_json::from_value(value).ok();
+    }
+    let r: ResourceHit = serde_json::from_value(value).ok()?;
+    Some(SearchHit {
+        kind: "resource".into(),
+        id: r.id,
+        title: r.title,
+        snippet_html: r.snippet_html,
+        language: r.language,
+        course_slug: None,
+        course_title: None,
+    })
+}
+
+/// The index document of the `position`th lesson of `course`.
+pub fn lesson_document(course: Uuid, position: usize, l: &PublishedLesson) -> IndexDoc {
+    let title = l.titles.first().cloned().unwrap_or_default();
+    let hit = SearchHit {
+        kind: "lesson".into(),
+        id: l.id,
+        title,
+        snippet_html: html_escape(&l.text.chars().take(180).collect::<String>()),
+        language: l.language.clone(),
+        course_slug: Some(l.course_slug.clone()),
+        course_title: Some(l.course_title.clone()),
+    };
+    IndexDoc {
+        id: l.id.to_string(),
+        kind: DocKind::Lesson,
+        group: course.to_string(),
+        language: l.language.clone(),
+        title: l.titles.join(" · "),
+        body: l.text.clone(),
+        lang_code: vocab::code(vocab::LANGUAGES, &l.language).unwrap_or(0),
+        // A course's lessons share a publication time: their place keeps the paging order strict.
+        created: (l.published_at.timestamp_micros().max(0) as u64).saturating_add(position as u64),
+        summary: serde_json::to_string(&hit).unwrap_or_default(),
+        ..IndexDoc::default()
+    }
+}
+
 /// The index document of a resource.
 pub fn document_of(r: &ResourceRecord, texts: &[String]) -> IndexDoc {
     let audience = list(&r.audience);
@@ -723,6 +856,8 @@ pub fn document_of(r: &ResourceRecord, texts: &[String]) -> IndexDoc {
     }
     IndexDoc {
         id: r.id.to_string(),
+        kind: DocKind::Resource,
+        group: String::new(),
         language: r.language.clone(),
         title: r.title.clone(),
         body,

@@ -102,7 +102,8 @@ impl App {
             extractor,
             Arc::new(index),
             config.max_upload_mb,
-        );
+        )
+        .with_lessons(Arc::new(crate::lessons::CourseLessons { db: db.clone() }));
         if config.demo_content {
             let resources = library.load_demo().await.map_err(|e| anyhow::anyhow!("cannot load the demo library: {e}"))?;
             if resources > 0 {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod http;
+pub mod lessons;
 pub mod ops;
 pub mod representation;
 pub mod spa;

@@ -26,6 +26,7 @@ import type {
   RatingRequest,
   RatingSummary,
   ResourceView,
+  SearchAllPage,
   SearchPage,
   ServicePage,
 } from './types';
@@ -110,6 +111,10 @@ export const chooseInRun = (runId: string, choiceId: string): Promise<ChoiceOutc
 
 export const getRun = (runId: string): Promise<RunView> =>
   unwrap(client.GET('/api/v1/case-study-runs/{run_id}', { params: { path: { run_id: runId } } }));
+
+// One search over lessons and resources (the header's search box).
+export const searchAll = (q: string, cursor?: string | null): Promise<SearchAllPage> =>
+  unwrap(client.GET('/api/v1/search', { params: { query: { q, cursor: cursor ?? undefined } } }));
 
 // Library: search, a resource, ratings.
 export interface LibraryQuery {

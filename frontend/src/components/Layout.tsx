@@ -1,8 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../context';
 import { LOCALES } from '../i18n';
-import { Link } from '../router';
+import { Link, navigate, useLocation } from '../router';
 
 export function Page({ title, children }: { title: string; children: ComponentChildren }) {
   const { t } = useApp();
@@ -37,6 +37,40 @@ function LanguageSwitch() {
   );
 }
 
+/** The one search box: lessons and resources together (`/search?q=`). */
+function SearchBox() {
+  const { t } = useApp();
+  const loc = useLocation();
+  const current = loc.path === '/search' ? (loc.query.get('q') ?? '') : '';
+  const [text, setText] = useState(current);
+  useEffect(() => setText(current), [current]);
+  return (
+    <form
+      role="search"
+      class="site-search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const q = text.trim();
+        if (q) navigate(`/search?q=${encodeURIComponent(q)}`);
+      }}
+    >
+      <label for="site-search" class="visually-hidden">
+        {t('search.label')}
+      </label>
+      <input
+        id="site-search"
+        type="search"
+        name="q"
+        value={text}
+        maxLength={500}
+        placeholder={t('search.placeholder')}
+        onInput={(e) => setText((e.target as HTMLInputElement).value)}
+      />
+      <button type="submit">{t('search.submit')}</button>
+    </form>
+  );
+}
+
 export function Layout({ path, children }: { path: string; children: ComponentChildren }) {
   const { t, me } = useApp();
   const link = (href: string, label: string) => (
@@ -57,6 +91,7 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
             <span class="brand__name">{t('app.name')}</span>
             <span class="brand__tagline">{t('app.tagline')}</span>
           </Link>
+          <SearchBox />
           <LanguageSwitch />
         </div>
         <nav aria-label={t('nav.label')}>

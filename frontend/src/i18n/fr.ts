@@ -530,6 +530,16 @@ export const fr = {
   'directory.importPick': 'Choisissez un fichier CSV.',
   'directory.importDone': 'Import terminé : {created} ajouté(s), {updated} mis à jour, {unchanged} inchangé(s).',
   'directory.importFailed': 'Le fichier n’a pas été importé ({n} erreur(s)) :',
+  'search.label': 'Rechercher dans les formations et la bibliothèque',
+  'search.placeholder': 'Rechercher…',
+  'search.submit': 'Rechercher',
+  'search.title': 'Recherche',
+  'search.titleFor': 'Résultats pour « {q} »',
+  'search.empty': 'Aucun résultat. Essayez d’autres mots.',
+  'search.kind.lesson': 'Leçon',
+  'search.kind.resource': 'Ressource',
+  'search.inCourse': 'Formation : {title}',
+  'search.more': 'Voir plus',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -189,7 +189,7 @@ impl Directory {
 
     /// A page of the directory, in territory, kind and name order, optionally
     /// of one territory and kind, matching every word of `q` in the name,
-    /// services or address (case and accents aside).
+    /// services or address (case, accents, word endings and the thesaurus' other names aside).
     pub async fn list(
         &self,
         territory: Option<&str>,
@@ -201,9 +201,20 @@ impl Directory {
         let (territory, kind) = self.filters(territory, kind).await?;
         let limit = page::limit(limit)?;
         let after = decode_cursor(cursor)?;
+        // Each word as the library's analyzers see it (stem, surface form,
+        // the thesaurus' other names of the notion); common words never count.
         // Folding leaves only letters, digits and spaces, so no LIKE wildcard survives.
-        let folded = q.map(validate::fold).unwrap_or_default();
-        let patterns: Vec<String> = folded.split(' ').filter(|w| !w.is_empty()).take(MAX_QUERY_WORDS).map(|w| format!("%{w}%")).collect();
+        let patterns: Vec<Vec<String>> = crate::search::query::word_variants(q.unwrap_or_default())
+            .into_iter()
+            .take(MAX_QUERY_WORDS)
+            .map(|variants| {
+                let mut group: Vec<String> =
+                    variants.iter().map(|v| validate::fold(v)).filter(|v| !v.is_empty()).map(|v| format!("%{v}%")).collect();
+                group.dedup();
+                group
+            })
+            .filter(|g| !g.is_empty())
+            .collect();
         let filter = ListFilter {
             territory: territory.as_deref(),
             kind: kind.map(ServiceKind::as_str),

@@ -81,8 +81,8 @@ pub struct After {
 pub struct ListFilter<'a> {
     pub territory: Option<&'a str>,
     pub kind: Option<&'a str>,
-    /// `LIKE` patterns on the search text, all of which must match.
-    pub patterns: &'a [String],
+    /// Groups of `LIKE` patterns on the search text: every group must have a pattern that matches.
+    pub patterns: &'a [Vec<String>],
     pub after: Option<&'a After>,
     /// `None` for every row (CSV export).
     pub limit: Option<i64>,
@@ -103,8 +103,9 @@ pub async fn list(db: &Db, f: &ListFilter<'_>) -> Sql<Vec<ServiceRow>> {
     if f.kind.is_some() {
         sql.push_str(&format!(" AND kind = ${}", next()));
     }
-    for _ in f.patterns {
-        sql.push_str(&format!(" AND search_text LIKE ${}", next()));
+    for group in f.patterns {
+        let any: Vec<String> = group.iter().map(|_| format!("search_text LIKE ${}", next())).collect();
+        sql.push_str(&format!(" AND ({})", any.join(" OR ")));
     }
     if f.after.is_some() {
         let (a, b, c, d) = (next(), next(), next(), next());
@@ -122,7 +123,7 @@ pub async fn list(db: &Db, f: &ListFilter<'_>) -> Sql<Vec<ServiceRow>> {
         if let Some(k) = f.kind {
             q = q.bind(k);
         }
-        for p in f.patterns {
+        for p in f.patterns.iter().flatten() {
             q = q.bind(p.as_str());
         }
         if let Some(a) = f.after {

@@ -19,6 +19,9 @@ pub const FRENCH: &str = "sanad_fr";
 pub const ARABIC: &str = "sanad_ar";
 /// English analyzer name.
 pub const ENGLISH: &str = "sanad_en";
+/// The analyzer of the surface-form fields: words as typed, folded, neither
+/// stemmed nor stripped of common words (typos are matched on them).
+pub const RAW: &str = "sanad_raw";
 
 const TATWEEL: char = '\u{0640}';
 
@@ -164,17 +167,89 @@ impl<S: TokenStream> TokenStream for ArabicFoldingStream<S> {
 /// their own with this tokenizer; they carry no meaning for search.
 const FRENCH_ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu"];
 
+const FRENCH_STOP_WORDS: &[&str] = &[
+    "le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "a", "au", "aux", "en", "dans", "par", "pour", "sur", "avec", "ce",
+    "ces", "est", "sont", "qui", "que",
+];
+
 fn french_stop_words() -> Vec<String> {
-    let mut words: Vec<String> = FRENCH_ELISIONS.iter().map(|s| s.to_string()).collect();
-    words.extend(
-        [
-            "le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "a", "au", "aux", "en", "dans", "par", "pour", "sur", "avec",
-            "ce", "ces", "est", "sont", "qui", "que",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
-    words
+    FRENCH_ELISIONS.iter().chain(FRENCH_STOP_WORDS).map(|s| s.to_string()).collect()
+}
+
+/// Common Arabic words, as the Arabic analyzer sees them before stemming
+/// (diacritics out, final alef maqsura written as yaa).
+const ARABIC_STOP_WORDS: &[&str] = &[
+    "في",
+    "من",
+    "علي",
+    "الي",
+    "إلي",
+    "عن",
+    "مع",
+    "او",
+    "أو",
+    "ثم",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "التي",
+    "الذي",
+    "الذين",
+    "كل",
+    "قد",
+    "لا",
+    "ما",
+    "هو",
+    "هي",
+    "ان",
+    "أن",
+    "إن",
+    "كان",
+    "بين",
+    "عند",
+    "حتي",
+    "لم",
+    "لن",
+    "و",
+    "ب",
+    "ل",
+];
+
+/// Whether `word` (one word as typed) carries no meaning for search in
+/// French or Arabic: an elision, an article, a preposition...
+pub fn is_stop_word(word: &str) -> bool {
+    let lower = strip_arabic_marks(&word.to_lowercase());
+    FRENCH_STOP_WORDS.contains(&lower.as_str()) || FRENCH_ELISIONS.contains(&lower.as_str()) || ARABIC_STOP_WORDS.contains(&lower.as_str())
+}
+
+/// Whether `word` is written in Arabic letters.
+pub fn is_arabic(word: &str) -> bool {
+    word.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{0750}'..='\u{077F}').contains(&c))
+}
+
+/// The spellings of an Arabic word people use interchangeably at its end
+/// (ه for ة, ي for ى): the stemmer treats them differently, so a query is
+/// analysed in each spelling and matches any.
+pub fn arabic_spellings(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    if let Some(stem) = word.strip_suffix('ه') {
+        out.push(format!("{stem}ة"));
+    }
+    if let Some(stem) = word.strip_suffix('ي') {
+        out.push(format!("{stem}ى"));
+    }
+    out
+}
+
+/// The analyzer of the surface-form fields (see [`RAW`]).
+pub fn raw() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(ArabicFolding { letters: true })
+        .filter(AsciiFoldingFilter)
+        .build()
 }
 
 /// The French analyzer: words, lower case, elisions and common words out, stemming, accents folded.
@@ -196,6 +271,7 @@ pub fn arabic() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(60))
         .filter(LowerCaser)
         .filter(ArabicFolding { letters: false })
+        .filter(StopWordFilter::remove(ARABIC_STOP_WORDS.iter().map(|s| s.to_string())))
         .filter(Stemmer::new(Language::Arabic))
         .filter(ArabicFolding { letters: true })
         // Latin words inside Arabic text (acronyms, names of services) fold as elsewhere.

@@ -15,6 +15,8 @@ use crate::vocab;
 /// Filters, as vocabulary codes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Filters {
+    /// Only documents of this [`super::DocKind`] (as a number); every kind when `None`.
+    pub doc_kind: Option<u64>,
     pub kind: Option<u64>,
     pub language: Option<u64>,
     pub territory: Option<u64>,
@@ -103,6 +105,7 @@ pub struct LibrarySegmentCollector {
     audience: Column<u64>,
     theme: Column<u64>,
     created: Column<u64>,
+    doc_kind: Column<u64>,
     // A min-heap of the best `limit` keys seen (Reverse order).
     heap: BinaryHeap<std::cmp::Reverse<(SortKey, DocId)>>,
     found: Found,
@@ -127,6 +130,7 @@ impl Collector for LibraryCollector {
             audience: ff.u64("audience_codes")?,
             theme: ff.u64("theme_codes")?,
             created: ff.u64("created")?,
+            doc_kind: ff.u64("doc_kind")?,
             heap: BinaryHeap::new(),
             found: Found::default(),
             audience_buf: Vec::with_capacity(5),
@@ -162,6 +166,11 @@ impl SegmentCollector for LibrarySegmentCollector {
     type Fruit = Found;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(k) = self.filters.doc_kind
+            && self.doc_kind.first(doc) != Some(k)
+        {
+            return;
+        }
         let kind = self.kind.first(doc).unwrap_or(0);
         let language = self.language.first(doc).unwrap_or(0);
         let territory = self.territory.first(doc).unwrap_or(0);

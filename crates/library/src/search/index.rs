@@ -3,17 +3,27 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::Query;
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use super::analyzers::{self, ARABIC, ENGLISH, FRENCH, WordTokenizer};
+use super::analyzers::{self, ARABIC, ENGLISH, FRENCH, RAW};
 use super::collector::{Filters, Found, LibraryCollector, SortKey};
+use super::thesaurus::Thesaurus;
 
-/// Bumped when the schema changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "3";
+/// Bumped when the schema or the analyzers change: an index of another version is rebuilt.
+const SCHEMA_VERSION: &str = "4";
+
+/// What a document of the index is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DocKind {
+    /// A library resource.
+    #[default]
+    Resource = 1,
+    /// A lesson of a published course.
+    Lesson = 2,
+}
 const VERSION_FILE: &str = "sanad-schema-version";
 const APPLIED_FILE: &str = "sanad-applied-seq";
 
@@ -24,8 +34,14 @@ pub const LANGS: [(&str, &str); 3] = [("fr", FRENCH), ("ar", ARABIC), ("en", ENG
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
     pub id: Field,
+    /// The course a lesson belongs to (a course's lessons are replaced together).
+    pub group: Field,
+    pub doc_kind: Field,
     pub title: [Field; 3],
     pub body: [Field; 3],
+    /// Titles and texts of every language as typed (folded, not stemmed), for typos.
+    pub title_raw: Field,
+    pub body_raw: Field,
     pub type_code: Field,
     pub lang_code: Field,
     pub territory_code: Field,
@@ -45,7 +61,11 @@ fn schema() -> (Schema, Fields) {
     let id = b.add_text_field("id", STRING | STORED);
     let title = LANGS.map(|(l, t)| b.add_text_field(&format!("title_{l}"), text(t, false)));
     let body = LANGS.map(|(l, t)| b.add_text_field(&format!("body_{l}"), text(t, true)));
+    let title_raw = b.add_text_field("title_raw", text(RAW, false));
+    let body_raw = b.add_text_field("body_raw", text(RAW, false));
+    let group = b.add_text_field("group", STRING);
     let fast = NumericOptions::default().set_fast();
+    let doc_kind = b.add_u64_field("doc_kind", fast.clone());
     let type_code = b.add_u64_field("type_code", fast.clone());
     let lang_code = b.add_u64_field("lang_code", fast.clone());
     let territory_code = b.add_u64_field("territory_code", fast.clone());
@@ -53,7 +73,25 @@ fn schema() -> (Schema, Fields) {
     let theme_codes = b.add_u64_field("theme_codes", fast.clone());
     let created = b.add_u64_field("created", fast);
     let summary = b.add_text_field("summary", STORED);
-    (b.build(), Fields { id, title, body, type_code, lang_code, territory_code, audience_codes, theme_codes, created, summary })
+    (
+        b.build(),
+        Fields {
+            id,
+            group,
+            doc_kind,
+            title,
+            body,
+            title_raw,
+            body_raw,
+            type_code,
+            lang_code,
+            territory_code,
+            audience_codes,
+            theme_codes,
+            created,
+            summary,
+        },
+    )
 }
 
 fn register_analyzers(index: &Index) {
@@ -61,12 +99,16 @@ fn register_analyzers(index: &Index) {
     m.register(FRENCH, analyzers::french());
     m.register(ARABIC, analyzers::arabic());
     m.register(ENGLISH, analyzers::english());
+    m.register(RAW, analyzers::raw());
 }
 
 /// A document to index.
 #[derive(Clone, Debug, Default)]
 pub struct IndexDoc {
     pub id: String,
+    pub kind: DocKind,
+    /// For a lesson, its course's id.
+    pub group: String,
     /// The resource's language: its title and text go in that language's fields.
     pub language: String,
     pub title: String,
@@ -98,7 +140,7 @@ pub struct LibraryIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
-    analyzers: Mutex<[TextAnalyzer; 3]>,
+    thesaurus: Thesaurus,
 }
 
 impl std::fmt::Debug for LibraryIndex {
@@ -163,8 +205,8 @@ impl LibraryIndex {
         register_analyzers(&index);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer_with_num_threads(threads.max(1), writer_heap)?;
-        let analyzers = Mutex::new([analyzers::french(), analyzers::arabic(), analyzers::english()]);
-        Ok(Self { dir, applied: std::sync::atomic::AtomicI64::new(applied), reader, writer: Mutex::new(writer), fields, analyzers })
+        let thesaurus = super::thesaurus::shared().clone();
+        Ok(Self { dir, applied: std::sync::atomic::AtomicI64::new(applied), reader, writer: Mutex::new(writer), fields, thesaurus })
     }
 
     /// The last index event applied (0 when none).
@@ -177,8 +219,14 @@ impl LibraryIndex {
         let lang = LANGS.iter().position(|(l, _)| *l == d.language).unwrap_or(0);
         let mut doc = TantivyDocument::new();
         doc.add_text(f.id, &d.id);
+        if !d.group.is_empty() {
+            doc.add_text(f.group, &d.group);
+        }
+        doc.add_u64(f.doc_kind, d.kind as u64);
         doc.add_text(f.title[lang], &d.title);
         doc.add_text(f.body[lang], &d.body);
+        doc.add_text(f.title_raw, &d.title);
+        doc.add_text(f.body_raw, &d.body);
         doc.add_u64(f.type_code, d.type_code);
         doc.add_u64(f.lang_code, d.lang_code);
         doc.add_u64(f.territory_code, d.territory_code);
@@ -201,6 +249,34 @@ impl LibraryIndex {
             writer.add_document(self.document(d))?;
         }
         Ok(())
+    }
+
+    /// Replaces every document of `group` (a course's lessons) by `docs`; seen after [`commit`](Self::commit).
+    pub fn put_group(&self, group: &str, docs: &[IndexDoc]) -> tantivy::Result<()> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.delete_term(Term::from_field_text(self.fields.group, group));
+        for d in docs {
+            writer.add_document(self.document(d))?;
+        }
+        Ok(())
+    }
+
+    /// The groups (courses) with documents in the index.
+    pub fn groups(&self) -> tantivy::Result<Vec<String>> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.group)?;
+            let mut terms = inverted.terms().stream()?;
+            while terms.advance() {
+                if let Ok(t) = std::str::from_utf8(terms.key()) {
+                    out.push(t.to_string());
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
 
     /// Removes every document (before a rebuild).
@@ -232,102 +308,46 @@ impl LibraryIndex {
         std::fs::read_dir(dir).map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum()).unwrap_or(0)
     }
 
-    /// Builds the query for what a person typed: words must all match (in
-    /// any language, titles weighing three times the text, one typo allowed
-    /// in words of five letters or more); "quoted words" must match as a phrase.
+    /// The query for what a person typed (see [`super::query`]).
     pub fn query(&self, text: &str) -> Box<dyn Query> {
-        let mut analyzers = self.analyzers.lock().unwrap_or_else(|p| p.into_inner());
-        let f = self.fields;
-        let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (i, part) in text.split('"').enumerate() {
-            let is_phrase = i % 2 == 1;
-            if is_phrase {
-                let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                for (l, analyzer) in analyzers.iter_mut().enumerate() {
-                    let terms = analyzers::terms_with_positions(analyzer, part);
-                    let first = terms.first().map(|(p, _)| *p).unwrap_or(0);
-                    for (field, boost) in [(f.title[l], 3.0), (f.body[l], 1.0)] {
-                        let q: Box<dyn Query> = match terms.len() {
-                            0 => continue,
-                            1 => Box::new(TermQuery::new(Term::from_field_text(field, &terms[0].1), IndexRecordOption::WithFreqs)),
-                            _ => Box::new(PhraseQuery::new_with_offset(
-                                terms.iter().map(|(p, t)| (p - first, Term::from_field_text(field, t))).collect(),
-                            )),
-                        };
-                        options.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
-                    }
-                }
-                if !options.is_empty() {
-                    musts.push((Occur::Must, Box::new(BooleanQuery::new(options))));
-                }
-                continue;
-            }
-            let mut words = WordTokenizer::default();
-            let mut stream = tantivy::tokenizer::Tokenizer::token_stream(&mut words, part);
-            let mut raw_words = Vec::new();
-            while tantivy::tokenizer::TokenStream::advance(&mut stream) {
-                raw_words.push(tantivy::tokenizer::TokenStream::token(&stream).text.clone());
-            }
-            for word in raw_words {
-                let fuzzy = word.chars().count() >= 5;
-                let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                for (l, analyzer) in analyzers.iter_mut().enumerate() {
-                    for term in analyzers::terms(analyzer, &word) {
-                        for (field, boost) in [(f.title[l], 3.0), (f.body[l], 1.0)] {
-                            let t = Term::from_field_text(field, &term);
-                            options.push((
-                                Occur::Should,
-                                Box::new(BoostQuery::new(Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)), boost)),
-                            ));
-                            if fuzzy {
-                                // A near miss counts, but less than the word itself.
-                                options.push((
-                                    Occur::Should,
-                                    Box::new(BoostQuery::new(Box::new(FuzzyTermQuery::new(t, 1, true)), boost * 0.5)),
-                                ));
-                            }
-                        }
-                    }
-                }
-                // A word every analyzer drops (e.g. "de", "la") constrains nothing.
-                if !options.is_empty() {
-                    musts.push((Occur::Must, Box::new(BooleanQuery::new(options))));
-                }
-            }
-        }
-        if musts.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(musts)) }
+        super::query::build(text, &self.fields, &self.reader.searcher(), &self.thesaurus).query
     }
 
     /// Runs a search: results after `cursor`, with snippets when `text` is not empty.
     pub fn search(&self, text: &str, filters: Filters, limit: usize, cursor: Option<SortKey>) -> tantivy::Result<SearchResult> {
         let searcher = self.reader.searcher();
-        let query = self.query(text);
+        let built = super::query::build(text, &self.fields, &searcher, &self.thesaurus);
         let collector = LibraryCollector { filters, limit, cursor };
-        let found = searcher.search(&*query, &collector)?;
-        let mut generators = Vec::new();
-        if !text.trim().is_empty() {
-            for field in self.fields.body {
-                let mut g = SnippetGenerator::create(&searcher, &*query, field)?;
-                g.set_max_num_chars(180);
-                generators.push((field, g));
-            }
-        }
+        let found = searcher.search(&*built.query, &collector)?;
+        // Snippet generators are made from the words the query analysed (no
+        // second walk of the query, no term statistics), and only for the
+        // languages of the hits.
+        let mut generators: [Option<SnippetGenerator>; 3] = Default::default();
         let mut hits = Vec::with_capacity(found.hits.len());
         for (key, address) in &found.hits {
             let doc: TantivyDocument = searcher.doc(*address)?;
             let summary = doc.get_first(self.fields.summary).and_then(|v| v.as_str()).unwrap_or("{}").to_string();
             let mut snippet = String::new();
-            for (field, g) in &generators {
-                if doc.get_first(*field).is_none() {
-                    continue;
+            if !text.trim().is_empty() {
+                for (l, field) in self.fields.body.iter().enumerate() {
+                    if doc.get_first(*field).is_none() || built.highlights[l].is_empty() {
+                        continue;
+                    }
+                    let g = match &mut generators[l] {
+                        Some(g) => g,
+                        slot => {
+                            let tokenizer = searcher.index().tokenizer_for_field(*field)?;
+                            slot.insert(SnippetGenerator::new(built.highlights[l].clone(), tokenizer, *field, 180))
+                        }
+                    };
+                    let mut s = g.snippet_from_doc(&doc);
+                    if s.highlighted().is_empty() {
+                        continue;
+                    }
+                    s.set_snippet_prefix_postfix("<mark>", "</mark>");
+                    snippet = s.to_html();
+                    break;
                 }
-                let mut s = g.snippet_from_doc(&doc);
-                if s.highlighted().is_empty() {
-                    continue;
-                }
-                s.set_snippet_prefix_postfix("<mark>", "</mark>");
-                snippet = s.to_html();
-                break;
             }
             hits.push((*key, summary, snippet));
         }

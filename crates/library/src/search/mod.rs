@@ -1,8 +1,10 @@
-//! Search: analyzers, the index, and the collector of results and facets.
+//! Search: analyzers, the thesaurus, the query, the index, and the collector of results and facets.
 
 pub mod analyzers;
 pub mod collector;
 pub mod index;
+pub mod query;
+pub mod thesaurus;
 
 pub use collector::{Filters, SortKey};
-pub use index::{IndexDoc, LibraryIndex};
+pub use index::{DocKind, IndexDoc, LibraryIndex};
