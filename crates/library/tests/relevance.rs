@@ -71,6 +71,9 @@ fn relevance_stays_above_the_floor() {
         match rank {
             Some(r) => {
                 rr += 1.0 / (r as f64 + 1.0);
+                if r > 0 {
+                    println!("  {:?}: rank {} {:?}", case.q, r + 1, &keys[..keys.len().min(4)]);
+                }
                 if r < 3 {
                     top3 += 1;
                 } else {

@@ -255,6 +255,13 @@ fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, th
         let mut options: Vec<(Box<dyn Query>, Score)> = Vec::new();
         let mut exact: Vec<(Field, String, Score)> = Vec::new();
         let typed_budget = typo_budget(&word.typed);
+        // A word the index holds as typed is taken as meant: looking for its
+        // misspellings too would cost more automata over the body's
+        // dictionary than the whole rest of the search, for matches that rank
+        // below the exact ones anyway. A stem the index holds needs no
+        // misspelt stems, but the surface form may still be a typo
+        // ("accompagnemment" stems like "accompagnement" does not).
+        let (typed_known, stem_known) = if stop { (false, false) } else { word_is_known(a, word, f, searcher) };
         if !stop {
             for &l in languages(&word.typed) {
                 let spellings = if l == AR { analyzers::arabic_spellings(&word.typed) } else { vec![word.typed.clone()] };
@@ -275,7 +282,7 @@ fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, th
                         let q = TermQuery::new(Term::from_field_text(field, stem), IndexRecordOption::WithFreqs);
                         clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), weight))));
                     }
-                    let budget = typo_budget(stem).min(typed_budget);
+                    let budget = if typed_known || stem_known { 0 } else { typo_budget(stem).min(typed_budget) };
                     if budget > 0 {
                         for (field, bonus) in [(f.title[l], TITLE), (f.body[l], 0.0)] {
                             if let Some(dfa) = automaton(field, stem, budget, false) {
@@ -287,7 +294,7 @@ fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, th
             }
             exact.push((f.title_raw, word.folded.clone(), TITLE));
             exact.push((f.body_raw, word.folded.clone(), 0.0));
-            for budget in 1..=typed_budget {
+            for budget in 1..=(if typed_known { 0 } else { typed_budget }) {
                 for (field, bonus) in [(f.title_raw, TITLE), (f.body_raw, 0.0)] {
                     if let Some(dfa) = automaton(field, &word.folded, budget, false) {
                         options.push((Box::new(AutomatonQuery { field, dfa }), typo_score(budget) + bonus));
@@ -348,6 +355,17 @@ fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, th
         Box::new(BooleanQuery::new(clauses))
     };
     Built { query, highlights }
+}
+
+/// Whether the index holds `word` as typed (folded), and whether it holds one of its stems.
+fn word_is_known(a: &mut Analyzers, word: &QueryWord, f: &Fields, searcher: &Searcher) -> (bool, bool) {
+    let present = |field: Field, text: &str| searcher.doc_freq(&Term::from_field_text(field, text)).unwrap_or(0) > 0;
+    let typed = present(f.title_raw, &word.folded) || present(f.body_raw, &word.folded);
+    let stem = languages(&word.typed).iter().any(|&l| {
+        let spellings = if l == AR { analyzers::arabic_spellings(&word.typed) } else { vec![word.typed.clone()] };
+        spellings.iter().any(|s| analyzers::terms(&mut a.langs[l], s).iter().any(|t| present(f.title[l], t) || present(f.body[l], t)))
+    });
+    (typed, stem)
 }
 
 fn typo_score(typos: u8) -> Score {
