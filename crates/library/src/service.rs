@@ -14,6 +14,7 @@ use crate::extract::{self, Extractor};
 use crate::files::{self, FileStore};
 use crate::lessons::{LessonSource, PublishedLesson};
 use crate::model::*;
+use crate::search::index::SearchResult;
 use crate::search::{DocKind, Filters, IndexDoc, LibraryIndex, SortKey};
 use crate::store::{self, FileRow, ResourceRow};
 use crate::vocab;
@@ -270,28 +271,8 @@ impl Library {
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
-        let limit = sanad_platform::page::limit(p.limit)? as usize;
-        let cursor = decode_cursor(p.cursor.as_deref())?;
-        let q = p.q.unwrap_or_default();
-        if q.chars().count() > 500 {
-            return Err(Error::invalid("q", "too_long", "must be at most 500 characters"));
-        }
-        let index = self.index.clone();
-        let result = tokio::task::spawn_blocking(move || index.search(&q, filters, limit, cursor))
-            .await
-            .map_err(|e| Error::Internal(e.into()))?
-            .map_err(|e| Error::Internal(e.into()))?;
-        let mut items = Vec::with_capacity(result.hits.len());
-        for (_, summary, snippet) in &result.hits {
-            let Ok(mut hit) = serde_json::from_str::<ResourceHit>(summary) else { continue };
-            if !snippet.is_empty() {
-                hit.snippet_html = snippet.clone();
-            }
-            items.push(hit);
-        }
-        let next_cursor = (result.found.after_cursor as usize > result.hits.len())
-            .then(|| result.hits.last().map(|(k, _, _)| encode_cursor(*k)))
-            .flatten();
+        let (result, next_cursor) = self.run_search(p.q, filters, p.cursor, p.limit).await?;
+        let items = hits_of(&result, |summary| serde_json::from_str::<ResourceHit>(summary).ok(), |h, s| h.snippet_html = s);
         let f = &result.found.facets;
         Ok(SearchPage {
             items,
@@ -309,6 +290,20 @@ impl Library {
 
     /// Searches published lessons and resources together, best first.
     pub async fn search_all(&self, q: Option<String>, cursor: Option<String>, limit: Option<u32>) -> Result<SearchAllPage> {
+        let (result, next_cursor) = self.run_search(q, Filters::default(), cursor, limit).await?;
+        let items = hits_of(&result, search_hit, |h, s| h.snippet_html = s);
+        Ok(SearchAllPage { items, next_cursor })
+    }
+
+    /// Checks the words, limit and cursor of a search, runs it on the
+    /// blocking pool, and gives the cursor of the next page.
+    async fn run_search(
+        &self,
+        q: Option<String>,
+        filters: Filters,
+        cursor: Option<String>,
+        limit: Option<u32>,
+    ) -> Result<(SearchResult, Option<String>)> {
         let limit = sanad_platform::page::limit(limit)? as usize;
         let cursor = decode_cursor(cursor.as_deref())?;
         let q = q.unwrap_or_default();
@@ -316,22 +311,14 @@ impl Library {
             return Err(Error::invalid("q", "too_long", "must be at most 500 characters"));
         }
         let index = self.index.clone();
-        let result = tokio::task::spawn_blocking(move || index.search(&q, Filters::default(), limit, cursor))
+        let result = tokio::task::spawn_blocking(move || index.search(&q, filters, limit, cursor))
             .await
             .map_err(|e| Error::Internal(e.into()))?
             .map_err(|e| Error::Internal(e.into()))?;
-        let mut items = Vec::with_capacity(result.hits.len());
-        for (_, summary, snippet) in &result.hits {
-            let Some(mut hit) = search_hit(summary) else { continue };
-            if !snippet.is_empty() {
-                hit.snippet_html = snippet.clone();
-            }
-            items.push(hit);
-        }
         let next_cursor = (result.found.after_cursor as usize > result.hits.len())
             .then(|| result.hits.last().map(|(k, _, _)| encode_cursor(*k)))
             .flatten();
-        Ok(SearchAllPage { items, next_cursor })
+        Ok((result, next_cursor))
     }
 
     async fn visible(&self, caller: Option<&Caller>, id: Uuid) -> Result<ResourceRecord> {
@@ -869,4 +856,20 @@ pub fn document_of(r: &ResourceRecord, texts: &[String]) -> IndexDoc {
         created: r.created_at.timestamp_micros().max(0) as u64,
         summary: serde_json::to_string(&hit).unwrap_or_default(),
     }
+}
+
+/// The hits of a search as `parse` reads their stored summaries, each with
+/// its snippet when the search made one.
+fn hits_of<H>(result: &SearchResult, parse: impl Fn(&str) -> Option<H>, set_snippet: impl Fn(&mut H, String)) -> Vec<H> {
+    result
+        .hits
+        .iter()
+        .filter_map(|(_, summary, snippet)| {
+            let mut hit = parse(summary)?;
+            if !snippet.is_empty() {
+                set_snippet(&mut hit, snippet.clone());
+            }
+            Some(hit)
+        })
+        .collect()
 }
