@@ -158,7 +158,7 @@ async fn a_stranger_cannot_lock_the_owner_out(backend: Backend) {
 
 async fn registrations_are_limited_per_address(backend: Backend) {
     let srv = TestServer::start_with(backend, with_proxy()).await;
-    for i in 0..9 {
+    for i in 0..sanad_accounts::service::MAX_REGISTRATIONS_PER_ADDRESS - 1 {
         assert_eq!(register(&srv, &format!("nouvelle{i}@example.org"), Some("203.0.113.9")).await.0, StatusCode::CREATED);
     }
     // A known email still answers 409 (the API contract) and counts as an attempt.
@@ -170,5 +170,13 @@ async fn registrations_are_limited_per_address(backend: Backend) {
     assert_eq!(register(&srv, "une.de.plus@example.org", Some("198.51.100.3")).await.0, StatusCode::CREATED, "another address may");
     srv.clock().advance(chrono::Duration::minutes(61));
     assert_eq!(register(&srv, "encore.une@example.org", Some("203.0.113.9")).await.0, StatusCode::CREATED, "an hour later");
+    srv.stop().await;
+    // An operator may set another limit.
+    let mut options = with_proxy();
+    options.env.push(("SANAD_REGISTRATIONS_PER_HOUR", "2".into()));
+    let srv = TestServer::start_with(backend, options).await;
+    assert_eq!(register(&srv, "a@example.org", Some("203.0.113.9")).await.0, StatusCode::CREATED);
+    assert_eq!(register(&srv, "b@example.org", Some("203.0.113.9")).await.0, StatusCode::CREATED);
+    assert_eq!(register(&srv, "c@example.org", Some("203.0.113.9")).await.0, StatusCode::TOO_MANY_REQUESTS);
     srv.stop().await;
 }

@@ -34,8 +34,11 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 50;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 /// Window over which registrations are counted per client address.
 pub const REGISTRATION_WINDOW: Duration = Duration::hours(1);
-/// Registrations (including ones refused for a known email) per client address within the window.
-pub const MAX_REGISTRATIONS_PER_ADDRESS: i64 = 10;
+/// Registrations (including ones refused for a known email) per client
+/// address within the window, unless configured otherwise
+/// (`SANAD_REGISTRATIONS_PER_HOUR`): a training room of 30 people on one
+/// Wi-Fi must all be able to sign up in the same hour.
+pub const MAX_REGISTRATIONS_PER_ADDRESS: i64 = 30;
 /// "Someone tried to register with your address" mails per account per day.
 const MAX_REGISTRATION_NOTICES_PER_DAY: i64 = 3;
 /// Reset emails sent per account per hour, whatever is asked.
@@ -66,6 +69,8 @@ pub struct Accounts {
     wake_mail: MailWaker,
     /// Held (shared) by each piece of work done after answering; [`Accounts::settle`] waits for all of them.
     background: std::sync::Arc<tokio::sync::RwLock<()>>,
+    /// Registrations allowed per client address and hour.
+    registrations_per_hour: i64,
 }
 
 /// One throttle counter: at most `max` attempts under `key` within `window`.
@@ -148,7 +153,13 @@ fn me_of(u: UserRecord, csrf_token: Option<String>) -> Me {
 impl Accounts {
     /// The service over `db`; `wake_mail` nudges the mail worker after commits.
     pub fn new(db: Db, clock: Clock, wake_mail: MailWaker) -> Self {
-        Self { db, clock, wake_mail, background: Default::default() }
+        Self { db, clock, wake_mail, background: Default::default(), registrations_per_hour: MAX_REGISTRATIONS_PER_ADDRESS }
+    }
+
+    /// Allows `per_hour` registrations per client address and hour instead of the default.
+    pub fn with_registration_limit(mut self, per_hour: u32) -> Self {
+        self.registrations_per_hour = i64::from(per_hour);
+        self
     }
 
     /// Waits until the work started after answering earlier requests (password
@@ -213,7 +224,7 @@ impl Accounts {
         let display_name = check_text("display_name", &req.display_name, 100, &mut errors);
         fail_if_any(errors)?;
         if let Some(address) = &client {
-            self.admit(&[Limit::new(format!("register:{address}"), MAX_REGISTRATIONS_PER_ADDRESS, REGISTRATION_WINDOW)]).await?;
+            self.admit(&[Limit::new(format!("register:{address}"), self.registrations_per_hour, REGISTRATION_WINDOW)]).await?;
         }
         let email = req.email.trim().to_string();
         let normalized = normalize_email(&email);

@@ -33,6 +33,8 @@ pub struct Config {
     pub metrics_allow: Vec<ipnet::IpNet>,
     /// A bearer token that also opens `/metrics` (`SANAD_METRICS_TOKEN`; unset by default).
     pub metrics_token: Option<String>,
+    /// Registrations allowed per client address and hour (`SANAD_REGISTRATIONS_PER_HOUR`; the accounts default when unset).
+    pub registrations_per_hour: Option<u32>,
 }
 
 /// The subset of keys a `sanad.toml` may set; all optional.
@@ -52,6 +54,7 @@ struct FileConfig {
     trusted_proxies: Option<String>,
     metrics_allow: Option<String>,
     metrics_token: Option<String>,
+    registrations_per_hour: Option<u32>,
 }
 
 /// Why the configuration could not be read.
@@ -120,6 +123,14 @@ impl Config {
             why: "a list of addresses or networks such as 10.0.0.0/8",
         })?;
         let metrics_token = env("SANAD_METRICS_TOKEN").or(file.metrics_token);
+        let registrations_per_hour = match env("SANAD_REGISTRATIONS_PER_HOUR") {
+            Some(v) => Some(v.parse().ok().filter(|n| *n > 0).ok_or(ConfigError::Value {
+                key: "SANAD_REGISTRATIONS_PER_HOUR",
+                value: v,
+                why: "a whole number above 0",
+            })?),
+            None => file.registrations_per_hour,
+        };
         Ok(Self {
             listen,
             data_dir,
@@ -134,6 +145,7 @@ impl Config {
             trusted_proxies,
             metrics_allow,
             metrics_token,
+            registrations_per_hour,
         })
     }
 

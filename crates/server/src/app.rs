@@ -82,7 +82,10 @@ impl App {
         let mail =
             MailWorker::new(db.clone(), clock.clone(), transport, config.mail_from.clone(), config.public_url.clone(), metrics.clone());
         let waker = mail.clone();
-        let accounts = Accounts::new(db.clone(), clock.clone(), Arc::new(move || waker.wake()));
+        let mut accounts = Accounts::new(db.clone(), clock.clone(), Arc::new(move || waker.wake()));
+        if let Some(per_hour) = config.registrations_per_hour {
+            accounts = accounts.with_registration_limit(per_hour);
+        }
         let courses = Courses::new(db.clone(), clock.clone(), Arc::new(accounts.clone()));
         let directory = Directory::new(db.clone(), clock.clone());
         let (index, index_needs_rebuild) = if index_on_disk {

@@ -39,10 +39,15 @@ impl<E: Endpoint> Endpoint for RepresentationEndpoint<E> {
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
         let conditional = matches!(*req.method(), Method::GET | Method::HEAD);
-        let if_none_match = req.headers().clone();
+        // Only the validators are kept: copying every header costs more per request.
+        let mut if_none_match = poem::http::HeaderMap::new();
+        for v in req.headers().get_all(header::IF_NONE_MATCH) {
+            if_none_match.append(header::IF_NONE_MATCH, v.clone());
+        }
         let coding = negotiate(&req);
         let resp = self.inner.call(req).await?.into_response();
         if conditional
+            && !if_none_match.is_empty()
             && resp.status() == StatusCode::OK
             && let Some(etag) = resp.headers().get(header::ETAG)
             && crate::spa::none_match(&if_none_match, etag)

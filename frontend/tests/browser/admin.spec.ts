@@ -16,7 +16,7 @@ test('admin lists users, gives a role and disables an account', async ({ page, b
   await expect(page.getByRole('heading', { level: 1, name: 'Utilisateurs' })).toBeVisible();
 
   await page.getByLabel('Rechercher par nom ou e-mail').fill(email);
-  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await page.getByRole('main').getByRole('button', { name: 'Rechercher' }).click();
   const card = page.locator('.user-card', { hasText: email });
   await expect(card).toHaveCount(1);
   await card.getByLabel('Formateur·rice').check();
@@ -26,7 +26,7 @@ test('admin lists users, gives a role and disables an account', async ({ page, b
 
   await page.reload();
   await page.getByLabel('Rechercher par nom ou e-mail').fill(email);
-  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await page.getByRole('main').getByRole('button', { name: 'Rechercher' }).click();
   await expect(card.getByLabel('Formateur·rice')).toBeChecked();
   await expect(card.getByLabel('Compte désactivé')).toBeChecked();
 });

@@ -46,6 +46,8 @@ function serveReal() {
     SANAD_PUBLIC_URL: `http://127.0.0.1:${port}`,
     // The starter courses are what the learner tests read, take and play.
     SANAD_DEMO_CONTENT: process.env.SANAD_DEMO_CONTENT || 'on',
+    // Every test registers its own people from 127.0.0.1.
+    SANAD_REGISTRATIONS_PER_HOUR: '10000',
     SANAD_STATIC_DIR: staticDir,
     // Request logs would drown the test report; warnings and errors still show.
     RUST_LOG: process.env.RUST_LOG || 'warn',
