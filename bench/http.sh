@@ -34,7 +34,7 @@ lesson=$(curl -fs "$base/api/v1/courses/prise-en-charge" | python3 -c 'import js
 
 # The baseline: nginx serves the lesson's own bytes from a file, one worker per core.
 mkdir -p "$data/www"
-curl -fs "$base/api/v1/lessons/$lesson" >"$data/www/lesson.json"
+curl -fs -H "Accept-Language: fr" "$base/api/v1/lessons/$lesson" >"$data/www/lesson.json"
 nport=$(free_port)
 cat >"$data/nginx.conf" <<CONF
 worker_processes auto;
@@ -62,8 +62,8 @@ run() { # name, connections, url, extra wrk args...
 }
 
 run "nginx: the lesson's bytes from a file" 64 "http://127.0.0.1:$nport/lesson.json"
-run "GET /api/v1/lessons/{id}" 64 "$base/api/v1/lessons/$lesson"
-run "GET /api/v1/courses/prise-en-charge" 64 "$base/api/v1/courses/prise-en-charge"
+run "GET /api/v1/lessons/{id}" 64 "$base/api/v1/lessons/$lesson" -H "Accept-Language: fr"
+run "GET /api/v1/courses/prise-en-charge" 64 "$base/api/v1/courses/prise-en-charge" -H "Accept-Language: fr"
 run "GET /api/v1/me (session cookie)" 64 "$base/api/v1/me" -H "Cookie: sanad_session=$cookie"
 js=$(grep -o '/assets/index-[^"]*\.js' frontend/dist/index.html | head -1)
 run "GET $js (Accept-Encoding: br)" 16 "$base$js" -H "Accept-Encoding: gzip, deflate, br"

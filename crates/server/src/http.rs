@@ -144,7 +144,7 @@ impl<E: Endpoint> ObserveEndpoint<E> {
         if let Some(client) = self.client_address(&req) {
             req.extensions_mut().insert(client);
         }
-        if let Some(refused) = refuse_encoded_body(&req) {
+        if let Some(refused) = refuse_encoded_body(&mut req).await {
             return refused;
         }
         let limit = self.limits.for_path(req.uri().path());
@@ -187,14 +187,18 @@ const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// Refuses request bodies that are encoded (gzip, br...): no route needs
 /// them, and a few kilobytes of gzip inflate to gigabytes before any size
-/// check could count them (RFC 7694: 415 naming the accepted coding).
-fn refuse_encoded_body(req: &Request) -> Option<Response> {
+/// check could count them (RFC 7694: 415 naming the accepted coding). The
+/// bytes already sent are read as they are (never inflated) and dropped, so
+/// the client gets the answer instead of a broken connection.
+async fn refuse_encoded_body(req: &mut Request) -> Option<Response> {
     let encoded = req.headers().get_all(header::CONTENT_ENCODING).iter().any(|v| {
         v.to_str().map(|s| s.split(',').any(|c| !c.trim().is_empty() && !c.trim().eq_ignore_ascii_case("identity"))).unwrap_or(true)
     });
     if !encoded {
         return None;
     }
+    let mut reader = req.take_body().into_async_read().take(DRAIN_LIMIT);
+    let _ = tokio::io::copy(&mut reader, &mut tokio::io::sink()).await;
     let mut resp = problem(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported-media-type",
