@@ -8,8 +8,7 @@
 //! language's filters fold and stem.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream,
-    Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 use unicode_normalization::char::is_combining_mark;
 
@@ -258,7 +257,7 @@ pub fn french() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(60))
         .filter(LowerCaser)
         .filter(StopWordFilter::remove(french_stop_words()))
-        .filter(Stemmer::new(Language::French))
+        .filter(CachedStemmer(Language::French))
         .filter(AsciiFoldingFilter)
         .build()
 }
@@ -272,7 +271,7 @@ pub fn arabic() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(ArabicFolding { letters: false })
         .filter(StopWordFilter::remove(ARABIC_STOP_WORDS.iter().map(|s| s.to_string())))
-        .filter(Stemmer::new(Language::Arabic))
+        .filter(CachedStemmer(Language::Arabic))
         .filter(ArabicFolding { letters: true })
         // Latin words inside Arabic text (acronyms, names of services) fold as elsewhere.
         .filter(AsciiFoldingFilter)
@@ -286,7 +285,7 @@ pub fn english() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(60))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedStemmer(Language::English))
         .build()
 }
 
@@ -370,5 +369,93 @@ mod tests {
             words.push(text[tok.offset_from..tok.offset_to].to_string());
         }
         assert_eq!(words, vec!["Le", "mot", "zorblaxique", "et", "العُنْف"]);
+    }
+}
+
+/// Words stemmed so far on this thread, by language; cleared when full.
+type StemMemo = std::collections::HashMap<(Language, String), String>;
+thread_local! {
+    static STEMS: std::cell::RefCell<StemMemo> = std::cell::RefCell::new(StemMemo::new());
+}
+/// Words remembered per thread before the memo starts again (a few MiB).
+const STEMS_KEPT: usize = 100_000;
+
+/// tantivy's Snowball stemmer with a per-thread memo of the words already
+/// stemmed. The same words come back in every text and every snippet, and
+/// stemming them again was most of a search's CPU (a snippet is cut from a
+/// whole text, which is analysed again for each hit).
+#[derive(Clone, Copy, Debug)]
+pub struct CachedStemmer(pub Language);
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter { language: self.0, inner: tokenizer }
+    }
+}
+
+/// [`CachedStemmer`] around a tokenizer.
+#[derive(Clone)]
+pub struct CachedStemmerFilter<T> {
+    language: Language,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemmerStream { tail: self.inner.token_stream(text), language: self.language, stemmer: None }
+    }
+}
+
+/// The tokens of [`CachedStemmerFilter`].
+pub struct CachedStemmerStream<T> {
+    tail: T,
+    language: Language,
+    /// Made on the first word the memo does not know.
+    stemmer: Option<TextAnalyzer>,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let language = self.language;
+        let stemmer = &mut self.stemmer;
+        let token = self.tail.token_mut();
+        STEMS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let key = (language, std::mem::take(&mut token.text));
+            if let Some(stem) = memo.get(&key) {
+                token.text = stem.clone();
+                return;
+            }
+            let analyzer = stemmer.get_or_insert_with(|| {
+                TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+                    .filter(tantivy::tokenizer::Stemmer::new(language))
+                    .build()
+            });
+            let stem = {
+                let mut stream = analyzer.token_stream(&key.1);
+                if stream.advance() { stream.token().text.clone() } else { key.1.clone() }
+            };
+            if memo.len() >= STEMS_KEPT {
+                memo.clear();
+            }
+            token.text = stem.clone();
+            memo.insert(key, stem);
+        });
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
     }
 }

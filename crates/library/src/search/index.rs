@@ -313,7 +313,8 @@ impl LibraryIndex {
         super::query::build(text, &self.fields, &self.reader.searcher(), &self.thesaurus).query
     }
 
-    /// Runs a search: results after `cursor`, with snippets when `text` is not empty.
+    /// Runs a search: results after `cursor`, with snippets when `text` is not
+    /// empty (cut from the start of each text: see [`SNIPPET_SCAN_BYTES`]).
     pub fn search(&self, text: &str, filters: Filters, limit: usize, cursor: Option<SortKey>) -> tantivy::Result<SearchResult> {
         let searcher = self.reader.searcher();
         let built = super::query::build(text, &self.fields, &searcher, &self.thesaurus);
@@ -330,7 +331,8 @@ impl LibraryIndex {
             let mut snippet = String::new();
             if !text.trim().is_empty() {
                 for (l, field) in self.fields.body.iter().enumerate() {
-                    if doc.get_first(*field).is_none() || built.highlights[l].is_empty() {
+                    let Some(body) = doc.get_first(*field).and_then(|v| v.as_str()) else { continue };
+                    if built.highlights[l].is_empty() {
                         continue;
                     }
                     let g = match &mut generators[l] {
@@ -340,7 +342,7 @@ impl LibraryIndex {
                             slot.insert(SnippetGenerator::new(built.highlights[l].clone(), tokenizer, *field, 180))
                         }
                     };
-                    let mut s = g.snippet_from_doc(&doc);
+                    let mut s = g.snippet(snippet_window(body));
                     if s.highlighted().is_empty() {
                         continue;
                     }
@@ -402,4 +404,21 @@ mod tests {
         assert!(rebuild);
         assert_eq!(index.num_docs(), 0);
     }
+}
+
+/// How much of a text is analysed for its snippet. Analysing whole PDFs for
+/// every hit of every page was most of a search's CPU; a match further in
+/// gives a hit without a snippet, and the card shows its summary instead.
+pub const SNIPPET_SCAN_BYTES: usize = 16 * 1024;
+
+/// The start of `text`, at most [`SNIPPET_SCAN_BYTES`], cut between characters.
+fn snippet_window(text: &str) -> &str {
+    if text.len() <= SNIPPET_SCAN_BYTES {
+        return text;
+    }
+    let mut end = SNIPPET_SCAN_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
