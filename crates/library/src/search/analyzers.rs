@@ -311,67 +311,6 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fr(text: &str) -> Vec<String> {
-        terms(&mut french(), text)
-    }
-
-    fn ar(text: &str) -> Vec<String> {
-        terms(&mut arabic(), text)
-    }
-
-    #[test]
-    fn french_folds_accents_plurals_case_and_elisions() {
-        assert_eq!(fr("Évaluation"), fr("evaluation"));
-        assert_eq!(fr("violences sexuelles"), fr("violence sexuelle"));
-        assert_eq!(fr("L'enfant"), fr("enfants"));
-        assert_eq!(fr("PRÉVENTION"), fr("prévention"));
-        assert!(!fr("d'un enfant").contains(&"d".to_string()));
-        assert_eq!(fr("l'écoute"), vec![fr("ecoute")[0].clone()]);
-    }
-
-    #[test]
-    fn arabic_folds_diacritics_tatweel_and_letter_forms() {
-        assert_eq!(ar("العُنْف"), ar("العنف"));
-        assert_eq!(ar("العنـــف"), ar("العنف"), "tatweel");
-        assert_eq!(ar("الأطفال"), ar("الاطفال"), "alef with hamza");
-        assert_eq!(ar("إرشادات"), ar("ارشادات"));
-        assert_eq!(ar("آمنة"), ar("امنه"), "alef madda, taa marbuta");
-        assert_eq!(ar("مستشفى"), ar("مستشفي"), "alef maqsura");
-        assert_eq!(ar("العُنْف الجنسي").len(), 2, "diacritics do not cut words");
-        // Stemming brings the definite article and suffixes together.
-        assert_eq!(ar("الطفل"), ar("طفل"));
-        assert_eq!(ar("الحماية"), ar("حماية"));
-        assert_eq!(ar("الأسرة"), ar("أسرة"));
-        assert_eq!(ar("المستشفى"), ar("مستشفى"));
-    }
-
-    #[test]
-    fn every_analyzer_folds_accents_the_same_way() {
-        for analyzer in [french, arabic, english] {
-            let mut a = analyzer();
-            assert_eq!(terms(&mut a, "Évaluations"), terms(&mut a, "evaluations"));
-            assert_eq!(terms(&mut a, "évaluation"), terms(&mut a, "EVALUATION"));
-        }
-    }
-
-    #[test]
-    fn tokenizer_offsets_point_into_the_original_text() {
-        let text = "Le mot «zorblaxique» et العُنْف.";
-        let mut t = WordTokenizer::default();
-        let mut s = t.token_stream(text);
-        let mut words = Vec::new();
-        while s.advance() {
-            let tok = s.token();
-            words.push(text[tok.offset_from..tok.offset_to].to_string());
-        }
-        assert_eq!(words, vec!["Le", "mot", "zorblaxique", "et", "العُنْف"]);
-    }
-}
-
 /// Words stemmed so far on this thread, by language; cleared when full.
 type StemMemo = std::collections::HashMap<(Language, String), String>;
 thread_local! {
@@ -457,5 +396,66 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fr(text: &str) -> Vec<String> {
+        terms(&mut french(), text)
+    }
+
+    fn ar(text: &str) -> Vec<String> {
+        terms(&mut arabic(), text)
+    }
+
+    #[test]
+    fn french_folds_accents_plurals_case_and_elisions() {
+        assert_eq!(fr("Évaluation"), fr("evaluation"));
+        assert_eq!(fr("violences sexuelles"), fr("violence sexuelle"));
+        assert_eq!(fr("L'enfant"), fr("enfants"));
+        assert_eq!(fr("PRÉVENTION"), fr("prévention"));
+        assert!(!fr("d'un enfant").contains(&"d".to_string()));
+        assert_eq!(fr("l'écoute"), vec![fr("ecoute")[0].clone()]);
+    }
+
+    #[test]
+    fn arabic_folds_diacritics_tatweel_and_letter_forms() {
+        assert_eq!(ar("العُنْف"), ar("العنف"));
+        assert_eq!(ar("العنـــف"), ar("العنف"), "tatweel");
+        assert_eq!(ar("الأطفال"), ar("الاطفال"), "alef with hamza");
+        assert_eq!(ar("إرشادات"), ar("ارشادات"));
+        assert_eq!(ar("آمنة"), ar("امنه"), "alef madda, taa marbuta");
+        assert_eq!(ar("مستشفى"), ar("مستشفي"), "alef maqsura");
+        assert_eq!(ar("العُنْف الجنسي").len(), 2, "diacritics do not cut words");
+        // Stemming brings the definite article and suffixes together.
+        assert_eq!(ar("الطفل"), ar("طفل"));
+        assert_eq!(ar("الحماية"), ar("حماية"));
+        assert_eq!(ar("الأسرة"), ar("أسرة"));
+        assert_eq!(ar("المستشفى"), ar("مستشفى"));
+    }
+
+    #[test]
+    fn every_analyzer_folds_accents_the_same_way() {
+        for analyzer in [french, arabic, english] {
+            let mut a = analyzer();
+            assert_eq!(terms(&mut a, "Évaluations"), terms(&mut a, "evaluations"));
+            assert_eq!(terms(&mut a, "évaluation"), terms(&mut a, "EVALUATION"));
+        }
+    }
+
+    #[test]
+    fn tokenizer_offsets_point_into_the_original_text() {
+        let text = "Le mot «zorblaxique» et العُنْف.";
+        let mut t = WordTokenizer::default();
+        let mut s = t.token_stream(text);
+        let mut words = Vec::new();
+        while s.advance() {
+            let tok = s.token();
+            words.push(text[tok.offset_from..tok.offset_to].to_string());
+        }
+        assert_eq!(words, vec!["Le", "mot", "zorblaxique", "et", "العُنْف"]);
     }
 }

@@ -357,6 +357,23 @@ impl LibraryIndex {
     }
 }
 
+/// How much of a text is analysed for its snippet. Analysing whole PDFs for
+/// every hit of every page was most of a search's CPU; a match further in
+/// gives a hit without a snippet, and the card shows its summary instead.
+pub const SNIPPET_SCAN_BYTES: usize = 16 * 1024;
+
+/// The start of `text`, at most [`SNIPPET_SCAN_BYTES`], cut between characters.
+fn snippet_window(text: &str) -> &str {
+    if text.len() <= SNIPPET_SCAN_BYTES {
+        return text;
+    }
+    let mut end = SNIPPET_SCAN_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,21 +421,4 @@ mod tests {
         assert!(rebuild);
         assert_eq!(index.num_docs(), 0);
     }
-}
-
-/// How much of a text is analysed for its snippet. Analysing whole PDFs for
-/// every hit of every page was most of a search's CPU; a match further in
-/// gives a hit without a snippet, and the card shows its summary instead.
-pub const SNIPPET_SCAN_BYTES: usize = 16 * 1024;
-
-/// The start of `text`, at most [`SNIPPET_SCAN_BYTES`], cut between characters.
-fn snippet_window(text: &str) -> &str {
-    if text.len() <= SNIPPET_SCAN_BYTES {
-        return text;
-    }
-    let mut end = SNIPPET_SCAN_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
