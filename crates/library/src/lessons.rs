@@ -15,7 +15,7 @@ pub struct PublishedLesson {
     pub titles: Vec<String>,
     /// The language of the lesson's text.
     pub language: String,
-    /// The lesson's text (Markdown).
+    /// The lesson's text, without Markdown markup.
     pub text: String,
     pub published_at: DateTime<Utc>,
 }

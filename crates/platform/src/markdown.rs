@@ -43,6 +43,25 @@ pub async fn to_safe_html_off_thread(markdown: String) -> String {
     tokio::task::spawn_blocking(move || to_safe_html(&markdown)).await.unwrap_or_default()
 }
 
+/// The words of a Markdown text without its markup (`##`, `**`, links'
+/// addresses, raw HTML), for search indexes and their snippets.
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            // Blocks and line breaks separate words; inline ends (emphasis, links) do not.
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_) | TagEnd::CodeBlock,
+            ) if !out.ends_with(' ') && !out.is_empty() => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// Whether `markdown` fits in one field.
 pub fn fits(markdown: &str) -> bool {
     markdown.len() <= MAX_MARKDOWN_BYTES
@@ -244,6 +263,12 @@ mod tests {
         let html = to_safe_html("https://www.youtube.com/watch?v=abc\n\n[vidéo](https://vimeo.com/1)\n");
         assert!(html.contains("<p class=\"video\"><a href=\"https://vimeo.com/1\""), "{html}");
         assert!(!html.contains("iframe"));
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words_only() {
+        let text = to_plain_text("## Pourquoi un programme\n\nLa **prise en charge** [commence](https://x.example) ici.\n\n- un\n- deux");
+        assert_eq!(text, "Pourquoi un programme La prise en charge commence ici. un deux");
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl LessonSource for CourseLessons {
                     course_title: content.title.fr.clone(),
                     titles,
                     language: content.language.clone(),
-                    text: lesson.markdown.clone(),
+                    text: sanad_platform::markdown::to_plain_text(&lesson.markdown),
                     published_at,
                 });
             }

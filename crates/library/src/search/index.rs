@@ -13,7 +13,7 @@ use super::collector::{Filters, Found, LibraryCollector, SortKey};
 use super::thesaurus::Thesaurus;
 
 /// Bumped when the schema or the analyzers change: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "4";
+const SCHEMA_VERSION: &str = "5";
 
 /// What a document of the index is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
