@@ -1,7 +1,7 @@
-// Typed HTTP client over the generated OpenAPI types (src/api/schema.d.ts).
+// Typed HTTP client over the generated OpenAPI types (generated/schema.d.ts).
 // Regenerate the types with `npm run gen:api` whenever openapi.json changes.
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { paths } from '../../generated/schema';
 
 let csrfToken: string | null = null;
 let acceptLanguage = 'fr';

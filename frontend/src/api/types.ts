@@ -1,6 +1,6 @@
 // Types derived from the operations (paths), not from component names, so that
 // regenerating schema.d.ts from the server's own document keeps them valid.
-import type { paths } from './schema';
+import type { paths } from '../../generated/schema';
 
 // The JSON body of a response or request, whatever its exact media type
 // ("application/json" or "application/json; charset=utf-8").
