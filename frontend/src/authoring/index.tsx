@@ -23,7 +23,7 @@ import { Link, navigate } from '../router';
 import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
 import { CaseStudyEditor, LessonEditor, QuizEditor } from './editors';
 import { asText, emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
-import type { AuthoringRoute } from './lazy';
+import type { AuthoringRoute } from '../chunks';
 
 export function AuthoringScreen({ route }: { route: AuthoringRoute }) {
   switch (route.screen) {

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { useApp } from '../context';
+import { isAuthor, useApp } from '../context';
 import { LOCALES } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 
@@ -102,7 +102,7 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
             {link('/annuaire', t('nav.directory'))}
             {me ? (
               <>
-                {(me.roles.includes('trainer') || me.roles.includes('admin')) && link('/authoring', t('nav.authoring'))}
+                {isAuthor(me) && link('/authoring', t('nav.authoring'))}
                 {link('/profile', t('nav.profile'))}
                 {me.roles.includes('admin') && link('/admin/users', t('nav.admin'))}
                 {link('/logout', t('nav.logout'))}

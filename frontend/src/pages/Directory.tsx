@@ -4,11 +4,10 @@ import { listServices } from '../api/endpoints';
 import { isOneOf, SERVICE_KINDS, TERRITORIES, type DirectoryService } from '../api/types';
 import { Alert } from '../components/forms';
 import { Page } from '../components/Layout';
-import { useApp } from '../context';
+import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
 import { useLocation } from '../router';
-import { DirectoryTools, ServiceActions } from '../trainer/lazy';
-import { isTrainer } from './Library';
+import { DirectoryTools, ServiceActions } from '../chunks';
 import { LoadFailed, Loading, useLoad } from './learn';
 import { formatDay, kindLabel, territoryLabel } from './vocab';
 
@@ -168,7 +167,7 @@ export function Directory() {
   const [moreError, setMoreError] = useState<unknown>(null);
   // Local changes made by a trainer (null: deleted), for the list on screen.
   const [changed, setChanged] = useState<Record<string, DirectoryService | null>>({});
-  const canEdit = isTrainer(me);
+  const canEdit = isAuthor(me);
 
   const apply = (next: Filters) => {
     setFilters(next);

@@ -2,10 +2,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { fileUrl, getResource, rateResource, searchLibrary, type LibraryQuery } from '../api/endpoints';
-import type { Facets, Me, RatingSummary, ResourceHit, ResourceView } from '../api/types';
+import type { Facets, RatingSummary, ResourceHit, ResourceView } from '../api/types';
 import { Alert, FieldFrame, Status, useForm, type FieldErrors } from '../components/forms';
 import { Page } from '../components/Layout';
-import { useApp } from '../context';
+import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, navigate, useLocation } from '../router';
 import { contentAttrs, LoadFailed, Loading, signInHref, useLoad, useTitle } from './learn';
@@ -14,10 +14,6 @@ import { FACET_VALUES, FACETS, formatAverage, formatSize, starsLabel, vocabLabel
 const PAGE_SIZE = 20;
 
 type Filters = Record<Facet, string>;
-
-export function isTrainer(me: Me | null): boolean {
-  return !!me && (me.roles.includes('trainer') || me.roles.includes('admin'));
-}
 
 function readFilters(query: URLSearchParams): Filters {
   const filters = {} as Filters;
@@ -188,7 +184,7 @@ export function LibrarySearch() {
   return (
     <Page title={t('library.title')}>
       <p class="lead">{t('library.intro')}</p>
-      {isTrainer(me) && (
+      {isAuthor(me) && (
         <p class="actions">
           <Link href="/library/new" class="button">
             {t('library.add')}
@@ -476,7 +472,7 @@ export function ResourcePage({ id }: { id: string }) {
           </p>
         )}
       </section>
-      {isTrainer(me) && (
+      {isAuthor(me) && (
         <p>
           <Link href={`/library/${encodeURIComponent(r.id)}/evaluation`} class="button">
             {t('library.seeEvaluation')}

@@ -33,7 +33,7 @@ import { TextArea, Problems, useAction, Input } from '../authoring/fields';
 import { LoadFailed, Loading, useLoad } from '../pages/learn';
 import { formatAverage, formatDay, formatSize, kindLabel, starsLabel, territoryLabel, vocabLabel, type Facet } from '../pages/vocab';
 import { formatDate } from '../i18n';
-import type { TrainerRoute } from './lazy';
+import type { TrainerRoute } from '../chunks';
 
 export function TrainerScreen({ route }: { route: TrainerRoute }) {
   switch (route.screen) {
