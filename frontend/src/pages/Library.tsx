@@ -1,8 +1,8 @@
 // The library: search with facets, and a resource's page with its rating.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
-import { fileUrl, getResource, rateResource, searchLibrary, type LibraryQuery } from '../api/endpoints';
-import type { Facets, RatingSummary, ResourceHit, ResourceView } from '../api/types';
+import { fileUrl, getResource, rateResource, searchLibrary } from '../api/endpoints';
+import type { Facets, LibraryQuery, RatingSummary, ResourceHit, ResourceView } from '../api/types';
 import { Alert, FieldFrame, Status, useForm, type FieldErrors } from '../components/forms';
 import { Page } from '../components/Layout';
 import { isAuthor, useApp } from '../context';
