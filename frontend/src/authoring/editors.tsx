@@ -27,7 +27,7 @@ import {
   type QuizInput,
 } from '../api/types';
 import { SelectField, Status } from '../components/forms';
-import { Page } from '../components/Layout';
+import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, navigate, useLocation } from '../router';
@@ -87,14 +87,9 @@ function EditorShell({
 
   return (
     <Page title={heading}>
-      <p class="crumb">
-        <Link href={base}>
-          <span aria-hidden="true" class="flip">
-            ←
-          </span>{' '}
-          <span lang={course.language}>{course.title.fr}</span>
-        </Link>
-      </p>
+      <BackLink href={base}>
+        <span lang={course.language}>{course.title.fr}</span>
+      </BackLink>
       {item && (
         <p>
           <Link href={`/${kind === 'quiz' ? 'quizzes' : kind === 'case_study' ? 'case-studies' : 'lessons'}/${item.id}?preview=1`}>

@@ -16,7 +16,7 @@ import {
 } from '../api/authoring';
 import { isTheme, LEVELS, THEMES, type DraftCourse, type DraftModule, type LocalizedText } from '../api/types';
 import { Alert, SelectField, Status, TextField, useForm, type FieldErrors } from '../components/forms';
-import { Page } from '../components/Layout';
+import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { formatDate, LOCALES } from '../i18n';
 import { Link, navigate } from '../router';
@@ -506,14 +506,9 @@ function CourseEditor({ slug }: { slug: string }) {
 
   return (
     <Page title={d.title.fr}>
-      <p class="crumb">
-        <Link href="/authoring">
-          <span aria-hidden="true" class="flip">
-            ←
-          </span>{' '}
-          {t('authoring.title')}
-        </Link>
-      </p>
+      <BackLink href="/authoring">
+        {t('authoring.title')}
+      </BackLink>
       <p class="meta-line">
         {d.published_version != null ? (
           <span class="badge badge--ok">

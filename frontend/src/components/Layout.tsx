@@ -17,6 +17,20 @@ export function Page({ title, children }: { title: string; children: ComponentCh
   );
 }
 
+/** The crumb above a page: a link back to where it belongs (the arrow turns with the text direction). */
+export function BackLink({ href, children }: { href: string; children: ComponentChildren }) {
+  return (
+    <p class="crumb">
+      <Link href={href}>
+        <span aria-hidden="true" class="flip">
+          ←
+        </span>{' '}
+        {children}
+      </Link>
+    </p>
+  );
+}
+
 function LanguageSwitch() {
   const { t, locale, setLocale } = useApp();
   return (

@@ -4,7 +4,7 @@ import { ApiError } from '../api/client';
 import { fileUrl, getResource, rateResource, searchLibrary } from '../api/endpoints';
 import type { Facets, LibraryQuery, RatingSummary, ResourceHit, ResourceView } from '../api/types';
 import { Alert, FieldFrame, Status, useForm, type FieldErrors } from '../components/forms';
-import { Page } from '../components/Layout';
+import { BackLink, Page } from '../components/Layout';
 import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, navigate, useLocation } from '../router';
@@ -353,14 +353,9 @@ export function ResourcePage({ id }: { id: string }) {
   const attrs = contentAttrs(r.language);
   return (
     <article class="resource">
-      <p class="crumb">
-        <Link href="/library">
-          <span aria-hidden="true" class="flip">
-            ←
-          </span>{' '}
-          {t('library.back')}
-        </Link>
-      </p>
+      <BackLink href="/library">
+        {t('library.back')}
+      </BackLink>
       <h1 tabIndex={-1} {...attrs}>
         {r.title}
       </h1>

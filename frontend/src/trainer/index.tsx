@@ -25,7 +25,7 @@ import {
   type ResourceMetadata,
 } from '../api/types';
 import { Alert, FieldFrame, SelectField, Status, TextField, useForm, type FieldErrors } from '../components/forms';
-import { Page } from '../components/Layout';
+import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, navigate } from '../router';
@@ -176,14 +176,9 @@ function UploadScreen() {
 
   return (
     <Page title={t('upload.title')}>
-      <p class="crumb">
-        <Link href="/library">
-          <span aria-hidden="true" class="flip">
-            ←
-          </span>{' '}
-          {t('library.back')}
-        </Link>
-      </p>
+      <BackLink href="/library">
+        {t('library.back')}
+      </BackLink>
       <p class="lead">{t('upload.intro')}</p>
       <form ref={form.formRef} class="stack upload-form" onSubmit={submit} noValidate>
         <Alert message={form.formError} />
@@ -297,14 +292,9 @@ function EvaluationScreen({ id }: { id: string }) {
   const max = Math.max(1, ...data.distribution);
   return (
     <Page title={t('evaluation.title')}>
-      <p class="crumb">
-        <Link href={`/library/${encodeURIComponent(id)}`}>
-          <span aria-hidden="true" class="flip">
-            ←
-          </span>{' '}
-          {t('evaluation.back')}
-        </Link>
-      </p>
+      <BackLink href={`/library/${encodeURIComponent(id)}`}>
+        {t('evaluation.back')}
+      </BackLink>
       <p class="lead" dir="auto">
         {data.title}
       </p>
