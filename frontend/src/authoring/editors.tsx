@@ -26,7 +26,7 @@ import {
   type QuestionKind,
   type QuizInput,
 } from '../api/types';
-import { SelectField, Status } from '../components/forms';
+import { SelectField, Status, SubmitButton } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
@@ -110,9 +110,7 @@ function EditorShell({
         <Problems error={action.error} />
         <Status message={saved ? t('common.saved') : null} />
         <div class="toolbar sticky-save">
-          <button type="submit" class="button button--primary" disabled={action.busy}>
-            {action.busy ? t('common.saving') : t('common.save')}
-          </button>
+          <SubmitButton busy={action.busy} label={t('common.save')} pending={t('common.saving')} />
           <Link href={base} class="button">
             {t('authoring.backToCourse')}
           </Link>

@@ -15,7 +15,7 @@ import {
   updateCourse,
 } from '../api/authoring';
 import { isTheme, LEVELS, THEMES, type DraftCourse, type DraftModule, type LocalizedText } from '../api/types';
-import { Alert, SelectField, Status, TextField, useForm, type FieldErrors } from '../components/forms';
+import { Alert, Form, SelectField, Status, SubmitButton, TextField, useForm, type FieldErrors } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { formatDate, LOCALES } from '../i18n';
@@ -206,8 +206,7 @@ function MyCourses() {
 
       <section class="panel" aria-labelledby="new-course">
         <h2 id="new-course">{t('authoring.newCourse')}</h2>
-        <form ref={form.formRef} onSubmit={onCreate} noValidate class="stack">
-          <Alert message={form.formError} />
+        <Form form={form} onSubmit={onCreate}>
           <TextField
             name="slug"
             label={t('authoring.slug')}
@@ -218,10 +217,8 @@ function MyCourses() {
             error={form.errors.slug}
           />
           <CourseFields value={fields} onValue={setFields} errors={form.errors} />
-          <button type="submit" class="button button--primary" disabled={form.busy}>
-            {form.busy ? t('common.saving') : t('authoring.create')}
-          </button>
-        </form>
+          <SubmitButton busy={form.busy} label={t('authoring.create')} pending={t('common.saving')} />
+        </Form>
       </section>
 
       <section class="panel" aria-labelledby="import-course">
@@ -295,14 +292,11 @@ function CourseDetailsForm({ draft, onSaved }: { draft: DraftCourse; onSaved: (d
       <summary>
         <h2 class="summary-heading">{t('authoring.courseDetails')}</h2>
       </summary>
-      <form ref={form.formRef} onSubmit={onSubmit} noValidate class="stack">
-        <Alert message={form.formError} />
+      <Form form={form} onSubmit={onSubmit}>
         <CourseFields value={fields} onValue={setFields} errors={form.errors} />
         <Status message={saved ? t('common.saved') : null} />
-        <button type="submit" class="button button--primary" disabled={form.busy}>
-          {form.busy ? t('common.saving') : t('common.save')}
-        </button>
-      </form>
+        <SubmitButton busy={form.busy} label={t('common.save')} pending={t('common.saving')} />
+      </Form>
     </details>
   );
 }

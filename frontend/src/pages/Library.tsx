@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { fileUrl, getResource, rateResource, searchLibrary } from '../api/endpoints';
 import type { Facets, LibraryQuery, RatingSummary, ResourceHit, ResourceView } from '../api/types';
-import { Alert, FieldFrame, Status, useForm, type FieldErrors } from '../components/forms';
+import { Alert, FieldFrame, Form, Status, SubmitButton, useForm, type FieldErrors } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
@@ -288,8 +288,7 @@ function RatingForm({ resource, onRated }: { resource: ResourceView; onRated: (r
   };
   const starsError = form.errors.stars;
   return (
-    <form ref={form.formRef} class="stack rating-form" onSubmit={submit} noValidate>
-      <Alert message={form.formError} />
+    <Form form={form} onSubmit={submit} class="stack rating-form">
       <fieldset class={starsError ? 'stars field--invalid' : 'stars'} aria-describedby={starsError ? 'stars-error' : undefined}>
         <legend>{t('library.yourRating')}</legend>
         <div class="stars__row">
@@ -331,10 +330,8 @@ function RatingForm({ resource, onRated }: { resource: ResourceView; onRated: (r
         )}
       </FieldFrame>
       <Status message={done} />
-      <button type="submit" class="button button--primary" disabled={form.busy}>
-        {form.busy ? t('common.saving') : t('library.rate')}
-      </button>
-    </form>
+      <SubmitButton busy={form.busy} label={t('library.rate')} pending={t('common.saving')} />
+    </Form>
   );
 }
 

@@ -24,7 +24,7 @@ import {
   type ImportReport,
   type ResourceMetadata,
 } from '../api/types';
-import { Alert, FieldFrame, SelectField, Status, TextField, useForm, type FieldErrors } from '../components/forms';
+import { Alert, FieldFrame, Form, SelectField, Status, SubmitButton, TextField, useForm, type FieldErrors } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
@@ -180,8 +180,7 @@ function UploadScreen() {
         {t('library.back')}
       </BackLink>
       <p class="lead">{t('upload.intro')}</p>
-      <form ref={form.formRef} class="stack upload-form" onSubmit={submit} noValidate>
-        <Alert message={form.formError} />
+      <Form form={form} onSubmit={submit} class="stack upload-form">
         <TextField name="title" label={t('upload.titleField')} value={title} onValue={setTitle} error={e.title} dir="auto" />
         <TextArea name="description" label={t('upload.description')} value={description} onValue={setDescription} error={e.description} rows={5} />
         <SelectField
@@ -273,10 +272,8 @@ function UploadScreen() {
             </ul>
           </div>
         )}
-        <button type="submit" class="button button--primary" disabled={form.busy}>
-          {form.busy ? t('common.sending') : t('upload.submit')}
-        </button>
-      </form>
+        <SubmitButton busy={form.busy} label={t('upload.submit')} />
+      </Form>
     </Page>
   );
 }
@@ -507,8 +504,7 @@ function ServiceForm({
   };
 
   return (
-    <form ref={form.formRef} class="stack service-form" onSubmit={submit} noValidate>
-      <Alert message={form.formError} />
+    <Form form={form} onSubmit={submit} class="stack service-form">
       <SelectField
         name={n('territory')}
         label={t('directory.territory')}
@@ -551,16 +547,14 @@ function ServiceForm({
       </FieldFrame>
       <Status message={done} />
       <div class="actions">
-        <button type="submit" class="button button--primary" disabled={form.busy}>
-          {form.busy ? t('common.saving') : t('common.save')}
-        </button>
+        <SubmitButton busy={form.busy} label={t('common.save')} pending={t('common.saving')} />
         {onCancel && (
           <button type="button" class="button" onClick={onCancel}>
             {t('common.cancel')}
           </button>
         )}
       </div>
-    </form>
+    </Form>
   );
 }
 
