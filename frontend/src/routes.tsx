@@ -8,7 +8,7 @@ import { Page } from './components/Layout';
 import { isAuthor, useApp } from './context';
 import { AdminUsers } from './pages/AdminUsers';
 import { Login, Logout, Register } from './pages/Auth';
-import { CaseStudy } from './pages/CaseStudy';
+import { CaseStudy } from './pages/case-study';
 import { Catalogue } from './pages/Catalogue';
 import { Course } from './pages/Course';
 import { Directory } from './pages/Directory';
