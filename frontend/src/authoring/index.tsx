@@ -22,7 +22,7 @@ import { formatDate, LOCALES } from '../i18n';
 import { Link, navigate } from '../router';
 import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
 import { CaseStudyEditor, LessonEditor, QuizEditor } from './editors';
-import { asText, emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
+import { asText, DeleteButton, emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
 import type { AuthoringRoute } from '../chunks';
 
 export function AuthoringScreen({ route }: { route: AuthoringRoute }) {
@@ -370,20 +370,16 @@ function ModulePanel({
         <button type="button" class="button button--small" aria-expanded={renaming} onClick={() => setRenaming(!renaming)}>
           {t('authoring.renameModule')}
         </button>
-        <button
-          type="button"
-          class="button button--small button--danger"
-          disabled={action.busy}
-          onClick={() => {
-            if (confirm(t('authoring.deleteModuleConfirm', { title: m.title.fr })))
-              void action.run(async () => {
-                await deleteModule(m.id);
-                onChange();
-              });
+        <DeleteButton
+          action={action}
+          question={t('authoring.deleteModuleConfirm', { title: m.title.fr })}
+          act={async () => {
+            await deleteModule(m.id);
+            onChange();
           }}
         >
           {t('authoring.deleteModule')}
-        </button>
+        </DeleteButton>
       </div>
       {renaming && (
         <ModuleTitleForm
@@ -440,21 +436,17 @@ function ModulePanel({
                 >
                   <span aria-hidden="true">↓</span>
                 </button>
-                <button
-                  type="button"
-                  class="button button--small button--danger"
-                  disabled={action.busy}
-                  aria-label={t('authoring.deleteItem', { title: item.title.fr })}
-                  onClick={() => {
-                    if (confirm(t('authoring.deleteItemConfirm', { title: item.title.fr })))
-                      void action.run(async () => {
-                        await deleteItem(item.id);
-                        onChange();
-                      });
+                <DeleteButton
+                  action={action}
+                  label={t('authoring.deleteItem', { title: item.title.fr })}
+                  question={t('authoring.deleteItemConfirm', { title: item.title.fr })}
+                  act={async () => {
+                    await deleteItem(item.id);
+                    onChange();
                   }}
                 >
                   {t('authoring.delete')}
-                </button>
+                </DeleteButton>
               </div>
             </li>
           ))}

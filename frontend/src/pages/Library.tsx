@@ -5,6 +5,7 @@ import { fileUrl, getResource, rateResource, searchLibrary } from '../api/endpoi
 import type { Facets, LibraryQuery, RatingSummary, ResourceHit, ResourceView } from '../api/types';
 import { Alert, FieldFrame, Form, Status, SubmitButton, useForm, type FieldErrors } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
+import { SearchBox } from '../components/search';
 import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, navigate, useLocation } from '../router';
@@ -195,21 +196,7 @@ export function LibrarySearch() {
         </p>
       )}
       <form class="search-row" role="search" onSubmit={onSearch}>
-        <div class="field">
-          <label for="library-q">{t('library.search')}</label>
-          <input
-            id="library-q"
-            type="search"
-            name="q"
-            dir="auto"
-            enterKeyHint="search"
-            value={q}
-            onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
-          />
-        </div>
-        <button type="submit" class="button button--primary">
-          {t('library.searchSubmit')}
-        </button>
+        <SearchBox id="library-q" label={t('library.search')} submit={t('library.searchSubmit')} value={q} onValue={setQ} />
       </form>
       {list.data && <FacetPanel facets={list.data.facets} filters={filters} onPick={pick} />}
       {list.error ? (

@@ -7,7 +7,7 @@ import type { DirectoryService, ImportReport } from '../api/types';
 import { Alert, FieldFrame, Status } from '../components/forms';
 import { useApp } from '../context';
 import { describeError } from '../errors';
-import { Problems, useAction } from '../authoring/fields';
+import { DeleteButton, Problems, useAction } from '../authoring/fields';
 import { territoryLabel } from '../pages/vocab';
 import { ServiceForm } from './ServiceForm';
 
@@ -137,20 +137,16 @@ export function ServiceActions({
         <button type="button" class="button button--small" aria-expanded={editing} onClick={() => setEditing(!editing)}>
           {t('directory.edit')}
         </button>
-        <button
-          type="button"
-          class="button button--small button--danger"
-          disabled={action.busy}
-          onClick={() => {
-            if (!window.confirm(t('directory.deleteConfirm', { name: service.name }))) return;
-            void action.run(async () => {
-              await deleteService(service.id);
-              onDeleted();
-            });
+        <DeleteButton
+          action={action}
+          question={t('directory.deleteConfirm', { name: service.name })}
+          act={async () => {
+            await deleteService(service.id);
+            onDeleted();
           }}
         >
           {t('directory.delete')}
-        </button>
+        </DeleteButton>
       </div>
       <Status message={message} />
       <Problems error={action.error} />
