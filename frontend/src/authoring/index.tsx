@@ -50,22 +50,26 @@ function CourseFields({
   errors: FieldErrors;
 }) {
   const { t } = useApp();
+  const set =
+    <K extends keyof CourseFieldsValue>(field: K) =>
+    (v: CourseFieldsValue[K]) =>
+      onValue({ ...value, [field]: v });
   return (
     <>
-      <LocalizedFields name="title" label={t('authoring.courseTitle')} value={value.title} onValue={(title) => onValue({ ...value, title })} errors={errors} />
+      <LocalizedFields name="title" label={t('authoring.courseTitle')} value={value.title} onValue={set('title')} errors={errors} />
       <LocalizedFields
         name="summary"
         label={t('authoring.courseSummary')}
         multiline
         value={value.summary}
-        onValue={(summary) => onValue({ ...value, summary })}
+        onValue={set('summary')}
         errors={errors}
       />
       <SelectField
         name="theme"
         label={t('catalogue.theme')}
         value={value.theme}
-        onValue={(theme) => onValue({ ...value, theme })}
+        onValue={set('theme')}
         options={THEMES.map((th) => ({ value: th, label: t(`theme.${th}`) }))}
         error={errors.theme}
       />
@@ -73,7 +77,7 @@ function CourseFields({
         name="level"
         label={t('course.level')}
         value={value.level}
-        onValue={(level) => onValue({ ...value, level })}
+        onValue={set('level')}
         options={LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))}
         error={errors.level}
       />
@@ -82,7 +86,7 @@ function CourseFields({
         label={t('authoring.contentLanguage')}
         hint={t('authoring.contentLanguageHint')}
         value={value.language}
-        onValue={(language) => onValue({ ...value, language })}
+        onValue={set('language')}
         options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))}
         error={errors.language}
       />
@@ -92,7 +96,7 @@ function CourseFields({
         min={0}
         label={t('authoring.minutes')}
         value={value.minutes}
-        onValue={(minutes) => onValue({ ...value, minutes })}
+        onValue={set('minutes')}
         error={errors.estimated_minutes}
         optional
       />
