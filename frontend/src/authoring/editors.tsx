@@ -587,22 +587,36 @@ interface BlockProps<T> {
   onRemove: () => void;
 }
 
+/** The frame of a block that has a key (a situation, an ending): its heading, its buttons and its key. */
+function KeyedBlock<T extends { key: string }>({
+  value,
+  prefix,
+  what,
+  index,
+  count,
+  onValue,
+  onMove,
+  onRemove,
+  children,
+}: Omit<BlockProps<T>, 'lang'> & { value: T; prefix: string; what: string; children: ComponentChildren }) {
+  const { t } = useApp();
+  return (
+    <fieldset class="panel editor-block">
+      <legend>{what}</legend>
+      <ItemButtons index={index} count={count} what={what} onMove={onMove} onRemove={onRemove} />
+      <Input name={`${prefix}.key`} label={t('authoring.key')} hint={t('authoring.keyHint')} value={value.key} onValue={(v) => onValue({ ...value, key: v.toLowerCase() })} />
+      {children}
+    </fieldset>
+  );
+}
+
 /** One situation of a case study, with its choices. */
 function NodeBlock({ node: n, index: i, count, lang, targets, onValue, onMove, onRemove }: BlockProps<CaseNodeInput> & { node: CaseNodeInput; targets: Array<{ value: string; label: string }> }) {
   const { t } = useApp();
   const p = `n${i}`;
   const what = t('authoring.nodeN', { key: n.key || String(i + 1) });
   return (
-    <fieldset class="panel editor-block">
-      <legend>{what}</legend>
-      <ItemButtons
-        index={i}
-        count={count}
-        what={what}
-        onMove={onMove}
-        onRemove={onRemove}
-      />
-      <Input name={`${p}.key`} label={t('authoring.key')} hint={t('authoring.keyHint')} value={n.key} onValue={(v) => onValue({ ...n, key: v.toLowerCase() })} />
+    <KeyedBlock value={n} prefix={p} what={what} index={i} count={count} onValue={onValue} onMove={onMove} onRemove={onRemove}>
       <MarkdownField
         name={`${p}.body`}
         label={t('authoring.situation')}
@@ -656,7 +670,7 @@ function NodeBlock({ node: n, index: i, count, lang, targets, onValue, onMove, o
           + {t('authoring.addChoice')}
         </button>
       </fieldset>
-    </fieldset>
+    </KeyedBlock>
   );
 }
 
@@ -666,16 +680,7 @@ function EndingBlock({ ending: e, index: i, count, lang, onValue, onMove, onRemo
   const p = `e${i}`;
   const what = t('authoring.endingN', { key: e.key || String(i + 1) });
   return (
-    <fieldset class="panel editor-block">
-      <legend>{what}</legend>
-      <ItemButtons
-        index={i}
-        count={count}
-        what={what}
-        onMove={onMove}
-        onRemove={onRemove}
-      />
-      <Input name={`${p}.key`} label={t('authoring.key')} hint={t('authoring.keyHint')} value={e.key} onValue={(v) => onValue({ ...e, key: v.toLowerCase() })} />
+    <KeyedBlock value={e} prefix={p} what={what} index={i} count={count} onValue={onValue} onMove={onMove} onRemove={onRemove}>
       <Input name={`${p}.title`} label={t('authoring.endingTitle')} value={e.title} lang={lang} onValue={(v) => onValue({ ...e, title: v })} />
       <SelectField
         name={`${p}.band`}
@@ -693,7 +698,7 @@ function EndingBlock({ ending: e, index: i, count, lang, onValue, onMove, onRemo
         lang={lang}
         mono
       />
-    </fieldset>
+    </KeyedBlock>
   );
 }
 
