@@ -5,7 +5,7 @@
 //! publication, so learners' progress always points at the same items.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// A text in the platform's three languages; French is always present.
@@ -90,6 +90,21 @@ impl ItemBody {
             ItemBody::CaseStudy(_) => "case_study",
         }
     }
+
+    /// The ids of the item's parts: questions and their choices, or nodes,
+    /// their choices and endings.
+    pub fn part_ids(&self) -> HashSet<Uuid> {
+        match self {
+            ItemBody::Lesson(_) => HashSet::new(),
+            ItemBody::Quiz(q) => q.questions.iter().flat_map(|q| std::iter::once(q.id).chain(q.choices.iter().map(|c| c.id))).collect(),
+            ItemBody::CaseStudy(c) => c
+                .nodes
+                .iter()
+                .flat_map(|n| std::iter::once(n.id).chain(n.choices.iter().map(|c| c.id)))
+                .chain(c.endings.iter().map(|e| e.id))
+                .collect(),
+        }
+    }
 }
 
 /// A lesson: Markdown, and its sanitized HTML rendered once on write.
@@ -99,9 +114,12 @@ pub struct Lesson {
     pub html: String,
 }
 
-/// Kinds of quiz question.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Kinds of quiz question: one type for the content, grading, the folder
+/// format and the API (named `QuestionKindApi` in the OpenAPI document, as
+/// it always was, so that clients keep their generated name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, poem_openapi::Enum)]
 #[serde(rename_all = "snake_case")]
+#[oai(rename = "QuestionKindApi", rename_all = "snake_case")]
 pub enum QuestionKind {
     /// One correct choice.
     Single,

@@ -115,18 +115,10 @@ pub fn pick_language(query: Option<&str>, accept_language: Option<&str>, caller:
     named_language(query, accept_language).or_else(|| caller.and_then(|c| known_language(&c.locale))).unwrap_or("fr")
 }
 
-fn item_kind(body: &ItemBody) -> ItemKind {
-    match body {
-        ItemBody::Lesson(_) => ItemKind::Lesson,
-        ItemBody::Quiz(_) => ItemKind::Quiz,
-        ItemBody::CaseStudy(_) => ItemKind::CaseStudy,
-    }
-}
-
 pub(crate) fn item_ref(item: &Item, lang: &str) -> ItemRef {
     ItemRef {
         id: item.id,
-        kind: item_kind(&item.body),
+        kind: (&item.body).into(),
         title: item.title.pick(lang).0.to_string(),
         estimated_minutes: item.estimated_minutes,
     }
@@ -139,15 +131,6 @@ fn neighbours(content: &CourseContent, id: Uuid, lang: &str) -> (Option<ItemRef>
     let previous = at.checked_sub(1).map(|p| item_ref(all[p], lang));
     let next = all.get(at + 1).map(|i| item_ref(i, lang));
     (previous, next)
-}
-
-fn question_kind(k: QuestionKind) -> QuestionKindApi {
-    match k {
-        QuestionKind::Single => QuestionKindApi::Single,
-        QuestionKind::Multiple => QuestionKindApi::Multiple,
-        QuestionKind::TrueFalse => QuestionKindApi::TrueFalse,
-        QuestionKind::ShortText => QuestionKindApi::ShortText,
-    }
 }
 
 pub(crate) fn parse_content(json: &str) -> Result<CourseContent> {
@@ -386,7 +369,7 @@ impl Courses {
                 if quiz.shuffle && q.kind != QuestionKind::TrueFalse {
                     choices.shuffle(&mut rng);
                 }
-                QuestionView { id: q.id, kind: question_kind(q.kind), prompt: q.prompt.clone(), choices }
+                QuestionView { id: q.id, kind: q.kind, prompt: q.prompt.clone(), choices }
             })
             .collect();
         let (previous_item, next_item) = neighbours(c, id, lang);
