@@ -12,7 +12,7 @@ use crate::content::*;
 use crate::folder::{self, Files, ImportError};
 use crate::model::*;
 use crate::service::{Courses, fold_for_search, parse_content};
-use crate::store::{self, CourseRow, NewCourseRow};
+use crate::store::{self, CourseRow, NewCourseRow, NewVersion};
 use crate::validate::{self, ContentProblem, is_key};
 
 /// Turns a French title into a key: lowercase ASCII, digits and hyphens.
@@ -531,10 +531,20 @@ impl Courses {
             ]
             .join(" "),
         );
-        let items: Vec<(Uuid, &str)> = content.items().map(|(_, i)| (i.id, i.body.kind())).collect();
+        let items: Vec<Part> = content.item_parts().collect();
         let now = self.clock.now();
+        let new_version = NewVersion {
+            course: course.id,
+            version,
+            revision: course.revision,
+            content: &json,
+            search_text: &search,
+            items: &items,
+            by,
+            now,
+        };
         let mut tx = self.db.begin().await?;
-        store::publish(&mut tx, course.id, version, course.revision, &json, &search, &items, by, now).await.map_err(|e| {
+        store::publish(&mut tx, &new_version).await.map_err(|e| {
             if sanad_platform::db::is_unique_violation(&e) {
                 Error::Conflict("another publication of this course happened at the same time; try again".into())
             } else {

@@ -217,16 +217,27 @@ pub struct Ending {
     pub debrief_html: String,
 }
 
+/// A module or item of a course: its id and kind (`module`, `lesson`, `quiz`, `case_study`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub id: Uuid,
+    pub kind: &'static str,
+}
+
 impl CourseContent {
     /// Every item, in reading order, with its module.
     pub fn items(&self) -> impl Iterator<Item = (&Module, &Item)> {
         self.modules.iter().flat_map(|m| m.items.iter().map(move |i| (m, i)))
     }
 
-    /// Every module and item id with its kind (`module`, `lesson`, ...), for
-    /// finding the course a part belongs to.
-    pub fn parts(&self) -> Vec<(Uuid, &'static str)> {
-        self.modules.iter().map(|m| (m.id, "module")).chain(self.items().map(|(_, i)| (i.id, i.body.kind()))).collect()
+    /// Every module and item, for finding the course a part belongs to.
+    pub fn parts(&self) -> Vec<Part> {
+        self.modules.iter().map(|m| Part { id: m.id, kind: "module" }).chain(self.item_parts()).collect()
+    }
+
+    /// Every item, as a part.
+    pub fn item_parts(&self) -> impl Iterator<Item = Part> + '_ {
+        self.items().map(|(_, i)| Part { id: i.id, kind: i.body.kind() })
     }
 
     /// The item with this id.

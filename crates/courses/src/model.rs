@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use uuid::Uuid;
 
 use crate::content::{self as content, Localized, QuestionKind};
+use crate::quiz::{Answer, QuestionResult};
 use sanad_platform::ids::new_id;
 use sanad_platform::markdown::to_safe_html;
 use std::collections::HashSet;
@@ -174,6 +175,16 @@ pub struct AnswerInput {
     pub text: Option<Text>,
 }
 
+impl From<&AnswerInput> for Answer {
+    fn from(a: &AnswerInput) -> Self {
+        Answer {
+            question_id: a.question_id,
+            choice_ids: a.choice_ids.clone().unwrap_or_default(),
+            text: a.text.as_ref().map(|t| t.0.clone()),
+        }
+    }
+}
+
 /// `POST /quizzes/{id}/attempts`.
 #[derive(Debug, Object)]
 pub struct AttemptRequest {
@@ -195,6 +206,19 @@ pub struct ChoiceFeedback {
     pub feedback: Option<String>,
 }
 
+impl ChoiceFeedback {
+    /// Feedback on choice `c`; its correctness and comment only when `show`.
+    pub fn of(c: &content::Choice, selected: bool, show: bool) -> Self {
+        ChoiceFeedback {
+            id: c.id,
+            label: c.label.clone(),
+            correct: show.then_some(c.correct),
+            selected,
+            feedback: show.then(|| c.feedback.clone()),
+        }
+    }
+}
+
 /// Feedback on one question, after submission.
 #[derive(Debug, Object)]
 pub struct QuestionFeedback {
@@ -213,6 +237,22 @@ pub struct QuestionFeedback {
     /// For short-text questions: what was typed.
     #[oai(nullable)]
     pub given_text: Option<String>,
+}
+
+impl QuestionFeedback {
+    /// Feedback on question `q` graded `result`; the right answers only when `show`.
+    pub fn of(q: &content::Question, result: &QuestionResult, show: bool, given_text: Option<String>) -> Self {
+        QuestionFeedback {
+            question_id: q.id,
+            prompt: q.prompt.clone(),
+            answered: result.answered,
+            correct: result.correct,
+            explanation: show.then(|| q.explanation.clone()),
+            choices: q.choices.iter().map(|c| ChoiceFeedback::of(c, result.selected.contains(&c.id), show)).collect(),
+            accepted_answers: if show { q.answers.clone() } else { Vec::new() },
+            given_text,
+        }
+    }
 }
 
 /// A graded attempt.
