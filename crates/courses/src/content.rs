@@ -114,9 +114,11 @@ pub struct Lesson {
     pub html: String,
 }
 
-/// Kinds of quiz question: one type for the content, grading, the folder
-/// format and the API (named `QuestionKindApi` in the OpenAPI document, as
-/// it always was, so that clients keep their generated name).
+// One type for the content, grading, the folder format and the API; named
+// `QuestionKindApi` in the OpenAPI document, as it always was, so that clients
+// keep their generated name. (A comment, not a doc line: doc lines would
+// become the schema's description.)
+/// Kinds of quiz question.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, poem_openapi::Enum)]
 #[serde(rename_all = "snake_case")]
 #[oai(rename = "QuestionKindApi", rename_all = "snake_case")]
