@@ -141,15 +141,9 @@ struct QuestionFile {
 
 impl From<QuestionFile> for Question {
     fn from(q: QuestionFile) -> Self {
-        Question {
-            id: Uuid::now_v7(),
-            key: q.key,
-            kind: q.kind,
-            prompt: q.prompt,
-            explanation: q.explanation,
-            answers: q.answers,
-            choices: q.choices.into_iter().map(Choice::from).collect(),
-        }
+        let QuestionFile { key, kind, prompt, explanation, answers, choices } = q;
+        let choices = choices.into_iter().map(Choice::from).collect();
+        Question { id: Uuid::now_v7(), key, kind, prompt, explanation, answers, choices }
     }
 }
 
@@ -178,7 +172,8 @@ struct ChoiceFile {
 
 impl From<ChoiceFile> for Choice {
     fn from(c: ChoiceFile) -> Self {
-        Choice { id: Uuid::now_v7(), key: c.key, label: c.label, correct: c.correct, feedback: c.feedback }
+        let ChoiceFile { key, label, correct, feedback } = c;
+        Choice { id: Uuid::now_v7(), key, label, correct, feedback }
     }
 }
 
@@ -213,13 +208,9 @@ struct NodeFile {
 
 impl From<NodeFile> for CaseNode {
     fn from(n: NodeFile) -> Self {
-        CaseNode {
-            id: Uuid::now_v7(),
-            key: n.key,
-            html: to_safe_html(&n.body),
-            markdown: n.body,
-            choices: n.choices.into_iter().map(CaseChoice::from).collect(),
-        }
+        let NodeFile { key, body, choices } = n;
+        let choices = choices.into_iter().map(CaseChoice::from).collect();
+        CaseNode { id: Uuid::now_v7(), key, html: to_safe_html(&body), markdown: body, choices }
     }
 }
 
@@ -243,15 +234,8 @@ struct CaseChoiceFile {
 
 impl From<CaseChoiceFile> for CaseChoice {
     fn from(c: CaseChoiceFile) -> Self {
-        CaseChoice {
-            id: Uuid::now_v7(),
-            key: c.key,
-            label: c.label,
-            next: c.next,
-            points: c.points,
-            feedback_html: to_safe_html(&c.feedback),
-            feedback_markdown: c.feedback,
-        }
+        let CaseChoiceFile { key, label, next, points, feedback } = c;
+        CaseChoice { id: Uuid::now_v7(), key, label, next, points, feedback_html: to_safe_html(&feedback), feedback_markdown: feedback }
     }
 }
 
@@ -279,14 +263,8 @@ struct EndingFile {
 
 impl From<EndingFile> for Ending {
     fn from(e: EndingFile) -> Self {
-        Ending {
-            id: Uuid::now_v7(),
-            key: e.key,
-            title: e.title,
-            band: e.band,
-            debrief_html: to_safe_html(&e.debrief),
-            debrief_markdown: e.debrief,
-        }
+        let EndingFile { key, title, band, debrief } = e;
+        Ending { id: Uuid::now_v7(), key, title, band, debrief_html: to_safe_html(&debrief), debrief_markdown: debrief }
     }
 }
 
