@@ -37,6 +37,14 @@ macro_rules! vocabulary {
                 $name::ALL.iter().copied().find(|v| v.as_str() == s)
             }
 
+            /// A value read back from storage, where only valid values are
+            /// written: an unknown one is our fault (500), never the caller's.
+            pub fn from_stored(s: &str) -> crate::Result<$name> {
+                $name::parse(s).ok_or_else(|| {
+                    crate::Error::Internal(anyhow::anyhow!(concat!("stored value `{}` is not a ", stringify!($name)), s))
+                })
+            }
+
             /// The code in the search index: position + 1 (0 is "none").
             pub fn code(self) -> u64 {
                 $name::ALL.iter().position(|v| *v == self).map_or(0, |p| p as u64 + 1)
