@@ -70,7 +70,7 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
-    /// Themes of courses and resources. Courses use all but `advocacy` (see [`Theme::COURSES`]).
+    /// Themes of courses and resources; a course may have any but `advocacy`.
     Theme {
         Concepts = "concepts",
         /// Prise en charge: caring for a child victim.
