@@ -9148,6 +9148,11 @@ export interface components {
             feedback: components["schemas"]["QuestionFeedback"][];
         };
         /**
+         * @description Who a library resource is for.
+         * @enum {string}
+         */
+        Audience: "children_8_12" | "children_12_15" | "youth_15_18" | "parents" | "professionals";
+        /**
          * AuthoredCourse
          * @description A course the caller may edit.
          */
@@ -9156,7 +9161,7 @@ export interface components {
             id: string;
             slug: string;
             title: string;
-            theme: string;
+            theme: components["schemas"]["Theme"];
             /** Format: int64 */
             published_version?: number | null;
             has_unpublished_changes: boolean;
@@ -9227,7 +9232,7 @@ export interface components {
             course_slug: string;
             course_title: string;
             language: string;
-            content_language: string;
+            content_language: components["schemas"]["Language"];
             /** Format: uint32 */
             decision_points: number;
             next_item?: (components["schemas"]["ItemRef"] & unknown) | null;
@@ -9314,10 +9319,10 @@ export interface components {
             slug: string;
             title: string;
             summary: string;
-            theme: string;
-            level: string;
+            theme: components["schemas"]["Theme"];
+            level: components["schemas"]["Level"];
             language: string;
-            content_language: string;
+            content_language: components["schemas"]["Language"];
             /** Format: uint32 */
             estimated_minutes: number;
             /**
@@ -9351,13 +9356,13 @@ export interface components {
             slug: string;
             title: string;
             summary: string;
-            /** @description concepts | pec | prevention | wellbeing */
-            theme: string;
-            level: string;
+            /** @description One of the course themes: concepts | pec | prevention | wellbeing */
+            theme: components["schemas"]["Theme"] & unknown;
+            level: components["schemas"]["Level"];
             /** @description The language the title and summary are served in. */
             language: string;
             /** @description The language the lessons are written in. */
-            content_language: string;
+            content_language: components["schemas"]["Language"] & unknown;
             /** Format: uint32 */
             estimated_minutes: number;
             /** Format: uint32 */
@@ -9431,9 +9436,9 @@ export interface components {
             slug: string;
             title: components["schemas"]["LocalizedText"];
             summary: components["schemas"]["LocalizedText"];
-            theme: string;
-            level: string;
-            language: string;
+            theme: components["schemas"]["Theme"];
+            level: components["schemas"]["Level"];
+            language: components["schemas"]["Language"];
             /** Format: uint32 */
             estimated_minutes: number;
             /** Format: uuid */
@@ -9480,6 +9485,11 @@ export interface components {
             items: components["schemas"]["DraftItem"][];
         };
         /**
+         * @description Score bands of a case study's endings.
+         * @enum {string}
+         */
+        EndingBand: "good" | "partial" | "poor";
+        /**
          * EndingInput
          * @description An ending of a case study.
          */
@@ -9500,8 +9510,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             title: string;
-            /** @description good | partial | poor */
-            band: string;
+            band: components["schemas"]["EndingBand"];
             debrief_html: string;
             /** Format: uint32 */
             score: number;
@@ -9628,6 +9637,11 @@ export interface components {
             estimated_minutes?: number | null;
         };
         /**
+         * @description Languages content is written in (a course's lessons, a resource).
+         * @enum {string}
+         */
+        Language: "fr" | "ar" | "en";
+        /**
          * LessonInput
          * @description A lesson to create or replace.
          */
@@ -9653,12 +9667,17 @@ export interface components {
             course_title: string;
             module_title: string;
             language: string;
-            content_language: string;
+            content_language: components["schemas"]["Language"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
             next_item?: (components["schemas"]["ItemRef"] & unknown) | null;
             previous_item?: (components["schemas"]["ItemRef"] & unknown) | null;
         };
+        /**
+         * @description Course levels.
+         * @enum {string}
+         */
+        Level: "beginner" | "intermediate" | "advanced";
         /**
          * @description The languages of the platform.
          * @enum {string}
@@ -10007,7 +10026,7 @@ export interface components {
             course_slug: string;
             course_title: string;
             language: string;
-            content_language: string;
+            content_language: components["schemas"]["Language"];
             /**
              * Format: uint32
              * @description Percentage needed to pass.
@@ -10098,11 +10117,11 @@ export interface components {
             title: string;
             /** @description An extract with the matched words in `<mark>`; the start of the description otherwise. */
             snippet_html: string;
-            type: string;
-            audience: string[];
-            language: string;
-            territory?: string | null;
-            themes: string[];
+            type: components["schemas"]["ResourceType"];
+            audience: components["schemas"]["Audience"][];
+            language: components["schemas"]["Language"];
+            territory?: (components["schemas"]["Territory"] & unknown) | null;
+            themes: components["schemas"]["Theme"][];
             /** Format: uint32 */
             file_count: number;
         };
@@ -10115,6 +10134,11 @@ export interface components {
             url: string;
         };
         /**
+         * @description Kinds of library resource.
+         * @enum {string}
+         */
+        ResourceType: "guide" | "manual" | "practice_sheet" | "comic" | "poster" | "booklet" | "video" | "audio" | "play" | "puppet_show" | "kit" | "training_module" | "pathway" | "directory" | "presentation" | "charter" | "report";
+        /**
          * ResourceView
          * @description `GET /library/resources/{id}`.
          */
@@ -10123,11 +10147,11 @@ export interface components {
             id: string;
             title: string;
             description: string;
-            type: string;
-            audience: string[];
-            language: string;
-            territory?: string | null;
-            themes: string[];
+            type: components["schemas"]["ResourceType"];
+            audience: components["schemas"]["Audience"][];
+            language: components["schemas"]["Language"];
+            territory?: (components["schemas"]["Territory"] & unknown) | null;
+            themes: components["schemas"]["Theme"][];
             tags: string[];
             links: components["schemas"]["ResourceLink"][];
             /** Format: naive-date */
@@ -10151,7 +10175,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             title: string;
-            type: string;
+            type: components["schemas"]["ResourceType"];
             /** Format: naive-date */
             review_by: string;
         };
@@ -10278,6 +10302,17 @@ export interface components {
             user: components["schemas"]["Me"];
             csrf_token: string;
         };
+        /**
+         * @description Territories of the programme; also the `territories` reference table
+         *     seeded by the accounts migration (which holds their names).
+         * @enum {string}
+         */
+        Territory: "sale" | "kenitra" | "skhirat-temara" | "rabat";
+        /**
+         * @description Themes of courses and resources; a course may have any but `advocacy`.
+         * @enum {string}
+         */
+        Theme: "concepts" | "pec" | "prevention" | "wellbeing" | "advocacy";
         /**
          * TokenCreated
          * @description A newly created API token: the secret is shown this once.

@@ -4,7 +4,8 @@
 
 use sanad_platform::ids::new_id;
 use sanad_platform::markdown::{self, MAX_MARKDOWN_BYTES};
-use sanad_platform::{Caller, Error, FieldError, Result, Role};
+use sanad_platform::vocabulary::{Language, Level, Theme};
+use sanad_platform::{Caller, Error, FieldError, Result, Role, Text};
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -29,6 +30,12 @@ fn unique_key(wanted: String, taken: &HashSet<String>) -> String {
         return wanted;
     }
     (2..).map(|n| format!("{wanted}-{n}")).find(|k| !taken.contains(k)).unwrap_or(wanted)
+}
+
+/// A vocabulary field of `PATCH /courses/{slug}`, parsed when present; an unknown value becomes a course problem.
+fn typed<T>(value: &Option<Text>, parse: fn(&str) -> std::result::Result<T, String>, problems: &mut Vec<ContentProblem>) -> Option<T> {
+    let parsed = parse(value.as_ref()?.trim());
+    parsed.map_err(|message| problems.push(ContentProblem { location: "course".into(), message })).ok()
 }
 
 fn problems_to_error(problems: Vec<ContentProblem>) -> Error {
@@ -211,7 +218,7 @@ impl Courses {
         }
         let json = serde_json::to_string(content).map_err(|e| Error::Internal(e.into()))?;
         let mut tx = self.db.begin().await?;
-        if !store::save_draft(&mut tx, course.id, course.revision, &content.theme, &json, self.clock.now()).await? {
+        if !store::save_draft(&mut tx, course.id, course.revision, content.theme.as_str(), &json, self.clock.now()).await? {
             return Err(Error::Conflict("the course was changed by someone else meanwhile; reload it".into()));
         }
         let parts = content.parts();
@@ -229,9 +236,9 @@ impl Courses {
             slug: course.slug.clone(),
             title: LocalizedText::from(&c.title),
             summary: LocalizedText::from(&c.summary),
-            theme: c.theme.clone(),
-            level: c.level.clone(),
-            language: c.language.clone(),
+            theme: c.theme,
+            level: c.level,
+            language: c.language,
             estimated_minutes: c.estimated_minutes,
             owner_id: course.owner_id,
             coauthor_ids: store::coauthors(&self.db, course.id).await?,
@@ -255,7 +262,7 @@ impl Courses {
                 id: row.id,
                 slug: row.slug.clone(),
                 title,
-                theme: row.theme.clone(),
+                theme: Theme::from_stored(&row.theme)?,
                 published_version: row.published_version,
                 has_unpublished_changes: row.published_revision != Some(row.revision),
                 updated_at: row.updated_at,
@@ -272,26 +279,25 @@ impl Courses {
         if !is_key(&slug) {
             errors.push(FieldError::new("slug", "invalid_format", "must be lowercase letters, digits and hyphens"));
         }
+        let theme = validate::course_theme(req.theme.trim());
+        let level = req.level.as_ref().map_or(Ok(Level::Beginner), |l| validate::course_level(l.trim()));
+        let language = req.language.as_ref().map_or(Ok(Language::Fr), |l| validate::course_language(l.trim()));
         let content = CourseContent {
             title: Localized::from(&req.title),
             summary: Localized::from(&req.summary),
-            theme: req.theme.trim().to_string(),
-            level: req.level.as_ref().map(|l| l.trim().to_string()).unwrap_or_else(|| "beginner".into()),
-            language: req.language.as_ref().map(|l| l.trim().to_string()).unwrap_or_else(|| "fr".into()),
+            theme: theme.clone().unwrap_or(Theme::Concepts),
+            level: level.clone().unwrap_or(Level::Beginner),
+            language: language.clone().unwrap_or(Language::Fr),
             estimated_minutes: req.estimated_minutes.unwrap_or(30),
             modules: vec![],
         };
         for p in validate::check_course(&content) {
-            let field = if p.message.starts_with("theme") {
-                "theme"
-            } else if p.message.starts_with("level") {
-                "level"
-            } else if p.message.starts_with("language") {
-                "language"
-            } else {
-                "title.fr"
-            };
-            errors.push(FieldError::new(field, "invalid_value", p.message));
+            errors.push(FieldError::new("title.fr", "invalid_value", p.message));
+        }
+        for (field, parsed) in [("theme", theme.err()), ("level", level.err()), ("language", language.err())] {
+            if let Some(message) = parsed {
+                errors.push(FieldError::new(field, "invalid_value", message));
+            }
         }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
@@ -308,7 +314,7 @@ impl Courses {
         let id = new_id();
         let json = serde_json::to_string(content).map_err(|e| Error::Internal(e.into()))?;
         let mut tx = self.db.begin().await?;
-        let row = NewCourseRow { id, slug, owner_id: owner, theme: &content.theme, draft: &json, now: self.clock.now() };
+        let row = NewCourseRow { id, slug, owner_id: owner, theme: content.theme.as_str(), draft: &json, now: self.clock.now() };
         if let Err(e) = store::insert_course(&mut tx, &row).await {
             return Err(if sanad_platform::db::is_unique_violation(&e) {
                 Error::Conflict(format!("a course with the slug `{slug}` already exists"))
@@ -337,14 +343,18 @@ impl Courses {
         if let Some(s) = &req.summary {
             c.summary = Localized::from(s);
         }
-        if let Some(t) = &req.theme {
-            c.theme = t.trim().to_string();
+        let mut problems = Vec::new();
+        if let Some(t) = typed(&req.theme, validate::course_theme, &mut problems) {
+            c.theme = t;
         }
-        if let Some(l) = &req.level {
-            c.level = l.trim().to_string();
+        if let Some(l) = typed(&req.level, validate::course_level, &mut problems) {
+            c.level = l;
         }
-        if let Some(l) = &req.language {
-            c.language = l.trim().to_string();
+        if let Some(l) = typed(&req.language, validate::course_language, &mut problems) {
+            c.language = l;
+        }
+        if !problems.is_empty() {
+            return Err(problems_to_error(problems));
         }
         if let Some(m) = req.estimated_minutes {
             c.estimated_minutes = m;

@@ -4,6 +4,7 @@
 //! created (or first imported), and kept by every later edit, import and
 //! publication, so learners' progress always points at the same items.
 
+use sanad_platform::vocabulary::{Language, Level, Theme};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -34,20 +35,15 @@ impl Localized {
     }
 }
 
-/// The themes of the catalogue.
-pub const THEMES: &[&str] = &["concepts", "pec", "prevention", "wellbeing"];
-/// Course levels.
-pub const LEVELS: &[&str] = &["beginner", "intermediate", "advanced"];
-
 /// A whole course: what a draft or a published version holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CourseContent {
     pub title: Localized,
     pub summary: Localized,
-    pub theme: String,
-    pub level: String,
+    pub theme: Theme,
+    pub level: Level,
     /// Language of the lessons' text.
-    pub language: String,
+    pub language: Language,
     pub estimated_minutes: u32,
     pub modules: Vec<Module>,
 }
@@ -205,15 +201,14 @@ pub struct CaseChoice {
     pub feedback_html: String,
 }
 
-/// Score bands of endings.
-pub const BANDS: &[&str] = &["good", "partial", "poor"];
-
 /// An ending of a case study, with its debrief.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ending {
     pub id: Uuid,
     pub key: String,
     pub title: String,
+    /// An [`EndingBand`](sanad_platform::vocabulary::EndingBand) once published; a draft may
+    /// hold any text until then (drafts are only fully checked at publication).
     pub band: String,
     pub debrief_markdown: String,
     pub debrief_html: String,

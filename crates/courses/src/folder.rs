@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::content::*;
-use crate::validate::{check_course, is_key};
+use crate::validate::{check_course, course_language, course_level, course_theme, is_key};
 use sanad_platform::markdown::{self, to_safe_html};
+use sanad_platform::vocabulary::{Language, Level, Theme};
 
 /// A file of a course folder: its path relative to the folder, and its text.
 pub type Files = BTreeMap<String, String>;
@@ -338,12 +339,15 @@ pub fn import(files: &Files) -> Result<ImportedCourse, Vec<ImportError>> {
     }
     let folders = module_folders(files, &mut errors);
     let modules = folders.into_iter().map(|((_, key), folder)| read_module(key, folder, &mut errors)).collect();
+    let theme = course_theme(&course.theme);
+    let level = course_level(&course.level);
+    let language = course_language(&course.language);
     let content = CourseContent {
         title: course.title.into(),
         summary: course.summary.into(),
-        theme: course.theme,
-        level: course.level,
-        language: course.language,
+        theme: theme.clone().unwrap_or(Theme::Concepts),
+        level: level.clone().unwrap_or(Level::Beginner),
+        language: language.clone().unwrap_or(Language::Fr),
         estimated_minutes: course.estimated_minutes,
         modules,
     };
@@ -351,6 +355,9 @@ pub fn import(files: &Files) -> Result<ImportedCourse, Vec<ImportError>> {
         // Rules of the content itself, located back in the files.
         for p in check_course(&content) {
             errors.push(locate(files, &p.location, &p.message));
+        }
+        for message in [theme.err(), level.err(), language.err()].into_iter().flatten() {
+            errors.push(locate(files, "course", &message));
         }
     }
     if errors.is_empty() { Ok(ImportedCourse { slug: course.slug, content }) } else { Err(errors) }
@@ -505,10 +512,10 @@ pub fn export(slug: &str, content: &CourseContent) -> Result<Files, toml::ser::E
     let mut files = Files::new();
     let course = CourseFile {
         slug: slug.into(),
-        theme: content.theme.clone(),
-        level: content.level.clone(),
+        theme: content.theme.to_string(),
+        level: content.level.to_string(),
         estimated_minutes: content.estimated_minutes,
-        language: content.language.clone(),
+        language: content.language.to_string(),
         title: (&content.title).into(),
         summary: (&content.summary).into(),
     };

@@ -9,6 +9,7 @@ use poem_openapi::registry::{MetaSchema, MetaSchemaRef, Registry};
 use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
 use poem_openapi::{Enum, Object};
 use sanad_platform::Text;
+use sanad_platform::vocabulary::{EndingBand, Language, Level, Theme};
 use std::borrow::Cow;
 use uuid::Uuid;
 
@@ -44,13 +45,13 @@ pub struct CourseSummary {
     pub slug: String,
     pub title: String,
     pub summary: String,
-    /// concepts | pec | prevention | wellbeing
-    pub theme: String,
-    pub level: String,
+    /// One of the course themes: concepts | pec | prevention | wellbeing
+    pub theme: Theme,
+    pub level: Level,
     /// The language the title and summary are served in.
     pub language: String,
     /// The language the lessons are written in.
-    pub content_language: String,
+    pub content_language: Language,
     pub estimated_minutes: u32,
     pub item_count: u32,
     pub published_at: DateTime<Utc>,
@@ -89,10 +90,10 @@ pub struct CourseDetail {
     pub slug: String,
     pub title: String,
     pub summary: String,
-    pub theme: String,
-    pub level: String,
+    pub theme: Theme,
+    pub level: Level,
     pub language: String,
-    pub content_language: String,
+    pub content_language: Language,
     pub estimated_minutes: u32,
     /// The published version shown; null for a draft preview.
     #[oai(nullable)]
@@ -117,7 +118,7 @@ pub struct LessonView {
     pub course_title: String,
     pub module_title: String,
     pub language: String,
-    pub content_language: String,
+    pub content_language: Language,
     #[oai(nullable)]
     pub estimated_minutes: Option<u32>,
     #[oai(nullable)]
@@ -151,7 +152,7 @@ pub struct QuizView {
     pub course_slug: String,
     pub course_title: String,
     pub language: String,
-    pub content_language: String,
+    pub content_language: Language,
     /// Percentage needed to pass.
     pub pass_mark: u32,
     #[oai(nullable)]
@@ -288,7 +289,7 @@ pub struct CaseStudyView {
     pub course_slug: String,
     pub course_title: String,
     pub language: String,
-    pub content_language: String,
+    pub content_language: Language,
     pub decision_points: u32,
     #[oai(nullable)]
     pub next_item: Option<ItemRef>,
@@ -308,8 +309,7 @@ pub struct NodeChoice {
 pub struct EndingView {
     pub id: Uuid,
     pub title: String,
-    /// good | partial | poor
-    pub band: String,
+    pub band: EndingBand,
     pub debrief_html: String,
     pub score: u32,
     pub max_score: u32,
@@ -868,9 +868,9 @@ pub struct DraftCourse {
     pub slug: String,
     pub title: LocalizedText,
     pub summary: LocalizedText,
-    pub theme: String,
-    pub level: String,
-    pub language: String,
+    pub theme: Theme,
+    pub level: Level,
+    pub language: Language,
     pub estimated_minutes: u32,
     #[oai(nullable)]
     pub owner_id: Option<Uuid>,
@@ -892,7 +892,7 @@ pub struct AuthoredCourse {
     pub id: Uuid,
     pub slug: String,
     pub title: String,
-    pub theme: String,
+    pub theme: Theme,
     #[oai(nullable)]
     pub published_version: Option<i64>,
     pub has_unpublished_changes: bool,

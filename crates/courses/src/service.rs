@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use lru::LruCache;
 use rand::seq::SliceRandom;
 use sanad_platform::people::PeopleDirectory;
+use sanad_platform::vocabulary::EndingBand;
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, page};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -17,6 +18,7 @@ use crate::content::*;
 use crate::model::*;
 use crate::quiz::{self, Answer, AnswerError};
 use crate::store::{self, CourseRow};
+use crate::validate;
 
 /// A published version, parsed once, with what is derived from it once.
 #[derive(Debug)]
@@ -288,7 +290,7 @@ impl Courses {
         limit: Option<u32>,
     ) -> Result<CoursePage> {
         if let Some(t) = theme
-            && !THEMES.contains(&t)
+            && validate::course_theme(t).is_err()
         {
             return Err(Error::invalid("theme", "unknown_value", "must be one of concepts, pec, prevention, wellbeing"));
         }
@@ -322,10 +324,10 @@ impl Courses {
             slug: loaded.course.slug.clone(),
             title: title.to_string(),
             summary: c.summary.pick(lang).0.to_string(),
-            theme: c.theme.clone(),
-            level: c.level.clone(),
+            theme: c.theme,
+            level: c.level,
             language: served.to_string(),
-            content_language: c.language.clone(),
+            content_language: c.language,
             estimated_minutes: c.estimated_minutes,
             version: loaded.version,
             published_at: loaded.version.and(loaded.course.published_at),
@@ -359,7 +361,7 @@ impl Courses {
             course_title: c.title.pick(lang).0.to_string(),
             module_title: module.title.pick(lang).0.to_string(),
             language: served.to_string(),
-            content_language: c.language.clone(),
+            content_language: c.language,
             estimated_minutes: item.estimated_minutes,
             next_item,
             previous_item,
@@ -411,7 +413,7 @@ impl Courses {
             course_slug: loaded.course.slug.clone(),
             course_title: c.title.pick(lang).0.to_string(),
             language: served.to_string(),
-            content_language: c.language.clone(),
+            content_language: c.language,
             pass_mark: quiz.pass_mark,
             max_attempts: quiz.max_attempts,
             attempts_used,
@@ -527,7 +529,7 @@ impl Courses {
             course_slug: loaded.course.slug.clone(),
             course_title: c.title.pick(lang).0.to_string(),
             language: served.to_string(),
-            content_language: c.language.clone(),
+            content_language: c.language,
             decision_points: case.nodes.len() as u32,
             next_item,
             previous_item,
@@ -642,7 +644,7 @@ fn node_view(case: &CaseStudy, key: &str, score: u32, max_score: u32) -> Result<
         ending: Some(EndingView {
             id: ending.id,
             title: ending.title.clone(),
-            band: ending.band.clone(),
+            band: EndingBand::from_stored(&ending.band)?,
             debrief_html: ending.debrief_html.clone(),
             score,
             max_score,
@@ -657,10 +659,10 @@ fn summary_of(row: &CourseRow, content: &CourseContent, lang: &str, published_at
         slug: row.slug.clone(),
         title: title.to_string(),
         summary: content.summary.pick(lang).0.to_string(),
-        theme: content.theme.clone(),
-        level: content.level.clone(),
+        theme: content.theme,
+        level: content.level,
         language: served.to_string(),
-        content_language: content.language.clone(),
+        content_language: content.language,
         estimated_minutes: content.estimated_minutes,
         item_count: content.items().count() as u32,
         published_at,

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::content::*;
+use sanad_platform::vocabulary::{EndingBand, Language, Level, Theme};
 
 /// One thing wrong with a course, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +25,22 @@ pub fn is_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= 80 && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// A course's theme as typed: one of [`Theme::COURSES`], or the problem's message.
+pub fn course_theme(typed: &str) -> Result<Theme, String> {
+    let themes = || Theme::COURSES.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
+    Theme::parse(typed).filter(|t| t.is_for_courses()).ok_or_else(|| format!("theme `{typed}` is not one of {}", themes()))
+}
+
+/// A course's level as typed, or the problem's message.
+pub fn course_level(typed: &str) -> Result<Level, String> {
+    Level::parse(typed).ok_or_else(|| format!("level `{typed}` is not one of {}", Level::list()))
+}
+
+/// The language of a course's lessons as typed, or the problem's message.
+pub fn course_language(typed: &str) -> Result<Language, String> {
+    Language::parse(typed).ok_or_else(|| format!("language `{typed}` is not fr, ar or en"))
+}
+
 /// Everything that must hold before a course is published.
 pub fn check_publishable(content: &CourseContent) -> Vec<ContentProblem> {
     let mut problems = check_course(content);
@@ -39,14 +56,8 @@ pub fn check_course(content: &CourseContent) -> Vec<ContentProblem> {
     if content.title.fr.trim().is_empty() {
         problems.push(problem("course", "needs a French title"));
     }
-    if !THEMES.contains(&content.theme.as_str()) {
-        problems.push(problem("course", format!("theme `{}` is not one of {}", content.theme, THEMES.join(", "))));
-    }
-    if !LEVELS.contains(&content.level.as_str()) {
-        problems.push(problem("course", format!("level `{}` is not one of {}", content.level, LEVELS.join(", "))));
-    }
-    if !["fr", "ar", "en"].contains(&content.language.as_str()) {
-        problems.push(problem("course", format!("language `{}` is not fr, ar or en", content.language)));
+    if let Err(message) = course_theme(content.theme.as_str()) {
+        problems.push(problem("course", message));
     }
     let mut module_keys = HashSet::new();
     for module in &content.modules {
@@ -208,8 +219,8 @@ fn check_keys_and_endings(case: &CaseStudy) -> Vec<ContentProblem> {
         problems.push(problem("", "has no ending"));
     }
     for e in &case.endings {
-        if !BANDS.contains(&e.band.as_str()) {
-            problems.push(problem(format!("ending \"{}\"", e.key), format!("band `{}` is not one of {}", e.band, BANDS.join(", "))));
+        if EndingBand::parse(&e.band).is_none() {
+            problems.push(problem(format!("ending \"{}\"", e.key), format!("band `{}` is not one of {}", e.band, EndingBand::list())));
         }
         if e.title.trim().is_empty() {
             problems.push(problem(format!("ending \"{}\"", e.key), "has no title"));

@@ -13,7 +13,6 @@ pub mod pdfgen;
 pub mod search;
 pub mod service;
 pub mod store;
-pub mod vocab;
 
 pub use api::LibraryApi;
 pub use service::Library;

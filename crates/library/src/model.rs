@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::Object;
 use sanad_platform::Text;
+use sanad_platform::vocabulary::{Audience, Language, ResourceType, Territory, Theme};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -15,8 +16,9 @@ pub struct ResourceLink {
 }
 
 /// The metadata of a resource, as sent in the `metadata` part of an upload
-/// (JSON) or in `PATCH`. Vocabulary values are checked by the service, which
-/// names the offending field.
+/// (JSON) or in `PATCH`. Vocabulary values stay strings here so that the
+/// service's check names each offending field (`audience[2]`), rather than
+/// the JSON parser refusing the whole part at the first unknown value.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceMetadata {
@@ -122,12 +124,12 @@ pub struct ResourceView {
     pub title: String,
     pub description: String,
     #[oai(rename = "type")]
-    pub kind: String,
-    pub audience: Vec<String>,
-    pub language: String,
+    pub kind: ResourceType,
+    pub audience: Vec<Audience>,
+    pub language: Language,
     #[oai(nullable)]
-    pub territory: Option<String>,
-    pub themes: Vec<String>,
+    pub territory: Option<Territory>,
+    pub themes: Vec<Theme>,
     pub tags: Vec<String>,
     pub links: Vec<ResourceLink>,
     #[oai(nullable)]
@@ -152,12 +154,12 @@ pub struct ResourceHit {
     pub snippet_html: String,
     #[oai(rename = "type")]
     #[serde(rename = "type")]
-    pub kind: String,
-    pub audience: Vec<String>,
-    pub language: String,
+    pub kind: ResourceType,
+    pub audience: Vec<Audience>,
+    pub language: Language,
     #[oai(nullable)]
-    pub territory: Option<String>,
-    pub themes: Vec<String>,
+    pub territory: Option<Territory>,
+    pub themes: Vec<Theme>,
     pub file_count: u32,
 }
 
@@ -219,7 +221,7 @@ pub struct ReviewDue {
     pub id: Uuid,
     pub title: String,
     #[oai(rename = "type")]
-    pub kind: String,
+    pub kind: ResourceType,
     pub review_by: NaiveDate,
 }
 

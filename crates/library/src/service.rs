@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sanad_platform::ids::new_id;
+use sanad_platform::vocabulary::{Audience, Language, ResourceType, Territory, Theme};
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -17,7 +18,6 @@ use crate::model::*;
 use crate::search::index::SearchResult;
 use crate::search::{DocKind, Filters, IndexDoc, LibraryIndex, SortKey};
 use crate::store::{self, FileRow, ResourceRow};
-use crate::vocab;
 
 /// A file as received in an upload.
 #[derive(Debug)]
@@ -82,9 +82,8 @@ fn date_to_time(d: NaiveDate) -> DateTime<Utc> {
 /// Checks metadata against the vocabularies, naming each offending field.
 pub fn check_metadata(m: &ResourceMetadata) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let unknown = |field: &str, value: &str, vocabulary: &[&str]| {
-        FieldError::new(field, "unknown_value", format!("`{value}` is not one of {}", vocabulary.join(", ")))
-    };
+    let unknown =
+        |field: &str, value: &str, values: String| FieldError::new(field, "unknown_value", format!("`{value}` is not one of {values}"));
     if m.title.trim().is_empty() {
         errors.push(FieldError::new("title", "required", "must not be empty"));
     } else if m.title.chars().count() > 300 {
@@ -93,28 +92,28 @@ pub fn check_metadata(m: &ResourceMetadata) -> Vec<FieldError> {
     if m.description.chars().count() > 20_000 {
         errors.push(FieldError::new("description", "too_long", "must be at most 20000 characters"));
     }
-    if vocab::code(vocab::TYPES, &m.kind).is_none() {
-        errors.push(unknown("type", &m.kind, vocab::TYPES));
+    if ResourceType::parse(&m.kind).is_none() {
+        errors.push(unknown("type", &m.kind, ResourceType::list()));
     }
     if m.audience.is_empty() {
         errors.push(FieldError::new("audience", "required", "name at least one audience"));
     }
     for (i, a) in m.audience.iter().enumerate() {
-        if vocab::code(vocab::AUDIENCES, a).is_none() {
-            errors.push(unknown(&format!("audience[{i}]"), a, vocab::AUDIENCES));
+        if Audience::parse(a).is_none() {
+            errors.push(unknown(&format!("audience[{i}]"), a, Audience::list()));
         }
     }
-    if vocab::code(vocab::LANGUAGES, &m.language).is_none() {
-        errors.push(unknown("language", &m.language, vocab::LANGUAGES));
+    if Language::parse(&m.language).is_none() {
+        errors.push(unknown("language", &m.language, Language::list()));
     }
     if let Some(t) = &m.territory
-        && vocab::code(vocab::TERRITORIES, t).is_none()
+        && Territory::parse(t).is_none()
     {
-        errors.push(unknown("territory", t, vocab::TERRITORIES));
+        errors.push(unknown("territory", t, Territory::list()));
     }
     for (i, t) in m.themes.iter().enumerate() {
-        if vocab::code(vocab::THEMES, t).is_none() {
-            errors.push(unknown(&format!("themes[{i}]"), t, vocab::THEMES));
+        if Theme::parse(t).is_none() {
+            errors.push(unknown(&format!("themes[{i}]"), t, Theme::list()));
         }
     }
     if m.tags.len() > 30 || m.tags.iter().any(|t| t.chars().count() > 60) {
@@ -212,13 +211,31 @@ fn decode_cursor(cursor: Option<&str>) -> Result<Option<SortKey>> {
     Ok(Some(SortKey { score, created }))
 }
 
-fn facet_map(vocabulary: &'static [&'static str], counts: &[u64]) -> BTreeMap<String, u64> {
-    counts
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .filter_map(|(code, n)| vocab::value(vocabulary, code as u64).map(|v| (v.to_string(), *n)))
-        .collect()
+/// Counts by code (the collector's) -> counts by wire string, without the zeros.
+fn facet_map<V: std::fmt::Display>(from_code: fn(u64) -> Option<V>, counts: &[u64]) -> BTreeMap<String, u64> {
+    counts.iter().enumerate().filter(|(_, n)| **n > 0).filter_map(|(code, n)| from_code(code as u64).map(|v| (v.to_string(), *n))).collect()
+}
+
+/// The index code of an optional filter typed in the URL; an unknown value is noted in `errors`.
+fn filter_code<V: Copy>(
+    field: &str,
+    value: &Option<String>,
+    parse: fn(&str) -> Option<V>,
+    code: fn(V) -> u64,
+    values: fn() -> String,
+    errors: &mut Vec<FieldError>,
+) -> Option<u64> {
+    let v = value.as_deref().filter(|v| !v.is_empty())?;
+    let parsed = parse(v);
+    if parsed.is_none() {
+        errors.push(FieldError::new(field, "unknown_value", format!("`{v}` is not one of {}", values())));
+    }
+    parsed.map(code)
+}
+
+/// A stored JSON list of vocabulary values.
+fn stored_list<V>(json: &str, from_stored: fn(&str) -> Result<V>) -> Result<Vec<V>> {
+    list(json).iter().map(|v| from_stored(v)).collect()
 }
 
 impl Library {
@@ -252,21 +269,13 @@ impl Library {
     /// Searches published resources; an empty query lists the newest first.
     pub async fn search(&self, p: SearchParams) -> Result<SearchPage> {
         let mut errors = Vec::new();
-        let mut code = |field: &str, value: &Option<String>, vocabulary: &[&str]| -> Option<u64> {
-            let v = value.as_deref().filter(|v| !v.is_empty())?;
-            let c = vocab::code(vocabulary, v);
-            if c.is_none() {
-                errors.push(FieldError::new(field, "unknown_value", format!("`{v}` is not one of {}", vocabulary.join(", "))));
-            }
-            c
-        };
         let filters = Filters {
             doc_kind: Some(DocKind::Resource as u64),
-            kind: code("type", &p.kind, vocab::TYPES),
-            audience: code("audience", &p.audience, vocab::AUDIENCES),
-            language: code("language", &p.language, vocab::LANGUAGES),
-            territory: code("territory", &p.territory, vocab::TERRITORIES),
-            theme: code("theme", &p.theme, vocab::THEMES),
+            kind: filter_code("type", &p.kind, ResourceType::parse, ResourceType::code, ResourceType::list, &mut errors),
+            audience: filter_code("audience", &p.audience, Audience::parse, Audience::code, Audience::list, &mut errors),
+            language: filter_code("language", &p.language, Language::parse, Language::code, Language::list, &mut errors),
+            territory: filter_code("territory", &p.territory, Territory::parse, Territory::code, Territory::list, &mut errors),
+            theme: filter_code("theme", &p.theme, Theme::parse, Theme::code, Theme::list, &mut errors),
         };
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
@@ -277,11 +286,11 @@ impl Library {
         Ok(SearchPage {
             items,
             facets: Facets {
-                kind: facet_map(vocab::TYPES, &f.kind),
-                audience: facet_map(vocab::AUDIENCES, &f.audience),
-                language: facet_map(vocab::LANGUAGES, &f.language),
-                territory: facet_map(vocab::TERRITORIES, &f.territory),
-                theme: facet_map(vocab::THEMES, &f.theme),
+                kind: facet_map(ResourceType::from_code, &f.kind),
+                audience: facet_map(Audience::from_code, &f.audience),
+                language: facet_map(Language::from_code, &f.language),
+                territory: facet_map(Territory::from_code, &f.territory),
+                theme: facet_map(Theme::from_code, &f.theme),
             },
             total: result.found.total,
             next_cursor,
@@ -352,11 +361,11 @@ impl Library {
             id: r.id,
             title: r.title,
             description: r.description,
-            kind: r.kind,
-            audience: list(&r.audience),
-            language: r.language,
-            territory: r.territory,
-            themes: list(&r.themes),
+            kind: ResourceType::from_stored(&r.kind)?,
+            audience: stored_list(&r.audience, Audience::from_stored)?,
+            language: Language::from_stored(&r.language)?,
+            territory: r.territory.as_deref().map(Territory::from_stored).transpose()?,
+            themes: stored_list(&r.themes, Theme::from_stored)?,
             tags: list(&r.tags),
             links: serde_json::from_str(&r.links).unwrap_or_default(),
             review_due: r.review_by.is_some_and(|t| t < self.clock.now()),
@@ -579,8 +588,9 @@ impl Library {
         let items = store::review_due(&self.db, self.clock.now())
             .await?
             .into_iter()
-            .filter_map(|r| Some(ReviewDue { id: r.id, title: r.title, kind: r.kind, review_by: r.review_by?.date_naive() }))
-            .collect();
+            .filter_map(|r| Some((r.review_by?.date_naive(), r)))
+            .map(|(review_by, r)| Ok(ReviewDue { id: r.id, kind: ResourceType::from_stored(&r.kind)?, title: r.title, review_by }))
+            .collect::<Result<_>>()?;
         Ok(ReviewDueList { items })
     }
 
@@ -593,7 +603,7 @@ impl Library {
             return Ok(None);
         }
         let texts = store::extracted_text(&self.db, id).await?;
-        Ok(Some(document_of(&r, &texts)))
+        Ok(Some(document_of(&r, &texts)?))
     }
 
     /// Applies the index events not yet applied; returns how many resources changed.
@@ -687,7 +697,7 @@ impl Library {
             for r in &page {
                 if r.deleted_at.is_none() && r.published {
                     let texts = store::extracted_text(&self.db, r.id).await?;
-                    self.index.put(&r.id.to_string(), Some(&document_of(r, &texts))).map_err(|e| Error::Internal(e.into()))?;
+                    self.index.put(&r.id.to_string(), Some(&document_of(r, &texts)?)).map_err(|e| Error::Internal(e.into()))?;
                     count += 1;
                 }
             }
@@ -784,7 +794,7 @@ fn search_hit(summary: &str) -> Option<SearchHit> {
         id: r.id,
         title: r.title,
         snippet_html: r.snippet_html,
-        language: r.language,
+        language: r.language.to_string(),
         course_slug: None,
         course_title: None,
     })
@@ -809,7 +819,7 @@ pub fn lesson_document(course: Uuid, position: usize, l: &PublishedLesson) -> In
         language: l.language.clone(),
         title: l.titles.join(" · "),
         body: l.text.clone(),
-        lang_code: vocab::code(vocab::LANGUAGES, &l.language).unwrap_or(0),
+        lang_code: Language::parse(&l.language).map_or(0, Language::code),
         // A course's lessons share a publication time: their place keeps the paging order strict.
         created: (l.published_at.timestamp_micros().max(0) as u64).saturating_add(position as u64),
         summary: serde_json::to_string(&hit).unwrap_or_default(),
@@ -818,18 +828,21 @@ pub fn lesson_document(course: Uuid, position: usize, l: &PublishedLesson) -> In
 }
 
 /// The index document of a resource.
-pub fn document_of(r: &ResourceRecord, texts: &[String]) -> IndexDoc {
-    let audience = list(&r.audience);
-    let themes = list(&r.themes);
+pub fn document_of(r: &ResourceRecord, texts: &[String]) -> Result<IndexDoc> {
+    let kind = ResourceType::from_stored(&r.kind)?;
+    let audience = stored_list(&r.audience, Audience::from_stored)?;
+    let language = Language::from_stored(&r.language)?;
+    let territory = r.territory.as_deref().map(Territory::from_stored).transpose()?;
+    let themes = stored_list(&r.themes, Theme::from_stored)?;
     let tags = list(&r.tags);
     let hit = ResourceHit {
         id: r.id,
         title: r.title.clone(),
         snippet_html: html_escape(&r.description.chars().take(180).collect::<String>()),
-        kind: r.kind.clone(),
+        kind,
         audience: audience.clone(),
-        language: r.language.clone(),
-        territory: r.territory.clone(),
+        language,
+        territory,
         themes: themes.clone(),
         file_count: texts.len() as u32,
     };
@@ -841,21 +854,21 @@ pub fn document_of(r: &ResourceRecord, texts: &[String]) -> IndexDoc {
         body.push('\n');
         body.push_str(t);
     }
-    IndexDoc {
+    Ok(IndexDoc {
         id: r.id.to_string(),
         kind: DocKind::Resource,
         group: String::new(),
         language: r.language.clone(),
         title: r.title.clone(),
         body,
-        type_code: vocab::code(vocab::TYPES, &r.kind).unwrap_or(0),
-        lang_code: vocab::code(vocab::LANGUAGES, &r.language).unwrap_or(0),
-        territory_code: r.territory.as_deref().and_then(|t| vocab::code(vocab::TERRITORIES, t)).unwrap_or(0),
-        audience_codes: audience.iter().filter_map(|a| vocab::code(vocab::AUDIENCES, a)).collect(),
-        theme_codes: themes.iter().filter_map(|t| vocab::code(vocab::THEMES, t)).collect(),
+        type_code: kind.code(),
+        lang_code: language.code(),
+        territory_code: territory.map_or(0, Territory::code),
+        audience_codes: audience.iter().map(|a| a.code()).collect(),
+        theme_codes: themes.iter().map(|t| t.code()).collect(),
         created: r.created_at.timestamp_micros().max(0) as u64,
         summary: serde_json::to_string(&hit).unwrap_or_default(),
-    }
+    })
 }
 
 /// The hits of a search as `parse` reads their stored summaries, each with

@@ -16,6 +16,7 @@ pub mod responses;
 pub mod secret;
 pub mod telemetry;
 pub mod text;
+pub mod vocabulary;
 
 pub use auth::{Caller, Role};
 pub use clock::Clock;

@@ -41,7 +41,7 @@ impl LessonSource for CourseLessons {
                     course_slug: row.slug.clone(),
                     course_title: content.title.fr.clone(),
                     titles,
-                    language: content.language.clone(),
+                    language: content.language.to_string(),
                     text: sanad_platform::markdown::to_plain_text(&lesson.markdown),
                     published_at,
                 });

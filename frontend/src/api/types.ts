@@ -1,6 +1,6 @@
 // Types derived from the operations (paths), not from component names, so that
 // regenerating schema.d.ts from the server's own document keeps them valid.
-import type { paths } from '../../generated/schema';
+import type { components, paths } from '../../generated/schema';
 
 // The JSON body of a response or request, whatever its exact media type
 // ("application/json" or "application/json; charset=utf-8").
@@ -83,10 +83,21 @@ export type EndingInput = CaseStudyInput['endings'][number];
 export type Published = Json<paths['/api/v1/courses/{slug}/publish']['post']['responses'][200]>;
 export type Imported = Json<paths['/api/v1/courses/import']['post']['responses'][201]>;
 
-export const THEMES = ['concepts', 'pec', 'prevention', 'wellbeing'] as const;
+// Vocabularies: the values come from the server's enums (platform/src/vocabulary.rs)
+// through schema.d.ts; `allOf` makes tsc fail when a list here and the schema differ.
+type Schema = components['schemas'];
+
+/** The list, checked to hold every value of `V` and nothing else. */
+function allOf<V extends string>() {
+  return <const L extends readonly V[]>(list: L & ([Exclude<V, L[number]>] extends [never] ? unknown : { missing: Exclude<V, L[number]> })): L =>
+    list;
+}
+
+/** Course themes: all the platform's themes but `advocacy`, which only resources have. */
+export const THEMES = ['concepts', 'pec', 'prevention', 'wellbeing'] as const satisfies readonly Schema['Theme'][];
 export type Theme = (typeof THEMES)[number];
-export const LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
-export const BANDS = ['good', 'partial', 'poor'] as const;
+export const LEVELS = allOf<Schema['Level']>()(['beginner', 'intermediate', 'advanced']);
+export const BANDS = allOf<Schema['EndingBand']>()(['good', 'partial', 'poor']);
 export type Band = (typeof BANDS)[number];
 export const QUESTION_KINDS = ['single', 'multiple', 'true_false', 'short_text'] as const;
 
@@ -139,7 +150,7 @@ export type ServiceUpdate = Body<paths['/api/v1/directory/services/{id}']['patch
 export type ImportReport = Json<paths['/api/v1/directory/services/import']['post']['responses'][200]>;
 
 // The vocabularies the UI names (in the order it shows them).
-export const RESOURCE_TYPES = [
+export const RESOURCE_TYPES = allOf<Schema['ResourceType']>()([
   'guide',
   'manual',
   'practice_sheet',
@@ -157,12 +168,12 @@ export const RESOURCE_TYPES = [
   'presentation',
   'charter',
   'report',
-] as const;
-export const AUDIENCES = ['children_8_12', 'children_12_15', 'youth_15_18', 'parents', 'professionals'] as const;
-export const CONTENT_LANGUAGES = ['fr', 'ar', 'en'] as const;
-export const TERRITORIES = ['sale', 'kenitra', 'skhirat-temara', 'rabat'] as const;
-export const LIBRARY_THEMES = ['concepts', 'pec', 'prevention', 'wellbeing', 'advocacy'] as const;
-export const SERVICE_KINDS = [
+]);
+export const AUDIENCES = allOf<Schema['Audience']>()(['children_8_12', 'children_12_15', 'youth_15_18', 'parents', 'professionals']);
+export const CONTENT_LANGUAGES = allOf<Schema['Language']>()(['fr', 'ar', 'en']);
+export const TERRITORIES = allOf<Schema['Territory']>()(['sale', 'kenitra', 'skhirat-temara', 'rabat']);
+export const LIBRARY_THEMES = allOf<Schema['Theme']>()(['concepts', 'pec', 'prevention', 'wellbeing', 'advocacy']);
+export const SERVICE_KINDS = allOf<Schema['ServiceKind']>()([
   'tribunal',
   'hospital_unit',
   'upe_cape',
@@ -171,7 +182,7 @@ export const SERVICE_KINDS = [
   'shelter',
   'legal_aid',
   'psychological_support',
-] as const;
+]);
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export type Audience = (typeof AUDIENCES)[number];
 export type Territory = (typeof TERRITORIES)[number];

@@ -1,72 +1,12 @@
 //! The directory's domain types and the API's request and response objects.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Enum, Object};
 use sanad_platform::Text;
 use uuid::Uuid;
 
-/// What a service of the directory is, for filtering and for orienting a family.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum ServiceKind {
-    /// A court: the public prosecutor's child-protection unit (cellule de PEC au tribunal).
-    Tribunal,
-    /// A hospital unit for women and children victims of violence.
-    HospitalUnit,
-    /// Entraide Nationale's UPE / CAPE.
-    UpeCape,
-    /// Police or gendarmerie.
-    Police,
-    /// A neighbourhood association.
-    Association,
-    /// Emergency or protective accommodation.
-    Shelter,
-    /// Legal aid and counsel.
-    LegalAid,
-    /// Psychological support and listening.
-    PsychologicalSupport,
-}
-
-impl ServiceKind {
-    /// Every kind, in the order the directory lists them.
-    pub const ALL: [ServiceKind; 8] = [
-        ServiceKind::Tribunal,
-        ServiceKind::HospitalUnit,
-        ServiceKind::UpeCape,
-        ServiceKind::Police,
-        ServiceKind::Association,
-        ServiceKind::Shelter,
-        ServiceKind::LegalAid,
-        ServiceKind::PsychologicalSupport,
-    ];
-
-    /// The stored and serialized name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServiceKind::Tribunal => "tribunal",
-            ServiceKind::HospitalUnit => "hospital_unit",
-            ServiceKind::UpeCape => "upe_cape",
-            ServiceKind::Police => "police",
-            ServiceKind::Association => "association",
-            ServiceKind::Shelter => "shelter",
-            ServiceKind::LegalAid => "legal_aid",
-            ServiceKind::PsychologicalSupport => "psychological_support",
-        }
-    }
-
-    /// Parses a stored or typed kind; case, spaces and hyphens are forgiven
-    /// (`Hospital-Unit` is `hospital_unit`) because CSVs are edited by hand.
-    pub fn parse(s: &str) -> Option<ServiceKind> {
-        let wanted: String = s.trim().to_lowercase().chars().map(|c| if c == '-' || c == ' ' { '_' } else { c }).collect();
-        ServiceKind::ALL.into_iter().find(|k| k.as_str() == wanted)
-    }
-
-    /// The names of all kinds, for error messages.
-    pub fn list() -> String {
-        ServiceKind::ALL.map(ServiceKind::as_str).join(", ")
-    }
-}
+pub use sanad_platform::vocabulary::ServiceKind;
 
 /// A service of the directory.
 #[derive(Clone, Debug, PartialEq, Eq, Object)]

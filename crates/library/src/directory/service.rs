@@ -139,7 +139,7 @@ impl Directory {
     }
 
     fn view(&self, row: ServiceRow, today: NaiveDate) -> Result<DirectoryService> {
-        let kind = ServiceKind::parse(&row.kind)
+        let kind = ServiceKind::parse_lenient(&row.kind)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("directory entry {} has an unknown kind {:?}", row.id, row.kind)))?;
         let services = stored_services(&row)?;
         let verified_at = row.verified_at.date_naive();
@@ -177,7 +177,7 @@ impl Directory {
         let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
             None => None,
             Some(k) => {
-                let parsed = ServiceKind::parse(k);
+                let parsed = ServiceKind::parse_lenient(k);
                 if parsed.is_none() {
                     errors.push(FieldError::new("kind", "unknown_value", format!("{k:?} is not one of {}", ServiceKind::list())));
                 }

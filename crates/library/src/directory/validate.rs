@@ -155,7 +155,7 @@ pub fn check(input: &ServiceInput, territories: &Territories, today: NaiveDate) 
         errors.push(FieldError::new("kind", "required", "must not be empty"));
         None
     } else {
-        let kind = ServiceKind::parse(typed_kind);
+        let kind = ServiceKind::parse_lenient(typed_kind);
         if kind.is_none() {
             errors.push(FieldError::new("kind", "unknown_value", format!("{typed_kind:?} is not one of {}", ServiceKind::list())));
         }

@@ -10,7 +10,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::vocab;
+use sanad_platform::vocabulary::{Audience, Language, ResourceType, Territory, Theme};
 
 /// Filters, as vocabulary codes.
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,11 +58,11 @@ pub struct FacetCounts {
 impl Default for FacetCounts {
     fn default() -> Self {
         Self {
-            kind: vec![0; vocab::TYPES.len() + 1],
-            audience: vec![0; vocab::AUDIENCES.len() + 1],
-            language: vec![0; vocab::LANGUAGES.len() + 1],
-            territory: vec![0; vocab::TERRITORIES.len() + 1],
-            theme: vec![0; vocab::THEMES.len() + 1],
+            kind: vec![0; ResourceType::ALL.len() + 1],
+            audience: vec![0; Audience::ALL.len() + 1],
+            language: vec![0; Language::ALL.len() + 1],
+            territory: vec![0; Territory::ALL.len() + 1],
+            theme: vec![0; Theme::ALL.len() + 1],
         }
     }
 }
