@@ -46,14 +46,6 @@ const ONE_TYPO: Score = 40.0;
 const TWO_TYPOS: Score = 20.0;
 const NEAR: Score = 15.0;
 const TITLE: Score = 10.0;
-/// Words of a query looked at; more would only slow the search.
-const MAX_WORDS: usize = 12;
-
-/// Index of each language in the per-language field arrays.
-const FR: usize = 0;
-const AR: usize = 1;
-const EN: usize = 2;
-
 /// The analyzers, one set per thread (an analyzer is not shared between threads).
 struct Analyzers {
     langs: [TextAnalyzer; 3],
@@ -66,6 +58,14 @@ thread_local! {
         raw: analyzers::raw(),
     });
 }
+
+/// Words of a query looked at; more would only slow the search.
+const MAX_WORDS: usize = 12;
+
+/// Index of each language in the per-language field arrays.
+const FR: usize = 0;
+const AR: usize = 1;
+const EN: usize = 2;
 
 /// How many typos a word of this form may have.
 pub fn typo_budget(word: &str) -> u8 {
