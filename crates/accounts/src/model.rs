@@ -40,17 +40,10 @@ impl Locale {
         }
     }
 
-    /// The first of fr/ar/en named in an `Accept-Language` header.
+    /// The language an `Accept-Language` header prefers among fr/ar/en
+    /// (the shared rule: [`sanad_platform::language::from_accept_language`]).
     pub fn from_accept_language(header: &str) -> Option<Self> {
-        header.split(',').find_map(|part| {
-            let tag = part.split(';').next()?.trim().to_ascii_lowercase();
-            match tag.split('-').next()? {
-                "fr" => Some(Locale::Fr),
-                "ar" => Some(Locale::Ar),
-                "en" => Some(Locale::En),
-                _ => None,
-            }
-        })
+        sanad_platform::language::from_accept_language(header).map(Locale::parse)
     }
 }
 

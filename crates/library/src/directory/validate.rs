@@ -5,8 +5,6 @@
 use chrono::{Months, NaiveDate};
 use sanad_platform::FieldError;
 use std::collections::HashMap;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 use super::model::{ServiceFields, ServiceInput, ServiceKind};
 
@@ -25,20 +23,7 @@ const MAX_SERVICES: usize = 30;
 /// diacritics, tatweel or letter-form variants, punctuation as spaces, runs of
 /// spaces as one. `Hôpital  Moulay-Youssef` and `hopital moulay youssef` fold alike.
 pub fn fold(text: &str) -> String {
-    let folded: String = text
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c) && *c != '\u{0640}')
-        .map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' | 'ئ' => 'ي',
-            'ة' => 'ه',
-            'ؤ' => 'و',
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    sanad_platform::folding::fold(text)
 }
 
 /// The text `?q=` searches: name, services and address, folded.
