@@ -3,6 +3,7 @@
 //! clock, pagination cursors, the authenticated caller, and metrics.
 
 pub mod auth;
+pub mod change;
 pub mod client;
 pub mod clock;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod telemetry;
 pub mod text;
 
 pub use auth::{Caller, Role};
+pub use change::Change;
 pub use clock::Clock;
 pub use config::Config;
 pub use db::{Db, Tx};
