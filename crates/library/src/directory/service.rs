@@ -5,9 +5,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
-use poem_openapi::types::MaybeUndefined;
 use sanad_platform::ids::new_id;
-use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, Text, page};
+use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, page};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -32,6 +31,22 @@ impl std::fmt::Debug for Directory {
     }
 }
 
+/// The part of the directory a list or an export covers: checked filters.
+#[derive(Debug)]
+struct Scope {
+    /// A known territory code.
+    territory: Option<String>,
+    kind: Option<ServiceKind>,
+}
+
+/// A CSV row that passed every check.
+#[derive(Debug)]
+struct CheckedRow<'a> {
+    fields: ServiceFields,
+    /// The columns the file left out, whose stored values are kept.
+    absent: &'a [&'static str],
+}
+
 /// Refuses with 403 unless the caller keeps the directory (trainers and admins).
 fn require_editor(caller: &Caller) -> Result<()> {
     if caller.has(Role::Trainer) || caller.has(Role::Admin) {
@@ -43,22 +58,6 @@ fn require_editor(caller: &Caller) -> Result<()> {
 
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc()
-}
-
-fn text(t: Option<Text>) -> String {
-    t.map(String::from).unwrap_or_default()
-}
-
-fn texts(t: Option<Vec<Text>>) -> Vec<String> {
-    t.unwrap_or_default().into_iter().map(String::from).collect()
-}
-
-fn patch(value: MaybeUndefined<Text>, current: String) -> String {
-    match value {
-        MaybeUndefined::Undefined => current,
-        MaybeUndefined::Null => String::new(),
-        MaybeUndefined::Value(v) => v.0,
-    }
 }
 
 fn stored_services(row: &ServiceRow) -> Result<Vec<String>> {
@@ -135,7 +134,7 @@ impl Directory {
 
     async fn territories(&self) -> Result<Territories> {
         let rows = store::territories(&self.db).await?;
-        Ok(Territories::new(rows.into_iter().map(|(code, fr, ar, en)| (code, vec![fr, ar, en]))))
+        Ok(Territories::new(rows.into_iter().map(|t| (t.code, vec![t.name_fr, t.name_ar, t.name_en]))))
     }
 
     fn view(&self, row: ServiceRow, today: NaiveDate) -> Result<DirectoryService> {
@@ -161,7 +160,7 @@ impl Directory {
     }
 
     /// Checks the `territory` and `kind` filters of a list or an export.
-    async fn filters(&self, territory: Option<&str>, kind: Option<&str>) -> Result<(Option<String>, Option<ServiceKind>)> {
+    async fn filters(&self, territory: Option<&str>, kind: Option<&str>) -> Result<Scope> {
         let mut errors = Vec::new();
         let territory = match territory.map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
@@ -184,7 +183,7 @@ impl Directory {
                 parsed
             }
         };
-        if errors.is_empty() { Ok((territory, kind)) } else { Err(Error::Invalid(errors)) }
+        if errors.is_empty() { Ok(Scope { territory, kind }) } else { Err(Error::Invalid(errors)) }
     }
 
     /// A page of the directory, in territory, kind and name order, optionally
@@ -198,7 +197,7 @@ impl Directory {
         cursor: Option<&str>,
         limit: Option<u32>,
     ) -> Result<ServicePage> {
-        let (territory, kind) = self.filters(territory, kind).await?;
+        let Scope { territory, kind } = self.filters(territory, kind).await?;
         let limit = page::limit(limit)?;
         let after = decode_cursor(cursor)?;
         // Each word as the library's analyzers see it (stem, surface form,
@@ -241,19 +240,8 @@ impl Directory {
     }
 
     /// Adds a service (trainers and admins); verified today unless a date is given.
-    pub async fn create(&self, caller: &Caller, req: NewService) -> Result<DirectoryService> {
+    pub async fn create(&self, caller: &Caller, input: ServiceInput) -> Result<DirectoryService> {
         require_editor(caller)?;
-        let input = ServiceInput {
-            territory: req.territory.0,
-            kind: req.kind.0,
-            name: req.name.0,
-            address: text(req.address),
-            phone: text(req.phone),
-            hours: text(req.hours),
-            services: texts(req.services),
-            notes: text(req.notes),
-            verified_at: req.verified_at.map(String::from),
-        };
         let today = self.today();
         let fields = validate::check(&input, &self.territories().await?, today).map_err(Error::Invalid)?;
         let id = new_id();
@@ -264,25 +252,10 @@ impl Directory {
     }
 
     /// Changes some fields of a service (trainers and admins).
-    pub async fn update(&self, caller: &Caller, id: Uuid, req: ServiceUpdate) -> Result<DirectoryService> {
+    pub async fn update(&self, caller: &Caller, id: Uuid, change: ServiceChange) -> Result<DirectoryService> {
         require_editor(caller)?;
         let row = store::get(&self.db, id).await?.ok_or(Error::NotFound("service"))?;
-        let current = input_of(&row)?;
-        let input = ServiceInput {
-            territory: req.territory.map_or(current.territory, String::from),
-            kind: req.kind.map_or(current.kind, String::from),
-            name: req.name.map_or(current.name, String::from),
-            address: patch(req.address, current.address),
-            phone: patch(req.phone, current.phone),
-            hours: patch(req.hours, current.hours),
-            services: match req.services {
-                MaybeUndefined::Undefined => current.services,
-                MaybeUndefined::Null => Vec::new(),
-                MaybeUndefined::Value(v) => v.into_iter().map(String::from).collect(),
-            },
-            notes: patch(req.notes, current.notes),
-            verified_at: req.verified_at.map(String::from),
-        };
+        let input = change.apply(input_of(&row)?);
         let fields = validate::check(&input, &self.territories().await?, self.today()).map_err(Error::Invalid)?;
         let verified_at = fields.verified_at.map_or(row.verified_at, midnight);
         let mut tx = self.db.begin().await?;
@@ -349,8 +322,8 @@ impl Directory {
     }
 
     /// The directory (or one territory's) as CSV, with its file name.
-    pub async fn export_csv(&self, territory: Option<&str>) -> Result<(String, Vec<u8>)> {
-        let (territory, _) = self.filters(territory, None).await?;
+    pub async fn export_csv(&self, territory: Option<&str>) -> Result<CsvExport> {
+        let Scope { territory, .. } = self.filters(territory, None).await?;
         let filter = ListFilter { territory: territory.as_deref(), ..ListFilter::default() };
         let rows = store::list(&self.db, &filter).await?;
         let mut cells = Vec::with_capacity(rows.len());
@@ -369,7 +342,7 @@ impl Directory {
             ]);
         }
         let filename = format!("annuaire-{}.csv", territory.as_deref().unwrap_or("tous"));
-        Ok((filename, csv_file::write(&cells)))
+        Ok(CsvExport { filename, bytes: csv_file::write(&cells) })
     }
 
     /// Imports a CSV (trainers and admins): each row updates the service of
@@ -402,7 +375,7 @@ impl Directory {
         let today = self.today();
         let mut report = ImportReport { created: 0, updated: 0, unchanged: 0 };
         let mut tx = self.db.begin().await?;
-        for (fields, absent) in &checked {
+        for CheckedRow { fields, absent } in &checked {
             let existing = store::by_identity(&mut tx, &fields.territory, fields.kind.as_str(), &fields.name_key).await?;
             match existing {
                 None => {
@@ -429,7 +402,7 @@ impl Directory {
 
     /// Checks every row, and that no two rows are the same service; the
     /// errors name each row's line and column.
-    async fn check_rows<'a>(&self, rows: &'a [CsvRow]) -> Result<Vec<(ServiceFields, &'a [&'static str])>> {
+    async fn check_rows<'a>(&self, rows: &'a [CsvRow]) -> Result<Vec<CheckedRow<'a>>> {
         let territories = self.territories().await?;
         let today = self.today();
         let mut errors = Vec::new();
@@ -442,7 +415,7 @@ impl Directory {
                     if let Some(first) = seen.insert(identity, row.line) {
                         errors.push(line_error(row.line, "name", "duplicate", format!("is the same service as line {first}")));
                     }
-                    checked.push((fields, row.absent.as_slice()));
+                    checked.push(CheckedRow { fields, absent: &row.absent });
                 }
                 Err(field_errors) => {
                     errors.extend(field_errors.into_iter().map(|e| line_error(row.line, &e.field, &e.code, e.message)));

@@ -43,10 +43,19 @@ pub struct ServiceWrite<'a> {
     pub verified_at: DateTime<Utc>,
 }
 
-/// The territories: code, then its names (fr, ar, en), in display order.
+/// A territory: its code and its names.
+#[derive(Debug, sqlx::FromRow)]
+pub struct TerritoryRow {
+    pub code: String,
+    pub name_fr: String,
+    pub name_ar: String,
+    pub name_en: String,
+}
+
+/// The territories, in display order.
 /// Shared reference data of the programme (migration 0001), read only.
-pub async fn territories(db: &Db) -> Sql<Vec<(String, String, String, String)>> {
-    on_db!(db, c => sqlx::query_as::<_, (String, String, String, String)>(
+pub async fn territories(db: &Db) -> Sql<Vec<TerritoryRow>> {
+    on_db!(db, c => sqlx::query_as::<_, TerritoryRow>(
         "SELECT code, name_fr, name_ar, name_en FROM territories ORDER BY position")
         .fetch_all(c).await)
 }
