@@ -46,6 +46,9 @@ impl Role {
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
+
+    /// Who writes content: courses, library resources, directory entries.
+    pub const AUTHORS: [Role; 2] = [Role::Trainer, Role::Admin];
 }
 
 /// How the caller proved who they are.
@@ -88,9 +91,35 @@ impl Caller {
         self.roles.contains(&role)
     }
 
+    /// Whether the caller holds at least one of `roles`.
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
+
+    /// Whether the caller writes content ([`Role::AUTHORS`]: trainers and admins).
+    pub fn can_author(&self) -> bool {
+        self.has_any(&Role::AUTHORS)
+    }
+
     /// Refuses with 403 unless the caller holds `role`.
     pub fn require(&self, role: Role) -> Result<()> {
-        if self.has(role) { Ok(()) } else { Err(Error::Forbidden(format!("requires the {} role", role.as_str()))) }
+        self.require_any(&[role])
+    }
+
+    /// Refuses with 403 unless the caller holds one of `roles`; the detail
+    /// names them (`requires the trainer or admin role`). A request without
+    /// credentials never gets here: [`caller`] answers it with 401.
+    pub fn require_any(&self, roles: &[Role]) -> Result<()> {
+        if self.has_any(roles) {
+            return Ok(());
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        Err(Error::Forbidden(format!("requires the {} role", names.join(" or "))))
+    }
+
+    /// Refuses with 403 unless the caller writes content ([`Caller::can_author`]).
+    pub fn require_author(&self) -> Result<()> {
+        self.require_any(&Role::AUTHORS)
     }
 }
 
@@ -115,4 +144,33 @@ pub async fn optional_caller(req: &Request) -> Result<Option<Caller>> {
 /// The caller of this request; 401 when it carries no credentials.
 pub async fn caller(req: &Request) -> Result<Caller> {
     optional_caller(req).await?.ok_or(Error::Unauthenticated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(roles: &[Role]) -> Caller {
+        Caller { user_id: Uuid::nil(), roles: roles.to_vec(), locale: "fr".into(), credential: Credential::Session, session: None }
+    }
+
+    #[test]
+    fn authors_are_trainers_and_admins() {
+        assert!(with(&[Role::Learner, Role::Trainer]).can_author());
+        assert!(with(&[Role::Learner, Role::Admin]).can_author());
+        assert!(!with(&[Role::Learner, Role::Moderator]).can_author());
+        assert!(with(&[Role::Admin]).require_author().is_ok());
+    }
+
+    #[test]
+    fn a_missing_role_is_a_403_naming_the_roles() {
+        match with(&[Role::Learner]).require_any(&Role::AUTHORS) {
+            Err(Error::Forbidden(detail)) => assert_eq!(detail, "requires the trainer or admin role"),
+            other => panic!("expected 403, got {other:?}"),
+        }
+        match with(&[Role::Trainer]).require(Role::Admin) {
+            Err(Error::Forbidden(detail)) => assert_eq!(detail, "requires the admin role"),
+            other => panic!("expected 403, got {other:?}"),
+        }
+    }
 }

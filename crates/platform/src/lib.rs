@@ -1,6 +1,7 @@
 //! What every domain crate of Sanad needs and nothing domain-specific:
 //! configuration, the database handle, the problem+json error type, ids, the
-//! clock, pagination cursors, the authenticated caller, and metrics.
+//! clock, pagination cursors, the authenticated caller, and metrics; and the
+//! rules every crate shares: text folding, language negotiation, paging, roles.
 
 pub mod auth;
 pub mod change;
@@ -9,7 +10,9 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod folding;
 pub mod ids;
+pub mod language;
 pub mod markdown;
 pub mod page;
 pub mod people;
