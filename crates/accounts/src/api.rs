@@ -217,10 +217,12 @@ impl AccountsApi {
         Ok(TokenIssued::Created(Json(self.accounts.create_token(&caller(req).await?, &body.0.name).await?)))
     }
 
-    /// The signed-in person's API tokens (without secrets).
+    /// The signed-in person's API tokens (without secrets), newest first.
+    ///
+    /// Every token unless `limit` or `cursor` asks for a page.
     #[oai(path = "/me/tokens", method = "get", tag = "ApiTags::Me")]
-    async fn list_tokens(&self, req: &Request) -> Result<Json<TokenList>> {
-        Ok(Json(self.accounts.list_tokens(&caller(req).await?).await?))
+    async fn list_tokens(&self, req: &Request, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> Result<Json<TokenList>> {
+        Ok(Json(self.accounts.list_tokens(&caller(req).await?, cursor.0.as_deref(), limit.0).await?))
     }
 
     /// Revoke an API token.

@@ -40,17 +40,10 @@ impl Locale {
         }
     }
 
-    /// The first of fr/ar/en named in an `Accept-Language` header.
+    /// The language an `Accept-Language` header prefers, negotiated as
+    /// everywhere else ([`sanad_platform::language::from_accept_language`]).
     pub fn from_accept_language(header: &str) -> Option<Self> {
-        header.split(',').find_map(|part| {
-            let tag = part.split(';').next()?.trim().to_ascii_lowercase();
-            match tag.split('-').next()? {
-                "fr" => Some(Locale::Fr),
-                "ar" => Some(Locale::Ar),
-                "en" => Some(Locale::En),
-                _ => None,
-            }
-        })
+        sanad_platform::language::from_accept_language(header).map(Locale::parse)
     }
 }
 
@@ -241,10 +234,13 @@ pub struct TokenSummary {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-/// `GET /me/tokens`.
+/// `GET /me/tokens`: newest first; every token unless `limit` or `cursor` asks for a page.
 #[derive(Debug, Object)]
 pub struct TokenList {
     pub items: Vec<TokenSummary>,
+    /// Pass as `?cursor=` for the next page; null on the last page.
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
 }
 
 /// An account as administrators see it.

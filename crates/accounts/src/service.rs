@@ -7,8 +7,9 @@ use sanad_mail::{MailParams, OutgoingMail, Template};
 use sanad_platform::auth::{Caller, Credential, SessionRef};
 use sanad_platform::db::is_unique_violation;
 use sanad_platform::ids::new_id;
+use sanad_platform::page::{self, Page};
 use sanad_platform::secret::{constant_time_eq, hash_token, random_token};
-use sanad_platform::{Change, Clock, Db, Error, FieldError, Result, Role, Tx, page};
+use sanad_platform::{Change, Clock, Db, Error, FieldError, Result, Role, Tx};
 use uuid::Uuid;
 
 use crate::model::*;
@@ -663,9 +664,17 @@ impl Accounts {
         Ok(TokenCreated { id, name, token, created_at: now })
     }
 
-    /// The caller's API tokens, without their secrets.
-    pub async fn list_tokens(&self, caller: &Caller) -> Result<TokenList> {
-        Ok(TokenList { items: store::list_tokens(&self.db, caller.user_id).await? })
+    /// The caller's API tokens, without their secrets, newest first: all of
+    /// them unless a `limit` or a `cursor` asks for a page (the list was whole before it was paged).
+    pub async fn list_tokens(&self, caller: &Caller, cursor: Option<&str>, limit: Option<u32>) -> Result<TokenList> {
+        let limit = page::optional_limit(limit, cursor)?;
+        let before = page::decode_cursor(cursor)?;
+        let rows = store::list_tokens(&self.db, caller.user_id, before, limit.map(page::fetch_limit)).await?;
+        let page = match limit {
+            Some(limit) => Page::from_rows(rows, limit, |t| page::encode_cursor(t.id)),
+            None => Page { items: rows, next_cursor: None },
+        };
+        Ok(TokenList { items: page.items, next_cursor: page.next_cursor })
     }
 
     /// Revokes one of the caller's tokens.
@@ -679,14 +688,9 @@ impl Accounts {
         let limit = page::limit(limit)?;
         let before = page::decode_cursor(cursor)?;
         let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
-        let mut rows = store::list_users(&self.db, before, pattern.as_deref(), i64::from(limit) + 1).await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|u| page::encode_cursor(u.id))
-        } else {
-            None
-        };
-        Ok(AdminUserPage { items: rows.into_iter().map(AdminUser::from).collect(), next_cursor })
+        let rows = store::list_users(&self.db, before, pattern.as_deref(), page::fetch_limit(limit)).await?;
+        let page = Page::from_rows(rows, limit, |u| page::encode_cursor(u.id)).map(AdminUser::from);
+        Ok(AdminUserPage { items: page.items, next_cursor: page.next_cursor })
     }
 
     /// Admin: sets roles and/or disables an account. Disabling ends its sessions.

@@ -144,8 +144,8 @@ impl DirectoryApi {
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
     ) -> Result<Json<ServicePage>> {
-        let page = self.directory.list(territory.0.as_deref(), kind.0.as_deref(), q.0.as_deref(), cursor.0.as_deref(), limit.0).await?;
-        Ok(Json(page))
+        let query = ServiceQuery { territory: territory.0, kind: kind.0, q: q.0, cursor: cursor.0, limit: limit.0 };
+        Ok(Json(self.directory.list(&query).await?))
     }
 
     /// Add a service (trainers and admins).

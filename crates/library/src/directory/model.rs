@@ -104,6 +104,18 @@ pub struct ServicePage {
     pub next_cursor: Option<String>,
 }
 
+/// What a list of the directory asks for (`GET /directory/services`), as typed.
+#[derive(Debug, Default)]
+pub struct ServiceQuery {
+    /// A territory code or name.
+    pub territory: Option<String>,
+    pub kind: Option<String>,
+    /// Words to find in the name, services or address.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
 /// `POST /directory/services`.
 #[derive(Debug, Object)]
 pub struct NewService {

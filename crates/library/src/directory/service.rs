@@ -2,11 +2,10 @@
 //! families from it, often before they have an account); trainers and admins
 //! keep it up to date, by hand, by verifying entries, or by CSV.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use sanad_platform::ids::new_id;
-use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, page};
+use sanad_platform::page::{self, Page};
+use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -45,15 +44,6 @@ struct CheckedRow<'a> {
     fields: ServiceFields,
     /// The columns the file left out, whose stored values are kept.
     absent: &'a [&'static str],
-}
-
-/// Refuses with 403 unless the caller keeps the directory (trainers and admins).
-fn require_editor(caller: &Caller) -> Result<()> {
-    if caller.has(Role::Trainer) || caller.has(Role::Admin) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden("only trainers and admins edit the directory".into()))
-    }
 }
 
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
@@ -108,18 +98,32 @@ fn keep_absent(mut fields: ServiceFields, row: &ServiceRow, absent: &[&str]) -> 
     Ok(fields)
 }
 
-/// Opaque cursor: the sort key of the last row of a page.
-fn encode_cursor(row: &ServiceRow) -> String {
-    let key = serde_json::json!([row.territory, row.kind, row.name_key, row.id]);
-    URL_SAFE_NO_PAD.encode(key.to_string())
+/// The cursor after `row`: its sort key (territory, kind, name, id).
+fn cursor_after(row: &ServiceRow) -> String {
+    page::encode_key(&(&row.territory, &row.kind, &row.name_key, row.id))
 }
 
 fn decode_cursor(cursor: Option<&str>) -> Result<Option<After>> {
-    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
-    let bad = || Error::invalid("cursor", "invalid_format", "is not a cursor from this list");
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let (territory, kind, name_key, id): (String, String, String, Uuid) = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    Ok(Some(After { territory, kind, name_key, id }))
+    let key: Option<(String, String, String, Uuid)> = page::decode_key(cursor)?;
+    Ok(key.map(|(territory, kind, name_key, id)| After { territory, kind, name_key, id }))
+}
+
+/// The `LIKE` patterns of `?q=`: one group per word, each word as the
+/// library's analyzers see it (stem, surface form, the thesaurus' other
+/// names of the notion); common words never count. Folding leaves only
+/// letters, digits and spaces, so no `LIKE` wildcard survives.
+fn word_patterns(q: &str) -> Vec<Vec<String>> {
+    crate::search::query::word_variants(q)
+        .into_iter()
+        .take(MAX_QUERY_WORDS)
+        .map(|variants| {
+            let mut group: Vec<String> =
+                variants.iter().map(|v| validate::fold(v)).filter(|v| !v.is_empty()).map(|v| format!("%{v}%")).collect();
+            group.dedup();
+            group
+        })
+        .filter(|g| !g.is_empty())
+        .collect()
 }
 
 impl Directory {
@@ -189,48 +193,22 @@ impl Directory {
     /// A page of the directory, in territory, kind and name order, optionally
     /// of one territory and kind, matching every word of `q` in the name,
     /// services or address (case, accents, word endings and the thesaurus' other names aside).
-    pub async fn list(
-        &self,
-        territory: Option<&str>,
-        kind: Option<&str>,
-        q: Option<&str>,
-        cursor: Option<&str>,
-        limit: Option<u32>,
-    ) -> Result<ServicePage> {
-        let Scope { territory, kind } = self.filters(territory, kind).await?;
-        let limit = page::limit(limit)?;
-        let after = decode_cursor(cursor)?;
-        // Each word as the library's analyzers see it (stem, surface form,
-        // the thesaurus' other names of the notion); common words never count.
-        // Folding leaves only letters, digits and spaces, so no LIKE wildcard survives.
-        let patterns: Vec<Vec<String>> = crate::search::query::word_variants(q.unwrap_or_default())
-            .into_iter()
-            .take(MAX_QUERY_WORDS)
-            .map(|variants| {
-                let mut group: Vec<String> =
-                    variants.iter().map(|v| validate::fold(v)).filter(|v| !v.is_empty()).map(|v| format!("%{v}%")).collect();
-                group.dedup();
-                group
-            })
-            .filter(|g| !g.is_empty())
-            .collect();
+    pub async fn list(&self, query: &ServiceQuery) -> Result<ServicePage> {
+        let Scope { territory, kind } = self.filters(query.territory.as_deref(), query.kind.as_deref()).await?;
+        let limit = page::limit(query.limit)?;
+        let after = decode_cursor(query.cursor.as_deref())?;
+        let patterns = word_patterns(query.q.as_deref().unwrap_or_default());
         let filter = ListFilter {
             territory: territory.as_deref(),
             kind: kind.map(ServiceKind::as_str),
             patterns: &patterns,
             after: after.as_ref(),
-            limit: Some(i64::from(limit) + 1),
+            limit: Some(page::fetch_limit(limit)),
         };
-        let mut rows = store::list(&self.db, &filter).await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(encode_cursor)
-        } else {
-            None
-        };
+        let page = Page::from_rows(store::list(&self.db, &filter).await?, limit, cursor_after);
         let today = self.today();
-        let items = rows.into_iter().map(|r| self.view(r, today)).collect::<Result<_>>()?;
-        Ok(ServicePage { items, next_cursor })
+        let items = page.items.into_iter().map(|r| self.view(r, today)).collect::<Result<_>>()?;
+        Ok(ServicePage { items, next_cursor: page.next_cursor })
     }
 
     /// One service.
@@ -241,7 +219,7 @@ impl Directory {
 
     /// Adds a service (trainers and admins); verified today unless a date is given.
     pub async fn create(&self, caller: &Caller, input: ServiceInput) -> Result<DirectoryService> {
-        require_editor(caller)?;
+        caller.require_author()?;
         let today = self.today();
         let fields = validate::check(&input, &self.territories().await?, today).map_err(Error::Invalid)?;
         let id = new_id();
@@ -253,7 +231,7 @@ impl Directory {
 
     /// Changes some fields of a service (trainers and admins).
     pub async fn update(&self, caller: &Caller, id: Uuid, change: ServiceChange) -> Result<DirectoryService> {
-        require_editor(caller)?;
+        caller.require_author()?;
         let row = store::get(&self.db, id).await?.ok_or(Error::NotFound("service"))?;
         let input = change.apply(input_of(&row)?);
         let fields = validate::check(&input, &self.territories().await?, self.today()).map_err(Error::Invalid)?;
@@ -267,7 +245,7 @@ impl Directory {
     /// Marks a service checked today: how the directory stays alive when
     /// focal points change (trainers and admins).
     pub async fn verify(&self, caller: &Caller, id: Uuid) -> Result<DirectoryService> {
-        require_editor(caller)?;
+        caller.require_author()?;
         let now = self.clock.now();
         if !store::verify(&self.db, id, midnight(now.date_naive()), now).await? {
             return Err(Error::NotFound("service"));
@@ -277,7 +255,7 @@ impl Directory {
 
     /// Removes a service (trainers and admins).
     pub async fn delete(&self, caller: &Caller, id: Uuid) -> Result<()> {
-        require_editor(caller)?;
+        caller.require_author()?;
         if store::delete(&self.db, id).await? { Ok(()) } else { Err(Error::NotFound("service")) }
     }
 
@@ -351,7 +329,7 @@ impl Directory {
     /// cell clears. All or nothing: any bad row refuses the whole file,
     /// naming every bad line and column, and nothing is written.
     pub async fn import_csv(&self, caller: &Caller, bytes: &[u8]) -> Result<ImportReport> {
-        require_editor(caller)?;
+        caller.require_author()?;
         self.import(bytes).await
     }
 
