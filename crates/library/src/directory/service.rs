@@ -271,19 +271,7 @@ impl Directory {
     ) -> Result<()> {
         let services = serde_json::to_string(&fields.services).map_err(|e| Error::Internal(e.into()))?;
         let search_text = validate::search_text(fields);
-        let w = ServiceWrite {
-            territory: &fields.territory,
-            kind: fields.kind.as_str(),
-            name: &fields.name,
-            name_key: &fields.name_key,
-            address: &fields.address,
-            phone: &fields.phone,
-            hours: &fields.hours,
-            services: &services,
-            notes: &fields.notes,
-            search_text: &search_text,
-            verified_at,
-        };
+        let w = ServiceWrite { fields, services_json: &services, search_text: &search_text, verified_at };
         let now = self.clock.now();
         let written = match existing {
             None => store::insert(tx, id, &w, now).await.map(|()| true),
