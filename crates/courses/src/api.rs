@@ -8,6 +8,7 @@ use poem_openapi::registry::{MetaHeader, MetaMediaType, MetaResponse, MetaRespon
 use poem_openapi::types::{ToJSON, Type};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::auth::{caller, optional_caller};
+use sanad_platform::language;
 use sanad_platform::responses::NoContent;
 use sanad_platform::{Caller, Result};
 use sha2::{Digest, Sha256};
@@ -16,7 +17,7 @@ use uuid::Uuid;
 
 use crate::authoring::ItemInput;
 use crate::model::*;
-use crate::service::{Courses, named_language, pick_language};
+use crate::service::Courses;
 
 #[derive(Tags)]
 enum ApiTags {
@@ -226,7 +227,7 @@ impl CoursesApi {
 }
 
 fn lang(query: &Query<Option<String>>, accept: &Header<Option<String>>, caller: Option<&Caller>) -> &'static str {
-    pick_language(query.0.as_deref(), accept.0.as_deref(), caller)
+    language::negotiate(query.0.as_deref(), accept.0.as_deref(), caller.map(|c| c.locale.as_str()))
 }
 
 /// Who reads published content, in which language, and how the answer may be
@@ -241,10 +242,10 @@ async fn reader(
     query: &Query<Option<String>>,
     accept: &Header<Option<String>>,
 ) -> Result<(Option<Caller>, &'static str, Audience)> {
-    let named = named_language(query.0.as_deref(), accept.0.as_deref());
+    let named = language::named(query.0.as_deref(), accept.0.as_deref());
     let depends_on_caller = per_caller || named.is_none();
     let who = if preview || depends_on_caller { optional_caller(req).await? } else { None };
-    let l = named.unwrap_or_else(|| pick_language(None, None, who.as_ref()));
+    let l = named.unwrap_or_else(|| language::negotiate(None, None, who.as_ref().map(|c| c.locale.as_str())));
     let audience = match (preview, depends_on_caller, who.is_some()) {
         (true, _, _) => Audience::Draft,
         (false, false, _) => Audience::Anyone,
@@ -370,10 +371,11 @@ impl CoursesApi {
         Ok(Json(self.courses.get_run(&who, run_id.0).await?))
     }
 
-    /// Courses the caller may edit.
+    /// Courses the caller may edit, most recently changed first. The whole list
+    /// unless `limit` or `cursor` asks for a page (then `next_cursor` leads on).
     #[oai(path = "/authoring/courses", method = "get", tag = "ApiTags::Authoring")]
-    async fn authored(&self, req: &Request) -> Result<Json<AuthoredCourseList>> {
-        Ok(Json(self.courses.authored(&caller(req).await?).await?))
+    async fn authored(&self, req: &Request, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> Result<Json<AuthoredCourseList>> {
+        Ok(Json(self.courses.authored(&caller(req).await?, cursor.0.as_deref(), limit.0).await?))
     }
 
     /// Create a draft course (trainers and admins).

@@ -4,7 +4,9 @@
 
 use sanad_platform::ids::new_id;
 use sanad_platform::markdown::{self, MAX_MARKDOWN_BYTES, to_safe_html};
+use sanad_platform::page::{self, Page};
 use sanad_platform::{Caller, Error, FieldError, Result, Role, Text};
+use std::cmp::Reverse;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -390,17 +392,9 @@ async fn render_off_thread(input: ItemInput, previous: Option<ItemBody>) -> Resu
 }
 
 impl Courses {
-    fn require_author(caller: &Caller) -> Result<()> {
-        if caller.has(Role::Trainer) || caller.has(Role::Admin) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden("only trainers write courses".into()))
-        }
-    }
-
     /// The course at `slug` with its draft, when the caller may edit it.
     async fn editable(&self, caller: &Caller, slug: &str) -> Result<(CourseRow, CourseContent)> {
-        Self::require_author(caller)?;
+        caller.require_author()?;
         let course = store::course_by_slug(&self.db, slug).await?.ok_or(Error::NotFound("course"))?;
         self.editable_row(caller, course).await
     }
@@ -415,7 +409,7 @@ impl Courses {
 
     /// The course holding draft part `id` (a module or an item), when the caller may edit it.
     async fn editable_part(&self, caller: &Caller, id: Uuid) -> Result<(CourseRow, CourseContent)> {
-        Self::require_author(caller)?;
+        caller.require_author()?;
         let course_id = store::course_of_part(&self.db, id).await?.ok_or(Error::NotFound("module or item"))?;
         let course = store::course_by_id(&self.db, course_id).await?.ok_or(Error::NotFound("module or item"))?;
         self.editable_row(caller, course).await
@@ -471,12 +465,20 @@ impl Courses {
         })
     }
 
-    /// Courses the caller may edit (every course for admins).
-    pub async fn authored(&self, caller: &Caller) -> Result<AuthoredCourseList> {
-        Self::require_author(caller)?;
-        let rows = store::editable_courses(&self.db, caller.user_id, caller.has(Role::Admin)).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
+    /// Courses the caller may edit (every course for admins), most recently
+    /// changed first; whole unless `limit` or `cursor` asks for a page.
+    pub async fn authored(&self, caller: &Caller, cursor: Option<&str>, limit: Option<u32>) -> Result<AuthoredCourseList> {
+        caller.require_author()?;
+        let limit = page::optional_limit(limit, cursor)?;
+        // Keyset (updated_at, id), newest first. A trainer's courses are few, so
+        // the list is read whole and paged here, before each draft is read.
+        let after = page::decode_key::<(i64, Uuid)>(cursor)?.map(|(t, id)| (Reverse(t), Reverse(id)));
+        let key = |r: &CourseRow| (Reverse(r.updated_at.timestamp_micros()), Reverse(r.id));
+        let mut rows = store::editable_courses(&self.db, caller.user_id, caller.has(Role::Admin)).await?;
+        rows.sort_by_key(key);
+        let rows = Page::from_sorted(rows, key, after.as_ref(), limit, |r| page::encode_key(&(r.updated_at.timestamp_micros(), r.id)));
+        let mut items = Vec::with_capacity(rows.items.len());
+        for row in rows.items {
             let json = store::draft(&self.db, row.id).await?.unwrap_or_default();
             let title = parse_content(&json).map(|c| c.title.fr).unwrap_or_default();
             items.push(AuthoredCourse {
@@ -489,12 +491,12 @@ impl Courses {
                 updated_at: row.updated_at,
             });
         }
-        Ok(AuthoredCourseList { items })
+        Ok(AuthoredCourseList { items, next_cursor: rows.next_cursor })
     }
 
     /// Creates a draft course owned by the caller.
     pub async fn create_course(&self, caller: &Caller, req: NewCourse) -> Result<DraftCourse> {
-        Self::require_author(caller)?;
+        caller.require_author()?;
         let slug = req.slug.trim().to_string();
         let mut errors = Vec::new();
         if !is_key(&slug) {
@@ -780,7 +782,7 @@ impl Courses {
     /// ids of parts whose keys are unchanged; publishes it when `publish`.
     pub async fn import(&self, caller: Option<&Caller>, files: &Files, publish: bool) -> Result<Imported> {
         if let Some(c) = caller {
-            Self::require_author(c)?;
+            c.require_author()?;
         }
         let imported = folder::import(files).map_err(import_errors)?;
         let existing = store::course_by_slug(&self.db, &imported.slug).await?;
@@ -810,7 +812,7 @@ impl Courses {
 
     /// Imports a zip of a course folder (unpacked off the async threads: up to 20 MiB of inflating).
     pub async fn import_zip(&self, caller: &Caller, zip: Vec<u8>, publish: bool) -> Result<Imported> {
-        Self::require_author(caller)?;
+        caller.require_author()?;
         let unpacked = tokio::task::spawn_blocking(move || folder::files_from_zip(&zip)).await.map_err(|e| Error::Internal(e.into()))?;
         let files = unpacked.map_err(|e| match e {
             folder::ZipError::TooLarge(why) => Error::TooLarge(why),
@@ -848,7 +850,7 @@ impl Courses {
 
     /// Renders Markdown exactly as a lesson will store it (for the editor's live preview).
     pub async fn preview_markdown(&self, caller: &Caller, markdown: String) -> Result<MarkdownPreview> {
-        Self::require_author(caller)?;
+        caller.require_author()?;
         if !markdown::fits(&markdown) {
             return Err(Error::invalid("markdown", "too_long", &format!("at most {} KiB of Markdown", MAX_MARKDOWN_BYTES / 1024)));
         }

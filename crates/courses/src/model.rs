@@ -610,6 +610,9 @@ pub struct AuthoredCourse {
 #[derive(Debug, Object)]
 pub struct AuthoredCourseList {
     pub items: Vec<AuthoredCourse>,
+    /// The next page's cursor; always `null` when the request asked for no page.
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
 }
 
 /// `POST /courses/{slug}/coauthors`.

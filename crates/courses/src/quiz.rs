@@ -1,8 +1,6 @@
 //! Grading of quiz attempts, on the server only.
 
 use std::collections::{HashMap, HashSet};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 use uuid::Uuid;
 
 use crate::content::{Question, QuestionKind, Quiz};
@@ -10,21 +8,7 @@ use crate::content::{Question, QuestionKind, Quiz};
 /// Folds a typed answer for comparison: case, accents, Arabic diacritics,
 /// tatweel and alef/hamza forms, punctuation and spacing do not matter.
 pub fn normalize_answer(text: &str) -> String {
-    let folded: String = text
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c) && *c != '\u{0640}')
-        .map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' => 'ي',
-            'ة' => 'ه',
-            'ؤ' => 'و',
-            'ئ' => 'ي',
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    sanad_platform::folding::fold(text)
 }
 
 /// A learner's answer to one question.

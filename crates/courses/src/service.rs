@@ -5,8 +5,9 @@
 use chrono::{DateTime, Utc};
 use lru::LruCache;
 use rand::seq::SliceRandom;
+use sanad_platform::page::{self, Page};
 use sanad_platform::people::PeopleDirectory;
-use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, page};
+use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
@@ -84,35 +85,6 @@ impl std::fmt::Debug for Courses {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Courses")
     }
-}
-
-fn known_language(s: &str) -> Option<&'static str> {
-    match s {
-        "fr" => Some("fr"),
-        "ar" => Some("ar"),
-        "en" => Some("en"),
-        _ => None,
-    }
-}
-
-/// The language the request itself names: `?lang=`, then `Accept-Language`; `None` when neither names a known one.
-pub fn named_language(query: Option<&str>, accept_language: Option<&str>) -> Option<&'static str> {
-    query.and_then(known_language).or_else(|| {
-        accept_language.and_then(|h| {
-            h.split(',').find_map(|part| {
-                part.split(';')
-                    .next()
-                    .and_then(|t| t.trim().split('-').next())
-                    .map(str::to_ascii_lowercase)
-                    .and_then(|t| known_language(&t))
-            })
-        })
-    })
-}
-
-/// The language to serve: `?lang=`, then `Accept-Language`, then the caller's locale, then French.
-pub fn pick_language(query: Option<&str>, accept_language: Option<&str>, caller: Option<&Caller>) -> &'static str {
-    named_language(query, accept_language).or_else(|| caller.and_then(|c| known_language(&c.locale))).unwrap_or("fr")
 }
 
 fn item_kind(body: &ItemBody) -> ItemKind {
@@ -222,7 +194,7 @@ impl Courses {
         if caller.has(Role::Admin) {
             return Ok(true);
         }
-        if !caller.has(Role::Trainer) {
+        if !caller.can_author() {
             return Ok(false);
         }
         Ok(course.owner_id == Some(caller.user_id) || store::is_coauthor(&self.db, course.id, caller.user_id).await?)
@@ -288,13 +260,8 @@ impl Courses {
         let limit = page::limit(limit)?;
         let after = page::decode_cursor(cursor)?;
         let pattern = q.map(fold_for_search).filter(|q| !q.is_empty()).map(|q| format!("%{}%", q.replace(['%', '_'], "")));
-        let mut rows = store::published_courses(&self.db, theme, pattern.as_deref(), after, i64::from(limit) + 1).await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| page::encode_cursor(r.id))
-        } else {
-            None
-        };
+        let rows = store::published_courses(&self.db, theme, pattern.as_deref(), after, page::fetch_limit(limit)).await?;
+        let Page { items: rows, next_cursor } = Page::from_rows(rows, limit, |r| page::encode_cursor(r.id));
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let (Some(version), Some(published_at)) = (row.published_version, row.published_at) else { continue };
@@ -680,5 +647,5 @@ fn summary_of(row: &CourseRow, content: &CourseContent, lang: &str, published_at
 
 /// Lower-cased, accent-free text for the catalogue's `q=` search.
 pub fn fold_for_search(text: &str) -> String {
-    crate::quiz::normalize_answer(text)
+    sanad_platform::folding::fold(text)
 }

@@ -212,9 +212,10 @@ impl LibraryApi {
         Ok(CsvFile::Csv(PlainText(csv), "attachment; filename=\"evaluation-des-outils.csv\"".into()))
     }
 
-    /// Resources past their review date (trainers and admins).
+    /// Resources past their review date (trainers and admins), oldest date first.
+    /// The whole list unless `limit` or `cursor` asks for a page (then `next_cursor` leads on).
     #[oai(path = "/library/review-due", method = "get", tag = "ApiTags::Library")]
-    async fn review_due(&self, req: &Request) -> Result<Json<ReviewDueList>> {
-        Ok(Json(self.library.review_due(&caller(req).await?).await?))
+    async fn review_due(&self, req: &Request, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> Result<Json<ReviewDueList>> {
+        Ok(Json(self.library.review_due(&caller(req).await?, cursor.0.as_deref(), limit.0).await?))
     }
 }

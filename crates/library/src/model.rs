@@ -227,6 +227,9 @@ pub struct ReviewDue {
 #[derive(Debug, Object)]
 pub struct ReviewDueList {
     pub items: Vec<ReviewDue>,
+    /// The next page's cursor; always `null` when the request asked for no page.
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
 }
 
 /// `201` body of an upload.

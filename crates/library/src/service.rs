@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sanad_platform::ids::new_id;
-use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role};
+use sanad_platform::page::{self, Page};
+use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, watch};
@@ -81,14 +82,6 @@ impl std::fmt::Debug for Library {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Library")
     }
-}
-
-fn is_curator(caller: &Caller) -> bool {
-    caller.has(Role::Trainer) || caller.has(Role::Admin)
-}
-
-fn require_curator(caller: &Caller) -> Result<()> {
-    if is_curator(caller) { Ok(()) } else { Err(Error::Forbidden("only trainers and administrators manage the library".into())) }
 }
 
 fn html_escape(s: &str) -> String {
@@ -212,24 +205,13 @@ pub fn parse_metadata(json: &str) -> Result<ResourceMetadata> {
     if errors.is_empty() { Ok(m) } else { Err(Error::Invalid(errors)) }
 }
 
+/// The search cursor: the last hit's sort key, the score as its bits so it comes back exactly.
 fn encode_cursor(key: SortKey) -> String {
-    use base64::Engine;
-    let mut bytes = key.score.to_bits().to_be_bytes().to_vec();
-    bytes.extend_from_slice(&key.created.to_be_bytes());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    page::encode_key(&(key.score.to_bits(), key.created))
 }
 
 fn decode_cursor(cursor: Option<&str>) -> Result<Option<SortKey>> {
-    use base64::Engine;
-    let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
-    let bad = || Error::invalid("cursor", "invalid_format", "is not a cursor from this list");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?;
-    if bytes.len() != 12 {
-        return Err(bad());
-    }
-    let score = f32::from_bits(u32::from_be_bytes(bytes[0..4].try_into().map_err(|_| bad())?));
-    let created = u64::from_be_bytes(bytes[4..12].try_into().map_err(|_| bad())?);
-    Ok(Some(SortKey { score, created }))
+    Ok(page::decode_key::<(u32, u64)>(cursor)?.map(|(score, created)| SortKey { score: f32::from_bits(score), created }))
 }
 
 fn facet_map(vocabulary: &'static [&'static str], counts: &[u64]) -> BTreeMap<String, u64> {
@@ -324,7 +306,7 @@ impl Library {
         cursor: Option<String>,
         limit: Option<u32>,
     ) -> Result<(SearchResult, Option<String>)> {
-        let limit = sanad_platform::page::limit(limit)? as usize;
+        let limit = page::limit(limit)? as usize;
         let cursor = decode_cursor(cursor.as_deref())?;
         let q = q.unwrap_or_default();
         if q.chars().count() > 500 {
@@ -343,7 +325,7 @@ impl Library {
 
     async fn visible(&self, caller: Option<&Caller>, id: Uuid) -> Result<ResourceRecord> {
         let r = store::resource(&self.db, id).await?.ok_or(Error::NotFound("resource"))?;
-        if !r.published && !caller.is_some_and(is_curator) {
+        if !r.published && !caller.is_some_and(Caller::can_author) {
             return Err(Error::NotFound("resource"));
         }
         Ok(r)
@@ -423,7 +405,7 @@ impl Library {
 
     /// Publishes a resource with its files (trainers and admins).
     pub async fn create(&self, caller: &Caller, metadata_json: &str, incoming: Vec<IncomingFile>) -> Result<Created> {
-        require_curator(caller)?;
+        caller.require_author()?;
         let m = parse_metadata(metadata_json)?;
         let stored = self.take_files(incoming).await?;
         let id = self.insert(Some(caller.user_id), &m, &stored).await?;
@@ -460,7 +442,7 @@ impl Library {
     /// Replaces a resource's metadata (trainers and admins). Without
     /// `published`, the resource stays published or unpublished as it was.
     pub async fn update(&self, caller: &Caller, id: Uuid, metadata: serde_json::Value) -> Result<ResourceView> {
-        require_curator(caller)?;
+        caller.require_author()?;
         let m = parse_metadata(&metadata.to_string())?;
         let lists = ListColumns::of(&m);
         let now = self.clock.now();
@@ -478,7 +460,7 @@ impl Library {
 
     /// Deletes a resource: it leaves search at once; its rows stay for the record.
     pub async fn delete(&self, caller: &Caller, id: Uuid) -> Result<()> {
-        require_curator(caller)?;
+        caller.require_author()?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         if !store::delete_resource(&mut tx, id, now).await? {
@@ -520,7 +502,7 @@ impl Library {
 
     /// How a resource is used and judged (trainers and admins). Comments are shown without their authors.
     pub async fn evaluation(&self, caller: &Caller, id: Uuid) -> Result<Evaluation> {
-        require_curator(caller)?;
+        caller.require_author()?;
         let r = store::resource(&self.db, id).await?.ok_or(Error::NotFound("resource"))?;
         let distribution = store::rating_distribution(&self.db, id).await?;
         let comments = store::rating_comments(&self.db, id).await?;
@@ -537,7 +519,7 @@ impl Library {
 
     /// The evaluation of every resource as CSV (trainers and admins).
     pub async fn evaluation_csv(&self, caller: &Caller) -> Result<String> {
-        require_curator(caller)?;
+        caller.require_author()?;
         let mut w = csv::Writer::from_writer(Vec::new());
         let header = [
             "id",
@@ -584,14 +566,21 @@ impl Library {
     }
 
     /// Resources whose review date has passed (trainers and admins).
-    pub async fn review_due(&self, caller: &Caller) -> Result<ReviewDueList> {
-        require_curator(caller)?;
-        let items = store::review_due(&self.db, self.clock.now())
+    pub async fn review_due(&self, caller: &Caller, cursor: Option<&str>, limit: Option<u32>) -> Result<ReviewDueList> {
+        caller.require_author()?;
+        let limit = page::optional_limit(limit, cursor)?;
+        // Keyset (review_by, id), oldest date first. Resources past review are
+        // few, so the list is read whole and paged here.
+        let after = page::decode_key::<(i64, Uuid)>(cursor)?;
+        let mut items: Vec<ReviewDue> = store::review_due(&self.db, self.clock.now())
             .await?
             .into_iter()
             .filter_map(|r| Some(ReviewDue { id: r.id, title: r.title, kind: r.kind, review_by: r.review_by?.date_naive() }))
             .collect();
-        Ok(ReviewDueList { items })
+        let key = |r: &ReviewDue| (date_to_time(r.review_by).timestamp_micros(), r.id);
+        items.sort_by_key(key);
+        let page = Page::from_sorted(items, key, after.as_ref(), limit, |r| page::encode_key(&key(r)));
+        Ok(ReviewDueList { items: page.items, next_cursor: page.next_cursor })
     }
 
     // ---- keeping the index in step ----

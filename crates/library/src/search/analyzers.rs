@@ -7,10 +7,10 @@
 //! alphanumeric tokenizer would cut "العُنْف" into pieces), then each
 //! language's filters fold and stem.
 
+use sanad_platform::folding::{self, is_arabic_variant, is_mark};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
-use unicode_normalization::char::is_combining_mark;
 
 /// Registered analyzer names, by language code.
 pub const FRENCH: &str = "sanad_fr";
@@ -22,10 +22,8 @@ pub const ENGLISH: &str = "sanad_en";
 /// stemmed nor stripped of common words (typos are matched on them).
 pub const RAW: &str = "sanad_raw";
 
-const TATWEEL: char = '\u{0640}';
-
 fn in_word(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c) || c == TATWEEL
+    c.is_alphanumeric() || is_mark(c)
 }
 
 /// Cuts text into words: runs of letters and digits, with their combining marks.
@@ -56,7 +54,7 @@ impl TokenStream for WordStream<'_> {
         self.token.position = self.token.position.wrapping_add(1);
         let start = loop {
             match self.chars.next() {
-                Some((i, c)) if in_word(c) && !is_combining_mark(c) && c != TATWEEL => break i,
+                Some((i, c)) if in_word(c) && !is_mark(c) => break i,
                 Some(_) => continue,
                 None => return false,
             }
@@ -83,31 +81,14 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
-/// Folds Arabic spelling variants: removes diacritics (tashkeel) and the
-/// tatweel, and writes every alef, hamza carrier, alef maqsura and taa
-/// marbuta one way.
-pub fn fold_arabic(word: &str) -> String {
-    word.chars()
-        .filter(|c| !is_combining_mark(*c) && *c != TATWEEL)
-        .map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' => 'ي',
-            'ة' => 'ه',
-            'ؤ' => 'و',
-            'ئ' => 'ي',
-            _ => c,
-        })
-        .collect()
-}
-
 /// Before stemming: removes diacritics and the tatweel, and writes the
 /// final alef maqsura as yaa (people type either); the taa marbuta and the
 /// hamza forms are left to the stemmer, whose rules need them.
 pub fn strip_arabic_marks(word: &str) -> String {
-    word.chars().filter(|c| !is_combining_mark(*c) && *c != TATWEEL).map(|c| if c == 'ى' { 'ي' } else { c }).collect()
+    word.chars().filter(|c| !is_mark(*c)).map(|c| if c == 'ى' { 'ي' } else { c }).collect()
 }
 
-/// [`fold_arabic`] (with `letters`) or [`strip_arabic_marks`] as a token filter.
+/// [`folding::fold_arabic`] (with `letters`) or [`strip_arabic_marks`] as a token filter.
 #[derive(Clone, Copy, Default)]
 pub struct ArabicFolding {
     /// Also fold letter variants (after stemming).
@@ -144,9 +125,9 @@ impl<S: TokenStream> TokenStream for ArabicFoldingStream<S> {
         }
         let letters = self.1;
         let token = self.0.token_mut();
-        let marks = token.text.chars().any(|c| is_combining_mark(c) || c == TATWEEL || c == 'ى');
-        if letters && (marks || token.text.chars().any(|c| matches!(c, 'أ' | 'إ' | 'آ' | 'ٱ' | 'ى' | 'ة' | 'ؤ' | 'ئ'))) {
-            token.text = fold_arabic(&token.text);
+        let marks = token.text.chars().any(|c| is_mark(c) || c == 'ى');
+        if letters && (marks || token.text.chars().any(is_arabic_variant)) {
+            token.text = folding::fold_arabic(&token.text);
         } else if marks {
             token.text = strip_arabic_marks(&token.text);
         }

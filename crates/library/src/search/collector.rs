@@ -162,6 +162,47 @@ impl Collector for LibraryCollector {
     }
 }
 
+impl LibrarySegmentCollector {
+    /// Counts a document in each facet whose value it has, when it passes
+    /// every filter but that facet's own (`passes`: kind, language,
+    /// territory, audience, theme), so a facet shows what choosing another
+    /// value of it would find. Audiences and themes are in their buffers.
+    fn count_facets(&mut self, kind: u64, language: u64, territory: u64, passes: [bool; 5]) {
+        let all_but = |i: usize| passes.iter().enumerate().all(|(j, p)| j == i || *p);
+        let facets = &mut self.found.facets;
+        for (i, (counts, value)) in
+            [(&mut facets.kind, kind), (&mut facets.language, language), (&mut facets.territory, territory)].into_iter().enumerate()
+        {
+            if all_but(i)
+                && let Some(c) = counts.get_mut(value as usize)
+            {
+                *c += 1;
+            }
+        }
+        for (i, counts, values) in [(3, &mut facets.audience, &self.audience_buf), (4, &mut facets.theme, &self.theme_buf)] {
+            if all_but(i) {
+                for v in values {
+                    if let Some(c) = counts.get_mut(*v as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keeps the document among the page's best `limit`.
+    fn keep(&mut self, key: SortKey, doc: DocId) {
+        if self.heap.len() < self.limit {
+            self.heap.push(std::cmp::Reverse((key, doc)));
+        } else if let Some(std::cmp::Reverse((worst, _))) = self.heap.peek()
+            && key > *worst
+        {
+            self.heap.pop();
+            self.heap.push(std::cmp::Reverse((key, doc)));
+        }
+    }
+}
+
 impl SegmentCollector for LibrarySegmentCollector {
     type Fruit = Found;
 
@@ -179,43 +220,14 @@ impl SegmentCollector for LibrarySegmentCollector {
         self.theme_buf.clear();
         self.theme_buf.extend(self.theme.values_for_doc(doc));
         let f = self.filters;
-        let ok_kind = f.kind.is_none_or(|v| v == kind);
-        let ok_language = f.language.is_none_or(|v| v == language);
-        let ok_territory = f.territory.is_none_or(|v| v == territory);
-        let ok_audience = f.audience.is_none_or(|v| self.audience_buf.contains(&v));
-        let ok_theme = f.theme.is_none_or(|v| self.theme_buf.contains(&v));
-        let passes = [ok_kind, ok_language, ok_territory, ok_audience, ok_theme];
-        let all_but = |i: usize| passes.iter().enumerate().all(|(j, p)| j == i || *p);
-        let counts = &mut self.found.facets;
-        if all_but(0)
-            && let Some(c) = counts.kind.get_mut(kind as usize)
-        {
-            *c += 1;
-        }
-        if all_but(1)
-            && let Some(c) = counts.language.get_mut(language as usize)
-        {
-            *c += 1;
-        }
-        if all_but(2)
-            && let Some(c) = counts.territory.get_mut(territory as usize)
-        {
-            *c += 1;
-        }
-        if all_but(3) {
-            for a in &self.audience_buf {
-                if let Some(c) = counts.audience.get_mut(*a as usize) {
-                    *c += 1;
-                }
-            }
-        }
-        if all_but(4) {
-            for t in &self.theme_buf {
-                if let Some(c) = counts.theme.get_mut(*t as usize) {
-                    *c += 1;
-                }
-            }
-        }
+        let passes = [
+            f.kind.is_none_or(|v| v == kind),
+            f.language.is_none_or(|v| v == language),
+            f.territory.is_none_or(|v| v == territory),
+            f.audience.is_none_or(|v| self.audience_buf.contains(&v)),
+            f.theme.is_none_or(|v| self.theme_buf.contains(&v)),
+        ];
+        self.count_facets(kind, language, territory, passes);
         if !passes.iter().all(|p| *p) {
             return;
         }
@@ -225,14 +237,7 @@ impl SegmentCollector for LibrarySegmentCollector {
             return;
         }
         self.found.after_cursor += 1;
-        if self.heap.len() < self.limit {
-            self.heap.push(std::cmp::Reverse((key, doc)));
-        } else if let Some(std::cmp::Reverse((worst, _))) = self.heap.peek()
-            && key > *worst
-        {
-            self.heap.pop();
-            self.heap.push(std::cmp::Reverse((key, doc)));
-        }
+        self.keep(key, doc);
     }
 
     fn harvest(mut self) -> Found {

@@ -158,16 +158,7 @@ pub struct Built {
 pub fn word_variants(text: &str) -> Vec<Vec<String>> {
     ANALYZERS.with(|a| {
         let a = &mut *a.borrow_mut();
-        let mut words = Vec::new();
-        let mut tokenizer = WordTokenizer::default();
-        let mut stream = tokenizer.token_stream(text);
-        while stream.advance() {
-            let typed = stream.token().text.clone();
-            let folded = analyzers::terms(&mut a.raw, &typed).join("");
-            if !folded.is_empty() {
-                words.push(QueryWord { typed, folded });
-            }
-        }
+        let words = query_words(a, text);
         let all_stop = words.iter().all(|w| analyzers::is_stop_word(&w.typed));
         let alternatives = thesaurus::shared().alternatives(&words);
         let mut out = Vec::new();
@@ -177,8 +168,7 @@ pub fn word_variants(text: &str) -> Vec<Vec<String>> {
             }
             let mut variants = vec![w.typed.clone()];
             for &l in languages(&w.typed) {
-                let spellings = if l == AR { analyzers::arabic_spellings(&w.typed) } else { vec![w.typed.clone()] };
-                for s in spellings {
+                for s in spellings(l, &w.typed) {
                     // Stems of fewer than three letters would match almost anything.
                     variants.extend(analyzers::terms(&mut a.langs[l], &s).into_iter().filter(|t| t.chars().count() >= 3));
                 }
@@ -196,52 +186,14 @@ pub fn build(text: &str, fields: &Fields, searcher: &Searcher, thesaurus: &Thesa
 }
 
 fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, thesaurus: &Thesaurus) -> Built {
-    let mut highlights: [BTreeMap<String, Score>; 3] = Default::default();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let parts: Vec<&str> = text.split('"').collect();
-    let quotes_paired = parts.len() % 2 == 1;
-    let mut free = Vec::new();
-    for (i, part) in parts.iter().enumerate() {
-        if i % 2 == 0 || (!quotes_paired && i + 1 == parts.len()) {
-            free.push(*part);
-            continue;
-        }
-        // "quoted words" must appear side by side.
-        let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (l, analyzer) in a.langs.iter_mut().enumerate() {
-            let terms = analyzers::terms_with_positions(analyzer, part);
-            for t in &terms {
-                highlights[l].insert(t.1.clone(), 1.0);
-            }
-            for field in [f.title[l], f.body[l]] {
-                if let Some(q) = phrase(field, &terms) {
-                    options.push((Occur::Should, q));
-                }
-            }
-        }
-        if !options.is_empty() {
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(options))));
-        }
-    }
-    let free_text = free.join(" ");
+    let mut b = Builder { f, searcher, clauses: Vec::new(), highlights: Default::default() };
+    let free_text = b.phrases(a, text);
     let ends_in_word = free_text.chars().last().is_some_and(|c| c.is_alphanumeric());
-    let mut words = Vec::new();
-    {
-        let mut tokenizer = WordTokenizer::default();
-        let mut stream = tokenizer.token_stream(&free_text);
-        while stream.advance() {
-            let typed = stream.token().text.clone();
-            let folded = analyzers::terms(&mut a.raw, &typed).join("");
-            if !folded.is_empty() {
-                words.push(QueryWord { typed, folded });
-            }
-        }
-    }
+    let mut words = query_words(a, &free_text);
     words.truncate(MAX_WORDS);
     // A query of common words only is still looked for.
     let all_stop = words.iter().all(|w| analyzers::is_stop_word(&w.typed));
     let alternatives = thesaurus.alternatives(&words);
-    let total = searcher.num_docs().max(1) as Score;
     // The first stem of each counted word in each language, with the word's place, for proximity.
     let mut placed: Vec<(usize, [Option<String>; 3])> = Vec::new();
     for (i, word) in words.iter().enumerate() {
@@ -250,111 +202,223 @@ fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, th
         if stop && (alternatives[i].is_empty() || !capitals) {
             continue;
         }
-        let mut first: [Option<String>; 3] = Default::default();
-        // (query, score above the word's weight)
-        let mut options: Vec<(Box<dyn Query>, Score)> = Vec::new();
-        let mut exact: Vec<(Field, String, Score)> = Vec::new();
-        let typed_budget = typo_budget(&word.typed);
-        // A word the index holds as typed is taken as meant: looking for its
-        // misspellings too would cost more automata over the body's
-        // dictionary than the whole rest of the search, for matches that rank
-        // below the exact ones anyway. A stem the index holds needs no
-        // misspelt stems, but the surface form may still be a typo
-        // ("accompagnemment" stems like "accompagnement" does not).
-        let (typed_known, stem_known) = if stop { (false, false) } else { word_is_known(a, word, f, searcher) };
+        let last = i + 1 == words.len() && ends_in_word;
+        if let Some(first) = b.word(a, word, stop, last, &alternatives[i]) {
+            placed.push((i, first));
+        }
+    }
+    b.proximity(&placed);
+    let query: Box<dyn Query> = if b.clauses.is_empty() {
+        if text.trim().is_empty() { Box::new(AllQuery) } else { Box::new(EmptyQuery) }
+    } else {
+        Box::new(BooleanQuery::new(b.clauses))
+    };
+    Built { query, highlights: b.highlights }
+}
+
+/// The words of `text` as typed, with their folded surface form; words that fold to nothing are left out.
+fn query_words(a: &mut Analyzers, text: &str) -> Vec<QueryWord> {
+    let mut words = Vec::new();
+    let mut tokenizer = WordTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    while stream.advance() {
+        let typed = stream.token().text.clone();
+        let folded = analyzers::terms(&mut a.raw, &typed).join("");
+        if !folded.is_empty() {
+            words.push(QueryWord { typed, folded });
+        }
+    }
+    words
+}
+
+/// The spellings of `typed` to analyse in language `l` (Arabic words have several).
+fn spellings(l: usize, typed: &str) -> Vec<String> {
+    if l == AR { analyzers::arabic_spellings(typed) } else { vec![typed.to_string()] }
+}
+
+/// A query being built: its clauses and the terms its snippets highlight.
+struct Builder<'a> {
+    f: &'a Fields,
+    searcher: &'a Searcher,
+    clauses: Vec<(Occur, Box<dyn Query>)>,
+    highlights: [BTreeMap<String, Score>; 3],
+}
+
+/// The ways one word may match: each query with its score above the
+/// word's weight, the exact terms (which also measure its rarity), and its
+/// first stem in each language.
+#[derive(Default)]
+struct WordMatches {
+    options: Vec<(Box<dyn Query>, Score)>,
+    exact: Vec<(Field, String, Score)>,
+    first: [Option<String>; 3],
+}
+
+impl Builder<'_> {
+    /// Adds a required clause for each "quoted part" of `text` (its words
+    /// side by side) and gives the text outside quotes. An unpaired quote
+    /// quotes nothing.
+    fn phrases(&mut self, a: &mut Analyzers, text: &str) -> String {
+        let f = self.f;
+        let parts: Vec<&str> = text.split('"').collect();
+        let quotes_paired = parts.len() % 2 == 1;
+        let mut free = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i % 2 == 0 || (!quotes_paired && i + 1 == parts.len()) {
+                free.push(*part);
+                continue;
+            }
+            let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (l, analyzer) in a.langs.iter_mut().enumerate() {
+                let terms = analyzers::terms_with_positions(analyzer, part);
+                for t in &terms {
+                    self.highlights[l].insert(t.1.clone(), 1.0);
+                }
+                for field in [f.title[l], f.body[l]] {
+                    if let Some(q) = phrase(field, &terms) {
+                        options.push((Occur::Should, q));
+                    }
+                }
+            }
+            if !options.is_empty() {
+                self.clauses.push((Occur::Must, Box::new(BooleanQuery::new(options))));
+            }
+        }
+        free.join(" ")
+    }
+
+    /// Adds the clause of one counted word (the best way it matches counts,
+    /// once); `last`: the query ends in this word, which may be a prefix.
+    /// Gives its first stems, or `None` when nothing can match it.
+    fn word(
+        &mut self,
+        a: &mut Analyzers,
+        word: &QueryWord,
+        stop: bool,
+        last: bool,
+        alternatives: &[String],
+    ) -> Option<[Option<String>; 3]> {
+        let mut m = WordMatches::default();
         if !stop {
-            for &l in languages(&word.typed) {
-                let spellings = if l == AR { analyzers::arabic_spellings(&word.typed) } else { vec![word.typed.clone()] };
-                let mut stems: Vec<String> = Vec::new();
-                for s in &spellings {
-                    for t in analyzers::terms(&mut a.langs[l], s) {
-                        if !stems.contains(&t) {
-                            stems.push(t);
-                        }
-                    }
-                }
-                first[l] = stems.first().cloned();
-                for stem in &stems {
-                    highlights[l].insert(stem.clone(), 1.0);
-                    exact.push((f.title[l], stem.clone(), TITLE));
-                    exact.push((f.body[l], stem.clone(), 0.0));
-                    for (field, weight) in [(f.title[l], 0.6), (f.body[l], 0.3)] {
-                        let q = TermQuery::new(Term::from_field_text(field, stem), IndexRecordOption::WithFreqs);
-                        clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), weight))));
-                    }
-                    let budget = if typed_known || stem_known { 0 } else { typo_budget(stem).min(typed_budget) };
-                    if budget > 0 {
-                        for (field, bonus) in [(f.title[l], TITLE), (f.body[l], 0.0)] {
-                            if let Some(dfa) = automaton(field, stem, budget, false) {
-                                options.push((Box::new(AutomatonQuery { field, dfa }), typo_score(budget) + bonus));
-                            }
-                        }
+            // A word the index holds as typed is taken as meant: looking for its
+            // misspellings too would cost more automata over the body's
+            // dictionary than the whole rest of the search, for matches that rank
+            // below the exact ones anyway. A stem the index holds needs no
+            // misspelt stems, but the surface form may still be a typo
+            // ("accompagnemment" stems like "accompagnement" does not).
+            let (typed_known, stem_known) = word_is_known(a, word, self.f, self.searcher);
+            self.stems(a, word, typed_known || stem_known, &mut m);
+            self.surface(word, typed_known, last, &mut m);
+        }
+        self.synonyms(a, alternatives, &mut m);
+        let total = self.searcher.num_docs().max(1) as Score;
+        let df =
+            m.exact.iter().map(|(field, t, _)| self.searcher.doc_freq(&Term::from_field_text(*field, t)).unwrap_or(0)).max().unwrap_or(0);
+        let weight = WORD + RARITY * (1.0 - (df as Score / total).min(1.0));
+        for (field, t, bonus) in m.exact {
+            m.options.push((term_query(field, &t), EXACT + bonus));
+        }
+        if m.options.is_empty() {
+            return None;
+        }
+        let options = m.options.into_iter().map(|(q, score)| constant(q, weight + score)).collect();
+        self.clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(options))));
+        Some(m.first)
+    }
+
+    /// The word's stems in its languages: exact (also as BM25 clauses for
+    /// the ties) and, unless `known`, with the typos a stem may have.
+    fn stems(&mut self, a: &mut Analyzers, word: &QueryWord, known: bool, m: &mut WordMatches) {
+        let f = self.f;
+        let typed_budget = typo_budget(&word.typed);
+        for &l in languages(&word.typed) {
+            let mut stems: Vec<String> = Vec::new();
+            for s in &spellings(l, &word.typed) {
+                for t in analyzers::terms(&mut a.langs[l], s) {
+                    if !stems.contains(&t) {
+                        stems.push(t);
                     }
                 }
             }
-            exact.push((f.title_raw, word.folded.clone(), TITLE));
-            exact.push((f.body_raw, word.folded.clone(), 0.0));
-            for budget in 1..=(if typed_known { 0 } else { typed_budget }) {
-                for (field, bonus) in [(f.title_raw, TITLE), (f.body_raw, 0.0)] {
-                    if let Some(dfa) = automaton(field, &word.folded, budget, false) {
-                        options.push((Box::new(AutomatonQuery { field, dfa }), typo_score(budget) + bonus));
-                    }
+            m.first[l] = stems.first().cloned();
+            for stem in &stems {
+                self.highlights[l].insert(stem.clone(), 1.0);
+                m.exact.push((f.title[l], stem.clone(), TITLE));
+                m.exact.push((f.body[l], stem.clone(), 0.0));
+                for (field, weight) in [(f.title[l], 0.6), (f.body[l], 0.3)] {
+                    let q = TermQuery::new(Term::from_field_text(field, stem), IndexRecordOption::WithFreqs);
+                    self.clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), weight))));
                 }
-            }
-            if i + 1 == words.len() && ends_in_word && word.folded.chars().count() >= 3 {
-                for (field, bonus) in [(f.title_raw, TITLE), (f.body_raw, 0.0)] {
-                    if let Some(dfa) = automaton(field, &word.folded, 0, true) {
-                        options.push((Box::new(AutomatonQuery { field, dfa }), PREFIX + bonus));
+                let budget = if known { 0 } else { typo_budget(stem).min(typed_budget) };
+                if budget > 0 {
+                    for (field, bonus) in [(f.title[l], TITLE), (f.body[l], 0.0)] {
+                        if let Some(dfa) = automaton(field, stem, budget, false) {
+                            m.options.push((Box::new(AutomatonQuery { field, dfa }), typo_score(budget) + bonus));
+                        }
                     }
                 }
             }
         }
-        for alt in &alternatives[i] {
+    }
+
+    /// The word's surface form: exact, with typos unless `typed_known`, and
+    /// as a prefix when it is the `last` word typed.
+    fn surface(&self, word: &QueryWord, typed_known: bool, last: bool, m: &mut WordMatches) {
+        let f = self.f;
+        m.exact.push((f.title_raw, word.folded.clone(), TITLE));
+        m.exact.push((f.body_raw, word.folded.clone(), 0.0));
+        for budget in 1..=(if typed_known { 0 } else { typo_budget(&word.typed) }) {
+            for (field, bonus) in [(f.title_raw, TITLE), (f.body_raw, 0.0)] {
+                if let Some(dfa) = automaton(field, &word.folded, budget, false) {
+                    m.options.push((Box::new(AutomatonQuery { field, dfa }), typo_score(budget) + bonus));
+                }
+            }
+        }
+        if last && word.folded.chars().count() >= 3 {
+            for (field, bonus) in [(f.title_raw, TITLE), (f.body_raw, 0.0)] {
+                if let Some(dfa) = automaton(field, &word.folded, 0, true) {
+                    m.options.push((Box::new(AutomatonQuery { field, dfa }), PREFIX + bonus));
+                }
+            }
+        }
+    }
+
+    /// The other expressions of the word's notions in the thesaurus, as phrases.
+    fn synonyms(&mut self, a: &mut Analyzers, alternatives: &[String], m: &mut WordMatches) {
+        let f = self.f;
+        for alt in alternatives {
             for &l in languages(alt) {
                 let terms = analyzers::terms_with_positions(&mut a.langs[l], alt);
                 for t in &terms {
-                    highlights[l].insert(t.1.clone(), 0.5);
+                    self.highlights[l].insert(t.1.clone(), 0.5);
                 }
                 for (field, bonus) in [(f.title[l], TITLE), (f.body[l], 0.0)] {
                     if let Some(q) = phrase(field, &terms) {
-                        options.push((q, SYNONYM + bonus));
+                        m.options.push((q, SYNONYM + bonus));
                     }
                 }
             }
         }
-        let df = exact.iter().map(|(field, t, _)| searcher.doc_freq(&Term::from_field_text(*field, t)).unwrap_or(0)).max().unwrap_or(0);
-        let weight = WORD + RARITY * (1.0 - (df as Score / total).min(1.0));
-        for (field, t, bonus) in exact {
-            options.push((term_query(field, &t), EXACT + bonus));
-        }
-        if options.is_empty() {
-            continue;
-        }
-        // The best way the word matches counts, once.
-        let options = options.into_iter().map(|(q, score)| constant(q, weight + score)).collect();
-        clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(options))));
-        placed.push((i, first));
     }
-    // Neighbouring words of the query found near each other in the text.
-    for pair in placed.windows(2) {
-        let ((i, a_first), (j, b_first)) = (&pair[0], &pair[1]);
-        for l in [FR, AR, EN] {
-            let (Some(x), Some(y)) = (&a_first[l], &b_first[l]) else { continue };
-            if x == y {
-                continue;
-            }
-            for (field, bonus) in [(f.title[l], TITLE), (f.body[l], 0.0)] {
-                let terms = vec![(0, Term::from_field_text(field, x)), (j - i, Term::from_field_text(field, y))];
-                clauses.push((Occur::Should, constant(Box::new(PhraseQuery::new_with_offset_and_slop(terms, 2)), NEAR + bonus / 2.0)));
+
+    /// Neighbouring words of the query found near each other in the text.
+    fn proximity(&mut self, placed: &[(usize, [Option<String>; 3])]) {
+        let f = self.f;
+        for pair in placed.windows(2) {
+            let ((i, a_first), (j, b_first)) = (&pair[0], &pair[1]);
+            for l in [FR, AR, EN] {
+                let (Some(x), Some(y)) = (&a_first[l], &b_first[l]) else { continue };
+                if x == y {
+                    continue;
+                }
+                for (field, bonus) in [(f.title[l], TITLE), (f.body[l], 0.0)] {
+                    let terms = vec![(0, Term::from_field_text(field, x)), (j - i, Term::from_field_text(field, y))];
+                    self.clauses
+                        .push((Occur::Should, constant(Box::new(PhraseQuery::new_with_offset_and_slop(terms, 2)), NEAR + bonus / 2.0)));
+                }
             }
         }
     }
-    let query: Box<dyn Query> = if clauses.is_empty() {
-        if text.trim().is_empty() { Box::new(AllQuery) } else { Box::new(EmptyQuery) }
-    } else {
-        Box::new(BooleanQuery::new(clauses))
-    };
-    Built { query, highlights }
 }
 
 /// Whether the index holds `word` as typed (folded), and whether it holds one of its stems.
@@ -362,8 +426,9 @@ fn word_is_known(a: &mut Analyzers, word: &QueryWord, f: &Fields, searcher: &Sea
     let present = |field: Field, text: &str| searcher.doc_freq(&Term::from_field_text(field, text)).unwrap_or(0) > 0;
     let typed = present(f.title_raw, &word.folded) || present(f.body_raw, &word.folded);
     let stem = languages(&word.typed).iter().any(|&l| {
-        let spellings = if l == AR { analyzers::arabic_spellings(&word.typed) } else { vec![word.typed.clone()] };
-        spellings.iter().any(|s| analyzers::terms(&mut a.langs[l], s).iter().any(|t| present(f.title[l], t) || present(f.body[l], t)))
+        spellings(l, &word.typed)
+            .iter()
+            .any(|s| analyzers::terms(&mut a.langs[l], s).iter().any(|t| present(f.title[l], t) || present(f.body[l], t)))
     });
     (typed, stem)
 }
