@@ -49,10 +49,10 @@ async fn newly_paged_lists_page_and_stay_whole_by_default(backend: Backend) {
         let (st, first) = who.get(&format!("{path}?limit=1")).await;
         assert_eq!((st, first["items"].as_array().unwrap().len()), (StatusCode::OK, 1));
         let (st, body) = who.get(&format!("{path}?cursor=not-a-cursor")).await;
-        assert_problem(who, StatusCode::BAD_REQUEST, (st, &body));
+        assert_problem(who, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
         assert_eq!(body["errors"][0]["field"], "cursor", "{body}");
         let (st, body) = who.get(&format!("{path}?limit=0")).await;
-        assert_problem(who, StatusCode::BAD_REQUEST, (st, &body));
+        assert_problem(who, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
         assert_eq!(body["errors"][0]["field"], "limit", "{body}");
     }
     srv.stop().await;
