@@ -11,6 +11,7 @@ on_both_backends!(
     register_login_profile_logout,
     csrf_is_required_for_cookie_writes_only,
     api_tokens_are_shown_once_and_revocable,
+    api_tokens_page_on_request,
     email_verification_link_is_single_use,
     password_reset_flow_and_expiry,
     login_is_throttled_with_retry_after,
@@ -144,6 +145,31 @@ async fn api_tokens_are_shown_once_and_revocable(backend: Backend) {
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     let (st, body) = c.delete(&format!("/api/v1/me/tokens/{id}")).await;
     assert_problem(&c, StatusCode::NOT_FOUND, (st, &body));
+    srv.stop().await;
+}
+
+/// `GET /me/tokens` answers every token unless `limit` or `cursor` asks for a page.
+async fn api_tokens_page_on_request(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut c = srv.learner("pages@example.org").await;
+    for name in ["un", "deux", "trois"] {
+        let (st, _) = c.post("/api/v1/me/tokens", json!({"name": name})).await;
+        assert_eq!(st, StatusCode::CREATED);
+    }
+    let names = |page: &serde_json::Value| page["items"].as_array().unwrap().iter().map(|t| t["name"].clone()).collect::<Vec<_>>();
+    let (_, whole) = c.get("/api/v1/me/tokens").await;
+    assert_eq!(names(&whole), vec![json!("trois"), json!("deux"), json!("un")], "newest first: {whole}");
+    assert_eq!(whole["next_cursor"], json!(null));
+    let (st, first) = c.get("/api/v1/me/tokens?limit=2").await;
+    assert_eq!(st, StatusCode::OK, "{first}");
+    assert_eq!(names(&first), vec![json!("trois"), json!("deux")]);
+    let cursor = first["next_cursor"].as_str().expect("a next page").to_string();
+    let (_, rest) = c.get(&format!("/api/v1/me/tokens?limit=2&cursor={cursor}")).await;
+    assert_eq!(names(&rest), vec![json!("un")]);
+    assert_eq!(rest["next_cursor"], json!(null));
+    let (st, body) = c.get("/api/v1/me/tokens?cursor=not-a-cursor").await;
+    assert_problem(&c, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+    assert_eq!(body["errors"][0]["field"], "cursor", "{body}");
     srv.stop().await;
 }
 

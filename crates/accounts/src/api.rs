@@ -78,6 +78,51 @@ fn locale_of(lang: Option<Locale>, accept_language: Option<&str>) -> Locale {
     lang.or_else(|| accept_language.and_then(Locale::from_accept_language)).unwrap_or_default()
 }
 
+// Requests become the service's plain inputs here, at the edge.
+
+impl From<RegisterRequest> for Registration {
+    fn from(r: RegisterRequest) -> Self {
+        Self { email: r.email.into(), password: r.password.into(), display_name: r.display_name.into(), locale: r.locale }
+    }
+}
+
+impl From<LoginRequest> for Credentials {
+    fn from(r: LoginRequest) -> Self {
+        Self { email: r.email.into(), password: r.password.into() }
+    }
+}
+
+impl From<ProfileUpdate> for ProfileChange {
+    fn from(r: ProfileUpdate) -> Self {
+        Self {
+            display_name: r.display_name.map(String::from),
+            locale: r.locale,
+            organization: r.organization.into(),
+            organization_kind: r.organization_kind.into(),
+            territory: r.territory.into(),
+            profession: r.profession.into(),
+        }
+    }
+}
+
+impl From<PasswordResetConfirm> for PasswordResetByLink {
+    fn from(r: PasswordResetConfirm) -> Self {
+        Self { token: r.token.into(), new_password: r.new_password.into() }
+    }
+}
+
+impl From<PasswordChange> for PasswordReplacement {
+    fn from(r: PasswordChange) -> Self {
+        Self { current_password: r.current_password.into(), new_password: r.new_password.into() }
+    }
+}
+
+impl From<AdminUserUpdate> for AccountChange {
+    fn from(r: AdminUserUpdate) -> Self {
+        Self { roles: r.roles, disabled: r.disabled }
+    }
+}
+
 #[OpenApi(prefix_path = "/api/v1")]
 impl AccountsApi {
     /// Create an account (learner) and sign in.
@@ -86,7 +131,7 @@ impl AccountsApi {
     /// mailed that someone tried. Throttled per client address (429 with Retry-After).
     #[oai(path = "/auth/register", method = "post", tag = "ApiTags::Auth")]
     async fn register(&self, req: &Request, jar: &CookieJar, body: Json<RegisterRequest>) -> Result<Registered> {
-        let session = self.accounts.register(body.0, client_address(req)).await?;
+        let session = self.accounts.register(body.0.into(), client_address(req)).await?;
         self.set_session_cookie(jar, &session);
         Ok(Registered::Created(Json(SessionStarted { csrf_token: session.csrf_token, user: session.user })))
     }
@@ -97,7 +142,7 @@ impl AccountsApi {
     /// account from all addresses (50) and per address (30).
     #[oai(path = "/auth/login", method = "post", tag = "ApiTags::Auth")]
     async fn login(&self, req: &Request, jar: &CookieJar, body: Json<LoginRequest>) -> Result<Json<SessionStarted>> {
-        let session = self.accounts.login(body.0, client_address(req)).await?;
+        let session = self.accounts.login(body.0.into(), client_address(req)).await?;
         self.set_session_cookie(jar, &session);
         Ok(Json(SessionStarted { csrf_token: session.csrf_token, user: session.user }))
     }
@@ -128,7 +173,7 @@ impl AccountsApi {
     /// Every session of the account ends and every API token is revoked.
     #[oai(path = "/auth/password-reset/confirm", method = "post", tag = "ApiTags::Auth")]
     async fn password_reset_confirm(&self, body: Json<PasswordResetConfirm>) -> Result<NoContent> {
-        self.accounts.confirm_password_reset(body.0).await?;
+        self.accounts.confirm_password_reset(body.0.into()).await?;
         Ok(NoContent::Done)
     }
 
@@ -155,7 +200,7 @@ impl AccountsApi {
     /// Edit the profile: name, language, organisation, territory, profession.
     #[oai(path = "/me", method = "patch", tag = "ApiTags::Me")]
     async fn update_me(&self, req: &Request, body: Json<ProfileUpdate>) -> Result<Json<Me>> {
-        Ok(Json(self.accounts.update_profile(&caller(req).await?, body.0).await?))
+        Ok(Json(self.accounts.update_profile(&caller(req).await?, body.0.into()).await?))
     }
 
     /// Change the password; other sessions end and every API token is revoked.
@@ -163,7 +208,7 @@ impl AccountsApi {
     /// The answer says how many sessions ended and how many tokens were revoked.
     #[oai(path = "/me/password", method = "post", tag = "ApiTags::Me")]
     async fn change_password(&self, req: &Request, body: Json<PasswordChange>) -> Result<Json<PasswordChanged>> {
-        Ok(Json(self.accounts.change_password(&caller(req).await?, body.0).await?))
+        Ok(Json(self.accounts.change_password(&caller(req).await?, body.0.into()).await?))
     }
 
     /// Create a personal API token for scripts (shown once).
@@ -172,10 +217,12 @@ impl AccountsApi {
         Ok(TokenIssued::Created(Json(self.accounts.create_token(&caller(req).await?, &body.0.name).await?)))
     }
 
-    /// The signed-in person's API tokens (without secrets).
+    /// The signed-in person's API tokens (without secrets), newest first.
+    ///
+    /// Every token unless `limit` or `cursor` asks for a page.
     #[oai(path = "/me/tokens", method = "get", tag = "ApiTags::Me")]
-    async fn list_tokens(&self, req: &Request) -> Result<Json<TokenList>> {
-        Ok(Json(self.accounts.list_tokens(&caller(req).await?).await?))
+    async fn list_tokens(&self, req: &Request, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> Result<Json<TokenList>> {
+        Ok(Json(self.accounts.list_tokens(&caller(req).await?, cursor.0.as_deref(), limit.0).await?))
     }
 
     /// Revoke an API token.
@@ -202,7 +249,7 @@ impl AccountsApi {
     #[oai(path = "/admin/users/:id", method = "patch", tag = "ApiTags::Admin")]
     async fn update_user(&self, req: &Request, id: Path<Uuid>, body: Json<AdminUserUpdate>) -> Result<Json<AdminUser>> {
         let caller = caller(req).await?;
-        Ok(Json(self.accounts.update_user(&caller, id.0, body.0).await?))
+        Ok(Json(self.accounts.update_user(&caller, id.0, body.0.into()).await?))
     }
 
     /// The territories of the programme.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object};
-use sanad_platform::{Role, Text};
+use sanad_platform::{Change, Role, Text};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -40,8 +40,8 @@ impl Locale {
         }
     }
 
-    /// The language an `Accept-Language` header prefers among fr/ar/en
-    /// (the shared rule: [`sanad_platform::language::from_accept_language`]).
+    /// The language an `Accept-Language` header prefers, negotiated as
+    /// everywhere else ([`sanad_platform::language::from_accept_language`]).
     pub fn from_accept_language(header: &str) -> Option<Self> {
         sanad_platform::language::from_accept_language(header).map(Locale::parse)
     }
@@ -234,10 +234,13 @@ pub struct TokenSummary {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-/// `GET /me/tokens`.
+/// `GET /me/tokens`: newest first; every token unless `limit` or `cursor` asks for a page.
 #[derive(Debug, Object)]
 pub struct TokenList {
     pub items: Vec<TokenSummary>,
+    /// Pass as `?cursor=` for the next page; null on the last page.
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
 }
 
 /// An account as administrators see it.
@@ -289,6 +292,59 @@ pub struct AdminUserUpdate {
     pub roles: Option<Vec<Role>>,
     /// Disabling ends every session of the account and refuses its API tokens.
     #[oai(nullable)]
+    pub disabled: Option<bool>,
+}
+
+/// A registration as the service takes it (parsed from [`RegisterRequest`]).
+#[derive(Debug)]
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    /// `None` for the default language.
+    pub locale: Option<Locale>,
+}
+
+/// An email and password to sign in with (parsed from [`LoginRequest`]).
+#[derive(Debug)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// A change of profile (parsed from [`ProfileUpdate`]): `None` and
+/// [`Change::Keep`] leave a field as it is.
+#[derive(Debug, Default)]
+pub struct ProfileChange {
+    pub display_name: Option<String>,
+    pub locale: Option<Locale>,
+    pub organization: Change<String>,
+    /// A kind's code or name.
+    pub organization_kind: Change<String>,
+    /// A territory's code or name.
+    pub territory: Change<String>,
+    pub profession: Change<String>,
+}
+
+/// A new password and the token of the reset link that allows it (parsed from [`PasswordResetConfirm`]).
+#[derive(Debug)]
+pub struct PasswordResetByLink {
+    pub token: String,
+    pub new_password: String,
+}
+
+/// A new password and the current one that allows it (parsed from [`PasswordChange`]).
+#[derive(Debug)]
+pub struct PasswordReplacement {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// What an administrator changes on an account (parsed from [`AdminUserUpdate`]); `None` keeps.
+#[derive(Debug, Default)]
+pub struct AccountChange {
+    /// The complete set of roles (learner is always kept).
+    pub roles: Option<Vec<Role>>,
     pub disabled: Option<bool>,
 }
 

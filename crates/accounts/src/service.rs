@@ -1,14 +1,15 @@
 //! The rules of accounts, free of HTTP: registration, sign-in and its
 //! throttling, sessions, one-time links, API tokens, profiles and roles.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use email_address::EmailAddress;
 use sanad_mail::{MailParams, OutgoingMail, Template};
 use sanad_platform::auth::{Caller, Credential, SessionRef};
 use sanad_platform::db::is_unique_violation;
 use sanad_platform::ids::new_id;
+use sanad_platform::page::{self, Page};
 use sanad_platform::secret::{constant_time_eq, hash_token, random_token};
-use sanad_platform::{Clock, Db, Error, FieldError, Result, Role, page};
+use sanad_platform::{Change, Clock, Db, Error, FieldError, Result, Role, Tx};
 use uuid::Uuid;
 
 use crate::model::*;
@@ -41,11 +42,67 @@ pub const REGISTRATION_WINDOW: Duration = Duration::hours(1);
 pub const MAX_REGISTRATIONS_PER_ADDRESS: i64 = 30;
 /// "Someone tried to register with your address" mails per account per day.
 const MAX_REGISTRATION_NOTICES_PER_DAY: i64 = 3;
-/// Reset emails sent per account per hour, whatever is asked.
-const MAX_RESETS_PER_HOUR: i64 = 3;
+/// Links of one kind mailed per account per hour, whatever is asked.
+const MAX_LINKS_PER_HOUR: i64 = 3;
 
-const PURPOSE_VERIFY: &str = "verify_email";
-const PURPOSE_RESET: &str = "password_reset";
+/// A single-use link mailed to an account's owner. What it is for decides
+/// the purpose it is stored under, how long it stays valid and the mail
+/// that carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OneTimeLink {
+    /// Confirms the address (at registration, or sent again on request).
+    VerifyEmail,
+    /// Lets the owner choose a new password.
+    PasswordReset,
+}
+
+impl OneTimeLink {
+    /// The purpose it is stored under.
+    fn purpose(self) -> &'static str {
+        match self {
+            OneTimeLink::VerifyEmail => "verify_email",
+            OneTimeLink::PasswordReset => "password_reset",
+        }
+    }
+
+    /// How long it stays valid.
+    fn ttl(self) -> Duration {
+        match self {
+            OneTimeLink::VerifyEmail => VERIFY_EMAIL_TTL,
+            OneTimeLink::PasswordReset => PASSWORD_RESET_TTL,
+        }
+    }
+
+    /// The mail that carries it.
+    fn template(self) -> Template {
+        match self {
+            OneTimeLink::VerifyEmail => Template::VerifyEmail,
+            OneTimeLink::PasswordReset => Template::PasswordReset,
+        }
+    }
+}
+
+/// Who a mail is for, and in which language.
+#[derive(Debug)]
+struct Addressee {
+    email: String,
+    locale: String,
+    display_name: String,
+}
+
+impl From<UserRecord> for Addressee {
+    fn from(u: UserRecord) -> Self {
+        Self { email: u.email, locale: u.locale, display_name: u.display_name }
+    }
+}
+
+/// Queues `template` for `to` in `tx`: it goes out only if `tx` commits.
+async fn queue_mail(tx: &mut Tx, to: Addressee, template: Template, token: Option<String>, now: DateTime<Utc>) -> Result<()> {
+    let mail =
+        OutgoingMail { recipient: to.email, locale: to.locale, template, params: MailParams { display_name: to.display_name, token } };
+    sanad_mail::enqueue(tx, &mail, now).await?;
+    Ok(())
+}
 
 /// A session just opened: the cookie value to set and its CSRF token.
 #[derive(Debug)]
@@ -200,7 +257,7 @@ impl Accounts {
         Ok(Admitted(admitted))
     }
 
-    async fn open_session(&self, tx: &mut sanad_platform::Tx, user_id: Uuid) -> Result<(String, String)> {
+    async fn open_session(&self, tx: &mut Tx, user_id: Uuid) -> Result<(String, String)> {
         let id = random_token();
         let csrf = random_token();
         let now = self.clock.now();
@@ -212,12 +269,33 @@ impl Accounts {
         store::user_by_id(&self.db, id).await?.ok_or(Error::NotFound("account"))
     }
 
+    /// Mints `link` for `user_id` and queues the mail that carries it, both in
+    /// `tx`: a link exists exactly when its mail is on the way.
+    async fn queue_link(&self, tx: &mut Tx, user_id: Uuid, to: Addressee, link: OneTimeLink, now: DateTime<Utc>) -> Result<()> {
+        let token = random_token();
+        store::insert_one_time(tx, &hash_token(&token), user_id, link.purpose(), now, now + link.ttl()).await?;
+        queue_mail(tx, to, link.template(), Some(token), now).await
+    }
+
+    /// Whether another `link` may be mailed to `user_id`: a few an hour at
+    /// most, which bounds the mail a stranger can make us send to someone.
+    async fn may_send_link(&self, user_id: Uuid, link: OneTimeLink, now: DateTime<Utc>) -> Result<bool> {
+        Ok(store::count_one_time_since(&self.db, user_id, link.purpose(), now - Duration::hours(1)).await? < MAX_LINKS_PER_HOUR)
+    }
+
+    /// Commits `tx` and wakes the mail worker, so the mail queued in it goes out promptly.
+    async fn commit_and_wake(&self, tx: Tx) -> Result<()> {
+        tx.commit().await?;
+        (self.wake_mail)();
+        Ok(())
+    }
+
     /// Creates a learner account, opens its first session and mails a
     /// verification link, all in one transaction. Throttled per client address
     /// (valid requests count, accepted or not). An email that already has an
     /// account is answered 409 (the API contract says so) and its owner is
     /// mailed that someone tried.
-    pub async fn register(&self, req: RegisterRequest, client: Option<String>) -> Result<NewSession> {
+    pub async fn register(&self, req: Registration, client: Option<String>) -> Result<NewSession> {
         let mut errors = Vec::new();
         errors.extend(check_email(&req.email));
         errors.extend(password::check_strength("password", &req.password, &req.email));
@@ -232,7 +310,7 @@ impl Accounts {
             self.notify_registration_attempt(owner).await?;
             return Err(Error::Conflict("an account with this email already exists".into()));
         }
-        let hash = password::hash(req.password.into()).await?;
+        let hash = password::hash(req.password).await?;
         let locale = req.locale.unwrap_or_default();
         let now = self.clock.now();
         let id = new_id();
@@ -257,17 +335,9 @@ impl Accounts {
             });
         }
         let (session_id, csrf) = self.open_session(&mut tx, id).await?;
-        let token = random_token();
-        store::insert_one_time(&mut tx, &hash_token(&token), id, PURPOSE_VERIFY, now, now + VERIFY_EMAIL_TTL).await?;
-        let mail = OutgoingMail {
-            recipient: email,
-            locale: locale.as_str().into(),
-            template: Template::VerifyEmail,
-            params: MailParams { display_name, token: Some(token) },
-        };
-        sanad_mail::enqueue(&mut tx, &mail, now).await?;
-        tx.commit().await?;
-        (self.wake_mail)();
+        let to = Addressee { email, locale: locale.as_str().into(), display_name };
+        self.queue_link(&mut tx, id, to, OneTimeLink::VerifyEmail, now).await?;
+        self.commit_and_wake(tx).await?;
         let user = me_of(self.user(id).await?, Some(csrf.clone()));
         Ok(NewSession { id: session_id, csrf_token: csrf, user })
     }
@@ -282,16 +352,8 @@ impl Accounts {
             Err(e) => return Err(e),
         }
         let mut tx = self.db.begin().await?;
-        let mail = OutgoingMail {
-            recipient: owner.email,
-            locale: owner.locale,
-            template: Template::RegistrationAttempt,
-            params: MailParams { display_name: owner.display_name, token: None },
-        };
-        sanad_mail::enqueue(&mut tx, &mail, self.clock.now()).await?;
-        tx.commit().await?;
-        (self.wake_mail)();
-        Ok(())
+        queue_mail(&mut tx, owner.into(), Template::RegistrationAttempt, None, self.clock.now()).await?;
+        self.commit_and_wake(tx).await
     }
 
     /// The right password is no failure. Its attempt is forgotten under the
@@ -320,7 +382,7 @@ impl Accounts {
     /// account across all addresses (a higher ceiling) and per client address.
     /// The attempt is counted before the password is verified, so parallel
     /// guesses cannot outrun the count.
-    pub async fn login(&self, req: LoginRequest, client: Option<String>) -> Result<NewSession> {
+    pub async fn login(&self, req: Credentials, client: Option<String>) -> Result<NewSession> {
         let normalized = normalize_email(&req.email);
         // Without a known address every request shares one pair: the strict limit still holds.
         let pair_key = format!("{}{}", pair_prefix(&normalized), client.as_deref().unwrap_or("unknown"));
@@ -334,7 +396,7 @@ impl Accounts {
         let admitted = self.admit(&limits).await?;
         let user = store::user_by_email(&self.db, &normalized).await?;
         let stored = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| password::decoy_hash().to_string());
-        let matches = password::verify(req.password.into(), stored).await?;
+        let matches = password::verify(req.password, stored).await?;
         let Some(user) = user.filter(|_| matches) else {
             // The attempt stays counted: it was a failure.
             return Err(Error::Unauthenticated);
@@ -411,29 +473,26 @@ impl Accounts {
     }
 
     /// Changes the caller's profile; absent fields stay, `null` clears.
-    pub async fn update_profile(&self, caller: &Caller, req: ProfileUpdate) -> Result<Me> {
+    pub async fn update_profile(&self, caller: &Caller, req: ProfileChange) -> Result<Me> {
         let user = self.user(caller.user_id).await?;
         let mut errors = Vec::new();
         let display_name = match &req.display_name {
             Some(n) => check_text("display_name", n, 100, &mut errors),
             None => user.display_name.clone(),
         };
-        let mut optional = |field: &str,
-                            value: &poem_openapi::types::MaybeUndefined<sanad_platform::Text>,
-                            current: &Option<String>,
-                            max: usize|
-         -> Option<String> {
-            match value {
-                poem_openapi::types::MaybeUndefined::Undefined => current.clone(),
-                poem_openapi::types::MaybeUndefined::Null => None,
-                poem_openapi::types::MaybeUndefined::Value(v) if v.trim().is_empty() => None,
-                poem_openapi::types::MaybeUndefined::Value(v) => Some(check_text(field, v, max, &mut errors)),
+        // An empty value clears, like `null`.
+        let mut optional = |field: &str, change: Change<String>, current: &Option<String>, max: usize| -> Option<String> {
+            match change {
+                Change::Keep => current.clone(),
+                Change::Clear => None,
+                Change::Set(v) if v.trim().is_empty() => None,
+                Change::Set(v) => Some(check_text(field, &v, max, &mut errors)),
             }
         };
-        let organization = optional("organization", &req.organization, &user.organization, 200);
-        let profession = optional("profession", &req.profession, &user.profession, 200);
-        let kind_input = optional("organization_kind", &req.organization_kind, &user.organization_kind, 100);
-        let territory_input = optional("territory", &req.territory, &user.territory, 100);
+        let organization = optional("organization", req.organization, &user.organization, 200);
+        let profession = optional("profession", req.profession, &user.profession, 200);
+        let kind_input = optional("organization_kind", req.organization_kind, &user.organization_kind, 100);
+        let territory_input = optional("territory", req.territory, &user.territory, 100);
         let organization_kind = match kind_input {
             Some(k) => match resolve(&store::organization_kinds(&self.db).await?, &k) {
                 Some(code) => Some(code),
@@ -501,28 +560,17 @@ impl Accounts {
             return Ok(());
         }
         let now = self.clock.now();
-        // Bounds the mail a stranger can make us send to someone.
-        if store::count_one_time_since(&self.db, user.id, PURPOSE_RESET, now - Duration::hours(1)).await? >= MAX_RESETS_PER_HOUR {
+        if !self.may_send_link(user.id, OneTimeLink::PasswordReset, now).await? {
             return Ok(());
         }
-        let token = random_token();
         let mut tx = self.db.begin().await?;
-        store::insert_one_time(&mut tx, &hash_token(&token), user.id, PURPOSE_RESET, now, now + PASSWORD_RESET_TTL).await?;
-        let mail = OutgoingMail {
-            recipient: user.email,
-            locale: user.locale,
-            template: Template::PasswordReset,
-            params: MailParams { display_name: user.display_name, token: Some(token) },
-        };
-        sanad_mail::enqueue(&mut tx, &mail, now).await?;
-        tx.commit().await?;
-        (self.wake_mail)();
-        Ok(())
+        self.queue_link(&mut tx, user.id, user.into(), OneTimeLink::PasswordReset, now).await?;
+        self.commit_and_wake(tx).await
     }
 
-    async fn consume(&self, tx: &mut sanad_platform::Tx, token: &str, purpose: &str) -> Result<Uuid> {
+    async fn consume(&self, tx: &mut Tx, token: &str, link: OneTimeLink) -> Result<Uuid> {
         let now = self.clock.now();
-        match store::consume_one_time(tx, &hash_token(token.trim()), purpose, now).await? {
+        match store::consume_one_time(tx, &hash_token(token.trim()), link.purpose(), now).await? {
             None => Err(Error::BadRequest("this link is not valid".into())),
             Some(t) if t.used_at.is_some() => Err(Error::Gone("this link has already been used".into())),
             Some(t) if t.expires_at <= now => Err(Error::Gone("this link has expired".into())),
@@ -533,33 +581,26 @@ impl Accounts {
     /// Sets a new password from a reset link; every session of the account
     /// ends, every API token is revoked, and the account's sign-in counters are
     /// cleared (the way in for an owner whose account others have been guessing at).
-    pub async fn confirm_password_reset(&self, req: PasswordResetConfirm) -> Result<()> {
+    pub async fn confirm_password_reset(&self, req: PasswordResetByLink) -> Result<()> {
         if let Some(e) = password::check_strength("new_password", &req.new_password, "") {
             return Err(Error::Invalid(vec![e]));
         }
-        let hash = password::hash(req.new_password.into()).await?;
+        let hash = password::hash(req.new_password).await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let user_id = self.consume(&mut tx, &req.token, PURPOSE_RESET).await?;
+        let user_id = self.consume(&mut tx, &req.token, OneTimeLink::PasswordReset).await?;
         let user = self.user(user_id).await?;
         store::set_password(&mut tx, user_id, &hash, now).await?;
-        store::retire_one_time(&mut tx, user_id, PURPOSE_RESET, now).await?;
+        store::retire_one_time(&mut tx, user_id, OneTimeLink::PasswordReset.purpose(), now).await?;
         // Receiving the link proves the address.
         store::set_email_verified(&mut tx, user_id, now).await?;
         store::delete_user_sessions(&mut tx, user_id).await?;
         store::delete_user_tokens(&mut tx, user_id).await?;
-        let mail = OutgoingMail {
-            recipient: user.email.clone(),
-            locale: user.locale.clone(),
-            template: Template::PasswordChanged,
-            params: MailParams { display_name: user.display_name.clone(), token: None },
-        };
-        sanad_mail::enqueue(&mut tx, &mail, now).await?;
-        tx.commit().await?;
         let normalized = normalize_email(&user.email);
+        queue_mail(&mut tx, user.into(), Template::PasswordChanged, None, now).await?;
+        self.commit_and_wake(tx).await?;
         store::clear_attempts(&self.db, &account_key(&normalized)).await?;
         store::clear_attempts_with_prefix(&self.db, &pair_prefix(&normalized)).await?;
-        (self.wake_mail)();
         Ok(())
     }
 
@@ -567,7 +608,7 @@ impl Accounts {
     pub async fn verify_email(&self, token: &str) -> Result<()> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let user_id = self.consume(&mut tx, token, PURPOSE_VERIFY).await?;
+        let user_id = self.consume(&mut tx, token, OneTimeLink::VerifyEmail).await?;
         store::set_email_verified(&mut tx, user_id, now).await?;
         tx.commit().await?;
         Ok(())
@@ -577,37 +618,25 @@ impl Accounts {
     pub async fn resend_verification(&self, caller: &Caller) -> Result<()> {
         let user = self.user(caller.user_id).await?;
         let now = self.clock.now();
-        if user.email_verified_at.is_some()
-            || store::count_one_time_since(&self.db, user.id, PURPOSE_VERIFY, now - Duration::hours(1)).await? >= MAX_RESETS_PER_HOUR
-        {
+        if user.email_verified_at.is_some() || !self.may_send_link(user.id, OneTimeLink::VerifyEmail, now).await? {
             return Ok(());
         }
-        let token = random_token();
         let mut tx = self.db.begin().await?;
-        store::insert_one_time(&mut tx, &hash_token(&token), user.id, PURPOSE_VERIFY, now, now + VERIFY_EMAIL_TTL).await?;
-        let mail = OutgoingMail {
-            recipient: user.email,
-            locale: user.locale,
-            template: Template::VerifyEmail,
-            params: MailParams { display_name: user.display_name, token: Some(token) },
-        };
-        sanad_mail::enqueue(&mut tx, &mail, now).await?;
-        tx.commit().await?;
-        (self.wake_mail)();
-        Ok(())
+        self.queue_link(&mut tx, user.id, user.into(), OneTimeLink::VerifyEmail, now).await?;
+        self.commit_and_wake(tx).await
     }
 
     /// Changes the caller's password after checking the current one; other
     /// sessions end and every API token is revoked (a token is a password too).
-    pub async fn change_password(&self, caller: &Caller, req: PasswordChange) -> Result<PasswordChanged> {
+    pub async fn change_password(&self, caller: &Caller, req: PasswordReplacement) -> Result<PasswordChanged> {
         let user = self.user(caller.user_id).await?;
         if let Some(e) = password::check_strength("new_password", &req.new_password, &user.email) {
             return Err(Error::Invalid(vec![e]));
         }
-        if !password::verify(req.current_password.into(), user.password_hash.clone()).await? {
+        if !password::verify(req.current_password, user.password_hash.clone()).await? {
             return Err(Error::invalid("current_password", "mismatch", "is not your current password"));
         }
-        let hash = password::hash(req.new_password.into()).await?;
+        let hash = password::hash(req.new_password).await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         store::set_password(&mut tx, user.id, &hash, now).await?;
@@ -618,15 +647,8 @@ impl Accounts {
             other_sessions_ended = other_sessions_ended.saturating_sub(1);
         }
         let api_tokens_revoked = store::delete_user_tokens(&mut tx, user.id).await?;
-        let mail = OutgoingMail {
-            recipient: user.email,
-            locale: user.locale,
-            template: Template::PasswordChanged,
-            params: MailParams { display_name: user.display_name, token: None },
-        };
-        sanad_mail::enqueue(&mut tx, &mail, now).await?;
-        tx.commit().await?;
-        (self.wake_mail)();
+        queue_mail(&mut tx, user.into(), Template::PasswordChanged, None, now).await?;
+        self.commit_and_wake(tx).await?;
         Ok(PasswordChanged { other_sessions_ended, api_tokens_revoked })
     }
 
@@ -642,9 +664,17 @@ impl Accounts {
         Ok(TokenCreated { id, name, token, created_at: now })
     }
 
-    /// The caller's API tokens, without their secrets.
-    pub async fn list_tokens(&self, caller: &Caller) -> Result<TokenList> {
-        Ok(TokenList { items: store::list_tokens(&self.db, caller.user_id).await? })
+    /// The caller's API tokens, without their secrets, newest first: all of
+    /// them unless a `limit` or a `cursor` asks for a page (the list was whole before it was paged).
+    pub async fn list_tokens(&self, caller: &Caller, cursor: Option<&str>, limit: Option<u32>) -> Result<TokenList> {
+        let limit = page::optional_limit(limit, cursor)?;
+        let before = page::decode_cursor(cursor)?;
+        let rows = store::list_tokens(&self.db, caller.user_id, before, limit.map(page::fetch_limit)).await?;
+        let page = match limit {
+            Some(limit) => Page::from_rows(rows, limit, |t| page::encode_cursor(t.id)),
+            None => Page { items: rows, next_cursor: None },
+        };
+        Ok(TokenList { items: page.items, next_cursor: page.next_cursor })
     }
 
     /// Revokes one of the caller's tokens.
@@ -658,19 +688,14 @@ impl Accounts {
         let limit = page::limit(limit)?;
         let before = page::decode_cursor(cursor)?;
         let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
-        let mut rows = store::list_users(&self.db, before, pattern.as_deref(), i64::from(limit) + 1).await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|u| page::encode_cursor(u.id))
-        } else {
-            None
-        };
-        Ok(AdminUserPage { items: rows.into_iter().map(AdminUser::from).collect(), next_cursor })
+        let rows = store::list_users(&self.db, before, pattern.as_deref(), page::fetch_limit(limit)).await?;
+        let page = Page::from_rows(rows, limit, |u| page::encode_cursor(u.id)).map(AdminUser::from);
+        Ok(AdminUserPage { items: page.items, next_cursor: page.next_cursor })
     }
 
     /// Admin: sets roles and/or disables an account. Disabling ends its sessions.
     /// An administrator cannot demote or disable themselves, so there is always one left.
-    pub async fn update_user(&self, caller: &Caller, id: Uuid, req: AdminUserUpdate) -> Result<AdminUser> {
+    pub async fn update_user(&self, caller: &Caller, id: Uuid, req: AccountChange) -> Result<AdminUser> {
         caller.require(Role::Admin)?;
         let user = self.user(id).await?;
         let roles = req.roles.clone().unwrap_or_else(|| user.role_list());

@@ -174,10 +174,12 @@ pub async fn touch_token(db: &Db, id: Uuid, now: DateTime<Utc>) -> Sql<()> {
     on_db!(db, c => sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1").bind(id).bind(now).execute(c).await.map(|_| ()))
 }
 
-pub async fn list_tokens(db: &Db, user_id: Uuid) -> Sql<Vec<TokenSummary>> {
+/// A person's tokens, newest first, before the token `before`; `limit` rows at most (`None`: all).
+pub async fn list_tokens(db: &Db, user_id: Uuid, before: Option<Uuid>, limit: Option<i64>) -> Sql<Vec<TokenSummary>> {
     on_db!(db, c => sqlx::query_as::<_, TokenSummary>(
-        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC")
-        .bind(user_id).fetch_all(c).await)
+        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND ($2 IS NULL OR id < $2) \
+         ORDER BY id DESC LIMIT $3")
+        .bind(user_id).bind(before).bind(limit.unwrap_or(i64::MAX)).fetch_all(c).await)
 }
 
 pub async fn delete_token(db: &Db, user_id: Uuid, id: Uuid) -> Sql<bool> {

@@ -185,9 +185,9 @@ impl LibraryApi {
     #[oai(path = "/library/resources/:id/files/:file_id", method = "get", tag = "ApiTags::Library")]
     async fn download(&self, req: &Request, id: Path<Uuid>, file_id: Path<Uuid>) -> Result<Attachment<Vec<u8>>> {
         let who = optional_caller(req).await?;
-        let (name, _content_type, bytes) = self.library.download(who.as_ref(), id.0, file_id.0).await?;
+        let file = self.library.download(who.as_ref(), id.0, file_id.0).await?;
         // Served as an attachment with nosniff (set for every response): never rendered in the page.
-        Ok(Attachment::new(bytes).attachment_type(AttachmentType::Attachment).filename(name))
+        Ok(Attachment::new(file.bytes).attachment_type(AttachmentType::Attachment).filename(file.name))
     }
 
     /// Rate a resource, 1 to 5 stars with an optional comment; one rating per person, changeable.

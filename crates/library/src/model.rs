@@ -110,7 +110,7 @@ pub struct RatingSummary {
 }
 
 /// The caller's own rating.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, sqlx::FromRow)]
 pub struct MyRating {
     pub stars: i64,
     #[oai(nullable)]
@@ -195,7 +195,7 @@ pub struct RatingRequest {
 }
 
 /// A comment left with a rating (authors are not named in reports).
-#[derive(Debug, Object)]
+#[derive(Debug, Object, sqlx::FromRow)]
 pub struct RatingComment {
     pub stars: i64,
     pub comment: String,

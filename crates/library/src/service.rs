@@ -18,12 +18,32 @@ use crate::lessons::{LessonSource, PublishedLesson};
 use crate::model::*;
 use crate::search::index::SearchResult;
 use crate::search::{DocKind, Filters, IndexDoc, LibraryIndex, SortKey};
-use crate::store::{self, FileRow, ResourceRow};
+use crate::store::{self, FileRow, IndexEvent, ResourceRow};
 
 /// A file as received in an upload.
 #[derive(Debug)]
 pub struct IncomingFile {
     pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file checked and put in the file store, ready to be recorded with its resource.
+#[derive(Debug)]
+struct StoredFile {
+    /// The name as uploaded (cleaned when recorded).
+    name: String,
+    size: usize,
+    content_type: &'static str,
+    sha256: String,
+    /// Its text, for search (PDFs only; empty otherwise).
+    text: String,
+}
+
+/// A file to send back: its name, type and content.
+#[derive(Debug)]
+pub struct FileDownload {
+    pub name: String,
+    pub content_type: String,
     pub bytes: Vec<u8>,
 }
 
@@ -335,7 +355,7 @@ impl Library {
             .collect();
         let distribution = store::rating_distribution(&self.db, r.id).await?;
         let my_rating = match caller {
-            Some(c) => store::my_rating(&self.db, r.id, c.user_id).await?.map(|(stars, comment)| MyRating { stars, comment }),
+            Some(c) => store::my_rating(&self.db, r.id, c.user_id).await?,
             None => None,
         };
         let review_by = r.review_by.map(|t| t.date_naive());
@@ -362,7 +382,7 @@ impl Library {
     }
 
     /// Checks and stores uploaded files: size, type by content; text of PDFs extracted in a bounded child process.
-    async fn take_files(&self, incoming: Vec<IncomingFile>) -> Result<Vec<(IncomingFile, &'static str, String, String)>> {
+    async fn take_files(&self, incoming: Vec<IncomingFile>) -> Result<Vec<StoredFile>> {
         let mut out = Vec::new();
         for f in incoming {
             if f.bytes.len() > self.max_upload_bytes {
@@ -387,7 +407,7 @@ impl Library {
             } else {
                 String::new()
             };
-            out.push((f, content_type, hash, text));
+            out.push(StoredFile { name: f.name, size: f.bytes.len(), content_type, sha256: hash, text });
         }
         Ok(out)
     }
@@ -397,33 +417,27 @@ impl Library {
         caller.require_author()?;
         let m = parse_metadata(metadata_json)?;
         let stored = self.take_files(incoming).await?;
-        let id = self
-            .insert(
-                Some(caller.user_id),
-                &m,
-                stored.iter().map(|(f, ct, hash, text)| (f.name.as_str(), f.bytes.len(), *ct, hash.as_str(), text.as_str())).collect(),
-            )
-            .await?;
+        let id = self.insert(Some(caller.user_id), &m, &stored).await?;
         Ok(Created { id })
     }
 
-    async fn insert(&self, by: Option<Uuid>, m: &ResourceMetadata, files: Vec<(&str, usize, &str, &str, &str)>) -> Result<Uuid> {
+    async fn insert(&self, by: Option<Uuid>, m: &ResourceMetadata, files: &[StoredFile]) -> Result<Uuid> {
         let id = new_id();
         let now = self.clock.now();
         let lists = ListColumns::of(m);
         let mut tx = self.db.begin().await?;
         let row = lists.row(id, m, Some(m.published_on_upload()), by, now);
         store::insert_resource(&mut tx, &row).await?;
-        for (name, size, content_type, hash, text) in files {
-            let clean = files::clean_name(name, content_type);
+        for f in files {
+            let clean = files::clean_name(&f.name, f.content_type);
             let file = FileRow {
                 id: new_id(),
                 resource_id: id,
                 name: &clean,
-                size: size as i64,
-                content_type,
-                sha256: hash,
-                extracted_text: text,
+                size: f.size as i64,
+                content_type: f.content_type,
+                sha256: &f.sha256,
+                extracted_text: &f.text,
                 now,
             };
             store::insert_file(&mut tx, &file).await?;
@@ -468,13 +482,13 @@ impl Library {
     }
 
     /// A file to download (counted as a use of the resource).
-    pub async fn download(&self, caller: Option<&Caller>, id: Uuid, file_id: Uuid) -> Result<(String, String, Vec<u8>)> {
+    pub async fn download(&self, caller: Option<&Caller>, id: Uuid, file_id: Uuid) -> Result<FileDownload> {
         let r = self.visible(caller, id).await?;
         let file = store::files(&self.db, r.id).await?.into_iter().find(|f| f.id == file_id).ok_or(Error::NotFound("file"))?;
         let bytes =
             self.files.get(&file.sha256).await.map_err(|e| Error::Internal(anyhow::Error::new(e).context("stored file missing")))?;
         store::count_download(&self.db, r.id, file.id).await?;
-        Ok((file.name, file.content_type, bytes))
+        Ok(FileDownload { name: file.name, content_type: file.content_type, bytes })
     }
 
     /// Rates a resource (one rating per person, changeable). True when it is a new rating.
@@ -500,11 +514,7 @@ impl Library {
         caller.require_author()?;
         let r = store::resource(&self.db, id).await?.ok_or(Error::NotFound("resource"))?;
         let distribution = store::rating_distribution(&self.db, id).await?;
-        let comments = store::rating_comments(&self.db, id)
-            .await?
-            .into_iter()
-            .map(|(stars, comment, updated_at)| RatingComment { stars, comment, updated_at })
-            .collect();
+        let comments = store::rating_comments(&self.db, id).await?;
         Ok(Evaluation {
             resource_id: id,
             title: r.title,
@@ -600,28 +610,28 @@ impl Library {
         let applied = self.index.applied_seq();
         let now = self.clock.now();
         let events = store::index_events_since(&self.db, applied, now - Duration::seconds(30), 2000).await?;
-        let fresh: Vec<(i64, String, Uuid)> = {
+        let fresh: Vec<IndexEvent> = {
             let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-            events.into_iter().filter(|(seq, _, _)| *seq > applied || !recent.contains(seq)).collect()
+            events.into_iter().filter(|e| e.seq > applied || !recent.contains(&e.seq)).collect()
         };
         if fresh.is_empty() {
             return Ok(0);
         }
-        let mut ids: Vec<Uuid> = fresh.iter().filter(|(_, e, _)| e == "resource").map(|(_, _, id)| *id).collect();
+        let mut ids: Vec<Uuid> = fresh.iter().filter(|e| e.entity == "resource").map(|e| e.entity_id).collect();
         ids.sort();
         ids.dedup();
         for id in &ids {
             let doc = self.index_doc(*id).await?;
             self.index.put(&id.to_string(), doc.as_ref()).map_err(|e| Error::Internal(e.into()))?;
         }
-        let max = fresh.iter().map(|(s, _, _)| *s).max().unwrap_or(applied).max(applied);
+        let max = fresh.iter().map(|e| e.seq).max().unwrap_or(applied).max(applied);
         let index = self.index.clone();
         tokio::task::spawn_blocking(move || index.commit(max))
             .await
             .map_err(|e| Error::Internal(e.into()))?
             .map_err(|e| Error::Internal(e.into()))?;
         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        recent.extend(fresh.iter().map(|(s, _, _)| *s));
+        recent.extend(fresh.iter().map(|e| e.seq));
         if recent.len() > 10_000 {
             recent.clear();
         }
@@ -743,17 +753,15 @@ impl Library {
                 let hash = self.files.put(&pdf).await.map_err(|e| Error::Internal(e.into()))?;
                 // Our own PDF: its text is what we wrote, no need to parse it back.
                 let text = extract::normalize(&format!("{}\n{}", d.metadata.title, pages.join("\n")));
-                stored.push((format!("{}.pdf", d.key), pdf.len(), hash, text));
+                stored.push(StoredFile {
+                    name: format!("{}.pdf", d.key),
+                    size: pdf.len(),
+                    content_type: "application/pdf",
+                    sha256: hash,
+                    text,
+                });
             }
-            self.insert(
-                None,
-                &d.metadata,
-                stored
-                    .iter()
-                    .map(|(name, size, hash, text)| (name.as_str(), *size, "application/pdf", hash.as_str(), text.as_str()))
-                    .collect(),
-            )
-            .await?;
+            self.insert(None, &d.metadata, &stored).await?;
             n += 1;
         }
         Ok(n)

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sanad_platform::{Db, Tx, on_db, on_tx};
 use uuid::Uuid;
 
-use crate::model::{FileRecord, ResourceRecord};
+use crate::model::{FileRecord, MyRating, RatingComment, ResourceRecord};
 
 type Sql<T> = Result<T, sqlx::Error>;
 
@@ -155,13 +155,13 @@ pub async fn rating_distribution(db: &Db, resource: Uuid) -> Sql<[i64; 5]> {
     Ok(out)
 }
 
-pub async fn my_rating(db: &Db, resource: Uuid, user: Uuid) -> Sql<Option<(i64, Option<String>)>> {
-    on_db!(db, c => sqlx::query_as::<_, (i64, Option<String>)>("SELECT stars, comment FROM resource_ratings WHERE resource_id = $1 AND user_id = $2")
+pub async fn my_rating(db: &Db, resource: Uuid, user: Uuid) -> Sql<Option<MyRating>> {
+    on_db!(db, c => sqlx::query_as::<_, MyRating>("SELECT stars, comment FROM resource_ratings WHERE resource_id = $1 AND user_id = $2")
         .bind(resource).bind(user).fetch_optional(c).await)
 }
 
-pub async fn rating_comments(db: &Db, resource: Uuid) -> Sql<Vec<(i64, String, DateTime<Utc>)>> {
-    on_db!(db, c => sqlx::query_as::<_, (i64, String, DateTime<Utc>)>(
+pub async fn rating_comments(db: &Db, resource: Uuid) -> Sql<Vec<RatingComment>> {
+    on_db!(db, c => sqlx::query_as::<_, RatingComment>(
         "SELECT stars, comment, updated_at FROM resource_ratings WHERE resource_id = $1 AND comment IS NOT NULL AND comment <> '' ORDER BY updated_at DESC")
         .bind(resource).fetch_all(c).await)
 }
@@ -172,11 +172,21 @@ pub async fn index_event(tx: &mut Tx, entity: &str, id: Uuid, now: DateTime<Utc>
         .bind(entity).bind(id).bind(now).execute(c).await.map(|_| ()))
 }
 
+/// A change to apply to the search index.
+#[derive(Debug, sqlx::FromRow)]
+pub struct IndexEvent {
+    /// Its number, in the order events were written.
+    pub seq: i64,
+    /// What changed: `resource`.
+    pub entity: String,
+    pub entity_id: Uuid,
+}
+
 /// Events after `seq`, plus those written in the last `lookback` (a
 /// transaction that committed late may have taken a lower number than one
 /// already applied on PostgreSQL; applying an event twice is harmless).
-pub async fn index_events_since(db: &Db, seq: i64, since: DateTime<Utc>, limit: i64) -> Sql<Vec<(i64, String, Uuid)>> {
-    on_db!(db, c => sqlx::query_as::<_, (i64, String, Uuid)>(
+pub async fn index_events_since(db: &Db, seq: i64, since: DateTime<Utc>, limit: i64) -> Sql<Vec<IndexEvent>> {
+    on_db!(db, c => sqlx::query_as::<_, IndexEvent>(
         "SELECT seq, entity, entity_id FROM index_events WHERE seq > $1 OR created_at > $2 ORDER BY seq LIMIT $3")
         .bind(seq).bind(since).bind(limit).fetch_all(c).await)
 }

@@ -4,6 +4,7 @@
 //! rules every crate shares: text folding, language negotiation, paging, roles.
 
 pub mod auth;
+pub mod change;
 pub mod client;
 pub mod clock;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod text;
 pub mod vocabulary;
 
 pub use auth::{Caller, Role};
+pub use change::Change;
 pub use clock::Clock;
 pub use config::Config;
 pub use db::{Db, Tx};

@@ -5,9 +5,9 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Json, ParsePayload, Payload};
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
 use poem_openapi::{ApiRequest, ApiResponse, OpenApi, Tags};
-use sanad_platform::Result;
 use sanad_platform::auth::caller;
 use sanad_platform::responses::NoContent;
+use sanad_platform::{Change, Result, Text};
 use uuid::Uuid;
 
 use super::model::*;
@@ -88,6 +88,48 @@ impl DirectoryApi {
     }
 }
 
+// Requests become the service's plain inputs here, at the edge.
+
+fn text(t: Option<Text>) -> String {
+    t.map(String::from).unwrap_or_default()
+}
+
+fn texts(t: Vec<Text>) -> Vec<String> {
+    t.into_iter().map(String::from).collect()
+}
+
+impl From<NewService> for ServiceInput {
+    fn from(r: NewService) -> Self {
+        ServiceInput {
+            territory: r.territory.into(),
+            kind: r.kind.into(),
+            name: r.name.into(),
+            address: text(r.address),
+            phone: text(r.phone),
+            hours: text(r.hours),
+            services: texts(r.services.unwrap_or_default()),
+            notes: text(r.notes),
+            verified_at: r.verified_at.map(String::from),
+        }
+    }
+}
+
+impl From<ServiceUpdate> for ServiceChange {
+    fn from(r: ServiceUpdate) -> Self {
+        ServiceChange {
+            territory: r.territory.map(String::from),
+            kind: r.kind.map(String::from),
+            name: r.name.map(String::from),
+            address: r.address.into(),
+            phone: r.phone.into(),
+            hours: r.hours.into(),
+            services: Change::from(r.services).map(texts),
+            notes: r.notes.into(),
+            verified_at: r.verified_at.map(String::from),
+        }
+    }
+}
+
 #[OpenApi(prefix_path = "/api/v1")]
 impl DirectoryApi {
     /// Services of the directory, by territory, kind and name; `q` matches words of the name, services or address (case and accents aside). Public.
@@ -102,21 +144,21 @@ impl DirectoryApi {
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
     ) -> Result<Json<ServicePage>> {
-        let page = self.directory.list(territory.0.as_deref(), kind.0.as_deref(), q.0.as_deref(), cursor.0.as_deref(), limit.0).await?;
-        Ok(Json(page))
+        let query = ServiceQuery { territory: territory.0, kind: kind.0, q: q.0, cursor: cursor.0, limit: limit.0 };
+        Ok(Json(self.directory.list(&query).await?))
     }
 
     /// Add a service (trainers and admins).
     #[oai(path = "/directory/services", method = "post", tag = "ApiTags::Directory")]
     async fn create(&self, req: &Request, body: Json<NewService>) -> Result<ServiceCreated> {
-        Ok(ServiceCreated::Created(Json(self.directory.create(&caller(req).await?, body.0).await?)))
+        Ok(ServiceCreated::Created(Json(self.directory.create(&caller(req).await?, body.0.into()).await?)))
     }
 
     /// The directory as CSV, for a spreadsheet (one territory, or all). Public.
     #[oai(path = "/directory/services/export", method = "get", tag = "ApiTags::Directory")]
     async fn export(&self, territory: Query<Option<String>>) -> Result<CsvDownload> {
-        let (filename, bytes) = self.directory.export_csv(territory.0.as_deref()).await?;
-        Ok(CsvDownload::File(Csv(bytes), format!("attachment; filename=\"{filename}\"")))
+        let export = self.directory.export_csv(territory.0.as_deref()).await?;
+        Ok(CsvDownload::File(Csv(export.bytes), format!("attachment; filename=\"{}\"", export.filename)))
     }
 
     /// Import a CSV in the export's format (trainers and admins): rows update the service of the same territory, kind and name (columns left out are kept), or add one. All or nothing: a bad row refuses the file with 422, naming its line and column.
@@ -135,7 +177,7 @@ impl DirectoryApi {
     /// Change a service (trainers and admins): absent fields are kept, `null` clears an optional one.
     #[oai(path = "/directory/services/:id", method = "patch", tag = "ApiTags::Directory")]
     async fn update(&self, req: &Request, id: Path<Uuid>, body: Json<ServiceUpdate>) -> Result<Json<DirectoryService>> {
-        Ok(Json(self.directory.update(&caller(req).await?, id.0, body.0).await?))
+        Ok(Json(self.directory.update(&caller(req).await?, id.0, body.0.into()).await?))
     }
 
     /// Remove a service (trainers and admins).

@@ -47,55 +47,23 @@ pub fn line_error(line: u64, column: &str, code: &str, message: impl std::fmt::D
 /// Reads a file; every structural problem (encoding, header, cell count) is
 /// an error naming its line. Field values are not checked here.
 pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
-        vec![line_error(line, "", "invalid_format", "is not UTF-8 text; save the file as \"CSV UTF-8\"")]
-    })?;
+    let text = decode(bytes)?;
     let first_line = text.lines().next().unwrap_or_default();
     if first_line.trim().is_empty() {
-        return Err(vec![line_error(1, "", "required", format!("must be the header: {}", HEADER.join(",")))]);
+        return Err(vec![missing_header()]);
     }
     // A spreadsheet in a French locale separates with ";" (the comma is the decimal mark).
     let delimiter = if first_line.contains(';') && !first_line.contains(',') { b';' } else { b',' };
     let mut reader = ::csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
-
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => return Err(vec![csv_error(text, &e)]),
-        None => return Err(vec![line_error(1, "", "required", format!("must be the header: {}", HEADER.join(",")))]),
+        None => return Err(vec![missing_header()]),
     };
-    let mut errors = Vec::new();
-    let mut columns: HashMap<&'static str, usize> = HashMap::new();
-    for (at, name) in header.iter().enumerate() {
-        let name = name.trim().to_lowercase();
-        if name.is_empty() {
-            // Spreadsheets add unnamed trailing columns; their cells are ignored.
-            continue;
-        }
-        match HEADER.iter().find(|h| **h == name) {
-            Some(known) if columns.contains_key(known) => {
-                errors.push(line_error(1, "", "invalid_format", format!("column {known:?} appears twice")));
-            }
-            Some(known) => {
-                columns.insert(known, at);
-            }
-            None => errors.push(line_error(1, "", "unknown_value", format!("column {name:?} is not one of {}", HEADER.join(", ")))),
-        }
-    }
-    for required in ["territory", "kind", "name"] {
-        if !columns.contains_key(required) {
-            errors.push(line_error(1, "", "required", format!("the header has no {required:?} column")));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-
-    let absent: Vec<&'static str> = HEADER.into_iter().filter(|h| !columns.contains_key(h)).collect();
-    let width = header.len();
+    let columns = Columns::of(&header)?;
     let mut rows = Vec::new();
+    let mut errors = Vec::new();
     for record in records {
         if errors.len() >= MAX_ERRORS {
             break;
@@ -111,26 +79,98 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
-        if record.iter().skip(width).any(|cell| !cell.trim().is_empty()) {
-            // Most often an unquoted comma inside a cell, which shifted every cell after it.
-            errors.push(line_error(
-                line,
-                "",
-                "invalid_format",
-                format!("has {} cells but the header has {width}; put quotes around cells that contain a comma", record.len()),
-            ));
+        if let Some(e) = columns.check_width(&record, line) {
+            errors.push(e);
             continue;
         }
         if rows.len() == MAX_ROWS {
             errors.push(line_error(line, "", "out_of_range", format!("a file may hold at most {MAX_ROWS} services")));
             break;
         }
-        let cell = |name: &str| columns.get(name).and_then(|at| record.get(*at)).map(restore).unwrap_or_default();
+        rows.push(columns.row(&record, line));
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+}
+
+/// The text of a file: UTF-8, without a byte-order mark.
+fn decode(bytes: &[u8]) -> Result<&str, Vec<FieldError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
+        vec![line_error(line, "", "invalid_format", "is not UTF-8 text; save the file as \"CSV UTF-8\"")]
+    })
+}
+
+fn missing_header() -> FieldError {
+    line_error(1, "", "required", format!("must be the header: {}", HEADER.join(",")))
+}
+
+/// Where each known column of a file is, from its header.
+#[derive(Debug)]
+struct Columns {
+    at: HashMap<&'static str, usize>,
+    /// How many cells the header has.
+    width: usize,
+    /// The optional columns the header does not name.
+    absent: Vec<&'static str>,
+}
+
+impl Columns {
+    /// Reads the header: known names in any order and case, unnamed columns
+    /// ignored; an unknown or repeated name, or a missing required one, is an error.
+    fn of(header: &::csv::StringRecord) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut at: HashMap<&'static str, usize> = HashMap::new();
+        for (position, name) in header.iter().enumerate() {
+            let name = name.trim().to_lowercase();
+            if name.is_empty() {
+                // Spreadsheets add unnamed trailing columns; their cells are ignored.
+                continue;
+            }
+            match HEADER.iter().find(|h| **h == name) {
+                Some(known) if at.contains_key(known) => {
+                    errors.push(line_error(1, "", "invalid_format", format!("column {known:?} appears twice")));
+                }
+                Some(known) => {
+                    at.insert(known, position);
+                }
+                None => errors.push(line_error(1, "", "unknown_value", format!("column {name:?} is not one of {}", HEADER.join(", ")))),
+            }
+        }
+        for required in ["territory", "kind", "name"] {
+            if !at.contains_key(required) {
+                errors.push(line_error(1, "", "required", format!("the header has no {required:?} column")));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let absent = HEADER.into_iter().filter(|h| !at.contains_key(h)).collect();
+        Ok(Columns { at, width: header.len(), absent })
+    }
+
+    /// An error when `record` has filled cells past the header's.
+    fn check_width(&self, record: &::csv::StringRecord, line: u64) -> Option<FieldError> {
+        let width = self.width;
+        // Most often an unquoted comma inside a cell, which shifted every cell after it.
+        record.iter().skip(width).any(|cell| !cell.trim().is_empty()).then(|| {
+            line_error(
+                line,
+                "",
+                "invalid_format",
+                format!("has {} cells but the header has {width}; put quotes around cells that contain a comma", record.len()),
+            )
+        })
+    }
+
+    /// The service a data row describes (formula guards undone).
+    fn row(&self, record: &::csv::StringRecord, line: u64) -> CsvRow {
+        let cell = |name: &str| self.at.get(name).and_then(|at| record.get(*at)).map(restore).unwrap_or_default();
         let services = cell("services");
         let verified_at = cell("verified_at");
-        rows.push(CsvRow {
+        CsvRow {
             line,
-            absent: absent.clone(),
+            absent: self.absent.clone(),
             input: ServiceInput {
                 territory: cell("territory"),
                 kind: cell("kind"),
@@ -142,9 +182,8 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
                 notes: cell("notes"),
                 verified_at: Some(verified_at).filter(|d| !d.trim().is_empty()),
             },
-        });
+        }
     }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
 }
 
 fn csv_error(text: &str, e: &::csv::Error) -> FieldError {

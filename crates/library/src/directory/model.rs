@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use sanad_platform::Text;
+use sanad_platform::{Change, Text};
 use uuid::Uuid;
 
 pub use sanad_platform::vocabulary::ServiceKind;
@@ -42,6 +42,18 @@ pub struct ServicePage {
     pub items: Vec<DirectoryService>,
     #[oai(nullable)]
     pub next_cursor: Option<String>,
+}
+
+/// What a list of the directory asks for (`GET /directory/services`), as typed.
+#[derive(Debug, Default)]
+pub struct ServiceQuery {
+    /// A territory code or name.
+    pub territory: Option<String>,
+    pub kind: Option<String>,
+    /// Words to find in the name, services or address.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
 }
 
 /// `POST /directory/services`.
@@ -116,6 +128,47 @@ pub struct ServiceInput {
     pub notes: String,
     /// `None` (or empty) keeps the stored date, or means today for a new service.
     pub verified_at: Option<String>,
+}
+
+/// A change to a service (parsed from [`ServiceUpdate`]): `None` and
+/// [`Change::Keep`] leave a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceChange {
+    pub territory: Option<String>,
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub address: Change<String>,
+    pub phone: Change<String>,
+    pub hours: Change<String>,
+    pub services: Change<Vec<String>>,
+    pub notes: Change<String>,
+    /// `None` keeps the stored date.
+    pub verified_at: Option<String>,
+}
+
+impl ServiceChange {
+    /// `current` with this change made.
+    pub fn apply(self, current: ServiceInput) -> ServiceInput {
+        let text = |change: Change<String>, current: String| change.apply(Some(current)).unwrap_or_default();
+        ServiceInput {
+            territory: self.territory.unwrap_or(current.territory),
+            kind: self.kind.unwrap_or(current.kind),
+            name: self.name.unwrap_or(current.name),
+            address: text(self.address, current.address),
+            phone: text(self.phone, current.phone),
+            hours: text(self.hours, current.hours),
+            services: self.services.apply(Some(current.services)).unwrap_or_default(),
+            notes: text(self.notes, current.notes),
+            verified_at: self.verified_at,
+        }
+    }
+}
+
+/// A CSV file made by an export, with the name to save it under.
+#[derive(Debug)]
+pub struct CsvExport {
+    pub filename: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A service that passed every check, trimmed and normalised.

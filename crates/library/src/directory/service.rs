@@ -2,12 +2,10 @@
 //! families from it, often before they have an account); trainers and admins
 //! keep it up to date, by hand, by verifying entries, or by CSV.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
-use poem_openapi::types::MaybeUndefined;
 use sanad_platform::ids::new_id;
-use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, Text, page};
+use sanad_platform::page::{self, Page};
+use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -32,33 +30,24 @@ impl std::fmt::Debug for Directory {
     }
 }
 
-/// Refuses with 403 unless the caller keeps the directory (trainers and admins).
-fn require_editor(caller: &Caller) -> Result<()> {
-    if caller.has(Role::Trainer) || caller.has(Role::Admin) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden("only trainers and admins edit the directory".into()))
-    }
+/// The part of the directory a list or an export covers: checked filters.
+#[derive(Debug)]
+struct Scope {
+    /// A known territory code.
+    territory: Option<String>,
+    kind: Option<ServiceKind>,
+}
+
+/// A CSV row that passed every check.
+#[derive(Debug)]
+struct CheckedRow<'a> {
+    fields: ServiceFields,
+    /// The columns the file left out, whose stored values are kept.
+    absent: &'a [&'static str],
 }
 
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc()
-}
-
-fn text(t: Option<Text>) -> String {
-    t.map(String::from).unwrap_or_default()
-}
-
-fn texts(t: Option<Vec<Text>>) -> Vec<String> {
-    t.unwrap_or_default().into_iter().map(String::from).collect()
-}
-
-fn patch(value: MaybeUndefined<Text>, current: String) -> String {
-    match value {
-        MaybeUndefined::Undefined => current,
-        MaybeUndefined::Null => String::new(),
-        MaybeUndefined::Value(v) => v.0,
-    }
 }
 
 fn stored_services(row: &ServiceRow) -> Result<Vec<String>> {
@@ -109,18 +98,32 @@ fn keep_absent(mut fields: ServiceFields, row: &ServiceRow, absent: &[&str]) -> 
     Ok(fields)
 }
 
-/// Opaque cursor: the sort key of the last row of a page.
-fn encode_cursor(row: &ServiceRow) -> String {
-    let key = serde_json::json!([row.territory, row.kind, row.name_key, row.id]);
-    URL_SAFE_NO_PAD.encode(key.to_string())
+/// The cursor after `row`: its sort key (territory, kind, name, id).
+fn cursor_after(row: &ServiceRow) -> String {
+    page::encode_key(&(&row.territory, &row.kind, &row.name_key, row.id))
 }
 
 fn decode_cursor(cursor: Option<&str>) -> Result<Option<After>> {
-    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
-    let bad = || Error::invalid("cursor", "invalid_format", "is not a cursor from this list");
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let (territory, kind, name_key, id): (String, String, String, Uuid) = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    Ok(Some(After { territory, kind, name_key, id }))
+    let key: Option<(String, String, String, Uuid)> = page::decode_key(cursor)?;
+    Ok(key.map(|(territory, kind, name_key, id)| After { territory, kind, name_key, id }))
+}
+
+/// The `LIKE` patterns of `?q=`: one group per word, each word as the
+/// library's analyzers see it (stem, surface form, the thesaurus' other
+/// names of the notion); common words never count. Folding leaves only
+/// letters, digits and spaces, so no `LIKE` wildcard survives.
+fn word_patterns(q: &str) -> Vec<Vec<String>> {
+    crate::search::query::word_variants(q)
+        .into_iter()
+        .take(MAX_QUERY_WORDS)
+        .map(|variants| {
+            let mut group: Vec<String> =
+                variants.iter().map(|v| validate::fold(v)).filter(|v| !v.is_empty()).map(|v| format!("%{v}%")).collect();
+            group.dedup();
+            group
+        })
+        .filter(|g| !g.is_empty())
+        .collect()
 }
 
 impl Directory {
@@ -135,7 +138,7 @@ impl Directory {
 
     async fn territories(&self) -> Result<Territories> {
         let rows = store::territories(&self.db).await?;
-        Ok(Territories::new(rows.into_iter().map(|(code, fr, ar, en)| (code, vec![fr, ar, en]))))
+        Ok(Territories::new(rows.into_iter().map(|t| (t.code, vec![t.name_fr, t.name_ar, t.name_en]))))
     }
 
     fn view(&self, row: ServiceRow, today: NaiveDate) -> Result<DirectoryService> {
@@ -161,7 +164,7 @@ impl Directory {
     }
 
     /// Checks the `territory` and `kind` filters of a list or an export.
-    async fn filters(&self, territory: Option<&str>, kind: Option<&str>) -> Result<(Option<String>, Option<ServiceKind>)> {
+    async fn filters(&self, territory: Option<&str>, kind: Option<&str>) -> Result<Scope> {
         let mut errors = Vec::new();
         let territory = match territory.map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
@@ -184,54 +187,28 @@ impl Directory {
                 parsed
             }
         };
-        if errors.is_empty() { Ok((territory, kind)) } else { Err(Error::Invalid(errors)) }
+        if errors.is_empty() { Ok(Scope { territory, kind }) } else { Err(Error::Invalid(errors)) }
     }
 
     /// A page of the directory, in territory, kind and name order, optionally
     /// of one territory and kind, matching every word of `q` in the name,
     /// services or address (case, accents, word endings and the thesaurus' other names aside).
-    pub async fn list(
-        &self,
-        territory: Option<&str>,
-        kind: Option<&str>,
-        q: Option<&str>,
-        cursor: Option<&str>,
-        limit: Option<u32>,
-    ) -> Result<ServicePage> {
-        let (territory, kind) = self.filters(territory, kind).await?;
-        let limit = page::limit(limit)?;
-        let after = decode_cursor(cursor)?;
-        // Each word as the library's analyzers see it (stem, surface form,
-        // the thesaurus' other names of the notion); common words never count.
-        // Folding leaves only letters, digits and spaces, so no LIKE wildcard survives.
-        let patterns: Vec<Vec<String>> = crate::search::query::word_variants(q.unwrap_or_default())
-            .into_iter()
-            .take(MAX_QUERY_WORDS)
-            .map(|variants| {
-                let mut group: Vec<String> =
-                    variants.iter().map(|v| validate::fold(v)).filter(|v| !v.is_empty()).map(|v| format!("%{v}%")).collect();
-                group.dedup();
-                group
-            })
-            .filter(|g| !g.is_empty())
-            .collect();
+    pub async fn list(&self, query: &ServiceQuery) -> Result<ServicePage> {
+        let Scope { territory, kind } = self.filters(query.territory.as_deref(), query.kind.as_deref()).await?;
+        let limit = page::limit(query.limit)?;
+        let after = decode_cursor(query.cursor.as_deref())?;
+        let patterns = word_patterns(query.q.as_deref().unwrap_or_default());
         let filter = ListFilter {
             territory: territory.as_deref(),
             kind: kind.map(ServiceKind::as_str),
             patterns: &patterns,
             after: after.as_ref(),
-            limit: Some(i64::from(limit) + 1),
+            limit: Some(page::fetch_limit(limit)),
         };
-        let mut rows = store::list(&self.db, &filter).await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(encode_cursor)
-        } else {
-            None
-        };
+        let page = Page::from_rows(store::list(&self.db, &filter).await?, limit, cursor_after);
         let today = self.today();
-        let items = rows.into_iter().map(|r| self.view(r, today)).collect::<Result<_>>()?;
-        Ok(ServicePage { items, next_cursor })
+        let items = page.items.into_iter().map(|r| self.view(r, today)).collect::<Result<_>>()?;
+        Ok(ServicePage { items, next_cursor: page.next_cursor })
     }
 
     /// One service.
@@ -241,19 +218,8 @@ impl Directory {
     }
 
     /// Adds a service (trainers and admins); verified today unless a date is given.
-    pub async fn create(&self, caller: &Caller, req: NewService) -> Result<DirectoryService> {
-        require_editor(caller)?;
-        let input = ServiceInput {
-            territory: req.territory.0,
-            kind: req.kind.0,
-            name: req.name.0,
-            address: text(req.address),
-            phone: text(req.phone),
-            hours: text(req.hours),
-            services: texts(req.services),
-            notes: text(req.notes),
-            verified_at: req.verified_at.map(String::from),
-        };
+    pub async fn create(&self, caller: &Caller, input: ServiceInput) -> Result<DirectoryService> {
+        caller.require_author()?;
         let today = self.today();
         let fields = validate::check(&input, &self.territories().await?, today).map_err(Error::Invalid)?;
         let id = new_id();
@@ -264,25 +230,10 @@ impl Directory {
     }
 
     /// Changes some fields of a service (trainers and admins).
-    pub async fn update(&self, caller: &Caller, id: Uuid, req: ServiceUpdate) -> Result<DirectoryService> {
-        require_editor(caller)?;
+    pub async fn update(&self, caller: &Caller, id: Uuid, change: ServiceChange) -> Result<DirectoryService> {
+        caller.require_author()?;
         let row = store::get(&self.db, id).await?.ok_or(Error::NotFound("service"))?;
-        let current = input_of(&row)?;
-        let input = ServiceInput {
-            territory: req.territory.map_or(current.territory, String::from),
-            kind: req.kind.map_or(current.kind, String::from),
-            name: req.name.map_or(current.name, String::from),
-            address: patch(req.address, current.address),
-            phone: patch(req.phone, current.phone),
-            hours: patch(req.hours, current.hours),
-            services: match req.services {
-                MaybeUndefined::Undefined => current.services,
-                MaybeUndefined::Null => Vec::new(),
-                MaybeUndefined::Value(v) => v.into_iter().map(String::from).collect(),
-            },
-            notes: patch(req.notes, current.notes),
-            verified_at: req.verified_at.map(String::from),
-        };
+        let input = change.apply(input_of(&row)?);
         let fields = validate::check(&input, &self.territories().await?, self.today()).map_err(Error::Invalid)?;
         let verified_at = fields.verified_at.map_or(row.verified_at, midnight);
         let mut tx = self.db.begin().await?;
@@ -294,7 +245,7 @@ impl Directory {
     /// Marks a service checked today: how the directory stays alive when
     /// focal points change (trainers and admins).
     pub async fn verify(&self, caller: &Caller, id: Uuid) -> Result<DirectoryService> {
-        require_editor(caller)?;
+        caller.require_author()?;
         let now = self.clock.now();
         if !store::verify(&self.db, id, midnight(now.date_naive()), now).await? {
             return Err(Error::NotFound("service"));
@@ -304,7 +255,7 @@ impl Directory {
 
     /// Removes a service (trainers and admins).
     pub async fn delete(&self, caller: &Caller, id: Uuid) -> Result<()> {
-        require_editor(caller)?;
+        caller.require_author()?;
         if store::delete(&self.db, id).await? { Ok(()) } else { Err(Error::NotFound("service")) }
     }
 
@@ -320,19 +271,7 @@ impl Directory {
     ) -> Result<()> {
         let services = serde_json::to_string(&fields.services).map_err(|e| Error::Internal(e.into()))?;
         let search_text = validate::search_text(fields);
-        let w = ServiceWrite {
-            territory: &fields.territory,
-            kind: fields.kind.as_str(),
-            name: &fields.name,
-            name_key: &fields.name_key,
-            address: &fields.address,
-            phone: &fields.phone,
-            hours: &fields.hours,
-            services: &services,
-            notes: &fields.notes,
-            search_text: &search_text,
-            verified_at,
-        };
+        let w = ServiceWrite { fields, services_json: &services, search_text: &search_text, verified_at };
         let now = self.clock.now();
         let written = match existing {
             None => store::insert(tx, id, &w, now).await.map(|()| true),
@@ -349,8 +288,8 @@ impl Directory {
     }
 
     /// The directory (or one territory's) as CSV, with its file name.
-    pub async fn export_csv(&self, territory: Option<&str>) -> Result<(String, Vec<u8>)> {
-        let (territory, _) = self.filters(territory, None).await?;
+    pub async fn export_csv(&self, territory: Option<&str>) -> Result<CsvExport> {
+        let Scope { territory, .. } = self.filters(territory, None).await?;
         let filter = ListFilter { territory: territory.as_deref(), ..ListFilter::default() };
         let rows = store::list(&self.db, &filter).await?;
         let mut cells = Vec::with_capacity(rows.len());
@@ -369,7 +308,7 @@ impl Directory {
             ]);
         }
         let filename = format!("annuaire-{}.csv", territory.as_deref().unwrap_or("tous"));
-        Ok((filename, csv_file::write(&cells)))
+        Ok(CsvExport { filename, bytes: csv_file::write(&cells) })
     }
 
     /// Imports a CSV (trainers and admins): each row updates the service of
@@ -378,7 +317,7 @@ impl Directory {
     /// cell clears. All or nothing: any bad row refuses the whole file,
     /// naming every bad line and column, and nothing is written.
     pub async fn import_csv(&self, caller: &Caller, bytes: &[u8]) -> Result<ImportReport> {
-        require_editor(caller)?;
+        caller.require_author()?;
         self.import(bytes).await
     }
 
@@ -402,7 +341,7 @@ impl Directory {
         let today = self.today();
         let mut report = ImportReport { created: 0, updated: 0, unchanged: 0 };
         let mut tx = self.db.begin().await?;
-        for (fields, absent) in &checked {
+        for CheckedRow { fields, absent } in &checked {
             let existing = store::by_identity(&mut tx, &fields.territory, fields.kind.as_str(), &fields.name_key).await?;
             match existing {
                 None => {
@@ -429,7 +368,7 @@ impl Directory {
 
     /// Checks every row, and that no two rows are the same service; the
     /// errors name each row's line and column.
-    async fn check_rows<'a>(&self, rows: &'a [CsvRow]) -> Result<Vec<(ServiceFields, &'a [&'static str])>> {
+    async fn check_rows<'a>(&self, rows: &'a [CsvRow]) -> Result<Vec<CheckedRow<'a>>> {
         let territories = self.territories().await?;
         let today = self.today();
         let mut errors = Vec::new();
@@ -442,7 +381,7 @@ impl Directory {
                     if let Some(first) = seen.insert(identity, row.line) {
                         errors.push(line_error(row.line, "name", "duplicate", format!("is the same service as line {first}")));
                     }
-                    checked.push((fields, row.absent.as_slice()));
+                    checked.push(CheckedRow { fields, absent: &row.absent });
                 }
                 Err(field_errors) => {
                     errors.extend(field_errors.into_iter().map(|e| line_error(row.line, &e.field, &e.code, e.message)));

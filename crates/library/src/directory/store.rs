@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use sanad_platform::{Db, Tx, on_db, on_tx};
 use uuid::Uuid;
 
+use super::model::ServiceFields;
+
 type Sql<T> = Result<T, sqlx::Error>;
 
 /// A stored service.
@@ -27,26 +29,30 @@ pub struct ServiceRow {
 
 const COLUMNS: &str = "id, territory, kind, name, name_key, address, phone, hours, services, notes, verified_at, updated_at";
 
-/// The fields written by an insert or an update.
+/// What an insert or an update writes: the checked fields, and what is
+/// stored beside them in another form.
 #[derive(Debug)]
 pub struct ServiceWrite<'a> {
-    pub territory: &'a str,
-    pub kind: &'a str,
-    pub name: &'a str,
-    pub name_key: &'a str,
-    pub address: &'a str,
-    pub phone: &'a str,
-    pub hours: &'a str,
-    pub services: &'a str,
-    pub notes: &'a str,
+    pub fields: &'a ServiceFields,
+    /// `fields.services` as a JSON array.
+    pub services_json: &'a str,
     pub search_text: &'a str,
     pub verified_at: DateTime<Utc>,
 }
 
-/// The territories: code, then its names (fr, ar, en), in display order.
+/// A territory: its code and its names.
+#[derive(Debug, sqlx::FromRow)]
+pub struct TerritoryRow {
+    pub code: String,
+    pub name_fr: String,
+    pub name_ar: String,
+    pub name_en: String,
+}
+
+/// The territories, in display order.
 /// Shared reference data of the programme (migration 0001), read only.
-pub async fn territories(db: &Db) -> Sql<Vec<(String, String, String, String)>> {
-    on_db!(db, c => sqlx::query_as::<_, (String, String, String, String)>(
+pub async fn territories(db: &Db) -> Sql<Vec<TerritoryRow>> {
+    on_db!(db, c => sqlx::query_as::<_, TerritoryRow>(
         "SELECT code, name_fr, name_ar, name_en FROM territories ORDER BY position")
         .fetch_all(c).await)
 }
@@ -137,22 +143,27 @@ pub async fn list(db: &Db, f: &ListFilter<'_>) -> Sql<Vec<ServiceRow>> {
 }
 
 pub async fn insert(tx: &mut Tx, id: Uuid, w: &ServiceWrite<'_>, now: DateTime<Utc>) -> Sql<()> {
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO directory_services (id, territory, kind, name, name_key, address, phone, hours, services, notes, \
-         search_text, verified_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)")
-        .bind(id).bind(w.territory).bind(w.kind).bind(w.name).bind(w.name_key).bind(w.address).bind(w.phone).bind(w.hours)
-        .bind(w.services).bind(w.notes).bind(w.search_text).bind(w.verified_at).bind(now)
-        .execute(c).await.map(|_| ()))
+    const SQL: &str = "INSERT INTO directory_services (id, territory, kind, name, name_key, address, phone, hours, services, notes, \
+         search_text, verified_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)";
+    write(tx, SQL, id, w, now).await.map(|_| ())
 }
 
 /// Replaces a service's fields; false when it is gone.
 pub async fn update(tx: &mut Tx, id: Uuid, w: &ServiceWrite<'_>, now: DateTime<Utc>) -> Sql<bool> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE directory_services SET territory = $2, kind = $3, name = $4, name_key = $5, address = $6, phone = $7, \
-         hours = $8, services = $9, notes = $10, search_text = $11, verified_at = $12, updated_at = $13 WHERE id = $1")
-        .bind(id).bind(w.territory).bind(w.kind).bind(w.name).bind(w.name_key).bind(w.address).bind(w.phone).bind(w.hours)
-        .bind(w.services).bind(w.notes).bind(w.search_text).bind(w.verified_at).bind(now)
-        .execute(c).await.map(|r| r.rows_affected() == 1))
+    const SQL: &str = "UPDATE directory_services SET territory = $2, kind = $3, name = $4, name_key = $5, address = $6, phone = $7, \
+         hours = $8, services = $9, notes = $10, search_text = $11, verified_at = $12, updated_at = $13 WHERE id = $1";
+    write(tx, SQL, id, w, now).await.map(|affected| affected == 1)
+}
+
+/// Runs an insert or an update whose placeholders are, in order: the id,
+/// the columns of `w`, and the time of the change. Rows affected.
+async fn write(tx: &mut Tx, sql: &'static str, id: Uuid, w: &ServiceWrite<'_>, now: DateTime<Utc>) -> Sql<u64> {
+    let f = w.fields;
+    on_tx!(tx, c => sqlx::query(sql)
+        .bind(id).bind(f.territory.as_str()).bind(f.kind.as_str()).bind(f.name.as_str()).bind(f.name_key.as_str())
+        .bind(f.address.as_str()).bind(f.phone.as_str()).bind(f.hours.as_str()).bind(w.services_json).bind(f.notes.as_str())
+        .bind(w.search_text).bind(w.verified_at).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))
 }
 
 /// Marks a service checked on `verified_at`; false when it is gone.

@@ -4,6 +4,7 @@
 
 use chrono::{Months, NaiveDate};
 use sanad_platform::FieldError;
+pub use sanad_platform::folding::fold;
 use std::collections::HashMap;
 
 use super::model::{ServiceFields, ServiceInput, ServiceKind};
@@ -18,13 +19,6 @@ const MAX_PHONE: usize = 80;
 const MAX_NOTES: usize = 2000;
 /// Most services per entry.
 const MAX_SERVICES: usize = 30;
-
-/// Folds text for matching: no case, no accents (French), no Arabic
-/// diacritics, tatweel or letter-form variants, punctuation as spaces, runs of
-/// spaces as one. `Hôpital  Moulay-Youssef` and `hopital moulay youssef` fold alike.
-pub fn fold(text: &str) -> String {
-    sanad_platform::folding::fold(text)
-}
 
 /// The text `?q=` searches: name, services and address, folded.
 pub fn search_text(fields: &ServiceFields) -> String {
@@ -116,70 +110,95 @@ fn check_controls(field: &str, value: &str, errors: &mut Vec<FieldError>) {
 /// message that reads after the field's name (`kind "hopital" is not one of ...`).
 pub fn check(input: &ServiceInput, territories: &Territories, today: NaiveDate) -> Result<ServiceFields, Vec<FieldError>> {
     let mut errors = Vec::new();
-
-    let typed_territory = input.territory.trim();
-    let territory = if typed_territory.is_empty() {
-        errors.push(FieldError::new("territory", "required", "must not be empty"));
-        String::new()
-    } else {
-        match territories.resolve(typed_territory) {
-            Some(code) => code.to_string(),
-            None => {
-                errors.push(FieldError::new(
-                    "territory",
-                    "unknown_value",
-                    format!("{typed_territory:?} is not one of {}", territories.list()),
-                ));
-                String::new()
-            }
-        }
-    };
-
-    let typed_kind = input.kind.trim();
-    let kind = if typed_kind.is_empty() {
-        errors.push(FieldError::new("kind", "required", "must not be empty"));
-        None
-    } else {
-        let kind = ServiceKind::parse_lenient(typed_kind);
-        if kind.is_none() {
-            errors.push(FieldError::new("kind", "unknown_value", format!("{typed_kind:?} is not one of {}", ServiceKind::list())));
-        }
-        kind
-    };
-
+    let territory = check_territory(&input.territory, territories, &mut errors);
+    let kind = check_kind(&input.kind, &mut errors);
     let name = one_line(&input.name);
     let name_key = fold(&name);
+    check_name(&name, &name_key, &mut errors);
+    let address = one_line(&input.address);
+    check_line("address", &address, MAX_ADDRESS, &mut errors);
+    let phone = one_line(&input.phone);
+    check_phone(&phone, &mut errors);
+    let hours = one_line(&input.hours);
+    check_line("hours", &hours, MAX_LINE, &mut errors);
+    let services = check_services(&input.services, &mut errors);
+    // Notes keep their line breaks; only Windows line ends are normalised.
+    let notes = input.notes.replace("\r\n", "\n").trim().to_string();
+    check_line("notes", &notes, MAX_NOTES, &mut errors);
+    let verified_at = check_date(input.verified_at.as_deref(), today, &mut errors);
+    match kind {
+        Some(kind) if errors.is_empty() => {
+            Ok(ServiceFields { territory, kind, name, name_key, address, phone, hours, services, notes, verified_at })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A text field's length and characters.
+fn check_line(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
+    check_length(field, value, max, errors);
+    check_controls(field, value, errors);
+}
+
+/// The code of the typed territory (empty when there is none).
+fn check_territory(typed: &str, territories: &Territories, errors: &mut Vec<FieldError>) -> String {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        errors.push(FieldError::new("territory", "required", "must not be empty"));
+        return String::new();
+    }
+    match territories.resolve(typed) {
+        Some(code) => code.to_string(),
+        None => {
+            errors.push(FieldError::new("territory", "unknown_value", format!("{typed:?} is not one of {}", territories.list())));
+            String::new()
+        }
+    }
+}
+
+fn check_kind(typed: &str, errors: &mut Vec<FieldError>) -> Option<ServiceKind> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        errors.push(FieldError::new("kind", "required", "must not be empty"));
+        return None;
+    }
+    let kind = ServiceKind::parse_lenient(typed);
+    if kind.is_none() {
+        errors.push(FieldError::new("kind", "unknown_value", format!("{typed:?} is not one of {}", ServiceKind::list())));
+    }
+    kind
+}
+
+/// A name must have letters or digits: its folded form is its identity.
+fn check_name(name: &str, name_key: &str, errors: &mut Vec<FieldError>) {
     if name.is_empty() {
         errors.push(FieldError::new("name", "required", "must not be empty"));
     } else if name_key.is_empty() {
         errors.push(FieldError::new("name", "invalid_format", "must contain letters or digits"));
     }
-    check_length("name", &name, MAX_LINE, &mut errors);
-    check_controls("name", &name, &mut errors);
+    check_line("name", name, MAX_LINE, errors);
+}
 
-    let address = one_line(&input.address);
-    check_length("address", &address, MAX_ADDRESS, &mut errors);
-    check_controls("address", &address, &mut errors);
-
-    let phone = one_line(&input.phone);
-    if !phone.is_empty() {
-        if let Some(bad) = phone.chars().find(|c| !(c.is_ascii_digit() || " +-.()/,;".contains(*c))) {
-            errors.push(FieldError::new(
-                "phone",
-                "invalid_format",
-                format!("{phone:?} has {bad:?}; use digits, spaces and + - . ( ), several numbers separated by /"),
-            ));
-        } else if !phone.chars().any(|c| c.is_ascii_digit()) {
-            errors.push(FieldError::new("phone", "invalid_format", format!("{phone:?} has no digits")));
-        }
-        check_length("phone", &phone, MAX_PHONE, &mut errors);
+/// Digits and the punctuation numbers are written with; empty is allowed.
+fn check_phone(phone: &str, errors: &mut Vec<FieldError>) {
+    if phone.is_empty() {
+        return;
     }
+    if let Some(bad) = phone.chars().find(|c| !(c.is_ascii_digit() || " +-.()/,;".contains(*c))) {
+        errors.push(FieldError::new(
+            "phone",
+            "invalid_format",
+            format!("{phone:?} has {bad:?}; use digits, spaces and + - . ( ), several numbers separated by /"),
+        ));
+    } else if !phone.chars().any(|c| c.is_ascii_digit()) {
+        errors.push(FieldError::new("phone", "invalid_format", format!("{phone:?} has no digits")));
+    }
+    check_length("phone", phone, MAX_PHONE, errors);
+}
 
-    let hours = one_line(&input.hours);
-    check_length("hours", &hours, MAX_LINE, &mut errors);
-    check_controls("hours", &hours, &mut errors);
-
-    let services: Vec<String> = input.services.iter().map(|s| one_line(s)).filter(|s| !s.is_empty()).collect();
+/// The services, each on one line, blanks dropped.
+fn check_services(typed: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
+    let services: Vec<String> = typed.iter().map(|s| one_line(s)).filter(|s| !s.is_empty()).collect();
     if services.len() > MAX_SERVICES {
         errors.push(FieldError::new("services", "too_long", format!("must list at most {MAX_SERVICES} services")));
     }
@@ -188,35 +207,24 @@ pub fn check(input: &ServiceInput, territories: &Territories, today: NaiveDate) 
             // "/" separates services in the CSV; one inside a service would split it on the next import.
             errors.push(FieldError::new("services", "invalid_format", format!("{s:?} must not contain \"/\"; list it as two services")));
         }
-        check_length("services", s, MAX_LINE, &mut errors);
-        check_controls("services", s, &mut errors);
+        check_line("services", s, MAX_LINE, errors);
     }
+    services
+}
 
-    // Notes keep their line breaks; only Windows line ends are normalised.
-    let notes = input.notes.replace("\r\n", "\n").trim().to_string();
-    check_length("notes", &notes, MAX_NOTES, &mut errors);
-    check_controls("notes", &notes, &mut errors);
-
-    let verified_at = match input.verified_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(typed) => match parse_date(typed) {
-            None => {
-                errors.push(FieldError::new("verified_at", "invalid_format", format!("{typed:?} is not a date like 2025-03-31")));
-                None
-            }
-            Some(d) if d > today => {
-                errors.push(FieldError::new("verified_at", "out_of_range", format!("{typed:?} is in the future")));
-                None
-            }
-            Some(d) => Some(d),
-        },
-    };
-
-    match kind {
-        Some(kind) if errors.is_empty() => {
-            Ok(ServiceFields { territory, kind, name, name_key, address, phone, hours, services, notes, verified_at })
+/// The verification date, if one was typed: a real date, not in the future.
+fn check_date(typed: Option<&str>, today: NaiveDate, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    let typed = typed.map(str::trim).filter(|s| !s.is_empty())?;
+    match parse_date(typed) {
+        None => {
+            errors.push(FieldError::new("verified_at", "invalid_format", format!("{typed:?} is not a date like 2025-03-31")));
+            None
         }
-        _ => Err(errors),
+        Some(d) if d > today => {
+            errors.push(FieldError::new("verified_at", "out_of_range", format!("{typed:?} is in the future")));
+            None
+        }
+        Some(d) => Some(d),
     }
 }
 
@@ -247,14 +255,6 @@ mod tests {
             verified_at: Some("15/03/2025".into()),
             ..ServiceInput::default()
         }
-    }
-
-    #[test]
-    fn folding_ignores_case_accents_and_punctuation() {
-        assert_eq!(fold("  Hôpital  Moulay-Youssef (Rabat) "), "hopital moulay youssef rabat");
-        assert_eq!(fold("ÉCOUTE"), fold("ecoute"));
-        assert_eq!(fold("مَحكمة"), fold("محكمة"));
-        assert_eq!(fold("50% _x_"), "50 x");
     }
 
     #[test]
