@@ -93,36 +93,31 @@ pub fn render(doc: &AttestationDocument) -> Result<Vec<u8>, RenderError> {
     let french = Half { center: MARGIN_X + COLUMN_WIDTH / 2.0, rtl: false };
     let arabic = Half { center: PAGE_WIDTH - MARGIN_X - COLUMN_WIDTH / 2.0, rtl: true };
     let name = doc.holder_name.trim();
-    draw_half(
-        &mut surface,
-        &french,
-        &HalfText {
-            heading: "Attestation de formation",
-            awarded_to: "Cette attestation est délivrée à",
-            name,
-            for_completing: "pour avoir suivi avec succès la formation",
-            title: &format!("«\u{a0}{title_fr}\u{a0}»"),
-            duration: format!("Durée\u{a0}: {}", hours_fr(doc.hours)),
-            date: format!("Achevée le {}", date_fr(doc.completed_on)),
-            verify: "Pour vérifier cette attestation, scannez le code QR ou rendez-vous sur",
-            url: &doc.verification_url,
-        },
-    );
-    draw_half(
-        &mut surface,
-        &arabic,
-        &HalfText {
-            heading: "شهادة تكوين",
-            awarded_to: "تمنح هذه الشهادة إلى",
-            name,
-            for_completing: "لإتمام التكوين بنجاح",
-            title: &format!("«{title_ar}»"),
-            duration: format!("المدة: {}", hours_ar(doc.hours)),
-            date: format!("تاريخ الإتمام: {}", date_ar(doc.completed_on)),
-            verify: "للتحقق من هذه الشهادة، امسح رمز QR أو افتح الرابط",
-            url: &doc.verification_url,
-        },
-    );
+    let french_text = HalfText {
+        heading: "Attestation de formation",
+        awarded_to: "Cette attestation est délivrée à",
+        name,
+        for_completing: "pour avoir suivi avec succès la formation",
+        title: &format!("«\u{a0}{title_fr}\u{a0}»"),
+        duration: format!("Durée\u{a0}: {}", hours_fr(doc.hours)),
+        date: format!("Achevée le {}", date_fr(doc.completed_on)),
+        verify: "Pour vérifier cette attestation, scannez le code QR ou rendez-vous sur",
+        url: &doc.verification_url,
+    };
+    let arabic_text = HalfText {
+        heading: "شهادة تكوين",
+        awarded_to: "تمنح هذه الشهادة إلى",
+        name,
+        for_completing: "لإتمام التكوين بنجاح",
+        title: &format!("«{title_ar}»"),
+        duration: format!("المدة: {}", hours_ar(doc.hours)),
+        date: format!("تاريخ الإتمام: {}", date_ar(doc.completed_on)),
+        verify: "للتحقق من هذه الشهادة، امسح رمز QR أو افتح الرابط",
+        url: &doc.verification_url,
+    };
+    draw_body(&mut surface, [(&french, &french_text), (&arabic, &arabic_text)]);
+    draw_small_print(&mut surface, &french, &french_text);
+    draw_small_print(&mut surface, &arabic, &arabic_text);
     draw_qr(&mut surface, &qr, doc.code.as_str());
 
     surface.finish();
@@ -179,8 +174,8 @@ fn draw_frame(surface: &mut Surface) {
     let mut rules = PathBuilder::new();
     rules.move_to(PAGE_WIDTH / 2.0 - 60.0, 78.0);
     rules.line_to(PAGE_WIDTH / 2.0 + 60.0, 78.0);
-    rules.move_to(PAGE_WIDTH / 2.0, 108.0);
-    rules.line_to(PAGE_WIDTH / 2.0, 400.0);
+    rules.move_to(PAGE_WIDTH / 2.0, BODY_TOP + 10.0);
+    rules.line_to(PAGE_WIDTH / 2.0, BODY_BOTTOM - 10.0);
     surface.draw_path(&rules.finish().expect("two segments are a path"));
     surface.set_stroke(None);
 }
@@ -255,25 +250,82 @@ fn leading(lines: &[Line]) -> f32 {
     lines.iter().map(|l| l.height).fold(0.0, f32::max) * 1.35
 }
 
-fn draw_half(surface: &mut Surface, half: &Half, text: &HalfText) {
-    half.paragraph(surface, text.heading, true, Frame::new(26.0, 18.0, 1), 150.0, ACCENT);
-    half.paragraph(surface, text.awarded_to, false, Frame::new(12.5, 9.0, 2), 194.0, MUTED);
-    half.paragraph(surface, text.name, true, Frame::new(22.0, 12.0, 2), 234.0, INK);
-    half.paragraph(surface, text.for_completing, false, Frame::new(12.5, 9.0, 2), 272.0, MUTED);
-    // The title has room for three lines; a shorter one sits in the middle
-    // of that room so both halves stay level below it.
-    let lines = half.layout(text.title, true, Frame::new(15.0, 10.0, 3));
-    let offset = (3 - lines.len().min(3)) as f32 * leading(&lines) / 2.0;
-    half.draw(surface, &lines, 304.0 + offset, INK);
-    half.paragraph(surface, &text.duration, false, Frame::new(12.5, 9.0, 1), 374.0, INK);
-    half.paragraph(surface, &text.date, false, Frame::new(12.5, 9.0, 1), 394.0, INK);
+/// Top and bottom of the band the two halves' text shares, between the
+/// platform name and the QR code.
+const BODY_TOP: f32 = 100.0;
+const BODY_BOTTOM: f32 = 420.0;
 
-    // Verification, at the bottom, in a narrower column clear of the QR code.
-    let small_print = Half { center: if half.rtl { half.center + 16.0 } else { half.center - 16.0 }, ..*half };
+/// One row of the body: a paragraph in each half, level with each other.
+struct Row {
+    halves: [Vec<Line>; 2],
+    /// Baseline distance from the previous row's last line.
+    gap: f32,
+    color: (u8, u8, u8),
+}
+
+impl Row {
+    /// Distance between baselines, the same in both halves.
+    fn leading(&self) -> f32 {
+        self.halves.iter().map(|lines| leading(lines)).fold(0.0, f32::max)
+    }
+
+    fn line_count(&self) -> usize {
+        self.halves.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    /// From the first baseline to the last.
+    fn extent(&self) -> f32 {
+        self.line_count().saturating_sub(1) as f32 * self.leading()
+    }
+}
+
+/// The body in rows, each row level across the halves (a half with fewer
+/// lines is centred in the row), the whole block centred in its band; a
+/// long name or title that makes the block too tall tightens the gaps.
+fn draw_body(surface: &mut Surface, halves: [(&Half, &HalfText); 2]) {
+    let row = |text: for<'a> fn(&'a HalfText<'a>) -> &'a str, bold, frame, gap, color| Row {
+        halves: halves.map(|(half, texts)| half.layout(text(texts), bold, frame)),
+        gap,
+        color,
+    };
+    let rows = [
+        row(|t| t.heading, true, Frame::new(26.0, 18.0, 1), 0.0, ACCENT),
+        row(|t| t.awarded_to, false, Frame::new(12.5, 9.0, 2), 44.0, MUTED),
+        row(|t| t.name, true, Frame::new(22.0, 12.0, 2), 40.0, INK),
+        row(|t| t.for_completing, false, Frame::new(12.5, 9.0, 2), 38.0, MUTED),
+        row(|t| t.title, true, Frame::new(15.0, 10.0, 3), 32.0, INK),
+        row(|t| &t.duration, false, Frame::new(12.5, 9.0, 1), 30.0, INK),
+        row(|t| &t.date, false, Frame::new(12.5, 9.0, 1), 20.0, INK),
+    ];
+    // Ascent of the heading and descent of the last line, roughly.
+    let ascent = rows[0].leading() / 1.35 * 0.8;
+    let descent = rows[rows.len() - 1].leading() / 1.35 * 0.3;
+    let extents: f32 = rows.iter().map(Row::extent).sum();
+    let gaps: f32 = rows.iter().map(|r| r.gap).sum();
+    let room = BODY_BOTTOM - BODY_TOP - ascent - descent - extents;
+    let squeeze = (room / gaps).min(1.0);
+    let height = ascent + extents + gaps * squeeze + descent;
+    let mut baseline = BODY_TOP + (BODY_BOTTOM - BODY_TOP - height).max(0.0) / 2.0 + ascent;
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            baseline += row.gap * squeeze;
+        }
+        for ((half, _), lines) in halves.iter().zip(&row.halves) {
+            let own = lines.len().saturating_sub(1) as f32 * leading(lines);
+            half.draw(surface, lines, baseline + (row.extent() - own) / 2.0, row.color);
+        }
+        baseline += row.extent();
+    }
+}
+
+/// How to verify, at the bottom of each half, in a narrower column clear of
+/// the QR code.
+fn draw_small_print(surface: &mut Surface, half: &Half, text: &HalfText) {
+    let column = Half { center: if half.rtl { half.center + 16.0 } else { half.center - 16.0 }, ..*half };
     let narrow = |size, min_size| Frame::new(size, min_size, 2).width(250.0);
-    let after = small_print.paragraph(surface, text.verify, false, narrow(9.0, 7.0), 470.0, MUTED);
+    let after = column.paragraph(surface, text.verify, false, narrow(9.0, 7.0), 466.0, MUTED);
     // The URL reads left to right whatever the half.
-    let url = Half { rtl: false, ..small_print };
+    let url = Half { rtl: false, ..column };
     url.paragraph(surface, text.url, false, narrow(8.5, 6.0), after + 2.0, ACCENT);
 }
 
