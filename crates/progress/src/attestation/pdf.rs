@@ -24,7 +24,7 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
-use unicode_bidi::{BidiInfo, Level};
+use unicode_bidi::{BidiInfo, Direction, Level};
 
 use super::code::AttestationCode;
 
@@ -69,10 +69,13 @@ pub enum RenderError {
 pub fn render(doc: &AttestationDocument) -> Result<Vec<u8>, RenderError> {
     let title_fr = non_blank(&doc.course_title_fr);
     let title_ar = non_blank(&doc.course_title_ar);
+    // Each title keeps its own language's quotes wherever it is printed.
+    let quoted_fr = |title| format!("«\u{a0}{title}\u{a0}»");
+    let quoted_ar = |title| format!("«{title}»");
     let (title_fr, title_ar) = match (title_fr, title_ar) {
-        (Some(fr), Some(ar)) => (fr, ar),
-        (Some(fr), None) => (fr, fr),
-        (None, Some(ar)) => (ar, ar),
+        (Some(fr), Some(ar)) => (quoted_fr(fr), quoted_ar(ar)),
+        (Some(fr), None) => (quoted_fr(fr), quoted_fr(fr)),
+        (None, Some(ar)) => (quoted_ar(ar), quoted_ar(ar)),
         (None, None) => return Err(RenderError::NoCourseTitle),
     };
     let qr = qrcode::QrCode::with_error_correction_level(doc.verification_url.as_bytes(), qrcode::EcLevel::M)
@@ -98,7 +101,7 @@ pub fn render(doc: &AttestationDocument) -> Result<Vec<u8>, RenderError> {
         awarded_to: "Cette attestation est délivrée à",
         name,
         for_completing: "pour avoir suivi avec succès la formation",
-        title: &format!("«\u{a0}{title_fr}\u{a0}»"),
+        title: &title_fr,
         duration: format!("Durée\u{a0}: {}", hours_fr(doc.hours)),
         date: format!("Achevée le {}", date_fr(doc.completed_on)),
         verify: "Pour vérifier cette attestation, scannez le code QR ou rendez-vous sur",
@@ -109,7 +112,7 @@ pub fn render(doc: &AttestationDocument) -> Result<Vec<u8>, RenderError> {
         awarded_to: "تمنح هذه الشهادة إلى",
         name,
         for_completing: "لإتمام التكوين بنجاح",
-        title: &format!("«{title_ar}»"),
+        title: &title_ar,
         duration: format!("المدة: {}", hours_ar(doc.hours)),
         date: format!("تاريخ الإتمام: {}", date_ar(doc.completed_on)),
         verify: "للتحقق من هذه الشهادة، امسح رمز QR أو افتح الرابط",
@@ -222,9 +225,16 @@ impl Frame {
 }
 
 impl Half {
-    /// Wraps and shrinks a paragraph to its frame.
-    fn layout(&self, text: &str, bold: bool, frame: Frame) -> Vec<Line> {
-        fit(text, Style { rtl: self.rtl, bold }, frame)
+    /// Wraps and shrinks a paragraph to its frame. A name or a title may be
+    /// in the other half's language: `own_direction` sets it in the direction
+    /// of its first letter, not the half's (no comma thrown to the far end).
+    fn layout(&self, text: &str, bold: bool, frame: Frame, own_direction: bool) -> Vec<Line> {
+        let rtl = match unicode_bidi::get_base_direction(text) {
+            Direction::Rtl if own_direction => true,
+            Direction::Ltr if own_direction => false,
+            _ => self.rtl,
+        };
+        fit(text, Style { rtl, bold }, frame)
     }
 
     /// Draws lines centred on the column from the baseline `top`; returns
@@ -240,7 +250,7 @@ impl Half {
 
     /// Lays out and draws a paragraph; returns the baseline after it.
     fn paragraph(&self, surface: &mut Surface, text: &str, bold: bool, frame: Frame, top: f32, color: (u8, u8, u8)) -> f32 {
-        let lines = self.layout(text, bold, frame);
+        let lines = self.layout(text, bold, frame, false);
         self.draw(surface, &lines, top, color)
     }
 }
@@ -284,16 +294,21 @@ impl Row {
 /// long name or title that makes the block too tall tightens the gaps.
 fn draw_body(surface: &mut Surface, halves: [(&Half, &HalfText); 2]) {
     let row = |text: for<'a> fn(&'a HalfText<'a>) -> &'a str, bold, frame, gap, color| Row {
-        halves: halves.map(|(half, texts)| half.layout(text(texts), bold, frame)),
+        halves: halves.map(|(half, texts)| half.layout(text(texts), bold, frame, false)),
         gap,
         color,
+    };
+    let own_row = |text: for<'a> fn(&'a HalfText<'a>) -> &'a str, frame, gap| Row {
+        halves: halves.map(|(half, texts)| half.layout(text(texts), true, frame, true)),
+        gap,
+        color: INK,
     };
     let rows = [
         row(|t| t.heading, true, Frame::new(26.0, 18.0, 1), 0.0, ACCENT),
         row(|t| t.awarded_to, false, Frame::new(12.5, 9.0, 2), 44.0, MUTED),
-        row(|t| t.name, true, Frame::new(22.0, 12.0, 2), 40.0, INK),
+        own_row(|t| t.name, Frame::new(22.0, 12.0, 2), 40.0),
         row(|t| t.for_completing, false, Frame::new(12.5, 9.0, 2), 38.0, MUTED),
-        row(|t| t.title, true, Frame::new(15.0, 10.0, 3), 32.0, INK),
+        own_row(|t| t.title, Frame::new(15.0, 10.0, 3), 32.0),
         row(|t| &t.duration, false, Frame::new(12.5, 9.0, 1), 30.0, INK),
         row(|t| &t.date, false, Frame::new(12.5, 9.0, 1), 20.0, INK),
     ];
@@ -796,5 +811,16 @@ mod tests {
         let word = "a".repeat(80);
         let lines = fit(&word, style, Frame::new(12.0, 9.0, 1).width(100.0));
         assert!(lines[0].width <= 100.0 && lines[0].text.ends_with('…'));
+    }
+
+    #[test]
+    fn a_title_in_the_other_language_keeps_its_own_direction() {
+        let arabic_half = Half { center: 0.0, rtl: true };
+        let title = "« Écoute et orientation, premiers pas »";
+        let lines = arabic_half.layout(title, true, Frame::new(15.0, 10.0, 3), true);
+        // Left to right: the opening quote is leftmost, the comma stays put.
+        assert!(lines[0].pieces[0].text.starts_with('«'), "{:?}", lines[0].pieces[0].text);
+        let forced = arabic_half.layout(title, true, Frame::new(15.0, 10.0, 3), false);
+        assert!(!forced[0].pieces[0].text.starts_with('«'));
     }
 }
