@@ -9,9 +9,15 @@ use sha2::{Digest, Sha256};
 
 /// 32 random bytes from the OS generator, base64url without padding (43 chars).
 pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+/// `N` random bytes from the OS generator, for secrets with their own encoding
+/// (attestation codes).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    bytes
 }
 
 /// Hex SHA-256 of a secret. Tokens carry 256 bits of entropy, so a fast hash
