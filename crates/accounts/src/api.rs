@@ -258,4 +258,8 @@ impl sanad_platform::people::PeopleDirectory for Accounts {
     async fn find_by_email(&self, email: &str) -> Result<Option<Uuid>> {
         self.find_enabled_by_email(email).await
     }
+
+    async fn display_name(&self, id: Uuid) -> Result<Option<String>> {
+        self.display_name_of(id).await
+    }
 }

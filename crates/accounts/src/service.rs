@@ -729,6 +729,11 @@ impl Accounts {
         Ok(store::user_by_email(&self.db, &normalize_email(email)).await?.filter(|u| u.disabled_at.is_none()).map(|u| u.id))
     }
 
+    /// The name an account goes by (what an attestation prints), if the account exists.
+    pub async fn display_name_of(&self, id: Uuid) -> Result<Option<String>> {
+        Ok(store::user_by_id(&self.db, id).await?.map(|u| u.display_name))
+    }
+
     /// Territories, named in `locale`.
     pub async fn territories(&self, locale: Locale) -> Result<ReferenceList> {
         let items = store::territories(&self.db)

@@ -9,6 +9,8 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod ids;
+pub mod language;
+pub mod learning;
 pub mod markdown;
 pub mod page;
 pub mod people;

@@ -12,4 +12,6 @@ use crate::error::Result;
 pub trait PeopleDirectory: Send + Sync {
     /// The enabled account with this email address, if any.
     async fn find_by_email(&self, email: &str) -> Result<Option<Uuid>>;
+    /// The name the account goes by, if it exists.
+    async fn display_name(&self, id: Uuid) -> Result<Option<String>>;
 }
