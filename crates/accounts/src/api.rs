@@ -259,7 +259,7 @@ impl sanad_platform::people::PeopleDirectory for Accounts {
         self.find_enabled_by_email(email).await
     }
 
-    async fn display_name(&self, id: Uuid) -> Result<Option<String>> {
-        self.display_name_of(id).await
+    async fn people(&self, ids: &[Uuid]) -> Result<Vec<sanad_platform::people::Person>> {
+        self.people_by_id(ids).await
     }
 }

@@ -729,9 +729,19 @@ impl Accounts {
         Ok(store::user_by_email(&self.db, &normalize_email(email)).await?.filter(|u| u.disabled_at.is_none()).map(|u| u.id))
     }
 
-    /// The name an account goes by (what an attestation prints), if the account exists.
-    pub async fn display_name_of(&self, id: Uuid) -> Result<Option<String>> {
-        Ok(store::user_by_id(&self.db, id).await?.map(|u| u.display_name))
+    /// The accounts among `ids`, as other crates may see them (cohort members, attestation holders).
+    pub async fn people_by_id(&self, ids: &[Uuid]) -> Result<Vec<sanad_platform::people::Person>> {
+        Ok(store::users_by_ids(&self.db, ids)
+            .await?
+            .into_iter()
+            .map(|u| sanad_platform::people::Person {
+                id: u.id,
+                enabled: u.disabled_at.is_none(),
+                display_name: u.display_name,
+                email: u.email,
+                locale: u.locale,
+            })
+            .collect())
     }
 
     /// Territories, named in `locale`.

@@ -43,6 +43,7 @@ pub fn outline_of(course: &CourseRow, version: i64, content: &CourseContent) -> 
                             ItemBody::Quiz(_) => ItemKind::Quiz,
                             ItemBody::CaseStudy(_) => ItemKind::CaseStudy,
                         },
+                        title: (&i.title).into(),
                     })
                     .collect(),
             })

@@ -51,6 +51,7 @@ pub enum ItemKind {
 pub struct OutlineItem {
     pub id: Uuid,
     pub kind: ItemKind,
+    pub title: Titles,
 }
 
 /// A module: its items in order, and the modules to finish before it opens.
@@ -200,13 +201,13 @@ mod tests {
             id: Uuid::from_u128(10),
             title: Titles { fr: "Un".into(), ..Titles::default() },
             requires: vec![],
-            items: vec![OutlineItem { id: ids[0], kind: ItemKind::Lesson }, OutlineItem { id: ids[1], kind: ItemKind::Quiz }],
+            items: vec![OutlineItem { id: ids[0], kind: ItemKind::Lesson, title: Titles::default() }, OutlineItem { id: ids[1], kind: ItemKind::Quiz, title: Titles::default() }],
         };
         let m2 = OutlineModule {
             id: Uuid::from_u128(20),
             title: Titles { fr: "Deux".into(), ..Titles::default() },
             requires: vec![m1.id],
-            items: vec![OutlineItem { id: ids[2], kind: ItemKind::Lesson }, OutlineItem { id: ids[3], kind: ItemKind::CaseStudy }],
+            items: vec![OutlineItem { id: ids[2], kind: ItemKind::Lesson, title: Titles::default() }, OutlineItem { id: ids[3], kind: ItemKind::CaseStudy, title: Titles::default() }],
         };
         let outline = CourseOutline {
             course_id: Uuid::from_u128(99),

@@ -14,6 +14,7 @@ pub mod learning;
 pub mod markdown;
 pub mod page;
 pub mod people;
+pub mod resources;
 pub mod responses;
 pub mod secret;
 pub mod telemetry;

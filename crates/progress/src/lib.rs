@@ -4,9 +4,14 @@
 
 pub mod api;
 pub mod attestation;
+pub mod cohort;
+pub mod field_session;
+pub mod mail;
 pub mod model;
 pub mod service;
 pub mod store;
 
 pub use api::ProgressApi;
-pub use service::Progress;
+pub use cohort::api::CohortApi;
+pub use field_session::api::FieldSessionApi;
+pub use service::{Progress, ProgressSeams};

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord};
 use sanad_platform::people::PeopleDirectory;
+use sanad_platform::resources::ResourceTitles;
 use sanad_platform::{Caller, Clock, Db, Error, Result, Tx};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -18,10 +19,21 @@ use crate::store::{self, CertificateRow, Completion, EventRow};
 pub struct Progress {
     pub(crate) db: Db,
     pub(crate) clock: Clock,
-    outlines: Arc<dyn CourseOutlines>,
-    people: Arc<dyn PeopleDirectory>,
+    pub(crate) outlines: Arc<dyn CourseOutlines>,
+    pub(crate) people: Arc<dyn PeopleDirectory>,
+    pub(crate) resources: Arc<dyn ResourceTitles>,
+    /// Tells the mail worker that the outbox has new mail.
+    pub(crate) wake_mail: Arc<dyn Fn() + Send + Sync>,
     /// The address of the public verification page, printed on attestations.
     public_url: String,
+}
+
+/// Everything progress reads from other crates, and the mail worker to wake.
+pub struct ProgressSeams {
+    pub outlines: Arc<dyn CourseOutlines>,
+    pub people: Arc<dyn PeopleDirectory>,
+    pub resources: Arc<dyn ResourceTitles>,
+    pub wake_mail: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl std::fmt::Debug for Progress {
@@ -35,7 +47,7 @@ fn sql(e: sqlx::Error) -> Error {
 }
 
 /// Whole percent done, rounded down so that 100 means every item.
-fn percent(done: usize, total: usize) -> u32 {
+pub(crate) fn percent(done: usize, total: usize) -> u32 {
     if total == 0 { 0 } else { u32::try_from(done * 100 / total).unwrap_or(100) }
 }
 
@@ -45,9 +57,10 @@ fn hours(minutes: i64) -> f64 {
 }
 
 impl Progress {
-    /// A progress service over `db`; `outlines` reads published courses, `people` names attestation holders.
-    pub fn new(db: Db, clock: Clock, outlines: Arc<dyn CourseOutlines>, people: Arc<dyn PeopleDirectory>, public_url: &str) -> Self {
-        Self { db, clock, outlines, people, public_url: public_url.trim_end_matches('/').to_string() }
+    /// A progress service over `db`; `public_url` is printed on attestations.
+    pub fn new(db: Db, clock: Clock, seams: ProgressSeams, public_url: &str) -> Self {
+        let ProgressSeams { outlines, people, resources, wake_mail } = seams;
+        Self { db, clock, outlines, people, resources, wake_mail, public_url: public_url.trim_end_matches('/').to_string() }
     }
 
     async fn outline(&self, slug: &str) -> Result<Arc<CourseOutline>> {
@@ -219,7 +232,7 @@ impl Progress {
 
     /// Issues the attestation of a course just completed (once per learner and course).
     async fn issue(&self, tx: &mut Tx, user: Uuid, outline: &CourseOutline) -> Result<()> {
-        let holder_name = self.people.display_name(user).await?.unwrap_or_default();
+        let holder_name = self.people.people(&[user]).await?.pop().map(|p| p.display_name).unwrap_or_default();
         let row = CertificateRow {
             code: AttestationCode::generate().as_str().to_string(),
             user_id: user,
