@@ -46,6 +46,17 @@ pub enum ItemKind {
     CaseStudy,
 }
 
+impl ItemKind {
+    /// `lesson`, `quiz` or `case_study`, as the API names kinds of items.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Lesson => "lesson",
+            ItemKind::Quiz => "quiz",
+            ItemKind::CaseStudy => "case_study",
+        }
+    }
+}
+
 /// One item of a published version, as progress sees it.
 #[derive(Clone, Debug)]
 pub struct OutlineItem {
@@ -124,6 +135,11 @@ impl CourseOutline {
             .flat_map(|m| m.items.iter())
             .find(|i| !done.contains(&i.id))
             .map(|i| i.id)
+    }
+
+    /// The kind of item `id`.
+    pub fn kind_of(&self, id: Uuid) -> Option<ItemKind> {
+        self.items().find(|i| i.id == id).map(|i| i.kind)
     }
 
     /// How many of this version's items are in `done`.

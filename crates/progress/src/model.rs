@@ -23,6 +23,8 @@ pub struct CourseProgressSummary {
     pub percent: u32,
     /// The first item not finished in a module that is open; null when all are done.
     pub resume_item_id: Option<Uuid>,
+    /// `lesson`, `quiz` or `case_study`: which page opens the resume item.
+    pub resume_item_kind: Option<String>,
     pub last_activity_at: DateTime<Utc>,
     /// When every item of the current version was done; null while some are open.
     pub completed_at: Option<DateTime<Utc>>,
@@ -61,6 +63,7 @@ pub struct CourseProgress {
     pub total_items: u32,
     pub percent: u32,
     pub resume_item_id: Option<Uuid>,
+    pub resume_item_kind: Option<String>,
     pub completed_at: Option<DateTime<Utc>>,
     pub certificate_code: Option<String>,
 }

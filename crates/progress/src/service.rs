@@ -130,6 +130,7 @@ impl Progress {
                 total_items: total as u32,
                 percent: percent(completed, total),
                 resume_item_id: outline.resume_item(done),
+                resume_item_kind: outline.resume_item(done).and_then(|i| outline.kind_of(i)).map(|k| k.as_str().to_string()),
                 last_activity_at: e.last_activity_at,
                 completed_at: if outline.complete(done) { e.completed_at } else { None },
                 certificate_code: certificates.get(&e.course_id).cloned(),
@@ -169,6 +170,7 @@ impl Progress {
             total_items: total as u32,
             percent: percent(completed, total),
             resume_item_id: outline.resume_item(&done),
+            resume_item_kind: outline.resume_item(&done).and_then(|i| outline.kind_of(i)).map(|k| k.as_str().to_string()),
             completed_at: if outline.complete(&done) { enrolment.and_then(|e| e.completed_at) } else { None },
             certificate_code: certificate,
         })
