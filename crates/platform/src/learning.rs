@@ -202,6 +202,9 @@ pub trait LearningRecord: Send + Sync {
     /// Refuses an item of a module whose prerequisites `user` has not finished,
     /// with a problem that names the module to finish first.
     async fn check_open(&self, user: Uuid, outline: &CourseOutline, item: Uuid, lang: &str) -> Result<()>;
+    /// Notes that `user` opened `item`: enrols them in its course. Cheap when
+    /// they opened something of that course recently (nothing is written then).
+    async fn opened(&self, user: Uuid, outline: &CourseOutline, item: Uuid) -> Result<()>;
     /// Writes `event` in `tx` with the state it changes: enrolment, item and
     /// course completion, the attestation.
     async fn record(&self, tx: &mut Tx, outline: &CourseOutline, event: &LearningEvent) -> Result<()>;

@@ -6,8 +6,11 @@ use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, Learning
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::resources::ResourceTitles;
 use sanad_platform::{Caller, Clock, Db, Error, Result, Tx};
+use lru::LruCache;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 use crate::attestation::code::AttestationCode;
@@ -26,7 +29,13 @@ pub struct Progress {
     pub(crate) wake_mail: Arc<dyn Fn() + Send + Sync>,
     /// The address of the public verification page, printed on attestations.
     public_url: String,
+    /// (learner, course) pairs that opened an item lately: reading is not a
+    /// write on every page, only the first of a while.
+    recently_opened: Arc<Mutex<LruCache<(Uuid, Uuid), Instant>>>,
 }
+
+/// How long an opening spares the next ones their write.
+const OPENED_MEMORY: Duration = Duration::from_secs(600);
 
 /// Everything progress reads from other crates, and the mail worker to wake.
 pub struct ProgressSeams {
@@ -60,7 +69,8 @@ impl Progress {
     /// A progress service over `db`; `public_url` is printed on attestations.
     pub fn new(db: Db, clock: Clock, seams: ProgressSeams, public_url: &str) -> Self {
         let ProgressSeams { outlines, people, resources, wake_mail } = seams;
-        Self { db, clock, outlines, people, resources, wake_mail, public_url: public_url.trim_end_matches('/').to_string() }
+        let recently_opened = Arc::new(Mutex::new(LruCache::new(NonZeroUsize::new(10_000).expect("non-zero"))));
+        Self { db, clock, outlines, people, resources, wake_mail, public_url: public_url.trim_end_matches('/').to_string(), recently_opened }
     }
 
     async fn outline(&self, slug: &str) -> Result<Arc<CourseOutline>> {
@@ -321,6 +331,21 @@ impl LearningRecord for Progress {
                 Err(Error::Locked { module: locked.waits_for, title: first })
             }
         }
+    }
+
+    async fn opened(&self, user: Uuid, outline: &CourseOutline, item: Uuid) -> Result<()> {
+        let key = (user, outline.course_id);
+        {
+            let mut seen = self.recently_opened.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.get(&key).is_some_and(|at| at.elapsed() < OPENED_MEMORY) {
+                return Ok(());
+            }
+            seen.put(key, Instant::now());
+        }
+        let event = LearningEvent { user, item, activity: Activity::Opened, at: self.clock.now() };
+        let mut tx = self.db.begin().await.map_err(sql)?;
+        self.record(&mut tx, outline, &event).await?;
+        tx.commit().await.map_err(sql)
     }
 
     async fn record(&self, tx: &mut Tx, outline: &CourseOutline, event: &LearningEvent) -> Result<()> {
