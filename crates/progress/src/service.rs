@@ -99,7 +99,10 @@ impl Progress {
         if store::leave(&mut tx, caller.user_id, outline.course_id, now).await.map_err(sql)? {
             append(&mut tx, caller.user_id, &outline, None, "left", None, now, now).await?;
         }
-        tx.commit().await.map_err(sql)
+        tx.commit().await.map_err(sql)?;
+        // The next opening enrols again.
+        self.recently_opened.lock().unwrap_or_else(|p| p.into_inner()).pop(&(caller.user_id, outline.course_id));
+        Ok(())
     }
 
     /// Marks a lesson read (idempotent); enrols the caller.
