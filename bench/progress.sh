@@ -31,10 +31,11 @@ signin() { # email -> cookie value
     "$base/api/v1/auth/login" >/dev/null
   awk '$6 == "sanad_session" {print $7}' "$data/jar"
 }
-run() { # name, url, cookie
-  echo "== $1, 16 connections, ${duration}s =="
-  wrk -t2 -c16 -d"${duration}s" --latency -H "Cookie: sanad_session=$3" "$2" | tee "$data/out"
-  if grep -q 'Non-2xx' "$data/out"; then echo "errors in $1" >&2; exit 1; fi
+run() { # name, url, cookie, extra wrk args...
+  local name=$1 url=$2 cookie=$3; shift 3
+  echo "== $name, 16 connections, ${duration}s =="
+  wrk -t2 -c16 -d"${duration}s" --latency -H "Cookie: sanad_session=$cookie" "$@" "$url" | tee "$data/out"
+  if grep -q 'Non-2xx' "$data/out"; then echo "errors in $name" >&2; exit 1; fi
 }
 target/release/progress_load followed "$base" >/dev/null
 run "GET /me/progress, 20 courses followed" "$base/api/v1/me/progress" "$(signin banc-suivi@example.org)"
