@@ -17,6 +17,7 @@ pub mod people;
 pub mod resources;
 pub mod responses;
 pub mod secret;
+pub mod spreadsheet;
 pub mod telemetry;
 pub mod text;
 
