@@ -36,7 +36,7 @@ check-openapi:
 	python3 -m openapi_spec_validator target/openapi.json
 	diff -q target/openapi.json frontend/openapi.json || { echo "frontend/openapi.json is stale: cargo run --bin sanad -- openapi > frontend/openapi.json" >&2; exit 1; }
 	(cd frontend && npx openapi-typescript openapi.json -o ../target/schema.d.ts >/dev/null)
-	diff -q target/schema.d.ts frontend/src/api/schema.d.ts || { echo "frontend/src/api/schema.d.ts is stale: cd frontend && npm run gen:api" >&2; exit 1; }
+	diff -q target/schema.d.ts frontend/generated/schema.d.ts || { echo "frontend/generated/schema.d.ts is stale: cd frontend && npm run gen:api" >&2; exit 1; }
 
 check-frontend:
 	(cd frontend && npm run lint && npm run typecheck && npm run build && npm run size)

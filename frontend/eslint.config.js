@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'src/api/schema.d.ts'] },
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

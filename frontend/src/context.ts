@@ -19,3 +19,8 @@ export function useApp(): AppState {
   if (!state) throw new Error('AppContext missing');
   return state;
 }
+
+/** Trainers and administrators write courses and keep the library and the directory. */
+export function isAuthor(me: Me | null): boolean {
+  return !!me && (me.roles.includes('trainer') || me.roles.includes('admin'));
+}

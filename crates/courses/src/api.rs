@@ -26,60 +26,35 @@ enum ApiTags {
     Authoring,
 }
 
-/// `201` with a created draft course.
-#[derive(ApiResponse)]
-pub enum CourseCreated {
-    /// The draft.
-    #[oai(status = 201)]
-    Created(Json<DraftCourse>),
+/// Declares `201 Created` answers: one type per body, each with the
+/// description of its body in the document (`Name(Body) => "description"`).
+macro_rules! created {
+    ($($(#[doc = $doc:tt])* $name:ident($body:ty) => $description:tt;)*) => {$(
+        $(#[doc = $doc])*
+        #[derive(ApiResponse)]
+        pub enum $name {
+            #[doc = $description]
+            #[oai(status = 201)]
+            Created(Json<$body>),
+        }
+    )*};
 }
 
-/// `201` with a created module.
-#[derive(ApiResponse)]
-pub enum ModuleCreated {
-    /// The module.
-    #[oai(status = 201)]
-    Created(Json<DraftModule>),
-}
-
-/// `201` with a created item.
-#[derive(ApiResponse)]
-pub enum ItemCreated {
-    /// The item.
-    #[oai(status = 201)]
-    Created(Json<DraftItem>),
-}
-
-/// `201` with a started run.
-#[derive(ApiResponse)]
-pub enum RunCreated {
-    /// The run, at its first node.
-    #[oai(status = 201)]
-    Created(Json<RunStarted>),
-}
-
-/// `201` with a graded attempt.
-#[derive(ApiResponse)]
-pub enum AttemptGraded {
-    /// The grade and feedback.
-    #[oai(status = 201)]
-    Created(Json<AttemptResult>),
-}
-
-/// `201` with an imported course.
-#[derive(ApiResponse)]
-pub enum ImportDone {
-    /// The course was imported.
-    #[oai(status = 201)]
-    Created(Json<Imported>),
-}
-
-/// `201` with the co-author added.
-#[derive(ApiResponse)]
-pub enum CoauthorAdded {
-    /// The co-author.
-    #[oai(status = 201)]
-    Created(Json<Coauthor>),
+created! {
+    /// `201` with a created draft course.
+    CourseCreated(DraftCourse) => "The draft.";
+    /// `201` with a created module.
+    ModuleCreated(DraftModule) => "The module.";
+    /// `201` with a created item.
+    ItemCreated(DraftItem) => "The item.";
+    /// `201` with a started run.
+    RunCreated(RunStarted) => "The run, at its first node.";
+    /// `201` with a graded attempt.
+    AttemptGraded(AttemptResult) => "The grade and feedback.";
+    /// `201` with an imported course.
+    ImportDone(Imported) => "The course was imported.";
+    /// `201` with the co-author added.
+    CoauthorAdded(Coauthor) => "The co-author.";
 }
 
 /// How a read of published content may be kept by browsers and caches.

@@ -3,8 +3,8 @@
 //! published version until the authors publish again.
 
 use sanad_platform::ids::new_id;
-use sanad_platform::markdown::{self, MAX_MARKDOWN_BYTES, to_safe_html};
-use sanad_platform::{Caller, Error, FieldError, Result, Role, Text};
+use sanad_platform::markdown::{self, MAX_MARKDOWN_BYTES};
+use sanad_platform::{Caller, Error, FieldError, Result, Role};
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -12,22 +12,8 @@ use crate::content::*;
 use crate::folder::{self, Files, ImportError};
 use crate::model::*;
 use crate::service::{Courses, fold_for_search, parse_content};
-use crate::store::{self, CourseRow, NewCourseRow};
+use crate::store::{self, CourseRow, NewCourseRow, NewVersion};
 use crate::validate::{self, ContentProblem, is_key};
-
-fn localized(input: &LocalizedInput) -> Localized {
-    match input {
-        LocalizedInput::Plain(t) => Localized::fr(t.trim()),
-        LocalizedInput::Languages(t) => {
-            let opt = |o: &Option<Text>| o.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-            Localized { fr: t.fr.trim().to_string(), ar: opt(&t.ar), en: opt(&t.en) }
-        }
-    }
-}
-
-fn localized_text(l: &Localized) -> LocalizedText {
-    LocalizedText { fr: Text(l.fr.clone()), ar: l.ar.clone().map(Text), en: l.en.clone().map(Text) }
-}
 
 /// Turns a French title into a key: lowercase ASCII, digits and hyphens.
 pub fn key_from(title: &str) -> String {
@@ -63,24 +49,6 @@ fn import_errors(errors: Vec<ImportError>) -> Error {
     Error::Invalid(errors.into_iter().map(|e| FieldError::new(&e.file, "invalid_content", e.to_string())).collect())
 }
 
-fn question_kind(k: QuestionKindApi) -> QuestionKind {
-    match k {
-        QuestionKindApi::Single => QuestionKind::Single,
-        QuestionKindApi::Multiple => QuestionKind::Multiple,
-        QuestionKindApi::TrueFalse => QuestionKind::TrueFalse,
-        QuestionKindApi::ShortText => QuestionKind::ShortText,
-    }
-}
-
-fn question_kind_api(k: QuestionKind) -> QuestionKindApi {
-    match k {
-        QuestionKind::Single => QuestionKindApi::Single,
-        QuestionKind::Multiple => QuestionKindApi::Multiple,
-        QuestionKind::TrueFalse => QuestionKindApi::TrueFalse,
-        QuestionKind::ShortText => QuestionKindApi::ShortText,
-    }
-}
-
 /// The body of an item an author sends.
 #[derive(Debug, Clone)]
 pub enum ItemInput {
@@ -108,216 +76,20 @@ impl ItemInput {
 
     /// The content body; ids sent by the client are kept when `previous` has them.
     fn body(&self, previous: Option<&ItemBody>) -> ItemBody {
+        let known = previous.map(ItemBody::part_ids).unwrap_or_default();
         match self {
-            ItemInput::Lesson(l) => ItemBody::Lesson(Lesson { html: to_safe_html(&l.body), markdown: l.body.0.clone() }),
-            ItemInput::Quiz(q) => {
-                let old = match previous {
-                    Some(ItemBody::Quiz(old)) => Some(old),
-                    _ => None,
-                };
-                let known = |id: Option<Uuid>| {
-                    id.filter(|id| old.is_some_and(|o| o.questions.iter().any(|q| q.id == *id || q.choices.iter().any(|c| c.id == *id))))
-                };
-                ItemBody::Quiz(Quiz {
-                    pass_mark: q.pass_mark,
-                    max_attempts: q.max_attempts,
-                    shuffle: q.shuffle,
-                    questions: q
-                        .questions
-                        .iter()
-                        .enumerate()
-                        .map(|(n, question)| {
-                            let kind = question_kind(question.kind);
-                            Question {
-                                id: known(question.id).unwrap_or_else(new_id),
-                                key: format!("q{}", n + 1),
-                                kind,
-                                prompt: question.prompt.trim().to_string(),
-                                explanation: question.explanation.as_ref().map(|t| t.0.clone()).unwrap_or_default(),
-                                answers: question.answers.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
-                                choices: question
-                                    .choices
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(i, c)| Choice {
-                                        id: known(c.id).unwrap_or_else(new_id),
-                                        key: if kind == QuestionKind::TrueFalse {
-                                            if i == 0 { "true".into() } else { "false".into() }
-                                        } else {
-                                            format!("c{}", i + 1)
-                                        },
-                                        label: c.label.trim().to_string(),
-                                        correct: c.correct,
-                                        feedback: c.feedback.as_ref().map(|t| t.0.clone()).unwrap_or_default(),
-                                    })
-                                    .collect(),
-                            }
-                        })
-                        .collect(),
-                })
-            }
-            ItemInput::CaseStudy(c) => {
-                let old = match previous {
-                    Some(ItemBody::CaseStudy(old)) => Some(old),
-                    _ => None,
-                };
-                let known = |id: Option<Uuid>| {
-                    id.filter(|id| {
-                        old.is_some_and(|o| {
-                            o.nodes.iter().any(|n| n.id == *id || n.choices.iter().any(|c| c.id == *id))
-                                || o.endings.iter().any(|e| e.id == *id)
-                        })
-                    })
-                };
-                ItemBody::CaseStudy(CaseStudy {
-                    summary: c.summary.trim().to_string(),
-                    start: c.start.trim().to_string(),
-                    nodes: c
-                        .nodes
-                        .iter()
-                        .map(|n| CaseNode {
-                            id: known(n.id).unwrap_or_else(new_id),
-                            key: n.key.trim().to_string(),
-                            html: to_safe_html(&n.body_markdown),
-                            markdown: n.body_markdown.0.clone(),
-                            choices: n
-                                .choices
-                                .iter()
-                                .enumerate()
-                                .map(|(i, ch)| {
-                                    let feedback = ch.feedback_markdown.as_ref().map(|t| t.0.clone()).unwrap_or_default();
-                                    CaseChoice {
-                                        id: known(ch.id).unwrap_or_else(new_id),
-                                        key: format!("{}-{}", n.key.trim(), i + 1),
-                                        label: ch.label.trim().to_string(),
-                                        next: ch.next.trim().to_string(),
-                                        points: ch.points,
-                                        feedback_html: to_safe_html(&feedback),
-                                        feedback_markdown: feedback,
-                                    }
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                    endings: c
-                        .endings
-                        .iter()
-                        .map(|e| Ending {
-                            id: known(e.id).unwrap_or_else(new_id),
-                            key: e.key.trim().to_string(),
-                            title: e.title.trim().to_string(),
-                            band: e.band.trim().to_string(),
-                            debrief_html: to_safe_html(&e.debrief_markdown),
-                            debrief_markdown: e.debrief_markdown.0.clone(),
-                        })
-                        .collect(),
-                })
-            }
+            ItemInput::Lesson(l) => ItemBody::Lesson(l.to_lesson()),
+            ItemInput::Quiz(q) => ItemBody::Quiz(q.to_quiz(&known)),
+            ItemInput::CaseStudy(c) => ItemBody::CaseStudy(c.to_case_study(&known)),
         }
     }
-}
-
-fn draft_item(item: &Item) -> DraftItem {
-    let title = localized_text(&item.title);
-    let (kind, lesson, quiz, case_study) = match &item.body {
-        ItemBody::Lesson(l) => (
-            ItemKind::Lesson,
-            Some(LessonInput {
-                title: LocalizedInput::Languages(title.clone()),
-                estimated_minutes: item.estimated_minutes,
-                body: Text(l.markdown.clone()),
-            }),
-            None,
-            None,
-        ),
-        ItemBody::Quiz(q) => (
-            ItemKind::Quiz,
-            None,
-            Some(QuizInput {
-                title: LocalizedInput::Languages(title.clone()),
-                estimated_minutes: item.estimated_minutes,
-                pass_mark: q.pass_mark,
-                max_attempts: q.max_attempts,
-                shuffle: q.shuffle,
-                questions: q
-                    .questions
-                    .iter()
-                    .map(|q| QuestionInput {
-                        id: Some(q.id),
-                        kind: question_kind_api(q.kind),
-                        prompt: Text(q.prompt.clone()),
-                        explanation: Some(Text(q.explanation.clone())),
-                        choices: q
-                            .choices
-                            .iter()
-                            .map(|c| ChoiceInput {
-                                id: Some(c.id),
-                                label: Text(c.label.clone()),
-                                correct: c.correct,
-                                feedback: Some(Text(c.feedback.clone())),
-                            })
-                            .collect(),
-                        answers: q.answers.iter().cloned().map(Text).collect(),
-                    })
-                    .collect(),
-            }),
-            None,
-        ),
-        ItemBody::CaseStudy(c) => (
-            ItemKind::CaseStudy,
-            None,
-            None,
-            Some(CaseStudyInput {
-                title: LocalizedInput::Languages(title.clone()),
-                estimated_minutes: item.estimated_minutes,
-                summary: Text(c.summary.clone()),
-                start: Text(c.start.clone()),
-                nodes: c
-                    .nodes
-                    .iter()
-                    .map(|n| CaseNodeInput {
-                        id: Some(n.id),
-                        key: Text(n.key.clone()),
-                        body_markdown: Text(n.markdown.clone()),
-                        choices: n
-                            .choices
-                            .iter()
-                            .map(|ch| CaseChoiceInput {
-                                id: Some(ch.id),
-                                label: Text(ch.label.clone()),
-                                next: Text(ch.next.clone()),
-                                points: ch.points,
-                                feedback_markdown: Some(Text(ch.feedback_markdown.clone())),
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-                endings: c
-                    .endings
-                    .iter()
-                    .map(|e| EndingInput {
-                        id: Some(e.id),
-                        key: Text(e.key.clone()),
-                        title: Text(e.title.clone()),
-                        band: Text(e.band.clone()),
-                        debrief_markdown: Text(e.debrief_markdown.clone()),
-                    })
-                    .collect(),
-            }),
-        ),
-    };
-    DraftItem { id: item.id, key: item.key.clone(), kind, title, estimated_minutes: item.estimated_minutes, lesson, quiz, case_study }
-}
-
-fn draft_module(m: &Module) -> DraftModule {
-    DraftModule { id: m.id, key: m.key.clone(), title: localized_text(&m.title), items: m.items.iter().map(draft_item).collect() }
 }
 
 /// Checks made on every save: enough for the draft to be shown and edited.
 /// The complete rules (case-study graphs and all) are checked at publication.
 fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if localized(input.title()).fr.is_empty() {
+    if Localized::from(input.title()).fr.is_empty() {
         errors.push(FieldError::new("title.fr", "required", "must not be empty"));
     }
     errors.extend(oversized_markdown(input));
@@ -455,8 +227,8 @@ impl Courses {
         Ok(DraftCourse {
             id: course.id,
             slug: course.slug.clone(),
-            title: localized_text(&c.title),
-            summary: localized_text(&c.summary),
+            title: LocalizedText::from(&c.title),
+            summary: LocalizedText::from(&c.summary),
             theme: c.theme.clone(),
             level: c.level.clone(),
             language: c.language.clone(),
@@ -467,7 +239,7 @@ impl Courses {
             published_version: course.published_version,
             published_at: course.published_at,
             has_unpublished_changes: course.published_revision != Some(course.revision),
-            modules: c.modules.iter().map(draft_module).collect(),
+            modules: c.modules.iter().map(DraftModule::from).collect(),
         })
     }
 
@@ -501,8 +273,8 @@ impl Courses {
             errors.push(FieldError::new("slug", "invalid_format", "must be lowercase letters, digits and hyphens"));
         }
         let content = CourseContent {
-            title: localized(&req.title),
-            summary: localized(&req.summary),
+            title: Localized::from(&req.title),
+            summary: Localized::from(&req.summary),
             theme: req.theme.trim().to_string(),
             level: req.level.as_ref().map(|l| l.trim().to_string()).unwrap_or_else(|| "beginner".into()),
             language: req.language.as_ref().map(|l| l.trim().to_string()).unwrap_or_else(|| "fr".into()),
@@ -560,10 +332,10 @@ impl Courses {
     pub async fn update_course(&self, caller: &Caller, slug: &str, req: CourseUpdate) -> Result<DraftCourse> {
         let (course, mut c) = self.editable(caller, slug).await?;
         if let Some(t) = &req.title {
-            c.title = localized(t);
+            c.title = Localized::from(t);
         }
         if let Some(s) = &req.summary {
-            c.summary = localized(s);
+            c.summary = Localized::from(s);
         }
         if let Some(t) = &req.theme {
             c.theme = t.trim().to_string();
@@ -603,7 +375,7 @@ impl Courses {
     /// Adds a module to the draft.
     pub async fn add_module(&self, caller: &Caller, slug: &str, req: ModuleInput) -> Result<DraftModule> {
         let (course, mut c) = self.editable(caller, slug).await?;
-        let title = localized(&req.title);
+        let title = Localized::from(&req.title);
         if title.fr.is_empty() {
             return Err(Error::invalid("title.fr", "required", "must not be empty"));
         }
@@ -612,7 +384,7 @@ impl Courses {
         let at = req.position.map(|p| (p as usize).min(c.modules.len())).unwrap_or(c.modules.len());
         c.modules.insert(at, module.clone());
         self.save(&course, &c).await?;
-        Ok(draft_module(&module))
+        Ok(DraftModule::from(&module))
     }
 
     /// Renames or moves a module.
@@ -620,14 +392,14 @@ impl Courses {
         let (course, mut c) = self.editable_part(caller, id).await?;
         let at = c.modules.iter().position(|m| m.id == id).ok_or(Error::NotFound("module"))?;
         let mut module = c.modules.remove(at);
-        module.title = localized(&req.title);
+        module.title = Localized::from(&req.title);
         if module.title.fr.is_empty() {
             return Err(Error::invalid("title.fr", "required", "must not be empty"));
         }
         let to = req.position.map(|p| (p as usize).min(c.modules.len())).unwrap_or(at);
         c.modules.insert(to, module.clone());
         self.save(&course, &c).await?;
-        Ok(draft_module(&module))
+        Ok(DraftModule::from(&module))
     }
 
     /// Removes a module and its items from the draft (the published version keeps them until the next publication).
@@ -649,7 +421,7 @@ impl Courses {
         }
         let (course, mut c) = self.editable_part(caller, module_id).await?;
         let module = c.modules.iter_mut().find(|m| m.id == module_id).ok_or(Error::NotFound("module"))?;
-        let title = localized(input.title());
+        let title = Localized::from(input.title());
         let estimated_minutes = input.minutes();
         let taken: HashSet<String> = module.items.iter().map(|i| i.key.clone()).collect();
         let item = Item {
@@ -661,7 +433,7 @@ impl Courses {
         };
         module.items.push(item.clone());
         self.save(&course, &c).await?;
-        Ok(draft_item(&item))
+        Ok(DraftItem::from(&item))
     }
 
     /// Replaces an item's content, keeping its id (and the ids of the questions,
@@ -685,12 +457,12 @@ impl Courses {
                 item.body.kind().replace('_', " ")
             )));
         }
-        item.title = localized(input.title());
+        item.title = Localized::from(input.title());
         item.estimated_minutes = input.minutes();
         item.body = render_off_thread(input, Some(item.body.clone())).await?;
         let updated = item.clone();
         self.save(&course, &c).await?;
-        Ok(draft_item(&updated))
+        Ok(DraftItem::from(&updated))
     }
 
     /// Moves an item to `position` within its module, or to another module.
@@ -714,7 +486,7 @@ impl Courses {
         let len = c.modules[to].items.len();
         c.modules[to].items.insert((position as usize).min(len), item.clone());
         self.save(&course, &c).await?;
-        Ok(draft_item(&item))
+        Ok(DraftItem::from(&item))
     }
 
     /// Removes an item from the draft.
@@ -759,10 +531,20 @@ impl Courses {
             ]
             .join(" "),
         );
-        let items: Vec<(Uuid, &str)> = content.items().map(|(_, i)| (i.id, i.body.kind())).collect();
+        let items: Vec<Part> = content.item_parts().collect();
         let now = self.clock.now();
+        let new_version = NewVersion {
+            course: course.id,
+            version,
+            revision: course.revision,
+            content: &json,
+            search_text: &search,
+            items: &items,
+            by,
+            now,
+        };
         let mut tx = self.db.begin().await?;
-        store::publish(&mut tx, course.id, version, course.revision, &json, &search, &items, by, now).await.map_err(|e| {
+        store::publish(&mut tx, &new_version).await.map_err(|e| {
             if sanad_platform::db::is_unique_violation(&e) {
                 Error::Conflict("another publication of this course happened at the same time; try again".into())
             } else {

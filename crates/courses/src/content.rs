@@ -5,7 +5,7 @@
 //! publication, so learners' progress always points at the same items.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// A text in the platform's three languages; French is always present.
@@ -90,6 +90,21 @@ impl ItemBody {
             ItemBody::CaseStudy(_) => "case_study",
         }
     }
+
+    /// The ids of the item's parts: questions and their choices, or nodes,
+    /// their choices and endings.
+    pub fn part_ids(&self) -> HashSet<Uuid> {
+        match self {
+            ItemBody::Lesson(_) => HashSet::new(),
+            ItemBody::Quiz(q) => q.questions.iter().flat_map(|q| std::iter::once(q.id).chain(q.choices.iter().map(|c| c.id))).collect(),
+            ItemBody::CaseStudy(c) => c
+                .nodes
+                .iter()
+                .flat_map(|n| std::iter::once(n.id).chain(n.choices.iter().map(|c| c.id)))
+                .chain(c.endings.iter().map(|e| e.id))
+                .collect(),
+        }
+    }
 }
 
 /// A lesson: Markdown, and its sanitized HTML rendered once on write.
@@ -99,9 +114,14 @@ pub struct Lesson {
     pub html: String,
 }
 
+// One type for the content, grading, the folder format and the API; named
+// `QuestionKindApi` in the OpenAPI document, as it always was, so that clients
+// keep their generated name. (A comment, not a doc line: doc lines would
+// become the schema's description.)
 /// Kinds of quiz question.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, poem_openapi::Enum)]
 #[serde(rename_all = "snake_case")]
+#[oai(rename = "QuestionKindApi", rename_all = "snake_case")]
 pub enum QuestionKind {
     /// One correct choice.
     Single,
@@ -199,16 +219,27 @@ pub struct Ending {
     pub debrief_html: String,
 }
 
+/// A module or item of a course: its id and kind (`module`, `lesson`, `quiz`, `case_study`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub id: Uuid,
+    pub kind: &'static str,
+}
+
 impl CourseContent {
     /// Every item, in reading order, with its module.
     pub fn items(&self) -> impl Iterator<Item = (&Module, &Item)> {
         self.modules.iter().flat_map(|m| m.items.iter().map(move |i| (m, i)))
     }
 
-    /// Every module and item id with its kind (`module`, `lesson`, ...), for
-    /// finding the course a part belongs to.
-    pub fn parts(&self) -> Vec<(Uuid, &'static str)> {
-        self.modules.iter().map(|m| (m.id, "module")).chain(self.items().map(|(_, i)| (i.id, i.body.kind()))).collect()
+    /// Every module and item, for finding the course a part belongs to.
+    pub fn parts(&self) -> Vec<Part> {
+        self.modules.iter().map(|m| Part { id: m.id, kind: "module" }).chain(self.item_parts()).collect()
+    }
+
+    /// Every item, as a part.
+    pub fn item_parts(&self) -> impl Iterator<Item = Part> + '_ {
+        self.items().map(|(_, i)| Part { id: i.id, kind: i.body.kind() })
     }
 
     /// The item with this id.

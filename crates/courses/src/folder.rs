@@ -139,6 +139,27 @@ struct QuestionFile {
     choices: Vec<ChoiceFile>,
 }
 
+impl From<QuestionFile> for Question {
+    fn from(q: QuestionFile) -> Self {
+        let QuestionFile { key, kind, prompt, explanation, answers, choices } = q;
+        let choices = choices.into_iter().map(Choice::from).collect();
+        Question { id: Uuid::now_v7(), key, kind, prompt, explanation, answers, choices }
+    }
+}
+
+impl From<&Question> for QuestionFile {
+    fn from(q: &Question) -> Self {
+        QuestionFile {
+            key: q.key.clone(),
+            kind: q.kind,
+            prompt: q.prompt.clone(),
+            explanation: q.explanation.clone(),
+            answers: q.answers.clone(),
+            choices: q.choices.iter().map(ChoiceFile::from).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ChoiceFile {
@@ -147,6 +168,19 @@ struct ChoiceFile {
     correct: bool,
     #[serde(default)]
     feedback: String,
+}
+
+impl From<ChoiceFile> for Choice {
+    fn from(c: ChoiceFile) -> Self {
+        let ChoiceFile { key, label, correct, feedback } = c;
+        Choice { id: Uuid::now_v7(), key, label, correct, feedback }
+    }
+}
+
+impl From<&Choice> for ChoiceFile {
+    fn from(c: &Choice) -> Self {
+        ChoiceFile { key: c.key.clone(), label: c.label.clone(), correct: c.correct, feedback: c.feedback.clone() }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -172,6 +206,20 @@ struct NodeFile {
     choices: Vec<CaseChoiceFile>,
 }
 
+impl From<NodeFile> for CaseNode {
+    fn from(n: NodeFile) -> Self {
+        let NodeFile { key, body, choices } = n;
+        let choices = choices.into_iter().map(CaseChoice::from).collect();
+        CaseNode { id: Uuid::now_v7(), key, html: to_safe_html(&body), markdown: body, choices }
+    }
+}
+
+impl From<&CaseNode> for NodeFile {
+    fn from(n: &CaseNode) -> Self {
+        NodeFile { key: n.key.clone(), body: n.markdown.clone(), choices: n.choices.iter().map(CaseChoiceFile::from).collect() }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CaseChoiceFile {
@@ -184,6 +232,25 @@ struct CaseChoiceFile {
     feedback: String,
 }
 
+impl From<CaseChoiceFile> for CaseChoice {
+    fn from(c: CaseChoiceFile) -> Self {
+        let CaseChoiceFile { key, label, next, points, feedback } = c;
+        CaseChoice { id: Uuid::now_v7(), key, label, next, points, feedback_html: to_safe_html(&feedback), feedback_markdown: feedback }
+    }
+}
+
+impl From<&CaseChoice> for CaseChoiceFile {
+    fn from(c: &CaseChoice) -> Self {
+        CaseChoiceFile {
+            key: c.key.clone(),
+            label: c.label.clone(),
+            next: c.next.clone(),
+            points: c.points,
+            feedback: c.feedback_markdown.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EndingFile {
@@ -192,6 +259,19 @@ struct EndingFile {
     band: String,
     #[serde(default)]
     debrief: String,
+}
+
+impl From<EndingFile> for Ending {
+    fn from(e: EndingFile) -> Self {
+        let EndingFile { key, title, band, debrief } = e;
+        Ending { id: Uuid::now_v7(), key, title, band, debrief_html: to_safe_html(&debrief), debrief_markdown: debrief }
+    }
+}
+
+impl From<&Ending> for EndingFile {
+    fn from(e: &Ending) -> Self {
+        EndingFile { key: e.key.clone(), title: e.title.clone(), band: e.band.clone(), debrief: e.debrief_markdown.clone() }
+    }
 }
 
 fn line_of_offset(text: &str, offset: usize) -> usize {
@@ -240,85 +320,24 @@ pub struct ImportedCourse {
     pub content: CourseContent,
 }
 
+/// The files of one module folder: its name, and each file's name and text.
+struct ModuleFolder<'a> {
+    dir: &'a str,
+    entries: Vec<(&'a str, &'a str)>,
+}
+
 /// Reads a course folder. Every error found is returned, each with its file and line.
 pub fn import(files: &Files) -> Result<ImportedCourse, Vec<ImportError>> {
-    let mut errors = Vec::new();
     let Some(course_text) = files.get("course.toml") else {
         return Err(vec![err("course.toml", None, "missing: a course folder has a course.toml at its root")]);
     };
-    let course: CourseFile = match parse_toml("course.toml", course_text, 0) {
-        Ok(c) => c,
-        Err(e) => return Err(vec![e]),
-    };
+    let course: CourseFile = parse_toml("course.toml", course_text, 0).map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
     if !is_key(&course.slug) {
         errors.push(err("course.toml", line_of(course_text, "slug"), "slug must be lowercase letters, digits and hyphens"));
     }
-    // Group files by module folder.
-    // (number, key) -> (folder name, [(file name, text)])
-    type Folder<'a> = (&'a str, Vec<(&'a str, &'a str)>);
-    let mut folders: BTreeMap<(u32, String), Folder> = BTreeMap::new();
-    for (path, text) in files {
-        if path == "course.toml" {
-            continue;
-        }
-        let Some((dir, name)) = path.split_once('/') else {
-            errors.push(err(path, None, "unexpected file at the root of the course folder (only course.toml and module folders)"));
-            continue;
-        };
-        if name.contains('/') {
-            errors.push(err(path, None, "module folders hold files only, no sub-folders"));
-            continue;
-        }
-        let Some((number, key, "")) = numbered(dir) else {
-            errors.push(err(path, None, format!("module folder `{dir}` must be named like `01-key`")));
-            continue;
-        };
-        folders.entry((number, key.to_string())).or_insert((dir, Vec::new())).1.push((name, text.as_str()));
-    }
-    let mut modules = Vec::new();
-    for ((_, module_key), (dir, entries)) in folders {
-        let module_path = |name: &str| format!("{dir}/{name}");
-        if !is_key(&module_key) {
-            errors.push(err(dir, None, "module key must be lowercase letters, digits and hyphens"));
-        }
-        let title = match entries.iter().find(|(n, _)| *n == "module.toml") {
-            Some((_, text)) => match parse_toml::<ModuleFile>(&module_path("module.toml"), text, 0) {
-                Ok(m) => m.title.into(),
-                Err(e) => {
-                    errors.push(e);
-                    Localized::default()
-                }
-            },
-            None => {
-                errors.push(err(&module_path("module.toml"), None, "missing: every module folder has a module.toml with its title"));
-                Localized::default()
-            }
-        };
-        let mut items: Vec<(u32, Item)> = Vec::new();
-        for (name, text) in entries.iter().filter(|(n, _)| *n != "module.toml") {
-            let path = module_path(name);
-            let Some((number, key, ext)) = numbered(name) else {
-                errors.push(err(&path, None, "item files are named like `01-key.md`, `02-key.quiz.toml` or `03-key.case.toml`"));
-                continue;
-            };
-            if !is_key(key) {
-                errors.push(err(&path, None, "item key must be lowercase letters, digits and hyphens"));
-                continue;
-            }
-            let parsed = match ext {
-                "md" => lesson_item(&path, key, text),
-                "quiz.toml" => quiz_item(&path, key, text),
-                "case.toml" => case_item(&path, key, text),
-                _ => Err(vec![err(&path, None, "unknown item type: use .md, .quiz.toml or .case.toml")]),
-            };
-            match parsed {
-                Ok(item) => items.push((number, item)),
-                Err(mut e) => errors.append(&mut e),
-            }
-        }
-        items.sort_by_key(|(n, _)| *n);
-        modules.push(Module { id: Uuid::now_v7(), key: module_key, title, items: items.into_iter().map(|(_, i)| i).collect() });
-    }
+    let folders = module_folders(files, &mut errors);
+    let modules = folders.into_iter().map(|((_, key), folder)| read_module(key, folder, &mut errors)).collect();
     let content = CourseContent {
         title: course.title.into(),
         summary: course.summary.into(),
@@ -335,6 +354,73 @@ pub fn import(files: &Files) -> Result<ImportedCourse, Vec<ImportError>> {
         }
     }
     if errors.is_empty() { Ok(ImportedCourse { slug: course.slug, content }) } else { Err(errors) }
+}
+
+/// The module folders by (number, key), in order; misplaced files are errors.
+fn module_folders<'a>(files: &'a Files, errors: &mut Vec<ImportError>) -> BTreeMap<(u32, String), ModuleFolder<'a>> {
+    let mut folders: BTreeMap<(u32, String), ModuleFolder> = BTreeMap::new();
+    for (path, text) in files {
+        if path == "course.toml" {
+            continue;
+        }
+        let Some((dir, name)) = path.split_once('/') else {
+            errors.push(err(path, None, "unexpected file at the root of the course folder (only course.toml and module folders)"));
+            continue;
+        };
+        if name.contains('/') {
+            errors.push(err(path, None, "module folders hold files only, no sub-folders"));
+            continue;
+        }
+        let Some((number, key, "")) = numbered(dir) else {
+            errors.push(err(path, None, format!("module folder `{dir}` must be named like `01-key`")));
+            continue;
+        };
+        folders.entry((number, key.to_string())).or_insert(ModuleFolder { dir, entries: Vec::new() }).entries.push((name, text.as_str()));
+    }
+    folders
+}
+
+/// A module from its folder: the title from `module.toml`, the items in the order of their numbers.
+fn read_module(key: String, folder: ModuleFolder, errors: &mut Vec<ImportError>) -> Module {
+    let dir = folder.dir;
+    if !is_key(&key) {
+        errors.push(err(dir, None, "module key must be lowercase letters, digits and hyphens"));
+    }
+    let module_toml = format!("{dir}/module.toml");
+    let title = match folder.entries.iter().find(|(n, _)| *n == "module.toml") {
+        Some((_, text)) => parse_toml::<ModuleFile>(&module_toml, text, 0).map(|m| m.title.into()),
+        None => Err(err(&module_toml, None, "missing: every module folder has a module.toml with its title")),
+    }
+    .unwrap_or_else(|e| {
+        errors.push(e);
+        Localized::default()
+    });
+    let mut items: Vec<(u32, Item)> = Vec::new();
+    for (name, text) in folder.entries.iter().filter(|(n, _)| *n != "module.toml") {
+        match read_item(&format!("{dir}/{name}"), name, text) {
+            Ok(item) => items.push(item),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    items.sort_by_key(|(n, _)| *n);
+    Module { id: Uuid::now_v7(), key, title, items: items.into_iter().map(|(_, i)| i).collect() }
+}
+
+/// An item file, with the number its name gives it.
+fn read_item(path: &str, name: &str, text: &str) -> Result<(u32, Item), Vec<ImportError>> {
+    let Some((number, key, ext)) = numbered(name) else {
+        return Err(vec![err(path, None, "item files are named like `01-key.md`, `02-key.quiz.toml` or `03-key.case.toml`")]);
+    };
+    if !is_key(key) {
+        return Err(vec![err(path, None, "item key must be lowercase letters, digits and hyphens")]);
+    }
+    let item = match ext {
+        "md" => lesson_item(path, key, text),
+        "quiz.toml" => quiz_item(path, key, text),
+        "case.toml" => case_item(path, key, text),
+        _ => Err(vec![err(path, None, "unknown item type: use .md, .quiz.toml or .case.toml")]),
+    }?;
+    Ok((number, item))
 }
 
 /// Finds the file (and line) a content problem comes from.
@@ -373,45 +459,24 @@ fn check_markdown_size(path: &str, what: &str, text: &str) -> Result<(), Vec<Imp
     }])
 }
 
+/// An item read from a file: a new id, and the key of the file's name.
+fn new_item(key: &str, title: String, title_i18n: Option<I18n>, estimated_minutes: Option<u32>, body: ItemBody) -> Item {
+    Item { id: Uuid::now_v7(), key: key.into(), title: localized(title, title_i18n), estimated_minutes, body }
+}
+
 fn lesson_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>> {
     let (front, body, _) = split_front_matter(path, text).map_err(|e| vec![e])?;
     check_markdown_size(path, "the lesson", body)?;
     let front: LessonFront = parse_toml(path, front, 1).map_err(|e| vec![e])?;
-    Ok(Item {
-        id: Uuid::now_v7(),
-        key: key.into(),
-        title: localized(front.title, front.title_i18n),
-        estimated_minutes: front.estimated_minutes,
-        body: ItemBody::Lesson(Lesson { html: to_safe_html(body), markdown: body.to_string() }),
-    })
+    let lesson = Lesson { html: to_safe_html(body), markdown: body.to_string() };
+    Ok(new_item(key, front.title, front.title_i18n, front.estimated_minutes, ItemBody::Lesson(lesson)))
 }
 
 fn quiz_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>> {
-    let quiz: QuizFile = parse_toml(path, text, 0).map_err(|e| vec![e])?;
-    let questions = quiz
-        .questions
-        .into_iter()
-        .map(|q| Question {
-            id: Uuid::now_v7(),
-            key: q.key,
-            kind: q.kind,
-            prompt: q.prompt,
-            explanation: q.explanation,
-            answers: q.answers,
-            choices: q
-                .choices
-                .into_iter()
-                .map(|c| Choice { id: Uuid::now_v7(), key: c.key, label: c.label, correct: c.correct, feedback: c.feedback })
-                .collect(),
-        })
-        .collect();
-    Ok(Item {
-        id: Uuid::now_v7(),
-        key: key.into(),
-        title: localized(quiz.title, quiz.title_i18n),
-        estimated_minutes: quiz.estimated_minutes,
-        body: ItemBody::Quiz(Quiz { pass_mark: quiz.pass_mark, max_attempts: quiz.max_attempts, shuffle: quiz.shuffle, questions }),
-    })
+    let QuizFile { title, pass_mark, max_attempts, shuffle, estimated_minutes, title_i18n, questions } =
+        parse_toml(path, text, 0).map_err(|e| vec![e])?;
+    let questions = questions.into_iter().map(Question::from).collect();
+    Ok(new_item(key, title, title_i18n, estimated_minutes, ItemBody::Quiz(Quiz { pass_mark, max_attempts, shuffle, questions })))
 }
 
 fn case_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>> {
@@ -425,48 +490,14 @@ fn case_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>
     for e in &case.endings {
         check_markdown_size(path, &format!("ending `{}`", e.key), &e.debrief)?;
     }
-    let nodes = case
-        .nodes
-        .into_iter()
-        .map(|n| CaseNode {
-            id: Uuid::now_v7(),
-            key: n.key,
-            html: to_safe_html(&n.body),
-            markdown: n.body,
-            choices: n
-                .choices
-                .into_iter()
-                .map(|c| CaseChoice {
-                    id: Uuid::now_v7(),
-                    key: c.key,
-                    label: c.label,
-                    next: c.next,
-                    points: c.points,
-                    feedback_html: to_safe_html(&c.feedback),
-                    feedback_markdown: c.feedback,
-                })
-                .collect(),
-        })
-        .collect();
-    let endings = case
-        .endings
-        .into_iter()
-        .map(|e| Ending {
-            id: Uuid::now_v7(),
-            key: e.key,
-            title: e.title,
-            band: e.band,
-            debrief_html: to_safe_html(&e.debrief),
-            debrief_markdown: e.debrief,
-        })
-        .collect();
-    Ok(Item {
-        id: Uuid::now_v7(),
-        key: key.into(),
-        title: localized(case.title, case.title_i18n),
-        estimated_minutes: case.estimated_minutes,
-        body: ItemBody::CaseStudy(CaseStudy { summary: case.summary, start: case.start, nodes, endings }),
-    })
+    let CaseFile { title, start, summary, estimated_minutes, title_i18n, nodes, endings } = case;
+    let case = CaseStudy {
+        summary,
+        start,
+        nodes: nodes.into_iter().map(CaseNode::from).collect(),
+        endings: endings.into_iter().map(Ending::from).collect(),
+    };
+    Ok(new_item(key, title, title_i18n, estimated_minutes, ItemBody::CaseStudy(case)))
 }
 
 /// Writes a course back to the folder format.
@@ -486,91 +517,41 @@ pub fn export(slug: &str, content: &CourseContent) -> Result<Files, toml::ser::E
         let dir = format!("{:02}-{}", m_index + 1, module.key);
         files.insert(format!("{dir}/module.toml"), toml::to_string(&ModuleFile { title: (&module.title).into() })?);
         for (i_index, item) in module.items.iter().enumerate() {
-            let stem = format!("{dir}/{:02}-{}", i_index + 1, item.key);
-            match &item.body {
-                ItemBody::Lesson(l) => {
-                    let front = LessonFront {
-                        title: item.title.fr.clone(),
-                        estimated_minutes: item.estimated_minutes,
-                        title_i18n: i18n_of(&item.title),
-                    };
-                    files.insert(format!("{stem}.md"), format!("+++\n{}+++\n\n{}", toml::to_string(&front)?, l.markdown));
-                }
-                ItemBody::Quiz(q) => {
-                    let file = QuizFile {
-                        title: item.title.fr.clone(),
-                        pass_mark: q.pass_mark,
-                        max_attempts: q.max_attempts,
-                        shuffle: q.shuffle,
-                        estimated_minutes: item.estimated_minutes,
-                        title_i18n: i18n_of(&item.title),
-                        questions: q
-                            .questions
-                            .iter()
-                            .map(|q| QuestionFile {
-                                key: q.key.clone(),
-                                kind: q.kind,
-                                prompt: q.prompt.clone(),
-                                explanation: q.explanation.clone(),
-                                answers: q.answers.clone(),
-                                choices: q
-                                    .choices
-                                    .iter()
-                                    .map(|c| ChoiceFile {
-                                        key: c.key.clone(),
-                                        label: c.label.clone(),
-                                        correct: c.correct,
-                                        feedback: c.feedback.clone(),
-                                    })
-                                    .collect(),
-                            })
-                            .collect(),
-                    };
-                    files.insert(format!("{stem}.quiz.toml"), toml::to_string(&file)?);
-                }
-                ItemBody::CaseStudy(c) => {
-                    let file = CaseFile {
-                        title: item.title.fr.clone(),
-                        start: c.start.clone(),
-                        summary: c.summary.clone(),
-                        estimated_minutes: item.estimated_minutes,
-                        title_i18n: i18n_of(&item.title),
-                        nodes: c
-                            .nodes
-                            .iter()
-                            .map(|n| NodeFile {
-                                key: n.key.clone(),
-                                body: n.markdown.clone(),
-                                choices: n
-                                    .choices
-                                    .iter()
-                                    .map(|c| CaseChoiceFile {
-                                        key: c.key.clone(),
-                                        label: c.label.clone(),
-                                        next: c.next.clone(),
-                                        points: c.points,
-                                        feedback: c.feedback_markdown.clone(),
-                                    })
-                                    .collect(),
-                            })
-                            .collect(),
-                        endings: c
-                            .endings
-                            .iter()
-                            .map(|e| EndingFile {
-                                key: e.key.clone(),
-                                title: e.title.clone(),
-                                band: e.band.clone(),
-                                debrief: e.debrief_markdown.clone(),
-                            })
-                            .collect(),
-                    };
-                    files.insert(format!("{stem}.case.toml"), toml::to_string(&file)?);
-                }
-            }
+            let (ext, text) = item_file(item)?;
+            files.insert(format!("{dir}/{:02}-{}.{ext}", i_index + 1, item.key), text);
         }
     }
     Ok(files)
+}
+
+/// An item's file: its extension and its text.
+fn item_file(item: &Item) -> Result<(&'static str, String), toml::ser::Error> {
+    let title = item.title.fr.clone();
+    let title_i18n = i18n_of(&item.title);
+    let estimated_minutes = item.estimated_minutes;
+    Ok(match &item.body {
+        ItemBody::Lesson(l) => {
+            let front = toml::to_string(&LessonFront { title, estimated_minutes, title_i18n })?;
+            ("md", format!("+++\n{front}+++\n\n{}", l.markdown))
+        }
+        ItemBody::Quiz(q) => {
+            let questions = q.questions.iter().map(QuestionFile::from).collect();
+            let (pass_mark, max_attempts, shuffle) = (q.pass_mark, q.max_attempts, q.shuffle);
+            ("quiz.toml", toml::to_string(&QuizFile { title, pass_mark, max_attempts, shuffle, estimated_minutes, title_i18n, questions })?)
+        }
+        ItemBody::CaseStudy(c) => {
+            let file = CaseFile {
+                title,
+                start: c.start.clone(),
+                summary: c.summary.clone(),
+                estimated_minutes,
+                title_i18n,
+                nodes: c.nodes.iter().map(NodeFile::from).collect(),
+                endings: c.endings.iter().map(EndingFile::from).collect(),
+            };
+            ("case.toml", toml::to_string(&file)?)
+        }
+    })
 }
 
 /// Largest zip accepted for import, uncompressed (all files together).

@@ -1,4 +1,8 @@
-//! The courses API's request and response objects.
+//! The courses API's request and response objects, and their conversions
+//! from and to the content document (`content.rs`): each beside the API type
+//! it is made from or makes. Views are made with `From<&part>`; what an
+//! author sends becomes content with `to_*` methods, which need the ids the
+//! part had before (`KnownIds`) and give the keys authors never type.
 
 use chrono::{DateTime, Utc};
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef, Registry};
@@ -7,6 +11,12 @@ use poem_openapi::{Enum, Object};
 use sanad_platform::Text;
 use std::borrow::Cow;
 use uuid::Uuid;
+
+use crate::content::{self as content, Localized, QuestionKind};
+use crate::quiz::{Answer, QuestionResult};
+use sanad_platform::ids::new_id;
+use sanad_platform::markdown::to_safe_html;
+use std::collections::HashSet;
 
 /// Kinds of item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
@@ -17,14 +27,14 @@ pub enum ItemKind {
     CaseStudy,
 }
 
-/// Kinds of quiz question.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum QuestionKindApi {
-    Single,
-    Multiple,
-    TrueFalse,
-    ShortText,
+impl From<&content::ItemBody> for ItemKind {
+    fn from(body: &content::ItemBody) -> Self {
+        match body {
+            content::ItemBody::Lesson(_) => ItemKind::Lesson,
+            content::ItemBody::Quiz(_) => ItemKind::Quiz,
+            content::ItemBody::CaseStudy(_) => ItemKind::CaseStudy,
+        }
+    }
 }
 
 /// A course in the catalogue.
@@ -127,7 +137,7 @@ pub struct ChoiceView {
 #[derive(Debug, Object)]
 pub struct QuestionView {
     pub id: Uuid,
-    pub kind: QuestionKindApi,
+    pub kind: QuestionKind,
     pub prompt: String,
     /// Shuffled for each fetch when the quiz asks for it; empty for short text.
     pub choices: Vec<ChoiceView>,
@@ -165,6 +175,16 @@ pub struct AnswerInput {
     pub text: Option<Text>,
 }
 
+impl From<&AnswerInput> for Answer {
+    fn from(a: &AnswerInput) -> Self {
+        Answer {
+            question_id: a.question_id,
+            choice_ids: a.choice_ids.clone().unwrap_or_default(),
+            text: a.text.as_ref().map(|t| t.0.clone()),
+        }
+    }
+}
+
 /// `POST /quizzes/{id}/attempts`.
 #[derive(Debug, Object)]
 pub struct AttemptRequest {
@@ -186,6 +206,19 @@ pub struct ChoiceFeedback {
     pub feedback: Option<String>,
 }
 
+impl ChoiceFeedback {
+    /// Feedback on choice `c`; its correctness and comment only when `show`.
+    pub fn of(c: &content::Choice, selected: bool, show: bool) -> Self {
+        ChoiceFeedback {
+            id: c.id,
+            label: c.label.clone(),
+            correct: show.then_some(c.correct),
+            selected,
+            feedback: show.then(|| c.feedback.clone()),
+        }
+    }
+}
+
 /// Feedback on one question, after submission.
 #[derive(Debug, Object)]
 pub struct QuestionFeedback {
@@ -204,6 +237,22 @@ pub struct QuestionFeedback {
     /// For short-text questions: what was typed.
     #[oai(nullable)]
     pub given_text: Option<String>,
+}
+
+impl QuestionFeedback {
+    /// Feedback on question `q` graded `result`; the right answers only when `show`.
+    pub fn of(q: &content::Question, result: &QuestionResult, show: bool, given_text: Option<String>) -> Self {
+        QuestionFeedback {
+            question_id: q.id,
+            prompt: q.prompt.clone(),
+            answered: result.answered,
+            correct: result.correct,
+            explanation: show.then(|| q.explanation.clone()),
+            choices: q.choices.iter().map(|c| ChoiceFeedback::of(c, result.selected.contains(&c.id), show)).collect(),
+            accepted_answers: if show { q.answers.clone() } else { Vec::new() },
+            given_text,
+        }
+    }
 }
 
 /// A graded attempt.
@@ -326,6 +375,12 @@ pub struct LocalizedText {
     pub en: Option<Text>,
 }
 
+impl From<&Localized> for LocalizedText {
+    fn from(l: &Localized) -> Self {
+        LocalizedText { fr: Text(l.fr.clone()), ar: l.ar.clone().map(Text), en: l.en.clone().map(Text) }
+    }
+}
+
 /// A title or summary: a plain string (the course's main text, stored as French),
 /// or the three languages.
 ///
@@ -389,6 +444,32 @@ impl ToJSON for LocalizedInput {
     }
 }
 
+/// Trimmed; an empty Arabic or English text is no text.
+impl From<&LocalizedInput> for Localized {
+    fn from(input: &LocalizedInput) -> Self {
+        match input {
+            LocalizedInput::Plain(t) => Localized::fr(t.trim()),
+            LocalizedInput::Languages(t) => {
+                let opt = |o: &Option<Text>| o.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+                Localized { fr: t.fr.trim().to_string(), ar: opt(&t.ar), en: opt(&t.en) }
+            }
+        }
+    }
+}
+
+/// The ids of the parts an item had before an edit (questions, choices,
+/// nodes, endings): an id a client sends back is kept only when it is one of
+/// these, so a client can never give a part an id of its choosing.
+pub type KnownIds = HashSet<Uuid>;
+
+fn kept(id: Option<Uuid>, known: &KnownIds) -> Uuid {
+    id.filter(|id| known.contains(id)).unwrap_or_else(new_id)
+}
+
+fn text_or_empty(text: &Option<Text>) -> String {
+    text.as_ref().map(|t| t.0.clone()).unwrap_or_default()
+}
+
 /// `POST /courses`.
 #[derive(Debug, Object)]
 pub struct NewCourse {
@@ -444,6 +525,13 @@ pub struct LessonInput {
     pub body: Text,
 }
 
+impl LessonInput {
+    /// The lesson, with its Markdown rendered.
+    pub fn to_lesson(&self) -> content::Lesson {
+        content::Lesson { html: to_safe_html(&self.body), markdown: self.body.0.clone() }
+    }
+}
+
 /// A choice of a quiz question.
 #[derive(Clone, Debug, Object)]
 pub struct ChoiceInput {
@@ -455,12 +543,36 @@ pub struct ChoiceInput {
     pub feedback: Option<Text>,
 }
 
+impl From<&content::Choice> for ChoiceInput {
+    fn from(c: &content::Choice) -> Self {
+        ChoiceInput { id: Some(c.id), label: Text(c.label.clone()), correct: c.correct, feedback: Some(Text(c.feedback.clone())) }
+    }
+}
+
+impl ChoiceInput {
+    /// The choice at `at` of a question of `kind`: keyed `true` and `false` for true/false, else `c1`, `c2`...
+    pub fn to_choice(&self, kind: QuestionKind, at: usize, known: &KnownIds) -> content::Choice {
+        let key = match (kind, at) {
+            (QuestionKind::TrueFalse, 0) => "true".into(),
+            (QuestionKind::TrueFalse, _) => "false".into(),
+            _ => format!("c{}", at + 1),
+        };
+        content::Choice {
+            id: kept(self.id, known),
+            key,
+            label: self.label.trim().to_string(),
+            correct: self.correct,
+            feedback: text_or_empty(&self.feedback),
+        }
+    }
+}
+
 /// A quiz question.
 #[derive(Clone, Debug, Object)]
 pub struct QuestionInput {
     #[oai(nullable)]
     pub id: Option<Uuid>,
-    pub kind: QuestionKindApi,
+    pub kind: QuestionKind,
     pub prompt: Text,
     #[oai(nullable)]
     pub explanation: Option<Text>,
@@ -470,6 +582,34 @@ pub struct QuestionInput {
     /// For short text: the accepted answers.
     #[oai(default)]
     pub answers: Vec<Text>,
+}
+
+impl From<&content::Question> for QuestionInput {
+    fn from(q: &content::Question) -> Self {
+        QuestionInput {
+            id: Some(q.id),
+            kind: q.kind,
+            prompt: Text(q.prompt.clone()),
+            explanation: Some(Text(q.explanation.clone())),
+            choices: q.choices.iter().map(ChoiceInput::from).collect(),
+            answers: q.answers.iter().cloned().map(Text).collect(),
+        }
+    }
+}
+
+impl QuestionInput {
+    /// The question at `at` of its quiz, keyed `q1`, `q2`...
+    pub fn to_question(&self, at: usize, known: &KnownIds) -> content::Question {
+        content::Question {
+            id: kept(self.id, known),
+            key: format!("q{}", at + 1),
+            kind: self.kind,
+            prompt: self.prompt.trim().to_string(),
+            explanation: text_or_empty(&self.explanation),
+            answers: self.answers.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+            choices: self.choices.iter().enumerate().map(|(i, c)| c.to_choice(self.kind, i, known)).collect(),
+        }
+    }
 }
 
 /// A quiz to create or replace.
@@ -485,6 +625,18 @@ pub struct QuizInput {
     #[oai(default = "default_true")]
     pub shuffle: bool,
     pub questions: Vec<QuestionInput>,
+}
+
+impl QuizInput {
+    /// The quiz, keeping the `known` ids the client sends back.
+    pub fn to_quiz(&self, known: &KnownIds) -> content::Quiz {
+        content::Quiz {
+            pass_mark: self.pass_mark,
+            max_attempts: self.max_attempts,
+            shuffle: self.shuffle,
+            questions: self.questions.iter().enumerate().map(|(n, q)| q.to_question(n, known)).collect(),
+        }
+    }
 }
 
 fn default_true() -> bool {
@@ -505,6 +657,34 @@ pub struct CaseChoiceInput {
     pub feedback_markdown: Option<Text>,
 }
 
+impl From<&content::CaseChoice> for CaseChoiceInput {
+    fn from(c: &content::CaseChoice) -> Self {
+        CaseChoiceInput {
+            id: Some(c.id),
+            label: Text(c.label.clone()),
+            next: Text(c.next.clone()),
+            points: c.points,
+            feedback_markdown: Some(Text(c.feedback_markdown.clone())),
+        }
+    }
+}
+
+impl CaseChoiceInput {
+    /// The choice at `at` of the node keyed `node_key`, keyed `<node_key>-1`, `-2`...
+    pub fn to_case_choice(&self, node_key: &str, at: usize, known: &KnownIds) -> content::CaseChoice {
+        let feedback = text_or_empty(&self.feedback_markdown);
+        content::CaseChoice {
+            id: kept(self.id, known),
+            key: format!("{node_key}-{}", at + 1),
+            label: self.label.trim().to_string(),
+            next: self.next.trim().to_string(),
+            points: self.points,
+            feedback_html: to_safe_html(&feedback),
+            feedback_markdown: feedback,
+        }
+    }
+}
+
 /// A node of a case study.
 #[derive(Clone, Debug, Object)]
 pub struct CaseNodeInput {
@@ -514,6 +694,31 @@ pub struct CaseNodeInput {
     pub key: Text,
     pub body_markdown: Text,
     pub choices: Vec<CaseChoiceInput>,
+}
+
+impl From<&content::CaseNode> for CaseNodeInput {
+    fn from(n: &content::CaseNode) -> Self {
+        CaseNodeInput {
+            id: Some(n.id),
+            key: Text(n.key.clone()),
+            body_markdown: Text(n.markdown.clone()),
+            choices: n.choices.iter().map(CaseChoiceInput::from).collect(),
+        }
+    }
+}
+
+impl CaseNodeInput {
+    /// The node, with its Markdown rendered.
+    pub fn to_node(&self, known: &KnownIds) -> content::CaseNode {
+        let key = self.key.trim();
+        content::CaseNode {
+            id: kept(self.id, known),
+            key: key.to_string(),
+            html: to_safe_html(&self.body_markdown),
+            markdown: self.body_markdown.0.clone(),
+            choices: self.choices.iter().enumerate().map(|(i, c)| c.to_case_choice(key, i, known)).collect(),
+        }
+    }
 }
 
 /// An ending of a case study.
@@ -528,6 +733,32 @@ pub struct EndingInput {
     pub debrief_markdown: Text,
 }
 
+impl From<&content::Ending> for EndingInput {
+    fn from(e: &content::Ending) -> Self {
+        EndingInput {
+            id: Some(e.id),
+            key: Text(e.key.clone()),
+            title: Text(e.title.clone()),
+            band: Text(e.band.clone()),
+            debrief_markdown: Text(e.debrief_markdown.clone()),
+        }
+    }
+}
+
+impl EndingInput {
+    /// The ending, with its debrief rendered.
+    pub fn to_ending(&self, known: &KnownIds) -> content::Ending {
+        content::Ending {
+            id: kept(self.id, known),
+            key: self.key.trim().to_string(),
+            title: self.title.trim().to_string(),
+            band: self.band.trim().to_string(),
+            debrief_html: to_safe_html(&self.debrief_markdown),
+            debrief_markdown: self.debrief_markdown.0.clone(),
+        }
+    }
+}
+
 /// A case study to create or replace.
 #[derive(Clone, Debug, Object)]
 pub struct CaseStudyInput {
@@ -540,6 +771,18 @@ pub struct CaseStudyInput {
     pub start: Text,
     pub nodes: Vec<CaseNodeInput>,
     pub endings: Vec<EndingInput>,
+}
+
+impl CaseStudyInput {
+    /// The case study, keeping the `known` ids the client sends back.
+    pub fn to_case_study(&self, known: &KnownIds) -> content::CaseStudy {
+        content::CaseStudy {
+            summary: self.summary.trim().to_string(),
+            start: self.start.trim().to_string(),
+            nodes: self.nodes.iter().map(|n| n.to_node(known)).collect(),
+            endings: self.endings.iter().map(|e| e.to_ending(known)).collect(),
+        }
+    }
 }
 
 /// An item of a draft, with everything an author edits.
@@ -559,6 +802,50 @@ pub struct DraftItem {
     pub case_study: Option<CaseStudyInput>,
 }
 
+impl From<&content::Item> for DraftItem {
+    fn from(item: &content::Item) -> Self {
+        let title = LocalizedText::from(&item.title);
+        let heading = LocalizedInput::Languages(title.clone());
+        let estimated_minutes = item.estimated_minutes;
+        let mut draft = DraftItem {
+            id: item.id,
+            key: item.key.clone(),
+            kind: (&item.body).into(),
+            title,
+            estimated_minutes,
+            lesson: None,
+            quiz: None,
+            case_study: None,
+        };
+        match &item.body {
+            content::ItemBody::Lesson(l) => {
+                draft.lesson = Some(LessonInput { title: heading, estimated_minutes, body: Text(l.markdown.clone()) });
+            }
+            content::ItemBody::Quiz(q) => {
+                draft.quiz = Some(QuizInput {
+                    title: heading,
+                    estimated_minutes,
+                    pass_mark: q.pass_mark,
+                    max_attempts: q.max_attempts,
+                    shuffle: q.shuffle,
+                    questions: q.questions.iter().map(QuestionInput::from).collect(),
+                });
+            }
+            content::ItemBody::CaseStudy(c) => {
+                draft.case_study = Some(CaseStudyInput {
+                    title: heading,
+                    estimated_minutes,
+                    summary: Text(c.summary.clone()),
+                    start: Text(c.start.clone()),
+                    nodes: c.nodes.iter().map(CaseNodeInput::from).collect(),
+                    endings: c.endings.iter().map(EndingInput::from).collect(),
+                });
+            }
+        }
+        draft
+    }
+}
+
 /// A module of a draft.
 #[derive(Debug, Object)]
 pub struct DraftModule {
@@ -566,6 +853,12 @@ pub struct DraftModule {
     pub key: String,
     pub title: LocalizedText,
     pub items: Vec<DraftItem>,
+}
+
+impl From<&content::Module> for DraftModule {
+    fn from(m: &content::Module) -> Self {
+        DraftModule { id: m.id, key: m.key.clone(), title: (&m.title).into(), items: m.items.iter().map(DraftItem::from).collect() }
+    }
 }
 
 /// A course as its authors edit it.

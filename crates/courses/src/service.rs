@@ -115,18 +115,10 @@ pub fn pick_language(query: Option<&str>, accept_language: Option<&str>, caller:
     named_language(query, accept_language).or_else(|| caller.and_then(|c| known_language(&c.locale))).unwrap_or("fr")
 }
 
-fn item_kind(body: &ItemBody) -> ItemKind {
-    match body {
-        ItemBody::Lesson(_) => ItemKind::Lesson,
-        ItemBody::Quiz(_) => ItemKind::Quiz,
-        ItemBody::CaseStudy(_) => ItemKind::CaseStudy,
-    }
-}
-
 pub(crate) fn item_ref(item: &Item, lang: &str) -> ItemRef {
     ItemRef {
         id: item.id,
-        kind: item_kind(&item.body),
+        kind: (&item.body).into(),
         title: item.title.pick(lang).0.to_string(),
         estimated_minutes: item.estimated_minutes,
     }
@@ -141,12 +133,27 @@ fn neighbours(content: &CourseContent, id: Uuid, lang: &str) -> (Option<ItemRef>
     (previous, next)
 }
 
-fn question_kind(k: QuestionKind) -> QuestionKindApi {
-    match k {
-        QuestionKind::Single => QuestionKindApi::Single,
-        QuestionKind::Multiple => QuestionKindApi::Multiple,
-        QuestionKind::TrueFalse => QuestionKindApi::TrueFalse,
-        QuestionKind::ShortText => QuestionKindApi::ShortText,
+/// An attempt as counted: its id when recorded (not for a draft preview),
+/// the attempts used with it, and whether an earlier one passed.
+struct Recorded {
+    attempt_id: Option<Uuid>,
+    attempts_used: u32,
+    passed_before: bool,
+}
+
+/// An attempt that cannot be graded, as the field errors of `answers`.
+impl From<AnswerError> for Error {
+    fn from(e: AnswerError) -> Self {
+        let (at, message) = match e {
+            AnswerError::NothingAnswered => {
+                return Error::invalid("answers", "required", "answer at least one question; an empty attempt is not counted");
+            }
+            AnswerError::UnknownQuestion(q) => (q, "is not a question of this quiz".to_string()),
+            AnswerError::UnknownChoice { question, choice } => (question, format!("choice {choice} is not a choice of this question")),
+            AnswerError::AnsweredTwice(q) => (q, "is answered twice".to_string()),
+            AnswerError::WrongShape { question, why } => (question, format!("this question {why}")),
+        };
+        Error::Invalid(vec![FieldError::new(&format!("answers[{at}]"), "invalid_value", message)])
     }
 }
 
@@ -203,10 +210,10 @@ impl Courses {
         {
             return Ok((row.clone(), *version));
         }
-        let (course_id, version, _) = store::published_item(&self.db, id).await?.ok_or(Error::NotFound("item"))?;
-        let course = store::course_by_id(&self.db, course_id).await?.ok_or(Error::NotFound("item"))?;
-        self.current().by_item.put(id, (Instant::now(), course.clone(), version));
-        Ok((course, version))
+        let home = store::published_item(&self.db, id).await?.ok_or(Error::NotFound("item"))?;
+        let course = store::course_by_id(&self.db, home.course_id).await?.ok_or(Error::NotFound("item"))?;
+        self.current().by_item.put(id, (Instant::now(), course.clone(), home.version));
+        Ok((course, home.version))
     }
 
     /// Forgets which versions are current: called after this instance publishes.
@@ -360,11 +367,18 @@ impl Courses {
     }
 
     fn quiz_of(content: &CourseContent, id: Uuid) -> Result<(&Item, &Quiz)> {
-        let item = content.item(id).ok_or(Error::NotFound("quiz"))?;
-        match &item.body {
-            ItemBody::Quiz(q) => Ok((item, q)),
-            _ => Err(Error::NotFound("quiz")),
-        }
+        Self::body_of(content, id, "quiz", |b| if let ItemBody::Quiz(q) = b { Some(q) } else { None })
+    }
+
+    /// The item `id` and its body, when `part` finds one of the wanted kind (else `what` is not found).
+    fn body_of<'a, T>(
+        content: &'a CourseContent,
+        id: Uuid,
+        what: &'static str,
+        part: impl Fn(&'a ItemBody) -> Option<&'a T>,
+    ) -> Result<(&'a Item, &'a T)> {
+        let item = content.item(id).ok_or(Error::NotFound(what))?;
+        part(&item.body).map(|body| (item, body)).ok_or(Error::NotFound(what))
     }
 
     /// A quiz's questions, without answers; choices shuffled when the quiz says so.
@@ -386,7 +400,7 @@ impl Courses {
                 if quiz.shuffle && q.kind != QuestionKind::TrueFalse {
                     choices.shuffle(&mut rng);
                 }
-                QuestionView { id: q.id, kind: question_kind(q.kind), prompt: q.prompt.clone(), choices }
+                QuestionView { id: q.id, kind: q.kind, prompt: q.prompt.clone(), choices }
             })
             .collect();
         let (previous_item, next_item) = neighbours(c, id, lang);
@@ -419,109 +433,84 @@ impl Courses {
     pub async fn attempt(&self, caller: &Caller, id: Uuid, req: AttemptRequest, preview: bool) -> Result<AttemptResult> {
         let loaded = self.load_item(Some(caller), id, preview).await?;
         let (_, quiz) = Self::quiz_of(&loaded.content, id)?;
-        let answers: Vec<Answer> = req
-            .answers
-            .iter()
-            .map(|a| Answer {
-                question_id: a.question_id,
-                choice_ids: a.choice_ids.clone().unwrap_or_default(),
-                text: a.text.as_ref().map(|t| t.0.clone()),
-            })
-            .collect();
-        let grade = quiz::grade(quiz, &answers).map_err(|e| {
-            let (at, message) = match e {
-                AnswerError::NothingAnswered => {
-                    return Error::invalid("answers", "required", "answer at least one question; an empty attempt is not counted");
-                }
-                AnswerError::UnknownQuestion(q) => (q, "is not a question of this quiz".to_string()),
-                AnswerError::UnknownChoice { question, choice } => (question, format!("choice {choice} is not a choice of this question")),
-                AnswerError::AnsweredTwice(q) => (q, "is answered twice".to_string()),
-                AnswerError::WrongShape { question, why } => (question, format!("this question {why}")),
-            };
-            Error::Invalid(vec![FieldError::new(&format!("answers[{at}]"), "invalid_value", message)])
-        })?;
-        let (attempt_id, attempts_used, passed_before) = match loaded.version {
-            Some(version) => {
-                let passed_before = !grade.passed && store::has_passed(&self.db, id, caller.user_id).await?;
-                let aid = sanad_platform::ids::new_id();
-                let answers_json = serde_json::to_string(
-                    &answers
-                        .iter()
-                        .map(|a| serde_json::json!({"question_id": a.question_id, "choice_ids": a.choice_ids, "text": a.text}))
-                        .collect::<Vec<_>>(),
-                )
-                .map_err(|e| Error::Internal(e.into()))?;
-                let row = store::AttemptRow {
-                    id: aid,
-                    quiz_id: id,
-                    user_id: caller.user_id,
-                    course_id: loaded.course.id,
-                    version,
-                    score: i64::from(grade.score),
-                    max_score: i64::from(grade.max_score),
-                    passed: grade.passed,
-                    answers: &answers_json,
-                    now: self.clock.now(),
-                };
-                let max = quiz.max_attempts.map_or(i64::MAX, i64::from);
-                let used = store::record_attempt(&self.db, &row, max)
-                    .await?
-                    .ok_or_else(|| Error::Conflict(format!("no attempts left: this quiz allows {max}")))?;
-                (Some(aid), u32::try_from(used).unwrap_or(u32::MAX), passed_before)
-            }
-            None => (None, store::count_attempts(&self.db, id, caller.user_id).await? as u32, false),
+        let answers: Vec<Answer> = req.answers.iter().map(Answer::from).collect();
+        let grade = quiz::grade(quiz, &answers)?;
+        let recorded = match loaded.version {
+            Some(version) => self.record_attempt(caller, &loaded, version, id, quiz, &grade, &answers).await?,
+            None => Recorded {
+                attempt_id: None,
+                attempts_used: store::count_attempts(&self.db, id, caller.user_id).await? as u32,
+                passed_before: false,
+            },
         };
-        let attempts_left = quiz.max_attempts.map(|m| m.saturating_sub(attempts_used));
-        let revealed = loaded.version.is_none() || grade.passed || passed_before || attempts_left == Some(0);
+        let attempts_left = quiz.max_attempts.map(|m| m.saturating_sub(recorded.attempts_used));
+        let revealed = loaded.version.is_none() || grade.passed || recorded.passed_before || attempts_left == Some(0);
         let feedback = quiz
             .questions
             .iter()
             .zip(&grade.results)
             .map(|(q, r)| {
+                let given_text = answers.iter().find(|a| a.question_id == q.id).and_then(|a| a.text.clone());
                 // A question answered right holds nothing the learner does not know already.
-                let show = revealed || r.correct;
-                QuestionFeedback {
-                    question_id: q.id,
-                    prompt: q.prompt.clone(),
-                    answered: r.answered,
-                    correct: r.correct,
-                    explanation: show.then(|| q.explanation.clone()),
-                    choices: q
-                        .choices
-                        .iter()
-                        .map(|c| ChoiceFeedback {
-                            id: c.id,
-                            label: c.label.clone(),
-                            correct: show.then_some(c.correct),
-                            selected: r.selected.contains(&c.id),
-                            feedback: show.then(|| c.feedback.clone()),
-                        })
-                        .collect(),
-                    accepted_answers: if show { q.answers.clone() } else { Vec::new() },
-                    given_text: answers.iter().find(|a| a.question_id == q.id).and_then(|a| a.text.clone()),
-                }
+                QuestionFeedback::of(q, r, revealed || r.correct, given_text)
             })
             .collect();
         Ok(AttemptResult {
-            attempt_id,
+            attempt_id: recorded.attempt_id,
             score: grade.score,
             max_score: grade.max_score,
             percent: grade.percent,
             passed: grade.passed,
             pass_mark: quiz.pass_mark,
-            attempts_used,
+            attempts_used: recorded.attempts_used,
             attempts_left,
             answers_revealed: revealed,
             feedback,
         })
     }
 
+    /// Records an attempt at a published quiz, if the learner has one left.
+    #[allow(clippy::too_many_arguments)]
+    async fn record_attempt(
+        &self,
+        caller: &Caller,
+        loaded: &Loaded,
+        version: i64,
+        id: Uuid,
+        quiz: &Quiz,
+        grade: &quiz::Grade,
+        answers: &[Answer],
+    ) -> Result<Recorded> {
+        let passed_before = !grade.passed && store::has_passed(&self.db, id, caller.user_id).await?;
+        let aid = sanad_platform::ids::new_id();
+        let answers_json = serde_json::to_string(
+            &answers
+                .iter()
+                .map(|a| serde_json::json!({"question_id": a.question_id, "choice_ids": a.choice_ids, "text": a.text}))
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|e| Error::Internal(e.into()))?;
+        let row = store::AttemptRow {
+            id: aid,
+            quiz_id: id,
+            user_id: caller.user_id,
+            course_id: loaded.course.id,
+            version,
+            score: i64::from(grade.score),
+            max_score: i64::from(grade.max_score),
+            passed: grade.passed,
+            answers: &answers_json,
+            now: self.clock.now(),
+        };
+        let max = quiz.max_attempts.map_or(i64::MAX, i64::from);
+        let used = store::record_attempt(&self.db, &row, max)
+            .await?
+            .ok_or_else(|| Error::Conflict(format!("no attempts left: this quiz allows {max}")))?;
+        Ok(Recorded { attempt_id: Some(aid), attempts_used: u32::try_from(used).unwrap_or(u32::MAX), passed_before })
+    }
+
     fn case_of(content: &CourseContent, id: Uuid) -> Result<(&Item, &CaseStudy)> {
-        let item = content.item(id).ok_or(Error::NotFound("case study"))?;
-        match &item.body {
-            ItemBody::CaseStudy(c) => Ok((item, c)),
-            _ => Err(Error::NotFound("case study")),
-        }
+        Self::body_of(content, id, "case study", |b| if let ItemBody::CaseStudy(c) = b { Some(c) } else { None })
     }
 
     /// A case study's presentation, before starting it.

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use sanad_platform::{Db, Tx, on_db, on_tx};
 use uuid::Uuid;
 
+use crate::content::Part;
+
 type Sql<T> = Result<T, sqlx::Error>;
 
 /// A course row (without the draft document).
@@ -97,11 +99,11 @@ pub async fn save_draft(tx: &mut Tx, course: Uuid, revision: i64, theme: &str, d
 }
 
 /// Records which course each draft part belongs to (replacing the previous list).
-pub async fn set_draft_parts(tx: &mut Tx, course: Uuid, parts: &[(Uuid, &str)]) -> Sql<()> {
+pub async fn set_draft_parts(tx: &mut Tx, course: Uuid, parts: &[Part]) -> Sql<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM course_draft_parts WHERE course_id = $1").bind(course).execute(&mut *c).await.map(|_| ()))?;
-    for (id, kind) in parts {
+    for part in parts {
         on_tx!(tx, c => sqlx::query("INSERT INTO course_draft_parts (part_id, course_id, kind) VALUES ($1, $2, $3)")
-            .bind(id).bind(course).bind(*kind).execute(c).await.map(|_| ()))?;
+            .bind(part.id).bind(course).bind(part.kind).execute(c).await.map(|_| ()))?;
     }
     Ok(())
 }
@@ -110,35 +112,48 @@ pub async fn course_of_part(db: &Db, part: Uuid) -> Sql<Option<Uuid>> {
     on_db!(db, c => sqlx::query_scalar::<_, Uuid>("SELECT course_id FROM course_draft_parts WHERE part_id = $1").bind(part).fetch_optional(c).await)
 }
 
+/// A version to publish.
+#[derive(Debug)]
+pub struct NewVersion<'a> {
+    pub course: Uuid,
+    pub version: i64,
+    /// The draft revision it was made from.
+    pub revision: i64,
+    pub content: &'a str,
+    /// Folded title and summary, for the catalogue's search.
+    pub search_text: &'a str,
+    pub items: &'a [Part],
+    pub by: Option<Uuid>,
+    pub now: DateTime<Utc>,
+}
+
 /// Stores a new published version and makes it current.
-#[allow(clippy::too_many_arguments)]
-pub async fn publish(
-    tx: &mut Tx,
-    course: Uuid,
-    version: i64,
-    revision: i64,
-    content: &str,
-    search_text: &str,
-    items: &[(Uuid, &str)],
-    by: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> Sql<()> {
+pub async fn publish(tx: &mut Tx, v: &NewVersion<'_>) -> Sql<()> {
     on_tx!(tx, c => sqlx::query("INSERT INTO course_versions (course_id, version, content, published_at, published_by) VALUES ($1, $2, $3, $4, $5)")
-        .bind(course).bind(version).bind(content).bind(now).bind(by).execute(&mut *c).await.map(|_| ()))?;
+        .bind(v.course).bind(v.version).bind(v.content).bind(v.now).bind(v.by).execute(&mut *c).await.map(|_| ()))?;
     on_tx!(tx, c => sqlx::query(
         "UPDATE courses SET published_version = $2, published_revision = $3, published_at = $4, search_text = $5 WHERE id = $1")
-        .bind(course).bind(version).bind(revision).bind(now).bind(search_text).execute(&mut *c).await.map(|_| ()))?;
-    on_tx!(tx, c => sqlx::query("DELETE FROM published_items WHERE course_id = $1").bind(course).execute(&mut *c).await.map(|_| ()))?;
-    for (id, kind) in items {
+        .bind(v.course).bind(v.version).bind(v.revision).bind(v.now).bind(v.search_text).execute(&mut *c).await.map(|_| ()))?;
+    on_tx!(tx, c => sqlx::query("DELETE FROM published_items WHERE course_id = $1").bind(v.course).execute(&mut *c).await.map(|_| ()))?;
+    for item in v.items {
         on_tx!(tx, c => sqlx::query("INSERT INTO published_items (item_id, course_id, version, kind) VALUES ($1, $2, $3, $4)")
-            .bind(id).bind(course).bind(version).bind(*kind).execute(c).await.map(|_| ()))?;
+            .bind(item.id).bind(v.course).bind(v.version).bind(item.kind).execute(c).await.map(|_| ()))?;
     }
     Ok(())
 }
 
+/// Where a published item lives.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PublishedItem {
+    pub course_id: Uuid,
+    pub version: i64,
+    /// `lesson`, `quiz` or `case_study`.
+    pub kind: String,
+}
+
 /// The course and version where a published item lives.
-pub async fn published_item(db: &Db, item: Uuid) -> Sql<Option<(Uuid, i64, String)>> {
-    on_db!(db, c => sqlx::query_as::<_, (Uuid, i64, String)>("SELECT course_id, version, kind FROM published_items WHERE item_id = $1")
+pub async fn published_item(db: &Db, item: Uuid) -> Sql<Option<PublishedItem>> {
+    on_db!(db, c => sqlx::query_as::<_, PublishedItem>("SELECT course_id, version, kind FROM published_items WHERE item_id = $1")
         .bind(item).fetch_optional(c).await)
 }
 

@@ -175,7 +175,6 @@ pub fn case_study_size(nodes: usize, choices_per_node: impl Iterator<Item = usiz
 /// could go round collecting points) and a run endless; a step that lets the
 /// learner try again is written as a new node that repeats the situation.
 pub fn check_case_study(case: &CaseStudy) -> Vec<ContentProblem> {
-    let mut problems = Vec::new();
     let size = case_study_size(case.nodes.len(), case.nodes.iter().map(|n| n.choices.len()), case.endings.len());
     if !size.is_empty() {
         // The other checks walk the graph: a study over the limits is not walked at all.
@@ -183,6 +182,22 @@ pub fn check_case_study(case: &CaseStudy) -> Vec<ContentProblem> {
     }
     let nodes: HashMap<&str, &CaseNode> = case.nodes.iter().map(|n| (n.key.as_str(), n)).collect();
     let endings: HashSet<&str> = case.endings.iter().map(|e| e.key.as_str()).collect();
+    let mut problems = check_keys_and_endings(case);
+    if !nodes.contains_key(case.start.as_str()) {
+        problems.push(problem("", format!("the start `{}` is not a node", case.start)));
+        return problems;
+    }
+    problems.extend(case.nodes.iter().flat_map(|node| check_node(node, &nodes, &endings)));
+    let reached = reachable(case, &nodes);
+    problems.extend(unreachable(case, &reached));
+    problems.extend(dead_ends(case, &reached, &endings));
+    problems.extend(loops(case, &nodes));
+    problems
+}
+
+/// Keys used twice, and endings without a band or a title.
+fn check_keys_and_endings(case: &CaseStudy) -> Vec<ContentProblem> {
+    let mut problems = Vec::new();
     let mut seen = HashSet::new();
     for key in case.nodes.iter().map(|n| &n.key).chain(case.endings.iter().map(|e| &e.key)) {
         if !seen.insert(key.as_str()) {
@@ -200,28 +215,32 @@ pub fn check_case_study(case: &CaseStudy) -> Vec<ContentProblem> {
             problems.push(problem(format!("ending \"{}\"", e.key), "has no title"));
         }
     }
-    if !nodes.contains_key(case.start.as_str()) {
-        problems.push(problem("", format!("the start `{}` is not a node", case.start)));
-        return problems;
+    problems
+}
+
+/// A node's choices: there are some, each leads somewhere, has a label and at most 10 points.
+fn check_node(node: &CaseNode, nodes: &HashMap<&str, &CaseNode>, endings: &HashSet<&str>) -> Vec<ContentProblem> {
+    let mut problems = Vec::new();
+    let at = format!("node \"{}\"", node.key);
+    if node.choices.is_empty() {
+        problems.push(problem(&at, "has no choice: a path stops here without an ending"));
     }
-    for node in &case.nodes {
-        let at = format!("node \"{}\"", node.key);
-        if node.choices.is_empty() {
-            problems.push(problem(&at, "has no choice: a path stops here without an ending"));
+    for c in &node.choices {
+        if !nodes.contains_key(c.next.as_str()) && !endings.contains(c.next.as_str()) {
+            problems.push(problem(&at, format!("choice `{}` points to `{}`, which is neither a node nor an ending", c.key, c.next)));
         }
-        for c in &node.choices {
-            if !nodes.contains_key(c.next.as_str()) && !endings.contains(c.next.as_str()) {
-                problems.push(problem(&at, format!("choice `{}` points to `{}`, which is neither a node nor an ending", c.key, c.next)));
-            }
-            if c.label.trim().is_empty() {
-                problems.push(problem(&at, format!("choice `{}` has no label", c.key)));
-            }
-            if c.points > 10 {
-                problems.push(problem(&at, format!("choice `{}` gives more than 10 points", c.key)));
-            }
+        if c.label.trim().is_empty() {
+            problems.push(problem(&at, format!("choice `{}` has no label", c.key)));
+        }
+        if c.points > 10 {
+            problems.push(problem(&at, format!("choice `{}` gives more than 10 points", c.key)));
         }
     }
-    // Reachable from the start.
+    problems
+}
+
+/// The keys of the nodes and endings reachable from the start.
+fn reachable<'a>(case: &'a CaseStudy, nodes: &HashMap<&str, &'a CaseNode>) -> HashSet<&'a str> {
     let mut reached: HashSet<&str> = HashSet::new();
     let mut queue = VecDeque::from([case.start.as_str()]);
     while let Some(key) = queue.pop_front() {
@@ -232,17 +251,22 @@ pub fn check_case_study(case: &CaseStudy) -> Vec<ContentProblem> {
             queue.extend(node.choices.iter().map(|c| c.next.as_str()));
         }
     }
-    for node in &case.nodes {
-        if !reached.contains(node.key.as_str()) {
-            problems.push(problem(format!("node \"{}\"", node.key), "cannot be reached from the start"));
-        }
-    }
-    for e in &case.endings {
-        if !reached.contains(e.key.as_str()) {
-            problems.push(problem(format!("ending \"{}\"", e.key), "cannot be reached from the start"));
-        }
-    }
-    // Able to reach an ending: walk backwards from the endings.
+    reached
+}
+
+/// Nodes and endings the start does not lead to.
+fn unreachable(case: &CaseStudy, reached: &HashSet<&str>) -> Vec<ContentProblem> {
+    let nodes = case.nodes.iter().map(|n| ("node", &n.key));
+    let endings = case.endings.iter().map(|e| ("ending", &e.key));
+    nodes
+        .chain(endings)
+        .filter(|(_, key)| !reached.contains(key.as_str()))
+        .map(|(what, key)| problem(format!("{what} \"{key}\""), "cannot be reached from the start"))
+        .collect()
+}
+
+/// Reached nodes from which no path reaches an ending (found walking backwards from the endings).
+fn dead_ends(case: &CaseStudy, reached: &HashSet<&str>, endings: &HashSet<&str>) -> Vec<ContentProblem> {
     let mut can_end: HashSet<&str> = endings.clone();
     loop {
         let before = can_end.len();
@@ -255,13 +279,11 @@ pub fn check_case_study(case: &CaseStudy) -> Vec<ContentProblem> {
             break;
         }
     }
-    for node in &case.nodes {
-        if reached.contains(node.key.as_str()) && !node.choices.is_empty() && !can_end.contains(node.key.as_str()) {
-            problems.push(problem(format!("node \"{}\"", node.key), "no path from here reaches an ending"));
-        }
-    }
-    problems.extend(loops(case, &nodes));
-    problems
+    case.nodes
+        .iter()
+        .filter(|n| reached.contains(n.key.as_str()) && !n.choices.is_empty() && !can_end.contains(n.key.as_str()))
+        .map(|n| problem(format!("node \"{}\"", n.key), "no path from here reaches an ending"))
+        .collect()
 }
 
 /// Choices that lead back to a step already on the way from the start

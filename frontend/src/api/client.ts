@@ -1,7 +1,7 @@
-// Typed HTTP client over the generated OpenAPI types (src/api/schema.d.ts).
+// Typed HTTP client over the generated OpenAPI types (generated/schema.d.ts).
 // Regenerate the types with `npm run gen:api` whenever openapi.json changes.
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { components, paths } from '../../generated/schema';
 
 let csrfToken: string | null = null;
 let acceptLanguage = 'fr';
@@ -38,11 +38,7 @@ export interface FieldErrors {
 }
 
 /** One entry of a problem's `errors[]`: the field, a stable code, and the server's English words. */
-export interface FieldProblem {
-  field: string;
-  code: string;
-  message: string;
-}
+export type FieldProblem = components['schemas']['FieldError'];
 
 /** An `application/problem+json` answer, or a network failure (status 0). */
 export class ApiError extends Error {

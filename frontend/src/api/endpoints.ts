@@ -7,12 +7,14 @@ import type {
   ChoiceOutcome,
   CourseDetail,
   CoursePage,
+  CourseQuery,
   LessonView,
   QuizView,
   RunStarted,
   RunView,
   AdminUser,
   AdminUserList,
+  AdminUserQuery,
   AdminUserUpdate,
   CreatedToken,
   LoginRequest,
@@ -27,8 +29,10 @@ import type {
   RatingSummary,
   ResourceView,
   SearchAllPage,
+  LibraryQuery,
   SearchPage,
   ServicePage,
+  ServiceQuery,
 } from './types';
 
 /** The current user, or null when not logged in. */
@@ -77,7 +81,7 @@ export async function listTerritories(): Promise<ReferenceItem[]> {
   return (await unwrap(client.GET('/api/v1/reference/territories'))).items;
 }
 
-export const listUsers = (query: { q?: string; cursor?: string; limit?: number }): Promise<AdminUserList> =>
+export const listUsers = (query: AdminUserQuery): Promise<AdminUserList> =>
   unwrap(client.GET('/api/v1/admin/users', { params: { query } }));
 
 export const updateUser = (id: string, body: AdminUserUpdate): Promise<AdminUser> =>
@@ -85,7 +89,7 @@ export const updateUser = (id: string, body: AdminUserUpdate): Promise<AdminUser
 
 // Courses: the learner's side. `lang` asks for titles in the UI language;
 // `preview` shows an author the draft.
-export const listCourses = (query: { theme?: string; q?: string; lang: string; cursor?: string }): Promise<CoursePage> =>
+export const listCourses = (query: CourseQuery): Promise<CoursePage> =>
   unwrap(client.GET('/api/v1/courses', { params: { query } }));
 
 export const getCourse = (slug: string, lang: string, preview: boolean): Promise<CourseDetail> =>
@@ -117,16 +121,6 @@ export const searchAll = (q: string, cursor?: string | null): Promise<SearchAllP
   unwrap(client.GET('/api/v1/search', { params: { query: { q, cursor: cursor ?? undefined } } }));
 
 // Library: search, a resource, ratings.
-export interface LibraryQuery {
-  q?: string;
-  type?: string;
-  audience?: string;
-  language?: string;
-  territory?: string;
-  theme?: string;
-  cursor?: string;
-  limit?: number;
-}
 
 export const searchLibrary = (query: LibraryQuery): Promise<SearchPage> =>
   unwrap(client.GET('/api/v1/library/resources', { params: { query } }));
@@ -141,7 +135,7 @@ export const fileUrl = (id: string, fileId: string): string =>
   `/api/v1/library/resources/${encodeURIComponent(id)}/files/${encodeURIComponent(fileId)}`;
 
 // Directory of services (public reading).
-export const listServices = (query: { territory?: string; kind?: string; q?: string; cursor?: string; limit?: number }): Promise<ServicePage> =>
+export const listServices = (query: ServiceQuery): Promise<ServicePage> =>
   unwrap(client.GET('/api/v1/directory/services', { params: { query } }));
 
 export const directoryExportUrl = (territory: string): string =>

@@ -1,11 +1,13 @@
 // Types derived from the operations (paths), not from component names, so that
 // regenerating schema.d.ts from the server's own document keeps them valid.
-import type { paths } from './schema';
+import type { paths } from '../../generated/schema';
 
 // The JSON body of a response or request, whatever its exact media type
 // ("application/json" or "application/json; charset=utf-8").
 type Json<R> = R extends { content: infer C } ? C[Extract<keyof C, `application/json${string}`>] : never;
 type Body<O> = O extends { requestBody?: infer RB } ? Json<NonNullable<RB>> : never;
+/** The query parameters of an operation. */
+type Query<O> = O extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 export type Me = Json<paths['/api/v1/me']['get']['responses'][200]>;
 export type ProfileBody = Body<paths['/api/v1/me']['patch']>;
@@ -21,6 +23,7 @@ export type ReferenceItem = Json<paths['/api/v1/reference/territories']['get']['
 export type AdminUserList = Json<paths['/api/v1/admin/users']['get']['responses'][200]>;
 export type AdminUser = AdminUserList['items'][number];
 export type AdminUserUpdate = Body<paths['/api/v1/admin/users/{id}']['patch']>;
+export type AdminUserQuery = Query<paths['/api/v1/admin/users']['get']>;
 /** Roles as the API types them (an enum, or plain strings). */
 export type Role = Me['roles'][number];
 export type OrganizationKind = NonNullable<Me['organization_kind']>;
@@ -37,6 +40,8 @@ export function isKnownRole(value: string): value is KnownRole {
 
 // Courses: the learner's side.
 export type CoursePage = Json<paths['/api/v1/courses']['get']['responses'][200]>;
+/** The SPA always names the language it wants the titles in. */
+export type CourseQuery = Query<paths['/api/v1/courses']['get']> & { lang: string };
 export type CourseSummary = CoursePage['items'][number];
 export type CourseDetail = Json<paths['/api/v1/courses/{slug}']['get']['responses'][200]>;
 export type ModuleOutline = CourseDetail['modules'][number];
@@ -103,6 +108,7 @@ export function itemHref(item: { id: string; kind: string }, preview = false): s
 
 // Library of resources and tool evaluation.
 export type SearchPage = Json<paths['/api/v1/library/resources']['get']['responses'][200]>;
+export type LibraryQuery = Query<paths['/api/v1/library/resources']['get']>;
 export type ResourceHit = SearchPage['items'][number];
 export type Facets = SearchPage['facets'];
 export type SearchAllPage = Json<paths['/api/v1/search']['get']['responses'][200]>;
@@ -115,22 +121,18 @@ export type Evaluation = Json<paths['/api/v1/library/resources/{id}/evaluation']
 export type ReviewDue = Json<paths['/api/v1/library/review-due']['get']['responses'][200]>['items'][number];
 export type Created = Json<paths['/api/v1/library/resources']['post']['responses'][201]>;
 
-/** The JSON of the upload's `metadata` part. */
-export interface ResourceMetadata {
-  title: string;
-  description: string;
-  type: string;
-  audience: string[];
-  language: string;
+/**
+ * The JSON of the upload's `metadata` part. The document types that part as a string,
+ * so its fields are the resource's own (as `GET` returns them), optional ones left out rather than null.
+ */
+export type ResourceMetadata = Pick<ResourceView, 'title' | 'description' | 'type' | 'audience' | 'language' | 'themes' | 'tags' | 'links'> & {
   territory?: string;
-  themes: string[];
-  tags: string[];
-  links: Array<{ label: string; url: string }>;
   review_by?: string;
-}
+};
 
 // Directory of services (annuaire).
 export type ServicePage = Json<paths['/api/v1/directory/services']['get']['responses'][200]>;
+export type ServiceQuery = Query<paths['/api/v1/directory/services']['get']>;
 export type DirectoryService = ServicePage['items'][number];
 export type NewService = Body<paths['/api/v1/directory/services']['post']>;
 export type ServiceUpdate = Body<paths['/api/v1/directory/services/{id}']['patch']>;

@@ -26,8 +26,8 @@ import {
   type QuestionKind,
   type QuizInput,
 } from '../api/types';
-import { SelectField, Status } from '../components/forms';
-import { Page } from '../components/Layout';
+import { SelectField, Status, SubmitButton } from '../components/forms';
+import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, navigate, useLocation } from '../router';
@@ -87,14 +87,9 @@ function EditorShell({
 
   return (
     <Page title={heading}>
-      <p class="crumb">
-        <Link href={base}>
-          <span aria-hidden="true" class="flip">
-            ←
-          </span>{' '}
-          <span lang={course.language}>{course.title.fr}</span>
-        </Link>
-      </p>
+      <BackLink href={base}>
+        <span lang={course.language}>{course.title.fr}</span>
+      </BackLink>
       {item && (
         <p>
           <Link href={`/${kind === 'quiz' ? 'quizzes' : kind === 'case_study' ? 'case-studies' : 'lessons'}/${item.id}?preview=1`}>
@@ -115,9 +110,7 @@ function EditorShell({
         <Problems error={action.error} />
         <Status message={saved ? t('common.saved') : null} />
         <div class="toolbar sticky-save">
-          <button type="submit" class="button button--primary" disabled={action.busy}>
-            {action.busy ? t('common.saving') : t('common.save')}
-          </button>
+          <SubmitButton busy={action.busy} label={t('common.save')} pending={t('common.saving')} />
           <Link href={base} class="button">
             {t('authoring.backToCourse')}
           </Link>
@@ -548,118 +541,164 @@ export function CaseStudyEditor(props: EditorProps) {
         options={nodeKeys.length ? nodeKeys.map((k) => ({ value: k, label: k })) : [{ value: '', label: '—' }]}
       />
       <h2>{t('authoring.nodes')}</h2>
-      {nodes.map(({ key: k, value: n }, i) => {
-        const p = `n${i}`;
-        const what = t('authoring.nodeN', { key: n.key || String(i + 1) });
-        return (
-          <fieldset class="panel editor-block" key={k}>
-            <legend>{what}</legend>
-            <ItemButtons
-              index={i}
-              count={nodes.length}
-              what={what}
-              onMove={(d) => setNodes((list) => moved(list, i, d))}
-              onRemove={() => setNodes((list) => list.filter((x) => x.key !== k))}
-            />
-            <Input name={`${p}.key`} label={t('authoring.key')} hint={t('authoring.keyHint')} value={n.key} onValue={(v) => setNode(k, { ...n, key: v.toLowerCase() })} />
-            <MarkdownField
-              name={`${p}.body`}
-              label={t('authoring.situation')}
-              value={n.body_markdown}
-              onValue={(body_markdown) => setNode(k, { ...n, body_markdown })}
-              lang={lang}
-              rows={6}
-              preview={false}
-            />
-            <fieldset class="sub">
-              <legend>{t('authoring.choices')}</legend>
-              {n.choices.map((c, j) => {
-                const cp = `${p}.c${j}`;
-                const cwhat = t('authoring.choiceN', { n: j + 1 });
-                const setC = (value: typeof c) => setNode(k, { ...n, choices: n.choices.map((x, y) => (y === j ? value : x)) });
-                return (
-                  <div class="choice-edit" key={j}>
-                    <Input name={`${cp}.label`} label={cwhat} value={c.label} lang={lang} onValue={(label) => setC({ ...c, label })} />
-                    <SelectField name={`${cp}.next`} label={t('authoring.next')} value={c.next} onValue={(next) => setC({ ...c, next })} options={targets} />
-                    <SelectField
-                      name={`${cp}.points`}
-                      label={t('authoring.points')}
-                      value={String(c.points)}
-                      onValue={(v) => setC({ ...c, points: Number(v) })}
-                      options={[0, 1, 2, 3].map((x) => ({ value: String(x), label: String(x) }))}
-                    />
-                    <TextArea
-                      name={`${cp}.feedback`}
-                      label={t('authoring.practitionerFeedback')}
-                      value={c.feedback_markdown ?? ''}
-                      onValue={(feedback_markdown) => setC({ ...c, feedback_markdown })}
-                      rows={3}
-                      lang={lang}
-                      mono
-                    />
-                    <ItemButtons
-                      index={j}
-                      count={n.choices.length}
-                      what={cwhat}
-                      onMove={(d) => setNode(k, { ...n, choices: moved(n.choices, j, d) })}
-                      onRemove={() => setNode(k, { ...n, choices: n.choices.filter((_, y) => y !== j) })}
-                    />
-                  </div>
-                );
-              })}
-              <button
-                type="button"
-                class="button button--small"
-                onClick={() => setNode(k, { ...n, choices: [...n.choices, { id: null, label: '', next: '', points: 0, feedback_markdown: '' }] })}
-              >
-                + {t('authoring.addChoice')}
-              </button>
-            </fieldset>
-          </fieldset>
-        );
-      })}
+      {nodes.map(({ key: k, value: n }, i) => (
+        <NodeBlock
+          key={k}
+          node={n}
+          index={i}
+          count={nodes.length}
+          lang={lang}
+          targets={targets}
+          onValue={(value) => setNode(k, value)}
+          onMove={(d) => setNodes((list) => moved(list, i, d))}
+          onRemove={() => setNodes((list) => list.filter((x) => x.key !== k))}
+        />
+      ))}
       <button type="button" class="button" onClick={() => setNodes((list) => [...list, keyed(blankNode(`etape-${list.length + 1}`))])}>
         + {t('authoring.addNode')}
       </button>
       <h2>{t('authoring.endings')}</h2>
-      {endings.map(({ key: k, value: e }, i) => {
-        const p = `e${i}`;
-        const what = t('authoring.endingN', { key: e.key || String(i + 1) });
-        return (
-          <fieldset class="panel editor-block" key={k}>
-            <legend>{what}</legend>
-            <ItemButtons
-              index={i}
-              count={endings.length}
-              what={what}
-              onMove={(d) => setEndings((list) => moved(list, i, d))}
-              onRemove={() => setEndings((list) => list.filter((x) => x.key !== k))}
-            />
-            <Input name={`${p}.key`} label={t('authoring.key')} hint={t('authoring.keyHint')} value={e.key} onValue={(v) => setEnding(k, { ...e, key: v.toLowerCase() })} />
-            <Input name={`${p}.title`} label={t('authoring.endingTitle')} value={e.title} lang={lang} onValue={(v) => setEnding(k, { ...e, title: v })} />
-            <SelectField
-              name={`${p}.band`}
-              label={t('authoring.band')}
-              value={e.band}
-              onValue={(band) => setEnding(k, { ...e, band })}
-              options={BANDS.map((b) => ({ value: b, label: t(`band.${b}`) }))}
-            />
-            <TextArea
-              name={`${p}.debrief`}
-              label={t('case.debrief')}
-              value={e.debrief_markdown}
-              onValue={(debrief_markdown) => setEnding(k, { ...e, debrief_markdown })}
-              rows={5}
-              lang={lang}
-              mono
-            />
-          </fieldset>
-        );
-      })}
+      {endings.map(({ key: k, value: e }, i) => (
+        <EndingBlock
+          key={k}
+          ending={e}
+          index={i}
+          count={endings.length}
+          lang={lang}
+          onValue={(value) => setEnding(k, value)}
+          onMove={(d) => setEndings((list) => moved(list, i, d))}
+          onRemove={() => setEndings((list) => list.filter((x) => x.key !== k))}
+        />
+      ))}
       <button type="button" class="button" onClick={() => setEndings((list) => [...list, keyed(blankEnding(`fin-${list.length + 1}`))])}>
         + {t('authoring.addEnding')}
       </button>
     </EditorShell>
+  );
+}
+
+/** What a block of a list editor gets: its value, its place in the list, and the list's actions on it. */
+interface BlockProps<T> {
+  index: number;
+  count: number;
+  lang: string;
+  onValue: (value: T) => void;
+  onMove: (delta: number) => void;
+  onRemove: () => void;
+}
+
+/** The frame of a block that has a key (a situation, an ending): its heading, its buttons and its key. */
+function KeyedBlock<T extends { key: string }>({
+  value,
+  prefix,
+  what,
+  index,
+  count,
+  onValue,
+  onMove,
+  onRemove,
+  children,
+}: Omit<BlockProps<T>, 'lang'> & { value: T; prefix: string; what: string; children: ComponentChildren }) {
+  const { t } = useApp();
+  return (
+    <fieldset class="panel editor-block">
+      <legend>{what}</legend>
+      <ItemButtons index={index} count={count} what={what} onMove={onMove} onRemove={onRemove} />
+      <Input name={`${prefix}.key`} label={t('authoring.key')} hint={t('authoring.keyHint')} value={value.key} onValue={(v) => onValue({ ...value, key: v.toLowerCase() })} />
+      {children}
+    </fieldset>
+  );
+}
+
+/** One situation of a case study, with its choices. */
+function NodeBlock({ node: n, index: i, count, lang, targets, onValue, onMove, onRemove }: BlockProps<CaseNodeInput> & { node: CaseNodeInput; targets: Array<{ value: string; label: string }> }) {
+  const { t } = useApp();
+  const p = `n${i}`;
+  const what = t('authoring.nodeN', { key: n.key || String(i + 1) });
+  return (
+    <KeyedBlock value={n} prefix={p} what={what} index={i} count={count} onValue={onValue} onMove={onMove} onRemove={onRemove}>
+      <MarkdownField
+        name={`${p}.body`}
+        label={t('authoring.situation')}
+        value={n.body_markdown}
+        onValue={(body_markdown) => onValue({ ...n, body_markdown })}
+        lang={lang}
+        rows={6}
+        preview={false}
+      />
+      <fieldset class="sub">
+        <legend>{t('authoring.choices')}</legend>
+        {n.choices.map((c, j) => {
+          const cp = `${p}.c${j}`;
+          const cwhat = t('authoring.choiceN', { n: j + 1 });
+          const setC = (value: typeof c) => onValue({ ...n, choices: n.choices.map((x, y) => (y === j ? value : x)) });
+          return (
+            <div class="choice-edit" key={j}>
+              <Input name={`${cp}.label`} label={cwhat} value={c.label} lang={lang} onValue={(label) => setC({ ...c, label })} />
+              <SelectField name={`${cp}.next`} label={t('authoring.next')} value={c.next} onValue={(next) => setC({ ...c, next })} options={targets} />
+              <SelectField
+                name={`${cp}.points`}
+                label={t('authoring.points')}
+                value={String(c.points)}
+                onValue={(v) => setC({ ...c, points: Number(v) })}
+                options={[0, 1, 2, 3].map((x) => ({ value: String(x), label: String(x) }))}
+              />
+              <TextArea
+                name={`${cp}.feedback`}
+                label={t('authoring.practitionerFeedback')}
+                value={c.feedback_markdown ?? ''}
+                onValue={(feedback_markdown) => setC({ ...c, feedback_markdown })}
+                rows={3}
+                lang={lang}
+                mono
+              />
+              <ItemButtons
+                index={j}
+                count={n.choices.length}
+                what={cwhat}
+                onMove={(d) => onValue({ ...n, choices: moved(n.choices, j, d) })}
+                onRemove={() => onValue({ ...n, choices: n.choices.filter((_, y) => y !== j) })}
+              />
+            </div>
+          );
+        })}
+        <button
+          type="button"
+          class="button button--small"
+          onClick={() => onValue({ ...n, choices: [...n.choices, { id: null, label: '', next: '', points: 0, feedback_markdown: '' }] })}
+        >
+          + {t('authoring.addChoice')}
+        </button>
+      </fieldset>
+    </KeyedBlock>
+  );
+}
+
+/** One ending of a case study: its band and debrief. */
+function EndingBlock({ ending: e, index: i, count, lang, onValue, onMove, onRemove }: BlockProps<EndingInput> & { ending: EndingInput }) {
+  const { t } = useApp();
+  const p = `e${i}`;
+  const what = t('authoring.endingN', { key: e.key || String(i + 1) });
+  return (
+    <KeyedBlock value={e} prefix={p} what={what} index={i} count={count} onValue={onValue} onMove={onMove} onRemove={onRemove}>
+      <Input name={`${p}.title`} label={t('authoring.endingTitle')} value={e.title} lang={lang} onValue={(v) => onValue({ ...e, title: v })} />
+      <SelectField
+        name={`${p}.band`}
+        label={t('authoring.band')}
+        value={e.band}
+        onValue={(band) => onValue({ ...e, band })}
+        options={BANDS.map((b) => ({ value: b, label: t(`band.${b}`) }))}
+      />
+      <TextArea
+        name={`${p}.debrief`}
+        label={t('case.debrief')}
+        value={e.debrief_markdown}
+        onValue={(debrief_markdown) => onValue({ ...e, debrief_markdown })}
+        rows={5}
+        lang={lang}
+        mono
+      />
+    </KeyedBlock>
   );
 }
 

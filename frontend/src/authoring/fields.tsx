@@ -182,6 +182,36 @@ export function useAction() {
   return { busy, error, setError, run };
 }
 
+/** A small red button that asks first (`question`), then runs `act` as `action`. */
+export function DeleteButton({
+  action,
+  question,
+  act,
+  label,
+  children,
+}: {
+  action: ReturnType<typeof useAction>;
+  question: string;
+  act: () => Promise<void>;
+  /** The accessible name, when the visible text (`children`) does not say what goes. */
+  label?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <button
+      type="button"
+      class="button button--small button--danger"
+      disabled={action.busy}
+      aria-label={label}
+      onClick={() => {
+        if (window.confirm(question)) void action.run(act);
+      }}
+    >
+      {children}
+    </button>
+  );
+}
+
 export function Toolbar({ children }: { children: ComponentChildren }) {
   return <div class="toolbar">{children}</div>;
 }

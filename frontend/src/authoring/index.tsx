@@ -15,15 +15,15 @@ import {
   updateCourse,
 } from '../api/authoring';
 import { isTheme, LEVELS, THEMES, type DraftCourse, type DraftModule, type LocalizedText } from '../api/types';
-import { Alert, SelectField, Status, TextField, useForm, type FieldErrors } from '../components/forms';
-import { Page } from '../components/Layout';
+import { Alert, Form, SelectField, Status, SubmitButton, TextField, useForm, type FieldErrors } from '../components/forms';
+import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { formatDate, LOCALES } from '../i18n';
 import { Link, navigate } from '../router';
 import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
 import { CaseStudyEditor, LessonEditor, QuizEditor } from './editors';
-import { asText, emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
-import type { AuthoringRoute } from './lazy';
+import { asText, DeleteButton, emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
+import type { AuthoringRoute } from '../chunks';
 
 export function AuthoringScreen({ route }: { route: AuthoringRoute }) {
   switch (route.screen) {
@@ -50,22 +50,26 @@ function CourseFields({
   errors: FieldErrors;
 }) {
   const { t } = useApp();
+  const set =
+    <K extends keyof CourseFieldsValue>(field: K) =>
+    (v: CourseFieldsValue[K]) =>
+      onValue({ ...value, [field]: v });
   return (
     <>
-      <LocalizedFields name="title" label={t('authoring.courseTitle')} value={value.title} onValue={(title) => onValue({ ...value, title })} errors={errors} />
+      <LocalizedFields name="title" label={t('authoring.courseTitle')} value={value.title} onValue={set('title')} errors={errors} />
       <LocalizedFields
         name="summary"
         label={t('authoring.courseSummary')}
         multiline
         value={value.summary}
-        onValue={(summary) => onValue({ ...value, summary })}
+        onValue={set('summary')}
         errors={errors}
       />
       <SelectField
         name="theme"
         label={t('catalogue.theme')}
         value={value.theme}
-        onValue={(theme) => onValue({ ...value, theme })}
+        onValue={set('theme')}
         options={THEMES.map((th) => ({ value: th, label: t(`theme.${th}`) }))}
         error={errors.theme}
       />
@@ -73,7 +77,7 @@ function CourseFields({
         name="level"
         label={t('course.level')}
         value={value.level}
-        onValue={(level) => onValue({ ...value, level })}
+        onValue={set('level')}
         options={LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))}
         error={errors.level}
       />
@@ -82,7 +86,7 @@ function CourseFields({
         label={t('authoring.contentLanguage')}
         hint={t('authoring.contentLanguageHint')}
         value={value.language}
-        onValue={(language) => onValue({ ...value, language })}
+        onValue={set('language')}
         options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))}
         error={errors.language}
       />
@@ -92,7 +96,7 @@ function CourseFields({
         min={0}
         label={t('authoring.minutes')}
         value={value.minutes}
-        onValue={(minutes) => onValue({ ...value, minutes })}
+        onValue={set('minutes')}
         error={errors.estimated_minutes}
         optional
       />
@@ -206,8 +210,7 @@ function MyCourses() {
 
       <section class="panel" aria-labelledby="new-course">
         <h2 id="new-course">{t('authoring.newCourse')}</h2>
-        <form ref={form.formRef} onSubmit={onCreate} noValidate class="stack">
-          <Alert message={form.formError} />
+        <Form form={form} onSubmit={onCreate}>
           <TextField
             name="slug"
             label={t('authoring.slug')}
@@ -218,10 +221,8 @@ function MyCourses() {
             error={form.errors.slug}
           />
           <CourseFields value={fields} onValue={setFields} errors={form.errors} />
-          <button type="submit" class="button button--primary" disabled={form.busy}>
-            {form.busy ? t('common.saving') : t('authoring.create')}
-          </button>
-        </form>
+          <SubmitButton busy={form.busy} label={t('authoring.create')} pending={t('common.saving')} />
+        </Form>
       </section>
 
       <section class="panel" aria-labelledby="import-course">
@@ -295,14 +296,11 @@ function CourseDetailsForm({ draft, onSaved }: { draft: DraftCourse; onSaved: (d
       <summary>
         <h2 class="summary-heading">{t('authoring.courseDetails')}</h2>
       </summary>
-      <form ref={form.formRef} onSubmit={onSubmit} noValidate class="stack">
-        <Alert message={form.formError} />
+      <Form form={form} onSubmit={onSubmit}>
         <CourseFields value={fields} onValue={setFields} errors={form.errors} />
         <Status message={saved ? t('common.saved') : null} />
-        <button type="submit" class="button button--primary" disabled={form.busy}>
-          {form.busy ? t('common.saving') : t('common.save')}
-        </button>
-      </form>
+        <SubmitButton busy={form.busy} label={t('common.save')} pending={t('common.saving')} />
+      </Form>
     </details>
   );
 }
@@ -376,20 +374,16 @@ function ModulePanel({
         <button type="button" class="button button--small" aria-expanded={renaming} onClick={() => setRenaming(!renaming)}>
           {t('authoring.renameModule')}
         </button>
-        <button
-          type="button"
-          class="button button--small button--danger"
-          disabled={action.busy}
-          onClick={() => {
-            if (confirm(t('authoring.deleteModuleConfirm', { title: m.title.fr })))
-              void action.run(async () => {
-                await deleteModule(m.id);
-                onChange();
-              });
+        <DeleteButton
+          action={action}
+          question={t('authoring.deleteModuleConfirm', { title: m.title.fr })}
+          act={async () => {
+            await deleteModule(m.id);
+            onChange();
           }}
         >
           {t('authoring.deleteModule')}
-        </button>
+        </DeleteButton>
       </div>
       {renaming && (
         <ModuleTitleForm
@@ -446,21 +440,17 @@ function ModulePanel({
                 >
                   <span aria-hidden="true">↓</span>
                 </button>
-                <button
-                  type="button"
-                  class="button button--small button--danger"
-                  disabled={action.busy}
-                  aria-label={t('authoring.deleteItem', { title: item.title.fr })}
-                  onClick={() => {
-                    if (confirm(t('authoring.deleteItemConfirm', { title: item.title.fr })))
-                      void action.run(async () => {
-                        await deleteItem(item.id);
-                        onChange();
-                      });
+                <DeleteButton
+                  action={action}
+                  label={t('authoring.deleteItem', { title: item.title.fr })}
+                  question={t('authoring.deleteItemConfirm', { title: item.title.fr })}
+                  act={async () => {
+                    await deleteItem(item.id);
+                    onChange();
                   }}
                 >
                   {t('authoring.delete')}
-                </button>
+                </DeleteButton>
               </div>
             </li>
           ))}
@@ -506,14 +496,9 @@ function CourseEditor({ slug }: { slug: string }) {
 
   return (
     <Page title={d.title.fr}>
-      <p class="crumb">
-        <Link href="/authoring">
-          <span aria-hidden="true" class="flip">
-            ←
-          </span>{' '}
-          {t('authoring.title')}
-        </Link>
-      </p>
+      <BackLink href="/authoring">
+        {t('authoring.title')}
+      </BackLink>
       <p class="meta-line">
         {d.published_version != null ? (
           <span class="badge badge--ok">

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { useApp } from '../context';
+import { isAuthor, useApp } from '../context';
 import { LOCALES } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 
@@ -14,6 +14,20 @@ export function Page({ title, children }: { title: string; children: ComponentCh
       <h1 tabIndex={-1}>{title}</h1>
       {children}
     </>
+  );
+}
+
+/** The crumb above a page: a link back to where it belongs (the arrow turns with the text direction). */
+export function BackLink({ href, children }: { href: string; children: ComponentChildren }) {
+  return (
+    <p class="crumb">
+      <Link href={href}>
+        <span aria-hidden="true" class="flip">
+          ←
+        </span>{' '}
+        {children}
+      </Link>
+    </p>
   );
 }
 
@@ -102,7 +116,7 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
             {link('/annuaire', t('nav.directory'))}
             {me ? (
               <>
-                {(me.roles.includes('trainer') || me.roles.includes('admin')) && link('/authoring', t('nav.authoring'))}
+                {isAuthor(me) && link('/authoring', t('nav.authoring'))}
                 {link('/profile', t('nav.profile'))}
                 {me.roles.includes('admin') && link('/admin/users', t('nav.admin'))}
                 {link('/logout', t('nav.logout'))}

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type FieldErrors } from '../api/client';
 import { useApp } from '../context';
 import { describeError, localizeFieldError, type Overrides } from '../errors';
+import type { Translate } from '../i18n';
 import { navigate } from '../router';
 
 export type { FieldErrors };
@@ -205,3 +206,77 @@ export function useForm(): FormState {
 
 export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MIN_PASSWORD = 10;
+
+/** A form's values in one state: `set('name')` is the `onValue` of that field; `reset` starts over. */
+export function useFields<T extends object>(initial: T | (() => T)) {
+  const [values, setValues] = useState<T>(initial);
+  const set =
+    <K extends keyof T>(field: K) =>
+    (value: T[K]) =>
+      setValues((v) => ({ ...v, [field]: value }));
+  return { values, set, reset: setValues };
+}
+
+/** A form run by `useForm()`: the form-level alert first, then the fields. */
+export function Form({ form, onSubmit, class: className = 'stack', children }: { form: FormState; onSubmit: (e: Event) => void; class?: string; children: ComponentChildren }) {
+  return (
+    <form ref={form.formRef} onSubmit={onSubmit} noValidate class={className}>
+      <Alert message={form.formError} />
+      {children}
+    </form>
+  );
+}
+
+/** The primary button of a form; while the form is busy it is disabled and says so (`pending`, "Sending…" by default). */
+export function SubmitButton({ busy, label, pending }: { busy: boolean; label: string; pending?: string }) {
+  const { t } = useApp();
+  return (
+    <button type="submit" class="button button--primary" disabled={busy}>
+      {busy ? (pending ?? t('common.sending')) : label}
+    </button>
+  );
+}
+
+type ValueProps = { value: string; onValue: (value: string) => void; error?: string | undefined };
+
+/** The e-mail address of an account (always written left to right). */
+export function EmailField(props: ValueProps) {
+  const { t } = useApp();
+  return <TextField name="email" type="email" label={t('login.email')} autoComplete="email" inputMode="email" dir="ltr" {...props} />;
+}
+
+/** A password: the current one (logging in), or a new one with the rules as its hint. */
+export function PasswordField({
+  name = 'password',
+  fresh,
+  ...props
+}: ValueProps & { name?: string; label: string; fresh?: boolean; hint?: string; minLength?: number }) {
+  return <TextField name={name} type="password" autoComplete={fresh ? 'new-password' : 'current-password'} {...props} />;
+}
+
+/** The name others see (an account's display name). */
+export function DisplayNameField(props: ValueProps & { label: string }) {
+  const { t } = useApp();
+  return <TextField name="display_name" hint={t('register.displayNameHint')} autoComplete="name" {...props} />;
+}
+
+/** The local check of an e-mail address, or undefined when it may be sent. */
+export function emailProblem(email: string, t: Translate): string | undefined {
+  if (!email.trim()) return t('common.required');
+  if (!EMAIL_RE.test(email.trim())) return t('common.invalidEmail');
+  return undefined;
+}
+
+/** The local check of a new password, or undefined when it may be sent. */
+export function newPasswordProblem(password: string, t: Translate): string | undefined {
+  if (!password) return t('common.required');
+  if (password.length < MIN_PASSWORD) return t('common.passwordTooShort');
+  return undefined;
+}
+
+/** Field errors without the fields that have none. */
+export function fieldErrors(entries: Record<string, string | undefined>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const [field, message] of Object.entries(entries)) if (message) errors[field] = message;
+  return errors;
+}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { listUsers, updateUser } from '../api/endpoints';
 import { ROLES, type AdminUser, type AdminUserUpdate } from '../api/types';
-import { Alert, Status } from '../components/forms';
+import { Alert, Status, SubmitButton } from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError, localizeFieldError } from '../errors';
@@ -169,9 +169,7 @@ function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) 
         </div>
         <Alert message={error} />
         <Status message={saved ? t('admin.savedUser', { name: label }) : null} />
-        <button type="submit" class="button button--primary" disabled={busy}>
-          {busy ? t('common.saving') : t('admin.saveUser', { name: label })}
-        </button>
+        <SubmitButton busy={busy} label={t('admin.saveUser', { name: label })} pending={t('common.saving')} />
       </form>
     </li>
   );

@@ -2,7 +2,19 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { setCsrfToken } from '../api/client';
 import { login, logout, register } from '../api/endpoints';
 import type { SessionResponse } from '../api/types';
-import { Alert, EMAIL_RE, MIN_PASSWORD, Status, TextField, useForm, type FieldErrors } from '../components/forms';
+import {
+  DisplayNameField,
+  EmailField,
+  emailProblem,
+  fieldErrors,
+  Form,
+  MIN_PASSWORD,
+  newPasswordProblem,
+  PasswordField,
+  Status,
+  SubmitButton,
+  useForm,
+} from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { isLocale } from '../i18n';
@@ -30,18 +42,10 @@ export function Login() {
     if (me) navigate(safeNext(next), { replace: true });
   }, [me, next]);
 
-  const validate = (): FieldErrors => {
-    const errors: FieldErrors = {};
-    if (!email.trim()) errors.email = t('common.required');
-    else if (!EMAIL_RE.test(email.trim())) errors.email = t('common.invalidEmail');
-    if (!password) errors.password = t('common.required');
-    return errors;
-  };
-
   const onSubmit = (e: Event) => {
     e.preventDefault();
     void form.run(
-      validate,
+      () => fieldErrors({ email: emailProblem(email, t), password: password ? undefined : t('common.required') }),
       async () => signedIn(await login({ email: email.trim(), password }), next ?? '/'),
       { 401: 'error.badCredentials' },
     );
@@ -50,32 +54,11 @@ export function Login() {
   return (
     <Page title={t('login.title')}>
       {next && !me && <p class="notice">{t('login.needed')}</p>}
-      <form ref={form.formRef} onSubmit={onSubmit} noValidate class="stack">
-        <Alert message={form.formError} />
-        <TextField
-          name="email"
-          type="email"
-          label={t('login.email')}
-          autoComplete="email"
-          inputMode="email"
-          dir="ltr"
-          value={email}
-          onValue={setEmail}
-          error={form.errors.email}
-        />
-        <TextField
-          name="password"
-          type="password"
-          label={t('login.password')}
-          autoComplete="current-password"
-          value={password}
-          onValue={setPassword}
-          error={form.errors.password}
-        />
-        <button type="submit" class="button button--primary" disabled={form.busy}>
-          {form.busy ? t('common.sending') : t('login.submit')}
-        </button>
-      </form>
+      <Form form={form} onSubmit={onSubmit}>
+        <EmailField value={email} onValue={setEmail} error={form.errors.email} />
+        <PasswordField label={t('login.password')} value={password} onValue={setPassword} error={form.errors.password} />
+        <SubmitButton busy={form.busy} label={t('login.submit')} />
+      </Form>
       <p>
         <Link href="/forgot-password">{t('login.forgot')}</Link>
       </p>
@@ -98,20 +81,15 @@ export function Register() {
     if (me && !form.busy) navigate('/', { replace: true });
   }, [me, form.busy]);
 
-  const validate = (): FieldErrors => {
-    const errors: FieldErrors = {};
-    if (!email.trim()) errors.email = t('common.required');
-    else if (!EMAIL_RE.test(email.trim())) errors.email = t('common.invalidEmail');
-    if (!displayName.trim()) errors.display_name = t('common.required');
-    if (!password) errors.password = t('common.required');
-    else if (password.length < MIN_PASSWORD) errors.password = t('common.passwordTooShort');
-    return errors;
-  };
-
   const onSubmit = (e: Event) => {
     e.preventDefault();
     void form.run(
-      validate,
+      () =>
+        fieldErrors({
+          email: emailProblem(email, t),
+          display_name: displayName.trim() ? undefined : t('common.required'),
+          password: newPasswordProblem(password, t),
+        }),
       async () =>
         signedIn(await register({ email: email.trim(), password, display_name: displayName.trim(), locale }), '/'),
       { 409: 'error.emailTaken' },
@@ -120,43 +98,20 @@ export function Register() {
 
   return (
     <Page title={t('register.title')}>
-      <form ref={form.formRef} onSubmit={onSubmit} noValidate class="stack">
-        <Alert message={form.formError} />
-        <TextField
-          name="email"
-          type="email"
-          label={t('login.email')}
-          autoComplete="email"
-          inputMode="email"
-          dir="ltr"
-          value={email}
-          onValue={setEmail}
-          error={form.errors.email}
-        />
-        <TextField
-          name="display_name"
-          label={t('register.displayName')}
-          hint={t('register.displayNameHint')}
-          autoComplete="name"
-          value={displayName}
-          onValue={setDisplayName}
-          error={form.errors.display_name}
-        />
-        <TextField
-          name="password"
-          type="password"
+      <Form form={form} onSubmit={onSubmit}>
+        <EmailField value={email} onValue={setEmail} error={form.errors.email} />
+        <DisplayNameField label={t('register.displayName')} value={displayName} onValue={setDisplayName} error={form.errors.display_name} />
+        <PasswordField
           label={t('login.password')}
           hint={t('register.passwordHint')}
-          autoComplete="new-password"
+          fresh
           minLength={MIN_PASSWORD}
           value={password}
           onValue={setPassword}
           error={form.errors.password}
         />
-        <button type="submit" class="button button--primary" disabled={form.busy}>
-          {form.busy ? t('common.sending') : t('register.submit')}
-        </button>
-      </form>
+        <SubmitButton busy={form.busy} label={t('register.submit')} />
+      </Form>
       <p>
         {t('register.haveAccount')} <Link href="/login">{t('nav.login')}</Link>
       </p>

@@ -4,11 +4,11 @@ import { listServices } from '../api/endpoints';
 import { isOneOf, SERVICE_KINDS, TERRITORIES, type DirectoryService } from '../api/types';
 import { Alert } from '../components/forms';
 import { Page } from '../components/Layout';
-import { useApp } from '../context';
+import { FilterSelect, SearchBox } from '../components/search';
+import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
 import { useLocation } from '../router';
-import { DirectoryTools, ServiceActions } from '../trainer/lazy';
-import { isTrainer } from './Library';
+import { DirectoryTools, ServiceActions } from '../chunks';
 import { LoadFailed, Loading, useLoad } from './learn';
 import { formatDay, kindLabel, territoryLabel } from './vocab';
 
@@ -168,7 +168,7 @@ export function Directory() {
   const [moreError, setMoreError] = useState<unknown>(null);
   // Local changes made by a trainer (null: deleted), for the list on screen.
   const [changed, setChanged] = useState<Record<string, DirectoryService | null>>({});
-  const canEdit = isTrainer(me);
+  const canEdit = isAuthor(me);
 
   const apply = (next: Filters) => {
     setFilters(next);
@@ -208,54 +208,26 @@ export function Directory() {
           apply({ ...filters, q });
         }}
       >
-        <div class="field">
-          <label for="dir-territory">{t('directory.territory')}</label>
-          <select
-            id="dir-territory"
-            name="territory"
-            value={filters.territory}
-            onChange={(e) => apply({ ...filters, q, territory: (e.currentTarget as HTMLSelectElement).value })}
-          >
-            <option value="">{t('directory.allTerritories')}</option>
-            {TERRITORIES.map((code) => (
-              <option key={code} value={code}>
-                {territoryLabel(t, code)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="dir-kind">{t('directory.kind')}</label>
-          <select
-            id="dir-kind"
-            name="kind"
-            value={filters.kind}
-            onChange={(e) => apply({ ...filters, q, kind: (e.currentTarget as HTMLSelectElement).value })}
-          >
-            <option value="">{t('directory.allKinds')}</option>
-            {SERVICE_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {kindLabel(t, k)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="dir-territory"
+          name="territory"
+          label={t('directory.territory')}
+          value={filters.territory}
+          onValue={(territory) => apply({ ...filters, q, territory })}
+          all={t('directory.allTerritories')}
+          options={TERRITORIES.map((code) => ({ value: code, label: territoryLabel(t, code) }))}
+        />
+        <FilterSelect
+          id="dir-kind"
+          name="kind"
+          label={t('directory.kind')}
+          value={filters.kind}
+          onValue={(kind) => apply({ ...filters, q, kind })}
+          all={t('directory.allKinds')}
+          options={SERVICE_KINDS.map((k) => ({ value: k, label: kindLabel(t, k) }))}
+        />
         <div class="search-row">
-          <div class="field">
-            <label for="dir-q">{t('directory.search')}</label>
-            <input
-              id="dir-q"
-              type="search"
-              name="q"
-              dir="auto"
-              enterKeyHint="search"
-              value={q}
-              onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
-            />
-          </div>
-          <button type="submit" class="button button--primary">
-            {t('directory.searchSubmit')}
-          </button>
+          <SearchBox id="dir-q" label={t('directory.search')} submit={t('directory.searchSubmit')} value={q} onValue={setQ} />
         </div>
       </form>
       {list.error ? (

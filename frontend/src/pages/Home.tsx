@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { resendVerification } from '../api/endpoints';
 import { Alert, Status } from '../components/forms';
 import { Page } from '../components/Layout';
-import { useApp } from '../context';
+import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
 import { Link } from '../router';
 
@@ -76,7 +76,7 @@ export function Home() {
           </h2>
           <p>{t('home.coursesCardText')}</p>
         </li>
-        {(me.roles.includes('trainer') || me.roles.includes('admin')) && (
+        {isAuthor(me) && (
           <li class="card">
             <h2>
               <Link href="/authoring">{t('home.authoringCard')}</Link>

@@ -1,11 +1,12 @@
 // The library: search with facets, and a resource's page with its rating.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
-import { fileUrl, getResource, rateResource, searchLibrary, type LibraryQuery } from '../api/endpoints';
-import type { Facets, Me, RatingSummary, ResourceHit, ResourceView } from '../api/types';
-import { Alert, FieldFrame, Status, useForm, type FieldErrors } from '../components/forms';
-import { Page } from '../components/Layout';
-import { useApp } from '../context';
+import { fileUrl, getResource, rateResource, searchLibrary } from '../api/endpoints';
+import type { Facets, LibraryQuery, RatingSummary, ResourceHit, ResourceView } from '../api/types';
+import { Alert, FieldFrame, Form, Status, SubmitButton, useForm, type FieldErrors } from '../components/forms';
+import { BackLink, Page } from '../components/Layout';
+import { SearchBox } from '../components/search';
+import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, navigate, useLocation } from '../router';
 import { contentAttrs, LoadFailed, Loading, signInHref, useLoad, useTitle } from './learn';
@@ -14,10 +15,6 @@ import { FACET_VALUES, FACETS, formatAverage, formatSize, starsLabel, vocabLabel
 const PAGE_SIZE = 20;
 
 type Filters = Record<Facet, string>;
-
-export function isTrainer(me: Me | null): boolean {
-  return !!me && (me.roles.includes('trainer') || me.roles.includes('admin'));
-}
 
 function readFilters(query: URLSearchParams): Filters {
   const filters = {} as Filters;
@@ -188,7 +185,7 @@ export function LibrarySearch() {
   return (
     <Page title={t('library.title')}>
       <p class="lead">{t('library.intro')}</p>
-      {isTrainer(me) && (
+      {isAuthor(me) && (
         <p class="actions">
           <Link href="/library/new" class="button">
             {t('library.add')}
@@ -199,21 +196,7 @@ export function LibrarySearch() {
         </p>
       )}
       <form class="search-row" role="search" onSubmit={onSearch}>
-        <div class="field">
-          <label for="library-q">{t('library.search')}</label>
-          <input
-            id="library-q"
-            type="search"
-            name="q"
-            dir="auto"
-            enterKeyHint="search"
-            value={q}
-            onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
-          />
-        </div>
-        <button type="submit" class="button button--primary">
-          {t('library.searchSubmit')}
-        </button>
+        <SearchBox id="library-q" label={t('library.search')} submit={t('library.searchSubmit')} value={q} onValue={setQ} />
       </form>
       {list.data && <FacetPanel facets={list.data.facets} filters={filters} onPick={pick} />}
       {list.error ? (
@@ -292,8 +275,7 @@ function RatingForm({ resource, onRated }: { resource: ResourceView; onRated: (r
   };
   const starsError = form.errors.stars;
   return (
-    <form ref={form.formRef} class="stack rating-form" onSubmit={submit} noValidate>
-      <Alert message={form.formError} />
+    <Form form={form} onSubmit={submit} class="stack rating-form">
       <fieldset class={starsError ? 'stars field--invalid' : 'stars'} aria-describedby={starsError ? 'stars-error' : undefined}>
         <legend>{t('library.yourRating')}</legend>
         <div class="stars__row">
@@ -335,10 +317,8 @@ function RatingForm({ resource, onRated }: { resource: ResourceView; onRated: (r
         )}
       </FieldFrame>
       <Status message={done} />
-      <button type="submit" class="button button--primary" disabled={form.busy}>
-        {form.busy ? t('common.saving') : t('library.rate')}
-      </button>
-    </form>
+      <SubmitButton busy={form.busy} label={t('library.rate')} pending={t('common.saving')} />
+    </Form>
   );
 }
 
@@ -357,14 +337,9 @@ export function ResourcePage({ id }: { id: string }) {
   const attrs = contentAttrs(r.language);
   return (
     <article class="resource">
-      <p class="crumb">
-        <Link href="/library">
-          <span aria-hidden="true" class="flip">
-            ←
-          </span>{' '}
-          {t('library.back')}
-        </Link>
-      </p>
+      <BackLink href="/library">
+        {t('library.back')}
+      </BackLink>
       <h1 tabIndex={-1} {...attrs}>
         {r.title}
       </h1>
@@ -476,7 +451,7 @@ export function ResourcePage({ id }: { id: string }) {
           </p>
         )}
       </section>
-      {isTrainer(me) && (
+      {isAuthor(me) && (
         <p>
           <Link href={`/library/${encodeURIComponent(r.id)}/evaluation`} class="button">
             {t('library.seeEvaluation')}

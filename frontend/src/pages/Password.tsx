@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { confirmPasswordReset, requestPasswordReset } from '../api/endpoints';
-import { Alert, EMAIL_RE, MIN_PASSWORD, Status, TextField, useForm, type FieldErrors } from '../components/forms';
+import { Alert, EmailField, emailProblem, fieldErrors, Form, newPasswordProblem, PasswordField, Status, SubmitButton, useForm } from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { Link, useLocation } from '../router';
@@ -14,11 +14,7 @@ export function ForgotPassword() {
   const onSubmit = (e: Event) => {
     e.preventDefault();
     void form.run(
-      (): FieldErrors => {
-        if (!email.trim()) return { email: t('common.required') };
-        if (!EMAIL_RE.test(email.trim())) return { email: t('common.invalidEmail') };
-        return {};
-      },
+      () => fieldErrors({ email: emailProblem(email, t) }),
       async () => {
         await requestPasswordReset(email.trim());
         setSent(true);
@@ -32,23 +28,10 @@ export function ForgotPassword() {
       {!sent && (
         <>
           <p>{t('forgot.intro')}</p>
-          <form ref={form.formRef} onSubmit={onSubmit} noValidate class="stack">
-            <Alert message={form.formError} />
-            <TextField
-              name="email"
-              type="email"
-              label={t('login.email')}
-              autoComplete="email"
-              inputMode="email"
-              dir="ltr"
-              value={email}
-              onValue={setEmail}
-              error={form.errors.email}
-            />
-            <button type="submit" class="button button--primary" disabled={form.busy}>
-              {form.busy ? t('common.sending') : t('forgot.submit')}
-            </button>
-          </form>
+          <Form form={form} onSubmit={onSubmit}>
+            <EmailField value={email} onValue={setEmail} error={form.errors.email} />
+            <SubmitButton busy={form.busy} label={t('forgot.submit')} />
+          </Form>
         </>
       )}
       <p>
@@ -70,9 +53,7 @@ export function ResetPassword() {
   if (!token) {
     return (
       <Page title={t('reset.title')}>
-        <div class="alert alert--error" role="alert">
-          {t('reset.missingToken')}
-        </div>
+        <Alert message={t('reset.missingToken')} />
         <p>
           <Link href="/forgot-password">{t('reset.requestNew')}</Link>
         </p>
@@ -80,13 +61,11 @@ export function ResetPassword() {
     );
   }
 
-  const validate = (): FieldErrors => {
-    const errors: FieldErrors = {};
-    if (!password) errors.new_password = t('common.required');
-    else if (password.length < MIN_PASSWORD) errors.new_password = t('common.passwordTooShort');
-    if (password && confirm !== password) errors.confirm_password = t('reset.mismatch');
-    return errors;
-  };
+  const validate = () =>
+    fieldErrors({
+      new_password: newPasswordProblem(password, t),
+      confirm_password: password && confirm !== password ? t('reset.mismatch') : undefined,
+    });
 
   const onSubmit = (e: Event) => {
     e.preventDefault();
@@ -111,31 +90,19 @@ export function ResetPassword() {
         </p>
       ) : (
         <>
-          <form ref={form.formRef} onSubmit={onSubmit} noValidate class="stack">
-            <Alert message={form.formError} />
-            <TextField
+          <Form form={form} onSubmit={onSubmit}>
+            <PasswordField
               name="new_password"
-              type="password"
               label={t('reset.newPassword')}
               hint={t('register.passwordHint')}
-              autoComplete="new-password"
+              fresh
               value={password}
               onValue={setPassword}
               error={form.errors.new_password}
             />
-            <TextField
-              name="confirm_password"
-              type="password"
-              label={t('reset.confirm')}
-              autoComplete="new-password"
-              value={confirm}
-              onValue={setConfirm}
-              error={form.errors.confirm_password}
-            />
-            <button type="submit" class="button button--primary" disabled={form.busy}>
-              {form.busy ? t('common.sending') : t('reset.submit')}
-            </button>
-          </form>
+            <PasswordField name="confirm_password" label={t('reset.confirm')} fresh value={confirm} onValue={setConfirm} error={form.errors.confirm_password} />
+            <SubmitButton busy={form.busy} label={t('reset.submit')} />
+          </Form>
           <p>
             <Link href="/forgot-password">{t('reset.requestNew')}</Link>
           </p>

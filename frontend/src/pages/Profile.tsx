@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { createToken, deleteToken, listTerritories, listTokens, updateMe } from '../api/endpoints';
 import { isKnownRole, ORGANIZATION_KINDS, type CreatedToken, type OrganizationKind, type ReferenceItem, type TokenInfo } from '../api/types';
-import { Alert, SelectField, Status, TextField, useForm, type FieldErrors } from '../components/forms';
+import { Alert, DisplayNameField, Form, SelectField, Status, SubmitButton, TextField, useFields, useForm, type FieldErrors } from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
@@ -11,18 +11,20 @@ import { VerificationBanner } from './Home';
 export function Profile() {
   const { t, me, setMe, locale, setLocale } = useApp();
   const form = useForm();
-  const [displayName, setDisplayName] = useState(me?.display_name ?? '');
-  const [prefLocale, setPrefLocale] = useState<string>(locale);
-  const [organization, setOrganization] = useState(me?.organization ?? '');
-  const [orgKind, setOrgKind] = useState<string>(me?.organization_kind ?? '');
-  const [territory, setTerritory] = useState(me?.territory ?? '');
-  const [profession, setProfession] = useState(me?.profession ?? '');
+  const { values: v, set } = useFields({
+    displayName: me?.display_name ?? '',
+    prefLocale: locale as string,
+    organization: me?.organization ?? '',
+    orgKind: (me?.organization_kind ?? '') as string,
+    territory: me?.territory ?? '',
+    profession: me?.profession ?? '',
+  });
   const [territories, setTerritories] = useState<ReferenceItem[] | null>(null);
   const [territoriesFailed, setTerritoriesFailed] = useState(false);
   const [saved, setSaved] = useState(false);
 
   // The header's language switch changes the same preference.
-  useEffect(() => setPrefLocale(locale), [locale]);
+  useEffect(() => set('prefLocale')(locale), [locale]);
 
   // Names come in the UI language (Accept-Language), so reload on a switch.
   useEffect(() => {
@@ -38,23 +40,27 @@ export function Profile() {
 
   const territoryOptions = [{ value: '', label: t('common.notSpecified') }];
   for (const item of territories ?? []) territoryOptions.push({ value: item.code, label: item.name });
-  if (territory && !territoryOptions.some((o) => o.value === territory)) {
-    territoryOptions.push({ value: territory, label: territory });
+  if (v.territory && !territoryOptions.some((o) => o.value === v.territory)) {
+    territoryOptions.push({ value: v.territory, label: v.territory });
   }
 
-  const validate = (): FieldErrors => (displayName.trim() ? {} : { display_name: t('common.required') });
+  const e = form.errors;
+  const localeOptions = LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }));
+  const kindOptions = [{ value: '', label: t('common.notSpecified') }, ...ORGANIZATION_KINDS.map((k) => ({ value: k, label: t(`orgKind.${k}`) }))];
+
+  const validate = (): FieldErrors => (v.displayName.trim() ? {} : { display_name: t('common.required') });
 
   const onSubmit = (e: Event) => {
     e.preventDefault();
     setSaved(false);
     void form.run(validate, async () => {
       const updated = await updateMe({
-        display_name: displayName.trim(),
-        locale: isLocale(prefLocale) ? prefLocale : locale,
-        organization: organization.trim() || null,
-        organization_kind: (orgKind || null) as OrganizationKind | null,
-        territory: territory || null,
-        profession: profession.trim() || null,
+        display_name: v.displayName.trim(),
+        locale: isLocale(v.prefLocale) ? v.prefLocale : locale,
+        organization: v.organization.trim() || null,
+        organization_kind: (v.orgKind || null) as OrganizationKind | null,
+        territory: v.territory || null,
+        profession: v.profession.trim() || null,
       });
       setMe({ ...updated, csrf_token: updated.csrf_token || me.csrf_token });
       if (isLocale(updated.locale) && updated.locale !== locale) setLocale(updated.locale);
@@ -84,72 +90,16 @@ export function Profile() {
 
       <section aria-labelledby="details-h" class="panel">
         <h2 id="details-h">{t('profile.details')}</h2>
-        <form ref={form.formRef} onSubmit={onSubmit} noValidate class="stack">
-          <Alert message={form.formError} />
-          <TextField
-            name="display_name"
-            label={t('profile.displayName')}
-            hint={t('register.displayNameHint')}
-            autoComplete="name"
-            value={displayName}
-            onValue={setDisplayName}
-            error={form.errors.display_name}
-          />
-          <SelectField
-            name="locale"
-            label={t('profile.locale')}
-            value={prefLocale}
-            onValue={setPrefLocale}
-            options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))}
-            error={form.errors.locale}
-          />
-          <TextField
-            name="organization"
-            label={t('profile.organization')}
-            hint={t('profile.organizationHint')}
-            autoComplete="organization"
-            optional
-            value={organization}
-            onValue={setOrganization}
-            error={form.errors.organization}
-          />
-          <SelectField
-            name="organization_kind"
-            label={t('profile.organizationKind')}
-            optional
-            value={orgKind}
-            onValue={setOrgKind}
-            options={[
-              { value: '', label: t('common.notSpecified') },
-              ...ORGANIZATION_KINDS.map((k) => ({ value: k, label: t(`orgKind.${k}`) })),
-            ]}
-            error={form.errors.organization_kind}
-          />
-          <SelectField
-            name="territory"
-            label={t('profile.territory')}
-            optional
-            hint={territoriesFailed ? t('profile.territoriesUnavailable') : undefined}
-            value={territory}
-            onValue={setTerritory}
-            options={territoryOptions}
-            error={form.errors.territory}
-          />
-          <TextField
-            name="profession"
-            label={t('profile.profession')}
-            hint={t('profile.professionHint')}
-            autoComplete="organization-title"
-            optional
-            value={profession}
-            onValue={setProfession}
-            error={form.errors.profession}
-          />
+        <Form form={form} onSubmit={onSubmit}>
+          <DisplayNameField label={t('profile.displayName')} value={v.displayName} onValue={set('displayName')} error={e.display_name} />
+          <SelectField name="locale" label={t('profile.locale')} value={v.prefLocale} onValue={set('prefLocale')} options={localeOptions} error={e.locale} />
+          <TextField name="organization" label={t('profile.organization')} hint={t('profile.organizationHint')} autoComplete="organization" optional value={v.organization} onValue={set('organization')} error={e.organization} />
+          <SelectField name="organization_kind" label={t('profile.organizationKind')} optional value={v.orgKind} onValue={set('orgKind')} options={kindOptions} error={e.organization_kind} />
+          <SelectField name="territory" label={t('profile.territory')} optional hint={territoriesFailed ? t('profile.territoriesUnavailable') : undefined} value={v.territory} onValue={set('territory')} options={territoryOptions} error={e.territory} />
+          <TextField name="profession" label={t('profile.profession')} hint={t('profile.professionHint')} autoComplete="organization-title" optional value={v.profession} onValue={set('profession')} error={e.profession} />
           <Status message={saved ? t('common.saved') : null} />
-          <button type="submit" class="button button--primary" disabled={form.busy}>
-            {form.busy ? t('common.saving') : t('common.save')}
-          </button>
-        </form>
+          <SubmitButton busy={form.busy} label={t('common.save')} pending={t('common.saving')} />
+        </Form>
       </section>
 
       <Tokens />
@@ -233,13 +183,12 @@ function Tokens() {
           {copyState === 'failed' && <p class="field-error">{t('tokens.copyFailed')}</p>}
         </div>
       )}
-      <form ref={form.formRef} onSubmit={onCreate} noValidate class="stack">
-        <Alert message={form.formError} />
+      <Form form={form} onSubmit={onCreate}>
         <TextField name="name" label={t('tokens.name')} value={name} onValue={setName} error={form.errors.name} autoComplete="off" />
         <button type="submit" class="button" disabled={form.busy}>
           {form.busy ? t('common.sending') : t('tokens.create')}
         </button>
-      </form>
+      </Form>
       <Status message={status} />
       <Alert message={listError} />
       {items && items.length === 0 && <p class="muted">{t('tokens.empty')}</p>}

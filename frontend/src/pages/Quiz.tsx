@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { getQuiz, submitAttempt } from '../api/endpoints';
 import type { AnswerInput, AttemptResult, QuestionView, QuizView } from '../api/types';
-import { Alert } from '../components/forms';
+import { Alert, SubmitButton } from '../components/forms';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link } from '../router';
@@ -280,9 +280,7 @@ export function Quiz({ id }: { id: string }) {
           ) : noneLeft ? (
             <p class="notice">{t('quiz.noAttemptsLeft')}</p>
           ) : (
-            <button type="submit" class="button button--primary" disabled={busy}>
-              {busy ? t('common.sending') : t('quiz.submit')}
-            </button>
+            <SubmitButton busy={busy} label={t('quiz.submit')} />
           )}
         </form>
       )}

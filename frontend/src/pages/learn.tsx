@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { itemHref, type ItemKind, type ItemRef } from '../api/types';
 import { Alert } from '../components/forms';
+import { BackLink } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, useLocation } from '../router';
@@ -100,15 +101,10 @@ export function KindLabel({ kind }: { kind: ItemKind }) {
 export function Crumb({ slug, title, language, preview }: { slug: string; title: string; language: string; preview: boolean }) {
   const { t } = useApp();
   return (
-    <p class="crumb">
-      <Link href={`/courses/${encodeURIComponent(slug)}${preview ? '?preview=1' : ''}`}>
-        <span aria-hidden="true" class="flip">
-          ←
-        </span>{' '}
-        <span class="visually-hidden">{t('learn.backToCourse')} : </span>
-        <span lang={language}>{title}</span>
-      </Link>
-    </p>
+    <BackLink href={`/courses/${encodeURIComponent(slug)}${preview ? '?preview=1' : ''}`}>
+      <span class="visually-hidden">{t('learn.backToCourse')} : </span>
+      <span lang={language}>{title}</span>
+    </BackLink>
   );
 }
 

@@ -1,0 +1,42 @@
+// The parts of the app loaded on demand (see lazy.tsx), and what the main bundle knows of them.
+import type { DirectoryService, ItemKind } from './api/types';
+import { Lazy, lazyChunk } from './lazy';
+
+export type AuthoringRoute =
+  | { screen: 'list' }
+  | { screen: 'course'; slug: string }
+  | { screen: 'item'; slug: string; itemId: string }
+  | { screen: 'new'; slug: string; moduleId: string; kind: ItemKind };
+
+export type TrainerRoute = { screen: 'upload' } | { screen: 'evaluation'; id: string } | { screen: 'overview' };
+
+const useAuthoring = lazyChunk(() => import('./authoring/index'));
+const useTrainer = lazyChunk(() => import('./trainer/index'));
+
+/** The course authoring screens. */
+export function Authoring({ route }: { route: AuthoringRoute }) {
+  return <Lazy chunk={useAuthoring()}>{(m) => <m.AuthoringScreen route={route} />}</Lazy>;
+}
+
+/** The trainers' library screens (upload, tool evaluation). */
+export function TrainerScreen({ route }: { route: TrainerRoute }) {
+  return <Lazy chunk={useTrainer()}>{(m) => <m.TrainerScreen route={route} />}</Lazy>;
+}
+
+/** The directory's upkeep panel (add, import, export). */
+export function DirectoryTools(props: { territory: string; onChanged: () => void }) {
+  return (
+    <Lazy chunk={useTrainer()} loading="nothing">
+      {(m) => <m.DirectoryTools {...props} />}
+    </Lazy>
+  );
+}
+
+/** Verify, edit and delete buttons of one service. */
+export function ServiceActions(props: { service: DirectoryService; onUpdated: (s: DirectoryService) => void; onDeleted: () => void }) {
+  return (
+    <Lazy chunk={useTrainer()} loading="nothing" failure="nothing">
+      {(m) => <m.ServiceActions {...props} />}
+    </Lazy>
+  );
+}

@@ -1,0 +1,107 @@
+// Every URL of the SPA: pattern -> screen, first match wins (so `/library/new` before `/library/:id`).
+import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
+import type { ItemKind, Me } from './api/types';
+import { Authoring, TrainerScreen } from './chunks';
+import { Alert } from './components/forms';
+import { Page } from './components/Layout';
+import { isAuthor, useApp } from './context';
+import { AdminUsers } from './pages/AdminUsers';
+import { Login, Logout, Register } from './pages/Auth';
+import { CaseStudy } from './pages/case-study';
+import { Catalogue } from './pages/Catalogue';
+import { Course } from './pages/Course';
+import { Directory } from './pages/Directory';
+import { Home } from './pages/Home';
+import { Lesson } from './pages/Lesson';
+import { LibrarySearch, ResourcePage } from './pages/Library';
+import { NotFound } from './pages/NotFound';
+import { ForgotPassword, ResetPassword } from './pages/Password';
+import { Profile } from './pages/Profile';
+import { Quiz } from './pages/Quiz';
+import { SearchPage } from './pages/Search';
+import { VerifyEmail } from './pages/VerifyEmail';
+import { matchRoute, navigate, type Params, type Route } from './router';
+
+/** What a screen may depend on besides its params: who is logged in. */
+interface RouteContext {
+  me: Me | null;
+}
+
+function RequireLogin() {
+  useEffect(() => {
+    navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+  }, []);
+  return null;
+}
+
+function Forbidden() {
+  const { t } = useApp();
+  return (
+    <Page title={t('error.forbiddenTitle')}>
+      <Alert message={t('error.forbidden')} />
+    </Page>
+  );
+}
+
+/** A screen for logged-in users only: the others are sent to the login page and back. */
+const loggedIn =
+  (screen: (p: Params) => ComponentChildren) =>
+  (p: Params, { me }: RouteContext) =>
+    me ? screen(p) : <RequireLogin />;
+
+/** A screen for trainers and administrators only. */
+const authors =
+  (screen: (p: Params) => ComponentChildren) =>
+  (p: Params, { me }: RouteContext) =>
+    !me ? <RequireLogin /> : isAuthor(me) ? screen(p) : <Forbidden />;
+
+export const ROUTES: ReadonlyArray<Route<RouteContext>> = [
+  { pattern: '/', screen: () => <Home /> },
+  { pattern: '/login', screen: () => <Login /> },
+  { pattern: '/register', screen: () => <Register /> },
+  { pattern: '/logout', screen: () => <Logout /> },
+  { pattern: '/verify-email', screen: () => <VerifyEmail /> },
+  { pattern: '/forgot-password', screen: () => <ForgotPassword /> },
+  { pattern: '/reset-password', screen: () => <ResetPassword /> },
+  { pattern: '/profile', screen: loggedIn(() => <Profile />) },
+  { pattern: '/admin/users', screen: loggedIn(() => <AdminUsers />) },
+  { pattern: '/search', screen: () => <SearchPage /> },
+
+  // Courses, as learners see them.
+  { pattern: '/courses', screen: () => <Catalogue /> },
+  { pattern: '/courses/:slug', screen: ({ slug = '' }) => <Course key={slug} slug={slug} /> },
+  { pattern: '/lessons/:id', screen: ({ id = '' }) => <Lesson key={id} id={id} /> },
+  { pattern: '/quizzes/:id', screen: ({ id = '' }) => <Quiz key={id} id={id} /> },
+  { pattern: '/case-studies/:id', screen: ({ id = '' }) => <CaseStudy key={id} id={id} /> },
+
+  // Course authoring (a lazy chunk).
+  { pattern: '/authoring', screen: authors(() => <Authoring route={{ screen: 'list' }} />) },
+  { pattern: '/authoring/courses/:slug', screen: authors(({ slug = '' }) => <Authoring route={{ screen: 'course', slug }} />) },
+  {
+    pattern: '/authoring/courses/:slug/items/:itemId',
+    screen: authors(({ slug = '', itemId = '' }) => <Authoring route={{ screen: 'item', slug, itemId }} />),
+  },
+  {
+    pattern: '/authoring/courses/:slug/new/:moduleId/:kind(lesson|quiz|case_study)',
+    screen: authors(({ slug = '', moduleId = '', kind }) => (
+      <Authoring route={{ screen: 'new', slug, moduleId, kind: kind as ItemKind }} />
+    )),
+  },
+
+  // Library of resources; upload and tool evaluation are the trainers' (a lazy chunk).
+  { pattern: '/library', screen: () => <LibrarySearch /> },
+  { pattern: '/library/new', screen: authors(() => <TrainerScreen route={{ screen: 'upload' }} />) },
+  { pattern: '/library/evaluation', screen: authors(() => <TrainerScreen route={{ screen: 'overview' }} />) },
+  { pattern: '/library/:id', screen: ({ id = '' }) => <ResourcePage key={id} id={id} /> },
+  { pattern: '/library/:id/evaluation', screen: authors(({ id = '' }) => <TrainerScreen route={{ screen: 'evaluation', id }} />) },
+
+  // Directory of services: its upkeep tools depend on who is logged in.
+  { pattern: '/annuaire', screen: (_, { me }) => <Directory key={me?.id ?? 'guest'} /> },
+];
+
+/** The screen for `path`, or the not-found page. */
+export function screenFor(path: string, context: RouteContext): ComponentChildren {
+  const found = matchRoute(ROUTES, path);
+  return found ? found.route.screen(found.params, context) : <NotFound />;
+}
