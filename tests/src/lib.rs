@@ -219,6 +219,8 @@ pub fn token_in_mail(mails: &[String], recipient: &str, marker: &str) -> Option<
 }
 
 /// An HTTP client with a cookie jar that remembers the CSRF token it is given.
+/// A clone shares the cookie jar: another tab of the same browser.
+#[derive(Clone)]
 pub struct Client {
     base: String,
     http: reqwest::Client,

@@ -305,4 +305,8 @@ impl sanad_platform::people::PeopleDirectory for Accounts {
     async fn find_by_email(&self, email: &str) -> Result<Option<Uuid>> {
         self.find_enabled_by_email(email).await
     }
+
+    async fn people(&self, ids: &[Uuid]) -> Result<Vec<sanad_platform::people::Person>> {
+        self.people_by_id(ids).await
+    }
 }

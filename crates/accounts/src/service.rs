@@ -754,6 +754,21 @@ impl Accounts {
         Ok(store::user_by_email(&self.db, &normalize_email(email)).await?.filter(|u| u.disabled_at.is_none()).map(|u| u.id))
     }
 
+    /// The accounts among `ids`, as other crates may see them (cohort members, attestation holders).
+    pub async fn people_by_id(&self, ids: &[Uuid]) -> Result<Vec<sanad_platform::people::Person>> {
+        Ok(store::users_by_ids(&self.db, ids)
+            .await?
+            .into_iter()
+            .map(|u| sanad_platform::people::Person {
+                id: u.id,
+                enabled: u.disabled_at.is_none(),
+                display_name: u.display_name,
+                email: u.email,
+                locale: u.locale,
+            })
+            .collect())
+    }
+
     /// Territories, named in `locale`.
     pub async fn territories(&self, locale: Locale) -> Result<ReferenceList> {
         let items = store::territories(&self.db)

@@ -45,6 +45,24 @@ pub async fn user_by_id(db: &Db, id: Uuid) -> Sql<Option<UserRecord>> {
     on_db!(db, c => sqlx::query_as::<_, UserRecord>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
 }
 
+/// The accounts among `ids`, in chunks small enough for either backend's bind limit.
+pub async fn users_by_ids(db: &Db, ids: &[Uuid]) -> Sql<Vec<UserRecord>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({})", marks.join(", "));
+        let mut rows = on_db!(db, c => {
+            let mut q = sqlx::query_as::<_, UserRecord>(sqlx::AssertSqlSafe(sql.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        found.append(&mut rows);
+    }
+    Ok(found)
+}
+
 /// The profile columns a person edits themselves.
 #[derive(Debug)]
 pub struct Profile {

@@ -219,7 +219,10 @@ async fn reader(
 ) -> Result<(Option<Caller>, &'static str, Audience)> {
     let named = language::named(query.0.as_deref(), accept.0.as_deref());
     let depends_on_caller = per_caller || named.is_none();
-    let who = if preview || depends_on_caller { optional_caller(req).await? } else { None };
+    // Always who is asking, when the request carries credentials: a signed-in
+    // reader is enrolled and prerequisites are checked. Anonymous requests
+    // carry none, and this costs them nothing.
+    let who = optional_caller(req).await?;
     let l = named.unwrap_or_else(|| language::negotiate(None, None, who.as_ref().map(|c| c.locale.as_str())));
     let audience = match (preview, depends_on_caller, who.is_some()) {
         (true, _, _) => Audience::Draft,

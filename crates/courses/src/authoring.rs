@@ -392,8 +392,9 @@ impl Courses {
             return Err(Error::invalid("title.fr", "required", "must not be empty"));
         }
         let taken: HashSet<String> = c.modules.iter().map(|m| m.key.clone()).collect();
-        let module = Module { id: new_id(), key: unique_key(key_from(&title.fr), &taken), title, items: vec![] };
+        let mut module = Module { id: new_id(), key: unique_key(key_from(&title.fr), &taken), title, requires: vec![], items: vec![] };
         let at = req.position.map(|p| (p as usize).min(c.modules.len())).unwrap_or(c.modules.len());
+        module.requires = required_keys(&c.modules[..at], req.requires.as_deref().unwrap_or_default())?;
         c.modules.insert(at, module.clone());
         self.save(&course, &c).await?;
         Ok(DraftModule::from(&module))
@@ -409,6 +410,9 @@ impl Courses {
             return Err(Error::invalid("title.fr", "required", "must not be empty"));
         }
         let to = req.position.map(|p| (p as usize).min(c.modules.len())).unwrap_or(at);
+        if let Some(requires) = &req.requires {
+            module.requires = required_keys(&c.modules[..to], requires)?;
+        }
         c.modules.insert(to, module.clone());
         self.save(&course, &c).await?;
         Ok(DraftModule::from(&module))
@@ -648,4 +652,21 @@ impl Courses {
         }
         Ok(MarkdownPreview { html: markdown::to_safe_html_off_thread(markdown).await })
     }
+}
+
+/// The keys of the modules `ids` names, each of which must come before the
+/// module that requires it (in `earlier`): prerequisites only point back, so
+/// they can never form a loop.
+fn required_keys(earlier: &[Module], ids: &[Uuid]) -> Result<Vec<String>> {
+    let mut keys = Vec::with_capacity(ids.len());
+    for id in ids {
+        let module = earlier
+            .iter()
+            .find(|m| m.id == *id)
+            .ok_or_else(|| Error::invalid("requires", "invalid_value", &format!("{id} is not an earlier module of this course")))?;
+        if !keys.contains(&module.key) {
+            keys.push(module.key.clone());
+        }
+    }
+    Ok(keys)
 }

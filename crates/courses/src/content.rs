@@ -54,6 +54,9 @@ pub struct Module {
     pub id: Uuid,
     pub key: String,
     pub title: Localized,
+    /// Keys of earlier modules whose every item must be finished before this one opens.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
     pub items: Vec<Item>,
 }
 

@@ -94,6 +94,9 @@ struct CourseFile {
 #[serde(deny_unknown_fields)]
 struct ModuleFile {
     title: LocalizedFile,
+    /// Keys (folder names without the number) of earlier modules to finish first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    requires: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -394,13 +397,13 @@ fn read_module(key: String, folder: ModuleFolder, errors: &mut Vec<ImportError>)
         errors.push(err(dir, None, "module key must be lowercase letters, digits and hyphens"));
     }
     let module_toml = format!("{dir}/module.toml");
-    let title = match folder.entries.iter().find(|(n, _)| *n == "module.toml") {
-        Some((_, text)) => parse_toml::<ModuleFile>(&module_toml, text, 0).map(|m| m.title.into()),
+    let (title, requires) = match folder.entries.iter().find(|(n, _)| *n == "module.toml") {
+        Some((_, text)) => parse_toml::<ModuleFile>(&module_toml, text, 0).map(|m| (m.title.into(), m.requires)),
         None => Err(err(&module_toml, None, "missing: every module folder has a module.toml with its title")),
     }
     .unwrap_or_else(|e| {
         errors.push(e);
-        Localized::default()
+        (Localized::default(), vec![])
     });
     let mut items: Vec<(u32, Item)> = Vec::new();
     for (name, text) in folder.entries.iter().filter(|(n, _)| *n != "module.toml") {
@@ -410,7 +413,7 @@ fn read_module(key: String, folder: ModuleFolder, errors: &mut Vec<ImportError>)
         }
     }
     items.sort_by_key(|(n, _)| *n);
-    Module { id: Uuid::now_v7(), key, title, items: items.into_iter().map(|(_, i)| i).collect() }
+    Module { id: Uuid::now_v7(), key, title, requires, items: items.into_iter().map(|(_, i)| i).collect() }
 }
 
 /// An item file, with the number its name gives it.
@@ -522,7 +525,7 @@ pub fn export(slug: &str, content: &CourseContent) -> Result<Files, toml::ser::E
     files.insert("course.toml".into(), toml::to_string(&course)?);
     for (m_index, module) in content.modules.iter().enumerate() {
         let dir = format!("{:02}-{}", m_index + 1, module.key);
-        files.insert(format!("{dir}/module.toml"), toml::to_string(&ModuleFile { title: (&module.title).into() })?);
+        files.insert(format!("{dir}/module.toml"), toml::to_string(&ModuleFile { title: (&module.title).into(), requires: module.requires.clone() })?);
         for (i_index, item) in module.items.iter().enumerate() {
             let (ext, text) = item_file(item)?;
             files.insert(format!("{dir}/{:02}-{}.{ext}", i_index + 1, item.key), text);

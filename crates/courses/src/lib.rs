@@ -7,6 +7,7 @@ pub mod authoring;
 pub mod content;
 pub mod folder;
 pub mod model;
+pub mod outline;
 pub mod quiz;
 pub mod service;
 pub mod starter;

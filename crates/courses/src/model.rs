@@ -80,6 +80,8 @@ pub struct ItemRef {
 pub struct ModuleOutline {
     pub id: Uuid,
     pub title: String,
+    /// Ids of the earlier modules to finish before this one opens.
+    pub requires: Vec<Uuid>,
     pub items: Vec<ItemRef>,
 }
 
@@ -513,6 +515,9 @@ pub struct ModuleInput {
     /// Position among the modules, from 0; at the end when absent.
     #[oai(nullable)]
     pub position: Option<u32>,
+    /// Ids of earlier modules to finish before this one opens; unchanged when absent.
+    #[oai(nullable)]
+    pub requires: Option<Vec<Uuid>>,
 }
 
 /// A lesson to create or replace.
@@ -852,12 +857,20 @@ pub struct DraftModule {
     pub id: Uuid,
     pub key: String,
     pub title: LocalizedText,
+    /// Keys of the earlier modules to finish before this one opens.
+    pub requires: Vec<String>,
     pub items: Vec<DraftItem>,
 }
 
 impl From<&content::Module> for DraftModule {
     fn from(m: &content::Module) -> Self {
-        DraftModule { id: m.id, key: m.key.clone(), title: (&m.title).into(), items: m.items.iter().map(DraftItem::from).collect() }
+        DraftModule {
+            id: m.id,
+            key: m.key.clone(),
+            title: (&m.title).into(),
+            requires: m.requires.clone(),
+            items: m.items.iter().map(DraftItem::from).collect(),
+        }
     }
 }
 

@@ -5,10 +5,11 @@
 use chrono::{DateTime, Utc};
 use lru::LruCache;
 use rand::seq::SliceRandom;
+use sanad_platform::learning::{Activity, CourseOutlines, LearningEvent, LearningRecord, QuestionOutcome};
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::vocabulary::EndingBand;
-use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role};
+use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, Tx};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
@@ -81,6 +82,8 @@ pub struct Courses {
     versions: Arc<Mutex<VersionCache>>,
     /// Which version is current, for [`CURRENT_VERSION_TTL`].
     current: Arc<Mutex<CurrentVersions>>,
+    /// Where learning events go (progress), and who may open a module.
+    learning: Option<Arc<dyn LearningRecord>>,
 }
 
 impl std::fmt::Debug for Courses {
@@ -146,7 +149,38 @@ impl Courses {
             people,
             versions: Arc::new(Mutex::new(LruCache::new(cap))),
             current: Arc::new(Mutex::new(CurrentVersions { by_slug: LruCache::new(lookups), by_item: LruCache::new(lookups) })),
+            learning: None,
         }
+    }
+
+    /// The same service, reporting learning events to `learning` and asking it who may open a module.
+    pub fn with_learning(mut self, learning: Arc<dyn LearningRecord>) -> Self {
+        self.learning = Some(learning);
+        self
+    }
+
+    /// Before a published item is shown or played: an item of a module with
+    /// prerequisites needs a caller who finished them; a caller opening an
+    /// item is enrolled. Anonymous reads of open modules touch nothing.
+    async fn gate(&self, caller: Option<&Caller>, loaded: &Loaded, item: Uuid, lang: &str) -> Result<()> {
+        let (Some(version), Some(learning)) = (loaded.version, &self.learning) else { return Ok(()) };
+        let gated = loaded.content.modules.iter().any(|m| !m.requires.is_empty() && m.items.iter().any(|i| i.id == item));
+        let Some(caller) = caller else {
+            return if gated { Err(Error::Unauthenticated) } else { Ok(()) };
+        };
+        let outline = crate::outline::outline_of(&loaded.course, version, &loaded.content);
+        if gated {
+            learning.check_open(caller.user_id, &outline, item, lang).await?;
+        }
+        learning.opened(caller.user_id, &outline, item).await
+    }
+
+    /// Reports `activity` on a published item inside `tx`, so that it commits with the change it follows.
+    async fn report(&self, tx: &mut Tx, caller: &Caller, loaded: &Loaded, item: Uuid, activity: Activity) -> Result<()> {
+        let (Some(version), Some(learning)) = (loaded.version, &self.learning) else { return Ok(()) };
+        let outline = crate::outline::outline_of(&loaded.course, version, &loaded.content);
+        let event = LearningEvent { user: caller.user_id, item, activity, at: self.clock.now() };
+        learning.record(tx, &outline, &event).await
     }
 
     pub(crate) async fn version(&self, course: Uuid, version: i64) -> Result<Arc<Version>> {
@@ -166,7 +200,7 @@ impl Courses {
     }
 
     /// The course at `slug`, as read from the database at most [`CURRENT_VERSION_TTL`] ago.
-    async fn published_course_by_slug(&self, slug: &str) -> Result<CourseRow> {
+    pub(crate) async fn published_course_by_slug(&self, slug: &str) -> Result<CourseRow> {
         if let Some((at, row)) = self.current().by_slug.get(slug)
             && at.elapsed() < CURRENT_VERSION_TTL
         {
@@ -178,7 +212,7 @@ impl Courses {
     }
 
     /// The course and current version holding published item `id`, as read at most [`CURRENT_VERSION_TTL`] ago.
-    async fn published_home(&self, id: Uuid) -> Result<(CourseRow, i64)> {
+    pub(crate) async fn published_home(&self, id: Uuid) -> Result<(CourseRow, i64)> {
         if let Some((at, row, version)) = self.current().by_item.get(&id)
             && at.elapsed() < CURRENT_VERSION_TTL
         {
@@ -306,6 +340,7 @@ impl Courses {
                 .map(|m| ModuleOutline {
                     id: m.id,
                     title: m.title.pick(lang).0.to_string(),
+                    requires: m.requires.iter().filter_map(|k| c.modules.iter().find(|r| &r.key == k).map(|r| r.id)).collect(),
                     items: m.items.iter().map(|i| item_ref(i, lang)).collect(),
                 })
                 .collect(),
@@ -315,6 +350,7 @@ impl Courses {
     /// A lesson, with the items before and after it.
     pub async fn lesson(&self, caller: Option<&Caller>, id: Uuid, lang: &str, preview: bool) -> Result<LessonView> {
         let loaded = self.load_item(caller, id, preview).await?;
+        self.gate(caller, &loaded, id, lang).await?;
         let c = &loaded.content;
         let (module, item) = c.items().find(|(_, i)| i.id == id).ok_or(Error::NotFound("lesson"))?;
         let ItemBody::Lesson(lesson) = &item.body else { return Err(Error::NotFound("lesson")) };
@@ -353,6 +389,7 @@ impl Courses {
     /// A quiz's questions, without answers; choices shuffled when the quiz says so.
     pub async fn quiz(&self, caller: Option<&Caller>, id: Uuid, lang: &str, preview: bool) -> Result<QuizView> {
         let loaded = self.load_item(caller, id, preview).await?;
+        self.gate(caller, &loaded, id, lang).await?;
         let c = &loaded.content;
         let (item, quiz) = Self::quiz_of(c, id)?;
         let attempts_used = match caller {
@@ -401,6 +438,7 @@ impl Courses {
     /// submissions never exceed the quiz's attempts.
     pub async fn attempt(&self, caller: &Caller, id: Uuid, req: AttemptRequest, preview: bool) -> Result<AttemptResult> {
         let loaded = self.load_item(Some(caller), id, preview).await?;
+        self.gate(Some(caller), &loaded, id, &caller.locale).await?;
         let (_, quiz) = Self::quiz_of(&loaded.content, id)?;
         let answers: Vec<Answer> = req.answers.iter().map(Answer::from).collect();
         let grade = quiz::grade(quiz, &answers)?;
@@ -472,9 +510,14 @@ impl Courses {
             now: self.clock.now(),
         };
         let max = quiz.max_attempts.map_or(i64::MAX, i64::from);
-        let used = store::record_attempt(&self.db, &row, max)
-            .await?
-            .ok_or_else(|| Error::Conflict(format!("no attempts left: this quiz allows {max}")))?;
+        let mut tx = self.db.begin().await?;
+        // Dropping the transaction (no attempt left) rolls it back.
+        let used =
+            store::record_attempt(&mut tx, &row, max).await?.ok_or_else(|| Error::Conflict(format!("no attempts left: this quiz allows {max}")))?;
+        let questions = quiz.questions.iter().zip(&grade.results).map(|(q, r)| QuestionOutcome { question: q.id, correct: r.correct }).collect();
+        let activity = Activity::QuizAttempted { score: grade.score, max_score: grade.max_score, passed: grade.passed, questions };
+        self.report(&mut tx, caller, loaded, id, activity).await?;
+        tx.commit().await?;
         Ok(Recorded { attempt_id: Some(aid), attempts_used: u32::try_from(used).unwrap_or(u32::MAX), passed_before })
     }
 
@@ -485,6 +528,7 @@ impl Courses {
     /// A case study's presentation, before starting it.
     pub async fn case_study(&self, caller: Option<&Caller>, id: Uuid, lang: &str, preview: bool) -> Result<CaseStudyView> {
         let loaded = self.load_item(caller, id, preview).await?;
+        self.gate(caller, &loaded, id, lang).await?;
         let c = &loaded.content;
         let (item, case) = Self::case_of(c, id)?;
         let (previous_item, next_item) = neighbours(c, id, lang);
@@ -506,6 +550,7 @@ impl Courses {
     /// Starts a run at the case study's first node.
     pub async fn start_run(&self, caller: &Caller, id: Uuid, preview: bool) -> Result<RunStarted> {
         let loaded = self.load_item(Some(caller), id, preview).await?;
+        self.gate(Some(caller), &loaded, id, &caller.locale).await?;
         let (_, case) = Self::case_of(&loaded.content, id)?;
         let run = store::RunRow {
             id: sanad_platform::ids::new_id(),
@@ -565,15 +610,33 @@ impl Courses {
         steps.push(serde_json::json!({"node": node.key, "choice": choice.key}));
         let ending = case.endings.iter().find(|e| e.key == choice.next).map(|e| e.key.as_str());
         let steps_json = serde_json::to_string(&steps).map_err(|e| Error::Internal(e.into()))?;
-        let moved = store::advance_run(&self.db, run_id, &node.key, &choice.next, score, &steps_json, ending, self.clock.now()).await?;
+        let mut tx = self.db.begin().await?;
+        let moved = store::advance_run(&mut tx, run_id, &node.key, &choice.next, score, &steps_json, ending, self.clock.now()).await?;
         if !moved {
             return Err(Error::Conflict("this step was already answered; reload the run".into()));
         }
+        if ending.is_some() && run.version > 0 {
+            self.report_ending(&mut tx, caller, &run, score, best).await?;
+        }
+        tx.commit().await?;
         Ok(ChoiceOutcome {
             feedback_html: choice.feedback_html.clone(),
             points: choice.points,
             node: node_view(case, &choice.next, score as u32, best)?,
         })
+    }
+
+    /// Reports a run brought to an ending against the course's current outline
+    /// (a run of an earlier version counts when its case study is still there).
+    async fn report_ending(&self, tx: &mut Tx, caller: &Caller, run: &store::RunRow, score: i64, best: u32) -> Result<()> {
+        let Some(learning) = &self.learning else { return Ok(()) };
+        let Some(outline) = self.outline_by_id(run.course_id).await? else { return Ok(()) };
+        if outline.kind_of(run.case_study_id).is_none() {
+            return Ok(());
+        }
+        let activity = Activity::RunEnded { score: u32::try_from(score).unwrap_or(0), max_score: best };
+        let event = LearningEvent { user: caller.user_id, item: run.case_study_id, activity, at: self.clock.now() };
+        learning.record(tx, &outline, &event).await
     }
 
     /// A run as it stands, with the steps taken, to resume it.

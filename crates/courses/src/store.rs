@@ -204,32 +204,26 @@ pub async fn has_passed(db: &Db, quiz: Uuid, user: Uuid) -> Sql<bool> {
 }
 
 /// Records an attempt if the learner has fewer than `max` (counting it and
-/// inserting it in one transaction); returns the attempts used with this one,
+/// inserting it in the caller's transaction, which rolls back when `None`); returns the attempts used with this one,
 /// or `None` when none was left.
 ///
 /// The count is a row per (quiz, learner) bumped by one conditional upsert:
 /// PostgreSQL locks that row, so parallel submissions queue behind each other
 /// and each sees the count the previous one left; SQLite runs one writer at a
 /// time. Either way no more than `max` attempts are ever recorded.
-pub async fn record_attempt(db: &Db, a: &AttemptRow<'_>, max: i64) -> Sql<Option<i64>> {
-    let mut tx = db.begin().await?;
-    let used = on_tx!(&mut tx, c => sqlx::query_scalar::<_, i64>(
+pub async fn record_attempt(tx: &mut Tx, a: &AttemptRow<'_>, max: i64) -> Sql<Option<i64>> {
+    let used = on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
         "INSERT INTO quiz_attempt_counts (quiz_id, user_id, used) VALUES ($1, $2, 1) \
          ON CONFLICT (quiz_id, user_id) DO UPDATE SET used = quiz_attempt_counts.used + 1 \
          WHERE quiz_attempt_counts.used < $3 RETURNING used")
         .bind(a.quiz_id).bind(a.user_id).bind(max).fetch_optional(c).await)?;
-    let Some(used) = used else {
-        // Dropping the transaction rolls it back.
-        drop(tx);
-        return Ok(None);
-    };
-    on_tx!(&mut tx, c => sqlx::query(
+    let Some(used) = used else { return Ok(None) };
+    on_tx!(tx, c => sqlx::query(
         "INSERT INTO quiz_attempts (id, quiz_id, user_id, course_id, version, score, max_score, passed, answers, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(a.id).bind(a.quiz_id).bind(a.user_id).bind(a.course_id).bind(a.version).bind(a.score).bind(a.max_score)
         .bind(i64::from(a.passed)).bind(a.answers).bind(a.now)
         .execute(c).await.map(|_| ()))?;
-    tx.commit().await?;
     Ok(Some(used))
 }
 
@@ -264,7 +258,7 @@ pub async fn run(db: &Db, id: Uuid) -> Sql<Option<RunRow>> {
 /// Moves a run on from `from_key`; false when it was moved meanwhile (a double click).
 #[allow(clippy::too_many_arguments)]
 pub async fn advance_run(
-    db: &Db,
+    tx: &mut Tx,
     id: Uuid,
     from_key: &str,
     to_key: &str,
@@ -274,7 +268,7 @@ pub async fn advance_run(
     now: DateTime<Utc>,
 ) -> Sql<bool> {
     let ended_at = ending.map(|_| now);
-    on_db!(db, c => sqlx::query(
+    on_tx!(tx, c => sqlx::query(
         "UPDATE case_study_runs SET current_key = $3, score = $4, steps = $5, ending_key = $6, ended_at = $7 \
          WHERE id = $1 AND current_key = $2 AND ending_key IS NULL")
         .bind(id).bind(from_key).bind(to_key).bind(score).bind(steps).bind(ending).bind(ended_at)

@@ -62,6 +62,12 @@ pub fn check_course(content: &CourseContent) -> Vec<ContentProblem> {
     let mut module_keys = HashSet::new();
     for module in &content.modules {
         let at = format!("module \"{}\"", module.key);
+        // Prerequisites point back only (to modules already seen), so they never loop.
+        for required in &module.requires {
+            if !module_keys.contains(required) {
+                problems.push(problem(&at, format!("requires \"{required}\", which is not an earlier module")));
+            }
+        }
         if !module_keys.insert(&module.key) {
             problems.push(problem(&at, "another module has the same key"));
         }

@@ -76,6 +76,9 @@ pub enum Error {
     /// Authenticated, but not allowed (403).
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// A module whose prerequisites the caller has not finished (403): names the module to finish first.
+    #[error("locked until module {module} is finished")]
+    Locked { module: uuid::Uuid, title: String },
     /// Nothing here, or nothing the caller may know about (404).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -111,7 +114,7 @@ impl Error {
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::Forbidden(_) | Error::Locked { .. } => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Gone(_) => StatusCode::GONE,
@@ -130,6 +133,12 @@ impl Error {
             Error::BadRequest(d) => ("bad-request", "The request could not be understood", Some(d.clone()), None),
             Error::Unauthenticated => ("unauthenticated", "Please sign in", None, None),
             Error::Forbidden(d) => ("forbidden", "You are not allowed to do this", Some(d.clone()), None),
+            Error::Locked { title, .. } => (
+                "module-locked",
+                "Finish the earlier module first",
+                Some(format!("finish the module \u{201c}{title}\u{201d} first")),
+                Some(vec![FieldError::new("module", "locked", title.clone())]),
+            ),
             Error::NotFound(what) => ("not-found", "Not found", Some(format!("{what} not found")), None),
             Error::Conflict(d) => ("conflict", "This conflicts with existing data", Some(d.clone()), None),
             Error::Gone(d) => ("gone", "This link is no longer valid", Some(d.clone()), None),

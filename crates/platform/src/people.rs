@@ -12,4 +12,19 @@ use crate::error::Result;
 pub trait PeopleDirectory: Send + Sync {
     /// The enabled account with this email address, if any.
     async fn find_by_email(&self, email: &str) -> Result<Option<Uuid>>;
+    /// The accounts among `ids` (missing ones are left out), with what it
+    /// takes to name and write to them.
+    async fn people(&self, ids: &[Uuid]) -> Result<Vec<Person>>;
+}
+
+/// An account as other crates may see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    /// `fr`, `ar` or `en`: the language of mail to them.
+    pub locale: String,
+    /// False for a disabled account (no mail is sent to it).
+    pub enabled: bool,
 }

@@ -164,6 +164,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Who took part in a field session a professional ran after the training.
+    FieldAudience {
+        Children = "children",
+        Parents = "parents",
+        Professionals = "professionals",
+        Community = "community",
+    }
+}
+
+vocabulary! {
     /// Kinds of organisation a person works for; also the `organization_kinds`
     /// reference table seeded by the accounts migration.
     OrganizationKind {

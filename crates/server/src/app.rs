@@ -14,6 +14,7 @@ use sanad_library::files::FileStore;
 use sanad_library::search::LibraryIndex;
 use sanad_library::{Library, LibraryApi};
 use sanad_mail::{MailTransport, MailWorker};
+use sanad_progress::{Progress, ProgressApi};
 use sanad_platform::auth::SharedAuthenticator;
 use sanad_platform::telemetry::Metrics;
 use sanad_platform::{Clock, Config, Db};
@@ -24,7 +25,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Every API of the service, in the order they appear in the document.
-pub type Apis = (AccountsApi, CoursesApi, LibraryApi, DirectoryApi);
+pub type Apis = (AccountsApi, CoursesApi, ProgressApi, LibraryApi, DirectoryApi);
 
 /// The running parts of an instance.
 #[derive(Clone)]
@@ -43,6 +44,8 @@ pub struct App {
     pub mail: MailWorker,
     /// Courses service.
     pub courses: Courses,
+    /// Enrolments, completion and attestations.
+    pub progress: Progress,
     /// The directory of services of each territory.
     pub directory: Directory,
     /// The resource library.
@@ -86,7 +89,7 @@ impl App {
         if let Some(per_hour) = config.registrations_per_hour {
             accounts = accounts.with_registration_limit(per_hour);
         }
-        let courses = Courses::new(db.clone(), clock.clone(), Arc::new(accounts.clone()));
+        let (courses, progress) = learning(&db, &clock, &accounts, &config.public_url);
         let directory = Directory::new(db.clone(), clock.clone());
         let (index, index_needs_rebuild) = if index_on_disk {
             LibraryIndex::open(&config.data_dir.join("index"), 50_000_000, 1)
@@ -127,7 +130,7 @@ impl App {
                 tracing::info!(services, "demo directory loaded");
             }
         }
-        Ok(Self { config, db, clock, metrics, accounts, mail, courses, directory, library, index_needs_rebuild })
+        Ok(Self { config, db, clock, metrics, accounts, mail, courses, progress, directory, library, index_needs_rebuild })
     }
 
     /// The HTTP application: API, docs, health, metrics and the SPA.
@@ -135,6 +138,7 @@ impl App {
         let apis: Apis = (
             AccountsApi::new(self.accounts.clone(), self.config.secure_cookies()),
             CoursesApi::new(self.courses.clone()),
+            ProgressApi::new(self.progress.clone()),
             LibraryApi::new(self.library.clone()),
             DirectoryApi::new(self.directory.clone()),
         );
@@ -181,16 +185,30 @@ impl App {
     }
 }
 
+/// Courses and progress, each given the other's side of their seam: courses
+/// reports learning events to progress, progress reads courses' outlines.
+fn learning(db: &Db, clock: &Clock, accounts: &Accounts, public_url: &str) -> (Courses, Progress) {
+    let courses = Courses::new(db.clone(), clock.clone(), Arc::new(accounts.clone()));
+    let progress = Progress::new(db.clone(), clock.clone(), Arc::new(courses.clone()), Arc::new(accounts.clone()), public_url);
+    (courses.with_learning(Arc::new(progress.clone())), progress)
+}
+
 /// The APIs with placeholder services, for printing the document without a database.
 pub fn documented_apis() -> Apis {
     let db = Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"));
     let accounts = Accounts::new(db.clone(), Clock::system(), Arc::new(|| {}));
-    let courses = Courses::new(db.clone(), Clock::system(), Arc::new(accounts.clone()));
+    let (courses, progress) = learning(&db, &Clock::system(), &accounts, "http://localhost");
     let directory = Directory::new(db.clone(), Clock::system());
     let index = LibraryIndex::in_ram().expect("an index in memory");
     let library =
         Library::new(db, Clock::system(), FileStore::new(std::env::temp_dir()), Extractor::program("true".into()), Arc::new(index), 50);
-    (AccountsApi::new(accounts, false), CoursesApi::new(courses), LibraryApi::new(library), DirectoryApi::new(directory))
+    (
+        AccountsApi::new(accounts, false),
+        CoursesApi::new(courses),
+        ProgressApi::new(progress),
+        LibraryApi::new(library),
+        DirectoryApi::new(directory),
+    )
 }
 
 /// The OpenAPI service for `apis`, as served at `/api/openapi.json`.

@@ -1,0 +1,147 @@
+//! HTTP endpoints of progress: parse, authorise, call the service, map errors.
+
+use poem::Request;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::{Attachment, AttachmentType, Json};
+use poem_openapi::{ApiResponse, OpenApi, Tags};
+use sanad_platform::auth::caller;
+use sanad_platform::language::negotiate;
+use sanad_platform::responses::NoContent;
+use sanad_platform::{Caller, Result};
+use uuid::Uuid;
+
+use crate::model::*;
+use crate::service::Progress;
+
+#[derive(Tags)]
+enum ApiTags {
+    /// Enrolment, completion, "my learning" and attestations.
+    Progress,
+}
+
+/// `201` the first time, `200` after: enrolling is idempotent.
+#[derive(ApiResponse)]
+pub enum Enrolled {
+    /// Enrolled now.
+    #[oai(status = 201)]
+    Created(Json<Enrolment>),
+    /// Already enrolled.
+    #[oai(status = 200)]
+    Already(Json<Enrolment>),
+}
+
+/// The attestation as a PDF.
+#[derive(ApiResponse)]
+pub enum CertificatePdf {
+    /// A one-page PDF in French and Arabic.
+    #[oai(status = 200, content_type = "application/pdf")]
+    Pdf(Attachment<Vec<u8>>, #[oai(header = "Cache-Control")] String),
+}
+
+/// The progress API.
+#[derive(Clone, Debug)]
+pub struct ProgressApi {
+    progress: Progress,
+}
+
+impl ProgressApi {
+    /// The API over `progress`.
+    pub fn new(progress: Progress) -> Self {
+        Self { progress }
+    }
+}
+
+fn lang(query: &Query<Option<String>>, accept: &Header<Option<String>>, who: Option<&Caller>) -> &'static str {
+    negotiate(query.0.as_deref(), accept.0.as_deref(), who.map(|c| c.locale.as_str()))
+}
+
+#[OpenApi(prefix_path = "/api/v1")]
+impl ProgressApi {
+    /// Enrol in a course (idempotent).
+    #[oai(path = "/courses/:slug/enrolment", method = "post", tag = "ApiTags::Progress")]
+    async fn enrol(&self, req: &Request, slug: Path<String>) -> Result<Enrolled> {
+        let who = caller(req).await?;
+        let (enrolment, created) = self.progress.enrol(&who, &slug.0).await?;
+        Ok(if created { Enrolled::Created(Json(enrolment)) } else { Enrolled::Already(Json(enrolment)) })
+    }
+
+    /// Leave a course; what was done is kept.
+    #[oai(path = "/courses/:slug/enrolment", method = "delete", tag = "ApiTags::Progress")]
+    async fn leave(&self, req: &Request, slug: Path<String>) -> Result<NoContent> {
+        let who = caller(req).await?;
+        self.progress.leave(&who, &slug.0).await?;
+        Ok(NoContent::Done)
+    }
+
+    /// Mark a lesson read (idempotent; enrols in its course).
+    #[oai(path = "/lessons/:id/completion", method = "post", tag = "ApiTags::Progress")]
+    async fn complete_lesson(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<NoContent> {
+        let who = caller(req).await?;
+        self.progress.complete_lesson(&who, id.0, lang(&lang_q, &accept, Some(&who))).await?;
+        Ok(NoContent::Done)
+    }
+
+    /// The courses the caller follows, with progress and the item to resume.
+    #[oai(path = "/me/progress", method = "get", tag = "ApiTags::Progress")]
+    async fn mine(
+        &self,
+        req: &Request,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<MyProgress>> {
+        let who = caller(req).await?;
+        Ok(Json(self.progress.mine(&who, lang(&lang_q, &accept, Some(&who))).await?))
+    }
+
+    /// The caller's progress in one course: items done, modules locked, where to resume.
+    #[oai(path = "/courses/:slug/progress", method = "get", tag = "ApiTags::Progress")]
+    async fn in_course(
+        &self,
+        req: &Request,
+        slug: Path<String>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<CourseProgress>> {
+        let who = caller(req).await?;
+        Ok(Json(self.progress.in_course(&who, &slug.0, lang(&lang_q, &accept, Some(&who))).await?))
+    }
+
+    /// The caller's attestations.
+    #[oai(path = "/me/certificates", method = "get", tag = "ApiTags::Progress")]
+    async fn certificates(
+        &self,
+        req: &Request,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<CertificateList>> {
+        let who = caller(req).await?;
+        Ok(Json(self.progress.certificates(&who, lang(&lang_q, &accept, Some(&who))).await?))
+    }
+
+    /// Check an attestation: public, no sign-in. An unknown code is 404.
+    #[oai(path = "/certificates/:code", method = "get", tag = "ApiTags::Progress")]
+    async fn verify(
+        &self,
+        code: Path<String>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<CertificateCheck>> {
+        Ok(Json(self.progress.verify(&code.0, lang(&lang_q, &accept, None)).await?))
+    }
+
+    /// The attestation as a PDF in French and Arabic, with a QR code of its verification page: public.
+    #[oai(path = "/certificates/:code/pdf", method = "get", tag = "ApiTags::Progress")]
+    async fn pdf(&self, code: Path<String>) -> Result<CertificatePdf> {
+        let (code, bytes) = self.progress.certificate_pdf(&code.0).await?;
+        Ok(CertificatePdf::Pdf(
+            Attachment::new(bytes).attachment_type(AttachmentType::Inline).filename(format!("attestation-{code}.pdf")),
+            "public, max-age=3600".into(),
+        ))
+    }
+}

@@ -1,0 +1,319 @@
+//! Progress end to end: enrolment, completion by every kind of item, resume,
+//! prerequisites on every item endpoint, attestations and their public
+//! check, parallel completions, and progress across versions.
+
+use reqwest::StatusCode;
+use sanad_platform::Role;
+use sanad_tests::{Backend, Client, TestServer, assert_problem, on_both_backends};
+use serde_json::{Value, json};
+
+on_both_backends!(
+    a_course_followed_to_its_attestation,
+    parallel_completions_issue_one_attestation,
+    locked_modules_are_refused_on_every_item_endpoint,
+    progress_crosses_versions,
+    progress_is_per_person_and_bad_input_is_a_problem,
+);
+
+/// The ids of a published course's items: two lessons and a quiz in module 1,
+/// a case study in module 2 (which requires module 1 when `locked`).
+struct Course {
+    slug: String,
+    module1: String,
+    module2: String,
+    lessons: [String; 2],
+    quiz: String,
+    case_study: String,
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_string()
+}
+
+async fn publish_course(t: &mut Client, slug: &str, locked: bool) -> Course {
+    let (st, body) = t
+        .post(
+            "/api/v1/courses",
+            json!({"slug": slug, "title": {"fr": "Parcours d'essai", "ar": "مسار تجريبي"}, "summary": "s", "theme": "pec",
+                   "language": "fr", "estimated_minutes": 90}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    let (_, m1) = t.post(&format!("/api/v1/courses/{slug}/modules"), json!({"title": "Écouter l'enfant"})).await;
+    let module1 = id(&m1);
+    let mut lessons = Vec::new();
+    for i in 1..=2 {
+        let (st, l) = t.post(&format!("/api/v1/modules/{module1}/lessons"), json!({"title": format!("Leçon {i}"), "body": "Texte."})).await;
+        assert_eq!(st, StatusCode::CREATED, "{l}");
+        lessons.push(id(&l));
+    }
+    let (st, q) = t
+        .post(
+            &format!("/api/v1/modules/{module1}/quizzes"),
+            json!({"title": "Quiz", "pass_mark": 100, "shuffle": false, "questions": [
+                {"kind": "single", "prompt": "Faut-il écouter l'enfant ?", "choices": [{"label": "Oui", "correct": true}, {"label": "Non", "correct": false}]}]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{q}");
+    let requires = if locked { json!([module1]) } else { json!([]) };
+    let (st, m2) = t.post(&format!("/api/v1/courses/{slug}/modules"), json!({"title": "Orienter", "requires": requires})).await;
+    assert_eq!(st, StatusCode::CREATED, "{m2}");
+    let module2 = id(&m2);
+    let (st, c) = t
+        .post(
+            &format!("/api/v1/modules/{module2}/case-studies"),
+            json!({"title": "Cas", "start": "debut", "nodes": [
+                {"key": "debut", "body_markdown": "Un enfant se confie.", "choices": [{"label": "Écouter", "next": "fin", "points": 1}]}],
+                "endings": [{"key": "fin", "title": "Bien", "band": "good", "debrief_markdown": "Bravo."}]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{c}");
+    let (st, body) = t.post(&format!("/api/v1/courses/{slug}/publish"), json!({})).await;
+    assert!(st.is_success(), "{body}");
+    Course { slug: slug.into(), module1, module2, lessons: [lessons[0].clone(), lessons[1].clone()], quiz: id(&q), case_study: id(&c) }
+}
+
+async fn mine(c: &mut Client, slug: &str) -> Value {
+    let (st, p) = c.get("/api/v1/me/progress").await;
+    assert_eq!(st, StatusCode::OK, "{p}");
+    p["items"].as_array().unwrap().iter().find(|i| i["course_slug"] == slug).cloned().unwrap_or(Value::Null)
+}
+
+async fn pass_quiz(c: &mut Client, quiz: &str, right: bool) -> Value {
+    let (_, q) = c.get(&format!("/api/v1/quizzes/{quiz}")).await;
+    let question = &q["questions"][0];
+    let label = if right { "Oui" } else { "Non" };
+    let choice = question["choices"].as_array().unwrap().iter().find(|c| c["label"] == label).unwrap();
+    let (st, r) =
+        c.post(&format!("/api/v1/quizzes/{quiz}/attempts"), json!({"answers": [{"question_id": question["id"], "choice_ids": [choice["id"]]}]})).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    r
+}
+
+async fn finish_case(c: &mut Client, case: &str) {
+    let (st, run) = c.post(&format!("/api/v1/case-studies/{case}/runs"), json!({})).await;
+    assert_eq!(st, StatusCode::CREATED, "{run}");
+    let choice = run["node"]["choices"][0]["id"].clone();
+    let (st, out) = c.post(&format!("/api/v1/case-study-runs/{}/choices", run["run_id"].as_str().unwrap()), json!({"choice_id": choice})).await;
+    assert_eq!(st, StatusCode::OK, "{out}");
+}
+
+async fn a_course_followed_to_its_attestation(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
+    let course = publish_course(&mut t, "parcours", false).await;
+    let mut lea = srv.learner("lea@example.org").await;
+
+    let (st, e1) = lea.post("/api/v1/courses/parcours/enrolment", json!({})).await;
+    assert_eq!(st, StatusCode::CREATED, "{e1}");
+    let (st, e2) = lea.post("/api/v1/courses/parcours/enrolment", json!({})).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(e1["enrolled_at"], e2["enrolled_at"]);
+
+    let p = mine(&mut lea, "parcours").await;
+    assert_eq!((p["completed_items"].as_u64(), p["total_items"].as_u64()), (Some(0), Some(4)), "{p}");
+    assert_eq!(p["resume_item_id"], course.lessons[0].as_str());
+    for _ in 0..2 {
+        let (st, _) = lea.post(&format!("/api/v1/lessons/{}/completion", course.lessons[0]), json!({})).await;
+        assert_eq!(st, StatusCode::NO_CONTENT);
+    }
+    let p = mine(&mut lea, "parcours").await;
+    assert_eq!(p["completed_items"], 1, "a lesson completed twice counts once: {p}");
+    assert_eq!(p["resume_item_id"], course.lessons[1].as_str());
+    lea.post(&format!("/api/v1/lessons/{}/completion", course.lessons[1]), json!({})).await;
+    pass_quiz(&mut lea, &course.quiz, false).await;
+    assert_eq!(mine(&mut lea, "parcours").await["completed_items"], 2, "a failed attempt finishes nothing");
+    pass_quiz(&mut lea, &course.quiz, true).await;
+    let p = mine(&mut lea, "parcours").await;
+    assert_eq!(p["completed_items"], 3);
+    assert_eq!(p["resume_item_id"], course.case_study.as_str());
+    let (_, certs) = lea.get("/api/v1/me/certificates").await;
+    assert_eq!(certs["items"].as_array().unwrap().len(), 0, "{certs}");
+
+    finish_case(&mut lea, &course.case_study).await;
+    let p = mine(&mut lea, "parcours").await;
+    assert_eq!((p["percent"].as_u64(), p["resume_item_id"].clone()), (Some(100), Value::Null), "{p}");
+    assert!(p["completed_at"].is_string(), "{p}");
+    let (_, certs) = lea.get("/api/v1/me/certificates").await;
+    let code = certs["items"][0]["code"].as_str().unwrap().to_string();
+    assert_eq!(p["certificate_code"], code.as_str());
+    // At least 80 bits: 16 symbols of 5 bits, grouped.
+    assert!(code.chars().filter(|c| c.is_ascii_alphanumeric()).count() >= 16, "{code}");
+
+    let mut anon = srv.client();
+    let (st, check) = anon.get(&format!("/api/v1/certificates/{code}")).await;
+    assert_eq!(st, StatusCode::OK, "{check}");
+    assert_eq!(check["holder_name"], "Amina");
+    assert_eq!(check["valid"], true);
+    assert_eq!(check["hours"], 2, "90 minutes round to 2 hours");
+    assert_eq!(check["course_title_ar"], "مسار تجريبي");
+    // Typed by hand: lower case, spaces for dashes.
+    let typed = code.to_lowercase().replace('-', " ");
+    let (st, _) = anon.get(&format!("/api/v1/certificates/{}", typed.replace(' ', "%20"))).await;
+    assert_eq!(st, StatusCode::OK, "a code typed in lower case with spaces is found");
+    let last = code.chars().last().unwrap();
+    let forged = format!("{}{}", &code[..code.len() - 1], if last == 'A' { 'B' } else { 'A' });
+    let (st, body) = anon.get(&format!("/api/v1/certificates/{forged}")).await;
+    assert_problem(&anon, StatusCode::NOT_FOUND, (st, &body));
+    let (st, body) = anon.get("/api/v1/certificates/%3Cscript%3E").await;
+    assert_problem(&anon, StatusCode::NOT_FOUND, (st, &body));
+
+    let resp = reqwest::get(format!("{}/api/v1/certificates/{code}/pdf", srv.url())).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/pdf"));
+    let pdf = resp.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+
+    // Leaving keeps what was done.
+    let (st, _) = lea.delete("/api/v1/courses/parcours/enrolment").await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    assert_eq!(mine(&mut lea, "parcours").await, Value::Null, "a course left is not in my learning");
+    lea.post("/api/v1/courses/parcours/enrolment", json!({})).await;
+    assert_eq!(mine(&mut lea, "parcours").await["percent"], 100);
+    srv.stop().await;
+}
+
+async fn parallel_completions_issue_one_attestation(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
+    let course = publish_course(&mut t, "parcours", false).await;
+    let mut lea = srv.learner("lea@example.org").await;
+    pass_quiz(&mut lea, &course.quiz, true).await;
+    finish_case(&mut lea, &course.case_study).await;
+    // The last two lessons from several tabs at once, each twice.
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let mut tab = lea.clone();
+        let lesson = course.lessons[i % 2].clone();
+        tasks.push(tokio::spawn(async move { tab.post(&format!("/api/v1/lessons/{lesson}/completion"), json!({})).await.0 }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::NO_CONTENT);
+    }
+    let (_, certs) = lea.get("/api/v1/me/certificates").await;
+    assert_eq!(certs["items"].as_array().unwrap().len(), 1, "{certs}");
+    let p = mine(&mut lea, "parcours").await;
+    assert_eq!(p["completed_items"], 4);
+    srv.stop().await;
+}
+
+async fn locked_modules_are_refused_on_every_item_endpoint(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
+    let course = publish_course(&mut t, "parcours", true).await;
+    let mut lea = srv.learner("lea@example.org").await;
+    let (_, p) = lea.get("/api/v1/courses/parcours/progress").await;
+    assert_eq!(p["locked_module_ids"], json!([course.module2]), "{p}");
+    assert_eq!(p["locked_modules"][0]["requires_module_title"], "Écouter l'enfant");
+
+    let case = &course.case_study;
+    for (method, path) in [
+        ("GET", format!("/api/v1/case-studies/{case}")),
+        ("POST", format!("/api/v1/case-studies/{case}/runs")),
+    ] {
+        let (st, body) = if method == "GET" { lea.get(&path).await } else { lea.post(&path, json!({})).await };
+        assert_problem(&lea, StatusCode::FORBIDDEN, (st, &body));
+        assert!(body["detail"].as_str().unwrap().contains("Écouter l'enfant"), "{method} {path}: names the module to finish first: {body}");
+        assert_eq!(body["type"], "urn:sanad:problem:module-locked");
+    }
+    // Anonymous readers are asked to sign in; preview is for authors only.
+    let mut anon = srv.client();
+    let (st, body) = anon.get(&format!("/api/v1/case-studies/{case}")).await;
+    assert_problem(&anon, StatusCode::UNAUTHORIZED, (st, &body));
+    let (st, body) = lea.get(&format!("/api/v1/case-studies/{case}?preview=true")).await;
+    assert_problem(&lea, StatusCode::FORBIDDEN, (st, &body));
+
+    // Module 1 done: module 2 opens.
+    for l in &course.lessons {
+        lea.post(&format!("/api/v1/lessons/{l}/completion"), json!({})).await;
+    }
+    let (st, _) = lea.get(&format!("/api/v1/case-studies/{case}")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "the quiz is not passed yet");
+    pass_quiz(&mut lea, &course.quiz, true).await;
+    let (st, _) = lea.get(&format!("/api/v1/case-studies/{case}")).await;
+    assert_eq!(st, StatusCode::OK);
+    finish_case(&mut lea, case).await;
+    let (_, p) = lea.get("/api/v1/courses/parcours/progress").await;
+    assert_eq!(p["percent"], 100, "{p}");
+    assert_eq!(p["locked_module_ids"], json!([]));
+    let _ = course.module1;
+    srv.stop().await;
+}
+
+async fn progress_crosses_versions(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
+    let course = publish_course(&mut t, "parcours", false).await;
+    let mut lea = srv.learner("lea@example.org").await;
+    for l in &course.lessons {
+        lea.post(&format!("/api/v1/lessons/{l}/completion"), json!({})).await;
+    }
+    pass_quiz(&mut lea, &course.quiz, true).await;
+    finish_case(&mut lea, &course.case_study).await;
+    let (_, certs) = lea.get("/api/v1/me/certificates").await;
+    let code = certs["items"][0]["code"].as_str().unwrap().to_string();
+
+    // A new lesson, republished: done items stay done, the course reopens, the attestation stays valid.
+    let (st, added) =
+        t.post(&format!("/api/v1/modules/{}/lessons", course.module2), json!({"title": "Leçon nouvelle", "body": "Nouveau."})).await;
+    assert_eq!(st, StatusCode::CREATED, "{added}");
+    let (st, body) = t.post("/api/v1/courses/parcours/publish", json!({})).await;
+    assert!(st.is_success(), "{body}");
+    // Another instance's cache would see it within seconds; this one forgets at once.
+    let p = mine(&mut lea, "parcours").await;
+    assert_eq!((p["completed_items"].as_u64(), p["total_items"].as_u64()), (Some(4), Some(5)), "{p}");
+    assert_eq!(p["percent"], 80);
+    assert_eq!(p["completed_at"], Value::Null);
+    assert_eq!(p["resume_item_id"], id(&added).as_str());
+    let (_, check) = srv.client().get(&format!("/api/v1/certificates/{code}")).await;
+    assert_eq!(check["valid"], true);
+
+    lea.post(&format!("/api/v1/lessons/{}/completion", id(&added)), json!({})).await;
+    let p = mine(&mut lea, "parcours").await;
+    assert_eq!(p["percent"], 100);
+    let (_, certs) = lea.get("/api/v1/me/certificates").await;
+    assert_eq!(certs["items"].as_array().unwrap().len(), 1, "still one attestation: {certs}");
+    srv.stop().await;
+}
+
+async fn progress_is_per_person_and_bad_input_is_a_problem(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
+    let course = publish_course(&mut t, "parcours", false).await;
+    let mut lea = srv.learner("lea@example.org").await;
+    lea.post(&format!("/api/v1/lessons/{}/completion", course.lessons[0]), json!({})).await;
+    let mut sam = srv.learner("sam@example.org").await;
+    let (st, p) = sam.get("/api/v1/courses/parcours/progress").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(p["completed_item_ids"], json!([]), "{p}");
+    assert_eq!(p["enrolled"], false);
+    let (_, mine_) = sam.get("/api/v1/me/progress").await;
+    assert_eq!(mine_["items"], json!([]));
+
+    let mut anon = srv.client();
+    for path in ["/api/v1/me/progress", "/api/v1/me/certificates", "/api/v1/courses/parcours/progress"] {
+        let (st, body) = anon.get(path).await;
+        assert_problem(&anon, StatusCode::UNAUTHORIZED, (st, &body));
+    }
+    let (st, body) = anon.post(&format!("/api/v1/lessons/{}/completion", course.lessons[0]), json!({})).await;
+    assert_problem(&anon, StatusCode::UNAUTHORIZED, (st, &body));
+
+    // A quiz is not completed by marking it read; unknown ids and courses are 404; bad ids 400.
+    for path in [
+        format!("/api/v1/lessons/{}/completion", course.quiz),
+        format!("/api/v1/lessons/{}/completion", uuid::Uuid::nil()),
+        "/api/v1/courses/inconnu/enrolment".to_string(),
+    ] {
+        let (st, body) = sam.post(&path, json!({})).await;
+        assert_problem(&sam, StatusCode::NOT_FOUND, (st, &body));
+    }
+    let (st, body) = sam.post("/api/v1/lessons/pas-un-id/completion", json!({})).await;
+    assert_problem(&sam, StatusCode::BAD_REQUEST, (st, &body));
+    let (st, body) = sam.get("/api/v1/courses/inconnu/progress").await;
+    assert_problem(&sam, StatusCode::NOT_FOUND, (st, &body));
+    // A draft (never published) course is not enrolable.
+    t.post("/api/v1/courses", json!({"slug": "brouillon", "title": "B", "summary": "s", "theme": "pec", "language": "fr"})).await;
+    let (st, body) = sam.post("/api/v1/courses/brouillon/enrolment", json!({})).await;
+    assert_problem(&sam, StatusCode::NOT_FOUND, (st, &body));
+    srv.stop().await;
+}
