@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use email_address::EmailAddress;
 use sanad_mail::{MailParams, OutgoingMail, Template};
+use sanad_platform::FieldCode;
 use sanad_platform::auth::{Caller, Credential, SessionRef};
 use sanad_platform::db::is_unique_violation;
 use sanad_platform::ids::new_id;
@@ -170,7 +171,7 @@ fn normalize_email(email: &str) -> String {
 fn check_email(email: &str) -> Option<FieldError> {
     let e = email.trim();
     if e.len() > 254 || !EmailAddress::is_valid(e) || !e.contains('.') {
-        return Some(FieldError::new("email", "invalid_format", "is not a valid email address"));
+        return Some(FieldError::new("email", FieldCode::InvalidFormat, "is not a valid email address"));
     }
     None
 }
@@ -178,11 +179,11 @@ fn check_email(email: &str) -> Option<FieldError> {
 fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim().to_string();
     if v.is_empty() {
-        errors.push(FieldError::new(field, "required", "must not be empty"));
+        errors.push(FieldError::new(field, FieldCode::Required, "must not be empty"));
     } else if v.chars().count() > max {
-        errors.push(FieldError::new(field, "too_long", format!("must be at most {max} characters")));
+        errors.push(FieldError::new(field, FieldCode::TooLong, format!("must be at most {max} characters")));
     } else if v.chars().any(|c| c.is_control()) {
-        errors.push(FieldError::new(field, "control_characters", "must not contain control characters"));
+        errors.push(FieldError::new(field, FieldCode::ControlCharacters, "must not contain control characters"));
     }
     v
 }
@@ -497,7 +498,7 @@ impl Accounts {
             Some(k) => match resolve(&store::organization_kinds(&self.db).await?, &k) {
                 Some(code) => Some(code),
                 None => {
-                    errors.push(FieldError::new("organization_kind", "unknown_value", "must be association or institution"));
+                    errors.push(FieldError::new("organization_kind", FieldCode::UnknownValue, "must be association or institution"));
                     None
                 }
             },
@@ -509,7 +510,7 @@ impl Accounts {
                 None => {
                     errors.push(FieldError::new(
                         "territory",
-                        "unknown_value",
+                        FieldCode::UnknownValue,
                         "is not a known territory (see /api/v1/reference/territories)",
                     ));
                     None
@@ -634,7 +635,7 @@ impl Accounts {
             return Err(Error::Invalid(vec![e]));
         }
         if !password::verify(req.current_password, user.password_hash.clone()).await? {
-            return Err(Error::invalid("current_password", "mismatch", "is not your current password"));
+            return Err(Error::invalid("current_password", FieldCode::Mismatch, "is not your current password"));
         }
         let hash = password::hash(req.new_password).await?;
         let now = self.clock.now();
