@@ -32,8 +32,11 @@ async fn answer(c: &mut Client, quiz: &str, label: &str) {
     let (_, q) = c.get(&format!("/api/v1/quizzes/{quiz}")).await;
     let question = &q["questions"][0];
     let choice = question["choices"].as_array().unwrap().iter().find(|c| c["label"] == label).unwrap();
-    c.post(&format!("/api/v1/quizzes/{quiz}/attempts"), json!({"answers": [{"question_id": question["id"], "choice_ids": [choice["id"]]}]}))
-        .await;
+    c.post(
+        &format!("/api/v1/quizzes/{quiz}/attempts"),
+        json!({"answers": [{"question_id": question["id"], "choice_ids": [choice["id"]]}]}),
+    )
+    .await;
 }
 
 async fn register(srv: &TestServer, email: &str, name: &str) -> Client {
@@ -55,16 +58,22 @@ async fn cohort_dashboard_and_invitations(backend: Backend) {
     answer(&mut lea, &quiz, "Oui").await;
 
     let today = Utc::now().date_naive();
-    let (st, bad) = t.post("/api/v1/cohorts", json!({"course_slug": "inconnu", "title": " ", "starts_on": today, "ends_on": today - Duration::days(1)})).await;
+    let (st, bad) = t
+        .post("/api/v1/cohorts", json!({"course_slug": "inconnu", "title": " ", "starts_on": today, "ends_on": today - Duration::days(1)}))
+        .await;
     assert_problem(&t, StatusCode::UNPROCESSABLE_ENTITY, (st, &bad));
     let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert!(["course_slug", "title", "ends_on"].iter().all(|f| fields.contains(f)), "{bad}");
     let (st, cohort) = t
-        .post("/api/v1/cohorts", json!({"course_slug": "parcours", "title": "Salé, promotion 1", "starts_on": today, "ends_on": today + Duration::days(30)}))
+        .post(
+            "/api/v1/cohorts",
+            json!({"course_slug": "parcours", "title": "Salé, promotion 1", "starts_on": today, "ends_on": today + Duration::days(30)}),
+        )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{cohort}");
     let id = cohort["id"].as_str().unwrap().to_string();
-    let (st, learner_try) = lea.post("/api/v1/cohorts", json!({"course_slug": "parcours", "title": "x", "starts_on": today, "ends_on": today})).await;
+    let (st, learner_try) =
+        lea.post("/api/v1/cohorts", json!({"course_slug": "parcours", "title": "x", "starts_on": today, "ends_on": today})).await;
     assert_problem(&lea, StatusCode::FORBIDDEN, (st, &learner_try));
 
     let (st, added) = t
@@ -169,7 +178,9 @@ async fn field_sessions_and_their_report(backend: Backend) {
     for f in ["held_on", "territory", "audience", "participants", "resource_ids", "notes"] {
         assert!(fields.contains(&f), "{f} named: {bad}");
     }
-    let (st, bad) = lea.post("/api/v1/me/field-sessions", json!({"held_on": "hier", "territory": "sale", "audience": "children", "participants": 3})).await;
+    let (st, bad) = lea
+        .post("/api/v1/me/field-sessions", json!({"held_on": "hier", "territory": "sale", "audience": "children", "participants": 3}))
+        .await;
     assert_problem(&lea, StatusCode::UNPROCESSABLE_ENTITY, (st, &bad));
     let (_, mine) = lea.get("/api/v1/me/field-sessions").await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 2, "nothing bad was stored: {mine}");
@@ -206,14 +217,17 @@ async fn follow_up_reminder_goes_once(backend: Backend) {
     let id = cohort["id"].as_str().unwrap().to_string();
     t.post(&format!("/api/v1/cohorts/{id}/members"), json!({"emails": ["lea@example.org", "sam@example.org"]})).await;
     // Léa recorded a session after the end: only Sam is reminded.
-    lea.post("/api/v1/me/field-sessions", json!({"held_on": today - Duration::days(5), "territory": "kenitra", "audience": "community", "participants": 40})).await;
+    lea.post(
+        "/api/v1/me/field-sessions",
+        json!({"held_on": today - Duration::days(5), "territory": "kenitra", "audience": "community", "participants": 40}),
+    )
+    .await;
     let progress = srv.server.app.progress.clone();
     let (a, b) = tokio::join!(progress.send_follow_up_reminders(), progress.send_follow_up_reminders());
     assert_eq!(a.unwrap() + b.unwrap(), 1, "one reminder, whoever runs the job");
     assert_eq!(progress.send_follow_up_reminders().await.unwrap(), 0, "and never again");
     srv.drain_mail().await;
-    let reminders: Vec<Value> =
-        srv.mail_files().iter().filter(|m| m.contains("Kénitra 2")).map(|m| Value::String(m.clone())).collect();
+    let reminders: Vec<Value> = srv.mail_files().iter().filter(|m| m.contains("Kénitra 2")).map(|m| Value::String(m.clone())).collect();
     assert_eq!(reminders.len(), 1);
     assert!(reminders[0].as_str().unwrap().contains("sam@example.org"));
     srv.stop().await;

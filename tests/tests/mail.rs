@@ -129,7 +129,7 @@ async fn queue_mails(srv: &TestServer, recipients: &[String]) {
             recipient: recipient.clone(),
             locale: "fr".into(),
             template: Template::VerifyEmail,
-            params: MailParams { display_name: "Nadia".into(), token: Some(format!("jeton-{i}")) },
+            params: MailParams { display_name: "Nadia".into(), token: Some(format!("jeton-{i}")), ..MailParams::default() },
         };
         sanad_mail::enqueue(&mut tx, &mail, srv.clock().now()).await.unwrap();
     }

@@ -18,7 +18,6 @@ on_both_backends!(
 /// The ids of a published course's items: two lessons and a quiz in module 1,
 /// a case study in module 2 (which requires module 1 when `locked`).
 struct Course {
-    slug: String,
     module1: String,
     module2: String,
     lessons: [String; 2],
@@ -70,7 +69,7 @@ async fn publish_course(t: &mut Client, slug: &str, locked: bool) -> Course {
     assert_eq!(st, StatusCode::CREATED, "{c}");
     let (st, body) = t.post(&format!("/api/v1/courses/{slug}/publish"), json!({})).await;
     assert!(st.is_success(), "{body}");
-    Course { slug: slug.into(), module1, module2, lessons: [lessons[0].clone(), lessons[1].clone()], quiz: id(&q), case_study: id(&c) }
+    Course { module1, module2, lessons: [lessons[0].clone(), lessons[1].clone()], quiz: id(&q), case_study: id(&c) }
 }
 
 async fn mine(c: &mut Client, slug: &str) -> Value {
@@ -84,8 +83,12 @@ async fn pass_quiz(c: &mut Client, quiz: &str, right: bool) -> Value {
     let question = &q["questions"][0];
     let label = if right { "Oui" } else { "Non" };
     let choice = question["choices"].as_array().unwrap().iter().find(|c| c["label"] == label).unwrap();
-    let (st, r) =
-        c.post(&format!("/api/v1/quizzes/{quiz}/attempts"), json!({"answers": [{"question_id": question["id"], "choice_ids": [choice["id"]]}]})).await;
+    let (st, r) = c
+        .post(
+            &format!("/api/v1/quizzes/{quiz}/attempts"),
+            json!({"answers": [{"question_id": question["id"], "choice_ids": [choice["id"]]}]}),
+        )
+        .await;
     assert_eq!(st, StatusCode::OK, "{r}");
     r
 }
@@ -94,7 +97,8 @@ async fn finish_case(c: &mut Client, case: &str) {
     let (st, run) = c.post(&format!("/api/v1/case-studies/{case}/runs"), json!({})).await;
     assert_eq!(st, StatusCode::CREATED, "{run}");
     let choice = run["node"]["choices"][0]["id"].clone();
-    let (st, out) = c.post(&format!("/api/v1/case-study-runs/{}/choices", run["run_id"].as_str().unwrap()), json!({"choice_id": choice})).await;
+    let (st, out) =
+        c.post(&format!("/api/v1/case-study-runs/{}/choices", run["run_id"].as_str().unwrap()), json!({"choice_id": choice})).await;
     assert_eq!(st, StatusCode::OK, "{out}");
 }
 
@@ -205,12 +209,10 @@ async fn locked_modules_are_refused_on_every_item_endpoint(backend: Backend) {
     let (_, p) = lea.get("/api/v1/courses/parcours/progress").await;
     assert_eq!(p["locked_module_ids"], json!([course.module2]), "{p}");
     assert_eq!(p["locked_modules"][0]["requires_module_title"], "Écouter l'enfant");
+    assert_eq!(p["locked_modules"][0]["requires_module_id"], course.module1.as_str());
 
     let case = &course.case_study;
-    for (method, path) in [
-        ("GET", format!("/api/v1/case-studies/{case}")),
-        ("POST", format!("/api/v1/case-studies/{case}/runs")),
-    ] {
+    for (method, path) in [("GET", format!("/api/v1/case-studies/{case}")), ("POST", format!("/api/v1/case-studies/{case}/runs"))] {
         let (st, body) = if method == "GET" { lea.get(&path).await } else { lea.post(&path, json!({})).await };
         assert_problem(&lea, StatusCode::FORBIDDEN, (st, &body));
         assert!(body["detail"].as_str().unwrap().contains("Écouter l'enfant"), "{method} {path}: names the module to finish first: {body}");
@@ -236,7 +238,6 @@ async fn locked_modules_are_refused_on_every_item_endpoint(backend: Backend) {
     let (_, p) = lea.get("/api/v1/courses/parcours/progress").await;
     assert_eq!(p["percent"], 100, "{p}");
     assert_eq!(p["locked_module_ids"], json!([]));
-    let _ = course.module1;
     srv.stop().await;
 }
 

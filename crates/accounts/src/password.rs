@@ -7,6 +7,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
+use sanad_platform::FieldCode;
 use sanad_platform::{Error, FieldError, Result};
 
 /// Memory cost in KiB.
@@ -32,13 +33,13 @@ fn argon2() -> Argon2<'static> {
 pub fn check_strength(field: &str, password: &str, email: &str) -> Option<FieldError> {
     let chars = password.chars().count();
     let (code, message) = if chars < MIN_LENGTH {
-        ("too_short", format!("must be at least {MIN_LENGTH} characters long"))
+        (FieldCode::TooShort, format!("must be at least {MIN_LENGTH} characters long"))
     } else if chars > MAX_LENGTH {
-        ("too_long", format!("must be at most {MAX_LENGTH} characters long"))
+        (FieldCode::TooLong, format!("must be at most {MAX_LENGTH} characters long"))
     } else if password.chars().all(|c| password.starts_with(c)) {
-        ("too_weak", "must not repeat a single character".into())
+        (FieldCode::TooWeak, "must not repeat a single character".into())
     } else if !email.is_empty() && password.trim().eq_ignore_ascii_case(email.trim()) {
-        ("too_weak", "must not be your email address".into())
+        (FieldCode::TooWeak, "must not be your email address".into())
     } else {
         return None;
     };

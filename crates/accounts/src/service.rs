@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use email_address::EmailAddress;
 use sanad_mail::{MailParams, OutgoingMail, Template};
+use sanad_platform::FieldCode;
 use sanad_platform::auth::{Caller, Credential, SessionRef};
 use sanad_platform::db::is_unique_violation;
 use sanad_platform::ids::new_id;
@@ -98,8 +99,12 @@ impl From<UserRecord> for Addressee {
 
 /// Queues `template` for `to` in `tx`: it goes out only if `tx` commits.
 async fn queue_mail(tx: &mut Tx, to: Addressee, template: Template, token: Option<String>, now: DateTime<Utc>) -> Result<()> {
-    let mail =
-        OutgoingMail { recipient: to.email, locale: to.locale, template, params: MailParams { display_name: to.display_name, token } };
+    let mail = OutgoingMail {
+        recipient: to.email,
+        locale: to.locale,
+        template,
+        params: MailParams { display_name: to.display_name, token, ..MailParams::default() },
+    };
     sanad_mail::enqueue(tx, &mail, now).await?;
     Ok(())
 }
@@ -128,6 +133,8 @@ pub struct Accounts {
     background: std::sync::Arc<tokio::sync::RwLock<()>>,
     /// Registrations allowed per client address and hour.
     registrations_per_hour: i64,
+    /// Told when an address is confirmed (cohort invitations waiting for it).
+    confirmations: Option<std::sync::Arc<dyn sanad_platform::people::AddressConfirmations>>,
 }
 
 /// One throttle counter: at most `max` attempts under `key` within `window`.
@@ -170,7 +177,7 @@ fn normalize_email(email: &str) -> String {
 fn check_email(email: &str) -> Option<FieldError> {
     let e = email.trim();
     if e.len() > 254 || !EmailAddress::is_valid(e) || !e.contains('.') {
-        return Some(FieldError::new("email", "invalid_format", "is not a valid email address"));
+        return Some(FieldError::new("email", FieldCode::InvalidFormat, "is not a valid email address"));
     }
     None
 }
@@ -178,11 +185,11 @@ fn check_email(email: &str) -> Option<FieldError> {
 fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim().to_string();
     if v.is_empty() {
-        errors.push(FieldError::new(field, "required", "must not be empty"));
+        errors.push(FieldError::new(field, FieldCode::Required, "must not be empty"));
     } else if v.chars().count() > max {
-        errors.push(FieldError::new(field, "too_long", format!("must be at most {max} characters")));
+        errors.push(FieldError::new(field, FieldCode::TooLong, format!("must be at most {max} characters")));
     } else if v.chars().any(|c| c.is_control()) {
-        errors.push(FieldError::new(field, "control_characters", "must not contain control characters"));
+        errors.push(FieldError::new(field, FieldCode::ControlCharacters, "must not contain control characters"));
     }
     v
 }
@@ -210,12 +217,25 @@ fn me_of(u: UserRecord, csrf_token: Option<String>) -> Me {
 impl Accounts {
     /// The service over `db`; `wake_mail` nudges the mail worker after commits.
     pub fn new(db: Db, clock: Clock, wake_mail: MailWaker) -> Self {
-        Self { db, clock, wake_mail, background: Default::default(), registrations_per_hour: MAX_REGISTRATIONS_PER_ADDRESS }
+        Self {
+            db,
+            clock,
+            wake_mail,
+            background: Default::default(),
+            registrations_per_hour: MAX_REGISTRATIONS_PER_ADDRESS,
+            confirmations: None,
+        }
     }
 
     /// Allows `per_hour` registrations per client address and hour instead of the default.
     pub fn with_registration_limit(mut self, per_hour: u32) -> Self {
         self.registrations_per_hour = i64::from(per_hour);
+        self
+    }
+
+    /// The same service, telling `confirmations` when an address is confirmed.
+    pub fn with_address_confirmations(mut self, confirmations: std::sync::Arc<dyn sanad_platform::people::AddressConfirmations>) -> Self {
+        self.confirmations = Some(confirmations);
         self
     }
 
@@ -497,7 +517,7 @@ impl Accounts {
             Some(k) => match resolve(&store::organization_kinds(&self.db).await?, &k) {
                 Some(code) => Some(code),
                 None => {
-                    errors.push(FieldError::new("organization_kind", "unknown_value", "must be association or institution"));
+                    errors.push(FieldError::new("organization_kind", FieldCode::UnknownValue, "must be association or institution"));
                     None
                 }
             },
@@ -509,7 +529,7 @@ impl Accounts {
                 None => {
                     errors.push(FieldError::new(
                         "territory",
-                        "unknown_value",
+                        FieldCode::UnknownValue,
                         "is not a known territory (see /api/v1/reference/territories)",
                     ));
                     None
@@ -610,6 +630,10 @@ impl Accounts {
         let mut tx = self.db.begin().await?;
         let user_id = self.consume(&mut tx, token, OneTimeLink::VerifyEmail).await?;
         store::set_email_verified(&mut tx, user_id, now).await?;
+        if let Some(confirmations) = &self.confirmations {
+            let user = store::user_by_id_in(&mut tx, user_id).await?.ok_or(Error::NotFound("account"))?;
+            confirmations.confirmed(&mut tx, user_id, &user.email).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -634,7 +658,7 @@ impl Accounts {
             return Err(Error::Invalid(vec![e]));
         }
         if !password::verify(req.current_password, user.password_hash.clone()).await? {
-            return Err(Error::invalid("current_password", "mismatch", "is not your current password"));
+            return Err(Error::invalid("current_password", FieldCode::Mismatch, "is not your current password"));
         }
         let hash = password::hash(req.new_password).await?;
         let now = self.clock.now();

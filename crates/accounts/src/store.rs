@@ -63,6 +63,12 @@ pub async fn users_by_ids(db: &Db, ids: &[Uuid]) -> Sql<Vec<UserRecord>> {
     Ok(found)
 }
 
+/// The account `id`, read inside a transaction.
+pub async fn user_by_id_in(tx: &mut Tx, id: Uuid) -> Sql<Option<UserRecord>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    on_tx!(tx, c => sqlx::query_as::<_, UserRecord>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+}
+
 /// The profile columns a person edits themselves.
 #[derive(Debug)]
 pub struct Profile {

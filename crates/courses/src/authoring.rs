@@ -2,10 +2,11 @@
 //! and importing or exporting course folders. Learners keep reading the
 //! published version until the authors publish again.
 
+use sanad_platform::FieldCode;
 use sanad_platform::ids::new_id;
 use sanad_platform::markdown::{self, MAX_MARKDOWN_BYTES};
-use sanad_platform::vocabulary::{Language, Level, Theme};
 use sanad_platform::page::{self, Page};
+use sanad_platform::vocabulary::{Language, Level, Theme};
 use sanad_platform::{Caller, Error, FieldError, Result, Role, Text};
 use std::cmp::Reverse;
 use std::collections::HashSet;
@@ -48,14 +49,14 @@ fn problems_to_error(problems: Vec<ContentProblem>) -> Error {
                 let location = if p.location.is_empty() { "course".to_string() } else { p.location };
                 // The message repeats the location, as import errors do, so that a list of messages reads on its own.
                 let message = format!("{location}: {}", p.message);
-                FieldError::new(&location, "invalid_content", message)
+                FieldError::new(&location, FieldCode::InvalidContent, message)
             })
             .collect(),
     )
 }
 
 fn import_errors(errors: Vec<ImportError>) -> Error {
-    Error::Invalid(errors.into_iter().map(|e| FieldError::new(&e.file, "invalid_content", e.to_string())).collect())
+    Error::Invalid(errors.into_iter().map(|e| FieldError::new(&e.file, FieldCode::InvalidContent, e.to_string())).collect())
 }
 
 /// The body of an item an author sends.
@@ -99,22 +100,24 @@ impl ItemInput {
 fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if Localized::from(input.title()).fr.is_empty() {
-        errors.push(FieldError::new("title.fr", "required", "must not be empty"));
+        errors.push(FieldError::new("title.fr", FieldCode::Required, "must not be empty"));
     }
     errors.extend(oversized_markdown(input));
     match input {
-        ItemInput::Quiz(q) if q.pass_mark > 100 => errors.push(FieldError::new("pass_mark", "out_of_range", "must be between 0 and 100")),
+        ItemInput::Quiz(q) if q.pass_mark > 100 => {
+            errors.push(FieldError::new("pass_mark", FieldCode::OutOfRange, "must be between 0 and 100"))
+        }
         ItemInput::CaseStudy(c) => {
             let size = validate::case_study_size(c.nodes.len(), c.nodes.iter().map(|n| n.choices.len()), c.endings.len());
             if !size.is_empty() {
-                errors.extend(size.into_iter().map(|(field, message)| FieldError::new(&field, "too_long", message)));
+                errors.extend(size.into_iter().map(|(field, message)| FieldError::new(&field, FieldCode::TooLong, message)));
                 return errors;
             }
             for n in &c.nodes {
                 if !is_key(n.key.trim()) {
                     errors.push(FieldError::new(
                         "nodes.key",
-                        "invalid_format",
+                        FieldCode::InvalidFormat,
                         format!("`{}` must be lowercase letters, digits and hyphens", n.key.0),
                     ));
                 }
@@ -123,7 +126,7 @@ fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
                 if !is_key(e.key.trim()) {
                     errors.push(FieldError::new(
                         "endings.key",
-                        "invalid_format",
+                        FieldCode::InvalidFormat,
                         format!("`{}` must be lowercase letters, digits and hyphens", e.key.0),
                     ));
                 }
@@ -158,7 +161,7 @@ fn oversized_markdown(input: &ItemInput) -> Vec<FieldError> {
     texts
         .into_iter()
         .filter(|(_, text)| !markdown::fits(text))
-        .map(|(field, _)| FieldError::new(&field, "too_long", format!("at most {} KiB of Markdown", MAX_MARKDOWN_BYTES / 1024)))
+        .map(|(field, _)| FieldError::new(&field, FieldCode::TooLong, format!("at most {} KiB of Markdown", MAX_MARKDOWN_BYTES / 1024)))
         .collect()
 }
 
@@ -279,7 +282,7 @@ impl Courses {
         let slug = req.slug.trim().to_string();
         let mut errors = Vec::new();
         if !is_key(&slug) {
-            errors.push(FieldError::new("slug", "invalid_format", "must be lowercase letters, digits and hyphens"));
+            errors.push(FieldError::new("slug", FieldCode::InvalidFormat, "must be lowercase letters, digits and hyphens"));
         }
         let theme = validate::course_theme(req.theme.trim());
         let level = req.level.as_ref().map_or(Ok(Level::Beginner), |l| validate::course_level(l.trim()));
@@ -294,11 +297,11 @@ impl Courses {
             modules: vec![],
         };
         for p in validate::check_course(&content) {
-            errors.push(FieldError::new("title.fr", "invalid_value", p.message));
+            errors.push(FieldError::new("title.fr", FieldCode::InvalidValue, p.message));
         }
         for (field, parsed) in [("theme", theme.err()), ("level", level.err()), ("language", language.err())] {
             if let Some(message) = parsed {
-                errors.push(FieldError::new(field, "invalid_value", message));
+                errors.push(FieldError::new(field, FieldCode::InvalidValue, message));
             }
         }
         if !errors.is_empty() {
@@ -389,7 +392,7 @@ impl Courses {
         let (course, mut c) = self.editable(caller, slug).await?;
         let title = Localized::from(&req.title);
         if title.fr.is_empty() {
-            return Err(Error::invalid("title.fr", "required", "must not be empty"));
+            return Err(Error::invalid("title.fr", FieldCode::Required, "must not be empty"));
         }
         let taken: HashSet<String> = c.modules.iter().map(|m| m.key.clone()).collect();
         let mut module = Module { id: new_id(), key: unique_key(key_from(&title.fr), &taken), title, requires: vec![], items: vec![] };
@@ -407,7 +410,7 @@ impl Courses {
         let mut module = c.modules.remove(at);
         module.title = Localized::from(&req.title);
         if module.title.fr.is_empty() {
-            return Err(Error::invalid("title.fr", "required", "must not be empty"));
+            return Err(Error::invalid("title.fr", FieldCode::Required, "must not be empty"));
         }
         let to = req.position.map(|p| (p as usize).min(c.modules.len())).unwrap_or(at);
         if let Some(requires) = &req.requires {
@@ -490,7 +493,7 @@ impl Courses {
                 .modules
                 .iter()
                 .position(|m| m.id == mid)
-                .ok_or_else(|| Error::invalid("module_id", "unknown_value", "is not a module of this course"))?,
+                .ok_or_else(|| Error::invalid("module_id", FieldCode::UnknownValue, "is not a module of this course"))?,
             None => from,
         };
         let at = c.modules[from].items.iter().position(|i| i.id == id).ok_or(Error::NotFound("item"))?;
@@ -648,7 +651,7 @@ impl Courses {
     pub async fn preview_markdown(&self, caller: &Caller, markdown: String) -> Result<MarkdownPreview> {
         caller.require_author()?;
         if !markdown::fits(&markdown) {
-            return Err(Error::invalid("markdown", "too_long", &format!("at most {} KiB of Markdown", MAX_MARKDOWN_BYTES / 1024)));
+            return Err(Error::invalid("markdown", FieldCode::TooLong, &format!("at most {} KiB of Markdown", MAX_MARKDOWN_BYTES / 1024)));
         }
         Ok(MarkdownPreview { html: markdown::to_safe_html_off_thread(markdown).await })
     }
@@ -663,7 +666,7 @@ fn required_keys(earlier: &[Module], ids: &[Uuid]) -> Result<Vec<String>> {
         let module = earlier
             .iter()
             .find(|m| m.id == *id)
-            .ok_or_else(|| Error::invalid("requires", "invalid_value", &format!("{id} is not an earlier module of this course")))?;
+            .ok_or_else(|| Error::invalid("requires", FieldCode::InvalidValue, &format!("{id} is not an earlier module of this course")))?;
         if !keys.contains(&module.key) {
             keys.push(module.key.clone());
         }

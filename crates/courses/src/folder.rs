@@ -525,7 +525,10 @@ pub fn export(slug: &str, content: &CourseContent) -> Result<Files, toml::ser::E
     files.insert("course.toml".into(), toml::to_string(&course)?);
     for (m_index, module) in content.modules.iter().enumerate() {
         let dir = format!("{:02}-{}", m_index + 1, module.key);
-        files.insert(format!("{dir}/module.toml"), toml::to_string(&ModuleFile { title: (&module.title).into(), requires: module.requires.clone() })?);
+        files.insert(
+            format!("{dir}/module.toml"),
+            toml::to_string(&ModuleFile { title: (&module.title).into(), requires: module.requires.clone() })?,
+        );
         for (i_index, item) in module.items.iter().enumerate() {
             let (ext, text) = item_file(item)?;
             files.insert(format!("{dir}/{:02}-{}.{ext}", i_index + 1, item.key), text);

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use lru::LruCache;
 use rand::seq::SliceRandom;
+use sanad_platform::FieldCode;
 use sanad_platform::learning::{Activity, CourseOutlines, LearningEvent, LearningRecord, QuestionOutcome};
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::PeopleDirectory;
@@ -123,14 +124,14 @@ impl From<AnswerError> for Error {
     fn from(e: AnswerError) -> Self {
         let (at, message) = match e {
             AnswerError::NothingAnswered => {
-                return Error::invalid("answers", "required", "answer at least one question; an empty attempt is not counted");
+                return Error::invalid("answers", FieldCode::Required, "answer at least one question; an empty attempt is not counted");
             }
             AnswerError::UnknownQuestion(q) => (q, "is not a question of this quiz".to_string()),
             AnswerError::UnknownChoice { question, choice } => (question, format!("choice {choice} is not a choice of this question")),
             AnswerError::AnsweredTwice(q) => (q, "is answered twice".to_string()),
             AnswerError::WrongShape { question, why } => (question, format!("this question {why}")),
         };
-        Error::Invalid(vec![FieldError::new(&format!("answers[{at}]"), "invalid_value", message)])
+        Error::Invalid(vec![FieldError::new(&format!("answers[{at}]"), FieldCode::InvalidValue, message)])
     }
 }
 
@@ -298,7 +299,7 @@ impl Courses {
         if let Some(t) = theme
             && validate::course_theme(t).is_err()
         {
-            return Err(Error::invalid("theme", "unknown_value", "must be one of concepts, pec, prevention, wellbeing"));
+            return Err(Error::invalid("theme", FieldCode::UnknownValue, "must be one of concepts, pec, prevention, wellbeing"));
         }
         let limit = page::limit(limit)?;
         let after = page::decode_cursor(cursor)?;
@@ -512,9 +513,11 @@ impl Courses {
         let max = quiz.max_attempts.map_or(i64::MAX, i64::from);
         let mut tx = self.db.begin().await?;
         // Dropping the transaction (no attempt left) rolls it back.
-        let used =
-            store::record_attempt(&mut tx, &row, max).await?.ok_or_else(|| Error::Conflict(format!("no attempts left: this quiz allows {max}")))?;
-        let questions = quiz.questions.iter().zip(&grade.results).map(|(q, r)| QuestionOutcome { question: q.id, correct: r.correct }).collect();
+        let used = store::record_attempt(&mut tx, &row, max)
+            .await?
+            .ok_or_else(|| Error::Conflict(format!("no attempts left: this quiz allows {max}")))?;
+        let questions =
+            quiz.questions.iter().zip(&grade.results).map(|(q, r)| QuestionOutcome { question: q.id, correct: r.correct }).collect();
         let activity = Activity::QuizAttempted { score: grade.score, max_score: grade.max_score, passed: grade.passed, questions };
         self.report(&mut tx, caller, loaded, id, activity).await?;
         tx.commit().await?;
@@ -604,7 +607,7 @@ impl Courses {
             .choices
             .iter()
             .find(|c| c.id == choice_id)
-            .ok_or_else(|| Error::invalid("choice_id", "invalid_value", "is not one of the choices at this step"))?;
+            .ok_or_else(|| Error::invalid("choice_id", FieldCode::InvalidValue, "is not one of the choices at this step"))?;
         let score = run.score + i64::from(choice.points);
         let mut steps: Vec<serde_json::Value> = serde_json::from_str(&run.steps).unwrap_or_default();
         steps.push(serde_json::json!({"node": node.key, "choice": choice.key}));

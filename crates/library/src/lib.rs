@@ -10,6 +10,7 @@ pub mod files;
 pub mod lessons;
 pub mod model;
 pub mod pdfgen;
+pub mod resource_titles;
 pub mod search;
 pub mod service;
 pub mod store;

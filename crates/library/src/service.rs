@@ -3,6 +3,7 @@
 //! the database.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sanad_platform::FieldCode;
 use sanad_platform::ids::new_id;
 use sanad_platform::page::{self, Page};
 use sanad_platform::vocabulary::{Audience, Language, ResourceType, Territory, Theme};
@@ -63,7 +64,7 @@ pub struct SearchParams {
 /// The library service. Cheap to clone.
 #[derive(Clone)]
 pub struct Library {
-    db: Db,
+    pub(crate) db: Db,
     clock: Clock,
     files: FileStore,
     extractor: Extractor,
@@ -95,21 +96,22 @@ fn date_to_time(d: NaiveDate) -> DateTime<Utc> {
 /// Checks metadata against the vocabularies, naming each offending field.
 pub fn check_metadata(m: &ResourceMetadata) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let unknown =
-        |field: &str, value: &str, values: String| FieldError::new(field, "unknown_value", format!("`{value}` is not one of {values}"));
+    let unknown = |field: &str, value: &str, values: String| {
+        FieldError::new(field, FieldCode::UnknownValue, format!("`{value}` is not one of {values}"))
+    };
     if m.title.trim().is_empty() {
-        errors.push(FieldError::new("title", "required", "must not be empty"));
+        errors.push(FieldError::new("title", FieldCode::Required, "must not be empty"));
     } else if m.title.chars().count() > 300 {
-        errors.push(FieldError::new("title", "too_long", "must be at most 300 characters"));
+        errors.push(FieldError::new("title", FieldCode::TooLong, "must be at most 300 characters"));
     }
     if m.description.chars().count() > 20_000 {
-        errors.push(FieldError::new("description", "too_long", "must be at most 20000 characters"));
+        errors.push(FieldError::new("description", FieldCode::TooLong, "must be at most 20000 characters"));
     }
     if ResourceType::parse(&m.kind).is_none() {
         errors.push(unknown("type", &m.kind, ResourceType::list()));
     }
     if m.audience.is_empty() {
-        errors.push(FieldError::new("audience", "required", "name at least one audience"));
+        errors.push(FieldError::new("audience", FieldCode::Required, "name at least one audience"));
     }
     for (i, a) in m.audience.iter().enumerate() {
         if Audience::parse(a).is_none() {
@@ -130,12 +132,12 @@ pub fn check_metadata(m: &ResourceMetadata) -> Vec<FieldError> {
         }
     }
     if m.tags.len() > 30 || m.tags.iter().any(|t| t.chars().count() > 60) {
-        errors.push(FieldError::new("tags", "too_long", "at most 30 tags of 60 characters"));
+        errors.push(FieldError::new("tags", FieldCode::TooLong, "at most 30 tags of 60 characters"));
     }
     for (i, l) in m.links.iter().enumerate() {
         let ok = url::Url::parse(&l.url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
         if !ok {
-            errors.push(FieldError::new(&format!("links[{i}].url"), "invalid_format", "must be an http or https address"));
+            errors.push(FieldError::new(&format!("links[{i}].url"), FieldCode::InvalidFormat, "must be an http or https address"));
         }
     }
     errors
@@ -196,10 +198,11 @@ pub fn parse_metadata(json: &str) -> Result<ResourceMetadata> {
         && let Some(serde_json::Value::String(date)) = raw.get("review_by")
         && date.parse::<NaiveDate>().is_err()
     {
-        return Err(Error::invalid("review_by", "invalid_format", "must be a date like 2027-06-30"));
+        return Err(Error::invalid("review_by", FieldCode::InvalidFormat, "must be a date like 2027-06-30"));
     }
-    let m: ResourceMetadata = serde_json::from_str(json)
-        .map_err(|e| Error::Invalid(vec![FieldError::new("metadata", "invalid_format", format!("not valid resource metadata: {e}"))]))?;
+    let m: ResourceMetadata = serde_json::from_str(json).map_err(|e| {
+        Error::Invalid(vec![FieldError::new("metadata", FieldCode::InvalidFormat, format!("not valid resource metadata: {e}"))])
+    })?;
     let errors = check_metadata(&m);
     if errors.is_empty() { Ok(m) } else { Err(Error::Invalid(errors)) }
 }
@@ -230,7 +233,7 @@ fn filter_code<V: Copy>(
     let v = value.as_deref().filter(|v| !v.is_empty())?;
     let parsed = parse(v);
     if parsed.is_none() {
-        errors.push(FieldError::new(field, "unknown_value", format!("`{v}` is not one of {}", values())));
+        errors.push(FieldError::new(field, FieldCode::UnknownValue, format!("`{v}` is not one of {}", values())));
     }
     parsed.map(code)
 }
@@ -319,7 +322,7 @@ impl Library {
         let cursor = decode_cursor(cursor.as_deref())?;
         let q = q.unwrap_or_default();
         if q.chars().count() > 500 {
-            return Err(Error::invalid("q", "too_long", "must be at most 500 characters"));
+            return Err(Error::invalid("q", FieldCode::TooLong, "must be at most 500 characters"));
         }
         let index = self.index.clone();
         let result = tokio::task::spawn_blocking(move || index.search(&q, filters, limit, cursor))
@@ -494,11 +497,11 @@ impl Library {
     /// Rates a resource (one rating per person, changeable). True when it is a new rating.
     pub async fn rate(&self, caller: &Caller, id: Uuid, stars: i64, comment: Option<&str>) -> Result<bool> {
         if !(1..=5).contains(&stars) {
-            return Err(Error::invalid("stars", "out_of_range", "must be between 1 and 5"));
+            return Err(Error::invalid("stars", FieldCode::OutOfRange, "must be between 1 and 5"));
         }
         let comment = comment.map(str::trim).filter(|c| !c.is_empty());
         if comment.is_some_and(|c| c.chars().count() > 2000) {
-            return Err(Error::invalid("comment", "too_long", "must be at most 2000 characters"));
+            return Err(Error::invalid("comment", FieldCode::TooLong, "must be at most 2000 characters"));
         }
         self.visible(Some(caller), id).await?;
         Ok(store::upsert_rating(&self.db, id, caller.user_id, stars, comment, self.clock.now()).await?)

@@ -26,6 +26,15 @@ pub struct MailParams {
     /// The secret of a one-time link (verification, reset), if the mail carries one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The course a mail is about (cohort mails).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<String>,
+    /// The cohort a mail is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cohort: Option<String>,
+    /// The page of the app a mail's link opens, when it depends on the mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// A mail to send.

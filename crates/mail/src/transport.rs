@@ -116,7 +116,7 @@ mod tests {
     async fn file_transport_writes_readable_eml_in_every_language() {
         let dir = tempfile::tempdir().unwrap();
         let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
-        let params = crate::MailParams { display_name: "Amina".into(), token: Some("abc_DEF-123".into()) };
+        let params = crate::MailParams { display_name: "Amina".into(), token: Some("abc_DEF-123".into()), ..Default::default() };
         for locale in ["fr", "ar", "en"] {
             let r = crate::templates::render(crate::Template::PasswordReset, locale, &params, "http://x");
             t.send("Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();

@@ -1,13 +1,16 @@
 //! One error type for every domain crate, answered as RFC 9457
 //! `application/problem+json` with a stable `type`, a human `title`, and for
 //! validation the offending fields. Internal failures are logged with the
-//! request id and shown to the user only as that id.
+//! request id and shown to the user only as that id. Problem types and
+//! field codes are listed once, in [`crate::problem`].
 
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{IntoResponse, Response};
 use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
 use poem_openapi::{ApiResponse, Object, types::Type};
 use serde::{Deserialize, Serialize};
+
+pub use crate::problem::{FieldCode, ProblemType};
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -20,19 +23,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub struct FieldError {
     /// The JSON field (or query parameter) at fault.
     pub field: String,
-    /// A stable code for what is wrong, for clients to translate:
-    /// `required`, `too_short`, `too_long`, `invalid_format`, `unknown_value`,
-    /// `out_of_range`, `control_characters`, `too_weak`, `mismatch`, `invalid_value`,
-    /// `invalid_content` (a course's content; the message then says where).
-    pub code: String,
+    /// A stable code for what is wrong, for clients to translate
+    /// (listed in docs/problems.md).
+    pub code: FieldCode,
     /// What is wrong with it, in English.
     pub message: String,
 }
 
 impl FieldError {
     /// A field error with its code and message.
-    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(field: &str, code: FieldCode, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code, message: message.into() }
     }
 }
 
@@ -104,64 +105,52 @@ pub enum Error {
 
 impl Error {
     /// A single-field validation error.
-    pub fn invalid(field: &str, code: &str, message: &str) -> Self {
+    pub fn invalid(field: &str, code: FieldCode, message: &str) -> Self {
         Error::Invalid(vec![FieldError::new(field, code, message)])
+    }
+
+    /// The kind of problem this error is answered as.
+    pub fn problem_type(&self) -> ProblemType {
+        match self {
+            Error::Invalid(_) => ProblemType::Validation,
+            Error::BadRequest(_) => ProblemType::BadRequest,
+            Error::Unauthenticated => ProblemType::Unauthenticated,
+            Error::Forbidden(_) => ProblemType::Forbidden,
+            Error::Locked { .. } => ProblemType::ModuleLocked,
+            Error::NotFound(_) => ProblemType::NotFound,
+            Error::Conflict(_) => ProblemType::Conflict,
+            Error::Gone(_) => ProblemType::Gone,
+            Error::TooLarge(_) => ProblemType::PayloadTooLarge,
+            Error::UnsupportedMediaType(_) => ProblemType::UnsupportedMediaType,
+            Error::TooManyRequests { .. } => ProblemType::TooManyRequests,
+            Error::Internal(_) => ProblemType::Internal,
+        }
     }
 
     /// The HTTP status of this error.
     pub fn status(&self) -> StatusCode {
-        match self {
-            Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Error::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Error::Forbidden(_) | Error::Locked { .. } => StatusCode::FORBIDDEN,
-            Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
-            Error::Gone(_) => StatusCode::GONE,
-            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.problem_type().status()
     }
 
     /// The problem document for this error.
     pub fn problem(&self) -> Problem {
-        let status = self.status();
-        let (slug, title, detail, errors) = match self {
-            Error::Invalid(errors) => ("validation", "Some fields are not valid", None, Some(errors.clone())),
-            Error::BadRequest(d) => ("bad-request", "The request could not be understood", Some(d.clone()), None),
-            Error::Unauthenticated => ("unauthenticated", "Please sign in", None, None),
-            Error::Forbidden(d) => ("forbidden", "You are not allowed to do this", Some(d.clone()), None),
-            Error::Locked { title, .. } => (
-                "module-locked",
-                "Finish the earlier module first",
-                Some(format!("finish the module \u{201c}{title}\u{201d} first")),
-                Some(vec![FieldError::new("module", "locked", title.clone())]),
-            ),
-            Error::NotFound(what) => ("not-found", "Not found", Some(format!("{what} not found")), None),
-            Error::Conflict(d) => ("conflict", "This conflicts with existing data", Some(d.clone()), None),
-            Error::Gone(d) => ("gone", "This link is no longer valid", Some(d.clone()), None),
-            Error::TooLarge(d) => ("payload-too-large", "Too large", Some(d.clone()), None),
-            Error::UnsupportedMediaType(d) => ("unsupported-media-type", "This type of file is not accepted", Some(d.clone()), None),
-            Error::TooManyRequests { retry_after_secs } => {
-                ("too-many-requests", "Too many attempts", Some(format!("try again in {retry_after_secs} seconds")), None)
-            }
-            Error::Internal(_) => ("internal", "Something went wrong on our side", None, None),
+        let detail = match self {
+            Error::Invalid(_) | Error::Unauthenticated | Error::Internal(_) => None,
+            Error::BadRequest(d)
+            | Error::Forbidden(d)
+            | Error::Conflict(d)
+            | Error::Gone(d)
+            | Error::TooLarge(d)
+            | Error::UnsupportedMediaType(d) => Some(d.clone()),
+            Error::NotFound(what) => Some(format!("{what} not found")),
+            Error::Locked { title, .. } => Some(format!("finish the module \u{201c}{title}\u{201d} first")),
+            Error::TooManyRequests { retry_after_secs } => Some(format!("try again in {retry_after_secs} seconds")),
         };
-        problem(status, slug, title, detail, errors)
-    }
-}
-
-/// Builds a problem document; `slug` becomes the stable `type`.
-pub fn problem(status: StatusCode, slug: &str, title: &str, detail: Option<String>, errors: Option<Vec<FieldError>>) -> Problem {
-    Problem {
-        kind: format!("urn:sanad:problem:{slug}"),
-        title: title.into(),
-        status: status.as_u16(),
-        detail,
-        errors,
-        request_id: crate::telemetry::current_request_id(),
+        let mut problem = self.problem_type().problem(detail);
+        if let Error::Invalid(errors) = self {
+            problem.errors = Some(errors.clone());
+        }
+        problem
     }
 }
 
@@ -203,29 +192,16 @@ impl From<sqlx::Error> for Error {
     }
 }
 
-/// Every status an operation may answer with a problem, documented once.
-const PROBLEM_STATUSES: &[(u16, &str)] = &[
-    (400, "The request could not be understood"),
-    (401, "Authentication required"),
-    (403, "Not allowed (or missing X-CSRF-Token with a session cookie)"),
-    (404, "Not found"),
-    (409, "Conflict with existing data"),
-    (410, "One-time link used or expired"),
-    (413, "Body too large"),
-    (415, "Unsupported media type"),
-    (422, "Validation failed; see errors[]"),
-    (429, "Too many attempts; see Retry-After"),
-    (500, "Internal error; quote request_id"),
-];
-
 impl ApiResponse for Error {
     fn meta() -> MetaResponses {
         MetaResponses {
-            responses: PROBLEM_STATUSES
+            // Every status an operation may answer with a problem, documented once.
+            responses: ProblemType::ALL
                 .iter()
-                .map(|(status, description)| MetaResponse {
-                    description,
-                    status: Some(*status),
+                .filter(|t| t.from_operations())
+                .map(|t| MetaResponse {
+                    description: t.meaning(),
+                    status: Some(t.status().as_u16()),
                     status_range: None,
                     content: vec![MetaMediaType { content_type: PROBLEM_JSON, schema: Problem::schema_ref() }],
                     headers: vec![],
@@ -245,7 +221,7 @@ mod tests {
 
     #[test]
     fn statuses_and_bodies() {
-        let e = Error::invalid("email", "invalid_format", "is not an email address");
+        let e = Error::invalid("email", FieldCode::InvalidFormat, "is not an email address");
         assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let p = e.problem();
         assert_eq!(p.status, 422);

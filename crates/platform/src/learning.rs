@@ -129,12 +129,7 @@ impl CourseOutline {
     /// The first item not yet done in a module that is open; `None` when all are done.
     pub fn resume_item(&self, done: &HashSet<Uuid>) -> Option<Uuid> {
         let locked: HashSet<Uuid> = self.locked_modules(done).into_iter().map(|l| l.module).collect();
-        self.modules
-            .iter()
-            .filter(|m| !locked.contains(&m.id))
-            .flat_map(|m| m.items.iter())
-            .find(|i| !done.contains(&i.id))
-            .map(|i| i.id)
+        self.modules.iter().filter(|m| !locked.contains(&m.id)).flat_map(|m| m.items.iter()).find(|i| !done.contains(&i.id)).map(|i| i.id)
     }
 
     /// The kind of item `id`.
@@ -220,13 +215,19 @@ mod tests {
             id: Uuid::from_u128(10),
             title: Titles { fr: "Un".into(), ..Titles::default() },
             requires: vec![],
-            items: vec![OutlineItem { id: ids[0], kind: ItemKind::Lesson, title: Titles::default() }, OutlineItem { id: ids[1], kind: ItemKind::Quiz, title: Titles::default() }],
+            items: vec![
+                OutlineItem { id: ids[0], kind: ItemKind::Lesson, title: Titles::default() },
+                OutlineItem { id: ids[1], kind: ItemKind::Quiz, title: Titles::default() },
+            ],
         };
         let m2 = OutlineModule {
             id: Uuid::from_u128(20),
             title: Titles { fr: "Deux".into(), ..Titles::default() },
             requires: vec![m1.id],
-            items: vec![OutlineItem { id: ids[2], kind: ItemKind::Lesson, title: Titles::default() }, OutlineItem { id: ids[3], kind: ItemKind::CaseStudy, title: Titles::default() }],
+            items: vec![
+                OutlineItem { id: ids[2], kind: ItemKind::Lesson, title: Titles::default() },
+                OutlineItem { id: ids[3], kind: ItemKind::CaseStudy, title: Titles::default() },
+            ],
         };
         let outline = CourseOutline {
             course_id: Uuid::from_u128(99),

@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::error::Error;
+use crate::error::{Error, FieldCode};
 
 /// Default page size when `?limit=` is absent.
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -47,7 +47,7 @@ pub fn optional_limit(requested: Option<u32>, cursor: Option<&str>) -> Result<Op
 }
 
 fn checked(n: u32) -> Result<u32, Error> {
-    if (1..=MAX_LIMIT).contains(&n) { Ok(n) } else { Err(Error::invalid("limit", "out_of_range", "must be between 1 and 100")) }
+    if (1..=MAX_LIMIT).contains(&n) { Ok(n) } else { Err(Error::invalid("limit", FieldCode::OutOfRange, "must be between 1 and 100")) }
 }
 
 /// How many rows to fetch for a page of `limit`: one more, which tells
@@ -57,7 +57,7 @@ pub fn fetch_limit(limit: u32) -> i64 {
 }
 
 fn bad_cursor() -> Error {
-    Error::invalid("cursor", "invalid_format", "is not a cursor from this list")
+    Error::invalid("cursor", FieldCode::InvalidFormat, "is not a cursor from this list")
 }
 
 /// Encodes the id of the last row of a page as an opaque cursor (lists in

@@ -17,6 +17,15 @@ pub trait PeopleDirectory: Send + Sync {
     async fn people(&self, ids: &[Uuid]) -> Result<Vec<Person>>;
 }
 
+/// Told when an account confirms its email address, in the same transaction:
+/// what waited for that address (a cohort invitation) may now reach the
+/// account. Implemented by progress; accounts calls it.
+#[async_trait]
+pub trait AddressConfirmations: Send + Sync {
+    /// `user` has just proved they read mail at `email`.
+    async fn confirmed(&self, tx: &mut crate::db::Tx, user: Uuid, email: &str) -> Result<()>;
+}
+
 /// An account as other crates may see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Person {

@@ -2,11 +2,11 @@
 //! attestations. Free of HTTP.
 
 use async_trait::async_trait;
+use lru::LruCache;
 use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord};
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::resources::ResourceTitles;
 use sanad_platform::{Caller, Clock, Db, Error, Result, Tx};
-use lru::LruCache;
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
@@ -70,7 +70,16 @@ impl Progress {
     pub fn new(db: Db, clock: Clock, seams: ProgressSeams, public_url: &str) -> Self {
         let ProgressSeams { outlines, people, resources, wake_mail } = seams;
         let recently_opened = Arc::new(Mutex::new(LruCache::new(NonZeroUsize::new(10_000).expect("non-zero"))));
-        Self { db, clock, outlines, people, resources, wake_mail, public_url: public_url.trim_end_matches('/').to_string(), recently_opened }
+        Self {
+            db,
+            clock,
+            outlines,
+            people,
+            resources,
+            wake_mail,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            recently_opened,
+        }
     }
 
     async fn outline(&self, slug: &str) -> Result<Arc<CourseOutline>> {
@@ -86,7 +95,8 @@ impl Progress {
         if created {
             append(&mut tx, caller.user_id, &outline, None, "enrolled", None, now, now).await?;
         }
-        let row = store::enrolment_in(&mut tx, caller.user_id, outline.course_id).await.map_err(sql)?.ok_or(Error::NotFound("enrolment"))?;
+        let row =
+            store::enrolment_in(&mut tx, caller.user_id, outline.course_id).await.map_err(sql)?.ok_or(Error::NotFound("enrolment"))?;
         tx.commit().await.map_err(sql)?;
         Ok((Enrolment { course_slug: outline.slug.clone(), enrolled_at: row.enrolled_at }, created))
     }
@@ -156,7 +166,8 @@ impl Progress {
     pub async fn in_course(&self, caller: &Caller, slug: &str, lang: &str) -> Result<CourseProgress> {
         let outline = self.outline(slug).await?;
         let enrolment = store::enrolment(&self.db, caller.user_id, outline.course_id).await.map_err(sql)?;
-        let done: HashSet<Uuid> = store::completed_items(&self.db, caller.user_id, outline.course_id).await.map_err(sql)?.into_iter().collect();
+        let done: HashSet<Uuid> =
+            store::completed_items(&self.db, caller.user_id, outline.course_id).await.map_err(sql)?.into_iter().collect();
         let locked = outline.locked_modules(&done);
         let total = outline.items().count();
         let completed = outline.done_count(&done);
@@ -369,7 +380,8 @@ impl LearningRecord for Progress {
         }
         let done = Completion { user: event.user, course: outline.course_id, item: event.item, version: outline.version, at: event.at };
         store::complete_item(tx, &done).await.map_err(sql)?;
-        let finished: HashSet<Uuid> = store::completed_items_in(tx, event.user, outline.course_id).await.map_err(sql)?.into_iter().collect();
+        let finished: HashSet<Uuid> =
+            store::completed_items_in(tx, event.user, outline.course_id).await.map_err(sql)?.into_iter().collect();
         if !outline.complete(&finished) {
             return Ok(());
         }

@@ -56,7 +56,9 @@ pub async fn enrolment_in(tx: &mut Tx, user: Uuid, course: Uuid) -> Sql<Option<E
 
 /// The courses `user` follows (not left), most recent activity first.
 pub async fn enrolments(db: &Db, user: Uuid) -> Sql<Vec<EnrolmentRow>> {
-    let sql = format!("SELECT {ENROLMENT_COLUMNS} FROM enrolments WHERE user_id = $1 AND left_at IS NULL ORDER BY last_activity_at DESC, course_id");
+    let sql = format!(
+        "SELECT {ENROLMENT_COLUMNS} FROM enrolments WHERE user_id = $1 AND left_at IS NULL ORDER BY last_activity_at DESC, course_id"
+    );
     on_db!(db, c => sqlx::query_as::<_, EnrolmentRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(user).fetch_all(c).await)
 }
 

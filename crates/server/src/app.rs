@@ -14,10 +14,10 @@ use sanad_library::files::FileStore;
 use sanad_library::search::LibraryIndex;
 use sanad_library::{Library, LibraryApi};
 use sanad_mail::{MailTransport, MailWorker};
-use sanad_progress::{Progress, ProgressApi};
 use sanad_platform::auth::SharedAuthenticator;
 use sanad_platform::telemetry::Metrics;
 use sanad_platform::{Clock, Config, Db};
+use sanad_progress::{CohortApi, FieldSessionApi, Progress, ProgressApi, ProgressSeams};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +25,10 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Every API of the service, in the order they appear in the document.
-pub type Apis = (AccountsApi, CoursesApi, ProgressApi, LibraryApi, DirectoryApi);
+pub type Apis = (AccountsApi, CoursesApi, ProgressApis, LibraryApi, DirectoryApi);
+
+/// Progress, cohorts and field sessions: one crate's three APIs.
+pub type ProgressApis = (ProgressApi, CohortApi, FieldSessionApi);
 
 /// The running parts of an instance.
 #[derive(Clone)]
@@ -89,7 +92,6 @@ impl App {
         if let Some(per_hour) = config.registrations_per_hour {
             accounts = accounts.with_registration_limit(per_hour);
         }
-        let (courses, progress) = learning(&db, &clock, &accounts, &config.public_url);
         let directory = Directory::new(db.clone(), clock.clone());
         let (index, index_needs_rebuild) = if index_on_disk {
             LibraryIndex::open(&config.data_dir.join("index"), 50_000_000, 1)
@@ -110,6 +112,9 @@ impl App {
             config.max_upload_mb,
         )
         .with_lessons(Arc::new(crate::lessons::CourseLessons { db: db.clone() }));
+        let waker = mail.clone();
+        let (courses, progress) = learning(&db, &clock, &accounts, &library, Arc::new(move || waker.wake()), &config.public_url);
+        let accounts = accounts.with_address_confirmations(Arc::new(progress.clone()));
         if config.demo_content {
             let resources = library.load_demo().await.map_err(|e| anyhow::anyhow!("cannot load the demo library: {e}"))?;
             if resources > 0 {
@@ -138,7 +143,7 @@ impl App {
         let apis: Apis = (
             AccountsApi::new(self.accounts.clone(), self.config.secure_cookies()),
             CoursesApi::new(self.courses.clone()),
-            ProgressApi::new(self.progress.clone()),
+            (ProgressApi::new(self.progress.clone()), CohortApi::new(self.progress.clone()), FieldSessionApi::new(self.progress.clone())),
             LibraryApi::new(self.library.clone()),
             DirectoryApi::new(self.directory.clone()),
         );
@@ -187,9 +192,22 @@ impl App {
 
 /// Courses and progress, each given the other's side of their seam: courses
 /// reports learning events to progress, progress reads courses' outlines.
-fn learning(db: &Db, clock: &Clock, accounts: &Accounts, public_url: &str) -> (Courses, Progress) {
+fn learning(
+    db: &Db,
+    clock: &Clock,
+    accounts: &Accounts,
+    library: &Library,
+    wake_mail: Arc<dyn Fn() + Send + Sync>,
+    public_url: &str,
+) -> (Courses, Progress) {
     let courses = Courses::new(db.clone(), clock.clone(), Arc::new(accounts.clone()));
-    let progress = Progress::new(db.clone(), clock.clone(), Arc::new(courses.clone()), Arc::new(accounts.clone()), public_url);
+    let seams = ProgressSeams {
+        outlines: Arc::new(courses.clone()),
+        people: Arc::new(accounts.clone()),
+        resources: Arc::new(library.clone()),
+        wake_mail,
+    };
+    let progress = Progress::new(db.clone(), clock.clone(), seams, public_url);
     (courses.with_learning(Arc::new(progress.clone())), progress)
 }
 
@@ -197,15 +215,21 @@ fn learning(db: &Db, clock: &Clock, accounts: &Accounts, public_url: &str) -> (C
 pub fn documented_apis() -> Apis {
     let db = Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"));
     let accounts = Accounts::new(db.clone(), Clock::system(), Arc::new(|| {}));
-    let (courses, progress) = learning(&db, &Clock::system(), &accounts, "http://localhost");
     let directory = Directory::new(db.clone(), Clock::system());
     let index = LibraryIndex::in_ram().expect("an index in memory");
-    let library =
-        Library::new(db, Clock::system(), FileStore::new(std::env::temp_dir()), Extractor::program("true".into()), Arc::new(index), 50);
+    let library = Library::new(
+        db.clone(),
+        Clock::system(),
+        FileStore::new(std::env::temp_dir()),
+        Extractor::program("true".into()),
+        Arc::new(index),
+        50,
+    );
+    let (courses, progress) = learning(&db, &Clock::system(), &accounts, &library, Arc::new(|| {}), "http://localhost");
     (
         AccountsApi::new(accounts, false),
         CoursesApi::new(courses),
-        ProgressApi::new(progress),
+        (ProgressApi::new(progress.clone()), CohortApi::new(progress.clone()), FieldSessionApi::new(progress)),
         LibraryApi::new(library),
         DirectoryApi::new(directory),
     )
@@ -314,8 +338,22 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
             }
         }
     });
-    let indexer = tokio::spawn(app.library.clone().run_indexer(app.index_needs_rebuild, shutdown_clone));
-    vec![mail, pruner, indexer]
+    let indexer = tokio::spawn(app.library.clone().run_indexer(app.index_needs_rebuild, shutdown_clone.clone()));
+    let progress = app.progress.clone();
+    let mut stop = shutdown_clone;
+    // Each reminder is claimed in the database, so every instance may run this loop.
+    let follow_ups = tokio::spawn(async move {
+        loop {
+            if let Err(e) = progress.send_follow_up_reminders().await {
+                tracing::warn!(error = %e, "could not send the field-session reminders");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+                _ = stop.changed() => break,
+            }
+        }
+    });
+    vec![mail, pruner, indexer, follow_ups]
 }
 
 async fn termination() {

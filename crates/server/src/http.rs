@@ -5,7 +5,7 @@
 use poem::http::{HeaderName, HeaderValue, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response};
 use sanad_platform::client::{ClientAddress, TrustedProxies};
-use sanad_platform::error::{PROBLEM_JSON, problem};
+use sanad_platform::error::{PROBLEM_JSON, ProblemType};
 use sanad_platform::telemetry::{Metrics, with_request_id};
 use std::sync::Arc;
 use std::time::Instant;
@@ -199,14 +199,8 @@ async fn refuse_encoded_body(req: &mut Request) -> Option<Response> {
     }
     let mut reader = req.take_body().into_async_read().take(DRAIN_LIMIT);
     let _ = tokio::io::copy(&mut reader, &mut tokio::io::sink()).await;
-    let mut resp = problem(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported-media-type",
-        "Unsupported media type",
-        Some("request bodies must not be compressed (Content-Encoding)".into()),
-        None,
-    )
-    .into_http();
+    let mut resp =
+        ProblemType::UnsupportedMediaType.problem(Some("request bodies must not be compressed (Content-Encoding)".into())).into_http();
     resp.headers_mut().insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
     Some(resp)
 }
@@ -216,16 +210,8 @@ async fn refuse_encoded_body(req: &mut Request) -> Option<Response> {
 /// with no length at all. Bodies without a length are read here, at most
 /// `limit + 1` bytes, so nothing past the limit is ever held.
 async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response> {
-    let too_large = || {
-        problem(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload-too-large",
-            "The request body is too large",
-            Some(format!("at most {limit} bytes")),
-            None,
-        )
-        .into_http()
-    };
+    let too_large = || ProblemType::PayloadTooLarge.problem(Some(format!("at most {limit} bytes"))).into_http();
+    let unreadable = |why: &str| ProblemType::BadRequest.problem(Some(why.into())).into_http();
     match req.headers().get(header::CONTENT_LENGTH).map(|v| v.to_str().ok().and_then(|s| s.parse::<u64>().ok())) {
         Some(Some(n)) if n > limit as u64 => {
             // Read the rest of a moderately large body before answering: many
@@ -240,16 +226,7 @@ async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response>
         // hyper holds a body with a declared length to that length.
         Some(Some(_)) => return None,
         Some(None) => {
-            return Some(
-                problem(
-                    StatusCode::BAD_REQUEST,
-                    "bad-request",
-                    "The request could not be understood",
-                    Some("invalid Content-Length".into()),
-                    None,
-                )
-                .into_http(),
-            );
+            return Some(unreadable("invalid Content-Length"));
         }
         None => {}
     }
@@ -258,16 +235,7 @@ async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response>
     let mut buf = Vec::new();
     let mut reader = req.take_body().into_async_read().take(limit as u64 + 1);
     if reader.read_to_end(&mut buf).await.is_err() {
-        return Some(
-            problem(
-                StatusCode::BAD_REQUEST,
-                "bad-request",
-                "The request could not be understood",
-                Some("the body could not be read".into()),
-                None,
-            )
-            .into_http(),
-        );
+        return Some(unreadable("the body could not be read"));
     }
     if buf.len() > limit {
         return Some(too_large());
@@ -285,22 +253,16 @@ fn problem_response(err: poem::Error) -> Response {
     if is_problem {
         return resp;
     }
-    let (slug, title) = match status {
-        StatusCode::NOT_FOUND => ("not-found", "Not found"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Unsupported media type"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "The request body is too large"),
-        StatusCode::UNAUTHORIZED => ("unauthenticated", "Please sign in"),
-        s if s.is_client_error() => ("bad-request", "The request could not be understood"),
-        _ => ("internal", "Something went wrong on our side"),
-    };
     let detail = if status.is_server_error() {
         tracing::error!(error = %message, "internal error");
         None
     } else {
         Some(message)
     };
-    let mut out = problem(status, slug, title, detail, None).into_http();
+    let mut out = ProblemType::for_status(status).problem(detail);
+    // The framework's status stands even where the table has no type of its own (a 400 for a 406...).
+    out.status = status.as_u16();
+    let mut out = out.into_http();
     // Keep headers such as Allow or Retry-After that the framework set.
     for (name, value) in resp.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

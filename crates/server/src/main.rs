@@ -4,6 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use sanad_platform::{Clock, Config, Role};
 use std::io::{BufRead, IsTerminal};
+use std::path::Path;
 
 /// Sanad: learning and practice platform for child-protection professionals.
 #[derive(Parser)]
@@ -95,92 +96,109 @@ fn init_logging() {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    if let Some(Command::ExtractPdf { file }) = &cli.command {
-        std::process::exit(sanad_library::extract::run_child(file));
-    }
-    if let Some(Command::Openapi) = cli.command {
-        let config = Config::from_pairs(&[]).unwrap_or_else(|_| unreachable!("defaults are valid"));
-        let service = sanad_server::openapi_service(sanad_server::app::documented_apis(), &config.public_url);
-        println!("{}", service.spec());
-        return Ok(());
-    }
-    init_logging();
-    let config = Config::load()?;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            let server = sanad_server::spawn(config, Clock::system(), true).await?;
-            server.wait().await
-        }
-        Command::Migrate => {
-            let app = sanad_server::App::open_offline(config, Clock::system()).await?;
-            app.db.close().await;
-            eprintln!("migrations applied");
-            Ok(())
-        }
-        Command::User { command: UserCommand::Add { email, name, role } } => {
-            let mut password = String::new();
-            std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
-            let password = password.trim_end_matches(['\r', '\n']).to_string();
-            let app = sanad_server::App::open_offline(config, Clock::system()).await?;
-            let result = app.accounts.add_user(&email, &name, role.into(), password).await;
-            app.db.close().await;
-            match result {
-                Ok(id) => {
-                    println!("{id}");
-                    Ok(())
-                }
-                Err(sanad_platform::Error::Invalid(errors)) => {
-                    let why: Vec<String> = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect();
-                    anyhow::bail!("cannot add user: {}", why.join("; "))
-                }
-                Err(e) => anyhow::bail!("cannot add user: {}", e.problem().detail.unwrap_or_else(|| e.to_string())),
+    match Cli::parse().command.unwrap_or(Command::Serve) {
+        // Run by the server in a child process: no logging, no configuration.
+        Command::ExtractPdf { file } => std::process::exit(sanad_library::extract::run_child(&file)),
+        Command::Openapi => print_openapi(),
+        command => {
+            init_logging();
+            let config = Config::load()?;
+            match command {
+                Command::Serve => sanad_server::spawn(config, Clock::system(), true).await?.wait().await,
+                Command::Migrate => migrate(config).await,
+                Command::User { command: UserCommand::Add { email, name, role } } => add_user(config, &email, &name, role.into()).await,
+                Command::Import { folder, draft } => import(config, &folder, !draft).await,
+                Command::Export { slug, to } => export(config, &slug, &to).await,
+                Command::Reindex => reindex(config).await,
+                Command::Openapi | Command::ExtractPdf { .. } => unreachable!("handled above"),
             }
         }
-        Command::Import { folder, draft } => {
-            let files = sanad_courses::folder::files_from_dir(&folder).with_context(|| format!("reading {}", folder.display()))?;
-            let app = sanad_server::App::open_offline(config, Clock::system()).await?;
-            let result = app.courses.import(None, &files, !draft).await;
-            app.db.close().await;
-            match result {
-                Ok(done) => {
-                    println!("{} {}", if done.created { "created" } else { "updated" }, done.slug);
-                    Ok(())
-                }
-                Err(sanad_platform::Error::Invalid(errors)) => {
-                    for e in &errors {
-                        eprintln!("{}", e.message);
-                    }
-                    anyhow::bail!("{} problem(s) in {}", errors.len(), folder.display())
-                }
-                Err(e) => anyhow::bail!("cannot import: {e}"),
-            }
-        }
-        Command::Export { slug, to } => {
-            let app = sanad_server::App::open_offline(config, Clock::system()).await?;
-            let files = app.courses.export_files(&slug).await;
-            app.db.close().await;
-            let files = files.map_err(|e| anyhow::anyhow!("cannot export {slug}: {e}"))?;
-            for (path, text) in files {
-                let target = to.join(&path);
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::write(&target, text).with_context(|| format!("writing {}", target.display()))?;
-            }
-            println!("exported {slug} to {}", to.display());
-            Ok(())
-        }
-        Command::Reindex => {
-            let app = sanad_server::App::open(config, Clock::system())
-                .await
-                .context("stop the server first (or simply restart it: a missing index is rebuilt at start)")?;
-            let result = app.library.rebuild_index().await;
-            app.db.close().await;
-            let n = result.map_err(|e| anyhow::anyhow!("cannot rebuild the index: {e}"))?;
-            println!("indexed {n} resources");
-            Ok(())
-        }
-        Command::Openapi | Command::ExtractPdf { .. } => unreachable!("handled above"),
     }
+}
+
+/// `sanad openapi`: the document with the default configuration.
+fn print_openapi() -> anyhow::Result<()> {
+    let config = Config::from_pairs(&[]).unwrap_or_else(|_| unreachable!("defaults are valid"));
+    let service = sanad_server::openapi_service(sanad_server::app::documented_apis(), &config.public_url);
+    println!("{}", service.spec());
+    Ok(())
+}
+
+/// `sanad migrate`.
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    let app = sanad_server::App::open_offline(config, Clock::system()).await?;
+    app.db.close().await;
+    eprintln!("migrations applied");
+    Ok(())
+}
+
+/// `sanad user add`: the password comes from the first line of standard input.
+async fn add_user(config: Config, email: &str, name: &str, role: Role) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let app = sanad_server::App::open_offline(config, Clock::system()).await?;
+    let result = app.accounts.add_user(email, name, role, password).await;
+    app.db.close().await;
+    match result {
+        Ok(id) => {
+            println!("{id}");
+            Ok(())
+        }
+        Err(sanad_platform::Error::Invalid(errors)) => {
+            let why: Vec<String> = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect();
+            anyhow::bail!("cannot add user: {}", why.join("; "))
+        }
+        Err(e) => anyhow::bail!("cannot add user: {}", e.problem().detail.unwrap_or_else(|| e.to_string())),
+    }
+}
+
+/// `sanad import`: a course folder, published unless `publish` is false.
+async fn import(config: Config, folder: &Path, publish: bool) -> anyhow::Result<()> {
+    let files = sanad_courses::folder::files_from_dir(folder).with_context(|| format!("reading {}", folder.display()))?;
+    let app = sanad_server::App::open_offline(config, Clock::system()).await?;
+    let result = app.courses.import(None, &files, publish).await;
+    app.db.close().await;
+    match result {
+        Ok(done) => {
+            println!("{} {}", if done.created { "created" } else { "updated" }, done.slug);
+            Ok(())
+        }
+        Err(sanad_platform::Error::Invalid(errors)) => {
+            for e in &errors {
+                eprintln!("{}", e.message);
+            }
+            anyhow::bail!("{} problem(s) in {}", errors.len(), folder.display())
+        }
+        Err(e) => anyhow::bail!("cannot import: {e}"),
+    }
+}
+
+/// `sanad export`: a course's draft, written as a folder under `to`.
+async fn export(config: Config, slug: &str, to: &Path) -> anyhow::Result<()> {
+    let app = sanad_server::App::open_offline(config, Clock::system()).await?;
+    let files = app.courses.export_files(slug).await;
+    app.db.close().await;
+    let files = files.map_err(|e| anyhow::anyhow!("cannot export {slug}: {e}"))?;
+    for (path, text) in files {
+        let target = to.join(&path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, text).with_context(|| format!("writing {}", target.display()))?;
+    }
+    println!("exported {slug} to {}", to.display());
+    Ok(())
+}
+
+/// `sanad reindex`: the server must be stopped (it holds the index).
+async fn reindex(config: Config) -> anyhow::Result<()> {
+    let app = sanad_server::App::open(config, Clock::system())
+        .await
+        .context("stop the server first (or simply restart it: a missing index is rebuilt at start)")?;
+    let result = app.library.rebuild_index().await;
+    app.db.close().await;
+    let n = result.map_err(|e| anyhow::anyhow!("cannot rebuild the index: {e}"))?;
+    println!("indexed {n} resources");
+    Ok(())
 }

@@ -2,12 +2,12 @@
 
 use ipnet::IpNet;
 use poem::Request;
-use poem::http::{StatusCode, header};
+use poem::http::header;
 use poem::web::Data;
 use poem::{Endpoint, IntoResponse, Response, handler};
 use sanad_platform::Db;
 use sanad_platform::client::{ClientAddress, in_networks};
-use sanad_platform::error::problem;
+use sanad_platform::error::ProblemType;
 use sanad_platform::secret::constant_time_eq;
 use sanad_platform::telemetry::Metrics;
 
@@ -23,9 +23,7 @@ pub async fn readyz(db: Data<&Db>) -> Response {
     if db.is_ready().await {
         Response::builder().content_type("application/json").body(r#"{"database":"ok"}"#)
     } else {
-        problem(StatusCode::SERVICE_UNAVAILABLE, "not-ready", "Not ready", Some("database unreachable or migrations pending".into()), None)
-            .into_http()
-            .into_response()
+        ProblemType::NotReady.problem(Some("database unreachable or migrations pending".into())).into_http().into_response()
     }
 }
 
@@ -57,15 +55,10 @@ pub fn metrics_endpoint(metrics: Metrics, access: MetricsAccess) -> impl Endpoin
         let admitted = access.admits(&req);
         async move {
             if !admitted {
-                return problem(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    "You are not allowed to do this",
-                    Some("metrics are served to SANAD_METRICS_ALLOW addresses or with SANAD_METRICS_TOKEN".into()),
-                    None,
-                )
-                .into_http()
-                .into_response();
+                return ProblemType::Forbidden
+                    .problem(Some("metrics are served to SANAD_METRICS_ALLOW addresses or with SANAD_METRICS_TOKEN".into()))
+                    .into_http()
+                    .into_response();
             }
             Response::builder().content_type("application/openmetrics-text; version=1.0.0; charset=utf-8").body(metrics.render())
         }

@@ -9,7 +9,7 @@
 use poem::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Request, Response};
 use rust_embed::RustEmbed;
-use sanad_platform::error::problem;
+use sanad_platform::error::ProblemType;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -213,15 +213,10 @@ impl Endpoint for Spa {
         }
         match self.files.get("index.html") {
             Some(index) => Ok(self.serve(&req, index, "no-cache", true)),
-            None => Ok(problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "spa-not-built",
-                "The web app has not been built",
-                Some("run `npm ci && npm run build` in frontend/ and rebuild, or set SANAD_STATIC_DIR".into()),
-                None,
-            )
-            .into_http()
-            .into_response()),
+            None => Ok(ProblemType::SpaNotBuilt
+                .problem(Some("run `npm ci && npm run build` in frontend/ and rebuild, or set SANAD_STATIC_DIR".into()))
+                .into_http()
+                .into_response()),
         }
     }
 }

@@ -157,7 +157,10 @@ async fn cohort(base: &str, members: usize) -> anyhow::Result<()> {
     let (lessons, quiz) = course(&t, "banc-cohorte", 10).await?;
     let today = chrono::Utc::now().date_naive();
     let (_, c) = t
-        .post("/api/v1/cohorts", json!({"course_slug": "banc-cohorte", "title": "Banc", "starts_on": today, "ends_on": today + chrono::Duration::days(30)}))
+        .post(
+            "/api/v1/cohorts",
+            json!({"course_slug": "banc-cohorte", "title": "Banc", "starts_on": today, "ends_on": today + chrono::Duration::days(30)}),
+        )
         .await?;
     let id = c["id"].as_str().unwrap_or_default().to_string();
     let quiz_view = t.get(&format!("/api/v1/quizzes/{quiz}")).await?;
@@ -170,7 +173,8 @@ async fn cohort(base: &str, members: usize) -> anyhow::Result<()> {
             s.post(&format!("/api/v1/lessons/{l}/completion"), json!({})).await?;
         }
         let choice = &question["choices"][i % 2]["id"];
-        s.post(&format!("/api/v1/quizzes/{quiz}/attempts"), json!({"answers": [{"question_id": question["id"], "choice_ids": [choice]}]})).await?;
+        s.post(&format!("/api/v1/quizzes/{quiz}/attempts"), json!({"answers": [{"question_id": question["id"], "choice_ids": [choice]}]}))
+            .await?;
         emails.push(email);
     }
     for chunk in emails.chunks(500) {

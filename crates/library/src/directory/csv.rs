@@ -10,6 +10,7 @@
 //! strict about the rest: every problem names its line and column. Writing
 //! neutralises cells a spreadsheet would run as a formula.
 
+use sanad_platform::FieldCode;
 use sanad_platform::FieldError;
 use std::collections::HashMap;
 
@@ -36,7 +37,7 @@ pub struct CsvRow {
 }
 
 /// An error at `line` in `column` (or on the whole line when `column` is empty).
-pub fn line_error(line: u64, column: &str, code: &str, message: impl std::fmt::Display) -> FieldError {
+pub fn line_error(line: u64, column: &str, code: FieldCode, message: impl std::fmt::Display) -> FieldError {
     if column.is_empty() {
         FieldError::new(&format!("line {line}"), code, format!("line {line}: {message}"))
     } else {
@@ -84,7 +85,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<FieldError>> {
             continue;
         }
         if rows.len() == MAX_ROWS {
-            errors.push(line_error(line, "", "out_of_range", format!("a file may hold at most {MAX_ROWS} services")));
+            errors.push(line_error(line, "", FieldCode::OutOfRange, format!("a file may hold at most {MAX_ROWS} services")));
             break;
         }
         rows.push(columns.row(&record, line));
@@ -97,12 +98,12 @@ fn decode(bytes: &[u8]) -> Result<&str, Vec<FieldError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
-        vec![line_error(line, "", "invalid_format", "is not UTF-8 text; save the file as \"CSV UTF-8\"")]
+        vec![line_error(line, "", FieldCode::InvalidFormat, "is not UTF-8 text; save the file as \"CSV UTF-8\"")]
     })
 }
 
 fn missing_header() -> FieldError {
-    line_error(1, "", "required", format!("must be the header: {}", HEADER.join(",")))
+    line_error(1, "", FieldCode::Required, format!("must be the header: {}", HEADER.join(",")))
 }
 
 /// Where each known column of a file is, from its header.
@@ -129,17 +130,19 @@ impl Columns {
             }
             match HEADER.iter().find(|h| **h == name) {
                 Some(known) if at.contains_key(known) => {
-                    errors.push(line_error(1, "", "invalid_format", format!("column {known:?} appears twice")));
+                    errors.push(line_error(1, "", FieldCode::InvalidFormat, format!("column {known:?} appears twice")));
                 }
                 Some(known) => {
                     at.insert(known, position);
                 }
-                None => errors.push(line_error(1, "", "unknown_value", format!("column {name:?} is not one of {}", HEADER.join(", ")))),
+                None => {
+                    errors.push(line_error(1, "", FieldCode::UnknownValue, format!("column {name:?} is not one of {}", HEADER.join(", "))))
+                }
             }
         }
         for required in ["territory", "kind", "name"] {
             if !at.contains_key(required) {
-                errors.push(line_error(1, "", "required", format!("the header has no {required:?} column")));
+                errors.push(line_error(1, "", FieldCode::Required, format!("the header has no {required:?} column")));
             }
         }
         if !errors.is_empty() {
@@ -157,7 +160,7 @@ impl Columns {
             line_error(
                 line,
                 "",
-                "invalid_format",
+                FieldCode::InvalidFormat,
                 format!("has {} cells but the header has {width}; put quotes around cells that contain a comma", record.len()),
             )
         })
@@ -188,7 +191,7 @@ impl Columns {
 
 fn csv_error(text: &str, e: &::csv::Error) -> FieldError {
     let line = e.position().map_or(1, |p| line_at(text, p.byte()));
-    line_error(line, "", "invalid_format", "cannot be read as CSV")
+    line_error(line, "", FieldCode::InvalidFormat, "cannot be read as CSV")
 }
 
 /// The line (from 1) of the record the reader reports at byte `offset`.

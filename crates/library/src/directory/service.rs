@@ -3,6 +3,7 @@
 //! keep it up to date, by hand, by verifying entries, or by CSV.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sanad_platform::FieldCode;
 use sanad_platform::ids::new_id;
 use sanad_platform::page::{self, Page};
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result};
@@ -172,7 +173,7 @@ impl Directory {
                 let known = self.territories().await?;
                 let code = known.resolve(t).map(str::to_string);
                 if code.is_none() {
-                    errors.push(FieldError::new("territory", "unknown_value", format!("{t:?} is not one of {}", known.list())));
+                    errors.push(FieldError::new("territory", FieldCode::UnknownValue, format!("{t:?} is not one of {}", known.list())));
                 }
                 code
             }
@@ -182,7 +183,7 @@ impl Directory {
             Some(k) => {
                 let parsed = ServiceKind::parse_lenient(k);
                 if parsed.is_none() {
-                    errors.push(FieldError::new("kind", "unknown_value", format!("{k:?} is not one of {}", ServiceKind::list())));
+                    errors.push(FieldError::new("kind", FieldCode::UnknownValue, format!("{k:?} is not one of {}", ServiceKind::list())));
                 }
                 parsed
             }
@@ -379,12 +380,12 @@ impl Directory {
                 Ok(fields) => {
                     let identity = (fields.territory.clone(), fields.kind, fields.name_key.clone());
                     if let Some(first) = seen.insert(identity, row.line) {
-                        errors.push(line_error(row.line, "name", "duplicate", format!("is the same service as line {first}")));
+                        errors.push(line_error(row.line, "name", FieldCode::Duplicate, format!("is the same service as line {first}")));
                     }
                     checked.push(CheckedRow { fields, absent: &row.absent });
                 }
                 Err(field_errors) => {
-                    errors.extend(field_errors.into_iter().map(|e| line_error(row.line, &e.field, &e.code, e.message)));
+                    errors.extend(field_errors.into_iter().map(|e| line_error(row.line, &e.field, e.code, e.message)));
                 }
             }
         }

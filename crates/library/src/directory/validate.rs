@@ -3,6 +3,7 @@
 //! search text) or computed for display (tap-to-call link, staleness).
 
 use chrono::{Months, NaiveDate};
+use sanad_platform::FieldCode;
 use sanad_platform::FieldError;
 pub use sanad_platform::folding::fold;
 use std::collections::HashMap;
@@ -96,13 +97,13 @@ fn one_line(s: &str) -> String {
 
 fn check_length(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
     if value.chars().count() > max {
-        errors.push(FieldError::new(field, "too_long", format!("must be at most {max} characters")));
+        errors.push(FieldError::new(field, FieldCode::TooLong, format!("must be at most {max} characters")));
     }
 }
 
 fn check_controls(field: &str, value: &str, errors: &mut Vec<FieldError>) {
     if value.chars().any(|c| c.is_control() && c != '\n') {
-        errors.push(FieldError::new(field, "control_characters", "must not contain control characters"));
+        errors.push(FieldError::new(field, FieldCode::ControlCharacters, "must not contain control characters"));
     }
 }
 
@@ -144,13 +145,13 @@ fn check_line(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>
 fn check_territory(typed: &str, territories: &Territories, errors: &mut Vec<FieldError>) -> String {
     let typed = typed.trim();
     if typed.is_empty() {
-        errors.push(FieldError::new("territory", "required", "must not be empty"));
+        errors.push(FieldError::new("territory", FieldCode::Required, "must not be empty"));
         return String::new();
     }
     match territories.resolve(typed) {
         Some(code) => code.to_string(),
         None => {
-            errors.push(FieldError::new("territory", "unknown_value", format!("{typed:?} is not one of {}", territories.list())));
+            errors.push(FieldError::new("territory", FieldCode::UnknownValue, format!("{typed:?} is not one of {}", territories.list())));
             String::new()
         }
     }
@@ -159,12 +160,12 @@ fn check_territory(typed: &str, territories: &Territories, errors: &mut Vec<Fiel
 fn check_kind(typed: &str, errors: &mut Vec<FieldError>) -> Option<ServiceKind> {
     let typed = typed.trim();
     if typed.is_empty() {
-        errors.push(FieldError::new("kind", "required", "must not be empty"));
+        errors.push(FieldError::new("kind", FieldCode::Required, "must not be empty"));
         return None;
     }
     let kind = ServiceKind::parse_lenient(typed);
     if kind.is_none() {
-        errors.push(FieldError::new("kind", "unknown_value", format!("{typed:?} is not one of {}", ServiceKind::list())));
+        errors.push(FieldError::new("kind", FieldCode::UnknownValue, format!("{typed:?} is not one of {}", ServiceKind::list())));
     }
     kind
 }
@@ -172,9 +173,9 @@ fn check_kind(typed: &str, errors: &mut Vec<FieldError>) -> Option<ServiceKind> 
 /// A name must have letters or digits: its folded form is its identity.
 fn check_name(name: &str, name_key: &str, errors: &mut Vec<FieldError>) {
     if name.is_empty() {
-        errors.push(FieldError::new("name", "required", "must not be empty"));
+        errors.push(FieldError::new("name", FieldCode::Required, "must not be empty"));
     } else if name_key.is_empty() {
-        errors.push(FieldError::new("name", "invalid_format", "must contain letters or digits"));
+        errors.push(FieldError::new("name", FieldCode::InvalidFormat, "must contain letters or digits"));
     }
     check_line("name", name, MAX_LINE, errors);
 }
@@ -187,11 +188,11 @@ fn check_phone(phone: &str, errors: &mut Vec<FieldError>) {
     if let Some(bad) = phone.chars().find(|c| !(c.is_ascii_digit() || " +-.()/,;".contains(*c))) {
         errors.push(FieldError::new(
             "phone",
-            "invalid_format",
+            FieldCode::InvalidFormat,
             format!("{phone:?} has {bad:?}; use digits, spaces and + - . ( ), several numbers separated by /"),
         ));
     } else if !phone.chars().any(|c| c.is_ascii_digit()) {
-        errors.push(FieldError::new("phone", "invalid_format", format!("{phone:?} has no digits")));
+        errors.push(FieldError::new("phone", FieldCode::InvalidFormat, format!("{phone:?} has no digits")));
     }
     check_length("phone", phone, MAX_PHONE, errors);
 }
@@ -200,12 +201,16 @@ fn check_phone(phone: &str, errors: &mut Vec<FieldError>) {
 fn check_services(typed: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
     let services: Vec<String> = typed.iter().map(|s| one_line(s)).filter(|s| !s.is_empty()).collect();
     if services.len() > MAX_SERVICES {
-        errors.push(FieldError::new("services", "too_long", format!("must list at most {MAX_SERVICES} services")));
+        errors.push(FieldError::new("services", FieldCode::TooLong, format!("must list at most {MAX_SERVICES} services")));
     }
     for s in &services {
         if s.contains('/') {
             // "/" separates services in the CSV; one inside a service would split it on the next import.
-            errors.push(FieldError::new("services", "invalid_format", format!("{s:?} must not contain \"/\"; list it as two services")));
+            errors.push(FieldError::new(
+                "services",
+                FieldCode::InvalidFormat,
+                format!("{s:?} must not contain \"/\"; list it as two services"),
+            ));
         }
         check_line("services", s, MAX_LINE, errors);
     }
@@ -217,11 +222,11 @@ fn check_date(typed: Option<&str>, today: NaiveDate, errors: &mut Vec<FieldError
     let typed = typed.map(str::trim).filter(|s| !s.is_empty())?;
     match parse_date(typed) {
         None => {
-            errors.push(FieldError::new("verified_at", "invalid_format", format!("{typed:?} is not a date like 2025-03-31")));
+            errors.push(FieldError::new("verified_at", FieldCode::InvalidFormat, format!("{typed:?} is not a date like 2025-03-31")));
             None
         }
         Some(d) if d > today => {
-            errors.push(FieldError::new("verified_at", "out_of_range", format!("{typed:?} is in the future")));
+            errors.push(FieldError::new("verified_at", FieldCode::OutOfRange, format!("{typed:?} is in the future")));
             None
         }
         Some(d) => Some(d),
@@ -280,24 +285,24 @@ mod tests {
             ..ServiceInput::default()
         };
         let errors = check(&bad, &territories(), today()).unwrap_err();
-        let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        let fields: Vec<(&str, FieldCode)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
         assert_eq!(
             fields,
             vec![
-                ("territory", "unknown_value"),
-                ("kind", "unknown_value"),
-                ("name", "required"),
-                ("phone", "invalid_format"),
-                ("verified_at", "invalid_format")
+                ("territory", FieldCode::UnknownValue),
+                ("kind", FieldCode::UnknownValue),
+                ("name", FieldCode::Required),
+                ("phone", FieldCode::InvalidFormat),
+                ("verified_at", FieldCode::InvalidFormat)
             ]
         );
         assert!(errors[1].message.starts_with("\"hopital\" is not one of tribunal, hospital_unit"), "{}", errors[1].message);
         let future = ServiceInput { verified_at: Some("2025-06-02".into()), ..input() };
-        assert_eq!(check(&future, &territories(), today()).unwrap_err()[0].code, "out_of_range");
+        assert_eq!(check(&future, &territories(), today()).unwrap_err()[0].code, FieldCode::OutOfRange);
         let slash = ServiceInput { services: vec!["écoute/orientation".into()], ..input() };
         assert_eq!(check(&slash, &territories(), today()).unwrap_err()[0].field, "services");
         let dashes = ServiceInput { name: "---".into(), ..input() };
-        assert_eq!(check(&dashes, &territories(), today()).unwrap_err()[0].code, "invalid_format");
+        assert_eq!(check(&dashes, &territories(), today()).unwrap_err()[0].code, FieldCode::InvalidFormat);
     }
 
     #[test]

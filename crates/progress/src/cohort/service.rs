@@ -1,7 +1,8 @@
 //! The rules of cohorts: who runs them, who joins them, what their trainer
 //! sees, and the reminders they send.
 
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
+use sanad_platform::FieldCode;
 use sanad_platform::learning::ItemKind;
 use sanad_platform::people::Person;
 use sanad_platform::{Caller, Error, FieldError, Result, Role};
@@ -32,14 +33,14 @@ impl Progress {
         let mut errors = Vec::new();
         let title = input.title.0.trim().to_string();
         if title.is_empty() || title.chars().count() > 200 {
-            errors.push(FieldError::new("title", "invalid_length", "must be 1 to 200 characters"));
+            errors.push(FieldError::new("title", FieldCode::TooLong, "must be 1 to 200 characters"));
         }
         if input.ends_on < input.starts_on {
-            errors.push(FieldError::new("ends_on", "out_of_range", "must not be before starts_on"));
+            errors.push(FieldError::new("ends_on", FieldCode::OutOfRange, "must not be before starts_on"));
         }
         let outline = self.outlines.outline_by_slug(input.course_slug.0.trim()).await?;
         if outline.is_none() {
-            errors.push(FieldError::new("course_slug", "not_found", "is not a published course"));
+            errors.push(FieldError::new("course_slug", FieldCode::UnknownValue, "is not a published course"));
         }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
@@ -104,7 +105,7 @@ impl Progress {
     pub async fn add_members(&self, caller: &Caller, id: Uuid, input: MemberEmails) -> Result<MembersAdded> {
         let cohort = self.run_by(caller, id).await?;
         if input.emails.is_empty() || input.emails.len() > MAX_EMAILS {
-            return Err(Error::invalid("emails", "invalid_length", "give 1 to 500 addresses"));
+            return Err(Error::invalid("emails", FieldCode::TooLong, "give 1 to 500 addresses"));
         }
         let mut seen = HashSet::new();
         let mut outcome = MembersAdded { added: vec![], invited: vec![], rejected: vec![] };
@@ -148,7 +149,7 @@ impl Progress {
     pub async fn cohort_progress(&self, caller: &Caller, id: Uuid, inactive_days: Option<u32>) -> Result<CohortProgress> {
         let cohort = self.run_by(caller, id).await?;
         if inactive_days.is_some_and(|d| d > 3650) {
-            return Err(Error::invalid("inactive_days", "out_of_range", "must be between 0 and 3650"));
+            return Err(Error::invalid("inactive_days", FieldCode::OutOfRange, "must be between 0 and 3650"));
         }
         let outline = self.outlines.outline_by_id(cohort.course_id).await?.ok_or(Error::NotFound("course"))?;
         let members = store::members(&self.db, cohort.id, cohort.course_id).await.map_err(sql)?;
@@ -219,7 +220,8 @@ impl Progress {
                 }
             }
         }
-        let mut header = vec!["member".to_string(), "completed_items".into(), "total_items".into(), "percent".into(), "last_activity_at".into()];
+        let mut header =
+            vec!["member".to_string(), "completed_items".into(), "total_items".into(), "percent".into(), "last_activity_at".into()];
         header.extend(quizzes.iter().map(|(_, title)| format!("best score: {title}")));
         let mut rows = vec![header];
         for m in &dashboard.members {
@@ -231,7 +233,11 @@ impl Progress {
                 m.last_activity_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
             ];
             row.extend(quizzes.iter().map(|(id, _)| {
-                m.best_quiz_scores.iter().find(|q| q.quiz_id == *id).map(|q| format!("{}/{}", q.best_score, q.max_score)).unwrap_or_default()
+                m.best_quiz_scores
+                    .iter()
+                    .find(|q| q.quiz_id == *id)
+                    .map(|q| format!("{}/{}", q.best_score, q.max_score))
+                    .unwrap_or_default()
             }));
             rows.push(row);
         }
@@ -241,7 +247,7 @@ impl Progress {
     /// Mails members idle for `inactive_days` (once a day at most per member).
     pub async fn remind_idle(&self, caller: &Caller, id: Uuid, input: IdleReminder) -> Result<RemindersSent> {
         if !(1..=365).contains(&input.inactive_days) {
-            return Err(Error::invalid("inactive_days", "out_of_range", "must be between 1 and 365"));
+            return Err(Error::invalid("inactive_days", FieldCode::OutOfRange, "must be between 1 and 365"));
         }
         let dashboard = self.cohort_progress(caller, id, Some(input.inactive_days)).await?;
         let ids: Vec<Uuid> = dashboard.members.iter().map(|m| m.user_id).collect();
@@ -252,7 +258,12 @@ impl Progress {
         let mut tx = self.db.begin().await.map_err(sql)?;
         for person in people.iter().filter(|p| p.enabled) {
             if store::mark_idle_reminded(&mut tx, id, person.id, since, now).await.map_err(sql)? {
-                let mail = crate::mail::idle_reminder(person, &dashboard.cohort.title, &dashboard.cohort.course_title, &dashboard.cohort.course_slug);
+                let mail = crate::mail::idle_reminder(
+                    person,
+                    &dashboard.cohort.title,
+                    &dashboard.cohort.course_title,
+                    &dashboard.cohort.course_slug,
+                );
                 sanad_mail::enqueue(&mut tx, &mail, now).await?;
                 sent.reminded += 1;
             } else {
@@ -293,16 +304,14 @@ impl Progress {
             (self.wake_mail)();
         }
     }
+}
 
-    /// Turns the invitations of a newly confirmed address into memberships.
-    pub async fn join_invited_cohorts(&self, tx: &mut sanad_platform::Tx, user: Uuid, email: &str) -> Result<()> {
+/// A confirmed address joins the cohorts it was invited to.
+#[async_trait::async_trait]
+impl sanad_platform::people::AddressConfirmations for Progress {
+    async fn confirmed(&self, tx: &mut sanad_platform::Tx, user: Uuid, email: &str) -> Result<()> {
         let Some(email) = normalized_email(email) else { return Ok(()) };
         store::claim_invitations(tx, user, &email, self.clock.now()).await.map_err(sql)?;
         Ok(())
     }
-}
-
-/// Today's date in `NaiveDate` form (for the dates cohorts and field sessions carry).
-pub(crate) fn today(progress: &Progress) -> NaiveDate {
-    progress.clock.now().date_naive()
 }

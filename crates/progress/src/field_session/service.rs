@@ -2,6 +2,7 @@
 //! trainers follow the training's reach with.
 
 use chrono::{Datelike, NaiveDate};
+use sanad_platform::FieldCode;
 use sanad_platform::vocabulary::{FieldAudience, Territory};
 use sanad_platform::{Caller, Error, FieldError, Result, Role};
 use std::collections::{BTreeMap, HashMap};
@@ -30,7 +31,7 @@ pub struct ReportFilter {
 fn parse_day(field: &str, typed: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let day = NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d").ok();
     if day.is_none() {
-        errors.push(FieldError::new(field, "invalid_format", "must be a date as YYYY-MM-DD"));
+        errors.push(FieldError::new(field, FieldCode::InvalidFormat, "must be a date as YYYY-MM-DD"));
     }
     day
 }
@@ -43,33 +44,33 @@ impl Progress {
         let held_on = parse_day("held_on", &input.held_on, &mut errors);
         if let Some(day) = held_on {
             if day > today {
-                errors.push(FieldError::new("held_on", "out_of_range", "must not be in the future"));
+                errors.push(FieldError::new("held_on", FieldCode::OutOfRange, "must not be in the future"));
             } else if day.year() < 2000 {
-                errors.push(FieldError::new("held_on", "out_of_range", "must be after 2000"));
+                errors.push(FieldError::new("held_on", FieldCode::OutOfRange, "must be after 2000"));
             }
         }
         if Territory::parse(input.territory.trim()).is_none() {
-            errors.push(FieldError::new("territory", "invalid_value", "is not a territory of the platform"));
+            errors.push(FieldError::new("territory", FieldCode::UnknownValue, "is not a territory of the platform"));
         }
         if FieldAudience::parse(input.audience.trim()).is_none() {
-            errors.push(FieldError::new("audience", "invalid_value", "must be children, parents, professionals or community"));
+            errors.push(FieldError::new("audience", FieldCode::UnknownValue, "must be children, parents, professionals or community"));
         }
         if !(1..=MAX_PARTICIPANTS).contains(&input.participants) {
-            errors.push(FieldError::new("participants", "out_of_range", "must be between 1 and 10000"));
+            errors.push(FieldError::new("participants", FieldCode::OutOfRange, "must be between 1 and 10000"));
         }
         let notes = input.notes.unwrap_or_default().trim().to_string();
         if notes.chars().count() > MAX_NOTES {
-            errors.push(FieldError::new("notes", "too_long", "must be at most 4000 characters"));
+            errors.push(FieldError::new("notes", FieldCode::TooLong, "must be at most 4000 characters"));
         }
         let mut resource_ids = input.resource_ids.clone();
         resource_ids.sort();
         resource_ids.dedup();
         if resource_ids.len() > MAX_RESOURCES {
-            errors.push(FieldError::new("resource_ids", "too_many", "name at most 20 resources"));
+            errors.push(FieldError::new("resource_ids", FieldCode::TooLong, "name at most 20 resources"));
         }
         let titles = self.resources.titles(&resource_ids).await?;
         if let Some(unknown) = resource_ids.iter().find(|id| !titles.contains_key(id)) {
-            errors.push(FieldError::new("resource_ids", "not_found", &format!("{unknown} is not a published resource")));
+            errors.push(FieldError::new("resource_ids", FieldCode::UnknownValue, &format!("{unknown} is not a published resource")));
         }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
@@ -122,14 +123,14 @@ impl Progress {
         let mut errors = Vec::new();
         let territory = filter.territory.as_deref().map(str::trim).filter(|t| !t.is_empty());
         if territory.is_some_and(|t| Territory::parse(t).is_none()) {
-            errors.push(FieldError::new("territory", "invalid_value", "is not a territory of the platform"));
+            errors.push(FieldError::new("territory", FieldCode::UnknownValue, "is not a territory of the platform"));
         }
         let from = filter.from.as_deref().filter(|d| !d.is_empty()).and_then(|d| parse_day("from", d, &mut errors));
         let to = filter.to.as_deref().filter(|d| !d.is_empty()).and_then(|d| parse_day("to", d, &mut errors));
         if let (Some(f), Some(t)) = (from, to)
             && t < f
         {
-            errors.push(FieldError::new("to", "out_of_range", "must not be before from"));
+            errors.push(FieldError::new("to", FieldCode::OutOfRange, "must not be before from"));
         }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
