@@ -150,6 +150,7 @@ async fn cohort_dashboard_and_invitations(backend: Backend) {
 
 async fn field_sessions_and_their_report(backend: Backend) {
     let srv = TestServer::start_with(backend, Options { demo_content: true, ..Options::default() }).await;
+    srv.index_now().await;
     let mut lea = srv.learner("lea@example.org").await;
     let (_, lib) = lea.get("/api/v1/library/resources?limit=1").await;
     let resource = lib["items"][0]["id"].as_str().unwrap().to_string();

@@ -89,7 +89,7 @@ async fn pass_quiz(c: &mut Client, quiz: &str, right: bool) -> Value {
             json!({"answers": [{"question_id": question["id"], "choice_ids": [choice["id"]]}]}),
         )
         .await;
-    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(st, StatusCode::CREATED, "{r}");
     r
 }
 
