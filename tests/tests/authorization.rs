@@ -136,6 +136,38 @@ fn table() -> Vec<Row> {
         row(M::POST, "/api/v1/case-study-runs/{run_id}/choices", [401, 422, 404, 404, 404, 404])
             .at("/api/v1/case-study-runs/{run}/choices")
             .json(json!({"choice_id": "0190f3a0-0000-7000-8000-000000000000"})),
+        // Progress: every signed-in caller follows courses (reading a lesson above enrolled them all).
+        row(M::POST, "/api/v1/courses/{slug}/enrolment", [401, 200, 200, 200, 200, 200])
+            .at("/api/v1/courses/autrui/enrolment")
+            .json(json!({})),
+        row(M::DELETE, "/api/v1/courses/{slug}/enrolment", [401, 204, 204, 204, 204, 204]).at("/api/v1/courses/autrui/enrolment"),
+        row(M::POST, "/api/v1/lessons/{id}/completion", [401, 204, 204, 204, 204, 204])
+            .at("/api/v1/lessons/{lesson}/completion")
+            .json(json!({})),
+        row(M::GET, "/api/v1/me/progress", [401, 200, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/courses/{slug}/progress", [401, 200, 200, 200, 200, 200]).at("/api/v1/courses/autrui/progress"),
+        row(M::GET, "/api/v1/me/certificates", [401, 200, 200, 200, 200, 200]),
+        // Checking an attestation is public: an unknown code is 404 for everyone, never 401.
+        row(M::GET, "/api/v1/certificates/{code}", [404; 6]).at("/api/v1/certificates/AAAA-AAAA-AAAA-AAAA"),
+        row(M::GET, "/api/v1/certificates/{code}/pdf", [404; 6]).at("/api/v1/certificates/AAAA-AAAA-AAAA-AAAA/pdf"),
+        // Cohorts: trainers and admins create them; only the cohort's trainer (or an admin) runs one.
+        row(M::POST, "/api/v1/cohorts", [401, 403, 201, 201, 403, 201])
+            .json(json!({"course_slug": "autrui", "title": "Groupe {who}", "starts_on": "2026-01-05", "ends_on": "2026-02-05"})),
+        row(M::GET, "/api/v1/cohorts", [401, 403, 200, 200, 403, 200]),
+        row(M::POST, "/api/v1/cohorts/{id}/members", [401, 403, 200, 403, 403, 200])
+            .at("/api/v1/cohorts/{cohort}/members")
+            .json(json!({"emails": ["learner@example.org"]})),
+        row(M::GET, "/api/v1/cohorts/{id}/progress", [401, 403, 200, 403, 403, 200]).at("/api/v1/cohorts/{cohort}/progress"),
+        row(M::GET, "/api/v1/cohorts/{id}/progress.csv", [401, 403, 200, 403, 403, 200]).at("/api/v1/cohorts/{cohort}/progress.csv"),
+        row(M::POST, "/api/v1/cohorts/{id}/reminders", [401, 403, 200, 403, 403, 200])
+            .at("/api/v1/cohorts/{cohort}/reminders")
+            .json(json!({"inactive_days": 7})),
+        // Field sessions: anyone signed in records their own; trainers and admins read the totals.
+        row(M::POST, "/api/v1/me/field-sessions", [401, 201, 201, 201, 201, 201])
+            .json(json!({"held_on": "2025-06-01", "territory": "sale", "audience": "children", "participants": 12})),
+        row(M::GET, "/api/v1/me/field-sessions", [401, 200, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/reports/field-sessions", [401, 403, 200, 200, 403, 200]),
+        row(M::GET, "/api/v1/reports/field-sessions.csv", [401, 403, 200, 200, 403, 200]),
         // Authoring: trainers and admins write courses; a course's owner (or an admin) changes it.
         row(M::GET, "/api/v1/authoring/courses", [401, 403, 200, 200, 403, 200]),
         row(M::POST, "/api/v1/courses", [401, 403, 201, 201, 403, 201])
@@ -266,6 +298,11 @@ async fn fixture(srv: &TestServer, owner: &mut Client, learner: &mut Client) -> 
     let (st, body) = owner.post("/api/v1/courses/autrui/publish", json!({})).await;
     assert_eq!(st, StatusCode::OK, "{body}");
     let case = id_of(&case);
+    let (st, cohort) = owner
+        .post("/api/v1/cohorts", json!({"course_slug": "autrui", "title": "Salé 1", "starts_on": "2026-01-05", "ends_on": "2026-02-05"}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{cohort}");
+    names.insert("cohort", id_of(&cohort));
     let (st, run) = learner.post(&format!("/api/v1/case-studies/{case}/runs"), json!({})).await;
     assert_eq!(st, StatusCode::CREATED, "{run}");
     names.insert("run", run["run_id"].as_str().or(run["id"].as_str()).unwrap_or_else(|| panic!("no run id in {run}")).to_string());
