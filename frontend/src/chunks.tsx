@@ -8,17 +8,24 @@ export type AuthoringRoute =
   | { screen: 'item'; slug: string; itemId: string }
   | { screen: 'new'; slug: string; moduleId: string; kind: ItemKind };
 
-export type TrainerRoute = { screen: 'upload' } | { screen: 'evaluation'; id: string } | { screen: 'overview' };
+export type TrainerRoute =
+  | { screen: 'upload' }
+  | { screen: 'evaluation'; id: string }
+  | { screen: 'overview' }
+  | { screen: 'cohorts' }
+  | { screen: 'cohort'; id: string }
+  | { screen: 'field-report' };
 
 const useAuthoring = lazyChunk(() => import('./authoring/index'));
 const useTrainer = lazyChunk(() => import('./trainer/index'));
+const useFieldwork = lazyChunk(() => import('./fieldwork/index'));
 
 /** The course authoring screens. */
 export function Authoring({ route }: { route: AuthoringRoute }) {
   return <Lazy chunk={useAuthoring()}>{(m) => <m.AuthoringScreen route={route} />}</Lazy>;
 }
 
-/** The trainers' library screens (upload, tool evaluation). */
+/** The trainers' screens (library upload and evaluation, cohorts, field-sessions report). */
 export function TrainerScreen({ route }: { route: TrainerRoute }) {
   return <Lazy chunk={useTrainer()}>{(m) => <m.TrainerScreen route={route} />}</Lazy>;
 }
@@ -39,4 +46,9 @@ export function ServiceActions(props: { service: DirectoryService; onUpdated: (s
       {(m) => <m.ServiceActions {...props} />}
     </Lazy>
   );
+}
+
+/** The sessions a professional ran after a training (form and list). */
+export function FieldSessions() {
+  return <Lazy chunk={useFieldwork()}>{(m) => <m.FieldSessionsScreen />}</Lazy>;
 }

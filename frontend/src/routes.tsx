@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { ItemKind, Me } from './api/types';
-import { Authoring, TrainerScreen } from './chunks';
+import { Authoring, FieldSessions, TrainerScreen } from './chunks';
 import { Alert } from './components/forms';
 import { Page } from './components/Layout';
 import { isAuthor, useApp } from './context';
@@ -18,6 +18,8 @@ import { LibrarySearch, ResourcePage } from './pages/Library';
 import { NotFound } from './pages/NotFound';
 import { ForgotPassword, ResetPassword } from './pages/Password';
 import { Profile } from './pages/Profile';
+import { CertificatePage } from './pages/progress/Certificate';
+import { Learning } from './pages/progress/Learning';
 import { Quiz } from './pages/Quiz';
 import { SearchPage } from './pages/Search';
 import { VerifyEmail } from './pages/VerifyEmail';
@@ -74,6 +76,15 @@ export const ROUTES: ReadonlyArray<Route<RouteContext>> = [
   { pattern: '/lessons/:id', screen: ({ id = '' }) => <Lesson key={id} id={id} /> },
   { pattern: '/quizzes/:id', screen: ({ id = '' }) => <Quiz key={id} id={id} /> },
   { pattern: '/case-studies/:id', screen: ({ id = '' }) => <CaseStudy key={id} id={id} /> },
+
+  // Progress: my learning, attestations anyone can check, cohorts and field sessions (trainers' screens in a lazy chunk).
+  { pattern: '/learning', screen: loggedIn(() => <Learning />) },
+  { pattern: '/certificates', screen: () => <CertificatePage code="" /> },
+  { pattern: '/certificates/:code', screen: ({ code = '' }) => <CertificatePage key={code} code={code} /> },
+  { pattern: '/field-sessions', screen: loggedIn(() => <FieldSessions />) },
+  { pattern: '/cohorts', screen: authors(() => <TrainerScreen route={{ screen: 'cohorts' }} />) },
+  { pattern: '/cohorts/:id', screen: authors(({ id = '' }) => <TrainerScreen route={{ screen: 'cohort', id }} />) },
+  { pattern: '/reports/field-sessions', screen: authors(() => <TrainerScreen route={{ screen: 'field-report' }} />) },
 
   // Course authoring (a lazy chunk).
   { pattern: '/authoring', screen: authors(() => <Authoring route={{ screen: 'list' }} />) },

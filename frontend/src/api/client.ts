@@ -43,6 +43,8 @@ export type FieldProblem = components['schemas']['FieldError'];
 /** An `application/problem+json` answer, or a network failure (status 0). */
 export class ApiError extends Error {
   readonly status: number;
+  /** The problem's stable `type` (`urn:sanad:problem:...`), or '' when the answer had none. */
+  readonly type: string;
   readonly title: string;
   readonly detail: string | undefined;
   readonly fieldErrors: FieldErrors;
@@ -57,10 +59,12 @@ export class ApiError extends Error {
     detail?: string,
     problems: FieldProblem[] = [],
     retryAfter: number | null = null,
+    type = '',
   ) {
     super(title);
     this.name = 'ApiError';
     this.status = status;
+    this.type = type;
     this.title = title;
     this.detail = detail;
     this.problems = problems;
@@ -72,6 +76,7 @@ export class ApiError extends Error {
 }
 
 interface ProblemLike {
+  type?: unknown;
   title?: unknown;
   detail?: unknown;
   errors?: unknown;
@@ -98,7 +103,8 @@ function toApiError(response: Response, body: unknown): ApiError {
   }
   const title = typeof problem.title === 'string' ? problem.title : response.statusText || `HTTP ${response.status}`;
   const detail = typeof problem.detail === 'string' ? problem.detail : undefined;
-  return new ApiError(response.status, title, detail, problems, parseRetryAfter(response.headers.get('Retry-After')));
+  const type = typeof problem.type === 'string' ? problem.type : '';
+  return new ApiError(response.status, title, detail, problems, parseRetryAfter(response.headers.get('Retry-After')), type);
 }
 
 interface Result<T> {
@@ -127,19 +133,28 @@ export function csrfHeader(): Record<string, string> {
 
 /** POST a raw body (a file) and parse the JSON answer, or throw an ApiError. */
 export function postRaw<T>(url: string, body: Blob, contentType: string): Promise<T> {
-  return send<T>(url, body, { 'Content-Type': contentType });
+  return send<T>('POST', url, body, { 'Content-Type': contentType });
 }
 
 /** POST a multipart form; the browser writes the Content-Type with its boundary. */
 export function postForm<T>(url: string, body: FormData): Promise<T> {
-  return send<T>(url, body, {});
+  return send<T>('POST', url, body, {});
 }
 
-async function send<T>(url: string, body: Blob | FormData, extra: Record<string, string>): Promise<T> {
+/**
+ * A JSON call outside openapi-fetch (operations the generated document does not have yet):
+ * `body` is sent as JSON; the answer is parsed JSON, undefined for 204, or an ApiError.
+ */
+export function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<T> {
+  if (body === undefined) return send<T>(method, url, undefined, {});
+  return send<T>(method, url, JSON.stringify(body), { 'Content-Type': 'application/json' });
+}
+
+async function send<T>(method: string, url: string, body: BodyInit | undefined, extra: Record<string, string>): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'POST',
+      method,
       credentials: 'same-origin',
       headers: { ...csrfHeader(), ...extra, Accept: 'application/json' },
       body,

@@ -87,6 +87,9 @@ function SearchBox() {
 
 export function Layout({ path, children }: { path: string; children: ComponentChildren }) {
   const { t, me } = useApp();
+  // On a phone the secondary links fold behind "Menu" (the header stays short); wide screens show them all.
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
   const link = (href: string, label: string) => (
     <li>
       <Link href={href} aria-current={path === href ? 'page' : undefined}>
@@ -108,22 +111,33 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
           <SearchBox />
           <LanguageSwitch />
         </div>
-        <nav aria-label={t('nav.label')}>
+        <nav aria-label={t('nav.label')} class="site-nav">
           <ul class="nav-list">
-            {link('/', t('nav.home'))}
             {link('/courses', t('nav.courses'))}
             {link('/library', t('nav.library'))}
+            {me ? link('/learning', t('nav.learning')) : link('/login', t('nav.login'))}
+            <li class="nav-toggle">
+              <button type="button" aria-expanded={open} aria-controls="nav-more" onClick={() => setOpen(!open)}>
+                {t('nav.more')} <span aria-hidden="true">{open ? '▴' : '▾'}</span>
+              </button>
+            </li>
+          </ul>
+          <ul id="nav-more" class={open ? 'nav-list nav-more nav-more--open' : 'nav-list nav-more'}>
+            {link('/', t('nav.home'))}
             {link('/annuaire', t('nav.directory'))}
             {me ? (
               <>
+                {link('/field-sessions', t('nav.fieldSessions'))}
                 {isAuthor(me) && link('/authoring', t('nav.authoring'))}
+                {isAuthor(me) && link('/cohorts', t('nav.cohorts'))}
+                {isAuthor(me) && link('/reports/field-sessions', t('nav.fieldReport'))}
                 {link('/profile', t('nav.profile'))}
                 {me.roles.includes('admin') && link('/admin/users', t('nav.admin'))}
                 {link('/logout', t('nav.logout'))}
               </>
             ) : (
               <>
-                {link('/login', t('nav.login'))}
+                {link('/certificates', t('nav.verify'))}
                 {link('/register', t('nav.register'))}
               </>
             )}

@@ -118,6 +118,25 @@ export function SelectField({ name, label, value, onValue, options, error, hint,
   );
 }
 
+/** A calendar day (`YYYY-MM-DD`), with the browser's date picker. */
+export function DateField({ name, label, value, onValue, error, hint, optional, max }: Omit<InputProps, 'type'> & { max?: string }) {
+  return (
+    <FieldFrame name={name} label={label} error={error} hint={hint} optional={optional}>
+      {(a11y) => (
+        <input
+          {...a11y}
+          type="date"
+          name={name}
+          max={max}
+          value={value}
+          aria-required={optional ? undefined : 'true'}
+          onInput={(e) => onValue((e.currentTarget as HTMLInputElement).value)}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
 /** A form-level error, announced as soon as it appears. */
 export function Alert({ message }: { message: string | null }) {
   if (!message) return null;

@@ -1,18 +1,25 @@
 import { getCourse } from '../api/endpoints';
-import { itemHref } from '../api/types';
+import { getCourseProgress, type CourseProgress } from '../api/progress';
+import { itemHref, type CourseDetail } from '../api/types';
 import { useApp } from '../context';
 import { Link } from '../router';
 import { CourseMeta, formatMinutes } from './Catalogue';
 import { contentAttrs, KindLabel, LoadFailed, Loading, PreviewBanner, usePreview, useTitle, useLoad } from './learn';
+import { CourseStanding } from './progress/CourseStanding';
+import { rememberCourse } from './progress/parts';
 
 export function Course({ slug }: { slug: string }) {
-  const { t, locale } = useApp();
+  const { t, locale, me } = useApp();
   const preview = usePreview();
   const course = useLoad(() => getCourse(slug, locale, preview), [slug, locale, preview]);
+  // A reader's own progress; nothing for a visitor or an author's preview (and a failure only hides it).
+  const mine = useLoad(() => (me && !preview ? getCourseProgress(slug) : Promise.resolve(null)), [slug, locale, preview, me?.id]);
   const c = course.data;
   useTitle(c?.title);
   if (course.error) return <LoadFailed error={course.error} onRetry={course.reload} />;
   if (!c) return <Loading />;
+  rememberCourse(c.slug);
+  const progress = mine.data;
   const first = c.modules.flatMap((m) => m.items)[0];
   return (
     <>
@@ -22,8 +29,9 @@ export function Course({ slug }: { slug: string }) {
         <p class="lead">{c.summary}</p>
       </div>
       <CourseMeta theme={c.theme} level={c.level} minutes={c.estimated_minutes} />
+      {progress && <CourseStanding progress={progress} />}
       <div class="actions">
-        {first && (
+        {first && !progress?.resume_item_id && !progress?.completed_at && (
           <Link href={itemHref(first, preview)} class="button button--primary">
             {t('course.start')}
           </Link>
@@ -36,29 +44,62 @@ export function Course({ slug }: { slug: string }) {
       </div>
       <h2 class="outline-title">{t('course.outline')}</h2>
       {c.modules.length === 0 && <p class="muted">{t('course.empty')}</p>}
-      <ol class="outline">
-        {c.modules.map((m, i) => (
-          <li key={m.id} class="outline__module">
+      <Outline course={c} progress={progress} preview={preview} />
+    </>
+  );
+}
+
+/** The modules and their items; with the reader's progress, done items are ticked and locked modules say why. */
+function Outline({ course: c, progress, preview }: { course: CourseDetail; progress: CourseProgress | null; preview: boolean }) {
+  const { t } = useApp();
+  const done = new Set(progress?.completed_item_ids ?? []);
+  return (
+    <ol class="outline">
+      {c.modules.map((m, i) => {
+        const lock = progress?.locked_modules.find((l) => l.module_id === m.id);
+        return (
+          <li key={m.id} class={lock ? 'outline__module outline__module--locked' : 'outline__module'}>
             <h3>
-              <span class="outline__num">{t('course.module', { n: i + 1 })}</span>{' '}
-              <span {...contentAttrs(c.language)}>{m.title}</span>
+              {lock && <span aria-hidden="true">🔒 </span>}
+              <span class="outline__num">{t('course.module', { n: i + 1 })}</span> <span {...contentAttrs(c.language)}>{m.title}</span>
             </h3>
+            {lock && (
+              <p class="outline__lock">
+                {t('progress.locked')} {t('progress.finishFirst', { title: lock.requires_module_title })}
+              </p>
+            )}
             <ol class="outline__items">
-              {m.items.map((item) => (
-                <li key={item.id}>
-                  <Link href={itemHref(item, preview)} class="outline__item">
+              {m.items.map((item) => {
+                const body = (
+                  <>
                     <KindLabel kind={item.kind} />
                     <span class="outline__item-title" {...contentAttrs(c.language)}>
                       {item.title}
                     </span>
                     {item.estimated_minutes != null && <span class="muted">{formatMinutes(item.estimated_minutes, t)}</span>}
-                  </Link>
-                </li>
-              ))}
+                    {done.has(item.id) && (
+                      <span class="outline__done">
+                        <span aria-hidden="true">✓</span> {t('progress.itemDone')}
+                      </span>
+                    )}
+                  </>
+                );
+                return (
+                  <li key={item.id}>
+                    {lock ? (
+                      <span class="outline__item outline__item--locked">{body}</span>
+                    ) : (
+                      <Link href={itemHref(item, preview)} class="outline__item">
+                        {body}
+                      </Link>
+                    )}
+                  </li>
+                );
+              })}
             </ol>
           </li>
-        ))}
-      </ol>
-    </>
+        );
+      })}
+    </ol>
   );
 }

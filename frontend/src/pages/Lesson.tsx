@@ -1,6 +1,7 @@
 import { getLesson } from '../api/endpoints';
 import { useApp } from '../context';
 import { formatMinutes } from './Catalogue';
+import { LessonDone } from './progress/LessonDone';
 import { contentAttrs, Crumb, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, usePreview, useTitle, useLoad } from './learn';
 
 export function Lesson({ id }: { id: string }) {
@@ -26,6 +27,7 @@ export function Lesson({ id }: { id: string }) {
       </header>
       {/* Sanitized by the server when the lesson was saved. */}
       <div class="prose" {...contentAttrs(l.content_language)} dangerouslySetInnerHTML={{ __html: l.body_html }} />
+      {!preview && <LessonDone id={l.id} slug={l.course_slug} next={l.next_item} />}
       <ItemNav previous={l.previous_item} next={l.next_item} language={l.language} preview={preview} />
     </article>
   );

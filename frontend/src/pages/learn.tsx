@@ -8,6 +8,7 @@ import { BackLink } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, useLocation } from '../router';
+import { LockedItem, lockedBy } from './progress/parts';
 
 export interface Loaded<T> {
   data: T | null;
@@ -59,6 +60,8 @@ export function LoadFailed({
   back?: { href: string; label: string };
 }) {
   const { t } = useApp();
+  // A module whose prerequisite is not finished: say which one, not "loading failed".
+  if (error instanceof ApiError && lockedBy(error) !== null) return <LockedItem error={error} />;
   const notFound = error instanceof ApiError && error.status === 404;
   return (
     <>

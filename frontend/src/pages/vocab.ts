@@ -8,6 +8,7 @@ import {
   SERVICE_KINDS,
   TERRITORIES,
 } from '../api/types';
+import { FIELD_AUDIENCES } from '../api/progress';
 import type { Translate } from '../i18n';
 
 export type Facet = 'type' | 'audience' | 'language' | 'territory' | 'theme';
@@ -75,4 +76,14 @@ export function formatDay(day: string | null | undefined, locale: string): strin
   if (!m) return day;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return new Intl.DateTimeFormat(locale === 'ar' ? 'ar-MA' : locale === 'fr' ? 'fr-MA' : 'en-GB', { dateStyle: 'medium' }).format(d);
+}
+
+/** The audience of a field session, in the UI language. */
+export function fieldAudienceLabel(t: Translate, value: string): string {
+  return isOneOf(FIELD_AUDIENCES, value) ? t(`fieldAudience.${value}`) : value;
+}
+
+/** A count in the person's language (Arabic digits stay Western, as in Moroccan use). */
+export function formatCount(n: number, locale: string): string {
+  return new Intl.NumberFormat(locale === 'ar' ? 'ar-MA' : locale).format(n);
 }

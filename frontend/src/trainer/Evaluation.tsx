@@ -7,6 +7,7 @@ import { describeError } from '../errors';
 import { formatDate } from '../i18n';
 import { Link } from '../router';
 import { LoadFailed, Loading, useLoad } from '../pages/learn';
+import { BarList } from './BarList';
 import { formatAverage, formatDay, starsLabel, vocabLabel } from '../pages/vocab';
 
 export function EvaluationScreen({ id }: { id: string }) {
@@ -15,7 +16,6 @@ export function EvaluationScreen({ id }: { id: string }) {
   if (ev.error) return <LoadFailed error={ev.error} onRetry={ev.reload} back={{ href: '/library/evaluation', label: t('library.evaluationLink') }} />;
   const data = ev.data;
   if (!data) return <Loading />;
-  const max = Math.max(1, ...data.distribution);
   return (
     <Page title={t('evaluation.title')}>
       <BackLink href={`/library/${encodeURIComponent(id)}`}>
@@ -44,20 +44,13 @@ export function EvaluationScreen({ id }: { id: string }) {
         </div>
       </dl>
       <h2 id="distribution">{t('evaluation.distribution')}</h2>
-      <ul class="bars" aria-labelledby="distribution">
-        {[1, 2, 3, 4, 5].map((n) => {
+      <BarList
+        labelledBy="distribution"
+        bars={[1, 2, 3, 4, 5].map((n) => {
           const count = data.distribution[n - 1] ?? 0;
-          return (
-            <li key={n} class="bars__row">
-              <span class="bars__label">{starsLabel(t, n)}</span>
-              <span class="bars__track" aria-hidden="true">
-                <span class="bars__fill" style={{ inlineSize: `${Math.round((count / max) * 100)}%` }} />
-              </span>
-              <span class="bars__count">{t('evaluation.barCount', { n: count })}</span>
-            </li>
-          );
+          return { key: String(n), label: starsLabel(t, n), count, text: t('evaluation.barCount', { n: count }) };
         })}
-      </ul>
+      />
       <h2>{t('evaluation.comments')}</h2>
       {data.comments.length === 0 ? (
         <p class="muted">{t('evaluation.noComments')}</p>

@@ -1,6 +1,9 @@
-// Trainer screens of the library (upload, tool evaluation) and the directory's upkeep (lazy chunk, see chunks.tsx).
+// Trainer screens: the library (upload, tool evaluation), the directory's upkeep, cohorts and the field-sessions report (lazy chunk, see chunks.tsx).
 import type { TrainerRoute } from '../chunks';
+import { CohortsScreen } from './cohorts/Cohorts';
+import { CohortDashboard } from './cohorts/Dashboard';
 import { EvaluationOverview, EvaluationScreen } from './Evaluation';
+import { FieldReportScreen } from './field-report/FieldReport';
 import { UploadScreen } from './Upload';
 
 export { DirectoryTools, ServiceActions } from './Directory';
@@ -13,5 +16,11 @@ export function TrainerScreen({ route }: { route: TrainerRoute }) {
       return <EvaluationScreen key={route.id} id={route.id} />;
     case 'overview':
       return <EvaluationOverview />;
+    case 'cohorts':
+      return <CohortsScreen />;
+    case 'cohort':
+      return <CohortDashboard key={route.id} id={route.id} />;
+    case 'field-report':
+      return <FieldReportScreen />;
   }
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { firstItem, loginAs, registerViaApi, switchLanguage, TRAINER } from './helpers';
+import { firstItem, loginAs, playToTheEnd, registerViaApi, switchLanguage, TRAINER } from './helpers';
 
 const CONCEPTS = 'Comprendre les violences faites aux enfants';
 
@@ -48,25 +48,6 @@ test('a learner takes a starter quiz and sees the score and the corrections', as
   await expect(page.locator('.explanation').first()).toBeVisible();
   await expect(page.getByText('Votre choix').first()).toBeVisible();
 });
-
-async function playToTheEnd(page: Page) {
-  await page.getByRole('button', { name: 'Commencer la mise en situation' }).click();
-  await expect(page).toHaveURL(/\?run=/);
-  for (let step = 0; step < 30; step += 1) {
-    if (await page.locator('.case__ending').isVisible()) return;
-    const cont = page.getByRole('button', { name: 'Continuer' });
-    if (await cont.isVisible()) {
-      await cont.click();
-      continue;
-    }
-    const first = page.locator('.case__choices button').first();
-    await expect(first.or(page.locator('.case__ending'))).toBeVisible();
-    if (await page.locator('.case__ending').isVisible()) return;
-    await first.click();
-    await expect(page.getByRole('heading', { level: 2, name: 'Le regard d’un praticien' })).toBeFocused();
-  }
-  throw new Error('no ending reached');
-}
 
 test('a learner plays a starter case study to its ending', async ({ page }) => {
   await registerViaApi(page);

@@ -52,3 +52,23 @@ export async function firstItem(page: Page, slug: string, kind: 'lesson' | 'quiz
   if (!item) throw new Error(`no ${kind} in ${slug}`);
   return item;
 }
+
+/** Plays the case study open on the page to an ending (the first choice each time). */
+export async function playToTheEnd(page: Page) {
+  await page.getByRole('button', { name: 'Commencer la mise en situation' }).click();
+  await expect(page).toHaveURL(/\?run=/);
+  for (let step = 0; step < 30; step += 1) {
+    if (await page.locator('.case__ending').isVisible()) return;
+    const cont = page.getByRole('button', { name: 'Continuer' });
+    if (await cont.isVisible()) {
+      await cont.click();
+      continue;
+    }
+    const first = page.locator('.case__choices button').first();
+    await expect(first.or(page.locator('.case__ending'))).toBeVisible();
+    if (await page.locator('.case__ending').isVisible()) return;
+    await first.click();
+    await expect(page.getByRole('heading', { level: 2, name: 'Le regard d’un praticien' })).toBeFocused();
+  }
+  throw new Error('no ending reached');
+}
