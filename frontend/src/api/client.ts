@@ -37,8 +37,10 @@ export interface FieldErrors {
   [field: string]: string;
 }
 
-/** One entry of a problem's `errors[]`: the field, a stable code, and the server's English words. */
-export type FieldProblem = components['schemas']['FieldError'];
+/** One entry of a problem's `errors[]`: the field, a stable code (one of the schema's
+ *  FieldCode, kept as a string: another server version may send one this build does not know),
+ *  and the server's English words. */
+export type FieldProblem = Omit<components['schemas']['FieldError'], 'code'> & { code: string };
 
 /** An `application/problem+json` answer, or a network failure (status 0). */
 export class ApiError extends Error {

@@ -136,7 +136,12 @@ export type Created = Json<paths['/api/v1/library/resources']['post']['responses
  * The JSON of the upload's `metadata` part. The document types that part as a string,
  * so its fields are the resource's own (as `GET` returns them), optional ones left out rather than null.
  */
-export type ResourceMetadata = Pick<ResourceView, 'title' | 'description' | 'type' | 'audience' | 'language' | 'themes' | 'tags' | 'links'> & {
+export type ResourceMetadata = Pick<ResourceView, 'title' | 'description' | 'tags' | 'links'> & {
+  // What the form holds; the server checks them against its vocabularies and names a bad one.
+  type: string;
+  audience: string[];
+  language: string;
+  themes: string[];
   territory?: string;
   review_by?: string;
 };

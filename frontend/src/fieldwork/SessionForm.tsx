@@ -54,7 +54,7 @@ export function SessionForm({ onRecorded }: { onRecorded: (s: FieldSessionView) 
           // A value that is not a whole number is sent as it is understood (NaN -> 0) and refused by the server by name.
           participants: Math.trunc(Number(v.participants)) || 0,
           resource_ids: v.resources.map((r) => r.id),
-          notes: v.notes.trim() || null,
+          notes: v.notes.trim(),
         });
         onRecorded(session);
         reset(blank());

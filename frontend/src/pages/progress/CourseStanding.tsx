@@ -17,7 +17,7 @@ export function CourseStanding({ progress: p }: { progress: CourseProgress }) {
         </>
       ) : (
         <p class="actions">
-          <ResumeLink id={p.resume_item_id} kind={p.resume_item_kind} started={p.completed_items > 0} />
+          <ResumeLink id={p.resume_item_id ?? null} kind={p.resume_item_kind ?? null} started={p.completed_items > 0} />
         </p>
       )}
     </section>

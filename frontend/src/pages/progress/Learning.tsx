@@ -75,7 +75,7 @@ function FollowedCourse({ course: c }: { course: CourseProgressSummary }) {
         </p>
       ) : (
         <p class="actions">
-          <ResumeLink id={c.resume_item_id} kind={c.resume_item_kind} started={c.completed_items > 0} />
+          <ResumeLink id={c.resume_item_id ?? null} kind={c.resume_item_kind ?? null} started={c.completed_items > 0} />
         </p>
       )}
     </li>
