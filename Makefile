@@ -23,6 +23,7 @@ spa:
 
 tools:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftoppm >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
 	@python3 -c 'import aiosmtpd, schemathesis, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check aiosmtpd schemathesis openapi-spec-validator
 	(cd frontend && npm ci --no-audit --no-fund)
 
