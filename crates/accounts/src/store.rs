@@ -47,20 +47,7 @@ pub async fn user_by_id(db: &Db, id: Uuid) -> Sql<Option<UserRecord>> {
 
 /// The accounts among `ids`, in chunks small enough for either backend's bind limit.
 pub async fn users_by_ids(db: &Db, ids: &[Uuid]) -> Sql<Vec<UserRecord>> {
-    let mut found = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({})", marks.join(", "));
-        let mut rows = on_db!(db, c => {
-            let mut q = sqlx::query_as::<_, UserRecord>(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        found.append(&mut rows);
-    }
-    Ok(found)
+    sanad_platform::db::fetch_by_ids(db, ids, |marks| format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({marks})")).await
 }
 
 /// The account `id`, read inside a transaction.

@@ -779,7 +779,7 @@ fn summary(d: &[i64; 5]) -> RatingSummary {
 
 /// A cell a spreadsheet would run as a formula, neutralised as in every CSV the library writes.
 fn csv_safe(s: &str) -> String {
-    crate::directory::csv::neutralize(s)
+    sanad_platform::spreadsheet::neutralize(s)
 }
 
 /// A stored hit summary as a `GET /search` hit.

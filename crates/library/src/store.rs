@@ -198,18 +198,8 @@ pub async fn last_index_event(db: &Db) -> Sql<i64> {
 /// Titles of the published, not deleted resources among `ids`, in chunks
 /// small enough for either backend's bind limit.
 pub async fn published_titles(db: &Db, ids: &[Uuid]) -> Sql<Vec<(Uuid, String)>> {
-    let mut found = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT id, title FROM resources WHERE published = TRUE AND deleted_at IS NULL AND id IN ({})", marks.join(", "));
-        let mut rows = on_db!(db, c => {
-            let mut q = sqlx::query_as::<_, (Uuid, String)>(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        found.append(&mut rows);
-    }
-    Ok(found)
+    sanad_platform::db::fetch_by_ids(db, ids, |marks| {
+        format!("SELECT id, title FROM resources WHERE published = TRUE AND deleted_at IS NULL AND id IN ({marks})")
+    })
+    .await
 }

@@ -170,3 +170,26 @@ pub fn redact(url: &str) -> String {
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }
+
+/// Rows of `sql(placeholders)` for every id of `ids`, where `placeholders` is
+/// `$1, $2, ...` for an `IN (...)` list: the ids go in chunks of 500, well
+/// within either backend's limit on bound values.
+pub async fn fetch_by_ids<R>(db: &Db, ids: &[uuid::Uuid], sql: impl Fn(&str) -> String) -> Result<Vec<R>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let text = sql(&marks.join(", "));
+        let mut rows = on_db!(db, c => {
+            let mut q = sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(text.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        found.append(&mut rows);
+    }
+    Ok(found)
+}

@@ -57,7 +57,7 @@ fn sql(e: sqlx::Error) -> Error {
 
 /// Whole percent done, rounded down so that 100 means every item.
 pub(crate) fn percent(done: usize, total: usize) -> u32 {
-    if total == 0 { 0 } else { u32::try_from(done * 100 / total).unwrap_or(100) }
+    (done * 100).checked_div(total).map_or(0, |p| u32::try_from(p).unwrap_or(100))
 }
 
 /// Whole hours of training, rounded to the nearest (0 reads "less than an hour").

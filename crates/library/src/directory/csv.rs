@@ -12,6 +12,7 @@
 
 use sanad_platform::FieldCode;
 use sanad_platform::FieldError;
+use sanad_platform::spreadsheet;
 use std::collections::HashMap;
 
 use super::model::ServiceInput;
@@ -168,7 +169,7 @@ impl Columns {
 
     /// The service a data row describes (formula guards undone).
     fn row(&self, record: &::csv::StringRecord, line: u64) -> CsvRow {
-        let cell = |name: &str| self.at.get(name).and_then(|at| record.get(*at)).map(restore).unwrap_or_default();
+        let cell = |name: &str| self.at.get(name).and_then(|at| record.get(*at)).map(spreadsheet::restore).unwrap_or_default();
         let services = cell("services");
         let verified_at = cell("verified_at");
         CsvRow {
@@ -204,50 +205,17 @@ fn line_at(text: &str, offset: u64) -> u64 {
     1 + text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() as u64
 }
 
-/// Whether a spreadsheet could take a cell starting with `c` for a formula:
-/// `= + - @`, their full-width forms (`＝ ＋ － ＠`, which an Asian input
-/// method types and some spreadsheets read as the ASCII ones), the small
-/// forms and the minus sign, and a tab or carriage return.
-fn is_formula_start(c: char) -> bool {
-    matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠' | '﹦' | '﹢' | '﹣' | '﹫' | '−' | '\t' | '\r')
-}
-
-/// Whether a spreadsheet could run `cell` as a formula: it starts with a
-/// formula character, after any spaces (which spreadsheets skip).
-fn runs_as_formula(cell: &str) -> bool {
-    cell.trim_start_matches([' ', '\u{3000}']).starts_with(is_formula_start)
-}
-
-/// A cell as written: one a spreadsheet would run as a formula (`=HYPERLINK(...)`,
-/// `＝HYPERLINK(...)`, but also `+212 ...`) gets a leading `'`, which
-/// spreadsheets show as text. Every CSV the library writes goes through it.
-pub fn neutralize(cell: &str) -> String {
-    if runs_as_formula(cell) { format!("'{cell}") } else { cell.to_string() }
-}
-
-/// Undoes [`neutralize`], so that an exported file imports unchanged.
-fn restore(cell: &str) -> String {
-    match cell.strip_prefix('\'') {
-        Some(rest) if runs_as_formula(rest) => rest.to_string(),
-        _ => cell.to_string(),
-    }
-}
-
 /// Writes a file: the header, then one line per row of cells in [`HEADER`]
-/// order, each neutralised; CRLF line ends as RFC 4180 says.
+/// order, each neutralised (`platform::spreadsheet`); CRLF line ends.
 pub fn write(rows: &[[String; 9]]) -> Vec<u8> {
-    let mut out = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
-    // Writing to a Vec cannot fail; a failure would only drop the line.
-    let _ = out.write_record(HEADER);
-    for row in rows {
-        let _ = out.write_record(row.iter().map(|c| neutralize(c)));
-    }
-    out.into_inner().unwrap_or_default()
+    let header = HEADER.map(String::from);
+    spreadsheet::write(&std::iter::once(&header).chain(rows).collect::<Vec<_>>())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sanad_platform::spreadsheet::{neutralize, restore};
 
     fn lines_of(errors: &[FieldError]) -> Vec<String> {
         errors.iter().map(|e| e.message.clone()).collect()

@@ -70,7 +70,7 @@ impl Progress {
         }
         let titles = self.resources.titles(&resource_ids).await?;
         if let Some(unknown) = resource_ids.iter().find(|id| !titles.contains_key(id)) {
-            errors.push(FieldError::new("resource_ids", FieldCode::UnknownValue, &format!("{unknown} is not a published resource")));
+            errors.push(FieldError::new("resource_ids", FieldCode::UnknownValue, format!("{unknown} is not a published resource")));
         }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));

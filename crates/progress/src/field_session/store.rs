@@ -41,20 +41,10 @@ pub async fn sessions_of(db: &Db, user: Uuid, before: Option<Uuid>, limit: i64) 
 
 /// The resources used in each of `sessions`, as (session, resource).
 pub async fn resources_of(db: &Db, sessions: &[Uuid]) -> Sql<Vec<(Uuid, Uuid)>> {
-    let mut found = Vec::new();
-    for chunk in sessions.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT session_id, resource_id FROM field_session_resources WHERE session_id IN ({})", marks.join(", "));
-        let mut rows = on_db!(db, c => {
-            let mut q = sqlx::query_as::<_, (Uuid, Uuid)>(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        found.append(&mut rows);
-    }
-    Ok(found)
+    sanad_platform::db::fetch_by_ids(db, sessions, |marks| {
+        format!("SELECT session_id, resource_id FROM field_session_resources WHERE session_id IN ({marks})")
+    })
+    .await
 }
 
 /// One session as the report counts it.
