@@ -12603,11 +12603,8 @@ export interface components {
              * @default []
              */
             resource_ids: string[];
-            /**
-             * @description Up to 4,000 characters.
-             * @default null
-             */
-            notes: string;
+            /** @description Up to 4,000 characters. */
+            notes?: string;
         };
         /**
          * NewService

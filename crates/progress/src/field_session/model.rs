@@ -21,7 +21,6 @@ pub struct NewFieldSession {
     #[oai(default)]
     pub resource_ids: Vec<Uuid>,
     /// Up to 4,000 characters.
-    #[oai(default)]
     pub notes: Option<String>,
 }
 
