@@ -233,11 +233,13 @@ async fn enforce_body_limit(req: &mut Request, limit: usize) -> Option<Response>
     // No length: chunked HTTP/1.1, or HTTP/2 (which has no Transfer-Encoding
     // header at all). Reads and GETs without a body cost one empty read.
     let mut buf = Vec::new();
-    let mut reader = req.take_body().into_async_read().take(limit as u64 + 1);
-    if reader.read_to_end(&mut buf).await.is_err() {
+    let mut body = req.take_body().into_async_read();
+    if (&mut body).take(limit as u64 + 1).read_to_end(&mut buf).await.is_err() {
         return Some(unreadable("the body could not be read"));
     }
     if buf.len() > limit {
+        // As above: a client still sending should get the answer, not a broken pipe.
+        let _ = tokio::io::copy(&mut body.take(DRAIN_LIMIT), &mut tokio::io::sink()).await;
         return Some(too_large());
     }
     req.set_body(Body::from(buf));
