@@ -14,6 +14,7 @@ import {
   renameModule,
   updateCourse,
 } from '../api/authoring';
+import { Prerequisites } from './Prerequisites';
 import { isTheme, LEVELS, THEMES, type DraftCourse, type DraftModule, type LocalizedText } from '../api/types';
 import { Alert, Form, SelectField, Status, SubmitButton, TextField, useForm, type FieldErrors } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
@@ -397,6 +398,7 @@ function ModulePanel({
           }}
         />
       )}
+      <Prerequisites draft={draft} module={m} index={index} onChange={onChange} />
       <Problems error={action.error} />
       {m.items.length === 0 ? (
         <p class="muted">{t('authoring.noItems')}</p>

@@ -294,6 +294,8 @@ export const ar: Dict = {
   'authoring.moduleTitle': 'عنوان الوحدة',
   'authoring.addModule': 'إضافة وحدة',
   'authoring.renameModule': 'إعادة التسمية',
+  'authoring.prerequisites': 'وحدات يجب إتمامها قبل هذه الوحدة',
+  'authoring.prerequisitesHint': 'لا يستطيع المتعلم فتح هذه الوحدة إلا بعد إتمام جميع عناصر الوحدات المحددة.',
   'authoring.deleteModule': 'حذف الوحدة',
   'authoring.deleteModuleConfirm': 'حذف الوحدة «{title}» وكل محتواها؟',
   'authoring.noItems': 'هذه الوحدة فارغة.',

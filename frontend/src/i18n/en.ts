@@ -294,6 +294,8 @@ export const en: Dict = {
   'authoring.moduleTitle': 'Module title',
   'authoring.addModule': 'Add a module',
   'authoring.renameModule': 'Rename',
+  'authoring.prerequisites': 'Modules to finish before this one',
+  'authoring.prerequisitesHint': 'A learner can open this module only after finishing every item of the modules ticked.',
   'authoring.deleteModule': 'Delete the module',
   'authoring.deleteModuleConfirm': 'Delete the module “{title}” and everything in it?',
   'authoring.noItems': 'This module is empty.',

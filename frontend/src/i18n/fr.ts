@@ -292,6 +292,8 @@ export const fr = {
   'authoring.moduleTitle': 'Titre du module',
   'authoring.addModule': 'Ajouter un module',
   'authoring.renameModule': 'Renommer',
+  'authoring.prerequisites': 'Modules à terminer avant celui-ci',
+  'authoring.prerequisitesHint': 'Un apprenant ne peut ouvrir ce module qu’après avoir terminé tous les éléments des modules cochés.',
   'authoring.deleteModule': 'Supprimer le module',
   'authoring.deleteModuleConfirm': 'Supprimer le module « {title} » et tout son contenu ?',
   'authoring.noItems': 'Ce module est vide.',
