@@ -11722,7 +11722,7 @@ export interface components {
             /** @description In the language asked for, else French. */
             course_title: string;
             course_title_fr: string;
-            course_title_ar?: string;
+            course_title_ar?: string | null;
             course_slug: string;
             /**
              * Format: uint32
@@ -11741,7 +11741,7 @@ export interface components {
         CertificateList: {
             items: components["schemas"]["CertificateSummary"][];
             /** @description Always null: one page. */
-            next_cursor?: string;
+            next_cursor?: string | null;
         };
         /**
          * CertificateSummary
@@ -11831,7 +11831,7 @@ export interface components {
          */
         CohortPage: {
             items: components["schemas"]["CohortView"][];
-            next_cursor?: string;
+            next_cursor?: string | null;
         };
         /**
          * CohortProgress
@@ -11918,11 +11918,11 @@ export interface components {
             /** Format: uint32 */
             percent: number;
             /** Format: uuid */
-            resume_item_id?: string;
-            resume_item_kind?: string;
+            resume_item_id?: string | null;
+            resume_item_kind?: string | null;
             /** Format: date-time */
-            completed_at?: string;
-            certificate_code?: string;
+            completed_at?: string | null;
+            certificate_code?: string | null;
         };
         /**
          * CourseProgressSummary
@@ -11945,18 +11945,18 @@ export interface components {
              * Format: uuid
              * @description The first item not finished in a module that is open; null when all are done.
              */
-            resume_item_id?: string;
+            resume_item_id?: string | null;
             /** @description `lesson`, `quiz` or `case_study`: which page opens the resume item. */
-            resume_item_kind?: string;
+            resume_item_kind?: string | null;
             /** Format: date-time */
             last_activity_at: string;
             /**
              * Format: date-time
              * @description When every item of the current version was done; null while some are open.
              */
-            completed_at?: string;
+            completed_at?: string | null;
             /** @description The attestation earned in this course, if any (it stays valid when new items are added). */
-            certificate_code?: string;
+            certificate_code?: string | null;
         };
         /**
          * CourseSummary
@@ -12230,7 +12230,7 @@ export interface components {
          */
         FieldSessionPage: {
             items: components["schemas"]["FieldSessionView"][];
-            next_cursor?: string;
+            next_cursor?: string | null;
         };
         /**
          * FieldSessionView
@@ -12472,10 +12472,10 @@ export interface components {
              * Format: date-time
              * @description Null when the member has done nothing in the course yet.
              */
-            last_activity_at?: string;
+            last_activity_at?: string | null;
             best_quiz_scores: components["schemas"]["QuizScore"][];
             /** Format: date-time */
-            idle_reminded_at?: string;
+            idle_reminded_at?: string | null;
         };
         /**
          * MembersAdded
@@ -12538,7 +12538,7 @@ export interface components {
         MyProgress: {
             items: components["schemas"]["CourseProgressSummary"][];
             /** @description Always null: a learner's courses come in one page. */
-            next_cursor?: string;
+            next_cursor?: string | null;
         };
         /**
          * MyRating
@@ -12604,7 +12604,7 @@ export interface components {
              */
             resource_ids: string[];
             /** @description Up to 4,000 characters. */
-            notes?: string;
+            notes?: string | null;
         };
         /**
          * NewService

@@ -22,13 +22,17 @@ pub struct CourseProgressSummary {
     /// 0 to 100, rounded down (100 only when every item is done).
     pub percent: u32,
     /// The first item not finished in a module that is open; null when all are done.
+    #[oai(nullable)]
     pub resume_item_id: Option<Uuid>,
     /// `lesson`, `quiz` or `case_study`: which page opens the resume item.
+    #[oai(nullable)]
     pub resume_item_kind: Option<String>,
     pub last_activity_at: DateTime<Utc>,
     /// When every item of the current version was done; null while some are open.
+    #[oai(nullable)]
     pub completed_at: Option<DateTime<Utc>>,
     /// The attestation earned in this course, if any (it stays valid when new items are added).
+    #[oai(nullable)]
     pub certificate_code: Option<String>,
 }
 
@@ -37,6 +41,7 @@ pub struct CourseProgressSummary {
 pub struct MyProgress {
     pub items: Vec<CourseProgressSummary>,
     /// Always null: a learner's courses come in one page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -62,9 +67,13 @@ pub struct CourseProgress {
     pub completed_items: u32,
     pub total_items: u32,
     pub percent: u32,
+    #[oai(nullable)]
     pub resume_item_id: Option<Uuid>,
+    #[oai(nullable)]
     pub resume_item_kind: Option<String>,
+    #[oai(nullable)]
     pub completed_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub certificate_code: Option<String>,
 }
 
@@ -82,6 +91,7 @@ pub struct CertificateSummary {
 pub struct CertificateList {
     pub items: Vec<CertificateSummary>,
     /// Always null: one page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -93,6 +103,7 @@ pub struct CertificateCheck {
     /// In the language asked for, else French.
     pub course_title: String,
     pub course_title_fr: String,
+    #[oai(nullable)]
     pub course_title_ar: Option<String>,
     pub course_slug: String,
     /// Whole hours of training (0: less than an hour).

@@ -31,6 +31,7 @@ pub struct CohortView {
 #[derive(Clone, Debug, Object)]
 pub struct CohortPage {
     pub items: Vec<CohortView>,
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -78,8 +79,10 @@ pub struct MemberProgress {
     pub total_items: u32,
     pub percent: u32,
     /// Null when the member has done nothing in the course yet.
+    #[oai(nullable)]
     pub last_activity_at: Option<DateTime<Utc>>,
     pub best_quiz_scores: Vec<QuizScore>,
+    #[oai(nullable)]
     pub idle_reminded_at: Option<DateTime<Utc>>,
 }
 

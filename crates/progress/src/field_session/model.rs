@@ -21,6 +21,7 @@ pub struct NewFieldSession {
     #[oai(default)]
     pub resource_ids: Vec<Uuid>,
     /// Up to 4,000 characters.
+    #[oai(nullable)]
     pub notes: Option<String>,
 }
 
@@ -48,6 +49,7 @@ pub struct FieldSessionView {
 #[derive(Clone, Debug, Object)]
 pub struct FieldSessionPage {
     pub items: Vec<FieldSessionView>,
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
