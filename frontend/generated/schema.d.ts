@@ -11915,13 +11915,24 @@ export interface components {
             completed_items: number;
             /** Format: uint32 */
             total_items: number;
-            /** Format: uint32 */
+            /**
+             * Format: uint32
+             * @description 0 to 100, rounded down (100 only when every item is done).
+             */
             percent: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The first item not finished in a module that is open; null when all are done.
+             */
             resume_item_id?: string | null;
+            /** @description `lesson`, `quiz` or `case_study`: which page opens the resume item. */
             resume_item_kind?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When every item of the current version was done; null while some are open.
+             */
             completed_at?: string | null;
+            /** @description The attestation earned in this course, if any (it stays valid when new items are added). */
             certificate_code?: string | null;
         };
         /**
@@ -11932,6 +11943,8 @@ export interface components {
             course_slug: string;
             /** @description In the language asked for, else French. */
             course_title: string;
+            /** Format: date-time */
+            last_activity_at: string;
             /** Format: uint32 */
             completed_items: number;
             /** Format: uint32 */
@@ -11948,8 +11961,6 @@ export interface components {
             resume_item_id?: string | null;
             /** @description `lesson`, `quiz` or `case_study`: which page opens the resume item. */
             resume_item_kind?: string | null;
-            /** Format: date-time */
-            last_activity_at: string;
             /**
              * Format: date-time
              * @description When every item of the current version was done; null while some are open.

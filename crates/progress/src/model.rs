@@ -11,12 +11,10 @@ pub struct Enrolment {
     pub enrolled_at: DateTime<Utc>,
 }
 
-/// Where a learner stands in one course, for "my learning".
+/// How far a learner is in a course's current version: shared by "my
+/// learning" and the course page (flattened into both answers).
 #[derive(Clone, Debug, Object)]
-pub struct CourseProgressSummary {
-    pub course_slug: String,
-    /// In the language asked for, else French.
-    pub course_title: String,
+pub struct Standing {
     pub completed_items: u32,
     pub total_items: u32,
     /// 0 to 100, rounded down (100 only when every item is done).
@@ -27,13 +25,23 @@ pub struct CourseProgressSummary {
     /// `lesson`, `quiz` or `case_study`: which page opens the resume item.
     #[oai(nullable)]
     pub resume_item_kind: Option<String>,
-    pub last_activity_at: DateTime<Utc>,
     /// When every item of the current version was done; null while some are open.
     #[oai(nullable)]
     pub completed_at: Option<DateTime<Utc>>,
     /// The attestation earned in this course, if any (it stays valid when new items are added).
     #[oai(nullable)]
     pub certificate_code: Option<String>,
+}
+
+/// Where a learner stands in one course, for "my learning".
+#[derive(Clone, Debug, Object)]
+pub struct CourseProgressSummary {
+    pub course_slug: String,
+    /// In the language asked for, else French.
+    pub course_title: String,
+    pub last_activity_at: DateTime<Utc>,
+    #[oai(flatten)]
+    pub standing: Standing,
 }
 
 /// The courses a learner follows.
@@ -64,17 +72,8 @@ pub struct CourseProgress {
     pub locked_module_ids: Vec<Uuid>,
     /// Why each locked module is locked.
     pub locked_modules: Vec<LockedModuleView>,
-    pub completed_items: u32,
-    pub total_items: u32,
-    pub percent: u32,
-    #[oai(nullable)]
-    pub resume_item_id: Option<Uuid>,
-    #[oai(nullable)]
-    pub resume_item_kind: Option<String>,
-    #[oai(nullable)]
-    pub completed_at: Option<DateTime<Utc>>,
-    #[oai(nullable)]
-    pub certificate_code: Option<String>,
+    #[oai(flatten)]
+    pub standing: Standing,
 }
 
 /// An attestation the caller holds.

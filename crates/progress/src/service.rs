@@ -2,6 +2,7 @@
 //! attestations. Free of HTTP.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use lru::LruCache;
 use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord};
 use sanad_platform::people::PeopleDirectory;
@@ -144,19 +145,11 @@ impl Progress {
             // A course unpublished since is left out rather than shown empty.
             let Some(outline) = self.outlines.outline_by_id(e.course_id).await? else { continue };
             let done = done.get(&e.course_id).unwrap_or(&empty);
-            let total = outline.items().count();
-            let completed = outline.done_count(done);
             items.push(CourseProgressSummary {
                 course_slug: outline.slug.clone(),
                 course_title: outline.title.pick(lang).to_string(),
-                completed_items: completed as u32,
-                total_items: total as u32,
-                percent: percent(completed, total),
-                resume_item_id: outline.resume_item(done),
-                resume_item_kind: outline.resume_item(done).and_then(|i| outline.kind_of(i)).map(|k| k.as_str().to_string()),
                 last_activity_at: e.last_activity_at,
-                completed_at: if outline.complete(done) { e.completed_at } else { None },
-                certificate_code: certificates.get(&e.course_id).cloned(),
+                standing: standing(&outline, done, e.completed_at, certificates.get(&e.course_id).cloned()),
             });
         }
         Ok(MyProgress { items, next_cursor: None })
@@ -169,8 +162,6 @@ impl Progress {
         let done: HashSet<Uuid> =
             store::completed_items(&self.db, caller.user_id, outline.course_id).await.map_err(sql)?.into_iter().collect();
         let locked = outline.locked_modules(&done);
-        let total = outline.items().count();
-        let completed = outline.done_count(&done);
         let certificate = store::certificates_of(&self.db, caller.user_id)
             .await
             .map_err(sql)?
@@ -190,13 +181,7 @@ impl Progress {
                     requires_module_title: outline.module(l.waits_for).map(|m| m.title.pick(lang).to_string()).unwrap_or_default(),
                 })
                 .collect(),
-            completed_items: completed as u32,
-            total_items: total as u32,
-            percent: percent(completed, total),
-            resume_item_id: outline.resume_item(&done),
-            resume_item_kind: outline.resume_item(&done).and_then(|i| outline.kind_of(i)).map(|k| k.as_str().to_string()),
-            completed_at: if outline.complete(&done) { enrolment.and_then(|e| e.completed_at) } else { None },
-            certificate_code: certificate,
+            standing: standing(&outline, &done, enrolment.and_then(|e| e.completed_at), certificate),
         })
     }
 
@@ -275,6 +260,23 @@ impl Progress {
         };
         store::issue_certificate(tx, &row).await.map_err(sql)?;
         Ok(())
+    }
+}
+
+/// Where a learner stands, given the items `done`: `completed_at` counts only
+/// while every item of the current version is done.
+fn standing(outline: &CourseOutline, done: &HashSet<Uuid>, completed_at: Option<DateTime<Utc>>, certificate: Option<String>) -> Standing {
+    let total = outline.items().count();
+    let completed = outline.done_count(done);
+    let resume = outline.resume_item(done);
+    Standing {
+        completed_items: completed as u32,
+        total_items: total as u32,
+        percent: percent(completed, total),
+        resume_item_id: resume,
+        resume_item_kind: resume.and_then(|i| outline.kind_of(i)).map(|k| k.as_str().to_string()),
+        completed_at: if outline.complete(done) { completed_at } else { None },
+        certificate_code: certificate,
     }
 }
 
