@@ -75,40 +75,11 @@ impl SocialProfiles {
         )
         .expect("social link pattern");
         let handle = Regex::new(r"^@?[a-z0-9][a-z0-9_.]{2,29}").expect("handle pattern");
-        let networks = Words::new(&[
-            "insta",
-            "instagram",
-            "ig",
-            "tiktok",
-            "tik",
-            "snap",
-            "snapchat",
-            "sc",
-            "fb",
-            "facebook",
-            "fcb",
-            "twitter",
-            "telegram",
-            "telegramme",
-            "whatsapp",
-            "watsap",
-            "wtsp",
-            "threads",
-            "انستغرام",
-            "انستا",
-            "انستجرام",
-            "إنستغرام",
-            "سناب",
-            "سنابشات",
-            "تيكتوك",
-            "تيك",
-            "فيسبوك",
-            "فايسبوك",
-            "تويتر",
-            "تلغرام",
-            "تليغرام",
-            "واتساب",
-        ]);
+        let networks = Words::new(
+            "insta instagram ig tiktok tik snap snapchat sc fb facebook fcb twitter telegram telegramme \
+            whatsapp watsap wtsp threads انستغرام انستا انستجرام إنستغرام سناب سنابشات تيكتوك تيك \
+            فيسبوك فايسبوك تويتر تلغرام تليغرام واتساب",
+        );
         SocialProfiles { link, handle, networks }
     }
 

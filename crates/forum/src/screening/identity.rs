@@ -21,6 +21,7 @@ pub struct NationalIds {
     cue: Regex,
     card: Regex,
     digits: Regex,
+    grouped: Regex,
 }
 
 /// Letter prefixes that are abbreviations, not the cards' city letters.
@@ -41,7 +42,8 @@ impl NationalIds {
         .expect("card cue pattern");
         let card = Regex::new(r"([a-z]{1,2})([\ \-.]?)(\d{3,8})").expect("card pattern");
         let digits = Regex::new(r"\d{5,8}").expect("card digits pattern");
-        NationalIds { cue, card, digits }
+        let grouped = Regex::new(r"[a-z]{1,2}[\ \-]?\d{2,3}(?:[\ .]\d{2,3}){1,3}").expect("grouped card pattern");
+        NationalIds { cue, card, digits, grouped }
     }
 }
 
@@ -89,6 +91,14 @@ impl Detector for NationalIds {
         }
         if cues.is_empty() {
             return;
+        }
+        // `CIN AB 45 67 89`: grouped digits, right after the card's name.
+        for found in self.grouped.find_iter(normal) {
+            let range = found.range();
+            let covered = hits[start..].iter().any(|h| h.range.start < range.end && range.start < h.range.end);
+            if !covered && is_boundary(text.char_before(range.start)) && is_boundary(text.char_at(range.end)) && near_cue(&range) {
+                hits.push(Hit { kind: Kind::NATIONAL_ID, range });
+            }
         }
         // `sa CIN : 998877`: digits alone, right after the card's name.
         for found in self.digits.find_iter(normal) {
@@ -186,6 +196,7 @@ mod tests {
         assert_eq!(found(&ids, "رقم البطاقة الوطنية للأب: ك ٤٥٦٧٨"), ["٤٥٦٧٨"]);
         assert_eq!(found(&ids, "رقم البطاقة الوطنية للأب: BK ٤٥٦٧٨٩"), ["BK ٤٥٦٧٨٩"]);
         assert_eq!(found(&ids, "N° CIN : 445566"), ["445566"]);
+        assert_eq!(found(&ids, "La maman (CIN AB 45 67 89) accepte."), ["AB 45 67 89"]);
         assert_eq!(found(&ids, "l'bitaqa dyalo g 12345"), ["g 12345"]);
     }
 

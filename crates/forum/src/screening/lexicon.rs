@@ -11,8 +11,9 @@ use std::sync::LazyLock;
 pub(crate) struct Words(HashSet<String>);
 
 impl Words {
-    pub(crate) fn new(words: &[&str]) -> Self {
-        Words(words.iter().map(|w| normalize(w)).collect())
+    /// The words of a list separated by spaces.
+    pub(crate) fn new(words: &str) -> Self {
+        Words(words.split_whitespace().map(normalize).collect())
     }
 
     /// The word as it is or, written in Arabic letters, without its clitics.
@@ -42,351 +43,58 @@ fn without_suffix(word: &str, found: &mut impl FnMut(&str) -> bool) -> bool {
 /// What is counted or measured after a number: `12 enfants`, `45 %`,
 /// `3 ans`, `20 pages`. A number followed by one of these is no identifier.
 pub(crate) static UNITS: LazyLock<Words> = LazyLock::new(|| {
-    Words::new(&[
-        // French
-        "an",
-        "ans",
-        "année",
-        "années",
-        "mois",
-        "jour",
-        "jours",
-        "semaine",
-        "semaines",
-        "heure",
-        "heures",
-        "h",
-        "min",
-        "minutes",
-        "fois",
-        "enfant",
-        "enfants",
-        "élève",
-        "élèves",
-        "fille",
-        "filles",
-        "garçon",
-        "garçons",
-        "jeune",
-        "jeunes",
-        "parent",
-        "parents",
-        "famille",
-        "familles",
-        "cas",
-        "dossier",
-        "dossiers",
-        "personne",
-        "personnes",
-        "participant",
-        "participants",
-        "participante",
-        "participantes",
-        "professionnel",
-        "professionnels",
-        "victime",
-        "victimes",
-        "page",
-        "pages",
-        "séance",
-        "séances",
-        "session",
-        "sessions",
-        "module",
-        "modules",
-        "km",
-        "m",
-        "kg",
-        "dh",
-        "dhs",
-        "mad",
-        "dirhams",
-        "euros",
-        "%",
-        "pourcent",
-        "places",
-        "lits",
-        "bénéficiaires",
-        "signalements",
-        "appels",
-        "associations",
-        "membres",
-        "classes",
-        "écoles",
-        "formations",
-        "ateliers",
-        "mineurs",
-        "étages",
-        "ème",
-        "e",
-        "er",
-        "ère",
-        "ans.",
-        // English
-        "years",
-        "year",
-        "children",
-        "cases",
-        "percent",
-        "people",
-        // Arabic
-        "سنة",
-        "سنوات",
-        "سنين",
-        "عام",
-        "أعوام",
-        "عاما",
-        "شهر",
-        "أشهر",
-        "شهرا",
-        "يوم",
-        "أيام",
-        "يوما",
-        "ساعة",
-        "ساعات",
-        "دقيقة",
-        "طفل",
-        "أطفال",
-        "طفلا",
-        "طفلة",
-        "حالة",
-        "حالات",
-        "ملف",
-        "ملفات",
-        "أسرة",
-        "أسر",
-        "مشارك",
-        "مشاركا",
-        "مشاركين",
-        "صفحة",
-        "صفحات",
-        "درهم",
-        "دراهم",
-        "كلم",
-        "في المائة",
-        "المائة",
-        "بالمائة",
-        "مرة",
-        "مرات",
-        "جلسة",
-        "جلسات",
-        "تلميذ",
-        "تلاميذ",
-        "تلميذا",
-        "جمعية",
-        "جمعيات",
-        "ضحية",
-        "ضحايا",
-        "شخص",
-        "أشخاص",
-        "شخصا",
-        // Darija in Latin letters
-        "snin",
-        "sna",
-        "3am",
-        "nhar",
-        "iyam",
-        "wlad",
-        "drari",
-        "merra",
-        "khtar",
-    ])
+    Words::new(
+        "an ans année années mois jour jours semaine semaines heure heures h min minutes fois \
+        enfant enfants élève élèves fille filles garçon garçons jeune jeunes parent parents \
+        famille familles cas dossier dossiers personne personnes participant participants \
+        participante participantes professionnel professionnels victime victimes page pages séance \
+        séances session sessions module modules km m kg dh dhs mad dirhams euros % pourcent places \
+        lits bénéficiaires signalements appels associations membres classes écoles formations \
+        ateliers mineurs étages ème e er ère ans. years year children cases percent people سنة \
+        سنوات سنين عام أعوام عاما شهر أشهر شهرا يوم أيام يوما ساعة ساعات دقيقة طفل أطفال طفلا طفلة \
+        حالة حالات ملف ملفات أسرة أسر مشارك مشاركا مشاركين صفحة صفحات درهم دراهم كلم \
+        المائة بالمائة مرة مرات جلسة جلسات تلميذ تلاميذ تلميذا جمعية جمعيات ضحية ضحايا شخص أشخاص \
+        شخصا snin sna 3am nhar iyam wlad drari merra khtar",
+    )
 });
 
 /// Words that introduce a law, a rule or a text, whose numbers are public:
 /// `loi 103-13`, `دورية رقم 2/2019`, `article 475`.
 pub(crate) static LAW_WORDS: LazyLock<Words> = LazyLock::new(|| {
-    Words::new(&[
-        "loi",
-        "lois",
-        "décret",
-        "dahir",
-        "circulaire",
-        "article",
-        "art",
-        "articles",
-        "arrêté",
-        "code",
-        "convention",
-        "protocole",
-        "note",
-        "norme",
-        "iso",
-        "version",
-        "v",
-        "décision",
-        "arrêt",
-        "rapport",
-        "guide",
-        "module",
-        "chapitre",
-        "page",
-        "annexe",
-        "programme",
-        "plan",
-        "stratégie",
-        "résolution",
-        "observation",
-        "recommandation",
-        "law",
-        "section",
-        "قانون",
-        "القانون",
-        "ظهير",
-        "الظهير",
-        "مرسوم",
-        "المرسوم",
-        "دورية",
-        "الدورية",
-        "مذكرة",
-        "المذكرة",
-        "المادة",
-        "مادة",
-        "الفصل",
-        "فصل",
-        "قرار",
-        "القرار",
-        "الاتفاقية",
-        "اتفاقية",
-        "البروتوكول",
-        "الصفحة",
-        "الملحق",
-        "التقرير",
-        "المنشور",
-        "منشور",
-        "الدليل",
-        "البرنامج",
-        "الخطة",
-        "الإستراتيجية",
-        "الاستراتيجية",
-        "qanun",
-        "9anoun",
-    ])
+    Words::new(
+        "loi lois décret dahir circulaire article art articles arrêté code convention protocole \
+        note norme iso version v décision arrêt rapport guide module chapitre page annexe \
+        programme plan stratégie résolution observation recommandation law section قانون القانون \
+        ظهير الظهير مرسوم المرسوم دورية الدورية مذكرة المذكرة المادة مادة الفصل فصل قرار القرار \
+        الاتفاقية اتفاقية البروتوكول الصفحة الملحق التقرير المنشور منشور الدليل البرنامج الخطة \
+        الإستراتيجية الاستراتيجية qanun 9anoun",
+    )
 });
 
 /// Words that mark a number as a number: `n°`, `numéro`, `رقم`, `عدد`.
-pub(crate) static NUMBER_MARKERS: LazyLock<Words> = LazyLock::new(|| {
-    Words::new(&["n", "no", "nº", "num", "numero", "numéro", "nr", "nbr", "رقم", "عدد", "ra9m", "rqm", "raqm", "nmra", "nemra", "noumero"])
-});
+pub(crate) static NUMBER_MARKERS: LazyLock<Words> =
+    LazyLock::new(|| Words::new("n no nº num numero numéro nr nbr رقم عدد ra9m rqm raqm nmra nemra noumero"));
 
 /// Institutions and services: a fixed line near one of these, and near no
 /// family word, is the service's own number.
 pub(crate) static INSTITUTIONS: LazyLock<Words> = LazyLock::new(|| {
-    Words::new(&[
-        "upe",
-        "cape",
-        "hôpital",
-        "hopital",
-        "chu",
-        "tribunal",
-        "cellule",
-        "centre",
-        "center",
-        "association",
-        "entraide",
-        "délégation",
-        "commissariat",
-        "gendarmerie",
-        "police",
-        "préfecture",
-        "standard",
-        "secrétariat",
-        "service",
-        "services",
-        "ministère",
-        "fondation",
-        "ong",
-        "dtipe",
-        "permanence",
-        "bureau",
-        "urgences",
-        "siège",
-        "مستشفى",
-        "المستشفى",
-        "المحكمة",
-        "محكمة",
-        "خلية",
-        "الخلية",
-        "مركز",
-        "المركز",
-        "جمعية",
-        "الجمعية",
-        "التعاون",
-        "مندوبية",
-        "المندوبية",
-        "الدرك",
-        "الشرطة",
-        "الأمن",
-        "مصلحة",
-        "المصلحة",
-        "وزارة",
-        "الوزارة",
-        "مؤسسة",
-        "المؤسسة",
-        "الوحدة",
-        "وحدة",
-        "مكتب",
-        "المكتب",
-        "النيابة",
-    ])
+    Words::new(
+        "upe cape hôpital hopital chu tribunal cellule centre center association entraide \
+        délégation commissariat gendarmerie police préfecture standard secrétariat service \
+        services ministère fondation ong dtipe permanence bureau urgences siège مستشفى المستشفى \
+        المحكمة محكمة خلية الخلية مركز المركز جمعية الجمعية التعاون مندوبية المندوبية الدرك الشرطة \
+        الأمن مصلحة المصلحة وزارة الوزارة مؤسسة المؤسسة الوحدة وحدة مكتب المكتب النيابة",
+    )
 });
 
 /// Words of a family or a home: a number near one of these is a family's.
 pub(crate) static FAMILY_WORDS: LazyLock<Words> = LazyLock::new(|| {
-    Words::new(&[
-        "mère",
-        "père",
-        "maman",
-        "papa",
-        "parent",
-        "parents",
-        "famille",
-        "domicile",
-        "maison",
-        "chez",
-        "enfant",
-        "fille",
-        "fils",
-        "tuteur",
-        "tutrice",
-        "oncle",
-        "tante",
-        "frère",
-        "soeur",
-        "sœur",
-        "voisin",
-        "voisine",
-        "grand",
-        "personnel",
-        "portable",
-        "أم",
-        "الأم",
-        "أب",
-        "الأب",
-        "والد",
-        "والدة",
-        "الوالد",
-        "الوالدة",
-        "الأسرة",
-        "أسرة",
-        "العائلة",
-        "عائلة",
-        "الطفل",
-        "الطفلة",
-        "بيت",
-        "منزل",
-        "المنزل",
-        "البيت",
-        "أخ",
-        "أخت",
-        "mmha",
-        "mmo",
-        "bbah",
-        "bbaha",
-        "khoha",
-        "darhom",
-        "dar",
-    ])
+    Words::new(
+        "mère père maman papa parent parents famille domicile maison chez enfant fille fils tuteur \
+        tutrice oncle tante frère soeur sœur voisin voisine grand personnel portable أم الأم أب \
+        الأب والد والدة الوالد الوالدة الأسرة أسرة العائلة عائلة الطفل الطفلة بيت منزل المنزل \
+        البيت أخ أخت mmha mmo bbah bbaha khoha darhom dar",
+    )
 });
 
 #[cfg(test)]
@@ -395,7 +103,7 @@ mod tests {
 
     #[test]
     fn arabic_words_are_found_under_their_clitics() {
-        let words = Words::new(&["أم", "والدة", "ملف"]);
+        let words = Words::new("أم والدة ملف");
         for word in ["وأمها", "لأمه", "والدة", "بالملف", "ملفها", "والملف"] {
             assert!(words.has_form(&normalize(word), true), "{word}");
         }
