@@ -131,10 +131,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<String> {
-        let text = PostText::body(text);
-        let mut hits = Vec::new();
-        StreetAddresses::new().detect(&text, &mut hits);
-        hits.iter().map(|h| text.typed(h.range.clone()).to_owned()).collect()
+        crate::screening::passages(&StreetAddresses::new(), text)
     }
 
     #[test]

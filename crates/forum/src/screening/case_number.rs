@@ -96,7 +96,7 @@ impl Detector for CaseNumbers {
             }
             let next = text.token_at_or_after(range.end);
             let counted = tokens.get(next).is_some_and(|t| UNITS.has_form(text.word(t), t.arabic));
-            if !counted && ((digits >= 3 && !(year_alone && !marked)) || (parts.len() > 1 && digits >= 2)) {
+            if !counted && ((digits >= 3 && (marked || !year_alone)) || (parts.len() > 1 && digits >= 2)) {
                 hits.push(Hit { kind: Kind::CASE_NUMBER, range });
             }
         }
@@ -127,10 +127,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<String> {
-        let text = PostText::body(text);
-        let mut hits = Vec::new();
-        CaseNumbers::new().detect(&text, &mut hits);
-        hits.iter().map(|h| text.typed(h.range.clone()).to_owned()).collect()
+        crate::screening::passages(&CaseNumbers::new(), text)
     }
 
     #[test]

@@ -24,7 +24,7 @@ impl EmailAddresses {
         let pattern = Regex::new(
             r"(?x)
             [a-z0-9][a-z0-9._%+\-]*
-            \ ?(?: @ | \(at\) | \[at\] | \{at\} | \ arobase\ | \ \[@\]\ ? ) \ ?
+            (?: @ | \ ?(?: \(at\) | \[at\] | \{at\} | \[@\] )\ ? | \ arobase\ )
             [a-z0-9](?:[a-z0-9\-]*[a-z0-9])?
             (?: (?:\.|\ ?\(dot\)\ ?|\ ?\[dot\]\ ?|\ point\ ) [a-z0-9\-]+ )*
             (?: \. | \ ?\(dot\)\ ? | \ ?\[dot\]\ ? | \ point\ ) [a-z]{2,}",
@@ -102,7 +102,11 @@ impl SocialProfiles {
         let tokens = text.tokens();
         let normal = text.normal();
         let links: Vec<_> = hits.iter().filter(|h| h.kind == Kind::SOCIAL_PROFILE).map(|h| h.range.clone()).collect();
-        let in_link = |t: &Token| links.iter().any(|l| l.start <= t.range.start && t.range.end <= l.end);
+        // Links come in order and never overlap: the last one starting before the word decides.
+        let in_link = |t: &Token| {
+            let i = links.partition_point(|l| l.start <= t.range.start);
+            i.checked_sub(1).is_some_and(|i| t.range.end <= links[i].end)
+        };
         for (i, token) in tokens.iter().enumerate() {
             if !self.networks.has_form(text.word(token), token.arabic) || in_link(token) {
                 continue;
@@ -172,12 +176,7 @@ impl Detector for SocialProfiles {
 mod tests {
     use super::*;
 
-    fn found(detector: &dyn Detector, text: &str) -> Vec<String> {
-        let text = PostText::body(text);
-        let mut hits = Vec::new();
-        detector.detect(&text, &mut hits);
-        hits.iter().map(|h| text.typed(h.range.clone()).to_owned()).collect()
-    }
+    use crate::screening::passages as found;
 
     #[test]
     fn emails_plain_and_disguised() {
@@ -185,6 +184,7 @@ mod tests {
         assert_eq!(found(&emails, "écrire à sara.benali@gmail.com."), ["sara.benali@gmail.com"]);
         assert_eq!(found(&emails, "mail : fatima88 [at] hotmail [dot] fr"), ["fatima88 [at] hotmail [dot] fr"]);
         assert!(found(&emails, "Merci @Amal et @badr.c pour le modèle").is_empty());
+        assert!(found(&emails, "l'compte smiyto @zakaria.sla.01").is_empty());
     }
 
     #[test]

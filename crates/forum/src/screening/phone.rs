@@ -94,11 +94,13 @@ fn looks_like_a_date(groups: &[&str]) -> bool {
 /// Whether the sentence around `at` names an institution and no family.
 fn institution_line(text: &PostText, at: usize) -> bool {
     let tokens = text.tokens();
-    let Some(here) = tokens.get(text.token_at_or_after(at)) else { return false };
-    let sentence = here.sentence;
-    let in_sentence = tokens.iter().filter(|t| t.sentence == sentence);
+    let here = text.token_at_or_after(at);
+    let Some(sentence) = tokens.get(here).map(|t| t.sentence) else { return false };
+    // The sentence around the number, at most 30 words each side (a sentence
+    // of a thousand numbers must not be read a thousand times).
+    let around = tokens[here.saturating_sub(30)..(here + 30).min(tokens.len())].iter().filter(|t| t.sentence == sentence);
     let (mut institution, mut family) = (false, false);
-    for token in in_sentence {
+    for token in around {
         let word = text.word(token);
         institution |= INSTITUTIONS.has_form(word, token.arabic);
         family |= FAMILY_WORDS.has_form(word, token.arabic);
@@ -111,10 +113,7 @@ mod tests {
     use super::*;
 
     fn phones(text: &str) -> Vec<String> {
-        let text = PostText::body(text);
-        let mut hits = Vec::new();
-        PhoneNumbers::new().detect(&text, &mut hits);
-        hits.iter().map(|h| text.typed(h.range.clone()).to_owned()).collect()
+        crate::screening::passages(&PhoneNumbers::new(), text)
     }
 
     #[test]
