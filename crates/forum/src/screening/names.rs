@@ -52,7 +52,7 @@ pub struct Gazetteer {
 
 impl Gazetteer {
     /// The lists shipped with the crate (`screening/names/given.txt` and
-    /// `family.txt`): some 650 given and 240 family names.
+    /// `family.txt`): some 640 given and 230 family names.
     pub fn builtin() -> Self {
         Gazetteer::default().with_list(GIVEN, false).with_list(FAMILY, true)
     }
