@@ -180,3 +180,11 @@ CREATE TABLE forum_keys (
     name TEXT PRIMARY KEY,
     key  BYTEA NOT NULL
 );
+
+-- Every change a post's search document may see (written in the transaction
+-- of the change); each instance's index of posts applies them in order.
+CREATE TABLE forum_index_events (
+    seq        BIGSERIAL PRIMARY KEY,
+    post_id    UUID NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);

@@ -180,3 +180,11 @@ CREATE TABLE forum_keys (
     name TEXT PRIMARY KEY,
     key  BLOB NOT NULL
 );
+
+-- Every change a post's search document may see (written in the transaction
+-- of the change); each instance's index of posts applies them in order.
+CREATE TABLE forum_index_events (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    post_id    BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);

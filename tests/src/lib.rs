@@ -133,6 +133,7 @@ impl TestServer {
     pub async fn index_now(&self) {
         self.server.app.library.apply_index_events().await.expect("index events");
         self.server.app.library.sync_lessons().await.expect("lessons indexed");
+        self.server.app.forum.apply_index_events().await.expect("forum index events");
     }
 
     /// Base URL.

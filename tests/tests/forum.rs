@@ -13,6 +13,7 @@ on_both_backends!(
     screening_holds_and_moderators_decide,
     anonymous_authors_never_leak,
     replies_notify_in_the_app_and_by_mail,
+    search_finds_published_posts_only,
 );
 
 fn id(v: &Value) -> String {
@@ -265,6 +266,9 @@ async fn anonymous_authors_never_leak(backend: Backend) {
         .post("/api/v1/forum/topics", json!({"category": "bien-etre", "title": "Supervision", "body": "Qui en a ?", "anonymous": true}))
         .await;
     srv.fan_out_now().await;
+    srv.index_now().await;
+    let (_, found) = badr.get("/api/v1/forum/search?q=dormir").await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "the walk below sees the anonymous post in search: {found}");
 
     let secrets = ["Amal Berrada", "amal@example.org", amal_id.as_str()];
     let paths = [
@@ -273,6 +277,9 @@ async fn anonymous_authors_never_leak(backend: Backend) {
         format!("/api/v1/forum/topics/{tid}"),
         format!("/api/v1/forum/topics/{}", id(&other)),
         "/api/v1/me/notifications".to_string(),
+        "/api/v1/forum/search?q=dormir".to_string(),
+        "/api/v1/forum/search?q=aide%20beaucoup".to_string(),
+        "/api/v1/forum/search?q=supervision".to_string(),
     ];
     for who in [&mut badr, &mut chama] {
         for path in &paths {
@@ -413,5 +420,68 @@ async fn replies_notify_in_the_app_and_by_mail(backend: Backend) {
     assert_eq!(new.len(), mails_before + 1, "the author is still mailed");
     let (st, settings) = chama.put("/api/v1/me/notification-settings", json!({"email": "weekly"})).await;
     assert_eq!((st, settings["email"].as_str()), (StatusCode::OK, Some("weekly")));
+    srv.stop().await;
+}
+
+async fn search_finds_published_posts_only(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let mut badr = srv.member("badr@example.org", "Badr Chraibi").await;
+    let (_, topic) = amal
+        .post(
+            "/api/v1/forum/topics",
+            json!({"category": "prise-en-charge", "title": "Fiche de liaison UPE-hôpital", "body": "Un modèle de fiche ? motunique1"}),
+        )
+        .await;
+    let tid = id(&topic);
+    let (_, reply) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Les éducatrices utilisent la grille."})).await;
+    let (st, held) = amal
+        .post("/api/v1/forum/topics", json!({"category": "concepts", "title": "Rappel", "body": "Appeler le 06 98 76 54 32 motcache"}))
+        .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{held}");
+    srv.index_now().await;
+
+    let mut nobody = srv.client();
+    let (st, _) = nobody.get("/api/v1/forum/search?q=fiche").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let got = badr.get("/api/v1/forum/search?q=%20").await;
+    assert_problem(&badr, StatusCode::UNPROCESSABLE_ENTITY, (got.0, &got.1));
+
+    let topics_of =
+        |v: &Value| v["items"].as_array().unwrap().iter().map(|i| i["topic_id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    for q in ["motunique1", "fiche%20liaison", "hopital", "FICHES", "educatrice"] {
+        let (st, found) = badr.get(&format!("/api/v1/forum/search?q={q}")).await;
+        assert_eq!(st, StatusCode::OK, "{found}");
+        assert!(topics_of(&found).contains(&tid), "{q}: {found}");
+    }
+    let (_, found) = badr.get("/api/v1/forum/search?q=motunique1").await;
+    let hit = &found["items"][0];
+    assert_eq!(hit["title"], "Fiche de liaison UPE-hôpital");
+    assert_eq!(hit["author"]["display_name"], "Amal Berrada");
+    assert!(hit["snippet_html"].as_str().unwrap().contains("<mark>motunique1</mark>"), "{hit}");
+    let (_, found) = badr.get("/api/v1/forum/search?q=fiche&category=concepts").await;
+    assert!(found["items"].as_array().unwrap().is_empty(), "the category filter: {found}");
+    let (_, found) = amal.get("/api/v1/forum/search?q=motcache").await;
+    assert!(found["items"].as_array().unwrap().is_empty(), "never a held post, even to its author: {found}");
+
+    // A deleted post leaves the results.
+    let (st, _) = badr.delete(&format!("/api/v1/forum/posts/{}", reply["post_id"].as_str().unwrap())).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    srv.index_now().await;
+    let (_, found) = amal.get("/api/v1/forum/search?q=grille").await;
+    assert!(found["items"].as_array().unwrap().is_empty(), "{found}");
+
+    // Results page by cursor.
+    for i in 0..5 {
+        badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": format!("Réponse commune numéro {i}.")})).await;
+    }
+    srv.index_now().await;
+    let (_, p1) = amal.get("/api/v1/forum/search?q=commune&limit=3").await;
+    let cursor = p1["next_cursor"].as_str().expect("a next page").to_string();
+    let (_, p2) = amal.get(&format!("/api/v1/forum/search?q=commune&limit=3&cursor={cursor}")).await;
+    let ids = |v: &Value| v["items"].as_array().unwrap().iter().map(|i| i["post_id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let (a, b) = (ids(&p1), ids(&p2));
+    assert_eq!((a.len(), b.len()), (3, 2));
+    assert!(a.iter().all(|x| !b.contains(x)));
     srv.stop().await;
 }

@@ -236,6 +236,21 @@ impl ForumApi {
         Ok(Json(self.forum.set_settings(&who, body.0.email).await?))
     }
 
+    /// Searches published posts (every word, French, Arabic and English analysed), best first.
+    #[oai(path = "/forum/search", method = "get", tag = "ApiTags::Forum")]
+    async fn search(
+        &self,
+        req: &Request,
+        q: Query<Option<String>>,
+        category: Query<Option<String>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<u32>>,
+    ) -> Result<Json<PostSearchPage>> {
+        let who = caller(req).await?;
+        let q = q.0.unwrap_or_default();
+        Ok(Json(self.forum.search(&who, &q, category.0.as_deref(), cursor.0.as_deref(), limit.0).await?))
+    }
+
     /// Follows the signed unsubscribe link of a forum mail: no sign-in; forum mail stops.
     #[oai(path = "/forum/unsubscribe/:token", method = "get", tag = "ApiTags::Forum")]
     async fn unsubscribe(&self, token: Path<String>) -> Result<Json<NotificationSettings>> {

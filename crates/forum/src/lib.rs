@@ -9,6 +9,7 @@ pub mod author;
 pub mod hold;
 pub mod mail;
 pub mod model;
+pub mod search;
 pub mod service;
 pub mod store;
 pub mod unsubscribe;

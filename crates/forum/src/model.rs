@@ -392,3 +392,23 @@ pub struct AuditPage {
     #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
+
+/// A post found by a search.
+#[derive(Clone, Debug, Object)]
+pub struct PostHit {
+    pub topic_id: Uuid,
+    pub post_id: Uuid,
+    /// The topic's title.
+    pub title: String,
+    /// The passage with the words found in `<mark>` (the text escaped).
+    pub snippet_html: String,
+    pub author: AuthorView,
+}
+
+/// One page of search results, best first.
+#[derive(Clone, Debug, Object)]
+pub struct PostSearchPage {
+    pub items: Vec<PostHit>,
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
+}

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::author::{Names, StoredAuthor, new_pseudonym, shown};
 use crate::hold::{self, Verdict};
 use crate::model::*;
+use crate::search::{Analyzers, PostDoc, PostIndex};
 use crate::store::{self, Claim, PostRow, TopicRow};
 use crate::unsubscribe::Signer;
 
@@ -34,12 +35,18 @@ pub struct Forum {
     /// Tells the fan-out job that a post waits for its watchers.
     fanout: Arc<Notify>,
     signer: Arc<OnceCell<Signer>>,
+    /// The search index of published posts, kept by this instance's indexer.
+    index: Arc<PostIndex>,
+    /// Tells the indexer that index events wait.
+    index_wake: Arc<Notify>,
 }
 
 /// What the forum reads from other crates, and the mail worker to wake.
 pub struct ForumSeams {
     pub people: Arc<dyn PeopleDirectory>,
     pub wake_mail: Arc<dyn Fn() + Send + Sync>,
+    /// The library's analyzers, for the index of posts.
+    pub analyzers: Analyzers,
 }
 
 impl std::fmt::Debug for Forum {
@@ -155,10 +162,11 @@ fn checked_title(title: &str) -> Result<String> {
 }
 
 impl Forum {
-    /// A forum over `db`.
-    pub fn new(db: Db, clock: Clock, seams: ForumSeams) -> Self {
-        let ForumSeams { people, wake_mail } = seams;
-        Self {
+    /// A forum over `db`, with an empty index of posts in memory (the indexer fills it).
+    pub fn new(db: Db, clock: Clock, seams: ForumSeams) -> anyhow::Result<Self> {
+        let ForumSeams { people, wake_mail, analyzers } = seams;
+        let index = Arc::new(PostIndex::in_ram(&analyzers)?);
+        Ok(Self {
             db,
             clock,
             people,
@@ -166,7 +174,9 @@ impl Forum {
             screen: Arc::new(hold::interim_findings),
             fanout: Arc::new(Notify::new()),
             signer: Arc::new(OnceCell::new()),
-        }
+            index,
+            index_wake: Arc::new(Notify::new()),
+        })
     }
 
     /// The same forum with another screening of texts.
@@ -255,6 +265,7 @@ impl Forum {
         self.write_post(&mut tx, topic_id, post_id, seq, caller.user_id, input.anonymous, &body, &html, None, &verdict, now).await?;
         store::refresh_topic(&mut tx, topic_id).await.map_err(sql)?;
         tx.commit().await.map_err(sql)?;
+        self.index_wake.notify_one();
         Ok(submission(topic_id, topic_id, post_id, verdict))
     }
 
@@ -281,6 +292,7 @@ impl Forum {
         let row =
             store::NewPostRow { id: post, topic, seq, author, anonymous, body, body_html: html, reply_to, status: status.as_str(), now };
         store::insert_post(tx, &row).await.map_err(sql)?;
+        store::insert_index_event(tx, post, now).await.map_err(sql)?;
         if let Verdict::Hold(reasons) = verdict {
             store::insert_item(tx, post, "screening", &reasons_json(reasons), now).await.map_err(sql)?;
         }
@@ -353,6 +365,7 @@ impl Forum {
     }
 
     fn after_announce(&self) {
+        self.index_wake.notify_one();
         self.fanout.notify_one();
         (self.wake_mail)();
     }
@@ -493,12 +506,14 @@ impl Forum {
             }
         };
         store::rewrite_post(&mut tx, id, &body, &html, status.as_str(), now).await.map_err(sql)?;
+        store::insert_index_event(&mut tx, id, now).await.map_err(sql)?;
         store::refresh_topic(&mut tx, topic.id).await.map_err(sql)?;
         let newly_published = status == PostStatus::Published && was == PostStatus::Held;
         if newly_published {
             self.announce(&mut tx, &signer, &topic, id, post.author_id, &body, topic_author.as_ref(), now).await?;
         }
         tx.commit().await.map_err(sql)?;
+        self.index_wake.notify_one();
         if newly_published {
             self.after_announce();
         }
@@ -516,11 +531,14 @@ impl Forum {
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(sql)?;
         store::set_post_status(&mut tx, id, PostStatus::Deleted.as_str()).await.map_err(sql)?;
+        store::insert_index_event(&mut tx, id, now).await.map_err(sql)?;
         store::refresh_topic(&mut tx, topic.id).await.map_err(sql)?;
         if moderating {
             store::audit(&mut tx, caller.user_id, "delete", Some(id), None, now).await.map_err(sql)?;
         }
-        tx.commit().await.map_err(sql)
+        tx.commit().await.map_err(sql)?;
+        self.index_wake.notify_one();
+        Ok(())
     }
 
     /// Reacts to a published post; true when the reaction is new.
@@ -622,6 +640,109 @@ impl Forum {
                 _ = shutdown.changed() => break,
             }
         }
+    }
+
+    /// Applies the index events written since the last ones applied (and
+    /// those of the last 30 s again); returns how many posts were re-indexed.
+    pub async fn apply_index_events(&self) -> Result<usize> {
+        let since = self.clock.now() - ChronoDuration::seconds(30);
+        let events = store::index_events(&self.db, self.index.applied(), since).await.map_err(sql)?;
+        let Some(last) = events.iter().map(|(seq, _)| *seq).max() else { return Ok(0) };
+        let mut posts: Vec<Uuid> = events.into_iter().map(|(_, post)| post).collect();
+        posts.sort_unstable();
+        posts.dedup();
+        for post in &posts {
+            let row = store::index_row(&self.db, *post).await.map_err(sql)?;
+            let doc = row.filter(|r| r.published).map(index_doc);
+            self.index.put(*post, doc.as_ref()).map_err(|e| Error::Internal(e.into()))?;
+        }
+        self.index.commit(last).map_err(|e| Error::Internal(e.into()))?;
+        Ok(posts.len())
+    }
+
+    /// Fills the index from the database: every published post of a published topic.
+    pub async fn rebuild_index(&self) -> Result<u64> {
+        let last = store::last_index_event(&self.db).await.map_err(sql)?;
+        let (mut after, mut count) = (None, 0);
+        loop {
+            let rows = store::published_for_index(&self.db, after, 1000).await.map_err(sql)?;
+            let Some(tail) = rows.last() else { break };
+            after = Some(tail.id);
+            for row in rows {
+                let id = row.id;
+                self.index.put(id, Some(&index_doc(row))).map_err(|e| Error::Internal(e.into()))?;
+                count += 1;
+            }
+        }
+        self.index.commit(last).map_err(|e| Error::Internal(e.into()))?;
+        Ok(count)
+    }
+
+    /// Builds the index, then applies index events until `shutdown`: woken by each change here, every second for other instances'.
+    pub async fn run_indexer(self, mut shutdown: watch::Receiver<bool>) {
+        match self.rebuild_index().await {
+            Ok(posts) => tracing::info!(posts, "forum index built"),
+            Err(e) => tracing::warn!(error = %e, "could not build the forum index"),
+        }
+        loop {
+            if let Err(e) = self.apply_index_events().await {
+                tracing::warn!(error = %e, "could not apply the forum's index events");
+            }
+            tokio::select! {
+                _ = self.index_wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => break,
+            }
+        }
+    }
+
+    /// Searches published posts: every word, in any language, best first;
+    /// each hit checked against the database, so nothing held, hidden or
+    /// deleted since indexing is shown, and authors shown as everywhere else.
+    pub async fn search(
+        &self,
+        caller: &Caller,
+        q: &str,
+        category: Option<&str>,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<PostSearchPage> {
+        let _ = caller;
+        let q = q.trim();
+        if q.is_empty() {
+            return Err(Error::invalid("q", FieldCode::Required, "type some words"));
+        }
+        if q.chars().count() > 500 {
+            return Err(Error::invalid("q", FieldCode::TooLong, "at most 500 characters"));
+        }
+        let limit = page::limit(limit)?;
+        let after = page::decode_key::<(u32, Uuid)>(cursor)?;
+        let (index, text, slug) = (self.index.clone(), q.to_string(), category.map(str::to_string));
+        let hits = tokio::task::spawn_blocking(move || index.search(&text, slug.as_deref()))
+            .await
+            .map_err(|e| Error::Internal(e.into()))?
+            .map_err(|e| Error::Internal(e.into()))?;
+        // Best first, then by id: the rank key of the cursor.
+        let mut ranked: Vec<(u32, Uuid)> = hits.into_iter().map(|(score, id)| (u32::MAX - score.max(0.0).to_bits(), id)).collect();
+        ranked.sort_unstable();
+        let page = Page::from_sorted(ranked, |r| *r, after.as_ref(), Some(limit), page::encode_key);
+        let mut found = Vec::new();
+        for (_, id) in &page.items {
+            let Some(post) = store::post(&self.db, *id).await.map_err(sql)? else { continue };
+            let Some(topic) = store::topic(&self.db, post.topic_id).await.map_err(sql)? else { continue };
+            if status_of(&post.status) == PostStatus::Published && status_of(&topic.status) == PostStatus::Published {
+                found.push((post, topic));
+            }
+        }
+        let authors: Vec<StoredAuthor> = found.iter().map(|(p, _)| author_of_post(p)).collect();
+        let names = Names::of(self.people.as_ref(), &authors).await?;
+        let mut items = Vec::with_capacity(found.len());
+        for ((post, topic), author) in found.into_iter().zip(authors.iter()) {
+            let text = sanad_platform::markdown::to_plain_text(&post.body);
+            let snippet_html = self.index.snippet(q, &text).map_err(|e| Error::Internal(e.into()))?;
+            items.push(PostHit { topic_id: topic.id, post_id: post.id, title: topic.title, snippet_html, author: shown(author, &names) });
+        }
+        Ok(PostSearchPage { items, next_cursor: page.next_cursor })
     }
 
     /// The caller's notifications, newest first, and the unread count.
@@ -764,6 +885,7 @@ impl Forum {
         } else {
             store::set_post_status(&mut tx, post.id, status.as_str()).await.map_err(sql)?;
         }
+        store::insert_index_event(&mut tx, post.id, now).await.map_err(sql)?;
         store::refresh_topic(&mut tx, topic.id).await.map_err(sql)?;
         store::audit(&mut tx, caller.user_id, request.decision.as_str(), Some(post.id), None, now).await.map_err(sql)?;
         let newly_published = status == PostStatus::Published && was != PostStatus::Published;
@@ -772,6 +894,7 @@ impl Forum {
             self.announce(&mut tx, &signer, &topic, post.id, post.author_id, &body, topic_author.as_ref(), now).await?;
         }
         tx.commit().await.map_err(sql)?;
+        self.index_wake.notify_one();
         if newly_published {
             self.after_announce();
         }
@@ -824,6 +947,10 @@ async fn ensure_pseudonym(tx: &mut Tx, topic: Uuid, user: Uuid) -> Result<()> {
     }
     // 21,600 names: twenty clashes in a row means something else is wrong.
     Err(Error::Internal(anyhow::anyhow!("no free pseudonym in topic {topic}")))
+}
+
+fn index_doc(row: store::IndexRow) -> PostDoc {
+    PostDoc { post_id: row.id, category: row.category, title: row.title, text: sanad_platform::markdown::to_plain_text(&row.body) }
 }
 
 fn submission(id: Uuid, topic_id: Uuid, post_id: Uuid, verdict: Verdict) -> Submission {

@@ -530,3 +530,51 @@ pub async fn signing_key(db: &Db, fresh: &[u8]) -> Sql<Vec<u8>> {
         .bind(fresh).execute(c).await.map(|_| ()))?;
     on_db!(db, c => sqlx::query_scalar::<_, Vec<u8>>("SELECT key FROM forum_keys WHERE name = 'unsubscribe'").fetch_one(c).await)
 }
+
+/// Records that the search document of `post` may have changed.
+pub async fn insert_index_event(tx: &mut Tx, post: Uuid, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO forum_index_events (post_id, created_at) VALUES ($1, $2)")
+        .bind(post).bind(now).execute(c).await.map(|_| ()))
+}
+
+/// Index events after `after`, and every one since `since` (a PostgreSQL
+/// sequence may commit out of order, so recent ones are read again): (seq, post).
+pub async fn index_events(db: &Db, after: i64, since: DateTime<Utc>) -> Sql<Vec<(i64, Uuid)>> {
+    on_db!(db, c => sqlx::query_as::<_, (i64, Uuid)>(
+        "SELECT seq, post_id FROM forum_index_events WHERE seq > $1 OR created_at >= $2 ORDER BY seq")
+        .bind(after).bind(since).fetch_all(c).await)
+}
+
+/// The last index event written.
+pub async fn last_index_event(db: &Db) -> Sql<i64> {
+    on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM forum_index_events").fetch_one(c).await)
+        .map(Option::unwrap_or_default)
+}
+
+/// What the index needs of a post, and whether it and its topic are published.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IndexRow {
+    pub id: Uuid,
+    pub category: String,
+    pub title: String,
+    pub body: String,
+    pub published: bool,
+}
+
+const INDEX_SELECT: &str = "SELECT p.id, t.category, t.title, p.body, \
+     (p.status = 'published' AND t.status = 'published') AS published \
+     FROM forum_posts p JOIN forum_topics t ON t.id = p.topic_id";
+
+/// One post for the index.
+pub async fn index_row(db: &Db, post: Uuid) -> Sql<Option<IndexRow>> {
+    let sql = format!("{INDEX_SELECT} WHERE p.id = $1");
+    on_db!(db, c => sqlx::query_as::<_, IndexRow>(AssertSqlSafe(sql.as_str())).bind(post).fetch_optional(c).await)
+}
+
+/// Published posts of published topics after `after`, by id, for a rebuild.
+pub async fn published_for_index(db: &Db, after: Option<Uuid>, fetch: i64) -> Sql<Vec<IndexRow>> {
+    let sql = format!(
+        "{INDEX_SELECT} WHERE p.status = 'published' AND t.status = 'published' AND ($1 IS NULL OR p.id > $1) ORDER BY p.id LIMIT $2"
+    );
+    on_db!(db, c => sqlx::query_as::<_, IndexRow>(AssertSqlSafe(sql.as_str())).bind(after).bind(fetch).fetch_all(c).await)
+}

@@ -8,6 +8,7 @@ use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use sanad_accounts::{Accounts, AccountsApi};
 use sanad_courses::{Courses, CoursesApi};
+use sanad_forum::search::Analyzers;
 use sanad_forum::{Forum, ForumApi, ForumSeams, ModerationApi};
 use sanad_library::directory::{Directory, DirectoryApi};
 use sanad_library::extract::Extractor;
@@ -122,7 +123,7 @@ impl App {
         let (courses, progress) = learning(&db, &clock, &accounts, &library, Arc::new(move || waker.wake()), &config.public_url);
         let accounts = accounts.with_address_confirmations(Arc::new(progress.clone()));
         let waker = mail.clone();
-        let forum = forum(&db, &clock, &accounts, Arc::new(move || waker.wake()));
+        let forum = forum(&db, &clock, &accounts, Arc::new(move || waker.wake()))?;
         if config.demo_content {
             let resources = library.load_demo().await.map_err(|e| anyhow::anyhow!("cannot load the demo library: {e}"))?;
             if resources > 0 {
@@ -220,9 +221,13 @@ fn learning(
     (courses.with_learning(Arc::new(progress.clone())), progress)
 }
 
-/// The forum, which names people through accounts and queues mail.
-fn forum(db: &Db, clock: &Clock, accounts: &Accounts, wake_mail: Arc<dyn Fn() + Send + Sync>) -> Forum {
-    Forum::new(db.clone(), clock.clone(), ForumSeams { people: Arc::new(accounts.clone()), wake_mail })
+/// The forum, which names people through accounts, queues mail, and
+/// analyses posts with the library's analyzers.
+fn forum(db: &Db, clock: &Clock, accounts: &Accounts, wake_mail: Arc<dyn Fn() + Send + Sync>) -> anyhow::Result<Forum> {
+    let analyzers =
+        Analyzers { register: sanad_library::search::register_analyzers, names: sanad_library::search::LANGS.map(|(_, name)| name) };
+    Forum::new(db.clone(), clock.clone(), ForumSeams { people: Arc::new(accounts.clone()), wake_mail, analyzers })
+        .context("cannot create the forum's index of posts")
 }
 
 /// The APIs with placeholder services, for printing the document without a database.
@@ -240,7 +245,7 @@ pub fn documented_apis() -> Apis {
         50,
     );
     let (courses, progress) = learning(&db, &Clock::system(), &accounts, &library, Arc::new(|| {}), "http://localhost");
-    let forum = forum(&db, &Clock::system(), &accounts, Arc::new(|| {}));
+    let forum = forum(&db, &Clock::system(), &accounts, Arc::new(|| {})).expect("an index of posts in memory");
     (
         AccountsApi::new(accounts, false),
         CoursesApi::new(courses),
@@ -371,8 +376,9 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
         }
     });
     // Each fan-out is claimed in the database, so every instance may run it.
-    let fanout = tokio::spawn(app.forum.clone().run_fanout(shutdown_fanout));
-    vec![mail, pruner, indexer, follow_ups, fanout]
+    let fanout = tokio::spawn(app.forum.clone().run_fanout(shutdown_fanout.clone()));
+    let forum_indexer = tokio::spawn(app.forum.clone().run_indexer(shutdown_fanout));
+    vec![mail, pruner, indexer, follow_ups, fanout, forum_indexer]
 }
 
 async fn termination() {
