@@ -133,6 +133,7 @@ impl TestServer {
     pub async fn index_now(&self) {
         self.server.app.library.apply_index_events().await.expect("index events");
         self.server.app.library.sync_lessons().await.expect("lessons indexed");
+        self.server.app.forum.apply_index_events().await.expect("forum index events");
     }
 
     /// Base URL.
@@ -188,6 +189,34 @@ impl TestServer {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         mail.counts().await.expect("outbox counts")
+    }
+
+    /// Tells the watchers of every post waiting for its fan-out now (the
+    /// background job would within seconds), then sends the mail due.
+    pub async fn fan_out_now(&self) {
+        let forum = &self.server.app.forum;
+        // The background job may hold one at this moment: wait for it too.
+        for _ in 0..200 {
+            forum.fan_out_once().await.expect("forum fan-out");
+            if forum.fanout_waiting().await.expect("fan-out queue") == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        self.drain_mail().await;
+    }
+
+    /// Registers a member named `name` through the API and returns its signed-in client.
+    pub async fn member(&self, email: &str, name: &str) -> Client {
+        let mut c = self.client();
+        let (st, body) = c
+            .post(
+                "/api/v1/auth/register",
+                serde_json::json!({"email": email, "password": "un mot de passe solide 42", "display_name": name}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "register {body}");
+        c
     }
 
     /// The `.eml` files written so far (file transport).
@@ -317,6 +346,10 @@ impl Client {
 
     pub async fn patch(&mut self, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(Method::PATCH, path, Some(body), None).await
+    }
+
+    pub async fn put(&mut self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(Method::PUT, path, Some(body), None).await
     }
 
     pub async fn delete(&mut self, path: &str) -> (StatusCode, Value) {

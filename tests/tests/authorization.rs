@@ -50,6 +50,8 @@ enum Fresh {
     OwnToken,
     /// The learner, added again as a co-author of the owner's course.
     Coauthor,
+    /// A reply of the owner's in the forum topic.
+    ForumPost,
 }
 
 /// One operation: the method and path as the OpenAPI document names them,
@@ -244,6 +246,56 @@ fn table() -> Vec<Row> {
         row(M::POST, "/api/v1/directory/services/{id}/verify", [401, 403, 200, 200, 403, 200])
             .at("/api/v1/directory/services/{service}/verify")
             .json(json!({})),
+        // Forum: every signed-in member reads and writes; authors edit, mark answers; moderators moderate.
+        row(M::GET, "/api/v1/forum/categories", [401, 200, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/forum/categories/{slug}/topics", [401, 200, 200, 200, 200, 200])
+            .at("/api/v1/forum/categories/concepts/topics"),
+        row(M::POST, "/api/v1/forum/topics", [401, 201, 201, 201, 201, 201])
+            .json(json!({"category": "concepts", "title": "Sujet {who}", "body": "Une question."})),
+        row(M::GET, "/api/v1/forum/topics/{id}", [401, 200, 200, 200, 200, 200]).at("/api/v1/forum/topics/{topic}"),
+        row(M::POST, "/api/v1/forum/topics/{id}/posts", [401, 201, 201, 201, 201, 201])
+            .at("/api/v1/forum/topics/{topic}/posts")
+            .json(json!({"body": "Une réponse."})),
+        // The learner's reply: only its author edits it.
+        row(M::PATCH, "/api/v1/forum/posts/{id}", [401, 200, 403, 403, 403, 403])
+            .at("/api/v1/forum/posts/{post}")
+            .json(json!({"body": "Revu."})),
+        // The owner's reply: its author or a moderator deletes it.
+        row(M::DELETE, "/api/v1/forum/posts/{id}", [401, 403, 204, 403, 204, 204])
+            .at("/api/v1/forum/posts/{fresh}")
+            .fresh(Fresh::ForumPost),
+        row(M::POST, "/api/v1/forum/posts/{id}/reactions", [401, 201, 201, 201, 201, 201])
+            .at("/api/v1/forum/posts/{post}/reactions")
+            .json(json!({"kind": "thanks"})),
+        // Flags on a fresh reply of the owner's, so that no post reaches the count that hides it.
+        row(M::POST, "/api/v1/forum/posts/{id}/flags", [401, 201, 201, 201, 201, 201])
+            .at("/api/v1/forum/posts/{fresh}/flags")
+            .fresh(Fresh::ForumPost)
+            .json(json!({"reason": "spam"})),
+        row(M::DELETE, "/api/v1/forum/posts/{id}/reactions/{kind}", [401, 204, 204, 204, 204, 204])
+            .at("/api/v1/forum/posts/{post}/reactions/thanks"),
+        // The owner's topic: only its author marks the answer.
+        row(M::POST, "/api/v1/forum/topics/{id}/answer", [401, 403, 204, 403, 403, 403])
+            .at("/api/v1/forum/topics/{topic}/answer")
+            .json(json!({"post_id": "{post}"})),
+        row(M::PUT, "/api/v1/forum/topics/{id}/subscription", [401, 200, 200, 200, 200, 200])
+            .at("/api/v1/forum/topics/{topic}/subscription")
+            .json(json!({"level": "watching"})),
+        row(M::GET, "/api/v1/forum/search", [401, 200, 200, 200, 200, 200]).at("/api/v1/forum/search?q=question"),
+        row(M::GET, "/api/v1/me/notifications", [401, 200, 200, 200, 200, 200]),
+        row(M::POST, "/api/v1/me/notifications/read", [401, 204, 204, 204, 204, 204]).json(json!({"all": true})),
+        row(M::GET, "/api/v1/me/notification-settings", [401, 200, 200, 200, 200, 200]),
+        row(M::PUT, "/api/v1/me/notification-settings", [401, 200, 200, 200, 200, 200]).json(json!({"email": "daily"})),
+        // A signed link needs no session; an unsigned one is unknown to everyone.
+        row(M::GET, "/api/v1/forum/unsubscribe/{token}", [404; 6]).at("/api/v1/forum/unsubscribe/not-a-token"),
+        row(M::POST, "/api/v1/forum/unsubscribe/{token}", [404; 6]).at("/api/v1/forum/unsubscribe/not-a-token").json(json!({})),
+        row(M::GET, "/api/v1/moderation/queue", [401, 403, 403, 403, 200, 200]),
+        // An unknown item: moderators get through the door to a 404.
+        row(M::POST, "/api/v1/moderation/items/{id}/decision", [401, 403, 403, 403, 404, 404])
+            .at("/api/v1/moderation/items/0190f3a0-0000-7000-8000-000000000000/decision")
+            .json(json!({"decision": "approve"})),
+        row(M::GET, "/api/v1/moderation/posts/{id}/author", [401, 403, 403, 403, 200, 200]).at("/api/v1/moderation/posts/{post}/author"),
+        row(M::GET, "/api/v1/moderation/audit", [401, 403, 403, 403, 403, 200]),
         // Last two: registering signs the caller in as the new account, logging out ends the session.
         row(M::POST, "/api/v1/auth/register", [201; 6])
             .json(json!({"email": "new-{who}@example.org", "password": "un mot de passe solide 42", "display_name": "N"})),
@@ -319,6 +371,13 @@ async fn fixture(srv: &TestServer, owner: &mut Client, learner: &mut Client) -> 
     names.insert("service", id_of(&service));
     let (st, directory_csv) = owner.send_bytes(M::GET, "/api/v1/directory/services/export", None, None).await;
     assert_eq!(st, StatusCode::OK);
+    let (st, topic) = owner.post("/api/v1/forum/topics", json!({"category": "concepts", "title": "Sujet", "body": "Une question."})).await;
+    assert_eq!(st, StatusCode::CREATED, "{topic}");
+    let topic = id_of(&topic);
+    let (st, post) = learner.post(&format!("/api/v1/forum/topics/{topic}/posts"), json!({"body": "Une réponse."})).await;
+    assert_eq!(st, StatusCode::CREATED, "{post}");
+    names.insert("post", post["post_id"].as_str().expect("post id").to_string());
+    names.insert("topic", topic);
     let mut bystander = srv.learner("bystander@example.org").await;
     let (_, token) = bystander.post("/api/v1/me/tokens", json!({"name": "mine"})).await;
     names.insert("others_token", id_of(&token));
@@ -339,6 +398,12 @@ async fn new_resource(c: &mut Client) -> String {
 async fn make_fresh(fresh: Fresh, names: &HashMap<&'static str, String>, owner: &mut Client, caller: &mut Client) -> String {
     let module = &names["module"];
     let (st, made) = match fresh {
+        // A forum reply answers with its post's id beside the topic's.
+        Fresh::ForumPost => {
+            let (st, made) = owner.post(&format!("/api/v1/forum/topics/{}/posts", names["topic"]), json!({"body": "À supprimer."})).await;
+            assert_eq!(st, StatusCode::CREATED, "{made}");
+            return made["post_id"].as_str().expect("post id").to_string();
+        }
         Fresh::Module => owner.post("/api/v1/courses/autrui/modules", json!({"title": "À supprimer"})).await,
         Fresh::Item => owner.post(&format!("/api/v1/modules/{module}/lessons"), json!({"title": {"fr": "À supprimer"}, "body": "."})).await,
         Fresh::Resource => return new_resource(owner).await,

@@ -1,7 +1,22 @@
 //! The practice community: a forum where professionals discuss cases safely.
 //!
-//! So far the crate holds the screening pipeline ([`screening`]), which decides
-//! whether a post carries identifying data of a child or a family and must be
-//! held before publication. The forum's model, API and moderation come next.
+//! Categories, topics and posts (Markdown rendered to sanitized HTML on
+//! write), reactions, the answer mark, flags, anonymity by per-topic
+//! pseudonyms, the screening pipeline ([`screening`]) that finds identifying
+//! data of a child or a family, holding such posts until a moderator
+//! decides, the moderators' audited look-ups, notifications in the app and
+//! by mail, and search over published posts.
 
+pub mod api;
+pub mod author;
+pub mod hold;
+pub mod mail;
+pub mod model;
 pub mod screening;
+pub mod search;
+pub mod service;
+pub mod store;
+pub mod unsubscribe;
+
+pub use api::{ForumApi, ModerationApi};
+pub use service::{Forum, ForumSeams};

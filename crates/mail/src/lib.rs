@@ -35,6 +35,16 @@ pub struct MailParams {
     /// The page of the app a mail's link opens, when it depends on the mail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The forum topic a mail is about (left out for sensitive categories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// The start of the post a mail is about (left out for sensitive categories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+    /// The path of a signed one-click unsubscribe link: sent as the
+    /// `List-Unsubscribe` header (with `List-Unsubscribe-Post`) and in the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe: Option<String>,
 }
 
 /// A mail to send.

@@ -23,11 +23,15 @@ pub enum Template {
     IdleReminder,
     /// Thirty days after a cohort ends: record the sessions run since.
     FieldSessionReminder,
+    /// A new post in a forum topic the recipient wrote or watches: the topic and the post's start.
+    ForumPost,
+    /// The same in a sensitive category: only a link, never the text.
+    ForumPostLinkOnly,
 }
 
 impl Template {
     /// Every template.
-    pub const ALL: [Template; 7] = [
+    pub const ALL: [Template; 9] = [
         Template::VerifyEmail,
         Template::PasswordReset,
         Template::PasswordChanged,
@@ -35,6 +39,8 @@ impl Template {
         Template::CohortInvitation,
         Template::IdleReminder,
         Template::FieldSessionReminder,
+        Template::ForumPost,
+        Template::ForumPostLinkOnly,
     ];
 
     /// Stored name.
@@ -47,6 +53,8 @@ impl Template {
             Template::CohortInvitation => "cohort_invitation",
             Template::IdleReminder => "idle_reminder",
             Template::FieldSessionReminder => "field_session_reminder",
+            Template::ForumPost => "forum_post",
+            Template::ForumPostLinkOnly => "forum_post_link_only",
         }
     }
 
@@ -63,6 +71,8 @@ pub struct Rendered {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// The one-click unsubscribe address, for the `List-Unsubscribe` header.
+    pub unsubscribe: Option<String>,
 }
 
 /// Renders `template` in `locale` (French when the locale is unknown).
@@ -76,7 +86,9 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
         Template::CohortInvitation => format!("{public_url}/register"),
         Template::IdleReminder => format!("{public_url}{}", params.path.as_deref().unwrap_or("/learning")),
         Template::FieldSessionReminder => format!("{public_url}/field-sessions"),
+        Template::ForumPost | Template::ForumPostLinkOnly => format!("{public_url}{}", params.path.as_deref().unwrap_or("/forum")),
     };
+    let unsubscribe = params.unsubscribe.as_deref().map(|path| format!("{public_url}{path}"));
     let texts = match template {
         Template::VerifyEmail => &VERIFY_EMAIL,
         Template::PasswordReset => &PASSWORD_RESET,
@@ -85,6 +97,8 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
         Template::CohortInvitation => &COHORT_INVITATION,
         Template::IdleReminder => &IDLE_REMINDER,
         Template::FieldSessionReminder => &FIELD_SESSION_REMINDER,
+        Template::ForumPost => &FORUM_POST,
+        Template::ForumPostLinkOnly => &FORUM_POST_LINK_ONLY,
     };
     let (subject, body) = match locale {
         "ar" => texts.ar,
@@ -95,10 +109,13 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
     // The link first, then what people typed (names, titles), so that nothing typed is read as a placeholder.
     let body = body
         .replace("{link}", &link)
+        .replace("{unsubscribe}", unsubscribe.as_deref().unwrap_or_default())
         .replace("{course}", params.course.as_deref().unwrap_or_default())
         .replace("{cohort}", params.cohort.as_deref().unwrap_or_default())
+        .replace("{topic}", params.topic.as_deref().unwrap_or_default())
+        .replace("{excerpt}", params.excerpt.as_deref().unwrap_or_default())
         .replace("{name}", &params.display_name);
-    Rendered { subject: subject.to_string(), body }
+    Rendered { subject: subject.to_string(), body, unsubscribe }
 }
 
 /// One message in each language: its subject, and its body naming `{name}` and `{link}`.
@@ -220,6 +237,38 @@ const FIELD_SESSION_REMINDER: Texts = Texts {
     ),
 };
 
+/// A new post in a topic the recipient wrote or watches: the topic's title and the post's start.
+const FORUM_POST: Texts = Texts {
+    fr: (
+        "Sanad : nouveau message dans « {topic} »",
+        "Bonjour {name},\n\nUn nouveau message a été publié dans la discussion « {topic} » :\n\n{excerpt}\n\nLire la discussion :\n\n{link}\n\nNe plus recevoir ces messages : {unsubscribe}\n",
+    ),
+    ar: (
+        "سند: رسالة جديدة في «{topic}»",
+        "مرحبا {name}،\n\nنُشرت رسالة جديدة في النقاش «{topic}»:\n\n{excerpt}\n\nاقرأ النقاش:\n\n{link}\n\nلإيقاف هذه الرسائل: {unsubscribe}\n",
+    ),
+    en: (
+        "Sanad: new post in \"{topic}\"",
+        "Hello {name},\n\nA new post was published in the discussion \"{topic}\":\n\n{excerpt}\n\nRead the discussion:\n\n{link}\n\nStop these emails: {unsubscribe}\n",
+    ),
+};
+
+/// A new post in a sensitive category: a link only, never the topic or the text.
+const FORUM_POST_LINK_ONLY: Texts = Texts {
+    fr: (
+        "Sanad : nouveau message dans une discussion que vous suivez",
+        "Bonjour {name},\n\nUn nouveau message a été publié dans une discussion que vous suivez. Pour le lire, connectez-vous :\n\n{link}\n\nNe plus recevoir ces messages : {unsubscribe}\n",
+    ),
+    ar: (
+        "سند: رسالة جديدة في نقاش تتابعه",
+        "مرحبا {name}،\n\nنُشرت رسالة جديدة في نقاش تتابعه. لقراءتها، سجّل الدخول:\n\n{link}\n\nلإيقاف هذه الرسائل: {unsubscribe}\n",
+    ),
+    en: (
+        "Sanad: new post in a discussion you follow",
+        "Hello {name},\n\nA new post was published in a discussion you follow. To read it, sign in:\n\n{link}\n\nStop these emails: {unsubscribe}\n",
+    ),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,7 +280,10 @@ mod tests {
             token: Some("tok123".into()),
             course: Some("Prise en charge".into()),
             cohort: Some("Salé 1".into()),
-            path: None,
+            topic: Some("Fiche de liaison".into()),
+            excerpt: Some("Bonjour à tous".into()),
+            unsubscribe: Some("/api/v1/forum/unsubscribe/abc".into()),
+            ..MailParams::default()
         };
         for t in Template::ALL {
             assert_eq!(Template::parse(t.as_str()), Some(t));
@@ -246,6 +298,10 @@ mod tests {
             }
             assert_eq!(subjects.len(), 3, "each language has its own subject");
         }
+        let link_only = render(Template::ForumPostLinkOnly, "fr", &params, "http://x");
+        assert!(!link_only.body.contains("Bonjour à tous") && !link_only.body.contains("Fiche"), "a sensitive post's mail carries no text");
+        assert_eq!(link_only.unsubscribe.as_deref(), Some("http://x/api/v1/forum/unsubscribe/abc"));
+        assert!(render(Template::ForumPost, "en", &params, "http://x").body.contains("Bonjour à tous"));
         let r = render(Template::PasswordReset, "ar", &params, "http://x");
         assert!(r.body.contains("http://x/reset-password?token=tok123"));
         assert!(r.subject.contains("كلمة المرور"));

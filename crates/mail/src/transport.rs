@@ -1,7 +1,7 @@
 //! Where mail goes: an SMTP relay, or `.eml` files in the data directory when
 //! no relay is configured (development, or an offline installation).
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Body, Mailbox, Message, SinglePart, header::ContentTransferEncoding};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
@@ -92,12 +92,15 @@ impl MailTransport {
         let from: Mailbox = from.parse().map_err(|e| SendError::Address(format!("sender: {e}")))?;
         let to: Mailbox = to.parse().map_err(|e| SendError::Address(format!("recipient: {e}")))?;
         let part = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(plain_body(&rendered.body));
-        let message = Message::builder()
-            .from(from)
-            .to(to)
-            .subject(rendered.subject.clone())
-            .singlepart(part)
-            .map_err(|e| SendError::Build(e.to_string()))?;
+        let mut builder = Message::builder().from(from).to(to).subject(rendered.subject.clone());
+        if let Some(address) = &rendered.unsubscribe {
+            // RFC 2369 and RFC 8058: a one-click unsubscribe the mail client may offer.
+            let header = |name: &'static str, value: String| HeaderValue::new(HeaderName::new_from_ascii_str(name), value);
+            builder = builder
+                .raw_header(header("List-Unsubscribe", format!("<{address}>")))
+                .raw_header(header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into()));
+        }
+        let message = builder.singlepart(part).map_err(|e| SendError::Build(e.to_string()))?;
         match self {
             MailTransport::Smtp(t) => match tokio::time::timeout(SMTP_TIMEOUT, t.send(message)).await {
                 Ok(sent) => sent.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
@@ -129,6 +132,19 @@ mod tests {
             assert!(f.contains("Content-Transfer-Encoding: 8bit"));
         }
         assert!(files.iter().any(|f| f.contains("كلمة المرور")));
+    }
+
+    #[tokio::test]
+    async fn an_unsubscribe_address_becomes_one_click_headers() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
+        let params = crate::MailParams { unsubscribe: Some("/api/v1/forum/unsubscribe/tok".into()), ..Default::default() };
+        let r = crate::templates::render(crate::Template::ForumPostLinkOnly, "fr", &params, "http://x");
+        t.send("Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();
+        let file = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+        let mail = std::fs::read_to_string(file).unwrap();
+        assert!(mail.contains("List-Unsubscribe: <http://x/api/v1/forum/unsubscribe/tok>"), "{mail}");
+        assert!(mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{mail}");
     }
 
     #[tokio::test]

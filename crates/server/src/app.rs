@@ -8,6 +8,8 @@ use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use sanad_accounts::{Accounts, AccountsApi};
 use sanad_courses::{Courses, CoursesApi};
+use sanad_forum::search::Analyzers;
+use sanad_forum::{Forum, ForumApi, ForumSeams, ModerationApi};
 use sanad_library::directory::{Directory, DirectoryApi};
 use sanad_library::extract::Extractor;
 use sanad_library::files::FileStore;
@@ -25,10 +27,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Every API of the service, in the order they appear in the document.
-pub type Apis = (AccountsApi, CoursesApi, ProgressApis, LibraryApi, DirectoryApi);
+pub type Apis = (AccountsApi, CoursesApi, ProgressApis, LibraryApi, DirectoryApi, ForumApis);
 
 /// Progress, cohorts and field sessions: one crate's three APIs.
 pub type ProgressApis = (ProgressApi, CohortApi, FieldSessionApi);
+
+/// The forum and its moderation: one crate's two APIs.
+pub type ForumApis = (ForumApi, ModerationApi);
 
 /// The running parts of an instance.
 #[derive(Clone)]
@@ -53,6 +58,8 @@ pub struct App {
     pub directory: Directory,
     /// The resource library.
     pub library: Library,
+    /// The practice community.
+    pub forum: Forum,
     /// Whether the search index must be rebuilt from the database (it was missing, corrupt or outdated).
     pub index_needs_rebuild: bool,
 }
@@ -115,6 +122,8 @@ impl App {
         let waker = mail.clone();
         let (courses, progress) = learning(&db, &clock, &accounts, &library, Arc::new(move || waker.wake()), &config.public_url);
         let accounts = accounts.with_address_confirmations(Arc::new(progress.clone()));
+        let waker = mail.clone();
+        let forum = forum(&db, &clock, &accounts, Arc::new(move || waker.wake()))?;
         if config.demo_content {
             let resources = library.load_demo().await.map_err(|e| anyhow::anyhow!("cannot load the demo library: {e}"))?;
             if resources > 0 {
@@ -135,7 +144,7 @@ impl App {
                 tracing::info!(services, "demo directory loaded");
             }
         }
-        Ok(Self { config, db, clock, metrics, accounts, mail, courses, progress, directory, library, index_needs_rebuild })
+        Ok(Self { config, db, clock, metrics, accounts, mail, courses, progress, directory, library, forum, index_needs_rebuild })
     }
 
     /// The HTTP application: API, docs, health, metrics and the SPA.
@@ -146,6 +155,7 @@ impl App {
             (ProgressApi::new(self.progress.clone()), CohortApi::new(self.progress.clone()), FieldSessionApi::new(self.progress.clone())),
             LibraryApi::new(self.library.clone()),
             DirectoryApi::new(self.directory.clone()),
+            (ForumApi::new(self.forum.clone()), ModerationApi::new(self.forum.clone())),
         );
         let service = openapi_service(apis, &self.config.public_url);
         let allowed = crate::http::AllowedMethods::from_openapi(&serde_json::from_str(&service.spec()).unwrap_or_default());
@@ -211,6 +221,15 @@ fn learning(
     (courses.with_learning(Arc::new(progress.clone())), progress)
 }
 
+/// The forum, which names people through accounts, queues mail, and
+/// analyses posts with the library's analyzers.
+fn forum(db: &Db, clock: &Clock, accounts: &Accounts, wake_mail: Arc<dyn Fn() + Send + Sync>) -> anyhow::Result<Forum> {
+    let analyzers =
+        Analyzers { register: sanad_library::search::register_analyzers, names: sanad_library::search::LANGS.map(|(_, name)| name) };
+    Forum::new(db.clone(), clock.clone(), ForumSeams { people: Arc::new(accounts.clone()), wake_mail, analyzers })
+        .context("cannot create the forum's index of posts")
+}
+
 /// The APIs with placeholder services, for printing the document without a database.
 pub fn documented_apis() -> Apis {
     let db = Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"));
@@ -226,12 +245,14 @@ pub fn documented_apis() -> Apis {
         50,
     );
     let (courses, progress) = learning(&db, &Clock::system(), &accounts, &library, Arc::new(|| {}), "http://localhost");
+    let forum = forum(&db, &Clock::system(), &accounts, Arc::new(|| {})).expect("an index of posts in memory");
     (
         AccountsApi::new(accounts, false),
         CoursesApi::new(courses),
         (ProgressApi::new(progress.clone()), CohortApi::new(progress.clone()), FieldSessionApi::new(progress)),
         LibraryApi::new(library),
         DirectoryApi::new(directory),
+        (ForumApi::new(forum.clone()), ModerationApi::new(forum)),
     )
 }
 
@@ -324,6 +345,7 @@ pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Resul
 
 fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let mail = tokio::spawn(app.mail.clone().run(shutdown.clone()));
+    let shutdown_fanout = shutdown.clone();
     let shutdown_clone = shutdown.clone();
     let accounts = app.accounts.clone();
     let mut stop = shutdown;
@@ -353,7 +375,10 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
             }
         }
     });
-    vec![mail, pruner, indexer, follow_ups]
+    // Each fan-out is claimed in the database, so every instance may run it.
+    let fanout = tokio::spawn(app.forum.clone().run_fanout(shutdown_fanout.clone()));
+    let forum_indexer = tokio::spawn(app.forum.clone().run_indexer(shutdown_fanout));
+    vec![mail, pruner, indexer, follow_ups, fanout, forum_indexer]
 }
 
 async fn termination() {

@@ -94,7 +94,10 @@ fn schema() -> (Schema, Fields) {
     )
 }
 
-fn register_analyzers(index: &Index) {
+/// Registers the French, Arabic, English and raw analyzers on `index`
+/// under their names ([`LANGS`], `sanad_raw`): the library's own index, and
+/// any other crate's (the forum's posts) that must analyse text alike.
+pub fn register_analyzers(index: &Index) {
     let m = index.tokenizers();
     m.register(FRENCH, analyzers::french());
     m.register(ARABIC, analyzers::arabic());

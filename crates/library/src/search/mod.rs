@@ -7,4 +7,4 @@ pub mod query;
 pub mod thesaurus;
 
 pub use collector::{Filters, SortKey};
-pub use index::{DocKind, IndexDoc, LibraryIndex};
+pub use index::{DocKind, IndexDoc, LANGS, LibraryIndex, register_analyzers};

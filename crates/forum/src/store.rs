@@ -1,0 +1,622 @@
+//! SQL of the forum, and only SQL.
+
+use chrono::{DateTime, Utc};
+use sanad_platform::{Db, Tx, on_db, on_tx};
+use sqlx::AssertSqlSafe;
+use uuid::Uuid;
+
+type Sql<T> = Result<T, sqlx::Error>;
+
+/// A category with its count of published topics.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CategoryRow {
+    pub slug: String,
+    pub territory: Option<String>,
+    pub title_fr: String,
+    pub title_ar: String,
+    pub title_en: String,
+    pub description_fr: String,
+    pub description_ar: String,
+    pub description_en: String,
+    pub anonymous_allowed: bool,
+    pub sensitive: bool,
+    pub topic_count: i64,
+}
+
+const CATEGORY_SELECT: &str = "SELECT c.slug, c.territory, c.title_fr, c.title_ar, c.title_en, c.description_fr, c.description_ar, \
+     c.description_en, c.anonymous_allowed, c.sensitive, \
+     (SELECT COUNT(*) FROM forum_topics t WHERE t.category = c.slug AND t.status = 'published') AS topic_count \
+     FROM forum_categories c";
+
+/// Every category, in their order.
+pub async fn categories(db: &Db) -> Sql<Vec<CategoryRow>> {
+    let sql = format!("{CATEGORY_SELECT} ORDER BY c.position");
+    on_db!(db, c => sqlx::query_as::<_, CategoryRow>(AssertSqlSafe(sql.as_str())).fetch_all(c).await)
+}
+
+/// One category.
+pub async fn category(db: &Db, slug: &str) -> Sql<Option<CategoryRow>> {
+    let sql = format!("{CATEGORY_SELECT} WHERE c.slug = $1");
+    on_db!(db, c => sqlx::query_as::<_, CategoryRow>(AssertSqlSafe(sql.as_str())).bind(slug).fetch_optional(c).await)
+}
+
+/// A new topic (its first post is inserted beside it).
+#[derive(Debug)]
+pub struct NewTopicRow<'a> {
+    pub id: Uuid,
+    pub category: &'a str,
+    pub author: Uuid,
+    pub anonymous: bool,
+    pub title: &'a str,
+    pub status: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Inserts a topic with no post yet.
+pub async fn insert_topic(tx: &mut Tx, t: &NewTopicRow<'_>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO forum_topics (id, category, author_id, anonymous, title, status, created_at, last_activity_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+        .bind(t.id).bind(t.category).bind(t.author).bind(t.anonymous).bind(t.title).bind(t.status).bind(t.now)
+        .execute(c).await.map(|_| ()))
+}
+
+/// A topic and its category's flags.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TopicRow {
+    pub id: Uuid,
+    pub category: String,
+    pub author_id: Uuid,
+    pub anonymous: bool,
+    pub pseudonym: Option<String>,
+    pub title: String,
+    pub status: String,
+    pub reply_count: i64,
+    pub answer_post_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub last_activity_at: DateTime<Utc>,
+    pub sensitive: bool,
+    pub anonymous_allowed: bool,
+}
+
+const TOPIC_SELECT: &str = "SELECT t.id, t.category, t.author_id, t.anonymous, ps.pseudonym, t.title, t.status, t.reply_count, \
+     t.answer_post_id, t.created_at, t.last_activity_at, c.sensitive, c.anonymous_allowed \
+     FROM forum_topics t JOIN forum_categories c ON c.slug = t.category \
+     LEFT JOIN forum_pseudonyms ps ON ps.topic_id = t.id AND ps.user_id = t.author_id \
+     WHERE t.id = $1";
+
+/// One topic.
+pub async fn topic(db: &Db, id: Uuid) -> Sql<Option<TopicRow>> {
+    on_db!(db, c => sqlx::query_as::<_, TopicRow>(TOPIC_SELECT).bind(id).fetch_optional(c).await)
+}
+
+/// The same, inside a transaction.
+pub async fn topic_in(tx: &mut Tx, id: Uuid) -> Sql<Option<TopicRow>> {
+    on_tx!(tx, c => sqlx::query_as::<_, TopicRow>(TOPIC_SELECT).bind(id).fetch_optional(c).await)
+}
+
+/// A topic in a category's list, with the caller's read mark.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TopicListRow {
+    pub id: Uuid,
+    pub title: String,
+    pub author_id: Uuid,
+    pub anonymous: bool,
+    pub pseudonym: Option<String>,
+    pub reply_count: i64,
+    pub last_activity_at: DateTime<Utc>,
+    pub post_seq: i64,
+    pub last_seq: Option<i64>,
+}
+
+/// A page of a category's published topics, latest activity first, after `after` (activity, id).
+pub async fn topic_page(db: &Db, category: &str, reader: Uuid, after: Option<(DateTime<Utc>, Uuid)>, fetch: i64) -> Sql<Vec<TopicListRow>> {
+    let keyset = if after.is_some() { "AND (t.last_activity_at < $4 OR (t.last_activity_at = $4 AND t.id < $5))" } else { "" };
+    let sql = format!(
+        "SELECT t.id, t.title, t.author_id, t.anonymous, ps.pseudonym, t.reply_count, t.last_activity_at, t.post_seq, r.last_seq \
+         FROM forum_topics t \
+         LEFT JOIN forum_pseudonyms ps ON ps.topic_id = t.id AND ps.user_id = t.author_id \
+         LEFT JOIN forum_read_state r ON r.topic_id = t.id AND r.user_id = $2 \
+         WHERE t.category = $1 AND t.status = 'published' {keyset} \
+         ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $3"
+    );
+    let (at, id) = after.map_or((None, None), |(a, i)| (Some(a), Some(i)));
+    on_db!(db, c => {
+        let q = sqlx::query_as::<_, TopicListRow>(AssertSqlSafe(sql.as_str())).bind(category).bind(reader).bind(fetch);
+        let q = if after.is_some() { q.bind(at).bind(id) } else { q };
+        q.fetch_all(c).await
+    })
+}
+
+/// Takes the next post number of a topic. The first write of every
+/// transaction that adds a post: it locks the topic row (PostgreSQL) or the
+/// database (SQLite), so numbers never repeat.
+pub async fn next_seq(tx: &mut Tx, topic: Uuid) -> Sql<i64> {
+    on_tx!(tx, c => sqlx::query_scalar::<_, i64>("UPDATE forum_topics SET post_seq = post_seq + 1 WHERE id = $1 RETURNING post_seq")
+        .bind(topic).fetch_one(c).await)
+}
+
+/// Sets the topic's reply count from its published posts and its status from its first post's.
+pub async fn refresh_topic(tx: &mut Tx, topic: Uuid) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE forum_topics SET \
+           reply_count = (SELECT COUNT(*) FROM forum_posts p WHERE p.topic_id = $1 AND p.status = 'published' AND p.seq > 1), \
+           status = COALESCE((SELECT p.status FROM forum_posts p WHERE p.topic_id = $1 AND p.seq = 1), status) \
+         WHERE id = $1")
+        .bind(topic).execute(c).await.map(|_| ()))
+}
+
+/// Marks new activity in a topic (a post published).
+pub async fn touch_topic(tx: &mut Tx, topic: Uuid, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE forum_topics SET last_activity_at = $2 WHERE id = $1")
+        .bind(topic).bind(now).execute(c).await.map(|_| ()))
+}
+
+/// Marks (or clears) the topic's most helpful answer.
+pub async fn set_answer(db: &Db, topic: Uuid, post: Option<Uuid>) -> Sql<()> {
+    on_db!(db, c => sqlx::query("UPDATE forum_topics SET answer_post_id = $2 WHERE id = $1")
+        .bind(topic).bind(post).execute(c).await.map(|_| ()))
+}
+
+/// A new post.
+#[derive(Debug)]
+pub struct NewPostRow<'a> {
+    pub id: Uuid,
+    pub topic: Uuid,
+    pub seq: i64,
+    pub author: Uuid,
+    pub anonymous: bool,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub reply_to: Option<Uuid>,
+    pub status: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Inserts a post.
+pub async fn insert_post(tx: &mut Tx, p: &NewPostRow<'_>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO forum_posts (id, topic_id, seq, author_id, anonymous, body, body_html, reply_to, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(p.id).bind(p.topic).bind(p.seq).bind(p.author).bind(p.anonymous).bind(p.body).bind(p.body_html)
+        .bind(p.reply_to).bind(p.status).bind(p.now)
+        .execute(c).await.map(|_| ()))
+}
+
+/// A post as stored, with the author's pseudonym in its topic and the open screening reasons.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PostRow {
+    pub id: Uuid,
+    pub topic_id: Uuid,
+    pub seq: i64,
+    pub author_id: Uuid,
+    pub anonymous: bool,
+    pub pseudonym: Option<String>,
+    pub body: String,
+    pub body_html: String,
+    pub reply_to: Option<Uuid>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    /// JSON reasons of the open screening item, for a held post.
+    pub reasons: Option<String>,
+}
+
+const POST_SELECT: &str = "SELECT p.id, p.topic_id, p.seq, p.author_id, p.anonymous, ps.pseudonym, p.body, p.body_html, p.reply_to, \
+     p.status, p.created_at, p.edited_at, \
+     (SELECT m.reasons FROM forum_moderation_items m WHERE m.post_id = p.id AND m.cause = 'screening' AND m.decided_at IS NULL \
+      ORDER BY m.id LIMIT 1) AS reasons \
+     FROM forum_posts p LEFT JOIN forum_pseudonyms ps ON ps.topic_id = p.topic_id AND ps.user_id = p.author_id";
+
+/// One post.
+pub async fn post(db: &Db, id: Uuid) -> Sql<Option<PostRow>> {
+    let sql = format!("{POST_SELECT} WHERE p.id = $1");
+    on_db!(db, c => sqlx::query_as::<_, PostRow>(AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+}
+
+/// The same, inside a transaction.
+pub async fn post_in(tx: &mut Tx, id: Uuid) -> Sql<Option<PostRow>> {
+    let sql = format!("{POST_SELECT} WHERE p.id = $1");
+    on_tx!(tx, c => sqlx::query_as::<_, PostRow>(AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+}
+
+/// A page of a topic's posts after number `after`: published ones, and held
+/// ones for their author (or every held one when `all_held`).
+pub async fn posts_page(db: &Db, topic: Uuid, after: i64, reader: Uuid, all_held: bool, fetch: i64) -> Sql<Vec<PostRow>> {
+    let sql = format!(
+        "{POST_SELECT} WHERE p.topic_id = $1 AND p.seq > $2 \
+         AND (p.status = 'published' OR (p.status = 'held' AND ($4 OR p.author_id = $3))) ORDER BY p.seq LIMIT $5"
+    );
+    on_db!(db, c => sqlx::query_as::<_, PostRow>(AssertSqlSafe(sql.as_str()))
+        .bind(topic).bind(after).bind(reader).bind(all_held).bind(fetch).fetch_all(c).await)
+}
+
+/// Replaces a post's text and status.
+pub async fn rewrite_post(tx: &mut Tx, id: Uuid, body: &str, body_html: &str, status: &str, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE forum_posts SET body = $2, body_html = $3, status = $4, edited_at = $5 WHERE id = $1")
+        .bind(id).bind(body).bind(body_html).bind(status).bind(now).execute(c).await.map(|_| ()))
+}
+
+/// Sets a post's status.
+pub async fn set_post_status(tx: &mut Tx, id: Uuid, status: &str) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE forum_posts SET status = $2 WHERE id = $1")
+        .bind(id).bind(status).execute(c).await.map(|_| ()))
+}
+
+/// Keeps an earlier text of a post.
+pub async fn insert_revision(tx: &mut Tx, post: Uuid, body: &str, by: Uuid, note: Option<&str>, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO forum_revisions (id, post_id, body, edited_by, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(sanad_platform::ids::new_id()).bind(post).bind(body).bind(by).bind(note).bind(now)
+        .execute(c).await.map(|_| ()))
+}
+
+/// The pseudonym of `user` in `topic`, if they have one.
+pub async fn pseudonym(tx: &mut Tx, topic: Uuid, user: Uuid) -> Sql<Option<String>> {
+    on_tx!(tx, c => sqlx::query_scalar::<_, String>("SELECT pseudonym FROM forum_pseudonyms WHERE topic_id = $1 AND user_id = $2")
+        .bind(topic).bind(user).fetch_optional(c).await)
+}
+
+/// Gives `user` the pseudonym `name` in `topic`; false when the name is taken there.
+pub async fn insert_pseudonym(tx: &mut Tx, topic: Uuid, user: Uuid, name: &str) -> Sql<bool> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO forum_pseudonyms (topic_id, user_id, pseudonym) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(topic).bind(user).bind(name).execute(c).await.map(|r| r.rows_affected() == 1))
+}
+
+/// Counts of each reaction on the posts of `topic` numbered `from..=to`: (post, kind, count).
+pub async fn reaction_counts(db: &Db, topic: Uuid, from: i64, to: i64) -> Sql<Vec<(Uuid, String, i64)>> {
+    on_db!(db, c => sqlx::query_as::<_, (Uuid, String, i64)>(
+        "SELECT r.post_id, r.kind, COUNT(*) FROM forum_reactions r JOIN forum_posts p ON p.id = r.post_id \
+         WHERE p.topic_id = $1 AND p.seq BETWEEN $2 AND $3 GROUP BY r.post_id, r.kind")
+        .bind(topic).bind(from).bind(to).fetch_all(c).await)
+}
+
+/// The reactions of `user` on the same posts: (post, kind).
+pub async fn my_reactions(db: &Db, topic: Uuid, from: i64, to: i64, user: Uuid) -> Sql<Vec<(Uuid, String)>> {
+    on_db!(db, c => sqlx::query_as::<_, (Uuid, String)>(
+        "SELECT r.post_id, r.kind FROM forum_reactions r JOIN forum_posts p ON p.id = r.post_id \
+         WHERE p.topic_id = $1 AND p.seq BETWEEN $2 AND $3 AND r.user_id = $4")
+        .bind(topic).bind(from).bind(to).bind(user).fetch_all(c).await)
+}
+
+/// Adds a reaction; false when it was there.
+pub async fn add_reaction(db: &Db, post: Uuid, user: Uuid, kind: &str, now: DateTime<Utc>) -> Sql<bool> {
+    on_db!(db, c => sqlx::query("INSERT INTO forum_reactions (post_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+        .bind(post).bind(user).bind(kind).bind(now).execute(c).await.map(|r| r.rows_affected() == 1))
+}
+
+/// Removes a reaction.
+pub async fn remove_reaction(db: &Db, post: Uuid, user: Uuid, kind: &str) -> Sql<()> {
+    on_db!(db, c => sqlx::query("DELETE FROM forum_reactions WHERE post_id = $1 AND user_id = $2 AND kind = $3")
+        .bind(post).bind(user).bind(kind).execute(c).await.map(|_| ()))
+}
+
+/// The open screening item of a post, if any.
+pub async fn open_screening_item(tx: &mut Tx, post: Uuid) -> Sql<Option<Uuid>> {
+    on_tx!(tx, c => sqlx::query_scalar::<_, Uuid>(
+        "SELECT id FROM forum_moderation_items WHERE post_id = $1 AND cause = 'screening' AND decided_at IS NULL")
+        .bind(post).fetch_optional(c).await)
+}
+
+/// Puts a post in the moderation queue.
+pub async fn insert_item(tx: &mut Tx, post: Uuid, cause: &str, reasons: &str, now: DateTime<Utc>) -> Sql<Uuid> {
+    let id = sanad_platform::ids::new_id();
+    on_tx!(tx, c => sqlx::query("INSERT INTO forum_moderation_items (id, post_id, cause, reasons, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id).bind(post).bind(cause).bind(reasons).bind(now).execute(c).await.map(|_| id))
+}
+
+/// Replaces the reasons of an open item (a held post edited and still held).
+pub async fn set_item_reasons(tx: &mut Tx, id: Uuid, reasons: &str) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE forum_moderation_items SET reasons = $2 WHERE id = $1")
+        .bind(id).bind(reasons).execute(c).await.map(|_| ()))
+}
+
+/// Closes an item with a decision; false when it was already decided (another moderator was first).
+pub async fn decide_item(tx: &mut Tx, id: Uuid, decision: &str, note: Option<&str>, by: Option<Uuid>, now: DateTime<Utc>) -> Sql<bool> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE forum_moderation_items SET decision = $2, note = $3, decided_by = $4, decided_at = $5 WHERE id = $1 AND decided_at IS NULL")
+        .bind(id).bind(decision).bind(note).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected() == 1))
+}
+
+/// An open item of the queue with its post and topic.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct QueueRow {
+    pub id: Uuid,
+    pub post_id: Uuid,
+    pub cause: String,
+    pub reasons: String,
+    pub flags: i64,
+    pub created_at: DateTime<Utc>,
+    pub topic_id: Uuid,
+    pub topic_title: String,
+    pub body_html: String,
+    pub author_id: Uuid,
+    pub anonymous: bool,
+    pub pseudonym: Option<String>,
+}
+
+const QUEUE_SELECT: &str = "SELECT m.id, m.post_id, m.cause, m.reasons, m.flags, m.created_at, p.topic_id, t.title AS topic_title, \
+     p.body_html, p.author_id, p.anonymous, ps.pseudonym \
+     FROM forum_moderation_items m JOIN forum_posts p ON p.id = m.post_id JOIN forum_topics t ON t.id = p.topic_id \
+     LEFT JOIN forum_pseudonyms ps ON ps.topic_id = p.topic_id AND ps.user_id = p.author_id";
+
+/// Open items, oldest first, after `after`.
+pub async fn queue_page(db: &Db, after: Option<Uuid>, fetch: i64) -> Sql<Vec<QueueRow>> {
+    let sql = format!("{QUEUE_SELECT} WHERE m.decided_at IS NULL AND ($1 IS NULL OR m.id > $1) ORDER BY m.id LIMIT $2");
+    on_db!(db, c => sqlx::query_as::<_, QueueRow>(AssertSqlSafe(sql.as_str())).bind(after).bind(fetch).fetch_all(c).await)
+}
+
+/// One item, decided or not.
+pub async fn item_in(tx: &mut Tx, id: Uuid) -> Sql<Option<QueueRow>> {
+    let sql = format!("{QUEUE_SELECT} WHERE m.id = $1");
+    on_tx!(tx, c => sqlx::query_as::<_, QueueRow>(AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+}
+
+/// Writes a line of the audit log.
+pub async fn audit(tx: &mut Tx, actor: Uuid, action: &str, post: Option<Uuid>, subject: Option<Uuid>, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO forum_audit (id, actor_id, action, post_id, subject_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(sanad_platform::ids::new_id()).bind(actor).bind(action).bind(post).bind(subject).bind(now)
+        .execute(c).await.map(|_| ()))
+}
+
+/// A line of the audit log.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: Uuid,
+    pub actor_id: Uuid,
+    pub action: String,
+    pub post_id: Option<Uuid>,
+    pub subject_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The audit log, newest first, before `before`.
+pub async fn audit_page(db: &Db, before: Option<Uuid>, fetch: i64) -> Sql<Vec<AuditRow>> {
+    on_db!(db, c => sqlx::query_as::<_, AuditRow>(
+        "SELECT id, actor_id, action, post_id, subject_id, created_at FROM forum_audit WHERE ($1 IS NULL OR id < $1) ORDER BY id DESC LIMIT $2")
+        .bind(before).bind(fetch).fetch_all(c).await)
+}
+
+/// Sets how `user` follows `topic`.
+pub async fn set_subscription(db: &Db, topic: Uuid, user: Uuid, level: &str) -> Sql<()> {
+    on_db!(db, c => sqlx::query(
+        "INSERT INTO forum_subscriptions (topic_id, user_id, level) VALUES ($1, $2, $3) \
+         ON CONFLICT (topic_id, user_id) DO UPDATE SET level = excluded.level")
+        .bind(topic).bind(user).bind(level).execute(c).await.map(|_| ()))
+}
+
+/// How `user` follows `topic`, when they chose.
+pub async fn subscription(db: &Db, topic: Uuid, user: Uuid) -> Sql<Option<String>> {
+    on_db!(db, c => sqlx::query_scalar::<_, String>("SELECT level FROM forum_subscriptions WHERE topic_id = $1 AND user_id = $2")
+        .bind(topic).bind(user).fetch_optional(c).await)
+}
+
+/// The same, inside a transaction.
+pub async fn subscription_in(tx: &mut Tx, topic: Uuid, user: Uuid) -> Sql<Option<String>> {
+    on_tx!(tx, c => sqlx::query_scalar::<_, String>("SELECT level FROM forum_subscriptions WHERE topic_id = $1 AND user_id = $2")
+        .bind(topic).bind(user).fetch_optional(c).await)
+}
+
+/// Who watches `topic`.
+pub async fn watchers(tx: &mut Tx, topic: Uuid) -> Sql<Vec<Uuid>> {
+    on_tx!(tx, c => sqlx::query_scalar::<_, Uuid>("SELECT user_id FROM forum_subscriptions WHERE topic_id = $1 AND level = 'watching'")
+        .bind(topic).fetch_all(c).await)
+}
+
+/// Raises the caller's read mark in a topic to `seq` (never lowers it).
+pub async fn mark_read_to(db: &Db, user: Uuid, topic: Uuid, seq: i64) -> Sql<()> {
+    on_db!(db, c => sqlx::query(
+        "INSERT INTO forum_read_state (user_id, topic_id, last_seq) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, topic_id) DO UPDATE SET last_seq = \
+           CASE WHEN excluded.last_seq > forum_read_state.last_seq THEN excluded.last_seq ELSE forum_read_state.last_seq END")
+        .bind(user).bind(topic).bind(seq).execute(c).await.map(|_| ()))
+}
+
+/// Where `user` stopped in `topic`: the highest post number they have seen.
+pub async fn read_mark(db: &Db, user: Uuid, topic: Uuid) -> Sql<Option<i64>> {
+    on_db!(db, c => sqlx::query_scalar::<_, i64>("SELECT last_seq FROM forum_read_state WHERE user_id = $1 AND topic_id = $2")
+        .bind(user).bind(topic).fetch_optional(c).await)
+}
+
+/// Notifies `user` of `post`; false when they already were (of this post).
+pub async fn insert_notification(tx: &mut Tx, user: Uuid, kind: &str, topic: Uuid, post: Uuid, now: DateTime<Utc>) -> Sql<bool> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO forum_notifications (id, user_id, kind, topic_id, post_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (user_id, post_id) DO NOTHING")
+        .bind(sanad_platform::ids::new_id()).bind(user).bind(kind).bind(topic).bind(post).bind(now)
+        .execute(c).await.map(|r| r.rows_affected() == 1))
+}
+
+/// A notification with the author of its post.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub topic_id: Uuid,
+    pub post_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub author_id: Uuid,
+    pub anonymous: bool,
+    pub pseudonym: Option<String>,
+}
+
+/// The notifications of `user` about published posts, newest first, before `before`.
+pub async fn notifications(db: &Db, user: Uuid, before: Option<Uuid>, fetch: i64) -> Sql<Vec<NotificationRow>> {
+    on_db!(db, c => sqlx::query_as::<_, NotificationRow>(
+        "SELECT n.id, n.kind, n.topic_id, n.post_id, n.created_at, n.read_at, p.author_id, p.anonymous, ps.pseudonym \
+         FROM forum_notifications n JOIN forum_posts p ON p.id = n.post_id \
+         LEFT JOIN forum_pseudonyms ps ON ps.topic_id = p.topic_id AND ps.user_id = p.author_id \
+         WHERE n.user_id = $1 AND p.status = 'published' AND ($2 IS NULL OR n.id < $2) ORDER BY n.id DESC LIMIT $3")
+        .bind(user).bind(before).bind(fetch).fetch_all(c).await)
+}
+
+/// How many of them are unread.
+pub async fn unread_notifications(db: &Db, user: Uuid) -> Sql<i64> {
+    on_db!(db, c => sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM forum_notifications n JOIN forum_posts p ON p.id = n.post_id \
+         WHERE n.user_id = $1 AND n.read_at IS NULL AND p.status = 'published'")
+        .bind(user).fetch_one(c).await)
+}
+
+/// Marks one notification of `user` read.
+pub async fn read_notification(tx: &mut Tx, user: Uuid, id: Uuid, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE forum_notifications SET read_at = $3 WHERE user_id = $1 AND id = $2 AND read_at IS NULL")
+        .bind(user).bind(id).bind(now).execute(c).await.map(|_| ()))
+}
+
+/// Marks every notification of `user` read.
+pub async fn read_all_notifications(tx: &mut Tx, user: Uuid, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE forum_notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
+        .bind(user).bind(now).execute(c).await.map(|_| ()))
+}
+
+/// How `user` wants forum mail, when they chose.
+pub async fn email_frequency(db: &Db, user: Uuid) -> Sql<Option<String>> {
+    on_db!(db, c => sqlx::query_scalar::<_, String>("SELECT email FROM forum_notification_settings WHERE user_id = $1")
+        .bind(user).fetch_optional(c).await)
+}
+
+/// The same, inside a transaction.
+pub async fn email_frequency_in(tx: &mut Tx, user: Uuid) -> Sql<Option<String>> {
+    on_tx!(tx, c => sqlx::query_scalar::<_, String>("SELECT email FROM forum_notification_settings WHERE user_id = $1")
+        .bind(user).fetch_optional(c).await)
+}
+
+/// Sets how `user` wants forum mail.
+pub async fn set_email_frequency(db: &Db, user: Uuid, email: &str) -> Sql<()> {
+    on_db!(db, c => sqlx::query(
+        "INSERT INTO forum_notification_settings (user_id, email) VALUES ($1, $2) \
+         ON CONFLICT (user_id) DO UPDATE SET email = excluded.email")
+        .bind(user).bind(email).execute(c).await.map(|_| ()))
+}
+
+/// Queues the fan-out of a published post to its topic's watchers.
+pub async fn insert_fanout(tx: &mut Tx, post: Uuid, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO forum_fanout (id, post_id, created_at) VALUES ($1, $2, $3)")
+        .bind(sanad_platform::ids::new_id()).bind(post).bind(now).execute(c).await.map(|_| ()))
+}
+
+/// The outcome of a claim on the fan-out queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// Nothing waits.
+    Nothing,
+    /// Another instance took the job first: ask again.
+    Lost,
+    /// This job (id, post) is ours until the lease ends.
+    Job(Uuid, Uuid),
+}
+
+/// Claims the oldest fan-out nobody holds, until `until`. A conditional
+/// update, so two instances never hold the same job at once.
+pub async fn claim_fanout(db: &Db, now: DateTime<Utc>, until: DateTime<Utc>) -> Sql<Claim> {
+    let candidate = on_db!(db, c => sqlx::query_as::<_, (Uuid, Uuid)>(
+        "SELECT id, post_id FROM forum_fanout WHERE claimed_until IS NULL OR claimed_until < $1 ORDER BY id LIMIT 1")
+        .bind(now).fetch_optional(c).await)?;
+    let Some((id, post)) = candidate else { return Ok(Claim::Nothing) };
+    let claimed = on_db!(db, c => sqlx::query(
+        "UPDATE forum_fanout SET claimed_until = $2 WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < $3)")
+        .bind(id).bind(until).bind(now).execute(c).await.map(|r| r.rows_affected() == 1))?;
+    Ok(if claimed { Claim::Job(id, post) } else { Claim::Lost })
+}
+
+/// How many posts still wait for their fan-out (claimed or not).
+pub async fn fanout_waiting(db: &Db) -> Sql<i64> {
+    on_db!(db, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM forum_fanout").fetch_one(c).await)
+}
+
+/// Removes a fan-out done.
+pub async fn delete_fanout(tx: &mut Tx, id: Uuid) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM forum_fanout WHERE id = $1").bind(id).execute(c).await.map(|_| ()))
+}
+
+/// The key that signs unsubscribe links: made by the first instance that needs it.
+pub async fn signing_key(db: &Db, fresh: &[u8]) -> Sql<Vec<u8>> {
+    on_db!(db, c => sqlx::query("INSERT INTO forum_keys (name, key) VALUES ('unsubscribe', $1) ON CONFLICT DO NOTHING")
+        .bind(fresh).execute(c).await.map(|_| ()))?;
+    on_db!(db, c => sqlx::query_scalar::<_, Vec<u8>>("SELECT key FROM forum_keys WHERE name = 'unsubscribe'").fetch_one(c).await)
+}
+
+/// Records that the search document of `post` may have changed.
+pub async fn insert_index_event(tx: &mut Tx, post: Uuid, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO forum_index_events (post_id, created_at) VALUES ($1, $2)")
+        .bind(post).bind(now).execute(c).await.map(|_| ()))
+}
+
+/// How far back (in events) the re-read of recent index events goes at most,
+/// so that it stays a range scan of the key.
+const REREAD_EVENTS: i64 = 10_000;
+
+/// Index events after `after`, and every one since `since` (a PostgreSQL
+/// sequence may commit out of order, so recent ones are read again): (seq, post).
+pub async fn index_events(db: &Db, after: i64, since: DateTime<Utc>) -> Sql<Vec<(i64, Uuid)>> {
+    on_db!(db, c => sqlx::query_as::<_, (i64, Uuid)>(
+        "SELECT seq, post_id FROM forum_index_events WHERE seq > $3 AND (seq > $1 OR created_at >= $2) ORDER BY seq")
+        .bind(after).bind(since).bind(after - REREAD_EVENTS).fetch_all(c).await)
+}
+
+/// The last index event written.
+pub async fn last_index_event(db: &Db) -> Sql<i64> {
+    on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM forum_index_events").fetch_one(c).await)
+        .map(Option::unwrap_or_default)
+}
+
+/// What the index needs of a post, and whether it and its topic are published.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IndexRow {
+    pub id: Uuid,
+    pub category: String,
+    pub title: String,
+    pub body: String,
+    pub published: bool,
+}
+
+const INDEX_SELECT: &str = "SELECT p.id, t.category, t.title, p.body, \
+     (p.status = 'published' AND t.status = 'published') AS published \
+     FROM forum_posts p JOIN forum_topics t ON t.id = p.topic_id";
+
+/// One post for the index.
+pub async fn index_row(db: &Db, post: Uuid) -> Sql<Option<IndexRow>> {
+    let sql = format!("{INDEX_SELECT} WHERE p.id = $1");
+    on_db!(db, c => sqlx::query_as::<_, IndexRow>(AssertSqlSafe(sql.as_str())).bind(post).fetch_optional(c).await)
+}
+
+/// Published posts of published topics after `after`, by id, for a rebuild.
+pub async fn published_for_index(db: &Db, after: Option<Uuid>, fetch: i64) -> Sql<Vec<IndexRow>> {
+    let sql = format!(
+        "{INDEX_SELECT} WHERE p.status = 'published' AND t.status = 'published' AND ($1 IS NULL OR p.id > $1) ORDER BY p.id LIMIT $2"
+    );
+    on_db!(db, c => sqlx::query_as::<_, IndexRow>(AssertSqlSafe(sql.as_str())).bind(after).bind(fetch).fetch_all(c).await)
+}
+
+/// Records a member's flag on a post; false when they had flagged it already.
+pub async fn insert_flag(tx: &mut Tx, post: Uuid, user: Uuid, reason: &str, note: Option<&str>, now: DateTime<Utc>) -> Sql<bool> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO forum_flags (post_id, user_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+        .bind(post).bind(user).bind(reason).bind(note).bind(now).execute(c).await.map(|r| r.rows_affected() == 1))
+}
+
+/// The flags on a post: (reason, note), oldest first.
+pub async fn flags(tx: &mut Tx, post: Uuid) -> Sql<Vec<(String, Option<String>)>> {
+    on_tx!(tx, c => sqlx::query_as::<_, (String, Option<String>)>(
+        "SELECT reason, note FROM forum_flags WHERE post_id = $1 ORDER BY created_at, user_id")
+        .bind(post).fetch_all(c).await)
+}
+
+/// The open item of a post flagged by members, if any.
+pub async fn open_flags_item(tx: &mut Tx, post: Uuid) -> Sql<Option<Uuid>> {
+    on_tx!(tx, c => sqlx::query_scalar::<_, Uuid>(
+        "SELECT id FROM forum_moderation_items WHERE post_id = $1 AND cause = 'flags' AND decided_at IS NULL")
+        .bind(post).fetch_optional(c).await)
+}
+
+/// Sets the flag count and reasons of an open item.
+pub async fn set_item_flags(tx: &mut Tx, id: Uuid, flags: i64, reasons: &str) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE forum_moderation_items SET flags = $2, reasons = $3 WHERE id = $1")
+        .bind(id).bind(flags).bind(reasons).execute(c).await.map(|_| ()))
+}
+
+/// Forgets the flags on a post (a moderator approved it: later flags count afresh).
+pub async fn clear_flags(tx: &mut Tx, post: Uuid) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM forum_flags WHERE post_id = $1").bind(post).execute(c).await.map(|_| ()))
+}
