@@ -19,6 +19,13 @@ pub struct StoredAuthor {
     pub pseudonym: Option<String>,
 }
 
+impl StoredAuthor {
+    /// The author as a row stores it.
+    pub fn of(user_id: Uuid, anonymous: bool, pseudonym: &Option<String>) -> Self {
+        Self { user_id, anonymous, pseudonym: pseudonym.clone() }
+    }
+}
+
 /// The display names of the authors of one answer, looked up together.
 /// Anonymous authors are never looked up.
 #[derive(Clone, Debug, Default)]
@@ -46,6 +53,18 @@ pub fn shown(author: &StoredAuthor, names: &Names) -> AuthorView {
         return AuthorView { id: None, display_name: None, pseudonym: Some(pseudonym) };
     }
     AuthorView { id: Some(author.user_id), display_name: Some(names.0.get(&author.user_id).cloned().unwrap_or_default()), pseudonym: None }
+}
+
+/// Each of `rows` with what members may see of its author, the names of
+/// all of them looked up together: the way every list leaves the crate.
+pub async fn with_authors<R>(
+    people: &dyn PeopleDirectory,
+    rows: Vec<R>,
+    author_of: impl Fn(&R) -> StoredAuthor,
+) -> Result<Vec<(R, AuthorView)>> {
+    let authors: Vec<StoredAuthor> = rows.iter().map(author_of).collect();
+    let names = Names::of(people, &authors).await?;
+    Ok(rows.into_iter().zip(authors.iter()).map(|(row, author)| (row, shown(author, &names))).collect())
 }
 
 /// Words of the pseudonyms: trees and birds of Morocco, readable in every language of the platform.

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, OnceCell, watch};
 use uuid::Uuid;
 
-use crate::author::{Names, StoredAuthor, new_pseudonym, shown};
+use crate::author::{Names, StoredAuthor, new_pseudonym, shown, with_authors};
 use crate::hold::{self, Verdict};
 use crate::model::*;
 use crate::screening::Screener;
@@ -125,11 +125,11 @@ fn can_read_post(post: &PostRow, caller: &Caller) -> bool {
 }
 
 fn author_of_post(p: &PostRow) -> StoredAuthor {
-    StoredAuthor { user_id: p.author_id, anonymous: p.anonymous, pseudonym: p.pseudonym.clone() }
+    StoredAuthor::of(p.author_id, p.anonymous, &p.pseudonym)
 }
 
 fn author_of_topic(t: &TopicRow) -> StoredAuthor {
-    StoredAuthor { user_id: t.author_id, anonymous: t.anonymous, pseudonym: t.pseudonym.clone() }
+    StoredAuthor::of(t.author_id, t.anonymous, &t.pseudonym)
 }
 
 fn reasons_json(reasons: &[Reason]) -> String {
@@ -217,20 +217,14 @@ impl Forum {
         let after = page::decode_key::<(chrono::DateTime<chrono::Utc>, Uuid)>(cursor)?;
         let rows = store::topic_page(&self.db, slug, caller.user_id, after, page::fetch_limit(limit)).await.map_err(sql)?;
         let page = Page::from_rows(rows, limit, |t| page::encode_key(&(t.last_activity_at, t.id)));
-        let authors: Vec<StoredAuthor> = page
-            .items
-            .iter()
-            .map(|t| StoredAuthor { user_id: t.author_id, anonymous: t.anonymous, pseudonym: t.pseudonym.clone() })
-            .collect();
-        let names = Names::of(self.people.as_ref(), &authors).await?;
-        let items = page
-            .items
+        let shown_rows =
+            with_authors(self.people.as_ref(), page.items, |t| StoredAuthor::of(t.author_id, t.anonymous, &t.pseudonym)).await?;
+        let items = shown_rows
             .into_iter()
-            .zip(authors.iter())
-            .map(|(t, a)| TopicSummary {
+            .map(|(t, author)| TopicSummary {
                 id: t.id,
                 title: t.title,
-                author: shown(a, &names),
+                author,
                 reply_count: t.reply_count,
                 last_activity_at: t.last_activity_at,
                 unread: t.post_seq > t.last_seq.unwrap_or(0),
@@ -798,13 +792,12 @@ impl Forum {
                 found.push((post, topic));
             }
         }
-        let authors: Vec<StoredAuthor> = found.iter().map(|(p, _)| author_of_post(p)).collect();
-        let names = Names::of(self.people.as_ref(), &authors).await?;
+        let found = with_authors(self.people.as_ref(), found, |(p, _)| author_of_post(p)).await?;
         let mut items = Vec::with_capacity(found.len());
-        for ((post, topic), author) in found.into_iter().zip(authors.iter()) {
+        for ((post, topic), author) in found {
             let text = sanad_platform::markdown::to_plain_text(&post.body);
             let snippet_html = self.index.snippet(q, &text).map_err(|e| Error::Internal(e.into()))?;
-            items.push(PostHit { topic_id: topic.id, post_id: post.id, title: topic.title, snippet_html, author: shown(author, &names) });
+            items.push(PostHit { topic_id: topic.id, post_id: post.id, title: topic.title, snippet_html, author });
         }
         Ok(PostSearchPage { items, next_cursor: page.next_cursor })
     }
@@ -815,23 +808,17 @@ impl Forum {
         let before = page::decode_cursor(cursor)?;
         let rows = store::notifications(&self.db, caller.user_id, before, page::fetch_limit(limit)).await.map_err(sql)?;
         let page = Page::from_rows(rows, limit, |n| page::encode_cursor(n.id));
-        let authors: Vec<StoredAuthor> = page
-            .items
-            .iter()
-            .map(|n| StoredAuthor { user_id: n.author_id, anonymous: n.anonymous, pseudonym: n.pseudonym.clone() })
-            .collect();
-        let names = Names::of(self.people.as_ref(), &authors).await?;
+        let shown_rows =
+            with_authors(self.people.as_ref(), page.items, |n| StoredAuthor::of(n.author_id, n.anonymous, &n.pseudonym)).await?;
         let unread = store::unread_notifications(&self.db, caller.user_id).await.map_err(sql)?;
-        let items = page
-            .items
+        let items = shown_rows
             .into_iter()
-            .zip(authors.iter())
-            .map(|(n, a)| NotificationView {
+            .map(|(n, actor)| NotificationView {
                 id: n.id,
                 kind: NotificationKind::parse(&n.kind).unwrap_or(NotificationKind::Reply),
                 topic_id: n.topic_id,
                 post_id: n.post_id,
-                actor: shown(a, &names),
+                actor,
                 created_at: n.created_at,
                 read: n.read_at.is_some(),
             })
@@ -882,17 +869,11 @@ impl Forum {
         let after = page::decode_cursor(cursor)?;
         let rows = store::queue_page(&self.db, after, page::fetch_limit(limit)).await.map_err(sql)?;
         let page = Page::from_rows(rows, limit, |r| page::encode_cursor(r.id));
-        let authors: Vec<StoredAuthor> = page
-            .items
-            .iter()
-            .map(|r| StoredAuthor { user_id: r.author_id, anonymous: r.anonymous, pseudonym: r.pseudonym.clone() })
-            .collect();
-        let names = Names::of(self.people.as_ref(), &authors).await?;
-        let items = page
-            .items
+        let shown_rows =
+            with_authors(self.people.as_ref(), page.items, |r| StoredAuthor::of(r.author_id, r.anonymous, &r.pseudonym)).await?;
+        let items = shown_rows
             .into_iter()
-            .zip(authors.iter())
-            .map(|(r, a)| QueueItem {
+            .map(|(r, author)| QueueItem {
                 id: r.id,
                 post_id: r.post_id,
                 topic_id: r.topic_id,
@@ -901,7 +882,7 @@ impl Forum {
                 reasons: reasons_from(Some(&r.reasons)),
                 flags: r.flags,
                 body_html: r.body_html,
-                author: shown(a, &names),
+                author,
                 created_at: r.created_at,
             })
             .collect();
