@@ -1,6 +1,6 @@
 // The community's categories, a category's topics, and a new topic.
-import { useState } from 'preact/hooks';
-import { createTopic, listCategories, listTopics, type CategoryView, type Submission } from '../api/forum';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { createTopic, editPost, listCategories, listTopics, type CategoryView, type Submission } from '../api/forum';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { LoadFailed, Loading, useLoad } from '../pages/learn';
@@ -111,6 +111,12 @@ export function NewTopic({ slug }: { slug: string }) {
   const cat = useCategory(slug);
   const [body, setBody] = useState('');
   const [held, setHeld] = useState<Submission | null>(null);
+  // After a hold, the author may correct the text: it is sent as an edit of the held post and screened again.
+  const [fixing, setFixing] = useState(false);
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (fixing) textareaRef.current?.focus();
+  }, [fixing]);
   if (cat.error) return <LoadFailed error={cat.error} onRetry={cat.reload} back={{ ...BACK, label: t('forum.backToForum') }} />;
   if (!cat.data) return <Loading />;
   const c = cat.category;
@@ -119,25 +125,29 @@ export function NewTopic({ slug }: { slug: string }) {
     <>
       <BackLink href={`/forum/c/${encodeURIComponent(slug)}`}>{c.title}</BackLink>
       <Page title={t('forum.newTopicIn', { category: c.title })}>
-        {held ? (
+        {held && (
           <>
-            <HeldExplanation reasons={held.reasons} />
+            <HeldExplanation reasons={held.reasons} onEdit={fixing ? undefined : () => setFixing(true)} />
             <p>
               <Link href={`/forum/t/${encodeURIComponent(held.topic_id)}`} class="button">
                 {t('forum.held.open')}
               </Link>
             </p>
           </>
-        ) : (
+        )}
+        {(!held || fixing) && (
           <>
-            {c.sensitive && <p class="notice">{t('forum.sensitiveHint')}</p>}
+            {c.sensitive && !held && <p class="notice">{t('forum.sensitiveHint')}</p>}
             <Composer
-              withTitle
+              withTitle={!held}
+              textareaRef={textareaRef}
               body={body}
               setBody={setBody}
-              anonymousAllowed={c.anonymous_allowed}
-              submitLabel={t('forum.publishTopic')}
-              send={(v) => createTopic({ category: slug, title: v.title, body: v.body, anonymous: v.anonymous }, locale)}
+              anonymousAllowed={c.anonymous_allowed && !held}
+              submitLabel={held ? t('forum.sendFixed') : t('forum.publishTopic')}
+              send={(v) =>
+                held ? editPost(held.post_id, v.body, locale) : createTopic({ category: slug, title: v.title, body: v.body, anonymous: v.anonymous }, locale)
+              }
               onSent={(s) => {
                 if (s.status === 'held') setHeld(s);
                 else navigate(`/forum/t/${encodeURIComponent(s.topic_id)}`);
