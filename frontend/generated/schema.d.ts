@@ -12677,6 +12677,156 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/forum/posts/{id}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Flags a post for the moderators; enough flags from distinct members hide it until one decides. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["NewFlag"];
+                };
+            };
+            responses: {
+                /** @description Already flagged by the caller: it counts once. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["FlagView"];
+                    };
+                };
+                /** @description Recorded. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["FlagView"];
+                    };
+                };
+                /** @description The request could not be understood */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed (or missing X-CSRF-Token with a session cookie) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description One-time link used or expired */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported media type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; see errors[] */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many attempts; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Internal error; quote request_id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/forum/posts/{id}/reactions/{kind}": {
         parameters: {
             query?: never;
@@ -15419,6 +15569,22 @@ export interface components {
             content_type: string;
         };
         /**
+         * @description Why a member flags a post.
+         * @enum {string}
+         */
+        FlagReason: "identifying" | "harmful" | "spam" | "other";
+        /**
+         * FlagView
+         * @description A flag recorded.
+         */
+        FlagView: {
+            /** Format: uuid */
+            post_id: string;
+            reason: components["schemas"]["FlagReason"];
+            /** @description Whether the post is now hidden until a moderator decides. */
+            hidden: boolean;
+        };
+        /**
          * IdleReminder
          * @description `POST /cohorts/{id}/reminders`.
          */
@@ -15761,6 +15927,15 @@ export interface components {
             resource_ids: string[];
             /** @description Up to 4,000 characters. */
             notes?: string | null;
+        };
+        /**
+         * NewFlag
+         * @description `POST /forum/posts/{id}/flags`.
+         */
+        NewFlag: {
+            reason: components["schemas"]["FlagReason"];
+            /** @description What the moderators should know (moderators only read it). */
+            note?: string;
         };
         /**
          * NewPost
@@ -16668,6 +16843,12 @@ export interface components {
             answer_post_id?: string | null;
             /** @description How the caller follows it. */
             subscription: components["schemas"]["SubscriptionLevel"] & unknown;
+            /**
+             * Format: int64
+             * @description The number of the last post the caller had seen before this page (0:
+             *     never opened), so a client can jump to the first unread.
+             */
+            last_read_seq: number;
         };
         /**
          * TopicWithPosts

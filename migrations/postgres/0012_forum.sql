@@ -188,3 +188,14 @@ CREATE TABLE forum_index_events (
     post_id    UUID NOT NULL,
     created_at TIMESTAMPTZ NOT NULL
 );
+
+-- Members' flags on a post, one per member: enough of them hide the post
+-- until a moderator decides.
+CREATE TABLE forum_flags (
+    post_id    UUID NOT NULL REFERENCES forum_posts (id) ON DELETE CASCADE,
+    user_id    UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    reason     TEXT NOT NULL,
+    note       TEXT,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (post_id, user_id)
+);

@@ -267,6 +267,11 @@ fn table() -> Vec<Row> {
         row(M::POST, "/api/v1/forum/posts/{id}/reactions", [401, 201, 201, 201, 201, 201])
             .at("/api/v1/forum/posts/{post}/reactions")
             .json(json!({"kind": "thanks"})),
+        // Flags on a fresh reply of the owner's, so that no post reaches the count that hides it.
+        row(M::POST, "/api/v1/forum/posts/{id}/flags", [401, 201, 201, 201, 201, 201])
+            .at("/api/v1/forum/posts/{fresh}/flags")
+            .fresh(Fresh::ForumPost)
+            .json(json!({"reason": "spam"})),
         row(M::DELETE, "/api/v1/forum/posts/{id}/reactions/{kind}", [401, 204, 204, 204, 204, 204])
             .at("/api/v1/forum/posts/{post}/reactions/thanks"),
         // The owner's topic: only its author marks the answer.

@@ -14,6 +14,7 @@ on_both_backends!(
     anonymous_authors_never_leak,
     replies_notify_in_the_app_and_by_mail,
     search_finds_published_posts_only,
+    enough_flags_hide_a_post_until_a_moderator_decides,
 );
 
 fn id(v: &Value) -> String {
@@ -87,6 +88,9 @@ async fn topics_replies_reactions_and_paging(backend: Backend) {
     assert_eq!(view["topic"]["reply_count"], 1);
     let (_, list) = badr.get("/api/v1/forum/categories/prise-en-charge/topics").await;
     assert_eq!(list["items"][0]["unread"], false, "read once opened: {list}");
+    assert_eq!(view["topic"]["last_read_seq"], 0, "first opening");
+    let (_, again) = badr.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    assert_eq!(again["topic"]["last_read_seq"], 2, "where the reader stopped");
 
     // One reaction of a kind per person.
     let first = posts[0]["id"].as_str().unwrap().to_string();
@@ -483,5 +487,50 @@ async fn search_finds_published_posts_only(backend: Backend) {
     let (a, b) = (ids(&p1), ids(&p2));
     assert_eq!((a.len(), b.len()), (3, 2));
     assert!(a.iter().all(|x| !b.contains(x)));
+    srv.stop().await;
+}
+
+async fn enough_flags_hide_a_post_until_a_moderator_decides(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let mut badr = srv.member("badr@example.org", "Badr Chraibi").await;
+    let mut chama = srv.member("chama@example.org", "Chama Daoudi").await;
+    let mut dalia = srv.member("dalia@example.org", "Dalia El Fassi").await;
+    let mut modo = moderator(&srv, "moderatrice@example.org").await;
+    let (_, topic) =
+        amal.post("/api/v1/forum/topics", json!({"category": "concepts", "title": "Définitions", "body": "Vos sources ?"})).await;
+    let tid = id(&topic);
+    let (_, reply) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Une réponse discutable."})).await;
+    let post = reply["post_id"].as_str().unwrap().to_string();
+    let flag = |reason: &str| json!({"reason": reason, "note": "à revoir"});
+
+    let got = chama.post(&format!("/api/v1/forum/posts/{post}/flags"), json!({"reason": "boring"})).await;
+    assert!(got.0.is_client_error(), "{got:?}");
+    let (st, first) = chama.post(&format!("/api/v1/forum/posts/{post}/flags"), flag("harmful")).await;
+    assert_eq!((st, first["hidden"].as_bool()), (StatusCode::CREATED, Some(false)), "{first}");
+    let (st, _) = chama.post(&format!("/api/v1/forum/posts/{post}/flags"), flag("harmful")).await;
+    assert_eq!(st, StatusCode::OK, "a member's flag counts once");
+    let (st, _) = dalia.post(&format!("/api/v1/forum/posts/{post}/flags"), flag("spam")).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (_, queue) = modo.get("/api/v1/moderation/queue").await;
+    let item = queue["items"].as_array().unwrap().iter().find(|i| i["post_id"] == post.as_str()).expect("flagged posts are queued").clone();
+    assert_eq!((item["cause"].as_str(), item["flags"].as_i64()), (Some("flags"), Some(2)), "{item}");
+    let (_, view) = amal.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    assert_eq!(view["posts"].as_array().unwrap().len(), 2, "two flags do not hide it");
+
+    let (st, third) = amal.post(&format!("/api/v1/forum/posts/{post}/flags"), flag("other")).await;
+    assert_eq!((st, third["hidden"].as_bool()), (StatusCode::CREATED, Some(true)), "{third}");
+    let (_, view) = chama.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    assert_eq!(view["posts"].as_array().unwrap().len(), 1, "hidden from members: {view}");
+    assert_eq!(view["topic"]["reply_count"], 0);
+    let (_, own) = badr.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    assert_eq!(own["posts"][1]["status"], "held", "its author still sees it");
+
+    let (st, _) = modo.post(&format!("/api/v1/moderation/items/{}/decision", id(&item)), json!({"decision": "approve"})).await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, view) = chama.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    assert_eq!(view["posts"].as_array().unwrap().len(), 2, "approved, it is back");
+    let (st, again) = chama.post(&format!("/api/v1/forum/posts/{post}/flags"), flag("harmful")).await;
+    assert_eq!((st, again["hidden"].as_bool()), (StatusCode::CREATED, Some(false)), "flags count afresh after a decision");
     srv.stop().await;
 }

@@ -56,6 +56,17 @@ pub enum Reacted {
     Already(Json<ReactionView>),
 }
 
+/// `201` for a new flag, `200` when the caller had flagged the post already.
+#[derive(ApiResponse)]
+pub enum Flagged {
+    /// Recorded.
+    #[oai(status = 201)]
+    Created(Json<FlagView>),
+    /// Already flagged by the caller: it counts once.
+    #[oai(status = 200)]
+    Already(Json<FlagView>),
+}
+
 fn submitted(s: Submission) -> Submitted {
     if s.status == PostStatus::Published { Submitted::Published(Json(s)) } else { Submitted::Held(Json(s)) }
 }
@@ -177,6 +188,15 @@ impl ForumApi {
         let who = caller(req).await?;
         let view = ReactionView { post_id: id.0, kind: body.0.kind };
         Ok(if self.forum.react(&who, id.0, body.0.kind).await? { Reacted::Created(Json(view)) } else { Reacted::Already(Json(view)) })
+    }
+
+    /// Flags a post for the moderators; enough flags from distinct members hide it until one decides.
+    #[oai(path = "/forum/posts/:id/flags", method = "post", tag = "ApiTags::Forum")]
+    async fn flag(&self, req: &Request, id: Path<Uuid>, body: Json<NewFlag>) -> Result<Flagged> {
+        let who = caller(req).await?;
+        let NewFlag { reason, note } = body.0;
+        let (view, new) = self.forum.flag(&who, id.0, reason, note.as_deref()).await?;
+        Ok(if new { Flagged::Created(Json(view)) } else { Flagged::Already(Json(view)) })
     }
 
     /// Takes a reaction back.

@@ -92,6 +92,18 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Why a member flags a post.
+    FlagReason {
+        /// It identifies a child or a family.
+        Identifying = "identifying",
+        /// It could hurt someone.
+        Harmful = "harmful",
+        Spam = "spam",
+        Other = "other",
+    }
+}
+
+vocabulary! {
     /// Why a member was notified.
     NotificationKind {
         /// A new post in the member's own topic.
@@ -207,6 +219,9 @@ pub struct TopicView {
     pub answer_post_id: Option<Uuid>,
     /// How the caller follows it.
     pub subscription: SubscriptionLevel,
+    /// The number of the last post the caller had seen before this page (0:
+    /// never opened), so a client can jump to the first unread.
+    pub last_read_seq: i64,
 }
 
 /// A post as members see it.
@@ -269,6 +284,23 @@ pub struct NewReaction {
 pub struct ReactionView {
     pub post_id: Uuid,
     pub kind: ReactionKind,
+}
+
+/// `POST /forum/posts/{id}/flags`.
+#[derive(Clone, Debug, Object)]
+pub struct NewFlag {
+    pub reason: FlagReason,
+    /// What the moderators should know (moderators only read it).
+    pub note: Option<Text>,
+}
+
+/// A flag recorded.
+#[derive(Clone, Debug, Object)]
+pub struct FlagView {
+    pub post_id: Uuid,
+    pub reason: FlagReason,
+    /// Whether the post is now hidden until a moderator decides.
+    pub hidden: bool,
 }
 
 /// `POST /forum/topics/{id}/answer`.

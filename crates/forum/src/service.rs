@@ -82,6 +82,10 @@ pub struct DecisionRequest {
 
 /// Longest topic title, in characters.
 const MAX_TITLE_CHARS: usize = 200;
+/// How many distinct members' flags hide a post until a moderator decides.
+pub const FLAGS_TO_HIDE: usize = 3;
+/// Longest note of a flag, in characters.
+const MAX_FLAG_NOTE_CHARS: usize = 1000;
 /// How long a fan-out job is held by the instance that claimed it.
 const FANOUT_LEASE_SECS: i64 = 120;
 
@@ -412,6 +416,7 @@ impl Forum {
             store::posts_page(&self.db, id, after, caller.user_id, is_moderator(caller), page::fetch_limit(limit)).await.map_err(sql)?;
         let page = Page::from_rows(rows, limit, |p| page::encode_key(&p.seq));
         let (from, to) = (page.items.first().map_or(0, |p| p.seq), page.items.last().map_or(0, |p| p.seq));
+        let last_read_seq = store::read_mark(&self.db, caller.user_id, id).await.map_err(sql)?.unwrap_or(0);
         let mut counts: HashMap<Uuid, BTreeMap<String, i64>> = HashMap::new();
         let mut mine: HashMap<Uuid, Vec<ReactionKind>> = HashMap::new();
         if !page.items.is_empty() {
@@ -465,6 +470,7 @@ impl Forum {
             last_activity_at: topic.last_activity_at,
             answer_post_id: topic.answer_post_id,
             subscription,
+            last_read_seq,
         };
         Ok(TopicWithPosts { topic: view, posts, next_cursor: page.next_cursor })
     }
@@ -556,6 +562,46 @@ impl Forum {
             ReactionKind::parse(kind).ok_or_else(|| Error::invalid("kind", FieldCode::UnknownValue, "thanks, helpful or support"))?;
         self.readable_post(caller, post).await?;
         store::remove_reaction(&self.db, post, caller.user_id, kind.as_str()).await.map_err(sql)
+    }
+
+    /// A member flags a published post (once); at [`FLAGS_TO_HIDE`] distinct
+    /// flags it is hidden (held) until a moderator decides. Every flag puts
+    /// the post in the moderation queue. The second return is false when the
+    /// caller had flagged it already.
+    pub async fn flag(&self, caller: &Caller, post_id: Uuid, reason: FlagReason, note: Option<&str>) -> Result<(FlagView, bool)> {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > MAX_FLAG_NOTE_CHARS) {
+            return Err(Error::invalid("note", FieldCode::TooLong, "at most 1000 characters"));
+        }
+        let (post, topic) = self.readable_post(caller, post_id).await?;
+        if status_of(&post.status) != PostStatus::Published {
+            return Err(Error::Conflict("the post is already waiting for a moderator".into()));
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await.map_err(sql)?;
+        // The topic row first: it serialises writers of one topic.
+        store::touch_topic(&mut tx, topic.id, topic.last_activity_at).await.map_err(sql)?;
+        let new = store::insert_flag(&mut tx, post_id, caller.user_id, reason.as_str(), note, now).await.map_err(sql)?;
+        let flags = store::flags(&mut tx, post_id).await.map_err(sql)?;
+        let reasons: Vec<Reason> =
+            flags.iter().map(|(kind, note)| Reason { kind: kind.clone(), message: note.clone().unwrap_or_default() }).collect();
+        let count = i64::try_from(flags.len()).unwrap_or(i64::MAX);
+        let item = match store::open_flags_item(&mut tx, post_id).await.map_err(sql)? {
+            Some(item) => item,
+            None => store::insert_item(&mut tx, post_id, "flags", "[]", now).await.map_err(sql)?,
+        };
+        store::set_item_flags(&mut tx, item, count, &reasons_json(&reasons)).await.map_err(sql)?;
+        let hidden = flags.len() >= FLAGS_TO_HIDE;
+        if hidden {
+            store::set_post_status(&mut tx, post_id, PostStatus::Held.as_str()).await.map_err(sql)?;
+            store::insert_index_event(&mut tx, post_id, now).await.map_err(sql)?;
+            store::refresh_topic(&mut tx, topic.id).await.map_err(sql)?;
+        }
+        tx.commit().await.map_err(sql)?;
+        if hidden {
+            self.index_wake.notify_one();
+        }
+        Ok((FlagView { post_id, reason, hidden }, new))
     }
 
     /// The topic's author marks the most helpful answer.
@@ -886,6 +932,10 @@ impl Forum {
             store::set_post_status(&mut tx, post.id, status.as_str()).await.map_err(sql)?;
         }
         store::insert_index_event(&mut tx, post.id, now).await.map_err(sql)?;
+        if item.cause == "flags" && request.decision != Decision::Reject {
+            // Kept: flags from now on count afresh.
+            store::clear_flags(&mut tx, post.id).await.map_err(sql)?;
+        }
         store::refresh_topic(&mut tx, topic.id).await.map_err(sql)?;
         store::audit(&mut tx, caller.user_id, request.decision.as_str(), Some(post.id), None, now).await.map_err(sql)?;
         let newly_published = status == PostStatus::Published && was != PostStatus::Published;

@@ -411,6 +411,12 @@ pub async fn mark_read_to(db: &Db, user: Uuid, topic: Uuid, seq: i64) -> Sql<()>
         .bind(user).bind(topic).bind(seq).execute(c).await.map(|_| ()))
 }
 
+/// Where `user` stopped in `topic`: the highest post number they have seen.
+pub async fn read_mark(db: &Db, user: Uuid, topic: Uuid) -> Sql<Option<i64>> {
+    on_db!(db, c => sqlx::query_scalar::<_, i64>("SELECT last_seq FROM forum_read_state WHERE user_id = $1 AND topic_id = $2")
+        .bind(user).bind(topic).fetch_optional(c).await)
+}
+
 /// Notifies `user` of `post`; false when they already were (of this post).
 pub async fn insert_notification(tx: &mut Tx, user: Uuid, kind: &str, topic: Uuid, post: Uuid, now: DateTime<Utc>) -> Sql<bool> {
     on_tx!(tx, c => sqlx::query(
@@ -577,4 +583,36 @@ pub async fn published_for_index(db: &Db, after: Option<Uuid>, fetch: i64) -> Sq
         "{INDEX_SELECT} WHERE p.status = 'published' AND t.status = 'published' AND ($1 IS NULL OR p.id > $1) ORDER BY p.id LIMIT $2"
     );
     on_db!(db, c => sqlx::query_as::<_, IndexRow>(AssertSqlSafe(sql.as_str())).bind(after).bind(fetch).fetch_all(c).await)
+}
+
+/// Records a member's flag on a post; false when they had flagged it already.
+pub async fn insert_flag(tx: &mut Tx, post: Uuid, user: Uuid, reason: &str, note: Option<&str>, now: DateTime<Utc>) -> Sql<bool> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO forum_flags (post_id, user_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+        .bind(post).bind(user).bind(reason).bind(note).bind(now).execute(c).await.map(|r| r.rows_affected() == 1))
+}
+
+/// The flags on a post: (reason, note), oldest first.
+pub async fn flags(tx: &mut Tx, post: Uuid) -> Sql<Vec<(String, Option<String>)>> {
+    on_tx!(tx, c => sqlx::query_as::<_, (String, Option<String>)>(
+        "SELECT reason, note FROM forum_flags WHERE post_id = $1 ORDER BY created_at, user_id")
+        .bind(post).fetch_all(c).await)
+}
+
+/// The open item of a post flagged by members, if any.
+pub async fn open_flags_item(tx: &mut Tx, post: Uuid) -> Sql<Option<Uuid>> {
+    on_tx!(tx, c => sqlx::query_scalar::<_, Uuid>(
+        "SELECT id FROM forum_moderation_items WHERE post_id = $1 AND cause = 'flags' AND decided_at IS NULL")
+        .bind(post).fetch_optional(c).await)
+}
+
+/// Sets the flag count and reasons of an open item.
+pub async fn set_item_flags(tx: &mut Tx, id: Uuid, flags: i64, reasons: &str) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE forum_moderation_items SET flags = $2, reasons = $3 WHERE id = $1")
+        .bind(id).bind(flags).bind(reasons).execute(c).await.map(|_| ()))
+}
+
+/// Forgets the flags on a post (a moderator approved it: later flags count afresh).
+pub async fn clear_flags(tx: &mut Tx, post: Uuid) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM forum_flags WHERE post_id = $1").bind(post).execute(c).await.map(|_| ()))
 }
