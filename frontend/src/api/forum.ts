@@ -36,10 +36,14 @@ export type DecisionOutcome = Schema['DecisionOutcome'];
 export type RealAuthor = Schema['RealAuthor'];
 export type AuditEntry = Schema['AuditEntry'];
 export type AuditPage = Schema['AuditPage'];
+export type FlagReason = Schema['FlagReason'];
+export type NewFlag = Schema['NewFlag'];
+export type FlagView = Schema['FlagView'];
 
 // The vocabularies in the order the screens offer them (checked against the schema).
 export const REACTIONS = ['thanks', 'helpful', 'support'] as const satisfies readonly ReactionKind[];
 export const SUBSCRIPTION_LEVELS = ['watching', 'normal', 'muted'] as const satisfies readonly SubscriptionLevel[];
+export const FLAG_REASONS = ['identifying', 'harmful', 'spam', 'other'] as const satisfies readonly FlagReason[];
 export const EMAIL_FREQUENCIES = ['immediate', 'daily', 'weekly', 'off'] as const satisfies readonly EmailFrequency[];
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -53,7 +57,8 @@ function query(params: Record<string, string | number | undefined>): string {
 export const listCategories = (lang: string): Promise<CategoryList> => request('GET', `${API}/forum/categories${query({ lang })}`);
 export const listTopics = (slug: string, cursor?: string): Promise<TopicPage> =>
   request('GET', `${API}/forum/categories/${seg(slug)}/topics${query({ cursor })}`);
-export const getTopic = (id: string, cursor?: string): Promise<TopicWithPosts> => request('GET', `${API}/forum/topics/${seg(id)}${query({ cursor })}`);
+export const getTopic = (id: string, cursor?: string, limit?: number): Promise<TopicWithPosts> =>
+  request('GET', `${API}/forum/topics/${seg(id)}${query({ cursor, limit })}`);
 
 // Writing: 201 published, 202 held (with the reasons, in the caller's language).
 export const createTopic = (body: NewTopic, lang: string): Promise<Submission> => request('POST', `${API}/forum/topics${query({ lang })}`, body);
@@ -65,6 +70,7 @@ export const deletePost = (postId: string): Promise<void> => request('DELETE', `
 export const addReaction = (postId: string, kind: ReactionKind): Promise<unknown> => request('POST', `${API}/forum/posts/${seg(postId)}/reactions`, { kind });
 export const removeReaction = (postId: string, kind: ReactionKind): Promise<void> =>
   request('DELETE', `${API}/forum/posts/${seg(postId)}/reactions/${seg(kind)}`);
+export const flagPost = (postId: string, body: NewFlag): Promise<FlagView> => request('POST', `${API}/forum/posts/${seg(postId)}/flags`, body);
 export const markAnswer = (topicId: string, postId: string): Promise<void> => request('POST', `${API}/forum/topics/${seg(topicId)}/answer`, { post_id: postId });
 export const setSubscription = (topicId: string, level: SubscriptionLevel): Promise<{ level: SubscriptionLevel }> =>
   request('PUT', `${API}/forum/topics/${seg(topicId)}/subscription`, { level });

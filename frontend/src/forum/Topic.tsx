@@ -25,11 +25,14 @@ import { isModerator, useApp } from '../context';
 import { describeError } from '../errors';
 import type { Key } from '../i18n';
 import { LoadFailed, Loading, useTitle } from '../pages/learn';
+import { FlagButton } from './FlagDialog';
 import { AuthorLookup } from './Moderation';
 import { AuthorName, Composer, HeldExplanation, htmlToText, MoreButton, quoteMarkdown, Reasons, When } from './shared';
 
 interface Loaded {
   topic: TopicView;
+  /** The last post the reader had seen before opening the topic (0: never opened). */
+  lastRead: number;
   /** The pages read so far, each with the cursor that fetched it (to read the last one again after a reply). */
   pages: Array<{ cursor: string | undefined; posts: PostView[] }>;
   next: string | null;
@@ -49,12 +52,20 @@ export function TopicScreen({ id }: { id: string }) {
   const [replyingTo, setReplyingTo] = useState<PostView | null>(null);
   const [held, setHeld] = useState<{ postId: string; reasons: Reason[] } | null>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const [jumpTo, setJumpTo] = useState<string | null>(null);
+  useEffect(() => {
+    if (!jumpTo) return;
+    const target = document.getElementById(`post-${jumpTo}`);
+    target?.setAttribute('tabindex', '-1');
+    target?.focus();
+    setJumpTo(null);
+  }, [jumpTo]);
 
   useEffect(() => {
     let live = true;
     setError(null);
     getTopic(id)
-      .then((p) => live && setData({ topic: p.topic, pages: [{ cursor: undefined, posts: p.posts }], next: p.next_cursor ?? null }))
+      .then((p) => live && setData({ topic: p.topic, lastRead: p.topic.last_read_seq, pages: [{ cursor: undefined, posts: p.posts }], next: p.next_cursor ?? null }))
       .catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
@@ -100,7 +111,7 @@ export function TopicScreen({ id }: { id: string }) {
     try {
       const cursor = data.next;
       const p = await getTopic(id, cursor);
-      setData((d) => d && { topic: p.topic, pages: [...d.pages, { cursor, posts: p.posts }], next: p.next_cursor ?? null });
+      setData((d) => d && { ...d, topic: p.topic, pages: [...d.pages, { cursor, posts: p.posts }], next: p.next_cursor ?? null });
     } catch (e) {
       setActionError(describeError(e, t));
     } finally {
@@ -113,7 +124,37 @@ export function TopicScreen({ id }: { id: string }) {
     if (!data) return;
     const last = data.pages[data.pages.length - 1];
     const p = await getTopic(id, last?.cursor);
-    setData((d) => d && { topic: p.topic, pages: [...d.pages.slice(0, -1), { cursor: last?.cursor, posts: p.posts }], next: p.next_cursor ?? null });
+    setData((d) => d && { ...d, topic: p.topic, pages: [...d.pages.slice(0, -1), { cursor: last?.cursor, posts: p.posts }], next: p.next_cursor ?? null });
+  }
+
+  // The first post after the reader's last visit, when there is one.
+  const firstUnread = data.lastRead > 0 ? (posts.find((p) => p.seq > data.lastRead) ?? null) : null;
+  const hasUnread = data.lastRead > 0 && data.lastRead < topic.reply_count + 1;
+
+  /** Reads pages (100 at a time) until the first unread post is there, then moves to it. */
+  async function jumpToUnread() {
+    if (!data) return;
+    setBusy(true);
+    setActionError(null);
+    try {
+      let { pages, next } = data;
+      let topicNow = data.topic;
+      let target = pages.flatMap((p) => p.posts).find((p) => p.seq > data.lastRead);
+      while (!target && next) {
+        const cursor: string = next;
+        const p = await getTopic(id, cursor, 100);
+        pages = [...pages, { cursor, posts: p.posts }];
+        next = p.next_cursor ?? null;
+        topicNow = p.topic;
+        target = p.posts.find((x) => x.seq > data.lastRead);
+      }
+      setData((d) => d && { ...d, topic: topicNow, pages, next });
+      if (target) setJumpTo(target.id);
+    } catch (e) {
+      setActionError(describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
   }
 
   function updatePost(postId: string, change: (p: PostView) => PostView) {
@@ -164,12 +205,24 @@ export function TopicScreen({ id }: { id: string }) {
         <AuthorName author={topic.author} /> · <When iso={topic.created_at} /> · {t('forum.repliesN', { n: topic.reply_count })}
       </p>
       {topic.status === 'held' && <p class="notice">{t('forum.topicHeld')}</p>}
+      {hasUnread && (
+        <p>
+          <button type="button" class="button" disabled={busy} onClick={() => void jumpToUnread()}>
+            {t('forum.jumpUnread')}
+          </button>
+        </p>
+      )}
       <SubscriptionChoice topicId={topic.id} level={topic.subscription} onSaved={(level) => setData((d) => d && { ...d, topic: { ...d.topic, subscription: level } })} />
       <Alert message={actionError} />
       <Status message={status} />
       <ol class="posts">
         {posts.map((post) => (
           <li key={post.id}>
+            {firstUnread?.id === post.id && (
+              <p class="unread-divider">
+                <span>{t('forum.newSince')}</span>
+              </p>
+            )}
             <article id={`post-${post.id}`} class={post.id === topic.answer_post_id ? 'post post--answer' : 'post'} aria-labelledby={`post-${post.id}-h`}>
               <header class="post__head">
                 <h2 id={`post-${post.id}-h`} class="post__author">
@@ -229,6 +282,16 @@ export function TopicScreen({ id }: { id: string }) {
                   >
                     {t('forum.markAnswer')}
                   </button>
+                )}
+                {!mine(post.author) && post.status === 'published' && (
+                  <FlagButton
+                    postId={post.id}
+                    seq={post.seq}
+                    onFlagged={(f) => {
+                      setStatus(f.hidden ? t('flag.sentHidden') : t('flag.sent'));
+                      if (f.hidden) void refreshLast().catch(() => undefined);
+                    }}
+                  />
                 )}
                 {(mine(post.author) || isModerator(me)) && post.status !== 'deleted' && (
                   <button

@@ -806,6 +806,22 @@ export const fr = {
   'audit.do.approve': "Publication",
   'audit.do.reject': "Refus",
   'audit.do.redact': "Caviardage",
+  'forum.jumpUnread': "Aller au premier message non lu",
+  'forum.newSince': "Nouveaux messages depuis votre dernière visite",
+  'flag.open': "Signaler",
+  'flag.title': "Signaler le message {n}",
+  'flag.intro': "Les modérateurs reliront ce message. Plusieurs signalements de membres différents le masquent en attendant leur décision.",
+  'flag.reason': "Pourquoi ?",
+  'flag.reason.identifying': "Il permet de reconnaître un enfant ou une famille",
+  'flag.reason.harmful': "Il est blessant ou dangereux",
+  'flag.reason.spam': "Publicité ou hors sujet",
+  'flag.reason.other': "Autre raison",
+  'flag.pickReason': "Choisissez une raison.",
+  'flag.note': "Ce que les modérateurs doivent savoir",
+  'flag.send': "Envoyer le signalement",
+  'flag.sent': "Signalement envoyé aux modérateurs. Merci.",
+  'flag.sentHidden': "Signalement envoyé : le message est masqué en attendant la décision d’un modérateur.",
+  'flag.already': "Ce message attend déjà la décision d’un modérateur.",
 } as const;
 
 export type Key = keyof typeof fr;

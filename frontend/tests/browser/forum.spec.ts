@@ -47,6 +47,12 @@ async function csrf(page: Page): Promise<Record<string, string>> {
   return token ? { 'X-CSRF-Token': token } : {};
 }
 
+async function replyViaApi(page: Page, topicId: string, body: string): Promise<Submission> {
+  const res = await page.request.post(`/api/v1/forum/topics/${topicId}/posts`, { data: { body }, headers: await csrf(page) });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()) as Submission;
+}
+
 const T = {
   fr: {
     community: 'Communauté',
@@ -64,6 +70,11 @@ const T = {
     notifications: 'Notifications',
     markAll: 'Tout marquer comme lu',
     weekly: 'Un résumé par semaine',
+    jump: 'Aller au premier message non lu',
+    flag: 'Signaler',
+    flagReason: 'Publicité ou hors sujet',
+    flagSend: 'Envoyer le signalement',
+    flagSent: 'Signalement envoyé aux modérateurs. Merci.',
   },
   ar: {
     community: 'المجتمع المهني',
@@ -81,6 +92,11 @@ const T = {
     notifications: 'الإشعارات',
     markAll: 'تحديد الكل كمقروء',
     weekly: 'ملخص أسبوعي',
+    jump: 'الانتقال إلى أول رسالة غير مقروءة',
+    flag: 'إبلاغ',
+    flagReason: 'إشهار أو خارج الموضوع',
+    flagSend: 'إرسال البلاغ',
+    flagSent: 'تم إرسال البلاغ إلى المشرفين. شكرا.',
   },
 } as const;
 
@@ -140,6 +156,39 @@ for (const locale of ['fr', 'ar'] as const) {
     await expect(page.locator('section[aria-labelledby="mail-h"] [role="status"]')).not.toBeEmpty();
     await page.reload();
     await expect(page.getByLabel(L.weekly)).toBeChecked();
+    await page.context().close();
+    await other.context().close();
+  });
+
+  test(`jump to the first unread post, and flag a post (${locale})`, async ({ browser }) => {
+    const page = await member(browser, 'Amina Lectrice', locale);
+    const other = await member(browser, 'Driss Bavard', locale);
+    const sent = await topicViaApi(page, 'echanges-territoires', `Réseau ${locale} ${Date.now()}`, 'Qui connaît le réseau de Kénitra ?');
+    await page.goto(`/forum/t/${sent.topic_id}`);
+    await expect(page.locator('.post')).toHaveCount(1);
+    await expect(page.getByRole('button', { name: L.jump })).toHaveCount(0);
+    await replyViaApi(other, sent.topic_id, 'Oui, la coordination se réunit chaque mois.');
+    await replyViaApi(other, sent.topic_id, 'Et la cellule de l’hôpital aussi.');
+
+    await page.reload();
+    await page.getByRole('button', { name: L.jump }).click();
+    const second = page.locator('.post').nth(1);
+    await expect(second).toBeFocused();
+    await expect(page.locator('.unread-divider')).toBeVisible();
+
+    // The second reply is flagged as off-topic, through the dialog.
+    await page.locator('.post').nth(2).getByRole('button', { name: L.flag }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toBeVisible();
+    await dialog.locator('button[type="submit"]').click();
+    await expect(dialog.locator('.field-error')).toBeVisible();
+    await axe(page, `flag dialog (${locale})`);
+    await dialog.getByLabel(L.flagReason).check();
+    await dialog.locator('textarea[name="note"]').fill('Sans rapport avec la question.');
+    await dialog.getByRole('button', { name: L.flagSend }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByRole('status').filter({ hasText: L.flagSent })).toBeVisible();
+    await expect(page.locator('.post').nth(2).getByRole('button', { name: L.flag })).toBeFocused();
     await page.context().close();
     await other.context().close();
   });
