@@ -16445,10 +16445,17 @@ export interface components {
          * @description Why screening held a post, in the author's language.
          */
         Reason: {
-            /** @description `phone`, `national_id`, `student_id`, `email`, `address`, `social_profile`, `child_name`, `case_number`... */
+            /**
+             * @description `phone`, `national_id`, `student_id`, `email`, `address`, `social_profile`, `child_name`,
+             *     `case_number`... (a flag's reason for an item flagged by members).
+             */
             kind: string;
             /** @description What was found and how to write it without identifying anyone. */
             message: string;
+            /** @description Where: `title` or `body` (empty for a member's flag). */
+            field: string;
+            /** @description The passage as the author wrote it (empty for a member's flag). */
+            passage: string;
         };
         /**
          * ReferenceItem

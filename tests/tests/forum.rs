@@ -170,6 +170,8 @@ async fn screening_holds_and_moderators_decide(backend: Backend) {
     let kinds: Vec<&str> = held["reasons"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"phone") && kinds.contains(&"national_id"), "{held}");
     assert!(held["reasons"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let phone = held["reasons"].as_array().unwrap().iter().find(|r| r["kind"] == "phone").unwrap();
+    assert_eq!((phone["passage"].as_str(), phone["field"].as_str()), (Some("06 98 76 54 32"), Some("body")), "the author sees which passage");
     let hid = id(&held);
 
     let (st, _) = badr.get(&format!("/api/v1/forum/topics/{hid}")).await;

@@ -1,14 +1,18 @@
-//! The practice community: categories, topics and posts (Markdown rendered
-//! to sanitized HTML on write), reactions, the answer mark, anonymity by
-//! per-topic pseudonyms, holding posts that identify a child or a family
-//! until a moderator decides, the moderators' audited look-ups, and
-//! notifications in the app and by mail.
+//! The practice community: a forum where professionals discuss cases safely.
+//!
+//! Categories, topics and posts (Markdown rendered to sanitized HTML on
+//! write), reactions, the answer mark, flags, anonymity by per-topic
+//! pseudonyms, the screening pipeline ([`screening`]) that finds identifying
+//! data of a child or a family, holding such posts until a moderator
+//! decides, the moderators' audited look-ups, notifications in the app and
+//! by mail, and search over published posts.
 
 pub mod api;
 pub mod author;
 pub mod hold;
 pub mod mail;
 pub mod model;
+pub mod screening;
 pub mod search;
 pub mod service;
 pub mod store;

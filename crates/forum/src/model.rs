@@ -185,10 +185,17 @@ pub struct NewTopic {
 /// Why screening held a post, in the author's language.
 #[derive(Clone, Debug, PartialEq, Eq, Object, Serialize, Deserialize)]
 pub struct Reason {
-    /// `phone`, `national_id`, `student_id`, `email`, `address`, `social_profile`, `child_name`, `case_number`...
+    /// `phone`, `national_id`, `student_id`, `email`, `address`, `social_profile`, `child_name`,
+    /// `case_number`... (a flag's reason for an item flagged by members).
     pub kind: String,
     /// What was found and how to write it without identifying anyone.
     pub message: String,
+    /// Where: `title` or `body` (empty for a member's flag).
+    #[serde(default)]
+    pub field: String,
+    /// The passage as the author wrote it (empty for a member's flag).
+    #[serde(default)]
+    pub passage: String,
 }
 
 /// What became of a topic or post sent: published (201) or held (202) with the reasons.

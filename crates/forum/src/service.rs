@@ -17,12 +17,10 @@ use uuid::Uuid;
 use crate::author::{Names, StoredAuthor, new_pseudonym, shown};
 use crate::hold::{self, Verdict};
 use crate::model::*;
+use crate::screening::Screener;
 use crate::search::{Analyzers, PostDoc, PostIndex};
 use crate::store::{self, Claim, PostRow, TopicRow};
 use crate::unsubscribe::Signer;
-
-/// What screening finds in a text, explained in a language: `(text, lang) -> reasons`.
-pub type Screen = Arc<dyn Fn(&str, &str) -> Vec<Reason> + Send + Sync>;
 
 /// The forum service. Cheap to clone.
 #[derive(Clone)]
@@ -31,7 +29,8 @@ pub struct Forum {
     clock: Clock,
     people: Arc<dyn PeopleDirectory>,
     wake_mail: Arc<dyn Fn() + Send + Sync>,
-    screen: Screen,
+    /// The screening pipeline, built once.
+    screener: Arc<Screener>,
     /// Tells the fan-out job that a post waits for its watchers.
     fanout: Arc<Notify>,
     signer: Arc<OnceCell<Signer>>,
@@ -175,7 +174,7 @@ impl Forum {
             clock,
             people,
             wake_mail,
-            screen: Arc::new(hold::interim_findings),
+            screener: Arc::new(Screener::standard()),
             fanout: Arc::new(Notify::new()),
             signer: Arc::new(OnceCell::new()),
             index,
@@ -183,9 +182,9 @@ impl Forum {
         })
     }
 
-    /// The same forum with another screening of texts.
-    pub fn with_screen(mut self, screen: Screen) -> Self {
-        self.screen = screen;
+    /// The same forum with another screening pipeline (one with a deployment's own detectors).
+    pub fn with_screener(mut self, screener: Screener) -> Self {
+        self.screener = Arc::new(screener);
         self
     }
 
@@ -248,7 +247,7 @@ impl Forum {
         if input.anonymous && !category.anonymous_allowed {
             return Err(Error::invalid("anonymous", FieldCode::InvalidValue, "this category does not take anonymous posts"));
         }
-        let verdict = hold::decide((self.screen)(&format!("{title}\n{body}"), lang));
+        let verdict = hold::decide(hold::findings(&self.screener, &title, &body, lang));
         let html = sanad_platform::markdown::to_safe_html_off_thread(body.clone()).await;
         let now = self.clock.now();
         let topic_id = sanad_platform::ids::new_id();
@@ -319,7 +318,7 @@ impl Forum {
                 return Err(Error::invalid("reply_to", FieldCode::InvalidValue, "is not a post of this topic"));
             }
         }
-        let verdict = hold::decide((self.screen)(&body, lang));
+        let verdict = hold::decide(hold::findings(&self.screener, "", &body, lang));
         let html = sanad_platform::markdown::to_safe_html_off_thread(body.clone()).await;
         let topic_author = self.person(topic.author_id).await?;
         let signer = self.signer().await?.clone();
@@ -482,8 +481,8 @@ impl Forum {
         if post.author_id != caller.user_id {
             return Err(Error::Forbidden("only its author edits a post".into()));
         }
-        let text = if post.seq == 1 { format!("{}\n{body}", topic.title) } else { body.clone() };
-        let verdict = hold::decide((self.screen)(&text, lang));
+        let title = if post.seq == 1 { topic.title.as_str() } else { "" };
+        let verdict = hold::decide(hold::findings(&self.screener, title, &body, lang));
         let html = sanad_platform::markdown::to_safe_html_off_thread(body.clone()).await;
         let was = status_of(&post.status);
         let topic_author = self.person(topic.author_id).await?;
@@ -583,8 +582,15 @@ impl Forum {
         store::touch_topic(&mut tx, topic.id, topic.last_activity_at).await.map_err(sql)?;
         let new = store::insert_flag(&mut tx, post_id, caller.user_id, reason.as_str(), note, now).await.map_err(sql)?;
         let flags = store::flags(&mut tx, post_id).await.map_err(sql)?;
-        let reasons: Vec<Reason> =
-            flags.iter().map(|(kind, note)| Reason { kind: kind.clone(), message: note.clone().unwrap_or_default() }).collect();
+        let reasons: Vec<Reason> = flags
+            .iter()
+            .map(|(kind, note)| Reason {
+                kind: kind.clone(),
+                message: note.clone().unwrap_or_default(),
+                field: String::new(),
+                passage: String::new(),
+            })
+            .collect();
         let count = i64::try_from(flags.len()).unwrap_or(i64::MAX);
         let item = match store::open_flags_item(&mut tx, post_id).await.map_err(sql)? {
             Some(item) => item,

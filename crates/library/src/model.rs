@@ -117,19 +117,29 @@ pub struct MyRating {
     pub comment: Option<String>,
 }
 
-/// `GET /library/resources/{id}`.
-#[derive(Debug, Object)]
-pub struct ResourceView {
-    pub id: Uuid,
-    pub title: String,
-    pub description: String,
+/// What kind of resource it is, for whom, in which language, where and on
+/// what themes: the library's facets of one resource, flattened into its page
+/// and its search hit (the same fields, at the same place, in both answers).
+#[derive(Debug, Object, Serialize, Deserialize, Clone)]
+pub struct Classification {
     #[oai(rename = "type")]
+    #[serde(rename = "type")]
     pub kind: ResourceType,
     pub audience: Vec<Audience>,
     pub language: Language,
     #[oai(nullable)]
     pub territory: Option<Territory>,
     pub themes: Vec<Theme>,
+}
+
+/// `GET /library/resources/{id}`.
+#[derive(Debug, Object)]
+pub struct ResourceView {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    #[oai(flatten)]
+    pub classification: Classification,
     pub tags: Vec<String>,
     pub links: Vec<ResourceLink>,
     #[oai(nullable)]
@@ -152,14 +162,9 @@ pub struct ResourceHit {
     pub title: String,
     /// An extract with the matched words in `<mark>`; the start of the description otherwise.
     pub snippet_html: String,
-    #[oai(rename = "type")]
-    #[serde(rename = "type")]
-    pub kind: ResourceType,
-    pub audience: Vec<Audience>,
-    pub language: Language,
-    #[oai(nullable)]
-    pub territory: Option<Territory>,
-    pub themes: Vec<Theme>,
+    #[oai(flatten)]
+    #[serde(flatten)]
+    pub classification: Classification,
     pub file_count: u32,
 }
 

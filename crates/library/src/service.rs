@@ -239,6 +239,17 @@ fn filter_code<V: Copy>(
 }
 
 /// A stored JSON list of vocabulary values.
+/// A stored resource's facets, read back into the vocabularies.
+fn classification(r: &ResourceRecord) -> Result<Classification> {
+    Ok(Classification {
+        kind: ResourceType::from_stored(&r.kind)?,
+        audience: stored_list(&r.audience, Audience::from_stored)?,
+        language: Language::from_stored(&r.language)?,
+        territory: r.territory.as_deref().map(Territory::from_stored).transpose()?,
+        themes: stored_list(&r.themes, Theme::from_stored)?,
+    })
+}
+
 fn stored_list<V>(json: &str, from_stored: fn(&str) -> Result<V>) -> Result<Vec<V>> {
     list(json).iter().map(|v| from_stored(v)).collect()
 }
@@ -362,15 +373,12 @@ impl Library {
             None => None,
         };
         let review_by = r.review_by.map(|t| t.date_naive());
+        let classification = classification(&r)?;
         Ok(ResourceView {
             id: r.id,
             title: r.title,
             description: r.description,
-            kind: ResourceType::from_stored(&r.kind)?,
-            audience: stored_list(&r.audience, Audience::from_stored)?,
-            language: Language::from_stored(&r.language)?,
-            territory: r.territory.as_deref().map(Territory::from_stored).transpose()?,
-            themes: stored_list(&r.themes, Theme::from_stored)?,
+            classification,
             tags: list(&r.tags),
             links: serde_json::from_str(&r.links).unwrap_or_default(),
             review_due: r.review_by.is_some_and(|t| t < self.clock.now()),
@@ -794,7 +802,7 @@ fn search_hit(summary: &str) -> Option<SearchHit> {
         id: r.id,
         title: r.title,
         snippet_html: r.snippet_html,
-        language: r.language.to_string(),
+        language: r.classification.language.to_string(),
         course_slug: None,
         course_title: None,
     })
@@ -829,23 +837,15 @@ pub fn lesson_document(course: Uuid, position: usize, l: &PublishedLesson) -> In
 
 /// The index document of a resource.
 pub fn document_of(r: &ResourceRecord, texts: &[String]) -> Result<IndexDoc> {
-    let kind = ResourceType::from_stored(&r.kind)?;
-    let audience = stored_list(&r.audience, Audience::from_stored)?;
-    let language = Language::from_stored(&r.language)?;
-    let territory = r.territory.as_deref().map(Territory::from_stored).transpose()?;
-    let themes = stored_list(&r.themes, Theme::from_stored)?;
-    let tags = list(&r.tags);
     let hit = ResourceHit {
         id: r.id,
         title: r.title.clone(),
         snippet_html: html_escape(&r.description.chars().take(180).collect::<String>()),
-        kind,
-        audience: audience.clone(),
-        language,
-        territory,
-        themes: themes.clone(),
+        classification: classification(r)?,
         file_count: texts.len() as u32,
     };
+    let c = &hit.classification;
+    let tags = list(&r.tags);
     let mut body = String::with_capacity(r.description.len() + 64);
     body.push_str(&r.description);
     body.push('\n');
@@ -861,11 +861,11 @@ pub fn document_of(r: &ResourceRecord, texts: &[String]) -> Result<IndexDoc> {
         language: r.language.clone(),
         title: r.title.clone(),
         body,
-        type_code: kind.code(),
-        lang_code: language.code(),
-        territory_code: territory.map_or(0, Territory::code),
-        audience_codes: audience.iter().map(|a| a.code()).collect(),
-        theme_codes: themes.iter().map(|t| t.code()).collect(),
+        type_code: c.kind.code(),
+        lang_code: c.language.code(),
+        territory_code: c.territory.map_or(0, Territory::code),
+        audience_codes: c.audience.iter().map(|a| a.code()).collect(),
+        theme_codes: c.themes.iter().map(|t| t.code()).collect(),
         created: r.created_at.timestamp_micros().max(0) as u64,
         summary: serde_json::to_string(&hit).unwrap_or_default(),
     })

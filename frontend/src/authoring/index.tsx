@@ -16,12 +16,13 @@ import {
 } from '../api/authoring';
 import { Prerequisites } from './Prerequisites';
 import { isTheme, LEVELS, THEMES, type DraftCourse, type DraftModule, type LocalizedText } from '../api/types';
-import { Alert, Form, SelectField, Status, SubmitButton, TextField, useForm, type FieldErrors } from '../components/forms';
+import { Alert, Form, Status, SubmitButton, TextField, useForm, vocabSelects, type FieldErrors } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { formatDate, LOCALES } from '../i18n';
 import { Link, navigate } from '../router';
 import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
+import { levelLabel, vocabLabel } from '../pages/vocab';
 import { CaseStudyEditor, LessonEditor, QuizEditor } from './editors';
 import { asText, DeleteButton, emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
 import type { AuthoringRoute } from '../chunks';
@@ -55,6 +56,16 @@ function CourseFields({
     <K extends keyof CourseFieldsValue>(field: K) =>
     (v: CourseFieldsValue[K]) =>
       onValue({ ...value, [field]: v });
+  const select = vocabSelects(
+    {
+      theme: { label: t('catalogue.theme'), values: THEMES, nameOf: (v) => vocabLabel(t, 'theme', v) },
+      level: { label: t('course.level'), values: LEVELS, nameOf: (v) => levelLabel(t, v) },
+      language: { label: t('authoring.contentLanguage'), hint: t('authoring.contentLanguageHint'), values: LOCALES, nameOf: (v) => vocabLabel(t, 'language', v), lang: true },
+    },
+    value,
+    set,
+    errors,
+  );
   return (
     <>
       <LocalizedFields name="title" label={t('authoring.courseTitle')} value={value.title} onValue={set('title')} errors={errors} />
@@ -66,31 +77,9 @@ function CourseFields({
         onValue={set('summary')}
         errors={errors}
       />
-      <SelectField
-        name="theme"
-        label={t('catalogue.theme')}
-        value={value.theme}
-        onValue={set('theme')}
-        options={THEMES.map((th) => ({ value: th, label: t(`theme.${th}`) }))}
-        error={errors.theme}
-      />
-      <SelectField
-        name="level"
-        label={t('course.level')}
-        value={value.level}
-        onValue={set('level')}
-        options={LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))}
-        error={errors.level}
-      />
-      <SelectField
-        name="language"
-        label={t('authoring.contentLanguage')}
-        hint={t('authoring.contentLanguageHint')}
-        value={value.language}
-        onValue={set('language')}
-        options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))}
-        error={errors.language}
-      />
+      {select('theme')}
+      {select('level')}
+      {select('language')}
       <Input
         name="estimated_minutes"
         type="number"
@@ -112,6 +101,19 @@ interface CourseFieldsValue {
   level: string;
   language: string;
   minutes: string;
+}
+
+/** The course's details as the API takes them, on creation and on update (the minutes only when given). */
+function courseDetails(v: CourseFieldsValue) {
+  const minutes = toNumber(v.minutes);
+  return {
+    title: v.title,
+    summary: v.summary,
+    theme: v.theme,
+    level: v.level,
+    language: v.language,
+    ...(minutes != null ? { estimated_minutes: minutes } : {}),
+  };
 }
 
 function validateCourse(v: CourseFieldsValue, t: ReturnType<typeof useApp>['t']): FieldErrors {
@@ -147,16 +149,7 @@ function MyCourses() {
         return errors;
       },
       async () => {
-        const minutes = toNumber(fields.minutes);
-        const draft = await createCourse({
-          slug,
-          title: fields.title,
-          summary: fields.summary,
-          theme: fields.theme,
-          level: fields.level,
-          language: fields.language,
-          ...(minutes != null ? { estimated_minutes: minutes } : {}),
-        });
+        const draft = await createCourse({ slug, ...courseDetails(fields) });
         navigate(`/authoring/courses/${encodeURIComponent(draft.slug)}`);
       },
     );
@@ -277,17 +270,7 @@ function CourseDetailsForm({ draft, onSaved }: { draft: DraftCourse; onSaved: (d
     void form.run(
       () => validateCourse(fields, t),
       async () => {
-        const minutes = toNumber(fields.minutes);
-        onSaved(
-          await updateCourse(draft.slug, {
-            title: fields.title,
-            summary: fields.summary,
-            theme: fields.theme,
-            level: fields.level,
-            language: fields.language,
-            ...(minutes != null ? { estimated_minutes: minutes } : {}),
-          }),
-        );
+        onSaved(await updateCourse(draft.slug, courseDetails(fields)));
         setSaved(true);
       },
     );
@@ -366,6 +349,11 @@ function ModulePanel({
   const [renaming, setRenaming] = useState(false);
   const base = `/authoring/courses/${encodeURIComponent(draft.slug)}`;
   const headingId = `module-${m.id}`;
+  /** A change to the course, then the course read again. */
+  const edit = (change: () => Promise<unknown>) => async () => {
+    await change();
+    onChange();
+  };
   return (
     <section class="panel module" aria-labelledby={headingId}>
       <h2 id={headingId}>
@@ -378,10 +366,7 @@ function ModulePanel({
         <DeleteButton
           action={action}
           question={t('authoring.deleteModuleConfirm', { title: m.title.fr })}
-          act={async () => {
-            await deleteModule(m.id);
-            onChange();
-          }}
+          act={edit(() => deleteModule(m.id))}
         >
           {t('authoring.deleteModule')}
         </DeleteButton>
@@ -414,42 +399,26 @@ function ModulePanel({
                 </Link>
               </div>
               <div class="toolbar">
-                <button
-                  type="button"
-                  class="button button--small"
-                  disabled={i === 0 || action.busy}
-                  aria-label={t('authoring.moveUp', { title: item.title.fr })}
-                  onClick={() =>
-                    void action.run(async () => {
-                      await moveItem(item.id, i - 1);
-                      onChange();
-                    })
-                  }
-                >
-                  <span aria-hidden="true">↑</span>
-                </button>
-                <button
-                  type="button"
-                  class="button button--small"
-                  disabled={i === m.items.length - 1 || action.busy}
-                  aria-label={t('authoring.moveDown', { title: item.title.fr })}
-                  onClick={() =>
-                    void action.run(async () => {
-                      await moveItem(item.id, i + 1);
-                      onChange();
-                    })
-                  }
-                >
-                  <span aria-hidden="true">↓</span>
-                </button>
+                {[
+                  { to: i - 1, arrow: '↑', label: t('authoring.moveUp', { title: item.title.fr }) },
+                  { to: i + 1, arrow: '↓', label: t('authoring.moveDown', { title: item.title.fr }) },
+                ].map(({ to, arrow, label }) => (
+                  <button
+                    key={arrow}
+                    type="button"
+                    class="button button--small"
+                    disabled={to < 0 || to >= m.items.length || action.busy}
+                    aria-label={label}
+                    onClick={() => void action.run(edit(() => moveItem(item.id, to)))}
+                  >
+                    <span aria-hidden="true">{arrow}</span>
+                  </button>
+                ))}
                 <DeleteButton
                   action={action}
                   label={t('authoring.deleteItem', { title: item.title.fr })}
                   question={t('authoring.deleteItemConfirm', { title: item.title.fr })}
-                  act={async () => {
-                    await deleteItem(item.id);
-                    onChange();
-                  }}
+                  act={edit(() => deleteItem(item.id))}
                 >
                   {t('authoring.delete')}
                 </DeleteButton>

@@ -118,6 +118,36 @@ export function SelectField({ name, label, value, onValue, options, error, hint,
   );
 }
 
+export interface VocabSelectProps extends Omit<SelectProps, 'options'> {
+  /** The vocabulary's values, in the order shown. */
+  values: readonly string[];
+  /** A value's name in the UI language. */
+  nameOf: (value: string) => string;
+  /** Each option is marked as being in the language it names (a list of languages). */
+  lang?: boolean;
+  /** A first option that picks no value ("Choose…", "All territories"). */
+  blank?: string;
+}
+
+/** A select over a vocabulary: the options are made from its values, not written out by each form. */
+export function VocabSelect({ values, nameOf, lang, blank, ...field }: VocabSelectProps) {
+  const options = values.map((v) => ({ value: v, label: nameOf(v), ...(lang ? { lang: v } : {}) }));
+  return <SelectField {...field} options={blank === undefined ? options : [{ value: '', label: blank }, ...options]} />;
+}
+
+/** What a form says of each of its vocabulary selects, by field name: the rest comes from the form's state. */
+export type VocabFields<K extends string> = Record<K, Omit<VocabSelectProps, 'name' | 'value' | 'onValue' | 'error'>>;
+
+/** A form's vocabulary selects, drawn by field name (`select('type')`) and bound to its values, setter and errors. */
+export function vocabSelects<K extends string>(
+  fields: VocabFields<K>,
+  values: Record<NoInfer<K>, string>,
+  set: (field: NoInfer<K>) => (value: string) => void,
+  errors: FieldErrors,
+) {
+  return (field: K) => <VocabSelect key={field} name={field} {...fields[field]} value={values[field]} onValue={set(field)} error={errors[field]} />;
+}
+
 /** A calendar day (`YYYY-MM-DD`), with the browser's date picker. */
 export function DateField({ name, label, value, onValue, error, hint, optional, max }: Omit<InputProps, 'type'> & { max?: string }) {
   return (

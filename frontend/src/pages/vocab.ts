@@ -2,6 +2,7 @@
 import {
   AUDIENCES,
   CONTENT_LANGUAGES,
+  isLevel,
   isOneOf,
   LIBRARY_THEMES,
   RESOURCE_TYPES,
@@ -41,6 +42,11 @@ export function vocabLabel(t: Translate, facet: Facet, value: string): string {
 
 export function territoryLabel(t: Translate, value: string): string {
   return isOneOf(TERRITORIES, value) ? t(`territory.${value}`) : value;
+}
+
+/** A course's level, in the UI language. */
+export function levelLabel(t: Translate, value: string): string {
+  return isLevel(value) ? t(`level.${value}`) : value;
 }
 
 export function kindLabel(t: Translate, value: string): string {

@@ -2,7 +2,7 @@
 import { uploadResource } from '../api/trainer';
 import { AUDIENCES, CONTENT_LANGUAGES, LIBRARY_THEMES, RESOURCE_TYPES, TERRITORIES, type ResourceMetadata } from '../api/types';
 import { CheckGroup } from '../components/facets';
-import { FieldFrame, Form, SelectField, SubmitButton, TextField, useFields, useForm, type FieldErrors } from '../components/forms';
+import { FieldFrame, Form, SubmitButton, TextField, useFields, useForm, vocabSelects, type FieldErrors } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import type { Translate } from '../i18n';
@@ -71,6 +71,16 @@ export function UploadScreen() {
   const form = useForm();
   const { values: v, set } = useFields(() => emptyUpload(locale));
   const e = form.errors;
+  const select = vocabSelects(
+    {
+      type: { label: t('upload.type'), values: RESOURCE_TYPES, nameOf: (x) => vocabLabel(t, 'type', x), blank: t('upload.choose') },
+      language: { label: t('upload.language'), values: CONTENT_LANGUAGES, nameOf: (x) => vocabLabel(t, 'language', x), lang: true },
+      territory: { label: t('upload.territory'), values: TERRITORIES, nameOf: (x) => territoryLabel(t, x), blank: t('upload.allTerritories'), optional: true },
+    },
+    v,
+    set,
+    e,
+  );
 
   const submit = (ev: Event) => {
     ev.preventDefault();
@@ -100,32 +110,10 @@ export function UploadScreen() {
       <Form form={form} onSubmit={submit} class="stack upload-form">
         <TextField name="title" label={t('upload.titleField')} value={v.title} onValue={set('title')} error={e.title} dir="auto" />
         <TextArea name="description" label={t('upload.description')} value={v.description} onValue={set('description')} error={e.description} rows={5} />
-        <SelectField
-          name="type"
-          label={t('upload.type')}
-          value={v.type}
-          onValue={set('type')}
-          error={e.type}
-          options={[{ value: '', label: t('upload.choose') }, ...RESOURCE_TYPES.map((x) => ({ value: x, label: vocabLabel(t, 'type', x) }))]}
-        />
+        {select('type')}
         <CheckGroup name="audience" legend={t('upload.audience')} facet="audience" values={AUDIENCES} selected={v.audience} onValue={set('audience')} error={e.audience} />
-        <SelectField
-          name="language"
-          label={t('upload.language')}
-          value={v.language}
-          onValue={set('language')}
-          error={e.language}
-          options={CONTENT_LANGUAGES.map((x) => ({ value: x, label: vocabLabel(t, 'language', x), lang: x }))}
-        />
-        <SelectField
-          name="territory"
-          label={t('upload.territory')}
-          value={v.territory}
-          onValue={set('territory')}
-          error={e.territory}
-          optional
-          options={[{ value: '', label: t('upload.allTerritories') }, ...TERRITORIES.map((x) => ({ value: x, label: territoryLabel(t, x) }))]}
-        />
+        {select('language')}
+        {select('territory')}
         <CheckGroup name="themes" legend={t('upload.themes')} facet="theme" values={LIBRARY_THEMES} selected={v.themes} onValue={set('themes')} error={e.themes} />
         <TextField name="tags" label={t('upload.tags')} hint={t('upload.tagsHint')} value={v.tags} onValue={set('tags')} error={e.tags} optional dir="auto" />
         <FieldFrame name="review_by" label={t('upload.reviewBy')} hint={t('upload.reviewByHint')} error={e.review_by} optional>

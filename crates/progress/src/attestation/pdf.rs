@@ -94,34 +94,18 @@ pub fn render(doc: &AttestationDocument) -> Result<Vec<u8>, RenderError> {
     let mut surface = page.surface();
 
     draw_frame(&mut surface);
-    let french = Half { center: MARGIN_X + COLUMN_WIDTH / 2.0, rtl: false };
-    let arabic = Half { center: PAGE_WIDTH - MARGIN_X - COLUMN_WIDTH / 2.0, rtl: true };
-    let name = doc.holder_name.trim();
-    let french_text = HalfText {
-        heading: "Attestation de formation",
-        awarded_to: "Cette attestation est délivrée à",
-        name,
-        for_completing: "pour avoir suivi avec succès la formation",
-        title: &title_fr,
-        duration: format!("Durée\u{a0}: {}", hours_fr(doc.hours)),
-        date: format!("Achevée le {}", date_fr(doc.completed_on)),
-        verify: "Pour vérifier cette attestation, scannez le code QR ou rendez-vous sur",
-        url: &doc.verification_url,
+    let duration = [format!("Durée\u{a0}: {}", hours_fr(doc.hours)), format!("المدة: {}", hours_ar(doc.hours))];
+    let date = [format!("Achevée le {}", date_fr(doc.completed_on)), format!("تاريخ الإتمام: {}", date_ar(doc.completed_on))];
+    let body = Body {
+        name: doc.holder_name.trim(),
+        title: [&title_fr, &title_ar],
+        duration: duration.each_ref().map(String::as_str),
+        date: date.each_ref().map(String::as_str),
     };
-    let arabic_text = HalfText {
-        heading: "شهادة تكوين",
-        awarded_to: "تمنح هذه الشهادة إلى",
-        name,
-        for_completing: "لإتمام التكوين بنجاح",
-        title: &title_ar,
-        duration: format!("المدة: {}", hours_ar(doc.hours)),
-        date: format!("تاريخ الإتمام: {}", date_ar(doc.completed_on)),
-        verify: "للتحقق من هذه الشهادة، امسح رمز QR أو افتح الرابط",
-        url: &doc.verification_url,
-    };
-    draw_body(&mut surface, [(&french, &french_text), (&arabic, &arabic_text)]);
-    draw_small_print(&mut surface, &french, &french_text);
-    draw_small_print(&mut surface, &arabic, &arabic_text);
+    draw_body(&mut surface, &body);
+    for (half, verify) in HALVES.iter().zip(VERIFY) {
+        draw_small_print(&mut surface, half, verify, &doc.verification_url);
+    }
     draw_qr(&mut surface, &qr, doc.code.as_str());
 
     surface.finish();
@@ -192,17 +176,21 @@ struct Half {
     rtl: bool,
 }
 
-/// The sentences of one half, in its language.
-struct HalfText<'a> {
-    heading: &'a str,
-    awarded_to: &'a str,
+/// The two columns, French on the left, Arabic on the right: every
+/// [`Bilingual`] text is drawn in them in that order.
+const HALVES: [Half; 2] =
+    [Half { center: MARGIN_X + COLUMN_WIDTH / 2.0, rtl: false }, Half { center: PAGE_WIDTH - MARGIN_X - COLUMN_WIDTH / 2.0, rtl: true }];
+
+/// A text in French and in Arabic, in the order of [`HALVES`].
+type Bilingual<'a> = [&'a str; 2];
+
+/// What the body says of this attestation (the rest is fixed words).
+struct Body<'a> {
+    /// The same in both halves, in its own script.
     name: &'a str,
-    for_completing: &'a str,
-    title: &'a str,
-    duration: String,
-    date: String,
-    verify: &'a str,
-    url: &'a str,
+    title: Bilingual<'a>,
+    duration: Bilingual<'a>,
+    date: Bilingual<'a>,
 }
 
 /// Room for a paragraph: its preferred size, the smallest it may shrink to,
@@ -293,25 +281,25 @@ impl Row {
 /// The body in rows, each row level across the halves (a half with fewer
 /// lines is centred in the row), the whole block centred in its band; a
 /// long name or title that makes the block too tall tightens the gaps.
-fn draw_body(surface: &mut Surface, halves: [(&Half, &HalfText); 2]) {
-    let row = |text: for<'a> fn(&'a HalfText<'a>) -> &'a str, bold, frame, gap, color| Row {
-        halves: halves.map(|(half, texts)| half.layout(text(texts), bold, frame, false)),
+fn draw_body(surface: &mut Surface, body: &Body) {
+    let row = |text: Bilingual, bold, frame, gap, color| Row {
+        halves: std::array::from_fn(|i| HALVES[i].layout(text[i], bold, frame, false)),
         gap,
         color,
     };
-    let own_row = |text: for<'a> fn(&'a HalfText<'a>) -> &'a str, frame, gap| Row {
-        halves: halves.map(|(half, texts)| half.layout(text(texts), true, frame, true)),
+    let own_row = |text: Bilingual, frame, gap| Row {
+        halves: std::array::from_fn(|i| HALVES[i].layout(text[i], true, frame, true)),
         gap,
         color: INK,
     };
     let rows = [
-        row(|t| t.heading, true, Frame::new(26.0, 18.0, 1), 0.0, ACCENT),
-        row(|t| t.awarded_to, false, Frame::new(12.5, 9.0, 2), 44.0, MUTED),
-        own_row(|t| t.name, Frame::new(22.0, 12.0, 2), 40.0),
-        row(|t| t.for_completing, false, Frame::new(12.5, 9.0, 2), 38.0, MUTED),
-        own_row(|t| t.title, Frame::new(15.0, 10.0, 3), 32.0),
-        row(|t| &t.duration, false, Frame::new(12.5, 9.0, 1), 30.0, INK),
-        row(|t| &t.date, false, Frame::new(12.5, 9.0, 1), 20.0, INK),
+        row(HEADING, true, Frame::new(26.0, 18.0, 1), 0.0, ACCENT),
+        row(AWARDED_TO, false, Frame::new(12.5, 9.0, 2), 44.0, MUTED),
+        own_row([body.name; 2], Frame::new(22.0, 12.0, 2), 40.0),
+        row(FOR_COMPLETING, false, Frame::new(12.5, 9.0, 2), 38.0, MUTED),
+        own_row(body.title, Frame::new(15.0, 10.0, 3), 32.0),
+        row(body.duration, false, Frame::new(12.5, 9.0, 1), 30.0, INK),
+        row(body.date, false, Frame::new(12.5, 9.0, 1), 20.0, INK),
     ];
     // Ascent of the heading and descent of the last line, roughly.
     let ascent = rows[0].leading() / 1.35 * 0.8;
@@ -326,7 +314,7 @@ fn draw_body(surface: &mut Surface, halves: [(&Half, &HalfText); 2]) {
         if i > 0 {
             baseline += row.gap * squeeze;
         }
-        for ((half, _), lines) in halves.iter().zip(&row.halves) {
+        for (half, lines) in HALVES.iter().zip(&row.halves) {
             let own = lines.len().saturating_sub(1) as f32 * leading(lines);
             half.draw(surface, lines, baseline + (row.extent() - own) / 2.0, row.color);
         }
@@ -336,13 +324,13 @@ fn draw_body(surface: &mut Surface, halves: [(&Half, &HalfText); 2]) {
 
 /// How to verify, at the bottom of each half, in a narrower column clear of
 /// the QR code.
-fn draw_small_print(surface: &mut Surface, half: &Half, text: &HalfText) {
+fn draw_small_print(surface: &mut Surface, half: &Half, verify: &str, url: &str) {
     let column = Half { center: if half.rtl { half.center + 16.0 } else { half.center - 16.0 }, ..*half };
     let narrow = |size, min_size| Frame::new(size, min_size, 2).width(250.0);
-    let after = column.paragraph(surface, text.verify, false, narrow(9.0, 7.0), 466.0, MUTED);
+    let after = column.paragraph(surface, verify, false, narrow(9.0, 7.0), 466.0, MUTED);
     // The URL reads left to right whatever the half.
-    let url = Half { rtl: false, ..column };
-    url.paragraph(surface, text.url, false, narrow(8.5, 6.0), after + 2.0, ACCENT);
+    let url_column = Half { rtl: false, ..column };
+    url_column.paragraph(surface, url, false, narrow(8.5, 6.0), after + 2.0, ACCENT);
 }
 
 /// The QR code of the verification URL, as vector squares, centred at the
@@ -383,6 +371,13 @@ fn draw_qr(surface: &mut Surface, qr: &qrcode::QrCode, code: &str) {
 }
 
 // ---------------------------------------------------------------- words
+
+/// The fixed sentences of the page, French then Arabic.
+const HEADING: Bilingual = ["Attestation de formation", "شهادة تكوين"];
+const AWARDED_TO: Bilingual = ["Cette attestation est délivrée à", "تمنح هذه الشهادة إلى"];
+const FOR_COMPLETING: Bilingual = ["pour avoir suivi avec succès la formation", "لإتمام التكوين بنجاح"];
+const VERIFY: Bilingual =
+    ["Pour vérifier cette attestation, scannez le code QR ou rendez-vous sur", "للتحقق من هذه الشهادة، امسح رمز QR أو افتح الرابط"];
 
 const MONTHS_FR: [&str; 12] =
     ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];

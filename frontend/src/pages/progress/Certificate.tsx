@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { certificatePageHref, certificatePdfUrl, normalizeCode, verifyCertificate, type CertificateCheck } from '../../api/progress';
-import { Alert } from '../../components/forms';
+import { Alert, FieldFrame } from '../../components/forms';
 import { Page } from '../../components/Layout';
 import { useApp } from '../../context';
 import { describeError } from '../../errors';
@@ -78,29 +78,20 @@ function CodeForm({ initial }: { initial: string }) {
   return (
     <form class="stack code-form" role="search" aria-label={t('certificate.checkAnother')} onSubmit={submit} noValidate>
       <h2>{initial ? t('certificate.checkAnother') : t('certificate.checkTitle')}</h2>
-      <div class={missing ? 'field field--invalid' : 'field'}>
-        <label for="certificate-code">{t('certificate.codeLabel')}</label>
-        <p class="hint" id="certificate-code-hint">
-          {t('certificate.codeHint')}
-        </p>
-        <input
-          id="certificate-code"
-          name="code"
-          dir="ltr"
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellcheck={false}
-          value={typed}
-          aria-describedby={missing ? 'certificate-code-hint certificate-code-error' : 'certificate-code-hint'}
-          aria-invalid={missing ? 'true' : undefined}
-          onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
-        />
-        {missing && (
-          <p class="field-error" id="certificate-code-error" role="alert">
-            {t('common.required')}
-          </p>
+      <FieldFrame name="code" label={t('certificate.codeLabel')} hint={t('certificate.codeHint')} error={missing ? t('common.required') : undefined}>
+        {(a11y) => (
+          <input
+            {...a11y}
+            name="code"
+            dir="ltr"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellcheck={false}
+            value={typed}
+            onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
+          />
         )}
-      </div>
+      </FieldFrame>
       <button type="submit" class="button button--primary">
         {t('certificate.check')}
       </button>
