@@ -23,6 +23,7 @@ const useForum = lazyChunk(() => import('./forum/index'));
 
 export type ForumRoute =
   | { screen: 'categories' }
+  | { screen: 'search'; q: string; category: string }
   | { screen: 'category'; slug: string }
   | { screen: 'new-topic'; slug: string }
   | { screen: 'topic'; id: string }

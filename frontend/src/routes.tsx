@@ -121,6 +121,13 @@ export const ROUTES: ReadonlyArray<Route<RouteContext>> = [
 
   // The practice community (a lazy chunk): members only; moderation for moderators, the audit log for administrators.
   { pattern: '/forum', screen: loggedIn(() => <Forum route={{ screen: 'categories' }} />) },
+  {
+    pattern: '/forum/search',
+    screen: loggedIn(() => {
+      const q = new URLSearchParams(location.search);
+      return <Forum route={{ screen: 'search', q: q.get('q') ?? '', category: q.get('category') ?? '' }} />;
+    }),
+  },
   { pattern: '/forum/c/:slug', screen: loggedIn(({ slug = '' }) => <Forum key={slug} route={{ screen: 'category', slug }} />) },
   { pattern: '/forum/c/:slug/new', screen: loggedIn(({ slug = '' }) => <Forum key={`new-${slug}`} route={{ screen: 'new-topic', slug }} />) },
   { pattern: '/forum/t/:id', screen: loggedIn(({ id = '' }) => <Forum key={id} route={{ screen: 'topic', id }} />) },

@@ -36,6 +36,8 @@ export type DecisionOutcome = Schema['DecisionOutcome'];
 export type RealAuthor = Schema['RealAuthor'];
 export type AuditEntry = Schema['AuditEntry'];
 export type AuditPage = Schema['AuditPage'];
+export type PostHit = Schema['PostHit'];
+export type PostSearchPage = Schema['PostSearchPage'];
 export type FlagReason = Schema['FlagReason'];
 export type NewFlag = Schema['NewFlag'];
 export type FlagView = Schema['FlagView'];
@@ -59,6 +61,8 @@ export const listTopics = (slug: string, cursor?: string): Promise<TopicPage> =>
   request('GET', `${API}/forum/categories/${seg(slug)}/topics${query({ cursor })}`);
 export const getTopic = (id: string, cursor?: string, limit?: number): Promise<TopicWithPosts> =>
   request('GET', `${API}/forum/topics/${seg(id)}${query({ cursor, limit })}`);
+export const searchPosts = (q: string, category?: string, cursor?: string): Promise<PostSearchPage> =>
+  request('GET', `${API}/forum/search${query({ q, category, cursor })}`);
 
 // Writing: 201 published, 202 held (with the reasons, in the caller's language).
 export const createTopic = (body: NewTopic, lang: string): Promise<Submission> => request('POST', `${API}/forum/topics${query({ lang })}`, body);

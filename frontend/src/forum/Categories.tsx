@@ -1,6 +1,6 @@
 // The community's categories, a category's topics, and a new topic.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { createTopic, editPost, listCategories, listTopics, type CategoryView, type Submission } from '../api/forum';
+import { createTopic, editPost, listCategories, listTopics, searchPosts, type CategoryView, type Submission } from '../api/forum';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { LoadFailed, Loading, useLoad } from '../pages/learn';
@@ -26,6 +26,7 @@ export function Categories() {
   return (
     <Page title={t('forum.title')}>
       <p class="lead">{t('forum.intro')}</p>
+      <SearchForm q="" category="" categories={cats.data?.items ?? []} />
       {!cats.data ? (
         <Loading />
       ) : (
@@ -153,6 +154,83 @@ export function NewTopic({ slug }: { slug: string }) {
                 else navigate(`/forum/t/${encodeURIComponent(s.topic_id)}`);
               }}
             />
+          </>
+        )}
+      </Page>
+    </>
+  );
+}
+
+/** The forum's own search box: words, and optionally one category. */
+function SearchForm({ q, category, categories }: { q: string; category: string; categories: CategoryView[] }) {
+  const { t } = useApp();
+  const [text, setText] = useState(q);
+  const [cat, setCat] = useState(category);
+  return (
+    <form
+      role="search"
+      class="search-row forum-search"
+      aria-label={t('forum.searchLabel')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const words = text.trim();
+        if (words) navigate(`/forum/search?q=${encodeURIComponent(words)}${cat ? `&category=${encodeURIComponent(cat)}` : ''}`);
+      }}
+    >
+      <div class="field">
+        <label for="forum-q">{t('forum.searchLabel')}</label>
+        <input id="forum-q" type="search" name="q" value={text} maxLength={500} dir="auto" onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+      </div>
+      <div class="field">
+        <label for="forum-cat">{t('forum.searchIn')}</label>
+        <select id="forum-cat" name="category" value={cat} onChange={(e) => setCat((e.currentTarget as HTMLSelectElement).value)}>
+          <option value="">{t('forum.allCategories')}</option>
+          {categories.map((c) => (
+            <option key={c.slug} value={c.slug}>
+              {c.title}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" class="button">
+        {t('search.submit')}
+      </button>
+    </form>
+  );
+}
+
+export function ForumSearch({ q, category }: { q: string; category: string }) {
+  const { t, locale } = useApp();
+  const cats = useLoad(() => listCategories(locale), [locale]);
+  const hits = usePaged((cursor) => (q ? searchPosts(q, category || undefined, cursor) : Promise.resolve({ items: [] })), [q, category]);
+  return (
+    <>
+      <BackLink href="/forum">{t('forum.backToForum')}</BackLink>
+      <Page title={q ? t('forum.searchTitleFor', { q }) : t('forum.searchLabel')}>
+        <SearchForm q={q} category={category} categories={cats.data?.items ?? []} />
+        {hits.error && !hits.items ? (
+          <LoadFailed error={hits.error} onRetry={hits.reload} back={{ ...BACK, label: t('forum.backToForum') }} />
+        ) : !hits.items ? (
+          <Loading />
+        ) : (
+          <>
+            <p role="status">{hits.items.length === 0 ? t('forum.noHits') : ''}</p>
+            <ul class="topic-list">
+              {hits.items.map((h) => (
+                <li key={h.post_id} class="topic-row">
+                  <h2 class="topic-row__title">
+                    <Link href={`/forum/t/${encodeURIComponent(h.topic_id)}#post-${h.post_id}`}>
+                      <bdi>{h.title}</bdi>
+                    </Link>
+                  </h2>
+                  <p class="snippet" dir="auto" dangerouslySetInnerHTML={{ __html: h.snippet_html }} />
+                  <p class="meta-line">
+                    <AuthorName author={h.author} />
+                  </p>
+                </li>
+              ))}
+            </ul>
+            <MoreButton next={hits.next} busy={hits.busy} onMore={() => void hits.more()} />
           </>
         )}
       </Page>

@@ -42,10 +42,13 @@ export function When({ iso }: { iso: string }) {
 }
 
 const REASON_KINDS = ['phone', 'national_id', 'student_id', 'email', 'address', 'social_profile', 'child_name', 'case_number'];
+const FLAG_KINDS = ['identifying', 'harmful', 'spam', 'other'];
 
-/** What screening found, named in the reader's language (the server's own word for a kind this build does not know). */
+/** What screening found (or why members flagged), named in the reader's language; the server's own word for a kind this build does not know. */
 export function reasonLabel(t: Translate, kind: string): string {
-  return REASON_KINDS.includes(kind) ? t(`forum.reason.${kind}` as Key) : kind;
+  if (REASON_KINDS.includes(kind)) return t(`forum.reason.${kind}` as Key);
+  if (FLAG_KINDS.includes(kind)) return t(`flag.reason.${kind}` as Key);
+  return kind;
 }
 
 /** The reasons a post was held: the kind, and the server's message (in the caller's language). */
@@ -56,7 +59,19 @@ export function Reasons({ reasons }: { reasons: Reason[] }) {
     <ul class="reasons">
       {reasons.map((r, i) => (
         <li key={i}>
-          <strong>{reasonLabel(t, r.kind)}</strong> : <span dir="auto">{r.message}</span>
+          <strong>{reasonLabel(t, r.kind)}</strong>
+          {r.passage && (
+            <>
+              {' '}
+              {r.field === 'title' ? t('forum.inTitle') : t('forum.inBody')} <mark dir="auto">{r.passage}</mark>
+            </>
+          )}
+          {r.message && (
+            <>
+              {' '}
+              — <span dir="auto">{r.message}</span>
+            </>
+          )}
         </li>
       ))}
     </ul>

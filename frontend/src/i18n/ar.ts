@@ -824,4 +824,11 @@ export const ar: Dict = {
   'flag.sent': "تم إرسال البلاغ إلى المشرفين. شكرا.",
   'flag.sentHidden': "تم إرسال البلاغ: الرسالة مخفية في انتظار قرار مشرف.",
   'flag.already': "هذه الرسالة في انتظار قرار مشرف بالفعل.",
+  'forum.inTitle': "في العنوان:",
+  'forum.inBody': "في الرسالة:",
+  'forum.searchLabel': "البحث في المجتمع المهني",
+  'forum.searchIn': "الفئة",
+  'forum.allCategories': "كل الفئات",
+  'forum.searchTitleFor': "نتائج «{q}»",
+  'forum.noHits': "لا توجد رسائل مطابقة.",
 };

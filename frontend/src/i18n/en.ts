@@ -824,4 +824,11 @@ export const en: Dict = {
   'flag.sent': "Flag sent to the moderators. Thank you.",
   'flag.sentHidden': "Flag sent: the post is hidden until a moderator decides.",
   'flag.already': "This post is already waiting for a moderator.",
+  'forum.inTitle': "in the title:",
+  'forum.inBody': "in the message:",
+  'forum.searchLabel': "Search the community",
+  'forum.searchIn': "Category",
+  'forum.allCategories': "All categories",
+  'forum.searchTitleFor': "Results for “{q}”",
+  'forum.noHits': "No post matches.",
 };

@@ -822,6 +822,13 @@ export const fr = {
   'flag.sent': "Signalement envoyé aux modérateurs. Merci.",
   'flag.sentHidden': "Signalement envoyé : le message est masqué en attendant la décision d’un modérateur.",
   'flag.already': "Ce message attend déjà la décision d’un modérateur.",
+  'forum.inTitle': "dans le titre :",
+  'forum.inBody': "dans le message :",
+  'forum.searchLabel': "Chercher dans la communauté",
+  'forum.searchIn': "Catégorie",
+  'forum.allCategories': "Toutes les catégories",
+  'forum.searchTitleFor': "Résultats pour « {q} »",
+  'forum.noHits': "Aucun message ne correspond.",
 } as const;
 
 export type Key = keyof typeof fr;

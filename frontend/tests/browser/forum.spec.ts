@@ -141,6 +141,19 @@ for (const locale of ['fr', 'ar'] as const) {
     await expect(other.locator('.post').nth(1).locator('blockquote')).toContainText('Comment organisez-vous');
     await axe(other, `topic (${locale})`);
 
+    // The forum's search finds the topic by a word of its first post.
+    await other.goto('/forum');
+    await other.locator('#forum-q').fill('ateliers');
+    await other.locator('#forum-q').press('Enter');
+    await expect(other).toHaveURL(/\/forum\/search\?q=ateliers/);
+    // The index is fed in the background: look again until the topic is in it.
+    await expect(async () => {
+      await other.reload();
+      await expect(other.locator('.topic-row', { hasText: title }).first()).toBeVisible({ timeout: 1000 });
+    }).toPass();
+    await expect(other.locator('.topic-row', { hasText: title }).first().locator('mark').first()).toBeVisible();
+    await axe(other, `forum search (${locale})`);
+
     // The topic's author is told (header count and the notifications page) and reads it.
     await page.goto('/notifications');
     await expect(page.locator('.notif--unread')).toHaveCount(1);
@@ -202,6 +215,7 @@ for (const locale of ['fr', 'ar'] as const) {
     const held = page.locator('.held');
     await expect(held.getByRole('heading', { name: L.held })).toBeFocused();
     await expect(held.locator('.reasons li')).toContainText(L.phone);
+    await expect(held.locator('.reasons mark')).toContainText('06 12 34 56 78');
     await axe(page, `held explanation (${locale})`);
 
     // The author corrects it: still a number, held again; then without, published.
