@@ -118,6 +118,7 @@ CREATE TABLE forum_moderation_items (
     decided_at TEXT
 );
 CREATE INDEX forum_moderation_open ON forum_moderation_items (decided_at, id);
+CREATE INDEX forum_moderation_post ON forum_moderation_items (post_id);
 
 -- Every look-up of an anonymous author by a moderator, and every decision.
 CREATE TABLE forum_audit (

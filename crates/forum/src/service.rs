@@ -8,7 +8,7 @@ use sanad_platform::error::FieldCode;
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::{PeopleDirectory, Person};
 use sanad_platform::{Caller, Clock, Db, Error, Result, Role, Tx};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, OnceCell, watch};
@@ -38,6 +38,8 @@ pub struct Forum {
     index: Arc<PostIndex>,
     /// Tells the indexer that index events wait.
     index_wake: Arc<Notify>,
+    /// Index events of the re-read window already applied (and the lock of applying them).
+    index_recent: Arc<tokio::sync::Mutex<BTreeSet<i64>>>,
 }
 
 /// What the forum reads from other crates, and the mail worker to wake.
@@ -179,6 +181,7 @@ impl Forum {
             signer: Arc::new(OnceCell::new()),
             index,
             index_wake: Arc::new(Notify::new()),
+            index_recent: Arc::new(tokio::sync::Mutex::new(BTreeSet::new())),
         })
     }
 
@@ -697,10 +700,17 @@ impl Forum {
     /// Applies the index events written since the last ones applied (and
     /// those of the last 30 s again); returns how many posts were re-indexed.
     pub async fn apply_index_events(&self) -> Result<usize> {
+        // One application at a time; the set remembers the events of the re-read window already applied.
+        let mut recent = self.index_recent.lock().await;
         let since = self.clock.now() - ChronoDuration::seconds(30);
         let events = store::index_events(&self.db, self.index.applied(), since).await.map_err(sql)?;
-        let Some(last) = events.iter().map(|(seq, _)| *seq).max() else { return Ok(0) };
-        let mut posts: Vec<Uuid> = events.into_iter().map(|(_, post)| post).collect();
+        if let Some((oldest, _)) = events.first() {
+            let keep = recent.split_off(oldest);
+            *recent = keep;
+        }
+        let fresh: Vec<(i64, Uuid)> = events.into_iter().filter(|(seq, _)| !recent.contains(seq)).collect();
+        let Some(last) = fresh.iter().map(|(seq, _)| *seq).max() else { return Ok(0) };
+        let mut posts: Vec<Uuid> = fresh.iter().map(|(_, post)| *post).collect();
         posts.sort_unstable();
         posts.dedup();
         for post in &posts {
@@ -709,11 +719,13 @@ impl Forum {
             self.index.put(*post, doc.as_ref()).map_err(|e| Error::Internal(e.into()))?;
         }
         self.index.commit(last).map_err(|e| Error::Internal(e.into()))?;
+        recent.extend(fresh.iter().map(|(seq, _)| *seq));
         Ok(posts.len())
     }
 
     /// Fills the index from the database: every published post of a published topic.
     pub async fn rebuild_index(&self) -> Result<u64> {
+        let _applying = self.index_recent.lock().await;
         let last = store::last_index_event(&self.db).await.map_err(sql)?;
         let (mut after, mut count) = (None, 0);
         loop {

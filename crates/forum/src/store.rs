@@ -543,12 +543,16 @@ pub async fn insert_index_event(tx: &mut Tx, post: Uuid, now: DateTime<Utc>) -> 
         .bind(post).bind(now).execute(c).await.map(|_| ()))
 }
 
+/// How far back (in events) the re-read of recent index events goes at most,
+/// so that it stays a range scan of the key.
+const REREAD_EVENTS: i64 = 10_000;
+
 /// Index events after `after`, and every one since `since` (a PostgreSQL
 /// sequence may commit out of order, so recent ones are read again): (seq, post).
 pub async fn index_events(db: &Db, after: i64, since: DateTime<Utc>) -> Sql<Vec<(i64, Uuid)>> {
     on_db!(db, c => sqlx::query_as::<_, (i64, Uuid)>(
-        "SELECT seq, post_id FROM forum_index_events WHERE seq > $1 OR created_at >= $2 ORDER BY seq")
-        .bind(after).bind(since).fetch_all(c).await)
+        "SELECT seq, post_id FROM forum_index_events WHERE seq > $3 AND (seq > $1 OR created_at >= $2) ORDER BY seq")
+        .bind(after).bind(since).bind(after - REREAD_EVENTS).fetch_all(c).await)
 }
 
 /// The last index event written.
