@@ -77,7 +77,7 @@ function Notification({ n, onRead }: { n: NotificationView; onRead: () => void }
     <li class={n.read ? 'notif' : 'notif notif--unread'}>
       <p>
         {!n.read && <span class="badge badge--ok">{t('forum.unread')}</span>} <AuthorName author={n.actor} />{' '}
-        {t(n.kind === 'reply' ? 'notif.kind.reply' : 'notif.kind.watched')} · <When iso={n.created_at} />
+        {kindLabel(n.kind, t)} · <When iso={n.created_at} />
       </p>
       <p class="actions">
         <a
@@ -149,4 +149,11 @@ function EmailPreferences() {
       )}
     </section>
   );
+}
+
+/** Why the member was told, in their words (a general phrase for a kind this build does not know). */
+function kindLabel(kind: string, t: (k: Key) => string): string {
+  if (kind === 'reply') return t('notif.kind.reply');
+  if (kind === 'watched') return t('notif.kind.watched');
+  return t('notif.kind.other');
 }

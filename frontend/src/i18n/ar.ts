@@ -831,4 +831,5 @@ export const ar: Dict = {
   'forum.allCategories': "كل الفئات",
   'forum.searchTitleFor': "نتائج «{q}»",
   'forum.noHits': "لا توجد رسائل مطابقة.",
+  'notif.kind.other': "كتب رسالة تخصك",
 };

@@ -831,4 +831,5 @@ export const en: Dict = {
   'forum.allCategories': "All categories",
   'forum.searchTitleFor': "Results for “{q}”",
   'forum.noHits': "No post matches.",
+  'notif.kind.other': "wrote a post for you",
 };

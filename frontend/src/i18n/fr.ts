@@ -829,6 +829,7 @@ export const fr = {
   'forum.allCategories': "Toutes les catégories",
   'forum.searchTitleFor': "Résultats pour « {q} »",
   'forum.noHits': "Aucun message ne correspond.",
+  'notif.kind.other': "a écrit un message qui vous concerne",
 } as const;
 
 export type Key = keyof typeof fr;
