@@ -350,5 +350,22 @@ test('the forum at phone width: the menu holds Communauté and the topic reads (
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await axe(page, 'topic at 360 px');
+  await page.goto('/notifications');
+  await expect(page.locator('section[aria-labelledby="mail-h"] input[type="radio"]').first()).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  const held = await topicViaApi(page, 'concepts', `Mobile retenu ${Date.now()}`, 'Appelez la mère au 0612345678, elle attend.');
+  expect(held.status).toBe('held');
   await context.close();
+
+  // The moderation queue at the same width.
+  const modContext = await browser.newContext();
+  const mod = await modContext.newPage();
+  await loginAs(mod, MODERATOR);
+  await mod.setViewportSize({ width: 360, height: 740 });
+  await mod.goto('/moderation');
+  await expect(mod.locator('main h1')).toBeVisible();
+  await expect(mod.locator('.queue-item').first()).toBeVisible();
+  expect(await mod.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await axe(mod, 'moderation at 360 px');
+  await modContext.close();
 });
