@@ -9,6 +9,10 @@
 # Usage: bench/http.sh [duration_seconds]   (from the project root)
 # Needs: wrk and nginx-light (installed with apt-get when missing), the SPA built (make spa).
 # Uses SQLite unless SANAD_DATABASE_URL is set.
+# BENCH_PIN=1 keeps the load generator off the server's core: Sanad and nginx run on
+# CPU 1 (Sanad with one worker thread, nginx with one worker), wrk on CPU 0 with one
+# thread, as when the load comes from another machine. Without it everything shares
+# both cores (wrk -t2, Sanad's default two workers, nginx one worker per core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
@@ -20,8 +24,14 @@ data=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 base=http://127.0.0.1:$port
+pin=${BENCH_PIN:-0}
+server_cpu=(); load_cpu=(); wrk_threads=2; nginx_workers=auto
+if [ "$pin" = 1 ]; then
+  server_cpu=(taskset -c 1); load_cpu=(taskset -c 0); wrk_threads=1; nginx_workers=1
+  export TOKIO_WORKER_THREADS=1
+fi
 SANAD_DATA_DIR=$data SANAD_LISTEN=127.0.0.1:$port SANAD_PUBLIC_URL=$base SANAD_DEMO_CONTENT=on RUST_LOG=warn \
-  target/release/sanad serve >"$data/server.log" 2>&1 &
+  "${server_cpu[@]}" target/release/sanad serve >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; [ -f "$data/nginx.pid" ] && kill "$(cat "$data/nginx.pid")" 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
@@ -37,7 +47,7 @@ mkdir -p "$data/www"
 curl -fs -H "Accept-Language: fr" "$base/api/v1/lessons/$lesson" >"$data/www/lesson.json"
 nport=$(free_port)
 cat >"$data/nginx.conf" <<CONF
-worker_processes auto;
+worker_processes $nginx_workers;
 pid $data/nginx.pid;
 error_log $data/nginx-error.log;
 events { worker_connections 1024; }
@@ -47,14 +57,14 @@ http {
   server { listen 127.0.0.1:$nport; root $data/www; }
 }
 CONF
-nginx -c "$data/nginx.conf"
+"${server_cpu[@]}" nginx -c "$data/nginx.conf"
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$nport/lesson.json" >/dev/null && break; sleep 0.1; done
 
 results=$data/results
 run() { # name, connections, url, extra wrk args...
   local name=$1 conns=$2 url=$3; shift 3
-  echo "== $name, $conns connections, ${duration}s =="
-  wrk -t2 -c"$conns" -d"${duration}s" --latency "$@" "$url" | tee "$data/out"
+  echo "== $name, $conns connections, ${duration}s$( [ "$pin" = 1 ] && echo " (pinned)") =="
+  "${load_cpu[@]}" wrk -t"$wrk_threads" -c"$conns" -d"${duration}s" --latency "$@" "$url" | tee "$data/out"
   local rps p99
   rps=$(awk '/Requests\/sec/ {print $2}' "$data/out")
   p99=$(awk '$1 == "99%" {print $2}' "$data/out")
