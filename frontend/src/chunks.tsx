@@ -19,6 +19,17 @@ export type TrainerRoute =
 const useAuthoring = lazyChunk(() => import('./authoring/index'));
 const useTrainer = lazyChunk(() => import('./trainer/index'));
 const useFieldwork = lazyChunk(() => import('./fieldwork/index'));
+const useForum = lazyChunk(() => import('./forum/index'));
+
+export type ForumRoute =
+  | { screen: 'categories' }
+  | { screen: 'search'; q: string; category: string }
+  | { screen: 'category'; slug: string }
+  | { screen: 'new-topic'; slug: string }
+  | { screen: 'topic'; id: string }
+  | { screen: 'notifications' }
+  | { screen: 'moderation' }
+  | { screen: 'audit' };
 
 /** The course authoring screens. */
 export function Authoring({ route }: { route: AuthoringRoute }) {
@@ -51,4 +62,9 @@ export function ServiceActions(props: { service: DirectoryService; onUpdated: (s
 /** The sessions a professional ran after a training (form and list). */
 export function FieldSessions() {
   return <Lazy chunk={useFieldwork()}>{(m) => <m.FieldSessionsScreen />}</Lazy>;
+}
+
+/** The practice community: categories, topics, notifications, moderation. */
+export function Forum({ route }: { route: ForumRoute }) {
+  return <Lazy chunk={useForum()}>{(m) => <m.ForumScreen route={route} />}</Lazy>;
 }

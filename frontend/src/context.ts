@@ -24,3 +24,8 @@ export function useApp(): AppState {
 export function isAuthor(me: Me | null): boolean {
   return !!me && (me.roles.includes('trainer') || me.roles.includes('admin'));
 }
+
+/** Moderators and administrators review held and flagged forum posts. */
+export function isModerator(me: Me | null): boolean {
+  return !!me && (me.roles.includes('moderator') || me.roles.includes('admin'));
+}

@@ -2,10 +2,10 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { ItemKind, Me } from './api/types';
-import { Authoring, FieldSessions, TrainerScreen } from './chunks';
+import { Authoring, FieldSessions, Forum, TrainerScreen } from './chunks';
 import { Alert } from './components/forms';
 import { Page } from './components/Layout';
-import { isAuthor, useApp } from './context';
+import { isAuthor, isModerator, useApp } from './context';
 import { AdminUsers } from './pages/AdminUsers';
 import { Login, Logout, Register } from './pages/Auth';
 import { CaseStudy } from './pages/case-study';
@@ -58,6 +58,18 @@ const authors =
   (p: Params, { me }: RouteContext) =>
     !me ? <RequireLogin /> : isAuthor(me) ? screen(p) : <Forbidden />;
 
+/** A screen for moderators and administrators only. */
+const moderators =
+  (screen: (p: Params) => ComponentChildren) =>
+  (p: Params, { me }: RouteContext) =>
+    !me ? <RequireLogin /> : isModerator(me) ? screen(p) : <Forbidden />;
+
+/** A screen for administrators only. */
+const admins =
+  (screen: (p: Params) => ComponentChildren) =>
+  (p: Params, { me }: RouteContext) =>
+    !me ? <RequireLogin /> : me.roles.includes('admin') ? screen(p) : <Forbidden />;
+
 export const ROUTES: ReadonlyArray<Route<RouteContext>> = [
   { pattern: '/', screen: () => <Home /> },
   { pattern: '/login', screen: () => <Login /> },
@@ -106,6 +118,22 @@ export const ROUTES: ReadonlyArray<Route<RouteContext>> = [
   { pattern: '/library/evaluation', screen: authors(() => <TrainerScreen route={{ screen: 'overview' }} />) },
   { pattern: '/library/:id', screen: ({ id = '' }) => <ResourcePage key={id} id={id} /> },
   { pattern: '/library/:id/evaluation', screen: authors(({ id = '' }) => <TrainerScreen route={{ screen: 'evaluation', id }} />) },
+
+  // The practice community (a lazy chunk): members only; moderation for moderators, the audit log for administrators.
+  { pattern: '/forum', screen: loggedIn(() => <Forum route={{ screen: 'categories' }} />) },
+  {
+    pattern: '/forum/search',
+    screen: loggedIn(() => {
+      const q = new URLSearchParams(location.search);
+      return <Forum route={{ screen: 'search', q: q.get('q') ?? '', category: q.get('category') ?? '' }} />;
+    }),
+  },
+  { pattern: '/forum/c/:slug', screen: loggedIn(({ slug = '' }) => <Forum key={slug} route={{ screen: 'category', slug }} />) },
+  { pattern: '/forum/c/:slug/new', screen: loggedIn(({ slug = '' }) => <Forum key={`new-${slug}`} route={{ screen: 'new-topic', slug }} />) },
+  { pattern: '/forum/t/:id', screen: loggedIn(({ id = '' }) => <Forum key={id} route={{ screen: 'topic', id }} />) },
+  { pattern: '/notifications', screen: loggedIn(() => <Forum route={{ screen: 'notifications' }} />) },
+  { pattern: '/moderation', screen: moderators(() => <Forum route={{ screen: 'moderation' }} />) },
+  { pattern: '/moderation/audit', screen: admins(() => <Forum route={{ screen: 'audit' }} />) },
 
   // Directory of services: its upkeep tools depend on who is logged in.
   { pattern: '/annuaire', screen: (_, { me }) => <Directory key={me?.id ?? 'guest'} /> },

@@ -140,3 +140,10 @@ export const listServices = (query: ServiceQuery): Promise<ServicePage> =>
 
 export const directoryExportUrl = (territory: string): string =>
   `/api/v1/directory/services/export${territory ? `?territory=${encodeURIComponent(territory)}` : ''}`;
+
+/** How many forum notifications the caller has not read (for the header). */
+export const unreadNotifications = async (): Promise<number> =>
+  (await unwrap(client.GET('/api/v1/me/notifications', { params: { query: { limit: 1 } } }))).unread;
+
+/** Fired by a screen that read notifications, so the header counts again. */
+export const NOTIFICATIONS_CHANGED = 'sanad:notifications-changed';

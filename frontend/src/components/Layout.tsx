@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { isAuthor, useApp } from '../context';
+import { NOTIFICATIONS_CHANGED, unreadNotifications } from '../api/endpoints';
+import { isAuthor, isModerator, useApp } from '../context';
 import { LOCALES } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 
@@ -85,11 +86,40 @@ function SearchBox() {
   );
 }
 
+/** The caller's unread notifications, counted again on each page and when a screen reads some. */
+function useUnreadCount(loggedIn: boolean, path: string): number {
+  const [count, setCount] = useState(0);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const again = () => setTick((n) => n + 1);
+    window.addEventListener(NOTIFICATIONS_CHANGED, again);
+    return () => window.removeEventListener(NOTIFICATIONS_CHANGED, again);
+  }, []);
+  useEffect(() => {
+    if (!loggedIn) {
+      setCount(0);
+      return;
+    }
+    let live = true;
+    unreadNotifications()
+      .then((n) => live && setCount(n))
+      .catch(() => {
+        /* the count is a convenience: the page works without it */
+      });
+    return () => {
+      live = false;
+    };
+  }, [loggedIn, path, tick]);
+  return count;
+}
+
 export function Layout({ path, children }: { path: string; children: ComponentChildren }) {
   const { t, me } = useApp();
   // On a phone the secondary links fold behind "Menu" (the header stays short); wide screens show them all.
   const [open, setOpen] = useState(false);
   useEffect(() => setOpen(false), [path]);
+  const unread = useUnreadCount(!!me, path);
+  const unreadLabel = unread > 0 ? t('nav.unreadN', { n: unread }) : '';
   const link = (href: string, label: string) => (
     <li>
       <Link href={href} aria-current={path === href ? 'page' : undefined}>
@@ -118,7 +148,14 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
             {me ? link('/learning', t('nav.learning')) : link('/login', t('nav.login'))}
             <li class="nav-toggle">
               <button type="button" aria-expanded={open} aria-controls="nav-more" onClick={() => setOpen(!open)}>
-                {t('nav.more')} <span aria-hidden="true">{open ? '▴' : '▾'}</span>
+                {t('nav.more')}
+                {unread > 0 && (
+                  <span class="count-badge">
+                    <span aria-hidden="true">{unread}</span>
+                    <span class="visually-hidden">{unreadLabel}</span>
+                  </span>
+                )}{' '}
+                <span aria-hidden="true">{open ? '▴' : '▾'}</span>
               </button>
             </li>
           </ul>
@@ -127,6 +164,19 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
             {link('/annuaire', t('nav.directory'))}
             {me ? (
               <>
+                {link('/forum', t('nav.forum'))}
+                <li>
+                  <Link href="/notifications" aria-current={path === '/notifications' ? 'page' : undefined}>
+                    {t('nav.notifications')}
+                    {unread > 0 && (
+                      <span class="count-badge">
+                        <span aria-hidden="true">{unread}</span>
+                        <span class="visually-hidden">{unreadLabel}</span>
+                      </span>
+                    )}
+                  </Link>
+                </li>
+                {isModerator(me) && link('/moderation', t('nav.moderation'))}
                 {link('/field-sessions', t('nav.fieldSessions'))}
                 {isAuthor(me) && link('/authoring', t('nav.authoring'))}
                 {isAuthor(me) && link('/cohorts', t('nav.cohorts'))}

@@ -29,6 +29,8 @@ export async function switchLanguage(page: Page, locale: 'fr' | 'ar' | 'en'): Pr
 /** Created by serve.mjs (and mock-server.mjs) before the server starts. */
 export const ADMIN = { email: 'admin@example.ma', password: 'admin-password-2024' };
 export const TRAINER = { email: 'formatrice@example.ma', password: 'trainer-password-2024' };
+/** Created by serve.mjs only (the real server): the forum's moderation tests. */
+export const MODERATOR = { email: 'moderatrice@example.ma', password: 'moderator-password-2024' };
 
 /** Signs in through the login form. */
 export async function loginAs(page: Page, account: { email: string; password: string }): Promise<void> {

@@ -17,6 +17,8 @@ const ADMIN_EMAIL = 'admin@example.ma';
 const ADMIN_PASSWORD = 'admin-password-2024';
 const TRAINER_EMAIL = 'formatrice@example.ma';
 const TRAINER_PASSWORD = 'trainer-password-2024';
+const MODERATOR_EMAIL = 'moderatrice@example.ma';
+const MODERATOR_PASSWORD = 'moderator-password-2024';
 
 function cleanupNow(dir) {
   rmSync(dir, { recursive: true, force: true });
@@ -54,10 +56,11 @@ function serveReal() {
   };
   if (process.env.SANAD_DATABASE_URL) env.SANAD_DATABASE_URL = process.env.SANAD_DATABASE_URL;
 
-  // An administrator and a trainer for the admin and authoring tests (see tests/browser/helpers.ts).
+  // An administrator, a trainer and a moderator for the admin, authoring and forum tests (see tests/browser/helpers.ts).
   const accounts = [
     [ADMIN_EMAIL, 'Admin Sanad', 'admin', ADMIN_PASSWORD],
     [TRAINER_EMAIL, 'Nadia Formatrice', 'trainer', TRAINER_PASSWORD],
+    [MODERATOR_EMAIL, 'Samira Modératrice', 'moderator', MODERATOR_PASSWORD],
   ];
   for (const [email, name, role, password] of accounts) {
     const made = spawnSync(bin, ['user', 'add', '--email', email, '--name', name, '--role', role], {

@@ -1,0 +1,392 @@
+// A topic: its posts page by page, reactions, quote and reply, the answer mark,
+// how the reader follows it, and the composer (with the held-post explanation).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import {
+  REACTIONS,
+  SUBSCRIPTION_LEVELS,
+  addReaction,
+  deletePost,
+  editPost,
+  getTopic,
+  listCategories,
+  markAnswer,
+  removeReaction,
+  replyTo,
+  setSubscription,
+  type PostView,
+  type Reason,
+  type ReactionKind,
+  type SubscriptionLevel,
+  type TopicView,
+} from '../api/forum';
+import { Alert, Status } from '../components/forms';
+import { BackLink } from '../components/Layout';
+import { isModerator, useApp } from '../context';
+import { describeError } from '../errors';
+import type { Key } from '../i18n';
+import { LoadFailed, Loading, useTitle } from '../pages/learn';
+import { FlagButton } from './FlagDialog';
+import { AuthorLookup } from './Moderation';
+import { AuthorName, Composer, HeldExplanation, htmlToText, MoreButton, quoteMarkdown, Reasons, When } from './shared';
+
+interface Loaded {
+  topic: TopicView;
+  /** The last post the reader had seen before opening the topic (0: never opened). */
+  lastRead: number;
+  /** The pages read so far, each with the cursor that fetched it (to read the last one again after a reply). */
+  pages: Array<{ cursor: string | undefined; posts: PostView[] }>;
+  next: string | null;
+}
+
+export function TopicScreen({ id }: { id: string }) {
+  const { t, locale, me } = useApp();
+  const [data, setData] = useState<Loaded | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [anonymousAllowed, setAnonymousAllowed] = useState(false);
+  const [categoryTitle, setCategoryTitle] = useState('');
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [draft, setDraft] = useState('');
+  const [replyingTo, setReplyingTo] = useState<PostView | null>(null);
+  const [held, setHeld] = useState<{ postId: string; reasons: Reason[] } | null>(null);
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const [jumpTo, setJumpTo] = useState<string | null>(null);
+  useEffect(() => {
+    if (!jumpTo) return;
+    const target = document.getElementById(`post-${jumpTo}`);
+    target?.setAttribute('tabindex', '-1');
+    target?.focus();
+    setJumpTo(null);
+  }, [jumpTo]);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    getTopic(id)
+      .then((p) => live && setData({ topic: p.topic, lastRead: p.topic.last_read_seq, pages: [{ cursor: undefined, posts: p.posts }], next: p.next_cursor ?? null }))
+      .catch((e: unknown) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [id, tick]);
+
+  const slug = data?.topic.category;
+  useEffect(() => {
+    if (!slug) return;
+    listCategories(locale)
+      .then((list) => {
+        const c = list.items.find((x) => x.slug === slug);
+        setAnonymousAllowed(!!c?.anonymous_allowed);
+        setCategoryTitle(c?.title ?? '');
+      })
+      .catch(() => {
+        /* without the category the anonymous choice stays off */
+      });
+  }, [slug, locale]);
+
+  // Opened at a post (`#post-…`, from a notification): show it once the page is there.
+  const loaded = !!data;
+  useEffect(() => {
+    if (!loaded || !location.hash.startsWith('#post-')) return;
+    const target = document.getElementById(location.hash.slice(1));
+    if (target) {
+      target.setAttribute('tabindex', '-1');
+      target.focus();
+    }
+  }, [loaded]);
+
+  useTitle(data?.topic.title);
+  if (error) return <LoadFailed error={error} onRetry={() => setTick((n) => n + 1)} back={{ href: '/forum', label: t('forum.backToForum') }} />;
+  if (!data) return <Loading />;
+  const { topic } = data;
+  const posts = data.pages.flatMap((p) => p.posts);
+  const mine = (a: { id?: string | null }) => !!me && a.id === me.id;
+  const isTopicAuthor = mine(topic.author);
+
+  async function more() {
+    if (!data?.next || busy) return;
+    setBusy(true);
+    try {
+      const cursor = data.next;
+      const p = await getTopic(id, cursor);
+      setData((d) => d && { ...d, topic: p.topic, pages: [...d.pages, { cursor, posts: p.posts }], next: p.next_cursor ?? null });
+    } catch (e) {
+      setActionError(describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /** Reads the last page again (a reply lands at the end). */
+  async function refreshLast() {
+    if (!data) return;
+    const last = data.pages[data.pages.length - 1];
+    const p = await getTopic(id, last?.cursor);
+    setData((d) => d && { ...d, topic: p.topic, pages: [...d.pages.slice(0, -1), { cursor: last?.cursor, posts: p.posts }], next: p.next_cursor ?? null });
+  }
+
+  // The first post after the reader's last visit, when there is one.
+  const firstUnread = data.lastRead > 0 ? (posts.find((p) => p.seq > data.lastRead) ?? null) : null;
+  const hasUnread = data.lastRead > 0 && data.lastRead < topic.reply_count + 1;
+
+  /** Reads pages (100 at a time) until the first unread post is there, then moves to it. */
+  async function jumpToUnread() {
+    if (!data) return;
+    setBusy(true);
+    setActionError(null);
+    try {
+      let { pages, next } = data;
+      let topicNow = data.topic;
+      let target = pages.flatMap((p) => p.posts).find((p) => p.seq > data.lastRead);
+      while (!target && next) {
+        const cursor: string = next;
+        const p = await getTopic(id, cursor, 100);
+        pages = [...pages, { cursor, posts: p.posts }];
+        next = p.next_cursor ?? null;
+        topicNow = p.topic;
+        target = p.posts.find((x) => x.seq > data.lastRead);
+      }
+      setData((d) => d && { ...d, topic: topicNow, pages, next });
+      if (target) setJumpTo(target.id);
+    } catch (e) {
+      setActionError(describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function updatePost(postId: string, change: (p: PostView) => PostView) {
+    setData((d) => d && { ...d, pages: d.pages.map((pg) => ({ ...pg, posts: pg.posts.map((p) => (p.id === postId ? change(p) : p)) })) });
+  }
+
+  async function act(action: () => Promise<void>) {
+    setActionError(null);
+    setStatus(null);
+    try {
+      await action();
+    } catch (e) {
+      setActionError(describeError(e, t));
+    }
+  }
+
+  const toggleReaction = (post: PostView, kind: ReactionKind) =>
+    act(async () => {
+      const on = post.my_reactions.includes(kind);
+      if (on) await removeReaction(post.id, kind);
+      else await addReaction(post.id, kind);
+      updatePost(post.id, (p) => ({
+        ...p,
+        my_reactions: on ? p.my_reactions.filter((k) => k !== kind) : [...p.my_reactions, kind],
+        reactions: { ...p.reactions, [kind]: Math.max(0, (p.reactions[kind] ?? 0) + (on ? -1 : 1)) },
+      }));
+    });
+
+  function startReply(post: PostView, quote: boolean) {
+    setReplyingTo(post);
+    if (quote) {
+      const selection = window.getSelection();
+      const article = document.getElementById(`post-${post.id}`);
+      const selected = selection && article && !selection.isCollapsed && article.contains(selection.anchorNode) ? selection.toString() : '';
+      const passage = selected || htmlToText(post.body_html);
+      setDraft((d) => quoteMarkdown(passage) + d);
+    }
+    textareaRef.current?.focus();
+  }
+
+  return (
+    <>
+      <BackLink href={`/forum/c/${encodeURIComponent(topic.category)}`}>{categoryTitle || t('forum.backToCategory')}</BackLink>
+      <h1 tabIndex={-1} dir="auto">
+        {topic.title}
+      </h1>
+      <p class="meta-line">
+        <AuthorName author={topic.author} /> · <When iso={topic.created_at} /> · {t('forum.repliesN', { n: topic.reply_count })}
+      </p>
+      {topic.status === 'held' && <p class="notice">{t('forum.topicHeld')}</p>}
+      {hasUnread && (
+        <p>
+          <button type="button" class="button" disabled={busy} onClick={() => void jumpToUnread()}>
+            {t('forum.jumpUnread')}
+          </button>
+        </p>
+      )}
+      <SubscriptionChoice topicId={topic.id} level={topic.subscription} onSaved={(level) => setData((d) => d && { ...d, topic: { ...d.topic, subscription: level } })} />
+      <Alert message={actionError} />
+      <Status message={status} />
+      <ol class="posts">
+        {posts.map((post) => (
+          <li key={post.id}>
+            {firstUnread?.id === post.id && (
+              <p class="unread-divider">
+                <span>{t('forum.newSince')}</span>
+              </p>
+            )}
+            <article id={`post-${post.id}`} class={post.id === topic.answer_post_id ? 'post post--answer' : 'post'} aria-labelledby={`post-${post.id}-h`}>
+              <header class="post__head">
+                <h2 id={`post-${post.id}-h`} class="post__author">
+                  <span class="visually-hidden">{t('forum.postN', { n: post.seq })} · </span>
+                  <AuthorName author={post.author} />
+                </h2>
+                <span class="muted">
+                  <When iso={post.created_at} />
+                  {post.edited_at && <> · {t('forum.edited')}</>}
+                </span>
+                {post.id === topic.answer_post_id && <span class="badge badge--ok">✓ {t('forum.answer')}</span>}
+              </header>
+              {post.status === 'held' && (
+                <div class="notice">
+                  <p>{t('forum.postHeld')}</p>
+                  <Reasons reasons={post.reasons} />
+                </div>
+              )}
+              {post.reply_to && (
+                <p class="muted">
+                  <a href={`#post-${post.reply_to}`}>{t('forum.inReplyTo')}</a>
+                </p>
+              )}
+              <div class="prose prose--small post__body" dir="auto" dangerouslySetInnerHTML={{ __html: post.body_html }} />
+              <div class="post__actions" role="group" aria-label={t('forum.reactionsOf', { n: post.seq })}>
+                {REACTIONS.map((kind) => (
+                  <button
+                    key={kind}
+                    type="button"
+                    class="button button--small reaction"
+                    aria-pressed={post.my_reactions.includes(kind)}
+                    disabled={post.status !== 'published'}
+                    onClick={() => void toggleReaction(post, kind)}
+                  >
+                    {t(`forum.reaction.${kind}` as Key)} <span class="reaction__count">{post.reactions[kind] ?? 0}</span>
+                  </button>
+                ))}
+              </div>
+              <div class="post__actions">
+                <button type="button" class="button button--small" onClick={() => startReply(post, false)}>
+                  {t('forum.reply')}
+                </button>
+                <button type="button" class="button button--small" onClick={() => startReply(post, true)}>
+                  {t('forum.quote')}
+                </button>
+                {isTopicAuthor && post.seq > 1 && post.status === 'published' && post.id !== topic.answer_post_id && (
+                  <button
+                    type="button"
+                    class="button button--small"
+                    onClick={() =>
+                      void act(async () => {
+                        await markAnswer(topic.id, post.id);
+                        setData((d) => d && { ...d, topic: { ...d.topic, answer_post_id: post.id } });
+                        setStatus(t('forum.answerMarked'));
+                      })
+                    }
+                  >
+                    {t('forum.markAnswer')}
+                  </button>
+                )}
+                {!mine(post.author) && post.status === 'published' && (
+                  <FlagButton
+                    postId={post.id}
+                    seq={post.seq}
+                    onFlagged={(f) => {
+                      setStatus(f.hidden ? t('flag.sentHidden') : t('flag.sent'));
+                      if (f.hidden) void refreshLast().catch(() => undefined);
+                    }}
+                  />
+                )}
+                {(mine(post.author) || isModerator(me)) && post.status !== 'deleted' && (
+                  <button
+                    type="button"
+                    class="button button--small button--danger"
+                    onClick={() =>
+                      void act(async () => {
+                        if (!window.confirm(t('forum.deleteConfirm'))) return;
+                        await deletePost(post.id);
+                        if (post.seq === 1) setTick((n) => n + 1);
+                        else await refreshLast();
+                        setStatus(t('forum.deleted'));
+                      })
+                    }
+                  >
+                    {t('forum.delete')}
+                  </button>
+                )}
+              </div>
+              {isModerator(me) && post.author.pseudonym && <AuthorLookup postId={post.id} />}
+            </article>
+          </li>
+        ))}
+      </ol>
+      <MoreButton next={data.next} busy={busy} onMore={() => void more()} />
+      <section aria-labelledby="reply-h" class="reply-box">
+        <h2 id="reply-h">{held ? t('forum.fixHeld') : t('forum.replyTitle')}</h2>
+        {held && <HeldExplanation reasons={held.reasons} onEdit={() => textareaRef.current?.focus()} />}
+        <Composer
+          name="reply"
+          body={draft}
+          setBody={setDraft}
+          textareaRef={textareaRef}
+          anonymousAllowed={anonymousAllowed && !held}
+          submitLabel={held ? t('forum.sendFixed') : t('forum.sendReply')}
+          context={
+            replyingTo && !held ? (
+              <p class="notice">
+                {t('forum.replyingTo', { n: replyingTo.seq })}{' '}
+                <button type="button" class="button button--small" onClick={() => setReplyingTo(null)}>
+                  {t('forum.cancelReplyTo')}
+                </button>
+              </p>
+            ) : undefined
+          }
+          send={(v) =>
+            held ? editPost(held.postId, v.body, locale) : replyTo(topic.id, { body: v.body, anonymous: v.anonymous, ...(replyingTo ? { reply_to: replyingTo.id } : {}) }, locale)
+          }
+          onSent={(s) => {
+            if (s.status === 'held') {
+              setHeld({ postId: s.post_id, reasons: s.reasons });
+            } else {
+              setHeld(null);
+              setDraft('');
+              setReplyingTo(null);
+              setStatus(t('forum.replyPublished'));
+            }
+            void refreshLast().catch(() => undefined);
+          }}
+        />
+      </section>
+    </>
+  );
+}
+
+function SubscriptionChoice({ topicId, level, onSaved }: { topicId: string; level: SubscriptionLevel; onSaved: (l: SubscriptionLevel) => void }) {
+  const { t } = useApp();
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div class="field subscription">
+      <label for="f-subscription">{t('forum.subscription')}</label>
+      <select
+        id="f-subscription"
+        value={level}
+        onChange={(e) => {
+          const next = (e.currentTarget as HTMLSelectElement).value as SubscriptionLevel;
+          setMessage(null);
+          setError(null);
+          setSubscription(topicId, next)
+            .then((s) => {
+              onSaved(s.level);
+              setMessage(t('common.saved'));
+            })
+            .catch((err: unknown) => setError(describeError(err, t)));
+        }}
+      >
+        {SUBSCRIPTION_LEVELS.map((l) => (
+          <option key={l} value={l}>
+            {t(`forum.level.${l}` as Key)}
+          </option>
+        ))}
+      </select>
+      <Alert message={error} />
+      <Status message={message} />
+    </div>
+  );
+}
