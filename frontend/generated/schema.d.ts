@@ -6404,7 +6404,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Render Markdown exactly as it will be stored (the editor's live preview). */
+        /** Render Markdown exactly as it will be stored (the live preview of course editors and the forum's composer): any signed-in member. */
         post: {
             parameters: {
                 query?: never;

@@ -475,7 +475,7 @@ impl CoursesApi {
         Ok(Attachment::new(zip).attachment_type(AttachmentType::Attachment).filename(format!("{}.zip", slug.0)))
     }
 
-    /// Render Markdown exactly as it will be stored (the editor's live preview).
+    /// Render Markdown exactly as it will be stored (the live preview of course editors and the forum's composer): any signed-in member.
     #[oai(path = "/markdown/preview", method = "post", tag = "ApiTags::Authoring")]
     async fn preview(&self, req: &Request, body: Json<MarkdownPreviewRequest>) -> Result<Json<MarkdownPreview>> {
         Ok(Json(self.courses.preview_markdown(&caller(req).await?, body.0.markdown.0).await?))
