@@ -52,7 +52,7 @@ async fn cohort_dashboard_and_invitations(backend: Backend) {
     let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
     let (lesson, quiz) = course_with_quiz(&mut t, "parcours").await;
     let mut lea = register(&srv, "lea@example.org", "Léa Benali").await;
-    let _sam = register(&srv, "sam@example.org", "=HYPERLINK(\"http://x\")").await;
+    let mut sam = register(&srv, "sam@example.org", "=HYPERLINK(\"http://x\")").await;
     lea.post(&format!("/api/v1/lessons/{lesson}/completion"), json!({})).await;
     answer(&mut lea, &quiz, "Non").await;
     answer(&mut lea, &quiz, "Oui").await;
@@ -135,6 +135,22 @@ async fn cohort_dashboard_and_invitations(backend: Backend) {
     assert_eq!((again["reminded"].as_u64(), again["skipped"].as_u64()), (Some(0), Some(1)));
     let (st, body) = t.post(&format!("/api/v1/cohorts/{id}/reminders"), json!({"inactive_days": 0})).await;
     assert_problem(&t, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+
+    // The dashboard just read is not served again once a member has done something.
+    let (_, before) = t.get(&format!("/api/v1/cohorts/{id}/progress")).await;
+    let sam_row = |dash: &Value| dash["members"].as_array().unwrap().iter().find(|m| m["display_name"] != "Léa Benali").cloned().unwrap();
+    assert_eq!(sam_row(&before)["completed_items"], 0, "{before}");
+    assert!(sam_row(&before)["idle_reminded_at"].is_string(), "a reminder shows at once: {before}");
+    sam.post(&format!("/api/v1/lessons/{lesson}/completion"), json!({})).await;
+    let (_, after) = t.get(&format!("/api/v1/cohorts/{id}/progress")).await;
+    assert_eq!(sam_row(&after)["completed_items"], 1, "a completion shows at once: {after}");
+    assert!(sam_row(&after)["last_activity_at"].is_string(), "{after}");
+    answer(&mut sam, &quiz, "Oui").await;
+    let (_, after) = t.get(&format!("/api/v1/cohorts/{id}/progress")).await;
+    assert_eq!(sam_row(&after)["best_quiz_scores"][0]["best_score"], 1, "a quiz attempt shows at once: {after}");
+    assert_eq!(after["questions"][0]["attempts"], 3, "{after}");
+    let (_, csv) = t.send_bytes(reqwest::Method::GET, &format!("/api/v1/cohorts/{id}/progress.csv"), None, None).await;
+    assert_eq!(String::from_utf8(csv).unwrap().matches("1/1").count(), 2, "both best scores in the CSV");
 
     // The invited address registers and confirms it: it joins the cohort.
     let mut newcomer = register(&srv, "nouvelle@example.org", "Nouvelle").await;

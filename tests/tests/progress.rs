@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 on_both_backends!(
     a_course_followed_to_its_attestation,
     parallel_completions_issue_one_attestation,
+    learners_finishing_at_once_each_get_one_attestation,
     locked_modules_are_refused_on_every_item_endpoint,
     progress_crosses_versions,
     progress_is_per_person_and_bad_input_is_a_problem,
@@ -198,6 +199,40 @@ async fn parallel_completions_issue_one_attestation(backend: Backend) {
     assert_eq!(certs["items"].as_array().unwrap().len(), 1, "{certs}");
     let p = mine(&mut lea, "parcours").await;
     assert_eq!(p["completed_items"], 4);
+    srv.stop().await;
+}
+
+/// Several learners' completions share a transaction (the group commit):
+/// each learner's last two items, from two tabs, at the same time as the others'.
+async fn learners_finishing_at_once_each_get_one_attestation(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
+    let course = publish_course(&mut t, "parcours", false).await;
+    let mut learners = Vec::new();
+    for i in 0..6 {
+        let mut c = srv.learner(&format!("apprenant{i}@example.org")).await;
+        pass_quiz(&mut c, &course.quiz, true).await;
+        finish_case(&mut c, &course.case_study).await;
+        learners.push(c);
+    }
+    let mut tasks = Vec::new();
+    for c in &learners {
+        for i in 0..4 {
+            let mut tab = c.clone();
+            let lesson = course.lessons[i % 2].clone();
+            tasks.push(tokio::spawn(async move { tab.post(&format!("/api/v1/lessons/{lesson}/completion"), json!({})).await.0 }));
+        }
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::NO_CONTENT);
+    }
+    for c in &mut learners {
+        let (_, certs) = c.get("/api/v1/me/certificates").await;
+        assert_eq!(certs["items"].as_array().unwrap().len(), 1, "{certs}");
+        let p = mine(c, "parcours").await;
+        assert_eq!((p["completed_items"].as_u64(), p["percent"].as_u64()), (Some(4), Some(100)), "{p}");
+        assert!(p["completed_at"].is_string(), "{p}");
+    }
     srv.stop().await;
 }
 

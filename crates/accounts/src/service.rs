@@ -780,7 +780,7 @@ impl Accounts {
 
     /// The accounts among `ids`, as other crates may see them (cohort members, attestation holders).
     pub async fn people_by_id(&self, ids: &[Uuid]) -> Result<Vec<sanad_platform::people::Person>> {
-        Ok(store::users_by_ids(&self.db, ids)
+        Ok(store::people_by_ids(&self.db, ids)
             .await?
             .into_iter()
             .map(|u| sanad_platform::people::Person {

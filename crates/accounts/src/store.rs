@@ -45,9 +45,22 @@ pub async fn user_by_id(db: &Db, id: Uuid) -> Sql<Option<UserRecord>> {
     on_db!(db, c => sqlx::query_as::<_, UserRecord>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
 }
 
-/// The accounts among `ids`, in chunks small enough for either backend's bind limit.
-pub async fn users_by_ids(db: &Db, ids: &[Uuid]) -> Sql<Vec<UserRecord>> {
-    sanad_platform::db::fetch_by_ids(db, ids, |marks| format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({marks})")).await
+/// What other crates see of an account: only the columns a `Person` holds.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub locale: String,
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
+/// The people among `ids`, in chunks small enough for either backend's bind limit.
+pub async fn people_by_ids(db: &Db, ids: &[Uuid]) -> Sql<Vec<PersonRow>> {
+    sanad_platform::db::fetch_by_ids(db, ids, |marks| {
+        format!("SELECT id, display_name, email, locale, disabled_at FROM users WHERE id IN ({marks})")
+    })
+    .await
 }
 
 /// The account `id`, read inside a transaction.

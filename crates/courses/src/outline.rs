@@ -54,8 +54,7 @@ pub fn outline_of(course: &CourseRow, version: i64, content: &CourseContent) -> 
 impl Courses {
     async fn published_outline(&self, course: CourseRow) -> Result<Option<Arc<CourseOutline>>> {
         let Some(version) = course.published_version else { return Ok(None) };
-        let content = self.version(course.id, version).await?.content.clone();
-        Ok(Some(Arc::new(outline_of(&course, version, &content))))
+        Ok(Some(self.outline_of_version(&course, version).await?))
     }
 }
 
@@ -70,18 +69,22 @@ impl CourseOutlines for Courses {
     }
 
     async fn outline_by_id(&self, course: Uuid) -> Result<Option<Arc<CourseOutline>>> {
-        match crate::store::course_by_id(&self.db, course).await? {
-            Some(course) => self.published_outline(course).await,
-            None => Ok(None),
+        Ok(self.outlines_by_id(&[course]).await?.pop())
+    }
+
+    async fn outlines_by_id(&self, courses: &[Uuid]) -> Result<Vec<Arc<CourseOutline>>> {
+        let mut outlines = Vec::with_capacity(courses.len());
+        for course in self.courses_by_ids(courses).await? {
+            if let Some(outline) = self.published_outline(course).await? {
+                outlines.push(outline);
+            }
         }
+        Ok(outlines)
     }
 
     async fn outline_of_item(&self, item: Uuid) -> Result<Option<Arc<CourseOutline>>> {
         match self.published_home(item).await {
-            Ok((course, version)) => {
-                let content = self.version(course.id, version).await?.content.clone();
-                Ok(Some(Arc::new(outline_of(&course, version, &content))))
-            }
+            Ok((course, version)) => Ok(Some(self.outline_of_version(&course, version).await?)),
             Err(Error::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
         }

@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use lru::LruCache;
 use rand::seq::SliceRandom;
 use sanad_platform::FieldCode;
-use sanad_platform::learning::{Activity, CourseOutlines, LearningEvent, LearningRecord, QuestionOutcome};
+use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord, QuestionOutcome};
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::vocabulary::EndingBand;
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, Tx};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -29,6 +29,8 @@ pub(crate) struct Version {
     pub content: Arc<CourseContent>,
     /// The best score of each case study, by item id.
     pub best_scores: HashMap<Uuid, u32>,
+    /// The outline progress reads, made at its first use (it needs the course's row).
+    outline: OnceLock<Arc<CourseOutline>>,
 }
 
 impl Version {
@@ -40,7 +42,13 @@ impl Version {
                 _ => None,
             })
             .collect();
-        Self { content: Arc::new(content), best_scores }
+        Self { content: Arc::new(content), best_scores, outline: OnceLock::new() }
+    }
+
+    /// The outline of this version of `course`, made once: a version never
+    /// changes, and neither do a course's id and slug.
+    pub fn outline(&self, course: &CourseRow, version: i64) -> Arc<CourseOutline> {
+        self.outline.get_or_init(|| Arc::new(crate::outline::outline_of(course, version, &self.content))).clone()
     }
 }
 
@@ -61,6 +69,7 @@ pub const CURRENT_VERSION_TTL: Duration = Duration::from_secs(3);
 #[derive(Debug)]
 struct CurrentVersions {
     by_slug: LruCache<String, (Instant, CourseRow)>,
+    by_id: LruCache<Uuid, (Instant, CourseRow)>,
     by_item: LruCache<Uuid, (Instant, CourseRow, i64)>,
 }
 
@@ -71,6 +80,8 @@ pub(crate) struct Loaded {
     /// The published version, or `None` for the draft.
     pub version: Option<i64>,
     pub content: Arc<CourseContent>,
+    /// The outline of the published version (none for the draft), made once per version.
+    pub outline: Option<Arc<CourseOutline>>,
 }
 
 /// The courses service. Cheap to clone.
@@ -149,7 +160,11 @@ impl Courses {
             clock,
             people,
             versions: Arc::new(Mutex::new(LruCache::new(cap))),
-            current: Arc::new(Mutex::new(CurrentVersions { by_slug: LruCache::new(lookups), by_item: LruCache::new(lookups) })),
+            current: Arc::new(Mutex::new(CurrentVersions {
+                by_slug: LruCache::new(lookups),
+                by_id: LruCache::new(lookups),
+                by_item: LruCache::new(lookups),
+            })),
             learning: None,
         }
     }
@@ -164,24 +179,22 @@ impl Courses {
     /// prerequisites needs a caller who finished them; a caller opening an
     /// item is enrolled. Anonymous reads of open modules touch nothing.
     async fn gate(&self, caller: Option<&Caller>, loaded: &Loaded, item: Uuid, lang: &str) -> Result<()> {
-        let (Some(version), Some(learning)) = (loaded.version, &self.learning) else { return Ok(()) };
-        let gated = loaded.content.modules.iter().any(|m| !m.requires.is_empty() && m.items.iter().any(|i| i.id == item));
+        let (Some(outline), Some(learning)) = (&loaded.outline, &self.learning) else { return Ok(()) };
+        let gated = outline.module_of(item).is_some_and(|m| !m.requires.is_empty());
         let Some(caller) = caller else {
             return if gated { Err(Error::Unauthenticated) } else { Ok(()) };
         };
-        let outline = crate::outline::outline_of(&loaded.course, version, &loaded.content);
         if gated {
-            learning.check_open(caller.user_id, &outline, item, lang).await?;
+            learning.check_open(caller.user_id, outline, item, lang).await?;
         }
-        learning.opened(caller.user_id, &outline, item).await
+        learning.opened(caller.user_id, outline, item).await
     }
 
     /// Reports `activity` on a published item inside `tx`, so that it commits with the change it follows.
     async fn report(&self, tx: &mut Tx, caller: &Caller, loaded: &Loaded, item: Uuid, activity: Activity) -> Result<()> {
-        let (Some(version), Some(learning)) = (loaded.version, &self.learning) else { return Ok(()) };
-        let outline = crate::outline::outline_of(&loaded.course, version, &loaded.content);
+        let (Some(outline), Some(learning)) = (&loaded.outline, &self.learning) else { return Ok(()) };
         let event = LearningEvent { user: caller.user_id, item, activity, at: self.clock.now() };
-        learning.record(tx, &outline, &event).await
+        learning.record(tx, outline, &event).await
     }
 
     pub(crate) async fn version(&self, course: Uuid, version: i64) -> Result<Arc<Version>> {
@@ -212,6 +225,37 @@ impl Courses {
         Ok(row)
     }
 
+    /// The courses among `ids` (unknown ones left out), as read from the
+    /// database at most [`CURRENT_VERSION_TTL`] ago: those not seen lately in one query.
+    pub(crate) async fn courses_by_ids(&self, ids: &[Uuid]) -> Result<Vec<CourseRow>> {
+        let mut found = Vec::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        {
+            let mut current = self.current();
+            for id in ids {
+                match current.by_id.get(id) {
+                    Some((at, row)) if at.elapsed() < CURRENT_VERSION_TTL => found.push(row.clone()),
+                    _ => missing.push(*id),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let rows = store::courses_by_ids(&self.db, &missing).await?;
+            let now = Instant::now();
+            let mut current = self.current();
+            for row in rows {
+                current.by_id.put(row.id, (now, row.clone()));
+                found.push(row);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The outline of the published version `version` of `course`, made once per version.
+    pub(crate) async fn outline_of_version(&self, course: &CourseRow, version: i64) -> Result<Arc<CourseOutline>> {
+        Ok(self.version(course.id, version).await?.outline(course, version))
+    }
+
     /// The course and current version holding published item `id`, as read at most [`CURRENT_VERSION_TTL`] ago.
     pub(crate) async fn published_home(&self, id: Uuid) -> Result<(CourseRow, i64)> {
         if let Some((at, row, version)) = self.current().by_item.get(&id)
@@ -229,6 +273,7 @@ impl Courses {
     pub(crate) fn forget_current_versions(&self) {
         let mut current = self.current();
         current.by_slug.clear();
+        current.by_id.clear();
         current.by_item.clear();
     }
 
@@ -265,14 +310,19 @@ impl Courses {
                 });
             }
             let json = store::draft(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?;
-            return Ok(Loaded { content: Arc::new(parse_content(&json)?), version: None, course });
+            return Ok(Loaded { content: Arc::new(parse_content(&json)?), version: None, course, outline: None });
         }
         let Some(version) = course.published_version else {
             // A course never published does not exist for learners.
             return Err(Error::NotFound("course"));
         };
-        let content = self.version(course.id, version).await?.content.clone();
-        Ok(Loaded { course, version: Some(version), content })
+        self.load_published(course, version).await
+    }
+
+    async fn load_published(&self, course: CourseRow, version: i64) -> Result<Loaded> {
+        let published = self.version(course.id, version).await?;
+        let outline = published.outline(&course, version);
+        Ok(Loaded { content: published.content.clone(), version: Some(version), outline: Some(outline), course })
     }
 
     /// The course holding item `id`: its published version, or with `preview` its draft.
@@ -283,8 +333,7 @@ impl Courses {
             return self.load(caller, course, true).await;
         }
         let (course, version) = self.published_home(id).await?;
-        let content = self.version(course.id, version).await?.content.clone();
-        Ok(Loaded { course, version: Some(version), content })
+        self.load_published(course, version).await
     }
 
     /// The catalogue: published courses, optionally of one theme and matching `q`.

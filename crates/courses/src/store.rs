@@ -34,6 +34,11 @@ pub async fn course_by_id(db: &Db, id: Uuid) -> Sql<Option<CourseRow>> {
     on_db!(db, c => sqlx::query_as::<_, CourseRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
 }
 
+/// The courses among `ids` (missing ones are left out), in one query per 500 ids.
+pub async fn courses_by_ids(db: &Db, ids: &[Uuid]) -> Sql<Vec<CourseRow>> {
+    sanad_platform::db::fetch_by_ids(db, ids, |marks| format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id IN ({marks})")).await
+}
+
 pub async fn count_courses(db: &Db) -> Sql<i64> {
     on_db!(db, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM courses").fetch_one(c).await)
 }

@@ -79,7 +79,11 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await?;
+            // No ping before each use: a connection to a local file does not
+            // drop like a network one, and the ping is a round trip to the
+            // connection's thread on every acquire.
+            let pool =
+                SqlitePoolOptions::new().max_connections(8).min_connections(1).test_before_acquire(false).connect_with(options).await?;
             Ok(Db::Sqlite(pool))
         } else {
             Err(sqlx::Error::Configuration(

@@ -149,13 +149,17 @@ impl CourseOutline {
     }
 }
 
-/// Reads the current published outline of a course.
+/// Reads the current published outline of a course. An outline is made once
+/// per published version and shared: reading one costs no more than a look-up.
 #[async_trait]
 pub trait CourseOutlines: Send + Sync {
     /// The outline of the published course with this slug.
     async fn outline_by_slug(&self, slug: &str) -> Result<Option<Arc<CourseOutline>>>;
     /// The outline of the published course with this id.
     async fn outline_by_id(&self, course: Uuid) -> Result<Option<Arc<CourseOutline>>>;
+    /// The outlines of the published courses among `courses` (others are left
+    /// out), in no particular order: one look-up for a learner's courses.
+    async fn outlines_by_id(&self, courses: &[Uuid]) -> Result<Vec<Arc<CourseOutline>>>;
     /// The outline of the published course holding this item.
     async fn outline_of_item(&self, item: Uuid) -> Result<Option<Arc<CourseOutline>>>;
 }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod attestation;
 pub mod cohort;
 pub mod field_session;
+mod group_commit;
 pub mod mail;
 pub mod model;
 pub mod service;

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 use crate::attestation::code::AttestationCode;
+use crate::cohort::dashboards::Dashboards;
+use crate::group_commit::GroupCommit;
 use crate::model::*;
 use crate::store::{self, CertificateRow, Completion, EventRow};
 
@@ -33,6 +35,10 @@ pub struct Progress {
     /// (learner, course) pairs that opened an item lately: reading is not a
     /// write on every page, only the first of a while.
     recently_opened: Arc<Mutex<LruCache<(Uuid, Uuid), Instant>>>,
+    /// Where the events of progress's own transactions are written, several to a transaction.
+    group_commit: GroupCommit,
+    /// Cohort dashboards made a moment ago.
+    pub(crate) dashboards: Dashboards,
 }
 
 /// How long an opening spares the next ones their write.
@@ -80,7 +86,14 @@ impl Progress {
             wake_mail,
             public_url: public_url.trim_end_matches('/').to_string(),
             recently_opened,
+            group_commit: GroupCommit::default(),
+            dashboards: Dashboards::default(),
         }
+    }
+
+    /// The same service without its group commit queue: what a writer task holds.
+    pub(crate) fn without_group_commit(&self) -> Self {
+        Self { group_commit: GroupCommit::default(), ..self.clone() }
     }
 
     async fn outline(&self, slug: &str) -> Result<Arc<CourseOutline>> {
@@ -125,9 +138,7 @@ impl Progress {
         }
         self.check_open(caller.user_id, &outline, lesson, lang).await?;
         let event = LearningEvent { user: caller.user_id, item: lesson, activity: Activity::LessonRead, at: self.clock.now() };
-        let mut tx = self.db.begin().await.map_err(sql)?;
-        self.record(&mut tx, &outline, &event).await?;
-        tx.commit().await.map_err(sql)
+        self.group_commit.write(self, outline, event).await
     }
 
     /// Every course the caller follows, most recent activity first.
@@ -138,18 +149,21 @@ impl Progress {
             done.entry(course).or_default().insert(item);
         }
         let certificates: HashMap<Uuid, String> =
-            store::certificates_of(&self.db, caller.user_id).await.map_err(sql)?.into_iter().map(|c| (c.course_id, c.code)).collect();
+            store::certificate_codes(&self.db, caller.user_id).await.map_err(sql)?.into_iter().collect();
+        let courses: Vec<Uuid> = enrolments.iter().map(|e| e.course_id).collect();
+        let outlines: HashMap<Uuid, Arc<CourseOutline>> =
+            self.outlines.outlines_by_id(&courses).await?.into_iter().map(|o| (o.course_id, o)).collect();
         let empty = HashSet::new();
         let mut items = Vec::with_capacity(enrolments.len());
         for e in enrolments {
             // A course unpublished since is left out rather than shown empty.
-            let Some(outline) = self.outlines.outline_by_id(e.course_id).await? else { continue };
+            let Some(outline) = outlines.get(&e.course_id) else { continue };
             let done = done.get(&e.course_id).unwrap_or(&empty);
             items.push(CourseProgressSummary {
                 course_slug: outline.slug.clone(),
                 course_title: outline.title.pick(lang).to_string(),
                 last_activity_at: e.last_activity_at,
-                standing: standing(&outline, done, e.completed_at, certificates.get(&e.course_id).cloned()),
+                standing: standing(outline, done, e.completed_at, certificates.get(&e.course_id).cloned()),
             });
         }
         Ok(MyProgress { items, next_cursor: None })
@@ -162,12 +176,7 @@ impl Progress {
         let done: HashSet<Uuid> =
             store::completed_items(&self.db, caller.user_id, outline.course_id).await.map_err(sql)?.into_iter().collect();
         let locked = outline.locked_modules(&done);
-        let certificate = store::certificates_of(&self.db, caller.user_id)
-            .await
-            .map_err(sql)?
-            .into_iter()
-            .find(|c| c.course_id == outline.course_id)
-            .map(|c| c.code);
+        let certificate = store::certificate_code(&self.db, caller.user_id, outline.course_id).await.map_err(sql)?;
         Ok(CourseProgress {
             course_slug: outline.slug.clone(),
             enrolled: enrolment.as_ref().is_some_and(|e| e.left_at.is_none()),
@@ -359,14 +368,14 @@ impl LearningRecord for Progress {
             seen.put(key, Instant::now());
         }
         let event = LearningEvent { user, item, activity: Activity::Opened, at: self.clock.now() };
-        let mut tx = self.db.begin().await.map_err(sql)?;
-        self.record(&mut tx, outline, &event).await?;
-        tx.commit().await.map_err(sql)
+        self.group_commit.write(self, Arc::new(outline.clone()), event).await
     }
 
     async fn record(&self, tx: &mut Tx, outline: &CourseOutline, event: &LearningEvent) -> Result<()> {
         let now = self.clock.now();
-        store::touch_enrolment(tx, event.user, outline.course_id, event.at).await.map_err(sql)?;
+        let completed_version = store::note_activity(tx, event.user, outline.course_id, event.at).await.map_err(sql)?;
+        // Before the commit, which is the caller's: the group commit forgets again after its own.
+        self.dashboards.forget_member(event.user, outline.course_id);
         let (verb, result, finishes) = describe(&event.activity);
         append(tx, event.user, outline, Some(event.item), verb, result, event.at, now).await?;
         if let Activity::QuizAttempted { score, max_score, questions, .. } = &event.activity {
@@ -381,14 +390,16 @@ impl LearningRecord for Progress {
             return Ok(());
         }
         let done = Completion { user: event.user, course: outline.course_id, item: event.item, version: outline.version, at: event.at };
-        store::complete_item(tx, &done).await.map_err(sql)?;
-        let finished: HashSet<Uuid> =
-            store::completed_items_in(tx, event.user, outline.course_id).await.map_err(sql)?.into_iter().collect();
-        if !outline.complete(&finished) {
+        let first_time = store::complete_item(tx, &done).await.map_err(sql)?;
+        // The course was completed in this version and this item was already
+        // done: nothing the rest could change (completions are never removed).
+        if !first_time && completed_version == Some(outline.version) {
             return Ok(());
         }
-        let enrolment = store::enrolment_in(tx, event.user, outline.course_id).await.map_err(sql)?;
-        if enrolment.is_some_and(|e| e.completed_version == Some(outline.version)) {
+        let finished: HashSet<Uuid> =
+            store::completed_items_in(tx, event.user, outline.course_id).await.map_err(sql)?.into_iter().collect();
+        // `completed_version` was read under the enrolment's lock, taken by this transaction's first write.
+        if !outline.complete(&finished) || completed_version == Some(outline.version) {
             return Ok(());
         }
         store::mark_course_complete(tx, event.user, outline.course_id, outline.version, event.at).await.map_err(sql)?;

@@ -36,6 +36,20 @@ pub async fn touch_enrolment(tx: &mut Tx, user: Uuid, course: Uuid, now: DateTim
     Ok(created)
 }
 
+/// Marks activity on the enrolment of `user` in `course` (enrolling them
+/// again if need be) and returns the version the course was last completed in.
+///
+/// The first write of every transaction that records a learning event, with
+/// the same effect as [`touch_enrolment`] in one statement: it takes the
+/// enrolment row's lock on PostgreSQL (an upsert locks the row it updates or
+/// inserts), and the write lock on SQLite, before anything is read.
+pub async fn note_activity(tx: &mut Tx, user: Uuid, course: Uuid, now: DateTime<Utc>) -> Sql<Option<i64>> {
+    on_tx!(tx, c => sqlx::query_scalar::<_, Option<i64>>(
+        "INSERT INTO enrolments (user_id, course_id, enrolled_at, last_activity_at) VALUES ($1, $2, $3, $3) \
+         ON CONFLICT (user_id, course_id) DO UPDATE SET last_activity_at = $3, left_at = NULL RETURNING completed_version")
+        .bind(user).bind(course).bind(now).fetch_one(c).await)
+}
+
 /// Marks the enrolment left (progress is kept); false when there was none.
 pub async fn leave(tx: &mut Tx, user: Uuid, course: Uuid, now: DateTime<Utc>) -> Sql<bool> {
     on_tx!(tx, c => sqlx::query("UPDATE enrolments SET left_at = $3 WHERE user_id = $1 AND course_id = $2")
@@ -184,6 +198,18 @@ pub async fn issue_certificate(tx: &mut Tx, cert: &CertificateRow) -> Sql<bool> 
 pub async fn certificate(db: &Db, code: &str) -> Sql<Option<CertificateRow>> {
     let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE code = $1");
     on_db!(db, c => sqlx::query_as::<_, CertificateRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(code).fetch_optional(c).await)
+}
+
+/// The code of the attestation `user` holds for `course`, if any.
+pub async fn certificate_code(db: &Db, user: Uuid, course: Uuid) -> Sql<Option<String>> {
+    on_db!(db, c => sqlx::query_scalar::<_, String>("SELECT code FROM certificates WHERE user_id = $1 AND course_id = $2")
+        .bind(user).bind(course).fetch_optional(c).await)
+}
+
+/// The codes of the attestations `user` holds, as (course, code).
+pub async fn certificate_codes(db: &Db, user: Uuid) -> Sql<Vec<(Uuid, String)>> {
+    on_db!(db, c => sqlx::query_as::<_, (Uuid, String)>("SELECT course_id, code FROM certificates WHERE user_id = $1")
+        .bind(user).fetch_all(c).await)
 }
 
 /// The attestations `user` holds, newest first.

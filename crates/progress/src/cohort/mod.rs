@@ -2,6 +2,7 @@
 //! invitations and reminders.
 
 pub mod api;
+pub(crate) mod dashboards;
 pub mod model;
 pub mod service;
 pub mod store;

@@ -1,12 +1,13 @@
 //! The rules of cohorts: who runs them, who joins them, what their trainer
 //! sees, and the reminders they send.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use sanad_platform::FieldCode;
-use sanad_platform::learning::ItemKind;
+use sanad_platform::learning::{CourseOutline, ItemKind};
 use sanad_platform::people::Person;
 use sanad_platform::{Caller, Error, FieldError, Result, Role};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use uuid::Uuid;
 
 use super::model::*;
@@ -61,16 +62,7 @@ impl Progress {
 
     async fn cohort_view(&self, row: CohortRow, lang: &str) -> Result<CohortView> {
         let outline = self.outlines.outline_by_id(row.course_id).await?;
-        Ok(CohortView {
-            id: row.id,
-            course_slug: outline.as_ref().map(|o| o.slug.clone()).unwrap_or_default(),
-            course_title: outline.as_ref().map(|o| o.title.pick(lang).to_string()).unwrap_or_default(),
-            title: row.title,
-            starts_on: row.starts_on,
-            ends_on: row.ends_on,
-            trainer_id: row.trainer_id,
-            created_at: row.created_at,
-        })
+        Ok(view_of(row, outline.as_deref(), lang))
     }
 
     /// The cohorts the caller runs (every cohort for an admin), newest first.
@@ -84,10 +76,16 @@ impl Progress {
             rows.truncate(limit as usize);
             sanad_platform::page::encode_cursor(rows[rows.len() - 1].id)
         });
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            items.push(self.cohort_view(row, &caller.locale).await?);
-        }
+        let courses: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
+        let outlines: HashMap<Uuid, Arc<CourseOutline>> =
+            self.outlines.outlines_by_id(&courses).await?.into_iter().map(|o| (o.course_id, o)).collect();
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let outline = outlines.get(&row.course_id).map(|o| &**o);
+                view_of(row, outline, &caller.locale)
+            })
+            .collect();
         Ok(CohortPage { items, next_cursor })
     }
 
@@ -140,29 +138,54 @@ impl Progress {
             outcome.invited.push(email);
         }
         tx.commit().await.map_err(sql)?;
+        self.dashboards.forget_cohort(cohort.id);
         (self.wake_mail)();
         Ok(outcome)
     }
 
     /// The dashboard: each member's progress, best scores, last activity,
     /// and how each question went; `inactive_days` keeps members idle that long.
+    ///
+    /// Made for everyone who may read it, at most
+    /// [`DASHBOARD_TTL`](super::dashboards::DASHBOARD_TTL) ago (see
+    /// [`super::dashboards`]); the caller's right to read it is checked every time.
     pub async fn cohort_progress(&self, caller: &Caller, id: Uuid, inactive_days: Option<u32>) -> Result<CohortProgress> {
         let cohort = self.run_by(caller, id).await?;
+        let idle_since = self.idle_since(inactive_days)?;
+        let made = self.dashboards.get_or_make(&cohort, &caller.locale, || self.dashboard(&cohort, &caller.locale)).await?;
+        Ok(keep_idle(&made.dashboard, idle_since))
+    }
+
+    fn idle_since(&self, inactive_days: Option<u32>) -> Result<Option<DateTime<Utc>>> {
         if inactive_days.is_some_and(|d| d > 3650) {
             return Err(Error::invalid("inactive_days", FieldCode::OutOfRange, "must be between 0 and 3650"));
         }
+        Ok(inactive_days.map(|d| self.clock.now() - Duration::days(i64::from(d))))
+    }
+
+    /// The whole dashboard, read from the database in a handful of set-based
+    /// queries: members with their counts, their names, best scores, question
+    /// totals and pending invitations.
+    async fn dashboard(&self, cohort: &CohortRow, lang: &str) -> Result<CohortProgress> {
         let outline = self.outlines.outline_by_id(cohort.course_id).await?.ok_or(Error::NotFound("course"))?;
-        let members = store::members(&self.db, cohort.id, cohort.course_id).await.map_err(sql)?;
-        let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
-        let names: HashMap<Uuid, Person> = self.people.people(&ids).await?.into_iter().map(|p| (p.id, p)).collect();
-        let mut done: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
-        for (user, item) in store::member_completions(&self.db, cohort.id, cohort.course_id).await.map_err(sql)? {
-            done.entry(user).or_default().insert(item);
-        }
+        let items: Vec<Uuid> = outline.items().map(|i| i.id).collect();
+        let rows = if items.len() <= store::MAX_COUNTED_ITEMS {
+            store::members_counted(&self.db, cohort.id, cohort.course_id, &items).await.map_err(sql)?
+        } else {
+            self.members_counted_here(cohort, &outline).await?
+        };
+        let ids: Vec<Uuid> = rows.iter().map(|m| m.user_id).collect();
+        let (people, best_rows, question_rows, pending_invitations) = tokio::try_join!(
+            self.people.people(&ids),
+            async { store::member_bests(&self.db, cohort.id, cohort.course_id).await.map_err(sql) },
+            async { store::question_totals(&self.db, cohort.id, cohort.course_id).await.map_err(sql) },
+            async { store::pending_invitations(&self.db, cohort.id).await.map_err(sql) },
+        )?;
+        let mut names: HashMap<Uuid, String> = people.into_iter().map(|p| (p.id, p.display_name)).collect();
         let quiz_titles: HashMap<Uuid, String> =
-            outline.items().filter(|i| i.kind == ItemKind::Quiz).map(|i| (i.id, i.title.pick(&caller.locale).to_string())).collect();
+            outline.items().filter(|i| i.kind == ItemKind::Quiz).map(|i| (i.id, i.title.pick(lang).to_string())).collect();
         let mut bests: HashMap<Uuid, Vec<QuizScore>> = HashMap::new();
-        for b in store::member_bests(&self.db, cohort.id, cohort.course_id).await.map_err(sql)? {
+        for b in best_rows {
             let Some(title) = quiz_titles.get(&b.quiz_id) else { continue };
             bests.entry(b.user_id).or_default().push(QuizScore {
                 quiz_id: b.quiz_id,
@@ -172,18 +195,14 @@ impl Progress {
                 attempts: u32::try_from(b.attempts).unwrap_or(0),
             });
         }
-        let idle_since = inactive_days.map(|d| self.clock.now() - Duration::days(i64::from(d)));
-        let empty = HashSet::new();
-        let total = outline.items().count();
-        let members = members
+        let total = items.len();
+        let members = rows
             .into_iter()
-            .filter(|m| idle_since.is_none_or(|since| m.last_activity_at.is_none_or(|at| at < since)))
             .map(|m| {
-                let done = done.get(&m.user_id).unwrap_or(&empty);
-                let completed = outline.done_count(done);
+                let completed = usize::try_from(m.done).unwrap_or(0);
                 MemberProgress {
                     user_id: m.user_id,
-                    display_name: names.get(&m.user_id).map(|p| p.display_name.clone()).unwrap_or_default(),
+                    display_name: names.remove(&m.user_id).unwrap_or_default(),
                     completed_items: completed as u32,
                     total_items: total as u32,
                     percent: percent(completed, total),
@@ -193,9 +212,7 @@ impl Progress {
                 }
             })
             .collect();
-        let questions = store::question_totals(&self.db, cohort.id, cohort.course_id)
-            .await
-            .map_err(sql)?
+        let questions = question_rows
             .into_iter()
             .filter(|q| q.attempts > 0)
             .map(|q| QuestionRate {
@@ -205,8 +222,27 @@ impl Progress {
                 success_rate: q.correct as f64 / q.attempts as f64,
             })
             .collect();
-        let pending_invitations = store::pending_invitations(&self.db, cohort.id).await.map_err(sql)?;
-        Ok(CohortProgress { cohort: self.cohort_view(cohort, &caller.locale).await?, members, pending_invitations, questions })
+        Ok(CohortProgress { cohort: view_of(cohort.clone(), Some(&outline), lang), members, pending_invitations, questions })
+    }
+
+    /// The members with their counts, for a course with more items than the
+    /// database is asked to count: every completion of the members is read.
+    async fn members_counted_here(&self, cohort: &CohortRow, outline: &CourseOutline) -> Result<Vec<store::MemberCountRow>> {
+        let members = store::members(&self.db, cohort.id, cohort.course_id).await.map_err(sql)?;
+        let mut done: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+        for (user, item) in store::member_completions(&self.db, cohort.id, cohort.course_id).await.map_err(sql)? {
+            done.entry(user).or_default().insert(item);
+        }
+        let empty = HashSet::new();
+        Ok(members
+            .into_iter()
+            .map(|m| store::MemberCountRow {
+                done: outline.done_count(done.get(&m.user_id).unwrap_or(&empty)) as i64,
+                user_id: m.user_id,
+                last_activity_at: m.last_activity_at,
+                idle_reminded_at: m.idle_reminded_at,
+            })
+            .collect())
     }
 
     /// The dashboard as CSV, one row per member, cells a spreadsheet would run neutralised.
@@ -249,7 +285,10 @@ impl Progress {
         if !(1..=365).contains(&input.inactive_days) {
             return Err(Error::invalid("inactive_days", FieldCode::OutOfRange, "must be between 1 and 365"));
         }
-        let dashboard = self.cohort_progress(caller, id, Some(input.inactive_days)).await?;
+        let cohort = self.run_by(caller, id).await?;
+        let idle_since = self.idle_since(Some(input.inactive_days))?;
+        // Who is idle is read now, not from a dashboard made a moment ago.
+        let dashboard = keep_idle(&self.dashboard(&cohort, &caller.locale).await?, idle_since);
         let ids: Vec<Uuid> = dashboard.members.iter().map(|m| m.user_id).collect();
         let people = self.people.people(&ids).await?;
         let now = self.clock.now();
@@ -271,6 +310,7 @@ impl Progress {
             }
         }
         tx.commit().await.map_err(sql)?;
+        self.dashboards.forget_cohort(id);
         (self.wake_mail)();
         Ok(sent)
     }
@@ -306,12 +346,40 @@ impl Progress {
     }
 }
 
+/// A cohort as shown, with its course's slug and title when it is published.
+fn view_of(row: CohortRow, outline: Option<&CourseOutline>, lang: &str) -> CohortView {
+    CohortView {
+        id: row.id,
+        course_slug: outline.map(|o| o.slug.clone()).unwrap_or_default(),
+        course_title: outline.map(|o| o.title.pick(lang).to_string()).unwrap_or_default(),
+        title: row.title,
+        starts_on: row.starts_on,
+        ends_on: row.ends_on,
+        trainer_id: row.trainer_id,
+        created_at: row.created_at,
+    }
+}
+
+/// The dashboard with only the members idle since `since` (all of them without).
+fn keep_idle(made: &CohortProgress, since: Option<DateTime<Utc>>) -> CohortProgress {
+    let Some(since) = since else { return made.clone() };
+    CohortProgress {
+        cohort: made.cohort.clone(),
+        members: made.members.iter().filter(|m| m.last_activity_at.is_none_or(|at| at < since)).cloned().collect(),
+        pending_invitations: made.pending_invitations.clone(),
+        questions: made.questions.clone(),
+    }
+}
+
 /// A confirmed address joins the cohorts it was invited to.
 #[async_trait::async_trait]
 impl sanad_platform::people::AddressConfirmations for Progress {
     async fn confirmed(&self, tx: &mut sanad_platform::Tx, user: Uuid, email: &str) -> Result<()> {
         let Some(email) = normalized_email(email) else { return Ok(()) };
-        store::claim_invitations(tx, user, &email, self.clock.now()).await.map_err(sql)?;
+        if store::claim_invitations(tx, user, &email, self.clock.now()).await.map_err(sql)? > 0 {
+            // Which cohorts is not worth a query: joining is rare.
+            self.dashboards.forget_all();
+        }
         Ok(())
     }
 }

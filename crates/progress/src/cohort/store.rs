@@ -91,6 +91,46 @@ pub async fn members(db: &Db, cohort: Uuid, course: Uuid) -> Sql<Vec<MemberRow>>
         .bind(cohort).bind(course).fetch_all(x).await)
 }
 
+/// A member with their progress in the cohort's course, counted in the database.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MemberCountRow {
+    pub user_id: Uuid,
+    pub last_activity_at: Option<DateTime<Utc>>,
+    pub idle_reminded_at: Option<DateTime<Utc>>,
+    /// How many of `items` the member has finished.
+    pub done: i64,
+}
+
+/// At most this many items are counted in the database, one bound value each
+/// ([`members_counted`]); a longer course counts in memory.
+pub const MAX_COUNTED_ITEMS: usize = 500;
+
+/// The members of a cohort with their last activity in `course` and how many
+/// of `items` (the current version's, at most [`MAX_COUNTED_ITEMS`]) each has finished.
+pub async fn members_counted(db: &Db, cohort: Uuid, course: Uuid, items: &[Uuid]) -> Sql<Vec<MemberCountRow>> {
+    let done = if items.is_empty() {
+        "0".to_string()
+    } else {
+        let marks: Vec<String> = (3..3 + items.len()).map(|i| format!("${i}")).collect();
+        format!(
+            "(SELECT COUNT(*) FROM item_completions c WHERE c.user_id = m.user_id AND c.course_id = $2 AND c.item_id IN ({}))",
+            marks.join(", ")
+        )
+    };
+    let sql = format!(
+        "SELECT m.user_id, e.last_activity_at, m.idle_reminded_at, CAST({done} AS BIGINT) AS done FROM cohort_members m \
+         LEFT JOIN enrolments e ON e.user_id = m.user_id AND e.course_id = $2 \
+         WHERE m.cohort_id = $1 ORDER BY m.added_at, m.user_id"
+    );
+    on_db!(db, x => {
+        let mut q = sqlx::query_as::<_, MemberCountRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(cohort).bind(course);
+        for item in items {
+            q = q.bind(*item);
+        }
+        q.fetch_all(x).await
+    })
+}
+
 /// Items of `course` each member of `cohort` has finished, as (user, item).
 pub async fn member_completions(db: &Db, cohort: Uuid, course: Uuid) -> Sql<Vec<(Uuid, Uuid)>> {
     on_db!(db, x => sqlx::query_as::<_, (Uuid, Uuid)>(
