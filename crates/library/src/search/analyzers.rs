@@ -22,8 +22,14 @@ pub const ENGLISH: &str = "sanad_en";
 /// stemmed nor stripped of common words (typos are matched on them).
 pub const RAW: &str = "sanad_raw";
 
-fn in_word(c: char) -> bool {
+/// Whether `c` belongs to a word: a letter, a digit, or a combining mark.
+pub fn in_word(c: char) -> bool {
     c.is_alphanumeric() || is_mark(c)
+}
+
+/// Whether a word may start with `c` (a mark never starts one).
+pub fn starts_word(c: char) -> bool {
+    in_word(c) && !is_mark(c)
 }
 
 /// Cuts text into words: runs of letters and digits, with their combining marks.
@@ -54,7 +60,7 @@ impl TokenStream for WordStream<'_> {
         self.token.position = self.token.position.wrapping_add(1);
         let start = loop {
             match self.chars.next() {
-                Some((i, c)) if in_word(c) && !is_mark(c) => break i,
+                Some((i, c)) if starts_word(c) => break i,
                 Some(_) => continue,
                 None => return false,
             }

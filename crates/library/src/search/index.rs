@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tantivy::query::Query;
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::analyzers::{self, ARABIC, ENGLISH, FRENCH, RAW};
@@ -317,16 +316,12 @@ impl LibraryIndex {
     }
 
     /// Runs a search: results after `cursor`, with snippets when `text` is not
-    /// empty (cut from the start of each text: see [`SNIPPET_SCAN_BYTES`]).
+    /// empty (cut from the start of each text: see [`super::snippet`]).
     pub fn search(&self, text: &str, filters: Filters, limit: usize, cursor: Option<SortKey>) -> tantivy::Result<SearchResult> {
         let searcher = self.reader.searcher();
         let built = super::query::build(text, &self.fields, &searcher, &self.thesaurus);
         let collector = LibraryCollector { filters, limit, cursor };
         let found = searcher.search(&*built.query, &collector)?;
-        // Snippet generators are made from the words the query analysed (no
-        // second walk of the query, no term statistics), and only for the
-        // languages of the hits.
-        let mut generators: [Option<SnippetGenerator>; 3] = Default::default();
         let mut hits = Vec::with_capacity(found.hits.len());
         for (key, address) in &found.hits {
             let doc: TantivyDocument = searcher.doc(*address)?;
@@ -335,46 +330,16 @@ impl LibraryIndex {
             if !text.trim().is_empty() {
                 for (l, field) in self.fields.body.iter().enumerate() {
                     let Some(body) = doc.get_first(*field).and_then(|v| v.as_str()) else { continue };
-                    if built.highlights[l].is_empty() {
-                        continue;
+                    if let Some(s) = super::snippet::snippet(l, body, &built.highlights[l]) {
+                        snippet = s;
+                        break;
                     }
-                    let g = match &mut generators[l] {
-                        Some(g) => g,
-                        slot => {
-                            let tokenizer = searcher.index().tokenizer_for_field(*field)?;
-                            slot.insert(SnippetGenerator::new(built.highlights[l].clone(), tokenizer, *field, 180))
-                        }
-                    };
-                    let mut s = g.snippet(snippet_window(body));
-                    if s.highlighted().is_empty() {
-                        continue;
-                    }
-                    s.set_snippet_prefix_postfix("<mark>", "</mark>");
-                    snippet = s.to_html();
-                    break;
                 }
             }
             hits.push((*key, summary, snippet));
         }
         Ok(SearchResult { hits, found })
     }
-}
-
-/// How much of a text is analysed for its snippet. Analysing whole PDFs for
-/// every hit of every page was most of a search's CPU; a match further in
-/// gives a hit without a snippet, and the card shows its summary instead.
-pub const SNIPPET_SCAN_BYTES: usize = 16 * 1024;
-
-/// The start of `text`, at most [`SNIPPET_SCAN_BYTES`], cut between characters.
-fn snippet_window(text: &str) -> &str {
-    if text.len() <= SNIPPET_SCAN_BYTES {
-        return text;
-    }
-    let mut end = SNIPPET_SCAN_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 #[cfg(test)]

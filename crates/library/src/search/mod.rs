@@ -1,9 +1,10 @@
-//! Search: analyzers, the thesaurus, the query, the index, and the collector of results and facets.
+//! Search: analyzers, the thesaurus, the query, the index, the collector of results and facets, and snippets.
 
 pub mod analyzers;
 pub mod collector;
 pub mod index;
 pub mod query;
+pub mod snippet;
 pub mod thesaurus;
 
 pub use collector::{Filters, SortKey};
