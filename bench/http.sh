@@ -31,7 +31,7 @@ if [ "$pin" = 1 ]; then
   export TOKIO_WORKER_THREADS=1
 fi
 SANAD_DATA_DIR=$data SANAD_LISTEN=127.0.0.1:$port SANAD_PUBLIC_URL=$base SANAD_DEMO_CONTENT=on RUST_LOG=warn \
-  "${server_cpu[@]}" target/release/sanad serve >"$data/server.log" 2>&1 &
+  "${server_cpu[@]}" "${CARGO_TARGET_DIR:-target}/release/sanad" serve >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; [ -f "$data/nginx.pid" ] && kill "$(cat "$data/nginx.pid")" 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done

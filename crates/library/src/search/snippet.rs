@@ -323,9 +323,12 @@ mod tests {
     const ARABIC_TEXT: &str = "حماية الأطفال من العنف مسؤولية الجميع. يجب على كل مهني يلاحظ علامات العُنْف \
         أن يبلغ عن الحالة. تُحال التبليغات إلى النيابة العامة وإلى وحدة حماية الطفولة. الحمايه والتكفل.";
 
+    /// A field, its analyzer, a text and the weighted query terms.
+    type Case = (usize, fn() -> TextAnalyzer, &'static str, Vec<(&'static str, Score)>);
+
     #[test]
     fn the_same_snippets_as_tantivy() {
-        let cases: Vec<(usize, fn() -> TextAnalyzer, &str, Vec<(&str, Score)>)> = vec![
+        let cases: Vec<Case> = vec![
             (0, analyzers::french, FRENCH_TEXT, vec![("signalement", 1.0)]),
             (0, analyzers::french, FRENCH_TEXT, vec![("protection", 1.0), ("enfance", 0.5), ("écoute", 1.0)]),
             (0, analyzers::french, FRENCH_TEXT, vec![("accueil", 1.0)]),
