@@ -16426,8 +16426,10 @@ export interface components {
          * @description `POST /me/notifications/read`: some (`ids`) or all.
          */
         ReadMarks: {
-            ids?: string[];
-            all?: boolean;
+            /** @description These notifications (null or absent: none by id). */
+            ids?: string[] | null;
+            /** @description Every notification of the caller (null or absent: false). */
+            all?: boolean | null;
         };
         /**
          * RealAuthor

@@ -347,7 +347,11 @@ pub struct NotificationPage {
 /// `POST /me/notifications/read`: some (`ids`) or all.
 #[derive(Clone, Debug, Object)]
 pub struct ReadMarks {
+    /// These notifications (null or absent: none by id).
+    #[oai(nullable)]
     pub ids: Option<Vec<Uuid>>,
+    /// Every notification of the caller (null or absent: false).
+    #[oai(nullable)]
     pub all: Option<bool>,
 }
 
