@@ -6,6 +6,11 @@ use sanad_platform::{Clock, Config, Role};
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
+// glibc malloc serialises the two workers on its arena locks under load
+// (futex waits in profiles of lesson reads); mimalloc keeps per-thread heaps.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Sanad: learning and practice platform for child-protection professionals.
 #[derive(Parser)]
 #[command(name = "sanad", version, about)]
