@@ -176,7 +176,7 @@ const QUERIES: &[(&str, &str)] = &[
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
-    let runs = 60;
+    let runs = std::env::var("SANAD_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(60);
     println!(
         "corpus: {n} resources (one third Arabic), {runs} runs per query, this machine: {} cores",
         std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1)
@@ -196,7 +196,8 @@ async fn main() -> anyhow::Result<()> {
     let tantivy_rate = n as f64 / secs;
     let tantivy_size = index.disk_size();
     let mut tantivy_lat = Vec::new();
-    for (label, q) in QUERIES {
+    let only = std::env::var("SANAD_BENCH_QUERY").ok();
+    for (label, q) in QUERIES.iter().filter(|(l, _)| only.as_deref().is_none_or(|o| l.contains(o))) {
         let mut times = Vec::with_capacity(runs);
         let mut total = 0;
         for run in 0..runs {
@@ -215,6 +216,13 @@ async fn main() -> anyhow::Result<()> {
     }
     let tantivy_rss = rss_kib("VmRSS:").saturating_sub(rss_before);
     let tantivy_hwm = rss_kib("VmHWM:");
+    if std::env::var_os("SANAD_BENCH_TANTIVY_ONLY").is_some() {
+        // A quick look while tuning the query: Sanad's figures only.
+        for (label, p50, p99, total) in &tantivy_lat {
+            println!("{label:24} {p50:7.2} / {p99:7.2} ms  {total} hits");
+        }
+        return Ok(());
+    }
 
     // ---- SQLite FTS5, same corpus, same run ----
     let db_path = dir.path().join("fts.db");

@@ -3,16 +3,16 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use tantivy::query::Query;
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::analyzers::{self, ARABIC, ENGLISH, FRENCH, RAW};
-use super::collector::{Filters, Found, LibraryCollector, SortKey};
+use super::collector::{FacetKey, Filters, Found, LibraryCollector, SortKey};
 use super::thesaurus::Thesaurus;
 
 /// Bumped when the schema or the analyzers change: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "5";
+const SCHEMA_VERSION: &str = "6";
 
 /// What a document of the index is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,17 +35,13 @@ pub struct Fields {
     pub id: Field,
     /// The course a lesson belongs to (a course's lessons are replaced together).
     pub group: Field,
-    pub doc_kind: Field,
     pub title: [Field; 3],
     pub body: [Field; 3],
     /// Titles and texts of every language as typed (folded, not stemmed), for typos.
     pub title_raw: Field,
     pub body_raw: Field,
-    pub type_code: Field,
-    pub lang_code: Field,
-    pub territory_code: Field,
-    pub audience_codes: Field,
-    pub theme_codes: Field,
+    /// Every filter's value of a document in one fast field ([`super::collector::FacetKey`]).
+    pub facets: Field,
     pub created: Field,
     pub summary: Field,
 }
@@ -64,33 +60,12 @@ fn schema() -> (Schema, Fields) {
     let body_raw = b.add_text_field("body_raw", text(RAW, false));
     let group = b.add_text_field("group", STRING);
     let fast = NumericOptions::default().set_fast();
-    let doc_kind = b.add_u64_field("doc_kind", fast.clone());
-    let type_code = b.add_u64_field("type_code", fast.clone());
-    let lang_code = b.add_u64_field("lang_code", fast.clone());
-    let territory_code = b.add_u64_field("territory_code", fast.clone());
-    let audience_codes = b.add_u64_field("audience_codes", fast.clone());
-    let theme_codes = b.add_u64_field("theme_codes", fast.clone());
+    // One column read per matching document instead of six (two of them
+    // multi-valued): the collector's facet counts were a third of a search.
+    let facets = b.add_u64_field("facets", fast.clone());
     let created = b.add_u64_field("created", fast);
     let summary = b.add_text_field("summary", STORED);
-    (
-        b.build(),
-        Fields {
-            id,
-            group,
-            doc_kind,
-            title,
-            body,
-            title_raw,
-            body_raw,
-            type_code,
-            lang_code,
-            territory_code,
-            audience_codes,
-            theme_codes,
-            created,
-            summary,
-        },
-    )
+    (b.build(), Fields { id, group, title, body, title_raw, body_raw, facets, created, summary })
 }
 
 /// Registers the French, Arabic, English and raw analyzers on `index`
@@ -224,20 +199,19 @@ impl LibraryIndex {
         if !d.group.is_empty() {
             doc.add_text(f.group, &d.group);
         }
-        doc.add_u64(f.doc_kind, d.kind as u64);
         doc.add_text(f.title[lang], &d.title);
         doc.add_text(f.body[lang], &d.body);
         doc.add_text(f.title_raw, &d.title);
         doc.add_text(f.body_raw, &d.body);
-        doc.add_u64(f.type_code, d.type_code);
-        doc.add_u64(f.lang_code, d.lang_code);
-        doc.add_u64(f.territory_code, d.territory_code);
-        for a in &d.audience_codes {
-            doc.add_u64(f.audience_codes, *a);
-        }
-        for t in &d.theme_codes {
-            doc.add_u64(f.theme_codes, *t);
-        }
+        let key = FacetKey {
+            doc_kind: d.kind as u64,
+            kind: d.type_code,
+            language: d.lang_code,
+            territory: d.territory_code,
+            audiences: FacetKey::mask(&d.audience_codes),
+            themes: FacetKey::mask(&d.theme_codes),
+        };
+        doc.add_u64(f.facets, key.pack());
         doc.add_u64(f.created, d.created);
         doc.add_text(f.summary, &d.summary);
         doc
@@ -320,7 +294,12 @@ impl LibraryIndex {
     pub fn search(&self, text: &str, filters: Filters, limit: usize, cursor: Option<SortKey>) -> tantivy::Result<SearchResult> {
         let searcher = self.reader.searcher();
         let built = super::query::build(text, &self.fields, &searcher, &self.thesaurus);
-        let collector = LibraryCollector { filters, limit, cursor };
+        let near = built
+            .proximity
+            .iter()
+            .map(|(q, bonus, eager)| Ok((q.weight(EnableScoring::disabled_from_searcher(&searcher))?, *bonus, *eager)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let collector = LibraryCollector { filters, limit, cursor, near };
         let found = searcher.search(&*built.query, &collector)?;
         let mut hits = Vec::with_capacity(found.hits.len());
         for (key, address) in &found.hits {

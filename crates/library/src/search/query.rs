@@ -24,12 +24,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use tantivy::query::{
-    AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, ConstScoreQuery, DfaWrapper, DisjunctionMaxQuery, EmptyQuery, EnableScoring,
-    FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery, Weight,
+    AllQuery, AutomatonWeight, BooleanQuery, ConstScoreQuery, DfaWrapper, DisjunctionMaxQuery, EmptyQuery, EnableScoring, Explanation,
+    FuzzyTermQuery, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, Tokenizer};
-use tantivy::{Score, Searcher, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term};
 
 use super::analyzers::{self, WordTokenizer};
 use super::index::Fields;
@@ -120,6 +120,66 @@ impl Query for AutomatonQuery {
     }
 }
 
+/// A term's BM25 (scaled) on top of a constant band: the word's rank and the
+/// tie-breaking BM25 from one posting list instead of two scorers.
+#[derive(Clone, Debug)]
+struct BandedTermQuery {
+    term: TermQuery,
+    band: Score,
+    scale: Score,
+}
+
+impl Query for BandedTermQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(BandedWeight { inner: self.term.weight(scoring)?, band: self.band, scale: self.scale }))
+    }
+}
+
+struct BandedWeight {
+    inner: Box<dyn Weight>,
+    band: Score,
+    scale: Score,
+}
+
+impl Weight for BandedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(BandedScorer { inner: self.inner.scorer(reader, boost)?, band: self.band, scale: self.scale }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut e = Explanation::new("band + scale x BM25", self.band);
+        e.add_detail(self.inner.explain(reader, doc)?);
+        Ok(e)
+    }
+}
+
+struct BandedScorer {
+    inner: Box<dyn Scorer>,
+    band: Score,
+    scale: Score,
+}
+
+impl DocSet for BandedScorer {
+    fn advance(&mut self) -> DocId {
+        self.inner.advance()
+    }
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.inner.seek(target)
+    }
+    fn doc(&self) -> DocId {
+        self.inner.doc()
+    }
+    fn size_hint(&self) -> u32 {
+        self.inner.size_hint()
+    }
+}
+
+impl Scorer for BandedScorer {
+    fn score(&mut self) -> Score {
+        self.band + self.scale * self.inner.score()
+    }
+}
+
 fn constant(q: Box<dyn Query>, score: Score) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(q, score))
 }
@@ -147,7 +207,15 @@ fn languages(word: &str) -> &'static [usize] {
 
 /// A query made for a search, with what the snippets must highlight.
 pub struct Built {
+    /// Every rule but proximity.
     pub query: Box<dyn Query>,
+    /// Proximity (rule 3): phrases of neighbouring query words, each with the
+    /// score it adds to a document it matches. Kept out of `query` because
+    /// reading the positions of long texts was half the cost of a multi-word
+    /// search: the collector looks at a phrase in the text (`false`) only for
+    /// documents that could make the page, and at one in a title (`true`,
+    /// short and cheap) for every document.
+    pub proximity: Vec<(Box<dyn Query>, Score, bool)>,
     /// The terms to highlight in each language's text field.
     pub highlights: [BTreeMap<String, Score>; 3],
 }
@@ -186,7 +254,7 @@ pub fn build(text: &str, fields: &Fields, searcher: &Searcher, thesaurus: &Thesa
 }
 
 fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, thesaurus: &Thesaurus) -> Built {
-    let mut b = Builder { f, searcher, clauses: Vec::new(), highlights: Default::default() };
+    let mut b = Builder { f, searcher, clauses: Vec::new(), proximity: Vec::new(), highlights: Default::default() };
     let free_text = b.phrases(a, text);
     let ends_in_word = free_text.chars().last().is_some_and(|c| c.is_alphanumeric());
     let mut words = query_words(a, &free_text);
@@ -213,7 +281,7 @@ fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, th
     } else {
         Box::new(BooleanQuery::new(b.clauses))
     };
-    Built { query, highlights: b.highlights }
+    Built { query, proximity: b.proximity, highlights: b.highlights }
 }
 
 /// The words of `text` as typed, with their folded surface form; words that fold to nothing are left out.
@@ -241,6 +309,7 @@ struct Builder<'a> {
     f: &'a Fields,
     searcher: &'a Searcher,
     clauses: Vec<(Occur, Box<dyn Query>)>,
+    proximity: Vec<(Box<dyn Query>, Score, bool)>,
     highlights: [BTreeMap<String, Score>; 3],
 }
 
@@ -250,7 +319,8 @@ struct Builder<'a> {
 #[derive(Default)]
 struct WordMatches {
     options: Vec<(Box<dyn Query>, Score)>,
-    exact: Vec<(Field, String, Score)>,
+    /// Exact terms: field, term, score above the word's weight, and the scale of their BM25 (0: none).
+    exact: Vec<(Field, String, Score, Score)>,
     first: [Option<String>; 3],
 }
 
@@ -312,16 +382,26 @@ impl Builder<'_> {
         }
         self.synonyms(a, alternatives, &mut m);
         let total = self.searcher.num_docs().max(1) as Score;
-        let df =
-            m.exact.iter().map(|(field, t, _)| self.searcher.doc_freq(&Term::from_field_text(*field, t)).unwrap_or(0)).max().unwrap_or(0);
+        let df = m
+            .exact
+            .iter()
+            .map(|(field, t, _, _)| self.searcher.doc_freq(&Term::from_field_text(*field, t)).unwrap_or(0))
+            .max()
+            .unwrap_or(0);
         let weight = WORD + RARITY * (1.0 - (df as Score / total).min(1.0));
-        for (field, t, bonus) in m.exact {
-            m.options.push((term_query(field, &t), EXACT + bonus));
-        }
-        if m.options.is_empty() {
+        if m.options.is_empty() && m.exact.is_empty() {
             return None;
         }
-        let options = m.options.into_iter().map(|(q, score)| constant(q, weight + score)).collect();
+        let mut options: Vec<Box<dyn Query>> = m.options.into_iter().map(|(q, score)| constant(q, weight + score)).collect();
+        for (field, t, bonus, scale) in m.exact {
+            let band = weight + EXACT + bonus;
+            options.push(if scale > 0.0 {
+                let term = TermQuery::new(Term::from_field_text(field, &t), IndexRecordOption::WithFreqs);
+                Box::new(BandedTermQuery { term, band, scale })
+            } else {
+                constant(term_query(field, &t), band)
+            });
+        }
         self.clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(options))));
         Some(m.first)
     }
@@ -343,12 +423,8 @@ impl Builder<'_> {
             m.first[l] = stems.first().cloned();
             for stem in &stems {
                 self.highlights[l].insert(stem.clone(), 1.0);
-                m.exact.push((f.title[l], stem.clone(), TITLE));
-                m.exact.push((f.body[l], stem.clone(), 0.0));
-                for (field, weight) in [(f.title[l], 0.6), (f.body[l], 0.3)] {
-                    let q = TermQuery::new(Term::from_field_text(field, stem), IndexRecordOption::WithFreqs);
-                    self.clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), weight))));
-                }
+                m.exact.push((f.title[l], stem.clone(), TITLE, 0.6));
+                m.exact.push((f.body[l], stem.clone(), 0.0, 0.3));
                 let budget = if known { 0 } else { typo_budget(stem).min(typed_budget) };
                 if budget > 0 {
                     for (field, bonus) in [(f.title[l], TITLE), (f.body[l], 0.0)] {
@@ -365,8 +441,8 @@ impl Builder<'_> {
     /// as a prefix when it is the `last` word typed.
     fn surface(&self, word: &QueryWord, typed_known: bool, last: bool, m: &mut WordMatches) {
         let f = self.f;
-        m.exact.push((f.title_raw, word.folded.clone(), TITLE));
-        m.exact.push((f.body_raw, word.folded.clone(), 0.0));
+        m.exact.push((f.title_raw, word.folded.clone(), TITLE, 0.0));
+        m.exact.push((f.body_raw, word.folded.clone(), 0.0, 0.0));
         for budget in 1..=(if typed_known { 0 } else { typo_budget(&word.typed) }) {
             for (field, bonus) in [(f.title_raw, TITLE), (f.body_raw, 0.0)] {
                 if let Some(dfa) = automaton(field, &word.folded, budget, false) {
@@ -411,10 +487,9 @@ impl Builder<'_> {
                 if x == y {
                     continue;
                 }
-                for (field, bonus) in [(f.title[l], TITLE), (f.body[l], 0.0)] {
+                for (field, bonus, title) in [(f.title[l], TITLE, true), (f.body[l], 0.0, false)] {
                     let terms = vec![(0, Term::from_field_text(field, x)), (j - i, Term::from_field_text(field, y))];
-                    self.clauses
-                        .push((Occur::Should, constant(Box::new(PhraseQuery::new_with_offset_and_slop(terms, 2)), NEAR + bonus / 2.0)));
+                    self.proximity.push((Box::new(PhraseQuery::new_with_offset_and_slop(terms, 2)), NEAR + bonus / 2.0, title));
                 }
             }
         }
