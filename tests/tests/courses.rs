@@ -689,7 +689,13 @@ async fn published_reads_carry_etags(backend: Backend) {
     let after = get(Some(etag.clone())).await.unwrap();
     assert_eq!(after.status(), StatusCode::OK);
     assert_ne!(header(&after, "etag"), etag);
+    let new_etag = header(&after, "etag");
     assert!(after.text().await.unwrap().contains("Deuxième"));
+    // Anonymous reads are rendered once per version: the kept copy is the new one.
+    let kept = get(None).await.unwrap();
+    assert_eq!(header(&kept, "etag"), new_etag);
+    assert!(kept.text().await.unwrap().contains("Deuxième"));
+    assert_eq!(get(Some(new_etag)).await.unwrap().status(), StatusCode::NOT_MODIFIED);
 
     // Quizzes, case studies and courses carry them too; what depends on the caller is private; drafts are never stored.
     let (_, _) = trainer.get("/api/v1/courses/etags").await;

@@ -1,5 +1,7 @@
 //! HTTP endpoints of courses: parse, authorise, call the service, map errors.
 
+use bytes::Bytes;
+use lru::LruCache;
 use poem::http::{StatusCode, header};
 use poem::{IntoResponse, Request, Response};
 use poem_openapi::param::{Header, Path, Query};
@@ -13,6 +15,8 @@ use sanad_platform::responses::NoContent;
 use sanad_platform::{Caller, Result};
 use sha2::{Digest, Sha256};
 use std::marker::PhantomData;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 use crate::authoring::ItemInput;
@@ -97,28 +101,54 @@ impl Audience {
 /// `If-None-Match` already names those bytes.
 pub struct Cached<T> {
     status: StatusCode,
-    body: Vec<u8>,
+    body: Bytes,
     etag: String,
     audience: Audience,
     of: PhantomData<fn() -> T>,
 }
 
-impl<T: ToJSON> Cached<T> {
-    fn new(req: &Request, value: &T, audience: Audience) -> Self {
+/// The JSON of a published read and its `ETag`, made once and kept.
+#[derive(Debug)]
+struct Rendered {
+    body: Bytes,
+    etag: String,
+}
+
+impl Rendered {
+    fn of<T: ToJSON>(value: &T) -> Self {
         let body = serde_json::to_vec(&value.to_json().unwrap_or_default()).unwrap_or_default();
         let digest = Sha256::digest(&body);
         let etag = format!("\"{}\"", digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
+        Self { body: body.into(), etag }
+    }
+}
+
+impl<T: ToJSON> Cached<T> {
+    fn new(req: &Request, value: &T, audience: Audience) -> Self {
+        Self::of(req, &Rendered::of(value), audience)
+    }
+
+    fn of(req: &Request, rendered: &Rendered, audience: Audience) -> Self {
+        let etag = rendered.etag.clone();
         let held = req
             .headers()
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag));
         if held && audience != Audience::Draft {
-            return Self { status: StatusCode::NOT_MODIFIED, body: Vec::new(), etag, audience, of: PhantomData };
+            return Self { status: StatusCode::NOT_MODIFIED, body: Bytes::new(), etag, audience, of: PhantomData };
         }
-        Self { status: StatusCode::OK, body, etag, audience, of: PhantomData }
+        Self { status: StatusCode::OK, body: rendered.body.clone(), etag, audience, of: PhantomData }
     }
 }
+
+/// Lessons as anonymous readers get them, by (lesson, published version,
+/// language): a published version never changes, so its JSON is made once.
+/// Half the time of a lesson read went to building, writing and hashing it.
+type RenderedLessons = Mutex<LruCache<(Uuid, i64, &'static str), Arc<Rendered>>>;
+
+/// Lessons kept rendered (a few KB each).
+const RENDERED_LESSONS: usize = 2_000;
 
 impl<T> IntoResponse for Cached<T> {
     fn into_response(self) -> Response {
@@ -192,12 +222,28 @@ pub struct MoveItem {
 #[derive(Clone, Debug)]
 pub struct CoursesApi {
     courses: Courses,
+    rendered_lessons: Arc<RenderedLessons>,
 }
 
 impl CoursesApi {
     /// Endpoints over `courses`.
     pub fn new(courses: Courses) -> Self {
-        Self { courses }
+        let kept = NonZeroUsize::new(RENDERED_LESSONS).unwrap_or(NonZeroUsize::MIN);
+        Self { courses, rendered_lessons: Arc::new(Mutex::new(LruCache::new(kept))) }
+    }
+
+    /// A published lesson for an anonymous reader, rendered once per version
+    /// and language. Signed-in readers are not served from it: their
+    /// prerequisites are checked on every read.
+    async fn anonymous_lesson(&self, id: Uuid, lang: &'static str) -> Result<Arc<Rendered>> {
+        let version = self.courses.published_version_of(id).await?;
+        let key = (id, version, lang);
+        if let Some(kept) = self.rendered_lessons.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(kept.clone());
+        }
+        let rendered = Arc::new(Rendered::of(&self.courses.lesson(None, id, lang, false).await?));
+        self.rendered_lessons.lock().unwrap_or_else(|p| p.into_inner()).put(key, rendered.clone());
+        Ok(rendered)
     }
 }
 
@@ -281,6 +327,9 @@ impl CoursesApi {
     ) -> Result<Cached<LessonView>> {
         let preview = preview.0.unwrap_or(false);
         let (who, l, audience) = reader(req, preview, false, &lang_q, &accept).await?;
+        if who.is_none() && !preview {
+            return Ok(Cached::of(req, &*self.anonymous_lesson(id.0, l).await?, audience));
+        }
         Ok(Cached::new(req, &self.courses.lesson(who.as_ref(), id.0, l, preview).await?, audience))
     }
 

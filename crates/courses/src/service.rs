@@ -269,6 +269,11 @@ impl Courses {
         Ok((course, home.version))
     }
 
+    /// The published version that serves item `id` now.
+    pub async fn published_version_of(&self, id: Uuid) -> Result<i64> {
+        Ok(self.published_home(id).await?.1)
+    }
+
     /// Forgets which versions are current: called after this instance publishes.
     pub(crate) fn forget_current_versions(&self) {
         let mut current = self.current();
