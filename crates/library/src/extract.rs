@@ -28,7 +28,12 @@ pub struct Extractor {
 impl Extractor {
     /// This very binary, run as `sanad extract-pdf <file>`.
     pub fn current_exe() -> std::io::Result<Self> {
-        Ok(Self { program: std::env::current_exe()?, args: vec!["extract-pdf".into()] })
+        Ok(Self::subcommand(std::env::current_exe()?, "extract-pdf"))
+    }
+
+    /// `program` run as `<program> <subcommand> <file>`.
+    pub fn subcommand(program: PathBuf, subcommand: &str) -> Self {
+        Self { program, args: vec![subcommand.into()] }
     }
 
     /// Another program that follows the same protocol (`<program> <file>`, text on stdout).
@@ -44,6 +49,10 @@ impl Extractor {
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
+            // The server's allocator (mimalloc) reserves address space 1 GiB at
+            // a time: beyond the child's 512 MiB limit, one start in ten
+            // aborted and the PDF's text was silently not indexed.
+            .env("MIMALLOC_ARENA_RESERVE", "65536")
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| tracing::warn!(error = %e, "cannot start the PDF extractor"))

@@ -357,6 +357,18 @@ mod tests {
     }
 
     #[test]
+    fn a_word_searched_before_it_is_indexed_is_found_once_it_is() {
+        let index = LibraryIndex::in_ram().unwrap();
+        index.put("a", Some(&doc("a", "Guide de prévention"))).unwrap();
+        index.commit(1).unwrap();
+        assert_eq!(index.search("zorblaxique", Filters::default(), 20, None).unwrap().found.total, 0);
+        index.put("b", Some(&doc("b", "Le mot zorblaxique figure ici"))).unwrap();
+        index.commit(2).unwrap();
+        assert_eq!(index.search("zorblaxique", Filters::default(), 20, None).unwrap().found.total, 1);
+        assert_eq!(index.search("zorblaxiqu", Filters::default(), 20, None).unwrap().found.total, 1);
+    }
+
+    #[test]
     fn garbage_is_rebuilt() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index");
