@@ -294,6 +294,9 @@ for (const locale of ['fr', 'ar'] as const) {
     await expect(versions.nth(1).locator('.revision__body')).toContainText('0612345678');
     await expect(versions.first()).toContainText('Soukaina Relit');
     await axe(page, `post history (${locale})`);
+    // The history reads at phone width too.
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await versions.nth(1).getByRole('button', { name: L.redactVersion }).click();
     await versions.nth(1).locator('textarea[name="note"]').fill('Numéro retiré de l’historique.');
     await axe(page, `redacting a version (${locale})`);
