@@ -14580,6 +14580,285 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/moderation/posts/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A post's earlier texts, oldest first, with who wrote and replaced each (moderators; never its author or other members). */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["RevisionPage"];
+                    };
+                };
+                /** @description The request could not be understood */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed (or missing X-CSRF-Token with a session cookie) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description One-time link used or expired */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported media type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; see errors[] */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many attempts; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Internal error; quote request_id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/revisions/{id}/redaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redacts an earlier text of a post: replaced (by `body`, or nothing), the note and the moderator kept, audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["RevisionRedaction"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["RevisionView"];
+                    };
+                };
+                /** @description The request could not be understood */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed (or missing X-CSRF-Token with a session cookie) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description One-time link used or expired */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported media type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; see errors[] */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many attempts; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Internal error; quote request_id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/moderation/audit": {
         parameters: {
             query?: never;
@@ -14826,7 +15105,9 @@ export interface components {
             id: string;
             /** Format: uuid */
             actor_id: string;
-            /** @description `author_lookup`, `approve`, `reject`, `redact`. */
+            /** @description The display name of the moderator who acted. */
+            actor_name: string;
+            /** @description `author_lookup`, `approve`, `reject`, `redact`, `delete`, `redact_revision`. */
             action: string;
             /** Format: uuid */
             post_id?: string | null;
@@ -14835,6 +15116,13 @@ export interface components {
              * @description Whom the action was about (the author looked up).
              */
             subject_id?: string | null;
+            /** @description Their display name. */
+            subject_name?: string | null;
+            /**
+             * Format: uuid
+             * @description The earlier text a redaction was about.
+             */
+            revision_id?: string | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -16158,6 +16446,10 @@ export interface components {
             my_reactions: components["schemas"]["ReactionKind"][];
             /** @description For a held post (seen only by its author and moderators): why. */
             reasons: components["schemas"]["Reason"][];
+            /** @description The caller wrote it (only ever true for its author, anonymous or not). */
+            mine: boolean;
+            /** @description Its Markdown as written, to edit from: for its author and moderators only (null otherwise). */
+            body?: string | null;
         };
         /**
          * Problem
@@ -16298,6 +16590,8 @@ export interface components {
             /** Format: int64 */
             flags: number;
             body_html: string;
+            /** @description The post's Markdown as written (to redact from). */
+            body: string;
             /** @description As members would see it; the real author of an anonymous post is an audited look-up. */
             author: components["schemas"]["AuthorView"] & unknown;
             /** Format: date-time */
@@ -16460,6 +16754,16 @@ export interface components {
             passage: string;
         };
         /**
+         * RedactionView
+         * @description A moderator's redaction of an earlier text.
+         */
+        RedactionView: {
+            moderator: components["schemas"]["AuthorView"];
+            note: string;
+            /** Format: date-time */
+            redacted_at: string;
+        };
+        /**
          * ReferenceItem
          * @description A territory or organisation kind, named in the requested language.
          */
@@ -16603,6 +16907,58 @@ export interface components {
             items: components["schemas"]["ReviewDue"][];
             /** @description The next page's cursor; always `null` when the request asked for no page. */
             next_cursor?: string | null;
+        };
+        /**
+         * RevisionPage
+         * @description A page of a post's earlier texts, oldest first.
+         */
+        RevisionPage: {
+            items: components["schemas"]["RevisionView"][];
+            next_cursor?: string | null;
+        };
+        /**
+         * RevisionRedaction
+         * @description `POST /moderation/revisions/{id}/redaction`.
+         */
+        RevisionRedaction: {
+            /** @description Why (kept with the revision). */
+            note: string;
+            /** @description What replaces the text (Markdown); null or absent: the text is removed. */
+            body?: string | null;
+        };
+        /**
+         * RevisionView
+         * @description An earlier text of a post, for moderators.
+         */
+        RevisionView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            post_id: string;
+            /** @description The text (Markdown) as it was written, or what a moderator's redaction put in its place. */
+            body: string;
+            /**
+             * @description Who wrote this text: the post's author as members see them (a
+             *     pseudonym for an anonymous post), or a moderator whose redaction of
+             *     the post wrote it.
+             */
+            author: components["schemas"]["AuthorView"] & unknown;
+            /**
+             * Format: date-time
+             * @description When this text was written.
+             */
+            written_at: string;
+            /** @description Who replaced it by the next text, shown the same way. */
+            replaced_by: components["schemas"]["AuthorView"] & unknown;
+            /**
+             * Format: date-time
+             * @description When it was replaced.
+             */
+            replaced_at: string;
+            /** @description Why it was replaced, when the edit said (a moderator's decision note). */
+            note?: string | null;
+            /** @description Present when a moderator has redacted this text since. */
+            redaction?: (components["schemas"]["RedactionView"] & unknown) | null;
         };
         /**
          * @description What a person may do on the platform. Everyone is a learner.

@@ -12,7 +12,7 @@
 
 use reqwest::{Method, StatusCode};
 use sanad_platform::Role;
-use sanad_tests::{Backend, Client, TestServer, on_both_backends};
+use sanad_tests::{Backend, Client, Options, TestServer, on_both_backends};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
 
@@ -295,6 +295,13 @@ fn table() -> Vec<Row> {
             .at("/api/v1/moderation/items/0190f3a0-0000-7000-8000-000000000000/decision")
             .json(json!({"decision": "approve"})),
         row(M::GET, "/api/v1/moderation/posts/{id}/author", [401, 403, 403, 403, 200, 200]).at("/api/v1/moderation/posts/{post}/author"),
+        // A post's history is for moderators only, its author included among those refused.
+        row(M::GET, "/api/v1/moderation/posts/{id}/revisions", [401, 403, 403, 403, 200, 200])
+            .at("/api/v1/moderation/posts/{post}/revisions"),
+        // An unknown revision: moderators get through the door to a 404.
+        row(M::POST, "/api/v1/moderation/revisions/{id}/redaction", [401, 403, 403, 403, 404, 404])
+            .at("/api/v1/moderation/revisions/0190f3a0-0000-7000-8000-000000000000/redaction")
+            .json(json!({"note": "un nom retiré"})),
         row(M::GET, "/api/v1/moderation/audit", [401, 403, 403, 403, 403, 200]),
         // Last two: registering signs the caller in as the new account, logging out ends the session.
         row(M::POST, "/api/v1/auth/register", [201; 6])
@@ -447,7 +454,10 @@ async fn documented_operations(c: &mut Client) -> BTreeSet<(String, String)> {
 }
 
 async fn role_endpoint_table(backend: Backend) {
-    let srv = TestServer::start(backend).await;
+    // The owner writes a fresh reply for each caller of two rows, faster than
+    // the forum's rate limits let a new account: they are tested elsewhere.
+    let options = Options { env: vec![("SANAD_FORUM_RATE_LIMITS", "off".into())], ..Options::default() };
+    let srv = TestServer::start_with(backend, options).await;
     // The owner's own session, for the fixture: the owner as a caller has another.
     let mut owner = srv.user_with_role("owner@example.org", Role::Trainer).await;
     let mut owner_as_caller = srv.client();

@@ -309,4 +309,8 @@ impl sanad_platform::people::PeopleDirectory for Accounts {
     async fn people(&self, ids: &[Uuid]) -> Result<Vec<sanad_platform::people::Person>> {
         self.people_by_id(ids).await
     }
+
+    async fn joined(&self, id: Uuid) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        self.joined_at(id).await
+    }
 }

@@ -793,6 +793,11 @@ impl Accounts {
             .collect())
     }
 
+    /// When account `id` was created, if it exists.
+    pub async fn joined_at(&self, id: Uuid) -> Result<Option<DateTime<Utc>>> {
+        Ok(store::user_by_id(&self.db, id).await?.map(|u| u.created_at))
+    }
+
     /// Territories, named in `locale`.
     pub async fn territories(&self, locale: Locale) -> Result<ReferenceList> {
         let items = store::territories(&self.db)

@@ -13,6 +13,7 @@ use sanad_platform::{Caller, Result};
 use uuid::Uuid;
 
 use crate::model::*;
+use crate::revisions::{RevisionPage, RevisionRedaction, RevisionView};
 use crate::service::{DecisionRequest, Forum, PostInput, TopicInput};
 
 #[derive(Tags)]
@@ -320,6 +321,27 @@ impl ModerationApi {
     async fn real_author(&self, req: &Request, id: Path<Uuid>) -> Result<Json<RealAuthor>> {
         let who = caller(req).await?;
         Ok(Json(self.forum.real_author(&who, id.0).await?))
+    }
+
+    /// A post's earlier texts, oldest first, with who wrote and replaced each (moderators; never its author or other members).
+    #[oai(path = "/moderation/posts/:id/revisions", method = "get", tag = "ApiTags::Moderation")]
+    async fn revisions(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<u32>>,
+    ) -> Result<Json<RevisionPage>> {
+        let who = caller(req).await?;
+        Ok(Json(self.forum.revisions(&who, id.0, cursor.0.as_deref(), limit.0).await?))
+    }
+
+    /// Redacts an earlier text of a post: replaced (by `body`, or nothing), the note and the moderator kept, audited.
+    #[oai(path = "/moderation/revisions/:id/redaction", method = "post", tag = "ApiTags::Moderation")]
+    async fn redact_revision(&self, req: &Request, id: Path<Uuid>, body: Json<RevisionRedaction>) -> Result<Json<RevisionView>> {
+        let who = caller(req).await?;
+        let RevisionRedaction { note, body } = body.0;
+        Ok(Json(self.forum.redact_revision(&who, id.0, &note, body.as_deref()).await?))
     }
 
     /// The audit log of moderation, newest first (administrators).

@@ -10,8 +10,11 @@
 pub mod api;
 pub mod author;
 pub mod hold;
+pub mod index_store;
+pub mod limits;
 pub mod mail;
 pub mod model;
+pub mod revisions;
 pub mod screening;
 pub mod search;
 pub mod service;

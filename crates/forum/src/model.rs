@@ -252,6 +252,11 @@ pub struct PostView {
     pub my_reactions: Vec<ReactionKind>,
     /// For a held post (seen only by its author and moderators): why.
     pub reasons: Vec<Reason>,
+    /// The caller wrote it (only ever true for its author, anonymous or not).
+    pub mine: bool,
+    /// Its Markdown as written, to edit from: for its author and moderators only (null otherwise).
+    #[oai(nullable)]
+    pub body: Option<String>,
 }
 
 /// A topic and one page of its posts (20 by default).
@@ -373,6 +378,8 @@ pub struct QueueItem {
     pub reasons: Vec<Reason>,
     pub flags: i64,
     pub body_html: String,
+    /// The post's Markdown as written (to redact from).
+    pub body: String,
     /// As members would see it; the real author of an anonymous post is an audited look-up.
     pub author: AuthorView,
     pub created_at: DateTime<Utc>,
@@ -418,13 +425,21 @@ pub struct RealAuthor {
 pub struct AuditEntry {
     pub id: Uuid,
     pub actor_id: Uuid,
-    /// `author_lookup`, `approve`, `reject`, `redact`.
+    /// The display name of the moderator who acted.
+    pub actor_name: String,
+    /// `author_lookup`, `approve`, `reject`, `redact`, `delete`, `redact_revision`.
     pub action: String,
     #[oai(nullable)]
     pub post_id: Option<Uuid>,
     /// Whom the action was about (the author looked up).
     #[oai(nullable)]
     pub subject_id: Option<Uuid>,
+    /// Their display name.
+    #[oai(nullable)]
+    pub subject_name: Option<String>,
+    /// The earlier text a redaction was about.
+    #[oai(nullable)]
+    pub revision_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -1,13 +1,15 @@
-//! The search index of published posts: a tantivy index in memory, rebuilt
-//! from the database when the instance starts and kept up to date by
-//! `forum_index_events` (written in the transaction of every change to a
-//! post). Text is analysed by the library's French, Arabic and English
+//! The search index of published posts: a tantivy index in the data
+//! directory ([`crate::index_store`]; in memory for tests and command-line
+//! tasks), filled from the database when it is new or of another schema, and
+//! kept up to date by `forum_index_events` (written in the transaction of
+//! every change to a post). Text is analysed by the library's French, Arabic and English
 //! analyzers, handed in as [`Analyzers`] so that the two crates analyse alike
 //! without depending on each other. Each post is indexed in the three
 //! languages' fields; a query needs every word, in any of them.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
@@ -47,14 +49,14 @@ pub struct PostDoc {
 }
 
 #[derive(Clone, Copy, Debug)]
-struct Fields {
+pub(crate) struct Fields {
     post_id: Field,
     category: Field,
     title: [Field; 3],
     body: [Field; 3],
 }
 
-/// The index of posts.
+/// The index of posts: in memory, or on disk in the data directory (see [`crate::index_store`]).
 pub struct PostIndex {
     index: Index,
     reader: IndexReader,
@@ -62,32 +64,54 @@ pub struct PostIndex {
     fields: Fields,
     /// The last index event applied.
     applied: AtomicI64,
+    /// Where the index lives (`None` in memory); the last event applied is kept there too.
+    dir: Option<PathBuf>,
+    /// Whether it must be filled from the database before use (new, or of another schema).
+    needs_rebuild: AtomicBool,
 }
 
 impl std::fmt::Debug for PostIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PostIndex")
+        write!(f, "PostIndex({:?})", self.dir)
     }
 }
 
 /// Largest number of hits one search ranks (pages are cut from them).
 pub const MAX_HITS: usize = 1000;
 
+/// The schema of the index, with the tokenizers of `analyzers`.
+pub(crate) fn schema(analyzers: &Analyzers) -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let post_id = b.add_text_field("post_id", STRING | STORED);
+    let category = b.add_text_field("category", STRING);
+    let langs = ["fr", "ar", "en"];
+    let title = [0, 1, 2].map(|i| b.add_text_field(&format!("title_{}", langs[i]), text(analyzers.names[i])));
+    let body = [0, 1, 2].map(|i| b.add_text_field(&format!("body_{}", langs[i]), text(analyzers.names[i])));
+    (b.build(), Fields { post_id, category, title, body })
+}
+
 impl PostIndex {
-    /// An empty index in memory.
+    /// An empty index in memory (to be filled from the database).
     pub fn in_ram(analyzers: &Analyzers) -> tantivy::Result<Self> {
-        let mut b = Schema::builder();
-        let text = |tokenizer: &str| {
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            )
-        };
-        let post_id = b.add_text_field("post_id", STRING | STORED);
-        let category = b.add_text_field("category", STRING);
-        let langs = ["fr", "ar", "en"];
-        let title = [0, 1, 2].map(|i| b.add_text_field(&format!("title_{}", langs[i]), text(analyzers.names[i])));
-        let body = [0, 1, 2].map(|i| b.add_text_field(&format!("body_{}", langs[i]), text(analyzers.names[i])));
-        let index = Index::create_in_ram(b.build());
+        let (schema, _) = schema(analyzers);
+        Self::with_index(Index::create_in_ram(schema), analyzers, None, 0, true)
+    }
+
+    /// The index over `index`, its analyzers registered; `applied` is the last
+    /// event it holds, `needs_rebuild` whether it must be filled first.
+    pub(crate) fn with_index(
+        index: Index,
+        analyzers: &Analyzers,
+        dir: Option<PathBuf>,
+        applied: i64,
+        needs_rebuild: bool,
+    ) -> tantivy::Result<Self> {
+        let (_, fields) = schema(analyzers);
         (analyzers.register)(&index);
         let writer = index.writer_with_num_threads(1, 30_000_000)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
@@ -95,9 +119,22 @@ impl PostIndex {
             index,
             reader,
             writer: Mutex::new(writer),
-            fields: Fields { post_id, category, title, body },
-            applied: AtomicI64::new(0),
+            fields,
+            applied: AtomicI64::new(applied),
+            dir,
+            needs_rebuild: AtomicBool::new(needs_rebuild),
         })
+    }
+
+    /// Whether the index must be filled from the database before it answers right.
+    pub fn needs_rebuild(&self) -> bool {
+        self.needs_rebuild.load(Ordering::SeqCst)
+    }
+
+    /// Removes every document (before a rebuild).
+    pub fn clear(&self) -> tantivy::Result<()> {
+        self.writer().delete_all_documents()?;
+        Ok(())
     }
 
     fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
@@ -121,11 +158,23 @@ impl PostIndex {
         Ok(())
     }
 
-    /// Makes what was put searchable and records the last event applied.
+    /// Makes what was put durable and searchable and records the last event applied.
     pub fn commit(&self, applied: i64) -> tantivy::Result<()> {
         self.writer().commit()?;
+        let applied = self.applied.fetch_max(applied, Ordering::SeqCst).max(applied);
+        // Written after the commit: a crash in between only applies events again, which is harmless.
+        if let Some(dir) = &self.dir {
+            crate::index_store::write_applied(dir, applied)?;
+        }
         self.reader.reload()?;
-        self.applied.fetch_max(applied, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Makes a rebuild's documents durable and searchable, as of event `applied`.
+    pub fn commit_rebuild(&self, applied: i64) -> tantivy::Result<()> {
+        self.applied.store(applied, Ordering::SeqCst);
+        self.commit(applied)?;
+        self.needs_rebuild.store(false, Ordering::SeqCst);
         Ok(())
     }
 

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::author::{Names, StoredAuthor, new_pseudonym, shown, with_authors};
 use crate::hold::{self, Verdict};
+use crate::limits::{self, Action, Limits};
 use crate::model::*;
 use crate::screening::Screener;
 use crate::search::{Analyzers, PostDoc, PostIndex};
@@ -25,9 +26,9 @@ use crate::unsubscribe::Signer;
 /// The forum service. Cheap to clone.
 #[derive(Clone)]
 pub struct Forum {
-    db: Db,
-    clock: Clock,
-    people: Arc<dyn PeopleDirectory>,
+    pub(crate) db: Db,
+    pub(crate) clock: Clock,
+    pub(crate) people: Arc<dyn PeopleDirectory>,
     wake_mail: Arc<dyn Fn() + Send + Sync>,
     /// The screening pipeline, built once.
     screener: Arc<Screener>,
@@ -35,11 +36,13 @@ pub struct Forum {
     fanout: Arc<Notify>,
     signer: Arc<OnceCell<Signer>>,
     /// The search index of published posts, kept by this instance's indexer.
-    index: Arc<PostIndex>,
+    pub(crate) index: Arc<PostIndex>,
     /// Tells the indexer that index events wait.
     index_wake: Arc<Notify>,
     /// Index events of the re-read window already applied (and the lock of applying them).
     index_recent: Arc<tokio::sync::Mutex<BTreeSet<i64>>>,
+    /// How much members may write ([`crate::limits`]).
+    pub(crate) limits: Option<Limits>,
 }
 
 /// What the forum reads from other crates, and the mail worker to wake.
@@ -182,6 +185,7 @@ impl Forum {
             index,
             index_wake: Arc::new(Notify::new()),
             index_recent: Arc::new(tokio::sync::Mutex::new(BTreeSet::new())),
+            limits: Some(Limits::STANDARD),
         })
     }
 
@@ -250,6 +254,7 @@ impl Forum {
         let topic_id = sanad_platform::ids::new_id();
         let post_id = sanad_platform::ids::new_id();
         let status = if verdict == Verdict::Publish { PostStatus::Published } else { PostStatus::Held };
+        let allowance = self.allowance(caller, Action::Topic).await?;
         let mut tx = self.db.begin().await.map_err(sql)?;
         let row = store::NewTopicRow {
             id: topic_id,
@@ -261,6 +266,7 @@ impl Forum {
             now,
         };
         store::insert_topic(&mut tx, &row).await.map_err(sql)?;
+        limits::admit(&mut tx, allowance, caller.user_id, topic_id, now, lang).await?;
         let seq = store::next_seq(&mut tx, topic_id).await.map_err(sql)?;
         self.write_post(&mut tx, topic_id, post_id, seq, caller.user_id, input.anonymous, &body, &html, None, &verdict, now).await?;
         store::refresh_topic(&mut tx, topic_id).await.map_err(sql)?;
@@ -321,8 +327,10 @@ impl Forum {
         let signer = self.signer().await?.clone();
         let now = self.clock.now();
         let post_id = sanad_platform::ids::new_id();
+        let allowance = self.allowance(caller, Action::Reply).await?;
         let mut tx = self.db.begin().await.map_err(sql)?;
         let seq = store::next_seq(&mut tx, topic_id).await.map_err(sql)?;
+        limits::admit(&mut tx, allowance, caller.user_id, post_id, now, lang).await?;
         self.write_post(&mut tx, topic_id, post_id, seq, caller.user_id, input.anonymous, &body, &html, input.reply_to, &verdict, now)
             .await?;
         if verdict == Verdict::Publish {
@@ -440,7 +448,11 @@ impl Forum {
             .zip(authors.iter())
             .map(|(p, a)| {
                 let status = status_of(&p.status);
+                let own = p.author_id == caller.user_id;
                 PostView {
+                    mine: own,
+                    // The Markdown to edit from: the author's own, and moderators' to redact.
+                    body: (own || is_moderator(caller)).then_some(p.body),
                     id: p.id,
                     seq: p.seq,
                     author: shown(a, &names),
@@ -721,6 +733,7 @@ impl Forum {
     pub async fn rebuild_index(&self) -> Result<u64> {
         let _applying = self.index_recent.lock().await;
         let last = store::last_index_event(&self.db).await.map_err(sql)?;
+        self.index.clear().map_err(|e| Error::Internal(e.into()))?;
         let (mut after, mut count) = (None, 0);
         loop {
             let rows = store::published_for_index(&self.db, after, 1000).await.map_err(sql)?;
@@ -732,15 +745,18 @@ impl Forum {
                 count += 1;
             }
         }
-        self.index.commit(last).map_err(|e| Error::Internal(e.into()))?;
+        self.index.commit_rebuild(last).map_err(|e| Error::Internal(e.into()))?;
         Ok(count)
     }
 
-    /// Builds the index, then applies index events until `shutdown`: woken by each change here, every second for other instances'.
+    /// Builds the index when it needs it, then applies index events until `shutdown`: woken by each change here, every second for other instances'.
     pub async fn run_indexer(self, mut shutdown: watch::Receiver<bool>) {
-        match self.rebuild_index().await {
-            Ok(posts) => tracing::info!(posts, "forum index built"),
-            Err(e) => tracing::warn!(error = %e, "could not build the forum index"),
+        // An index on disk that is current only applies the events written since.
+        if self.index_needs_rebuild().await.unwrap_or(true) {
+            match self.rebuild_index().await {
+                Ok(posts) => tracing::info!(posts, "forum index built"),
+                Err(e) => tracing::warn!(error = %e, "could not build the forum index"),
+            }
         }
         loop {
             if let Err(e) = self.apply_index_events().await {
@@ -882,6 +898,7 @@ impl Forum {
                 reasons: reasons_from(Some(&r.reasons)),
                 flags: r.flags,
                 body_html: r.body_html,
+                body: r.body,
                 author,
                 created_at: r.created_at,
             })
@@ -968,15 +985,26 @@ impl Forum {
         let before = page::decode_cursor(cursor)?;
         let rows = store::audit_page(&self.db, before, page::fetch_limit(limit)).await.map_err(sql)?;
         let page = Page::from_rows(rows, limit, |r| page::encode_cursor(r.id));
+        let mut ids: Vec<Uuid> = page.items.iter().flat_map(|r| std::iter::once(r.actor_id).chain(r.subject_id)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names: HashMap<Uuid, String> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            self.people.people(&ids).await?.into_iter().map(|p| (p.id, p.display_name)).collect()
+        };
         let items = page
             .items
             .into_iter()
             .map(|r| AuditEntry {
                 id: r.id,
                 actor_id: r.actor_id,
+                actor_name: names.get(&r.actor_id).cloned().unwrap_or_default(),
                 action: r.action,
                 post_id: r.post_id,
+                subject_name: r.subject_id.and_then(|s| names.get(&s).cloned()),
                 subject_id: r.subject_id,
+                revision_id: r.revision_id,
                 created_at: r.created_at,
             })
             .collect();

@@ -7,6 +7,10 @@ use uuid::Uuid;
 
 type Sql<T> = Result<T, sqlx::Error>;
 
+pub mod limits;
+pub mod revisions;
+pub mod upkeep;
+
 /// A category with its count of published topics.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CategoryRow {
@@ -329,13 +333,15 @@ pub struct QueueRow {
     pub topic_id: Uuid,
     pub topic_title: String,
     pub body_html: String,
+    /// The post's Markdown as written.
+    pub body: String,
     pub author_id: Uuid,
     pub anonymous: bool,
     pub pseudonym: Option<String>,
 }
 
 const QUEUE_SELECT: &str = "SELECT m.id, m.post_id, m.cause, m.reasons, m.flags, m.created_at, p.topic_id, t.title AS topic_title, \
-     p.body_html, p.author_id, p.anonymous, ps.pseudonym \
+     p.body_html, p.body, p.author_id, p.anonymous, ps.pseudonym \
      FROM forum_moderation_items m JOIN forum_posts p ON p.id = m.post_id JOIN forum_topics t ON t.id = p.topic_id \
      LEFT JOIN forum_pseudonyms ps ON ps.topic_id = p.topic_id AND ps.user_id = p.author_id";
 
@@ -366,13 +372,15 @@ pub struct AuditRow {
     pub action: String,
     pub post_id: Option<Uuid>,
     pub subject_id: Option<Uuid>,
+    /// The revision a redaction was about.
+    pub revision_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
 /// The audit log, newest first, before `before`.
 pub async fn audit_page(db: &Db, before: Option<Uuid>, fetch: i64) -> Sql<Vec<AuditRow>> {
     on_db!(db, c => sqlx::query_as::<_, AuditRow>(
-        "SELECT id, actor_id, action, post_id, subject_id, created_at FROM forum_audit WHERE ($1 IS NULL OR id < $1) ORDER BY id DESC LIMIT $2")
+        "SELECT id, actor_id, action, post_id, subject_id, revision_id, created_at FROM forum_audit WHERE ($1 IS NULL OR id < $1) ORDER BY id DESC LIMIT $2")
         .bind(before).bind(fetch).fetch_all(c).await)
 }
 

@@ -35,6 +35,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Registrations allowed per client address and hour (`SANAD_REGISTRATIONS_PER_HOUR`; the accounts default when unset).
     pub registrations_per_hour: Option<u32>,
+    /// Whether the forum's rate limits per member apply (`SANAD_FORUM_RATE_LIMITS`, default on).
+    pub forum_rate_limits: bool,
 }
 
 /// The subset of keys a `sanad.toml` may set; all optional.
@@ -55,6 +57,7 @@ struct FileConfig {
     metrics_allow: Option<String>,
     metrics_token: Option<String>,
     registrations_per_hour: Option<u32>,
+    forum_rate_limits: Option<bool>,
 }
 
 /// Why the configuration could not be read.
@@ -131,6 +134,10 @@ impl Config {
             })?),
             None => file.registrations_per_hour,
         };
+        let forum_rate_limits = match env("SANAD_FORUM_RATE_LIMITS") {
+            Some(v) => parse_switch(&v).ok_or(ConfigError::Value { key: "SANAD_FORUM_RATE_LIMITS", value: v, why: "on or off" })?,
+            None => file.forum_rate_limits.unwrap_or(true),
+        };
         Ok(Self {
             listen,
             data_dir,
@@ -146,6 +153,7 @@ impl Config {
             metrics_allow,
             metrics_token,
             registrations_per_hour,
+            forum_rate_limits,
         })
     }
 

@@ -98,6 +98,10 @@ pub enum Error {
     /// Too many attempts; try again after this many seconds (429).
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// Too many of something within a while (429): `detail` says what and
+    /// when to try again, in the caller's language (the forum's rate limits).
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64, detail: String },
     /// A failure of ours, not the client's (500); the cause is logged, never shown.
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
@@ -122,7 +126,7 @@ impl Error {
             Error::Gone(_) => ProblemType::Gone,
             Error::TooLarge(_) => ProblemType::PayloadTooLarge,
             Error::UnsupportedMediaType(_) => ProblemType::UnsupportedMediaType,
-            Error::TooManyRequests { .. } => ProblemType::TooManyRequests,
+            Error::TooManyRequests { .. } | Error::RateLimited { .. } => ProblemType::TooManyRequests,
             Error::Internal(_) => ProblemType::Internal,
         }
     }
@@ -145,6 +149,7 @@ impl Error {
             Error::NotFound(what) => Some(format!("{what} not found")),
             Error::Locked { title, .. } => Some(format!("finish the module \u{201c}{title}\u{201d} first")),
             Error::TooManyRequests { retry_after_secs } => Some(format!("try again in {retry_after_secs} seconds")),
+            Error::RateLimited { detail, .. } => Some(detail.clone()),
         };
         let mut problem = self.problem_type().problem(detail);
         if let Error::Invalid(errors) = self {
@@ -170,7 +175,7 @@ impl IntoResponse for Error {
             tracing::error!(error = %format!("{cause:#}"), "internal error");
         }
         let mut resp = self.problem().into_http();
-        if let Error::TooManyRequests { retry_after_secs } = self {
+        if let Error::TooManyRequests { retry_after_secs } | Error::RateLimited { retry_after_secs, .. } = self {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
         }
         resp

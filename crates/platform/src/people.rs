@@ -15,6 +15,13 @@ pub trait PeopleDirectory: Send + Sync {
     /// The accounts among `ids` (missing ones are left out), with what it
     /// takes to name and write to them.
     async fn people(&self, ids: &[Uuid]) -> Result<Vec<Person>>;
+    /// When the account `id` was created (`None` when unknown): the forum's
+    /// rate limits are stricter for new accounts. Directories that cannot
+    /// tell answer `None`, which counts as new.
+    async fn joined(&self, id: Uuid) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let _ = id;
+        Ok(None)
+    }
 }
 
 /// Told when an account confirms its email address, in the same transaction:

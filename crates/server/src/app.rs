@@ -123,7 +123,13 @@ impl App {
         let (courses, progress) = learning(&db, &clock, &accounts, &library, Arc::new(move || waker.wake()), &config.public_url);
         let accounts = accounts.with_address_confirmations(Arc::new(progress.clone()));
         let waker = mail.clone();
-        let forum = forum(&db, &clock, &accounts, Arc::new(move || waker.wake()))?;
+        let mut forum = forum(&db, &clock, &accounts, Arc::new(move || waker.wake()))?;
+        if !config.forum_rate_limits {
+            forum = forum.with_limits(None);
+        }
+        if index_on_disk {
+            forum = forum.with_index_dir(&config.data_dir.join("forum-index"), &analyzers())?;
+        }
         if config.demo_content {
             let resources = library.load_demo().await.map_err(|e| anyhow::anyhow!("cannot load the demo library: {e}"))?;
             if resources > 0 {
@@ -224,10 +230,13 @@ fn learning(
 /// The forum, which names people through accounts, queues mail, and
 /// analyses posts with the library's analyzers.
 fn forum(db: &Db, clock: &Clock, accounts: &Accounts, wake_mail: Arc<dyn Fn() + Send + Sync>) -> anyhow::Result<Forum> {
-    let analyzers =
-        Analyzers { register: sanad_library::search::register_analyzers, names: sanad_library::search::LANGS.map(|(_, name)| name) };
-    Forum::new(db.clone(), clock.clone(), ForumSeams { people: Arc::new(accounts.clone()), wake_mail, analyzers })
+    Forum::new(db.clone(), clock.clone(), ForumSeams { people: Arc::new(accounts.clone()), wake_mail, analyzers: analyzers() })
         .context("cannot create the forum's index of posts")
+}
+
+/// The library's analyzers, for the forum's index of posts.
+fn analyzers() -> Analyzers {
+    Analyzers { register: sanad_library::search::register_analyzers, names: sanad_library::search::LANGS.map(|(_, name)| name) }
 }
 
 /// The APIs with placeholder services, for printing the document without a database.
@@ -377,8 +386,10 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
     });
     // Each fan-out is claimed in the database, so every instance may run it.
     let fanout = tokio::spawn(app.forum.clone().run_fanout(shutdown_fanout.clone()));
-    let forum_indexer = tokio::spawn(app.forum.clone().run_indexer(shutdown_fanout));
-    vec![mail, pruner, indexer, follow_ups, fanout, forum_indexer]
+    let forum_indexer = tokio::spawn(app.forum.clone().run_indexer(shutdown_fanout.clone()));
+    // Pruning old index events is idempotent, so every instance may run it.
+    let forum_upkeep = tokio::spawn(app.forum.clone().run_upkeep(shutdown_fanout));
+    vec![mail, pruner, indexer, follow_ups, fanout, forum_indexer, forum_upkeep]
 }
 
 async fn termination() {

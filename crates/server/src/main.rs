@@ -202,8 +202,10 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
         .await
         .context("stop the server first (or simply restart it: a missing index is rebuilt at start)")?;
     let result = app.library.rebuild_index().await;
+    let posts = app.forum.rebuild_index().await;
     app.db.close().await;
     let n = result.map_err(|e| anyhow::anyhow!("cannot rebuild the index: {e}"))?;
-    println!("indexed {n} resources");
+    let posts = posts.map_err(|e| anyhow::anyhow!("cannot rebuild the forum's index: {e}"))?;
+    println!("indexed {n} resources and {posts} forum posts");
     Ok(())
 }

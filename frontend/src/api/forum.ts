@@ -41,6 +41,9 @@ export type PostSearchPage = Schema['PostSearchPage'];
 export type FlagReason = Schema['FlagReason'];
 export type NewFlag = Schema['NewFlag'];
 export type FlagView = Schema['FlagView'];
+export type RevisionView = Schema['RevisionView'];
+export type RevisionPage = Schema['RevisionPage'];
+export type RevisionRedaction = Schema['RevisionRedaction'];
 
 // The vocabularies in the order the screens offer them (checked against the schema).
 export const REACTIONS = ['thanks', 'helpful', 'support'] as const satisfies readonly ReactionKind[];
@@ -95,3 +98,8 @@ export const decide = (itemId: string, body: DecisionInput): Promise<DecisionOut
   request('POST', `${API}/moderation/items/${seg(itemId)}/decision`, body);
 export const lookUpAuthor = (postId: string): Promise<RealAuthor> => request('GET', `${API}/moderation/posts/${seg(postId)}/author`);
 export const getAuditLog = (cursor?: string): Promise<AuditPage> => request('GET', `${API}/moderation/audit${query({ cursor })}`);
+// A post's earlier texts (moderators only), and the audited redaction of one.
+export const listRevisions = (postId: string, cursor?: string): Promise<RevisionPage> =>
+  request('GET', `${API}/moderation/posts/${seg(postId)}/revisions${query({ cursor })}`);
+export const redactRevision = (revisionId: string, body: RevisionRedaction): Promise<RevisionView> =>
+  request('POST', `${API}/moderation/revisions/${seg(revisionId)}/redaction`, body);

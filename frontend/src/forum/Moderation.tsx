@@ -58,7 +58,8 @@ function QueueCard({ item, onDecided }: { item: QueueItem; onDecided: (d: Decisi
 
   function open(d: Decision) {
     setMode(d);
-    if (d === 'redact' && !body) setBody(htmlToText(item.body_html));
+    // The Markdown as written, so the redaction keeps its formatting.
+    if (d === 'redact' && !body) setBody(item.body || htmlToText(item.body_html));
   }
 
   return (
@@ -209,14 +210,14 @@ export function AuditScreen() {
                     <When iso={e.created_at} />
                   </td>
                   <td data-label={t('audit.action')}>{auditAction(e.action, t)}</td>
-                  <td data-label={t('audit.actor')} class="mono">
-                    {e.actor_id}
+                  <td data-label={t('audit.actor')}>
+                    <bdi>{e.actor_name || e.actor_id}</bdi>
                   </td>
                   <td data-label={t('audit.post')} class="mono">
                     {e.post_id ?? '—'}
                   </td>
-                  <td data-label={t('audit.subject')} class="mono">
-                    {e.subject_id ?? '—'}
+                  <td data-label={t('audit.subject')}>
+                    <bdi>{e.subject_name ?? e.subject_id ?? '—'}</bdi>
                   </td>
                 </tr>
               ))}
@@ -229,7 +230,7 @@ export function AuditScreen() {
   );
 }
 
-const AUDIT_ACTIONS = ['author_lookup', 'approve', 'reject', 'redact'];
+const AUDIT_ACTIONS = ['author_lookup', 'approve', 'reject', 'redact', 'redact_revision', 'delete'];
 function auditAction(action: string, t: (k: Key) => string): string {
   return AUDIT_ACTIONS.includes(action) ? t(`audit.do.${action}` as Key) : action;
 }

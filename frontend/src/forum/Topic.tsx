@@ -26,6 +26,7 @@ import { describeError } from '../errors';
 import type { Key } from '../i18n';
 import { LoadFailed, Loading, useTitle } from '../pages/learn';
 import { FlagButton } from './FlagDialog';
+import { PostHistory } from './History';
 import { AuthorLookup } from './Moderation';
 import { AuthorName, Composer, HeldExplanation, htmlToText, MoreButton, quoteMarkdown, Reasons, When } from './shared';
 
@@ -50,7 +51,10 @@ export function TopicScreen({ id }: { id: string }) {
   const [status, setStatus] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
   const [replyingTo, setReplyingTo] = useState<PostView | null>(null);
-  const [held, setHeld] = useState<{ postId: string; reasons: Reason[] } | null>(null);
+  /** The caller's own post being edited in the composer. */
+  const [editing, setEditing] = useState<PostView | null>(null);
+  /** A post of the caller's that screening held (a new reply, or an edit: `edit`), corrected in the composer. */
+  const [held, setHeld] = useState<{ postId: string; reasons: Reason[]; edit?: boolean } | null>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [jumpTo, setJumpTo] = useState<string | null>(null);
   useEffect(() => {
@@ -183,7 +187,27 @@ export function TopicScreen({ id }: { id: string }) {
       }));
     });
 
+  /** Reads again the page that holds `postId` (an edit changes a post anywhere in the topic). */
+  async function refreshPageOf(postId: string) {
+    if (!data) return;
+    const index = data.pages.findIndex((pg) => pg.posts.some((p) => p.id === postId));
+    if (index < 0) return refreshLast();
+    const cursor = data.pages[index]?.cursor;
+    const p = await getTopic(id, cursor);
+    setData((d) => d && { ...d, topic: p.topic, pages: d.pages.map((pg, i) => (i === index ? { cursor, posts: p.posts } : pg)) });
+  }
+
+  /** Opens the composer on the caller's own post, with its Markdown; screening applies to the edit as to a new post. */
+  function startEdit(post: PostView) {
+    setEditing(post);
+    setHeld(null);
+    setReplyingTo(null);
+    setDraft(post.body ?? htmlToText(post.body_html));
+    textareaRef.current?.focus();
+  }
+
   function startReply(post: PostView, quote: boolean) {
+    setEditing(null);
     setReplyingTo(post);
     if (quote) {
       const selection = window.getSelection();
@@ -283,7 +307,7 @@ export function TopicScreen({ id }: { id: string }) {
                     {t('forum.markAnswer')}
                   </button>
                 )}
-                {!mine(post.author) && post.status === 'published' && (
+                {!post.mine && post.status === 'published' && (
                   <FlagButton
                     postId={post.id}
                     seq={post.seq}
@@ -293,7 +317,12 @@ export function TopicScreen({ id }: { id: string }) {
                     }}
                   />
                 )}
-                {(mine(post.author) || isModerator(me)) && post.status !== 'deleted' && (
+                {post.mine && post.status !== 'deleted' && (
+                  <button type="button" class="button button--small" onClick={() => startEdit(post)}>
+                    {t('forum.edit')}
+                  </button>
+                )}
+                {(post.mine || isModerator(me)) && post.status !== 'deleted' && (
                   <button
                     type="button"
                     class="button button--small button--danger"
@@ -312,23 +341,38 @@ export function TopicScreen({ id }: { id: string }) {
                 )}
               </div>
               {isModerator(me) && post.author.pseudonym && <AuthorLookup postId={post.id} />}
+              {isModerator(me) && post.edited_at && <PostHistory postId={post.id} seq={post.seq} />}
             </article>
           </li>
         ))}
       </ol>
       <MoreButton next={data.next} busy={busy} onMore={() => void more()} />
       <section aria-labelledby="reply-h" class="reply-box">
-        <h2 id="reply-h">{held ? t('forum.fixHeld') : t('forum.replyTitle')}</h2>
+        <h2 id="reply-h">{held ? t('forum.fixHeld') : editing ? t('forum.editTitle', { n: editing.seq }) : t('forum.replyTitle')}</h2>
         {held && <HeldExplanation reasons={held.reasons} onEdit={() => textareaRef.current?.focus()} />}
         <Composer
           name="reply"
           body={draft}
           setBody={setDraft}
           textareaRef={textareaRef}
-          anonymousAllowed={anonymousAllowed && !held}
-          submitLabel={held ? t('forum.sendFixed') : t('forum.sendReply')}
+          anonymousAllowed={anonymousAllowed && !held && !editing}
+          submitLabel={held ? t('forum.sendFixed') : editing ? t('forum.sendEdit') : t('forum.sendReply')}
           context={
-            replyingTo && !held ? (
+            editing && !held ? (
+              <p class="notice">
+                {t('forum.editHint')}{' '}
+                <button
+                  type="button"
+                  class="button button--small"
+                  onClick={() => {
+                    setEditing(null);
+                    setDraft('');
+                  }}
+                >
+                  {t('forum.cancelEdit')}
+                </button>
+              </p>
+            ) : replyingTo && !held ? (
               <p class="notice">
                 {t('forum.replyingTo', { n: replyingTo.seq })}{' '}
                 <button type="button" class="button button--small" onClick={() => setReplyingTo(null)}>
@@ -338,18 +382,25 @@ export function TopicScreen({ id }: { id: string }) {
             ) : undefined
           }
           send={(v) =>
-            held ? editPost(held.postId, v.body, locale) : replyTo(topic.id, { body: v.body, anonymous: v.anonymous, ...(replyingTo ? { reply_to: replyingTo.id } : {}) }, locale)
+            held
+              ? editPost(held.postId, v.body, locale)
+              : editing
+                ? editPost(editing.id, v.body, locale)
+                : replyTo(topic.id, { body: v.body, anonymous: v.anonymous, ...(replyingTo ? { reply_to: replyingTo.id } : {}) }, locale)
           }
           onSent={(s) => {
+            const edited = held?.postId ?? editing?.id;
+            const wasEdit = held ? !!held.edit : !!editing;
+            setEditing(null);
             if (s.status === 'held') {
-              setHeld({ postId: s.post_id, reasons: s.reasons });
+              setHeld({ postId: s.post_id, reasons: s.reasons, edit: wasEdit });
             } else {
               setHeld(null);
               setDraft('');
               setReplyingTo(null);
-              setStatus(t('forum.replyPublished'));
+              setStatus(wasEdit ? t('forum.editSaved') : t('forum.replyPublished'));
             }
-            void refreshLast().catch(() => undefined);
+            void (edited ? refreshPageOf(edited) : refreshLast()).catch(() => undefined);
           }}
         />
       </section>

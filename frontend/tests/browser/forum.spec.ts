@@ -78,6 +78,13 @@ const T = {
     flagReason: 'Publicité ou hors sujet',
     flagSend: 'Envoyer le signalement',
     flagSent: 'Signalement envoyé aux modérateurs. Merci.',
+    edit: 'Modifier',
+    sendEdit: 'Enregistrer la modification',
+    edited: 'modifié',
+    history: 'Historique',
+    redactVersion: 'Caviarder cette version',
+    versionRedacted: 'Version caviardée.',
+    removedText: '(texte retiré)',
   },
   ar: {
     community: 'المجتمع المهني',
@@ -100,6 +107,13 @@ const T = {
     flagReason: 'إشهار أو خارج الموضوع',
     flagSend: 'إرسال البلاغ',
     flagSent: 'تم إرسال البلاغ إلى المشرفين. شكرا.',
+    edit: 'تعديل',
+    sendEdit: 'حفظ التعديل',
+    edited: 'معدّل',
+    history: 'سجل التعديلات',
+    redactVersion: 'تنقيح هذه النسخة',
+    versionRedacted: 'تم تنقيح النسخة.',
+    removedText: '(نص محذوف)',
   },
 } as const;
 
@@ -247,6 +261,53 @@ for (const locale of ['fr', 'ar'] as const) {
     await expect(page.getByRole('status').filter({ hasText: L.replyPublished })).toBeVisible();
     await expect(page.locator('.post').nth(1).locator('.notice')).toHaveCount(0);
     await page.context().close();
+  });
+
+  test(`a member edits their own post; a moderator reads its history and redacts a version (${locale})`, async ({ browser, page }) => {
+    const author = await member(browser, 'Soukaina Relit', locale);
+    const sent = await topicViaApi(author, 'concepts', `Relecture ${locale} ${Date.now()}`, 'Première **version** du message.');
+    await author.goto(`/forum/t/${sent.topic_id}`);
+    await author.locator('.post').first().getByRole('button', { name: L.edit, exact: true }).click();
+    const box = author.locator('textarea[name="reply"]');
+    await expect(box).toBeFocused();
+    await expect(box).toHaveValue('Première **version** du message.');
+    await axe(author, `editing own post (${locale})`);
+
+    // An edit is screened like a new post: held, explained, corrected.
+    await box.fill('Deuxième version, appelez le 0612345678.');
+    await author.getByRole('button', { name: L.sendEdit }).click();
+    await expect(author.locator('.reply-box .held .reasons')).toContainText(L.phone);
+    await box.fill('Deuxième *version*, sans numéro.');
+    await author.getByRole('button', { name: L.sendFixed }).click();
+    await expect(author.locator('.post__body').first()).toContainText('Deuxième version, sans numéro');
+    await expect(author.locator('.post').first().locator('.post__head')).toContainText(L.edited);
+    await expect(author.getByRole('button', { name: L.history })).toHaveCount(0);
+
+    // A moderator reads the earlier versions and redacts the one with the number.
+    await loginAs(page, MODERATOR);
+    if (locale !== 'fr') await switchLanguage(page, locale);
+    await page.goto(`/forum/t/${sent.topic_id}`);
+    await page.locator('.post').first().getByRole('button', { name: L.history }).click();
+    const versions = page.locator('.revision');
+    await expect(versions).toHaveCount(2);
+    await expect(versions.first().locator('.revision__body')).toHaveText('Première **version** du message.');
+    await expect(versions.nth(1).locator('.revision__body')).toContainText('0612345678');
+    await expect(versions.first()).toContainText('Soukaina Relit');
+    await axe(page, `post history (${locale})`);
+    // The history reads at phone width too.
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await versions.nth(1).getByRole('button', { name: L.redactVersion }).click();
+    await versions.nth(1).locator('textarea[name="note"]').fill('Numéro retiré de l’historique.');
+    await axe(page, `redacting a version (${locale})`);
+    await versions.nth(1).locator('button[type="submit"]').click();
+    await expect(page.getByRole('status').filter({ hasText: L.versionRedacted })).toBeVisible();
+    await expect(versions.nth(1).locator('.revision__body')).toHaveText(L.removedText);
+    await expect(versions.nth(1).locator('.notice')).toContainText('Numéro retiré');
+    await expect(page.locator('main')).not.toContainText('0612345678');
+    // The moderator's account keeps its language: the next test signs in through the French form.
+    if (locale !== 'fr') await switchLanguage(page, 'fr');
+    await author.context().close();
   });
 
   test(`anonymous posting in the wellbeing category shows a pseudonym (${locale})`, async ({ browser }) => {
