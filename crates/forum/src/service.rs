@@ -22,6 +22,12 @@ use crate::search::{Analyzers, PostDoc, PostIndex};
 use crate::store::{self, Claim, PostRow, TopicRow};
 use crate::unsubscribe::Signer;
 
+mod digest;
+mod live;
+mod notify;
+
+pub use live::{LiveCursor, LiveEvent};
+
 /// The forum service. Cheap to clone.
 #[derive(Clone)]
 pub struct Forum {
@@ -250,6 +256,7 @@ impl Forum {
         let topic_id = sanad_platform::ids::new_id();
         let post_id = sanad_platform::ids::new_id();
         let status = if verdict == Verdict::Publish { PostStatus::Published } else { PostStatus::Held };
+        let signer = self.signer().await?.clone();
         let mut tx = self.db.begin().await.map_err(sql)?;
         let row = store::NewTopicRow {
             id: topic_id,
@@ -264,8 +271,17 @@ impl Forum {
         let seq = store::next_seq(&mut tx, topic_id).await.map_err(sql)?;
         self.write_post(&mut tx, topic_id, post_id, seq, caller.user_id, input.anonymous, &body, &html, None, &verdict, now).await?;
         store::refresh_topic(&mut tx, topic_id).await.map_err(sql)?;
+        let published = verdict == Verdict::Publish;
+        if published && let Some(topic) = store::topic_in(&mut tx, topic_id).await.map_err(sql)? {
+            // Mentions, and the category's watchers by the fan-out.
+            self.announce(&mut tx, &signer, &topic, post_id, caller.user_id, &body, None, now).await?;
+        }
         tx.commit().await.map_err(sql)?;
-        self.index_wake.notify_one();
+        if published {
+            self.after_announce();
+        } else {
+            self.index_wake.notify_one();
+        }
         Ok(submission(topic_id, topic_id, post_id, verdict))
     }
 
@@ -350,6 +366,8 @@ impl Forum {
     ) -> Result<()> {
         store::touch_topic(tx, topic.id, now).await.map_err(sql)?;
         store::refresh_topic(tx, topic.id).await.map_err(sql)?;
+        // Mentions and quotes first: a member is told once of a post, by the most particular reason.
+        self.tell_named(tx, signer, topic, post, poster, body, now).await?;
         if topic.author_id != poster {
             let level = store::subscription_in(tx, topic.id, topic.author_id).await.map_err(sql)?;
             if level.as_deref() != Some(SubscriptionLevel::Muted.as_str())
@@ -381,7 +399,7 @@ impl Forum {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
         let frequency = store::email_frequency_in(tx, person.id).await.map_err(sql)?;
-        // Daily and weekly digests are not sent yet: only immediate mail goes out.
+        // Daily and weekly members get the digest job's mail instead (service/digest.rs).
         let immediate = frequency.as_deref().is_none_or(|f| f == EmailFrequency::Immediate.as_str());
         if !immediate || !person.enabled {
             return Ok(());
@@ -671,6 +689,9 @@ impl Forum {
                     self.mail_if_wanted(&mut tx, &signer, person, &topic, &post.body, now).await?;
                 }
             }
+            if post.seq == 1 {
+                self.tell_category_watchers(&mut tx, &signer, &topic, post.id, post.author_id, &post.body, now).await?;
+            }
         }
         tx.commit().await.map_err(sql)?;
         (self.wake_mail)();
@@ -851,7 +872,9 @@ impl Forum {
 
     /// Sets how the caller wants forum mail.
     pub async fn set_settings(&self, caller: &Caller, email: EmailFrequency) -> Result<NotificationSettings> {
+        let was = store::email_frequency(&self.db, caller.user_id).await.map_err(sql)?.and_then(|s| EmailFrequency::parse(&s));
         store::set_email_frequency(&self.db, caller.user_id, email.as_str()).await.map_err(sql)?;
+        self.digest_chosen(caller.user_id, was, email).await?;
         Ok(NotificationSettings { email })
     }
 

@@ -7,6 +7,8 @@ use uuid::Uuid;
 
 type Sql<T> = Result<T, sqlx::Error>;
 
+pub mod notify;
+
 /// A category with its count of published topics.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CategoryRow {
