@@ -678,8 +678,12 @@ impl Forum {
         if let Some(post) = published
             && let Some(topic) = store::topic_in(&mut tx, post.topic_id).await.map_err(sql)?
         {
-            let watchers: Vec<Uuid> =
-                store::watchers(&mut tx, topic.id).await.map_err(sql)?.into_iter().filter(|w| *w != post.author_id).collect();
+            // A topic's first post is news to its category's watchers only: whoever watches the topic has seen it.
+            let watchers: Vec<Uuid> = if post.seq == 1 {
+                Vec::new()
+            } else {
+                store::watchers(&mut tx, topic.id).await.map_err(sql)?.into_iter().filter(|w| *w != post.author_id).collect()
+            };
             let people = if watchers.is_empty() { Vec::new() } else { self.people.people(&watchers).await? };
             for person in &people {
                 if store::insert_notification(&mut tx, person.id, NotificationKind::Watched.as_str(), topic.id, post.id, now)
