@@ -181,9 +181,8 @@ async fn mentions_and_quotes_notify_the_named_member(backend: Backend) {
     assert!(kinds_for(&mut amal).await.contains(&("reply".into(), quoting_post.clone())), "the topic's author, told of a reply");
 
     // A held post tells nobody until it is published.
-    let (st, held) = badr
-        .post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "@Chama Daoudi rappelle la mère au 06 98 76 54 32"}))
-        .await;
+    let (st, held) =
+        badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "@Chama Daoudi rappelle la mère au 06 98 76 54 32"})).await;
     assert_eq!(st, StatusCode::ACCEPTED, "{held}");
     let held_post = held["post_id"].as_str().unwrap().to_string();
     assert!(!kinds_for(&mut chama).await.iter().any(|(_, p)| *p == held_post), "held: nobody is told");
@@ -208,9 +207,8 @@ async fn mentions_and_quotes_notify_the_named_member(backend: Backend) {
     let aid = id(&anon);
     let (_, view) = badr.get(&format!("/api/v1/forum/topics/{aid}")).await;
     let pseudonym = view["posts"][0]["author"]["pseudonym"].as_str().expect("a pseudonym").to_string();
-    let (st, to_pseudonym) = badr
-        .post(&format!("/api/v1/forum/topics/{aid}/posts"), json!({"body": format!("@{pseudonym} courage, tu n'es pas seule.")}))
-        .await;
+    let (st, to_pseudonym) =
+        badr.post(&format!("/api/v1/forum/topics/{aid}/posts"), json!({"body": format!("@{pseudonym} courage, tu n'es pas seule.")})).await;
     assert_eq!(st, StatusCode::CREATED);
     let to_pseudonym = to_pseudonym["post_id"].as_str().unwrap().to_string();
     assert!(kinds_for(&mut amal).await.contains(&("mention".into(), to_pseudonym)), "the pseudonym reaches its author");
@@ -276,9 +274,8 @@ async fn watching_a_category_tells_of_new_topics(backend: Backend) {
     assert!(mails[0].contains("Affiches école") && mails[0].contains("List-Unsubscribe"), "{}", mails[0]);
 
     // A held topic is told once published.
-    let (st, held) = badr
-        .post("/api/v1/forum/topics", json!({"category": "prevention", "title": "Rappel", "body": "Appeler le 06 98 76 54 32"}))
-        .await;
+    let (st, held) =
+        badr.post("/api/v1/forum/topics", json!({"category": "prevention", "title": "Rappel", "body": "Appeler le 06 98 76 54 32"})).await;
     assert_eq!(st, StatusCode::ACCEPTED);
     srv.fan_out_now().await;
     assert_eq!(kinds_for(&mut chama).await.len(), 1, "held: nobody told");
@@ -391,8 +388,7 @@ async fn live_streams_carry_posts_and_counts_across_instances(backend: Backend) 
     assert_eq!(serde_json::from_str::<Value>(&first.expect("the count at once").data).unwrap()["unread"], 0);
 
     // Written through the other instance: a held post never comes, a published one does, and the count moves.
-    let (st, _) =
-        badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Appelez le 06 98 76 54 32 motretenu"})).await;
+    let (st, _) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Appelez le 06 98 76 54 32 motretenu"})).await;
     assert_eq!(st, StatusCode::ACCEPTED);
     let (st, reply) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Réponse **motdirect**"})).await;
     assert_eq!(st, StatusCode::CREATED);
@@ -420,16 +416,14 @@ async fn live_streams_carry_posts_and_counts_across_instances(backend: Backend) 
     drop(again);
 
     // Anonymous posts come with their pseudonym only.
-    let (_, anon) = amal
-        .post("/api/v1/forum/topics", json!({"category": "bien-etre", "title": "Fatigue", "body": "Dur.", "anonymous": true}))
-        .await;
+    let (_, anon) =
+        amal.post("/api/v1/forum/topics", json!({"category": "bien-etre", "title": "Fatigue", "body": "Dur.", "anonymous": true})).await;
     let aid = id(&anon);
     let resp = badr.open_stream(&format!("/api/v1/forum/events?topic={aid}"), &[]).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let mut watching = Events::new(resp);
     watching.until("unread", 10).await;
-    let (st, _) =
-        amal.post(&format!("/api/v1/forum/topics/{aid}/posts"), json!({"body": "Merci à vous.", "anonymous": true})).await;
+    let (st, _) = amal.post(&format!("/api/v1/forum/topics/{aid}/posts"), json!({"body": "Merci à vous.", "anonymous": true})).await;
     assert_eq!(st, StatusCode::CREATED);
     let (post, _) = watching.until("post", 15).await;
     let post = post.expect("the anonymous post, live");

@@ -69,8 +69,7 @@ pub fn read(markdown: &str) -> Reading {
 
 /// The accounts among `names` (account, name) that `reading` mentions, each once, in the order written.
 pub fn mentioned(reading: &Reading, names: &[(Uuid, String)]) -> Vec<Uuid> {
-    let folded: Vec<(Uuid, String)> =
-        names.iter().map(|(id, name)| (*id, fold(name))).filter(|(_, name)| !name.is_empty()).collect();
+    let folded: Vec<(Uuid, String)> = names.iter().map(|(id, name)| (*id, fold(name))).filter(|(_, name)| !name.is_empty()).collect();
     let mut found = Vec::new();
     for after in &reading.after_marks {
         let best = folded

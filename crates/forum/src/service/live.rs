@@ -90,8 +90,7 @@ impl Forum {
         if last <= cursor.seen_seq {
             return Ok(events);
         }
-        let rows =
-            store::posts_page(&self.db, topic, cursor.after, caller.user_id, false, POSTS_PER_POLL).await.map_err(sql)?;
+        let rows = store::posts_page(&self.db, topic, cursor.after, caller.user_id, false, POSTS_PER_POLL).await.map_err(sql)?;
         if (rows.len() as i64) < POSTS_PER_POLL {
             cursor.seen_seq = last;
         }
