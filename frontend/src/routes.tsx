@@ -131,6 +131,8 @@ export const ROUTES: ReadonlyArray<Route<RouteContext>> = [
   { pattern: '/forum/c/:slug', screen: loggedIn(({ slug = '' }) => <Forum key={slug} route={{ screen: 'category', slug }} />) },
   { pattern: '/forum/c/:slug/new', screen: loggedIn(({ slug = '' }) => <Forum key={`new-${slug}`} route={{ screen: 'new-topic', slug }} />) },
   { pattern: '/forum/t/:id', screen: loggedIn(({ id = '' }) => <Forum key={id} route={{ screen: 'topic', id }} />) },
+  // The address forum mails link to.
+  { pattern: '/forum/topics/:id', screen: loggedIn(({ id = '' }) => <Forum key={id} route={{ screen: 'topic', id }} />) },
   { pattern: '/notifications', screen: loggedIn(() => <Forum route={{ screen: 'notifications' }} />) },
   { pattern: '/moderation', screen: moderators(() => <Forum route={{ screen: 'moderation' }} />) },
   { pattern: '/moderation/audit', screen: admins(() => <Forum route={{ screen: 'audit' }} />) },

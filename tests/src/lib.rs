@@ -128,6 +128,21 @@ impl TestServer {
         Self { server, data_dir, backend, database_url }
     }
 
+    /// Another instance on the same database, with its own data directory
+    /// (its own mail files), as a second server behind a load balancer.
+    pub async fn another_instance(&self) -> TestServer {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        Self::start_on(self.backend, Options::default(), data_dir, self.database_url.clone()).await
+    }
+
+    /// Signs an existing account in through this instance.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Client {
+        let mut c = self.client();
+        let (st, body) = c.post("/api/v1/auth/login", serde_json::json!({"email": email, "password": password})).await;
+        assert_eq!(st, StatusCode::OK, "login {body}");
+        c
+    }
+
     /// Applies the pending search-index events and indexes newly published
     /// lessons now (the indexer would within a second).
     pub async fn index_now(&self) {
@@ -304,6 +319,19 @@ impl Client {
         }
         assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{method} {path} answered 500: {value}");
         (status, value)
+    }
+
+    /// Opens a GET whose body is read as it comes (a stream of server-sent
+    /// events), with extra `headers`; the caller reads it with `chunk()`.
+    pub async fn open_stream(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut req = self.http.get(format!("{}{}", self.base, path)).header("accept", "text/event-stream");
+        if let Some(token) = &self.bearer {
+            req = req.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send().await.expect("request")
     }
 
     /// Sends a request and returns the raw body (for downloads).

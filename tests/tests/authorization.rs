@@ -281,6 +281,11 @@ fn table() -> Vec<Row> {
         row(M::PUT, "/api/v1/forum/topics/{id}/subscription", [401, 200, 200, 200, 200, 200])
             .at("/api/v1/forum/topics/{topic}/subscription")
             .json(json!({"level": "watching"})),
+        row(M::GET, "/api/v1/forum/categories/{slug}/subscription", [401, 200, 200, 200, 200, 200])
+            .at("/api/v1/forum/categories/concepts/subscription"),
+        row(M::PUT, "/api/v1/forum/categories/{slug}/subscription", [401, 200, 200, 200, 200, 200])
+            .at("/api/v1/forum/categories/concepts/subscription")
+            .json(json!({"level": "watching"})),
         row(M::GET, "/api/v1/forum/search", [401, 200, 200, 200, 200, 200]).at("/api/v1/forum/search?q=question"),
         row(M::GET, "/api/v1/me/notifications", [401, 200, 200, 200, 200, 200]),
         row(M::POST, "/api/v1/me/notifications/read", [401, 204, 204, 204, 204, 204]).json(json!({"all": true})),

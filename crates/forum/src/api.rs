@@ -223,6 +223,20 @@ impl ForumApi {
         Ok(Json(self.forum.subscribe(&who, id.0, body.0.level).await?))
     }
 
+    /// How the caller follows a category: watching (told of every new topic), normal or muted (told of none).
+    #[oai(path = "/forum/categories/:slug/subscription", method = "get", tag = "ApiTags::Forum")]
+    async fn category_subscription(&self, req: &Request, slug: Path<String>) -> Result<Json<Subscription>> {
+        let who = caller(req).await?;
+        Ok(Json(self.forum.category_subscription(&who, &slug.0).await?))
+    }
+
+    /// Watches a category (told of every new topic there), or stops: `{level: watching|normal|muted}`.
+    #[oai(path = "/forum/categories/:slug/subscription", method = "put", tag = "ApiTags::Forum")]
+    async fn subscribe_category(&self, req: &Request, slug: Path<String>, body: Json<Subscription>) -> Result<Json<Subscription>> {
+        let who = caller(req).await?;
+        Ok(Json(self.forum.subscribe_category(&who, &slug.0, body.0.level).await?))
+    }
+
     /// The caller's notifications, newest first, with the unread count.
     #[oai(path = "/me/notifications", method = "get", tag = "ApiTags::Forum")]
     async fn notifications(

@@ -1,6 +1,6 @@
 //! The mails the forum queues (the mail crate renders them).
 
-use sanad_mail::{MailParams, OutgoingMail, Template};
+use sanad_mail::{DigestEntry, MailParams, OutgoingMail, Template};
 use sanad_platform::people::Person;
 use uuid::Uuid;
 
@@ -39,6 +39,42 @@ pub fn new_post(person: &Person, news: &PostNews<'_>, unsubscribe_token: &str) -
             topic,
             excerpt,
             unsubscribe: Some(format!("/api/v1/forum/unsubscribe/{unsubscribe_token}")),
+            ..MailParams::default()
+        },
+    }
+}
+
+/// A topic a digest lists.
+#[derive(Debug)]
+pub struct DigestTopic<'a> {
+    pub topic_id: Uuid,
+    pub topic_title: &'a str,
+    /// In a sensitive category the digest names nothing: a link only.
+    pub sensitive: bool,
+    /// Unread notifications about it in the period.
+    pub posts: i64,
+}
+
+/// A daily or weekly digest to `person`: titles and links, never a post's
+/// text nor who wrote it, with its signed unsubscribe path.
+pub fn digest(person: &Person, topics: &[DigestTopic<'_>], unsubscribe_token: &str) -> OutgoingMail {
+    let digest = topics
+        .iter()
+        .map(|t| DigestEntry {
+            topic: (!t.sensitive).then(|| t.topic_title.to_string()),
+            path: format!("/forum/topics/{}", t.topic_id),
+            posts: t.posts,
+        })
+        .collect();
+    OutgoingMail {
+        recipient: person.email.clone(),
+        locale: person.locale.clone(),
+        template: Template::ForumDigest,
+        params: MailParams {
+            display_name: person.display_name.clone(),
+            path: Some("/notifications".into()),
+            unsubscribe: Some(format!("/api/v1/forum/unsubscribe/{unsubscribe_token}")),
+            digest,
             ..MailParams::default()
         },
     }

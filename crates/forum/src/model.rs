@@ -110,6 +110,12 @@ vocabulary! {
         Reply = "reply",
         /// A new post in a topic the member watches.
         Watched = "watched",
+        /// A post names the member (`@` and their name in the topic).
+        Mention = "mention",
+        /// A post quotes the member's post (a block quote in a reply to it).
+        Quote = "quote",
+        /// A new topic in a category the member watches.
+        NewTopic = "new_topic",
     }
 }
 
@@ -321,7 +327,8 @@ pub struct AnswerMark {
     pub post_id: Uuid,
 }
 
-/// `PUT /forum/topics/{id}/subscription`.
+/// `PUT /forum/topics/{id}/subscription`, and `GET PUT /forum/categories/{slug}/subscription`
+/// (a watched category tells of its new topics).
 #[derive(Clone, Debug, Object)]
 pub struct Subscription {
     pub level: SubscriptionLevel,

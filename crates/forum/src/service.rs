@@ -23,6 +23,12 @@ use crate::search::{Analyzers, PostDoc, PostIndex};
 use crate::store::{self, Claim, PostRow, TopicRow};
 use crate::unsubscribe::Signer;
 
+mod digest;
+mod live;
+mod notify;
+
+pub use live::{LiveCursor, LiveEvent};
+
 /// The forum service. Cheap to clone.
 #[derive(Clone)]
 pub struct Forum {
@@ -255,6 +261,7 @@ impl Forum {
         let post_id = sanad_platform::ids::new_id();
         let status = if verdict == Verdict::Publish { PostStatus::Published } else { PostStatus::Held };
         let allowance = self.allowance(caller, Action::Topic).await?;
+        let signer = self.signer().await?.clone();
         let mut tx = self.db.begin().await.map_err(sql)?;
         let row = store::NewTopicRow {
             id: topic_id,
@@ -270,8 +277,17 @@ impl Forum {
         let seq = store::next_seq(&mut tx, topic_id).await.map_err(sql)?;
         self.write_post(&mut tx, topic_id, post_id, seq, caller.user_id, input.anonymous, &body, &html, None, &verdict, now).await?;
         store::refresh_topic(&mut tx, topic_id).await.map_err(sql)?;
+        let published = verdict == Verdict::Publish;
+        if published && let Some(topic) = store::topic_in(&mut tx, topic_id).await.map_err(sql)? {
+            // Mentions, and the category's watchers by the fan-out.
+            self.announce(&mut tx, &signer, &topic, post_id, caller.user_id, &body, None, now).await?;
+        }
         tx.commit().await.map_err(sql)?;
-        self.index_wake.notify_one();
+        if published {
+            self.after_announce();
+        } else {
+            self.index_wake.notify_one();
+        }
         Ok(submission(topic_id, topic_id, post_id, verdict))
     }
 
@@ -358,6 +374,8 @@ impl Forum {
     ) -> Result<()> {
         store::touch_topic(tx, topic.id, now).await.map_err(sql)?;
         store::refresh_topic(tx, topic.id).await.map_err(sql)?;
+        // Mentions and quotes first: a member is told once of a post, by the most particular reason.
+        self.tell_named(tx, signer, topic, post, poster, body, now).await?;
         if topic.author_id != poster {
             let level = store::subscription_in(tx, topic.id, topic.author_id).await.map_err(sql)?;
             if level.as_deref() != Some(SubscriptionLevel::Muted.as_str())
@@ -389,7 +407,7 @@ impl Forum {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
         let frequency = store::email_frequency_in(tx, person.id).await.map_err(sql)?;
-        // Daily and weekly digests are not sent yet: only immediate mail goes out.
+        // Daily and weekly members get the digest job's mail instead (service/digest.rs).
         let immediate = frequency.as_deref().is_none_or(|f| f == EmailFrequency::Immediate.as_str());
         if !immediate || !person.enabled {
             return Ok(());
@@ -672,8 +690,12 @@ impl Forum {
         if let Some(post) = published
             && let Some(topic) = store::topic_in(&mut tx, post.topic_id).await.map_err(sql)?
         {
-            let watchers: Vec<Uuid> =
-                store::watchers(&mut tx, topic.id).await.map_err(sql)?.into_iter().filter(|w| *w != post.author_id).collect();
+            // A topic's first post is news to its category's watchers only: whoever watches the topic has seen it.
+            let watchers: Vec<Uuid> = if post.seq == 1 {
+                Vec::new()
+            } else {
+                store::watchers(&mut tx, topic.id).await.map_err(sql)?.into_iter().filter(|w| *w != post.author_id).collect()
+            };
             let people = if watchers.is_empty() { Vec::new() } else { self.people.people(&watchers).await? };
             for person in &people {
                 if store::insert_notification(&mut tx, person.id, NotificationKind::Watched.as_str(), topic.id, post.id, now)
@@ -682,6 +704,9 @@ impl Forum {
                 {
                     self.mail_if_wanted(&mut tx, &signer, person, &topic, &post.body, now).await?;
                 }
+            }
+            if post.seq == 1 {
+                self.tell_category_watchers(&mut tx, &signer, &topic, post.id, post.author_id, &post.body, now).await?;
             }
         }
         tx.commit().await.map_err(sql)?;
@@ -867,7 +892,9 @@ impl Forum {
 
     /// Sets how the caller wants forum mail.
     pub async fn set_settings(&self, caller: &Caller, email: EmailFrequency) -> Result<NotificationSettings> {
+        let was = store::email_frequency(&self.db, caller.user_id).await.map_err(sql)?.and_then(|s| EmailFrequency::parse(&s));
         store::set_email_frequency(&self.db, caller.user_id, email.as_str()).await.map_err(sql)?;
+        self.digest_chosen(caller.user_id, was, email).await?;
         Ok(NotificationSettings { email })
     }
 

@@ -8,6 +8,7 @@ use uuid::Uuid;
 type Sql<T> = Result<T, sqlx::Error>;
 
 pub mod limits;
+pub mod notify;
 pub mod revisions;
 pub mod upkeep;
 

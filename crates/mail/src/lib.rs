@@ -45,6 +45,19 @@ pub struct MailParams {
     /// `List-Unsubscribe` header (with `List-Unsubscribe-Post`) and in the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribe: Option<String>,
+    /// The topics a forum digest lists (empty for every other mail).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub digest: Vec<DigestEntry>,
+}
+
+/// A topic in a forum digest: its title (none in a sensitive category, where
+/// a digest names nothing), the page it opens, and how many new posts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    pub path: String,
+    pub posts: i64,
 }
 
 /// A mail to send.

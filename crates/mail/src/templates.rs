@@ -27,11 +27,14 @@ pub enum Template {
     ForumPost,
     /// The same in a sensitive category: only a link, never the text.
     ForumPostLinkOnly,
+    /// A daily or weekly forum digest: topics and links (never a post's text;
+    /// no title for a sensitive category).
+    ForumDigest,
 }
 
 impl Template {
     /// Every template.
-    pub const ALL: [Template; 9] = [
+    pub const ALL: [Template; 10] = [
         Template::VerifyEmail,
         Template::PasswordReset,
         Template::PasswordChanged,
@@ -41,6 +44,7 @@ impl Template {
         Template::FieldSessionReminder,
         Template::ForumPost,
         Template::ForumPostLinkOnly,
+        Template::ForumDigest,
     ];
 
     /// Stored name.
@@ -55,6 +59,7 @@ impl Template {
             Template::FieldSessionReminder => "field_session_reminder",
             Template::ForumPost => "forum_post",
             Template::ForumPostLinkOnly => "forum_post_link_only",
+            Template::ForumDigest => "forum_digest",
         }
     }
 
@@ -87,6 +92,7 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
         Template::IdleReminder => format!("{public_url}{}", params.path.as_deref().unwrap_or("/learning")),
         Template::FieldSessionReminder => format!("{public_url}/field-sessions"),
         Template::ForumPost | Template::ForumPostLinkOnly => format!("{public_url}{}", params.path.as_deref().unwrap_or("/forum")),
+        Template::ForumDigest => format!("{public_url}{}", params.path.as_deref().unwrap_or("/notifications")),
     };
     let unsubscribe = params.unsubscribe.as_deref().map(|path| format!("{public_url}{path}"));
     let texts = match template {
@@ -99,6 +105,7 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
         Template::FieldSessionReminder => &FIELD_SESSION_REMINDER,
         Template::ForumPost => &FORUM_POST,
         Template::ForumPostLinkOnly => &FORUM_POST_LINK_ONLY,
+        Template::ForumDigest => &FORUM_DIGEST,
     };
     let (subject, body) = match locale {
         "ar" => texts.ar,
@@ -114,8 +121,29 @@ pub fn render(template: Template, locale: &str, params: &MailParams, public_url:
         .replace("{cohort}", params.cohort.as_deref().unwrap_or_default())
         .replace("{topic}", params.topic.as_deref().unwrap_or_default())
         .replace("{excerpt}", params.excerpt.as_deref().unwrap_or_default())
-        .replace("{name}", &params.display_name);
+        .replace("{name}", &params.display_name)
+        // Last: the lines carry titles people typed.
+        .replace("{digest}", &digest_lines(locale, &params.digest, public_url));
     Rendered { subject: subject.to_string(), body, unsubscribe }
+}
+
+/// The lines of a forum digest in `locale`: each topic (or, in a sensitive
+/// category, "a discussion in a protected space"), its count and its link.
+fn digest_lines(locale: &str, entries: &[crate::DigestEntry], public_url: &str) -> String {
+    let mut out = String::new();
+    for e in entries {
+        let line = match (locale, e.topic.as_deref()) {
+            ("ar", Some(topic)) => format!("- «{topic}»: رسائل جديدة: {}", e.posts),
+            ("ar", None) => format!("- نقاش في فضاء محمي: رسائل جديدة: {}", e.posts),
+            ("en", Some(topic)) => format!("- \"{topic}\": {} new post(s)", e.posts),
+            ("en", None) => format!("- A discussion in a protected space: {} new post(s)", e.posts),
+            (_, Some(topic)) => format!("- « {topic} » : {} nouveau(x) message(s)", e.posts),
+            (_, None) => format!("- Une discussion d'un espace protégé : {} nouveau(x) message(s)", e.posts),
+        };
+        out.push_str(&line);
+        out.push_str(&format!("\n  {public_url}{}\n", e.path));
+    }
+    out
 }
 
 /// One message in each language: its subject, and its body naming `{name}` and `{link}`.
@@ -269,6 +297,22 @@ const FORUM_POST_LINK_ONLY: Texts = Texts {
     ),
 };
 
+/// A daily or weekly digest of the forum: the topics with news, each with its link.
+const FORUM_DIGEST: Texts = Texts {
+    fr: (
+        "Sanad : votre résumé de la communauté",
+        "Bonjour {name},\n\nDu nouveau dans les discussions que vous suivez depuis votre dernier résumé :\n\n{digest}\nToutes vos notifications :\n\n{link}\n\nNe plus recevoir ces messages : {unsubscribe}\n",
+    ),
+    ar: (
+        "سند: ملخص نقاشات المجتمع",
+        "مرحبا {name}،\n\nجديد النقاشات التي تتابعها منذ آخر ملخص:\n\n{digest}\nكل إشعاراتك:\n\n{link}\n\nلإيقاف هذه الرسائل: {unsubscribe}\n",
+    ),
+    en: (
+        "Sanad: your community digest",
+        "Hello {name},\n\nWhat is new in the discussions you follow since your last digest:\n\n{digest}\nAll your notifications:\n\n{link}\n\nStop these emails: {unsubscribe}\n",
+    ),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,6 +346,19 @@ mod tests {
         assert!(!link_only.body.contains("Bonjour à tous") && !link_only.body.contains("Fiche"), "a sensitive post's mail carries no text");
         assert_eq!(link_only.unsubscribe.as_deref(), Some("http://x/api/v1/forum/unsubscribe/abc"));
         assert!(render(Template::ForumPost, "en", &params, "http://x").body.contains("Bonjour à tous"));
+        let digest = MailParams {
+            digest: vec![
+                crate::DigestEntry { topic: Some("Ateliers {name}".into()), path: "/forum/topics/1".into(), posts: 2 },
+                crate::DigestEntry { topic: None, path: "/forum/topics/2".into(), posts: 1 },
+            ],
+            ..params.clone()
+        };
+        for locale in ["fr", "ar", "en"] {
+            let r = render(Template::ForumDigest, locale, &digest, "http://x");
+            assert!(r.body.contains("Ateliers {name}") && r.body.contains("http://x/forum/topics/1"), "{locale}: {}", r.body);
+            assert!(r.body.contains("http://x/forum/topics/2") && r.body.contains("http://x/notifications"), "{}", r.body);
+            assert_eq!(r.unsubscribe.as_deref(), Some("http://x/api/v1/forum/unsubscribe/abc"));
+        }
         let r = render(Template::PasswordReset, "ar", &params, "http://x");
         assert!(r.body.contains("http://x/reset-password?token=tok123"));
         assert!(r.subject.contains("كلمة المرور"));

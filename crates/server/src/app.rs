@@ -153,8 +153,9 @@ impl App {
         Ok(Self { config, db, clock, metrics, accounts, mail, courses, progress, directory, library, forum, index_needs_rebuild })
     }
 
-    /// The HTTP application: API, docs, health, metrics and the SPA.
-    pub fn routes(&self) -> impl poem::Endpoint + 'static {
+    /// The HTTP application: API, docs, health, metrics and the SPA; live
+    /// streams end when `shutdown` turns true.
+    pub fn routes(&self, shutdown: watch::Receiver<bool>) -> impl poem::Endpoint + 'static {
         let apis: Apis = (
             AccountsApi::new(self.accounts.clone(), self.config.secure_cookies()),
             CoursesApi::new(self.courses.clone()),
@@ -169,6 +170,8 @@ impl App {
         let spec = service.spec_endpoint();
         let authenticator: SharedAuthenticator = Arc::new(self.accounts.clone());
         Route::new()
+            // A stream, not an operation of the document (see sanad_forum::events).
+            .at("/api/v1/forum/events", sanad_forum::events::LiveEvents::new(self.forum.clone(), shutdown))
             .nest_no_strip("/api/v1", service)
             .at("/api/openapi.json", spec)
             .nest("/api/docs", docs)
@@ -322,9 +325,10 @@ pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Resul
     let addr = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied()).context("listener has no address")?;
     let (shutdown, mut stop_rx) = watch::channel(false);
     let workers = start_workers(&app, shutdown.subscribe());
-    let routes = app.routes();
+    let routes = app.routes(shutdown.subscribe());
     let db = app.db.clone();
     let trigger = shutdown.clone();
+    let end_streams = shutdown.clone();
     let task = tokio::spawn(async move {
         let stop = async move {
             if signals {
@@ -335,6 +339,8 @@ pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Resul
             } else {
                 let _ = stop_rx.changed().await;
             }
+            // Live streams never finish by themselves: end them now.
+            let _ = end_streams.send(true);
             tracing::info!("shutting down: finishing requests in flight");
         };
         let served = poem::Server::new_with_acceptor(acceptor)
@@ -388,8 +394,10 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
     let fanout = tokio::spawn(app.forum.clone().run_fanout(shutdown_fanout.clone()));
     let forum_indexer = tokio::spawn(app.forum.clone().run_indexer(shutdown_fanout.clone()));
     // Pruning old index events is idempotent, so every instance may run it.
-    let forum_upkeep = tokio::spawn(app.forum.clone().run_upkeep(shutdown_fanout));
-    vec![mail, pruner, indexer, follow_ups, fanout, forum_indexer, forum_upkeep]
+    let forum_upkeep = tokio::spawn(app.forum.clone().run_upkeep(shutdown_fanout.clone()));
+    // Each digest is claimed in the database, so every instance may run this job.
+    let digests = tokio::spawn(app.forum.clone().run_digests(shutdown_fanout));
+    vec![mail, pruner, indexer, follow_ups, fanout, forum_indexer, forum_upkeep, digests]
 }
 
 async fn termination() {

@@ -81,6 +81,11 @@ export const flagPost = (postId: string, body: NewFlag): Promise<FlagView> => re
 export const markAnswer = (topicId: string, postId: string): Promise<void> => request('POST', `${API}/forum/topics/${seg(topicId)}/answer`, { post_id: postId });
 export const setSubscription = (topicId: string, level: SubscriptionLevel): Promise<{ level: SubscriptionLevel }> =>
   request('PUT', `${API}/forum/topics/${seg(topicId)}/subscription`, { level });
+// A watched category tells of each new topic.
+export const getCategorySubscription = (slug: string): Promise<{ level: SubscriptionLevel }> =>
+  request('GET', `${API}/forum/categories/${seg(slug)}/subscription`);
+export const setCategorySubscription = (slug: string, level: SubscriptionLevel): Promise<{ level: SubscriptionLevel }> =>
+  request('PUT', `${API}/forum/categories/${seg(slug)}/subscription`, { level });
 export async function previewMarkdown(markdown: string): Promise<string> {
   return (await request<Schema['MarkdownPreview']>('POST', `${API}/markdown/preview`, { markdown })).html;
 }

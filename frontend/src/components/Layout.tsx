@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { NOTIFICATIONS_CHANGED, unreadNotifications } from '../api/endpoints';
+import { onUnread } from '../api/live';
 import { isAuthor, isModerator, useApp } from '../context';
 import { LOCALES } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
@@ -86,7 +87,7 @@ function SearchBox() {
   );
 }
 
-/** The caller's unread notifications, counted again on each page and when a screen reads some. */
+/** The caller's unread notifications, counted again on each page and when a screen reads some, and told live by the forum's stream. */
 function useUnreadCount(loggedIn: boolean, path: string): number {
   const [count, setCount] = useState(0);
   const [tick, setTick] = useState(0);
@@ -110,6 +111,7 @@ function useUnreadCount(loggedIn: boolean, path: string): number {
       live = false;
     };
   }, [loggedIn, path, tick]);
+  useEffect(() => (loggedIn ? onUnread(setCount) : undefined), [loggedIn]);
   return count;
 }
 

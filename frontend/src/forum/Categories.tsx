@@ -1,8 +1,21 @@
 // The community's categories, a category's topics, and a new topic.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { createTopic, editPost, listCategories, listTopics, searchPosts, type CategoryView, type Submission } from '../api/forum';
+import {
+  createTopic,
+  editPost,
+  getCategorySubscription,
+  listCategories,
+  listTopics,
+  searchPosts,
+  setCategorySubscription,
+  type CategoryView,
+  type SubscriptionLevel,
+  type Submission,
+} from '../api/forum';
+import { Alert, Status } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
+import { describeError } from '../errors';
 import { LoadFailed, Loading, useLoad } from '../pages/learn';
 import { Link, navigate } from '../router';
 import { AuthorName, Composer, HeldExplanation, MoreButton, usePaged, When } from './shared';
@@ -77,6 +90,7 @@ export function CategoryTopics({ slug }: { slug: string }) {
             {t('forum.newTopic')}
           </Link>
         </p>
+        <WatchCategory slug={slug} />
         {topics.items.length === 0 ? (
           <p class="muted">{t('forum.noTopics')}</p>
         ) : (
@@ -104,6 +118,51 @@ export function CategoryTopics({ slug }: { slug: string }) {
         <MoreButton next={topics.next} busy={topics.busy} onMore={() => void topics.more()} />
       </Page>
     </>
+  );
+}
+
+/** Watch (told of every new topic) or stop watching a category. */
+function WatchCategory({ slug }: { slug: string }) {
+  const { t } = useApp();
+  const [level, setLevel] = useState<SubscriptionLevel | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    getCategorySubscription(slug)
+      .then((s) => live && setLevel(s.level))
+      .catch(() => {
+        /* without the state the button stays hidden; the category still reads */
+      });
+    return () => {
+      live = false;
+    };
+  }, [slug]);
+  if (!level) return null;
+  const watching = level === 'watching';
+  async function toggle() {
+    setBusy(true);
+    setMessage(null);
+    setError(null);
+    try {
+      const s = await setCategorySubscription(slug, watching ? 'normal' : 'watching');
+      setLevel(s.level);
+      setMessage(s.level === 'watching' ? t('forum.watchingCategory') : t('forum.notWatchingCategory'));
+    } catch (e) {
+      setError(describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div class="watch-category">
+      <button type="button" class="button" disabled={busy} onClick={() => void toggle()}>
+        {watching ? t('forum.unwatchCategory') : t('forum.watchCategory')}
+      </button>
+      <Alert message={error} />
+      <Status message={message} />
+    </div>
   );
 }
 

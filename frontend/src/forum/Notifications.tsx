@@ -135,7 +135,7 @@ function EmailPreferences() {
             );
           }}
         >
-          <fieldset>
+          <fieldset aria-describedby="mail-digest-hint">
             <legend>{t('notif.mailLegend')}</legend>
             {EMAIL_FREQUENCIES.map((f) => (
               <label key={f} class="check">
@@ -143,6 +143,9 @@ function EmailPreferences() {
               </label>
             ))}
           </fieldset>
+          <p id="mail-digest-hint" class="muted">
+            {t('notif.digestHint')}
+          </p>
           <SubmitButton busy={form.busy} label={t('common.save')} />
           <Status message={saved} />
         </Form>
@@ -155,5 +158,8 @@ function EmailPreferences() {
 function kindLabel(kind: string, t: (k: Key) => string): string {
   if (kind === 'reply') return t('notif.kind.reply');
   if (kind === 'watched') return t('notif.kind.watched');
+  if (kind === 'mention') return t('notif.kind.mention');
+  if (kind === 'quote') return t('notif.kind.quote');
+  if (kind === 'new_topic') return t('notif.kind.newTopic');
   return t('notif.kind.other');
 }

@@ -1,5 +1,6 @@
 // A topic: its posts page by page, reactions, quote and reply, the answer mark,
 // how the reader follows it, and the composer (with the held-post explanation).
+// Read to its last page, it takes the posts published since through the live stream.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   REACTIONS,
@@ -19,6 +20,7 @@ import {
   type SubscriptionLevel,
   type TopicView,
 } from '../api/forum';
+import { watchTopic } from '../api/live';
 import { Alert, Status } from '../components/forms';
 import { BackLink } from '../components/Layout';
 import { isModerator, useApp } from '../context';
@@ -57,6 +59,7 @@ export function TopicScreen({ id }: { id: string }) {
   const [held, setHeld] = useState<{ postId: string; reasons: Reason[]; edit?: boolean } | null>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [jumpTo, setJumpTo] = useState<string | null>(null);
+  const [liveNote, setLiveNote] = useState('');
   useEffect(() => {
     if (!jumpTo) return;
     const target = document.getElementById(`post-${jumpTo}`);
@@ -89,6 +92,25 @@ export function TopicScreen({ id }: { id: string }) {
         /* without the category the anonymous choice stays off */
       });
   }, [slug, locale]);
+
+  // At the last page, posts published since come live (several instances: the stream reads the database).
+  const atEnd = !!data && !data.next;
+  const lastSeq = useRef(0);
+  lastSeq.current = data ? Math.max(0, ...data.pages.flatMap((p) => p.posts.map((x) => x.seq))) : 0;
+  useEffect(() => {
+    if (!atEnd) return;
+    return watchTopic(id, lastSeq.current, (post) => {
+      setData((d) => {
+        if (!d || d.next || d.pages.some((pg) => pg.posts.some((p) => p.id === post.id))) return d;
+        const pages = d.pages.slice();
+        const last = pages[pages.length - 1];
+        if (!last) return d;
+        pages[pages.length - 1] = { ...last, posts: [...last.posts, post] };
+        return { ...d, pages, topic: { ...d.topic, reply_count: d.topic.reply_count + (post.seq > 1 ? 1 : 0) } };
+      });
+      setLiveNote(t('forum.live.newPost', { n: post.seq }));
+    });
+  }, [id, atEnd, t]);
 
   // Opened at a post (`#post-…`, from a notification): show it once the page is there.
   const loaded = !!data;
@@ -346,6 +368,9 @@ export function TopicScreen({ id }: { id: string }) {
           </li>
         ))}
       </ol>
+      <p class="visually-hidden" role="status" aria-live="polite">
+        {liveNote}
+      </p>
       <MoreButton next={data.next} busy={busy} onMore={() => void more()} />
       <section aria-labelledby="reply-h" class="reply-box">
         <h2 id="reply-h">{held ? t('forum.fixHeld') : editing ? t('forum.editTitle', { n: editing.seq }) : t('forum.replyTitle')}</h2>

@@ -854,4 +854,13 @@ export const ar: Dict = {
   'forum.searchTitleFor': 'نتائج «{q}»',
   'forum.noHits': 'لا توجد رسائل مطابقة.',
   'notif.kind.other': 'كتب رسالة تخصك',
+  'notif.kind.mention': 'ذكرك في رسالة',
+  'notif.kind.quote': 'اقتبس رسالتك',
+  'notif.kind.newTopic': 'فتح موضوعا في فئة تتابعها',
+  'notif.digestHint': 'يسرد الملخص مواضيع إشعاراتك غير المقروءة مع روابطها، دون نص الرسائل أبدا.',
+  'forum.watchCategory': 'متابعة هذه الفئة',
+  'forum.unwatchCategory': 'إيقاف متابعة هذه الفئة',
+  'forum.watchingCategory': 'ستتوصل بإشعار عن كل موضوع جديد في هذه الفئة.',
+  'forum.notWatchingCategory': 'لن تتوصل بعد الآن بإشعارات عن المواضيع الجديدة في هذه الفئة.',
+  'forum.live.newPost': 'أضيفت الرسالة الجديدة رقم {n} في أسفل الموضوع.',
 };

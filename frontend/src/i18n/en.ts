@@ -854,4 +854,13 @@ export const en: Dict = {
   'forum.searchTitleFor': 'Results for “{q}”',
   'forum.noHits': 'No post matches.',
   'notif.kind.other': 'wrote a post for you',
+  'notif.kind.mention': 'mentioned you',
+  'notif.kind.quote': 'quoted your post',
+  'notif.kind.newTopic': 'opened a topic in a category you watch',
+  'notif.digestHint': 'A digest lists the topics of your unread notifications with their links, never the text of posts.',
+  'forum.watchCategory': 'Watch this category',
+  'forum.unwatchCategory': 'Stop watching this category',
+  'forum.watchingCategory': 'You will be told of every new topic in this category.',
+  'forum.notWatchingCategory': 'You will no longer be told of new topics in this category.',
+  'forum.live.newPost': 'New post no. {n} added at the end of the topic.',
 };

@@ -852,6 +852,15 @@ export const fr = {
   'forum.searchTitleFor': 'Résultats pour « {q} »',
   'forum.noHits': 'Aucun message ne correspond.',
   'notif.kind.other': 'a écrit un message qui vous concerne',
+  'notif.kind.mention': 'vous a mentionné·e',
+  'notif.kind.quote': 'a cité votre message',
+  'notif.kind.newTopic': 'a ouvert un sujet dans une catégorie que vous suivez',
+  'notif.digestHint': 'Le résumé liste les sujets de vos notifications non lues, avec leurs liens ; jamais le texte des messages.',
+  'forum.watchCategory': 'Suivre cette catégorie',
+  'forum.unwatchCategory': 'Ne plus suivre cette catégorie',
+  'forum.watchingCategory': 'Vous serez averti·e de chaque nouveau sujet de cette catégorie.',
+  'forum.notWatchingCategory': 'Vous ne serez plus averti·e des nouveaux sujets de cette catégorie.',
+  'forum.live.newPost': 'Nouveau message n° {n} ajouté en bas du sujet.',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -386,6 +386,45 @@ for (const locale of ['fr', 'ar'] as const) {
   });
 }
 
+test('a topic open in one browser shows the replies written in another, live; a watched category (fr, 360 px)', async ({ browser }) => {
+  // The reader on a phone; the writer in another browser context (its own session).
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await registerViaApi(page, 'Latifa Direct');
+  const other = await member(browser, 'Mehdi Direct', 'fr');
+  const sent = await topicViaApi(page, 'prevention', `Direct ${Date.now()}`, 'Qui anime des ateliers ce mois-ci ?');
+  await page.goto(`/forum/t/${sent.topic_id}`);
+  await expect(page.locator('.post')).toHaveCount(1);
+  await expect(page.locator('.site-nav .count-badge')).toHaveCount(0);
+
+  // Without a reload: the reply appears at the end, and the header counts the notification.
+  await replyViaApi(other, sent.topic_id, 'Moi, **samedi** au centre social.');
+  await expect(page.locator('.post')).toHaveCount(2);
+  await expect(page.locator('.post').nth(1).locator('.post__body strong')).toHaveText('samedi');
+  await expect(page.locator('.post').nth(1)).toContainText('Mehdi Direct');
+  await expect(page.locator('.site-nav .count-badge').first()).toContainText('1');
+  await expect(page.getByRole('status').filter({ hasText: 'Nouveau message n° 2' })).toBeAttached();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await axe(page, 'topic with a live post at 360 px');
+
+  // Watching a category from its page: its next topic is told, live in the header.
+  await page.goto('/forum/c/prevention');
+  await page.getByRole('button', { name: 'Suivre cette catégorie' }).click();
+  await expect(page.getByRole('button', { name: 'Ne plus suivre cette catégorie' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'chaque nouveau sujet' })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await axe(page, 'watched category at 360 px');
+  await topicViaApi(other, 'prevention', `Nouveau sujet ${Date.now()}`, 'Un autre atelier, à Salé.');
+  await expect(page.locator('.site-nav .count-badge').first()).toContainText('2');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Ne plus suivre cette catégorie' })).toBeVisible();
+  await page.goto('/notifications');
+  await expect(page.locator('.notif').first()).toContainText('a ouvert un sujet dans une catégorie que vous suivez');
+  await axe(page, 'notifications with a new topic at 360 px');
+  await context.close();
+  await other.context().close();
+});
+
 test('the administrator reads the audit log (fr)', async ({ browser, page }) => {
   const author = await member(browser, 'Rachid Audité', 'fr');
   const sent = await topicViaApi(author, 'bien-etre', `Audit ${Date.now()}`, 'Une semaine difficile, besoin d’en parler.', true);
