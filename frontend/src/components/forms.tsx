@@ -167,6 +167,35 @@ export function DateField({ name, label, value, onValue, error, hint, optional, 
   );
 }
 
+/** Several lines of text; `frame` names the field's ids when one page holds several such forms. */
+export function TextAreaField({
+  name,
+  frame = name,
+  label,
+  value,
+  onValue,
+  rows,
+  error,
+  hint,
+  optional,
+}: Omit<InputProps, 'type'> & { frame?: string; rows: number }) {
+  return (
+    <FieldFrame name={frame} label={label} error={error} hint={hint} optional={optional}>
+      {(a11y) => (
+        <textarea
+          {...a11y}
+          name={name}
+          rows={rows}
+          dir="auto"
+          value={value}
+          aria-required={optional ? undefined : 'true'}
+          onInput={(e) => onValue((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
 /** A form-level error, announced as soon as it appears. */
 export function Alert({ message }: { message: string | null }) {
   if (!message) return null;

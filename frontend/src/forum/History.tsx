@@ -3,7 +3,7 @@
 // an old text (replaced, with a note; written to the audit log).
 import { useState } from 'preact/hooks';
 import { listRevisions, redactRevision, type RevisionView } from '../api/forum';
-import { Alert, Form, Status, SubmitButton, useForm } from '../components/forms';
+import { Alert, Form, Status, SubmitButton, TextAreaField, useForm } from '../components/forms';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Loading } from '../pages/learn';
@@ -105,42 +105,17 @@ function Revision({ revision: r, n, onRedacted }: { revision: RevisionView; n: n
             );
           }}
         >
-          <div class={form.errors.note ? 'field field--invalid' : 'field'}>
-            <label for={`${h}-note`}>{t('mod.note')}</label>
-            <textarea
-              id={`${h}-note`}
-              name="note"
-              rows={2}
-              dir="auto"
-              value={note}
-              aria-required="true"
-              aria-invalid={form.errors.note ? 'true' : undefined}
-              aria-describedby={form.errors.note ? `${h}-note-error` : undefined}
-              onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
-            />
-            {form.errors.note && (
-              <p class="field-error" id={`${h}-note-error`} role="alert">
-                {form.errors.note}
-              </p>
-            )}
-          </div>
-          <div class="field">
-            <label for={`${h}-body`}>
-              {t('mod.replacementText')} <span class="optional">({t('common.optional')})</span>
-            </label>
-            <p class="hint" id={`${h}-body-hint`}>
-              {t('mod.redactVersionHint')}
-            </p>
-            <textarea
-              id={`${h}-body`}
-              name="body"
-              rows={4}
-              dir="auto"
-              value={body}
-              aria-describedby={`${h}-body-hint`}
-              onInput={(e) => setBody((e.currentTarget as HTMLTextAreaElement).value)}
-            />
-          </div>
+          <TextAreaField name="note" frame={`${h}-note`} rows={2} label={t('mod.note')} value={note} onValue={setNote} error={form.errors.note} />
+          <TextAreaField
+            name="body"
+            frame={`${h}-body`}
+            rows={4}
+            label={t('mod.replacementText')}
+            hint={t('mod.redactVersionHint')}
+            optional
+            value={body}
+            onValue={setBody}
+          />
           <div class="actions">
             <SubmitButton busy={form.busy} label={t('mod.redactVersionConfirm')} />
             <button type="button" class="button" onClick={() => setRedacting(false)}>
