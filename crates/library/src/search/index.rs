@@ -369,6 +369,22 @@ mod tests {
     }
 
     #[test]
+    fn a_word_in_the_title_and_the_text_ranks_above_the_title_alone() {
+        let index = LibraryIndex::in_ram().unwrap();
+        index.put("title", Some(&IndexDoc { summary: "title".into(), ..doc("title", "Guide sur la violence") })).unwrap();
+        let both = IndexDoc {
+            body: "La violence se signale. Repérer la violence.".into(),
+            summary: "both".into(),
+            ..doc("both", "Guide sur la violence")
+        };
+        index.put("both", Some(&both)).unwrap();
+        index.commit(1).unwrap();
+        let found = index.search("violence", Filters::default(), 20, None).unwrap();
+        let order: Vec<&str> = found.hits.iter().map(|(_, summary, _)| summary.as_str()).collect();
+        assert_eq!(order, ["both", "title"]);
+    }
+
+    #[test]
     fn garbage_is_rebuilt() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index");

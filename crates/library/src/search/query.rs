@@ -24,8 +24,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use tantivy::query::{
-    AllQuery, AutomatonWeight, BooleanQuery, ConstScoreQuery, DfaWrapper, DisjunctionMaxQuery, EmptyQuery, EnableScoring, Explanation,
-    FuzzyTermQuery, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
+    AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, ConstScoreQuery, DfaWrapper, DisjunctionMaxQuery, EmptyQuery, EnableScoring,
+    Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, Tokenizer};
@@ -120,8 +120,8 @@ impl Query for AutomatonQuery {
     }
 }
 
-/// A term's BM25 (scaled) on top of a constant band: the word's rank and the
-/// tie-breaking BM25 from one posting list instead of two scorers.
+/// A title's BM25 (scaled) on top of its word's constant band: one scorer
+/// over the title's postings instead of a constant and a separate BM25 clause.
 #[derive(Clone, Debug)]
 struct BandedTermQuery {
     term: TermQuery,
@@ -319,8 +319,10 @@ struct Builder<'a> {
 #[derive(Default)]
 struct WordMatches {
     options: Vec<(Box<dyn Query>, Score)>,
-    /// Exact terms: field, term, score above the word's weight, and the scale of their BM25 (0: none).
-    exact: Vec<(Field, String, Score, Score)>,
+    /// Exact terms as typed (folded): field, term, score above the word's weight.
+    exact: Vec<(Field, String, Score)>,
+    /// Exact stems: title field, text field, stem.
+    stems: Vec<(Field, Field, String)>,
     first: [Option<String>; 3],
 }
 
@@ -382,25 +384,25 @@ impl Builder<'_> {
         }
         self.synonyms(a, alternatives, &mut m);
         let total = self.searcher.num_docs().max(1) as Score;
-        let df = m
-            .exact
-            .iter()
-            .map(|(field, t, _, _)| self.searcher.doc_freq(&Term::from_field_text(*field, t)).unwrap_or(0))
-            .max()
-            .unwrap_or(0);
+        let exact_terms =
+            m.exact.iter().map(|(field, t, _)| (*field, t)).chain(m.stems.iter().flat_map(|(title, body, t)| [(*title, t), (*body, t)]));
+        let df = exact_terms.map(|(field, t)| self.searcher.doc_freq(&Term::from_field_text(field, t)).unwrap_or(0)).max().unwrap_or(0);
         let weight = WORD + RARITY * (1.0 - (df as Score / total).min(1.0));
-        if m.options.is_empty() && m.exact.is_empty() {
+        if m.options.is_empty() && m.exact.is_empty() && m.stems.is_empty() {
             return None;
         }
         let mut options: Vec<Box<dyn Query>> = m.options.into_iter().map(|(q, score)| constant(q, weight + score)).collect();
-        for (field, t, bonus, scale) in m.exact {
-            let band = weight + EXACT + bonus;
-            options.push(if scale > 0.0 {
-                let term = TermQuery::new(Term::from_field_text(field, &t), IndexRecordOption::WithFreqs);
-                Box::new(BandedTermQuery { term, band, scale })
-            } else {
-                constant(term_query(field, &t), band)
-            });
+        for (field, t, bonus) in m.exact {
+            options.push(constant(term_query(field, &t), weight + EXACT + bonus));
+        }
+        for (title, body, t) in m.stems {
+            // The title's BM25 rides on its band; the text's is a clause of its
+            // own, so a document with the word in both ranks above one with it
+            // in the title alone (the word's options count only their best).
+            let term = |field| TermQuery::new(Term::from_field_text(field, &t), IndexRecordOption::WithFreqs);
+            options.push(Box::new(BandedTermQuery { term: term(title), band: weight + EXACT + TITLE, scale: 0.6 }));
+            options.push(constant(term_query(body, &t), weight + EXACT));
+            self.clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term(body)), 0.3))));
         }
         self.clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(options))));
         Some(m.first)
@@ -423,8 +425,7 @@ impl Builder<'_> {
             m.first[l] = stems.first().cloned();
             for stem in &stems {
                 self.highlights[l].insert(stem.clone(), 1.0);
-                m.exact.push((f.title[l], stem.clone(), TITLE, 0.6));
-                m.exact.push((f.body[l], stem.clone(), 0.0, 0.3));
+                m.stems.push((f.title[l], f.body[l], stem.clone()));
                 let budget = if known { 0 } else { typo_budget(stem).min(typed_budget) };
                 if budget > 0 {
                     for (field, bonus) in [(f.title[l], TITLE), (f.body[l], 0.0)] {
@@ -441,8 +442,8 @@ impl Builder<'_> {
     /// as a prefix when it is the `last` word typed.
     fn surface(&self, word: &QueryWord, typed_known: bool, last: bool, m: &mut WordMatches) {
         let f = self.f;
-        m.exact.push((f.title_raw, word.folded.clone(), TITLE, 0.0));
-        m.exact.push((f.body_raw, word.folded.clone(), 0.0, 0.0));
+        m.exact.push((f.title_raw, word.folded.clone(), TITLE));
+        m.exact.push((f.body_raw, word.folded.clone(), 0.0));
         for budget in 1..=(if typed_known { 0 } else { typo_budget(&word.typed) }) {
             for (field, bonus) in [(f.title_raw, TITLE), (f.body_raw, 0.0)] {
                 if let Some(dfa) = automaton(field, &word.folded, budget, false) {
