@@ -284,11 +284,6 @@ impl LibraryIndex {
         std::fs::read_dir(dir).map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum()).unwrap_or(0)
     }
 
-    /// The query for what a person typed (see [`super::query`]).
-    pub fn query(&self, text: &str) -> Box<dyn Query> {
-        super::query::build(text, &self.fields, &self.reader.searcher(), &self.thesaurus).query
-    }
-
     /// Runs a search: results after `cursor`, with snippets when `text` is not
     /// empty (cut from the start of each text: see [`super::snippet`]).
     pub fn search(&self, text: &str, filters: Filters, limit: usize, cursor: Option<SortKey>) -> tantivy::Result<SearchResult> {
