@@ -4,7 +4,7 @@ import { getMe, updateMe } from './api/endpoints';
 import type { Me } from './api/types';
 import { Layout } from './components/Layout';
 import { AppContext, type AppState } from './context';
-import { applyLocale, initialLocale, isLocale, translator, type Locale } from './i18n';
+import { applyLocale, GUEST, initialLocale, isLocale, pendingLocale, setPendingLocale, translator, type Locale } from './i18n';
 import { useLocation } from './router';
 import { screenFor } from './routes';
 
@@ -30,20 +30,29 @@ export function App() {
     [],
   );
 
+  /** Saves the reader's choice on their account; until that succeeds the device keeps it as pending. */
+  const saveLocale = useCallback(
+    (current: Me, next: Locale) => {
+      setPendingLocale(current.id, next);
+      updateMe({ locale: next })
+        .then((updated) => {
+          if (pendingLocale(current.id) === next) setPendingLocale(current.id, null);
+          if (meRef.current?.id === updated.id) setMe({ ...updated, csrf_token: updated.csrf_token || current.csrf_token });
+        })
+        .catch(() => undefined);
+    },
+    [setMe],
+  );
+
   const setLocale = useCallback(
     (next: Locale) => {
       changeLocale(next);
       const current = meRef.current;
-      if (current && current.locale !== next) {
-        // Best effort: the choice is already applied and kept in localStorage.
-        updateMe({ locale: next })
-          .then((updated) => {
-            if (meRef.current?.id === updated.id) setMe({ ...updated, csrf_token: updated.csrf_token || current.csrf_token });
-          })
-          .catch(() => undefined);
-      }
+      if (current && current.locale !== next) saveLocale(current, next);
+      // A guest's choice is the latest one when they sign in (see useSignedIn).
+      else if (!current) setPendingLocale(GUEST, next);
     },
-    [changeLocale, setMe],
+    [changeLocale, saveLocale],
   );
 
   useEffect(() => {
@@ -53,7 +62,12 @@ export function App() {
       .then((user) => {
         if (user) {
           setMe(user);
-          if (isLocale(user.locale)) changeLocale(user.locale);
+          const pending = pendingLocale(user.id);
+          if (pending && pending !== user.locale) saveLocale(user, pending);
+          else {
+            setPendingLocale(user.id, null);
+            if (isLocale(user.locale)) changeLocale(user.locale);
+          }
         }
       })
       .catch(() => undefined)

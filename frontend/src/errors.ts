@@ -47,7 +47,7 @@ export function localizeFieldError(problem: FieldProblem, t: Translate): string 
     case 'too_weak':
       return t('fieldError.too_weak');
     case 'mismatch':
-      return t('fieldError.mismatch');
+      return field === 'current_password' ? t('fieldError.currentPassword') : t('fieldError.mismatch');
     case 'invalid_value':
       return t('fieldError.invalid_value');
     default:

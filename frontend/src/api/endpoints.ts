@@ -45,6 +45,10 @@ export async function getMe(): Promise<Me | null> {
   }
 }
 
+/** Changes the password while signed in; other sessions end and API tokens are revoked. */
+export const changePassword = (current_password: string, new_password: string): Promise<{ other_sessions_ended: number; api_tokens_revoked: number }> =>
+  unwrap(client.POST('/api/v1/me/password', { body: { current_password, new_password } }));
+
 export const updateMe = (body: UpdateMe): Promise<Me> =>
   // `null` clears a field; cast in case the document does not mark the fields nullable.
   unwrap(client.PATCH('/api/v1/me', { body: body as ProfileBody }));

@@ -133,6 +133,12 @@ export const ar: Dict = {
   'tokens.delete': 'حذف «{name}»',
   'tokens.deleteConfirm': 'هل تريد حذف الرمز «{name}»؟ البرامج التي تستعمله ستتوقف عن العمل.',
   'tokens.deleted': 'تم حذف الرمز.',
+  'password.title': 'تغيير كلمة المرور',
+  'password.intro': 'سيتم تسجيل الخروج من أجهزتك الأخرى وإلغاء رموز الوصول الخاصة بك.',
+  'password.current': 'كلمة المرور الحالية',
+  'password.done': 'تم تغيير كلمة المرور. تم تسجيل الخروج من أجهزتك الأخرى.',
+  'fieldError.currentPassword': 'هذه ليست كلمة المرور الحالية.',
+  'tokens.advanced': 'إعدادات متقدمة',
 
   'admin.title': 'المستخدمون',
   'admin.search': 'البحث بالاسم أو البريد الإلكتروني',

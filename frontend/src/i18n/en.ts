@@ -133,6 +133,12 @@ export const en: Dict = {
   'tokens.delete': 'Delete “{name}”',
   'tokens.deleteConfirm': 'Delete the token “{name}”? Scripts using it will stop working.',
   'tokens.deleted': 'Token deleted.',
+  'password.title': 'Change my password',
+  'password.intro': 'Your other devices will be signed out and your access tokens revoked.',
+  'password.current': 'Current password',
+  'password.done': 'Password changed. Your other devices have been signed out.',
+  'fieldError.currentPassword': 'This is not your current password.',
+  'tokens.advanced': 'Advanced settings',
 
   'admin.title': 'Users',
   'admin.search': 'Search by name or email',

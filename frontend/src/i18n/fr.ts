@@ -131,6 +131,12 @@ export const fr = {
   'tokens.delete': 'Supprimer « {name} »',
   'tokens.deleteConfirm': 'Supprimer le jeton « {name} » ? Les scripts qui l’utilisent ne fonctionneront plus.',
   'tokens.deleted': 'Jeton supprimé.',
+  'password.title': 'Changer mon mot de passe',
+  'password.intro': 'Vos autres appareils seront déconnectés et vos jetons d’accès révoqués.',
+  'password.current': 'Mot de passe actuel',
+  'password.done': 'Mot de passe changé. Vos autres appareils ont été déconnectés.',
+  'fieldError.currentPassword': 'Ce n’est pas votre mot de passe actuel.',
+  'tokens.advanced': 'Paramètres avancés',
 
   'admin.title': 'Utilisateurs',
   'admin.search': 'Rechercher par nom ou e-mail',

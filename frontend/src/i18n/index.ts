@@ -49,6 +49,37 @@ export function applyLocale(locale: Locale): void {
   }
 }
 
+const PENDING_KEY = 'sanad.locale.pending';
+
+/**
+ * A signed-in reader's choice not yet saved on their account (the request was
+ * still in flight, or the device was offline). On the next start the device's
+ * choice wins over the account's older one and is sent again, so a reload
+ * right after switching never flips the screens back. Kept per account: a
+ * shared phone never hands one person's choice to the next.
+ */
+export function pendingLocale(userId: string): Locale | null {
+  try {
+    const [owner, pending] = (localStorage.getItem(PENDING_KEY) ?? '').split(' ');
+    return owner === userId && isLocale(pending) ? pending : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The owner of a choice made before signing in: it is saved to the account at the next sign-in. */
+export const GUEST = 'guest';
+
+/** Remembers (or, with `null`, forgets) a choice still to be saved on the account. */
+export function setPendingLocale(userId: string, locale: Locale | null): void {
+  try {
+    if (locale) localStorage.setItem(PENDING_KEY, `${userId} ${locale}`);
+    else if (localStorage.getItem(PENDING_KEY)?.startsWith(`${userId} `)) localStorage.removeItem(PENDING_KEY);
+  } catch {
+    /* ignore */
+  }
+}
+
 export function formatDate(iso: string | null | undefined, locale: Locale): string {
   if (!iso) return '';
   const d = new Date(iso);

@@ -17,14 +17,19 @@ import {
 } from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
-import { isLocale } from '../i18n';
+import { GUEST, isLocale, pendingLocale, setPendingLocale } from '../i18n';
 import { Link, navigate, safeNext, useLocation } from '../router';
 
 function useSignedIn() {
   const { setMe, setLocale } = useApp();
   return (res: SessionResponse, next: string) => {
     setMe({ ...res.user, csrf_token: res.csrf_token || res.user.csrf_token });
-    if (isLocale(res.user.locale)) setLocale(res.user.locale);
+    // The language picked before signing in is the reader's latest choice: keep
+    // it and save it to the account; otherwise the account's language applies.
+    const chosen = pendingLocale(GUEST);
+    setPendingLocale(GUEST, null);
+    if (chosen) setLocale(chosen);
+    else if (isLocale(res.user.locale)) setLocale(res.user.locale);
     navigate(safeNext(next), { replace: true });
   };
 }

@@ -1,7 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
-import { createToken, deleteToken, listTerritories, listTokens, updateMe } from '../api/endpoints';
+import { changePassword, createToken, deleteToken, listTerritories, listTokens, updateMe } from '../api/endpoints';
 import { isKnownRole, ORGANIZATION_KINDS, type CreatedToken, type OrganizationKind, type ReferenceItem, type TokenInfo } from '../api/types';
-import { Alert, DisplayNameField, Form, SelectField, Status, SubmitButton, TextField, useFields, useForm, type FieldErrors } from '../components/forms';
+import {
+  Alert,
+  DisplayNameField,
+  fieldErrors,
+  Form,
+  newPasswordProblem,
+  PasswordField,
+  SelectField,
+  Status,
+  SubmitButton,
+  TextField,
+  useFields,
+  useForm,
+  type FieldErrors,
+} from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
@@ -102,8 +116,58 @@ export function Profile() {
         </Form>
       </section>
 
-      <Tokens />
+      <ChangePassword />
+
+      {/* Tokens are for scripts: trainers and admins see them at once, others behind "advanced". */}
+      {me.roles.some((r: string) => r === 'trainer' || r === 'admin') ? (
+        <Tokens />
+      ) : (
+        <details class="panel disclosure advanced">
+          <summary>{t('tokens.advanced')}</summary>
+          <Tokens />
+        </details>
+      )}
     </Page>
+  );
+}
+
+/** The password changed while signed in: the current one first, the new one twice. */
+function ChangePassword() {
+  const { t } = useApp();
+  const form = useForm();
+  const { values: v, set, reset } = useFields({ current: '', fresh: '', confirm: '' });
+  const [done, setDone] = useState(false);
+
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    setDone(false);
+    void form.run(
+      () =>
+        fieldErrors({
+          current_password: v.current ? undefined : t('common.required'),
+          new_password: newPasswordProblem(v.fresh, t),
+          confirm_password: v.fresh && v.confirm !== v.fresh ? t('reset.mismatch') : undefined,
+        }),
+      async () => {
+        await changePassword(v.current, v.fresh);
+        reset({ current: '', fresh: '', confirm: '' });
+        setDone(true);
+      },
+    );
+  };
+
+  return (
+    <section aria-labelledby="password-h" class="panel">
+      <h2 id="password-h">{t('password.title')}</h2>
+      <p class="muted">{t('password.intro')}</p>
+      <Form form={form} onSubmit={onSubmit}>
+        <PasswordField name="current_password" label={t('password.current')} value={v.current} onValue={set('current')} error={form.errors.current_password} />
+        <PasswordField name="new_password" label={t('reset.newPassword')} hint={t('register.passwordHint')} fresh value={v.fresh} onValue={set('fresh')} error={form.errors.new_password} />
+        <PasswordField name="confirm_password" label={t('reset.confirm')} fresh value={v.confirm} onValue={set('confirm')} error={form.errors.confirm_password} />
+        <Status message={done ? t('password.done') : null} />
+        <SubmitButton busy={form.busy} label={t('reset.submit')} />
+      </Form>
+    </section>
   );
 }
 

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { PASSWORD, switchLanguage, uniqueEmail } from './helpers';
+import { expect, test, type Page } from '@playwright/test';
+import { PASSWORD, registerViaApi, switchLanguage, uniqueEmail } from './helpers';
 
 test('register, log out, log in, edit profile, reload, switch to Arabic', async ({ page }) => {
   const email = uniqueEmail('flow');
@@ -59,3 +59,94 @@ test('register, log out, log in, edit profile, reload, switch to Arabic', async 
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.getByRole('textbox', { name: /^المهنة/ })).toHaveValue('Assistante sociale');
 });
+
+test('a language chosen while its save fails stays chosen after a reload, and is saved then', async ({ page }) => {
+  await registerViaApi(page, 'Nadia Langue');
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+
+  // The first save of the choice never reaches the server (a weak link).
+  let dropped = 0;
+  await page.route('**/api/v1/me', async (route) => {
+    if (route.request().method() === 'PATCH' && dropped === 0) {
+      dropped += 1;
+      await route.abort('internetdisconnected');
+    } else await route.continue();
+  });
+  const failed = page.waitForEvent('requestfailed', (r) => r.url().endsWith('/api/v1/me') && r.method() === 'PATCH');
+  await switchLanguage(page, 'ar');
+  await failed;
+
+  // The account still says French, but the device's newer choice wins and is sent again.
+  const resent = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+  await page.reload();
+  expect((await resent).status()).toBe(200);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+
+  // Saved on the account: a fresh device (no local choice) opens in Arabic.
+  const me = (await (await page.request.get('/api/v1/me')).json()) as { locale: string };
+  expect(me.locale).toBe('ar');
+});
+
+test('the language a guest picks before signing in is kept at sign-in and saved to the account', async ({ page }) => {
+  const email = await registerViaApi(page, 'Karima Invitée'); // an account in French
+  await page.request.post('/api/v1/auth/logout', { headers: await csrfHeader(page) });
+  await page.goto('/login');
+  await switchLanguage(page, 'ar');
+
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+  await page.locator('input[type="email"]').fill(email);
+  await page.locator('input[type="password"]').fill(PASSWORD);
+  await page.locator('form button[type="submit"]').click();
+  await expect(page.getByRole('link', { name: 'تسجيل الخروج' })).toBeVisible();
+  expect((await saved).status()).toBe(200);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+  const me = (await (await page.request.get('/api/v1/me')).json()) as { locale: string };
+  expect(me.locale).toBe('ar');
+});
+
+async function csrfHeader(page: Page): Promise<Record<string, string>> {
+  const me = (await (await page.request.get('/api/v1/me')).json()) as { csrf_token?: string };
+  return me.csrf_token ? { 'X-CSRF-Token': me.csrf_token } : {};
+}
+
+for (const locale of ['fr', 'ar'] as const) {
+  const L = {
+    fr: { current: 'Mot de passe actuel', fresh: 'Nouveau mot de passe', confirm: 'Confirmer le nouveau mot de passe', submit: 'Changer le mot de passe', wrong: 'Ce n’est pas votre mot de passe actuel.', done: 'Mot de passe changé.', advanced: 'Paramètres avancés' },
+    ar: { current: 'كلمة المرور الحالية', fresh: 'كلمة المرور الجديدة', confirm: 'تأكيد كلمة المرور الجديدة', submit: 'تغيير كلمة المرور', wrong: 'هذه ليست كلمة المرور الحالية.', done: 'تم تغيير كلمة المرور.', advanced: 'إعدادات متقدمة' },
+  }[locale];
+
+  test(`change the password from the profile, at 360 px (${locale})`, async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    const email = await registerViaApi(page, 'Samira Motdepasse');
+    await page.goto('/profile');
+    if (locale !== 'fr') await switchLanguage(page, locale);
+
+    // A learner's script tokens wait behind "advanced settings".
+    const advanced = page.locator('details.advanced');
+    await expect(advanced.locator('summary')).toHaveText(L.advanced);
+    await expect(advanced.locator('#tokens-h')).toBeHidden();
+
+    // The wrong current password is named as such, on its field.
+    await page.getByLabel(L.current, { exact: true }).fill('not-my-password-at-all');
+    await page.getByLabel(L.fresh, { exact: true }).fill('a-new-password-2026');
+    await page.getByLabel(L.confirm, { exact: true }).fill('a-new-password-2026');
+    await page.getByRole('button', { name: L.submit }).click();
+    await expect(page.locator('#f-current_password-error')).toHaveText(L.wrong);
+
+    await page.getByLabel(L.current, { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: L.submit }).click();
+    await expect(page.getByRole('status').filter({ hasText: L.done })).toBeVisible();
+    await expect(page.getByLabel(L.current, { exact: true })).toHaveValue('');
+    // Still signed in here; the new password is the one that works.
+    await expect(page.locator('#password-h')).toBeVisible();
+    expect((await page.request.get('/api/v1/me')).status()).toBe(200);
+    const context = await page.context().browser()!.newContext();
+    const other = await context.request.post(`${test.info().project.use.baseURL}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
+    expect(other.status()).toBe(401);
+    const fresh = await context.request.post(`${test.info().project.use.baseURL}/api/v1/auth/login`, { data: { email, password: 'a-new-password-2026' } });
+    expect(fresh.status()).toBe(200);
+    await context.close();
+  });
+}
