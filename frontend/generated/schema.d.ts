@@ -15490,8 +15490,21 @@ export interface components {
             course_title: string;
             language: string;
             content_language: components["schemas"]["Language"];
-            /** Format: uint32 */
+            /**
+             * Format: uint32
+             * @description The number of steps (scenes) of the case study.
+             */
             decision_points: number;
+            /**
+             * Format: uint32
+             * @description The fewest decisions (steps offering more than one choice) on a way to an ending.
+             */
+            decisions_fewest: number;
+            /**
+             * Format: uint32
+             * @description The most decisions on a way to an ending.
+             */
+            decisions_most: number;
             next_item?: (components["schemas"]["ItemRef"] & unknown) | null;
             previous_item?: (components["schemas"]["ItemRef"] & unknown) | null;
         };

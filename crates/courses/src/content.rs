@@ -302,22 +302,40 @@ impl CaseStudy {
     /// again, so the answer is always finite. Walked with an explicit stack, so
     /// a long study cannot overflow the thread's stack.
     pub fn best_score(&self) -> u32 {
+        self.walk(|_, choice| choice.points, u32::max, 0)
+    }
+
+    /// The fewest and the most decisions (steps that offer more than one
+    /// choice) on a way from the start to an ending: what a learner is told
+    /// before starting, where the number of steps would overstate a study
+    /// whose paths end after three or four of them.
+    pub fn decisions(&self) -> (u32, u32) {
+        let decision = |node: &CaseNode, _: &CaseChoice| u32::from(node.choices.len() > 1);
+        (self.walk(decision, u32::min, u32::MAX), self.walk(decision, u32::max, 0))
+    }
+
+    /// The best total of `weight` over the ways from the start to an ending,
+    /// `better` choosing between two totals and `none` being the total before
+    /// any choice is looked at (0 for a maximum, `u32::MAX` for a minimum).
+    fn walk(&self, weight: impl Fn(&CaseNode, &CaseChoice) -> u32, better: impl Fn(u32, u32) -> u32, none: u32) -> u32 {
         let index: HashMap<&str, usize> = self.nodes.iter().enumerate().map(|(i, n)| (n.key.as_str(), i)).collect();
         let Some(&start) = index.get(self.start.as_str()) else { return 0 };
         let mut best: Vec<Option<u32>> = vec![None; self.nodes.len()];
         let mut on_path = vec![false; self.nodes.len()];
         // (node, next choice to look at, best so far from this node)
-        let mut stack: Vec<(usize, usize, u32)> = vec![(start, 0, 0)];
+        let mut stack: Vec<(usize, usize, u32)> = vec![(start, 0, none)];
         on_path[start] = true;
         while let Some(&(node, at, so_far)) = stack.last() {
             let choices = &self.nodes[node].choices;
             if at == choices.len() {
                 stack.pop();
                 on_path[node] = false;
+                // A step with no choice (refused at publication) ends the way there.
+                let so_far = if so_far == none { 0 } else { so_far };
                 best[node] = Some(so_far);
                 if let Some(parent) = stack.last_mut() {
-                    let points = self.nodes[parent.0].choices[parent.1].points;
-                    parent.2 = parent.2.max(points.saturating_add(so_far));
+                    let from = &self.nodes[parent.0];
+                    parent.2 = better(parent.2, weight(from, &from.choices[parent.1]).saturating_add(so_far));
                     parent.1 += 1;
                 }
                 continue;
@@ -326,7 +344,7 @@ impl CaseStudy {
             let rest = match index.get(choice.next.as_str()) {
                 Some(&to) if best[to].is_none() && !on_path[to] => {
                     on_path[to] = true;
-                    stack.push((to, 0, 0));
+                    stack.push((to, 0, none));
                     continue;
                 }
                 // Already known, or a loop back to a step on the way (not followed again).
@@ -335,7 +353,7 @@ impl CaseStudy {
                 None => 0,
             };
             let top = stack.last_mut().expect("the node being looked at");
-            top.2 = top.2.max(choice.points.saturating_add(rest));
+            top.2 = better(top.2, weight(&self.nodes[node], choice).saturating_add(rest));
             top.1 += 1;
         }
         best[start].unwrap_or(0)
@@ -403,5 +421,29 @@ mod tests {
         let mut missing = case(vec![node("a", &[("fin", 1)])]);
         missing.start = "nowhere".into();
         assert_eq!(missing.best_score(), 0);
+    }
+
+    #[test]
+    fn decisions_count_the_shortest_and_longest_ways_through() {
+        // a decides; b is a single "continue" step; c decides again before the end:
+        // a -> b -> fin is 1 decision, a -> c -> d -> fin is 3.
+        let nodes = vec![
+            node("a", &[("b", 1), ("c", 0)]),
+            node("b", &[("fin", 0)]),
+            node("c", &[("d", 1), ("fin", 0)]),
+            node("d", &[("fin", 1), ("fin", 0)]),
+        ];
+        assert_eq!(case(nodes).decisions(), (1, 3));
+        // 26 steps of two choices, each one either to the next or to the end: 1 to 26.
+        let n = 26;
+        let nodes = (0..n)
+            .map(|i| {
+                let next = if i + 1 < n { format!("n{}", i + 1) } else { "fin".into() };
+                node(&format!("n{i}"), &[(&next, 1), ("fin", 0)])
+            })
+            .collect();
+        assert_eq!(case(nodes).decisions(), (1, 26));
+        let looped = vec![node("a", &[("a", 3), ("fin", 1)])];
+        assert_eq!(case(looped).decisions(), (1, 1));
     }
 }

@@ -292,7 +292,12 @@ pub struct CaseStudyView {
     pub course_title: String,
     pub language: String,
     pub content_language: Language,
+    /// The number of steps (scenes) of the case study.
     pub decision_points: u32,
+    /// The fewest decisions (steps offering more than one choice) on a way to an ending.
+    pub decisions_fewest: u32,
+    /// The most decisions on a way to an ending.
+    pub decisions_most: u32,
     #[oai(nullable)]
     pub next_item: Option<ItemRef>,
     #[oai(nullable)]

@@ -590,6 +590,7 @@ impl Courses {
         let (item, case) = Self::case_of(c, id)?;
         let (previous_item, next_item) = neighbours(c, id, lang);
         let (title, served) = item.title.pick(lang);
+        let (decisions_fewest, decisions_most) = case.decisions();
         Ok(CaseStudyView {
             id,
             title: title.to_string(),
@@ -599,6 +600,8 @@ impl Courses {
             language: served.to_string(),
             content_language: c.language,
             decision_points: case.nodes.len() as u32,
+            decisions_fewest,
+            decisions_most,
             next_item,
             previous_item,
         })

@@ -247,6 +247,7 @@ export const ar: Dict = {
   'quiz.explanation': 'شرح',
 
   'case.decisions': 'عدد القرارات: {n}.',
+  'case.decisionsRange': 'عدد القرارات: من {min} إلى {max} حسب اختياراتك.',
   'case.start': 'ابدأ الوضعية',
   'case.signIn': 'سجّل الدخول لخوض دراسة الحالة هذه.',
   'case.resumeFailed': 'تعذّر استئناف الجولة الجارية.',

@@ -246,7 +246,8 @@ export const en: Dict = {
   'quiz.accepted': 'Accepted answers:',
   'quiz.explanation': 'Explanation',
 
-  'case.decisions': '{n} decisions to make.',
+  'case.decisions': 'Decisions to make: {n}.',
+  'case.decisionsRange': 'From {min} to {max} decisions to make, depending on your choices.',
   'case.start': 'Start the scenario',
   'case.signIn': 'Sign in to play this case study.',
   'case.resumeFailed': 'The run in progress could not be resumed.',

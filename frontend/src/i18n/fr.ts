@@ -244,7 +244,8 @@ export const fr = {
   'quiz.accepted': 'Réponses acceptées :',
   'quiz.explanation': 'Explication',
 
-  'case.decisions': '{n} décisions à prendre.',
+  'case.decisions': 'Décisions à prendre : {n}.',
+  'case.decisionsRange': 'De {min} à {max} décisions à prendre, selon vos choix.',
   'case.start': 'Commencer la mise en situation',
   'case.signIn': 'Connectez-vous pour jouer cette étude de cas.',
   'case.resumeFailed': 'Impossible de reprendre la partie en cours.',

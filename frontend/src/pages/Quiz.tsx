@@ -180,13 +180,16 @@ export function Quiz({ id }: { id: string }) {
   const noneLeft = exhausted || (left != null && left <= 0);
 
   const get = (qid: string): Answer => answers[qid] ?? { choices: [], text: '' };
+  // The questions the last try left blank and that are still blank: the
+  // warning counts down as they are answered, and goes once none is left.
+  const stillMissing = q.questions.filter((x) => missing.includes(x.id) && !answered(x, answers[x.id])).length;
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
     const unanswered = q.questions.filter((x) => !answered(x, answers[x.id])).map((x) => x.id);
     setMissing(unanswered);
     if (unanswered.length) {
-      setError(t('quiz.unanswered', { n: unanswered.length }));
+      setError(null);
       document.getElementById(`q-${unanswered[0]}`)?.querySelector<HTMLElement>('input')?.focus();
       return;
     }
@@ -230,7 +233,8 @@ export function Quiz({ id }: { id: string }) {
       </h1>
       <ul class="meta">
         <li>{t('quiz.passMark', { n: q.pass_mark })}</li>
-        {me && <li>{attemptsText}</li>}
+        {/* Once graded, the result box says the attempts (used and left) instead. */}
+        {me && !result && <li>{attemptsText}</li>}
       </ul>
 
       {result ? (
@@ -271,7 +275,7 @@ export function Quiz({ id }: { id: string }) {
               onAnswer={(a) => setAnswers((prev) => ({ ...prev, [x.id]: a }))}
             />
           ))}
-          <Alert message={error} />
+          <Alert message={stillMissing > 0 ? t('quiz.unanswered', { n: stillMissing }) : error} />
           {!me ? (
             <p class="notice">
               {t('quiz.signIn')}{' '}

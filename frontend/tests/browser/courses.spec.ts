@@ -31,13 +31,20 @@ test('a learner takes a starter quiz and sees the score and the corrections', as
 
   const questions = page.locator('fieldset.question');
   const count = await questions.count();
-  expect(count).toBeGreaterThan(0);
+  expect(count).toBeGreaterThan(1);
+  // Sent blank: the warning counts the questions left, counts down as they
+  // are answered, and goes once none is left.
+  await page.getByRole('button', { name: 'Valider mes réponses' }).click();
+  const warning = page.locator('form.quiz-form .alert--error');
+  await expect(warning).toHaveText(`Il reste ${count} question(s) sans réponse.`);
   for (let i = 0; i < count; i += 1) {
     const q = questions.nth(i);
     const text = q.locator('input[type="text"]');
     if ((await text.count()) > 0) await text.fill('CIDE');
     else await q.locator('input').first().check();
+    if (i < count - 1) await expect(warning).toHaveText(`Il reste ${count - i - 1} question(s) sans réponse.`);
   }
+  await expect(warning).toHaveCount(0);
   await page.getByRole('button', { name: 'Valider mes réponses' }).click();
 
   const result = page.getByRole('heading', { level: 2, name: 'Votre résultat' });
@@ -47,6 +54,8 @@ test('a learner takes a starter quiz and sees the score and the corrections', as
   await expect(page.locator('.feedback')).toHaveCount(count);
   await expect(page.locator('.explanation').first()).toBeVisible();
   await expect(page.getByText('Votre choix').first()).toBeVisible();
+  // The attempts are told once, in the result.
+  await expect(page.getByText(/Tentatives/)).toHaveCount(1);
 });
 
 test('a learner plays a starter case study to its ending', async ({ page }) => {
@@ -55,6 +64,14 @@ test('a learner plays a starter case study to its ending', async ({ page }) => {
   await page.goto('/courses/concepts');
   await page.getByRole('link', { name: cs.title }).click();
   await expect(page.getByRole('heading', { level: 1, name: cs.title })).toBeVisible();
+  // The intro counts decisions on the ways through, not the study's steps.
+  const view = (await (await page.request.get(`/api/v1/case-studies/${cs.id}`)).json()) as { decisions_fewest: number; decisions_most: number };
+  expect(view.decisions_fewest).toBeGreaterThan(0);
+  await expect(page.locator('.case__intro .muted')).toHaveText(
+    view.decisions_fewest === view.decisions_most
+      ? `Décisions à prendre : ${view.decisions_most}.`
+      : `De ${view.decisions_fewest} à ${view.decisions_most} décisions à prendre, selon vos choix.`,
+  );
   await playToTheEnd(page);
   await expect(page.getByRole('heading', { level: 3, name: 'Débriefing' })).toBeVisible();
   await expect(page.locator('.case__ending .band')).toHaveText(/Très bonne prise en charge|Prise en charge partielle|À retravailler/);

@@ -17,7 +17,13 @@ export function Intro({ cs, error, busy, onStart }: { cs: CaseStudyView; error: 
       <p class="lead" {...contentAttrs(cs.content_language)}>
         {cs.summary}
       </p>
-      <p class="muted">{t('case.decisions', { n: cs.decision_points })}</p>
+      {cs.decisions_most > 0 && (
+        <p class="muted">
+          {cs.decisions_fewest === cs.decisions_most
+            ? t('case.decisions', { n: cs.decisions_most })
+            : t('case.decisionsRange', { min: cs.decisions_fewest, max: cs.decisions_most })}
+        </p>
+      )}
       <Alert message={error} />
       {me ? (
         <button type="button" class="button button--primary" onClick={onStart} disabled={busy}>
