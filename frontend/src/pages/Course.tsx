@@ -7,6 +7,7 @@ import { CourseMeta, formatMinutes } from './Catalogue';
 import { contentAttrs, KindLabel, LoadFailed, Loading, PreviewBanner, usePreview, useTitle, useLoad } from './learn';
 import { CourseStanding } from './progress/CourseStanding';
 import { rememberCourse } from './progress/parts';
+import { Icon } from '../components/Icon';
 
 export function Course({ slug }: { slug: string }) {
   const { t, locale, me } = useApp();
@@ -60,7 +61,11 @@ function Outline({ course: c, progress, preview }: { course: CourseDetail; progr
         return (
           <li key={m.id} class={lock ? 'outline__module outline__module--locked' : 'outline__module'}>
             <h3>
-              {lock && <span aria-hidden="true">🔒 </span>}
+              {lock && (
+                <>
+                  <Icon name="lock" />{' '}
+                </>
+              )}
               <span class="outline__num">{t('course.module', { n: i + 1 })}</span> <span {...contentAttrs(c.language)}>{m.title}</span>
             </h3>
             {lock && (

@@ -9,6 +9,7 @@ import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, useLocation } from '../router';
 import { LockedItem, lockedBy } from './progress/parts';
+import { Icon } from '../components/Icon';
 
 export interface Loaded<T> {
   data: T | null;
@@ -90,13 +91,12 @@ export function Loading() {
   );
 }
 
-const ICONS: Record<ItemKind, string> = { lesson: '📖', quiz: '✅', case_study: '🧭' };
 
 export function KindLabel({ kind }: { kind: ItemKind }) {
   const { t } = useApp();
   return (
     <span class={`kind kind--${kind}`}>
-      <span aria-hidden="true">{ICONS[kind] ?? '•'}</span> {t(`kind.${kind}`)}
+      <Icon name={kind} /> {t(`kind.${kind}`)}
     </span>
   );
 }

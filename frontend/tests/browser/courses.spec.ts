@@ -166,3 +166,24 @@ test('the theme filter narrows the catalogue; Arabic UI keeps French lessons lef
   await expect(prose).toHaveAttribute('dir', 'ltr');
   await expect(prose).toHaveAttribute('lang', 'fr');
 });
+
+test('icons are drawn, never emoji: course outline, a lesson callout, in French and Arabic', async ({ page }) => {
+  const lesson = await firstItem(page, 'prevention', 'lesson');
+  for (const locale of ['fr', 'ar'] as const) {
+    await page.goto('/courses/prevention');
+    if (locale === 'ar') await switchLanguage(page, 'ar');
+    await expect(page.locator('.kind svg.icon').first()).toBeVisible();
+    const emoji = await page.evaluate(() => (document.body.innerText.match(/\p{Extended_Pictographic}/gu) ?? []).filter((c) => !'©®™↔↩↪'.includes(c)));
+    expect(emoji, `emoji on the course page (${locale})`).toEqual([]);
+
+    await page.goto(`/lessons/${lesson.id}`);
+    const callout = page.locator('.prose blockquote[class^="markdown-alert-"]').first();
+    await expect(callout).toBeVisible();
+    const before = await callout.evaluate((el) => {
+      const s = getComputedStyle(el, '::before');
+      return { content: s.content, mask: s.maskImage || s.webkitMaskImage };
+    });
+    expect(before.mask).toContain('data:image/svg+xml');
+    expect(before.content).toBe('""');
+  }
+});

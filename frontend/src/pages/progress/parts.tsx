@@ -5,6 +5,7 @@ import { certificatePageHref, certificatePdfUrl } from '../../api/progress';
 import { itemHref } from '../../api/types';
 import { useApp } from '../../context';
 import { Link } from '../../router';
+import { Icon } from '../../components/Icon';
 
 /** The problem type the item endpoints answer for a module whose prerequisite is not finished. */
 export const MODULE_LOCKED = 'urn:sanad:problem:module-locked';
@@ -77,7 +78,7 @@ export function LockedItem({ error }: { error: ApiError }) {
     <>
       <h1 tabIndex={-1}>{t('progress.lockedTitle')}</h1>
       <div class="alert alert--warn" role="alert">
-        <span aria-hidden="true">🔒</span> {module ? t('progress.finishFirst', { title: module }) : error.detail}
+        <Icon name="lock" /> {module ? t('progress.finishFirst', { title: module }) : error.detail}
       </div>
       <p class="actions">
         <Link href={course ? `/courses/${encodeURIComponent(course)}` : '/learning'} class="button button--primary">
