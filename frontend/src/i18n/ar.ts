@@ -90,6 +90,8 @@ export const ar: Dict = {
   'home.userIntro': 'ماذا تريد أن تفعل اليوم؟',
   'home.profileCard': 'استكمال ملفي الشخصي',
   'home.profileCardText': 'حدّد مؤسستك ومجالك الترابي ومهنتك لتجد الموارد المفيدة لك.',
+  'home.profileDoneCard': 'ملفي الشخصي',
+  'home.profileDoneCardText': 'ملفك الشخصي مكتمل. يمكنك تعديله أو تغيير كلمة المرور.',
   'home.adminCard': 'إدارة المستخدمين',
   'home.adminCardText': 'منح أدوار المكوّن أو المشرف أو المدير، وتعطيل الحسابات.',
 

@@ -90,6 +90,8 @@ export const en: Dict = {
   'home.userIntro': 'What would you like to do today?',
   'home.profileCard': 'Complete my profile',
   'home.profileCardText': 'Tell us your organisation, territory and profession to find the resources that matter to you.',
+  'home.profileDoneCard': 'My profile',
+  'home.profileDoneCardText': 'Your profile is complete. You can edit it, or change your password.',
   'home.adminCard': 'Manage users',
   'home.adminCardText': 'Give trainer, moderator or administrator roles, disable an account.',
 

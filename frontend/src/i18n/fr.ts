@@ -88,6 +88,8 @@ export const fr = {
   'home.userIntro': 'Que souhaitez-vous faire aujourd’hui ?',
   'home.profileCard': 'Compléter mon profil',
   'home.profileCardText': 'Indiquez votre organisation, votre territoire et votre profession pour trouver les ressources utiles.',
+  'home.profileDoneCard': 'Mon profil',
+  'home.profileDoneCardText': 'Votre profil est complet. Vous pouvez le modifier, ou changer votre mot de passe.',
   'home.adminCard': 'Gérer les utilisateurs',
   'home.adminCardText': 'Attribuer les rôles de formateur, modérateur ou administrateur, désactiver un compte.',
 

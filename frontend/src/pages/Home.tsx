@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { resendVerification } from '../api/endpoints';
+import type { Me } from '../api/types';
 import { Alert, Status } from '../components/forms';
 import { Page } from '../components/Layout';
 import { isAuthor, useApp } from '../context';
@@ -84,11 +85,12 @@ export function Home() {
             <p>{t('home.authoringCardText')}</p>
           </li>
         )}
+        {/* Asks for the professional details until they are all given. */}
         <li class="card">
           <h2>
-            <Link href="/profile">{t('home.profileCard')}</Link>
+            <Link href="/profile">{profileComplete(me) ? t('home.profileDoneCard') : t('home.profileCard')}</Link>
           </h2>
-          <p>{t('home.profileCardText')}</p>
+          <p>{profileComplete(me) ? t('home.profileDoneCardText') : t('home.profileCardText')}</p>
         </li>
         {me.roles.includes('admin') && (
           <li class="card">
@@ -101,4 +103,9 @@ export function Home() {
       </ul>
     </Page>
   );
+}
+
+/** Whether every professional detail of the profile is given. */
+function profileComplete(me: Me): boolean {
+  return !!(me.organization && me.organization_kind && me.territory && me.profession);
 }

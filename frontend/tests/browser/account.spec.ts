@@ -150,3 +150,18 @@ for (const locale of ['fr', 'ar'] as const) {
     await context.close();
   });
 }
+
+test('the home page asks to complete the profile only until it is complete', async ({ page }) => {
+  await registerViaApi(page, 'Hanane Profil');
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: 'Compléter mon profil' })).toBeVisible();
+  const territories = ((await (await page.request.get('/api/v1/reference/territories')).json()) as { items: Array<{ code: string }> }).items;
+  const res = await page.request.patch('/api/v1/me', {
+    data: { organization: 'Association Amal', organization_kind: 'association', territory: territories[0].code, profession: 'Éducatrice' },
+    headers: await csrfHeader(page),
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'Mon profil' }).last()).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Compléter mon profil' })).toHaveCount(0);
+});
