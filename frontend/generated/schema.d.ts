@@ -1771,11 +1771,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Admin: accounts, newest first. */
+        /**
+         * Admin: accounts, newest first; `q` matches the name or e-mail address,
+         *     `role` keeps the holders of a role, `status` the active, disabled or
+         *     unverified accounts.
+         */
         get: {
             parameters: {
                 query?: {
                     q?: string;
+                    role?: components["schemas"]["Role"];
+                    status?: components["schemas"]["AccountStatus"];
                     cursor?: string;
                     limit?: number;
                 };
@@ -15260,6 +15266,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Which accounts the administrators' list shows, by their state.
+         * @enum {string}
+         */
+        AccountStatus: "active" | "disabled" | "unverified";
         /**
          * AdminUser
          * @description An account as administrators see it.

@@ -286,6 +286,29 @@ async fn admin_changes_roles_and_disabling_ends_sessions(backend: Backend) {
     assert_eq!(page2["next_cursor"], json!(null));
     let (_, found) = admin.get("/api/v1/admin/users?q=COLLEAGUE").await;
     assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    // Narrowed by role and by state.
+    let emails = |page: &serde_json::Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap().to_string()).collect()
+    };
+    let (st, admins) = admin.get("/api/v1/admin/users?role=admin").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(emails(&admins), ["admin@example.org"]);
+    let (_, learners) = admin.get("/api/v1/admin/users?role=learner").await;
+    assert_eq!(emails(&learners), ["colleague@example.org", "admin@example.org"], "everyone is a learner");
+    let (_, none) = admin.get("/api/v1/admin/users?role=trainer&q=colleague").await;
+    assert_eq!(emails(&none), Vec::<String>::new());
+    let (_, active) = admin.get("/api/v1/admin/users?status=active").await;
+    assert_eq!(emails(&active).len(), 2);
+    let (_, disabled) = admin.get("/api/v1/admin/users?status=disabled").await;
+    assert_eq!(emails(&disabled), Vec::<String>::new());
+    let (_, unverified) = admin.get("/api/v1/admin/users?status=unverified").await;
+    for user in unverified["items"].as_array().unwrap() {
+        assert_eq!(user["email_verified"], false, "{user}");
+    }
+    let (st, body) = admin.get("/api/v1/admin/users?role=owner").await;
+    assert_problem(&admin, StatusCode::BAD_REQUEST, (st, &body));
+    let (st, body) = admin.get("/api/v1/admin/users?status=sleeping").await;
+    assert_problem(&admin, StatusCode::BAD_REQUEST, (st, &body));
 
     let id = page["items"][0]["id"].as_str().unwrap().to_string();
     let (st, user) = admin.patch(&format!("/api/v1/admin/users/{id}"), json!({"roles": ["trainer"]})).await;
@@ -297,6 +320,10 @@ async fn admin_changes_roles_and_disabling_ends_sessions(backend: Backend) {
     let (st, user) = admin.patch(&format!("/api/v1/admin/users/{id}"), json!({"disabled": true})).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(user["disabled"], true);
+    let (_, disabled) = admin.get("/api/v1/admin/users?status=disabled").await;
+    assert_eq!(emails(&disabled), ["colleague@example.org"]);
+    let (_, trainers) = admin.get("/api/v1/admin/users?role=trainer&status=active").await;
+    assert_eq!(emails(&trainers), Vec::<String>::new(), "the one trainer is disabled");
     let (st, _) = colleague.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED, "sessions end");
     let (st, _) = script.get("/api/v1/me").await;

@@ -8,7 +8,7 @@ use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::auth::{caller, optional_caller};
 use sanad_platform::client::ClientAddress;
 use sanad_platform::responses::{Accepted, NoContent};
-use sanad_platform::{Error, Result};
+use sanad_platform::{Error, Result, Role};
 use uuid::Uuid;
 
 use crate::model::*;
@@ -232,17 +232,22 @@ impl AccountsApi {
         Ok(NoContent::Done)
     }
 
-    /// Admin: accounts, newest first.
+    /// Admin: accounts, newest first; `q` matches the name or e-mail address,
+    /// `role` keeps the holders of a role, `status` the active, disabled or
+    /// unverified accounts.
     #[oai(path = "/admin/users", method = "get", tag = "ApiTags::Admin")]
     async fn list_users(
         &self,
         req: &Request,
         q: Query<Option<String>>,
+        role: Query<Option<Role>>,
+        status: Query<Option<AccountStatus>>,
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
     ) -> Result<Json<AdminUserPage>> {
         let caller = caller(req).await?;
-        Ok(Json(self.accounts.list_users(&caller, q.0.as_deref(), cursor.0.as_deref(), limit.0).await?))
+        let filter = AccountFilter { q: q.0, role: role.0, status: status.0 };
+        Ok(Json(self.accounts.list_users(&caller, &filter, cursor.0.as_deref(), limit.0).await?))
     }
 
     /// Admin: set roles, disable or re-enable an account.

@@ -275,6 +275,40 @@ impl From<UserRecord> for AdminUser {
     }
 }
 
+/// Which accounts the administrators' list shows, by their state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// Not disabled.
+    Active,
+    /// Disabled by an administrator.
+    Disabled,
+    /// The e-mail address is not confirmed yet.
+    Unverified,
+}
+
+impl AccountStatus {
+    /// The word the store filters on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Unverified => "unverified",
+        }
+    }
+}
+
+/// What the administrators' list of accounts is narrowed to.
+#[derive(Clone, Debug, Default)]
+pub struct AccountFilter {
+    /// Words of the name or e-mail address.
+    pub q: Option<String>,
+    /// Accounts holding this role.
+    pub role: Option<Role>,
+    /// Accounts in this state.
+    pub status: Option<AccountStatus>,
+}
+
 /// `GET /admin/users`: newest first.
 #[derive(Debug, Object)]
 pub struct AdminUserPage {

@@ -707,12 +707,21 @@ impl Accounts {
     }
 
     /// Admin: accounts, newest first, optionally filtered by email or name.
-    pub async fn list_users(&self, caller: &Caller, q: Option<&str>, cursor: Option<&str>, limit: Option<u32>) -> Result<AdminUserPage> {
+    pub async fn list_users(
+        &self,
+        caller: &Caller,
+        filter: &AccountFilter,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<AdminUserPage> {
         caller.require(Role::Admin)?;
         let limit = page::limit(limit)?;
         let before = page::decode_cursor(cursor)?;
-        let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
-        let rows = store::list_users(&self.db, before, pattern.as_deref(), page::fetch_limit(limit)).await?;
+        let pattern = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+        // Roles are stored as words separated by spaces (`format_roles`).
+        let role = filter.role.map(|r| format!("% {} %", r.as_str()));
+        let status = filter.status.map(AccountStatus::as_str);
+        let rows = store::list_users(&self.db, before, pattern.as_deref(), role.as_deref(), status, page::fetch_limit(limit)).await?;
         let page = Page::from_rows(rows, limit, |u| page::encode_cursor(u.id)).map(AdminUser::from);
         Ok(AdminUserPage { items: page.items, next_cursor: page.next_cursor })
     }

@@ -106,15 +106,26 @@ pub async fn set_roles_and_disabled(tx: &mut Tx, id: Uuid, roles: &str, disabled
 
 /// Newest accounts first, strictly older than `before`; `pattern` is a
 /// lower-cased `LIKE` pattern matched against email and name, with `\` as
-/// its escape character.
-pub async fn list_users(db: &Db, before: Option<Uuid>, pattern: Option<&str>, limit: i64) -> Sql<Vec<UserRecord>> {
+/// its escape character; `role` is `% name %`, matched against the
+/// space-separated roles; `status` is `active`, `disabled` or `unverified`.
+pub async fn list_users(
+    db: &Db,
+    before: Option<Uuid>,
+    pattern: Option<&str>,
+    role: Option<&str>,
+    status: Option<&str>,
+    limit: i64,
+) -> Sql<Vec<UserRecord>> {
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM users \
          WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR LOWER(email) LIKE $2 ESCAPE '\\' OR LOWER(display_name) LIKE $2 ESCAPE '\\') \
+         AND ($4 IS NULL OR (' ' || roles || ' ') LIKE $4) \
+         AND ($5 IS NULL OR ($5 = 'active' AND disabled_at IS NULL) OR ($5 = 'disabled' AND disabled_at IS NOT NULL) \
+              OR ($5 = 'unverified' AND email_verified_at IS NULL)) \
          ORDER BY id DESC LIMIT $3"
     );
     on_db!(db, c => sqlx::query_as::<_, UserRecord>(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(before).bind(pattern).bind(limit).fetch_all(c).await)
+        .bind(before).bind(pattern).bind(limit).bind(role).bind(status).fetch_all(c).await)
 }
 
 pub async fn insert_session(

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { listUsers, updateUser } from '../api/endpoints';
-import { ROLES, type AdminUser, type AdminUserUpdate } from '../api/types';
+import { isKnownRole, ROLES, type AdminUser, type AdminUserQuery, type AdminUserUpdate } from '../api/types';
 import { Alert, Status, SubmitButton } from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
@@ -10,24 +10,41 @@ import { formatDate } from '../i18n';
 
 const PAGE = 20;
 
+type Status = '' | 'active' | 'disabled' | 'unverified';
+
+/** What the list is narrowed to: words, a role, a state. */
+interface Narrowing {
+  q: string;
+  role: string;
+  status: Status;
+}
+
 export function AdminUsers() {
   const { t, me } = useApp();
   const [query, setQuery] = useState('');
+  const [role, setRole] = useState('');
+  const [status, setStatus] = useState<Status>('');
   const [users, setUsers] = useState<AdminUser[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [forbidden, setForbidden] = useState(false);
-  const activeQuery = useRef('');
+  const activeQuery = useRef<Narrowing>({ q: '', role: '', status: '' });
 
   const isAdmin = !!me?.roles.includes('admin');
 
-  const load = async (q: string, after: string | null) => {
+  const load = async (n: Narrowing, after: string | null) => {
     setBusy(true);
     setError(null);
     try {
-      const page = await listUsers({ q: q || undefined, cursor: after ?? undefined, limit: PAGE });
-      activeQuery.current = q;
+      const page = await listUsers({
+        q: n.q || undefined,
+        role: (n.role || undefined) as AdminUserQuery['role'],
+        status: n.status || undefined,
+        cursor: after ?? undefined,
+        limit: PAGE,
+      });
+      activeQuery.current = n;
       setUsers((prev) => (after && prev ? [...prev, ...page.items] : page.items));
       setCursor(page.next_cursor ?? null);
     } catch (e) {
@@ -39,7 +56,7 @@ export function AdminUsers() {
   };
 
   useEffect(() => {
-    if (isAdmin) void load('', null);
+    if (isAdmin) void load({ q: '', role: '', status: '' }, null);
   }, [isAdmin]);
 
   if (!isAdmin || forbidden) {
@@ -54,7 +71,7 @@ export function AdminUsers() {
 
   const onSearch = (e: Event) => {
     e.preventDefault();
-    void load(query.trim(), null);
+    void load({ q: query.trim(), role, status }, null);
   };
 
   return (
@@ -63,6 +80,26 @@ export function AdminUsers() {
         <div class="field">
           <label for="user-search">{t('admin.search')}</label>
           <input id="user-search" type="search" name="q" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for="user-role">{t('admin.roleFilter')}</label>
+          <select id="user-role" name="role" value={role} onChange={(e) => setRole(e.currentTarget.value)}>
+            <option value="">{t('admin.anyRole')}</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="user-status">{t('admin.statusFilter')}</label>
+          <select id="user-status" name="status" value={status} onChange={(e) => setStatus(e.currentTarget.value as Status)}>
+            <option value="">{t('admin.anyStatus')}</option>
+            <option value="active">{t('admin.status.active')}</option>
+            <option value="disabled">{t('admin.status.disabled')}</option>
+            <option value="unverified">{t('admin.status.unverified')}</option>
+          </select>
         </div>
         <button type="submit" class="button" disabled={busy}>
           {t('admin.searchSubmit')}
@@ -138,38 +175,49 @@ function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) 
         </p>
         <p class="muted">
           {t('admin.createdAt', { date: formatDate(user.created_at, locale) })}{' '}
-          {user.disabled && <span class="badge badge--warn">{t('admin.disabledBadge')}</span>}{' '}
-          {!user.email_verified && <span class="badge">{t('admin.unverifiedBadge')}</span>}
+          {user.email_verified ? <span class="badge badge--ok">{t('admin.verifiedBadge')}</span> : <span class="badge">{t('admin.unverifiedBadge')}</span>}{' '}
+          {user.disabled && <span class="badge badge--warn">{t('admin.disabledBadge')}</span>}
         </p>
-        <fieldset>
-          <legend>{t('admin.rolesOf', { name: label })}</legend>
-          {ROLES.map((role) => (
-            <div class="check" key={role}>
-              <input
-                type="checkbox"
-                id={`${id}-${role}`}
-                checked={roles.includes(role)}
-                onChange={(e) => toggleRole(role, e.currentTarget.checked)}
-              />
-              <label for={`${id}-${role}`}>{t(`role.${role}`)}</label>
-            </div>
+        <p class="user-card__roles">
+          {user.roles.map((r) => (
+            <span key={r} class="badge">
+              {isKnownRole(r) ? t(`role.${r}`) : r}
+            </span>
           ))}
-        </fieldset>
-        <div class="check">
-          <input
-            type="checkbox"
-            id={`${id}-disabled`}
-            checked={disabled}
-            onChange={(e) => {
-              setSaved(false);
-              setDisabled(e.currentTarget.checked);
-            }}
-          />
-          <label for={`${id}-disabled`}>{t('admin.disabled')}</label>
-        </div>
-        <Alert message={error} />
-        <Status message={saved ? t('admin.savedUser', { name: label }) : null} />
-        <SubmitButton busy={busy} label={t('admin.saveUser', { name: label })} pending={t('common.saving')} />
+        </p>
+        {/* The editing controls stay folded, so the list reads as a list. */}
+        <details class="disclosure" open={saved || !!error}>
+          <summary>{t('admin.edit', { name: label })}</summary>
+          <fieldset>
+            <legend>{t('admin.rolesOf', { name: label })}</legend>
+            {ROLES.map((role) => (
+              <div class="check" key={role}>
+                <input
+                  type="checkbox"
+                  id={`${id}-${role}`}
+                  checked={roles.includes(role)}
+                  onChange={(e) => toggleRole(role, e.currentTarget.checked)}
+                />
+                <label for={`${id}-${role}`}>{t(`role.${role}`)}</label>
+              </div>
+            ))}
+          </fieldset>
+          <div class="check">
+            <input
+              type="checkbox"
+              id={`${id}-disabled`}
+              checked={disabled}
+              onChange={(e) => {
+                setSaved(false);
+                setDisabled(e.currentTarget.checked);
+              }}
+            />
+            <label for={`${id}-disabled`}>{t('admin.disabled')}</label>
+          </div>
+          <Alert message={error} />
+          <Status message={saved ? t('admin.savedUser', { name: label }) : null} />
+          <SubmitButton busy={busy} label={t('admin.saveUser', { name: label })} pending={t('common.saving')} />
+        </details>
       </form>
     </li>
   );

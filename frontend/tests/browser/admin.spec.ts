@@ -19,6 +19,8 @@ test('admin lists users, gives a role and disables an account', async ({ page, b
   await page.getByRole('main').getByRole('button', { name: 'Rechercher' }).click();
   const card = page.locator('.user-card', { hasText: email });
   await expect(card).toHaveCount(1);
+  await expect(card.locator('.badge', { hasText: 'E-mail non confirmé' })).toBeVisible();
+  await card.locator('summary').click();
   await card.getByLabel('Formateur·rice').check();
   await card.getByLabel('Compte désactivé').check();
   await card.getByRole('button', { name: /^Enregistrer pour/ }).click();
@@ -27,8 +29,21 @@ test('admin lists users, gives a role and disables an account', async ({ page, b
   await page.reload();
   await page.getByLabel('Rechercher par nom ou e-mail').fill(email);
   await page.getByRole('main').getByRole('button', { name: 'Rechercher' }).click();
+  await expect(card.locator('.user-card__roles')).toContainText('Formateur·rice');
+  await expect(card.locator('.badge', { hasText: 'Désactivé' })).toBeVisible();
+  await card.locator('summary').click();
   await expect(card.getByLabel('Formateur·rice')).toBeChecked();
   await expect(card.getByLabel('Compte désactivé')).toBeChecked();
+
+  // Narrowed by role and state: a disabled trainer is among the disabled, not the active.
+  await page.getByLabel('Rôle', { exact: true }).selectOption('trainer');
+  await page.getByLabel('État du compte').selectOption('disabled');
+  await page.getByRole('main').getByRole('button', { name: 'Rechercher' }).click();
+  await expect(card).toHaveCount(1);
+  await page.getByLabel('État du compte').selectOption('active');
+  await page.getByRole('main').getByRole('button', { name: 'Rechercher' }).click();
+  await expect(page.getByRole('main').getByRole('status').first()).toHaveText('Aucun utilisateur trouvé.');
+  await expect(card).toHaveCount(0);
 });
 
 test('the admin page is refused to a learner', async ({ page }) => {
