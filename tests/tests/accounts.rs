@@ -21,7 +21,31 @@ on_both_backends!(
     a_duplicate_registration_mails_the_owner,
     a_reset_is_answered_before_its_work_is_done,
     admin_search_matches_wildcards_literally,
+    the_session_says_who_is_signed_in_without_a_401,
 );
+
+async fn the_session_says_who_is_signed_in_without_a_401(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut visitor = srv.client();
+    let (st, body) = visitor.get("/api/v1/session").await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({"user": null}));
+    let (st, _) = visitor.get("/api/v1/me").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "GET /me keeps its contract");
+
+    let mut member = srv.learner("session@example.org").await;
+    let (st, body) = member.get("/api/v1/session").await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, me) = member.get("/api/v1/me").await;
+    assert_eq!(body["user"], me, "the same account as GET /me, with the CSRF token");
+    assert!(body["user"]["csrf_token"].as_str().is_some_and(|t| !t.is_empty()));
+
+    let (st, _) = member.post("/api/v1/auth/logout", json!({})).await;
+    assert!(st.is_success());
+    let (st, body) = member.get("/api/v1/session").await;
+    assert_eq!((st, body), (StatusCode::OK, json!({"user": null})), "signed out");
+    srv.stop().await;
+}
 
 async fn register_login_profile_logout(backend: Backend) {
     let srv = TestServer::start(backend).await;

@@ -191,6 +191,14 @@ impl AccountsApi {
         Ok(Accepted::Accepted)
     }
 
+    /// Who is signed in on this device: the account (as `GET /me` gives it),
+    /// or `null` for a visitor. Never 401 for a visitor, so the app's first
+    /// request logs no error in the browser.
+    #[oai(path = "/session", method = "get", tag = "ApiTags::Me")]
+    async fn session(&self, req: &Request) -> Result<Json<SessionState>> {
+        Ok(Json(self.accounts.session(optional_caller(req).await?.as_ref()).await?))
+    }
+
     /// The signed-in account, with the session's CSRF token.
     #[oai(path = "/me", method = "get", tag = "ApiTags::Me")]
     async fn me(&self, req: &Request) -> Result<Json<Me>> {

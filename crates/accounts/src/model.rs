@@ -275,6 +275,14 @@ impl From<UserRecord> for AdminUser {
     }
 }
 
+/// `GET /session`: who is signed in on this device.
+#[derive(Debug, Object)]
+pub struct SessionState {
+    /// The signed-in account, or null for a visitor.
+    #[oai(nullable)]
+    pub user: Option<Me>,
+}
+
 /// Which accounts the administrators' list shows, by their state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]

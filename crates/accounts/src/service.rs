@@ -486,7 +486,17 @@ impl Accounts {
         }))
     }
 
-    /// The caller's own account.
+    /// Who is signed in: the caller's account, or nobody.
+    pub async fn session(&self, caller: Option<&Caller>) -> Result<SessionState> {
+        Ok(SessionState {
+            user: match caller {
+                Some(caller) => Some(self.me(caller).await?),
+                None => None,
+            },
+        })
+    }
+
+    /// The caller's account, with the session's CSRF token.
     pub async fn me(&self, caller: &Caller) -> Result<Me> {
         let user = self.user(caller.user_id).await?;
         Ok(me_of(user, caller.session.as_ref().map(|s| s.csrf_token.clone())))

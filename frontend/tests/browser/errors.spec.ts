@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { switchLanguage } from './helpers';
 
 // Problem answers are simulated here so the display can be checked precisely.
 test('server field errors sit next to their fields, linked and announced', async ({ page }) => {
@@ -82,4 +83,23 @@ test('field errors are translated from their stable code, not from the English w
   await page.getByLabel('Mot de passe').fill('long-enough-password');
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
   await expect(page.locator('#f-display_name-error')).toHaveText('Ce texte est trop long.');
+});
+
+test('a visitor meets no console error on the main pages, in French and Arabic; robots.txt is text', async ({ page }) => {
+  const logged: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') logged.push(`${m.type()}: ${m.text()} (${page.url()})`);
+  });
+  page.on('pageerror', (e) => logged.push(`pageerror: ${e.message}`));
+  for (const locale of ['fr', 'ar'] as const) {
+    await page.goto('/');
+    if (locale === 'ar') await switchLanguage(page, 'ar');
+    for (const path of ['/', '/courses', '/library', '/directory', '/login', '/forum']) {
+      await page.goto(path);
+      await expect(page.locator('main h1')).toBeVisible();
+    }
+  }
+  expect(logged).toEqual([]);
+  const robots = await page.request.get('/robots.txt');
+  expect(robots.headers()['content-type']).toContain('text/plain');
 });

@@ -133,6 +133,7 @@ async function api(req, res, path, url) {
     return send(res, 204);
   }
   if (method === 'POST' && path === '/auth/verify-email/resend') return need() && send(res, 202);
+  if (method === 'GET' && path === '/session') return send(res, 200, { user: s ? me(s.user, s.csrf) : null });
   if (path === '/me') {
     if (!need()) return;
     if (method === 'PATCH') {
