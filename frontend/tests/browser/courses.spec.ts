@@ -32,6 +32,16 @@ test('a learner takes a starter quiz and sees the score and the corrections', as
   const questions = page.locator('fieldset.question');
   const count = await questions.count();
   expect(count).toBeGreaterThan(1);
+  // Each question is written inside its box, never across its border.
+  for (const box of await questions.all()) {
+    const inside = await box.evaluate((fieldset) => {
+      const legend = fieldset.querySelector('legend')!.getBoundingClientRect();
+      const frame = fieldset.getBoundingClientRect();
+      const border = parseFloat(getComputedStyle(fieldset).borderTopWidth);
+      return legend.top >= frame.top + border && legend.right <= frame.right && legend.left >= frame.left;
+    });
+    expect(inside).toBe(true);
+  }
   // Sent blank: the warning counts the questions left, counts down as they
   // are answered, and goes once none is left.
   await page.getByRole('button', { name: 'Valider mes réponses' }).click();
