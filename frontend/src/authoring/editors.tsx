@@ -30,6 +30,7 @@ import { SelectField, Status, SubmitButton } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
+import type { Translate } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { asText, Input, LocalizedFields, moved, Problems, TextArea, toNumber, useAction } from './fields';
 
@@ -51,6 +52,7 @@ function EditorShell({
   minutes,
   setMinutes,
   onSave,
+  gaps = [],
   children,
 }: EditorProps & {
   kind: ItemKind;
@@ -59,6 +61,8 @@ function EditorShell({
   minutes: string;
   setMinutes: (v: string) => void;
   onSave: () => Promise<DraftItem>;
+  /** What the item still lacks before publication, told with "saved" so a half-written draft never reads as done. */
+  gaps?: string[];
   children: ComponentChildren;
 }) {
   const { t } = useApp();
@@ -108,7 +112,14 @@ function EditorShell({
         <Input name="item.minutes" type="number" min={0} label={t('authoring.minutes')} value={minutes} onValue={setMinutes} optional />
         {children}
         <Problems error={action.error} />
-        <Status message={saved ? t('common.saved') : null} />
+        <Status message={saved ? (gaps.length ? t('authoring.savedWithGaps') : t('common.saved')) : null} />
+        {saved && gaps.length > 0 && (
+          <ul class="gaps">
+            {gaps.map((gap) => (
+              <li key={gap}>{gap}</li>
+            ))}
+          </ul>
+        )}
         <div class="toolbar sticky-save">
           <SubmitButton busy={action.busy} label={t('common.save')} pending={t('common.saving')} />
           <Link href={base} class="button">
@@ -422,6 +433,24 @@ function blankQuestion(): QuestionInput {
   return { id: null, kind: 'single', prompt: '', explanation: '', choices: [blankChoice(true), blankChoice(false)], answers: [] };
 }
 
+/** What a quiz still lacks before it can be published, question by question. */
+function quizGaps(questions: QuestionInput[], t: Translate): string[] {
+  const gaps: string[] = [];
+  if (questions.length === 0) gaps.push(t('authoring.gap.noQuestion'));
+  questions.forEach((q, i) => {
+    const n = i + 1;
+    if (!q.prompt.trim()) gaps.push(t('authoring.gap.prompt', { n }));
+    if (q.kind === 'short_text') {
+      if (!q.answers.some((a) => a.trim())) gaps.push(t('authoring.gap.answers', { n }));
+      return;
+    }
+    const unlabelled = q.choices.filter((c) => !c.label.trim()).length;
+    if (unlabelled) gaps.push(t('authoring.gap.choiceLabels', { n, count: unlabelled }));
+    if (!q.choices.some((c) => c.correct)) gaps.push(t('authoring.gap.correct', { n }));
+  });
+  return gaps;
+}
+
 export function QuizEditor(props: EditorProps) {
   const { t } = useApp();
   const { item, moduleId, course } = props;
@@ -452,7 +481,19 @@ export function QuizEditor(props: EditorProps) {
   };
 
   return (
-    <EditorShell {...props} kind="quiz" title={title} setTitle={setTitle} minutes={minutes} setMinutes={setMinutes} onSave={onSave}>
+    <EditorShell
+      {...props}
+      kind="quiz"
+      title={title}
+      setTitle={setTitle}
+      minutes={minutes}
+      setMinutes={setMinutes}
+      onSave={onSave}
+      gaps={quizGaps(
+        questions.map((q) => q.value),
+        t,
+      )}
+    >
       <Input name="pass_mark" type="number" min={0} max={100} label={t('authoring.passMark')} value={passMark} onValue={setPassMark} />
       <Input
         name="max_attempts"

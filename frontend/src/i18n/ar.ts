@@ -278,6 +278,12 @@ export const ar: Dict = {
   'band.poor': 'يحتاج إلى مراجعة',
 
   'authoring.title': 'دروسي',
+  'authoring.savedWithGaps': 'تم حفظ المسودة. يجب إكمال ما يلي قبل النشر:',
+  'authoring.gap.noQuestion': 'لا يوجد أي سؤال',
+  'authoring.gap.prompt': 'السؤال {n}: نص السؤال غير موجود',
+  'authoring.gap.answers': 'السؤال {n}: لا توجد أي إجابة مقبولة',
+  'authoring.gap.choiceLabels': 'السؤال {n}: اختيارات بدون نص ({count})',
+  'authoring.gap.correct': 'السؤال {n}: لم يتم تحديد أي إجابة صحيحة',
   'authoring.myCourses': 'التكوينات التي يمكنني تعديلها',
   'authoring.none': 'ليس لديك أي تكوين بعد.',
   'authoring.publishedVersion': 'منشور (النسخة {n})',

@@ -278,6 +278,12 @@ export const en: Dict = {
   'band.poor': 'Needs more work',
 
   'authoring.title': 'Authoring',
+  'authoring.savedWithGaps': 'Draft saved. To complete before publishing:',
+  'authoring.gap.noQuestion': 'no question',
+  'authoring.gap.prompt': 'question {n}: the question’s text is missing',
+  'authoring.gap.answers': 'question {n}: no accepted answer',
+  'authoring.gap.choiceLabels': 'question {n}: choices without a label ({count})',
+  'authoring.gap.correct': 'question {n}: no right answer ticked',
   'authoring.myCourses': 'Courses I can edit',
   'authoring.none': 'You have no course yet.',
   'authoring.publishedVersion': 'Published (version {n})',

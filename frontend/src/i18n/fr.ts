@@ -276,6 +276,12 @@ export const fr = {
   'band.poor': 'À retravailler',
 
   'authoring.title': 'Mes cours',
+  'authoring.savedWithGaps': 'Brouillon enregistré. À compléter avant la publication :',
+  'authoring.gap.noQuestion': 'aucune question',
+  'authoring.gap.prompt': 'question {n} : le texte de la question manque',
+  'authoring.gap.answers': 'question {n} : aucune réponse acceptée',
+  'authoring.gap.choiceLabels': 'question {n} : choix sans libellé ({count})',
+  'authoring.gap.correct': 'question {n} : aucune bonne réponse cochée',
   'authoring.myCourses': 'Cours que je peux modifier',
   'authoring.none': 'Vous n’avez pas encore de cours.',
   'authoring.publishedVersion': 'Publié (version {n})',

@@ -149,6 +149,25 @@ test('publishing an invalid draft lists every problem', async ({ page }) => {
   await expect(page.getByRole('alert').locator('li')).not.toHaveCount(0);
 });
 
+test('a quiz saved half-written says what it lacks before publication', async ({ page }) => {
+  await loginAs(page, TRAINER);
+  const slug = `quiz-a-finir-${Date.now()}`;
+  const headers = { 'X-CSRF-Token': await csrf(page) };
+  const made = await page.request.post('/api/v1/courses', { headers, data: { slug, title: 'Quiz à finir', summary: 'Un brouillon', theme: 'concepts' } });
+  expect(made.status(), await made.text()).toBe(201);
+  const module = await page.request.post(`/api/v1/courses/${slug}/modules`, { headers, data: { title: 'Module 1' } });
+  expect(module.status(), await module.text()).toBe(201);
+  const moduleId = ((await module.json()) as { id: string }).id;
+
+  await page.goto(`/authoring/courses/${slug}/new/${moduleId}/quiz`);
+  await page.locator('input[name="item.title.fr"], #f-item\\.title\\.fr').first().fill('Quiz vide');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Brouillon enregistré' })).toHaveText('Brouillon enregistré. À compléter avant la publication :');
+  const gaps = page.locator('ul.gaps li');
+  await expect(gaps).toContainText(['question 1 : le texte de la question manque', 'question 1 : choix sans libellé (2)']);
+  await expect(page.getByText('Modifications enregistrées.')).toHaveCount(0);
+});
+
 async function csrf(page: Page): Promise<string> {
   const me = (await (await page.request.get('/api/v1/me')).json()) as { csrf_token: string };
   return me.csrf_token;
