@@ -16,17 +16,39 @@ const PAGE_SIZE = 20;
 
 type Filters = Record<Facet, string>;
 
-function readFilters(query: URLSearchParams): Filters {
+/** In the address, the reader's choice of every language over their own. */
+const ANY_LANGUAGE = 'any';
+
+/**
+ * The filters in the address. The language is `null` while the reader has not
+ * chosen one: browsing then shows resources in their own language first (see
+ * `effective`), and a search looks in every language.
+ */
+function readFilters(query: URLSearchParams): { filters: Filters; language: string | null } {
   const filters = {} as Filters;
   for (const f of FACETS) filters[f] = query.get(f) ?? '';
-  return filters;
+  const language = query.get('language');
+  filters.language = language === ANY_LANGUAGE ? '' : (language ?? '');
+  return { filters, language: language === null ? null : filters.language };
+}
+
+/** The library's own languages: a reader of one of them browses it first. */
+function readersLanguage(locale: string): string {
+  return locale === 'fr' || locale === 'ar' ? locale : '';
+}
+
+/** The filters a request uses: the reader's language when browsing and no language was chosen. */
+function effective(filters: Filters, chosen: string | null, search: string, locale: string): Filters {
+  if (chosen !== null || search.trim()) return filters;
+  return { ...filters, language: readersLanguage(locale) };
 }
 
 /** Keeps the search and the filters in the address without a navigation (no focus jump). */
-function remember(q: string, filters: Filters) {
+function remember(q: string, filters: Filters, chosen: string | null) {
   const params = new URLSearchParams();
   if (q) params.set('q', q);
   for (const f of FACETS) if (filters[f]) params.set(f, filters[f]);
+  if (chosen === '') params.set('language', ANY_LANGUAGE);
   const qs = params.toString();
   history.replaceState(null, '', `/library${qs ? `?${qs}` : ''}`);
 }
@@ -131,11 +153,15 @@ function HitCard({ hit, focusRef }: { hit: ResourceHit; focusRef?: (el: HTMLAnch
 }
 
 export function LibrarySearch() {
-  const { t, me } = useApp();
+  const { t, me, locale } = useApp();
   const { query } = useLocation();
   const [q, setQ] = useState(query.get('q') ?? '');
   const [search, setSearch] = useState(q);
-  const [filters, setFilters] = useState<Filters>(() => readFilters(query));
+  const [initial] = useState(() => readFilters(query));
+  const [chosen, setFilters] = useState<Filters>(initial.filters);
+  // The language the reader picked (`''` for every language), or null.
+  const [language, setLanguage] = useState<string | null>(initial.language);
+  const filters = effective(chosen, language, search, locale);
   const key = JSON.stringify([search, filters]);
   const list = useLoad(() => searchLibrary(toQuery(search, filters)), [key]);
   // Pages added with "Voir plus", valid for the search they were fetched for.
@@ -149,16 +175,18 @@ export function LibrarySearch() {
   }, [focusTick]);
 
   const pick = (facet: Facet, value: string) => {
+    const nextLanguage = facet === 'language' ? value : language;
+    if (facet === 'language') setLanguage(value);
     setFilters((prev) => {
       const next = { ...prev, [facet]: value };
-      remember(search, next);
+      remember(search, next, nextLanguage);
       return next;
     });
   };
   const onSearch = (e: Event) => {
     e.preventDefault();
     setSearch(q);
-    remember(q, filters);
+    remember(q, chosen, language);
   };
 
   const current = more && more.key === key ? more : null;

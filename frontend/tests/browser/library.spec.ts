@@ -200,3 +200,29 @@ test('learners cannot open the trainer screens', async ({ page }) => {
   await page.goto('/library');
   await expect(page.getByRole('link', { name: 'Ajouter une ressource' })).toHaveCount(0);
 });
+
+test('browsing opens on the reader’s language; every language is one choice away and kept', async ({ page }) => {
+  await page.goto('/library');
+  const language = page.locator('[data-facet="language"]');
+  await expect(language.getByRole('radio', { name: /^Français/ })).toBeChecked();
+  await expect(page.locator('.resource-card').first()).toBeVisible();
+  await expect(page.locator('.resource-card h2[lang="ar"]')).toHaveCount(0);
+  const total = page.locator('.library-total');
+  const own = Number((await total.textContent())?.match(/\d+/)?.[0]);
+
+  await language.getByRole('radio', { name: 'Tous' }).check();
+  await expect(page).toHaveURL(/language=any/);
+  await expect(total).not.toHaveText(`${own} ressource(s)`);
+  const all = Number((await total.textContent())?.match(/\d+/)?.[0]);
+  expect(all).toBeGreaterThan(own);
+  await page.reload();
+  await expect(language.getByRole('radio', { name: 'Tous' })).toBeChecked();
+  await expect(total).toHaveText(`${all} ressource(s)`);
+
+  // An Arabic reader browses Arabic resources first.
+  await switchLanguage(page, 'ar');
+  await page.goto('/library');
+  await expect(page.locator('.resource-card').first()).toBeVisible();
+  await expect(page.locator('.resource-card h2[lang="fr"]')).toHaveCount(0);
+  await expect(page.locator('.resource-card h2[lang="ar"]').first()).toBeVisible();
+});
