@@ -20,7 +20,53 @@ on_both_backends!(
     a_long_case_study_plays_to_its_end,
     co_authors_edit_but_do_not_publish,
     published_reads_carry_etags,
+    an_arabic_only_course_is_written_published_and_read,
 );
+
+async fn an_arabic_only_course_is_written_published_and_read(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut trainer = srv.user_with_role("trainer@example.org", Role::Trainer).await;
+    let mut reader = srv.learner("reader@example.org").await;
+    let (st, course) = trainer
+        .post(
+            "/api/v1/courses",
+            json!({"slug": "tawasol", "title": {"fr": "", "ar": "التواصل مع الطفل"}, "summary": {"fr": "", "ar": "وحدة قصيرة."},
+                   "theme": "pec", "language": "ar"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "any one language is enough: {course}");
+    let (st, module) = trainer.post("/api/v1/courses/tawasol/modules", json!({"title": {"fr": "", "ar": "الإنصات"}})).await;
+    assert_eq!(st, StatusCode::CREATED, "{module}");
+    let module = module["id"].as_str().unwrap().to_string();
+    let (st, item) = trainer
+        .post(&format!("/api/v1/modules/{module}/lessons"), json!({"title": {"fr": "", "ar": "الإنصات الفعال"}, "body": "نص الدرس."}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{item}");
+    let (st, published) = trainer.post("/api/v1/courses/tawasol/publish", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "publishable in Arabic only: {published}");
+
+    // A French reader is served the Arabic title, marked as Arabic.
+    let (_, outline) = reader.get("/api/v1/courses/tawasol?lang=fr").await;
+    assert_eq!(outline["title"], "التواصل مع الطفل", "{outline}");
+    assert_eq!(outline["modules"][0]["title"], "الإنصات");
+    assert_eq!(outline["modules"][0]["items"][0]["title"], "الإنصات الفعال");
+    let (_, list) = reader.get("/api/v1/courses").await;
+    assert!(list["items"].as_array().unwrap().iter().any(|c| c["title"] == "التواصل مع الطفل"), "{list}");
+    let (_, mine) = trainer.get("/api/v1/authoring/courses").await;
+    assert!(mine["items"].as_array().unwrap().iter().any(|c| c["title"] == "التواصل مع الطفل"), "{mine}");
+
+    // Still refused with no language at all.
+    let (st, body) = trainer.post("/api/v1/courses/tawasol/modules", json!({"title": {"fr": " ", "ar": ""}})).await;
+    assert_problem(&trainer, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+    let (st, body) = trainer
+        .post(
+            "/api/v1/courses",
+            json!({"slug": "vide", "title": {"fr": "", "ar": ""}, "summary": {"fr": "", "ar": "ملخص"}, "theme": "pec"}),
+        )
+        .await;
+    assert_problem(&trainer, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+    srv.stop().await;
+}
 
 async fn with_starter(backend: Backend) -> TestServer {
     TestServer::start_with(backend, Options { demo_content: true, ..Options::default() }).await

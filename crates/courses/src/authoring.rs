@@ -19,7 +19,8 @@ use crate::service::{Courses, fold_for_search, parse_content};
 use crate::store::{self, CourseRow, NewCourseRow, NewVersion};
 use crate::validate::{self, ContentProblem, is_key};
 
-/// Turns a French title into a key: lowercase ASCII, digits and hyphens.
+/// Turns a title into a key: lowercase ASCII, digits and hyphens (a title
+/// with no Latin letters, Arabic for one, gives `part`, numbered if taken).
 pub fn key_from(title: &str) -> String {
     let folded = crate::quiz::normalize_answer(title);
     let key: String = folded.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
@@ -99,8 +100,8 @@ impl ItemInput {
 /// The complete rules (case-study graphs and all) are checked at publication.
 fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if Localized::from(input.title()).fr.is_empty() {
-        errors.push(FieldError::new("title.fr", FieldCode::Required, "must not be empty"));
+    if Localized::from(input.title()).is_blank() {
+        errors.push(FieldError::new("title.fr", FieldCode::Required, "must be given in at least one language"));
     }
     errors.extend(oversized_markdown(input));
     match input {
@@ -262,7 +263,7 @@ impl Courses {
         let mut items = Vec::with_capacity(rows.items.len());
         for row in rows.items {
             let json = store::draft(&self.db, row.id).await?.unwrap_or_default();
-            let title = parse_content(&json).map(|c| c.title.fr).unwrap_or_default();
+            let title = parse_content(&json).map(|c| c.title.main().0.to_string()).unwrap_or_default();
             items.push(AuthoredCourse {
                 id: row.id,
                 slug: row.slug.clone(),
@@ -391,11 +392,11 @@ impl Courses {
     pub async fn add_module(&self, caller: &Caller, slug: &str, req: ModuleInput) -> Result<DraftModule> {
         let (course, mut c) = self.editable(caller, slug).await?;
         let title = Localized::from(&req.title);
-        if title.fr.is_empty() {
-            return Err(Error::invalid("title.fr", FieldCode::Required, "must not be empty"));
+        if title.is_blank() {
+            return Err(Error::invalid("title.fr", FieldCode::Required, "must be given in at least one language"));
         }
         let taken: HashSet<String> = c.modules.iter().map(|m| m.key.clone()).collect();
-        let mut module = Module { id: new_id(), key: unique_key(key_from(&title.fr), &taken), title, requires: vec![], items: vec![] };
+        let mut module = Module { id: new_id(), key: unique_key(key_from(title.main().0), &taken), title, requires: vec![], items: vec![] };
         let at = req.position.map(|p| (p as usize).min(c.modules.len())).unwrap_or(c.modules.len());
         module.requires = required_keys(&c.modules[..at], req.requires.as_deref().unwrap_or_default())?;
         c.modules.insert(at, module.clone());
@@ -409,8 +410,8 @@ impl Courses {
         let at = c.modules.iter().position(|m| m.id == id).ok_or(Error::NotFound("module"))?;
         let mut module = c.modules.remove(at);
         module.title = Localized::from(&req.title);
-        if module.title.fr.is_empty() {
-            return Err(Error::invalid("title.fr", FieldCode::Required, "must not be empty"));
+        if module.title.is_blank() {
+            return Err(Error::invalid("title.fr", FieldCode::Required, "must be given in at least one language"));
         }
         let to = req.position.map(|p| (p as usize).min(c.modules.len())).unwrap_or(at);
         if let Some(requires) = &req.requires {
@@ -445,7 +446,7 @@ impl Courses {
         let taken: HashSet<String> = module.items.iter().map(|i| i.key.clone()).collect();
         let item = Item {
             id: new_id(),
-            key: unique_key(key_from(&title.fr), &taken),
+            key: unique_key(key_from(title.main().0), &taken),
             title,
             estimated_minutes,
             body: render_off_thread(input, None).await?,

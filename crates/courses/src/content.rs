@@ -25,13 +25,31 @@ impl Localized {
         Self { fr: text.into(), ar: None, en: None }
     }
 
-    /// The text in `lang` when there is one, else French; and the language served.
+    /// The text in `lang` when there is one, else the [`main`](Self::main)
+    /// one; and the language served.
     pub fn pick(&self, lang: &str) -> (&str, &'static str) {
-        match lang {
-            "ar" => self.ar.as_deref().filter(|t| !t.is_empty()).map(|t| (t, "ar")).unwrap_or((&self.fr, "fr")),
-            "en" => self.en.as_deref().filter(|t| !t.is_empty()).map(|t| (t, "en")).unwrap_or((&self.fr, "fr")),
-            _ => (&self.fr, "fr"),
-        }
+        let wanted = match lang {
+            "ar" => self.ar.as_deref().map(|t| (t, "ar")),
+            "en" => self.en.as_deref().map(|t| (t, "en")),
+            _ => Some((self.fr.as_str(), "fr")),
+        };
+        wanted.filter(|(t, _)| !t.trim().is_empty()).unwrap_or_else(|| self.main())
+    }
+
+    /// The text in the first language it is written in (French, Arabic,
+    /// English), and that language: any one of them is enough for a course,
+    /// so an Arabic-only course stands on its Arabic title. French (an empty
+    /// text) when none is written.
+    pub fn main(&self) -> (&str, &'static str) {
+        [(Some(self.fr.as_str()), "fr"), (self.ar.as_deref(), "ar"), (self.en.as_deref(), "en")]
+            .into_iter()
+            .find_map(|(text, lang)| text.filter(|t| !t.trim().is_empty()).map(|t| (t, lang)))
+            .unwrap_or(("", "fr"))
+    }
+
+    /// True when no language has the text.
+    pub fn is_blank(&self) -> bool {
+        self.main().0.trim().is_empty()
     }
 }
 
@@ -421,6 +439,19 @@ mod tests {
         let mut missing = case(vec![node("a", &[("fin", 1)])]);
         missing.start = "nowhere".into();
         assert_eq!(missing.best_score(), 0);
+    }
+
+    #[test]
+    fn a_text_in_one_language_serves_every_reader() {
+        let arabic = Localized { fr: String::new(), ar: Some("الإنصات".into()), en: None };
+        assert_eq!(arabic.pick("fr"), ("الإنصات", "ar"));
+        assert_eq!(arabic.pick("en"), ("الإنصات", "ar"));
+        assert_eq!(arabic.pick("ar"), ("الإنصات", "ar"));
+        assert!(!arabic.is_blank());
+        let both = Localized { fr: "Écouter".into(), ar: Some("الإنصات".into()), en: Some(" ".into()) };
+        assert_eq!(both.pick("en"), ("Écouter", "fr"), "a blank English text is no text");
+        assert_eq!(both.pick("ar"), ("الإنصات", "ar"));
+        assert!(Localized { fr: " ".into(), ar: Some(String::new()), en: None }.is_blank());
     }
 
     #[test]

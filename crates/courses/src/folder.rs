@@ -41,6 +41,8 @@ fn err(file: &str, line: Option<usize>, message: impl Into<String>) -> ImportErr
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LocalizedFile {
+    /// Empty or absent when the course is written in another language only.
+    #[serde(default)]
     fr: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ar: Option<String>,

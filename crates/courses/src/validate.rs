@@ -53,8 +53,8 @@ pub fn check_publishable(content: &CourseContent) -> Vec<ContentProblem> {
 /// Rules of the course and each of its parts.
 pub fn check_course(content: &CourseContent) -> Vec<ContentProblem> {
     let mut problems = Vec::new();
-    if content.title.fr.trim().is_empty() {
-        problems.push(problem("course", "needs a French title"));
+    if content.title.is_blank() {
+        problems.push(problem("course", "needs a title in at least one language"));
     }
     if let Err(message) = course_theme(content.theme.as_str()) {
         problems.push(problem("course", message));
@@ -71,8 +71,8 @@ pub fn check_course(content: &CourseContent) -> Vec<ContentProblem> {
         if !module_keys.insert(&module.key) {
             problems.push(problem(&at, "another module has the same key"));
         }
-        if module.title.fr.trim().is_empty() {
-            problems.push(problem(&at, "needs a French title"));
+        if module.title.is_blank() {
+            problems.push(problem(&at, "needs a title in at least one language"));
         }
         let mut item_keys = HashSet::new();
         for item in &module.items {
@@ -80,8 +80,8 @@ pub fn check_course(content: &CourseContent) -> Vec<ContentProblem> {
             if !item_keys.insert(&item.key) {
                 problems.push(problem(&at, "another item of this module has the same key"));
             }
-            if item.title.fr.trim().is_empty() {
-                problems.push(problem(&at, "needs a French title"));
+            if item.title.is_blank() {
+                problems.push(problem(&at, "needs a title in at least one language"));
             }
             match &item.body {
                 ItemBody::Lesson(l) => {

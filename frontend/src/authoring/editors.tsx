@@ -32,7 +32,7 @@ import { useApp } from '../context';
 import { describeError } from '../errors';
 import type { Translate } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { asText, Input, LocalizedFields, moved, Problems, TextArea, toNumber, useAction } from './fields';
+import { asText, Input, isBlank, LocalizedFields, mainText, moved, Problems, TextArea, toNumber, useAction } from './fields';
 
 interface EditorProps {
   course: DraftCourse;
@@ -76,7 +76,7 @@ function EditorShell({
   const submit = (e: Event) => {
     e.preventDefault();
     setSaved(false);
-    if (!title.fr.trim()) {
+    if (isBlank(title)) {
       setMissingTitle(true);
       document.getElementById('f-item.title.fr')?.focus();
       return;
@@ -92,7 +92,7 @@ function EditorShell({
   return (
     <Page title={heading}>
       <BackLink href={base}>
-        <span lang={course.language}>{course.title.fr}</span>
+        <span lang={mainText(course.title).lang}>{mainText(course.title).text}</span>
       </BackLink>
       {item && (
         <p>
@@ -107,7 +107,7 @@ function EditorShell({
           label={t('authoring.itemTitle')}
           value={title}
           onValue={setTitle}
-          errors={missingTitle ? { 'item.title.fr': t('common.required') } : {}}
+          errors={missingTitle ? { 'item.title.fr': t('authoring.oneLanguageNeeded') } : {}}
         />
         <Input name="item.minutes" type="number" min={0} label={t('authoring.minutes')} value={minutes} onValue={setMinutes} optional />
         {children}

@@ -114,13 +114,13 @@ export function LocalizedFields({
   return (
     <fieldset class="localized">
       <legend>{label}</legend>
+      <p class="hint">{t('authoring.oneLanguageEnough')}</p>
       {LOCALES.map((l) => {
         const props = {
           name: `${name}.${l}`,
           label: t(`lang.${l}`),
           value: value[l] ?? '',
           onValue: (v: string) => onValue({ ...value, [l]: l === 'fr' ? v : v || null }),
-          optional: l !== 'fr',
           lang: l,
           error: errors[`${name}.${l}`],
         };
@@ -224,6 +224,24 @@ export function moved<T>(list: T[], i: number, delta: number): T[] {
   const [x] = copy.splice(i, 1);
   copy.splice(j, 0, x as T);
   return copy;
+}
+
+/**
+ * A title or summary in the first language it is written in (French, Arabic,
+ * English) and that language, as the server serves it when the reader's own
+ * is missing: any one language is enough for a course.
+ */
+export function mainText(v: LocalizedText): { text: string; lang: 'fr' | 'ar' | 'en' } {
+  for (const lang of ['fr', 'ar', 'en'] as const) {
+    const text = v[lang];
+    if (text && text.trim()) return { text, lang };
+  }
+  return { text: '', lang: 'fr' };
+}
+
+/** True when no language has the text. */
+export function isBlank(v: LocalizedText): boolean {
+  return !mainText(v).text;
 }
 
 export function emptyText(): LocalizedText {

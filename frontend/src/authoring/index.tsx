@@ -24,7 +24,7 @@ import { Link, navigate } from '../router';
 import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
 import { levelLabel, vocabLabel } from '../pages/vocab';
 import { CaseStudyEditor, LessonEditor, QuizEditor } from './editors';
-import { asText, DeleteButton, emptyText, Input, LocalizedFields, Problems, toNumber, useAction } from './fields';
+import { asText, DeleteButton, emptyText, Input, isBlank, LocalizedFields, mainText, Problems, toNumber, useAction } from './fields';
 import type { AuthoringRoute } from '../chunks';
 
 export function AuthoringScreen({ route }: { route: AuthoringRoute }) {
@@ -118,8 +118,8 @@ function courseDetails(v: CourseFieldsValue) {
 
 function validateCourse(v: CourseFieldsValue, t: ReturnType<typeof useApp>['t']): FieldErrors {
   const errors: FieldErrors = {};
-  if (!v.title.fr.trim()) errors['title.fr'] = t('common.required');
-  if (!v.summary.fr.trim()) errors['summary.fr'] = t('common.required');
+  if (isBlank(v.title)) errors['title.fr'] = t('authoring.oneLanguageNeeded');
+  if (isBlank(v.summary)) errors['summary.fr'] = t('authoring.oneLanguageNeeded');
   return errors;
 }
 
@@ -310,7 +310,7 @@ function ModuleTitleForm({
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (!title.fr.trim()) {
+        if (isBlank(title)) {
           setMissing(true);
           return;
         }
@@ -323,7 +323,7 @@ function ModuleTitleForm({
         label={t('authoring.moduleTitle')}
         value={title}
         onValue={setTitle}
-        errors={missing ? { [`${idPrefix}.title.fr`]: t('common.required') } : {}}
+        errors={missing ? { [`${idPrefix}.title.fr`]: t('authoring.oneLanguageNeeded') } : {}}
       />
       <Problems error={action.error} />
       <button type="submit" class="button" disabled={action.busy}>
@@ -357,7 +357,7 @@ function ModulePanel({
   return (
     <section class="panel module" aria-labelledby={headingId}>
       <h2 id={headingId}>
-        <span class="outline__num">{t('course.module', { n: index + 1 })}</span> <span lang={draft.language}>{m.title.fr}</span>
+        <span class="outline__num">{t('course.module', { n: index + 1 })}</span> <span lang={mainText(m.title).lang}>{mainText(m.title).text}</span>
       </h2>
       <div class="toolbar">
         <button type="button" class="button button--small" aria-expanded={renaming} onClick={() => setRenaming(!renaming)}>
@@ -365,7 +365,7 @@ function ModulePanel({
         </button>
         <DeleteButton
           action={action}
-          question={t('authoring.deleteModuleConfirm', { title: m.title.fr })}
+          question={t('authoring.deleteModuleConfirm', { title: mainText(m.title).text })}
           act={edit(() => deleteModule(m.id))}
         >
           {t('authoring.deleteModule')}
@@ -394,14 +394,14 @@ function ModulePanel({
               <div class="item-row__main">
                 <KindLabel kind={item.kind} />
                 <Link href={`${base}/items/${item.id}`}>
-                  <span lang={draft.language}>{item.title.fr}</span>
+                  <span lang={mainText(item.title).lang}>{mainText(item.title).text}</span>
                   <span class="visually-hidden"> ({t('authoring.edit')})</span>
                 </Link>
               </div>
               <div class="toolbar">
                 {[
-                  { to: i - 1, arrow: '↑', label: t('authoring.moveUp', { title: item.title.fr }) },
-                  { to: i + 1, arrow: '↓', label: t('authoring.moveDown', { title: item.title.fr }) },
+                  { to: i - 1, arrow: '↑', label: t('authoring.moveUp', { title: mainText(item.title).text }) },
+                  { to: i + 1, arrow: '↓', label: t('authoring.moveDown', { title: mainText(item.title).text }) },
                 ].map(({ to, arrow, label }) => (
                   <button
                     key={arrow}
@@ -416,8 +416,8 @@ function ModulePanel({
                 ))}
                 <DeleteButton
                   action={action}
-                  label={t('authoring.deleteItem', { title: item.title.fr })}
-                  question={t('authoring.deleteItemConfirm', { title: item.title.fr })}
+                  label={t('authoring.deleteItem', { title: mainText(item.title).text })}
+                  question={t('authoring.deleteItemConfirm', { title: mainText(item.title).text })}
                   act={edit(() => deleteItem(item.id))}
                 >
                   {t('authoring.delete')}
@@ -466,7 +466,7 @@ function CourseEditor({ slug }: { slug: string }) {
   };
 
   return (
-    <Page title={d.title.fr}>
+    <Page title={mainText(d.title).text}>
       <BackLink href="/authoring">
         {t('authoring.title')}
       </BackLink>

@@ -295,6 +295,8 @@ export const en: Dict = {
   'authoring.slugHint': 'Lowercase letters, digits and hyphens, for example: first-interview.',
   'authoring.slugInvalid': 'Use only lowercase letters without accents, digits and hyphens.',
   'authoring.courseTitle': 'Course title',
+  'authoring.oneLanguageEnough': 'One language is enough; add the others if you have them.',
+  'authoring.oneLanguageNeeded': 'Write it in at least one language.',
   'authoring.courseSummary': 'Summary',
   'authoring.contentLanguage': 'Language of the lessons',
   'authoring.contentLanguageHint': 'The language the lessons are written in.',

@@ -293,6 +293,8 @@ export const fr = {
   'authoring.slugHint': 'Lettres minuscules, chiffres et tirets, par exemple : accueil-ecoute.',
   'authoring.slugInvalid': 'Utilisez seulement des lettres minuscules sans accents, des chiffres et des tirets.',
   'authoring.courseTitle': 'Titre du cours',
+  'authoring.oneLanguageEnough': 'Une langue suffit ; ajoutez les autres si vous les avez.',
+  'authoring.oneLanguageNeeded': 'Écrivez-le dans au moins une langue.',
   'authoring.courseSummary': 'Résumé',
   'authoring.contentLanguage': 'Langue des leçons',
   'authoring.contentLanguageHint': 'La langue dans laquelle les leçons sont écrites.',

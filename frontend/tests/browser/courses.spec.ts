@@ -216,3 +216,32 @@ test('icons are drawn, never emoji: course outline, a lesson callout, in French 
     expect(before.content).toBe('""');
   }
 });
+
+test('a trainer writes a course in Arabic only, from the Arabic screens', async ({ page }) => {
+  const slug = `tawasol-${Date.now()}`;
+  const title = `التواصل مع الطفل ${Date.now()}`;
+  await loginAs(page, TRAINER);
+  await switchLanguage(page, 'ar');
+  await page.goto('/authoring');
+  const create = page.locator('section', { has: page.locator('#new-course') });
+  // The address and the title are told apart.
+  const slugLabel = await create.locator('label[for="f-slug"]').textContent();
+  const titleLegend = await create.locator('fieldset.localized legend').first().textContent();
+  expect(slugLabel).not.toBe(titleLegend);
+  await create.locator('#f-slug').fill(slug);
+  await create.locator('#f-title\\.ar').fill(title);
+  await create.locator('#f-summary\\.ar').fill('وحدة قصيرة عن الإنصات إلى الطفل.');
+  await create.locator('form button[type="submit"]').click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+
+  const addModule = page.locator('section', { has: page.locator('input[name="new-module.title.ar"]') });
+  await addModule.locator('input[name="new-module.title.ar"]').fill('الإنصات');
+  await addModule.locator('button[type="submit"]').click();
+  await expect(page.getByRole('heading', { level: 2, name: /الإنصات/ })).toBeVisible();
+  await expect(page.locator('h2 span[lang="ar"]', { hasText: 'الإنصات' })).toBeVisible();
+
+  // The shared trainer account goes back to French for the tests that follow.
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+  await switchLanguage(page, 'fr');
+  expect((await saved).status()).toBe(200);
+});
