@@ -12241,7 +12241,149 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Its author or a moderator changes a topic's title: screened with the
+         *     first post as when the topic was opened (held: `202`, the topic hidden
+         *     until a moderator decides); the earlier title is kept for moderators.
+         */
+        patch: {
+            parameters: {
+                query?: {
+                    lang?: string;
+                };
+                header?: {
+                    "Accept-Language"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["TopicEdit"];
+                };
+            };
+            responses: {
+                /** @description Published. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["Submission"];
+                    };
+                };
+                /** @description Held until a moderator decides. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["Submission"];
+                    };
+                };
+                /** @description The request could not be understood */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed (or missing X-CSRF-Token with a session cookie) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description One-time link used or expired */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported media type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; see errors[] */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many attempts; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Internal error; quote request_id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/forum/topics/{id}/posts": {
@@ -17347,6 +17489,8 @@ export interface components {
             note: string;
             /** @description What replaces the text (Markdown); null or absent: the text is removed. */
             body?: string | null;
+            /** @description On a revision of a title edit, what replaces the earlier title; null or absent: it is removed. */
+            title?: string | null;
         };
         /**
          * RevisionView
@@ -17359,6 +17503,11 @@ export interface components {
             post_id: string;
             /** @description The text (Markdown) as it was written, or what a moderator's redaction put in its place. */
             body: string;
+            /**
+             * @description On a revision kept when the topic's title was changed (its text
+             *     unchanged): the earlier title, or what a redaction put in its place.
+             */
+            title?: string | null;
             /**
              * @description Who wrote this text: the post's author as members see them (a
              *     pseudonym for an anonymous post), or a moderator whose redaction of
@@ -17592,6 +17741,14 @@ export interface components {
             last_used_at?: string | null;
         };
         /**
+         * TopicEdit
+         * @description `PATCH /forum/topics/{id}`.
+         */
+        TopicEdit: {
+            /** @description The new title: one line, at most 200 characters; screened with the first post. */
+            title: string;
+        };
+        /**
          * TopicPage
          * @description One page of a category's topics, latest activity first.
          */
@@ -17637,6 +17794,11 @@ export interface components {
              * @description The post its author marked as the most helpful answer.
              */
             answer_post_id?: string | null;
+            /**
+             * @description Whether the caller opened it (true for an anonymous topic's author
+             *     too, and told to nobody else): its author may change its title.
+             */
+            mine: boolean;
             /** @description How the caller follows it. */
             subscription: components["schemas"]["SubscriptionLevel"] & unknown;
             /**

@@ -253,6 +253,10 @@ fn table() -> Vec<Row> {
         row(M::POST, "/api/v1/forum/topics", [401, 201, 201, 201, 201, 201])
             .json(json!({"category": "concepts", "title": "Sujet {who}", "body": "Une question."})),
         row(M::GET, "/api/v1/forum/topics/{id}", [401, 200, 200, 200, 200, 200]).at("/api/v1/forum/topics/{topic}"),
+        // The owner's topic: its author or a moderator changes its title.
+        row(M::PATCH, "/api/v1/forum/topics/{id}", [401, 403, 200, 403, 200, 200])
+            .at("/api/v1/forum/topics/{topic}")
+            .json(json!({"title": "Sujet revu par {who}"})),
         row(M::POST, "/api/v1/forum/topics/{id}/posts", [401, 201, 201, 201, 201, 201])
             .at("/api/v1/forum/topics/{topic}/posts")
             .json(json!({"body": "Une réponse."})),

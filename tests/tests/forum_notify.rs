@@ -365,6 +365,7 @@ async fn live_streams_carry_posts_and_counts_across_instances(backend: Backend) 
     let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
     srv.member("badr@example.org", "Badr Chraibi").await;
     let mut badr = other.sign_in("badr@example.org", PASSWORD).await;
+    let mut modo = other.user_with_role("moderatrice@example.org", Role::Moderator).await;
     let amal_id = id(&amal.get("/api/v1/me").await.1);
 
     // Signed in only; a topic that is not one is refused before any stream.
@@ -388,8 +389,9 @@ async fn live_streams_carry_posts_and_counts_across_instances(backend: Backend) 
     assert_eq!(serde_json::from_str::<Value>(&first.expect("the count at once").data).unwrap()["unread"], 0);
 
     // Written through the other instance: a held post never comes, a published one does, and the count moves.
-    let (st, _) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Appelez le 06 98 76 54 32 motretenu"})).await;
+    let (st, held) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Appelez le 06 98 76 54 32 motretenu"})).await;
     assert_eq!(st, StatusCode::ACCEPTED);
+    let held_post = held["post_id"].as_str().unwrap().to_string();
     let (st, reply) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Réponse **motdirect**"})).await;
     assert_eq!(st, StatusCode::CREATED);
     let (post, seen) = stream.until("post", 15).await;
@@ -398,7 +400,7 @@ async fn live_streams_carry_posts_and_counts_across_instances(backend: Backend) 
     assert_eq!(view["id"], reply["post_id"]);
     assert!(view["body_html"].as_str().unwrap().contains("<strong>motdirect</strong>"), "{view}");
     assert_eq!(view["author"]["display_name"], "Badr Chraibi");
-    assert_eq!(post.id.as_deref(), Some("3"), "the post's number is the event's id");
+    assert_eq!(post.id.as_deref(), Some("3.2"), "the post's number and the topic's second publication: the event's id");
     assert!(seen.iter().all(|e| !e.data.contains("motretenu")), "{seen:?}");
     let unread = if seen.iter().any(|e| e.event == "unread" && e.data.contains("1")) {
         true
@@ -406,14 +408,41 @@ async fn live_streams_carry_posts_and_counts_across_instances(backend: Backend) 
         stream.until("unread", 10).await.0.is_some_and(|e| e.data.contains('1'))
     };
     assert!(unread, "the count follows the reply to her topic");
+
+    // The held post, approved (redacted) by a moderator after post 3 was streamed, comes live then.
+    let (_, queue) = modo.get("/api/v1/moderation/queue").await;
+    let item = queue["items"].as_array().unwrap().iter().find(|i| i["post_id"] == held_post.as_str()).map(id).expect("queued");
+    let (st, _) = modo
+        .post(
+            &format!("/api/v1/moderation/items/{item}/decision"),
+            json!({"decision": "redact", "note": "numéro", "body": "Appelez-la motapprouve"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (post, seen) = stream.until("post", 15).await;
+    let post = post.expect("the approved post, live");
+    let view: Value = serde_json::from_str(&post.data).unwrap();
+    assert_eq!((view["id"].as_str(), view["seq"].as_i64()), (Some(held_post.as_str()), Some(2)), "{view}");
+    assert!(view["body_html"].as_str().unwrap().contains("motapprouve"), "{view}");
+    assert_eq!(post.id.as_deref(), Some("3.3"));
+    assert!(seen.iter().chain([&post]).all(|e| !e.data.contains("motretenu")), "{seen:?}");
     drop(stream);
 
-    // A reconnection names the last post it has: what came after is sent at once.
+    // A reconnection names where it stood: what was published since is sent at once.
+    let resp = amal.open_stream(&format!("/api/v1/forum/events?topic={tid}"), &[("last-event-id", "3.2")]).await;
+    let mut again = Events::new(resp);
+    let (post, _) = again.until("post", 10).await;
+    assert_eq!(serde_json::from_str::<Value>(&post.expect("the approval again").data).unwrap()["seq"], 2);
+    drop(again);
     let resp = amal.open_stream(&format!("/api/v1/forum/events?topic={tid}"), &[("last-event-id", "1")]).await;
     let mut again = Events::new(resp);
     let (post, _) = again.until("post", 10).await;
+    assert_eq!(serde_json::from_str::<Value>(&post.expect("post 2 again").data).unwrap()["seq"], 2);
+    let (post, _) = again.until("post", 10).await;
     assert_eq!(serde_json::from_str::<Value>(&post.expect("post 3 again").data).unwrap()["seq"], 3);
     drop(again);
+    let resp = amal.open_stream(&format!("/api/v1/forum/events?topic={tid}"), &[("last-event-id", "3.x")]).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Anonymous posts come with their pseudonym only.
     let (_, anon) =

@@ -144,6 +144,23 @@ impl ForumApi {
         Ok(Json(self.forum.topic(&who, id.0, cursor.0.as_deref(), limit.0).await?))
     }
 
+    /// Its author or a moderator changes a topic's title: screened with the
+    /// first post as when the topic was opened (held: `202`, the topic hidden
+    /// until a moderator decides); the earlier title is kept for moderators.
+    #[oai(path = "/forum/topics/:id", method = "patch", tag = "ApiTags::Forum")]
+    async fn edit_topic(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        body: Json<TopicEdit>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Edited> {
+        let who = caller(req).await?;
+        let s = self.forum.edit_title(&who, id.0, &body.0.title, lang(&lang_q, &accept, Some(&who))).await?;
+        Ok(if s.status == PostStatus::Published { Edited::Published(Json(s)) } else { Edited::Held(Json(s)) })
+    }
+
     /// Replies in a topic; screened before publication.
     #[oai(path = "/forum/topics/:id/posts", method = "post", tag = "ApiTags::Forum")]
     async fn create_post(
@@ -354,8 +371,8 @@ impl ModerationApi {
     #[oai(path = "/moderation/revisions/:id/redaction", method = "post", tag = "ApiTags::Moderation")]
     async fn redact_revision(&self, req: &Request, id: Path<Uuid>, body: Json<RevisionRedaction>) -> Result<Json<RevisionView>> {
         let who = caller(req).await?;
-        let RevisionRedaction { note, body } = body.0;
-        Ok(Json(self.forum.redact_revision(&who, id.0, &note, body.as_deref()).await?))
+        let RevisionRedaction { note, body, title } = body.0;
+        Ok(Json(self.forum.redact_revision(&who, id.0, &note, body.as_deref(), title.as_deref()).await?))
     }
 
     /// The audit log of moderation, newest first (administrators).

@@ -4,13 +4,16 @@
 //! or a generated client can call.
 //!
 //! - Signed in only (the session cookie an `EventSource` sends, or a token).
-//! - `?topic=<id>` (a published topic the caller may read) adds its new
-//!   posts; `?after=<n>` or the `Last-Event-ID` header of a reconnection
-//!   names the last post the page has (default: the topic's last post).
+//! - `?topic=<id>` (a published topic the caller may read) adds its newly
+//!   published posts: those after the page's last one, and older ones a
+//!   moderator approves since; `?after=<n>` names the last post the page has
+//!   (default: the topic's last post), and the `Last-Event-ID` header of a
+//!   reconnection (the last `post` event's id) where the stream stood.
 //! - Events: `unread` (`{"unread": n}`, at once and on every change), `post`
-//!   (a post as `GET /forum/topics/{id}` shows it, its number as the event's
-//!   id), `gone` (the topic can no longer be read). A comment every 15 s
-//!   keeps proxies from closing the connection.
+//!   (a post as `GET /forum/topics/{id}` shows it; its id is
+//!   `<last post number>.<publication number>` told so far, see
+//!   [`Resume`]), `gone` (the topic can no longer be read). A comment every
+//!   15 s keeps proxies from closing the connection.
 //! - Every stream polls the database (about once a second: the unread
 //!   count, then the topic's last post number, and its posts only when that
 //!   moved), so a post written through any instance reaches every open page.
@@ -30,7 +33,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::service::{Forum, LiveCursor, LiveEvent};
+use crate::service::{Forum, LiveCursor, LiveEvent, Resume};
 
 /// Open streams per member on one instance.
 pub const STREAMS_PER_MEMBER: usize = 5;
@@ -101,12 +104,12 @@ impl LiveEvents {
         };
         // A reconnection names the last post it received; it wins over the page's `after`.
         let last_event = req.headers().get("last-event-id").and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
-        let after = match last_event.or(query.get("after").map(String::as_str)).filter(|v| !v.is_empty()) {
-            Some(a) => Some(a.parse::<i64>().map_err(|_| Error::invalid("after", FieldCode::InvalidValue, "a post number"))?),
+        let resume = match last_event.or(query.get("after").map(String::as_str)).filter(|v| !v.is_empty()) {
+            Some(a) => Some(Resume::parse(a).ok_or_else(|| Error::invalid("after", FieldCode::InvalidValue, "a post number, from 0"))?),
             None => None,
         };
         let slot = self.open.take(who.user_id).ok_or(Error::TooManyRequests { retry_after_secs: 30 })?;
-        let cursor = self.forum.live_cursor(&who, topic, after).await?;
+        let cursor = self.forum.live_cursor(&who, topic, resume).await?;
         let state = Feed {
             forum: self.forum.clone(),
             caller: who,
@@ -184,10 +187,7 @@ fn sse_event(event: LiveEvent) -> Option<Event> {
     use poem_openapi::types::ToJSON;
     Some(match event {
         LiveEvent::Unread(n) => Event::message(serde_json::json!({ "unread": n }).to_string()).event_type("unread"),
-        LiveEvent::Post(post) => {
-            let seq = post.seq;
-            Event::message(post.to_json()?.to_string()).event_type("post").id(seq.to_string())
-        }
+        LiveEvent::Post(post, resume) => Event::message(post.to_json()?.to_string()).event_type("post").id(resume.id()),
         LiveEvent::TopicGone => Event::message("{}").event_type("gone"),
     })
 }

@@ -230,6 +230,9 @@ pub struct TopicView {
     /// The post its author marked as the most helpful answer.
     #[oai(nullable)]
     pub answer_post_id: Option<Uuid>,
+    /// Whether the caller opened it (true for an anonymous topic's author
+    /// too, and told to nobody else): its author may change its title.
+    pub mine: bool,
     /// How the caller follows it.
     pub subscription: SubscriptionLevel,
     /// The number of the last post the caller had seen before this page (0:
@@ -282,6 +285,13 @@ pub struct NewPost {
     /// The post this one answers.
     pub reply_to: Option<Uuid>,
     pub anonymous: Option<bool>,
+}
+
+/// `PATCH /forum/topics/{id}`.
+#[derive(Clone, Debug, Object)]
+pub struct TopicEdit {
+    /// The new title: one line, at most 200 characters; screened with the first post.
+    pub title: Text,
 }
 
 /// `PATCH /forum/posts/{id}`.

@@ -29,6 +29,10 @@ pub struct RevisionView {
     pub post_id: Uuid,
     /// The text (Markdown) as it was written, or what a moderator's redaction put in its place.
     pub body: String,
+    /// On a revision kept when the topic's title was changed (its text
+    /// unchanged): the earlier title, or what a redaction put in its place.
+    #[oai(nullable)]
+    pub title: Option<String>,
     /// Who wrote this text: the post's author as members see them (a
     /// pseudonym for an anonymous post), or a moderator whose redaction of
     /// the post wrote it.
@@ -71,6 +75,9 @@ pub struct RevisionRedaction {
     /// What replaces the text (Markdown); null or absent: the text is removed.
     #[oai(nullable)]
     pub body: Option<Text>,
+    /// On a revision of a title edit, what replaces the earlier title; null or absent: it is removed.
+    #[oai(nullable)]
+    pub title: Option<Text>,
 }
 
 fn sql(e: sqlx::Error) -> Error {
@@ -96,7 +103,14 @@ impl Forum {
 
     /// A moderator redacts an earlier text of a post: replaced by `body`
     /// (nothing when absent), with the note, and written to the audit log.
-    pub async fn redact_revision(&self, caller: &Caller, id: Uuid, note: &str, body: Option<&str>) -> Result<RevisionView> {
+    pub async fn redact_revision(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        note: &str,
+        body: Option<&str>,
+        title: Option<&str>,
+    ) -> Result<RevisionView> {
         caller.require_any(&[Role::Moderator, Role::Admin])?;
         let note = note.trim();
         if note.is_empty() {
@@ -109,10 +123,14 @@ impl Forum {
         if !sanad_platform::markdown::fits(body) {
             return Err(Error::invalid("body", FieldCode::TooLong, "is longer than 100 KiB"));
         }
+        let title = title.map(str::trim).unwrap_or_default();
+        if title.chars().count() > crate::service::MAX_TITLE_CHARS || title.chars().any(char::is_control) {
+            return Err(Error::invalid("title", FieldCode::InvalidValue, "one line of at most 200 characters"));
+        }
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(sql)?;
         // The write first (SQLite): it also tells whether the revision exists.
-        if !store::revisions::redact(&mut tx, id, body, caller.user_id, note, now).await.map_err(sql)? {
+        if !store::revisions::redact(&mut tx, id, body, title, caller.user_id, note, now).await.map_err(sql)? {
             return Err(Error::NotFound("revision"));
         }
         let row = store::revisions::revision_in(&mut tx, id).await.map_err(sql)?.ok_or(Error::NotFound("revision"))?;
@@ -153,6 +171,7 @@ impl Forum {
                 id: r.id,
                 post_id: r.post_id,
                 body: r.body,
+                title: r.title,
                 author: shown(&person(written.0), &names),
                 written_at: written.1,
                 replaced_by: shown(&person(r.edited_by), &names),

@@ -27,7 +27,7 @@ mod digest;
 mod live;
 mod notify;
 
-pub use live::{LiveCursor, LiveEvent};
+pub use live::{LiveCursor, LiveEvent, Resume};
 
 /// The forum service. Cheap to clone.
 #[derive(Clone)]
@@ -91,7 +91,7 @@ pub struct DecisionRequest {
 }
 
 /// Longest topic title, in characters.
-const MAX_TITLE_CHARS: usize = 200;
+pub(crate) const MAX_TITLE_CHARS: usize = 200;
 /// How many distinct members' flags hide a post until a moderator decides.
 pub const FLAGS_TO_HIDE: usize = 3;
 /// Longest note of a flag, in characters.
@@ -374,8 +374,10 @@ impl Forum {
     ) -> Result<()> {
         store::touch_topic(tx, topic.id, now).await.map_err(sql)?;
         store::refresh_topic(tx, topic.id).await.map_err(sql)?;
+        // Its publication number: live pages follow these, so a late approval reaches them too.
+        store::mark_published(tx, topic.id, post).await.map_err(sql)?;
         // Mentions and quotes first: a member is told once of a post, by the most particular reason.
-        self.tell_named(tx, signer, topic, post, poster, body, now).await?;
+        self.tell_named(tx, signer, topic, post, poster, body, &[], now).await?;
         if topic.author_id != poster {
             let level = store::subscription_in(tx, topic.id, topic.author_id).await.map_err(sql)?;
             if level.as_deref() != Some(SubscriptionLevel::Muted.as_str())
@@ -495,6 +497,8 @@ impl Forum {
             created_at: topic.created_at,
             last_activity_at: topic.last_activity_at,
             answer_post_id: topic.answer_post_id,
+            // Only the caller's own topic says so: it names nobody to anyone else.
+            mine: topic.author_id == caller.user_id,
             subscription,
             last_read_seq,
         };
@@ -541,16 +545,98 @@ impl Forum {
         store::insert_index_event(&mut tx, id, now).await.map_err(sql)?;
         store::refresh_topic(&mut tx, topic.id).await.map_err(sql)?;
         let newly_published = status == PostStatus::Published && was == PostStatus::Held;
+        let still_published = status == PostStatus::Published && was == PostStatus::Published;
         if newly_published {
             self.announce(&mut tx, &signer, &topic, id, post.author_id, &body, topic_author.as_ref(), now).await?;
+        } else if still_published {
+            // The edit may name members the post did not: they are told now, those told before are not told again.
+            let told = store::notify::told_of(&mut tx, id).await.map_err(sql)?;
+            self.tell_named(&mut tx, &signer, &topic, id, post.author_id, &body, &told, now).await?;
+        }
+        tx.commit().await.map_err(sql)?;
+        self.index_wake.notify_one();
+        if newly_published {
+            self.after_announce();
+        } else if still_published {
+            (self.wake_mail)();
+        }
+        let id_shown = if post.seq == 1 { topic.id } else { id };
+        Ok(submission(id_shown, topic.id, id, verdict))
+    }
+
+    /// Its author or a moderator changes a topic's title: validated and
+    /// screened (with the first post's text) as when the topic was opened; a
+    /// finding holds the first post, and so the topic, until a moderator
+    /// decides. The earlier title is kept as a revision of the first post, a
+    /// moderator's change is audited, and every post's search document follows.
+    pub async fn edit_title(&self, caller: &Caller, id: Uuid, title: &str, lang: &str) -> Result<Submission> {
+        let title = checked_title(title)?;
+        let topic = self.readable_topic(caller, id).await?;
+        let moderating = topic.author_id != caller.user_id;
+        if moderating && !is_moderator(caller) {
+            return Err(Error::Forbidden("only its author or a moderator changes a topic's title".into()));
+        }
+        let first = store::posts_page(&self.db, id, 0, caller.user_id, true, 1)
+            .await
+            .map_err(sql)?
+            .into_iter()
+            .find(|p| p.seq == 1)
+            .ok_or(Error::NotFound("topic"))?;
+        let verdict = hold::decide(hold::findings(&self.screener, &title, &first.body, lang));
+        let was = status_of(&first.status);
+        if title == topic.title {
+            return Ok(Submission { id, topic_id: id, post_id: first.id, status: was, reasons: reasons_from(first.reasons.as_deref()) });
+        }
+        let topic_author = self.person(topic.author_id).await?;
+        let signer = self.signer().await?.clone();
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await.map_err(sql)?;
+        // The topic row first: it serialises writers of one topic.
+        store::touch_topic(&mut tx, id, topic.last_activity_at).await.map_err(sql)?;
+        store::insert_title_revision(&mut tx, first.id, &first.body, &topic.title, caller.user_id, now).await.map_err(sql)?;
+        store::set_title(&mut tx, id, &title).await.map_err(sql)?;
+        let open = store::open_screening_item(&mut tx, first.id).await.map_err(sql)?;
+        let status = match (&verdict, open) {
+            (Verdict::Hold(reasons), Some(item)) => {
+                store::set_item_reasons(&mut tx, item, &reasons_json(reasons)).await.map_err(sql)?;
+                PostStatus::Held
+            }
+            (Verdict::Hold(reasons), None) => {
+                store::insert_item(&mut tx, first.id, "screening", &reasons_json(reasons), now).await.map_err(sql)?;
+                PostStatus::Held
+            }
+            (Verdict::Publish, Some(item)) => {
+                // What held the topic was in its title, and it is gone.
+                store::decide_item(&mut tx, item, "edited", None, None, now).await.map_err(sql)?;
+                PostStatus::Published
+            }
+            // Published, it stays so; hidden by members' flags, only a moderator's decision publishes it.
+            (Verdict::Publish, None) => was,
+        };
+        if status != was {
+            store::set_post_status(&mut tx, first.id, status.as_str()).await.map_err(sql)?;
+        }
+        store::refresh_topic(&mut tx, id).await.map_err(sql)?;
+        // Every post's search document carries the title.
+        store::insert_topic_index_events(&mut tx, id, now).await.map_err(sql)?;
+        store::insert_index_event(&mut tx, first.id, now).await.map_err(sql)?;
+        if moderating {
+            store::audit(&mut tx, caller.user_id, "edit_title", Some(first.id), None, now).await.map_err(sql)?;
+        }
+        let newly_published = status == PostStatus::Published && was == PostStatus::Held;
+        if newly_published && let Some(topic) = store::topic_in(&mut tx, id).await.map_err(sql)? {
+            self.announce(&mut tx, &signer, &topic, first.id, first.author_id, &first.body, topic_author.as_ref(), now).await?;
         }
         tx.commit().await.map_err(sql)?;
         self.index_wake.notify_one();
         if newly_published {
             self.after_announce();
         }
-        let id_shown = if post.seq == 1 { topic.id } else { id };
-        Ok(submission(id_shown, topic.id, id, verdict))
+        let reasons = match verdict {
+            Verdict::Hold(reasons) => reasons,
+            Verdict::Publish => Vec::new(),
+        };
+        Ok(Submission { id, topic_id: id, post_id: first.id, status, reasons })
     }
 
     /// Its author or a moderator deletes a post (the first post deletes the topic).
@@ -825,20 +911,21 @@ impl Forum {
         let mut ranked: Vec<(u32, Uuid)> = hits.into_iter().map(|(score, id)| (u32::MAX - score.max(0.0).to_bits(), id)).collect();
         ranked.sort_unstable();
         let page = Page::from_sorted(ranked, |r| *r, after.as_ref(), Some(limit), page::encode_key);
-        let mut found = Vec::new();
-        for (_, id) in &page.items {
-            let Some(post) = store::post(&self.db, *id).await.map_err(sql)? else { continue };
-            let Some(topic) = store::topic(&self.db, post.topic_id).await.map_err(sql)? else { continue };
-            if status_of(&post.status) == PostStatus::Published && status_of(&topic.status) == PostStatus::Published {
-                found.push((post, topic));
-            }
-        }
-        let found = with_authors(self.people.as_ref(), found, |(p, _)| author_of_post(p)).await?;
+        // The page's posts and topics in one query (and their authors' names in one look-up), in rank order.
+        let ids: Vec<Uuid> = page.items.iter().map(|(_, id)| *id).collect();
+        let rows = if ids.is_empty() { Vec::new() } else { store::hit_rows(&self.db, &ids).await.map_err(sql)? };
+        let mut by_id: HashMap<Uuid, store::HitRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+        let found: Vec<store::HitRow> = ids
+            .iter()
+            .filter_map(|id| by_id.remove(id))
+            .filter(|r| status_of(&r.status) == PostStatus::Published && status_of(&r.topic_status) == PostStatus::Published)
+            .collect();
+        let found = with_authors(self.people.as_ref(), found, |r| StoredAuthor::of(r.author_id, r.anonymous, &r.pseudonym)).await?;
         let mut items = Vec::with_capacity(found.len());
-        for ((post, topic), author) in found {
-            let text = sanad_platform::markdown::to_plain_text(&post.body);
+        for (hit, author) in found {
+            let text = sanad_platform::markdown::to_plain_text(&hit.body);
             let snippet_html = self.index.snippet(q, &text).map_err(|e| Error::Internal(e.into()))?;
-            items.push(PostHit { topic_id: topic.id, post_id: post.id, title: topic.title, snippet_html, author });
+            items.push(PostHit { topic_id: hit.topic_id, post_id: hit.id, title: hit.topic_title, snippet_html, author });
         }
         Ok(PostSearchPage { items, next_cursor: page.next_cursor })
     }

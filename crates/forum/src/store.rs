@@ -157,6 +157,23 @@ pub async fn touch_topic(tx: &mut Tx, topic: Uuid, now: DateTime<Utc>) -> Sql<()
         .bind(topic).bind(now).execute(c).await.map(|_| ()))
 }
 
+/// Changes a topic's title.
+pub async fn set_title(tx: &mut Tx, topic: Uuid, title: &str) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE forum_topics SET title = $2 WHERE id = $1")
+        .bind(topic).bind(title).execute(c).await.map(|_| ()))
+}
+
+/// Gives `post` the topic's next publication number (see `publish_seq` in
+/// migration 0016): called in the transaction that publishes it, after the
+/// topic row is locked, so the numbers of one topic commit in order.
+pub async fn mark_published(tx: &mut Tx, topic: Uuid, post: Uuid) -> Sql<()> {
+    let n = on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
+        "UPDATE forum_topics SET publish_seq = publish_seq + 1 WHERE id = $1 RETURNING publish_seq")
+        .bind(topic).fetch_one(c).await)?;
+    on_tx!(tx, c => sqlx::query("UPDATE forum_posts SET published_seq = $2 WHERE id = $1")
+        .bind(post).bind(n).execute(c).await.map(|_| ()))
+}
+
 /// Marks (or clears) the topic's most helpful answer.
 pub async fn set_answer(db: &Db, topic: Uuid, post: Option<Uuid>) -> Sql<()> {
     on_db!(db, c => sqlx::query("UPDATE forum_topics SET answer_post_id = $2 WHERE id = $1")
@@ -246,6 +263,14 @@ pub async fn rewrite_post(tx: &mut Tx, id: Uuid, body: &str, body_html: &str, st
 pub async fn set_post_status(tx: &mut Tx, id: Uuid, status: &str) -> Sql<()> {
     on_tx!(tx, c => sqlx::query("UPDATE forum_posts SET status = $2 WHERE id = $1")
         .bind(id).bind(status).execute(c).await.map(|_| ()))
+}
+
+/// Keeps the earlier title of a topic, as a revision of its first post (whose text stays `body`).
+pub async fn insert_title_revision(tx: &mut Tx, post: Uuid, body: &str, title: &str, by: Uuid, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO forum_revisions (id, post_id, body, title, edited_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(sanad_platform::ids::new_id()).bind(post).bind(body).bind(title).bind(by).bind(now)
+        .execute(c).await.map(|_| ()))
 }
 
 /// Keeps an earlier text of a post.
@@ -552,6 +577,14 @@ pub async fn insert_index_event(tx: &mut Tx, post: Uuid, now: DateTime<Utc>) -> 
         .bind(post).bind(now).execute(c).await.map(|_| ()))
 }
 
+/// Records that the search documents of every published post of `topic` may have changed (its title did).
+pub async fn insert_topic_index_events(tx: &mut Tx, topic: Uuid, now: DateTime<Utc>) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO forum_index_events (post_id, created_at) \
+         SELECT id, $2 FROM forum_posts WHERE topic_id = $1 AND status = 'published' ORDER BY seq")
+        .bind(topic).bind(now).execute(c).await.map(|_| ()))
+}
+
 /// How far back (in events) the re-read of recent index events goes at most,
 /// so that it stays a range scan of the key.
 const REREAD_EVENTS: i64 = 10_000;
@@ -628,4 +661,32 @@ pub async fn set_item_flags(tx: &mut Tx, id: Uuid, flags: i64, reasons: &str) ->
 /// Forgets the flags on a post (a moderator approved it: later flags count afresh).
 pub async fn clear_flags(tx: &mut Tx, post: Uuid) -> Sql<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM forum_flags WHERE post_id = $1").bind(post).execute(c).await.map(|_| ()))
+}
+
+/// A search hit's post with its topic's title and status.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HitRow {
+    pub id: Uuid,
+    pub topic_id: Uuid,
+    pub author_id: Uuid,
+    pub anonymous: bool,
+    pub pseudonym: Option<String>,
+    pub body: String,
+    pub status: String,
+    pub topic_title: String,
+    pub topic_status: String,
+}
+
+/// The posts of `ids` (any order, some maybe gone) with their topics: one query per 500 ids.
+pub async fn hit_rows(db: &Db, ids: &[Uuid]) -> Sql<Vec<HitRow>> {
+    sanad_platform::db::fetch_by_ids(db, ids, |marks| {
+        format!(
+            "SELECT p.id, p.topic_id, p.author_id, p.anonymous, ps.pseudonym, p.body, p.status, \
+             t.title AS topic_title, t.status AS topic_status \
+             FROM forum_posts p JOIN forum_topics t ON t.id = p.topic_id \
+             LEFT JOIN forum_pseudonyms ps ON ps.topic_id = p.topic_id AND ps.user_id = p.author_id \
+             WHERE p.id IN ({marks})"
+        )
+    })
+    .await
 }

@@ -73,6 +73,9 @@ export const replyTo = (topicId: string, body: NewPost, lang: string): Promise<S
   request('POST', `${API}/forum/topics/${seg(topicId)}/posts${query({ lang })}`, body);
 export const editPost = (postId: string, body: string, lang: string): Promise<Submission> =>
   request('PATCH', `${API}/forum/posts/${seg(postId)}${query({ lang })}`, { body });
+// A topic's title, by its author or a moderator: screened like a new topic (202 held).
+export const editTopicTitle = (topicId: string, title: string, lang: string): Promise<Submission> =>
+  request('PATCH', `${API}/forum/topics/${seg(topicId)}${query({ lang })}`, { title });
 export const deletePost = (postId: string): Promise<void> => request('DELETE', `${API}/forum/posts/${seg(postId)}`);
 export const addReaction = (postId: string, kind: ReactionKind): Promise<unknown> => request('POST', `${API}/forum/posts/${seg(postId)}/reactions`, { kind });
 export const removeReaction = (postId: string, kind: ReactionKind): Promise<void> =>

@@ -1,8 +1,9 @@
 // The forum's live stream (GET /api/v1/forum/events, server-sent events):
 // one EventSource per tab, carrying the unread count to the header and, while
 // a topic is open at its last page, that topic's new posts. The browser
-// reconnects by itself after a dropped connection (naming the last post it
-// got); when the server refuses (signed out, too many streams, the topic
+// reconnects by itself after a dropped connection (naming where it stood: the
+// last post number and publication number it got, so that a post a moderator
+// approved meanwhile still comes); when the server refuses (signed out, too many streams, the topic
 // gone) this module tries again later, waiting longer each time.
 import type { PostView } from './forum';
 

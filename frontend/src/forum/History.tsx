@@ -1,6 +1,8 @@
 // A post's edit history, for moderators only: its earlier texts, who wrote
 // each and when (an anonymous author stays a pseudonym), and the redaction of
-// an old text (replaced, with a note; written to the audit log).
+// an old text (replaced, with a note; written to the audit log). A revision
+// kept by a change of the topic's title shows the earlier title; its redaction
+// removes that title too.
 import { useState } from 'preact/hooks';
 import { listRevisions, redactRevision, type RevisionView } from '../api/forum';
 import { Alert, Form, Status, SubmitButton, TextAreaField, useForm } from '../components/forms';
@@ -74,6 +76,11 @@ function Revision({ revision: r, n, onRedacted }: { revision: RevisionView; n: n
       {r.note && (
         <p class="muted" dir="auto">
           {t('mod.note')} : {r.note}
+        </p>
+      )}
+      {r.title != null && (
+        <p class="revision__title" dir="auto">
+          {t('mod.earlierTitle')} {r.title || t('mod.removedText')}
         </p>
       )}
       <pre class="revision__body" dir="auto">

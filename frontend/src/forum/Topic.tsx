@@ -8,6 +8,7 @@ import {
   addReaction,
   deletePost,
   editPost,
+  editTopicTitle,
   getTopic,
   listCategories,
   markAnswer,
@@ -17,6 +18,7 @@ import {
   type PostView,
   type Reason,
   type ReactionKind,
+  type Submission,
   type SubscriptionLevel,
   type TopicView,
 } from '../api/forum';
@@ -101,11 +103,18 @@ export function TopicScreen({ id }: { id: string }) {
     if (!atEnd) return;
     return watchTopic(id, lastSeq.current, (post) => {
       setData((d) => {
-        if (!d || d.next || d.pages.some((pg) => pg.posts.some((p) => p.id === post.id))) return d;
+        if (!d || d.next) return d;
+        // The caller's own held post, published since: shown as it is now.
+        if (d.pages.some((pg) => pg.posts.some((p) => p.id === post.id))) {
+          return { ...d, pages: d.pages.map((pg) => ({ ...pg, posts: pg.posts.map((p) => (p.id === post.id ? post : p)) })) };
+        }
+        // A new post goes last; one a moderator approved after later ones, in its place.
         const pages = d.pages.slice();
-        const last = pages[pages.length - 1];
-        if (!last) return d;
-        pages[pages.length - 1] = { ...last, posts: [...last.posts, post] };
+        const at = pages.findIndex((pg) => pg.posts.some((p) => p.seq > post.seq));
+        const index = at < 0 ? pages.length - 1 : at;
+        const page = pages[index];
+        if (!page) return d;
+        pages[index] = { ...page, posts: [...page.posts, post].sort((a, b) => a.seq - b.seq) };
         return { ...d, pages, topic: { ...d.topic, reply_count: d.topic.reply_count + (post.seq > 1 ? 1 : 0) } };
       });
       setLiveNote(t('forum.live.newPost', { n: post.seq }));
@@ -128,8 +137,8 @@ export function TopicScreen({ id }: { id: string }) {
   if (!data) return <Loading />;
   const { topic } = data;
   const posts = data.pages.flatMap((p) => p.posts);
-  const mine = (a: { id?: string | null }) => !!me && a.id === me.id;
-  const isTopicAuthor = mine(topic.author);
+  // Said by the server: an anonymous topic's author is known to nobody else, not even by id.
+  const isTopicAuthor = topic.mine;
 
   async function more() {
     if (!data?.next || busy) return;
@@ -248,8 +257,20 @@ export function TopicScreen({ id }: { id: string }) {
         {topic.title}
       </h1>
       <p class="meta-line">
-        <AuthorName author={topic.author} /> · <When iso={topic.created_at} /> · {t('forum.repliesN', { n: topic.reply_count })}
+        <AuthorName author={topic.author} />
+        {topic.mine && <span class="badge">{t('forum.yourTopic')}</span>} · <When iso={topic.created_at} /> ·{' '}
+        {t('forum.repliesN', { n: topic.reply_count })}
       </p>
+      {(topic.mine || isModerator(me)) && (
+        <TitleEditor
+          topic={topic}
+          onSaved={(s, title) => {
+            setData((d) => d && { ...d, topic: { ...d.topic, title, status: s.status === 'held' ? 'held' : d.topic.status } });
+            setStatus(s.status === 'held' ? t('forum.titleHeld') : t('forum.titleSaved'));
+            void refreshLast().catch(() => undefined);
+          }}
+        />
+      )}
       {topic.status === 'held' && <p class="notice">{t('forum.topicHeld')}</p>}
       {hasUnread && (
         <p>
@@ -363,7 +384,8 @@ export function TopicScreen({ id }: { id: string }) {
                 )}
               </div>
               {isModerator(me) && post.author.pseudonym && <AuthorLookup postId={post.id} />}
-              {isModerator(me) && post.edited_at && <PostHistory postId={post.id} seq={post.seq} />}
+              {/* The first post's history also keeps the topic's earlier titles. */}
+              {isModerator(me) && (post.edited_at || post.seq === 1) && <PostHistory postId={post.id} seq={post.seq} />}
             </article>
           </li>
         ))}
@@ -430,6 +452,84 @@ export function TopicScreen({ id }: { id: string }) {
         />
       </section>
     </>
+  );
+}
+
+/** Its author (or a moderator) changes the topic's title; screening may hold it, with the passage and why. */
+function TitleEditor({ topic, onSaved }: { topic: TopicView; onSaved: (s: Submission, title: string) => void }) {
+  const { t, locale } = useApp();
+  const [open, setOpen] = useState(false);
+  const [title, setTitle] = useState(topic.title);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [reasons, setReasons] = useState<Reason[]>([]);
+  const inputRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (open) inputRef.current?.focus();
+  }, [open]);
+  if (!open) {
+    return (
+      <p>
+        <button
+          type="button"
+          class="button button--small"
+          onClick={() => {
+            setTitle(topic.title);
+            setReasons([]);
+            setError(null);
+            setOpen(true);
+          }}
+        >
+          {t('forum.editTopicTitle')}
+        </button>
+      </p>
+    );
+  }
+  async function save(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await editTopicTitle(topic.id, title, locale);
+      setReasons(s.status === 'held' ? s.reasons : []);
+      if (s.status !== 'held') setOpen(false);
+      onSaved(s, title.trim());
+    } catch (err) {
+      setError(describeError(err, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form class="title-edit" onSubmit={(e) => void save(e)}>
+      <div class="field">
+        <label for="f-topic-title">{t('forum.topicTitleLabel')}</label>
+        <input
+          id="f-topic-title"
+          ref={inputRef}
+          dir="auto"
+          maxLength={200}
+          required
+          value={title}
+          onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
+        />
+      </div>
+      {reasons.length > 0 && (
+        <div class="notice">
+          <p>{t('forum.titleHeld')}</p>
+          <Reasons reasons={reasons} />
+        </div>
+      )}
+      <Alert message={error} />
+      <p class="actions">
+        <button type="submit" class="button button--small" disabled={busy}>
+          {t('forum.saveTopicTitle')}
+        </button>{' '}
+        <button type="button" class="button button--small" onClick={() => setOpen(false)}>
+          {t('forum.cancelEdit')}
+        </button>
+      </p>
+    </form>
   );
 }
 

@@ -85,6 +85,11 @@ const T = {
     redactVersion: 'Caviarder cette version',
     versionRedacted: 'Version caviardée.',
     removedText: '(texte retiré)',
+    yourTopic: 'votre sujet',
+    editTopicTitle: 'Modifier le titre',
+    topicTitle: 'Titre du sujet',
+    saveTopicTitle: 'Enregistrer le titre',
+    titleSaved: 'Titre modifié.',
   },
   ar: {
     community: 'المجتمع المهني',
@@ -114,6 +119,11 @@ const T = {
     redactVersion: 'تنقيح هذه النسخة',
     versionRedacted: 'تم تنقيح النسخة.',
     removedText: '(نص محذوف)',
+    yourTopic: 'موضوعك',
+    editTopicTitle: 'تعديل العنوان',
+    topicTitle: 'عنوان الموضوع',
+    saveTopicTitle: 'حفظ العنوان',
+    titleSaved: 'تم تعديل العنوان.',
   },
 } as const;
 
@@ -308,6 +318,34 @@ for (const locale of ['fr', 'ar'] as const) {
     // The moderator's account keeps its language: the next test signs in through the French form.
     if (locale !== 'fr') await switchLanguage(page, 'fr');
     await author.context().close();
+  });
+
+  test(`the author of an anonymous topic recognizes it and edits its title (${locale})`, async ({ browser }) => {
+    const author = await member(browser, 'Hind Retitre', locale);
+    const title = `Soirées ${locale} ${Date.now()}`;
+    const sent = await topicViaApi(author, 'bien-etre', title, 'Les soirées sont longues.', true);
+    await author.goto(`/forum/t/${sent.topic_id}`);
+    await expect(author.locator('main h1')).toHaveText(title);
+    await expect(author.locator('.meta-line')).toContainText(L.yourTopic);
+    await author.getByRole('button', { name: L.editTopicTitle }).click();
+    const input = author.getByLabel(L.topicTitle);
+    await expect(input).toBeFocused();
+    await expect(input).toHaveValue(title);
+    await axe(author, `editing a topic's title (${locale})`);
+    await input.fill(`${title} (suite)`);
+    await author.getByRole('button', { name: L.saveTopicTitle }).click();
+    await expect(author.getByRole('status').filter({ hasText: L.titleSaved })).toBeVisible();
+    await expect(author.locator('main h1')).toHaveText(`${title} (suite)`);
+
+    // Another member reads the new title, and neither the mark nor the button.
+    const other = await member(browser, 'Rachid Lecteur', locale);
+    await other.goto(`/forum/t/${sent.topic_id}`);
+    await expect(other.locator('main h1')).toHaveText(`${title} (suite)`);
+    await expect(other.locator('.meta-line')).not.toContainText(L.yourTopic);
+    await expect(other.getByRole('button', { name: L.editTopicTitle })).toHaveCount(0);
+    await expect(other.locator('main')).not.toContainText('Hind Retitre');
+    await author.context().close();
+    await other.context().close();
   });
 
   test(`anonymous posting in the wellbeing category shows a pseudonym (${locale})`, async ({ browser }) => {

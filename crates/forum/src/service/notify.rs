@@ -23,7 +23,9 @@ impl Forum {
     /// or quotes (a block quote in a reply to their post): in the app, and by
     /// mail as they chose. Never the poster, never a member who muted the
     /// topic; one notification per member and post, so this runs before the
-    /// topic's author and watchers are told.
+    /// topic's author and watchers are told. `told` are the members already
+    /// told of the post (by any reason; an edit's names are read again): they
+    /// are not told again, and their mentions count in the post's ten.
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn tell_named(
         &self,
@@ -33,8 +35,11 @@ impl Forum {
         post: Uuid,
         poster: Uuid,
         body: &str,
+        told_before: &[(Uuid, String)],
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let already = |id: &Uuid| told_before.iter().any(|(who, _)| who == id);
+        let mentioned_before = told_before.iter().filter(|(_, kind)| kind == NotificationKind::Mention.as_str()).count();
         let reading = mentions::read(body);
         let mut told: Vec<(Uuid, NotificationKind)> = Vec::new();
         if reading.has_mentions() {
@@ -49,7 +54,8 @@ impl Forum {
             };
             // An anonymous participant answers to their pseudonym in this topic only.
             names.extend(participants.into_iter().filter(|(_, anonymous, _)| *anonymous).filter_map(|(id, _, p)| p.map(|p| (id, p))));
-            for id in mentions::mentioned(&reading, &names).into_iter().filter(|id| *id != poster).take(MAX_MENTIONED) {
+            let room = MAX_MENTIONED.saturating_sub(mentioned_before);
+            for id in mentions::mentioned(&reading, &names).into_iter().filter(|id| *id != poster && !already(id)).take(room) {
                 told.push((id, NotificationKind::Mention));
             }
         }
@@ -60,6 +66,7 @@ impl Forum {
             && quoted.topic_id == topic.id
             && quoted.status == "published"
             && quoted.author_id != poster
+            && !already(&quoted.author_id)
             && !told.iter().any(|(id, _)| *id == quoted.author_id)
         {
             told.push((quoted.author_id, NotificationKind::Quote));

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sanad_platform::{Db, Tx, on_db, on_tx};
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use super::Sql;
@@ -95,8 +96,33 @@ pub async fn digest_rows(tx: &mut Tx, user: Uuid, after: DateTime<Utc>, until: D
         .bind(user).bind(after).bind(until).bind(fetch).fetch_all(c).await)
 }
 
-/// What a live stream polls of a topic: its status and its last post number.
-pub async fn topic_head(db: &Db, topic: Uuid) -> Sql<Option<(String, i64)>> {
-    on_db!(db, c => sqlx::query_as::<_, (String, i64)>("SELECT status, post_seq FROM forum_topics WHERE id = $1")
+/// What a live stream polls of a topic: its status, its last post number and its last publication number.
+pub async fn topic_head(db: &Db, topic: Uuid) -> Sql<Option<(String, i64, i64)>> {
+    on_db!(db, c => sqlx::query_as::<_, (String, i64, i64)>("SELECT status, post_seq, publish_seq FROM forum_topics WHERE id = $1")
         .bind(topic).fetch_optional(c).await)
+}
+
+/// A post for a live stream, with its publication number.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LivePostRow {
+    #[sqlx(flatten)]
+    pub post: super::PostRow,
+    pub published_seq: i64,
+}
+
+/// The published posts of `topic` numbered after `after` or published after
+/// publication number `published_after`, by number (at most `fetch`).
+pub async fn live_posts(db: &Db, topic: Uuid, after: i64, published_after: i64, fetch: i64) -> Sql<Vec<LivePostRow>> {
+    let select = super::POST_SELECT.replacen("SELECT ", "SELECT p.published_seq, ", 1);
+    let sql = format!(
+        "{select} WHERE p.topic_id = $1 AND p.status = 'published' AND (p.seq > $2 OR p.published_seq > $3) ORDER BY p.seq LIMIT $4"
+    );
+    on_db!(db, c => sqlx::query_as::<_, LivePostRow>(AssertSqlSafe(sql.as_str()))
+        .bind(topic).bind(after).bind(published_after).bind(fetch).fetch_all(c).await)
+}
+
+/// The members already told of `post`, with the kind each was told by.
+pub async fn told_of(tx: &mut Tx, post: Uuid) -> Sql<Vec<(Uuid, String)>> {
+    on_tx!(tx, c => sqlx::query_as::<_, (Uuid, String)>("SELECT user_id, kind FROM forum_notifications WHERE post_id = $1")
+        .bind(post).fetch_all(c).await)
 }

@@ -15,6 +15,8 @@ pub struct RevisionRow {
     pub id: Uuid,
     pub post_id: Uuid,
     pub body: String,
+    /// The topic's earlier title, on a revision kept by a title edit.
+    pub title: Option<String>,
     pub edited_by: Uuid,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -24,7 +26,7 @@ pub struct RevisionRow {
 }
 
 const REVISION_SELECT: &str =
-    "SELECT id, post_id, body, edited_by, note, created_at, redacted_by, redacted_at, redaction_note FROM forum_revisions";
+    "SELECT id, post_id, body, title, edited_by, note, created_at, redacted_by, redacted_at, redaction_note FROM forum_revisions";
 
 /// A post's revisions after `after`, oldest first.
 pub async fn revisions_page(db: &Db, post: Uuid, after: Option<Uuid>, fetch: i64) -> Sql<Vec<RevisionRow>> {
@@ -44,11 +46,13 @@ pub async fn revision_in(tx: &mut Tx, id: Uuid) -> Sql<Option<RevisionRow>> {
     on_tx!(tx, c => sqlx::query_as::<_, RevisionRow>(AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
 }
 
-/// Replaces the text of a revision, keeping who redacted it, when and why.
-pub async fn redact(tx: &mut Tx, id: Uuid, body: &str, by: Uuid, note: &str, now: DateTime<Utc>) -> Sql<bool> {
+/// Replaces the text of a revision (and its title, on a revision of a title
+/// edit), keeping who redacted it, when and why.
+pub async fn redact(tx: &mut Tx, id: Uuid, body: &str, title: &str, by: Uuid, note: &str, now: DateTime<Utc>) -> Sql<bool> {
     on_tx!(tx, c => sqlx::query(
-        "UPDATE forum_revisions SET body = $2, redacted_by = $3, redaction_note = $4, redacted_at = $5 WHERE id = $1")
-        .bind(id).bind(body).bind(by).bind(note).bind(now).execute(c).await.map(|r| r.rows_affected() == 1))
+        "UPDATE forum_revisions SET body = $2, redacted_by = $3, redaction_note = $4, redacted_at = $5, \
+         title = CASE WHEN title IS NULL THEN NULL ELSE $6 END WHERE id = $1")
+        .bind(id).bind(body).bind(by).bind(note).bind(now).bind(title).execute(c).await.map(|r| r.rows_affected() == 1))
 }
 
 /// Writes a line of the audit log about a revision.
