@@ -199,7 +199,7 @@ async fn main() -> anyhow::Result<()> {
     let only = std::env::var("SANAD_BENCH_QUERY").ok();
     for (label, q) in QUERIES.iter().filter(|(l, _)| only.as_deref().is_none_or(|o| l.contains(o))) {
         let mut times = Vec::with_capacity(runs);
-        let (mut total, mut scored) = (0, 0);
+        let mut total = 0;
         for run in 0..runs {
             let filters = if run % 2 == 0 {
                 Filters::default()
@@ -207,21 +207,19 @@ async fn main() -> anyhow::Result<()> {
                 Filters { language: Some(if q.chars().any(|c| c > '\u{600}') { 2 } else { 1 }), ..Filters::default() }
             };
             let t = Instant::now();
-            // SANAD_BENCH_UNPRUNED: every matching document scored, as before the bounds of search/top.rs.
-            let r = index.search_with(q, filters, 20, None, std::env::var_os("SANAD_BENCH_UNPRUNED").is_none())?;
+            let r = index.search(q, filters, 20, None)?;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             total = r.found.total;
-            scored = r.found.scored;
         }
         times.sort_by(|a, b| a.total_cmp(b));
-        tantivy_lat.push((label, percentile(&times, 0.5), percentile(&times, 0.99), total, scored));
+        tantivy_lat.push((label, percentile(&times, 0.5), percentile(&times, 0.99), total));
     }
     let tantivy_rss = rss_kib("VmRSS:").saturating_sub(rss_before);
     let tantivy_hwm = rss_kib("VmHWM:");
     if std::env::var_os("SANAD_BENCH_TANTIVY_ONLY").is_some() {
         // A quick look while tuning the query: Sanad's figures only.
-        for (label, p50, p99, total, scored) in &tantivy_lat {
-            println!("{label:24} {p50:7.2} / {p99:7.2} ms  {total} hits, {scored} scored (last run)");
+        for (label, p50, p99, total) in &tantivy_lat {
+            println!("{label:24} {p50:7.2} / {p99:7.2} ms  {total} hits");
         }
         return Ok(());
     }
@@ -304,10 +302,10 @@ async fn main() -> anyhow::Result<()> {
     println!();
     println!("| query | tantivy p50 / p99 (ms) | hits | FTS5 p50 / p99 (ms) | hits |");
     println!("|---|---|---|---|---|");
-    for ((label, p50, p99, total, _), (f50, f99, ftotal)) in tantivy_lat.iter().zip(&fts_lat) {
+    for ((label, p50, p99, total), (f50, f99, ftotal)) in tantivy_lat.iter().zip(&fts_lat) {
         println!("| {label} | {p50:.2} / {p99:.2} | {total} | {f50:.2} / {f99:.2} | {ftotal} |");
     }
-    let worst = tantivy_lat.iter().map(|(_, _, p99, _, _)| *p99).fold(0.0, f64::max);
+    let worst = tantivy_lat.iter().map(|(_, _, p99, _)| *p99).fold(0.0, f64::max);
     println!();
     println!("tantivy worst p99: {worst:.2} ms (target < 15 ms); indexing {tantivy_rate:.0} docs/s (target >= 5000)");
     drop(index);

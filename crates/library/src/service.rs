@@ -347,7 +347,9 @@ impl Library {
             .await
             .map_err(|e| Error::Internal(e.into()))?
             .map_err(|e| Error::Internal(e.into()))?;
-        let next_cursor = result.found.more.then(|| result.hits.last().map(|(k, _, _)| encode_cursor(*k))).flatten();
+        let next_cursor = (result.found.after_cursor as usize > result.hits.len())
+            .then(|| result.hits.last().map(|(k, _, _)| encode_cursor(*k)))
+            .flatten();
         Ok((result, next_cursor))
     }
 

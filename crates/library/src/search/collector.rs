@@ -2,9 +2,7 @@
 //! the page of results that pass every filter (after the keyset cursor), the
 //! number of such results, and for each facet the counts of its values among
 //! the documents that pass every *other* filter — so a facet shows what
-//! choosing another of its values would give. A query of words finds its
-//! page without scoring most documents ([`super::top`]) and counts with
-//! [`FacetCollector`], the same pass without the page.
+//! choosing another of its values would give.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -155,116 +153,9 @@ pub struct Found {
     pub hits: Vec<(SortKey, DocAddress)>,
     /// Documents passing every filter.
     pub total: u64,
-    /// Whether documents passing every filter come after the page.
-    pub more: bool,
-    /// Documents passing every filter and coming after the cursor (this collector's own count).
-    pub(super) after_cursor: u64,
+    /// Documents passing every filter and coming after the cursor.
+    pub after_cursor: u64,
     pub facets: FacetCounts,
-    /// Documents whose score was computed.
-    pub scored: u64,
-}
-
-/// Counts `key`'s document in `found` (the total and the facets, see
-/// [`count_facets`]); gives whether it passes every filter.
-fn tally(found: &mut Found, filters: &Filters, key: FacetKey) -> bool {
-    let f = filters;
-    if f.doc_kind.is_some_and(|k| k != key.doc_kind) {
-        return false;
-    }
-    let passes = [
-        f.kind.is_none_or(|v| v == key.kind),
-        f.language.is_none_or(|v| v == key.language),
-        f.territory.is_none_or(|v| v == key.territory),
-        f.audience.is_none_or(|v| holds(key.audiences, v)),
-        f.theme.is_none_or(|v| holds(key.themes, v)),
-    ];
-    count_facets(&mut found.facets, key, passes);
-    let all = passes.iter().all(|p| *p);
-    if all {
-        found.total += 1;
-    }
-    all
-}
-
-/// Counts a document in each facet whose value it has, when it passes
-/// every filter but that facet's own (`passes`: kind, language,
-/// territory, audience, theme), so a facet shows what choosing another
-/// value of it would find.
-fn count_facets(facets: &mut FacetCounts, key: FacetKey, passes: [bool; 5]) {
-    let all_but = |i: usize| passes.iter().enumerate().all(|(j, p)| j == i || *p);
-    for (i, (counts, value)) in
-        [(&mut facets.kind, key.kind), (&mut facets.language, key.language), (&mut facets.territory, key.territory)].into_iter().enumerate()
-    {
-        if all_but(i)
-            && let Some(c) = counts.get_mut(value as usize)
-        {
-            *c += 1;
-        }
-    }
-    if all_but(3) {
-        count_set(&mut facets.audience, key.audiences);
-    }
-    if all_but(4) {
-        count_set(&mut facets.theme, key.themes);
-    }
-}
-
-/// Sums the counts of `fruits` (their hits aside).
-fn merge_counts(fruits: &[Found]) -> Found {
-    let mut out = Found::default();
-    for f in fruits {
-        out.total += f.total;
-        out.after_cursor += f.after_cursor;
-        out.scored += f.scored;
-        add(&mut out.facets.kind, &f.facets.kind);
-        add(&mut out.facets.audience, &f.facets.audience);
-        add(&mut out.facets.language, &f.facets.language);
-        add(&mut out.facets.territory, &f.facets.territory);
-        add(&mut out.facets.theme, &f.facets.theme);
-    }
-    out
-}
-
-/// The total and the facet counts of the documents matching a query, without scores.
-pub struct FacetCollector {
-    pub filters: Filters,
-}
-
-/// Per-segment part of [`FacetCollector`].
-pub struct FacetSegmentCollector {
-    filters: Filters,
-    facets: Arc<dyn ColumnValues<u64>>,
-    found: Found,
-}
-
-impl Collector for FacetCollector {
-    type Fruit = Found;
-    type Child = FacetSegmentCollector;
-
-    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetSegmentCollector> {
-        let facets = reader.fast_fields().u64("facets")?.first_or_default_col(0);
-        Ok(FacetSegmentCollector { filters: self.filters, facets, found: Found::default() })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Found>) -> tantivy::Result<Found> {
-        Ok(merge_counts(&fruits))
-    }
-}
-
-impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = Found;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        tally(&mut self.found, &self.filters, FacetKey::unpack(self.facets.get_val(doc)));
-    }
-
-    fn harvest(self) -> Found {
-        self.found
-    }
 }
 
 /// The collector; see the module documentation.
@@ -333,17 +224,52 @@ impl Collector for LibraryCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<Found>) -> tantivy::Result<Found> {
-        let mut out = merge_counts(&fruits);
-        let mut hits: Vec<(SortKey, DocAddress)> = fruits.into_iter().flat_map(|f| f.hits).collect();
+        let mut out = Found::default();
+        let mut hits = Vec::new();
+        for f in fruits {
+            out.total += f.total;
+            out.after_cursor += f.after_cursor;
+            add(&mut out.facets.kind, &f.facets.kind);
+            add(&mut out.facets.audience, &f.facets.audience);
+            add(&mut out.facets.language, &f.facets.language);
+            add(&mut out.facets.territory, &f.facets.territory);
+            add(&mut out.facets.theme, &f.facets.theme);
+            hits.extend(f.hits);
+        }
         hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         hits.truncate(self.limit);
-        out.more = out.after_cursor as usize > hits.len();
         out.hits = hits;
         Ok(out)
     }
 }
 
 impl LibrarySegmentCollector {
+    /// Counts a document in each facet whose value it has, when it passes
+    /// every filter but that facet's own (`passes`: kind, language,
+    /// territory, audience, theme), so a facet shows what choosing another
+    /// value of it would find.
+    fn count_facets(&mut self, key: FacetKey, passes: [bool; 5]) {
+        let all_but = |i: usize| passes.iter().enumerate().all(|(j, p)| j == i || *p);
+        let facets = &mut self.found.facets;
+        for (i, (counts, value)) in
+            [(&mut facets.kind, key.kind), (&mut facets.language, key.language), (&mut facets.territory, key.territory)]
+                .into_iter()
+                .enumerate()
+        {
+            if all_but(i)
+                && let Some(c) = counts.get_mut(value as usize)
+            {
+                *c += 1;
+            }
+        }
+        if all_but(3) {
+            count_set(&mut facets.audience, key.audiences);
+        }
+        if all_but(4) {
+            count_set(&mut facets.theme, key.themes);
+        }
+    }
+
     /// The document's score with the lazy part of the proximity rule: `base`
     /// plus the bonus of every such phrase it matches.
     fn full_score(&mut self, doc: DocId, base: Score) -> Score {
@@ -379,10 +305,23 @@ impl SegmentCollector for LibrarySegmentCollector {
     type Fruit = Found;
 
     fn collect(&mut self, doc: DocId, base: Score) {
-        if !tally(&mut self.found, &self.filters, FacetKey::unpack(self.facets.get_val(doc))) {
+        let key = FacetKey::unpack(self.facets.get_val(doc));
+        let f = self.filters;
+        if f.doc_kind.is_some_and(|k| k != key.doc_kind) {
             return;
         }
-        self.found.scored += 1;
+        let passes = [
+            f.kind.is_none_or(|v| v == key.kind),
+            f.language.is_none_or(|v| v == key.language),
+            f.territory.is_none_or(|v| v == key.territory),
+            f.audience.is_none_or(|v| holds(key.audiences, v)),
+            f.theme.is_none_or(|v| holds(key.themes, v)),
+        ];
+        self.count_facets(key, passes);
+        if !passes.iter().all(|p| *p) {
+            return;
+        }
+        self.found.total += 1;
         let base = base + near_bonus(&mut self.near_always, doc);
         let upper = base + self.near_max;
         let mut score = None;

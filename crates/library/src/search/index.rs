@@ -8,7 +8,7 @@ use tantivy::schema::{Field, IndexRecordOption, NumericOptions, STORED, STRING, 
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::analyzers::{self, ARABIC, ENGLISH, FRENCH, RAW};
-use super::collector::{FacetCollector, FacetKey, Filters, Found, LibraryCollector, SortKey};
+use super::collector::{FacetKey, Filters, Found, LibraryCollector, SortKey};
 use super::thesaurus::Thesaurus;
 
 /// Bumped when the schema or the analyzers change: an index of another version is rebuilt.
@@ -287,38 +287,15 @@ impl LibraryIndex {
     /// Runs a search: results after `cursor`, with snippets when `text` is not
     /// empty (cut from the start of each text: see [`super::snippet`]).
     pub fn search(&self, text: &str, filters: Filters, limit: usize, cursor: Option<SortKey>) -> tantivy::Result<SearchResult> {
-        self.search_with(text, filters, limit, cursor, true)
-    }
-
-    /// [`search`](Self::search); `prune`: a query of words finds its page by
-    /// bounds ([`super::top`]) rather than by scoring every document it
-    /// matches (the same page: the tests compare the two; the benchmark
-    /// times both).
-    pub fn search_with(
-        &self,
-        text: &str,
-        filters: Filters,
-        limit: usize,
-        cursor: Option<SortKey>,
-        prune: bool,
-    ) -> tantivy::Result<SearchResult> {
         let searcher = self.reader.searcher();
         let built = super::query::build(text, &self.fields, &searcher, &self.thesaurus);
-        let found = match &built.slots {
-            Some(slots) if prune => {
-                let page = super::top::page(&searcher, slots, &built.proximity, filters, limit, cursor)?;
-                let counts = searcher.search(&*super::top::matching(slots), &FacetCollector { filters })?;
-                Found { hits: page.hits, more: page.more, scored: page.scored, ..counts }
-            }
-            _ => {
-                let near = built
-                    .proximity
-                    .iter()
-                    .map(|n| Ok((n.query.weight(EnableScoring::disabled_from_searcher(&searcher))?, n.bonus, n.always)))
-                    .collect::<tantivy::Result<Vec<_>>>()?;
-                searcher.search(&*built.query, &LibraryCollector { filters, limit, cursor, near })?
-            }
-        };
+        let near = built
+            .proximity
+            .iter()
+            .map(|(q, bonus, eager)| Ok((q.weight(EnableScoring::disabled_from_searcher(&searcher))?, *bonus, *eager)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let collector = LibraryCollector { filters, limit, cursor, near };
+        let found = searcher.search(&*built.query, &collector)?;
         let mut hits = Vec::with_capacity(found.hits.len());
         for (key, address) in &found.hits {
             let doc: TantivyDocument = searcher.doc(*address)?;
@@ -400,129 +377,6 @@ mod tests {
         let found = index.search("violence", Filters::default(), 20, None).unwrap();
         let order: Vec<&str> = found.hits.iter().map(|(_, summary, _)| summary.as_str()).collect();
         assert_eq!(order, ["both", "title"]);
-    }
-
-    /// A corpus where documents match a query's words in every number, in
-    /// titles and texts, with typos and neighbours, over several segments
-    /// and with replaced (deleted) documents.
-    fn random_library(n: u64) -> LibraryIndex {
-        const FR: [&str; 16] = [
-            "violence",
-            "enfant",
-            "famille",
-            "écoute",
-            "protection",
-            "signalement",
-            "école",
-            "justice",
-            "santé",
-            "parents",
-            "accompagnement",
-            "psychologique",
-            "victime",
-            "prise",
-            "charge",
-            "enfance",
-        ];
-        const AR: [&str; 6] = ["العنف", "الأطفال", "حماية", "الأسرة", "الطفل", "المدرسة"];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let index = LibraryIndex::in_ram().unwrap();
-        for i in 0..n {
-            let arabic = next() % 5 == 0;
-            let words: &[&str] = if arabic { &AR } else { &FR };
-            // Skewed: the first words of the list are far more common than the last.
-            let mut pick = |count: u64| {
-                (0..count)
-                    .map(|_| {
-                        let r = (next() % 1000) as f64 / 1000.0;
-                        words[((r * r * r) * words.len() as f64) as usize]
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let title = pick(1 + i % 5);
-            let body = pick(i % 23);
-            let id = format!("d{}", i % (n - n / 10));
-            let doc = IndexDoc {
-                id: id.clone(),
-                language: if arabic { "ar".into() } else { "fr".into() },
-                title,
-                body,
-                type_code: 1 + next() % 4,
-                lang_code: if arabic { 2 } else { 1 },
-                territory_code: next() % 3,
-                audience_codes: vec![1 + next() % 4],
-                theme_codes: vec![1 + next() % 4, 1 + next() % 4],
-                // Unique: documents of equal scores keep one order through the pages.
-                created: i * 1000 + next() % 1000,
-                summary: format!("{id}@{i}"),
-                ..IndexDoc::default()
-            };
-            index.put(&id, Some(&doc)).unwrap();
-            if i % 700 == 699 {
-                index.commit(i as i64).unwrap();
-            }
-        }
-        index.commit(n as i64).unwrap();
-        index
-    }
-
-    #[test]
-    fn the_page_found_by_bounds_is_the_page_scoring_every_document_finds() {
-        let index = random_library(2500);
-        assert!(index.reader.searcher().segment_readers().len() > 1, "several segments");
-        let queries = [
-            "violence enfant",
-            "écoute enfant famille",
-            "protection de l'enfance",
-            "accompagnement psychologique enfant victime",
-            "signalemnt justice",
-            "parents écol",
-            "PEC famille",
-            "violence",
-            "العنف الأطفال",
-            "حماية الطفل المدرسة",
-        ];
-        let filter_sets = [
-            Filters::default(),
-            Filters { language: Some(1), ..Filters::default() },
-            Filters { theme: Some(2), territory: Some(1), ..Filters::default() },
-            Filters { audience: Some(3), kind: Some(2), ..Filters::default() },
-        ];
-        let (mut pruned_scored, mut all_scored, mut pages) = (0, 0, 0);
-        for q in queries {
-            for filters in filter_sets {
-                for limit in [1, 7, 20] {
-                    let mut cursor = None;
-                    for page in 0..4 {
-                        let pruned = index.search_with(q, filters, limit, cursor, true).unwrap();
-                        let every = index.search_with(q, filters, limit, cursor, false).unwrap();
-                        let what = format!("{q:?} {filters:?} limit {limit} page {page}");
-                        let keys = |r: &SearchResult| r.hits.iter().map(|(k, s, _)| (k.score, k.created, s.clone())).collect::<Vec<_>>();
-                        assert_eq!(keys(&pruned), keys(&every), "{what}");
-                        assert_eq!(pruned.found.total, every.found.total, "{what}");
-                        assert_eq!(pruned.found.more, every.found.more, "{what}");
-                        assert_eq!(format!("{:?}", pruned.found.facets), format!("{:?}", every.found.facets), "{what}");
-                        pruned_scored += pruned.found.scored;
-                        all_scored += every.found.scored;
-                        pages += 1;
-                        if !pruned.found.more {
-                            break;
-                        }
-                        cursor = pruned.hits.last().map(|(k, _, _)| *k);
-                    }
-                }
-            }
-        }
-        assert!(pages > 300, "{pages} pages compared");
-        // The pruning must actually have skipped documents for the comparison to mean something.
-        assert!(pruned_scored * 3 < all_scored, "scored {pruned_scored} documents instead of {all_scored}");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Search: analyzers, the thesaurus, the query, the index, the collector of results and facets, the page found by bounds, and snippets.
+//! Search: analyzers, the thesaurus, the query, the index, the collector of results and facets, and snippets.
 
 pub mod analyzers;
 pub mod collector;
@@ -6,7 +6,6 @@ pub mod index;
 pub mod query;
 pub mod snippet;
 pub mod thesaurus;
-pub mod top;
 
 pub use collector::{Filters, SortKey};
 pub use index::{DocKind, IndexDoc, LANGS, LibraryIndex, register_analyzers};

@@ -24,8 +24,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use tantivy::query::{
-    AllQuery, AutomatonWeight, Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, DfaWrapper, DisjunctionMaxQuery, EmptyQuery,
-    EnableScoring, Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, QueryClone, Scorer, TermQuery, Weight,
+    AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, ConstScoreQuery, DfaWrapper, DisjunctionMaxQuery, EmptyQuery, EnableScoring,
+    Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, Tokenizer};
@@ -205,83 +205,17 @@ fn languages(word: &str) -> &'static [usize] {
     if analyzers::is_arabic(word) { &[AR] } else { &[FR, EN] }
 }
 
-/// The most a leaf of the query adds to a document it matches.
-#[derive(Clone, Debug)]
-pub enum Bound {
-    /// Every match scores exactly this.
-    Const(Score),
-    /// `band + scale x` the BM25 of `term` (boosted by `boost`), which is
-    /// below the term's BM25 weight whatever the document.
-    Bm25 { term: Term, boost: Score, band: Score, scale: Score },
-}
-
-impl Bound {
-    /// The bound's value on this searcher's statistics.
-    pub fn value(&self, searcher: &Searcher) -> tantivy::Result<Score> {
-        match self {
-            Bound::Const(s) => Ok(*s),
-            Bound::Bm25 { term, boost, band, scale } => {
-                // A term frequency without limit and the shortest field: the
-                // BM25 weight itself, which no document's score exceeds.
-                let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(*boost).score(0, u32::MAX);
-                Ok(*band + *scale * weight)
-            }
-        }
-    }
-}
-
-/// One query of a [`Slot`], with the most it scores.
-#[derive(Debug)]
-pub struct Leaf {
-    pub query: Box<dyn Query>,
-    pub bound: Bound,
-}
-
-/// One scoring clause of a query of words: a document's score is the sum,
-/// in order, of its slots' scores.
-#[derive(Debug)]
-pub enum Slot {
-    /// One word: the best score of the ways it matches (`DisjunctionMaxQuery`).
-    Best(Vec<Leaf>),
-    /// A score of its own (a stem's BM25 in the text).
-    Sum(Leaf),
-}
-
-impl Slot {
-    /// The slot as one clause of the tantivy query.
-    fn query(&self) -> Box<dyn Query> {
-        match self {
-            Slot::Best(leaves) => Box::new(DisjunctionMaxQuery::new(leaves.iter().map(|l| l.query.box_clone()).collect())),
-            Slot::Sum(leaf) => leaf.query.box_clone(),
-        }
-    }
-}
-
-/// A phrase of the proximity rule (rule 3).
-pub struct Near {
-    pub query: Box<dyn Query>,
-    /// What it adds to a document it matches.
-    pub bonus: Score,
-    /// Looked at for every document (a phrase in titles: short and cheap),
-    /// else only for documents that could still make the page with it.
-    pub always: bool,
-    /// Leaves of the query (slot, leaf) every match of the phrase also
-    /// matches: its terms in its field.
-    pub requires: Vec<(usize, usize)>,
-}
-
 /// A query made for a search, with what the snippets must highlight.
 pub struct Built {
     /// Every rule but proximity.
     pub query: Box<dyn Query>,
-    /// The same rules clause by clause, when the query is only words (no
-    /// quoted phrase, not empty): a search can then skip the documents
-    /// that cannot make the page ([`super::top`]).
-    pub slots: Option<Vec<Slot>>,
-    /// Proximity (rule 3): phrases of neighbouring query words. Kept out of
-    /// `query` because reading the positions of long texts was half the
-    /// cost of a multi-word search.
-    pub proximity: Vec<Near>,
+    /// Proximity (rule 3): phrases of neighbouring query words, each with the
+    /// score it adds to a document it matches. Kept out of `query` because
+    /// reading the positions of long texts was half the cost of a multi-word
+    /// search: the collector looks at a phrase in the text (`false`) only for
+    /// documents that could make the page, and at one in a title (`true`,
+    /// short and cheap) for every document.
+    pub proximity: Vec<(Box<dyn Query>, Score, bool)>,
     /// The terms to highlight in each language's text field.
     pub highlights: [BTreeMap<String, Score>; 3],
 }
@@ -320,15 +254,7 @@ pub fn build(text: &str, fields: &Fields, searcher: &Searcher, thesaurus: &Thesa
 }
 
 fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, thesaurus: &Thesaurus) -> Built {
-    let mut b = Builder {
-        f,
-        searcher,
-        required: Vec::new(),
-        slots: Vec::new(),
-        term_leaves: HashMap::new(),
-        proximity: Vec::new(),
-        highlights: Default::default(),
-    };
+    let mut b = Builder { f, searcher, clauses: Vec::new(), proximity: Vec::new(), highlights: Default::default() };
     let free_text = b.phrases(a, text);
     let ends_in_word = free_text.chars().last().is_some_and(|c| c.is_alphanumeric());
     let mut words = query_words(a, &free_text);
@@ -350,15 +276,12 @@ fn build_with(a: &mut Analyzers, text: &str, f: &Fields, searcher: &Searcher, th
         }
     }
     b.proximity(&placed);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = b.required.into_iter().map(|q| (Occur::Must, q)).collect();
-    let only_words = clauses.is_empty() && !b.slots.is_empty();
-    clauses.extend(b.slots.iter().map(|s| (Occur::Should, s.query())));
-    let query: Box<dyn Query> = if clauses.is_empty() {
+    let query: Box<dyn Query> = if b.clauses.is_empty() {
         if text.trim().is_empty() { Box::new(AllQuery) } else { Box::new(EmptyQuery) }
     } else {
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(BooleanQuery::new(b.clauses))
     };
-    Built { query, slots: only_words.then_some(b.slots), proximity: b.proximity, highlights: b.highlights }
+    Built { query, proximity: b.proximity, highlights: b.highlights }
 }
 
 /// The words of `text` as typed, with their folded surface form; words that fold to nothing are left out.
@@ -385,13 +308,8 @@ fn spellings(l: usize, typed: &str) -> Vec<String> {
 struct Builder<'a> {
     f: &'a Fields,
     searcher: &'a Searcher,
-    /// Quoted phrases, each required.
-    required: Vec<Box<dyn Query>>,
-    /// The scoring clauses, in order.
-    slots: Vec<Slot>,
-    /// The leaf (slot, leaf) matching exactly the documents holding a term (field, text).
-    term_leaves: HashMap<(Field, String), (usize, usize)>,
-    proximity: Vec<Near>,
+    clauses: Vec<(Occur, Box<dyn Query>)>,
+    proximity: Vec<(Box<dyn Query>, Score, bool)>,
     highlights: [BTreeMap<String, Score>; 3],
 }
 
@@ -435,7 +353,7 @@ impl Builder<'_> {
                 }
             }
             if !options.is_empty() {
-                self.required.push(Box::new(BooleanQuery::new(options)));
+                self.clauses.push((Occur::Must, Box::new(BooleanQuery::new(options))));
             }
         }
         free.join(" ")
@@ -473,36 +391,20 @@ impl Builder<'_> {
         if m.options.is_empty() && m.exact.is_empty() && m.stems.is_empty() {
             return None;
         }
-        let mut leaves: Vec<Leaf> = m
-            .options
-            .into_iter()
-            .map(|(q, score)| Leaf { query: constant(q, weight + score), bound: Bound::Const(weight + score) })
-            .collect();
+        let mut options: Vec<Box<dyn Query>> = m.options.into_iter().map(|(q, score)| constant(q, weight + score)).collect();
         for (field, t, bonus) in m.exact {
-            let score = weight + EXACT + bonus;
-            leaves.push(Leaf { query: constant(term_query(field, &t), score), bound: Bound::Const(score) });
+            options.push(constant(term_query(field, &t), weight + EXACT + bonus));
         }
-        let slot = self.slots.len() + m.stems.len();
         for (title, body, t) in m.stems {
             // The title's BM25 rides on its band; the text's is a clause of its
             // own, so a document with the word in both ranks above one with it
             // in the title alone (the word's options count only their best).
             let term = |field| TermQuery::new(Term::from_field_text(field, &t), IndexRecordOption::WithFreqs);
-            let (band, scale) = (weight + EXACT + TITLE, 0.6);
-            self.term_leaves.insert((title, t.clone()), (slot, leaves.len()));
-            leaves.push(Leaf {
-                query: Box::new(BandedTermQuery { term: term(title), band, scale }),
-                bound: Bound::Bm25 { term: Term::from_field_text(title, &t), boost: 1.0, band, scale },
-            });
-            self.term_leaves.insert((body, t.clone()), (slot, leaves.len()));
-            leaves.push(Leaf { query: constant(term_query(body, &t), weight + EXACT), bound: Bound::Const(weight + EXACT) });
-            let boost = 0.3;
-            self.slots.push(Slot::Sum(Leaf {
-                query: Box::new(BoostQuery::new(Box::new(term(body)), boost)),
-                bound: Bound::Bm25 { term: Term::from_field_text(body, &t), boost, band: 0.0, scale: 1.0 },
-            }));
+            options.push(Box::new(BandedTermQuery { term: term(title), band: weight + EXACT + TITLE, scale: 0.6 }));
+            options.push(constant(term_query(body, &t), weight + EXACT));
+            self.clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term(body)), 0.3))));
         }
-        self.slots.push(Slot::Best(leaves));
+        self.clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(options))));
         Some(m.first)
     }
 
@@ -588,13 +490,7 @@ impl Builder<'_> {
                 }
                 for (field, bonus, title) in [(f.title[l], TITLE, true), (f.body[l], 0.0, false)] {
                     let terms = vec![(0, Term::from_field_text(field, x)), (j - i, Term::from_field_text(field, y))];
-                    let requires = [x, y].iter().filter_map(|t| self.term_leaves.get(&(field, t.to_string())).copied()).collect();
-                    self.proximity.push(Near {
-                        query: Box::new(PhraseQuery::new_with_offset_and_slop(terms, 2)),
-                        bonus: NEAR + bonus / 2.0,
-                        always: title,
-                        requires,
-                    });
+                    self.proximity.push((Box::new(PhraseQuery::new_with_offset_and_slop(terms, 2)), NEAR + bonus / 2.0, title));
                 }
             }
         }
