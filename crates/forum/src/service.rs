@@ -96,6 +96,8 @@ pub(crate) const MAX_TITLE_CHARS: usize = 200;
 pub const FLAGS_TO_HIDE: usize = 3;
 /// Longest note of a flag, in characters.
 const MAX_FLAG_NOTE_CHARS: usize = 1000;
+/// Watchers told per transaction of the fan-out.
+const FANOUT_CHUNK: usize = 50;
 /// How long a fan-out job is held by the instance that claimed it.
 const FANOUT_LEASE_SECS: i64 = 120;
 
@@ -222,10 +224,13 @@ impl Forum {
 
     /// A page of a category's topics, latest activity first, with the caller's unread marks.
     pub async fn topics(&self, caller: &Caller, slug: &str, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicPage> {
-        store::category(&self.db, slug).await.map_err(sql)?.ok_or(Error::NotFound("category"))?;
         let limit = page::limit(limit)?;
         let after = page::decode_key::<(chrono::DateTime<chrono::Utc>, Uuid)>(cursor)?;
         let rows = store::topic_page(&self.db, slug, caller.user_id, after, page::fetch_limit(limit)).await.map_err(sql)?;
+        // Topics prove the category; only an empty page asks whether it exists.
+        if rows.is_empty() && !store::category_exists(&self.db, slug).await.map_err(sql)? {
+            return Err(Error::NotFound("category"));
+        }
         let page = Page::from_rows(rows, limit, |t| page::encode_key(&(t.last_activity_at, t.id)));
         let shown_rows =
             with_authors(self.people.as_ref(), page.items, |t| StoredAuthor::of(t.author_id, t.anonymous, &t.pseudonym)).await?;
@@ -440,28 +445,26 @@ impl Forum {
             store::posts_page(&self.db, id, after, caller.user_id, is_moderator(caller), page::fetch_limit(limit)).await.map_err(sql)?;
         let page = Page::from_rows(rows, limit, |p| page::encode_key(&p.seq));
         let (from, to) = (page.items.first().map_or(0, |p| p.seq), page.items.last().map_or(0, |p| p.seq));
-        let last_read_seq = store::read_mark(&self.db, caller.user_id, id).await.map_err(sql)?.unwrap_or(0);
+        let (last_read_seq, level) = store::reader_marks(&self.db, caller.user_id, id).await.map_err(sql)?;
+        let last_read_seq = last_read_seq.unwrap_or(0);
         let mut counts: HashMap<Uuid, BTreeMap<String, i64>> = HashMap::new();
         let mut mine: HashMap<Uuid, Vec<ReactionKind>> = HashMap::new();
         if !page.items.is_empty() {
-            for (post, kind, n) in store::reaction_counts(&self.db, id, from, to).await.map_err(sql)? {
-                counts.entry(post).or_default().insert(kind, n);
-            }
-            for (post, kind) in store::my_reactions(&self.db, id, from, to, caller.user_id).await.map_err(sql)? {
-                if let Some(kind) = ReactionKind::parse(&kind) {
+            for (post, kind, n, by_caller) in store::reactions_on(&self.db, id, from, to, caller.user_id).await.map_err(sql)? {
+                if by_caller && let Some(kind) = ReactionKind::parse(&kind) {
                     mine.entry(post).or_default().push(kind);
                 }
+                counts.entry(post).or_default().insert(kind, n);
             }
-            store::mark_read_to(&self.db, caller.user_id, id, to).await.map_err(sql)?;
+            // The mark only moves forward: a page read again writes nothing.
+            if to > last_read_seq {
+                store::mark_read_to(&self.db, caller.user_id, id, to).await.map_err(sql)?;
+            }
         }
         let topic_author = author_of_topic(&topic);
         let authors: Vec<StoredAuthor> = page.items.iter().map(author_of_post).collect();
         let names = Names::of(self.people.as_ref(), authors.iter().chain(std::iter::once(&topic_author))).await?;
-        let subscription = store::subscription(&self.db, id, caller.user_id)
-            .await
-            .map_err(sql)?
-            .and_then(|l| SubscriptionLevel::parse(&l))
-            .unwrap_or(SubscriptionLevel::Normal);
+        let subscription = level.and_then(|l| SubscriptionLevel::parse(&l)).unwrap_or(SubscriptionLevel::Normal);
         let posts = page
             .items
             .into_iter()
@@ -769,31 +772,43 @@ impl Forum {
         let now = self.clock.now();
         let post = store::post(&self.db, post_id).await.map_err(sql)?;
         let signer = self.signer().await?.clone();
+        let published = post.as_ref().filter(|p| status_of(&p.status) == PostStatus::Published);
+        let topic = match published {
+            Some(p) => store::topic(&self.db, p.topic_id).await.map_err(sql)?,
+            None => None,
+        };
+        // A topic's first post is news to its category's watchers only: whoever watches the topic has seen it.
+        if let (Some(post), Some(topic)) = (published, &topic)
+            && post.seq > 1
+        {
+            let watchers: Vec<Uuid> =
+                store::watchers(&self.db, topic.id).await.map_err(sql)?.into_iter().filter(|w| *w != post.author_id).collect();
+            // Short transactions: on SQLite one transaction for a thousand
+            // watchers held the only writer's lock for seconds, and replies
+            // waited. A chunk done twice (a lease run out) tells nobody twice:
+            // one notification per member and post, mail only with a new one.
+            for chunk in watchers.chunks(FANOUT_CHUNK) {
+                let people = self.people.people(chunk).await?;
+                let mut tx = self.db.begin().await.map_err(sql)?;
+                for person in &people {
+                    if store::insert_notification(&mut tx, person.id, NotificationKind::Watched.as_str(), topic.id, post.id, now)
+                        .await
+                        .map_err(sql)?
+                    {
+                        self.mail_if_wanted(&mut tx, &signer, person, topic, &post.body, now).await?;
+                    }
+                }
+                tx.commit().await.map_err(sql)?;
+                (self.wake_mail)();
+            }
+        }
         let mut tx = self.db.begin().await.map_err(sql)?;
         // A write first: on SQLite a transaction that read first could not write after another commit.
         store::delete_fanout(&mut tx, job).await.map_err(sql)?;
-        let published = post.as_ref().filter(|p| status_of(&p.status) == PostStatus::Published);
-        if let Some(post) = published
-            && let Some(topic) = store::topic_in(&mut tx, post.topic_id).await.map_err(sql)?
+        if let (Some(post), Some(topic)) = (published, &topic)
+            && post.seq == 1
         {
-            // A topic's first post is news to its category's watchers only: whoever watches the topic has seen it.
-            let watchers: Vec<Uuid> = if post.seq == 1 {
-                Vec::new()
-            } else {
-                store::watchers(&mut tx, topic.id).await.map_err(sql)?.into_iter().filter(|w| *w != post.author_id).collect()
-            };
-            let people = if watchers.is_empty() { Vec::new() } else { self.people.people(&watchers).await? };
-            for person in &people {
-                if store::insert_notification(&mut tx, person.id, NotificationKind::Watched.as_str(), topic.id, post.id, now)
-                    .await
-                    .map_err(sql)?
-                {
-                    self.mail_if_wanted(&mut tx, &signer, person, &topic, &post.body, now).await?;
-                }
-            }
-            if post.seq == 1 {
-                self.tell_category_watchers(&mut tx, &signer, &topic, post.id, post.author_id, &post.body, now).await?;
-            }
+            self.tell_category_watchers(&mut tx, &signer, topic, post.id, post.author_id, &post.body, now).await?;
         }
         tx.commit().await.map_err(sql)?;
         (self.wake_mail)();

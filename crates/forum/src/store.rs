@@ -45,6 +45,12 @@ pub async fn category(db: &Db, slug: &str) -> Sql<Option<CategoryRow>> {
     on_db!(db, c => sqlx::query_as::<_, CategoryRow>(AssertSqlSafe(sql.as_str())).bind(slug).fetch_optional(c).await)
 }
 
+/// Whether a category exists: what the topic list needs, without counting its topics.
+pub async fn category_exists(db: &Db, slug: &str) -> Sql<bool> {
+    on_db!(db, c => sqlx::query_scalar::<_, String>("SELECT slug FROM forum_categories WHERE slug = $1")
+        .bind(slug).fetch_optional(c).await.map(|found| found.is_some()))
+}
+
 /// A new topic (its first post is inserted beside it).
 #[derive(Debug)]
 pub struct NewTopicRow<'a> {
@@ -292,19 +298,13 @@ pub async fn insert_pseudonym(tx: &mut Tx, topic: Uuid, user: Uuid, name: &str) 
         .bind(topic).bind(user).bind(name).execute(c).await.map(|r| r.rows_affected() == 1))
 }
 
-/// Counts of each reaction on the posts of `topic` numbered `from..=to`: (post, kind, count).
-pub async fn reaction_counts(db: &Db, topic: Uuid, from: i64, to: i64) -> Sql<Vec<(Uuid, String, i64)>> {
-    on_db!(db, c => sqlx::query_as::<_, (Uuid, String, i64)>(
-        "SELECT r.post_id, r.kind, COUNT(*) FROM forum_reactions r JOIN forum_posts p ON p.id = r.post_id \
+/// The reactions on the posts of `topic` numbered `from..=to`, in one
+/// read: (post, kind, count, whether `user` is among them).
+pub async fn reactions_on(db: &Db, topic: Uuid, from: i64, to: i64, user: Uuid) -> Sql<Vec<(Uuid, String, i64, bool)>> {
+    on_db!(db, c => sqlx::query_as::<_, (Uuid, String, i64, bool)>(
+        "SELECT r.post_id, r.kind, COUNT(*), MAX(CASE WHEN r.user_id = $4 THEN 1 ELSE 0 END) = 1 \
+         FROM forum_reactions r JOIN forum_posts p ON p.id = r.post_id \
          WHERE p.topic_id = $1 AND p.seq BETWEEN $2 AND $3 GROUP BY r.post_id, r.kind")
-        .bind(topic).bind(from).bind(to).fetch_all(c).await)
-}
-
-/// The reactions of `user` on the same posts: (post, kind).
-pub async fn my_reactions(db: &Db, topic: Uuid, from: i64, to: i64, user: Uuid) -> Sql<Vec<(Uuid, String)>> {
-    on_db!(db, c => sqlx::query_as::<_, (Uuid, String)>(
-        "SELECT r.post_id, r.kind FROM forum_reactions r JOIN forum_posts p ON p.id = r.post_id \
-         WHERE p.topic_id = $1 AND p.seq BETWEEN $2 AND $3 AND r.user_id = $4")
         .bind(topic).bind(from).bind(to).bind(user).fetch_all(c).await)
 }
 
@@ -431,8 +431,8 @@ pub async fn subscription_in(tx: &mut Tx, topic: Uuid, user: Uuid) -> Sql<Option
 }
 
 /// Who watches `topic`.
-pub async fn watchers(tx: &mut Tx, topic: Uuid) -> Sql<Vec<Uuid>> {
-    on_tx!(tx, c => sqlx::query_scalar::<_, Uuid>("SELECT user_id FROM forum_subscriptions WHERE topic_id = $1 AND level = 'watching'")
+pub async fn watchers(db: &Db, topic: Uuid) -> Sql<Vec<Uuid>> {
+    on_db!(db, c => sqlx::query_scalar::<_, Uuid>("SELECT user_id FROM forum_subscriptions WHERE topic_id = $1 AND level = 'watching'")
         .bind(topic).fetch_all(c).await)
 }
 
@@ -443,6 +443,14 @@ pub async fn mark_read_to(db: &Db, user: Uuid, topic: Uuid, seq: i64) -> Sql<()>
          ON CONFLICT (user_id, topic_id) DO UPDATE SET last_seq = \
            CASE WHEN excluded.last_seq > forum_read_state.last_seq THEN excluded.last_seq ELSE forum_read_state.last_seq END")
         .bind(user).bind(topic).bind(seq).execute(c).await.map(|_| ()))
+}
+
+/// Where `user` stopped in `topic` and how they follow it, in one read.
+pub async fn reader_marks(db: &Db, user: Uuid, topic: Uuid) -> Sql<(Option<i64>, Option<String>)> {
+    on_db!(db, c => sqlx::query_as::<_, (Option<i64>, Option<String>)>(
+        "SELECT (SELECT last_seq FROM forum_read_state WHERE user_id = $1 AND topic_id = $2), \
+                (SELECT level FROM forum_subscriptions WHERE topic_id = $2 AND user_id = $1)")
+        .bind(user).bind(topic).fetch_one(c).await)
 }
 
 /// Where `user` stopped in `topic`: the highest post number they have seen.
@@ -625,10 +633,19 @@ pub async fn index_row(db: &Db, post: Uuid) -> Sql<Option<IndexRow>> {
 
 /// Published posts of published topics after `after`, by id, for a rebuild.
 pub async fn published_for_index(db: &Db, after: Option<Uuid>, fetch: i64) -> Sql<Vec<IndexRow>> {
-    let sql = format!(
-        "{INDEX_SELECT} WHERE p.status = 'published' AND t.status = 'published' AND ($1 IS NULL OR p.id > $1) ORDER BY p.id LIMIT $2"
-    );
-    on_db!(db, c => sqlx::query_as::<_, IndexRow>(AssertSqlSafe(sql.as_str())).bind(after).bind(fetch).fetch_all(c).await)
+    // Two statements, each a range scan of the key: with `$1 IS NULL OR
+    // p.id > $1` both planners read from the first post for every batch, and a
+    // rebuild of a million posts never ended.
+    let published = "p.status = 'published' AND t.status = 'published'";
+    let sql = match after {
+        Some(_) => format!("{INDEX_SELECT} WHERE {published} AND p.id > $1 ORDER BY p.id LIMIT $2"),
+        None => format!("{INDEX_SELECT} WHERE {published} ORDER BY p.id LIMIT $1"),
+    };
+    on_db!(db, c => {
+        let q = sqlx::query_as::<_, IndexRow>(AssertSqlSafe(sql.as_str()));
+        let q = match after { Some(id) => q.bind(id).bind(fetch), None => q.bind(fetch) };
+        q.fetch_all(c).await
+    })
 }
 
 /// Records a member's flag on a post; false when they had flagged it already.
