@@ -104,6 +104,7 @@ fn table() -> Vec<Row> {
             .json(json!({"token": "unknown", "new_password": "un autre mot de passe 42"})),
         row(M::POST, "/api/v1/auth/verify-email", [400; 6]).json(json!({"token": "unknown"})),
         row(M::POST, "/api/v1/auth/verify-email/resend", [401, 202, 202, 202, 202, 202]).json(json!({})),
+        row(M::GET, "/api/v1/session", [200; 6]),
         row(M::GET, "/api/v1/me", [401, 200, 200, 200, 200, 200]),
         row(M::PATCH, "/api/v1/me", [401, 200, 200, 200, 200, 200]).json(json!({"profession": "éducateur"})),
         // A wrong current password: through the door, refused by the check.
