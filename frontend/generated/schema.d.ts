@@ -15757,7 +15757,7 @@ export interface components {
          * @description A case study to create or replace.
          */
         CaseStudyInput: {
-            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            /** @description A plain string (stored as the French text), or {fr?, ar?, en?} with one language at least. */
             title: string | components["schemas"]["LocalizedText"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
@@ -16112,9 +16112,9 @@ export interface components {
          * @description `PATCH /courses/{slug}`: only the fields present change.
          */
         CourseUpdate: {
-            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            /** @description A plain string (stored as the French text), or {fr?, ar?, en?} with one language at least. */
             title?: (string | components["schemas"]["LocalizedText"]) | null;
-            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            /** @description A plain string (stored as the French text), or {fr?, ar?, en?} with one language at least. */
             summary?: (string | components["schemas"]["LocalizedText"]) | null;
             theme?: string | null;
             language?: string | null;
@@ -16509,7 +16509,7 @@ export interface components {
          * @description A lesson to create or replace.
          */
         LessonInput: {
-            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            /** @description A plain string (stored as the French text), or {fr?, ar?, en?} with one language at least. */
             title: string | components["schemas"]["LocalizedText"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
@@ -16548,10 +16548,11 @@ export interface components {
         Locale: "fr" | "ar" | "en";
         /**
          * LocalizedText
-         * @description A text in French, with optional Arabic and English versions.
+         * @description A text in French, Arabic and English: any one of them is enough (a
+         *     language left out, `null` or empty has no text).
          */
         LocalizedText: {
-            fr: string;
+            fr?: string | null;
             ar?: string | null;
             en?: string | null;
         };
@@ -16667,7 +16668,7 @@ export interface components {
          * @description `POST /courses/{slug}/modules`, `PATCH /modules/{id}`.
          */
         ModuleInput: {
-            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            /** @description A plain string (stored as the French text), or {fr?, ar?, en?} with one language at least. */
             title: string | components["schemas"]["LocalizedText"];
             /**
              * Format: uint32
@@ -16742,9 +16743,9 @@ export interface components {
         NewCourse: {
             /** @description Lowercase letters, digits and hyphens; the course's address. */
             slug: string;
-            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            /** @description A plain string (stored as the French text), or {fr?, ar?, en?} with one language at least. */
             title: string | components["schemas"]["LocalizedText"];
-            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            /** @description A plain string (stored as the French text), or {fr?, ar?, en?} with one language at least. */
             summary: string | components["schemas"]["LocalizedText"];
             /** @description concepts | pec | prevention | wellbeing */
             theme: string;
@@ -17174,7 +17175,7 @@ export interface components {
          * @description A quiz to create or replace.
          */
         QuizInput: {
-            /** @description A plain string (stored as the French text), or {fr, ar?, en?}. */
+            /** @description A plain string (stored as the French text), or {fr?, ar?, en?} with one language at least. */
             title: string | components["schemas"]["LocalizedText"];
             /** Format: uint32 */
             estimated_minutes?: number | null;

@@ -372,10 +372,12 @@ pub struct RunView {
 
 // ---- authoring ----
 
-/// A text in French, with optional Arabic and English versions.
+/// A text in French, Arabic and English: any one of them is enough (a
+/// language left out, `null` or empty has no text).
 #[derive(Clone, Debug, Object)]
 pub struct LocalizedText {
-    pub fr: Text,
+    #[oai(nullable)]
+    pub fr: Option<Text>,
     #[oai(nullable)]
     pub ar: Option<Text>,
     #[oai(nullable)]
@@ -384,7 +386,8 @@ pub struct LocalizedText {
 
 impl From<&Localized> for LocalizedText {
     fn from(l: &Localized) -> Self {
-        LocalizedText { fr: Text(l.fr.clone()), ar: l.ar.clone().map(Text), en: l.en.clone().map(Text) }
+        let fr = Some(l.fr.clone()).filter(|t| !t.is_empty()).map(Text);
+        LocalizedText { fr, ar: l.ar.clone().map(Text), en: l.en.clone().map(Text) }
     }
 }
 
@@ -411,7 +414,7 @@ impl Type for LocalizedInput {
 
     fn schema_ref() -> MetaSchemaRef {
         MetaSchemaRef::Inline(Box::new(MetaSchema {
-            description: Some("A plain string (stored as the French text), or {fr, ar?, en?}."),
+            description: Some("A plain string (stored as the French text), or {fr?, ar?, en?} with one language at least."),
             one_of: vec![Text::schema_ref(), LocalizedText::schema_ref()],
             ..MetaSchema::ANY
         }))
@@ -458,7 +461,7 @@ impl From<&LocalizedInput> for Localized {
             LocalizedInput::Plain(t) => Localized::fr(t.trim()),
             LocalizedInput::Languages(t) => {
                 let opt = |o: &Option<Text>| o.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-                Localized { fr: t.fr.trim().to_string(), ar: opt(&t.ar), en: opt(&t.en) }
+                Localized { fr: opt(&t.fr).unwrap_or_default(), ar: opt(&t.ar), en: opt(&t.en) }
             }
         }
     }
