@@ -199,6 +199,11 @@ async fn screening_holds_and_moderators_decide(backend: Backend) {
     // A redaction without a text is refused; with one it publishes the new text and keeps a note.
     let got = modo.post(&format!("/api/v1/moderation/items/{}/decision", id(&entry)), json!({"decision": "redact", "note": "n"})).await;
     assert_problem(&modo, StatusCode::UNPROCESSABLE_ENTITY, (got.0, &got.1));
+    // A note with a NUL (which PostgreSQL cannot store; schemathesis sent one) is a 422, and decides nothing.
+    let got =
+        modo.post(&format!("/api/v1/moderation/items/{}/decision", id(&entry)), json!({"decision": "reject", "note": "R\u{0}x"})).await;
+    assert_problem(&modo, StatusCode::UNPROCESSABLE_ENTITY, (got.0, &got.1));
+    assert_eq!(got.1["errors"][0]["code"], "control_characters", "{}", got.1);
     let (st, decided) = modo
         .post(
             &format!("/api/v1/moderation/items/{}/decision", id(&entry)),

@@ -19,9 +19,6 @@ use crate::model::AuthorView;
 use crate::service::Forum;
 use crate::store::{self, PostRow, revisions::RevisionRow};
 
-/// Longest note of a redaction, in characters.
-const MAX_NOTE_CHARS: usize = 1000;
-
 /// An earlier text of a post, for moderators.
 #[derive(Clone, Debug, Object)]
 pub struct RevisionView {
@@ -112,13 +109,9 @@ impl Forum {
         title: Option<&str>,
     ) -> Result<RevisionView> {
         caller.require_any(&[Role::Moderator, Role::Admin])?;
-        let note = note.trim();
-        if note.is_empty() {
+        let Some(note) = crate::service::checked_note(Some(note), "note")? else {
             return Err(Error::invalid("note", FieldCode::Required, "say why the text is redacted"));
-        }
-        if note.chars().count() > MAX_NOTE_CHARS {
-            return Err(Error::invalid("note", FieldCode::TooLong, "at most 1000 characters"));
-        }
+        };
         let body = body.map(str::trim).unwrap_or_default();
         if !sanad_platform::markdown::fits(body) {
             return Err(Error::invalid("body", FieldCode::TooLong, "is longer than 100 KiB"));

@@ -152,6 +152,21 @@ fn reasons_from(json: Option<&str>) -> Vec<Reason> {
 }
 
 /// A body of Markdown: something written, within the size of one field.
+/// A note for the moderators (a flag's, a decision's, a redaction's):
+/// trimmed, `None` when empty, at most [`MAX_FLAG_NOTE_CHARS`] characters,
+/// and text only: a control character other than a line break or a tab is
+/// refused (PostgreSQL cannot store a NUL, and nobody types one).
+pub(crate) fn checked_note<'a>(note: Option<&'a str>, field: &str) -> Result<Option<&'a str>> {
+    let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
+    if note.chars().count() > MAX_FLAG_NOTE_CHARS {
+        return Err(Error::invalid(field, FieldCode::TooLong, "at most 1000 characters"));
+    }
+    if note.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(Error::invalid(field, FieldCode::ControlCharacters, "must not contain control characters"));
+    }
+    Ok(Some(note))
+}
+
 fn checked_body(body: &str, field: &str) -> Result<String> {
     let body = body.trim();
     if body.is_empty() {
@@ -159,6 +174,9 @@ fn checked_body(body: &str, field: &str) -> Result<String> {
     }
     if !sanad_platform::markdown::fits(body) {
         return Err(Error::invalid(field, FieldCode::TooLong, "is longer than 100 KiB"));
+    }
+    if body.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(Error::invalid(field, FieldCode::ControlCharacters, "must not contain control characters"));
     }
     Ok(body.to_string())
 }
@@ -684,10 +702,7 @@ impl Forum {
     /// the post in the moderation queue. The second return is false when the
     /// caller had flagged it already.
     pub async fn flag(&self, caller: &Caller, post_id: Uuid, reason: FlagReason, note: Option<&str>) -> Result<(FlagView, bool)> {
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
-        if note.is_some_and(|n| n.chars().count() > MAX_FLAG_NOTE_CHARS) {
-            return Err(Error::invalid("note", FieldCode::TooLong, "at most 1000 characters"));
-        }
+        let note = checked_note(note, "note")?;
         let (post, topic) = self.readable_post(caller, post_id).await?;
         if status_of(&post.status) != PostStatus::Published {
             return Err(Error::Conflict("the post is already waiting for a moderator".into()));
@@ -1048,7 +1063,7 @@ impl Forum {
             Some(body) => Some(sanad_platform::markdown::to_safe_html_off_thread(body.clone()).await),
             None => None,
         };
-        let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let note = checked_note(request.note.as_deref(), "note")?;
         let signer = self.signer().await?.clone();
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(sql)?;
