@@ -391,6 +391,18 @@ impl Client {
 }
 
 /// Asserts that the last answer was a problem+json with `status`.
+/// The caller's notifications as (kind, post id) pairs, newest first.
+pub async fn notification_kinds(c: &mut Client) -> Vec<(String, String)> {
+    let (st, notes) = c.get("/api/v1/me/notifications").await;
+    assert_eq!(st, StatusCode::OK, "{notes}");
+    notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["kind"].as_str().unwrap().to_string(), n["post_id"].as_str().unwrap().to_string()))
+        .collect()
+}
+
 pub fn assert_problem(client: &Client, status: StatusCode, got: (StatusCode, &Value)) {
     assert_eq!(got.0, status, "expected {status}, got {} {}", got.0, got.1);
     assert!(client.content_type().starts_with("application/problem+json"), "content type {}", client.content_type());

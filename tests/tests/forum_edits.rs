@@ -7,7 +7,7 @@
 
 use reqwest::StatusCode;
 use sanad_platform::Role;
-use sanad_tests::{Backend, Client, TestServer, assert_problem, on_both_backends};
+use sanad_tests::{Backend, TestServer, assert_problem, notification_kinds, on_both_backends};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -19,17 +19,6 @@ on_both_backends!(
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_string()
-}
-
-async fn kinds_for(c: &mut Client) -> Vec<(String, String)> {
-    let (st, notes) = c.get("/api/v1/me/notifications").await;
-    assert_eq!(st, StatusCode::OK, "{notes}");
-    notes["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| (n["kind"].as_str().unwrap().to_string(), n["post_id"].as_str().unwrap().to_string()))
-        .collect()
 }
 
 fn topics_of(v: &Value) -> Vec<String> {
@@ -184,7 +173,7 @@ async fn an_edit_that_names_members_tells_them_once(backend: Backend) {
     srv.drain_mail().await;
     let mails_to_badr = || srv.mail_files().into_iter().filter(|m| m.contains("badr@example.org") && m.contains(&tid)).count();
     let mails_before = mails_to_badr();
-    assert!(!kinds_for(&mut badr).await.iter().any(|(_, p)| *p == pid));
+    assert!(!notification_kinds(&mut badr).await.iter().any(|(_, p)| *p == pid));
 
     // The edit names Badr (new), Amal (told of the reply already), Dalia (muted) and Chama herself.
     let (st, _) = chama
@@ -194,12 +183,12 @@ async fn an_edit_that_names_members_tells_them_once(backend: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::OK);
-    let badr_kinds = kinds_for(&mut badr).await;
+    let badr_kinds = notification_kinds(&mut badr).await;
     assert_eq!(badr_kinds.iter().filter(|(_, p)| *p == pid).collect::<Vec<_>>(), vec![&("mention".to_string(), pid.clone())]);
-    let amal_kinds = kinds_for(&mut amal).await;
+    let amal_kinds = notification_kinds(&mut amal).await;
     assert_eq!(amal_kinds.iter().filter(|(_, p)| *p == pid).collect::<Vec<_>>(), vec![&("reply".to_string(), pid.clone())], "told once");
-    assert!(!kinds_for(&mut dalia).await.iter().any(|(_, p)| *p == pid), "a muted topic tells nothing");
-    assert!(!kinds_for(&mut chama).await.iter().any(|(_, p)| *p == pid), "never told of oneself");
+    assert!(!notification_kinds(&mut dalia).await.iter().any(|(_, p)| *p == pid), "a muted topic tells nothing");
+    assert!(!notification_kinds(&mut chama).await.iter().any(|(_, p)| *p == pid), "never told of oneself");
     srv.drain_mail().await;
     assert_eq!(mails_to_badr(), mails_before + 1, "mailed as he chose (immediate)");
 
@@ -208,7 +197,7 @@ async fn an_edit_that_names_members_tells_them_once(backend: Backend) {
         .patch(&format!("/api/v1/forum/posts/{pid}"), json!({"body": "Bonne idée, @Badr Chraibi ! Et @Amal Berrada ? (corrigé)"}))
         .await;
     assert_eq!(st, StatusCode::OK);
-    assert_eq!(kinds_for(&mut badr).await.iter().filter(|(_, p)| *p == pid).count(), 1);
+    assert_eq!(notification_kinds(&mut badr).await.iter().filter(|(_, p)| *p == pid).count(), 1);
     srv.drain_mail().await;
     assert_eq!(mails_to_badr(), mails_before + 1);
 
@@ -218,11 +207,11 @@ async fn an_edit_that_names_members_tells_them_once(backend: Backend) {
     let (_, reply) =
         amal.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "D'accord.", "reply_to": badr_post.clone()})).await;
     let rid = reply["post_id"].as_str().unwrap().to_string();
-    assert!(!kinds_for(&mut badr).await.iter().any(|(_, p)| *p == rid));
+    assert!(!notification_kinds(&mut badr).await.iter().any(|(_, p)| *p == rid));
     let (st, _) =
         amal.patch(&format!("/api/v1/forum/posts/{rid}"), json!({"body": "> Des jeux de rôle.\n\nD'accord, et pourquoi pas ?"})).await;
     assert_eq!(st, StatusCode::OK);
-    assert!(kinds_for(&mut badr).await.contains(&("quote".into(), rid.clone())));
+    assert!(notification_kinds(&mut badr).await.contains(&("quote".into(), rid.clone())));
     srv.stop().await;
 }
 
@@ -242,8 +231,8 @@ async fn a_late_approval_tells_the_author_and_watchers_then(backend: Backend) {
     assert_eq!(st, StatusCode::ACCEPTED, "{held}");
     let pid = held["post_id"].as_str().unwrap().to_string();
     srv.fan_out_now().await;
-    assert!(!kinds_for(&mut amal).await.iter().any(|(_, p)| *p == pid), "held: the topic's author is not told");
-    assert!(!kinds_for(&mut chama).await.iter().any(|(_, p)| *p == pid), "held: nor its watchers");
+    assert!(!notification_kinds(&mut amal).await.iter().any(|(_, p)| *p == pid), "held: the topic's author is not told");
+    assert!(!notification_kinds(&mut chama).await.iter().any(|(_, p)| *p == pid), "held: nor its watchers");
     assert!(!srv.mail_files().iter().any(|m| m.contains("motretenu")));
 
     let (_, queue) = modo.get("/api/v1/moderation/queue").await;
@@ -255,9 +244,9 @@ async fn a_late_approval_tells_the_author_and_watchers_then(backend: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::OK);
-    assert_eq!(kinds_for(&mut amal).await.iter().filter(|(_, p)| *p == pid).count(), 1, "the topic's author, told once published");
+    assert_eq!(notification_kinds(&mut amal).await.iter().filter(|(_, p)| *p == pid).count(), 1, "the topic's author, told once published");
     srv.fan_out_now().await;
-    assert!(kinds_for(&mut chama).await.contains(&("watched".into(), pid.clone())), "the watchers, by the fan-out");
+    assert!(notification_kinds(&mut chama).await.contains(&("watched".into(), pid.clone())), "the watchers, by the fan-out");
     let mails = srv.mail_files();
     assert!(mails.iter().any(|m| m.contains("chama@example.org") && m.contains("motpublie")), "mailed the published text");
     assert!(!mails.iter().any(|m| m.contains("motretenu")), "never the held one");

@@ -7,7 +7,7 @@
 use chrono::Duration;
 use reqwest::StatusCode;
 use sanad_platform::Role;
-use sanad_tests::{Backend, Client, TestServer, assert_problem, on_both_backends};
+use sanad_tests::{Backend, TestServer, assert_problem, notification_kinds, on_both_backends};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -21,17 +21,6 @@ const PASSWORD: &str = "un mot de passe solide 42";
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_string()
-}
-
-async fn kinds_for(c: &mut Client) -> Vec<(String, String)> {
-    let (st, notes) = c.get("/api/v1/me/notifications").await;
-    assert_eq!(st, StatusCode::OK, "{notes}");
-    notes["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| (n["kind"].as_str().unwrap().to_string(), n["post_id"].as_str().unwrap().to_string()))
-        .collect()
 }
 
 /// The digests (mails linking to the notifications page) to `who` among the mail files of `servers`.
@@ -158,12 +147,12 @@ async fn mentions_and_quotes_notify_the_named_member(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::CREATED, "{named}");
     let named_post = named["post_id"].as_str().unwrap().to_string();
-    let amal_kinds = kinds_for(&mut amal).await;
+    let amal_kinds = notification_kinds(&mut amal).await;
     assert!(amal_kinds.contains(&("mention".into(), named_post.clone())), "a mention, before the reply to her topic: {amal_kinds:?}");
     assert_eq!(amal_kinds.iter().filter(|(_, p)| *p == named_post).count(), 1, "told once of a post");
-    assert!(kinds_for(&mut badr).await.contains(&("mention".into(), named_post.clone())));
-    assert!(kinds_for(&mut dalia).await.is_empty(), "only people of the topic are named");
-    assert!(kinds_for(&mut chama).await.is_empty(), "never told of oneself");
+    assert!(notification_kinds(&mut badr).await.contains(&("mention".into(), named_post.clone())));
+    assert!(notification_kinds(&mut dalia).await.is_empty(), "only people of the topic are named");
+    assert!(notification_kinds(&mut chama).await.is_empty(), "never told of oneself");
     srv.drain_mail().await;
     let to_badr: Vec<String> = srv.mail_files().into_iter().filter(|m| m.contains("badr@example.org") && m.contains(&tid)).collect();
     assert_eq!(to_badr.len(), 1, "a mention is mailed as the member chose (immediate)");
@@ -177,15 +166,15 @@ async fn mentions_and_quotes_notify_the_named_member(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::CREATED, "{quoting}");
     let quoting_post = quoting["post_id"].as_str().unwrap().to_string();
-    assert!(kinds_for(&mut chama).await.contains(&("quote".into(), quoting_post.clone())));
-    assert!(kinds_for(&mut amal).await.contains(&("reply".into(), quoting_post.clone())), "the topic's author, told of a reply");
+    assert!(notification_kinds(&mut chama).await.contains(&("quote".into(), quoting_post.clone())));
+    assert!(notification_kinds(&mut amal).await.contains(&("reply".into(), quoting_post.clone())), "the topic's author, told of a reply");
 
     // A held post tells nobody until it is published.
     let (st, held) =
         badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "@Chama Daoudi rappelle la mère au 06 98 76 54 32"})).await;
     assert_eq!(st, StatusCode::ACCEPTED, "{held}");
     let held_post = held["post_id"].as_str().unwrap().to_string();
-    assert!(!kinds_for(&mut chama).await.iter().any(|(_, p)| *p == held_post), "held: nobody is told");
+    assert!(!notification_kinds(&mut chama).await.iter().any(|(_, p)| *p == held_post), "held: nobody is told");
     let (_, queue) = modo.get("/api/v1/moderation/queue").await;
     let item = queue["items"].as_array().unwrap().iter().find(|i| i["post_id"] == held_post.as_str()).map(id).expect("queued");
     let (st, _) = modo
@@ -195,7 +184,7 @@ async fn mentions_and_quotes_notify_the_named_member(backend: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::OK);
-    assert!(kinds_for(&mut chama).await.contains(&("mention".into(), held_post.clone())), "told once published");
+    assert!(notification_kinds(&mut chama).await.contains(&("mention".into(), held_post.clone())), "told once published");
 
     // Anonymous: a pseudonym is named like a name, and no mention tells who is behind one.
     let (_, anon) = amal
@@ -211,7 +200,7 @@ async fn mentions_and_quotes_notify_the_named_member(backend: Backend) {
         badr.post(&format!("/api/v1/forum/topics/{aid}/posts"), json!({"body": format!("@{pseudonym} courage, tu n'es pas seule.")})).await;
     assert_eq!(st, StatusCode::CREATED);
     let to_pseudonym = to_pseudonym["post_id"].as_str().unwrap().to_string();
-    assert!(kinds_for(&mut amal).await.contains(&("mention".into(), to_pseudonym)), "the pseudonym reaches its author");
+    assert!(notification_kinds(&mut amal).await.contains(&("mention".into(), to_pseudonym)), "the pseudonym reaches its author");
     let (st, anon_reply) = amal
         .post(&format!("/api/v1/forum/topics/{aid}/posts"), json!({"body": "Merci @Badr Chraibi motanonyme.", "anonymous": true}))
         .await;
@@ -261,14 +250,14 @@ async fn watching_a_category_tells_of_new_topics(backend: Backend) {
     let (_, other_topic) =
         amal.post("/api/v1/forum/topics", json!({"category": "concepts", "title": "Définitions", "body": "Ailleurs."})).await;
     srv.fan_out_now().await;
-    let kinds = kinds_for(&mut chama).await;
+    let kinds = notification_kinds(&mut chama).await;
     assert_eq!(kinds.len(), 1, "the watched category's topic only: {kinds:?}");
     assert_eq!(kinds[0].0, "new_topic");
     let (_, notes) = chama.get("/api/v1/me/notifications").await;
     assert_eq!(notes["items"][0]["topic_id"], tid.as_str());
     assert_ne!(notes["items"][0]["topic_id"], id(&other_topic).as_str());
-    assert!(kinds_for(&mut amal).await.is_empty(), "its author is not told");
-    assert!(kinds_for(&mut badr).await.is_empty());
+    assert!(notification_kinds(&mut amal).await.is_empty(), "its author is not told");
+    assert!(notification_kinds(&mut badr).await.is_empty());
     let mails: Vec<String> = srv.mail_files().into_iter().filter(|m| m.contains("chama@example.org") && m.contains(&tid)).collect();
     assert_eq!(mails.len(), 1, "mailed at once, as she chose");
     assert!(mails[0].contains("Affiches école") && mails[0].contains("List-Unsubscribe"), "{}", mails[0]);
@@ -278,20 +267,20 @@ async fn watching_a_category_tells_of_new_topics(backend: Backend) {
         badr.post("/api/v1/forum/topics", json!({"category": "prevention", "title": "Rappel", "body": "Appeler le 06 98 76 54 32"})).await;
     assert_eq!(st, StatusCode::ACCEPTED);
     srv.fan_out_now().await;
-    assert_eq!(kinds_for(&mut chama).await.len(), 1, "held: nobody told");
+    assert_eq!(notification_kinds(&mut chama).await.len(), 1, "held: nobody told");
     let (_, queue) = modo.get("/api/v1/moderation/queue").await;
     let item = queue["items"].as_array().unwrap().iter().find(|i| i["topic_id"] == id(&held).as_str()).map(id).expect("queued");
     let (st, _) = modo.post(&format!("/api/v1/moderation/items/{item}/decision"), json!({"decision": "approve"})).await;
     assert_eq!(st, StatusCode::OK);
     srv.fan_out_now().await;
-    assert_eq!(kinds_for(&mut chama).await.len(), 2, "told once approved");
+    assert_eq!(notification_kinds(&mut chama).await.len(), 2, "told once approved");
 
     // Unwatched: no more.
     let (st, _) = chama.put(path, json!({"level": "normal"})).await;
     assert_eq!(st, StatusCode::OK);
     amal.post("/api/v1/forum/topics", json!({"category": "prevention", "title": "Encore", "body": "Un autre."})).await;
     srv.fan_out_now().await;
-    assert_eq!(kinds_for(&mut chama).await.len(), 2);
+    assert_eq!(notification_kinds(&mut chama).await.len(), 2);
     srv.stop().await;
 }
 
