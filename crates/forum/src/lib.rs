@@ -13,6 +13,7 @@ pub mod author;
 pub mod events;
 pub mod hold;
 pub mod index_store;
+pub mod kept;
 pub mod limits;
 pub mod mail;
 pub mod mentions;

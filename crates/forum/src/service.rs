@@ -8,14 +8,15 @@ use sanad_platform::error::FieldCode;
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::{PeopleDirectory, Person};
 use sanad_platform::{Caller, Clock, Db, Error, Result, Role, Tx};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, OnceCell, watch};
 use uuid::Uuid;
 
-use crate::author::{Names, StoredAuthor, new_pseudonym, shown, with_authors};
+use crate::author::{StoredAuthor, new_pseudonym, with_authors};
 use crate::hold::{self, Verdict};
+use crate::kept::KeptPages;
 use crate::limits::{self, Action, Limits};
 use crate::model::*;
 use crate::screening::Screener;
@@ -26,6 +27,7 @@ use crate::unsubscribe::Signer;
 mod digest;
 mod live;
 mod notify;
+mod pages;
 
 pub use live::{LiveCursor, LiveEvent, Resume};
 
@@ -49,6 +51,8 @@ pub struct Forum {
     index_recent: Arc<tokio::sync::Mutex<BTreeSet<i64>>>,
     /// How much members may write ([`crate::limits`]).
     pub(crate) limits: Option<Limits>,
+    /// Pages every reader shares ([`crate::kept`]).
+    kept: Arc<KeptPages>,
 }
 
 /// What the forum reads from other crates, and the mail worker to wake.
@@ -212,6 +216,7 @@ impl Forum {
             index_wake: Arc::new(Notify::new()),
             index_recent: Arc::new(tokio::sync::Mutex::new(BTreeSet::new())),
             limits: Some(Limits::STANDARD),
+            kept: Arc::new(KeptPages::default()),
         })
     }
 
@@ -238,32 +243,6 @@ impl Forum {
     pub async fn categories(&self, lang: &str) -> Result<CategoryList> {
         let rows = store::categories(&self.db).await.map_err(sql)?;
         Ok(CategoryList { items: rows.into_iter().map(|c| category_view(c, lang)).collect() })
-    }
-
-    /// A page of a category's topics, latest activity first, with the caller's unread marks.
-    pub async fn topics(&self, caller: &Caller, slug: &str, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicPage> {
-        let limit = page::limit(limit)?;
-        let after = page::decode_key::<(chrono::DateTime<chrono::Utc>, Uuid)>(cursor)?;
-        let rows = store::topic_page(&self.db, slug, caller.user_id, after, page::fetch_limit(limit)).await.map_err(sql)?;
-        // Topics prove the category; only an empty page asks whether it exists.
-        if rows.is_empty() && !store::category_exists(&self.db, slug).await.map_err(sql)? {
-            return Err(Error::NotFound("category"));
-        }
-        let page = Page::from_rows(rows, limit, |t| page::encode_key(&(t.last_activity_at, t.id)));
-        let shown_rows =
-            with_authors(self.people.as_ref(), page.items, |t| StoredAuthor::of(t.author_id, t.anonymous, &t.pseudonym)).await?;
-        let items = shown_rows
-            .into_iter()
-            .map(|(t, author)| TopicSummary {
-                id: t.id,
-                title: t.title,
-                author,
-                reply_count: t.reply_count,
-                last_activity_at: t.last_activity_at,
-                unread: t.post_seq > t.last_seq.unwrap_or(0),
-            })
-            .collect();
-        Ok(TopicPage { items, next_cursor: page.next_cursor })
     }
 
     /// Opens a topic: its first post is screened like any other.
@@ -452,78 +431,6 @@ impl Forum {
         let post = store::post(&self.db, id).await.map_err(sql)?.filter(|p| can_read_post(p, caller)).ok_or(Error::NotFound("post"))?;
         let topic = self.readable_topic(caller, post.topic_id).await.map_err(|_| Error::NotFound("post"))?;
         Ok((post, topic))
-    }
-
-    /// A topic and one page of its posts; the caller's read mark moves to the page's last post.
-    pub async fn topic(&self, caller: &Caller, id: Uuid, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicWithPosts> {
-        let topic = self.readable_topic(caller, id).await?;
-        let limit = page::limit(limit)?;
-        let after = page::decode_key::<i64>(cursor)?.unwrap_or(0);
-        let rows =
-            store::posts_page(&self.db, id, after, caller.user_id, is_moderator(caller), page::fetch_limit(limit)).await.map_err(sql)?;
-        let page = Page::from_rows(rows, limit, |p| page::encode_key(&p.seq));
-        let (from, to) = (page.items.first().map_or(0, |p| p.seq), page.items.last().map_or(0, |p| p.seq));
-        let (last_read_seq, level) = store::reader_marks(&self.db, caller.user_id, id).await.map_err(sql)?;
-        let last_read_seq = last_read_seq.unwrap_or(0);
-        let mut counts: HashMap<Uuid, BTreeMap<String, i64>> = HashMap::new();
-        let mut mine: HashMap<Uuid, Vec<ReactionKind>> = HashMap::new();
-        if !page.items.is_empty() {
-            for (post, kind, n, by_caller) in store::reactions_on(&self.db, id, from, to, caller.user_id).await.map_err(sql)? {
-                if by_caller && let Some(kind) = ReactionKind::parse(&kind) {
-                    mine.entry(post).or_default().push(kind);
-                }
-                counts.entry(post).or_default().insert(kind, n);
-            }
-            // The mark only moves forward: a page read again writes nothing.
-            if to > last_read_seq {
-                store::mark_read_to(&self.db, caller.user_id, id, to).await.map_err(sql)?;
-            }
-        }
-        let topic_author = author_of_topic(&topic);
-        let authors: Vec<StoredAuthor> = page.items.iter().map(author_of_post).collect();
-        let names = Names::of(self.people.as_ref(), authors.iter().chain(std::iter::once(&topic_author))).await?;
-        let subscription = level.and_then(|l| SubscriptionLevel::parse(&l)).unwrap_or(SubscriptionLevel::Normal);
-        let posts = page
-            .items
-            .into_iter()
-            .zip(authors.iter())
-            .map(|(p, a)| {
-                let status = status_of(&p.status);
-                let own = p.author_id == caller.user_id;
-                PostView {
-                    mine: own,
-                    // The Markdown to edit from: the author's own, and moderators' to redact.
-                    body: (own || is_moderator(caller)).then_some(p.body),
-                    id: p.id,
-                    seq: p.seq,
-                    author: shown(a, &names),
-                    body_html: p.body_html,
-                    reply_to: p.reply_to,
-                    status,
-                    created_at: p.created_at,
-                    edited_at: p.edited_at,
-                    reactions: counts.remove(&p.id).unwrap_or_default(),
-                    my_reactions: mine.remove(&p.id).unwrap_or_default(),
-                    reasons: if status == PostStatus::Held { reasons_from(p.reasons.as_deref()) } else { Vec::new() },
-                }
-            })
-            .collect();
-        let view = TopicView {
-            id: topic.id,
-            category: topic.category.clone(),
-            title: topic.title.clone(),
-            author: shown(&topic_author, &names),
-            status: status_of(&topic.status),
-            reply_count: topic.reply_count,
-            created_at: topic.created_at,
-            last_activity_at: topic.last_activity_at,
-            answer_post_id: topic.answer_post_id,
-            // Only the caller's own topic says so: it names nobody to anyone else.
-            mine: topic.author_id == caller.user_id,
-            subscription,
-            last_read_seq,
-        };
-        Ok(TopicWithPosts { topic: view, posts, next_cursor: page.next_cursor })
     }
 
     /// The author edits a post: the old text is kept as a revision, the new one screened again.

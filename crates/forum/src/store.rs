@@ -1,6 +1,7 @@
 //! SQL of the forum, and only SQL.
 
 use chrono::{DateTime, Utc};
+use sanad_platform::db::Backend;
 use sanad_platform::{Db, Tx, on_db, on_tx};
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -88,17 +89,85 @@ pub struct TopicRow {
     pub last_activity_at: DateTime<Utc>,
     pub sensitive: bool,
     pub anonymous_allowed: bool,
+    /// Moves with every change of its posts and their reactions (migration 0017).
+    pub version: i64,
 }
 
-const TOPIC_SELECT: &str = "SELECT t.id, t.category, t.author_id, t.anonymous, ps.pseudonym, t.title, t.status, t.reply_count, \
-     t.answer_post_id, t.created_at, t.last_activity_at, c.sensitive, c.anonymous_allowed \
-     FROM forum_topics t JOIN forum_categories c ON c.slug = t.category \
-     LEFT JOIN forum_pseudonyms ps ON ps.topic_id = t.id AND ps.user_id = t.author_id \
-     WHERE t.id = $1";
+// The columns of a `TopicRow` and where they come from, as macros so that
+// both can be spliced into literals with `concat!`.
+macro_rules! topic_columns {
+    () => {
+        "t.id, t.category, t.author_id, t.anonymous, ps.pseudonym, t.title, t.status, t.reply_count, \
+         t.answer_post_id, t.created_at, t.last_activity_at, c.sensitive, c.anonymous_allowed, t.version"
+    };
+}
+macro_rules! topic_from {
+    () => {
+        "FROM forum_topics t JOIN forum_categories c ON c.slug = t.category \
+         LEFT JOIN forum_pseudonyms ps ON ps.topic_id = t.id AND ps.user_id = t.author_id"
+    };
+}
+const TOPIC_SELECT: &str = concat!("SELECT ", topic_columns!(), " ", topic_from!(), " WHERE t.id = $1");
 
 /// One topic.
 pub async fn topic(db: &Db, id: Uuid) -> Sql<Option<TopicRow>> {
     on_db!(db, c => sqlx::query_as::<_, TopicRow>(TOPIC_SELECT).bind(id).fetch_optional(c).await)
+}
+
+/// A topic with what one reader needs beside its shared page, in one read.
+#[derive(Debug, sqlx::FromRow)]
+pub struct TopicForReader {
+    #[sqlx(flatten)]
+    pub topic: TopicRow,
+    /// The highest post number the reader has seen.
+    pub last_seq: Option<i64>,
+    /// How the reader follows the topic.
+    pub level: Option<String>,
+    /// Whether posts of the reader's are held there (only they see those).
+    pub holds_posts: bool,
+    /// The reader's reactions on the posts numbered in the range asked for,
+    /// as `seq:kind` separated by commas.
+    pub my_reactions: Option<String>,
+}
+
+/// [`topic`] with the reader's marks, held posts and reactions on posts `from..=to`.
+pub async fn topic_for_reader(db: &Db, id: Uuid, reader: Uuid, (from, to): (i64, i64)) -> Sql<Option<TopicForReader>> {
+    let join = match db.backend() {
+        Backend::Sqlite => "group_concat",
+        Backend::Postgres => "string_agg",
+    };
+    let sql = format!(
+        "SELECT {}, \
+           (SELECT last_seq FROM forum_read_state WHERE user_id = $2 AND topic_id = t.id) AS last_seq, \
+           (SELECT level FROM forum_subscriptions WHERE topic_id = t.id AND user_id = $2) AS level, \
+           EXISTS (SELECT 1 FROM forum_posts h WHERE h.topic_id = t.id AND h.author_id = $2 AND h.status = 'held') AS holds_posts, \
+           (SELECT {join}(p.seq || ':' || r.kind, ',') FROM forum_posts p \
+              JOIN forum_reactions r ON r.post_id = p.id AND r.user_id = $2 \
+             WHERE p.topic_id = t.id AND p.seq BETWEEN $3 AND $4) AS my_reactions \
+         {} WHERE t.id = $1",
+        topic_columns!(),
+        topic_from!()
+    );
+    on_db!(db, c => sqlx::query_as::<_, TopicForReader>(AssertSqlSafe(sql.as_str()))
+        .bind(id).bind(reader).bind(from).bind(to).fetch_optional(c).await)
+}
+
+/// A category's version (moved by every change its topic list shows) and the
+/// reader's read marks on `topics`; `None` when there is no such category.
+pub async fn category_for_reader(db: &Db, slug: &str, reader: Uuid, topics: &[Uuid]) -> Sql<Option<(i64, Vec<(Uuid, i64)>)>> {
+    let marks: Vec<String> = (3..topics.len() + 3).map(|i| format!("${i}")).collect();
+    let on = if topics.is_empty() { "1 = 0".to_string() } else { format!("r.user_id = $2 AND r.topic_id IN ({})", marks.join(", ")) };
+    let sql =
+        format!("SELECT c.version, r.topic_id, r.last_seq FROM forum_categories c LEFT JOIN forum_read_state r ON {on} WHERE c.slug = $1");
+    let rows: Vec<(i64, Option<Uuid>, Option<i64>)> = on_db!(db, c => {
+        let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(slug).bind(reader);
+        for t in topics {
+            q = q.bind(*t);
+        }
+        q.fetch_all(c).await
+    })?;
+    let Some(version) = rows.first().map(|r| r.0) else { return Ok(None) };
+    Ok(Some((version, rows.into_iter().filter_map(|(_, t, s)| Some((t?, s?))).collect())))
 }
 
 /// The same, inside a transaction.

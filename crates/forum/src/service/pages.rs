@@ -1,0 +1,273 @@
+//! Reading the forum: a category's list of topics and a topic's pages.
+//!
+//! Most readers see the same page, so it is shared through this instance's
+//! kept pages ([`crate::kept`]): a request reads the topic's (or category's)
+//! version together with the reader's own marks in one query, and builds the
+//! page only when no kept one has that version. What differs between readers
+//! (unread marks, their reactions, their own posts' Markdown) is laid over the
+//! shared page. A moderator, and a member with posts held in the topic, see
+//! posts others do not: their pages are built for them alone.
+
+use chrono::{DateTime, Utc};
+use sanad_platform::page::{self, Page};
+use sanad_platform::{Caller, Error, Result};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
+use uuid::Uuid;
+
+use super::{Forum, author_of_post, author_of_topic, can_read_topic, is_moderator, sql, status_of};
+use crate::author::{Names, StoredAuthor, shown, with_authors};
+use crate::kept::{KeptTopicList, KeptTopicPage};
+use crate::model::*;
+use crate::store::{self, TopicForReader, TopicRow};
+
+/// Each post's reactions by kind, and the reader's own.
+type Reactions = (HashMap<Uuid, BTreeMap<String, i64>>, HashMap<Uuid, Vec<ReactionKind>>);
+
+impl Forum {
+    /// A page of a category's topics, latest activity first, with the caller's unread marks.
+    pub async fn topics(&self, caller: &Caller, slug: &str, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicPage> {
+        let limit = page::limit(limit)?;
+        let after = page::decode_key::<(DateTime<Utc>, Uuid)>(cursor)?;
+        let key = (slug.to_string(), cursor.map(str::to_string), limit);
+        let kept = self.kept.topic_list(&key);
+        let ids: Vec<Uuid> = kept.iter().flat_map(|k| k.topics.iter().map(|(t, _)| t.id)).collect();
+        let (version, mut marks) =
+            store::category_for_reader(&self.db, slug, caller.user_id, &ids).await.map_err(sql)?.ok_or(Error::NotFound("category"))?;
+        let list = match kept.filter(|k| k.version == version) {
+            Some(kept) => kept,
+            None => {
+                // Built from rows at least as new as `version`: kept under it, never shown as newer than it is.
+                let built = Arc::new(self.build_topic_list(slug, after, limit, version).await?);
+                self.kept.keep_topic_list(key, built.clone());
+                let ids: Vec<Uuid> = built.topics.iter().map(|(t, _)| t.id).collect();
+                marks = store::category_for_reader(&self.db, slug, caller.user_id, &ids)
+                    .await
+                    .map_err(sql)?
+                    .map(|(_, m)| m)
+                    .unwrap_or_default();
+                built
+            }
+        };
+        let marks: HashMap<Uuid, i64> = marks.into_iter().collect();
+        let items = list
+            .topics
+            .iter()
+            .map(|(t, post_seq)| TopicSummary { unread: *post_seq > marks.get(&t.id).copied().unwrap_or(0), ..t.clone() })
+            .collect();
+        Ok(TopicPage { items, next_cursor: list.next_cursor.clone() })
+    }
+
+    async fn build_topic_list(&self, slug: &str, after: Option<(DateTime<Utc>, Uuid)>, limit: u32, version: i64) -> Result<KeptTopicList> {
+        // Read as nobody: no read marks, which each reader lays over it.
+        let rows = store::topic_page(&self.db, slug, Uuid::nil(), after, page::fetch_limit(limit)).await.map_err(sql)?;
+        let page = Page::from_rows(rows, limit, |t| page::encode_key(&(t.last_activity_at, t.id)));
+        let shown_rows =
+            with_authors(self.people.as_ref(), page.items, |t| StoredAuthor::of(t.author_id, t.anonymous, &t.pseudonym)).await?;
+        let topics = shown_rows
+            .into_iter()
+            .map(|(t, author)| {
+                let summary = TopicSummary {
+                    id: t.id,
+                    title: t.title,
+                    author,
+                    reply_count: t.reply_count,
+                    last_activity_at: t.last_activity_at,
+                    unread: false,
+                };
+                (summary, t.post_seq)
+            })
+            .collect();
+        Ok(KeptTopicList { version, built: Instant::now(), topics, next_cursor: page.next_cursor })
+    }
+
+    /// A topic and one page of its posts; the caller's read mark moves to the page's last post.
+    pub async fn topic(&self, caller: &Caller, id: Uuid, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicWithPosts> {
+        let limit = page::limit(limit)?;
+        let after = page::decode_key::<i64>(cursor)?.unwrap_or(0);
+        let key = (id, after, limit);
+        let kept = self.kept.topic_page(&key);
+        // The reader's reactions are read with the topic, on the kept page's posts.
+        let range = kept.as_ref().map_or((1, 0), |k| k.range);
+        let found = store::topic_for_reader(&self.db, id, caller.user_id, range)
+            .await
+            .map_err(sql)?
+            .filter(|r| can_read_topic(&r.topic, caller))
+            .ok_or(Error::NotFound("topic"))?;
+        if is_moderator(caller) || found.holds_posts {
+            return self.own_topic_page(caller, found, after, limit).await;
+        }
+        let (shared, mut mine) = match kept.filter(|k| k.version == found.topic.version) {
+            Some(kept) => {
+                let by_seq: HashMap<i64, Uuid> = kept.posts.iter().map(|(p, _, _)| (p.seq, p.id)).collect();
+                let mine = reactions_listed(found.my_reactions.as_deref(), &by_seq);
+                (kept, mine)
+            }
+            None => {
+                let built = Arc::new(self.build_topic_page(&found.topic, after, limit).await?);
+                self.kept.keep_topic_page(key, built.clone());
+                let (_, mine) = self.reactions(id, built.range, caller.user_id).await?;
+                (built, mine)
+            }
+        };
+        let last_read_seq = found.last_seq.unwrap_or(0);
+        self.mark_read(caller, id, last_read_seq, shared.range.1).await?;
+        let posts = shared
+            .posts
+            .iter()
+            .map(|(view, author, body)| {
+                let own = *author == caller.user_id;
+                PostView {
+                    mine: own,
+                    body: own.then(|| body.clone()),
+                    my_reactions: mine.remove(&view.id).unwrap_or_default(),
+                    ..view.clone()
+                }
+            })
+            .collect();
+        let topic = topic_view(&found, shared.topic_author.clone(), caller);
+        Ok(TopicWithPosts { topic, posts, next_cursor: shared.next_cursor.clone() })
+    }
+
+    /// The page of published posts every reader without held posts sees.
+    async fn build_topic_page(&self, topic: &TopicRow, after: i64, limit: u32) -> Result<KeptTopicPage> {
+        let rows = store::posts_page(&self.db, topic.id, after, Uuid::nil(), false, page::fetch_limit(limit)).await.map_err(sql)?;
+        let page = Page::from_rows(rows, limit, |p| page::encode_key(&p.seq));
+        let range = (page.items.first().map_or(0, |p| p.seq), page.items.last().map_or(0, |p| p.seq));
+        let (mut counts, _) = self.reactions(topic.id, range, Uuid::nil()).await?;
+        let topic_author = author_of_topic(topic);
+        let authors: Vec<StoredAuthor> = page.items.iter().map(author_of_post).collect();
+        let names = Names::of(self.people.as_ref(), authors.iter().chain(std::iter::once(&topic_author))).await?;
+        let posts = page
+            .items
+            .into_iter()
+            .zip(authors.iter())
+            .map(|(p, a)| {
+                let view = PostView {
+                    id: p.id,
+                    seq: p.seq,
+                    author: shown(a, &names),
+                    body_html: p.body_html,
+                    reply_to: p.reply_to,
+                    status: status_of(&p.status),
+                    created_at: p.created_at,
+                    edited_at: p.edited_at,
+                    reactions: counts.remove(&p.id).unwrap_or_default(),
+                    my_reactions: Vec::new(),
+                    reasons: Vec::new(),
+                    mine: false,
+                    body: None,
+                };
+                (view, p.author_id, p.body)
+            })
+            .collect();
+        Ok(KeptTopicPage {
+            version: topic.version,
+            built: Instant::now(),
+            topic_author: shown(&topic_author, &names),
+            posts,
+            next_cursor: page.next_cursor,
+            range,
+        })
+    }
+
+    /// A page for a moderator (every held post) or for a member with held
+    /// posts in the topic (theirs, with the reasons): nobody else's to share.
+    async fn own_topic_page(&self, caller: &Caller, found: TopicForReader, after: i64, limit: u32) -> Result<TopicWithPosts> {
+        let id = found.topic.id;
+        let moderator = is_moderator(caller);
+        let rows = store::posts_page(&self.db, id, after, caller.user_id, moderator, page::fetch_limit(limit)).await.map_err(sql)?;
+        let page = Page::from_rows(rows, limit, |p| page::encode_key(&p.seq));
+        let range = (page.items.first().map_or(0, |p| p.seq), page.items.last().map_or(0, |p| p.seq));
+        let (mut counts, mut mine) = self.reactions(id, range, caller.user_id).await?;
+        self.mark_read(caller, id, found.last_seq.unwrap_or(0), range.1).await?;
+        let topic_author = author_of_topic(&found.topic);
+        let authors: Vec<StoredAuthor> = page.items.iter().map(author_of_post).collect();
+        let names = Names::of(self.people.as_ref(), authors.iter().chain(std::iter::once(&topic_author))).await?;
+        let posts = page
+            .items
+            .into_iter()
+            .zip(authors.iter())
+            .map(|(p, a)| {
+                let status = status_of(&p.status);
+                let own = p.author_id == caller.user_id;
+                PostView {
+                    mine: own,
+                    // The Markdown to edit from: the author's own, and moderators' to redact.
+                    body: (own || moderator).then_some(p.body),
+                    id: p.id,
+                    seq: p.seq,
+                    author: shown(a, &names),
+                    body_html: p.body_html,
+                    reply_to: p.reply_to,
+                    status,
+                    created_at: p.created_at,
+                    edited_at: p.edited_at,
+                    reactions: counts.remove(&p.id).unwrap_or_default(),
+                    my_reactions: mine.remove(&p.id).unwrap_or_default(),
+                    reasons: if status == PostStatus::Held { super::reasons_from(p.reasons.as_deref()) } else { Vec::new() },
+                }
+            })
+            .collect();
+        let topic = topic_view(&found, shown(&topic_author, &names), caller);
+        Ok(TopicWithPosts { topic, posts, next_cursor: page.next_cursor })
+    }
+
+    /// The reactions on the posts numbered `from..=to`: counts, and `reader`'s own.
+    async fn reactions(&self, topic: Uuid, (from, to): (i64, i64), reader: Uuid) -> Result<Reactions> {
+        let mut counts: HashMap<Uuid, BTreeMap<String, i64>> = HashMap::new();
+        let mut mine: HashMap<Uuid, Vec<ReactionKind>> = HashMap::new();
+        if to == 0 {
+            return Ok((counts, mine));
+        }
+        for (post, kind, n, by_reader) in store::reactions_on(&self.db, topic, from, to, reader).await.map_err(sql)? {
+            if by_reader && let Some(kind) = ReactionKind::parse(&kind) {
+                mine.entry(post).or_default().push(kind);
+            }
+            counts.entry(post).or_default().insert(kind, n);
+        }
+        mine.values_mut().for_each(|kinds| kinds.sort_unstable());
+        Ok((counts, mine))
+    }
+
+    /// Moves the reader's mark to `to`: only forward, so a page read again writes nothing.
+    async fn mark_read(&self, caller: &Caller, topic: Uuid, last_read_seq: i64, to: i64) -> Result<()> {
+        if to > last_read_seq {
+            store::mark_read_to(&self.db, caller.user_id, topic, to).await.map_err(sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// The reader's reactions as [`store::topic_for_reader`] lists them (`seq:kind,...`), by post.
+fn reactions_listed(listed: Option<&str>, by_seq: &HashMap<i64, Uuid>) -> HashMap<Uuid, Vec<ReactionKind>> {
+    let mut mine: HashMap<Uuid, Vec<ReactionKind>> = HashMap::new();
+    for (seq, kind) in listed.unwrap_or_default().split(',').filter_map(|pair| pair.split_once(':')) {
+        if let (Some(post), Some(kind)) = (seq.parse().ok().and_then(|s: i64| by_seq.get(&s)), ReactionKind::parse(kind)) {
+            mine.entry(*post).or_default().push(kind);
+        }
+    }
+    mine.values_mut().for_each(|kinds| kinds.sort_unstable());
+    mine
+}
+
+/// The topic's head as `caller` sees it.
+fn topic_view(found: &TopicForReader, author: AuthorView, caller: &Caller) -> TopicView {
+    let topic = &found.topic;
+    TopicView {
+        id: topic.id,
+        category: topic.category.clone(),
+        title: topic.title.clone(),
+        author,
+        status: status_of(&topic.status),
+        reply_count: topic.reply_count,
+        created_at: topic.created_at,
+        last_activity_at: topic.last_activity_at,
+        answer_post_id: topic.answer_post_id,
+        // Only the caller's own topic says so: it names nobody to anyone else.
+        mine: topic.author_id == caller.user_id,
+        subscription: found.level.as_deref().and_then(SubscriptionLevel::parse).unwrap_or(SubscriptionLevel::Normal),
+        last_read_seq: found.last_seq.unwrap_or(0),
+    }
+}

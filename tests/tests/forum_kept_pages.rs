@@ -1,0 +1,125 @@
+//! Kept pages (crates/forum/src/kept.rs): readers share a topic's page and a
+//! category's list, and each still sees only what is theirs on it; a change
+//! made by another instance (here: written straight into the database, as
+//! any other instance's write lands) shows on the next read, however it was
+//! made, because the versions move by triggers.
+
+use reqwest::StatusCode;
+use sanad_tests::{Backend, TestServer, on_both_backends};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+on_both_backends!(readers_share_a_page_and_see_only_their_own_on_it, changes_from_another_instance_show_at_once);
+
+fn uuid(v: &Value) -> Uuid {
+    v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not an id: {v}"))
+}
+
+/// Runs one statement on the database, as another instance would.
+async fn elsewhere(srv: &TestServer, statement: &'static str, id: Uuid) {
+    let done = sanad_platform::on_db!(&srv.server.app.db, c => sqlx::query(statement).bind(id).execute(c).await.map(|r| r.rows_affected()));
+    assert_eq!(done.expect(statement), 1, "{statement}");
+}
+
+async fn readers_share_a_page_and_see_only_their_own_on_it(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let mut badr = srv.member("badr@example.org", "Badr Chraibi").await;
+    let (st, topic) =
+        amal.post("/api/v1/forum/topics", json!({"category": "concepts", "title": "Signalement", "body": "Le **texte** d'Amal."})).await;
+    assert_eq!(st, StatusCode::CREATED, "{topic}");
+    let tid = uuid(&topic["id"]);
+    let (st, reply) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "La réponse de Badr."})).await;
+    assert_eq!(st, StatusCode::CREATED, "{reply}");
+    let first = {
+        let (_, view) = badr.get(&format!("/api/v1/forum/topics/{tid}")).await;
+        uuid(&view["posts"][0]["id"])
+    };
+    let (st, _) = badr.post(&format!("/api/v1/forum/posts/{first}/reactions"), json!({"kind": "thanks"})).await;
+    assert_eq!(st, StatusCode::CREATED);
+
+    // Badr's read keeps the page; Amal's and Badr's next reads share it, and
+    // whoever reads first, each sees their own marks only.
+    for _ in 0..2 {
+        let (st, badr_view) = badr.get(&format!("/api/v1/forum/topics/{tid}")).await;
+        assert_eq!(st, StatusCode::OK, "{badr_view}");
+        let (_, amal_view) = amal.get(&format!("/api/v1/forum/topics/{tid}")).await;
+        for (view, mine) in [(&badr_view, 1), (&amal_view, 0)] {
+            let posts = view["posts"].as_array().unwrap();
+            assert_eq!(posts.len(), 2, "{view}");
+            for (i, post) in posts.iter().enumerate() {
+                assert_eq!(post["mine"], i == mine, "{post}");
+                assert_eq!(post["body"].is_string(), i == mine, "the Markdown of one's own posts only: {post}");
+            }
+            assert_eq!(posts[0]["reactions"]["thanks"], 1);
+        }
+        assert_eq!(badr_view["posts"][0]["my_reactions"], json!(["thanks"]));
+        assert_eq!(amal_view["posts"][0]["my_reactions"], json!([]));
+        assert_eq!(amal_view["posts"][0]["body"], "Le **texte** d'Amal.");
+        assert_eq!(amal_view["topic"]["mine"], true);
+        assert_eq!(badr_view["topic"]["mine"], false);
+    }
+
+    // A held post is its author's alone, beside the shared page.
+    let (st, held) = amal.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Appelez la mère au 0661 23 45 67."})).await;
+    assert_eq!((st, held["status"].as_str()), (StatusCode::ACCEPTED, Some("held")), "{held}");
+    let (_, amal_view) = amal.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    let (_, badr_view) = badr.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    assert_eq!(amal_view["posts"].as_array().unwrap().len(), 3, "{amal_view}");
+    assert_eq!(amal_view["posts"][2]["status"], "held");
+    assert!(amal_view["posts"][2]["reasons"].as_array().is_some_and(|r| !r.is_empty()), "{amal_view}");
+    assert_eq!(badr_view["posts"].as_array().unwrap().len(), 2, "{badr_view}");
+    assert_eq!(badr_view["posts"][0]["my_reactions"], json!(["thanks"]));
+    srv.stop().await;
+}
+
+async fn changes_from_another_instance_show_at_once(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let mut badr = srv.member("badr@example.org", "Badr Chraibi").await;
+    let (_, topic) =
+        amal.post("/api/v1/forum/topics", json!({"category": "prevention", "title": "Ateliers", "body": "Premier message."})).await;
+    let tid = uuid(&topic["id"]);
+    let (_, reply) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Deuxième message."})).await;
+    let reply_id = uuid(&reply["post_id"]);
+    let page = format!("/api/v1/forum/topics/{tid}");
+    let list = "/api/v1/forum/categories/prevention/topics";
+    let (_, before) = amal.get(&page).await;
+    assert_eq!(before["posts"].as_array().unwrap().len(), 2);
+    let (_, listed) = amal.get(list).await;
+    assert_eq!(listed["items"][0]["title"], "Ateliers");
+
+    elsewhere(&srv, "UPDATE forum_posts SET body_html = '<p>Réécrit ailleurs.</p>' WHERE id = $1", reply_id).await;
+    let (_, after) = amal.get(&page).await;
+    assert_eq!(after["posts"][1]["body_html"], "<p>Réécrit ailleurs.</p>", "an edit elsewhere: {after}");
+
+    elsewhere(&srv, "INSERT INTO forum_reactions (post_id, user_id, kind, created_at) SELECT id, author_id, 'support', created_at FROM forum_posts WHERE id = $1", reply_id).await;
+    let (_, after) = amal.get(&page).await;
+    assert_eq!(after["posts"][1]["reactions"]["support"], 1, "a reaction elsewhere: {after}");
+    let (_, own) = badr.get(&page).await;
+    assert_eq!(own["posts"][1]["my_reactions"], json!(["support"]), "and it is Badr's: {own}");
+
+    elsewhere(&srv, "UPDATE forum_posts SET status = 'rejected' WHERE id = $1", reply_id).await;
+    let (_, after) = amal.get(&page).await;
+    assert_eq!(after["posts"].as_array().unwrap().len(), 1, "a post rejected elsewhere is gone: {after}");
+
+    elsewhere(&srv, "DELETE FROM forum_reactions WHERE post_id = $1", reply_id).await;
+    elsewhere(&srv, "UPDATE forum_posts SET status = 'published' WHERE id = $1", reply_id).await;
+    let (_, after) = amal.get(&page).await;
+    assert_eq!(after["posts"].as_array().unwrap().len(), 2, "{after}");
+    assert!(after["posts"][1]["reactions"].get("support").is_none(), "a reaction removed elsewhere: {after}");
+
+    elsewhere(&srv, "UPDATE forum_topics SET title = 'Ateliers de prévention' WHERE id = $1", tid).await;
+    let (_, listed) = amal.get(list).await;
+    assert_eq!(listed["items"][0]["title"], "Ateliers de prévention", "a title changed elsewhere: {listed}");
+    elsewhere(&srv, "UPDATE forum_topics SET post_seq = post_seq + 1 WHERE id = $1", tid).await;
+    let (_, listed) = amal.get(list).await;
+    assert_eq!(listed["items"][0]["unread"], true, "a post added elsewhere is unread: {listed}");
+    elsewhere(&srv, "UPDATE forum_topics SET status = 'deleted' WHERE id = $1", tid).await;
+    let (st, listed) = amal.get(list).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(listed["items"], json!([]), "a topic removed elsewhere leaves the list: {listed}");
+    let (st, _) = amal.get(&page).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    srv.stop().await;
+}
