@@ -5,15 +5,30 @@ import { onUnread } from '../api/live';
 import { isAuthor, isModerator, useApp } from '../context';
 import { LOCALES } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
+import type { TextAttrs } from './bidi';
 
-export function Page({ title, children }: { title: string; children: ComponentChildren }) {
+export function Page({
+  title,
+  titleAttrs,
+  heading,
+  children,
+}: {
+  title: string;
+  /** For a title that is content (a category, a cohort): its language and direction. */
+  titleAttrs?: TextAttrs;
+  /** What the heading shows when it is more than `title` (a sentence with an isolated name). */
+  heading?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   const { t } = useApp();
   useEffect(() => {
     document.title = `${title} · ${t('app.name')}`;
   }, [title, t]);
   return (
     <>
-      <h1 tabIndex={-1}>{title}</h1>
+      <h1 tabIndex={-1} {...titleAttrs}>
+        {heading ?? title}
+      </h1>
       {children}
     </>
   );
