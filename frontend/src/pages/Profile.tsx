@@ -21,6 +21,7 @@ import { useApp } from '../context';
 import { describeError } from '../errors';
 import { formatDate, isLocale, LOCALES } from '../i18n';
 import { VerificationBanner } from './Home';
+import { Sentence } from '../components/bidi';
 
 export function Profile() {
   const { t, me, setMe, locale, setLocale } = useApp();
@@ -261,7 +262,9 @@ function Tokens() {
           {items.map((tok) => (
             <li key={tok.id} class="token-item">
               <div>
-                <strong class="break">{tok.name}</strong>
+                <strong class="break" dir="auto">
+                  {tok.name}
+                </strong>
                 <br />
                 <small>
                   {t('tokens.createdAt', { date: formatDate(tok.created_at, locale) })} ·{' '}
@@ -269,7 +272,7 @@ function Tokens() {
                 </small>
               </div>
               <button type="button" class="button button--danger" onClick={() => void onDelete(tok)}>
-                {t('tokens.delete', { name: tok.name })}
+                <Sentence text={t('tokens.delete')} parts={{ name: tok.name }} />
               </button>
             </li>
           ))}
