@@ -2,6 +2,7 @@ import { renameModule } from '../api/authoring';
 import type { DraftCourse, DraftModule } from '../api/types';
 import { useApp } from '../context';
 import { mainText, Problems, useAction } from './fields';
+import { textAttrs } from '../components/bidi';
 
 /** Which earlier modules a learner must finish before this one opens: checked boxes, saved at once. */
 export function Prerequisites({ draft, module: m, index, onChange }: { draft: DraftCourse; module: DraftModule; index: number; onChange: () => void }) {
@@ -29,7 +30,7 @@ export function Prerequisites({ draft, module: m, index, onChange }: { draft: Dr
             disabled={action.busy}
             onChange={(ev) => toggle(e.key, (ev.currentTarget as HTMLInputElement).checked)}
           />
-          <span lang={mainText(e.title).lang}>{mainText(e.title).text}</span>
+          <span {...textAttrs(mainText(e.title).lang)}>{mainText(e.title).text}</span>
         </label>
       ))}
       <Problems error={action.error} />

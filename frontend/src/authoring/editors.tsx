@@ -33,6 +33,7 @@ import { describeError } from '../errors';
 import type { Translate } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { asText, Input, isBlank, LocalizedFields, mainText, moved, Problems, TextArea, toNumber, useAction } from './fields';
+import { textAttrs } from '../components/bidi';
 
 interface EditorProps {
   course: DraftCourse;
@@ -92,7 +93,7 @@ function EditorShell({
   return (
     <Page title={heading}>
       <BackLink href={base}>
-        <span lang={mainText(course.title).lang}>{mainText(course.title).text}</span>
+        <span {...textAttrs(mainText(course.title).lang)}>{mainText(course.title).text}</span>
       </BackLink>
       {item && (
         <p>

@@ -25,6 +25,7 @@ import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
 import { levelLabel, vocabLabel } from '../pages/vocab';
 import { CaseStudyEditor, LessonEditor, QuizEditor } from './editors';
 import { asText, DeleteButton, emptyText, Input, isBlank, LocalizedFields, mainText, Problems, toNumber, useAction } from './fields';
+import { textAttrs } from '../components/bidi';
 import type { AuthoringRoute } from '../chunks';
 
 export function AuthoringScreen({ route }: { route: AuthoringRoute }) {
@@ -357,7 +358,7 @@ function ModulePanel({
   return (
     <section class="panel module" aria-labelledby={headingId}>
       <h2 id={headingId}>
-        <span class="outline__num">{t('course.module', { n: index + 1 })}</span> <span lang={mainText(m.title).lang}>{mainText(m.title).text}</span>
+        <span class="outline__num">{t('course.module', { n: index + 1 })}</span> <span {...textAttrs(mainText(m.title).lang)}>{mainText(m.title).text}</span>
       </h2>
       <div class="toolbar">
         <button type="button" class="button button--small" aria-expanded={renaming} onClick={() => setRenaming(!renaming)}>
@@ -394,7 +395,7 @@ function ModulePanel({
               <div class="item-row__main">
                 <KindLabel kind={item.kind} />
                 <Link href={`${base}/items/${item.id}`}>
-                  <span lang={mainText(item.title).lang}>{mainText(item.title).text}</span>
+                  <span {...textAttrs(mainText(item.title).lang)}>{mainText(item.title).text}</span>
                   <span class="visually-hidden"> ({t('authoring.edit')})</span>
                 </Link>
               </div>
@@ -466,7 +467,7 @@ function CourseEditor({ slug }: { slug: string }) {
   };
 
   return (
-    <Page title={mainText(d.title).text}>
+    <Page title={mainText(d.title).text} titleAttrs={textAttrs(mainText(d.title).lang)}>
       <BackLink href="/authoring">
         {t('authoring.title')}
       </BackLink>

@@ -1,19 +1,34 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { NOTIFICATIONS_CHANGED, unreadNotifications } from '../api/endpoints';
 import { onUnread } from '../api/live';
 import { isAuthor, isModerator, useApp } from '../context';
 import { LOCALES } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
+import type { TextAttrs } from './bidi';
 
-export function Page({ title, children }: { title: string; children: ComponentChildren }) {
+export function Page({
+  title,
+  titleAttrs,
+  heading,
+  children,
+}: {
+  title: string;
+  /** For a title that is content (a category, a cohort): its language and direction. */
+  titleAttrs?: TextAttrs;
+  /** What the heading shows when it is more than `title` (a sentence with an isolated name). */
+  heading?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   const { t } = useApp();
   useEffect(() => {
     document.title = `${title} · ${t('app.name')}`;
   }, [title, t]);
   return (
     <>
-      <h1 tabIndex={-1}>{title}</h1>
+      <h1 tabIndex={-1} {...titleAttrs}>
+        {heading ?? title}
+      </h1>
       {children}
     </>
   );
@@ -117,15 +132,25 @@ function useUnreadCount(loggedIn: boolean, path: string): number {
 
 export function Layout({ path, children }: { path: string; children: ComponentChildren }) {
   const { t, me } = useApp();
-  // On a phone the secondary links fold behind "Menu" (the header stays short); wide screens show them all.
+  // On a phone the search and the links fold behind "Menu" (the header stays two rows high and the
+  // first screen shows the page); wide screens show them all and hide the button.
   const [open, setOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
   useEffect(() => setOpen(false), [path]);
   const unread = useUnreadCount(!!me, path);
   const unreadLabel = unread > 0 ? t('nav.unreadN', { n: unread }) : '';
-  const link = (href: string, label: string) => (
+  const badge =
+    unread > 0 ? (
+      <span class="count-badge">
+        <span aria-hidden="true">{unread}</span>
+        <span class="visually-hidden">{unreadLabel}</span>
+      </span>
+    ) : null;
+  const link = (href: string, label: string, extra?: ComponentChildren) => (
     <li>
       <Link href={href} aria-current={path === href ? 'page' : undefined}>
         {label}
+        {extra}
       </Link>
     </li>
   );
@@ -134,67 +159,74 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
       <a class="skip-link" href="#main">
         {t('skip.main')}
       </a>
-      <header class="site-header">
+      <header
+        class="site-header"
+        onKeyDown={(e) => {
+          // Escape closes the open menu and puts the focus back on its button (never lost inside a hidden panel).
+          if (e.key === 'Escape' && open) {
+            e.preventDefault();
+            setOpen(false);
+            menuButton.current?.focus();
+          }
+        }}
+      >
         <div class="site-header__bar">
           <Link href="/" class="brand">
             <span class="brand__name">{t('app.name')}</span>
             <span class="brand__tagline">{t('app.tagline')}</span>
           </Link>
-          <SearchBox />
+          <button
+            ref={menuButton}
+            type="button"
+            class="menu-button"
+            aria-expanded={open}
+            aria-controls="site-menu"
+            onClick={() => setOpen(!open)}
+          >
+            <svg class="icon" viewBox="0 0 24 24" width="1.25em" height="1.25em" aria-hidden="true" focusable="false">
+              <path d={open ? 'M6 6l12 12M18 6 6 18' : 'M4 7h16M4 12h16M4 17h16'} stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+            </svg>
+            <span>{t('nav.more')}</span>
+            {badge}
+          </button>
+          <div
+            id="site-menu"
+            class={open ? 'site-menu site-menu--open' : 'site-menu'}
+            // A link followed closes the menu, even one to the page already shown.
+            onClick={(e) => (e.target as Element).closest('a') && setOpen(false)}
+          >
+            <SearchBox />
+            <nav aria-label={t('nav.label')} class="site-nav">
+              <ul class="nav-list">
+                {link('/courses', t('nav.courses'))}
+                {link('/library', t('nav.library'))}
+                {me ? link('/learning', t('nav.learning')) : link('/login', t('nav.login'))}
+                {link('/', t('nav.home'))}
+                {link('/annuaire', t('nav.directory'))}
+                {me ? (
+                  <>
+                    {link('/forum', t('nav.forum'))}
+                    {link('/notifications', t('nav.notifications'), badge)}
+                    {isModerator(me) && link('/moderation', t('nav.moderation'))}
+                    {link('/field-sessions', t('nav.fieldSessions'))}
+                    {isAuthor(me) && link('/authoring', t('nav.authoring'))}
+                    {isAuthor(me) && link('/cohorts', t('nav.cohorts'))}
+                    {isAuthor(me) && link('/reports/field-sessions', t('nav.fieldReport'))}
+                    {link('/profile', t('nav.profile'))}
+                    {me.roles.includes('admin') && link('/admin/users', t('nav.admin'))}
+                    {link('/logout', t('nav.logout'))}
+                  </>
+                ) : (
+                  <>
+                    {link('/certificates', t('nav.verify'))}
+                    {link('/register', t('nav.register'))}
+                  </>
+                )}
+              </ul>
+            </nav>
+          </div>
           <LanguageSwitch />
         </div>
-        <nav aria-label={t('nav.label')} class="site-nav">
-          <ul class="nav-list">
-            {link('/courses', t('nav.courses'))}
-            {link('/library', t('nav.library'))}
-            {me ? link('/learning', t('nav.learning')) : link('/login', t('nav.login'))}
-            <li class="nav-toggle">
-              <button type="button" aria-expanded={open} aria-controls="nav-more" onClick={() => setOpen(!open)}>
-                {t('nav.more')}
-                {unread > 0 && (
-                  <span class="count-badge">
-                    <span aria-hidden="true">{unread}</span>
-                    <span class="visually-hidden">{unreadLabel}</span>
-                  </span>
-                )}{' '}
-                <span aria-hidden="true">{open ? '▴' : '▾'}</span>
-              </button>
-            </li>
-          </ul>
-          <ul id="nav-more" class={open ? 'nav-list nav-more nav-more--open' : 'nav-list nav-more'}>
-            {link('/', t('nav.home'))}
-            {link('/annuaire', t('nav.directory'))}
-            {me ? (
-              <>
-                {link('/forum', t('nav.forum'))}
-                <li>
-                  <Link href="/notifications" aria-current={path === '/notifications' ? 'page' : undefined}>
-                    {t('nav.notifications')}
-                    {unread > 0 && (
-                      <span class="count-badge">
-                        <span aria-hidden="true">{unread}</span>
-                        <span class="visually-hidden">{unreadLabel}</span>
-                      </span>
-                    )}
-                  </Link>
-                </li>
-                {isModerator(me) && link('/moderation', t('nav.moderation'))}
-                {link('/field-sessions', t('nav.fieldSessions'))}
-                {isAuthor(me) && link('/authoring', t('nav.authoring'))}
-                {isAuthor(me) && link('/cohorts', t('nav.cohorts'))}
-                {isAuthor(me) && link('/reports/field-sessions', t('nav.fieldReport'))}
-                {link('/profile', t('nav.profile'))}
-                {me.roles.includes('admin') && link('/admin/users', t('nav.admin'))}
-                {link('/logout', t('nav.logout'))}
-              </>
-            ) : (
-              <>
-                {link('/certificates', t('nav.verify'))}
-                {link('/register', t('nav.register'))}
-              </>
-            )}
-          </ul>
-        </nav>
       </header>
       <main id="main" tabIndex={-1}>
         {children}

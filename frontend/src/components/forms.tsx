@@ -335,7 +335,7 @@ export function PasswordField({
 /** The name others see (an account's display name). */
 export function DisplayNameField(props: ValueProps & { label: string }) {
   const { t } = useApp();
-  return <TextField name="display_name" hint={t('register.displayNameHint')} autoComplete="name" {...props} />;
+  return <TextField name="display_name" hint={t('register.displayNameHint')} autoComplete="name" dir="auto" {...props} />;
 }
 
 /** The local check of an e-mail address, or undefined when it may be sent. */

@@ -39,7 +39,7 @@ export function ResourcePicker({ chosen, onChange, error }: Props) {
         <ul class="picker__chosen">
           {chosen.map((r) => (
             <li key={r.id}>
-              <span>{r.title}</span>{' '}
+              <span dir="auto">{r.title}</span>{' '}
               <button type="button" class="button button--small" onClick={() => onChange(chosen.filter((c) => c.id !== r.id))}>
                 {t('field.removeResource')}
                 <span class="visually-hidden"> : {r.title}</span>
@@ -75,7 +75,7 @@ export function ResourcePicker({ chosen, onChange, error }: Props) {
         <ul class="picker__hits" aria-live="polite">
           {hits.map((h) => (
             <li key={h.id}>
-              <span>{h.title}</span>{' '}
+              <span dir="auto">{h.title}</span>{' '}
               <button
                 type="button"
                 class="button button--small"

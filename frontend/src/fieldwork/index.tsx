@@ -5,6 +5,8 @@ import { useApp } from '../context';
 import { LoadFailed, Loading, useLoad } from '../pages/learn';
 import { fieldAudienceLabel, formatDay, territoryLabel } from '../pages/vocab';
 import { SessionForm } from './SessionForm';
+import { Sentence } from '../components/bidi';
+import { Fragment } from 'preact';
 
 export function FieldSessionsScreen() {
   const { t, locale } = useApp();
@@ -42,7 +44,21 @@ function Session({ s, locale }: { s: FieldSessionView; locale: string }) {
       <p>
         {fieldAudienceLabel(t, s.audience)} · {t('field.participantsN', { n: s.participants })}
       </p>
-      {s.resources.length > 0 && <p class="muted">{t('field.usedResources', { list: s.resources.map((r) => r.title).join(' ; ') })}</p>}
+      {s.resources.length > 0 && (
+        <p class="muted">
+          <Sentence
+            text={t('field.usedResources')}
+            parts={{
+              list: s.resources.map((r, i) => (
+                <Fragment key={r.id}>
+                  {i > 0 && ' ; '}
+                  <bdi>{r.title}</bdi>
+                </Fragment>
+              )),
+            }}
+          />
+        </p>
+      )}
       {s.notes && (
         <p dir="auto" class="pre-line">
           {s.notes}

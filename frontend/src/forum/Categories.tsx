@@ -19,6 +19,7 @@ import { describeError } from '../errors';
 import { LoadFailed, Loading, useLoad } from '../pages/learn';
 import { Link, navigate } from '../router';
 import { AuthorName, Composer, HeldExplanation, MoreButton, usePaged, When } from './shared';
+import { Sentence } from '../components/bidi';
 
 const BACK = { href: '/forum', label: '' };
 
@@ -265,7 +266,10 @@ export function ForumSearch({ q, category }: { q: string; category: string }) {
   return (
     <>
       <BackLink href="/forum">{t('forum.backToForum')}</BackLink>
-      <Page title={q ? t('forum.searchTitleFor', { q }) : t('forum.searchLabel')}>
+      <Page
+        title={q ? t('forum.searchTitleFor', { q }) : t('forum.searchLabel')}
+        heading={q ? <Sentence text={t('forum.searchTitleFor')} parts={{ q }} /> : undefined}
+      >
         <SearchForm q={q} category={category} categories={cats.data?.items ?? []} />
         {hits.error && !hits.items ? (
           <LoadFailed error={hits.error} onRetry={hits.reload} back={{ ...BACK, label: t('forum.backToForum') }} />

@@ -10,6 +10,7 @@ import type { Key } from '../i18n';
 import { LoadFailed, Loading } from '../pages/learn';
 import { Link } from '../router';
 import { AuthorName, htmlToText, MoreButton, Reasons, usePaged, When } from './shared';
+import { autoDirHtml } from '../components/bidi';
 
 export function ModerationScreen() {
   const { t, me } = useApp();
@@ -74,7 +75,7 @@ function QueueCard({ item, onDecided }: { item: QueueItem; onDecided: (d: Decisi
         {item.flags > 0 && <> · {t('mod.flagsN', { n: item.flags })}</>} · <AuthorName author={item.author} /> · <When iso={item.created_at} />
       </p>
       <Reasons reasons={item.reasons} />
-      <div class="prose prose--small post__body" dir="auto" dangerouslySetInnerHTML={{ __html: item.body_html }} />
+      <div class="prose prose--small post__body" dir="auto" dangerouslySetInnerHTML={{ __html: autoDirHtml(item.body_html) }} />
       {item.author.pseudonym && <AuthorLookup postId={item.post_id} />}
       <div class="actions" role="group" aria-label={t('mod.decide')}>
         <button type="button" class="button" aria-pressed={mode === 'approve'} onClick={() => open('approve')}>

@@ -33,6 +33,7 @@ import { FlagButton } from './FlagDialog';
 import { PostHistory } from './History';
 import { AuthorLookup } from './Moderation';
 import { AuthorName, Composer, HeldExplanation, htmlToText, MoreButton, quoteMarkdown, Reasons, When } from './shared';
+import { autoDirHtml } from '../components/bidi';
 
 interface Loaded {
   topic: TopicView;
@@ -313,7 +314,7 @@ export function TopicScreen({ id }: { id: string }) {
                   <a href={`#post-${post.reply_to}`}>{t('forum.inReplyTo')}</a>
                 </p>
               )}
-              <div class="prose prose--small post__body" dir="auto" dangerouslySetInnerHTML={{ __html: post.body_html }} />
+              <div class="prose prose--small post__body" dir="auto" dangerouslySetInnerHTML={{ __html: autoDirHtml(post.body_html) }} />
               <div class="post__actions" role="group" aria-label={t('forum.reactionsOf', { n: post.seq })}>
                 {REACTIONS.map((kind) => (
                   <button

@@ -8,6 +8,7 @@ import { Form, SubmitButton, TextField, useForm } from '../components/forms';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import type { Key, Translate } from '../i18n';
+import { autoDirHtml } from '../components/bidi';
 
 /** The name shown for an author: the display name, or the topic's pseudonym of an anonymous post. */
 export function AuthorName({ author }: { author: AuthorView }) {
@@ -288,7 +289,7 @@ export function Composer({ withTitle, body, setBody, anonymousAllowed, submitLab
           <h2 id={`${name}-preview-h`} class="md-preview__title">
             {t('forum.previewTitle')}
           </h2>
-          <div class="prose prose--small" dir="auto" dangerouslySetInnerHTML={{ __html: preview.html }} />
+          <div class="prose prose--small" dir="auto" dangerouslySetInnerHTML={{ __html: autoDirHtml(preview.html) }} />
         </section>
       )}
     </Form>

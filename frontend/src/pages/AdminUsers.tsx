@@ -7,6 +7,7 @@ import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError, localizeFieldError } from '../errors';
 import { formatDate } from '../i18n';
+import { Sentence } from '../components/bidi';
 
 const PAGE = 20;
 
@@ -167,7 +168,7 @@ function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) 
   return (
     <li class="card user-card">
       <form onSubmit={onSubmit} aria-labelledby={`${id}-name`}>
-        <h2 id={`${id}-name`} class="user-card__name break">
+        <h2 id={`${id}-name`} class="user-card__name break" dir="auto">
           {user.display_name}
         </h2>
         <p class="break">
@@ -187,9 +188,13 @@ function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) 
         </p>
         {/* The editing controls stay folded, so the list reads as a list. */}
         <details class="disclosure" open={saved || !!error}>
-          <summary>{t('admin.edit', { name: label })}</summary>
+          <summary>
+            <Sentence text={t('admin.edit')} parts={{ name: label }} />
+          </summary>
           <fieldset>
-            <legend>{t('admin.rolesOf', { name: label })}</legend>
+            <legend>
+              <Sentence text={t('admin.rolesOf')} parts={{ name: label }} />
+            </legend>
             {ROLES.map((role) => (
               <div class="check" key={role}>
                 <input

@@ -5,7 +5,8 @@ import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import type { Translate } from '../i18n';
 import { Link, useLocation } from '../router';
-import { contentAttrs, LoadFailed, Loading, useLoad } from './learn';
+import { LoadFailed, Loading, useLoad } from './learn';
+import { textAttrs } from '../components/bidi';
 
 export function formatMinutes(n: number, t: Translate): string {
   if (n < 60) return t('common.minutes', { n });
@@ -34,11 +35,12 @@ export function CourseMeta({ theme, level, minutes, items }: { theme: string; le
 
 function CourseCard({ course }: { course: CourseSummary }) {
   return (
-    <li class="card course-card" {...contentAttrs(course.language)}>
-      <h2>
+    <li class="card course-card">
+      {/* The title and summary in their language; the facts below in the reader's. */}
+      <h2 {...textAttrs(course.language)}>
         <Link href={`/courses/${encodeURIComponent(course.slug)}`}>{course.title}</Link>
       </h2>
-      <p>{course.summary}</p>
+      <p {...textAttrs(course.language)}>{course.summary}</p>
       <CourseMeta theme={course.theme} level={course.level} minutes={course.estimated_minutes} items={course.item_count} />
     </li>
   );

@@ -4,7 +4,8 @@ import { itemHref, type CourseDetail } from '../api/types';
 import { useApp } from '../context';
 import { Link } from '../router';
 import { CourseMeta, formatMinutes } from './Catalogue';
-import { contentAttrs, KindLabel, LoadFailed, Loading, PreviewBanner, usePreview, useTitle, useLoad } from './learn';
+import { KindLabel, LoadFailed, Loading, PreviewBanner, usePreview, useTitle, useLoad } from './learn';
+import { Sentence, textAttrs } from '../components/bidi';
 import { CourseStanding } from './progress/CourseStanding';
 import { rememberCourse } from './progress/parts';
 import { Icon } from '../components/Icon';
@@ -25,10 +26,12 @@ export function Course({ slug }: { slug: string }) {
   return (
     <>
       <PreviewBanner show={c.preview} />
-      <div {...contentAttrs(c.language)}>
-        <h1 tabIndex={-1}>{c.title}</h1>
-        <p class="lead">{c.summary}</p>
-      </div>
+      <h1 tabIndex={-1} {...textAttrs(c.language)}>
+        {c.title}
+      </h1>
+      <p class="lead" {...textAttrs(c.language)}>
+        {c.summary}
+      </p>
       <CourseMeta theme={c.theme} level={c.level} minutes={c.estimated_minutes} />
       {progress && <CourseStanding progress={progress} />}
       <div class="actions">
@@ -66,11 +69,11 @@ function Outline({ course: c, progress, preview }: { course: CourseDetail; progr
                   <Icon name="lock" />{' '}
                 </>
               )}
-              <span class="outline__num">{t('course.module', { n: i + 1 })}</span> <span {...contentAttrs(c.language)}>{m.title}</span>
+              <span class="outline__num">{t('course.module', { n: i + 1 })}</span> <span {...textAttrs(c.language)}>{m.title}</span>
             </h3>
             {lock && (
               <p class="outline__lock">
-                {t('progress.locked')} {t('progress.finishFirst', { title: lock.requires_module_title })}
+                {t('progress.locked')} <Sentence text={t('progress.finishFirst')} parts={{ title: <span {...textAttrs(c.language)}>{lock.requires_module_title}</span> }} />
               </p>
             )}
             <ol class="outline__items">
@@ -78,7 +81,7 @@ function Outline({ course: c, progress, preview }: { course: CourseDetail; progr
                 const body = (
                   <>
                     <KindLabel kind={item.kind} />
-                    <span class="outline__item-title" {...contentAttrs(c.language)}>
+                    <span class="outline__item-title" {...textAttrs(c.language)}>
                       {item.title}
                     </span>
                     {item.estimated_minutes != null && <span class="muted">{formatMinutes(item.estimated_minutes, t)}</span>}

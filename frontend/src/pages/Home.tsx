@@ -6,6 +6,7 @@ import { Page } from '../components/Layout';
 import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
 import { Link } from '../router';
+import { Sentence } from '../components/bidi';
 
 export function VerificationBanner() {
   const { t, me } = useApp();
@@ -62,7 +63,7 @@ export function Home() {
     );
   }
   return (
-    <Page title={t('home.userTitle', { name: me.display_name })}>
+    <Page title={t('home.userTitle', { name: me.display_name })} heading={<Sentence text={t('home.userTitle')} parts={{ name: me.display_name }} />}>
       <VerificationBanner />
       <p class="lead">{t('home.userIntro')}</p>
       <p>

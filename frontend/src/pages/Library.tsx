@@ -9,7 +9,8 @@ import { SearchBox } from '../components/search';
 import { isAuthor, useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, navigate, useLocation } from '../router';
-import { contentAttrs, LoadFailed, Loading, signInHref, useLoad, useTitle } from './learn';
+import { LoadFailed, Loading, signInHref, useLoad, useTitle } from './learn';
+import { textAttrs } from '../components/bidi';
 import { FACET_VALUES, FACETS, formatAverage, formatSize, starsLabel, vocabLabel, type Facet } from './vocab';
 
 const PAGE_SIZE = 20;
@@ -122,7 +123,7 @@ function FacetPanel({ facets, filters, onPick }: { facets: Facets; filters: Filt
 
 function HitCard({ hit, focusRef }: { hit: ResourceHit; focusRef?: (el: HTMLAnchorElement | null) => void }) {
   const { t } = useApp();
-  const attrs = contentAttrs(hit.language);
+  const attrs = textAttrs(hit.language);
   return (
     <li class="card resource-card">
       <h2 {...attrs}>
@@ -362,7 +363,7 @@ export function ResourcePage({ id }: { id: string }) {
     return <LoadFailed error={res.error} onRetry={res.reload} back={back} />;
   }
   if (!r) return <Loading />;
-  const attrs = contentAttrs(r.language);
+  const attrs = textAttrs(r.language);
   return (
     <article class="resource">
       <BackLink href="/library">

@@ -21,6 +21,7 @@ import { useApp } from '../context';
 import { describeError } from '../errors';
 import { formatDate, isLocale, LOCALES } from '../i18n';
 import { VerificationBanner } from './Home';
+import { Sentence } from '../components/bidi';
 
 export function Profile() {
   const { t, me, setMe, locale, setLocale } = useApp();
@@ -107,7 +108,7 @@ export function Profile() {
         <Form form={form} onSubmit={onSubmit}>
           <DisplayNameField label={t('profile.displayName')} value={v.displayName} onValue={set('displayName')} error={e.display_name} />
           <SelectField name="locale" label={t('profile.locale')} value={v.prefLocale} onValue={set('prefLocale')} options={localeOptions} error={e.locale} />
-          <TextField name="organization" label={t('profile.organization')} hint={t('profile.organizationHint')} autoComplete="organization" optional value={v.organization} onValue={set('organization')} error={e.organization} />
+          <TextField name="organization" label={t('profile.organization')} hint={t('profile.organizationHint')} autoComplete="organization" dir="auto" optional value={v.organization} onValue={set('organization')} error={e.organization} />
           <SelectField name="organization_kind" label={t('profile.organizationKind')} optional value={v.orgKind} onValue={set('orgKind')} options={kindOptions} error={e.organization_kind} />
           <SelectField name="territory" label={t('profile.territory')} optional hint={territoriesFailed ? t('profile.territoriesUnavailable') : undefined} value={v.territory} onValue={set('territory')} options={territoryOptions} error={e.territory} />
           <TextField name="profession" label={t('profile.profession')} hint={t('profile.professionHint')} autoComplete="organization-title" optional value={v.profession} onValue={set('profession')} error={e.profession} />
@@ -261,7 +262,9 @@ function Tokens() {
           {items.map((tok) => (
             <li key={tok.id} class="token-item">
               <div>
-                <strong class="break">{tok.name}</strong>
+                <strong class="break" dir="auto">
+                  {tok.name}
+                </strong>
                 <br />
                 <small>
                   {t('tokens.createdAt', { date: formatDate(tok.created_at, locale) })} ·{' '}
@@ -269,7 +272,7 @@ function Tokens() {
                 </small>
               </div>
               <button type="button" class="button button--danger" onClick={() => void onDelete(tok)}>
-                {t('tokens.delete', { name: tok.name })}
+                <Sentence text={t('tokens.delete')} parts={{ name: tok.name }} />
               </button>
             </li>
           ))}

@@ -6,7 +6,8 @@ import { Alert, SubmitButton } from '../components/forms';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link } from '../router';
-import { contentAttrs, Crumb, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, signInHref, usePreview, useTitle, useLoad } from './learn';
+import { Crumb, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, signInHref, usePreview, useTitle, useLoad } from './learn';
+import { textAttrs } from '../components/bidi';
 
 interface Answer {
   choices: string[];
@@ -41,7 +42,10 @@ function Question({
     <fieldset class={invalid ? 'question question--invalid' : 'question'} id={name} aria-describedby={invalid ? errId : undefined}>
       <legend>
         <span class="question__num">{t('quiz.question', { n })}</span>{' '}
-        <span {...contentAttrs(lang)}>{q.prompt}</span>
+        {/* A block of its own language: aligned at its own start, like the choices and the explanation. */}
+        <span class="question__prompt" {...textAttrs(lang)}>
+          {q.prompt}
+        </span>
         {q.kind === 'multiple' && <span class="hint question__hint">{t('quiz.multipleHint')}</span>}
       </legend>
       {q.kind === 'short_text' ? (
@@ -50,7 +54,7 @@ function Question({
           <input
             id={`${name}-text`}
             type="text"
-            {...contentAttrs(lang)}
+            {...textAttrs(lang)}
             value={answer.text}
             onInput={(e) => onAnswer({ ...answer, text: (e.currentTarget as HTMLInputElement).value })}
           />
@@ -60,7 +64,8 @@ function Question({
           const id = `${name}-${c.id}`;
           const multiple = q.kind === 'multiple';
           return (
-            <div class="check" key={c.id}>
+            // The whole row in the content's direction: the box sits next to the start of its text.
+            <div class="check" key={c.id} {...textAttrs(lang)}>
               <input
                 id={id}
                 type={multiple ? 'checkbox' : 'radio'}
@@ -77,9 +82,7 @@ function Question({
                   onAnswer({ ...answer, choices });
                 }}
               />
-              <label for={id} {...contentAttrs(lang)}>
-                {c.label}
-              </label>
+              <label for={id}>{c.label}</label>
             </div>
           );
         })
@@ -102,7 +105,9 @@ function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
         <li key={f.question_id} class={f.correct ? 'feedback feedback--ok' : 'feedback feedback--ko'}>
           <h3>
             <span class="question__num">{t('quiz.question', { n: i + 1 })}</span>{' '}
-            <span {...contentAttrs(lang)}>{f.prompt}</span>
+            <span class="question__prompt" {...textAttrs(lang)}>
+              {f.prompt}
+            </span>
           </h3>
           <p class={f.correct ? 'verdict verdict--ok' : 'verdict verdict--ko'}>
             <span aria-hidden="true">{f.correct ? '✓ ' : '✗ '}</span>
@@ -112,19 +117,19 @@ function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
             <ul class="choice-feedback">
               {f.choices.map((c) => (
                 <li key={c.id} class={c.correct ? 'choice-feedback__item is-correct' : 'choice-feedback__item'}>
-                  <p class="choice-feedback__label">
+                  <p class="choice-feedback__label" {...textAttrs(lang)}>
                     <span aria-hidden="true" class="choice-feedback__mark">
                       {/* `correct` is null while the answers are not revealed: mark only the learner's pick. */}
                       {c.correct === true ? '✓' : c.selected ? (c.correct === false ? '✗' : '•') : '·'}
                     </span>
-                    <span {...contentAttrs(lang)}>{c.label}</span>
+                    <span>{c.label}</span>
                   </p>
                   <p class="choice-feedback__tags">
                     {c.correct && <span class="badge badge--ok">{t('quiz.rightChoice')}</span>}{' '}
                     {c.selected && <span class="badge badge--pick">{t('quiz.yourChoice')}</span>}
                   </p>
                   {c.feedback && (
-                    <p class="choice-feedback__text" {...contentAttrs(lang)}>
+                    <p class="choice-feedback__text" {...textAttrs(lang)}>
                       {c.feedback}
                     </p>
                   )}
@@ -134,18 +139,20 @@ function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
           )}
           {f.choices.length === 0 && (
             <p>
-              {t('quiz.given')} <strong {...contentAttrs(lang)}>{f.given_text?.trim() || t('quiz.nothing')}</strong>
+              {t('quiz.given')} <strong {...textAttrs(lang)}>{f.given_text?.trim() || t('quiz.nothing')}</strong>
             </p>
           )}
           {f.accepted_answers.length > 0 && (
             <p>
-              {t('quiz.accepted')} <span {...contentAttrs(lang)}>{f.accepted_answers.join(' · ')}</span>
+              {t('quiz.accepted')} <span {...textAttrs(lang)}>{f.accepted_answers.join(' · ')}</span>
             </p>
           )}
           {f.explanation && (
             <div class="explanation">
               <p class="explanation__title">{t('quiz.explanation')}</p>
-              <p {...contentAttrs(lang)}>{f.explanation}</p>
+              <p class="explanation__text" {...textAttrs(lang)}>
+                {f.explanation}
+              </p>
             </div>
           )}
         </li>
@@ -228,7 +235,7 @@ export function Quiz({ id }: { id: string }) {
       <p class="reader__kicker">
         <KindLabel kind="quiz" />
       </p>
-      <h1 tabIndex={-1} {...contentAttrs(q.language)}>
+      <h1 tabIndex={-1} {...textAttrs(q.language)}>
         {q.title}
       </h1>
       <ul class="meta">

@@ -7,7 +7,8 @@ import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link, useLocation } from '../router';
-import { contentAttrs, LoadFailed, Loading, useLoad } from './learn';
+import { LoadFailed, Loading, useLoad } from './learn';
+import { Sentence, textAttrs } from '../components/bidi';
 
 function hitHref(hit: SearchHit): string {
   const id = encodeURIComponent(hit.id);
@@ -16,7 +17,7 @@ function hitHref(hit: SearchHit): string {
 
 function Hit({ hit }: { hit: SearchHit }) {
   const { t } = useApp();
-  const attrs = contentAttrs(hit.language);
+  const attrs = textAttrs(hit.language);
   return (
     <li class="card resource-card">
       <h2 {...attrs}>
@@ -26,7 +27,11 @@ function Hit({ hit }: { hit: SearchHit }) {
       <p class="snippet" {...attrs} dangerouslySetInnerHTML={{ __html: hit.snippet_html }} />
       <ul class="meta">
         <li class="badge">{hit.kind === 'lesson' ? t('search.kind.lesson') : t('search.kind.resource')}</li>
-        {hit.course_title && <li {...attrs}>{t('search.inCourse', { title: hit.course_title })}</li>}
+        {hit.course_title && (
+          <li>
+            <Sentence text={t('search.inCourse')} parts={{ title: <span {...attrs}>{hit.course_title}</span> }} />
+          </li>
+        )}
       </ul>
     </li>
   );

@@ -10,6 +10,7 @@ import { describeError } from '../errors';
 import { Link, useLocation } from '../router';
 import { LockedItem, lockedBy } from './progress/parts';
 import { Icon } from '../components/Icon';
+import { textAttrs } from '../components/bidi';
 
 export interface Loaded<T> {
   data: T | null;
@@ -42,12 +43,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
 /** `?preview=1`: an author looking at the draft. */
 export function usePreview(): boolean {
   return useLocation().query.get('preview') === '1';
-}
-
-/** lang and dir for a block written in `language` (which may differ from the UI's). */
-export function contentAttrs(language: string | null | undefined): { lang?: string; dir?: 'rtl' | 'ltr' } {
-  if (!language) return {};
-  return { lang: language, dir: language === 'ar' ? 'rtl' : 'ltr' };
 }
 
 export function LoadFailed({
@@ -106,7 +101,7 @@ export function Crumb({ slug, title, language, preview }: { slug: string; title:
   return (
     <BackLink href={`/courses/${encodeURIComponent(slug)}${preview ? '?preview=1' : ''}`}>
       <span class="visually-hidden">{t('learn.backToCourse')} : </span>
-      <span lang={language}>{title}</span>
+      <span {...textAttrs(language)}>{title}</span>
     </BackLink>
   );
 }
@@ -143,7 +138,7 @@ export function ItemNav({
             </span>{' '}
             {t('learn.previous')} · {t(`kind.${previous.kind}`)}
           </span>
-          <span class="item-nav__title" lang={language}>
+          <span class="item-nav__title" {...textAttrs(language)}>
             {previous.title}
           </span>
         </Link>
@@ -159,7 +154,7 @@ export function ItemNav({
               →
             </span>
           </span>
-          <span class="item-nav__title" lang={language}>
+          <span class="item-nav__title" {...textAttrs(language)}>
             {next.title}
           </span>
         </Link>

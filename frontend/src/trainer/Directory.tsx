@@ -10,6 +10,7 @@ import { describeError } from '../errors';
 import { DeleteButton, Problems, useAction } from '../authoring/fields';
 import { territoryLabel } from '../pages/vocab';
 import { ServiceForm } from './ServiceForm';
+import { Sentence } from '../components/bidi';
 
 function ImportForm({ onImported }: { onImported: () => void }) {
   const { t } = useApp();
@@ -152,7 +153,9 @@ export function ServiceActions({
       <Problems error={action.error} />
       {editing && (
         <div id={formId} class="service-edit">
-          <h3>{t('directory.editTitle', { name: service.name })}</h3>
+          <h3>
+            <Sentence text={t('directory.editTitle')} parts={{ name: service.name }} />
+          </h3>
           <ServiceForm
             service={service}
             territory={service.territory}

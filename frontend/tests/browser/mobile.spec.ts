@@ -20,13 +20,17 @@ test('profile page has no horizontal scroll at 360 px (fr and ar)', async ({ pag
     }));
     expect(scrollWidth, `horizontal overflow in ${locale}`).toBeLessThanOrEqual(clientWidth);
 
-    // Touch targets: every button and text input is at least 44 px tall.
+    // Touch targets: every button and text input shown is at least 44 px tall (with the header's menu open).
+    const menu = page.getByRole('button', { name: locale === 'fr' ? 'Menu' : 'القائمة', exact: true });
+    await menu.click();
+    await expect(menu).toHaveAttribute('aria-expanded', 'true');
     const small = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('main button, main input:not([type="checkbox"]), main select, header button')]
-        .filter((el) => el.getBoundingClientRect().height < 44)
+      [...document.querySelectorAll<HTMLElement>('main button, main input:not([type="checkbox"]), main select, header button, header input')]
+        .filter((el) => el.getClientRects().length > 0 && el.getBoundingClientRect().height < 44)
         .map((el) => el.outerHTML.slice(0, 80)),
     );
     expect(small, `small touch targets in ${locale}`).toEqual([]);
+    await menu.click();
   }
 });
 

@@ -4,7 +4,8 @@ import { isBand, type CaseStudyView, type EndingView, type NodeView, type RunSte
 import { Alert } from '../../components/forms';
 import { useApp } from '../../context';
 import { Link } from '../../router';
-import { contentAttrs, signInHref } from '../learn';
+import { signInHref } from '../learn';
+import { textAttrs } from '../../components/bidi';
 import type { Outcome } from './useRun';
 
 type FocusRef = RefObject<HTMLHeadingElement | null>;
@@ -14,7 +15,7 @@ export function Intro({ cs, error, busy, onStart }: { cs: CaseStudyView; error: 
   const { t, me } = useApp();
   return (
     <section class="case__intro">
-      <p class="lead" {...contentAttrs(cs.content_language)}>
+      <p class="lead" {...textAttrs(cs.content_language)}>
         {cs.summary}
       </p>
       {cs.decisions_most > 0 && (
@@ -50,9 +51,9 @@ export function Path({ steps, lang }: { steps: RunStep[]; lang: string }) {
           <li key={i}>
             <details>
               <summary>
-                <span {...contentAttrs(lang)}>{s.choice_label}</span> <span class="badge">{t('case.points', { n: s.points })}</span>
+                <span {...textAttrs(lang)}>{s.choice_label}</span> <span class="badge">{t('case.points', { n: s.points })}</span>
               </summary>
-              <div class="prose prose--small" {...contentAttrs(lang)} dangerouslySetInnerHTML={{ __html: s.feedback_html }} />
+              <div class="prose prose--small" {...textAttrs(lang)} dangerouslySetInnerHTML={{ __html: s.feedback_html }} />
             </details>
           </li>
         ))}
@@ -70,9 +71,9 @@ export function Feedback({ outcome, lang, focusRef, onNext }: { outcome: Outcome
         {t('case.feedback')}
       </h2>
       <p class="case__chosen">
-        {t('case.youChose')} <strong {...contentAttrs(lang)}>{outcome.label}</strong> <span class="badge">{t('case.points', { n: outcome.points })}</span>
+        {t('case.youChose')} <strong {...textAttrs(lang)}>{outcome.label}</strong> <span class="badge">{t('case.points', { n: outcome.points })}</span>
       </p>
-      <div class="prose" {...contentAttrs(lang)} dangerouslySetInnerHTML={{ __html: outcome.feedback_html }} />
+      <div class="prose" {...textAttrs(lang)} dangerouslySetInnerHTML={{ __html: outcome.feedback_html }} />
       <button type="button" class="button button--primary" onClick={onNext}>
         {t('case.continue')}
       </button>
@@ -98,14 +99,14 @@ export function Scene({ node, number, lang, error, busy, focusRef, onChoose }: S
       <h2 id="case-node" tabIndex={-1} ref={focusRef}>
         {t('case.situation', { n: number })}
       </h2>
-      <div class="prose" {...contentAttrs(lang)} dangerouslySetInnerHTML={{ __html: node.body_html }} />
+      <div class="prose" {...textAttrs(lang)} dangerouslySetInnerHTML={{ __html: node.body_html }} />
       <Alert message={error} />
       <fieldset class="case__choices">
         <legend>{t('case.choose')}</legend>
         <ul>
           {node.choices.map((ch) => (
             <li key={ch.id}>
-              <button type="button" class="button choice-button" disabled={busy} onClick={() => onChoose(ch.id, ch.label)} {...contentAttrs(lang)}>
+              <button type="button" class="button choice-button" disabled={busy} onClick={() => onChoose(ch.id, ch.label)} {...textAttrs(lang)}>
                 {ch.label}
               </button>
             </li>
@@ -122,7 +123,7 @@ export function Ending({ ending, lang, busy, focusRef, onRestart }: { ending: En
   return (
     <section class={`case__ending band--${ending.band}`} aria-labelledby="case-ending">
       <p class="reader__kicker">{t('case.ending')}</p>
-      <h2 id="case-ending" tabIndex={-1} ref={focusRef} {...contentAttrs(lang)}>
+      <h2 id="case-ending" tabIndex={-1} ref={focusRef} {...textAttrs(lang)}>
         {ending.title}
       </h2>
       <p class="band">
@@ -131,7 +132,7 @@ export function Ending({ ending, lang, busy, focusRef, onRestart }: { ending: En
       </p>
       <p class="score__big">{t('case.score', { score: ending.score, max: ending.max_score })}</p>
       <h3>{t('case.debrief')}</h3>
-      <div class="prose" {...contentAttrs(lang)} dangerouslySetInnerHTML={{ __html: ending.debrief_html }} />
+      <div class="prose" {...textAttrs(lang)} dangerouslySetInnerHTML={{ __html: ending.debrief_html }} />
       <button type="button" class="button" onClick={onRestart} disabled={busy}>
         {t('case.restart')}
       </button>

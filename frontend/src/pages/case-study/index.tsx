@@ -1,7 +1,8 @@
 // The case-study player: the page around a run (see useRun.ts) and its screens (Scenes.tsx).
 import { getCaseStudy } from '../../api/endpoints';
 import { useApp } from '../../context';
-import { Crumb, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, contentAttrs, usePreview, useTitle, useLoad } from '../learn';
+import { Crumb, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, usePreview, useTitle, useLoad } from '../learn';
+import { textAttrs } from '../../components/bidi';
 import { Ending, Feedback, Intro, Path, Scene } from './Scenes';
 import { useRun } from './useRun';
 
@@ -27,7 +28,7 @@ export function CaseStudy({ id }: { id: string }) {
       <p class="reader__kicker">
         <KindLabel kind="case_study" />
       </p>
-      <h1 tabIndex={-1} {...contentAttrs(c.language)}>
+      <h1 tabIndex={-1} {...textAttrs(c.language)}>
         {c.title}
       </h1>
       {!node && <Intro cs={c} error={error} busy={busy} onStart={start} />}

@@ -43,9 +43,9 @@ function Verdict({ c }: { c: CertificateCheck }) {
       </h2>
       <dl class="facts">
         <dt>{t('certificate.holder')}</dt>
-        <dd>{c.holder_name}</dd>
+        <dd dir="auto">{c.holder_name}</dd>
         <dt>{t('certificate.course')}</dt>
-        <dd>{c.course_title}</dd>
+        <dd dir="auto">{c.course_title}</dd>
         <dt>{t('certificate.hours')}</dt>
         <dd>{t('certificate.hoursValue', { n: hours })}</dd>
         <dt>{t('certificate.date')}</dt>

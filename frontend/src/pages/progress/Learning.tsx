@@ -40,7 +40,7 @@ export function Learning() {
         <ul class="cards">
           {certificates.data.items.map((c) => (
             <li key={c.code} class="card">
-              <h3>{c.course_title}</h3>
+              <h3 dir="auto">{c.course_title}</h3>
               <p class="muted">
                 {t('certificate.issuedOn', { date: formatDate(c.issued_at, locale) })} · {t('certificate.code')} <code dir="ltr">{c.code}</code>
               </p>
@@ -58,7 +58,9 @@ function FollowedCourse({ course: c }: { course: CourseProgressSummary }) {
   return (
     <li class="card followed">
       <h2>
-        <Link href={`/courses/${encodeURIComponent(c.course_slug)}`}>{c.course_title}</Link>
+        <Link href={`/courses/${encodeURIComponent(c.course_slug)}`}>
+          <bdi>{c.course_title}</bdi>
+        </Link>
       </h2>
       <ProgressBar done={c.completed_items} total={c.total_items} percent={c.percent} label={c.course_title} />
       <p class="muted">{t('learning.lastActivity', { date: formatDate(c.last_activity_at, locale) })}</p>

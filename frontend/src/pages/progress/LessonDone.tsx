@@ -7,6 +7,7 @@ import { useApp } from '../../context';
 import { describeError } from '../../errors';
 import { Link } from '../../router';
 import { signInHref, useLoad } from '../learn';
+import { Sentence } from '../../components/bidi';
 
 export function LessonDone({ id, slug, next }: { id: string; slug: string; next: ItemRef | null | undefined }) {
   const { t, me } = useApp();
@@ -49,7 +50,7 @@ export function LessonDone({ id, slug, next }: { id: string; slug: string; next:
       {done && next && (
         <p class="actions">
           <Link href={itemHref(next)} class="button button--primary">
-            {t('progress.nextItem', { title: next.title })}
+            <Sentence text={t('progress.nextItem')} parts={{ title: next.title }} />
           </Link>
         </p>
       )}

@@ -6,6 +6,7 @@ import { itemHref } from '../../api/types';
 import { useApp } from '../../context';
 import { Link } from '../../router';
 import { Icon } from '../../components/Icon';
+import { Sentence } from '../../components/bidi';
 
 /** The problem type the item endpoints answer for a module whose prerequisite is not finished. */
 export const MODULE_LOCKED = 'urn:sanad:problem:module-locked';
@@ -78,7 +79,7 @@ export function LockedItem({ error }: { error: ApiError }) {
     <>
       <h1 tabIndex={-1}>{t('progress.lockedTitle')}</h1>
       <div class="alert alert--warn" role="alert">
-        <Icon name="lock" /> {module ? t('progress.finishFirst', { title: module }) : error.detail}
+        <Icon name="lock" /> {module ? <Sentence text={t('progress.finishFirst')} parts={{ title: module }} /> : error.detail}
       </div>
       <p class="actions">
         <Link href={course ? `/courses/${encodeURIComponent(course)}` : '/learning'} class="button button--primary">

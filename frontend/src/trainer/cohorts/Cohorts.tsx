@@ -24,11 +24,11 @@ export function CohortsScreen() {
         <ul class="cards">
           {cohorts.data.items.map((c) => (
             <li key={c.id} class="card">
-              <h2>
+              <h2 dir="auto">
                 <Link href={`/cohorts/${encodeURIComponent(c.id)}`}>{c.title}</Link>
               </h2>
               <p class="muted">
-                {c.course_title} · {t('cohort.span', { from: formatDay(c.starts_on, locale), to: formatDay(c.ends_on, locale) })}
+                <bdi>{c.course_title}</bdi> · {t('cohort.span', { from: formatDay(c.starts_on, locale), to: formatDay(c.ends_on, locale) })}
               </p>
             </li>
           ))}

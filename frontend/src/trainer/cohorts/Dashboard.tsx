@@ -10,6 +10,7 @@ import { formatDay } from '../../pages/vocab';
 import { AddMembers } from './AddMembers';
 import { MemberTable } from './MemberTable';
 import { QuestionRates } from './QuestionRates';
+import { textAttrs } from '../../components/bidi';
 
 const DEFAULT_IDLE_DAYS = 7;
 
@@ -25,7 +26,7 @@ export function CohortDashboard({ id }: { id: string }) {
   if (!d) return <Loading />;
   const days = Math.min(365, Math.max(1, Math.trunc(Number(typed)) || DEFAULT_IDLE_DAYS));
   return (
-    <Page title={d.cohort.title}>
+    <Page title={d.cohort.title} titleAttrs={textAttrs(null)}>
       <BackLink href="/cohorts">{t('cohort.listTitle')}</BackLink>
       <p class="lead">
         {d.cohort.course_title} · {t('cohort.span', { from: formatDay(d.cohort.starts_on, locale), to: formatDay(d.cohort.ends_on, locale) })}

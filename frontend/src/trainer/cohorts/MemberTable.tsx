@@ -23,7 +23,7 @@ export function MemberTable({ members, filtered }: { members: MemberProgress[]; 
       <tbody>
         {members.map((m) => (
           <tr key={m.user_id}>
-            <th scope="row" data-label={cols[0]}>
+            <th scope="row" data-label={cols[0]} dir="auto">
               {m.display_name}
             </th>
             <td data-label={cols[1]}>
@@ -37,7 +37,7 @@ export function MemberTable({ members, filtered }: { members: MemberProgress[]; 
                 <ul class="plain-list">
                   {m.best_quiz_scores.map((s) => (
                     <li key={s.quiz_id}>
-                      {s.quiz_title} : {t('cohort.score', { score: s.best_score, max: s.max_score, n: s.attempts })}
+                      <bdi>{s.quiz_title}</bdi> : {t('cohort.score', { score: s.best_score, max: s.max_score, n: s.attempts })}
                     </li>
                   ))}
                 </ul>
