@@ -9,9 +9,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Postgres, Sqlite, Transaction};
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
@@ -19,38 +17,15 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres
 /// A pool on one of the two supported backends. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool, WriterQueue),
+    Sqlite(SqlitePool),
     Postgres(PgPool),
 }
 
 /// An open transaction on either backend; commit it or it rolls back on drop.
-/// On SQLite it holds its place at the head of the [`WriterQueue`] until then
-/// (the fields drop in order: the transaction, then the place).
 #[derive(Debug)]
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
+    Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
-}
-
-/// The queue of one process's SQLite transactions, first come first served.
-///
-/// SQLite has one writer at a time, and a writer that finds the lock taken
-/// sleeps in its busy handler and tries again (up to 100 ms a try): it does not
-/// queue. Back-to-back background transactions (the forum's fan-out to a
-/// thousand watchers) then kept a member's reply waiting for seconds. In this
-/// queue a reply waits for the one transaction ahead of it at most.
-#[derive(Clone, Debug, Default)]
-pub struct WriterQueue(Arc<Mutex<()>>);
-
-/// How long a transaction waits for its turn: long enough for a queue of a
-/// busy minute's writes, and a transaction opened inside another on the same
-/// task fails instead of hanging.
-const WRITER_QUEUE_WAIT: Duration = Duration::from_secs(30);
-
-impl WriterQueue {
-    async fn turn(&self) -> Result<OwnedMutexGuard<()>, sqlx::Error> {
-        tokio::time::timeout(WRITER_QUEUE_WAIT, self.0.clone().lock_owned()).await.map_err(|_| sqlx::Error::PoolTimedOut)
-    }
 }
 
 /// Runs `$body` with `$c` bound to the live pool (`&SqlitePool` or `&PgPool`).
@@ -59,7 +34,7 @@ impl WriterQueue {
 macro_rules! on_db {
     ($db:expr, $c:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($c, _) => $body,
+            $crate::db::Db::Sqlite($c) => $body,
             $crate::db::Db::Postgres($c) => $body,
         }
     };
@@ -70,7 +45,7 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite($c, _) => {
+            $crate::db::Tx::Sqlite($c) => {
                 let $c = &mut **$c;
                 $body
             }
@@ -109,7 +84,7 @@ impl Db {
             // connection's thread on every acquire.
             let pool =
                 SqlitePoolOptions::new().max_connections(8).min_connections(1).test_before_acquire(false).connect_with(options).await?;
-            Ok(Db::sqlite(pool))
+            Ok(Db::Sqlite(pool))
         } else {
             Err(sqlx::Error::Configuration(
                 format!("unsupported database URL scheme in {:?}: use sqlite:// or postgres://", redact(url)).into(),
@@ -117,22 +92,17 @@ impl Db {
         }
     }
 
-    /// A handle on an SQLite pool, with its own queue of writers.
-    pub fn sqlite(pool: SqlitePool) -> Self {
-        Db::Sqlite(pool, WriterQueue::default())
-    }
-
     /// The dialect of this handle.
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(..) => Backend::Sqlite,
+            Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
 
     fn migrator(&self) -> &'static Migrator {
         match self {
-            Db::Sqlite(..) => &SQLITE_MIGRATIONS,
+            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
             Db::Postgres(_) => &POSTGRES_MIGRATIONS,
         }
     }
@@ -157,14 +127,10 @@ impl Db {
         }
     }
 
-    /// Starts a transaction; on SQLite once the transactions ahead of it in
-    /// this process have ended (see [`WriterQueue`]).
+    /// Starts a transaction.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(pool, queue) => {
-                let turn = queue.turn().await?;
-                Tx::Sqlite(pool.begin().await?, turn)
-            }
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -179,7 +145,7 @@ impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(tx, _turn) => tx.commit().await,
+            Tx::Sqlite(tx) => tx.commit().await,
             Tx::Postgres(tx) => tx.commit().await,
         }
     }
@@ -187,7 +153,7 @@ impl Tx {
     /// The dialect of this transaction.
     pub fn backend(&self) -> Backend {
         match self {
-            Tx::Sqlite(..) => Backend::Sqlite,
+            Tx::Sqlite(_) => Backend::Sqlite,
             Tx::Postgres(_) => Backend::Postgres,
         }
     }
@@ -230,34 +196,4 @@ where
         found.append(&mut rows);
     }
     Ok(found)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn sqlite_transactions_take_turns_first_come_first_served() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&format!("sqlite://{}/turns.db", dir.path().display())).await.unwrap();
-        let first = db.begin().await.unwrap();
-        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut waiting = Vec::new();
-        for n in 1..=3 {
-            let (db, order) = (db.clone(), order.clone());
-            waiting.push(tokio::spawn(async move {
-                let tx = db.begin().await.unwrap();
-                order.lock().unwrap().push(n);
-                tx.commit().await.unwrap();
-            }));
-            // Each one in the queue before the next.
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        assert!(order.lock().unwrap().is_empty(), "nobody begins while the first transaction is open");
-        first.commit().await.unwrap();
-        for w in waiting {
-            w.await.unwrap();
-        }
-        assert_eq!(*order.lock().unwrap(), vec![1, 2, 3]);
-    }
 }
