@@ -1,5 +1,5 @@
-//! Kept pages (crates/forum/src/kept.rs): readers share a topic's page and a
-//! category's list, and each still sees only what is theirs on it; a change
+//! Kept pages (crates/forum/src/kept.rs): readers share a topic's page, and
+//! each still sees only what is theirs on it; a change
 //! made by another instance (here: written straight into the database, as
 //! any other instance's write lands) shows on the next read, however it was
 //! made, because the versions move by triggers.

@@ -152,24 +152,6 @@ pub async fn topic_for_reader(db: &Db, id: Uuid, reader: Uuid, (from, to): (i64,
         .bind(id).bind(reader).bind(from).bind(to).fetch_optional(c).await)
 }
 
-/// A category's version (moved by every change its topic list shows) and the
-/// reader's read marks on `topics`; `None` when there is no such category.
-pub async fn category_for_reader(db: &Db, slug: &str, reader: Uuid, topics: &[Uuid]) -> Sql<Option<(i64, Vec<(Uuid, i64)>)>> {
-    let marks: Vec<String> = (3..topics.len() + 3).map(|i| format!("${i}")).collect();
-    let on = if topics.is_empty() { "1 = 0".to_string() } else { format!("r.user_id = $2 AND r.topic_id IN ({})", marks.join(", ")) };
-    let sql =
-        format!("SELECT c.version, r.topic_id, r.last_seq FROM forum_categories c LEFT JOIN forum_read_state r ON {on} WHERE c.slug = $1");
-    let rows: Vec<(i64, Option<Uuid>, Option<i64>)> = on_db!(db, c => {
-        let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(slug).bind(reader);
-        for t in topics {
-            q = q.bind(*t);
-        }
-        q.fetch_all(c).await
-    })?;
-    let Some(version) = rows.first().map(|r| r.0) else { return Ok(None) };
-    Ok(Some((version, rows.into_iter().filter_map(|(_, t, s)| Some((t?, s?))).collect())))
-}
-
 /// The same, inside a transaction.
 pub async fn topic_in(tx: &mut Tx, id: Uuid) -> Sql<Option<TopicRow>> {
     on_tx!(tx, c => sqlx::query_as::<_, TopicRow>(TOPIC_SELECT).bind(id).fetch_optional(c).await)

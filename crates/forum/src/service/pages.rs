@@ -1,14 +1,13 @@
 //! Reading the forum: a category's list of topics and a topic's pages.
 //!
-//! Most readers see the same page, so it is shared through this instance's
-//! kept pages ([`crate::kept`]): a request reads the topic's (or category's)
+//! Most readers of a topic see the same page, so it is shared through this
+//! instance's kept pages ([`crate::kept`]): a request reads the topic's
 //! version together with the reader's own marks in one query, and builds the
 //! page only when no kept one has that version. What differs between readers
-//! (unread marks, their reactions, their own posts' Markdown) is laid over the
-//! shared page. A moderator, and a member with posts held in the topic, see
+//! (their read mark, their reactions, their own posts' Markdown) is laid over
+//! the shared page. A moderator, and a member with posts held in the topic, see
 //! posts others do not: their pages are built for them alone.
 
-use chrono::{DateTime, Utc};
 use sanad_platform::page::{self, Page};
 use sanad_platform::{Caller, Error, Result};
 use std::collections::{BTreeMap, HashMap};
@@ -18,7 +17,7 @@ use uuid::Uuid;
 
 use super::{Forum, author_of_post, author_of_topic, can_read_topic, is_moderator, sql, status_of};
 use crate::author::{Names, StoredAuthor, shown, with_authors};
-use crate::kept::{KeptTopicList, KeptTopicPage};
+use crate::kept::KeptTopicPage;
 use crate::model::*;
 use crate::store::{self, TopicForReader, TopicRow};
 
@@ -29,57 +28,27 @@ impl Forum {
     /// A page of a category's topics, latest activity first, with the caller's unread marks.
     pub async fn topics(&self, caller: &Caller, slug: &str, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicPage> {
         let limit = page::limit(limit)?;
-        let after = page::decode_key::<(DateTime<Utc>, Uuid)>(cursor)?;
-        let key = (slug.to_string(), cursor.map(str::to_string), limit);
-        let kept = self.kept.topic_list(&key);
-        let ids: Vec<Uuid> = kept.iter().flat_map(|k| k.topics.iter().map(|(t, _)| t.id)).collect();
-        let (version, mut marks) =
-            store::category_for_reader(&self.db, slug, caller.user_id, &ids).await.map_err(sql)?.ok_or(Error::NotFound("category"))?;
-        let list = match kept.filter(|k| k.version == version) {
-            Some(kept) => kept,
-            None => {
-                // Built from rows at least as new as `version`: kept under it, never shown as newer than it is.
-                let built = Arc::new(self.build_topic_list(slug, after, limit, version).await?);
-                self.kept.keep_topic_list(key, built.clone());
-                let ids: Vec<Uuid> = built.topics.iter().map(|(t, _)| t.id).collect();
-                marks = store::category_for_reader(&self.db, slug, caller.user_id, &ids)
-                    .await
-                    .map_err(sql)?
-                    .map(|(_, m)| m)
-                    .unwrap_or_default();
-                built
-            }
-        };
-        let marks: HashMap<Uuid, i64> = marks.into_iter().collect();
-        let items = list
-            .topics
-            .iter()
-            .map(|(t, post_seq)| TopicSummary { unread: *post_seq > marks.get(&t.id).copied().unwrap_or(0), ..t.clone() })
-            .collect();
-        Ok(TopicPage { items, next_cursor: list.next_cursor.clone() })
-    }
-
-    async fn build_topic_list(&self, slug: &str, after: Option<(DateTime<Utc>, Uuid)>, limit: u32, version: i64) -> Result<KeptTopicList> {
-        // Read as nobody: no read marks, which each reader lays over it.
-        let rows = store::topic_page(&self.db, slug, Uuid::nil(), after, page::fetch_limit(limit)).await.map_err(sql)?;
+        let after = page::decode_key::<(chrono::DateTime<chrono::Utc>, Uuid)>(cursor)?;
+        let rows = store::topic_page(&self.db, slug, caller.user_id, after, page::fetch_limit(limit)).await.map_err(sql)?;
+        // Topics prove the category; only an empty page asks whether it exists.
+        if rows.is_empty() && !store::category_exists(&self.db, slug).await.map_err(sql)? {
+            return Err(Error::NotFound("category"));
+        }
         let page = Page::from_rows(rows, limit, |t| page::encode_key(&(t.last_activity_at, t.id)));
         let shown_rows =
             with_authors(self.people.as_ref(), page.items, |t| StoredAuthor::of(t.author_id, t.anonymous, &t.pseudonym)).await?;
-        let topics = shown_rows
+        let items = shown_rows
             .into_iter()
-            .map(|(t, author)| {
-                let summary = TopicSummary {
-                    id: t.id,
-                    title: t.title,
-                    author,
-                    reply_count: t.reply_count,
-                    last_activity_at: t.last_activity_at,
-                    unread: false,
-                };
-                (summary, t.post_seq)
+            .map(|(t, author)| TopicSummary {
+                id: t.id,
+                title: t.title,
+                author,
+                reply_count: t.reply_count,
+                last_activity_at: t.last_activity_at,
+                unread: t.post_seq > t.last_seq.unwrap_or(0),
             })
             .collect();
-        Ok(KeptTopicList { version, built: Instant::now(), topics, next_cursor: page.next_cursor })
+        Ok(TopicPage { items, next_cursor: page.next_cursor })
     }
 
     /// A topic and one page of its posts; the caller's read mark moves to the page's last post.
