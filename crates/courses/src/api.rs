@@ -12,6 +12,7 @@ use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::auth::{caller, optional_caller};
 use sanad_platform::language;
 use sanad_platform::responses::NoContent;
+use sanad_platform::vocabulary::Language;
 use sanad_platform::{Caller, Result};
 use sha2::{Digest, Sha256};
 use std::marker::PhantomData;
@@ -356,10 +357,13 @@ impl CoursesApi {
         req: &Request,
         id: Path<Uuid>,
         preview: Query<Option<bool>>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
         body: Json<AttemptRequest>,
     ) -> Result<AttemptGraded> {
         let who = caller(req).await?;
-        Ok(AttemptGraded::Created(Json(self.courses.attempt(&who, id.0, body.0, preview.0.unwrap_or(false)).await?)))
+        let l = lang(&lang_q, &accept, Some(&who));
+        Ok(AttemptGraded::Created(Json(self.courses.attempt(&who, id.0, body.0, l, preview.0.unwrap_or(false)).await?)))
     }
 
     /// A case study's presentation.
@@ -379,23 +383,46 @@ impl CoursesApi {
 
     /// Start playing a case study.
     #[oai(path = "/case-studies/:id/runs", method = "post", tag = "ApiTags::Courses")]
-    async fn start_run(&self, req: &Request, id: Path<Uuid>, preview: Query<Option<bool>>) -> Result<RunCreated> {
+    async fn start_run(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        preview: Query<Option<bool>>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<RunCreated> {
         let who = caller(req).await?;
-        Ok(RunCreated::Created(Json(self.courses.start_run(&who, id.0, preview.0.unwrap_or(false)).await?)))
+        let l = lang(&lang_q, &accept, Some(&who));
+        Ok(RunCreated::Created(Json(self.courses.start_run(&who, id.0, l, preview.0.unwrap_or(false)).await?)))
     }
 
     /// Take a decision: the feedback of an experienced practitioner, then the next step or the ending.
     #[oai(path = "/case-study-runs/:run_id/choices", method = "post", tag = "ApiTags::Courses")]
-    async fn choose(&self, req: &Request, run_id: Path<Uuid>, body: Json<ChoiceRequest>) -> Result<Json<ChoiceOutcome>> {
+    async fn choose(
+        &self,
+        req: &Request,
+        run_id: Path<Uuid>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+        body: Json<ChoiceRequest>,
+    ) -> Result<Json<ChoiceOutcome>> {
         let who = caller(req).await?;
-        Ok(Json(self.courses.choose(&who, run_id.0, body.0.choice_id).await?))
+        let l = lang(&lang_q, &accept, Some(&who));
+        Ok(Json(self.courses.choose(&who, run_id.0, body.0.choice_id, l).await?))
     }
 
     /// A run as it stands, to resume it.
     #[oai(path = "/case-study-runs/:run_id", method = "get", tag = "ApiTags::Courses")]
-    async fn run(&self, req: &Request, run_id: Path<Uuid>) -> Result<Json<RunView>> {
+    async fn run(
+        &self,
+        req: &Request,
+        run_id: Path<Uuid>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<RunView>> {
         let who = caller(req).await?;
-        Ok(Json(self.courses.get_run(&who, run_id.0).await?))
+        let l = lang(&lang_q, &accept, Some(&who));
+        Ok(Json(self.courses.get_run(&who, run_id.0, l).await?))
     }
 
     /// Courses the caller may edit, most recently changed first. The whole list
@@ -411,10 +438,11 @@ impl CoursesApi {
         Ok(CourseCreated::Created(Json(self.courses.create_course(&caller(req).await?, body.0).await?)))
     }
 
-    /// The draft, with everything its authors edit (answers included).
+    /// The draft, with everything its authors edit (answers included); with
+    /// `language`, the items' texts in that language, to translate them.
     #[oai(path = "/courses/:slug/draft", method = "get", tag = "ApiTags::Authoring")]
-    async fn draft(&self, req: &Request, slug: Path<String>) -> Result<Json<DraftCourse>> {
-        Ok(Json(self.courses.draft(&caller(req).await?, &slug.0).await?))
+    async fn draft(&self, req: &Request, slug: Path<String>, language: Query<Option<Language>>) -> Result<Json<DraftCourse>> {
+        Ok(Json(self.courses.draft(&caller(req).await?, &slug.0, language.0).await?))
     }
 
     /// Change the course's title, summary, theme, level, language or duration.
@@ -473,22 +501,40 @@ impl CoursesApi {
         Ok(ItemCreated::Created(Json(self.courses.add_item(&caller(req).await?, id.0, ItemInput::CaseStudy(body.0)).await?)))
     }
 
-    /// Replace a lesson's content.
+    /// Replace a lesson's content; with `language` other than the course's, its translation into that language.
     #[oai(path = "/items/:id/lesson", method = "put", tag = "ApiTags::Authoring")]
-    async fn put_lesson(&self, req: &Request, id: Path<Uuid>, body: Json<LessonInput>) -> Result<Json<DraftItem>> {
-        Ok(Json(self.courses.replace_item(&caller(req).await?, id.0, ItemInput::Lesson(body.0)).await?))
+    async fn put_lesson(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        language: Query<Option<Language>>,
+        body: Json<LessonInput>,
+    ) -> Result<Json<DraftItem>> {
+        Ok(Json(self.courses.replace_item(&caller(req).await?, id.0, ItemInput::Lesson(body.0), language.0).await?))
     }
 
-    /// Replace a quiz's content.
+    /// Replace a quiz's content; with `language`, only the texts of its translation (same questions and choices).
     #[oai(path = "/items/:id/quiz", method = "put", tag = "ApiTags::Authoring")]
-    async fn put_quiz(&self, req: &Request, id: Path<Uuid>, body: Json<QuizInput>) -> Result<Json<DraftItem>> {
-        Ok(Json(self.courses.replace_item(&caller(req).await?, id.0, ItemInput::Quiz(body.0)).await?))
+    async fn put_quiz(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        language: Query<Option<Language>>,
+        body: Json<QuizInput>,
+    ) -> Result<Json<DraftItem>> {
+        Ok(Json(self.courses.replace_item(&caller(req).await?, id.0, ItemInput::Quiz(body.0), language.0).await?))
     }
 
-    /// Replace a case study's content.
+    /// Replace a case study's content; with `language`, only the texts of its translation (same steps, choices and endings).
     #[oai(path = "/items/:id/case-study", method = "put", tag = "ApiTags::Authoring")]
-    async fn put_case_study(&self, req: &Request, id: Path<Uuid>, body: Json<CaseStudyInput>) -> Result<Json<DraftItem>> {
-        Ok(Json(self.courses.replace_item(&caller(req).await?, id.0, ItemInput::CaseStudy(body.0)).await?))
+    async fn put_case_study(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        language: Query<Option<Language>>,
+        body: Json<CaseStudyInput>,
+    ) -> Result<Json<DraftItem>> {
+        Ok(Json(self.courses.replace_item(&caller(req).await?, id.0, ItemInput::CaseStudy(body.0), language.0).await?))
     }
 
     /// Move an item within its module or to another module.

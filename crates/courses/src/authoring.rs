@@ -225,7 +225,7 @@ impl Courses {
         Ok(())
     }
 
-    async fn draft_course(&self, course: &CourseRow) -> Result<DraftCourse> {
+    async fn draft_course(&self, course: &CourseRow, editing: Option<Language>) -> Result<DraftCourse> {
         let course = store::course_by_id(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?;
         let json = store::draft(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?;
         let c = parse_content(&json)?;
@@ -244,7 +244,8 @@ impl Courses {
             published_version: course.published_version,
             published_at: course.published_at,
             has_unpublished_changes: course.published_revision != Some(course.revision),
-            modules: c.modules.iter().map(DraftModule::from).collect(),
+            editing_language: editing.unwrap_or(c.language),
+            modules: c.modules.iter().map(|m| DraftModule::of(m, editing.unwrap_or(c.language), c.language)).collect(),
         })
     }
 
@@ -313,7 +314,7 @@ impl Courses {
         }
         let id = self.insert_course(Some(caller.user_id), &slug, &content).await?;
         let course = store::course_by_id(&self.db, id).await?.ok_or(Error::NotFound("course"))?;
-        self.draft_course(&course).await
+        self.draft_course(&course, None).await
     }
 
     async fn insert_course(&self, owner: Option<Uuid>, slug: &str, content: &CourseContent) -> Result<Uuid> {
@@ -335,9 +336,12 @@ impl Courses {
     }
 
     /// The draft, as its authors edit it.
-    pub async fn draft(&self, caller: &Caller, slug: &str) -> Result<DraftCourse> {
+    ///
+    /// With `language`, the items' texts are given in that language (empty
+    /// where not yet written), for translating one language at a time.
+    pub async fn draft(&self, caller: &Caller, slug: &str, language: Option<Language>) -> Result<DraftCourse> {
         let (course, _) = self.editable(caller, slug).await?;
-        self.draft_course(&course).await
+        self.draft_course(&course, language).await
     }
 
     /// Changes the course's own fields.
@@ -366,7 +370,7 @@ impl Courses {
             c.estimated_minutes = m;
         }
         self.save(&course, &c).await?;
-        self.draft_course(&course).await
+        self.draft_course(&course, None).await
     }
 
     /// Adds a co-author by email (owner and admins only).
@@ -401,7 +405,7 @@ impl Courses {
         module.requires = required_keys(&c.modules[..at], req.requires.as_deref().unwrap_or_default())?;
         c.modules.insert(at, module.clone());
         self.save(&course, &c).await?;
-        Ok(DraftModule::from(&module))
+        Ok(DraftModule::of(&module, c.language, c.language))
     }
 
     /// Renames or moves a module.
@@ -419,7 +423,7 @@ impl Courses {
         }
         c.modules.insert(to, module.clone());
         self.save(&course, &c).await?;
-        Ok(DraftModule::from(&module))
+        Ok(DraftModule::of(&module, c.language, c.language))
     }
 
     /// Removes a module and its items from the draft (the published version keeps them until the next publication).
@@ -453,12 +457,19 @@ impl Courses {
         };
         module.items.push(item.clone());
         self.save(&course, &c).await?;
-        Ok(DraftItem::from(&item))
+        Ok(DraftItem::of(&item, c.language, c.language))
     }
 
     /// Replaces an item's content, keeping its id (and the ids of the questions,
     /// choices and nodes the client sends back).
-    pub async fn replace_item(&self, caller: &Caller, id: Uuid, input: ItemInput) -> Result<DraftItem> {
+    ///
+    /// With `language` other than the course's own, the texts sent are that
+    /// language's translation of the item: the parts (questions, choices,
+    /// steps, endings) must be the item's own, in the same order, and only
+    /// their texts are kept; the rest is edited in the course's language.
+    /// Edits in the course's language keep the translations of the parts
+    /// that keep their ids.
+    pub async fn replace_item(&self, caller: &Caller, id: Uuid, input: ItemInput, language: Option<Language>) -> Result<DraftItem> {
         let errors = check_item_input(&input);
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
@@ -477,12 +488,23 @@ impl Courses {
                 item.body.kind().replace('_', " ")
             )));
         }
+        let main = c.language;
+        let editing = language.unwrap_or(main);
         item.title = Localized::from(input.title());
-        item.estimated_minutes = input.minutes();
-        item.body = render_off_thread(input, Some(item.body.clone())).await?;
+        if editing == main {
+            item.estimated_minutes = input.minutes();
+            let mut body = render_off_thread(input, Some(item.body.clone())).await?;
+            body.keep_translations_from(&item.body);
+            item.body = body;
+        } else {
+            let edited = render_off_thread(input, Some(item.body.clone())).await?;
+            item.body
+                .set_translation(editing, &edited)
+                .map_err(|ShapeMismatch(why)| Error::invalid("body", FieldCode::InvalidContent, &why))?;
+        }
         let updated = item.clone();
         self.save(&course, &c).await?;
-        Ok(DraftItem::from(&updated))
+        Ok(DraftItem::of(&updated, editing, main))
     }
 
     /// Moves an item to `position` within its module, or to another module.
@@ -506,7 +528,7 @@ impl Courses {
         let len = c.modules[to].items.len();
         c.modules[to].items.insert((position as usize).min(len), item.clone());
         self.save(&course, &c).await?;
-        Ok(DraftItem::from(&item))
+        Ok(DraftItem::of(&item, c.language, c.language))
     }
 
     /// Removes an item from the draft.

@@ -6,7 +6,7 @@
 
 use sanad_platform::vocabulary::{Language, Level, Theme};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
 
 /// A text in the platform's three languages; French is always present.
@@ -129,6 +129,44 @@ impl ItemBody {
 pub struct Lesson {
     pub markdown: String,
     pub html: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Translations<LessonText>,
+}
+
+/// A lesson's body in another language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LessonText {
+    pub markdown: String,
+    pub html: String,
+}
+
+/// The texts of a part in the languages other than the course's own (its
+/// `language`), by language. The main text stays where it always was, so a
+/// document written before translations existed reads as one with none; a
+/// translation keeps the part's id and key, so progress is the same whatever
+/// the language read.
+pub type Translations<T> = BTreeMap<Language, T>;
+
+/// A translation that may be left empty by an author: empty counts as missing.
+pub trait Translation {
+    /// True when the translation has no text to show.
+    fn is_blank(&self) -> bool;
+}
+
+impl Translation for LessonText {
+    fn is_blank(&self) -> bool {
+        self.markdown.trim().is_empty()
+    }
+}
+
+/// The translation of a part into `lang` when the course is written in
+/// `main` and the part has a non-blank one: `None` means the main text is
+/// served (and marked with the main language).
+pub fn translation<T: Translation>(translations: &Translations<T>, lang: Language, main: Language) -> Option<&T> {
+    if lang == main {
+        return None;
+    }
+    translations.get(&lang).filter(|t| !t.is_blank())
 }
 
 // One type for the content, grading, the folder format and the API; named
@@ -176,6 +214,33 @@ pub struct Question {
     /// Accepted answers of a short-text question.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Translations<QuestionText>,
+}
+
+/// A question's texts in another language.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuestionText {
+    pub prompt: String,
+    #[serde(default)]
+    pub explanation: String,
+    /// More accepted answers of a short-text question, in that language:
+    /// an answer is right when it matches any language's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<String>,
+}
+
+impl Translation for QuestionText {
+    fn is_blank(&self) -> bool {
+        self.prompt.trim().is_empty()
+    }
+}
+
+impl Question {
+    /// Every accepted answer of a short-text question, in every language.
+    pub fn accepted_answers(&self) -> impl Iterator<Item = &String> {
+        self.answers.iter().chain(self.translations.values().flat_map(|t| t.answers.iter()))
+    }
 }
 
 /// A choice of a question.
@@ -187,6 +252,22 @@ pub struct Choice {
     pub correct: bool,
     #[serde(default)]
     pub feedback: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Translations<ChoiceText>,
+}
+
+/// A quiz choice's texts in another language.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceText {
+    pub label: String,
+    #[serde(default)]
+    pub feedback: String,
+}
+
+impl Translation for ChoiceText {
+    fn is_blank(&self) -> bool {
+        self.label.trim().is_empty()
+    }
 }
 
 /// A branching case study: nodes with choices, and endings.
@@ -197,6 +278,15 @@ pub struct CaseStudy {
     pub start: String,
     pub nodes: Vec<CaseNode>,
     pub endings: Vec<Ending>,
+    /// The summary in other languages.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub summary_translations: Translations<String>,
+}
+
+impl Translation for String {
+    fn is_blank(&self) -> bool {
+        self.trim().is_empty()
+    }
 }
 
 /// A step of a case study: a situation and what can be done.
@@ -207,6 +297,8 @@ pub struct CaseNode {
     pub markdown: String,
     pub html: String,
     pub choices: Vec<CaseChoice>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Translations<LessonText>,
 }
 
 /// A decision at a node.
@@ -220,6 +312,22 @@ pub struct CaseChoice {
     pub points: u32,
     pub feedback_markdown: String,
     pub feedback_html: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Translations<CaseChoiceText>,
+}
+
+/// A case-study choice's texts in another language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseChoiceText {
+    pub label: String,
+    pub feedback_markdown: String,
+    pub feedback_html: String,
+}
+
+impl Translation for CaseChoiceText {
+    fn is_blank(&self) -> bool {
+        self.label.trim().is_empty()
+    }
 }
 
 /// An ending of a case study, with its debrief.
@@ -233,6 +341,256 @@ pub struct Ending {
     pub band: String,
     pub debrief_markdown: String,
     pub debrief_html: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Translations<EndingText>,
+}
+
+/// An ending's texts in another language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EndingText {
+    pub title: String,
+    pub debrief_markdown: String,
+    pub debrief_html: String,
+}
+
+impl Translation for EndingText {
+    fn is_blank(&self) -> bool {
+        self.title.trim().is_empty() && self.debrief_markdown.trim().is_empty()
+    }
+}
+
+/// Counts texts and the missing translations among them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextCount {
+    /// Texts of the part (a lesson's body, a question's prompt, a choice's label...).
+    pub texts: u32,
+    /// Those with no translation into the language asked.
+    pub missing: u32,
+}
+
+impl TextCount {
+    fn add<T: Translation>(&mut self, main_text: &str, translations: &Translations<T>, lang: Language, main: Language) {
+        if main_text.trim().is_empty() {
+            return;
+        }
+        self.texts += 1;
+        if lang != main && translation(translations, lang, main).is_none() {
+            self.missing += 1;
+        }
+    }
+}
+
+/// Why a translation cannot be laid over a part: it does not have the part's shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShapeMismatch(pub String);
+
+fn same_ids(
+    what: &str,
+    ours: impl ExactSizeIterator<Item = Uuid>,
+    theirs: impl ExactSizeIterator<Item = Uuid>,
+) -> Result<(), ShapeMismatch> {
+    let (ours, theirs): (Vec<Uuid>, Vec<Uuid>) = (ours.collect(), theirs.collect());
+    if ours == theirs {
+        Ok(())
+    } else {
+        Err(ShapeMismatch(format!(
+            "a translation keeps the {what} of the course's language, in the same order: add, remove or reorder them in that language"
+        )))
+    }
+}
+
+fn put<T>(translations: &mut Translations<T>, lang: Language, text: T, blank: bool) {
+    if blank {
+        translations.remove(&lang);
+    } else {
+        translations.insert(lang, text);
+    }
+}
+
+impl ItemBody {
+    /// How many of the item's texts have no translation into `lang`, the course being written in `main`.
+    pub fn text_count(&self, lang: Language, main: Language) -> TextCount {
+        let mut count = TextCount::default();
+        match self {
+            ItemBody::Lesson(l) => count.add(&l.markdown, &l.translations, lang, main),
+            ItemBody::Quiz(q) => {
+                for question in &q.questions {
+                    count.add(&question.prompt, &question.translations, lang, main);
+                    for c in &question.choices {
+                        count.add(&c.label, &c.translations, lang, main);
+                    }
+                }
+            }
+            ItemBody::CaseStudy(c) => {
+                count.add(&c.summary, &c.summary_translations, lang, main);
+                for n in &c.nodes {
+                    count.add(&n.markdown, &n.translations, lang, main);
+                    for ch in &n.choices {
+                        count.add(&ch.label, &ch.translations, lang, main);
+                    }
+                }
+                for e in &c.endings {
+                    count.add(&e.debrief_markdown, &e.translations, lang, main);
+                }
+            }
+        }
+        count
+    }
+
+    /// A copy whose texts are those written in `lang` (empty where there is
+    /// none yet), for an author editing that language; the structure
+    /// (choices' correctness, points, where choices lead) is the main one's.
+    pub fn in_language(&self, lang: Language, main: Language) -> ItemBody {
+        let mut copy = self.clone();
+        if lang == main {
+            return copy;
+        }
+        fn take<T: Clone + Default>(translations: &mut Translations<T>, lang: Language) -> T {
+            let text = translations.get(&lang).cloned().unwrap_or_default();
+            translations.clear();
+            text
+        }
+        match &mut copy {
+            ItemBody::Lesson(l) => {
+                let t = l.translations.get(&lang).cloned();
+                l.translations.clear();
+                (l.markdown, l.html) = t.map(|t| (t.markdown, t.html)).unwrap_or_default();
+            }
+            ItemBody::Quiz(q) => {
+                for question in &mut q.questions {
+                    let t = take(&mut question.translations, lang);
+                    (question.prompt, question.explanation, question.answers) = (t.prompt, t.explanation, t.answers);
+                    for c in &mut question.choices {
+                        let t = take(&mut c.translations, lang);
+                        (c.label, c.feedback) = (t.label, t.feedback);
+                    }
+                }
+            }
+            ItemBody::CaseStudy(c) => {
+                c.summary = take(&mut c.summary_translations, lang);
+                for n in &mut c.nodes {
+                    let t = n.translations.get(&lang).cloned();
+                    n.translations.clear();
+                    (n.markdown, n.html) = t.map(|t| (t.markdown, t.html)).unwrap_or_default();
+                    for ch in &mut n.choices {
+                        let t = ch.translations.get(&lang).cloned();
+                        ch.translations.clear();
+                        (ch.label, ch.feedback_markdown, ch.feedback_html) =
+                            t.map(|t| (t.label, t.feedback_markdown, t.feedback_html)).unwrap_or_default();
+                    }
+                }
+                for e in &mut c.endings {
+                    let t = e.translations.get(&lang).cloned();
+                    e.translations.clear();
+                    (e.title, e.debrief_markdown, e.debrief_html) =
+                        t.map(|t| (t.title, t.debrief_markdown, t.debrief_html)).unwrap_or_default();
+                }
+            }
+        }
+        copy
+    }
+
+    /// Carries the translations of `old` (the item before an edit in the
+    /// course's own language) over to the parts that kept their ids, so that
+    /// editing the French does not lose the Arabic.
+    pub fn keep_translations_from(&mut self, old: &ItemBody) {
+        fn carry<T: Clone>(to: &mut Translations<T>, from: Option<&Translations<T>>) {
+            if let Some(from) = from {
+                to.clone_from(from);
+            }
+        }
+        match (self, old) {
+            (ItemBody::Lesson(l), ItemBody::Lesson(o)) => carry(&mut l.translations, Some(&o.translations)),
+            (ItemBody::Quiz(q), ItemBody::Quiz(o)) => {
+                for question in &mut q.questions {
+                    let before = o.questions.iter().find(|x| x.id == question.id);
+                    carry(&mut question.translations, before.map(|b| &b.translations));
+                    for c in &mut question.choices {
+                        let before = before.and_then(|b| b.choices.iter().find(|x| x.id == c.id));
+                        carry(&mut c.translations, before.map(|b| &b.translations));
+                    }
+                }
+            }
+            (ItemBody::CaseStudy(c), ItemBody::CaseStudy(o)) => {
+                carry(&mut c.summary_translations, Some(&o.summary_translations));
+                for n in &mut c.nodes {
+                    let before = o.nodes.iter().find(|x| x.id == n.id);
+                    carry(&mut n.translations, before.map(|b| &b.translations));
+                    for ch in &mut n.choices {
+                        let before = before.and_then(|b| b.choices.iter().find(|x| x.id == ch.id));
+                        carry(&mut ch.translations, before.map(|b| &b.translations));
+                    }
+                }
+                for e in &mut c.endings {
+                    let before = o.endings.iter().find(|x| x.id == e.id);
+                    carry(&mut e.translations, before.map(|b| &b.translations));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Keeps the texts of `edited` (the same part, edited in `lang`) as the
+    /// translations into `lang`; an empty text removes that translation. The
+    /// parts must be the same, in the same order: the structure is edited
+    /// in the course's own language only.
+    pub fn set_translation(&mut self, lang: Language, edited: &ItemBody) -> Result<(), ShapeMismatch> {
+        match (self, edited) {
+            (ItemBody::Lesson(l), ItemBody::Lesson(e)) => {
+                let blank = e.markdown.trim().is_empty();
+                put(&mut l.translations, lang, LessonText { markdown: e.markdown.clone(), html: e.html.clone() }, blank);
+            }
+            (ItemBody::Quiz(q), ItemBody::Quiz(e)) => {
+                same_ids("questions", q.questions.iter().map(|x| x.id), e.questions.iter().map(|x| x.id))?;
+                for (question, edited) in q.questions.iter().zip(&e.questions) {
+                    same_ids("choices", question.choices.iter().map(|x| x.id), edited.choices.iter().map(|x| x.id))?;
+                }
+                for (question, edited) in q.questions.iter_mut().zip(&e.questions) {
+                    let text = QuestionText {
+                        prompt: edited.prompt.clone(),
+                        explanation: edited.explanation.clone(),
+                        answers: edited.answers.clone(),
+                    };
+                    put(&mut question.translations, lang, text, edited.prompt.trim().is_empty());
+                    for (c, ec) in question.choices.iter_mut().zip(&edited.choices) {
+                        let text = ChoiceText { label: ec.label.clone(), feedback: ec.feedback.clone() };
+                        put(&mut c.translations, lang, text, ec.label.trim().is_empty());
+                    }
+                }
+            }
+            (ItemBody::CaseStudy(c), ItemBody::CaseStudy(e)) => {
+                same_ids("steps", c.nodes.iter().map(|x| x.id), e.nodes.iter().map(|x| x.id))?;
+                same_ids("endings", c.endings.iter().map(|x| x.id), e.endings.iter().map(|x| x.id))?;
+                for (n, en) in c.nodes.iter().zip(&e.nodes) {
+                    same_ids("choices", n.choices.iter().map(|x| x.id), en.choices.iter().map(|x| x.id))?;
+                }
+                put(&mut c.summary_translations, lang, e.summary.clone(), e.summary.trim().is_empty());
+                for (n, en) in c.nodes.iter_mut().zip(&e.nodes) {
+                    let text = LessonText { markdown: en.markdown.clone(), html: en.html.clone() };
+                    put(&mut n.translations, lang, text, en.markdown.trim().is_empty());
+                    for (ch, ech) in n.choices.iter_mut().zip(&en.choices) {
+                        let text = CaseChoiceText {
+                            label: ech.label.clone(),
+                            feedback_markdown: ech.feedback_markdown.clone(),
+                            feedback_html: ech.feedback_html.clone(),
+                        };
+                        put(&mut ch.translations, lang, text, ech.label.trim().is_empty());
+                    }
+                }
+                for (end, ee) in c.endings.iter_mut().zip(&e.endings) {
+                    let text = EndingText {
+                        title: ee.title.clone(),
+                        debrief_markdown: ee.debrief_markdown.clone(),
+                        debrief_html: ee.debrief_html.clone(),
+                    };
+                    let blank = ee.title.trim().is_empty() && ee.debrief_markdown.trim().is_empty();
+                    put(&mut end.translations, lang, text, blank);
+                }
+            }
+            _ => return Err(ShapeMismatch("a translation is of the same kind of item".into())),
+        }
+        Ok(())
+    }
 }
 
 /// A module or item of a course: its id and kind (`module`, `lesson`, `quiz`, `case_study`).
@@ -399,8 +757,10 @@ mod tests {
                     points: *points,
                     feedback_markdown: String::new(),
                     feedback_html: String::new(),
+                    translations: Translations::new(),
                 })
                 .collect(),
+            translations: Translations::new(),
         }
     }
 
@@ -412,8 +772,15 @@ mod tests {
             band: "good".into(),
             debrief_markdown: String::new(),
             debrief_html: String::new(),
+            translations: Translations::new(),
         };
-        CaseStudy { summary: String::new(), start: nodes[0].key.clone(), nodes, endings: vec![ending] }
+        CaseStudy {
+            summary: String::new(),
+            start: nodes[0].key.clone(),
+            nodes,
+            endings: vec![ending],
+            summary_translations: Translations::new(),
+        }
     }
 
     #[test]

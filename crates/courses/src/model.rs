@@ -121,6 +121,9 @@ pub struct LessonView {
     pub module_title: String,
     pub language: String,
     pub content_language: Language,
+    /// The language the body is served in: the one asked for when the lesson
+    /// has it, else the course's own (`content_language`), to be marked as such.
+    pub body_language: Language,
     #[oai(nullable)]
     pub estimated_minutes: Option<u32>,
     #[oai(nullable)]
@@ -134,6 +137,8 @@ pub struct LessonView {
 pub struct ChoiceView {
     pub id: Uuid,
     pub label: String,
+    /// The language of the label.
+    pub language: Language,
 }
 
 /// A question as shown before submission.
@@ -142,6 +147,8 @@ pub struct QuestionView {
     pub id: Uuid,
     pub kind: QuestionKind,
     pub prompt: String,
+    /// The language of the prompt.
+    pub language: Language,
     /// Shuffled for each fetch when the quiz asks for it; empty for short text.
     pub choices: Vec<ChoiceView>,
 }
@@ -199,6 +206,8 @@ pub struct AttemptRequest {
 pub struct ChoiceFeedback {
     pub id: Uuid,
     pub label: String,
+    /// The language of the label and feedback.
+    pub language: Language,
     /// Whether this choice is right; null until the answers are revealed
     /// (see `AttemptResult.answers_revealed`) unless the question was answered right.
     #[oai(nullable)]
@@ -210,14 +219,20 @@ pub struct ChoiceFeedback {
 }
 
 impl ChoiceFeedback {
-    /// Feedback on choice `c`; its correctness and comment only when `show`.
-    pub fn of(c: &content::Choice, selected: bool, show: bool) -> Self {
+    /// Feedback on choice `c`, in `lang` when it is translated (the course
+    /// being written in `main`); its correctness and comment only when `show`.
+    pub fn of(c: &content::Choice, selected: bool, show: bool, lang: Language, main: Language) -> Self {
+        let (label, feedback, language) = match content::translation(&c.translations, lang, main) {
+            Some(t) => (&t.label, &t.feedback, lang),
+            None => (&c.label, &c.feedback, main),
+        };
         ChoiceFeedback {
             id: c.id,
-            label: c.label.clone(),
+            label: label.clone(),
+            language,
             correct: show.then_some(c.correct),
             selected,
-            feedback: show.then(|| c.feedback.clone()),
+            feedback: show.then(|| feedback.clone()),
         }
     }
 }
@@ -227,6 +242,8 @@ impl ChoiceFeedback {
 pub struct QuestionFeedback {
     pub question_id: Uuid,
     pub prompt: String,
+    /// The language of the prompt and explanation.
+    pub language: Language,
     /// Whether the question was answered.
     pub answered: bool,
     /// Whether the answer given is right (false when not answered).
@@ -244,15 +261,30 @@ pub struct QuestionFeedback {
 
 impl QuestionFeedback {
     /// Feedback on question `q` graded `result`; the right answers only when `show`.
-    pub fn of(q: &content::Question, result: &QuestionResult, show: bool, given_text: Option<String>) -> Self {
+    ///
+    /// The texts are in `lang` when translated, the course being written in
+    /// `main`; the accepted answers shown are those of the language served.
+    pub fn of(
+        q: &content::Question,
+        result: &QuestionResult,
+        show: bool,
+        given_text: Option<String>,
+        lang: Language,
+        main: Language,
+    ) -> Self {
+        let (prompt, explanation, answers, language) = match content::translation(&q.translations, lang, main) {
+            Some(t) => (&t.prompt, &t.explanation, if t.answers.is_empty() { &q.answers } else { &t.answers }, lang),
+            None => (&q.prompt, &q.explanation, &q.answers, main),
+        };
         QuestionFeedback {
             question_id: q.id,
-            prompt: q.prompt.clone(),
+            prompt: prompt.clone(),
+            language,
             answered: result.answered,
             correct: result.correct,
-            explanation: show.then(|| q.explanation.clone()),
-            choices: q.choices.iter().map(|c| ChoiceFeedback::of(c, result.selected.contains(&c.id), show)).collect(),
-            accepted_answers: if show { q.answers.clone() } else { Vec::new() },
+            explanation: show.then(|| explanation.clone()),
+            choices: q.choices.iter().map(|c| ChoiceFeedback::of(c, result.selected.contains(&c.id), show, lang, main)).collect(),
+            accepted_answers: if show { answers.clone() } else { Vec::new() },
             given_text,
         }
     }
@@ -288,6 +320,8 @@ pub struct CaseStudyView {
     pub id: Uuid,
     pub title: String,
     pub summary: String,
+    /// The language of the summary.
+    pub summary_language: Language,
     pub course_slug: String,
     pub course_title: String,
     pub language: String,
@@ -309,6 +343,8 @@ pub struct CaseStudyView {
 pub struct NodeChoice {
     pub id: Uuid,
     pub label: String,
+    /// The language of the label.
+    pub language: Language,
 }
 
 /// The ending reached, with its debrief.
@@ -316,6 +352,8 @@ pub struct NodeChoice {
 pub struct EndingView {
     pub id: Uuid,
     pub title: String,
+    /// The language of the title and debrief.
+    pub language: Language,
     pub band: EndingBand,
     pub debrief_html: String,
     pub score: u32,
@@ -327,6 +365,8 @@ pub struct EndingView {
 pub struct NodeView {
     pub id: Uuid,
     pub body_html: String,
+    /// The language of the body.
+    pub language: Language,
     pub choices: Vec<NodeChoice>,
     #[oai(nullable)]
     pub ending: Option<EndingView>,
@@ -349,6 +389,8 @@ pub struct ChoiceRequest {
 #[derive(Debug, Object)]
 pub struct ChoiceOutcome {
     pub feedback_html: String,
+    /// The language of the feedback.
+    pub feedback_language: Language,
     pub points: u32,
     pub node: NodeView,
 }
@@ -357,6 +399,8 @@ pub struct ChoiceOutcome {
 #[derive(Debug, Object)]
 pub struct RunStep {
     pub choice_label: String,
+    /// The language of the label and feedback.
+    pub language: Language,
     pub feedback_html: String,
     pub points: u32,
 }
@@ -541,7 +585,7 @@ pub struct LessonInput {
 impl LessonInput {
     /// The lesson, with its Markdown rendered.
     pub fn to_lesson(&self) -> content::Lesson {
-        content::Lesson { html: to_safe_html(&self.body), markdown: self.body.0.clone() }
+        content::Lesson { html: to_safe_html(&self.body), markdown: self.body.0.clone(), translations: Default::default() }
     }
 }
 
@@ -576,6 +620,7 @@ impl ChoiceInput {
             label: self.label.trim().to_string(),
             correct: self.correct,
             feedback: text_or_empty(&self.feedback),
+            translations: Default::default(),
         }
     }
 }
@@ -621,6 +666,7 @@ impl QuestionInput {
             explanation: text_or_empty(&self.explanation),
             answers: self.answers.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
             choices: self.choices.iter().enumerate().map(|(i, c)| c.to_choice(self.kind, i, known)).collect(),
+            translations: Default::default(),
         }
     }
 }
@@ -694,6 +740,7 @@ impl CaseChoiceInput {
             points: self.points,
             feedback_html: to_safe_html(&feedback),
             feedback_markdown: feedback,
+            translations: Default::default(),
         }
     }
 }
@@ -730,6 +777,7 @@ impl CaseNodeInput {
             html: to_safe_html(&self.body_markdown),
             markdown: self.body_markdown.0.clone(),
             choices: self.choices.iter().enumerate().map(|(i, c)| c.to_case_choice(key, i, known)).collect(),
+            translations: Default::default(),
         }
     }
 }
@@ -768,6 +816,7 @@ impl EndingInput {
             band: self.band.trim().to_string(),
             debrief_html: to_safe_html(&self.debrief_markdown),
             debrief_markdown: self.debrief_markdown.0.clone(),
+            translations: Default::default(),
         }
     }
 }
@@ -794,8 +843,19 @@ impl CaseStudyInput {
             start: self.start.trim().to_string(),
             nodes: self.nodes.iter().map(|n| n.to_node(known)).collect(),
             endings: self.endings.iter().map(|e| e.to_ending(known)).collect(),
+            summary_translations: Default::default(),
         }
     }
+}
+
+/// How much of an item is written in a language other than the course's.
+#[derive(Debug, Object)]
+pub struct TranslationStatus {
+    pub language: Language,
+    /// The item's texts (a lesson's body, each question, choice, step and ending).
+    pub texts: u32,
+    /// Those not yet written in this language (shown in the course's language, marked).
+    pub missing: u32,
 }
 
 /// An item of a draft, with everything an author edits.
@@ -807,6 +867,12 @@ pub struct DraftItem {
     pub title: LocalizedText,
     #[oai(nullable)]
     pub estimated_minutes: Option<u32>,
+    /// The language of the texts in `lesson`, `quiz` or `case_study`: the
+    /// course's own, or the one asked for with `?language=` (empty where not
+    /// yet written).
+    pub editing_language: Language,
+    /// For each language other than the course's, what is written and what is missing.
+    pub translations: Vec<TranslationStatus>,
     #[oai(nullable)]
     pub lesson: Option<LessonInput>,
     #[oai(nullable)]
@@ -815,22 +881,33 @@ pub struct DraftItem {
     pub case_study: Option<CaseStudyInput>,
 }
 
-impl From<&content::Item> for DraftItem {
-    fn from(item: &content::Item) -> Self {
+impl DraftItem {
+    /// The item as its authors edit it in `editing`, the course being written in `main`.
+    pub fn of(item: &content::Item, editing: Language, main: Language) -> Self {
         let title = LocalizedText::from(&item.title);
         let heading = LocalizedInput::Languages(title.clone());
         let estimated_minutes = item.estimated_minutes;
+        let translations = Language::ALL
+            .iter()
+            .filter(|l| **l != main)
+            .map(|l| {
+                let count = item.body.text_count(*l, main);
+                TranslationStatus { language: *l, texts: count.texts, missing: count.missing }
+            })
+            .collect();
         let mut draft = DraftItem {
             id: item.id,
             key: item.key.clone(),
             kind: (&item.body).into(),
             title,
             estimated_minutes,
+            editing_language: editing,
+            translations,
             lesson: None,
             quiz: None,
             case_study: None,
         };
-        match &item.body {
+        match &item.body.in_language(editing, main) {
             content::ItemBody::Lesson(l) => {
                 draft.lesson = Some(LessonInput { title: heading, estimated_minutes, body: Text(l.markdown.clone()) });
             }
@@ -870,14 +947,15 @@ pub struct DraftModule {
     pub items: Vec<DraftItem>,
 }
 
-impl From<&content::Module> for DraftModule {
-    fn from(m: &content::Module) -> Self {
+impl DraftModule {
+    /// The module as its authors edit it in `editing`, the course being written in `main`.
+    pub fn of(m: &content::Module, editing: Language, main: Language) -> Self {
         DraftModule {
             id: m.id,
             key: m.key.clone(),
             title: (&m.title).into(),
             requires: m.requires.clone(),
-            items: m.items.iter().map(DraftItem::from).collect(),
+            items: m.items.iter().map(|i| DraftItem::of(i, editing, main)).collect(),
         }
     }
 }
@@ -892,6 +970,8 @@ pub struct DraftCourse {
     pub theme: Theme,
     pub level: Level,
     pub language: Language,
+    /// The language of the items' texts below (see `DraftItem.editing_language`).
+    pub editing_language: Language,
     pub estimated_minutes: u32,
     #[oai(nullable)]
     pub owner_id: Option<Uuid>,

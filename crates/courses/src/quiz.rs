@@ -66,7 +66,7 @@ fn is_correct(q: &Question, a: Option<&Answer>) -> bool {
     match q.kind {
         QuestionKind::ShortText => {
             let given = normalize_answer(a.text.as_deref().unwrap_or_default());
-            !given.is_empty() && q.answers.iter().any(|ok| normalize_answer(ok) == given)
+            !given.is_empty() && q.accepted_answers().any(|ok| normalize_answer(ok) == given)
         }
         _ => {
             let chosen: HashSet<Uuid> = a.choice_ids.iter().copied().collect();
@@ -132,7 +132,14 @@ mod tests {
     use crate::content::Choice;
 
     fn choice(key: &str, correct: bool) -> Choice {
-        Choice { id: Uuid::now_v7(), key: key.into(), label: key.into(), correct, feedback: String::new() }
+        Choice {
+            id: Uuid::now_v7(),
+            key: key.into(),
+            label: key.into(),
+            correct,
+            feedback: String::new(),
+            translations: Default::default(),
+        }
     }
 
     fn question(kind: QuestionKind, choices: Vec<Choice>, answers: Vec<&str>) -> Question {
@@ -144,6 +151,7 @@ mod tests {
             explanation: String::new(),
             choices,
             answers: answers.into_iter().map(String::from).collect(),
+            translations: Default::default(),
         }
     }
 

@@ -9,7 +9,7 @@ use sanad_platform::FieldCode;
 use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord, QuestionOutcome};
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::PeopleDirectory;
-use sanad_platform::vocabulary::EndingBand;
+use sanad_platform::vocabulary::{EndingBand, Language};
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, Tx};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -110,6 +110,26 @@ pub(crate) fn item_ref(item: &Item, lang: &str) -> ItemRef {
         kind: (&item.body).into(),
         title: item.title.pick(lang).0.to_string(),
         estimated_minutes: item.estimated_minutes,
+    }
+}
+
+/// The language a reader asked for (negotiated, so always one of the platform's).
+fn language_of(lang: &str) -> Language {
+    Language::parse(lang).unwrap_or(Language::Fr)
+}
+
+/// The text of a part served to a reader of `lang`: its translation when
+/// there is one, else the main text, with the language it is in.
+fn served<'a, T: Translation, U: ?Sized>(
+    main_text: &'a U,
+    translations: &'a Translations<T>,
+    lang: Language,
+    main: Language,
+    text: impl Fn(&'a T) -> &'a U,
+) -> (&'a U, Language) {
+    match translation(translations, lang, main) {
+        Some(t) => (text(t), lang),
+        None => (main_text, main),
     }
 }
 
@@ -374,7 +394,7 @@ impl Courses {
         let loaded = self.load_course(caller, slug, preview).await?;
         let can_edit = self.can_edit(caller, &loaded.course).await?;
         let c = &loaded.content;
-        let (title, served) = c.title.pick(lang);
+        let (title, served_in) = c.title.pick(lang);
         Ok(CourseDetail {
             id: loaded.course.id,
             slug: loaded.course.slug.clone(),
@@ -382,7 +402,7 @@ impl Courses {
             summary: c.summary.pick(lang).0.to_string(),
             theme: c.theme,
             level: c.level,
-            language: served.to_string(),
+            language: served_in.to_string(),
             content_language: c.language,
             estimated_minutes: c.estimated_minutes,
             version: loaded.version,
@@ -410,15 +430,17 @@ impl Courses {
         let (module, item) = c.items().find(|(_, i)| i.id == id).ok_or(Error::NotFound("lesson"))?;
         let ItemBody::Lesson(lesson) = &item.body else { return Err(Error::NotFound("lesson")) };
         let (previous_item, next_item) = neighbours(c, id, lang);
-        let (title, served) = item.title.pick(lang);
+        let (title, served_in) = item.title.pick(lang);
+        let (body_html, body_language) = served(&lesson.html, &lesson.translations, language_of(lang), c.language, |t| &t.html);
         Ok(LessonView {
             id,
             title: title.to_string(),
-            body_html: lesson.html.clone(),
+            body_html: body_html.to_string(),
+            body_language,
             course_slug: loaded.course.slug.clone(),
             course_title: c.title.pick(lang).0.to_string(),
             module_title: module.title.pick(lang).0.to_string(),
-            language: served.to_string(),
+            language: served_in.to_string(),
             content_language: c.language,
             estimated_minutes: item.estimated_minutes,
             next_item,
@@ -452,26 +474,35 @@ impl Courses {
             None => 0,
         };
         let mut rng = rand::thread_rng();
+        let (reader, main) = (language_of(lang), c.language);
         let questions = quiz
             .questions
             .iter()
             .map(|q| {
-                let mut choices: Vec<ChoiceView> = q.choices.iter().map(|c| ChoiceView { id: c.id, label: c.label.clone() }).collect();
+                let mut choices: Vec<ChoiceView> = q
+                    .choices
+                    .iter()
+                    .map(|c| {
+                        let (label, language) = served(&c.label, &c.translations, reader, main, |t| &t.label);
+                        ChoiceView { id: c.id, label: label.clone(), language }
+                    })
+                    .collect();
                 // True/false keeps its order: "Vrai" then "Faux" is how people read it.
                 if quiz.shuffle && q.kind != QuestionKind::TrueFalse {
                     choices.shuffle(&mut rng);
                 }
-                QuestionView { id: q.id, kind: q.kind, prompt: q.prompt.clone(), choices }
+                let (prompt, language) = served(&q.prompt, &q.translations, reader, main, |t| &t.prompt);
+                QuestionView { id: q.id, kind: q.kind, prompt: prompt.clone(), language, choices }
             })
             .collect();
         let (previous_item, next_item) = neighbours(c, id, lang);
-        let (title, served) = item.title.pick(lang);
+        let (title, served_in) = item.title.pick(lang);
         Ok(QuizView {
             id,
             title: title.to_string(),
             course_slug: loaded.course.slug.clone(),
             course_title: c.title.pick(lang).0.to_string(),
-            language: served.to_string(),
+            language: served_in.to_string(),
             content_language: c.language,
             pass_mark: quiz.pass_mark,
             max_attempts: quiz.max_attempts,
@@ -491,9 +522,9 @@ impl Courses {
     /// the answer given is right. An attempt answering nothing is refused and
     /// not counted; counting and recording are one atomic step, so parallel
     /// submissions never exceed the quiz's attempts.
-    pub async fn attempt(&self, caller: &Caller, id: Uuid, req: AttemptRequest, preview: bool) -> Result<AttemptResult> {
+    pub async fn attempt(&self, caller: &Caller, id: Uuid, req: AttemptRequest, lang: &str, preview: bool) -> Result<AttemptResult> {
         let loaded = self.load_item(Some(caller), id, preview).await?;
-        self.gate(Some(caller), &loaded, id, &caller.locale).await?;
+        self.gate(Some(caller), &loaded, id, lang).await?;
         let (_, quiz) = Self::quiz_of(&loaded.content, id)?;
         let answers: Vec<Answer> = req.answers.iter().map(Answer::from).collect();
         let grade = quiz::grade(quiz, &answers)?;
@@ -514,7 +545,7 @@ impl Courses {
             .map(|(q, r)| {
                 let given_text = answers.iter().find(|a| a.question_id == q.id).and_then(|a| a.text.clone());
                 // A question answered right holds nothing the learner does not know already.
-                QuestionFeedback::of(q, r, revealed || r.correct, given_text)
+                QuestionFeedback::of(q, r, revealed || r.correct, given_text, language_of(lang), loaded.content.language)
             })
             .collect();
         Ok(AttemptResult {
@@ -589,15 +620,17 @@ impl Courses {
         let c = &loaded.content;
         let (item, case) = Self::case_of(c, id)?;
         let (previous_item, next_item) = neighbours(c, id, lang);
-        let (title, served) = item.title.pick(lang);
+        let (title, served_in) = item.title.pick(lang);
         let (decisions_fewest, decisions_most) = case.decisions();
+        let (summary, summary_language) = served(&case.summary, &case.summary_translations, language_of(lang), c.language, |t| t);
         Ok(CaseStudyView {
             id,
             title: title.to_string(),
-            summary: case.summary.clone(),
+            summary: summary.clone(),
+            summary_language,
             course_slug: loaded.course.slug.clone(),
             course_title: c.title.pick(lang).0.to_string(),
-            language: served.to_string(),
+            language: served_in.to_string(),
             content_language: c.language,
             decision_points: case.nodes.len() as u32,
             decisions_fewest,
@@ -608,9 +641,9 @@ impl Courses {
     }
 
     /// Starts a run at the case study's first node.
-    pub async fn start_run(&self, caller: &Caller, id: Uuid, preview: bool) -> Result<RunStarted> {
+    pub async fn start_run(&self, caller: &Caller, id: Uuid, lang: &str, preview: bool) -> Result<RunStarted> {
         let loaded = self.load_item(Some(caller), id, preview).await?;
-        self.gate(Some(caller), &loaded, id, &caller.locale).await?;
+        self.gate(Some(caller), &loaded, id, lang).await?;
         let (_, case) = Self::case_of(&loaded.content, id)?;
         let run = store::RunRow {
             id: sanad_platform::ids::new_id(),
@@ -625,7 +658,8 @@ impl Courses {
         };
         store::insert_run(&self.db, &run, self.clock.now()).await?;
         let best = self.best_score(&loaded, id, case).await?;
-        Ok(RunStarted { run_id: run.id, node: node_view(case, &case.start, 0, best)? })
+        let reading = Reading { lang: language_of(lang), main: loaded.content.language };
+        Ok(RunStarted { run_id: run.id, node: node_view(case, &case.start, 0, best, reading)? })
     }
 
     /// The best score of case study `id`: computed once per published version
@@ -653,7 +687,7 @@ impl Courses {
     }
 
     /// Takes a decision in a run: returns the practitioner's feedback and the next node (or the ending).
-    pub async fn choose(&self, caller: &Caller, run_id: Uuid, choice_id: Uuid) -> Result<ChoiceOutcome> {
+    pub async fn choose(&self, caller: &Caller, run_id: Uuid, choice_id: Uuid, lang: &str) -> Result<ChoiceOutcome> {
         let (run, content, best) = self.run_and_case(caller, run_id).await?;
         let (_, case) = Self::case_of(&content, run.case_study_id)?;
         if run.ending_key.is_some() {
@@ -679,10 +713,14 @@ impl Courses {
             self.report_ending(&mut tx, caller, &run, score, best).await?;
         }
         tx.commit().await?;
+        let reading = Reading { lang: language_of(lang), main: content.language };
+        let (feedback_html, feedback_language) =
+            served(&choice.feedback_html, &choice.translations, reading.lang, reading.main, |t| &t.feedback_html);
         Ok(ChoiceOutcome {
-            feedback_html: choice.feedback_html.clone(),
+            feedback_html: feedback_html.clone(),
+            feedback_language,
             points: choice.points,
-            node: node_view(case, &choice.next, score as u32, best)?,
+            node: node_view(case, &choice.next, score as u32, best, reading)?,
         })
     }
 
@@ -700,42 +738,75 @@ impl Courses {
     }
 
     /// A run as it stands, with the steps taken, to resume it.
-    pub async fn get_run(&self, caller: &Caller, run_id: Uuid) -> Result<RunView> {
+    pub async fn get_run(&self, caller: &Caller, run_id: Uuid, lang: &str) -> Result<RunView> {
         let (run, content, best) = self.run_and_case(caller, run_id).await?;
         let (_, case) = Self::case_of(&content, run.case_study_id)?;
+        let reading = Reading { lang: language_of(lang), main: content.language };
         let taken: Vec<serde_json::Value> = serde_json::from_str(&run.steps).unwrap_or_default();
         let steps = taken
             .iter()
             .filter_map(|s| {
                 let node = case.nodes.iter().find(|n| Some(n.key.as_str()) == s["node"].as_str())?;
                 let c = node.choices.iter().find(|c| Some(c.key.as_str()) == s["choice"].as_str())?;
-                Some(RunStep { choice_label: c.label.clone(), feedback_html: c.feedback_html.clone(), points: c.points })
+                let (label, feedback_html, language) = match translation(&c.translations, reading.lang, reading.main) {
+                    Some(t) => (&t.label, &t.feedback_html, reading.lang),
+                    None => (&c.label, &c.feedback_html, reading.main),
+                };
+                Some(RunStep { choice_label: label.clone(), language, feedback_html: feedback_html.clone(), points: c.points })
             })
             .collect();
-        Ok(RunView { run_id, case_study_id: run.case_study_id, steps, node: node_view(case, &run.current_key, run.score as u32, best)? })
+        Ok(RunView {
+            run_id,
+            case_study_id: run.case_study_id,
+            steps,
+            node: node_view(case, &run.current_key, run.score as u32, best, reading)?,
+        })
     }
 }
 
+/// The language a run is read in, and the course's own.
+#[derive(Clone, Copy)]
+struct Reading {
+    lang: Language,
+    main: Language,
+}
+
 /// The node at `key`, or the ending with the run's score beside the best one (`max_score`).
-fn node_view(case: &CaseStudy, key: &str, score: u32, max_score: u32) -> Result<NodeView> {
+fn node_view(case: &CaseStudy, key: &str, score: u32, max_score: u32, reading: Reading) -> Result<NodeView> {
+    let Reading { lang, main } = reading;
     if let Some(node) = case.nodes.iter().find(|n| n.key == key) {
+        let (body_html, language) = served(&node.html, &node.translations, lang, main, |t| &t.html);
         return Ok(NodeView {
             id: node.id,
-            body_html: node.html.clone(),
-            choices: node.choices.iter().map(|c| NodeChoice { id: c.id, label: c.label.clone() }).collect(),
+            body_html: body_html.clone(),
+            language,
+            choices: node
+                .choices
+                .iter()
+                .map(|c| {
+                    let (label, language) = served(&c.label, &c.translations, lang, main, |t| &t.label);
+                    NodeChoice { id: c.id, label: label.clone(), language }
+                })
+                .collect(),
             ending: None,
         });
     }
     let ending = case.endings.iter().find(|e| e.key == key).ok_or(Error::NotFound("case study node"))?;
+    let (title, debrief_html, language) = match translation(&ending.translations, lang, main) {
+        Some(t) => (&t.title, &t.debrief_html, lang),
+        None => (&ending.title, &ending.debrief_html, main),
+    };
     Ok(NodeView {
         id: ending.id,
-        body_html: ending.debrief_html.clone(),
+        body_html: debrief_html.clone(),
+        language,
         choices: vec![],
         ending: Some(EndingView {
             id: ending.id,
-            title: ending.title.clone(),
+            title: title.clone(),
+            language,
             band: EndingBand::from_stored(&ending.band)?,
-            debrief_html: ending.debrief_html.clone(),
+            debrief_html: debrief_html.clone(),
             score,
             max_score,
         }),
@@ -743,7 +814,7 @@ fn node_view(case: &CaseStudy, key: &str, score: u32, max_score: u32) -> Result<
 }
 
 fn summary_of(row: &CourseRow, content: &CourseContent, lang: &str, published_at: DateTime<Utc>) -> CourseSummary {
-    let (title, served) = content.title.pick(lang);
+    let (title, served_in) = content.title.pick(lang);
     CourseSummary {
         id: row.id,
         slug: row.slug.clone(),
@@ -751,7 +822,7 @@ fn summary_of(row: &CourseRow, content: &CourseContent, lang: &str, published_at
         summary: content.summary.pick(lang).0.to_string(),
         theme: content.theme,
         level: content.level,
-        language: served.to_string(),
+        language: served_in.to_string(),
         content_language: content.language,
         estimated_minutes: content.estimated_minutes,
         item_count: content.items().count() as u32,

@@ -42,7 +42,12 @@ impl LessonSource for CourseLessons {
                     course_title: content.title.fr.clone(),
                     titles,
                     language: content.language.to_string(),
-                    text: sanad_platform::markdown::to_plain_text(&lesson.markdown),
+                    // Every language's text, so a reader finds the lesson in the words of their language.
+                    text: std::iter::once(&lesson.markdown)
+                        .chain(lesson.translations.values().map(|t| &t.markdown))
+                        .map(|m| sanad_platform::markdown::to_plain_text(m))
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
                     published_at,
                 });
             }

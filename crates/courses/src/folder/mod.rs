@@ -5,6 +5,8 @@
 //! a zip, or the starter courses embedded in the binary) and names the file
 //! and line of every error; export writes the same format back.
 
+mod translations;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -149,7 +151,7 @@ impl From<QuestionFile> for Question {
     fn from(q: QuestionFile) -> Self {
         let QuestionFile { key, kind, prompt, explanation, answers, choices } = q;
         let choices = choices.into_iter().map(Choice::from).collect();
-        Question { id: Uuid::now_v7(), key, kind, prompt, explanation, answers, choices }
+        Question { id: Uuid::now_v7(), key, kind, prompt, explanation, answers, choices, translations: Translations::new() }
     }
 }
 
@@ -179,7 +181,7 @@ struct ChoiceFile {
 impl From<ChoiceFile> for Choice {
     fn from(c: ChoiceFile) -> Self {
         let ChoiceFile { key, label, correct, feedback } = c;
-        Choice { id: Uuid::now_v7(), key, label, correct, feedback }
+        Choice { id: Uuid::now_v7(), key, label, correct, feedback, translations: Translations::new() }
     }
 }
 
@@ -216,7 +218,7 @@ impl From<NodeFile> for CaseNode {
     fn from(n: NodeFile) -> Self {
         let NodeFile { key, body, choices } = n;
         let choices = choices.into_iter().map(CaseChoice::from).collect();
-        CaseNode { id: Uuid::now_v7(), key, html: to_safe_html(&body), markdown: body, choices }
+        CaseNode { id: Uuid::now_v7(), key, html: to_safe_html(&body), markdown: body, choices, translations: Translations::new() }
     }
 }
 
@@ -241,7 +243,16 @@ struct CaseChoiceFile {
 impl From<CaseChoiceFile> for CaseChoice {
     fn from(c: CaseChoiceFile) -> Self {
         let CaseChoiceFile { key, label, next, points, feedback } = c;
-        CaseChoice { id: Uuid::now_v7(), key, label, next, points, feedback_html: to_safe_html(&feedback), feedback_markdown: feedback }
+        CaseChoice {
+            id: Uuid::now_v7(),
+            key,
+            label,
+            next,
+            points,
+            feedback_html: to_safe_html(&feedback),
+            feedback_markdown: feedback,
+            translations: Translations::new(),
+        }
     }
 }
 
@@ -270,7 +281,15 @@ struct EndingFile {
 impl From<EndingFile> for Ending {
     fn from(e: EndingFile) -> Self {
         let EndingFile { key, title, band, debrief } = e;
-        Ending { id: Uuid::now_v7(), key, title, band, debrief_html: to_safe_html(&debrief), debrief_markdown: debrief }
+        Ending {
+            id: Uuid::now_v7(),
+            key,
+            title,
+            band,
+            debrief_html: to_safe_html(&debrief),
+            debrief_markdown: debrief,
+            translations: Translations::new(),
+        }
     }
 }
 
@@ -343,10 +362,11 @@ pub fn import(files: &Files) -> Result<ImportedCourse, Vec<ImportError>> {
         errors.push(err("course.toml", line_of(course_text, "slug"), "slug must be lowercase letters, digits and hyphens"));
     }
     let folders = module_folders(files, &mut errors);
-    let modules = folders.into_iter().map(|((_, key), folder)| read_module(key, folder, &mut errors)).collect();
     let theme = course_theme(&course.theme);
     let level = course_level(&course.level);
     let language = course_language(&course.language);
+    let main = language.clone().unwrap_or(Language::Fr);
+    let modules = folders.into_iter().map(|((_, key), folder)| read_module(key, folder, main, &mut errors)).collect();
     let content = CourseContent {
         title: course.title.into(),
         summary: course.summary.into(),
@@ -392,8 +412,10 @@ fn module_folders<'a>(files: &'a Files, errors: &mut Vec<ImportError>) -> BTreeM
     folders
 }
 
-/// A module from its folder: the title from `module.toml`, the items in the order of their numbers.
-fn read_module(key: String, folder: ModuleFolder, errors: &mut Vec<ImportError>) -> Module {
+/// A module from its folder: the title from `module.toml`, the items in the
+/// order of their numbers, each with its translation files (`main` being the
+/// course's language).
+fn read_module(key: String, folder: ModuleFolder, main: Language, errors: &mut Vec<ImportError>) -> Module {
     let dir = folder.dir;
     if !is_key(&key) {
         errors.push(err(dir, None, "module key must be lowercase letters, digits and hyphens"));
@@ -407,11 +429,18 @@ fn read_module(key: String, folder: ModuleFolder, errors: &mut Vec<ImportError>)
         errors.push(e);
         (Localized::default(), vec![])
     });
+    let is_translation = |name: &str| numbered(name).and_then(|(_, _, ext)| translations::translation_ext(ext)).is_some();
     let mut items: Vec<(u32, Item)> = Vec::new();
-    for (name, text) in folder.entries.iter().filter(|(n, _)| *n != "module.toml") {
+    for (name, text) in folder.entries.iter().filter(|(n, _)| *n != "module.toml" && !is_translation(n)) {
         match read_item(&format!("{dir}/{name}"), name, text) {
             Ok(item) => items.push(item),
             Err(mut e) => errors.append(&mut e),
+        }
+    }
+    for (name, text) in folder.entries.iter().filter(|(n, _)| is_translation(n)) {
+        let path = format!("{dir}/{name}");
+        if let Err(mut e) = read_translation(&path, name, text, main, &folder.entries, &mut items) {
+            errors.append(&mut e);
         }
     }
     items.sort_by_key(|(n, _)| *n);
@@ -433,6 +462,34 @@ fn read_item(path: &str, name: &str, text: &str) -> Result<(u32, Item), Vec<Impo
         _ => Err(vec![err(path, None, "unknown item type: use .md, .quiz.toml or .case.toml")]),
     }?;
     Ok((number, item))
+}
+
+/// Lays a translation file (`01-key.ar.md`...) over the item of its main
+/// file (`01-key.md`), read already into `items`.
+fn read_translation(
+    path: &str,
+    name: &str,
+    text: &str,
+    main: Language,
+    entries: &[(&str, &str)],
+    items: &mut [(u32, Item)],
+) -> Result<(), Vec<ImportError>> {
+    let Some((number, key, ext)) = numbered(name) else { return Ok(()) };
+    let Some((lang, main_ext)) = translations::translation_ext(ext) else { return Ok(()) };
+    if lang == main {
+        return Err(vec![err(
+            path,
+            None,
+            format!("the course is written in `{main}`: its texts are in the main files, not in translations"),
+        )]);
+    }
+    let main_name = format!("{}-{key}.{main_ext}", name.split_once('-').map_or("", |(n, _)| n));
+    if !entries.iter().any(|(n, _)| *n == main_name) {
+        return Err(vec![err(path, None, format!("a translation sits beside its item's main file: `{main_name}` is missing"))]);
+    }
+    // The main file was read with errors (reported already): nothing to translate.
+    let Some((_, item)) = items.iter_mut().find(|(n, i)| *n == number && i.key == key) else { return Ok(()) };
+    translations::apply(item, lang, path, text)
 }
 
 /// Finds the file (and line) a content problem comes from.
@@ -480,7 +537,7 @@ fn lesson_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportErro
     let (front, body, _) = split_front_matter(path, text).map_err(|e| vec![e])?;
     check_markdown_size(path, "the lesson", body)?;
     let front: LessonFront = parse_toml(path, front, 1).map_err(|e| vec![e])?;
-    let lesson = Lesson { html: to_safe_html(body), markdown: body.to_string() };
+    let lesson = Lesson { html: to_safe_html(body), markdown: body.to_string(), translations: Translations::new() };
     Ok(new_item(key, front.title, front.title_i18n, front.estimated_minutes, ItemBody::Lesson(lesson)))
 }
 
@@ -505,6 +562,7 @@ fn case_item(path: &str, key: &str, text: &str) -> Result<Item, Vec<ImportError>
     let CaseFile { title, start, summary, estimated_minutes, title_i18n, nodes, endings } = case;
     let case = CaseStudy {
         summary,
+        summary_translations: Translations::new(),
         start,
         nodes: nodes.into_iter().map(CaseNode::from).collect(),
         endings: endings.into_iter().map(Ending::from).collect(),
@@ -533,7 +591,9 @@ pub fn export(slug: &str, content: &CourseContent) -> Result<Files, toml::ser::E
         );
         for (i_index, item) in module.items.iter().enumerate() {
             let (ext, text) = item_file(item)?;
-            files.insert(format!("{dir}/{:02}-{}.{ext}", i_index + 1, item.key), text);
+            let stem = format!("{:02}-{}", i_index + 1, item.key);
+            files.insert(format!("{dir}/{stem}.{ext}"), text);
+            translations::export(&mut files, &dir, &stem, item)?;
         }
     }
     Ok(files)
