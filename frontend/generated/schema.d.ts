@@ -3348,8 +3348,11 @@ export interface paths {
             parameters: {
                 query?: {
                     preview?: boolean;
+                    lang?: string;
                 };
-                header?: never;
+                header?: {
+                    "Accept-Language"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3652,8 +3655,11 @@ export interface paths {
             parameters: {
                 query?: {
                     preview?: boolean;
+                    lang?: string;
                 };
-                header?: never;
+                header?: {
+                    "Accept-Language"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3789,8 +3795,12 @@ export interface paths {
         /** Take a decision: the feedback of an experienced practitioner, then the next step or the ending. */
         post: {
             parameters: {
-                query?: never;
-                header?: never;
+                query?: {
+                    lang?: string;
+                };
+                header?: {
+                    "Accept-Language"?: string;
+                };
                 path: {
                     run_id: string;
                 };
@@ -3927,8 +3937,12 @@ export interface paths {
         /** A run as it stands, to resume it. */
         get: {
             parameters: {
-                query?: never;
-                header?: never;
+                query?: {
+                    lang?: string;
+                };
+                header?: {
+                    "Accept-Language"?: string;
+                };
                 path: {
                     run_id: string;
                 };
@@ -4200,10 +4214,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The draft, with everything its authors edit (answers included). */
+        /**
+         * The draft, with everything its authors edit (answers included); with
+         *     `language`, the items' texts in that language, to translate them.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    language?: components["schemas"]["Language"];
+                };
                 header?: never;
                 path: {
                     slug: string;
@@ -5437,10 +5456,12 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a lesson's content. */
+        /** Replace a lesson's content; with `language` other than the course's, its translation into that language. */
         put: {
             parameters: {
-                query?: never;
+                query?: {
+                    language?: components["schemas"]["Language"];
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -5577,10 +5598,12 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a quiz's content. */
+        /** Replace a quiz's content; with `language`, only the texts of its translation (same questions and choices). */
         put: {
             parameters: {
-                query?: never;
+                query?: {
+                    language?: components["schemas"]["Language"];
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -5717,10 +5740,12 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a case study's content. */
+        /** Replace a case study's content; with `language`, only the texts of its translation (same steps, choices and endings). */
         put: {
             parameters: {
-                query?: never;
+                query?: {
+                    language?: components["schemas"]["Language"];
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -10626,7 +10651,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Services of the directory, by territory, kind and name; `q` matches words of the name, services or address (case and accents aside). Public. */
+        /** Services of the directory, by territory, kind and name; `q` matches words of the name, services or address, in French or Arabic (case, accents and Arabic letter forms aside). Texts in the reader's language (`lang`, `Accept-Language`, the account's locale) where the entry has them; `text_languages` says which. Public. */
         get: {
             parameters: {
                 query?: {
@@ -10637,8 +10662,11 @@ export interface paths {
                     q?: string;
                     cursor?: string;
                     limit?: number;
+                    lang?: string;
                 };
-                header?: never;
+                header?: {
+                    "Accept-Language"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10757,8 +10785,12 @@ export interface paths {
         /** Add a service (trainers and admins). */
         post: {
             parameters: {
-                query?: never;
-                header?: never;
+                query?: {
+                    lang?: string;
+                };
+                header?: {
+                    "Accept-Language"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -11171,8 +11203,12 @@ export interface paths {
         /** One service. Public. */
         get: {
             parameters: {
-                query?: never;
-                header?: never;
+                query?: {
+                    lang?: string;
+                };
+                header?: {
+                    "Accept-Language"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -11416,8 +11452,12 @@ export interface paths {
         /** Change a service (trainers and admins): absent fields are kept, `null` clears an optional one. */
         patch: {
             parameters: {
-                query?: never;
-                header?: never;
+                query?: {
+                    lang?: string;
+                };
+                header?: {
+                    "Accept-Language"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -11552,8 +11592,12 @@ export interface paths {
         /** Mark a service checked today (trainers and admins): how the directory stays current when focal points change. */
         post: {
             parameters: {
-                query?: never;
-                header?: never;
+                query?: {
+                    lang?: string;
+                };
+                header?: {
+                    "Accept-Language"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -15777,6 +15821,8 @@ export interface components {
             id: string;
             title: string;
             summary: string;
+            /** @description The language of the summary. */
+            summary_language: components["schemas"]["Language"] & unknown;
             course_slug: string;
             course_title: string;
             language: string;
@@ -15876,6 +15922,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             label: string;
+            /** @description The language of the label and feedback. */
+            language: components["schemas"]["Language"] & unknown;
             /**
              * @description Whether this choice is right; null until the answers are revealed
              *     (see `AttemptResult.answers_revealed`) unless the question was answered right.
@@ -15902,6 +15950,8 @@ export interface components {
          */
         ChoiceOutcome: {
             feedback_html: string;
+            /** @description The language of the feedback. */
+            feedback_language: components["schemas"]["Language"] & unknown;
             /** Format: uint32 */
             points: number;
             node: components["schemas"]["NodeView"];
@@ -15922,6 +15972,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             label: string;
+            /** @description The language of the label. */
+            language: components["schemas"]["Language"] & unknown;
         };
         /**
          * Coauthor
@@ -16160,7 +16212,9 @@ export interface components {
         };
         /**
          * DirectoryService
-         * @description A service of the directory.
+         * @description A service of the directory, its texts in the reader's language: Arabic
+         *     for a reader of Arabic when the entry has them, French otherwise (the
+         *     directory is kept in French and Arabic; an English reader gets French).
          */
         DirectoryService: {
             /** Format: uuid */
@@ -16181,6 +16235,8 @@ export interface components {
             services: string[];
             /** @description Focal point, how to refer, anything a professional should know. */
             notes: string;
+            /** @description The language each text above is written in. */
+            text_languages: components["schemas"]["ServiceTextLanguages"] & unknown;
             /**
              * Format: naive-date
              * @description The day someone last checked the entry.
@@ -16204,6 +16260,8 @@ export interface components {
             theme: components["schemas"]["Theme"];
             level: components["schemas"]["Level"];
             language: components["schemas"]["Language"];
+            /** @description The language of the items' texts below (see `DraftItem.editing_language`). */
+            editing_language: components["schemas"]["Language"] & unknown;
             /** Format: uint32 */
             estimated_minutes: number;
             /** Format: uuid */
@@ -16234,6 +16292,14 @@ export interface components {
             title: components["schemas"]["LocalizedText"];
             /** Format: uint32 */
             estimated_minutes?: number | null;
+            /**
+             * @description The language of the texts in `lesson`, `quiz` or `case_study`: the
+             *     course's own, or the one asked for with `?language=` (empty where not
+             *     yet written).
+             */
+            editing_language: components["schemas"]["Language"] & unknown;
+            /** @description For each language other than the course's, what is written and what is missing. */
+            translations: components["schemas"]["TranslationStatus"][];
             lesson?: (components["schemas"]["LessonInput"] & unknown) | null;
             quiz?: (components["schemas"]["QuizInput"] & unknown) | null;
             case_study?: (components["schemas"]["CaseStudyInput"] & unknown) | null;
@@ -16282,6 +16348,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             title: string;
+            /** @description The language of the title and debrief. */
+            language: components["schemas"]["Language"] & unknown;
             band: components["schemas"]["EndingBand"];
             debrief_html: string;
             /** Format: uint32 */
@@ -16531,6 +16599,11 @@ export interface components {
             module_title: string;
             language: string;
             content_language: components["schemas"]["Language"];
+            /**
+             * @description The language the body is served in: the one asked for when the lesson
+             *     has it, else the course's own (`content_language`), to be marked as such.
+             */
+            body_language: components["schemas"]["Language"] & unknown;
             /** Format: uint32 */
             estimated_minutes?: number | null;
             next_item?: (components["schemas"]["ItemRef"] & unknown) | null;
@@ -16827,6 +16900,12 @@ export interface components {
             hours?: string | null;
             services?: string[] | null;
             notes?: string | null;
+            /** @description The name in Arabic; the other `*_ar` fields likewise. */
+            name_ar?: string | null;
+            address_ar?: string | null;
+            hours_ar?: string | null;
+            services_ar?: string[] | null;
+            notes_ar?: string | null;
             /** @description `YYYY-MM-DD` (or `DD/MM/YYYY`); today when absent. */
             verified_at?: string | null;
         };
@@ -16851,6 +16930,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             label: string;
+            /** @description The language of the label. */
+            language: components["schemas"]["Language"] & unknown;
         };
         /**
          * NodeView
@@ -16860,6 +16941,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             body_html: string;
+            /** @description The language of the body. */
+            language: components["schemas"]["Language"] & unknown;
             choices: components["schemas"]["NodeChoice"][];
             ending?: (components["schemas"]["EndingView"] & unknown) | null;
         };
@@ -17070,6 +17153,8 @@ export interface components {
             /** Format: uuid */
             question_id: string;
             prompt: string;
+            /** @description The language of the prompt and explanation. */
+            language: components["schemas"]["Language"] & unknown;
             /** @description Whether the question was answered. */
             answered: boolean;
             /** @description Whether the answer given is right (false when not answered). */
@@ -17134,6 +17219,8 @@ export interface components {
             id: string;
             kind: components["schemas"]["QuestionKindApi"];
             prompt: string;
+            /** @description The language of the prompt. */
+            language: components["schemas"]["Language"] & unknown;
             /** @description Shuffled for each fetch when the quiz asks for it; empty for short text. */
             choices: components["schemas"]["ChoiceView"][];
         };
@@ -17552,6 +17639,8 @@ export interface components {
          */
         RunStep: {
             choice_label: string;
+            /** @description The language of the label and feedback. */
+            language: components["schemas"]["Language"] & unknown;
             feedback_html: string;
             /** Format: uint32 */
             points: number;
@@ -17625,6 +17714,18 @@ export interface components {
             next_cursor?: string | null;
         };
         /**
+         * ServiceTextLanguages
+         * @description The language of each text of a [`DirectoryService`]: the reader's when
+         *     the entry has the text in it, the other one's otherwise.
+         */
+        ServiceTextLanguages: {
+            name: components["schemas"]["Language"];
+            address: components["schemas"]["Language"];
+            hours: components["schemas"]["Language"];
+            services: components["schemas"]["Language"];
+            notes: components["schemas"]["Language"];
+        };
+        /**
          * ServiceUpdate
          * @description `PATCH /directory/services/{id}`: absent fields are kept; `null` clears an optional one.
          */
@@ -17637,6 +17738,11 @@ export interface components {
             hours?: string | null;
             services?: string[] | null;
             notes?: string | null;
+            name_ar?: string | null;
+            address_ar?: string | null;
+            hours_ar?: string | null;
+            services_ar?: string[] | null;
+            notes_ar?: string | null;
             /** @description `YYYY-MM-DD` (or `DD/MM/YYYY`). */
             verified_at?: string | null;
         };
@@ -17817,6 +17923,23 @@ export interface components {
             topic: components["schemas"]["TopicView"];
             posts: components["schemas"]["PostView"][];
             next_cursor?: string | null;
+        };
+        /**
+         * TranslationStatus
+         * @description How much of an item is written in a language other than the course's.
+         */
+        TranslationStatus: {
+            language: components["schemas"]["Language"];
+            /**
+             * Format: uint32
+             * @description The item's texts (a lesson's body, each question, choice, step and ending).
+             */
+            texts: number;
+            /**
+             * Format: uint32
+             * @description Those not yet written in this language (shown in the course's language, marked).
+             */
+            missing: number;
         };
         /**
          * UsedResource

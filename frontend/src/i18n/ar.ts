@@ -255,6 +255,10 @@ export const ar: Dict = {
   'quiz.given': 'كتبت:',
   'quiz.nothing': '(لا شيء)',
   'quiz.accepted': 'الأجوبة المقبولة:',
+  'content.in.fr': 'هذا الجزء باللغة الفرنسية.',
+  'content.in.ar': 'هذا الجزء باللغة العربية.',
+  'content.in.en': 'هذا الجزء باللغة الإنجليزية.',
+  'content.someIn': 'بعض الأجزاء لم تترجم بعد: هي بلغة الدرس، ومشار إلى ذلك عند كل منها.',
   'quiz.explanation': 'شرح',
 
   'case.decisions': 'عدد القرارات: {n}.',

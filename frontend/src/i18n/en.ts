@@ -255,6 +255,10 @@ export const en: Dict = {
   'quiz.given': 'You wrote:',
   'quiz.nothing': '(nothing)',
   'quiz.accepted': 'Accepted answers:',
+  'content.in.fr': 'This part is in French.',
+  'content.in.ar': 'This part is in Arabic.',
+  'content.in.en': 'This part is in English.',
+  'content.someIn': 'Some parts are not translated yet: they are in the course’s language, marked on each.',
   'quiz.explanation': 'Explanation',
 
   'case.decisions': 'Decisions to make: {n}.',

@@ -253,6 +253,10 @@ export const fr = {
   'quiz.given': 'Vous avez écrit :',
   'quiz.nothing': '(rien)',
   'quiz.accepted': 'Réponses acceptées :',
+  'content.in.fr': 'Ce passage est en français.',
+  'content.in.ar': 'Ce passage est en arabe.',
+  'content.in.en': 'Ce passage est en anglais.',
+  'content.someIn': 'Certaines parties ne sont pas encore traduites : elles sont dans la langue du cours, signalée à chacune.',
   'quiz.explanation': 'Explication',
 
   'case.decisions': 'Décisions à prendre : {n}.',

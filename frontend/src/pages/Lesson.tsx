@@ -2,7 +2,7 @@ import { getLesson } from '../api/endpoints';
 import { useApp } from '../context';
 import { formatMinutes } from './Catalogue';
 import { LessonDone } from './progress/LessonDone';
-import { Crumb, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, usePreview, useTitle, useLoad } from './learn';
+import { Crumb, InOtherLanguage, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, usePreview, useTitle, useLoad } from './learn';
 import { textAttrs } from '../components/bidi';
 
 export function Lesson({ id }: { id: string }) {
@@ -27,7 +27,8 @@ export function Lesson({ id }: { id: string }) {
         </h1>
       </header>
       {/* Sanitized by the server when the lesson was saved. */}
-      <div class="prose" {...textAttrs(l.content_language)} dangerouslySetInnerHTML={{ __html: scrollableTables(l.body_html) }} />
+      <InOtherLanguage language={l.body_language} />
+      <div class="prose" {...textAttrs(l.body_language)} dangerouslySetInnerHTML={{ __html: scrollableTables(l.body_html) }} />
       {!preview && <LessonDone id={l.id} slug={l.course_slug} next={l.next_item} />}
       <ItemNav previous={l.previous_item} next={l.next_item} language={l.language} preview={preview} />
     </article>

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { getQuiz, submitAttempt } from '../api/endpoints';
-import type { AnswerInput, AttemptResult, QuestionView, QuizView } from '../api/types';
+import type { AnswerInput, AttemptResult, QuestionView } from '../api/types';
 import { Alert, SubmitButton } from '../components/forms';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { Link } from '../router';
-import { Crumb, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, signInHref, usePreview, useTitle, useLoad } from './learn';
+import { Crumb, InOtherLanguage, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, signInHref, usePreview, useTitle, useLoad } from './learn';
 import { textAttrs } from '../components/bidi';
 
 interface Answer {
@@ -25,14 +25,15 @@ function Question({
   n,
   answer,
   onAnswer,
-  lang,
+  marked,
   invalid,
 }: {
   q: QuestionView;
   n: number;
   answer: Answer;
   onAnswer: (a: Answer) => void;
-  lang: string;
+  /** Whether to say here that the question is in another language (not said once for the whole quiz). */
+  marked: boolean;
   invalid: boolean;
 }) {
   const { t } = useApp();
@@ -43,18 +44,20 @@ function Question({
       <legend>
         <span class="question__num">{t('quiz.question', { n })}</span>{' '}
         {/* A block of its own language: aligned at its own start, like the choices and the explanation. */}
-        <span class="question__prompt" {...textAttrs(lang)}>
+        <span class="question__prompt" {...textAttrs(q.language)}>
           {q.prompt}
         </span>
         {q.kind === 'multiple' && <span class="hint question__hint">{t('quiz.multipleHint')}</span>}
       </legend>
+      {marked && <InOtherLanguage language={q.language} />}
       {q.kind === 'short_text' ? (
         <div class="field">
           <label for={`${name}-text`}>{t('quiz.yourAnswer')}</label>
           <input
             id={`${name}-text`}
             type="text"
-            {...textAttrs(lang)}
+            // The learner answers in whichever language they write: accepted in every language written.
+            dir="auto"
             value={answer.text}
             onInput={(e) => onAnswer({ ...answer, text: (e.currentTarget as HTMLInputElement).value })}
           />
@@ -65,7 +68,7 @@ function Question({
           const multiple = q.kind === 'multiple';
           return (
             // The whole row in the content's direction: the box sits next to the start of its text.
-            <div class="check" key={c.id} {...textAttrs(lang)}>
+            <div class="check" key={c.id} {...textAttrs(c.language)}>
               <input
                 id={id}
                 type={multiple ? 'checkbox' : 'radio'}
@@ -96,19 +99,19 @@ function Question({
   );
 }
 
-function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
+function Feedback({ result }: { result: AttemptResult }) {
   const { t } = useApp();
-  const lang = quiz.content_language;
   return (
     <ol class="feedback-list">
       {result.feedback.map((f, i) => (
         <li key={f.question_id} class={f.correct ? 'feedback feedback--ok' : 'feedback feedback--ko'}>
           <h3>
             <span class="question__num">{t('quiz.question', { n: i + 1 })}</span>{' '}
-            <span class="question__prompt" {...textAttrs(lang)}>
+            <span class="question__prompt" {...textAttrs(f.language)}>
               {f.prompt}
             </span>
           </h3>
+          <InOtherLanguage language={f.language} />
           <p class={f.correct ? 'verdict verdict--ok' : 'verdict verdict--ko'}>
             <span aria-hidden="true">{f.correct ? '✓ ' : '✗ '}</span>
             {f.correct ? t('quiz.correct') : t('quiz.incorrect')}
@@ -117,7 +120,7 @@ function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
             <ul class="choice-feedback">
               {f.choices.map((c) => (
                 <li key={c.id} class={c.correct ? 'choice-feedback__item is-correct' : 'choice-feedback__item'}>
-                  <p class="choice-feedback__label" {...textAttrs(lang)}>
+                  <p class="choice-feedback__label" {...textAttrs(c.language)}>
                     <span aria-hidden="true" class="choice-feedback__mark">
                       {/* `correct` is null while the answers are not revealed: mark only the learner's pick. */}
                       {c.correct === true ? '✓' : c.selected ? (c.correct === false ? '✗' : '•') : '·'}
@@ -129,7 +132,7 @@ function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
                     {c.selected && <span class="badge badge--pick">{t('quiz.yourChoice')}</span>}
                   </p>
                   {c.feedback && (
-                    <p class="choice-feedback__text" {...textAttrs(lang)}>
+                    <p class="choice-feedback__text" {...textAttrs(c.language)}>
                       {c.feedback}
                     </p>
                   )}
@@ -139,18 +142,18 @@ function Feedback({ result, quiz }: { result: AttemptResult; quiz: QuizView }) {
           )}
           {f.choices.length === 0 && (
             <p>
-              {t('quiz.given')} <strong {...textAttrs(lang)}>{f.given_text?.trim() || t('quiz.nothing')}</strong>
+              {t('quiz.given')} <strong dir="auto">{f.given_text?.trim() || t('quiz.nothing')}</strong>
             </p>
           )}
           {f.accepted_answers.length > 0 && (
             <p>
-              {t('quiz.accepted')} <span {...textAttrs(lang)}>{f.accepted_answers.join(' · ')}</span>
+              {t('quiz.accepted')} <span {...textAttrs(f.language)}>{f.accepted_answers.join(' · ')}</span>
             </p>
           )}
           {f.explanation && (
             <div class="explanation">
               <p class="explanation__title">{t('quiz.explanation')}</p>
-              <p class="explanation__text" {...textAttrs(lang)}>
+              <p class="explanation__text" {...textAttrs(f.language)}>
                 {f.explanation}
               </p>
             </div>
@@ -225,6 +228,11 @@ export function Quiz({ id }: { id: string }) {
     quiz.reload();
   };
 
+  // A quiz not translated at all is said to be in its language once, at the top; one translated in
+  // part says it at each question left in another language.
+  const languages = new Set(q.questions.map((x) => x.language));
+  const oneLanguage = languages.size === 1 ? [...languages][0] : null;
+
   const attemptsText =
     q.max_attempts != null ? t('quiz.attempts', { used, max: q.max_attempts }) : t('quiz.attemptsUnlimited', { used });
 
@@ -267,17 +275,18 @@ export function Quiz({ id }: { id: string }) {
           )}
           <h2 class="feedback-title">{t('quiz.feedbackTitle')}</h2>
           {!result.answers_revealed && <p class="notice">{t('quiz.answersHidden')}</p>}
-          <Feedback result={result} quiz={q} />
+          <Feedback result={result} />
         </section>
       ) : (
         <form onSubmit={onSubmit} noValidate class="quiz-form">
+          {oneLanguage && <InOtherLanguage language={oneLanguage} />}
           {q.questions.map((x, i) => (
             <Question
               key={x.id}
               q={x}
               n={i + 1}
               answer={get(x.id)}
-              lang={q.content_language}
+              marked={!oneLanguage}
               invalid={missing.includes(x.id) && !answered(x, answers[x.id])}
               onAnswer={(a) => setAnswers((prev) => ({ ...prev, [x.id]: a }))}
             />

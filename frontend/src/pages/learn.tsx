@@ -106,6 +106,16 @@ export function Crumb({ slug, title, language, preview }: { slug: string; title:
   );
 }
 
+/**
+ * Said before content served in another language than the reader's (a part not translated yet):
+ * "This part is in French", in the reader's language, so no passage changes language unannounced.
+ */
+export function InOtherLanguage({ language }: { language: string }) {
+  const { t, locale } = useApp();
+  if (language === locale || !(language === 'fr' || language === 'ar' || language === 'en')) return null;
+  return <p class="lang-note">{t(`content.in.${language}`)}</p>;
+}
+
 export function PreviewBanner({ show }: { show: boolean }) {
   const { t } = useApp();
   if (!show) return null;

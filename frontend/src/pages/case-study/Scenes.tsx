@@ -4,7 +4,7 @@ import { isBand, type CaseStudyView, type EndingView, type NodeView, type RunSte
 import { Alert } from '../../components/forms';
 import { useApp } from '../../context';
 import { Link } from '../../router';
-import { signInHref } from '../learn';
+import { InOtherLanguage, signInHref } from '../learn';
 import { textAttrs } from '../../components/bidi';
 import type { Outcome } from './useRun';
 
@@ -15,7 +15,8 @@ export function Intro({ cs, error, busy, onStart }: { cs: CaseStudyView; error: 
   const { t, me } = useApp();
   return (
     <section class="case__intro">
-      <p class="lead" {...textAttrs(cs.content_language)}>
+      <InOtherLanguage language={cs.summary_language} />
+      <p class="lead" {...textAttrs(cs.summary_language)}>
         {cs.summary}
       </p>
       {cs.decisions_most > 0 && (
@@ -40,7 +41,7 @@ export function Intro({ cs, error, busy, onStart }: { cs: CaseStudyView; error: 
 }
 
 /** The choices made so far, each with its feedback folded away. */
-export function Path({ steps, lang }: { steps: RunStep[]; lang: string }) {
+export function Path({ steps }: { steps: RunStep[] }) {
   const { t } = useApp();
   if (steps.length === 0) return null;
   return (
@@ -51,9 +52,9 @@ export function Path({ steps, lang }: { steps: RunStep[]; lang: string }) {
           <li key={i}>
             <details>
               <summary>
-                <span {...textAttrs(lang)}>{s.choice_label}</span> <span class="badge">{t('case.points', { n: s.points })}</span>
+                <span {...textAttrs(s.language)}>{s.choice_label}</span> <span class="badge">{t('case.points', { n: s.points })}</span>
               </summary>
-              <div class="prose prose--small" {...textAttrs(lang)} dangerouslySetInnerHTML={{ __html: s.feedback_html }} />
+              <div class="prose prose--small" {...textAttrs(s.language)} dangerouslySetInnerHTML={{ __html: s.feedback_html }} />
             </details>
           </li>
         ))}
@@ -63,7 +64,7 @@ export function Path({ steps, lang }: { steps: RunStep[]; lang: string }) {
 }
 
 /** The feedback on the choice just made. */
-export function Feedback({ outcome, lang, focusRef, onNext }: { outcome: Outcome; lang: string; focusRef: FocusRef; onNext: () => void }) {
+export function Feedback({ outcome, focusRef, onNext }: { outcome: Outcome; focusRef: FocusRef; onNext: () => void }) {
   const { t } = useApp();
   return (
     <section class="case__feedback" aria-labelledby="case-feedback">
@@ -71,9 +72,10 @@ export function Feedback({ outcome, lang, focusRef, onNext }: { outcome: Outcome
         {t('case.feedback')}
       </h2>
       <p class="case__chosen">
-        {t('case.youChose')} <strong {...textAttrs(lang)}>{outcome.label}</strong> <span class="badge">{t('case.points', { n: outcome.points })}</span>
+        {t('case.youChose')} <strong {...textAttrs(outcome.labelLanguage)}>{outcome.label}</strong> <span class="badge">{t('case.points', { n: outcome.points })}</span>
       </p>
-      <div class="prose" {...textAttrs(lang)} dangerouslySetInnerHTML={{ __html: outcome.feedback_html }} />
+      <InOtherLanguage language={outcome.feedback_language} />
+      <div class="prose" {...textAttrs(outcome.feedback_language)} dangerouslySetInnerHTML={{ __html: outcome.feedback_html }} />
       <button type="button" class="button button--primary" onClick={onNext}>
         {t('case.continue')}
       </button>
@@ -84,29 +86,29 @@ export function Feedback({ outcome, lang, focusRef, onNext }: { outcome: Outcome
 interface SceneProps {
   node: NodeView;
   number: number;
-  lang: string;
   error: string | null;
   busy: boolean;
   focusRef: FocusRef;
-  onChoose: (choiceId: string, label: string) => void;
+  onChoose: (choiceId: string, label: string, labelLanguage: RunStep['language']) => void;
 }
 
 /** A situation and the choices it offers. */
-export function Scene({ node, number, lang, error, busy, focusRef, onChoose }: SceneProps) {
+export function Scene({ node, number, error, busy, focusRef, onChoose }: SceneProps) {
   const { t } = useApp();
   return (
     <section class="case__node" aria-labelledby="case-node">
       <h2 id="case-node" tabIndex={-1} ref={focusRef}>
         {t('case.situation', { n: number })}
       </h2>
-      <div class="prose" {...textAttrs(lang)} dangerouslySetInnerHTML={{ __html: node.body_html }} />
+      <InOtherLanguage language={node.language} />
+      <div class="prose" {...textAttrs(node.language)} dangerouslySetInnerHTML={{ __html: node.body_html }} />
       <Alert message={error} />
       <fieldset class="case__choices">
         <legend>{t('case.choose')}</legend>
         <ul>
           {node.choices.map((ch) => (
             <li key={ch.id}>
-              <button type="button" class="button choice-button" disabled={busy} onClick={() => onChoose(ch.id, ch.label)} {...textAttrs(lang)}>
+              <button type="button" class="button choice-button" disabled={busy} onClick={() => onChoose(ch.id, ch.label, ch.language)} {...textAttrs(ch.language)}>
                 {ch.label}
               </button>
             </li>
@@ -118,12 +120,12 @@ export function Scene({ node, number, lang, error, busy, focusRef, onChoose }: S
 }
 
 /** The ending reached: its band, the score and the debrief. */
-export function Ending({ ending, lang, busy, focusRef, onRestart }: { ending: EndingView; lang: string; busy: boolean; focusRef: FocusRef; onRestart: () => void }) {
+export function Ending({ ending, busy, focusRef, onRestart }: { ending: EndingView; busy: boolean; focusRef: FocusRef; onRestart: () => void }) {
   const { t } = useApp();
   return (
     <section class={`case__ending band--${ending.band}`} aria-labelledby="case-ending">
       <p class="reader__kicker">{t('case.ending')}</p>
-      <h2 id="case-ending" tabIndex={-1} ref={focusRef} {...textAttrs(lang)}>
+      <h2 id="case-ending" tabIndex={-1} ref={focusRef} {...textAttrs(ending.language)}>
         {ending.title}
       </h2>
       <p class="band">
@@ -132,7 +134,8 @@ export function Ending({ ending, lang, busy, focusRef, onRestart }: { ending: En
       </p>
       <p class="score__big">{t('case.score', { score: ending.score, max: ending.max_score })}</p>
       <h3>{t('case.debrief')}</h3>
-      <div class="prose" {...textAttrs(lang)} dangerouslySetInnerHTML={{ __html: ending.debrief_html }} />
+      <InOtherLanguage language={ending.language} />
+      <div class="prose" {...textAttrs(ending.language)} dangerouslySetInnerHTML={{ __html: ending.debrief_html }} />
       <button type="button" class="button" onClick={onRestart} disabled={busy}>
         {t('case.restart')}
       </button>

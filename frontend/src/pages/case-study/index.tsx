@@ -16,7 +16,6 @@ export function CaseStudy({ id }: { id: string }) {
 
   if (cs.error) return <LoadFailed error={cs.error} onRetry={cs.reload} />;
   if (!c) return <Loading />;
-  const lang = c.content_language;
   const { node, outcome, busy, error, focusRef } = run;
   const ending = !outcome && node?.ending ? node.ending : null;
   const start = () => void run.start(c.id);
@@ -32,12 +31,12 @@ export function CaseStudy({ id }: { id: string }) {
         {c.title}
       </h1>
       {!node && <Intro cs={c} error={error} busy={busy} onStart={start} />}
-      <Path steps={run.steps} lang={lang} />
-      {node && outcome && <Feedback outcome={outcome} lang={lang} focusRef={focusRef} onNext={run.next} />}
+      <Path steps={run.steps} />
+      {node && outcome && <Feedback outcome={outcome} focusRef={focusRef} onNext={run.next} />}
       {node && !outcome && !ending && (
-        <Scene node={node} number={run.steps.length + 1} lang={lang} error={error} busy={busy} focusRef={focusRef} onChoose={(ch, label) => void run.choose(ch, label)} />
+        <Scene node={node} number={run.steps.length + 1} error={error} busy={busy} focusRef={focusRef} onChoose={(ch, label, language) => void run.choose(ch, label, language)} />
       )}
-      {node && ending && <Ending ending={ending} lang={lang} busy={busy} focusRef={focusRef} onRestart={start} />}
+      {node && ending && <Ending ending={ending} busy={busy} focusRef={focusRef} onRestart={start} />}
       {node && !ending && busy && <Loading />}
       <ItemNav previous={c.previous_item} next={c.next_item} language={c.language} preview={preview} />
     </article>

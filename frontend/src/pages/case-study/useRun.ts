@@ -17,7 +17,7 @@ function rememberRun(runId: string | null) {
 }
 
 /** The feedback on a choice, shown before the next situation. */
-export type Outcome = ChoiceOutcome & { label: string };
+export type Outcome = ChoiceOutcome & { label: string; labelLanguage: RunStep['language'] };
 
 export interface Run {
   steps: RunStep[];
@@ -28,7 +28,7 @@ export interface Run {
   /** The heading of whatever the run shows now; it takes the focus after each step. */
   focusRef: RefObject<HTMLHeadingElement | null>;
   start: (caseStudyId: string) => Promise<void>;
-  choose: (choiceId: string, label: string) => Promise<void>;
+  choose: (choiceId: string, label: string, labelLanguage: RunStep['language']) => Promise<void>;
   /** From the feedback on to the next situation (or the ending). */
   next: () => void;
 }
@@ -92,14 +92,17 @@ export function useRun(preview: boolean): Run {
       setNode(run.node);
     });
 
-  const choose = async (choiceId: string, label: string) => {
+  const choose = async (choiceId: string, label: string, labelLanguage: RunStep['language']) => {
     if (!runId || busy) return;
-    await step(async () => setOutcome({ ...(await chooseInRun(runId, choiceId)), label }));
+    await step(async () => setOutcome({ ...(await chooseInRun(runId, choiceId)), label, labelLanguage }));
   };
 
   const next = () => {
     if (!outcome) return;
-    setSteps((s) => [...s, { choice_label: outcome.label, feedback_html: outcome.feedback_html, points: outcome.points }]);
+    setSteps((s) => [
+      ...s,
+      { choice_label: outcome.label, language: outcome.labelLanguage, feedback_html: outcome.feedback_html, points: outcome.points },
+    ]);
     setNode(outcome.node);
     setOutcome(null);
     setFocusTick((n) => n + 1);
