@@ -23,8 +23,15 @@ export const createCourse = (body: NewCourse): Promise<DraftCourse> => unwrap(cl
 
 export const importCourse = (file: Blob): Promise<Imported> => postRaw<Imported>('/api/v1/courses/import', file, 'application/zip');
 
-export const getDraft = (slug: string): Promise<DraftCourse> =>
-  unwrap(client.GET('/api/v1/courses/{slug}/draft', { params: { path: { slug } } }));
+/** A language of the platform, as the API names it (`?language=`). */
+export type Language = 'fr' | 'ar' | 'en';
+
+/** The draft; with `language`, every item's texts in that language (empty where not yet written), to translate them. */
+export const getDraft = (slug: string, language?: Language): Promise<DraftCourse> =>
+  unwrap(client.GET('/api/v1/courses/{slug}/draft', { params: { path: { slug }, ...(language ? { query: { language } } : {}) } }));
+
+/** `?language=` of an item save: only a language other than the course's makes the save a translation. */
+const saveQuery = (language?: Language) => (language ? { query: { language } } : {});
 
 export const updateCourse = (slug: string, body: CourseUpdate): Promise<DraftCourse> =>
   unwrap(client.PATCH('/api/v1/courses/{slug}', { params: { path: { slug } }, body }));
@@ -50,20 +57,20 @@ export const moveItem = (id: string, position: number): Promise<DraftItem> =>
 export const createLesson = (moduleId: string, body: LessonInput): Promise<DraftItem> =>
   unwrap(client.POST('/api/v1/modules/{id}/lessons', { params: { path: { id: moduleId } }, body }));
 
-export const saveLesson = (itemId: string, body: LessonInput): Promise<DraftItem> =>
-  unwrap(client.PUT('/api/v1/items/{id}/lesson', { params: { path: { id: itemId } }, body }));
+export const saveLesson = (itemId: string, body: LessonInput, language?: Language): Promise<DraftItem> =>
+  unwrap(client.PUT('/api/v1/items/{id}/lesson', { params: { path: { id: itemId }, ...saveQuery(language) }, body }));
 
 export const createQuiz = (moduleId: string, body: QuizInput): Promise<DraftItem> =>
   unwrap(client.POST('/api/v1/modules/{id}/quizzes', { params: { path: { id: moduleId } }, body }));
 
-export const saveQuiz = (itemId: string, body: QuizInput): Promise<DraftItem> =>
-  unwrap(client.PUT('/api/v1/items/{id}/quiz', { params: { path: { id: itemId } }, body }));
+export const saveQuiz = (itemId: string, body: QuizInput, language?: Language): Promise<DraftItem> =>
+  unwrap(client.PUT('/api/v1/items/{id}/quiz', { params: { path: { id: itemId }, ...saveQuery(language) }, body }));
 
 export const createCaseStudy = (moduleId: string, body: CaseStudyInput): Promise<DraftItem> =>
   unwrap(client.POST('/api/v1/modules/{id}/case-studies', { params: { path: { id: moduleId } }, body }));
 
-export const saveCaseStudy = (itemId: string, body: CaseStudyInput): Promise<DraftItem> =>
-  unwrap(client.PUT('/api/v1/items/{id}/case-study', { params: { path: { id: itemId } }, body }));
+export const saveCaseStudy = (itemId: string, body: CaseStudyInput, language?: Language): Promise<DraftItem> =>
+  unwrap(client.PUT('/api/v1/items/{id}/case-study', { params: { path: { id: itemId }, ...saveQuery(language) }, body }));
 
 export async function previewMarkdown(markdown: string, signal?: AbortSignal): Promise<string> {
   return (await unwrap(client.POST('/api/v1/markdown/preview', { body: { markdown }, ...(signal ? { signal } : {}) }))).html;

@@ -26,13 +26,28 @@ import {
   type QuestionKind,
   type QuizInput,
 } from '../api/types';
-import { SelectField, Status, SubmitButton } from '../components/forms';
+import { Status, SubmitButton } from '../components/forms';
+import type { Language } from '../api/authoring';
+import { LOCALES } from '../i18n';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import type { Translate } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { asText, Input, isBlank, LocalizedFields, mainText, moved, Problems, TextArea, toNumber, useAction } from './fields';
+import {
+  asText,
+  Input,
+  isBlank,
+  LocalizedFields,
+  mainText,
+  moved,
+  Problems,
+  Select,
+  TextArea,
+  toNumber,
+  translationText,
+  useAction,
+} from './fields';
 import { textAttrs } from '../components/bidi';
 
 interface EditorProps {
@@ -42,6 +57,41 @@ interface EditorProps {
 }
 
 const KIND_SEGMENT: Record<ItemKind, string> = { lesson: 'lesson', quiz: 'quiz', case_study: 'case_study' };
+
+/**
+ * The language an item's texts are edited in (the course's own, or the one
+ * asked for with `?language=`), and whether that makes it a translation: the
+ * structure (parts, correct answers, points, where choices lead) is then locked.
+ */
+function editingOf(course: DraftCourse, item: DraftItem | null): { lang: Language; translating: boolean; saveIn: Language | undefined } {
+  const lang = (item?.editing_language ?? course.language) as Language;
+  const translating = lang !== course.language;
+  return { lang, translating, saveIn: translating ? lang : undefined };
+}
+
+/** The course's language first, then the others: each opens the item with its texts in that language. */
+function LanguageSwitch({ course, item, editing }: { course: DraftCourse; item: DraftItem; editing: Language }) {
+  const { t } = useApp();
+  const href = `/authoring/courses/${encodeURIComponent(course.slug)}/items/${item.id}`;
+  const main = course.language as Language;
+  const languages = [main, ...LOCALES.filter((l) => l !== main)];
+  return (
+    <nav class="edit-lang" aria-label={t('authoring.editingLanguage')}>
+      <p class="edit-lang__title" aria-hidden="true">
+        {t('authoring.editingLanguage')}
+      </p>
+      <ul>
+        {languages.map((l) => (
+          <li key={l}>
+            <Link href={l === main ? href : `${href}?language=${l}`} class="button button--small" aria-current={l === editing ? 'page' : undefined}>
+              {l === main ? t('authoring.courseLanguageIs', { language: t(`authoring.language.${l}`) }) : t(`authoring.language.${l}`)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
 
 /** Title, minutes, save button and messages around the body of an item editor. */
 function EditorShell({
@@ -71,6 +121,9 @@ function EditorShell({
   const action = useAction();
   const [saved, setSaved] = useState(query.get('saved') === '1');
   const [missingTitle, setMissingTitle] = useState(false);
+  const { lang: editing, translating } = editingOf(course, item);
+  /** What is written and missing in the language edited, told again after each save. */
+  const [translation, setTranslation] = useState(() => item?.translations.find((x) => x.language === editing) ?? null);
   const base = `/authoring/courses/${encodeURIComponent(course.slug)}`;
   const heading = item ? t('authoring.editItem', { kind: t(`kind.${kind}`) }) : t('authoring.newItem', { kind: t(`kind.${kind}`) });
 
@@ -86,7 +139,10 @@ function EditorShell({
     void action.run(async () => {
       const res = await onSave();
       if (!item) navigate(`${base}/items/${res.id}?saved=1`, { replace: true });
-      else setSaved(true);
+      else {
+        setTranslation(res.translations.find((x) => x.language === editing) ?? null);
+        setSaved(true);
+      }
     });
   };
 
@@ -102,7 +158,20 @@ function EditorShell({
           </Link>
         </p>
       )}
-      <form onSubmit={submit} noValidate class="stack editor" data-kind={KIND_SEGMENT[kind]}>
+      {item && <LanguageSwitch course={course} item={item} editing={editing} />}
+      {translating && (
+        <div class="notice translating">
+          <p>{t(`authoring.translatingNotice.${editing}`)}</p>
+          {translation && (
+            <p>
+              <span class={translation.missing ? 'badge badge--warn' : 'badge badge--ok'} data-testid="translation-status">
+                {translationText(t, translation)}
+              </span>
+            </p>
+          )}
+        </div>
+      )}
+      <form onSubmit={submit} noValidate class="stack editor" data-kind={KIND_SEGMENT[kind]} data-editing={editing}>
         <LocalizedFields
           name="item.title"
           label={t('authoring.itemTitle')}
@@ -110,10 +179,29 @@ function EditorShell({
           onValue={setTitle}
           errors={missingTitle ? { 'item.title.fr': t('authoring.oneLanguageNeeded') } : {}}
         />
-        <Input name="item.minutes" type="number" min={0} label={t('authoring.minutes')} value={minutes} onValue={setMinutes} optional />
+        <Input
+          name="item.minutes"
+          type="number"
+          min={0}
+          label={t('authoring.minutes')}
+          value={minutes}
+          onValue={setMinutes}
+          optional
+          disabled={translating}
+        />
         {children}
         <Problems error={action.error} />
-        <Status message={saved ? (gaps.length ? t('authoring.savedWithGaps') : t('common.saved')) : null} />
+        <Status
+          message={
+            saved
+              ? translating && translation
+                ? `${t('common.saved')} ${translationText(t, translation)}`
+                : gaps.length
+                  ? t('authoring.savedWithGaps')
+                  : t('common.saved')
+              : null
+          }
+        />
         {saved && gaps.length > 0 && (
           <ul class="gaps">
             {gaps.map((gap) => (
@@ -214,6 +302,7 @@ function MarkdownPreview({ markdown, lang }: { markdown: string; lang: string })
 export function LessonEditor(props: EditorProps) {
   const { t } = useApp();
   const { item, moduleId, course } = props;
+  const { lang, saveIn } = editingOf(course, item);
   const lesson = item?.lesson;
   const [title, setTitle] = useState<LocalizedText>(() => asText(lesson?.title ?? item?.title));
   const [minutes, setMinutes] = useState(String(lesson?.estimated_minutes ?? item?.estimated_minutes ?? ''));
@@ -221,11 +310,11 @@ export function LessonEditor(props: EditorProps) {
   const onSave = () => {
     const m = toNumber(minutes);
     const body = { title, body: markdown, ...(m != null ? { estimated_minutes: m } : {}) };
-    return item ? saveLesson(item.id, body) : createLesson(moduleId, body);
+    return item ? saveLesson(item.id, body, saveIn) : createLesson(moduleId, body);
   };
   return (
     <EditorShell {...props} kind="lesson" title={title} setTitle={setTitle} minutes={minutes} setMinutes={setMinutes} onSave={onSave}>
-      <MarkdownField name="markdown" label={t('authoring.lessonText')} value={markdown} onValue={setMarkdown} lang={course.language} />
+      <MarkdownField name="markdown" label={t('authoring.lessonText')} value={markdown} onValue={setMarkdown} lang={lang} />
     </EditorShell>
   );
 }
@@ -290,6 +379,7 @@ function QuestionEditor({
   index,
   count,
   lang,
+  locked,
   onChange,
   onMove,
   onRemove,
@@ -298,6 +388,8 @@ function QuestionEditor({
   index: number;
   count: number;
   lang: string;
+  /** Translating: only the texts can change. */
+  locked: boolean;
   onChange: (q: QuestionInput) => void;
   onMove: (delta: number) => void;
   onRemove: () => void;
@@ -325,13 +417,14 @@ function QuestionEditor({
   return (
     <fieldset class="panel editor-block">
       <legend>{what}</legend>
-      <ItemButtons index={index} count={count} what={what} onMove={onMove} onRemove={onRemove} />
-      <SelectField
+      {!locked && <ItemButtons index={index} count={count} what={what} onMove={onMove} onRemove={onRemove} />}
+      <Select
         name={`${p}.kind`}
         label={t('authoring.questionKind')}
         value={q.kind}
         onValue={(v) => setKind(v as QuestionKind)}
         options={QUESTION_KINDS.map((k) => ({ value: k, label: t(`questionKind.${k}`) }))}
+        disabled={locked}
       />
       <TextArea name={`${p}.prompt`} label={t('authoring.prompt')} value={q.prompt} onValue={(prompt) => onChange({ ...q, prompt })} rows={2} lang={lang} />
       {q.kind === 'short_text' ? (
@@ -382,6 +475,7 @@ function QuestionEditor({
                     type={q.kind === 'multiple' ? 'checkbox' : 'radio'}
                     name={`${p}.correct`}
                     checked={c.correct}
+                    disabled={locked}
                     onChange={(e) => setChoice(i, { ...c, correct: (e.currentTarget as HTMLInputElement).checked })}
                   />
                   <label for={`${cp}.correct`}>{t('authoring.correctChoice', { label: c.label || cwhat })}</label>
@@ -394,7 +488,7 @@ function QuestionEditor({
                   optional
                   onValue={(feedback) => setChoice(i, { ...c, feedback })}
                 />
-                {!fixed && (
+                {!fixed && !locked && (
                   <ItemButtons
                     index={i}
                     count={q.choices.length}
@@ -406,7 +500,7 @@ function QuestionEditor({
               </div>
             );
           })}
-          {q.kind !== 'true_false' && (
+          {q.kind !== 'true_false' && !locked && (
             <button type="button" class="button button--small" onClick={() => onChange({ ...q, choices: [...q.choices, blankChoice(false)] })}>
               + {t('authoring.addChoice')}
             </button>
@@ -424,6 +518,12 @@ function QuestionEditor({
       />
     </fieldset>
   );
+}
+
+/** The choices of a true/false question, their labels blank in a translation given in that language's words. */
+function trueFalseLabels(lang: string, choices: ChoiceInput[]): ChoiceInput[] {
+  const words = TRUE_FALSE[lang] ?? TRUE_FALSE.fr!;
+  return choices.map((c, i) => (c.label.trim() ? c : { ...c, label: words[i] ?? c.label }));
 }
 
 function blankChoice(correct: boolean): ChoiceInput {
@@ -455,13 +555,19 @@ function quizGaps(questions: QuestionInput[], t: Translate): string[] {
 export function QuizEditor(props: EditorProps) {
   const { t } = useApp();
   const { item, moduleId, course } = props;
+  const { lang, translating, saveIn } = editingOf(course, item);
   const quiz = item?.quiz;
   const [title, setTitle] = useState<LocalizedText>(() => asText(quiz?.title ?? item?.title));
   const [minutes, setMinutes] = useState(String(quiz?.estimated_minutes ?? ''));
   const [passMark, setPassMark] = useState(String(quiz?.pass_mark ?? 70));
   const [maxAttempts, setMaxAttempts] = useState(quiz?.max_attempts != null ? String(quiz.max_attempts) : '');
   const [shuffle, setShuffle] = useState(quiz?.shuffle ?? true);
-  const [questions, setQuestions] = useState<Keyed<QuestionInput>[]>(() => (quiz?.questions ?? [blankQuestion()]).map(keyed));
+  const [questions, setQuestions] = useState<Keyed<QuestionInput>[]>(() =>
+    (quiz?.questions ?? [blankQuestion()])
+      // A true/false question's two labels are the language's own words, never typed.
+      .map((q) => (translating && q.kind === 'true_false' ? { ...q, choices: trueFalseLabels(lang, q.choices) } : q))
+      .map(keyed),
+  );
 
   const onSave = () => {
     const m = toNumber(minutes);
@@ -478,7 +584,7 @@ export function QuizEditor(props: EditorProps) {
       ...(m != null ? { estimated_minutes: m } : {}),
       ...(max != null && max > 0 ? { max_attempts: max } : {}),
     };
-    return item ? saveQuiz(item.id, body) : createQuiz(moduleId, body);
+    return item ? saveQuiz(item.id, body, saveIn) : createQuiz(moduleId, body);
   };
 
   return (
@@ -490,12 +596,25 @@ export function QuizEditor(props: EditorProps) {
       minutes={minutes}
       setMinutes={setMinutes}
       onSave={onSave}
-      gaps={quizGaps(
-        questions.map((q) => q.value),
-        t,
-      )}
+      gaps={
+        translating
+          ? []
+          : quizGaps(
+              questions.map((q) => q.value),
+              t,
+            )
+      }
     >
-      <Input name="pass_mark" type="number" min={0} max={100} label={t('authoring.passMark')} value={passMark} onValue={setPassMark} />
+      <Input
+        name="pass_mark"
+        type="number"
+        min={0}
+        max={100}
+        label={t('authoring.passMark')}
+        value={passMark}
+        onValue={setPassMark}
+        disabled={translating}
+      />
       <Input
         name="max_attempts"
         type="number"
@@ -505,9 +624,10 @@ export function QuizEditor(props: EditorProps) {
         value={maxAttempts}
         onValue={setMaxAttempts}
         optional
+        disabled={translating}
       />
       <div class="check">
-        <input id="f-shuffle" type="checkbox" checked={shuffle} onChange={(e) => setShuffle((e.currentTarget as HTMLInputElement).checked)} />
+        <input id="f-shuffle" type="checkbox" checked={shuffle} disabled={translating} onChange={(e) => setShuffle((e.currentTarget as HTMLInputElement).checked)} />
         <label for="f-shuffle">{t('authoring.shuffle')}</label>
       </div>
       {questions.map((q, i) => (
@@ -516,15 +636,18 @@ export function QuizEditor(props: EditorProps) {
           q={q.value}
           index={i}
           count={questions.length}
-          lang={course.language}
+          lang={lang}
+          locked={translating}
           onChange={(value) => setQuestions((list) => list.map((x) => (x.key === q.key ? { key: x.key, value } : x)))}
           onMove={(d) => setQuestions((list) => moved(list, i, d))}
           onRemove={() => setQuestions((list) => list.filter((x) => x.key !== q.key))}
         />
       ))}
-      <button type="button" class="button" onClick={() => setQuestions((list) => [...list, keyed(blankQuestion())])}>
-        + {t('authoring.addQuestion')}
-      </button>
+      {!translating && (
+        <button type="button" class="button" onClick={() => setQuestions((list) => [...list, keyed(blankQuestion())])}>
+          + {t('authoring.addQuestion')}
+        </button>
+      )}
     </EditorShell>
   );
 }
@@ -542,7 +665,7 @@ export function CaseStudyEditor(props: EditorProps) {
   const { t } = useApp();
   const { item, moduleId, course } = props;
   const cs = item?.case_study;
-  const lang = course.language;
+  const { lang, translating, saveIn } = editingOf(course, item);
   const [title, setTitle] = useState<LocalizedText>(() => asText(cs?.title ?? item?.title));
   const [minutes, setMinutes] = useState(String(cs?.estimated_minutes ?? ''));
   const [summary, setSummary] = useState(cs?.summary ?? '');
@@ -569,18 +692,19 @@ export function CaseStudyEditor(props: EditorProps) {
       endings: endings.map((e) => e.value),
       ...(m != null ? { estimated_minutes: m } : {}),
     };
-    return item ? saveCaseStudy(item.id, body) : createCaseStudy(moduleId, body);
+    return item ? saveCaseStudy(item.id, body, saveIn) : createCaseStudy(moduleId, body);
   };
 
   return (
     <EditorShell {...props} kind="case_study" title={title} setTitle={setTitle} minutes={minutes} setMinutes={setMinutes} onSave={onSave}>
       <TextArea name="summary" label={t('authoring.caseSummary')} value={summary} onValue={setSummary} rows={3} lang={lang} />
-      <SelectField
+      <Select
         name="start"
         label={t('authoring.startNode')}
         value={start}
         onValue={setStart}
         options={nodeKeys.length ? nodeKeys.map((k) => ({ value: k, label: k })) : [{ value: '', label: '—' }]}
+        disabled={translating}
       />
       <h2>{t('authoring.nodes')}</h2>
       {nodes.map(({ key: k, value: n }, i) => (
@@ -590,15 +714,18 @@ export function CaseStudyEditor(props: EditorProps) {
           index={i}
           count={nodes.length}
           lang={lang}
+          locked={translating}
           targets={targets}
           onValue={(value) => setNode(k, value)}
           onMove={(d) => setNodes((list) => moved(list, i, d))}
           onRemove={() => setNodes((list) => list.filter((x) => x.key !== k))}
         />
       ))}
-      <button type="button" class="button" onClick={() => setNodes((list) => [...list, keyed(blankNode(`etape-${list.length + 1}`))])}>
-        + {t('authoring.addNode')}
-      </button>
+      {!translating && (
+        <button type="button" class="button" onClick={() => setNodes((list) => [...list, keyed(blankNode(`etape-${list.length + 1}`))])}>
+          + {t('authoring.addNode')}
+        </button>
+      )}
       <h2>{t('authoring.endings')}</h2>
       {endings.map(({ key: k, value: e }, i) => (
         <EndingBlock
@@ -607,14 +734,17 @@ export function CaseStudyEditor(props: EditorProps) {
           index={i}
           count={endings.length}
           lang={lang}
+          locked={translating}
           onValue={(value) => setEnding(k, value)}
           onMove={(d) => setEndings((list) => moved(list, i, d))}
           onRemove={() => setEndings((list) => list.filter((x) => x.key !== k))}
         />
       ))}
-      <button type="button" class="button" onClick={() => setEndings((list) => [...list, keyed(blankEnding(`fin-${list.length + 1}`))])}>
-        + {t('authoring.addEnding')}
-      </button>
+      {!translating && (
+        <button type="button" class="button" onClick={() => setEndings((list) => [...list, keyed(blankEnding(`fin-${list.length + 1}`))])}>
+          + {t('authoring.addEnding')}
+        </button>
+      )}
     </EditorShell>
   );
 }
@@ -624,6 +754,8 @@ interface BlockProps<T> {
   index: number;
   count: number;
   lang: string;
+  /** Translating: only the texts can change. */
+  locked: boolean;
   onValue: (value: T) => void;
   onMove: (delta: number) => void;
   onRemove: () => void;
@@ -636,6 +768,7 @@ function KeyedBlock<T extends { key: string }>({
   what,
   index,
   count,
+  locked,
   onValue,
   onMove,
   onRemove,
@@ -645,20 +778,27 @@ function KeyedBlock<T extends { key: string }>({
   return (
     <fieldset class="panel editor-block">
       <legend>{what}</legend>
-      <ItemButtons index={index} count={count} what={what} onMove={onMove} onRemove={onRemove} />
-      <Input name={`${prefix}.key`} label={t('authoring.key')} hint={t('authoring.keyHint')} value={value.key} onValue={(v) => onValue({ ...value, key: v.toLowerCase() })} />
+      {!locked && <ItemButtons index={index} count={count} what={what} onMove={onMove} onRemove={onRemove} />}
+      <Input
+        name={`${prefix}.key`}
+        label={t('authoring.key')}
+        hint={t('authoring.keyHint')}
+        value={value.key}
+        onValue={(v) => onValue({ ...value, key: v.toLowerCase() })}
+        disabled={locked}
+      />
       {children}
     </fieldset>
   );
 }
 
 /** One situation of a case study, with its choices. */
-function NodeBlock({ node: n, index: i, count, lang, targets, onValue, onMove, onRemove }: BlockProps<CaseNodeInput> & { node: CaseNodeInput; targets: Array<{ value: string; label: string }> }) {
+function NodeBlock({ node: n, index: i, count, lang, locked, targets, onValue, onMove, onRemove }: BlockProps<CaseNodeInput> & { node: CaseNodeInput; targets: Array<{ value: string; label: string }> }) {
   const { t } = useApp();
   const p = `n${i}`;
   const what = t('authoring.nodeN', { key: n.key || String(i + 1) });
   return (
-    <KeyedBlock value={n} prefix={p} what={what} index={i} count={count} onValue={onValue} onMove={onMove} onRemove={onRemove}>
+    <KeyedBlock value={n} prefix={p} what={what} index={i} count={count} locked={locked} onValue={onValue} onMove={onMove} onRemove={onRemove}>
       <MarkdownField
         name={`${p}.body`}
         label={t('authoring.situation')}
@@ -677,13 +817,14 @@ function NodeBlock({ node: n, index: i, count, lang, targets, onValue, onMove, o
           return (
             <div class="choice-edit" key={j}>
               <Input name={`${cp}.label`} label={cwhat} value={c.label} lang={lang} onValue={(label) => setC({ ...c, label })} />
-              <SelectField name={`${cp}.next`} label={t('authoring.next')} value={c.next} onValue={(next) => setC({ ...c, next })} options={targets} />
-              <SelectField
+              <Select name={`${cp}.next`} label={t('authoring.next')} value={c.next} onValue={(next) => setC({ ...c, next })} options={targets} disabled={locked} />
+              <Select
                 name={`${cp}.points`}
                 label={t('authoring.points')}
                 value={String(c.points)}
                 onValue={(v) => setC({ ...c, points: Number(v) })}
                 options={[0, 1, 2, 3].map((x) => ({ value: String(x), label: String(x) }))}
+                disabled={locked}
               />
               <TextArea
                 name={`${cp}.feedback`}
@@ -694,42 +835,47 @@ function NodeBlock({ node: n, index: i, count, lang, targets, onValue, onMove, o
                 lang={lang}
                 mono
               />
-              <ItemButtons
-                index={j}
-                count={n.choices.length}
-                what={cwhat}
-                onMove={(d) => onValue({ ...n, choices: moved(n.choices, j, d) })}
-                onRemove={() => onValue({ ...n, choices: n.choices.filter((_, y) => y !== j) })}
-              />
+              {!locked && (
+                <ItemButtons
+                  index={j}
+                  count={n.choices.length}
+                  what={cwhat}
+                  onMove={(d) => onValue({ ...n, choices: moved(n.choices, j, d) })}
+                  onRemove={() => onValue({ ...n, choices: n.choices.filter((_, y) => y !== j) })}
+                />
+              )}
             </div>
           );
         })}
-        <button
-          type="button"
-          class="button button--small"
-          onClick={() => onValue({ ...n, choices: [...n.choices, { id: null, label: '', next: '', points: 0, feedback_markdown: '' }] })}
-        >
-          + {t('authoring.addChoice')}
-        </button>
+        {!locked && (
+          <button
+            type="button"
+            class="button button--small"
+            onClick={() => onValue({ ...n, choices: [...n.choices, { id: null, label: '', next: '', points: 0, feedback_markdown: '' }] })}
+          >
+            + {t('authoring.addChoice')}
+          </button>
+        )}
       </fieldset>
     </KeyedBlock>
   );
 }
 
 /** One ending of a case study: its band and debrief. */
-function EndingBlock({ ending: e, index: i, count, lang, onValue, onMove, onRemove }: BlockProps<EndingInput> & { ending: EndingInput }) {
+function EndingBlock({ ending: e, index: i, count, lang, locked, onValue, onMove, onRemove }: BlockProps<EndingInput> & { ending: EndingInput }) {
   const { t } = useApp();
   const p = `e${i}`;
   const what = t('authoring.endingN', { key: e.key || String(i + 1) });
   return (
-    <KeyedBlock value={e} prefix={p} what={what} index={i} count={count} onValue={onValue} onMove={onMove} onRemove={onRemove}>
+    <KeyedBlock value={e} prefix={p} what={what} index={i} count={count} locked={locked} onValue={onValue} onMove={onMove} onRemove={onRemove}>
       <Input name={`${p}.title`} label={t('authoring.endingTitle')} value={e.title} lang={lang} onValue={(v) => onValue({ ...e, title: v })} />
-      <SelectField
+      <Select
         name={`${p}.band`}
         label={t('authoring.band')}
         value={e.band}
         onValue={(band) => onValue({ ...e, band })}
         options={BANDS.map((b) => ({ value: b, label: t(`band.${b}`) }))}
+        disabled={locked}
       />
       <TextArea
         name={`${p}.debrief`}

@@ -6,7 +6,7 @@ import type { LocalizedText } from '../api/types';
 import { FieldFrame } from '../components/forms';
 import { useApp } from '../context';
 import { describeError, localizeFieldError } from '../errors';
-import { LOCALES } from '../i18n';
+import { LOCALES, type Translate } from '../i18n';
 
 export function TextArea({
   name,
@@ -19,6 +19,7 @@ export function TextArea({
   optional,
   lang,
   mono,
+  disabled,
 }: {
   name: string;
   label: string;
@@ -30,6 +31,7 @@ export function TextArea({
   optional?: boolean;
   lang?: string | undefined;
   mono?: boolean;
+  disabled?: boolean | undefined;
 }) {
   return (
     <FieldFrame name={name} label={label} hint={hint} error={error} optional={optional}>
@@ -39,6 +41,7 @@ export function TextArea({
           name={name}
           rows={rows}
           class={mono ? 'mono' : undefined}
+          disabled={disabled}
           lang={lang}
           dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : 'auto'}
           value={value}
@@ -61,6 +64,7 @@ export function Input({
   type = 'text',
   min,
   max,
+  disabled,
 }: {
   name: string;
   label: string;
@@ -73,6 +77,7 @@ export function Input({
   type?: 'text' | 'number';
   min?: number;
   max?: number;
+  disabled?: boolean | undefined;
 }) {
   return (
     <FieldFrame name={name} label={label} hint={hint} error={error} optional={optional}>
@@ -84,11 +89,43 @@ export function Input({
           inputMode={type === 'number' ? 'numeric' : undefined}
           min={min}
           max={max}
+          disabled={disabled}
           lang={lang}
           dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : undefined}
           value={value}
           onInput={(e) => onValue((e.currentTarget as HTMLInputElement).value)}
         />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A select that can be shown locked (`disabled`): the structure of an item while it is being translated. */
+export function Select({
+  name,
+  label,
+  value,
+  onValue,
+  options,
+  disabled,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onValue: (v: string) => void;
+  options: Array<{ value: string; label: string }>;
+  disabled?: boolean | undefined;
+}) {
+  return (
+    <FieldFrame name={name} label={label}>
+      {(a11y) => (
+        <select {...a11y} name={name} value={value} disabled={disabled} onChange={(e) => onValue((e.currentTarget as HTMLSelectElement).value)}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
       )}
     </FieldFrame>
   );
@@ -258,4 +295,11 @@ export function asText(value: string | LocalizedText | null | undefined): Locali
   if (value == null) return emptyText();
   if (typeof value === 'string') return { fr: value, ar: null, en: null };
   return { fr: value.fr, ar: value.ar ?? null, en: value.en ?? null };
+}
+
+/** What an item still lacks in a language other than the course's: "Arabe : 3 textes à traduire", "Arabe : traduit". */
+export function translationText(t: Translate, status: { language: string; missing: number }): string {
+  const language = (LOCALES as readonly string[]).includes(status.language) ? t(`authoring.language.${status.language as 'fr' | 'ar' | 'en'}`) : status.language;
+  if (status.missing === 0) return t('authoring.translationDone', { language });
+  return t(status.missing === 1 ? 'authoring.translationMissingOne' : 'authoring.translationMissing', { language, n: status.missing });
 }

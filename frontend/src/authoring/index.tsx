@@ -19,12 +19,12 @@ import { isTheme, LEVELS, THEMES, type DraftCourse, type DraftModule, type Local
 import { Alert, Form, Status, SubmitButton, TextField, useForm, vocabSelects, type FieldErrors } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
-import { formatDate, LOCALES } from '../i18n';
-import { Link, navigate } from '../router';
+import { formatDate, isLocale, LOCALES } from '../i18n';
+import { Link, navigate, useLocation } from '../router';
 import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
 import { levelLabel, vocabLabel } from '../pages/vocab';
 import { CaseStudyEditor, LessonEditor, QuizEditor } from './editors';
-import { asText, DeleteButton, emptyText, Input, isBlank, LocalizedFields, mainText, Problems, toNumber, useAction } from './fields';
+import { asText, DeleteButton, emptyText, Input, isBlank, LocalizedFields, mainText, Problems, toNumber, translationText, useAction } from './fields';
 import { textAttrs } from '../components/bidi';
 import type { AuthoringRoute } from '../chunks';
 
@@ -398,6 +398,21 @@ function ModulePanel({
                   <span {...textAttrs(mainText(item.title).lang)}>{mainText(item.title).text}</span>
                   <span class="visually-hidden"> ({t('authoring.edit')})</span>
                 </Link>
+                {item.translations.length > 0 && (
+                  <ul class="translations" aria-label={t('authoring.translationsOf', { title: mainText(item.title).text })}>
+                    {item.translations.map((tr) => (
+                      <li key={tr.language}>
+                        <Link
+                          href={`${base}/items/${item.id}?language=${tr.language}`}
+                          class={tr.missing ? 'badge badge--warn translation-badge' : 'badge badge--ok translation-badge'}
+                        >
+                          {translationText(t, tr)}
+                          <span class="visually-hidden"> ({t('authoring.translateItem', { title: mainText(item.title).text })})</span>
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </div>
               <div class="toolbar">
                 {[
@@ -520,7 +535,10 @@ function CourseEditor({ slug }: { slug: string }) {
 }
 
 function ItemScreen({ slug, itemId }: { slug: string; itemId: string }) {
-  const loaded = useLoad(() => getDraft(slug), [slug]);
+  // `?language=ar`: the item's texts in Arabic, to translate them (the course's own language edits the item itself).
+  const asked = useLocation().query.get('language');
+  const language = isLocale(asked) ? asked : undefined;
+  const loaded = useLoad(() => getDraft(slug, language), [slug, language]);
   const { t } = useApp();
   if (loaded.error) return <LoadFailed error={loaded.error} onRetry={loaded.reload} />;
   const d = loaded.data;
@@ -534,7 +552,8 @@ function ItemScreen({ slug, itemId }: { slug: string; itemId: string }) {
         <Link href={`/authoring/courses/${encodeURIComponent(slug)}`}>{t('authoring.backToCourse')}</Link>
       </Page>
     );
-  const common = { course: d, moduleId: module.id, item };
+  // A new language read gives new texts: the editor starts again from them.
+  const common = { course: d, moduleId: module.id, item, key: `${item.id}:${item.editing_language}` };
   if (item.kind === 'quiz') return <QuizEditor {...common} />;
   if (item.kind === 'case_study') return <CaseStudyEditor {...common} />;
   return <LessonEditor {...common} />;

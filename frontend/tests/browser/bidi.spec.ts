@@ -3,7 +3,7 @@
 // people's words take the direction they are written in, paragraph by paragraph.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { firstItem, registerViaApi, switchLanguage } from './helpers';
+import { publishFrenchOnlyCourse, registerViaApi, switchLanguage } from './helpers';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
@@ -31,11 +31,12 @@ async function lineOffsets(text: Locator): Promise<number[]> {
 }
 
 test('a French course in an Arabic page: lesson and quiz read left to right, aligned alike (360 px)', async ({ page }) => {
+  const course = await publishFrenchOnlyCourse(page);
+  const lesson = { id: course.lessonId };
+  const quiz = { id: course.quizId };
   await registerViaApi(page, 'Nadia Bidi');
-  const lesson = await firstItem(page, 'concepts', 'lesson');
-  const quiz = await firstItem(page, 'concepts', 'quiz');
-  const served = (await (await page.request.get(`/api/v1/lessons/${lesson.id}?lang=ar`)).json()) as { language: string; content_language: string };
-  expect(served.content_language, 'the starter course "concepts" is written in French').toBe('fr');
+  const served = (await (await page.request.get(`/api/v1/lessons/${lesson.id}?lang=ar`)).json()) as { language: string; body_language: string };
+  expect(served.body_language, 'the course is written in French only').toBe('fr');
 
   await page.goto(`/lessons/${lesson.id}`);
   await expect(page.locator('.prose')).toBeVisible();
@@ -49,8 +50,9 @@ test('a French course in an Arabic page: lesson and quiz read left to right, ali
   const h1 = page.locator('main h1');
   await expect(h1).toHaveAttribute('lang', served.language);
   expect(await direction(h1)).toBe(served.language === 'ar' ? 'rtl' : 'ltr');
-  // The interface around stays right to left.
+  // The interface around stays right to left, and says, in Arabic, that the lesson is in French.
   expect(await direction(page.locator('.reader__kicker'))).toBe('rtl');
+  await expect(page.locator('.lang-note')).toHaveText('هذا الجزء باللغة الفرنسية.');
   expect(await seriousViolations(page), 'lesson').toEqual([]);
 
   await page.goto(`/quizzes/${quiz.id}`);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { firstItem, loginAs, playToTheEnd, registerViaApi, switchLanguage, TRAINER } from './helpers';
+import { firstItem, loginAs, playToTheEnd, publishFrenchOnlyCourse, registerViaApi, switchLanguage, TRAINER } from './helpers';
 
 const CONCEPTS = 'Comprendre les violences faites aux enfants';
 
@@ -173,7 +173,7 @@ async function csrf(page: Page): Promise<string> {
   return me.csrf_token;
 }
 
-test('the theme filter narrows the catalogue; Arabic UI keeps French lessons left-to-right', async ({ page }) => {
+test('the theme filter narrows the catalogue; an Arabic reader gets the lessons in Arabic, and French ones marked and left-to-right', async ({ page }) => {
   await page.goto('/courses');
   const cards = page.locator('.course-card');
   await expect(cards.first()).toBeVisible();
@@ -192,8 +192,21 @@ test('the theme filter narrows the catalogue; Arabic UI keeps French lessons lef
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   const prose = page.locator('.prose');
   await expect(prose).toBeVisible();
+  // The starter courses are written in Arabic too: no French, and nothing to announce.
+  await expect(prose).toHaveAttribute('dir', 'rtl');
+  await expect(prose).toHaveAttribute('lang', 'ar');
+  await expect(prose.locator('h2').first()).toHaveText(/[\u0600-\u06FF]/);
+  await expect(page.locator('.lang-note')).toHaveCount(0);
+
+  // A course written in French only: its lesson stays French, left to right, and is said to be.
+  const french = await publishFrenchOnlyCourse(page);
+  await page.goto(`/lessons/${french.lessonId}`);
   await expect(prose).toHaveAttribute('dir', 'ltr');
   await expect(prose).toHaveAttribute('lang', 'fr');
+  const note = page.locator('.lang-note');
+  await expect(note).toHaveText('هذا الجزء باللغة الفرنسية.');
+  await switchLanguage(page, 'fr');
+  await expect(note).toHaveCount(0);
 });
 
 test('icons are drawn, never emoji: course outline, a lesson callout, in French and Arabic', async ({ page }) => {

@@ -74,3 +74,46 @@ export async function playToTheEnd(page: Page) {
   }
   throw new Error('no ending reached');
 }
+
+/**
+ * Publishes, as the shared trainer, a course written in French with no translation (a lesson and a
+ * quiz), then signs out: the starter courses are all in Arabic too, so the French-in-an-Arabic-page
+ * cases need one of their own. The page's cookies are the trainer's only while it runs.
+ */
+export async function publishFrenchOnlyCourse(page: Page): Promise<{ slug: string; lessonId: string; quizId: string }> {
+  const login = await page.request.post('/api/v1/auth/login', { data: { email: TRAINER.email, password: TRAINER.password } });
+  expect(login.status(), await login.text()).toBe(200);
+  const me = (await (await page.request.get('/api/v1/me')).json()) as { csrf_token: string };
+  const headers = { 'X-CSRF-Token': me.csrf_token };
+  const post = async (path: string, data: unknown) => {
+    const res = await page.request.post(path, { headers, data });
+    expect(res.ok(), await res.text()).toBe(true);
+    return (await res.json()) as { id: string };
+  };
+  const slug = `en-francais-${Date.now()}-${++counter}`;
+  await post('/api/v1/courses', { slug, title: 'Écouter un enfant', summary: 'Un cours en français seulement.', theme: 'pec' });
+  const module = await post(`/api/v1/courses/${slug}/modules`, { title: 'Accueillir' });
+  const lesson = await post(`/api/v1/modules/${module.id}/lessons`, {
+    title: 'Recueillir la parole',
+    body: "## Écouter\n\nLe professionnel accueille la parole d'un enfant victime.\n\n« Je te crois », dit-elle à l'enfant.",
+  });
+  const quiz = await post(`/api/v1/modules/${module.id}/quizzes`, {
+    title: 'Repères',
+    pass_mark: 50,
+    questions: [
+      {
+        kind: 'single',
+        prompt: "Quand un enfant se confie, que fait d'abord le professionnel qui l'accueille dans son bureau ?",
+        explanation: "Il écoute sans interroger : les questions viendront des personnes chargées de l'enquête.",
+        choices: [
+          { label: 'Il écoute sans interroger', correct: true, feedback: 'Oui.' },
+          { label: "Il demande des détails sur l'auteur", correct: false, feedback: 'Non.' },
+        ],
+      },
+      { kind: 'short_text', prompt: 'Le sigle de la Convention relative aux droits de l’enfant ?', answers: ['CIDE'] },
+    ],
+  });
+  await post(`/api/v1/courses/${slug}/publish`, {});
+  await page.request.post('/api/v1/auth/logout', { headers });
+  return { slug, lessonId: lesson.id, quizId: quiz.id };
+}
