@@ -47,13 +47,26 @@ check-frontend:
 test-rust:
 	cargo test --workspace --quiet
 
+## On SQLite, and on PostgreSQL side by side when SANAD_TEST_DATABASE_URL is set: the two
+## suites wait on the browser and the network far more than on the CPU, so running them
+## together takes little longer than one (each its own server, port and results folder).
 test-browser:
 	cargo build --quiet --bin sanad
-	(cd frontend && SANAD_BIN=../target/debug/sanad npm run test:browser)
-	if [ -n "$${SANAD_TEST_DATABASE_URL:-}" ]; then
-	  url=$$(tests/fresh-postgres-db)
-	  (cd frontend && SANAD_DATABASE_URL=$$url SANAD_BIN=../target/debug/sanad npm run test:browser)
+	if [ -z "$${SANAD_TEST_DATABASE_URL:-}" ]; then
+	  (cd frontend && SANAD_BIN=../target/debug/sanad npm run test:browser)
+	  exit 0
 	fi
+	url=$$(tests/fresh-postgres-db)
+	(cd frontend && SANAD_BIN=../target/debug/sanad npm run test:browser -- --output=test-results/sqlite) > target/browser-sqlite.log 2>&1 &
+	sqlite=$$!
+	(cd frontend && SANAD_BROWSER_PORT=8392 SANAD_DATABASE_URL=$$url SANAD_BIN=../target/debug/sanad npm run test:browser -- --output=test-results/postgres) > target/browser-postgres.log 2>&1 &
+	postgres=$$!
+	status=0
+	wait $$sqlite || status=1
+	echo "== browser tests on SQLite"; cat target/browser-sqlite.log
+	wait $$postgres || status=1
+	echo "== browser tests on PostgreSQL"; cat target/browser-postgres.log
+	exit $$status
 
 test-contract:
 	cargo build --quiet --bin sanad

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { setApiLanguage, setCsrfToken } from './api/client';
+import { startFirstRead } from './api/early';
 import { getMe, updateMe } from './api/endpoints';
 import type { Me } from './api/types';
 import { Layout } from './components/Layout';
@@ -8,9 +9,32 @@ import { applyLocale, GUEST, initialLocale, isLocale, pendingLocale, setPendingL
 import { useLocation } from './router';
 import { screenFor } from './routes';
 
+/** Set while this device has a session, so that a guest's first screen never waits for the check. */
+const SIGNED_IN = 'sanad.signedIn';
+
+function hadSession(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN) === '1';
+  } catch {
+    return true;
+  }
+}
+
+function rememberSession(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(SIGNED_IN, '1');
+    else localStorage.removeItem(SIGNED_IN);
+  } catch {
+    // Private mode: every start waits for the check, as before.
+  }
+}
+
 export function App() {
   const [me, setMeState] = useState<Me | null>(null);
-  const [ready, setReady] = useState(false);
+  // Whether the session check has answered. A guest's device (no session before) shows its
+  // screen at once; one that was signed in waits, so no screen shows a guest's view first.
+  const [known, setKnown] = useState(false);
+  const [ready, setReady] = useState(() => !hadSession());
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const loc = useLocation();
   const meRef = useRef<Me | null>(null);
@@ -25,6 +49,7 @@ export function App() {
     (next: Me | null) => {
       meRef.current = next;
       setCsrfToken(next ? next.csrf_token || null : null);
+      rememberSession(next != null);
       setMeState(next);
     },
     [],
@@ -58,6 +83,8 @@ export function App() {
   useEffect(() => {
     applyLocale(locale);
     setApiLanguage(locale);
+    // The page's own data starts now too, not after the session check.
+    startFirstRead(locale);
     getMe()
       .then((user) => {
         if (user) {
@@ -68,10 +95,13 @@ export function App() {
             setPendingLocale(user.id, null);
             if (isLocale(user.locale)) changeLocale(user.locale);
           }
-        }
+        } else rememberSession(false);
       })
       .catch(() => undefined)
-      .finally(() => setReady(true));
+      .finally(() => {
+        setKnown(true);
+        setReady(true);
+      });
   }, []);
 
   // Move focus to the new page's heading after client-side navigation.
@@ -90,7 +120,7 @@ export function App() {
 
   return (
     <AppContext.Provider value={state}>
-      <Layout path={loc.path}>{ready ? screenFor(loc.path, { me }) : <p class="loading">{t('app.loading')}</p>}</Layout>
+      <Layout path={loc.path}>{ready ? screenFor(loc.path, { me, known }) : <p class="loading">{t('app.loading')}</p>}</Layout>
     </AppContext.Provider>
   );
 }

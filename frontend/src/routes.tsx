@@ -25,10 +25,21 @@ import { SearchPage } from './pages/Search';
 import { VerifyEmail } from './pages/VerifyEmail';
 import { matchRoute, navigate, type Params, type Route } from './router';
 
-/** What a screen may depend on besides its params: who is logged in. */
+/** What a screen may depend on besides its params: who is logged in, once `known`. */
 interface RouteContext {
   me: Me | null;
+  /** False while the session is still being checked (a device that was signed in before). */
+  known: boolean;
 }
+
+/** While the session is checked: a screen for signed-in people neither shows nor sends to the login. */
+function Checking() {
+  const { t } = useApp();
+  return <p class="loading">{t('app.loading')}</p>;
+}
+
+/** No one signed in: to the login page once the session is known to be missing, else wait. */
+const noOne = (known: boolean) => (known ? <RequireLogin /> : <Checking />);
 
 function RequireLogin() {
   useEffect(() => {
@@ -49,26 +60,26 @@ function Forbidden() {
 /** A screen for logged-in users only: the others are sent to the login page and back. */
 const loggedIn =
   (screen: (p: Params) => ComponentChildren) =>
-  (p: Params, { me }: RouteContext) =>
-    me ? screen(p) : <RequireLogin />;
+  (p: Params, { me, known }: RouteContext) =>
+    me ? screen(p) : noOne(known);
 
 /** A screen for trainers and administrators only. */
 const authors =
   (screen: (p: Params) => ComponentChildren) =>
-  (p: Params, { me }: RouteContext) =>
-    !me ? <RequireLogin /> : isAuthor(me) ? screen(p) : <Forbidden />;
+  (p: Params, { me, known }: RouteContext) =>
+    !me ? noOne(known) : isAuthor(me) ? screen(p) : <Forbidden />;
 
 /** A screen for moderators and administrators only. */
 const moderators =
   (screen: (p: Params) => ComponentChildren) =>
-  (p: Params, { me }: RouteContext) =>
-    !me ? <RequireLogin /> : isModerator(me) ? screen(p) : <Forbidden />;
+  (p: Params, { me, known }: RouteContext) =>
+    !me ? noOne(known) : isModerator(me) ? screen(p) : <Forbidden />;
 
 /** A screen for administrators only. */
 const admins =
   (screen: (p: Params) => ComponentChildren) =>
-  (p: Params, { me }: RouteContext) =>
-    !me ? <RequireLogin /> : me.roles.includes('admin') ? screen(p) : <Forbidden />;
+  (p: Params, { me, known }: RouteContext) =>
+    !me ? noOne(known) : me.roles.includes('admin') ? screen(p) : <Forbidden />;
 
 export const ROUTES: ReadonlyArray<Route<RouteContext>> = [
   { pattern: '/', screen: () => <Home /> },

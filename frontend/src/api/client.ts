@@ -27,9 +27,38 @@ const headers: Middleware = {
   },
 };
 
+/**
+ * GETs started while the app still asks who is signed in (`startEarly`), by language and URL: on a
+ * slow link the page's data does not wait for that answer. Each is used once, within a few seconds.
+ */
+const early = new Map<string, Promise<Response>>();
+const EARLY_FOR_MS = 15_000;
+
+/** Starts a GET of `url` now, for the screen that will ask for it once the session is known. */
+export function startEarly(url: string): void {
+  const key = `${acceptLanguage} ${url}`;
+  if (early.has(key)) return;
+  early.set(key, fetch(url, { credentials: 'same-origin', headers: { 'Accept-Language': acceptLanguage } }));
+  setTimeout(() => early.delete(key), EARLY_FOR_MS);
+}
+
+function earlyOrFetch(request: Request): Promise<Response> {
+  if (request.method === 'GET') {
+    const url = new URL(request.url);
+    const key = `${request.headers.get('Accept-Language') ?? ''} ${url.pathname}${url.search}`;
+    const started = early.get(key);
+    if (started) {
+      early.delete(key);
+      return started;
+    }
+  }
+  return fetch(request);
+}
+
 export const client = createClient<paths>({
   baseUrl: '',
   credentials: 'same-origin',
+  fetch: earlyOrFetch,
 });
 client.use(headers);
 
