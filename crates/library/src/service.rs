@@ -767,7 +767,15 @@ impl Library {
             }
             let mut stored = Vec::new();
             if let Some(pages) = &d.pages {
-                let pdf = crate::pdfgen::text_pdf(&d.metadata.title, pages);
+                let pdf = if d.metadata.language == "ar" {
+                    let (title, pages) = (d.metadata.title.clone(), pages.clone());
+                    // Shaping and font subsetting take CPU: off the async workers.
+                    tokio::task::spawn_blocking(move || crate::pdfgen::arabic::arabic_pdf(&title, &pages))
+                        .await
+                        .map_err(|e| Error::Internal(e.into()))?
+                } else {
+                    crate::pdfgen::text_pdf(&d.metadata.title, pages)
+                };
                 let hash = self.files.put(&pdf).await.map_err(|e| Error::Internal(e.into()))?;
                 // Our own PDF: its text is what we wrote, no need to parse it back.
                 let text = extract::normalize(&format!("{}\n{}", d.metadata.title, pages.join("\n")));
