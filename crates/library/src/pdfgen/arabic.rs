@@ -171,18 +171,26 @@ fn shape_run(text: &str, rtl: bool, face: &'static Face, size: f32) -> Run {
     Run { text: text.to_owned(), start: 0, rtl, glyphs, width }
 }
 
-/// The lines of a paragraph no wider than `width`, cut between words.
+/// The lines of a paragraph no wider than `width`, cut between words (each
+/// word measured once, shaped alone: Arabic letters join within words only).
 fn wrap(paragraph: &str, face: &'static Face, size: f32, width: f32) -> Vec<Line> {
     let words: Vec<&str> = paragraph.split_whitespace().collect();
+    let space = Line::shape(" ", face, size).width;
     let mut lines = Vec::new();
-    let mut first = 0;
-    while first < words.len() {
-        let mut last = first + 1;
-        while last < words.len() && Line::shape(&words[first..=last].join(" "), face, size).width <= width {
-            last += 1;
+    let (mut first, mut line_width) = (0, 0.0);
+    for (i, word) in words.iter().enumerate() {
+        let word_width = Line::shape(word, face, size).width;
+        if i > first && line_width + space + word_width > width {
+            lines.push(Line::shape(&words[first..i].join(" "), face, size));
+            (first, line_width) = (i, word_width);
+        } else if i == first {
+            line_width = word_width;
+        } else {
+            line_width += space + word_width;
         }
-        lines.push(Line::shape(&words[first..last].join(" "), face, size));
-        first = last;
+    }
+    if first < words.len() {
+        lines.push(Line::shape(&words[first..].join(" "), face, size));
     }
     lines
 }
