@@ -349,7 +349,10 @@ async fn csv_round_trip_through_the_api(backend: Backend) {
     let (disposition, all) = export(&mut anon, "").await;
     assert_eq!(disposition, "attachment; filename=\"annuaire-tous.csv\"");
     let mut lines = all.lines();
-    assert_eq!(lines.next(), Some("territory,kind,name,address,phone,hours,services,verified_at,notes"));
+    assert_eq!(
+        lines.next(),
+        Some("territory,kind,name,address,phone,hours,services,verified_at,notes,name_ar,address_ar,hours_ar,services_ar,notes_ar")
+    );
     assert!(all.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"clic\"\")\""), "{all}");
     assert!(all.contains(",'+212 5 00 00 09 99,") && all.contains(",'@SUM(1+1)"), "{all}");
     assert!(all.contains(" / "), "services joined with ' / '");

@@ -1,6 +1,9 @@
 //! Small but real PDF documents for the demo library: pages of text in
 //! Helvetica with the WinAnsi encoding (French accents, quotes, dashes), so
 //! that the demo files open in any reader and their words are found by search.
+//! Arabic documents are shaped and laid out right to left by [`arabic`].
+
+pub mod arabic;
 
 /// WinAnsi byte for a character, when it has one.
 fn win_ansi(c: char) -> Option<u8> {

@@ -767,7 +767,15 @@ impl Library {
             }
             let mut stored = Vec::new();
             if let Some(pages) = &d.pages {
-                let pdf = crate::pdfgen::text_pdf(&d.metadata.title, pages);
+                let pdf = if d.metadata.language == "ar" {
+                    let (title, pages) = (d.metadata.title.clone(), pages.clone());
+                    // Shaping and font subsetting take CPU: off the async workers.
+                    tokio::task::spawn_blocking(move || crate::pdfgen::arabic::arabic_pdf(&title, &pages))
+                        .await
+                        .map_err(|e| Error::Internal(e.into()))?
+                } else {
+                    crate::pdfgen::text_pdf(&d.metadata.title, pages)
+                };
                 let hash = self.files.put(&pdf).await.map_err(|e| Error::Internal(e.into()))?;
                 // Our own PDF: its text is what we wrote, no need to parse it back.
                 let text = extract::normalize(&format!("{}\n{}", d.metadata.title, pages.join("\n")));
@@ -815,6 +823,27 @@ fn search_hit(summary: &str) -> Option<SearchHit> {
     })
 }
 
+/// Most characters of a card's summary, before its ellipsis.
+const SUMMARY_CHARS: usize = 180;
+
+/// The start of `text` as a card's summary: whole when short, otherwise cut
+/// at the last space before [`SUMMARY_CHARS`] (in the middle of a word only
+/// when a single word is longer), without the punctuation it ended on, and
+/// followed by `…`.
+pub fn summary_text(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= SUMMARY_CHARS {
+        return text.to_string();
+    }
+    let end = text.char_indices().nth(SUMMARY_CHARS).map_or(text.len(), |(i, _)| i);
+    // Cut before the word the limit falls in, unless the next character starts a word.
+    let next_is_space = text[end..].starts_with(char::is_whitespace);
+    let cut = if next_is_space { end } else { text[..end].rfind(char::is_whitespace).filter(|i| *i > 0).unwrap_or(end) };
+    let kept =
+        text[..cut].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.' | '،' | '؛' | '-' | '–' | '—'));
+    format!("{kept}…")
+}
+
 /// The index document of the `position`th lesson of `course`.
 pub fn lesson_document(course: Uuid, position: usize, l: &PublishedLesson) -> IndexDoc {
     let title = l.titles.first().cloned().unwrap_or_default();
@@ -822,7 +851,7 @@ pub fn lesson_document(course: Uuid, position: usize, l: &PublishedLesson) -> In
         kind: "lesson".into(),
         id: l.id,
         title,
-        snippet_html: html_escape(&l.text.chars().take(180).collect::<String>()),
+        snippet_html: html_escape(&summary_text(&l.text)),
         language: l.language.clone(),
         course_slug: Some(l.course_slug.clone()),
         course_title: Some(l.course_title.clone()),
@@ -847,7 +876,7 @@ pub fn document_of(r: &ResourceRecord, texts: &[String]) -> Result<IndexDoc> {
     let hit = ResourceHit {
         id: r.id,
         title: r.title.clone(),
-        snippet_html: html_escape(&r.description.chars().take(180).collect::<String>()),
+        snippet_html: html_escape(&summary_text(&r.description)),
         classification: classification(r)?,
         file_count: texts.len() as u32,
     };
@@ -892,4 +921,29 @@ fn hits_of<H>(result: &SearchResult, parse: impl Fn(&str) -> Option<H>, set_snip
             Some(hit)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary_text;
+
+    #[test]
+    fn summaries_end_on_a_whole_word_and_an_ellipsis() {
+        assert_eq!(summary_text("  Un texte court. "), "Un texte court.");
+        let long = "La prévention des violences, l'écoute et l'orientation des enfants ".repeat(5);
+        let s = summary_text(&long);
+        assert!(s.ends_with('…') && s.chars().count() <= 181, "{s}");
+        let kept = s.trim_end_matches('…');
+        assert!(long.starts_with(kept), "{s}");
+        // The word before the ellipsis is whole: the text goes on with a space after it.
+        assert!(long[kept.len()..].starts_with(' '), "cut inside a word: {s}");
+        let arabic = "التكفل بالأطفال ضحايا العنف يبدأ بالاستقبال والإنصات، ثم التوجيه والتتبع ".repeat(5);
+        let s = summary_text(&arabic);
+        let kept = s.trim_end_matches('…');
+        assert!(arabic[kept.len()..].starts_with([' ', '،']), "{s}");
+        // One word longer than the limit is cut in it, still with the ellipsis.
+        let s = summary_text(&"a".repeat(400));
+        assert_eq!(s.chars().count(), 181);
+        assert!(s.ends_with('…'));
+    }
 }

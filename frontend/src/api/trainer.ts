@@ -31,6 +31,12 @@ export const EVALUATION_CSV_URL = '/api/v1/library/evaluation.csv';
 export const createService = (body: NewService): Promise<DirectoryService> =>
   unwrap(client.POST('/api/v1/directory/services', { body }));
 
+/** One service with its texts in `lang` where it has them (`text_languages` says which): the edit
+ *  form reads the French and the Arabic texts this way. `lang` is a query parameter of the server's
+ *  document from issue 9 on; typed once openapi.json is regenerated. */
+export const getService = (id: string, lang: 'fr' | 'ar'): Promise<DirectoryService> =>
+  unwrap(client.GET('/api/v1/directory/services/{id}', { params: { path: { id }, query: { lang } as never } }));
+
 export const updateService = (id: string, body: ServiceUpdate): Promise<DirectoryService> =>
   unwrap(client.PATCH('/api/v1/directory/services/{id}', { params: { path: { id } }, body }));
 

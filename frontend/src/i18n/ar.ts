@@ -549,6 +549,8 @@ export const ar: Dict = {
   'directory.hours': 'أوقات العمل',
   'directory.services': 'الخدمات المقدّمة',
   'directory.notes': 'معلومات مفيدة',
+  'directory.arabicTexts': 'بالعربية',
+  'directory.arabicHint': 'تُعرض على القراء بالعربية؛ الحقل الفارغ يعرض النص الفرنسي.',
   'directory.call': 'اتصال',
   'directory.noPhone': 'لا يوجد رقم هاتف معروف.',
   'directory.verifiedOn': 'تم التحقق في {date}',

@@ -549,6 +549,8 @@ export const en: Dict = {
   'directory.hours': 'Opening hours',
   'directory.services': 'Services offered',
   'directory.notes': 'Good to know',
+  'directory.arabicTexts': 'In Arabic',
+  'directory.arabicHint': 'Shown to readers of Arabic; an empty field shows the French text.',
   'directory.call': 'Call',
   'directory.noPhone': 'No known phone number.',
   'directory.verifiedOn': 'Checked on {date}',

@@ -547,6 +547,8 @@ export const fr = {
   'directory.hours': 'Horaires',
   'directory.services': 'Services proposés',
   'directory.notes': 'À savoir',
+  'directory.arabicTexts': 'En arabe',
+  'directory.arabicHint': 'Montrés aux lecteurs en arabe ; un champ vide montre le texte en français.',
   'directory.call': 'Appeler',
   'directory.noPhone': 'Pas de téléphone connu.',
   'directory.verifiedOn': 'Vérifié le {date}',

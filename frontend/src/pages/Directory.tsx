@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { listServices } from '../api/endpoints';
 import { isOneOf, SERVICE_KINDS, TERRITORIES, type DirectoryService } from '../api/types';
+import { textAttrs } from '../components/bidi';
 import { Alert } from '../components/forms';
 import { Page } from '../components/Layout';
 import { FilterSelect, SearchBox } from '../components/search';
@@ -88,9 +89,11 @@ function ServiceCard({
 }) {
   const { t, locale } = useApp();
   const s = service;
+  // Each text in the language the server says it is in (Arabic to an Arabic reader when the entry has it).
+  const text = (field: keyof NonNullable<DirectoryService['text_languages']>) => textAttrs(s.text_languages?.[field]);
   return (
     <li class="card service-card" data-territory={s.territory}>
-      <h2 dir="auto">{s.name}</h2>
+      <h2 {...text('name')}>{s.name}</h2>
       <ul class="meta">
         <li class="badge">{kindLabel(t, s.kind)}</li>
         {showTerritory && <li>{territoryLabel(t, s.territory)}</li>}
@@ -101,22 +104,22 @@ function ServiceCard({
         {s.address && (
           <>
             <dt>{t('directory.address')}</dt>
-            <dd dir="auto">{s.address}</dd>
+            <dd {...text('address')}>{s.address}</dd>
           </>
         )}
         {s.hours && (
           <>
             <dt>{t('directory.hours')}</dt>
-            <dd dir="auto">{s.hours}</dd>
+            <dd {...text('hours')}>{s.hours}</dd>
           </>
         )}
         {s.services.length > 0 && (
           <>
             <dt>{t('directory.services')}</dt>
             <dd>
-              <ul class="tag-list">
+              <ul class="tag-list" {...text('services')}>
                 {s.services.map((x) => (
-                  <li key={x} class="badge" dir="auto">
+                  <li key={x} class="badge">
                     {x}
                   </li>
                 ))}
@@ -127,7 +130,7 @@ function ServiceCard({
         {s.notes && (
           <>
             <dt>{t('directory.notes')}</dt>
-            <dd dir="auto">{s.notes}</dd>
+            <dd {...text('notes')}>{s.notes}</dd>
           </>
         )}
       </dl>
@@ -146,7 +149,7 @@ function ServiceCard({
 }
 
 export function Directory() {
-  const { t, me } = useApp();
+  const { t, me, locale } = useApp();
   const { query } = useLocation();
   const [filters, setFilters] = useState<Filters>(() => {
     // The profile's territory is the default, unless the address says otherwise.
@@ -161,7 +164,8 @@ export function Directory() {
   });
   const [q, setQ] = useState(filters.q);
   const [tick, setTick] = useState(0);
-  const key = JSON.stringify([filters, tick]);
+  // The texts come in the interface's language: another language is another list.
+  const key = JSON.stringify([filters, tick, locale]);
   const list = useLoad(() => listServices(toQuery(filters)), [key]);
   const [more, setMore] = useState<{ key: string; items: DirectoryService[]; cursor: string | null } | null>(null);
   const [moreBusy, setMoreBusy] = useState(false);

@@ -1,12 +1,15 @@
 //! HTTP endpoints of the directory: parse, authorise, call the service, map errors.
 
 use poem::{FromRequest, IntoResponse, Request, RequestBody, Response};
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Json, ParsePayload, Payload};
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
 use poem_openapi::{ApiRequest, ApiResponse, OpenApi, Tags};
-use sanad_platform::auth::caller;
+use sanad_platform::Caller;
+use sanad_platform::auth::{caller, optional_caller};
+use sanad_platform::language;
 use sanad_platform::responses::NoContent;
+use sanad_platform::vocabulary::Language;
 use sanad_platform::{Change, Result, Text};
 use uuid::Uuid;
 
@@ -55,7 +58,7 @@ impl IntoResponse for Csv {
 /// The body of `POST /directory/services/import`.
 #[derive(Debug, ApiRequest)]
 pub enum CsvUpload {
-    /// The file, with the header `territory,kind,name,address,phone,hours,services,verified_at,notes`.
+    /// The file, with the header `territory,kind,name,address,phone,hours,services,verified_at,notes,name_ar,address_ar,hours_ar,services_ar,notes_ar` (only `territory,kind,name` required; the `*_ar` columns are the Arabic texts).
     Csv(Csv),
 }
 
@@ -109,6 +112,13 @@ impl From<NewService> for ServiceInput {
             hours: text(r.hours),
             services: texts(r.services.unwrap_or_default()),
             notes: text(r.notes),
+            arabic: ArabicTexts {
+                name: text(r.name_ar),
+                address: text(r.address_ar),
+                hours: text(r.hours_ar),
+                services: texts(r.services_ar.unwrap_or_default()),
+                notes: text(r.notes_ar),
+            },
             verified_at: r.verified_at.map(String::from),
         }
     }
@@ -125,17 +135,40 @@ impl From<ServiceUpdate> for ServiceChange {
             hours: r.hours.into(),
             services: Change::from(r.services).map(texts),
             notes: r.notes.into(),
+            name_ar: r.name_ar.into(),
+            address_ar: r.address_ar.into(),
+            hours_ar: r.hours_ar.into(),
+            services_ar: Change::from(r.services_ar).map(texts),
+            notes_ar: r.notes_ar.into(),
             verified_at: r.verified_at.map(String::from),
         }
     }
 }
 
+/// The reader's language: `?lang=`, then `Accept-Language`, then the account's locale, then French.
+fn in_language(query: &Query<Option<String>>, accept: &Header<Option<String>>, caller: Option<&Caller>) -> Language {
+    let code = language::negotiate(query.0.as_deref(), accept.0.as_deref(), caller.map(|c| c.locale.as_str()));
+    Language::parse(code).unwrap_or(Language::Fr)
+}
+
+/// The language of a public read: the caller (a database round trip for a
+/// session) is looked up only when the request names no language.
+async fn reader(req: &Request, query: &Query<Option<String>>, accept: &Header<Option<String>>) -> Result<Language> {
+    let who = match language::named(query.0.as_deref(), accept.0.as_deref()) {
+        Some(_) => None,
+        None => optional_caller(req).await?,
+    };
+    Ok(in_language(query, accept, who.as_ref()))
+}
+
 #[OpenApi(prefix_path = "/api/v1")]
 impl DirectoryApi {
-    /// Services of the directory, by territory, kind and name; `q` matches words of the name, services or address (case and accents aside). Public.
+    /// Services of the directory, by territory, kind and name; `q` matches words of the name, services or address, in French or Arabic (case, accents and Arabic letter forms aside). Texts in the reader's language (`lang`, `Accept-Language`, the account's locale) where the entry has them; `text_languages` says which. Public.
     #[oai(path = "/directory/services", method = "get", tag = "ApiTags::Directory")]
+    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
+        req: &Request,
         /// A territory code (or name).
         territory: Query<Option<String>>,
         /// tribunal | hospital_unit | upe_cape | police | association | shelter | legal_aid | psychological_support
@@ -143,15 +176,26 @@ impl DirectoryApi {
         q: Query<Option<String>>,
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
     ) -> Result<Json<ServicePage>> {
+        let reader = reader(req, &lang_q, &accept).await?;
         let query = ServiceQuery { territory: territory.0, kind: kind.0, q: q.0, cursor: cursor.0, limit: limit.0 };
-        Ok(Json(self.directory.list(&query).await?))
+        Ok(Json(self.directory.list(&query, reader).await?))
     }
 
     /// Add a service (trainers and admins).
     #[oai(path = "/directory/services", method = "post", tag = "ApiTags::Directory")]
-    async fn create(&self, req: &Request, body: Json<NewService>) -> Result<ServiceCreated> {
-        Ok(ServiceCreated::Created(Json(self.directory.create(&caller(req).await?, body.0.into()).await?)))
+    async fn create(
+        &self,
+        req: &Request,
+        body: Json<NewService>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<ServiceCreated> {
+        let caller = caller(req).await?;
+        let reader = in_language(&lang_q, &accept, Some(&caller));
+        Ok(ServiceCreated::Created(Json(self.directory.create(&caller, body.0.into(), reader).await?)))
     }
 
     /// The directory as CSV, for a spreadsheet (one territory, or all). Public.
@@ -170,14 +214,30 @@ impl DirectoryApi {
 
     /// One service. Public.
     #[oai(path = "/directory/services/:id", method = "get", tag = "ApiTags::Directory")]
-    async fn get(&self, id: Path<Uuid>) -> Result<Json<DirectoryService>> {
-        Ok(Json(self.directory.get(id.0).await?))
+    async fn get(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<DirectoryService>> {
+        let reader = reader(req, &lang_q, &accept).await?;
+        Ok(Json(self.directory.get(id.0, reader).await?))
     }
 
     /// Change a service (trainers and admins): absent fields are kept, `null` clears an optional one.
     #[oai(path = "/directory/services/:id", method = "patch", tag = "ApiTags::Directory")]
-    async fn update(&self, req: &Request, id: Path<Uuid>, body: Json<ServiceUpdate>) -> Result<Json<DirectoryService>> {
-        Ok(Json(self.directory.update(&caller(req).await?, id.0, body.0.into()).await?))
+    async fn update(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        body: Json<ServiceUpdate>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<DirectoryService>> {
+        let caller = caller(req).await?;
+        let reader = in_language(&lang_q, &accept, Some(&caller));
+        Ok(Json(self.directory.update(&caller, id.0, body.0.into(), reader).await?))
     }
 
     /// Remove a service (trainers and admins).
@@ -189,7 +249,15 @@ impl DirectoryApi {
 
     /// Mark a service checked today (trainers and admins): how the directory stays current when focal points change.
     #[oai(path = "/directory/services/:id/verify", method = "post", tag = "ApiTags::Directory")]
-    async fn verify(&self, req: &Request, id: Path<Uuid>) -> Result<Json<DirectoryService>> {
-        Ok(Json(self.directory.verify(&caller(req).await?, id.0).await?))
+    async fn verify(
+        &self,
+        req: &Request,
+        id: Path<Uuid>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Json<DirectoryService>> {
+        let caller = caller(req).await?;
+        let reader = in_language(&lang_q, &accept, Some(&caller));
+        Ok(Json(self.directory.verify(&caller, id.0, reader).await?))
     }
 }

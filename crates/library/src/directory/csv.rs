@@ -1,10 +1,19 @@
 //! The directory as CSV, the format coordinators keep it in a spreadsheet:
 //!
 //! ```text
-//! territory,kind,name,address,phone,hours,services,verified_at,notes
+//! territory,kind,name,address,phone,hours,services,verified_at,notes,name_ar,address_ar,hours_ar,services_ar,notes_ar
 //! ```
 //!
-//! Services are joined with ` / `. Reading is forgiving about what
+//! `territory`, `kind` and `name` are required; every other column may be
+//! left out. The first nine columns are the French texts (and the shared
+//! ones: phone, date of the last check); `name_ar`, `address_ar`,
+//! `hours_ar`, `services_ar` and `notes_ar` are the same texts in Arabic,
+//! served to readers of Arabic and searched by `?q=`. A file without the
+//! Arabic columns (the format before them) still imports, and keeps the
+//! Arabic texts already stored; an empty Arabic cell serves the French text.
+//!
+//! Services (French and Arabic) are joined with ` / `. The format is
+//! documented for coordinators in `docs/directory-format.md`. Reading is forgiving about what
 //! spreadsheets do (a UTF-8 byte-order mark, CRLF line ends, `;` as the
 //! separator in a French locale, columns in another order, blank lines) and
 //! strict about the rest: every problem names its line and column. Writing
@@ -15,10 +24,27 @@ use sanad_platform::FieldError;
 use sanad_platform::spreadsheet;
 use std::collections::HashMap;
 
-use super::model::ServiceInput;
+use super::model::{ArabicTexts, ServiceInput};
 
 /// The columns, in the order they are written.
-pub const HEADER: [&str; 9] = ["territory", "kind", "name", "address", "phone", "hours", "services", "verified_at", "notes"];
+pub const HEADER: [&str; COLUMN_COUNT] = [
+    "territory",
+    "kind",
+    "name",
+    "address",
+    "phone",
+    "hours",
+    "services",
+    "verified_at",
+    "notes",
+    "name_ar",
+    "address_ar",
+    "hours_ar",
+    "services_ar",
+    "notes_ar",
+];
+/// How many columns a file has when it has them all.
+pub const COLUMN_COUNT: usize = 14;
 /// Joins the services of one entry in their cell.
 pub const SERVICES_SEPARATOR: &str = " / ";
 /// Most rows one file may hold.
@@ -172,6 +198,7 @@ impl Columns {
         let cell = |name: &str| self.at.get(name).and_then(|at| record.get(*at)).map(spreadsheet::restore).unwrap_or_default();
         let services = cell("services");
         let verified_at = cell("verified_at");
+        let list = |cell: String| cell.split('/').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
         CsvRow {
             line,
             absent: self.absent.clone(),
@@ -182,8 +209,15 @@ impl Columns {
                 address: cell("address"),
                 phone: cell("phone"),
                 hours: cell("hours"),
-                services: services.split('/').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+                services: list(services),
                 notes: cell("notes"),
+                arabic: ArabicTexts {
+                    name: cell("name_ar"),
+                    address: cell("address_ar"),
+                    hours: cell("hours_ar"),
+                    services: list(cell("services_ar")),
+                    notes: cell("notes_ar"),
+                },
                 verified_at: Some(verified_at).filter(|d| !d.trim().is_empty()),
             },
         }
@@ -207,7 +241,7 @@ fn line_at(text: &str, offset: u64) -> u64 {
 
 /// Writes a file: the header, then one line per row of cells in [`HEADER`]
 /// order, each neutralised (`platform::spreadsheet`); CRLF line ends.
-pub fn write(rows: &[[String; 9]]) -> Vec<u8> {
+pub fn write(rows: &[[String; COLUMN_COUNT]]) -> Vec<u8> {
     let header = HEADER.map(String::from);
     spreadsheet::write(&std::iter::once(&header).chain(rows).collect::<Vec<_>>())
 }
@@ -242,6 +276,9 @@ mod tests {
         assert_eq!(rows[1].line, 6);
         assert_eq!(rows[1].input.kind, "police");
         assert_eq!(rows[1].input.verified_at, None);
+        // A file of the format before the Arabic columns: they are absent (kept on import).
+        assert_eq!(rows[0].absent, vec!["name_ar", "address_ar", "hours_ar", "services_ar", "notes_ar"]);
+        assert_eq!(rows[0].input.arabic, ArabicTexts::default());
     }
 
     #[test]
@@ -260,7 +297,8 @@ mod tests {
         assert_eq!(
             lines_of(&errors),
             vec![
-                "line 1: column \"nom\" is not one of territory, kind, name, address, phone, hours, services, verified_at, notes",
+                "line 1: column \"nom\" is not one of territory, kind, name, address, phone, hours, services, verified_at, notes, \
+                 name_ar, address_ar, hours_ar, services_ar, notes_ar",
                 "line 1: the header has no \"name\" column"
             ]
         );
@@ -290,10 +328,15 @@ mod tests {
             "écoute / orientation".into(),
             "2025-01-15".into(),
             "a, b".into(),
+            "=مستشفى".into(),
+            String::new(),
+            "الإثنين – الجمعة".into(),
+            "الإنصات / التوجيه".into(),
+            String::new(),
         ];
         let bytes = write(std::slice::from_ref(&row));
         let text = String::from_utf8(bytes.clone()).unwrap();
-        assert!(text.starts_with("territory,kind,name,address,phone,hours,services,verified_at,notes\r\n"), "{text}");
+        assert!(text.starts_with("territory,kind,name,address,phone,hours,services,verified_at,notes,name_ar,"), "{text}");
         assert!(text.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{text}");
         assert!(text.contains(",'@SUM(A1),'+212 5 00 00 01 01,'-,"), "{text}");
         assert!(!text.contains(",=") && !text.contains(",+") && !text.contains(",@"), "{text}");
@@ -305,6 +348,10 @@ mod tests {
         assert_eq!(r.hours, row[5]);
         assert_eq!(r.services, vec!["écoute", "orientation"]);
         assert_eq!(r.notes, "a, b");
+        assert_eq!(r.arabic.name, row[9]);
+        assert_eq!(r.arabic.hours, row[11]);
+        assert_eq!(r.arabic.services, vec!["الإنصات", "التوجيه"]);
+        assert!(back[0].absent.is_empty());
         // A quote the author typed is kept.
         assert_eq!(restore("'bonjour"), "'bonjour");
     }
@@ -329,7 +376,8 @@ mod tests {
         for cell in ["Rabat", "1+1", "a=b", "", "'déjà cité", "2025-01-15"] {
             assert_eq!(neutralize(cell), cell, "{cell:?}");
         }
-        let row: [String; 9] = ["rabat", "association", "＝HYPERLINK(\"http://evil\")", "", "", "", "", "", ""].map(String::from);
+        let row: [String; COLUMN_COUNT] =
+            ["rabat", "association", "＝HYPERLINK(\"http://evil\")", "", "", "", "", "", "", "", "", "", "", ""].map(String::from);
         let text = String::from_utf8(write(std::slice::from_ref(&row))).unwrap();
         assert!(text.contains("\"'＝HYPERLINK(\"\"http://evil\"\")\""), "{text}");
         assert_eq!(parse(text.as_bytes()).unwrap()[0].input.name, row[2]);

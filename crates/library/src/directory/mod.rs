@@ -38,6 +38,12 @@ mod tests {
             let fields = validate::check(&row.input, &territories, today).unwrap_or_else(|e| panic!("line {}: {e:?}", row.line));
             assert!(identities.insert((fields.territory.clone(), fields.kind, fields.name_key.clone())), "line {} repeats", row.line);
             kinds.insert(fields.kind);
+            // Every demo entry reads in Arabic too: each text the French row has.
+            let ar = &fields.arabic;
+            let arabic = |t: &str| t.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c));
+            assert!(arabic(&ar.name) && arabic(&ar.address) && arabic(&ar.hours), "line {}: {ar:?}", row.line);
+            assert_eq!(ar.services.len(), fields.services.len(), "line {}: services_ar", row.line);
+            assert_eq!(ar.notes.is_empty(), fields.notes.is_empty(), "line {}: notes_ar", row.line);
         }
         assert!(kinds.contains(&ServiceKind::Tribunal) && kinds.contains(&ServiceKind::HospitalUnit), "{kinds:?}");
     }

@@ -3,12 +3,15 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
+use sanad_platform::vocabulary::Language;
 use sanad_platform::{Change, Text};
 use uuid::Uuid;
 
 pub use sanad_platform::vocabulary::ServiceKind;
 
-/// A service of the directory.
+/// A service of the directory, its texts in the reader's language: Arabic
+/// for a reader of Arabic when the entry has them, French otherwise (the
+/// directory is kept in French and Arabic; an English reader gets French).
 #[derive(Clone, Debug, PartialEq, Eq, Object)]
 pub struct DirectoryService {
     pub id: Uuid,
@@ -29,11 +32,25 @@ pub struct DirectoryService {
     pub services: Vec<String>,
     /// Focal point, how to refer, anything a professional should know.
     pub notes: String,
+    /// The language each text above is written in.
+    pub text_languages: ServiceTextLanguages,
     /// The day someone last checked the entry.
     pub verified_at: NaiveDate,
     /// True when the entry was last checked more than twelve months ago.
     pub stale: bool,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The language of each text of a [`DirectoryService`]: the reader's when
+/// the entry has the text in it, the other one's otherwise (`fr` for a
+/// text empty in both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Object)]
+pub struct ServiceTextLanguages {
+    pub name: Language,
+    pub address: Language,
+    pub hours: Language,
+    pub services: Language,
+    pub notes: Language,
 }
 
 /// `GET /directory/services`.
@@ -75,6 +92,17 @@ pub struct NewService {
     pub services: Option<Vec<Text>>,
     #[oai(nullable)]
     pub notes: Option<Text>,
+    /// The name in Arabic; the other `*_ar` fields likewise.
+    #[oai(nullable)]
+    pub name_ar: Option<Text>,
+    #[oai(nullable)]
+    pub address_ar: Option<Text>,
+    #[oai(nullable)]
+    pub hours_ar: Option<Text>,
+    #[oai(nullable)]
+    pub services_ar: Option<Vec<Text>>,
+    #[oai(nullable)]
+    pub notes_ar: Option<Text>,
     /// `YYYY-MM-DD` (or `DD/MM/YYYY`); today when absent.
     #[oai(nullable)]
     pub verified_at: Option<Text>,
@@ -99,6 +127,16 @@ pub struct ServiceUpdate {
     pub services: MaybeUndefined<Vec<Text>>,
     #[oai(nullable)]
     pub notes: MaybeUndefined<Text>,
+    #[oai(nullable)]
+    pub name_ar: MaybeUndefined<Text>,
+    #[oai(nullable)]
+    pub address_ar: MaybeUndefined<Text>,
+    #[oai(nullable)]
+    pub hours_ar: MaybeUndefined<Text>,
+    #[oai(nullable)]
+    pub services_ar: MaybeUndefined<Vec<Text>>,
+    #[oai(nullable)]
+    pub notes_ar: MaybeUndefined<Text>,
     /// `YYYY-MM-DD` (or `DD/MM/YYYY`).
     #[oai(nullable)]
     pub verified_at: Option<Text>,
@@ -126,6 +164,8 @@ pub struct ServiceInput {
     pub hours: String,
     pub services: Vec<String>,
     pub notes: String,
+    /// The Arabic texts (empty when the entry has none).
+    pub arabic: ArabicTexts,
     /// `None` (or empty) keeps the stored date, or means today for a new service.
     pub verified_at: Option<String>,
 }
@@ -142,6 +182,11 @@ pub struct ServiceChange {
     pub hours: Change<String>,
     pub services: Change<Vec<String>>,
     pub notes: Change<String>,
+    pub name_ar: Change<String>,
+    pub address_ar: Change<String>,
+    pub hours_ar: Change<String>,
+    pub services_ar: Change<Vec<String>>,
+    pub notes_ar: Change<String>,
     /// `None` keeps the stored date.
     pub verified_at: Option<String>,
 }
@@ -159,6 +204,13 @@ impl ServiceChange {
             hours: text(self.hours, current.hours),
             services: self.services.apply(Some(current.services)).unwrap_or_default(),
             notes: text(self.notes, current.notes),
+            arabic: ArabicTexts {
+                name: text(self.name_ar, current.arabic.name),
+                address: text(self.address_ar, current.arabic.address),
+                hours: text(self.hours_ar, current.arabic.hours),
+                services: self.services_ar.apply(Some(current.arabic.services)).unwrap_or_default(),
+                notes: text(self.notes_ar, current.arabic.notes),
+            },
             verified_at: self.verified_at,
         }
     }
@@ -185,6 +237,20 @@ pub struct ServiceFields {
     pub hours: String,
     pub services: Vec<String>,
     pub notes: String,
+    /// The Arabic texts, checked like the French ones (empty when absent).
+    pub arabic: ArabicTexts,
     /// `None` when the input had no date.
     pub verified_at: Option<NaiveDate>,
+}
+
+/// A service's texts in Arabic, beside the French ones: name, address,
+/// opening hours, services and notes (`name_ar` ... `notes_ar` in the CSV
+/// and the API). Each may be empty; the French text is served instead.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArabicTexts {
+    pub name: String,
+    pub address: String,
+    pub hours: String,
+    pub services: Vec<String>,
+    pub notes: String,
 }

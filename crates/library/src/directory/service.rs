@@ -14,6 +14,7 @@ use super::csv::{self as csv_file, CsvRow, line_error};
 use super::model::*;
 use super::store::{self, After, ListFilter, ServiceRow, ServiceWrite};
 use super::validate::{self, Territories};
+use sanad_platform::vocabulary::Language;
 
 /// Most words of `?q=` that are matched; more would not narrow a directory.
 const MAX_QUERY_WORDS: usize = 8;
@@ -52,8 +53,36 @@ fn midnight(day: NaiveDate) -> DateTime<Utc> {
 }
 
 fn stored_services(row: &ServiceRow) -> Result<Vec<String>> {
-    serde_json::from_str(&row.services)
+    stored_list(row, &row.services)
+}
+
+fn stored_services_ar(row: &ServiceRow) -> Result<Vec<String>> {
+    stored_list(row, &row.services_ar)
+}
+
+fn stored_list(row: &ServiceRow, json: &str) -> Result<Vec<String>> {
+    serde_json::from_str(json)
         .map_err(|e| Error::Internal(anyhow::anyhow!("stored services of directory entry {} do not parse: {e}", row.id)))
+}
+
+/// The Arabic texts of a stored row.
+fn stored_arabic(row: &ServiceRow) -> Result<ArabicTexts> {
+    Ok(ArabicTexts {
+        name: row.name_ar.clone(),
+        address: row.address_ar.clone(),
+        hours: row.hours_ar.clone(),
+        services: stored_services_ar(row)?,
+        notes: row.notes_ar.clone(),
+    })
+}
+
+/// The text of one field in the reader's language, with the language it is
+/// in: the Arabic text to a reader of Arabic when there is one, and to
+/// anyone when the French one is empty; the French text otherwise (an
+/// English reader reads French: the directory is kept in French and Arabic).
+fn pick<T: Default + PartialEq>(reader: Language, french: T, arabic: T) -> (T, Language) {
+    let empty = T::default();
+    if arabic != empty && (reader == Language::Ar || french == empty) { (arabic, Language::Ar) } else { (french, Language::Fr) }
 }
 
 /// The fields of a stored row, as an input that keeps its date.
@@ -67,6 +96,7 @@ fn input_of(row: &ServiceRow) -> Result<ServiceInput> {
         hours: row.hours.clone(),
         services: stored_services(row)?,
         notes: row.notes.clone(),
+        arabic: stored_arabic(row)?,
         verified_at: None,
     })
 }
@@ -81,6 +111,7 @@ fn differs(row: &ServiceRow, fields: &ServiceFields, verified_at: DateTime<Utc>)
         || row.hours != fields.hours
         || stored_services(row)? != fields.services
         || row.notes != fields.notes
+        || stored_arabic(row)? != fields.arabic
         || row.verified_at != verified_at)
 }
 
@@ -93,6 +124,11 @@ fn keep_absent(mut fields: ServiceFields, row: &ServiceRow, absent: &[&str]) -> 
             "hours" => fields.hours.clone_from(&row.hours),
             "services" => fields.services = stored_services(row)?,
             "notes" => fields.notes.clone_from(&row.notes),
+            "name_ar" => fields.arabic.name.clone_from(&row.name_ar),
+            "address_ar" => fields.arabic.address.clone_from(&row.address_ar),
+            "hours_ar" => fields.arabic.hours.clone_from(&row.hours_ar),
+            "services_ar" => fields.arabic.services = stored_services_ar(row)?,
+            "notes_ar" => fields.arabic.notes.clone_from(&row.notes_ar),
             _ => {}
         }
     }
@@ -142,22 +178,34 @@ impl Directory {
         Ok(Territories::new(rows.into_iter().map(|t| (t.code, vec![t.name_fr, t.name_ar, t.name_en]))))
     }
 
-    fn view(&self, row: ServiceRow, today: NaiveDate) -> Result<DirectoryService> {
+    /// A stored service as `reader` reads it (see [`pick`]).
+    fn view(&self, row: ServiceRow, reader: Language, today: NaiveDate) -> Result<DirectoryService> {
         let kind = ServiceKind::parse_lenient(&row.kind)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("directory entry {} has an unknown kind {:?}", row.id, row.kind)))?;
-        let services = stored_services(&row)?;
+        let (services, services_in) = pick(reader, stored_services(&row)?, stored_services_ar(&row)?);
+        let (name, name_in) = pick(reader, row.name, row.name_ar);
+        let (address, address_in) = pick(reader, row.address, row.address_ar);
+        let (hours, hours_in) = pick(reader, row.hours, row.hours_ar);
+        let (notes, notes_in) = pick(reader, row.notes, row.notes_ar);
         let verified_at = row.verified_at.date_naive();
         Ok(DirectoryService {
             id: row.id,
             territory: row.territory,
             kind,
-            name: row.name,
-            address: row.address,
+            name,
+            address,
             phone_uri: validate::phone_uri(&row.phone),
             phone: row.phone,
-            hours: row.hours,
+            hours,
             services,
-            notes: row.notes,
+            notes,
+            text_languages: ServiceTextLanguages {
+                name: name_in,
+                address: address_in,
+                hours: hours_in,
+                services: services_in,
+                notes: notes_in,
+            },
             verified_at,
             stale: validate::is_stale(verified_at, today),
             updated_at: row.updated_at,
@@ -194,7 +242,8 @@ impl Directory {
     /// A page of the directory, in territory, kind and name order, optionally
     /// of one territory and kind, matching every word of `q` in the name,
     /// services or address (case, accents, word endings and the thesaurus' other names aside).
-    pub async fn list(&self, query: &ServiceQuery) -> Result<ServicePage> {
+    /// Texts in `reader`'s language where the entry has them.
+    pub async fn list(&self, query: &ServiceQuery, reader: Language) -> Result<ServicePage> {
         let Scope { territory, kind } = self.filters(query.territory.as_deref(), query.kind.as_deref()).await?;
         let limit = page::limit(query.limit)?;
         let after = decode_cursor(query.cursor.as_deref())?;
@@ -208,18 +257,18 @@ impl Directory {
         };
         let page = Page::from_rows(store::list(&self.db, &filter).await?, limit, cursor_after);
         let today = self.today();
-        let items = page.items.into_iter().map(|r| self.view(r, today)).collect::<Result<_>>()?;
+        let items = page.items.into_iter().map(|r| self.view(r, reader, today)).collect::<Result<_>>()?;
         Ok(ServicePage { items, next_cursor: page.next_cursor })
     }
 
-    /// One service.
-    pub async fn get(&self, id: Uuid) -> Result<DirectoryService> {
+    /// One service, its texts in `reader`'s language where it has them.
+    pub async fn get(&self, id: Uuid, reader: Language) -> Result<DirectoryService> {
         let row = store::get(&self.db, id).await?.ok_or(Error::NotFound("service"))?;
-        self.view(row, self.today())
+        self.view(row, reader, self.today())
     }
 
     /// Adds a service (trainers and admins); verified today unless a date is given.
-    pub async fn create(&self, caller: &Caller, input: ServiceInput) -> Result<DirectoryService> {
+    pub async fn create(&self, caller: &Caller, input: ServiceInput, reader: Language) -> Result<DirectoryService> {
         caller.require_author()?;
         let today = self.today();
         let fields = validate::check(&input, &self.territories().await?, today).map_err(Error::Invalid)?;
@@ -227,11 +276,11 @@ impl Directory {
         let mut tx = self.db.begin().await?;
         self.write(&mut tx, None, id, &fields, midnight(fields.verified_at.unwrap_or(today))).await?;
         tx.commit().await?;
-        self.get(id).await
+        self.get(id, reader).await
     }
 
     /// Changes some fields of a service (trainers and admins).
-    pub async fn update(&self, caller: &Caller, id: Uuid, change: ServiceChange) -> Result<DirectoryService> {
+    pub async fn update(&self, caller: &Caller, id: Uuid, change: ServiceChange, reader: Language) -> Result<DirectoryService> {
         caller.require_author()?;
         let row = store::get(&self.db, id).await?.ok_or(Error::NotFound("service"))?;
         let input = change.apply(input_of(&row)?);
@@ -240,18 +289,18 @@ impl Directory {
         let mut tx = self.db.begin().await?;
         self.write(&mut tx, Some(&row), id, &fields, verified_at).await?;
         tx.commit().await?;
-        self.get(id).await
+        self.get(id, reader).await
     }
 
     /// Marks a service checked today: how the directory stays alive when
     /// focal points change (trainers and admins).
-    pub async fn verify(&self, caller: &Caller, id: Uuid) -> Result<DirectoryService> {
+    pub async fn verify(&self, caller: &Caller, id: Uuid, reader: Language) -> Result<DirectoryService> {
         caller.require_author()?;
         let now = self.clock.now();
         if !store::verify(&self.db, id, midnight(now.date_naive()), now).await? {
             return Err(Error::NotFound("service"));
         }
-        self.get(id).await
+        self.get(id, reader).await
     }
 
     /// Removes a service (trainers and admins).
@@ -271,8 +320,9 @@ impl Directory {
         verified_at: DateTime<Utc>,
     ) -> Result<()> {
         let services = serde_json::to_string(&fields.services).map_err(|e| Error::Internal(e.into()))?;
+        let services_ar = serde_json::to_string(&fields.arabic.services).map_err(|e| Error::Internal(e.into()))?;
         let search_text = validate::search_text(fields);
-        let w = ServiceWrite { fields, services_json: &services, search_text: &search_text, verified_at };
+        let w = ServiceWrite { fields, services_json: &services, services_ar_json: &services_ar, search_text: &search_text, verified_at };
         let now = self.clock.now();
         let written = match existing {
             None => store::insert(tx, id, &w, now).await.map(|()| true),
@@ -296,6 +346,7 @@ impl Directory {
         let mut cells = Vec::with_capacity(rows.len());
         for row in rows {
             let services = stored_services(&row)?.join(csv_file::SERVICES_SEPARATOR);
+            let services_ar = stored_services_ar(&row)?.join(csv_file::SERVICES_SEPARATOR);
             cells.push([
                 row.territory,
                 row.kind,
@@ -306,6 +357,11 @@ impl Directory {
                 services,
                 row.verified_at.date_naive().format("%Y-%m-%d").to_string(),
                 row.notes,
+                row.name_ar,
+                row.address_ar,
+                row.hours_ar,
+                services_ar,
+                row.notes_ar,
             ]);
         }
         let filename = format!("annuaire-{}.csv", territory.as_deref().unwrap_or("tous"));

@@ -22,12 +22,19 @@ pub struct ServiceRow {
     /// JSON array of strings.
     pub services: String,
     pub notes: String,
+    pub name_ar: String,
+    pub address_ar: String,
+    pub hours_ar: String,
+    /// JSON array of strings.
+    pub services_ar: String,
+    pub notes_ar: String,
     /// Midnight UTC of the day it was checked.
     pub verified_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, territory, kind, name, name_key, address, phone, hours, services, notes, verified_at, updated_at";
+const COLUMNS: &str = "id, territory, kind, name, name_key, address, phone, hours, services, notes, \
+     name_ar, address_ar, hours_ar, services_ar, notes_ar, verified_at, updated_at";
 
 /// What an insert or an update writes: the checked fields, and what is
 /// stored beside them in another form.
@@ -36,6 +43,8 @@ pub struct ServiceWrite<'a> {
     pub fields: &'a ServiceFields,
     /// `fields.services` as a JSON array.
     pub services_json: &'a str,
+    /// `fields.arabic.services` as a JSON array.
+    pub services_ar_json: &'a str,
     pub search_text: &'a str,
     pub verified_at: DateTime<Utc>,
 }
@@ -144,25 +153,30 @@ pub async fn list(db: &Db, f: &ListFilter<'_>) -> Sql<Vec<ServiceRow>> {
 
 pub async fn insert(tx: &mut Tx, id: Uuid, w: &ServiceWrite<'_>, now: DateTime<Utc>) -> Sql<()> {
     const SQL: &str = "INSERT INTO directory_services (id, territory, kind, name, name_key, address, phone, hours, services, notes, \
-         search_text, verified_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)";
+         search_text, verified_at, created_at, updated_at, name_ar, address_ar, hours_ar, services_ar, notes_ar) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18)";
     write(tx, SQL, id, w, now).await.map(|_| ())
 }
 
 /// Replaces a service's fields; false when it is gone.
 pub async fn update(tx: &mut Tx, id: Uuid, w: &ServiceWrite<'_>, now: DateTime<Utc>) -> Sql<bool> {
     const SQL: &str = "UPDATE directory_services SET territory = $2, kind = $3, name = $4, name_key = $5, address = $6, phone = $7, \
-         hours = $8, services = $9, notes = $10, search_text = $11, verified_at = $12, updated_at = $13 WHERE id = $1";
+         hours = $8, services = $9, notes = $10, search_text = $11, verified_at = $12, updated_at = $13, \
+         name_ar = $14, address_ar = $15, hours_ar = $16, services_ar = $17, notes_ar = $18 WHERE id = $1";
     write(tx, SQL, id, w, now).await.map(|affected| affected == 1)
 }
 
 /// Runs an insert or an update whose placeholders are, in order: the id,
-/// the columns of `w`, and the time of the change. Rows affected.
+/// the French columns of `w`, the time of the change, then the Arabic
+/// columns. Rows affected.
 async fn write(tx: &mut Tx, sql: &'static str, id: Uuid, w: &ServiceWrite<'_>, now: DateTime<Utc>) -> Sql<u64> {
     let f = w.fields;
     on_tx!(tx, c => sqlx::query(sql)
         .bind(id).bind(f.territory.as_str()).bind(f.kind.as_str()).bind(f.name.as_str()).bind(f.name_key.as_str())
         .bind(f.address.as_str()).bind(f.phone.as_str()).bind(f.hours.as_str()).bind(w.services_json).bind(f.notes.as_str())
         .bind(w.search_text).bind(w.verified_at).bind(now)
+        .bind(f.arabic.name.as_str()).bind(f.arabic.address.as_str()).bind(f.arabic.hours.as_str()).bind(w.services_ar_json)
+        .bind(f.arabic.notes.as_str())
         .execute(c).await.map(|r| r.rows_affected()))
 }
 

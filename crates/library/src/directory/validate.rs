@@ -8,7 +8,7 @@ use sanad_platform::FieldError;
 pub use sanad_platform::folding::fold;
 use std::collections::HashMap;
 
-use super::model::{ServiceFields, ServiceInput, ServiceKind};
+use super::model::{ArabicTexts, ServiceFields, ServiceInput, ServiceKind};
 
 /// Longest name, address, hours text or single service.
 const MAX_LINE: usize = 200;
@@ -21,9 +21,12 @@ const MAX_NOTES: usize = 2000;
 /// Most services per entry.
 const MAX_SERVICES: usize = 30;
 
-/// The text `?q=` searches: name, services and address, folded.
+/// The text `?q=` searches: name, services and address, in French and in
+/// Arabic, folded (Arabic diacritics, hamza and alef forms, taa marbuta and
+/// alef maqsura written one way, as the library's analyzers do).
 pub fn search_text(fields: &ServiceFields) -> String {
-    fold(&format!("{} {} {}", fields.name, fields.services.join(" "), fields.address))
+    let a = &fields.arabic;
+    fold(&format!("{} {} {} {} {} {}", fields.name, fields.services.join(" "), fields.address, a.name, a.services.join(" "), a.address))
 }
 
 /// The known territories, found by code or by name in any language
@@ -126,13 +129,30 @@ pub fn check(input: &ServiceInput, territories: &Territories, today: NaiveDate) 
     // Notes keep their line breaks; only Windows line ends are normalised.
     let notes = input.notes.replace("\r\n", "\n").trim().to_string();
     check_line("notes", &notes, MAX_NOTES, &mut errors);
+    let arabic = check_arabic(&input.arabic, &mut errors);
     let verified_at = check_date(input.verified_at.as_deref(), today, &mut errors);
     match kind {
         Some(kind) if errors.is_empty() => {
-            Ok(ServiceFields { territory, kind, name, name_key, address, phone, hours, services, notes, verified_at })
+            Ok(ServiceFields { territory, kind, name, name_key, address, phone, hours, services, notes, arabic, verified_at })
         }
         _ => Err(errors),
     }
+}
+
+/// The Arabic texts, by the rules of the French ones (fields `name_ar` ...).
+fn check_arabic(typed: &ArabicTexts, errors: &mut Vec<FieldError>) -> ArabicTexts {
+    let name = one_line(&typed.name);
+    check_line("name_ar", &name, MAX_LINE, errors);
+    let address = one_line(&typed.address);
+    check_line("address_ar", &address, MAX_ADDRESS, errors);
+    let hours = one_line(&typed.hours);
+    check_line("hours_ar", &hours, MAX_LINE, errors);
+    let mut service_errors = Vec::new();
+    let services = check_services(&typed.services, &mut service_errors);
+    errors.extend(service_errors.into_iter().map(|e| FieldError { field: "services_ar".into(), ..e }));
+    let notes = typed.notes.replace("\r\n", "\n").trim().to_string();
+    check_line("notes_ar", &notes, MAX_NOTES, errors);
+    ArabicTexts { name, address, hours, services, notes }
 }
 
 /// A text field's length and characters.

@@ -12,7 +12,7 @@ use super::collector::{FacetKey, Filters, Found, LibraryCollector, SortKey};
 use super::thesaurus::Thesaurus;
 
 /// Bumped when the schema or the analyzers change: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "6";
+const SCHEMA_VERSION: &str = "7";
 
 /// What a document of the index is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -304,7 +304,7 @@ impl LibraryIndex {
             if !text.trim().is_empty() {
                 for (l, field) in self.fields.body.iter().enumerate() {
                     let Some(body) = doc.get_first(*field).and_then(|v| v.as_str()) else { continue };
-                    if let Some(s) = super::snippet::snippet(l, body, &built.highlights[l]) {
+                    if let Some(s) = super::snippet::snippet_with_ellipses(l, body, &built.highlights[l]) {
                         snippet = s;
                         break;
                     }

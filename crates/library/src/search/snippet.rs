@@ -167,6 +167,26 @@ pub type Terms = BTreeMap<String, Score>;
 /// [`super::index::LANGS`]) for `terms`, as HTML with the terms in
 /// `<mark>`; `None` when no term is in the first [`SNIPPET_SCAN_BYTES`].
 pub fn snippet(lang: usize, text: &str, terms: &Terms) -> Option<String> {
+    fragment(lang, text, terms).map(|f| f.html)
+}
+
+/// [`snippet`] as a card shows it: with `…` where the text goes on before
+/// or after the fragment (which starts and ends on whole words).
+pub fn snippet_with_ellipses(lang: usize, text: &str, terms: &Terms) -> Option<String> {
+    let f = fragment(lang, text, terms)?;
+    let before = if text[..f.start].trim().is_empty() { "" } else { "…" };
+    let after = if text[f.stop..].trim().is_empty() { "" } else { "…" };
+    Some(format!("{before}{}{after}", f.html))
+}
+
+/// The best fragment of `text` for `terms`: its HTML and where it is in `text`.
+struct Chosen {
+    html: String,
+    start: usize,
+    stop: usize,
+}
+
+fn fragment(lang: usize, text: &str, terms: &Terms) -> Option<Chosen> {
     if terms.is_empty() {
         return None;
     }
@@ -239,7 +259,7 @@ struct Fragment {
 }
 
 /// The fragment whose terms weigh most (the first of equals), as HTML.
-fn best_fragment(text: &str, words: &[(Range<usize>, Word)]) -> Option<String> {
+fn best_fragment(text: &str, words: &[(Range<usize>, Word)]) -> Option<Chosen> {
     let mut best: Option<Fragment> = None;
     let mut current = Fragment { score: 0.0, start: 0, stop: 0, marked: 0..0 };
     let finish = |f: &Fragment, best: &mut Option<Fragment>| {
@@ -271,7 +291,7 @@ fn best_fragment(text: &str, words: &[(Range<usize>, Word)]) -> Option<String> {
         }
     }
     escape_into(&mut html, &text[from..best.stop]);
-    Some(html)
+    Some(Chosen { html, start: best.start, stop: best.stop })
 }
 
 /// Appends `s` escaped for HTML text and attributes (the five characters tantivy's snippets escaped).
@@ -380,6 +400,18 @@ mod tests {
         for c in (0..0x3_0000).filter_map(char::from_u32) {
             assert_eq!(class(c), (analyzers::starts_word(c), analyzers::in_word(c)), "{c:?} U+{:04X}", c as u32);
         }
+    }
+
+    #[test]
+    fn ellipses_say_the_text_goes_on() {
+        let term = ANALYZERS.with(|a| analyse(&mut a.borrow_mut()[0], "écoute")).unwrap();
+        let terms: Terms = [(term, 1.0)].into_iter().collect();
+        let long = format!("{} l'écoute active {}", "début ".repeat(40), "suite ".repeat(40));
+        let s = snippet_with_ellipses(0, &long, &terms).unwrap();
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("<mark>"), "{s}");
+        let short = "l'écoute active";
+        assert_eq!(snippet_with_ellipses(0, short, &terms), snippet(0, short, &terms));
     }
 
     #[test]
