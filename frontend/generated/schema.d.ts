@@ -17716,7 +17716,8 @@ export interface components {
         /**
          * ServiceTextLanguages
          * @description The language of each text of a [`DirectoryService`]: the reader's when
-         *     the entry has the text in it, the other one's otherwise.
+         *     the entry has the text in it, the other one's otherwise (`fr` for a
+         *     text empty in both).
          */
         ServiceTextLanguages: {
             name: components["schemas"]["Language"];

@@ -32,10 +32,9 @@ export const createService = (body: NewService): Promise<DirectoryService> =>
   unwrap(client.POST('/api/v1/directory/services', { body }));
 
 /** One service with its texts in `lang` where it has them (`text_languages` says which): the edit
- *  form reads the French and the Arabic texts this way. `lang` is a query parameter of the server's
- *  document from issue 9 on; typed once openapi.json is regenerated. */
+ *  form reads the French and the Arabic texts this way. */
 export const getService = (id: string, lang: 'fr' | 'ar'): Promise<DirectoryService> =>
-  unwrap(client.GET('/api/v1/directory/services/{id}', { params: { path: { id }, query: { lang } as never } }));
+  unwrap(client.GET('/api/v1/directory/services/{id}', { params: { path: { id }, query: { lang } } }));
 
 export const updateService = (id: string, body: ServiceUpdate): Promise<DirectoryService> =>
   unwrap(client.PATCH('/api/v1/directory/services/{id}', { params: { path: { id } }, body }));

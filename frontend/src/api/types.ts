@@ -149,21 +149,9 @@ export type ResourceMetadata = Pick<ResourceView, 'title' | 'description' | 'tag
 // Directory of services (annuaire).
 export type ServicePage = Json<paths['/api/v1/directory/services']['get']['responses'][200]>;
 export type ServiceQuery = Query<paths['/api/v1/directory/services']['get']>;
-/** The language each text of a directory entry is served in (issue 9). Declared here, optional,
- *  until openapi.json is regenerated with `text_languages` (then the schema's field, required, wins). */
-export type ServiceTextLanguages = Record<'name' | 'address' | 'hours' | 'services' | 'notes', 'fr' | 'ar' | 'en'>;
-export type DirectoryService = ServicePage['items'][number] & { text_languages?: ServiceTextLanguages };
-/** The Arabic texts of an entry (`name_ar` ...), sent beside the French ones; declared here until
- *  openapi.json is regenerated with them. */
-export interface ServiceArabicFields {
-  name_ar?: string | null;
-  address_ar?: string | null;
-  hours_ar?: string | null;
-  services_ar?: string[] | null;
-  notes_ar?: string | null;
-}
-export type NewService = Body<paths['/api/v1/directory/services']['post']> & ServiceArabicFields;
-export type ServiceUpdate = Body<paths['/api/v1/directory/services/{id}']['patch']> & ServiceArabicFields;
+export type DirectoryService = ServicePage['items'][number];
+export type NewService = Body<paths['/api/v1/directory/services']['post']>;
+export type ServiceUpdate = Body<paths['/api/v1/directory/services/{id}']['patch']>;
 export type ImportReport = Json<paths['/api/v1/directory/services/import']['post']['responses'][200]>;
 
 // The vocabularies the UI names (in the order it shows them).
