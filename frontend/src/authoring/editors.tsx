@@ -47,6 +47,7 @@ import {
   toNumber,
   translationText,
   useAction,
+  type Original,
 } from './fields';
 import { textAttrs } from '../components/bidi';
 
@@ -54,6 +55,8 @@ interface EditorProps {
   course: DraftCourse;
   moduleId: string;
   item: DraftItem | null;
+  /** Translating: the item as written in the course's language, its texts shown above each field. */
+  source?: DraftItem | null | undefined;
 }
 
 const KIND_SEGMENT: Record<ItemKind, string> = { lesson: 'lesson', quiz: 'quiz', case_study: 'case_study' };
@@ -63,10 +66,15 @@ const KIND_SEGMENT: Record<ItemKind, string> = { lesson: 'lesson', quiz: 'quiz',
  * asked for with `?language=`), and whether that makes it a translation: the
  * structure (parts, correct answers, points, where choices lead) is then locked.
  */
-function editingOf(course: DraftCourse, item: DraftItem | null): { lang: Language; translating: boolean; saveIn: Language | undefined } {
+function editingOf(course: DraftCourse, item: DraftItem | null) {
   const lang = (item?.editing_language ?? course.language) as Language;
   const translating = lang !== course.language;
   return { lang, translating, saveIn: translating ? lang : undefined };
+}
+
+/** The course-language text shown above a field while translating (nothing otherwise). */
+function originalOf(course: DraftCourse, translating: boolean) {
+  return (text: string | null | undefined): Original | undefined => (translating ? { text, lang: course.language } : undefined);
 }
 
 /** The course's language first, then the others: each opens the item with its texts in that language. */
@@ -164,7 +172,7 @@ function EditorShell({
           <p>{t(`authoring.translatingNotice.${editing}`)}</p>
           {translation && (
             <p>
-              <span class={translation.missing ? 'badge badge--warn' : 'badge badge--ok'} data-testid="translation-status">
+              <span class={translation.missing ? 'badge badge--warn translation-status' : 'badge badge--ok translation-status'}>
                 {translationText(t, translation)}
               </span>
             </p>
@@ -261,6 +269,7 @@ function MarkdownField({
   lang,
   rows = 14,
   preview = true,
+  original,
 }: {
   name: string;
   label: string;
@@ -269,11 +278,12 @@ function MarkdownField({
   lang: string;
   rows?: number;
   preview?: boolean;
+  original?: Original | undefined;
 }) {
   const { t } = useApp();
   return (
     <div class={preview ? 'md-editor' : undefined}>
-      <TextArea name={name} label={label} hint={t('authoring.markdownHint')} value={value} onValue={onValue} rows={rows} lang={lang} mono />
+      <TextArea name={name} label={label} hint={t('authoring.markdownHint')} value={value} onValue={onValue} rows={rows} lang={lang} mono original={original} />
       {preview && <MarkdownPreview markdown={value} lang={lang} />}
     </div>
   );
@@ -301,8 +311,9 @@ function MarkdownPreview({ markdown, lang }: { markdown: string; lang: string })
 
 export function LessonEditor(props: EditorProps) {
   const { t } = useApp();
-  const { item, moduleId, course } = props;
-  const { lang, saveIn } = editingOf(course, item);
+  const { item, moduleId, course, source } = props;
+  const { lang, translating, saveIn } = editingOf(course, item);
+  const original = originalOf(course, translating);
   const lesson = item?.lesson;
   const [title, setTitle] = useState<LocalizedText>(() => asText(lesson?.title ?? item?.title));
   const [minutes, setMinutes] = useState(String(lesson?.estimated_minutes ?? item?.estimated_minutes ?? ''));
@@ -314,7 +325,7 @@ export function LessonEditor(props: EditorProps) {
   };
   return (
     <EditorShell {...props} kind="lesson" title={title} setTitle={setTitle} minutes={minutes} setMinutes={setMinutes} onSave={onSave}>
-      <MarkdownField name="markdown" label={t('authoring.lessonText')} value={markdown} onValue={setMarkdown} lang={lang} />
+      <MarkdownField name="markdown" label={t('authoring.lessonText')} value={markdown} onValue={setMarkdown} lang={lang} original={original(source?.lesson?.body)} />
     </EditorShell>
   );
 }
@@ -380,11 +391,14 @@ function QuestionEditor({
   count,
   lang,
   locked,
+  original,
   onChange,
   onMove,
   onRemove,
 }: {
   q: QuestionInput;
+  /** Translating: the question in the course's language (`lang`). */
+  original?: (QuestionInput & { lang: string }) | undefined;
   index: number;
   count: number;
   lang: string;
@@ -397,6 +411,7 @@ function QuestionEditor({
   const { t } = useApp();
   const p = `q${index}`;
   const what = t('quiz.question', { n: index + 1 });
+  const sourceLang = original?.lang ?? lang;
   const setKind = (kind: QuestionKind) => {
     if (kind === 'true_false') onChange({ ...q, kind, choices: trueFalseChoices(lang, q.choices), answers: [] });
     else if (kind === 'short_text') onChange({ ...q, kind, choices: [], answers: q.answers.length ? q.answers : [''] });
@@ -426,7 +441,15 @@ function QuestionEditor({
         options={QUESTION_KINDS.map((k) => ({ value: k, label: t(`questionKind.${k}`) }))}
         disabled={locked}
       />
-      <TextArea name={`${p}.prompt`} label={t('authoring.prompt')} value={q.prompt} onValue={(prompt) => onChange({ ...q, prompt })} rows={2} lang={lang} />
+      <TextArea
+        name={`${p}.prompt`}
+        label={t('authoring.prompt')}
+        value={q.prompt}
+        onValue={(prompt) => onChange({ ...q, prompt })}
+        rows={2}
+        lang={lang}
+        original={original && { text: original.prompt, lang: sourceLang }}
+      />
       {q.kind === 'short_text' ? (
         <fieldset class="sub">
           <legend>{t('authoring.acceptedAnswers')}</legend>
@@ -467,7 +490,14 @@ function QuestionEditor({
                     <strong>{c.label}</strong>
                   </p>
                 ) : (
-                  <Input name={`${cp}.label`} label={cwhat} value={c.label} lang={lang} onValue={(label) => setChoice(i, { ...c, label })} />
+                  <Input
+                    name={`${cp}.label`}
+                    label={cwhat}
+                    value={c.label}
+                    lang={lang}
+                    onValue={(label) => setChoice(i, { ...c, label })}
+                    original={original && { text: original.choices[i]?.label, lang: sourceLang }}
+                  />
                 )}
                 <div class="check">
                   <input
@@ -487,6 +517,7 @@ function QuestionEditor({
                   lang={lang}
                   optional
                   onValue={(feedback) => setChoice(i, { ...c, feedback })}
+                  original={original && { text: original.choices[i]?.feedback, lang: sourceLang }}
                 />
                 {!fixed && !locked && (
                   <ItemButtons
@@ -515,6 +546,7 @@ function QuestionEditor({
         rows={2}
         lang={lang}
         optional
+        original={original && { text: original.explanation, lang: sourceLang }}
       />
     </fieldset>
   );
@@ -554,9 +586,10 @@ function quizGaps(questions: QuestionInput[], t: Translate): string[] {
 
 export function QuizEditor(props: EditorProps) {
   const { t } = useApp();
-  const { item, moduleId, course } = props;
+  const { item, moduleId, course, source } = props;
   const { lang, translating, saveIn } = editingOf(course, item);
   const quiz = item?.quiz;
+  const originals = translating ? source?.quiz?.questions : undefined;
   const [title, setTitle] = useState<LocalizedText>(() => asText(quiz?.title ?? item?.title));
   const [minutes, setMinutes] = useState(String(quiz?.estimated_minutes ?? ''));
   const [passMark, setPassMark] = useState(String(quiz?.pass_mark ?? 70));
@@ -638,6 +671,7 @@ export function QuizEditor(props: EditorProps) {
           count={questions.length}
           lang={lang}
           locked={translating}
+          original={originals?.[i] && { ...originals[i], lang: course.language }}
           onChange={(value) => setQuestions((list) => list.map((x) => (x.key === q.key ? { key: x.key, value } : x)))}
           onMove={(d) => setQuestions((list) => moved(list, i, d))}
           onRemove={() => setQuestions((list) => list.filter((x) => x.key !== q.key))}
@@ -666,6 +700,8 @@ export function CaseStudyEditor(props: EditorProps) {
   const { item, moduleId, course } = props;
   const cs = item?.case_study;
   const { lang, translating, saveIn } = editingOf(course, item);
+  const original = originalOf(course, translating);
+  const src = translating ? props.source?.case_study : undefined;
   const [title, setTitle] = useState<LocalizedText>(() => asText(cs?.title ?? item?.title));
   const [minutes, setMinutes] = useState(String(cs?.estimated_minutes ?? ''));
   const [summary, setSummary] = useState(cs?.summary ?? '');
@@ -697,7 +733,15 @@ export function CaseStudyEditor(props: EditorProps) {
 
   return (
     <EditorShell {...props} kind="case_study" title={title} setTitle={setTitle} minutes={minutes} setMinutes={setMinutes} onSave={onSave}>
-      <TextArea name="summary" label={t('authoring.caseSummary')} value={summary} onValue={setSummary} rows={3} lang={lang} />
+      <TextArea
+        name="summary"
+        label={t('authoring.caseSummary')}
+        value={summary}
+        onValue={setSummary}
+        rows={3}
+        lang={lang}
+        original={original(src?.summary)}
+      />
       <Select
         name="start"
         label={t('authoring.startNode')}
@@ -715,6 +759,8 @@ export function CaseStudyEditor(props: EditorProps) {
           count={nodes.length}
           lang={lang}
           locked={translating}
+          original={src?.nodes[i]}
+          sourceLang={course.language}
           targets={targets}
           onValue={(value) => setNode(k, value)}
           onMove={(d) => setNodes((list) => moved(list, i, d))}
@@ -735,6 +781,8 @@ export function CaseStudyEditor(props: EditorProps) {
           count={endings.length}
           lang={lang}
           locked={translating}
+          original={src?.endings[i]}
+          sourceLang={course.language}
           onValue={(value) => setEnding(k, value)}
           onMove={(d) => setEndings((list) => moved(list, i, d))}
           onRemove={() => setEndings((list) => list.filter((x) => x.key !== k))}
@@ -756,6 +804,9 @@ interface BlockProps<T> {
   lang: string;
   /** Translating: only the texts can change. */
   locked: boolean;
+  /** Translating: the block in the course's language (`sourceLang`). */
+  original?: T | undefined;
+  sourceLang?: string;
   onValue: (value: T) => void;
   onMove: (delta: number) => void;
   onRemove: () => void;
@@ -773,7 +824,7 @@ function KeyedBlock<T extends { key: string }>({
   onMove,
   onRemove,
   children,
-}: Omit<BlockProps<T>, 'lang'> & { value: T; prefix: string; what: string; children: ComponentChildren }) {
+}: Omit<BlockProps<T>, 'lang' | 'original' | 'sourceLang'> & { value: T; prefix: string; what: string; children: ComponentChildren }) {
   const { t } = useApp();
   return (
     <fieldset class="panel editor-block">
@@ -793,7 +844,7 @@ function KeyedBlock<T extends { key: string }>({
 }
 
 /** One situation of a case study, with its choices. */
-function NodeBlock({ node: n, index: i, count, lang, locked, targets, onValue, onMove, onRemove }: BlockProps<CaseNodeInput> & { node: CaseNodeInput; targets: Array<{ value: string; label: string }> }) {
+function NodeBlock({ node: n, index: i, count, lang, locked, original, sourceLang = lang, targets, onValue, onMove, onRemove }: BlockProps<CaseNodeInput> & { node: CaseNodeInput; targets: Array<{ value: string; label: string }> }) {
   const { t } = useApp();
   const p = `n${i}`;
   const what = t('authoring.nodeN', { key: n.key || String(i + 1) });
@@ -807,6 +858,7 @@ function NodeBlock({ node: n, index: i, count, lang, locked, targets, onValue, o
         lang={lang}
         rows={6}
         preview={false}
+        original={original && { text: original.body_markdown, lang: sourceLang }}
       />
       <fieldset class="sub">
         <legend>{t('authoring.choices')}</legend>
@@ -816,7 +868,14 @@ function NodeBlock({ node: n, index: i, count, lang, locked, targets, onValue, o
           const setC = (value: typeof c) => onValue({ ...n, choices: n.choices.map((x, y) => (y === j ? value : x)) });
           return (
             <div class="choice-edit" key={j}>
-              <Input name={`${cp}.label`} label={cwhat} value={c.label} lang={lang} onValue={(label) => setC({ ...c, label })} />
+              <Input
+                name={`${cp}.label`}
+                label={cwhat}
+                value={c.label}
+                lang={lang}
+                onValue={(label) => setC({ ...c, label })}
+                original={original && { text: original.choices[j]?.label, lang: sourceLang }}
+              />
               <Select name={`${cp}.next`} label={t('authoring.next')} value={c.next} onValue={(next) => setC({ ...c, next })} options={targets} disabled={locked} />
               <Select
                 name={`${cp}.points`}
@@ -834,6 +893,7 @@ function NodeBlock({ node: n, index: i, count, lang, locked, targets, onValue, o
                 rows={3}
                 lang={lang}
                 mono
+                original={original && { text: original.choices[j]?.feedback_markdown, lang: sourceLang }}
               />
               {!locked && (
                 <ItemButtons
@@ -862,13 +922,20 @@ function NodeBlock({ node: n, index: i, count, lang, locked, targets, onValue, o
 }
 
 /** One ending of a case study: its band and debrief. */
-function EndingBlock({ ending: e, index: i, count, lang, locked, onValue, onMove, onRemove }: BlockProps<EndingInput> & { ending: EndingInput }) {
+function EndingBlock({ ending: e, index: i, count, lang, locked, original, sourceLang = lang, onValue, onMove, onRemove }: BlockProps<EndingInput> & { ending: EndingInput }) {
   const { t } = useApp();
   const p = `e${i}`;
   const what = t('authoring.endingN', { key: e.key || String(i + 1) });
   return (
     <KeyedBlock value={e} prefix={p} what={what} index={i} count={count} locked={locked} onValue={onValue} onMove={onMove} onRemove={onRemove}>
-      <Input name={`${p}.title`} label={t('authoring.endingTitle')} value={e.title} lang={lang} onValue={(v) => onValue({ ...e, title: v })} />
+      <Input
+        name={`${p}.title`}
+        label={t('authoring.endingTitle')}
+        value={e.title}
+        lang={lang}
+        onValue={(v) => onValue({ ...e, title: v })}
+        original={original && { text: original.title, lang: sourceLang }}
+      />
       <Select
         name={`${p}.band`}
         label={t('authoring.band')}
@@ -885,6 +952,7 @@ function EndingBlock({ ending: e, index: i, count, lang, locked, onValue, onMove
         rows={5}
         lang={lang}
         mono
+        original={original && { text: original.debrief_markdown, lang: sourceLang }}
       />
     </KeyedBlock>
   );

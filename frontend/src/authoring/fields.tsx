@@ -20,6 +20,7 @@ export function TextArea({
   lang,
   mono,
   disabled,
+  original,
 }: {
   name: string;
   label: string;
@@ -32,21 +33,27 @@ export function TextArea({
   lang?: string | undefined;
   mono?: boolean;
   disabled?: boolean | undefined;
+  /** Translating: the text in the course's language, shown above the field. */
+  original?: Original | undefined;
 }) {
   return (
     <FieldFrame name={name} label={label} hint={hint} error={error} optional={optional}>
       {(a11y) => (
-        <textarea
-          {...a11y}
-          name={name}
-          rows={rows}
-          class={mono ? 'mono' : undefined}
-          disabled={disabled}
-          lang={lang}
-          dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : 'auto'}
-          value={value}
-          onInput={(e) => onValue((e.currentTarget as HTMLTextAreaElement).value)}
-        />
+        <>
+          <OriginalText id={a11y.id} original={original} />
+          <textarea
+            {...a11y}
+            aria-describedby={withOriginal(a11y, original)}
+            name={name}
+            rows={rows}
+            class={mono ? 'mono' : undefined}
+            disabled={disabled}
+            lang={lang}
+            dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : 'auto'}
+            value={value}
+            onInput={(e) => onValue((e.currentTarget as HTMLTextAreaElement).value)}
+          />
+        </>
       )}
     </FieldFrame>
   );
@@ -65,6 +72,7 @@ export function Input({
   min,
   max,
   disabled,
+  original,
 }: {
   name: string;
   label: string;
@@ -78,27 +86,64 @@ export function Input({
   min?: number;
   max?: number;
   disabled?: boolean | undefined;
+  /** Translating: the text in the course's language, shown above the field. */
+  original?: Original | undefined;
 }) {
   return (
     <FieldFrame name={name} label={label} hint={hint} error={error} optional={optional}>
       {(a11y) => (
-        <input
-          {...a11y}
-          name={name}
-          type={type as 'text'}
-          inputMode={type === 'number' ? 'numeric' : undefined}
-          min={min}
-          max={max}
-          disabled={disabled}
-          lang={lang}
-          dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : undefined}
-          value={value}
-          onInput={(e) => onValue((e.currentTarget as HTMLInputElement).value)}
-        />
+        <>
+          <OriginalText id={a11y.id} original={original} />
+          <input
+            {...a11y}
+            aria-describedby={withOriginal(a11y, original)}
+            name={name}
+            type={type as 'text'}
+            inputMode={type === 'number' ? 'numeric' : undefined}
+            min={min}
+            max={max}
+            disabled={disabled}
+            lang={lang}
+            dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : undefined}
+            value={value}
+            onInput={(e) => onValue((e.currentTarget as HTMLInputElement).value)}
+          />
+        </>
       )}
     </FieldFrame>
   );
 }
+
+/** A text in the course's language, beside the field that translates it. */
+export interface Original {
+  text: string | null | undefined;
+  lang: string;
+}
+
+const hasText = (o: Original | undefined): o is Original & { text: string } => !!o?.text?.trim();
+
+/** The field's description ids, with its original text's when it has one. */
+function withOriginal(a11y: { id: string; 'aria-describedby'?: string }, original: Original | undefined): string | undefined {
+  const ids = [a11y['aria-describedby'], hasText(original) ? `${a11y.id}-original` : undefined].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+/** "Course text (French): …", the text marked with its language and direction. */
+function OriginalText({ id, original }: { id: string; original: Original | undefined }) {
+  const { t } = useApp();
+  if (!hasText(original)) return null;
+  const language = isLanguage(original.lang) ? t(`authoring.language.${original.lang}`) : original.lang;
+  return (
+    <p class="original" id={`${id}-original`}>
+      <span class="original__label">{t('authoring.original', { language })}</span>
+      <span class="original__text" lang={original.lang} dir={original.lang === 'ar' ? 'rtl' : 'ltr'}>
+        {original.text}
+      </span>
+    </p>
+  );
+}
+
+const isLanguage = (l: string): l is 'fr' | 'ar' | 'en' => (LOCALES as readonly string[]).includes(l);
 
 /** A select that can be shown locked (`disabled`): the structure of an item while it is being translated. */
 export function Select({
@@ -299,7 +344,7 @@ export function asText(value: string | LocalizedText | null | undefined): Locali
 
 /** What an item still lacks in a language other than the course's: "Arabe : 3 textes à traduire", "Arabe : traduit". */
 export function translationText(t: Translate, status: { language: string; missing: number }): string {
-  const language = (LOCALES as readonly string[]).includes(status.language) ? t(`authoring.language.${status.language as 'fr' | 'ar' | 'en'}`) : status.language;
+  const language = isLanguage(status.language) ? t(`authoring.language.${status.language}`) : status.language;
   if (status.missing === 0) return t('authoring.translationDone', { language });
   return t(status.missing === 1 ? 'authoring.translationMissingOne' : 'authoring.translationMissing', { language, n: status.missing });
 }

@@ -539,10 +539,12 @@ function ItemScreen({ slug, itemId }: { slug: string; itemId: string }) {
   const asked = useLocation().query.get('language');
   const language = isLocale(asked) ? asked : undefined;
   const loaded = useLoad(() => getDraft(slug, language), [slug, language]);
+  // Translating: the course's own texts too, shown above each field.
+  const source = useLoad(() => (language ? getDraft(slug) : Promise.resolve(null)), [slug, language]);
   const { t } = useApp();
   if (loaded.error) return <LoadFailed error={loaded.error} onRetry={loaded.reload} />;
   const d = loaded.data;
-  if (!d) return <Loading />;
+  if (!d || (language && source.loading)) return <Loading />;
   const module = d.modules.find((m) => m.items.some((i) => i.id === itemId));
   const item = module?.items.find((i) => i.id === itemId);
   if (!module || !item)
@@ -553,7 +555,8 @@ function ItemScreen({ slug, itemId }: { slug: string; itemId: string }) {
       </Page>
     );
   // A new language read gives new texts: the editor starts again from them.
-  const common = { course: d, moduleId: module.id, item, key: `${item.id}:${item.editing_language}` };
+  const original = source.data?.modules.flatMap((m) => m.items).find((i) => i.id === itemId) ?? null;
+  const common = { course: d, moduleId: module.id, item, source: original, key: `${item.id}:${item.editing_language}` };
   if (item.kind === 'quiz') return <QuizEditor {...common} />;
   if (item.kind === 'case_study') return <CaseStudyEditor {...common} />;
   return <LessonEditor {...common} />;

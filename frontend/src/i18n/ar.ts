@@ -399,6 +399,7 @@ export const ar: Dict = {
   'authoring.translationMissing': '{language}: نصوص بحاجة إلى ترجمة ({n})',
   'authoring.translationsOf': 'ترجمات «{title}»',
   'authoring.translateItem': 'ترجمة «{title}»',
+  'authoring.original': 'نص التكوين ({language}):',
 
   'nav.library': 'المكتبة',
   'nav.directory': 'دليل الخدمات',

@@ -399,6 +399,7 @@ export const en: Dict = {
   'authoring.translationMissing': '{language}: {n} texts to translate',
   'authoring.translationsOf': 'Translations of “{title}”',
   'authoring.translateItem': 'translate “{title}”',
+  'authoring.original': 'Course text ({language}):',
 
   'nav.library': 'Library',
   'nav.directory': 'Directory',

@@ -397,6 +397,7 @@ export const fr = {
   'authoring.translationMissing': '{language} : {n} textes à traduire',
   'authoring.translationsOf': 'Traductions de « {title} »',
   'authoring.translateItem': 'traduire « {title} »',
+  'authoring.original': 'Texte du cours ({language}) :',
 
   'nav.library': 'Bibliothèque',
   'nav.directory': 'Annuaire',

@@ -68,7 +68,25 @@ async function frenchCourse(page: Page) {
     },
   });
   expect(quiz.status(), await quiz.text()).toBe(201);
-  return { slug, quizId: ((await quiz.json()) as { id: string }).id };
+  const study = await page.request.post(`/api/v1/modules/${moduleId}/case-studies`, {
+    headers,
+    data: {
+      title: 'Une confidence à la récréation',
+      summary: 'Amine se confie à vous pendant la récréation.',
+      start: 'debut',
+      nodes: [
+        {
+          id: null,
+          key: 'debut',
+          body_markdown: 'Amine vous dit qu’il ne veut plus rentrer chez lui.',
+          choices: [{ id: null, label: 'Je l’écoute', next: 'fin', points: 2, feedback_markdown: 'Écouter d’abord.' }],
+        },
+      ],
+      endings: [{ id: null, key: 'fin', title: 'Une écoute posée', band: 'good', debrief_markdown: 'Vous avez écouté.' }],
+    },
+  });
+  expect(study.status(), await study.text()).toBe(201);
+  return { slug, quizId: ((await quiz.json()) as { id: string }).id, caseId: ((await study.json()) as { id: string }).id };
 }
 
 async function draftItem(page: Page, slug: string, id: string, language?: string) {
@@ -103,7 +121,7 @@ for (const locale of ['fr', 'ar'] as const) {
     // Signed in through the API: at 360 px the header's links are behind its menu.
     const login = await page.request.post('/api/v1/auth/login', { data: TRAINER });
     expect(login.ok(), await login.text()).toBe(true);
-    const { slug, quizId } = await frenchCourse(page);
+    const { slug, quizId, caseId } = await frenchCourse(page);
     try {
       const before = (await draftItem(page, slug, quizId)).translations.find((x) => x.language === 'ar')!;
       expect(before.missing).toBe(3);
@@ -113,7 +131,8 @@ for (const locale of ['fr', 'ar'] as const) {
       if (locale === 'ar') await switchLanguage(page, 'ar');
       const badge = page.locator(`a.translation-badge[href$="/items/${quizId}?language=ar"]`);
       await expect(badge).toContainText(ui.missing(before.missing));
-      await expect(page.locator('a.translation-badge')).toHaveCount(4);
+      await expect(page.locator('a.translation-badge')).toHaveCount(6);
+      if (locale === 'ar') await page.screenshot({ path: test.info().outputPath('course-ar-360.png') });
       expect(await seriousViolations(page), `course editor (${locale})`).toEqual([]);
 
       // The badge opens the quiz in Arabic: the notice, the switch, the fields in Arabic, the structure locked.
@@ -133,6 +152,11 @@ for (const locale of ['fr', 'ar'] as const) {
         await expect(field).toHaveAttribute('lang', 'ar');
         await expect(field).toHaveAttribute('dir', 'rtl');
       }
+      // Above each field, the course's own text, marked French, and told to screen readers with the field.
+      const original = form.locator('p.original', { has: page.locator('[lang="fr"]', { hasText: 'Un enfant se confie' }) });
+      await expect(original).toBeVisible();
+      await expect(prompt).toHaveAttribute('aria-describedby', new RegExp(`(^| )${await original.getAttribute('id')}($| )`));
+      await expect(form.locator('p.original .original__text[lang="fr"]', { hasText: 'Je l’écoute sans l’interrompre' })).toHaveAttribute('dir', 'ltr');
       await expect(form.locator('select[name="q0.kind"]')).toBeDisabled();
       await expect(form.locator('input[name="q0.correct"]').first()).toBeDisabled();
       await expect(form.locator('input[name="pass_mark"]')).toBeDisabled();
@@ -147,10 +171,11 @@ for (const locale of ['fr', 'ar'] as const) {
         await page.screenshot({ path: test.info().outputPath('translate-ar-360.png'), fullPage: true });
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: test.info().outputPath('translate-ar-360-top.png') });
+        await form.locator('fieldset.editor-block').first().screenshot({ path: test.info().outputPath('translate-ar-360-question.png') });
       }
       expect(await seriousViolations(page), `item editor, translating (${locale})`).toEqual([]);
       await form.locator('button[type="submit"]').click();
-      await expect(page.locator('[data-testid="translation-status"]')).toHaveText(ui.done);
+      await expect(page.locator('.translation-status')).toHaveText(ui.done);
       await expect(page.getByRole('status').filter({ hasText: ui.done })).toBeVisible();
 
       // Saved as the translation: the French texts and the structure stay.
@@ -163,6 +188,27 @@ for (const locale of ['fr', 'ar'] as const) {
       await page.locator('form.editor').getByRole('link').last().click();
       await expect(badge).toContainText(ui.done);
       await expect(badge).toHaveClass(/badge--ok/);
+
+      if (locale === 'fr') {
+        // A case study in English: its keys, where choices lead, points and bands are locked too.
+        await page.locator(`a.translation-badge[href$="/items/${caseId}?language=en"]`).click();
+        const study = page.locator('form.editor[data-editing="en"]');
+        await expect(study).toBeVisible();
+        await expect(study.locator('textarea[name="summary"]')).toHaveAttribute('lang', 'en');
+        for (const name of ['start', 'n0.key', 'n0.c0.next', 'n0.c0.points', 'e0.key', 'e0.band']) {
+          await expect(study.locator(`[name="${name}"]`)).toBeDisabled();
+        }
+        await expect(study.locator('button[type="button"]')).toHaveCount(0);
+        await expect(page.locator('.translation-status')).toHaveText('Anglais : 4 textes à traduire');
+        await study.locator('textarea[name="summary"]').fill('Amine confides in you at break time.');
+        await study.locator('button[type="submit"]').click();
+        // The summary was one of the four texts (summary, step, choice, ending).
+        await expect(page.getByRole('status').filter({ hasText: 'Modifications enregistrées. Anglais : 3 textes à traduire' })).toBeVisible();
+        await expect(page.locator('.translation-status')).toHaveText('Anglais : 3 textes à traduire');
+        expect(await seriousViolations(page), 'case study editor, translating').toEqual([]);
+        await page.locator('form.editor').getByRole('link').last().click();
+        await expect(page.locator(`a.translation-badge[href$="/items/${caseId}?language=en"]`)).toContainText('Anglais : 3 textes à traduire');
+      }
 
       const published = await page.request.post(`/api/v1/courses/${slug}/publish`, { headers: { 'X-CSRF-Token': await csrf(page) } });
       expect(published.status(), await published.text()).toBe(200);
