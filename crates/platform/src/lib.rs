@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod folding;
+pub mod fonts;
 pub mod ids;
 pub mod language;
 pub mod learning;

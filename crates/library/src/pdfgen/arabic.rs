@@ -1,5 +1,5 @@
 //! Arabic PDFs for the demo library: A4 pages of right-to-left text in
-//! Amiri (embedded and subset, SIL Open Font License, `fonts/OFL.txt`),
+//! Amiri (embedded and subset, SIL Open Font License, `crates/platform/fonts/OFL.txt`, `sanad_platform::fonts`),
 //! through the same steps as the attestations: the Unicode bidi algorithm
 //! cuts each line into directional runs (digits and Latin words inside
 //! Arabic read the right way), rustybuzz shapes each run so that letters
@@ -48,8 +48,8 @@ impl Face {
     }
 }
 
-static REGULAR: LazyLock<Face> = LazyLock::new(|| Face::load(include_bytes!("../../fonts/Amiri-Regular.ttf")));
-static BOLD: LazyLock<Face> = LazyLock::new(|| Face::load(include_bytes!("../../fonts/Amiri-Bold.ttf")));
+static REGULAR: LazyLock<Face> = LazyLock::new(|| Face::load(sanad_platform::fonts::AMIRI_REGULAR));
+static BOLD: LazyLock<Face> = LazyLock::new(|| Face::load(sanad_platform::fonts::AMIRI_BOLD));
 
 /// One directional run of a line, shaped.
 struct Run {

@@ -7,7 +7,7 @@
 //! runs, so Arabic letters join and a Latin name or digits inside Arabic read
 //! the right way. Fonts are embedded (subset) from the crate: Noto Serif for
 //! Latin, Amiri for Arabic, both under the SIL Open Font License
-//! (`fonts/OFL.txt`).
+//! (`crates/platform/fonts/OFL.txt`, `sanad_platform::fonts`).
 //!
 //! Rendering takes about 30 ms of CPU in a release build (shaping, font
 //! subsetting, deflate; 60 ms for the first, which parses the fonts):
@@ -450,10 +450,10 @@ struct Faces {
 
 /// Parsed once per process; the font files are part of the binary.
 static FACES: LazyLock<Faces> = LazyLock::new(|| Faces {
-    serif: Face::load(include_bytes!("../../fonts/NotoSerif-Regular.ttf"), 1.0),
-    serif_bold: Face::load(include_bytes!("../../fonts/NotoSerif-Bold.ttf"), 1.0),
-    amiri: Face::load(include_bytes!("../../fonts/Amiri-Regular.ttf"), 1.2),
-    amiri_bold: Face::load(include_bytes!("../../fonts/Amiri-Bold.ttf"), 1.2),
+    serif: Face::load(sanad_platform::fonts::NOTO_SERIF_REGULAR, 1.0),
+    serif_bold: Face::load(sanad_platform::fonts::NOTO_SERIF_BOLD, 1.0),
+    amiri: Face::load(sanad_platform::fonts::AMIRI_REGULAR, 1.2),
+    amiri_bold: Face::load(sanad_platform::fonts::AMIRI_BOLD, 1.2),
 });
 
 /// How a paragraph is set: its base direction and weight. Fonts follow the
