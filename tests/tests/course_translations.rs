@@ -208,5 +208,16 @@ async fn an_author_translates_one_language_at_a_time(backend: Backend) {
     let copied = outline["modules"][0]["items"][0]["id"].as_str().unwrap().to_string();
     let (_, lesson) = reader.get(&format!("/api/v1/lessons/{copied}?lang=ar")).await;
     assert_eq!(lesson["body_language"], "ar", "{lesson}");
+
+    // Search finds the lesson in each language it is written in, with that language's title.
+    srv.index_now().await;
+    let (_, found) = reader.get("/api/v1/search?q=%D9%86%D9%82%D8%AF%D9%85").await; // نقدم
+    let hit =
+        found["items"].as_array().unwrap().iter().find(|i| i["id"] == lesson_id.as_str()).cloned().unwrap_or_else(|| panic!("{found}"));
+    assert_eq!((hit["language"].as_str(), hit["title"].as_str()), (Some("ar"), Some("Accueillir")), "{hit}");
+    let (_, found) = reader.get("/api/v1/search?q=presenter").await;
+    let hits: Vec<&Value> = found["items"].as_array().unwrap().iter().filter(|i| i["id"] == lesson_id.as_str()).collect();
+    assert_eq!(hits.len(), 1, "the French words find the French version only: {found}");
+    assert_eq!(hits[0]["language"], "fr");
     srv.stop().await;
 }

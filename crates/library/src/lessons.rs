@@ -5,13 +5,14 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-/// A lesson of a course's published version, as search shows it.
+/// A lesson of a course's published version in one language, as search shows
+/// it: a lesson written in several languages is one of these per language.
 #[derive(Clone, Debug)]
 pub struct PublishedLesson {
     pub id: Uuid,
     pub course_slug: String,
     pub course_title: String,
-    /// Its title in each language it has (French first).
+    /// Its title in each language it has, this one's language first.
     pub titles: Vec<String>,
     /// The language of the lesson's text.
     pub language: String,

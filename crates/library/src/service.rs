@@ -857,7 +857,8 @@ pub fn lesson_document(course: Uuid, position: usize, l: &PublishedLesson) -> In
         course_title: Some(l.course_title.clone()),
     };
     IndexDoc {
-        id: l.id.to_string(),
+        // A lesson has a document per language it is written in.
+        id: format!("{}:{}", l.id, l.language),
         kind: DocKind::Lesson,
         group: course.to_string(),
         language: l.language.clone(),

@@ -34,22 +34,27 @@ impl LessonSource for CourseLessons {
         for module in &content.modules {
             for item in &module.items {
                 let ItemBody::Lesson(lesson) = &item.body else { continue };
-                let t = &item.title;
-                let titles = std::iter::once(t.fr.clone()).chain(t.ar.clone()).chain(t.en.clone()).filter(|s| !s.is_empty()).collect();
-                out.push(PublishedLesson {
-                    id: item.id,
-                    course_slug: row.slug.clone(),
-                    course_title: content.title.fr.clone(),
-                    titles,
-                    language: content.language.to_string(),
-                    // Every language's text, so a reader finds the lesson in the words of their language.
-                    text: std::iter::once(&lesson.markdown)
-                        .chain(lesson.translations.values().map(|t| &t.markdown))
-                        .map(|m| sanad_platform::markdown::to_plain_text(m))
-                        .collect::<Vec<_>>()
-                        .join("\n\n"),
-                    published_at,
-                });
+                // One document per language the lesson is written in: a reader finds it with the
+                // words of their language, and sees its title and text in that language.
+                let versions = std::iter::once((content.language, &lesson.markdown))
+                    .chain(lesson.translations.iter().filter(|(_, t)| !t.markdown.trim().is_empty()).map(|(l, t)| (*l, &t.markdown)));
+                for (language, markdown) in versions {
+                    let t = &item.title;
+                    let (title, _) = t.pick(language.as_str());
+                    let titles = std::iter::once(title.to_string())
+                        .chain([Some(t.fr.clone()), t.ar.clone(), t.en.clone()].into_iter().flatten().filter(|s| s != title))
+                        .filter(|s| !s.is_empty())
+                        .collect();
+                    out.push(PublishedLesson {
+                        id: item.id,
+                        course_slug: row.slug.clone(),
+                        course_title: content.title.pick(language.as_str()).0.to_string(),
+                        titles,
+                        language: language.to_string(),
+                        text: sanad_platform::markdown::to_plain_text(markdown),
+                        published_at,
+                    });
+                }
             }
         }
         Ok(out)
