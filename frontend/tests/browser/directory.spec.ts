@@ -1,5 +1,6 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { loginAs, registerViaApi, TRAINER } from './helpers';
+import { loginAs, registerViaApi, switchLanguage, TRAINER } from './helpers';
 
 test('the directory filtered by territory shows only that territory, with tap-to-call links and stale badges', async ({ page }) => {
   await page.goto('/');
@@ -72,4 +73,23 @@ test('a trainer marks a stale service as checked, and sees every error of a bad 
   await expect(errors.locator('li')).toHaveCount(3);
   await expect(errors).toContainText('line 2');
   await expect(errors).toContainText('line 3');
+});
+
+test('an Arabic reader searches the directory in Arabic and reads its entries in Arabic (360 px, axe)', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/annuaire?territory=sale');
+  await switchLanguage(page, 'ar');
+  await page.getByLabel('بحث (الاسم، الخدمة، العنوان)').fill('مستشفى');
+  await page.getByRole('button', { name: 'بحث', exact: true }).click();
+  const cards = page.locator('.service-card');
+  await expect(cards.first()).toBeVisible();
+  const name = cards.first().locator('h2');
+  await expect(name).toHaveAttribute('lang', 'ar');
+  await expect(name).toHaveText(/[\u0600-\u06FF]/);
+  await expect(cards.first().locator('dd').first()).toHaveAttribute('dir', 'rtl');
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  // The same entry in French for a French reader.
+  await switchLanguage(page, 'fr');
+  await expect(cards.first().locator('h2')).toHaveAttribute('lang', 'fr');
 });
