@@ -499,7 +499,8 @@ fn locate(files: &Files, location: &str, message: &str) -> ImportError {
     if let [module_key, item_key, rest @ ..] = quoted.as_slice() {
         let found = files.iter().find(|(path, _)| {
             path.split_once('/').is_some_and(|(d, f)| {
-                numbered(d).is_some_and(|(_, k, _)| k == *module_key) && numbered(f).is_some_and(|(_, k, _)| k == *item_key)
+                numbered(d).is_some_and(|(_, k, _)| k == *module_key)
+                    && numbered(f).is_some_and(|(_, k, ext)| k == *item_key && translations::translation_ext(ext).is_none())
             })
         });
         if let Some((path, text)) = found {
