@@ -78,13 +78,21 @@ function originalOf(course: DraftCourse, translating: boolean) {
 }
 
 /** The course's language first, then the others: each opens the item with its texts in that language. */
-function LanguageSwitch({ course, item, editing }: { course: DraftCourse; item: DraftItem; editing: Language }) {
+function LanguageSwitch({ course, item, editing, dirty }: { course: DraftCourse; item: DraftItem; editing: Language; dirty: boolean }) {
   const { t } = useApp();
+  // Another language is another set of texts: unsaved edits of this one would be lost silently.
+  const keepEdits = (e: MouseEvent) => {
+    if (!dirty || !(e.target instanceof Element) || !e.target.closest('a')) return;
+    if (!window.confirm(t('authoring.unsavedSwitch'))) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  };
   const href = `/authoring/courses/${encodeURIComponent(course.slug)}/items/${item.id}`;
   const main = course.language as Language;
   const languages = [main, ...LOCALES.filter((l) => l !== main)];
   return (
-    <nav class="edit-lang" aria-label={t('authoring.editingLanguage')}>
+    <nav class="edit-lang" aria-label={t('authoring.editingLanguage')} onClickCapture={keepEdits}>
       <p class="edit-lang__title" aria-hidden="true">
         {t('authoring.editingLanguage')}
       </p>
@@ -129,6 +137,8 @@ function EditorShell({
   const action = useAction();
   const [saved, setSaved] = useState(query.get('saved') === '1');
   const [missingTitle, setMissingTitle] = useState(false);
+  /** Edits not saved yet (any field typed in since the last save). */
+  const [dirty, setDirty] = useState(false);
   const { lang: editing, translating } = editingOf(course, item);
   /** What is written and missing in the language edited, told again after each save. */
   const [translation, setTranslation] = useState(() => item?.translations.find((x) => x.language === editing) ?? null);
@@ -146,6 +156,7 @@ function EditorShell({
     setMissingTitle(false);
     void action.run(async () => {
       const res = await onSave();
+      setDirty(false);
       if (!item) navigate(`${base}/items/${res.id}?saved=1`, { replace: true });
       else {
         setTranslation(res.translations.find((x) => x.language === editing) ?? null);
@@ -166,7 +177,7 @@ function EditorShell({
           </Link>
         </p>
       )}
-      {item && <LanguageSwitch course={course} item={item} editing={editing} />}
+      {item && <LanguageSwitch course={course} item={item} editing={editing} dirty={dirty} />}
       {translating && (
         <div class="notice translating">
           <p>{t(`authoring.translatingNotice.${editing}`)}</p>
@@ -179,7 +190,15 @@ function EditorShell({
           )}
         </div>
       )}
-      <form onSubmit={submit} noValidate class="stack editor" data-kind={KIND_SEGMENT[kind]} data-editing={editing}>
+      <form
+        onSubmit={submit}
+        onInput={() => setDirty(true)}
+        onChange={() => setDirty(true)}
+        noValidate
+        class="stack editor"
+        data-kind={KIND_SEGMENT[kind]}
+        data-editing={editing}
+      >
         <LocalizedFields
           name="item.title"
           label={t('authoring.itemTitle')}

@@ -386,6 +386,7 @@ export const ar: Dict = {
   'authoring.endingTitle': 'عنوان النهاية',
   'authoring.band': 'التقييم',
   'authoring.addEnding': 'إضافة نهاية',
+  'authoring.unsavedSwitch': 'تعديلاتك بهذه اللغة غير محفوظة. هل تريد تغيير اللغة رغم ذلك؟',
   'authoring.editingLanguage': 'لغة النصوص',
   'authoring.courseLanguageIs': '{language} (لغة التكوين)',
   'authoring.language.fr': 'الفرنسية',

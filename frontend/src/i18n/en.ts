@@ -386,6 +386,7 @@ export const en: Dict = {
   'authoring.endingTitle': 'Ending title',
   'authoring.band': 'Assessment',
   'authoring.addEnding': 'Add an ending',
+  'authoring.unsavedSwitch': 'Your edits in this language are not saved. Switch language anyway?',
   'authoring.editingLanguage': 'Language of the texts',
   'authoring.courseLanguageIs': '{language} (course language)',
   'authoring.language.fr': 'French',

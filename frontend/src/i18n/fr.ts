@@ -384,6 +384,7 @@ export const fr = {
   'authoring.endingTitle': 'Titre de la fin',
   'authoring.band': 'Appréciation',
   'authoring.addEnding': 'Ajouter une fin',
+  'authoring.unsavedSwitch': 'Vos modifications dans cette langue ne sont pas enregistrées. Changer de langue quand même ?',
   'authoring.editingLanguage': 'Langue des textes',
   'authoring.courseLanguageIs': '{language} (langue du cours)',
   'authoring.language.fr': 'Français',

@@ -174,6 +174,16 @@ for (const locale of ['fr', 'ar'] as const) {
         await form.locator('fieldset.editor-block').first().screenshot({ path: test.info().outputPath('translate-ar-360-question.png') });
       }
       expect(await seriousViolations(page), `item editor, translating (${locale})`).toEqual([]);
+      // Unsaved edits: switching language asks first; declining keeps the page and what was typed.
+      const asked: string[] = [];
+      page.once('dialog', (d) => {
+        asked.push(d.message());
+        void d.dismiss();
+      });
+      await switcher.locator('a').first().click();
+      expect(asked, 'a confirmation before leaving unsaved edits').toHaveLength(1);
+      await expect(page).toHaveURL(new RegExp(`/items/${quizId}\\?language=ar$`));
+      await expect(prompt).toHaveValue(PROMPT_AR);
       await form.locator('button[type="submit"]').click();
       await expect(page.locator('.translation-status')).toHaveText(ui.done);
       await expect(page.getByRole('status').filter({ hasText: ui.done })).toBeVisible();
