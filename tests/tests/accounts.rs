@@ -356,6 +356,7 @@ async fn admin_changes_roles_and_disabling_ends_sessions(backend: Backend) {
     let (st, body) =
         again.post("/api/v1/auth/login", json!({"email": "colleague@example.org", "password": "un mot de passe solide 42"})).await;
     assert_problem(&again, StatusCode::FORBIDDEN, (st, &body));
+    assert_eq!(body["reason"], "account_disabled", "a stable reason, for the SPA to say in the reader's language: {body}");
     let (st, _) = admin.patch(&format!("/api/v1/admin/users/{id}"), json!({"disabled": false})).await;
     assert_eq!(st, StatusCode::OK);
     let (st, _) =
@@ -367,6 +368,7 @@ async fn admin_changes_roles_and_disabling_ends_sessions(backend: Backend) {
     let my_id = me["id"].as_str().unwrap();
     let (st, body) = admin.patch(&format!("/api/v1/admin/users/{my_id}"), json!({"roles": ["learner"]})).await;
     assert_problem(&admin, StatusCode::CONFLICT, (st, &body));
+    assert_eq!(body["reason"], "own_admin_role", "{body}");
     let (st, body) = admin.patch(&format!("/api/v1/admin/users/{}", uuid::Uuid::now_v7()), json!({"disabled": true})).await;
     assert_problem(&admin, StatusCode::NOT_FOUND, (st, &body));
     srv.stop().await;

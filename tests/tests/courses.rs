@@ -356,6 +356,12 @@ async fn publish_is_refused_naming_the_node(backend: Backend) {
     assert_eq!(st, StatusCode::CREATED, "{body}");
     let (st, body) = trainer.post("/api/v1/courses/vide/publish", json!({})).await;
     assert_problem(&trainer, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
+    // Each problem carries a stable reason the SPA says in the reader's language.
+    assert_eq!(
+        (body["errors"][0]["reason"].as_str(), body["errors"][0]["field"].as_str()),
+        (Some("course_empty"), Some("course")),
+        "{body}"
+    );
 
     let (_, module) = new_course(&mut trainer, "cas").await;
     let case = json!({
@@ -379,6 +385,17 @@ async fn publish_is_refused_naming_the_node(backend: Backend) {
     let text = body["errors"].to_string();
     assert!(text.contains("node \\\"accueil\\\"") && text.contains("nulle-part"), "{text}");
     assert!(text.contains("node \\\"oubliee\\\"") && text.contains("cannot be reached"), "{text}");
+    // ...and says where as parameters: the module, the item (with its id, to link to its editor), the step.
+    let errors = body["errors"].as_array().unwrap();
+    let nowhere = errors.iter().find(|e| e["reason"] == "choice_leads_nowhere").expect("a choice leading nowhere, by its reason");
+    let params = &nowhere["params"];
+    assert_eq!(
+        (params["item_kind"].as_str(), params["item_id"].as_str(), params["node"].as_str()),
+        (Some("case_study"), item["id"].as_str(), Some("accueil")),
+        "{nowhere}"
+    );
+    assert_eq!((params["next"].as_str(), params["module"].is_string()), (Some("nulle-part"), true), "{nowhere}");
+    assert!(errors.iter().any(|e| e["reason"] == "unreachable" && e["params"]["node"] == "oubliee"), "{body}");
 
     // Fixed, it publishes; the ids of the nodes sent back are kept.
     let item_id = item["id"].as_str().unwrap();
@@ -393,6 +410,13 @@ async fn publish_is_refused_naming_the_node(backend: Backend) {
     // A lesson cannot be replaced by a quiz body.
     let (st, body) = trainer.send(Method::PUT, &format!("/api/v1/items/{item_id}/lesson"), Some(lesson("x", "y")), None).await;
     assert_problem(&trainer, StatusCode::CONFLICT, (st, &body));
+    assert_eq!((body["reason"].as_str(), body["params"]["kind"].as_str()), (Some("item_kind_fixed"), Some("case_study")), "{body}");
+    // A second course with a slug taken: the refusal names it.
+    let (st, body) = trainer
+        .post("/api/v1/courses", json!({"slug": "cas", "title": {"fr": "Autre"}, "summary": {"fr": "."}, "theme": "concepts"}))
+        .await;
+    assert_problem(&trainer, StatusCode::CONFLICT, (st, &body));
+    assert_eq!((body["reason"].as_str(), body["params"]["slug"].as_str()), (Some("course_slug_taken"), Some("cas")), "{body}");
     srv.stop().await;
 }
 
@@ -597,6 +621,9 @@ async fn parallel_attempts_never_exceed_the_limit(backend: Backend) {
     let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
     let refused = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
     assert_eq!((created, refused), (2, 6), "{statuses:?}");
+    let (st, body) = learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), body.clone()).await;
+    assert_problem(&learner, StatusCode::CONFLICT, (st, &body));
+    assert_eq!((body["reason"].as_str(), body["params"]["max"].as_str()), (Some("no_attempts_left"), Some("2")), "{body}");
     let (_, after) = learner.get(&format!("/api/v1/quizzes/{quiz_id}")).await;
     assert_eq!(after["attempts_used"], 2);
     srv.stop().await;
@@ -625,6 +652,11 @@ async fn a_long_case_study_plays_to_its_end(backend: Backend) {
     let (st, body) = trainer.post(&format!("/api/v1/modules/{module}/case-studies"), long_case(201)).await;
     assert_problem(&trainer, StatusCode::UNPROCESSABLE_ENTITY, (st, &body));
     assert_eq!(body["errors"][0]["field"], "nodes", "{body}");
+    assert_eq!(
+        (body["errors"][0]["reason"].as_str(), body["errors"][0]["params"]["count"].as_str()),
+        (Some("too_many_steps"), Some("201")),
+        "{body}"
+    );
 
     // 40 steps: 2^40 ways through. Before, the best score tried every one on each read of the
     // finished run; the timeout only guards liveness, the test is about what comes back.

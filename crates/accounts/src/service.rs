@@ -11,6 +11,7 @@ use sanad_platform::ids::new_id;
 use sanad_platform::page::{self, Page};
 use sanad_platform::secret::{constant_time_eq, hash_token, random_token};
 use sanad_platform::{Change, Clock, Db, Error, FieldError, Result, Role, Tx};
+use sanad_platform::{Reason, ReasonCode};
 use uuid::Uuid;
 
 use crate::model::*;
@@ -328,7 +329,7 @@ impl Accounts {
         let normalized = normalize_email(&email);
         if let Some(owner) = store::user_by_email(&self.db, &normalized).await? {
             self.notify_registration_attempt(owner).await?;
-            return Err(Error::Conflict("an account with this email already exists".into()));
+            return Err(Error::Conflict(Reason::from(ReasonCode::EmailTaken).with("email", req.email.trim())));
         }
         let hash = password::hash(req.password).await?;
         let locale = req.locale.unwrap_or_default();
@@ -349,7 +350,7 @@ impl Accounts {
         if let Err(e) = store::insert_user(&mut tx, &new_user).await {
             // Two registrations raced past the check above.
             return Err(if is_unique_violation(&e) {
-                Error::Conflict("an account with this email already exists".into())
+                Error::Conflict(Reason::from(ReasonCode::EmailTaken).with("email", req.email.trim()))
             } else {
                 e.into()
             });
@@ -423,7 +424,7 @@ impl Accounts {
         };
         self.forget_successful_attempt(&admitted, &pair_key).await?;
         if user.disabled_at.is_some() {
-            return Err(Error::Forbidden("this account is disabled".into()));
+            return Err(Error::Forbidden(ReasonCode::AccountDisabled.into()));
         }
         let mut tx = self.db.begin().await?;
         let (session_id, csrf) = self.open_session(&mut tx, user.id).await?;
@@ -472,7 +473,7 @@ impl Accounts {
             return Ok(None);
         };
         if unsafe_method && !csrf_header.is_some_and(|h| constant_time_eq(h.as_bytes(), owner.csrf_token.as_bytes())) {
-            return Err(Error::Forbidden("missing or wrong X-CSRF-Token header".into()));
+            return Err(Error::Forbidden(ReasonCode::CsrfTokenMissing.into()));
         }
         if now - owner.last_seen_at > Duration::minutes(10) {
             store::touch_session(&self.db, &id_hash, now, now + SESSION_IDLE).await?;
@@ -602,8 +603,8 @@ impl Accounts {
         let now = self.clock.now();
         match store::consume_one_time(tx, &hash_token(token.trim()), link.purpose(), now).await? {
             None => Err(Error::BadRequest("this link is not valid".into())),
-            Some(t) if t.used_at.is_some() => Err(Error::Gone("this link has already been used".into())),
-            Some(t) if t.expires_at <= now => Err(Error::Gone("this link has expired".into())),
+            Some(t) if t.used_at.is_some() => Err(Error::Gone(ReasonCode::LinkUsed.into())),
+            Some(t) if t.expires_at <= now => Err(Error::Gone(ReasonCode::LinkExpired.into())),
             Some(t) => Ok(t.user_id),
         }
     }
@@ -743,7 +744,7 @@ impl Accounts {
         let user = self.user(id).await?;
         let roles = req.roles.clone().unwrap_or_else(|| user.role_list());
         if id == caller.user_id && (!roles.contains(&Role::Admin) || req.disabled == Some(true)) {
-            return Err(Error::Conflict("you cannot remove your own admin role or disable your own account".into()));
+            return Err(Error::Conflict(ReasonCode::OwnAdminRole.into()));
         }
         let now = self.clock.now();
         let disabled_at = match req.disabled {
@@ -769,7 +770,7 @@ impl Accounts {
         fail_if_any(errors)?;
         let normalized = normalize_email(email);
         if store::user_by_email(&self.db, &normalized).await?.is_some() {
-            return Err(Error::Conflict(format!("an account with the email {} already exists", email.trim())));
+            return Err(Error::Conflict(Reason::from(ReasonCode::EmailTaken).with("email", email.trim())));
         }
         let hash = password::hash(password_text).await?;
         let now = self.clock.now();

@@ -8,6 +8,7 @@ use sanad_platform::markdown::{self, MAX_MARKDOWN_BYTES};
 use sanad_platform::page::{self, Page};
 use sanad_platform::vocabulary::{Language, Level, Theme};
 use sanad_platform::{Caller, Error, FieldError, Result, Role, Text};
+use sanad_platform::{Reason, ReasonCode};
 use std::cmp::Reverse;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -37,9 +38,9 @@ fn unique_key(wanted: String, taken: &HashSet<String>) -> String {
 }
 
 /// A vocabulary field of `PATCH /courses/{slug}`, parsed when present; an unknown value becomes a course problem.
-fn typed<T>(value: &Option<Text>, parse: fn(&str) -> std::result::Result<T, String>, problems: &mut Vec<ContentProblem>) -> Option<T> {
+fn typed<T>(value: &Option<Text>, parse: fn(&str) -> std::result::Result<T, Reason>, problems: &mut Vec<ContentProblem>) -> Option<T> {
     let parsed = parse(value.as_ref()?.trim());
-    parsed.map_err(|message| problems.push(ContentProblem { location: "course".into(), message })).ok()
+    parsed.map_err(|reason| problems.push(ContentProblem::of_course(reason))).ok()
 }
 
 fn problems_to_error(problems: Vec<ContentProblem>) -> Error {
@@ -47,10 +48,10 @@ fn problems_to_error(problems: Vec<ContentProblem>) -> Error {
         problems
             .into_iter()
             .map(|p| {
-                let location = if p.location.is_empty() { "course".to_string() } else { p.location };
+                let mut error = FieldError::with_reason(&p.location, FieldCode::InvalidContent, p.reason);
                 // The message repeats the location, as import errors do, so that a list of messages reads on its own.
-                let message = format!("{location}: {}", p.message);
-                FieldError::new(&location, FieldCode::InvalidContent, message)
+                error.message = format!("{}: {}", p.location, p.message);
+                error
             })
             .collect(),
     )
@@ -111,7 +112,7 @@ fn check_item_input(input: &ItemInput) -> Vec<FieldError> {
         ItemInput::CaseStudy(c) => {
             let size = validate::case_study_size(c.nodes.len(), c.nodes.iter().map(|n| n.choices.len()), c.endings.len());
             if !size.is_empty() {
-                errors.extend(size.into_iter().map(|(field, message)| FieldError::new(&field, FieldCode::TooLong, message)));
+                errors.extend(size.into_iter().map(|(field, reason)| FieldError::with_reason(&field, FieldCode::TooLong, reason)));
                 return errors;
             }
             for n in &c.nodes {
@@ -184,7 +185,7 @@ impl Courses {
 
     async fn editable_row(&self, caller: &Caller, course: CourseRow) -> Result<(CourseRow, CourseContent)> {
         if !self.can_edit(Some(caller), &course).await? {
-            return Err(Error::Forbidden("you are not an author of this course".into()));
+            return Err(Error::Forbidden(ReasonCode::NotCourseAuthor.into()));
         }
         let json = store::draft(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?;
         Ok((course, parse_content(&json)?))
@@ -200,11 +201,11 @@ impl Courses {
 
     /// Refuses anyone but the course's owner or an admin: co-authors edit the
     /// draft, but publishing it (and choosing the co-authors) is the owner's.
-    fn require_owner(caller: &Caller, course: &CourseRow, what: &str) -> Result<()> {
+    fn require_owner(caller: &Caller, course: &CourseRow) -> Result<()> {
         if course.owner_id == Some(caller.user_id) || caller.has(Role::Admin) {
             Ok(())
         } else {
-            Err(Error::Forbidden(format!("only the course's owner or an admin {what}")))
+            Err(Error::Forbidden(ReasonCode::CourseOwnerOnly.into()))
         }
     }
 
@@ -217,7 +218,7 @@ impl Courses {
         let json = serde_json::to_string(content).map_err(|e| Error::Internal(e.into()))?;
         let mut tx = self.db.begin().await?;
         if !store::save_draft(&mut tx, course.id, course.revision, content.theme.as_str(), &json, self.clock.now()).await? {
-            return Err(Error::Conflict("the course was changed by someone else meanwhile; reload it".into()));
+            return Err(Error::Conflict(ReasonCode::CourseChangedMeanwhile.into()));
         }
         let parts = content.parts();
         store::set_draft_parts(&mut tx, course.id, &parts).await?;
@@ -299,18 +300,18 @@ impl Courses {
             modules: vec![],
         };
         for p in validate::check_course(&content) {
-            errors.push(FieldError::new("title.fr", FieldCode::InvalidValue, p.message));
+            errors.push(FieldError::with_reason("title.fr", FieldCode::InvalidValue, p.reason));
         }
         for (field, parsed) in [("theme", theme.err()), ("level", level.err()), ("language", language.err())] {
-            if let Some(message) = parsed {
-                errors.push(FieldError::new(field, FieldCode::InvalidValue, message));
+            if let Some(reason) = parsed {
+                errors.push(FieldError::with_reason(field, FieldCode::InvalidValue, reason));
             }
         }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
         if store::course_by_slug(&self.db, &slug).await?.is_some() {
-            return Err(Error::Conflict(format!("a course with the slug `{slug}` already exists")));
+            return Err(Error::Conflict(Reason::from(ReasonCode::CourseSlugTaken).with("slug", &slug)));
         }
         let id = self.insert_course(Some(caller.user_id), &slug, &content).await?;
         let course = store::course_by_id(&self.db, id).await?.ok_or(Error::NotFound("course"))?;
@@ -324,7 +325,7 @@ impl Courses {
         let row = NewCourseRow { id, slug, owner_id: owner, theme: content.theme.as_str(), draft: &json, now: self.clock.now() };
         if let Err(e) = store::insert_course(&mut tx, &row).await {
             return Err(if sanad_platform::db::is_unique_violation(&e) {
-                Error::Conflict(format!("a course with the slug `{slug}` already exists"))
+                Error::Conflict(Reason::from(ReasonCode::CourseSlugTaken).with("slug", slug))
             } else {
                 e.into()
             });
@@ -376,10 +377,10 @@ impl Courses {
     /// Adds a co-author by email (owner and admins only).
     pub async fn add_coauthor(&self, caller: &Caller, slug: &str, email: &str) -> Result<Coauthor> {
         let (course, _) = self.editable(caller, slug).await?;
-        Self::require_owner(caller, &course, "chooses its co-authors")?;
+        Self::require_owner(caller, &course)?;
         let user = self.people.find_by_email(email).await?.ok_or(Error::NotFound("account with this email"))?;
         if Some(user) == course.owner_id {
-            return Err(Error::Conflict("the owner of a course is already its author".into()));
+            return Err(Error::Conflict(ReasonCode::OwnerAlreadyAuthor.into()));
         }
         store::add_coauthor(&self.db, course.id, user).await?;
         Ok(Coauthor { course_slug: course.slug, user_id: user })
@@ -388,7 +389,7 @@ impl Courses {
     /// Removes a co-author (owner and admins only).
     pub async fn remove_coauthor(&self, caller: &Caller, slug: &str, user: Uuid) -> Result<()> {
         let (course, _) = self.editable(caller, slug).await?;
-        Self::require_owner(caller, &course, "chooses its co-authors")?;
+        Self::require_owner(caller, &course)?;
         if store::remove_coauthor(&self.db, course.id, user).await? { Ok(()) } else { Err(Error::NotFound("co-author")) }
     }
 
@@ -483,10 +484,7 @@ impl Courses {
                 | (ItemInput::CaseStudy(_), ItemBody::CaseStudy(_))
         );
         if !same_kind {
-            return Err(Error::Conflict(format!(
-                "this item is a {}; create a new item to change its kind",
-                item.body.kind().replace('_', " ")
-            )));
+            return Err(Error::Conflict(Reason::from(ReasonCode::ItemKindFixed).with("kind", item.body.kind())));
         }
         let main = c.language;
         let editing = language.unwrap_or(main);
@@ -551,7 +549,7 @@ impl Courses {
     /// points nowhere is refused, naming the node). Only the owner or an admin publishes.
     pub async fn publish(&self, caller: &Caller, slug: &str) -> Result<Published> {
         let (course, content) = self.editable(caller, slug).await?;
-        Self::require_owner(caller, &course, "publishes it")?;
+        Self::require_owner(caller, &course)?;
         self.publish_content(Some(caller.user_id), &course, &content).await
     }
 
@@ -587,11 +585,7 @@ impl Courses {
         };
         let mut tx = self.db.begin().await?;
         store::publish(&mut tx, &new_version).await.map_err(|e| {
-            if sanad_platform::db::is_unique_violation(&e) {
-                Error::Conflict("another publication of this course happened at the same time; try again".into())
-            } else {
-                e.into()
-            }
+            if sanad_platform::db::is_unique_violation(&e) { Error::Conflict(ReasonCode::PublicationRace.into()) } else { e.into() }
         })?;
         tx.commit().await?;
         // Readers on this instance see the new version at once (other instances within CURRENT_VERSION_TTL).
@@ -612,11 +606,11 @@ impl Courses {
         let (course, created) = match existing {
             Some(course) => {
                 if caller.is_some() && !self.can_edit(caller, &course).await? {
-                    return Err(Error::Forbidden(format!("the course `{}` exists and you are not one of its authors", course.slug)));
+                    return Err(Error::Forbidden(Reason::from(ReasonCode::CourseOfOthers).with("slug", &course.slug)));
                 }
                 if let (Some(c), true) = (caller, publish) {
                     // Checked before the draft is replaced: a co-author may import with publish=false.
-                    Self::require_owner(c, &course, "publishes it (import with publish=false to update the draft)")?;
+                    Self::require_owner(c, &course)?;
                 }
                 let previous = parse_content(&store::draft(&self.db, course.id).await?.unwrap_or_default())?;
                 content.adopt_ids_from(&previous);

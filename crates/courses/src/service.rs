@@ -11,6 +11,7 @@ use sanad_platform::page::{self, Page};
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::vocabulary::{EndingBand, Language};
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result, Role, Tx};
+use sanad_platform::{Reason, ReasonCode};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -328,11 +329,7 @@ impl Courses {
     async fn load(&self, caller: Option<&Caller>, course: CourseRow, preview: bool) -> Result<Loaded> {
         if preview {
             if !self.can_edit(caller, &course).await? {
-                return Err(if caller.is_some() {
-                    Error::Forbidden("only the course's authors can preview its draft".into())
-                } else {
-                    Error::Unauthenticated
-                });
+                return Err(if caller.is_some() { Error::Forbidden(ReasonCode::DraftAuthorsOnly.into()) } else { Error::Unauthenticated });
             }
             let json = store::draft(&self.db, course.id).await?.ok_or(Error::NotFound("course"))?;
             return Ok(Loaded { content: Arc::new(parse_content(&json)?), version: None, course, outline: None });
@@ -600,7 +597,7 @@ impl Courses {
         // Dropping the transaction (no attempt left) rolls it back.
         let used = store::record_attempt(&mut tx, &row, max)
             .await?
-            .ok_or_else(|| Error::Conflict(format!("no attempts left: this quiz allows {max}")))?;
+            .ok_or_else(|| Error::Conflict(Reason::from(ReasonCode::NoAttemptsLeft).with("max", max)))?;
         let questions =
             quiz.questions.iter().zip(&grade.results).map(|(q, r)| QuestionOutcome { question: q.id, correct: r.correct }).collect();
         let activity = Activity::QuizAttempted { score: grade.score, max_score: grade.max_score, passed: grade.passed, questions };
@@ -691,7 +688,7 @@ impl Courses {
         let (run, content, best) = self.run_and_case(caller, run_id).await?;
         let (_, case) = Self::case_of(&content, run.case_study_id)?;
         if run.ending_key.is_some() {
-            return Err(Error::Conflict("this run has reached its ending; start a new one to play again".into()));
+            return Err(Error::Conflict(ReasonCode::RunEnded.into()));
         }
         let node = case.nodes.iter().find(|n| n.key == run.current_key).ok_or(Error::NotFound("case study node"))?;
         let choice = node
@@ -707,7 +704,7 @@ impl Courses {
         let mut tx = self.db.begin().await?;
         let moved = store::advance_run(&mut tx, run_id, &node.key, &choice.next, score, &steps_json, ending, self.clock.now()).await?;
         if !moved {
-            return Err(Error::Conflict("this step was already answered; reload the run".into()));
+            return Err(Error::Conflict(ReasonCode::StepAlreadyAnswered.into()));
         }
         if ending.is_some() && run.version > 0 {
             self.report_ending(&mut tx, caller, &run, score, best).await?;

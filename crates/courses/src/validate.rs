@@ -6,18 +6,101 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::content::*;
 use sanad_platform::vocabulary::{EndingBand, Language, Level, Theme};
+use sanad_platform::{Reason, ReasonCode};
+use uuid::Uuid;
+
+/// Where in a course a problem is: its module, its item, and the part of
+/// the item (a question, a step or an ending); nothing set is the course.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Place {
+    /// The module's key and title.
+    pub module: Option<(String, String)>,
+    /// The item's kind (`lesson`, `quiz`, `case_study`), key, id and title.
+    pub item: Option<(&'static str, String, Uuid, String)>,
+    /// The part's kind (`question`, `node`, `ending`), key, and number (questions, from 1).
+    pub part: Option<(&'static str, String, Option<usize>)>,
+}
+
+impl Place {
+    /// A part of an item, not yet placed in its module.
+    pub fn part(kind: &'static str, key: &str) -> Self {
+        Place { part: Some((kind, key.to_string(), None)), ..Place::default() }
+    }
+
+    /// How import errors and English messages name it: `module "x" / quiz "y" / question "q1"`, or `course`.
+    pub fn location(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some((m, _)) = &self.module {
+            parts.push(format!("module \"{m}\""));
+        }
+        if let Some((kind, key, _, _)) = &self.item {
+            parts.push(format!("{} \"{key}\"", kind.replace('_', " ")));
+        }
+        if let Some((kind, key, _)) = &self.part {
+            parts.push(format!("{kind} \"{key}\""));
+        }
+        if parts.is_empty() { "course".to_string() } else { parts.join(" / ") }
+    }
+
+    /// The reason with where it is as parameters: `module` and `module_title`;
+    /// `item_kind`, `item`, `item_id` and `item_title`; and `question` (with
+    /// `question_number`), `node` or `ending`. Titles are in the course's first
+    /// language, and left out when not written.
+    fn mark(&self, mut reason: Reason) -> Reason {
+        let titled =
+            |reason: Reason, name: &str, title: &str| if title.trim().is_empty() { reason } else { reason.with(name, title.trim()) };
+        if let Some((key, title)) = &self.module {
+            reason = titled(reason.with("module", key), "module_title", title);
+        }
+        if let Some((kind, key, id, title)) = &self.item {
+            reason = titled(reason.with("item_kind", kind).with("item", key).with("item_id", id), "item_title", title);
+        }
+        if let Some((kind, key, number)) = &self.part {
+            reason = reason.with(kind, key);
+            if let Some(n) = number {
+                reason = reason.with(&format!("{kind}_number"), n);
+            }
+        }
+        reason
+    }
+}
 
 /// One thing wrong with a course, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContentProblem {
-    /// Where: `module "x" / case study "y" / node "z"`.
+    /// Where: `module "x" / case study "y" / node "z"`, or `course`.
     pub location: String,
-    /// What is wrong.
+    /// What is wrong, in English.
     pub message: String,
+    /// What is wrong as a stable code, with where it is among its parameters.
+    pub reason: Reason,
+    place: Place,
 }
 
-fn problem(location: impl Into<String>, message: impl Into<String>) -> ContentProblem {
-    ContentProblem { location: location.into(), message: message.into() }
+impl ContentProblem {
+    /// A problem at `place`.
+    pub fn new(place: Place, reason: Reason) -> Self {
+        let reason = place.mark(reason);
+        ContentProblem { location: place.location(), message: reason.english(), reason, place }
+    }
+
+    /// A problem of the course itself.
+    pub fn of_course(reason: Reason) -> Self {
+        Self::new(Place::default(), reason)
+    }
+}
+
+fn problem(place: &Place, reason: impl Into<Reason>) -> ContentProblem {
+    ContentProblem::new(place.clone(), reason.into())
+}
+
+/// A choice's reason with its label (`choice_label`) when it has one: authors know their choices by label, not by key.
+fn labelled(reason: Reason, label: &str) -> Reason {
+    if label.trim().is_empty() { reason } else { reason.with("choice_label", label.trim()) }
+}
+
+fn part(kind: &'static str, key: &str, reason: impl Into<Reason>) -> ContentProblem {
+    ContentProblem::new(Place::part(kind, key), reason.into())
 }
 
 /// Whether a key is lowercase ASCII letters, digits and hyphens.
@@ -25,27 +108,29 @@ pub fn is_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= 80 && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A course's theme as typed: one of [`Theme::COURSES`], or the problem's message.
-pub fn course_theme(typed: &str) -> Result<Theme, String> {
+/// A course's theme as typed: one of [`Theme::COURSES`], or why not.
+pub fn course_theme(typed: &str) -> Result<Theme, Reason> {
     let themes = || Theme::COURSES.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
-    Theme::parse(typed).filter(|t| t.is_for_courses()).ok_or_else(|| format!("theme `{typed}` is not one of {}", themes()))
+    Theme::parse(typed)
+        .filter(|t| t.is_for_courses())
+        .ok_or_else(|| Reason::from(ReasonCode::ThemeUnknown).with("theme", typed).with("themes", themes()))
 }
 
-/// A course's level as typed, or the problem's message.
-pub fn course_level(typed: &str) -> Result<Level, String> {
-    Level::parse(typed).ok_or_else(|| format!("level `{typed}` is not one of {}", Level::list()))
+/// A course's level as typed, or why not.
+pub fn course_level(typed: &str) -> Result<Level, Reason> {
+    Level::parse(typed).ok_or_else(|| Reason::from(ReasonCode::LevelUnknown).with("level", typed).with("levels", Level::list()))
 }
 
-/// The language of a course's lessons as typed, or the problem's message.
-pub fn course_language(typed: &str) -> Result<Language, String> {
-    Language::parse(typed).ok_or_else(|| format!("language `{typed}` is not fr, ar or en"))
+/// The language of a course's lessons as typed, or why not.
+pub fn course_language(typed: &str) -> Result<Language, Reason> {
+    Language::parse(typed).ok_or_else(|| Reason::from(ReasonCode::LanguageUnknown).with("language", typed))
 }
 
 /// Everything that must hold before a course is published.
 pub fn check_publishable(content: &CourseContent) -> Vec<ContentProblem> {
     let mut problems = check_course(content);
     if content.modules.iter().all(|m| m.items.is_empty()) {
-        problems.push(problem("course", "has no lesson, quiz or case study yet"));
+        problems.push(ContentProblem::of_course(ReasonCode::CourseEmpty.into()));
     }
     problems
 }
@@ -54,39 +139,39 @@ pub fn check_publishable(content: &CourseContent) -> Vec<ContentProblem> {
 pub fn check_course(content: &CourseContent) -> Vec<ContentProblem> {
     let mut problems = Vec::new();
     if content.title.is_blank() {
-        problems.push(problem("course", "needs a title in at least one language"));
+        problems.push(ContentProblem::of_course(ReasonCode::TitleMissing.into()));
     }
-    if let Err(message) = course_theme(content.theme.as_str()) {
-        problems.push(problem("course", message));
+    if let Err(reason) = course_theme(content.theme.as_str()) {
+        problems.push(ContentProblem::of_course(reason));
     }
     let mut module_keys = HashSet::new();
     for module in &content.modules {
-        let at = format!("module \"{}\"", module.key);
+        let at = Place { module: Some((module.key.clone(), module.title.main().0.to_string())), ..Place::default() };
         // Prerequisites point back only (to modules already seen), so they never loop.
         for required in &module.requires {
             if !module_keys.contains(required) {
-                problems.push(problem(&at, format!("requires \"{required}\", which is not an earlier module")));
+                problems.push(problem(&at, Reason::from(ReasonCode::RequiresLaterModule).with("required", required)));
             }
         }
         if !module_keys.insert(&module.key) {
-            problems.push(problem(&at, "another module has the same key"));
+            problems.push(problem(&at, ReasonCode::ModuleKeyTaken));
         }
         if module.title.is_blank() {
-            problems.push(problem(&at, "needs a title in at least one language"));
+            problems.push(problem(&at, ReasonCode::TitleMissing));
         }
         let mut item_keys = HashSet::new();
         for item in &module.items {
-            let at = format!("{at} / {} \"{}\"", item.body.kind().replace('_', " "), item.key);
+            let at = Place { item: Some((item.body.kind(), item.key.clone(), item.id, item.title.main().0.to_string())), ..at.clone() };
             if !item_keys.insert(&item.key) {
-                problems.push(problem(&at, "another item of this module has the same key"));
+                problems.push(problem(&at, ReasonCode::ItemKeyTaken));
             }
             if item.title.is_blank() {
-                problems.push(problem(&at, "needs a title in at least one language"));
+                problems.push(problem(&at, ReasonCode::TitleMissing));
             }
             match &item.body {
                 ItemBody::Lesson(l) => {
                     if l.markdown.trim().is_empty() {
-                        problems.push(problem(&at, "the lesson has no text"));
+                        problems.push(problem(&at, ReasonCode::LessonEmpty));
                     }
                 }
                 ItemBody::Quiz(q) => problems.extend(check_quiz(q).into_iter().map(|p| prefix(&at, p))),
@@ -97,62 +182,63 @@ pub fn check_course(content: &CourseContent) -> Vec<ContentProblem> {
     problems
 }
 
-fn prefix(at: &str, p: ContentProblem) -> ContentProblem {
-    let location = if p.location.is_empty() { at.to_string() } else { format!("{at} / {}", p.location) };
-    ContentProblem { location, message: p.message }
+/// A problem found in an item, placed in its module and item.
+fn prefix(at: &Place, p: ContentProblem) -> ContentProblem {
+    let place = Place { module: at.module.clone(), item: at.item.clone(), part: p.place.part };
+    ContentProblem::new(place, p.reason)
 }
 
 /// Rules of a quiz.
 pub fn check_quiz(quiz: &Quiz) -> Vec<ContentProblem> {
     let mut problems = Vec::new();
     if quiz.pass_mark > 100 {
-        problems.push(problem("", "pass mark must be a percentage between 0 and 100"));
+        problems.push(ContentProblem::of_course(ReasonCode::PassMarkRange.into()));
     }
     if quiz.max_attempts == Some(0) {
-        problems.push(problem("", "max attempts must be at least 1 (leave it out for no limit)"));
+        problems.push(ContentProblem::of_course(ReasonCode::NoAttemptsAllowed.into()));
     }
     if quiz.questions.is_empty() {
-        problems.push(problem("", "has no question"));
+        problems.push(ContentProblem::of_course(ReasonCode::QuizEmpty.into()));
     }
     let mut keys = HashSet::new();
-    for q in &quiz.questions {
-        let at = format!("question \"{}\"", q.key);
+    for (number, q) in quiz.questions.iter().enumerate() {
+        let at = Place { part: Some(("question", q.key.clone(), Some(number + 1))), ..Place::default() };
         if !keys.insert(&q.key) {
-            problems.push(problem(&at, "another question has the same key"));
+            problems.push(problem(&at, ReasonCode::QuestionKeyTaken));
         }
         if q.prompt.trim().is_empty() {
-            problems.push(problem(&at, "has no prompt"));
+            problems.push(problem(&at, ReasonCode::PromptMissing));
         }
         let correct = q.choices.iter().filter(|c| c.correct).count();
         let mut choice_keys = HashSet::new();
         for c in &q.choices {
             if !choice_keys.insert(&c.key) {
-                problems.push(problem(&at, format!("two choices have the key `{}`", c.key)));
+                problems.push(problem(&at, labelled(Reason::from(ReasonCode::ChoiceKeyTaken).with("choice", &c.key), &c.label)));
             }
             if c.label.trim().is_empty() {
-                problems.push(problem(&at, format!("choice `{}` has no label", c.key)));
+                problems.push(problem(&at, Reason::from(ReasonCode::ChoiceLabelMissing).with("choice", &c.key)));
             }
         }
         match q.kind {
             QuestionKind::Single if q.choices.len() < 2 || correct != 1 => {
-                problems.push(problem(&at, "a single-choice question needs at least two choices and exactly one correct"));
+                problems.push(problem(&at, ReasonCode::SingleChoiceShape));
             }
             QuestionKind::Multiple if q.choices.len() < 2 || correct < 1 => {
-                problems.push(problem(&at, "a multiple-choice question needs at least two choices and at least one correct"));
+                problems.push(problem(&at, ReasonCode::MultipleChoiceShape));
             }
             QuestionKind::TrueFalse => {
                 let mut ks: Vec<&str> = q.choices.iter().map(|c| c.key.as_str()).collect();
                 ks.sort();
                 if ks != ["false", "true"] || correct != 1 {
-                    problems.push(problem(&at, "a true/false question needs exactly the choices `true` and `false`, one of them correct"));
+                    problems.push(problem(&at, ReasonCode::TrueFalseShape));
                 }
             }
             QuestionKind::ShortText => {
                 if q.answers.iter().all(|a| crate::quiz::normalize_answer(a).is_empty()) {
-                    problems.push(problem(&at, "a short-text question needs at least one accepted answer"));
+                    problems.push(problem(&at, ReasonCode::ShortTextAnswersMissing));
                 }
                 if !q.choices.is_empty() {
-                    problems.push(problem(&at, "a short-text question has no choices"));
+                    problems.push(problem(&at, ReasonCode::ShortTextChoices));
                 }
             }
             _ => {}
@@ -169,19 +255,20 @@ pub const MAX_CASE_CHOICES: usize = 8;
 pub const MAX_CASE_ENDINGS: usize = 50;
 
 /// The size limits of a case study, as field errors of the authoring API
-/// (`nodes`, `nodes[3].choices`, `endings`); empty when it fits.
-pub fn case_study_size(nodes: usize, choices_per_node: impl Iterator<Item = usize>, endings: usize) -> Vec<(String, String)> {
+/// (`nodes`, `nodes[3].choices`, `endings`) with their reasons; empty when it fits.
+pub fn case_study_size(nodes: usize, choices_per_node: impl Iterator<Item = usize>, endings: usize) -> Vec<(String, Reason)> {
     let mut out = Vec::new();
     if nodes > MAX_CASE_NODES {
-        out.push(("nodes".to_string(), format!("has {nodes} steps; a case study has at most {MAX_CASE_NODES}")));
+        out.push(("nodes".to_string(), Reason::from(ReasonCode::TooManySteps).with("count", nodes).with("max", MAX_CASE_NODES)));
     }
     for (i, n) in choices_per_node.enumerate() {
         if n > MAX_CASE_CHOICES {
-            out.push((format!("nodes[{i}].choices"), format!("has {n} choices; a step offers at most {MAX_CASE_CHOICES}")));
+            let reason = Reason::from(ReasonCode::TooManyChoices).with("step", i + 1).with("count", n);
+            out.push((format!("nodes[{i}].choices"), reason.with("max", MAX_CASE_CHOICES)));
         }
     }
     if endings > MAX_CASE_ENDINGS {
-        out.push(("endings".to_string(), format!("has {endings} endings; a case study has at most {MAX_CASE_ENDINGS}")));
+        out.push(("endings".to_string(), Reason::from(ReasonCode::TooManyEndings).with("count", endings).with("max", MAX_CASE_ENDINGS)));
     }
     out
 }
@@ -195,13 +282,13 @@ pub fn check_case_study(case: &CaseStudy) -> Vec<ContentProblem> {
     let size = case_study_size(case.nodes.len(), case.nodes.iter().map(|n| n.choices.len()), case.endings.len());
     if !size.is_empty() {
         // The other checks walk the graph: a study over the limits is not walked at all.
-        return size.into_iter().map(|(field, message)| problem("", format!("{field}: {message}"))).collect();
+        return size.into_iter().map(|(_, reason)| ContentProblem::of_course(reason)).collect();
     }
     let nodes: HashMap<&str, &CaseNode> = case.nodes.iter().map(|n| (n.key.as_str(), n)).collect();
     let endings: HashSet<&str> = case.endings.iter().map(|e| e.key.as_str()).collect();
     let mut problems = check_keys_and_endings(case);
     if !nodes.contains_key(case.start.as_str()) {
-        problems.push(problem("", format!("the start `{}` is not a node", case.start)));
+        problems.push(ContentProblem::of_course(Reason::from(ReasonCode::StartMissing).with("start", &case.start)));
         return problems;
     }
     problems.extend(case.nodes.iter().flat_map(|node| check_node(node, &nodes, &endings)));
@@ -218,18 +305,19 @@ fn check_keys_and_endings(case: &CaseStudy) -> Vec<ContentProblem> {
     let mut seen = HashSet::new();
     for key in case.nodes.iter().map(|n| &n.key).chain(case.endings.iter().map(|e| &e.key)) {
         if !seen.insert(key.as_str()) {
-            problems.push(problem(format!("node \"{key}\""), "another node or ending has the same key"));
+            problems.push(part("node", key, ReasonCode::NodeKeyTaken));
         }
     }
     if case.endings.is_empty() {
-        problems.push(problem("", "has no ending"));
+        problems.push(ContentProblem::of_course(ReasonCode::EndingsMissing.into()));
     }
     for e in &case.endings {
         if EndingBand::parse(&e.band).is_none() {
-            problems.push(problem(format!("ending \"{}\"", e.key), format!("band `{}` is not one of {}", e.band, EndingBand::list())));
+            let reason = Reason::from(ReasonCode::EndingBandUnknown).with("band", &e.band).with("bands", EndingBand::list());
+            problems.push(part("ending", &e.key, reason));
         }
         if e.title.trim().is_empty() {
-            problems.push(problem(format!("ending \"{}\"", e.key), "has no title"));
+            problems.push(part("ending", &e.key, ReasonCode::TitleMissing));
         }
     }
     problems
@@ -238,19 +326,20 @@ fn check_keys_and_endings(case: &CaseStudy) -> Vec<ContentProblem> {
 /// A node's choices: there are some, each leads somewhere, has a label and at most 10 points.
 fn check_node(node: &CaseNode, nodes: &HashMap<&str, &CaseNode>, endings: &HashSet<&str>) -> Vec<ContentProblem> {
     let mut problems = Vec::new();
-    let at = format!("node \"{}\"", node.key);
+    let at = Place::part("node", &node.key);
     if node.choices.is_empty() {
-        problems.push(problem(&at, "has no choice: a path stops here without an ending"));
+        problems.push(problem(&at, ReasonCode::StepWithoutChoices));
     }
     for c in &node.choices {
+        let choice = |code: ReasonCode| labelled(Reason::from(code).with("choice", &c.key), &c.label);
         if !nodes.contains_key(c.next.as_str()) && !endings.contains(c.next.as_str()) {
-            problems.push(problem(&at, format!("choice `{}` points to `{}`, which is neither a node nor an ending", c.key, c.next)));
+            problems.push(problem(&at, choice(ReasonCode::ChoiceLeadsNowhere).with("next", &c.next)));
         }
         if c.label.trim().is_empty() {
-            problems.push(problem(&at, format!("choice `{}` has no label", c.key)));
+            problems.push(problem(&at, choice(ReasonCode::ChoiceLabelMissing)));
         }
         if c.points > 10 {
-            problems.push(problem(&at, format!("choice `{}` gives more than 10 points", c.key)));
+            problems.push(problem(&at, choice(ReasonCode::ChoiceTooManyPoints)));
         }
     }
     problems
@@ -278,7 +367,7 @@ fn unreachable(case: &CaseStudy, reached: &HashSet<&str>) -> Vec<ContentProblem>
     nodes
         .chain(endings)
         .filter(|(_, key)| !reached.contains(key.as_str()))
-        .map(|(what, key)| problem(format!("{what} \"{key}\""), "cannot be reached from the start"))
+        .map(|(what, key)| part(what, key, ReasonCode::Unreachable))
         .collect()
 }
 
@@ -299,7 +388,7 @@ fn dead_ends(case: &CaseStudy, reached: &HashSet<&str>, endings: &HashSet<&str>)
     case.nodes
         .iter()
         .filter(|n| reached.contains(n.key.as_str()) && !n.choices.is_empty() && !can_end.contains(n.key.as_str()))
-        .map(|n| problem(format!("node \"{}\"", n.key), "no path from here reaches an ending"))
+        .map(|n| part("node", &n.key, ReasonCode::DeadEnd))
         .collect()
 }
 
@@ -332,13 +421,11 @@ fn loops(case: &CaseStudy, nodes: &HashMap<&str, &CaseNode>) -> Vec<ContentProbl
                 seen.insert(next.key.as_str(), Seen::OnPath);
                 stack.push((next, 0));
             }
-            Seen::OnPath => problems.push(problem(
-                format!("node \"{}\"", node.key),
-                format!(
-                    "choice `{}` leads back to `{}`, a step already taken: a case study only moves forward (repeat the situation in a new node instead)",
-                    choice.key, choice.next
-                ),
-            )),
+            Seen::OnPath => {
+                let reason = Reason::from(ReasonCode::ChoiceLoopsBack).with("choice", &choice.key).with("next", &choice.next);
+                let reason = labelled(reason, &choice.label);
+                problems.push(part("node", &node.key, reason));
+            }
             Seen::Done => {}
         }
     }

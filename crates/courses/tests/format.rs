@@ -5,6 +5,7 @@ use sanad_courses::content::{ItemBody, QuestionKind};
 use sanad_courses::folder::{self, Files, ZipError};
 use sanad_courses::starter::starter_courses;
 use sanad_courses::validate::{MAX_CASE_CHOICES, MAX_CASE_NODES, check_case_study};
+use sanad_platform::ReasonCode;
 
 fn starter(slug: &str) -> Files {
     starter_courses()
@@ -155,6 +156,9 @@ fn case_study_loops_and_sizes_are_refused_by_name() {
     let at = format!("node \"{}\"", looped.nodes[1].key);
     let problems = check_case_study(&looped);
     assert!(problems.iter().any(|p| p.location == at && p.message.contains("leads back to")), "{problems:?}");
+    let looping = problems.iter().find(|p| p.reason.code == ReasonCode::ChoiceLoopsBack).expect("a loop, by its reason");
+    assert_eq!(looping.reason.params["node"], looped.nodes[1].key);
+    assert_eq!(looping.reason.params["next"], looped.start);
     assert!(check_case_study(&case).is_empty());
 
     // Too many steps, too many choices at a step: refused before any walk of the graph.
@@ -166,12 +170,17 @@ fn case_study_loops_and_sizes_are_refused_by_name() {
         big.nodes.push(n);
     }
     let problems = check_case_study(&big);
-    assert!(problems.iter().any(|p| p.message.starts_with("nodes:") && p.message.contains("at most 200")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.reason.code == ReasonCode::TooManySteps && p.message.contains("at most 200")), "{problems:?}");
     let mut wide = case.clone();
     let choice = wide.nodes[0].choices[0].clone();
     wide.nodes[0].choices = vec![choice; MAX_CASE_CHOICES + 1];
     let problems = check_case_study(&wide);
-    assert!(problems.iter().any(|p| p.message.starts_with("nodes[0].choices:") && p.message.contains("at most 8")), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.reason.code == ReasonCode::TooManyChoices && p.reason.params["step"] == "1" && p.message.contains("at most 8")),
+        "{problems:?}"
+    );
 }
 
 /// A zip whose headers declare every entry of `size` bytes to be 1 byte long
@@ -201,10 +210,14 @@ fn lying_zip(entries: usize, size: usize) -> Vec<u8> {
 fn zips_are_limited_by_the_bytes_inflated_not_the_sizes_declared() {
     // Each file under the per-file limit, all of them over the total: refused part way.
     let many = lying_zip(6, 3000);
-    assert!(matches!(folder::files_from_zip_within(&many, 4000, 10_000), Err(ZipError::TooLarge(why)) if why.contains("10000 bytes")));
+    assert!(
+        matches!(folder::files_from_zip_within(&many, 4000, 10_000), Err(ZipError::TooLarge(why)) if why.english().contains("10000 bytes"))
+    );
     // One file over the per-file limit, whatever it declares.
     let one = lying_zip(1, 5000);
-    assert!(matches!(folder::files_from_zip_within(&one, 4000, 1 << 20), Err(ZipError::TooLarge(why)) if why.contains("zz/0000.md")));
+    assert!(
+        matches!(folder::files_from_zip_within(&one, 4000, 1 << 20), Err(ZipError::TooLarge(why)) if why.english().contains("zz/0000.md"))
+    );
     // Within the limits, a zip reads whole.
     let fine = folder::zip_files("concepts", &starter("concepts")).unwrap();
     assert_eq!(folder::files_from_zip(&fine).unwrap(), starter("concepts"));

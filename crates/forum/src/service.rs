@@ -4,6 +4,7 @@
 //! Free of HTTP.
 
 use chrono::Duration as ChronoDuration;
+use sanad_platform::ReasonCode;
 use sanad_platform::error::FieldCode;
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::{PeopleDirectory, Person};
@@ -328,7 +329,7 @@ impl Forum {
         let body = checked_body(&input.body, "body")?;
         let topic = self.readable_topic(caller, topic_id).await?;
         if status_of(&topic.status) != PostStatus::Published {
-            return Err(Error::Conflict("the topic is not published yet".into()));
+            return Err(Error::Conflict(ReasonCode::TopicNotPublished.into()));
         }
         if input.anonymous && !topic.anonymous_allowed {
             return Err(Error::invalid("anonymous", FieldCode::InvalidValue, "this category does not take anonymous posts"));
@@ -438,7 +439,7 @@ impl Forum {
         let body = checked_body(body, "body")?;
         let (post, topic) = self.readable_post(caller, id).await?;
         if post.author_id != caller.user_id {
-            return Err(Error::Forbidden("only its author edits a post".into()));
+            return Err(Error::Forbidden(ReasonCode::PostAuthorOnly.into()));
         }
         let title = if post.seq == 1 { topic.title.as_str() } else { "" };
         let verdict = hold::decide(hold::findings(&self.screener, title, &body, lang));
@@ -502,7 +503,7 @@ impl Forum {
         let topic = self.readable_topic(caller, id).await?;
         let moderating = topic.author_id != caller.user_id;
         if moderating && !is_moderator(caller) {
-            return Err(Error::Forbidden("only its author or a moderator changes a topic's title".into()));
+            return Err(Error::Forbidden(ReasonCode::TopicAuthorOrModerator.into()));
         }
         let first = store::posts_page(&self.db, id, 0, caller.user_id, true, 1)
             .await
@@ -572,7 +573,7 @@ impl Forum {
         let (post, topic) = self.readable_post(caller, id).await?;
         let moderating = post.author_id != caller.user_id;
         if moderating && !is_moderator(caller) {
-            return Err(Error::Forbidden("only its author or a moderator deletes a post".into()));
+            return Err(Error::Forbidden(ReasonCode::PostAuthorOrModerator.into()));
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(sql)?;
@@ -591,7 +592,7 @@ impl Forum {
     pub async fn react(&self, caller: &Caller, post: Uuid, kind: ReactionKind) -> Result<bool> {
         let (row, _) = self.readable_post(caller, post).await?;
         if status_of(&row.status) != PostStatus::Published {
-            return Err(Error::Conflict("a held post takes no reactions".into()));
+            return Err(Error::Conflict(ReasonCode::HeldPostNoReactions.into()));
         }
         store::add_reaction(&self.db, post, caller.user_id, kind.as_str(), self.clock.now()).await.map_err(sql)
     }
@@ -612,7 +613,7 @@ impl Forum {
         let note = checked_note(note, "note")?;
         let (post, topic) = self.readable_post(caller, post_id).await?;
         if status_of(&post.status) != PostStatus::Published {
-            return Err(Error::Conflict("the post is already waiting for a moderator".into()));
+            return Err(Error::Conflict(ReasonCode::PostAwaitsModerator.into()));
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(sql)?;
@@ -652,7 +653,7 @@ impl Forum {
     pub async fn mark_answer(&self, caller: &Caller, topic_id: Uuid, post_id: Uuid) -> Result<()> {
         let topic = self.readable_topic(caller, topic_id).await?;
         if topic.author_id != caller.user_id {
-            return Err(Error::Forbidden("only the topic's author marks its answer".into()));
+            return Err(Error::Forbidden(ReasonCode::TopicAuthorOnly.into()));
         }
         let post = store::post(&self.db, post_id).await.map_err(sql)?;
         if !post.is_some_and(|p| p.topic_id == topic_id && p.seq > 1 && status_of(&p.status) == PostStatus::Published) {
@@ -977,7 +978,7 @@ impl Forum {
         // The decision first: a write, and the one that tells whether another moderator was first.
         if !store::decide_item(&mut tx, item_id, request.decision.as_str(), note, Some(caller.user_id), now).await.map_err(sql)? {
             let known = store::item_in(&mut tx, item_id).await.map_err(sql)?.is_some();
-            return Err(if known { Error::Conflict("this item was already decided".into()) } else { Error::NotFound("moderation item") });
+            return Err(if known { Error::Conflict(ReasonCode::AlreadyDecided.into()) } else { Error::NotFound("moderation item") });
         }
         let item = store::item_in(&mut tx, item_id).await.map_err(sql)?.ok_or(Error::NotFound("moderation item"))?;
         let topic = store::topic_in(&mut tx, item.topic_id).await.map_err(sql)?.ok_or(Error::NotFound("moderation item"))?;

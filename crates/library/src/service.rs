@@ -8,6 +8,7 @@ use sanad_platform::ids::new_id;
 use sanad_platform::page::{self, Page};
 use sanad_platform::vocabulary::{Audience, Language, ResourceType, Territory, Theme};
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result};
+use sanad_platform::{Reason, ReasonCode};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, Semaphore, watch};
@@ -404,17 +405,17 @@ impl Library {
         let mut out = Vec::new();
         for f in incoming {
             if f.bytes.len() > self.max_upload_bytes {
-                return Err(Error::TooLarge(format!(
-                    "`{}` is larger than {} MiB",
-                    files::clean_name(&f.name, ""),
-                    self.max_upload_bytes / 1024 / 1024
-                )));
+                return Err(Error::TooLarge(
+                    Reason::from(ReasonCode::FileTooLarge)
+                        .with("name", files::clean_name(&f.name, ""))
+                        .with("limit", format!("{} MiB", self.max_upload_bytes / 1024 / 1024))
+                        .with("limit_bytes", self.max_upload_bytes),
+                ));
             }
             let Some(content_type) = files::detect(&f.bytes) else {
-                return Err(Error::UnsupportedMediaType(format!(
-                    "`{}` is not a PDF, image, audio, video or office document (judged by its content, not its name)",
-                    files::clean_name(&f.name, "")
-                )));
+                return Err(Error::UnsupportedMediaType(
+                    Reason::from(ReasonCode::FileTypeRefused).with("name", files::clean_name(&f.name, "")),
+                ));
             };
             let hash = self.files.put(&f.bytes).await.map_err(|e| Error::Internal(e.into()))?;
             let text = if content_type == "application/pdf" {

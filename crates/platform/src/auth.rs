@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Reason, ReasonCode, Result};
 
 /// What a person may do on the platform. Everyone is a learner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Enum, Serialize, Deserialize)]
@@ -106,15 +106,15 @@ impl Caller {
         self.require_any(&[role])
     }
 
-    /// Refuses with 403 unless the caller holds one of `roles`; the detail
-    /// names them (`requires the trainer or admin role`). A request without
+    /// Refuses with 403 unless the caller holds one of `roles`; the reason
+    /// names them (`role_required`, `roles`: `trainer, admin`). A request without
     /// credentials never gets here: [`caller`] answers it with 401.
     pub fn require_any(&self, roles: &[Role]) -> Result<()> {
         if self.has_any(roles) {
             return Ok(());
         }
         let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        Err(Error::Forbidden(format!("requires the {} role", names.join(" or "))))
+        Err(Error::Forbidden(Reason::from(ReasonCode::RoleRequired).with("roles", names.join(", "))))
     }
 
     /// Refuses with 403 unless the caller writes content ([`Caller::can_author`]).
@@ -165,11 +165,11 @@ mod tests {
     #[test]
     fn a_missing_role_is_a_403_naming_the_roles() {
         match with(&[Role::Learner]).require_any(&Role::AUTHORS) {
-            Err(Error::Forbidden(detail)) => assert_eq!(detail, "requires the trainer or admin role"),
+            Err(Error::Forbidden(reason)) => assert_eq!(reason.english(), "requires one of these roles: trainer, admin"),
             other => panic!("expected 403, got {other:?}"),
         }
         match with(&[Role::Trainer]).require(Role::Admin) {
-            Err(Error::Forbidden(detail)) => assert_eq!(detail, "requires the admin role"),
+            Err(Error::Forbidden(reason)) => assert_eq!(reason.params["roles"], "admin"),
             other => panic!("expected 403, got {other:?}"),
         }
     }

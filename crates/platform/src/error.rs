@@ -10,7 +10,9 @@ use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registr
 use poem_openapi::{ApiResponse, Object, types::Type};
 use serde::{Deserialize, Serialize};
 
-pub use crate::problem::{FieldCode, ProblemType};
+pub use crate::problem::{FieldCode, ProblemType, Reason, ReasonCode};
+
+use std::collections::BTreeMap;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -28,12 +30,27 @@ pub struct FieldError {
     pub code: FieldCode,
     /// What is wrong with it, in English.
     pub message: String,
+    /// For `invalid_content`: what is wrong as a stable code, for clients to
+    /// say in the reader's language (listed in docs/problems.md).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ReasonCode>,
+    /// The values the reason names, and where in the course it is.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<BTreeMap<String, String>>,
 }
 
 impl FieldError {
     /// A field error with its code and message.
     pub fn new(field: &str, code: FieldCode, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code, message: message.into() }
+        Self { field: field.into(), code, message: message.into(), reason: None, params: None }
+    }
+
+    /// A field error whose message is a reason's English sentence.
+    pub fn with_reason(field: &str, code: FieldCode, reason: Reason) -> Self {
+        let message = reason.english();
+        Self { field: field.into(), code, message, reason: Some(reason.code), params: Some(reason.params) }
     }
 }
 
@@ -56,6 +73,15 @@ pub struct Problem {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// For refusals: why, as a stable code for clients to say in the
+    /// reader's language (`detail` is its English sentence).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ReasonCode>,
+    /// The values the reason's sentence names.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<BTreeMap<String, String>>,
     /// The request id, to quote when reporting an internal error.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,7 +102,7 @@ pub enum Error {
     Unauthenticated,
     /// Authenticated, but not allowed (403).
     #[error("forbidden: {0}")]
-    Forbidden(String),
+    Forbidden(Reason),
     /// A module whose prerequisites the caller has not finished (403): names the module to finish first.
     #[error("locked until module {module} is finished")]
     Locked { module: uuid::Uuid, title: String },
@@ -85,16 +111,16 @@ pub enum Error {
     NotFound(&'static str),
     /// The change clashes with the current state (409).
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Reason),
     /// A one-time link that was used or has expired (410).
     #[error("gone: {0}")]
-    Gone(String),
+    Gone(Reason),
     /// The body or a file is larger than allowed (413).
     #[error("too large: {0}")]
-    TooLarge(String),
+    TooLarge(Reason),
     /// A file of a type that is not accepted (415).
     #[error("unsupported media type: {0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Reason),
     /// Too many attempts; try again after this many seconds (429).
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
@@ -140,20 +166,23 @@ impl Error {
     pub fn problem(&self) -> Problem {
         let detail = match self {
             Error::Invalid(_) | Error::Unauthenticated | Error::Internal(_) => None,
-            Error::BadRequest(d)
-            | Error::Forbidden(d)
-            | Error::Conflict(d)
-            | Error::Gone(d)
-            | Error::TooLarge(d)
-            | Error::UnsupportedMediaType(d) => Some(d.clone()),
+            Error::BadRequest(d) => Some(d.clone()),
+            Error::Forbidden(r) | Error::Conflict(r) | Error::Gone(r) | Error::TooLarge(r) | Error::UnsupportedMediaType(r) => {
+                Some(r.english())
+            }
             Error::NotFound(what) => Some(format!("{what} not found")),
             Error::Locked { title, .. } => Some(format!("finish the module \u{201c}{title}\u{201d} first")),
             Error::TooManyRequests { retry_after_secs } => Some(format!("try again in {retry_after_secs} seconds")),
             Error::RateLimited { detail, .. } => Some(detail.clone()),
         };
         let mut problem = self.problem_type().problem(detail);
-        if let Error::Invalid(errors) = self {
-            problem.errors = Some(errors.clone());
+        match self {
+            Error::Invalid(errors) => problem.errors = Some(errors.clone()),
+            Error::Forbidden(r) | Error::Conflict(r) | Error::Gone(r) | Error::TooLarge(r) | Error::UnsupportedMediaType(r) => {
+                problem.reason = Some(r.code);
+                problem.params = (!r.params.is_empty()).then(|| r.params.clone());
+            }
+            _ => {}
         }
         problem
     }

@@ -32,5 +32,5 @@ pub use change::Change;
 pub use clock::Clock;
 pub use config::Config;
 pub use db::{Db, Tx};
-pub use error::{Error, FieldCode, FieldError, Result};
+pub use error::{Error, FieldCode, FieldError, Reason, ReasonCode, Result};
 pub use text::Text;

@@ -145,6 +145,8 @@ impl ProblemType {
             status: self.row().status,
             detail,
             errors: None,
+            reason: None,
+            params: None,
             request_id: crate::telemetry::current_request_id(),
         }
     }
@@ -205,6 +207,219 @@ field_codes! {
     Duplicate = "duplicate",
 }
 
+/// Declares [`ReasonCode`]: each row is its doc comment (when it is sent),
+/// then `Variant = "code" "English sentence"`, the sentence naming its
+/// parameters as `{name}`.
+macro_rules! reason_codes {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = $code:literal $english:literal, )+) => {
+        /// Why a request was refused, or what is wrong in a course, as a stable
+        /// code clients phrase in the reader's language from its `params`
+        /// (a problem's `reason`, or an entry's of its `errors`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, poem_openapi::Enum, Serialize, Deserialize)]
+        pub enum ReasonCode {
+            $( $(#[doc = $doc])+ #[oai(rename = $code)] #[serde(rename = $code)] $variant, )+
+        }
+
+        impl ReasonCode {
+            /// Every reason.
+            pub const ALL: &'static [ReasonCode] = &[$(ReasonCode::$variant),+];
+
+            /// The code as sent.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ReasonCode::$variant => $code,)+ }
+            }
+
+            /// The English sentence, with `{name}` where a parameter goes.
+            pub fn english(self) -> &'static str {
+                match self { $(ReasonCode::$variant => $english,)+ }
+            }
+
+            /// When it is sent.
+            pub fn meaning(self) -> &'static str {
+                match self { $(ReasonCode::$variant => concat!($($doc),+).trim(),)+ }
+            }
+        }
+    };
+}
+
+reason_codes! {
+    /// 409: registration or an admin's new account with an email already taken.
+    EmailTaken = "email_taken" "an account with the email {email} already exists",
+    /// 403: sign-in to a disabled account.
+    AccountDisabled = "account_disabled" "this account is disabled",
+    /// 403: a change sent with a session cookie but without its X-CSRF-Token.
+    CsrfTokenMissing = "csrf_token_missing" "missing or wrong X-CSRF-Token header",
+    /// 410: a one-time link (verification, password reset) already used.
+    LinkUsed = "link_used" "this link has already been used",
+    /// 410: a one-time link past its time.
+    LinkExpired = "link_expired" "this link has expired",
+    /// 409: an admin removing their own admin role or disabling their own account.
+    OwnAdminRole = "own_admin_role" "you cannot remove your own admin role or disable your own account",
+    /// 403: an operation for some roles only; `roles` lists them, comma-separated.
+    RoleRequired = "role_required" "requires one of these roles: {roles}",
+    /// 403: `/metrics` from an address or without a token it is not served to.
+    MetricsRefused = "metrics_refused" "metrics are served to SANAD_METRICS_ALLOW addresses or with SANAD_METRICS_TOKEN",
+    /// 403: editing a course one is not an author of.
+    NotCourseAuthor = "not_course_author" "you are not an author of this course",
+    /// 403: previewing the draft of a course one is not an author of.
+    DraftAuthorsOnly = "draft_authors_only" "only the course's authors can preview its draft",
+    /// 403: publishing a course, or choosing its co-authors, by someone not its owner nor an admin.
+    CourseOwnerOnly = "course_owner_only" "only the course's owner or an admin publishes it and chooses its co-authors",
+    /// 403: importing over a course `slug` one is not an author of.
+    CourseOfOthers = "course_of_others" "the course `{slug}` exists and you are not one of its authors",
+    /// 409: a draft saved over a newer revision.
+    CourseChangedMeanwhile = "course_changed_meanwhile" "the course was changed by someone else meanwhile; reload it",
+    /// 409: a new course with a `slug` already taken.
+    CourseSlugTaken = "course_slug_taken" "a course with the slug `{slug}` already exists",
+    /// 409: adding a course's owner as its co-author.
+    OwnerAlreadyAuthor = "owner_already_author" "the owner of a course is already its author",
+    /// 409: saving an item as another `kind` (lesson, quiz, case_study) than it is.
+    ItemKindFixed = "item_kind_fixed" "this item is a {kind}; create a new item to change its kind",
+    /// 409: two publications of one course at the same moment.
+    PublicationRace = "publication_race" "another publication of this course happened at the same time; try again",
+    /// 409: a quiz attempt beyond its `max` attempts.
+    NoAttemptsLeft = "no_attempts_left" "no attempts left: this quiz allows {max}",
+    /// 409: a choice in a case-study run that has ended.
+    RunEnded = "run_ended" "this run has reached its ending; start a new one to play again",
+    /// 409: a step of a case-study run answered twice.
+    StepAlreadyAnswered = "step_already_answered" "this step was already answered; reload the run",
+    /// 403: a cohort's page or change by someone not its trainer.
+    CohortTrainerOnly = "cohort_trainer_only" "only the cohort's trainer can do this",
+    /// 409: a directory entry of the same `kind` and `name` in the `territory`.
+    DirectoryEntryExists = "directory_entry_exists" "{territory} already has a {kind} named {name}",
+    /// 413: an uploaded file `name` larger than `limit_bytes` (`limit` in English words).
+    FileTooLarge = "file_too_large" "`{name}` is larger than {limit}",
+    /// 415: an uploaded file `name` of a type not taken.
+    FileTypeRefused = "file_type_refused" "`{name}` is not a PDF, image, audio, video or office document (judged by its content, not its name)",
+    /// 413: a file `name` of an uploaded course zip larger than `limit_bytes` once unpacked.
+    ZipFileTooLarge = "zip_file_too_large" "{name}: larger than {limit} once unpacked",
+    /// 413: a course zip larger than `limit_bytes` once unpacked.
+    ZipTooLarge = "zip_too_large" "the files of the zip come to more than {limit} once unpacked",
+    /// 409: a reply in a topic still held for screening.
+    TopicNotPublished = "topic_not_published" "the topic is not published yet",
+    /// 403: editing someone else's post.
+    PostAuthorOnly = "post_author_only" "only its author edits a post",
+    /// 403: renaming a topic one did not open, not being a moderator.
+    TopicAuthorOrModerator = "topic_author_or_moderator" "only its author or a moderator changes a topic's title",
+    /// 403: deleting someone else's post, not being a moderator.
+    PostAuthorOrModerator = "post_author_or_moderator" "only its author or a moderator deletes a post",
+    /// 403: marking the answer of a topic one did not open.
+    TopicAuthorOnly = "topic_author_only" "only the topic's author marks its answer",
+    /// 409: a reaction to a held post.
+    HeldPostNoReactions = "held_post_no_reactions" "a held post takes no reactions",
+    /// 409: flagging a post already waiting for a moderator.
+    PostAwaitsModerator = "post_awaits_moderator" "the post is already waiting for a moderator",
+    /// 409: deciding a moderation item already decided.
+    AlreadyDecided = "already_decided" "this item was already decided",
+    /// 422 (course content, at `module`, `item`, `question`, `node`, `ending`): no title in any language.
+    TitleMissing = "title_missing" "needs a title in at least one language",
+    /// 422: a `theme` that is not one of the courses' `themes`.
+    ThemeUnknown = "theme_unknown" "theme `{theme}` is not one of {themes}",
+    /// 422: a `level` that is not one of `levels`.
+    LevelUnknown = "level_unknown" "level `{level}` is not one of {levels}",
+    /// 422: a `language` that is not fr, ar or en.
+    LanguageUnknown = "language_unknown" "language `{language}` is not fr, ar or en",
+    /// 422: a course with nothing to learn yet.
+    CourseEmpty = "course_empty" "has no lesson, quiz or case study yet",
+    /// 422: a module requiring a module `required` that does not come before it.
+    RequiresLaterModule = "requires_later_module" "requires \"{required}\", which is not an earlier module",
+    /// 422: two modules with one key.
+    ModuleKeyTaken = "module_key_taken" "another module has the same key",
+    /// 422: two items of a module with one key.
+    ItemKeyTaken = "item_key_taken" "another item of this module has the same key",
+    /// 422: a lesson without text.
+    LessonEmpty = "lesson_empty" "the lesson has no text",
+    /// 422: a quiz's pass mark over 100.
+    PassMarkRange = "pass_mark_range" "pass mark must be a percentage between 0 and 100",
+    /// 422: a quiz allowing zero attempts.
+    NoAttemptsAllowed = "no_attempts_allowed" "max attempts must be at least 1 (leave it out for no limit)",
+    /// 422: a quiz without questions.
+    QuizEmpty = "quiz_empty" "has no question",
+    /// 422: two questions of a quiz with one key.
+    QuestionKeyTaken = "question_key_taken" "another question has the same key",
+    /// 422: a question without its prompt.
+    PromptMissing = "prompt_missing" "has no prompt",
+    /// 422: two choices with the key `choice`.
+    ChoiceKeyTaken = "choice_key_taken" "two choices have the key `{choice}`",
+    /// 422: a choice `choice` (of a question or a step) without label.
+    ChoiceLabelMissing = "choice_label_missing" "choice `{choice}` has no label",
+    /// 422: a single-choice question without two choices and exactly one correct.
+    SingleChoiceShape = "single_choice_shape" "a single-choice question needs at least two choices and exactly one correct",
+    /// 422: a multiple-choice question without two choices and at least one correct.
+    MultipleChoiceShape = "multiple_choice_shape" "a multiple-choice question needs at least two choices and at least one correct",
+    /// 422: a true/false question whose choices are not `true` and `false` with one correct.
+    TrueFalseShape = "true_false_shape" "a true/false question needs exactly the choices `true` and `false`, one of them correct",
+    /// 422: a short-text question without an accepted answer.
+    ShortTextAnswersMissing = "short_text_answers_missing" "a short-text question needs at least one accepted answer",
+    /// 422: a short-text question with choices.
+    ShortTextChoices = "short_text_choices" "a short-text question has no choices",
+    /// 422: a case study of `count` steps, over `max`.
+    TooManySteps = "too_many_steps" "has {count} steps; a case study has at most {max}",
+    /// 422: a step (`step`, counted from 1) offering `count` choices, over `max`.
+    TooManyChoices = "too_many_choices" "step {step} has {count} choices; a step offers at most {max}",
+    /// 422: a case study of `count` endings, over `max`.
+    TooManyEndings = "too_many_endings" "has {count} endings; a case study has at most {max}",
+    /// 422: a case study whose `start` is not one of its steps.
+    StartMissing = "start_missing" "the start `{start}` is not a node",
+    /// 422: two steps or endings with one key.
+    NodeKeyTaken = "node_key_taken" "another node or ending has the same key",
+    /// 422: a case study without endings.
+    EndingsMissing = "endings_missing" "has no ending",
+    /// 422: an ending whose `band` is not one of `bands`.
+    EndingBandUnknown = "ending_band_unknown" "band `{band}` is not one of {bands}",
+    /// 422: a step without choices.
+    StepWithoutChoices = "step_without_choices" "has no choice: a path stops here without an ending",
+    /// 422: a choice `choice` leading to `next`, neither a step nor an ending.
+    ChoiceLeadsNowhere = "choice_leads_nowhere" "choice `{choice}` points to `{next}`, which is neither a node nor an ending",
+    /// 422: a choice `choice` giving more than 10 points.
+    ChoiceTooManyPoints = "choice_too_many_points" "choice `{choice}` gives more than 10 points",
+    /// 422: a step or ending the start does not lead to.
+    Unreachable = "unreachable" "cannot be reached from the start",
+    /// 422: a step from which no path reaches an ending.
+    DeadEnd = "dead_end" "no path from here reaches an ending",
+    /// 422: a choice `choice` leading back to `next`, a step already taken.
+    ChoiceLoopsBack = "choice_loops_back" "choice `{choice}` leads back to `{next}`, a step already taken: a case study only moves forward (repeat the situation in a new node instead)",
+}
+
+/// A [`ReasonCode`] with its parameters: what a client needs to say it in
+/// the reader's language, and the English sentence the `detail` carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    /// What happened.
+    pub code: ReasonCode,
+    /// The values its sentence names, and where in a course it happened.
+    pub params: std::collections::BTreeMap<String, String>,
+}
+
+impl Reason {
+    /// The reason with one more parameter.
+    pub fn with(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.params.insert(name.into(), value.to_string());
+        self
+    }
+
+    /// The English sentence, its parameters filled in.
+    pub fn english(&self) -> String {
+        let mut text = self.code.english().to_string();
+        for (name, value) in &self.params {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+impl From<ReasonCode> for Reason {
+    fn from(code: ReasonCode) -> Self {
+        Reason { code, params: Default::default() }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english())
+    }
+}
+
 impl std::fmt::Display for FieldCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -242,6 +457,19 @@ pub fn markdown() -> String {
     for c in FieldCode::ALL {
         out.push_str(&format!("| `{}` | {} |\n", c.as_str(), c.meaning()));
     }
+    out.push_str(
+        "\nA refusal (403, 409, 410, 413, 415) carries a `reason` and its `params`, and so\n\
+         does each `invalid_content` entry of `errors`, with where in the course:\n\
+         `module` (and `module_title`), `item_kind`, `item`, `item_id` (and `item_title`),\n\
+         `question` (and `question_number`), `node` or `ending`; a choice named by its key\n\
+         `choice` carries its label as `choice_label` when it has one:\n\
+         `{\"reason\": \"no_attempts_left\", \"params\": {\"max\": \"3\"}}`. Clients say the\n\
+         reason in the reader's language; `detail` (or `message`) is the English sentence:\n\n\
+         | `reason` | English | sent when |\n|---|---|---|\n",
+    );
+    for r in ReasonCode::ALL {
+        out.push_str(&format!("| `{}` | {} | {} |\n", r.as_str(), r.english().replace('|', "\\|"), r.meaning()));
+    }
     out
 }
 
@@ -256,6 +484,8 @@ mod tests {
         assert_eq!(slugs.len(), ProblemType::ALL.len());
         let codes: HashSet<_> = FieldCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(codes.len(), FieldCode::ALL.len());
+        let reasons: HashSet<_> = ReasonCode::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(reasons.len(), ReasonCode::ALL.len());
         let statuses: Vec<u16> = ProblemType::ALL.iter().map(|t| t.row().status).collect();
         assert!(statuses.is_sorted(), "rows by status: {statuses:?}");
     }
@@ -264,6 +494,20 @@ mod tests {
     fn codes_are_sent_as_in_the_table() {
         for c in FieldCode::ALL {
             assert_eq!(serde_json::to_value(c).unwrap(), serde_json::Value::String(c.as_str().into()));
+        }
+    }
+
+    #[test]
+    fn a_reason_fills_its_sentence() {
+        let reason = Reason::from(ReasonCode::NoAttemptsLeft).with("max", 3);
+        assert_eq!(reason.english(), "no attempts left: this quiz allows 3");
+        assert_eq!(serde_json::to_value(ReasonCode::NoAttemptsLeft).unwrap(), "no_attempts_left");
+        // Every parameter a sentence names is written `{name}` with a plain name.
+        for r in ReasonCode::ALL {
+            for part in r.english().split('{').skip(1) {
+                let name = part.split('}').next().unwrap_or_default();
+                assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{r:?}: {name}");
+            }
         }
     }
 

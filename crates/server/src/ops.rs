@@ -10,6 +10,7 @@ use sanad_platform::client::{ClientAddress, in_networks};
 use sanad_platform::error::ProblemType;
 use sanad_platform::secret::constant_time_eq;
 use sanad_platform::telemetry::Metrics;
+use sanad_platform::{Error, ReasonCode};
 
 /// `/healthz`: the process is alive.
 #[handler]
@@ -55,10 +56,7 @@ pub fn metrics_endpoint(metrics: Metrics, access: MetricsAccess) -> impl Endpoin
         let admitted = access.admits(&req);
         async move {
             if !admitted {
-                return ProblemType::Forbidden
-                    .problem(Some("metrics are served to SANAD_METRICS_ALLOW addresses or with SANAD_METRICS_TOKEN".into()))
-                    .into_http()
-                    .into_response();
+                return Error::Forbidden(ReasonCode::MetricsRefused.into()).into_response();
             }
             Response::builder().content_type("application/openmetrics-text; version=1.0.0; charset=utf-8").body(metrics.render())
         }

@@ -15,6 +15,7 @@ use crate::content::*;
 use crate::validate::{check_course, course_language, course_level, course_theme, is_key};
 use sanad_platform::markdown::{self, to_safe_html};
 use sanad_platform::vocabulary::{Language, Level, Theme};
+use sanad_platform::{Reason, ReasonCode};
 
 /// A file of a course folder: its path relative to the folder, and its text.
 pub type Files = BTreeMap<String, String>;
@@ -381,8 +382,8 @@ pub fn import(files: &Files) -> Result<ImportedCourse, Vec<ImportError>> {
         for p in check_course(&content) {
             errors.push(locate(files, &p.location, &p.message));
         }
-        for message in [theme.err(), level.err(), language.err()].into_iter().flatten() {
-            errors.push(locate(files, "course", &message));
+        for reason in [theme.err(), level.err(), language.err()].into_iter().flatten() {
+            errors.push(locate(files, "course", &reason.english()));
         }
     }
     if errors.is_empty() { Ok(ImportedCourse { slug: course.slug, content }) } else { Err(errors) }
@@ -639,7 +640,7 @@ pub const MAX_ZIP_FILE_BYTES: u64 = 4 * 1024 * 1024;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ZipError {
     /// More bytes inflated than the limits allow: the import stopped there.
-    TooLarge(String),
+    TooLarge(Reason),
     /// Not a zip, an unsafe path, a file that is not text.
     Invalid(ImportError),
 }
@@ -685,10 +686,12 @@ pub fn files_from_zip_within(bytes: &[u8], max_file: u64, max_total: u64) -> Res
         (&mut entry).take(allowed + 1).read_to_end(&mut data).map_err(|e| invalid(err(&path, None, format!("cannot be unpacked: {e}"))))?;
         let read = data.len() as u64;
         if read > max_file {
-            return Err(ZipError::TooLarge(format!("{path}: larger than {} once unpacked", mib(max_file))));
+            let reason = Reason::from(ReasonCode::ZipFileTooLarge).with("name", &path);
+            return Err(ZipError::TooLarge(reason.with("limit", mib(max_file)).with("limit_bytes", max_file)));
         }
         if read > allowed {
-            return Err(ZipError::TooLarge(format!("the files of the zip come to more than {} once unpacked", mib(max_total))));
+            let reason = Reason::from(ReasonCode::ZipTooLarge).with("limit", mib(max_total));
+            return Err(ZipError::TooLarge(reason.with("limit_bytes", max_total)));
         }
         total += read;
         let text = String::from_utf8(data).map_err(|_| invalid(err(&path, None, "not UTF-8 text")))?;

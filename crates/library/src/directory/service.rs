@@ -7,6 +7,7 @@ use sanad_platform::FieldCode;
 use sanad_platform::ids::new_id;
 use sanad_platform::page::{self, Page};
 use sanad_platform::{Caller, Clock, Db, Error, FieldError, Result};
+use sanad_platform::{Reason, ReasonCode};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -331,9 +332,12 @@ impl Directory {
         match written {
             Ok(true) => Ok(()),
             Ok(false) => Err(Error::NotFound("service")),
-            Err(e) if sanad_platform::db::is_unique_violation(&e) => {
-                Err(Error::Conflict(format!("{} already has a {} named {:?}", fields.territory, fields.kind.as_str(), fields.name)))
-            }
+            Err(e) if sanad_platform::db::is_unique_violation(&e) => Err(Error::Conflict(
+                Reason::from(ReasonCode::DirectoryEntryExists)
+                    .with("territory", &fields.territory)
+                    .with("kind", fields.kind.as_str())
+                    .with("name", &fields.name),
+            )),
             Err(e) => Err(e.into()),
         }
     }

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sanad_platform::FieldCode;
+use sanad_platform::ReasonCode;
 use sanad_platform::learning::{CourseOutline, ItemKind};
 use sanad_platform::people::Person;
 use sanad_platform::{Caller, Error, FieldError, Result, Role};
@@ -94,7 +95,7 @@ impl Progress {
         caller.require_any(&[Role::Trainer, Role::Admin])?;
         let row = store::cohort(&self.db, id).await.map_err(sql)?.ok_or(Error::NotFound("cohort"))?;
         if row.trainer_id != caller.user_id && !caller.has(Role::Admin) {
-            return Err(Error::Forbidden("only the cohort's trainer can do this".into()));
+            return Err(Error::Forbidden(ReasonCode::CohortTrainerOnly.into()));
         }
         Ok(row)
     }
