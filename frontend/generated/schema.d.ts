@@ -16424,6 +16424,15 @@ export interface components {
             code: components["schemas"]["FieldCode"] & unknown;
             /** @description What is wrong with it, in English. */
             message: string;
+            /**
+             * @description For `invalid_content`: what is wrong as a stable code, for clients to
+             *     say in the reader's language (listed in docs/problems.md).
+             */
+            reason?: components["schemas"]["ReasonCode"] & unknown;
+            /** @description The values the reason names, and where in the course it is. */
+            params?: {
+                [key: string]: string;
+            };
         };
         /**
          * FieldReport
@@ -17117,6 +17126,15 @@ export interface components {
             detail?: string;
             /** @description For validation problems: each offending field. */
             errors?: components["schemas"]["FieldError"][];
+            /**
+             * @description For refusals: why, as a stable code for clients to say in the
+             *     reader's language (`detail` is its English sentence).
+             */
+            reason?: components["schemas"]["ReasonCode"] & unknown;
+            /** @description The values the reason's sentence names. */
+            params?: {
+                [key: string]: string;
+            };
             /** @description The request id, to quote when reporting an internal error. */
             request_id?: string;
         };
@@ -17405,6 +17423,13 @@ export interface components {
             /** @description The passage as the author wrote it (empty for a member's flag). */
             passage: string;
         };
+        /**
+         * @description Why a request was refused, or what is wrong in a course, as a stable
+         *     code clients phrase in the reader's language from its `params`
+         *     (a problem's `reason`, or an entry's of its `errors`).
+         * @enum {string}
+         */
+        ReasonCode: "email_taken" | "account_disabled" | "csrf_token_missing" | "link_used" | "link_expired" | "own_admin_role" | "role_required" | "metrics_refused" | "not_course_author" | "draft_authors_only" | "course_owner_only" | "course_of_others" | "course_changed_meanwhile" | "course_slug_taken" | "owner_already_author" | "item_kind_fixed" | "publication_race" | "no_attempts_left" | "run_ended" | "step_already_answered" | "cohort_trainer_only" | "directory_entry_exists" | "file_too_large" | "file_type_refused" | "zip_file_too_large" | "zip_too_large" | "topic_not_published" | "post_author_only" | "topic_author_or_moderator" | "post_author_or_moderator" | "topic_author_only" | "held_post_no_reactions" | "post_awaits_moderator" | "already_decided" | "title_missing" | "theme_unknown" | "level_unknown" | "language_unknown" | "course_empty" | "requires_later_module" | "module_key_taken" | "item_key_taken" | "lesson_empty" | "pass_mark_range" | "no_attempts_allowed" | "quiz_empty" | "question_key_taken" | "prompt_missing" | "choice_key_taken" | "choice_label_missing" | "single_choice_shape" | "multiple_choice_shape" | "true_false_shape" | "short_text_answers_missing" | "short_text_choices" | "too_many_steps" | "too_many_choices" | "too_many_endings" | "start_missing" | "node_key_taken" | "endings_missing" | "ending_band_unknown" | "step_without_choices" | "choice_leads_nowhere" | "choice_too_many_points" | "unreachable" | "dead_end" | "choice_loops_back";
         /**
          * RedactionView
          * @description A moderator's redaction of an earlier text.

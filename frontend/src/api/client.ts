@@ -69,7 +69,7 @@ export interface FieldErrors {
 /** One entry of a problem's `errors[]`: the field, a stable code (one of the schema's
  *  FieldCode, kept as a string: another server version may send one this build does not know),
  *  and the server's English words. */
-export type FieldProblem = Omit<components['schemas']['FieldError'], 'code'> & { code: string };
+export type FieldProblem = Omit<components['schemas']['FieldError'], 'code' | 'reason'> & { code: string; reason?: string };
 
 /** An `application/problem+json` answer, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -83,6 +83,10 @@ export class ApiError extends Error {
   readonly problems: FieldProblem[];
   /** Seconds to wait, from the Retry-After header (429). */
   readonly retryAfter: number | null;
+  /** Why it was refused, as a stable code the SPA says in the reader's language ('' when none). */
+  readonly reason: string;
+  /** The values the reason names. */
+  readonly params: Record<string, string>;
 
   constructor(
     status: number,
@@ -91,6 +95,8 @@ export class ApiError extends Error {
     problems: FieldProblem[] = [],
     retryAfter: number | null = null,
     type = '',
+    reason = '',
+    params: Record<string, string> = {},
   ) {
     super(title);
     this.name = 'ApiError';
@@ -103,10 +109,14 @@ export class ApiError extends Error {
     for (const p of problems) if (!(p.field in fields)) fields[p.field] = p.message;
     this.fieldErrors = fields;
     this.retryAfter = retryAfter;
+    this.reason = reason;
+    this.params = params;
   }
 }
 
 interface ProblemLike {
+  reason?: unknown;
+  params?: unknown;
   type?: unknown;
   title?: unknown;
   detail?: unknown;
@@ -126,16 +136,30 @@ function toApiError(response: Response, body: unknown): ApiError {
   const problem: ProblemLike = typeof body === 'object' && body !== null ? (body as ProblemLike) : {};
   const problems: FieldProblem[] = [];
   if (Array.isArray(problem.errors)) {
-    for (const e of problem.errors as Array<{ field?: unknown; code?: unknown; message?: unknown }>) {
+    for (const e of problem.errors as Array<{ field?: unknown; code?: unknown; message?: unknown; reason?: unknown; params?: unknown }>) {
       if (typeof e?.field === 'string' && typeof e.message === 'string') {
-        problems.push({ field: e.field, code: typeof e.code === 'string' ? e.code : '', message: e.message });
+        const entry: FieldProblem = { field: e.field, code: typeof e.code === 'string' ? e.code : '', message: e.message };
+        if (typeof e.reason === 'string') entry.reason = e.reason;
+        const params = stringParams(e.params);
+        if (params) entry.params = params;
+        problems.push(entry);
       }
     }
   }
   const title = typeof problem.title === 'string' ? problem.title : response.statusText || `HTTP ${response.status}`;
   const detail = typeof problem.detail === 'string' ? problem.detail : undefined;
   const type = typeof problem.type === 'string' ? problem.type : '';
-  return new ApiError(response.status, title, detail, problems, parseRetryAfter(response.headers.get('Retry-After')), type);
+  const reason = typeof problem.reason === 'string' ? problem.reason : '';
+  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+  return new ApiError(response.status, title, detail, problems, retryAfter, type, reason, stringParams(problem.params) ?? {});
+}
+
+/** A problem's `params`, kept only when it is an object of strings. */
+function stringParams(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
 }
 
 interface Result<T> {

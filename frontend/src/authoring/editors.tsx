@@ -28,7 +28,7 @@ import {
 } from '../api/types';
 import { Status, SubmitButton } from '../components/forms';
 import type { Language } from '../api/authoring';
-import { LOCALES } from '../i18n';
+import { isolate, LOCALES } from '../i18n';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
@@ -385,19 +385,19 @@ function ItemButtons({
   const { t } = useApp();
   return (
     <div class="toolbar">
-      <button type="button" class="button button--small" disabled={index === 0} aria-label={t('authoring.moveUp', { title: what })} onClick={() => onMove(-1)}>
+      <button type="button" class="button button--small" disabled={index === 0} aria-label={t('authoring.moveUp', { title: isolate(what) })} onClick={() => onMove(-1)}>
         <span aria-hidden="true">↑</span>
       </button>
       <button
         type="button"
         class="button button--small"
         disabled={index === count - 1}
-        aria-label={t('authoring.moveDown', { title: what })}
+        aria-label={t('authoring.moveDown', { title: isolate(what) })}
         onClick={() => onMove(1)}
       >
         <span aria-hidden="true">↓</span>
       </button>
-      <button type="button" class="button button--small button--danger" aria-label={t('authoring.remove', { title: what })} onClick={onRemove}>
+      <button type="button" class="button button--small button--danger" aria-label={t('authoring.remove', { title: isolate(what) })} onClick={onRemove}>
         {t('authoring.delete')}
       </button>
     </div>
@@ -527,11 +527,11 @@ function QuestionEditor({
                     disabled={locked}
                     onChange={(e) => setChoice(i, { ...c, correct: (e.currentTarget as HTMLInputElement).checked })}
                   />
-                  <label for={`${cp}.correct`}>{t('authoring.correctChoice', { label: c.label || cwhat })}</label>
+                  <label for={`${cp}.correct`}>{t('authoring.correctChoice', { label: isolate(c.label || cwhat) })}</label>
                 </div>
                 <Input
                   name={`${cp}.feedback`}
-                  label={t('authoring.choiceFeedback', { label: c.label || cwhat })}
+                  label={t('authoring.choiceFeedback', { label: isolate(c.label || cwhat) })}
                   value={c.feedback ?? ''}
                   lang={lang}
                   optional

@@ -5,8 +5,9 @@ import { ApiError } from '../api/client';
 import type { LocalizedText } from '../api/types';
 import { FieldFrame } from '../components/forms';
 import { useApp } from '../context';
-import { describeError, localizeFieldError } from '../errors';
+import { describeError, localizeFieldError, problemPlace } from '../errors';
 import { LOCALES, type Translate } from '../i18n';
+import { Link } from '../router';
 
 export function TextArea({
   name,
@@ -212,8 +213,12 @@ export function LocalizedFields({
   );
 }
 
-/** Every problem of a failed save, in the person's language where it has a code. */
-export function Problems({ error }: { error: unknown }) {
+/**
+ * Every problem of a failed save, in the person's language where it has a
+ * reason or a code. A problem inside a course's item names where it is in the
+ * reader's words and, given the course's `slug`, links to that item's editor.
+ */
+export function Problems({ error, slug }: { error: unknown; slug?: string }) {
   const { t } = useApp();
   if (!error) return null;
   const problems = error instanceof ApiError ? error.problems : [];
@@ -224,6 +229,29 @@ export function Problems({ error }: { error: unknown }) {
         <ul class="problems">
           {problems.map((p, i) => {
             const message = localizeFieldError(p, t);
+            const place = p.reason ? problemPlace(p.params, t) : null;
+            const itemId = p.params?.item_id;
+            if (p.reason) {
+              return (
+                <li key={i}>
+                  {place && (
+                    <>
+                      <strong>
+                        <bdi>{place}</bdi>
+                      </strong>
+                      {t('common.colon')}
+                    </>
+                  )}
+                  {message}
+                  {slug && itemId && (
+                    <>
+                      {' '}
+                      <Link href={`/authoring/courses/${encodeURIComponent(slug)}/items/${encodeURIComponent(itemId)}`}>{t('problem.fix')}</Link>
+                    </>
+                  )}
+                </li>
+              );
+            }
             return (
               <li key={i}>
                 {message.startsWith(p.field) ? (

@@ -19,7 +19,7 @@ import { isTheme, LEVELS, THEMES, type DraftCourse, type DraftModule, type Local
 import { Alert, Form, Status, SubmitButton, TextField, useForm, vocabSelects, type FieldErrors } from '../components/forms';
 import { BackLink, Page } from '../components/Layout';
 import { useApp } from '../context';
-import { formatDate, isLocale, LOCALES } from '../i18n';
+import { formatDate, isLocale, isolate, LOCALES } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { KindLabel, LoadFailed, Loading, useLoad } from '../pages/learn';
 import { levelLabel, vocabLabel } from '../pages/vocab';
@@ -366,7 +366,7 @@ function ModulePanel({
         </button>
         <DeleteButton
           action={action}
-          question={t('authoring.deleteModuleConfirm', { title: mainText(m.title).text })}
+          question={t('authoring.deleteModuleConfirm', { title: isolate(mainText(m.title).text) })}
           act={edit(() => deleteModule(m.id))}
         >
           {t('authoring.deleteModule')}
@@ -399,7 +399,7 @@ function ModulePanel({
                   <span class="visually-hidden"> ({t('authoring.edit')})</span>
                 </Link>
                 {item.translations.length > 0 && (
-                  <ul class="translations" aria-label={t('authoring.translationsOf', { title: mainText(item.title).text })}>
+                  <ul class="translations" aria-label={t('authoring.translationsOf', { title: isolate(mainText(item.title).text) })}>
                     {item.translations.map((tr) => (
                       <li key={tr.language}>
                         <Link
@@ -407,7 +407,7 @@ function ModulePanel({
                           class={tr.missing ? 'badge badge--warn translation-badge' : 'badge badge--ok translation-badge'}
                         >
                           {translationText(t, tr)}
-                          <span class="visually-hidden"> ({t('authoring.translateItem', { title: mainText(item.title).text })})</span>
+                          <span class="visually-hidden"> ({t('authoring.translateItem', { title: isolate(mainText(item.title).text) })})</span>
                         </Link>
                       </li>
                     ))}
@@ -416,8 +416,8 @@ function ModulePanel({
               </div>
               <div class="toolbar">
                 {[
-                  { to: i - 1, arrow: '↑', label: t('authoring.moveUp', { title: mainText(item.title).text }) },
-                  { to: i + 1, arrow: '↓', label: t('authoring.moveDown', { title: mainText(item.title).text }) },
+                  { to: i - 1, arrow: '↑', label: t('authoring.moveUp', { title: isolate(mainText(item.title).text) }) },
+                  { to: i + 1, arrow: '↓', label: t('authoring.moveDown', { title: isolate(mainText(item.title).text) }) },
                 ].map(({ to, arrow, label }) => (
                   <button
                     key={arrow}
@@ -432,8 +432,8 @@ function ModulePanel({
                 ))}
                 <DeleteButton
                   action={action}
-                  label={t('authoring.deleteItem', { title: mainText(item.title).text })}
-                  question={t('authoring.deleteItemConfirm', { title: mainText(item.title).text })}
+                  label={t('authoring.deleteItem', { title: isolate(mainText(item.title).text) })}
+                  question={t('authoring.deleteItemConfirm', { title: isolate(mainText(item.title).text) })}
                   act={edit(() => deleteItem(item.id))}
                 >
                   {t('authoring.delete')}
@@ -509,7 +509,7 @@ function CourseEditor({ slug }: { slug: string }) {
         </a>
       </div>
       <Status message={published != null ? t('authoring.published', { n: published }) : null} />
-      <Problems error={publisher.error} />
+      <Problems error={publisher.error} slug={d.slug} />
 
       <CourseDetailsForm key={d.revision} draft={d} onSaved={setDraft} />
 

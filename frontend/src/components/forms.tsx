@@ -2,7 +2,7 @@ import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type FieldErrors } from '../api/client';
 import { useApp } from '../context';
-import { describeError, localizeFieldError, type Overrides } from '../errors';
+import { describeError, localizeFieldError, problemPlace, type Overrides } from '../errors';
 import type { Translate } from '../i18n';
 import { navigate } from '../router';
 
@@ -267,7 +267,10 @@ export function useForm(): FormState {
         const message = localizeFieldError(problem, t);
         if (form?.elements.namedItem(problem.field)) {
           if (!(problem.field in shown)) shown[problem.field] = message;
-        } else elsewhere.push(problem.code === 'invalid_content' ? `${problem.field}: ${message}` : message);
+        } else {
+          const place = problem.reason ? problemPlace(problem.params, t) : problem.code === 'invalid_content' ? problem.field : null;
+          elsewhere.push(place ? `${place}${t('common.colon')}${message}` : message);
+        }
       }
       setErrors(shown);
       const hasShown = Object.keys(shown).length > 0;

@@ -1,5 +1,6 @@
 // The community's categories, a category's topics, and a new topic.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { isolate } from '../i18n';
 import {
   createTopic,
   editPost,
@@ -185,7 +186,7 @@ export function NewTopic({ slug }: { slug: string }) {
   return (
     <>
       <BackLink href={`/forum/c/${encodeURIComponent(slug)}`}>{c.title}</BackLink>
-      <Page title={t('forum.newTopicIn', { category: c.title })}>
+      <Page title={t('forum.newTopicIn', { category: isolate(c.title) })}>
         {held && (
           <>
             <HeldExplanation reasons={held.reasons} onEdit={fixing ? undefined : () => setFixing(true)} />
@@ -267,7 +268,7 @@ export function ForumSearch({ q, category }: { q: string; category: string }) {
     <>
       <BackLink href="/forum">{t('forum.backToForum')}</BackLink>
       <Page
-        title={q ? t('forum.searchTitleFor', { q }) : t('forum.searchLabel')}
+        title={q ? t('forum.searchTitleFor', { q: isolate(q) }) : t('forum.searchLabel')}
         heading={q ? <Sentence text={t('forum.searchTitleFor')} parts={{ q }} /> : undefined}
       >
         <SearchForm q={q} category={category} categories={cats.data?.items ?? []} />

@@ -14,6 +14,21 @@ export function isLocale(value: unknown): value is Locale {
   return value === 'fr' || value === 'ar' || value === 'en';
 }
 
+/**
+ * A value isolated from the sentence around it (U+2068 FIRST STRONG ISOLATE … U+2069 POP DIRECTIONAL
+ * ISOLATE): a French title or a Latin key inside an Arabic sentence keeps its own direction, and
+ * the sentence's punctuation stays on its side. The plain-string form of `<bdi>`, for texts that
+ * are not elements (alerts built as strings, `aria-label`s, confirmations).
+ */
+export function isolate(value: string): string {
+  return `\u2068${value}\u2069`;
+}
+
+/** Whether `key` is one of the dictionary's keys (for keys made from what the server sends). */
+export function hasKey(key: string): key is Key {
+  return Object.prototype.hasOwnProperty.call(fr, key);
+}
+
 export function translator(locale: Locale): Translate {
   const dict = dicts[locale];
   return (key, vars) => {

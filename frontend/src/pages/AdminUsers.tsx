@@ -6,7 +6,7 @@ import { Alert, Status, SubmitButton } from '../components/forms';
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError, localizeFieldError } from '../errors';
-import { formatDate } from '../i18n';
+import { formatDate, isolate } from '../i18n';
 import { Sentence } from '../components/bidi';
 
 const PAGE = 20;
@@ -220,8 +220,8 @@ function UserCard({ user, onSaved }: { user: AdminUser; onSaved: (u: AdminUser) 
             <label for={`${id}-disabled`}>{t('admin.disabled')}</label>
           </div>
           <Alert message={error} />
-          <Status message={saved ? t('admin.savedUser', { name: label }) : null} />
-          <SubmitButton busy={busy} label={t('admin.saveUser', { name: label })} pending={t('common.saving')} />
+          <Status message={saved ? t('admin.savedUser', { name: isolate(label) }) : null} />
+          <SubmitButton busy={busy} label={t('admin.saveUser', { name: isolate(label) })} pending={t('common.saving')} />
         </details>
       </form>
     </li>

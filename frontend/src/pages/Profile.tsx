@@ -19,7 +19,7 @@ import {
 import { Page } from '../components/Layout';
 import { useApp } from '../context';
 import { describeError } from '../errors';
-import { formatDate, isLocale, LOCALES } from '../i18n';
+import { formatDate, isLocale, isolate, LOCALES } from '../i18n';
 import { VerificationBanner } from './Home';
 import { Sentence } from '../components/bidi';
 
@@ -220,7 +220,7 @@ function Tokens() {
   };
 
   const onDelete = async (token: TokenInfo) => {
-    if (!window.confirm(t('tokens.deleteConfirm', { name: token.name }))) return;
+    if (!window.confirm(t('tokens.deleteConfirm', { name: isolate(token.name) }))) return;
     setStatus(null);
     try {
       await deleteToken(token.id);

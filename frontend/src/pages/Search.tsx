@@ -1,5 +1,6 @@
 // One search over published lessons and library resources (the header's search box).
 import { useState } from 'preact/hooks';
+import { isolate } from '../i18n';
 import { searchAll } from '../api/endpoints';
 import type { SearchHit } from '../api/types';
 import { Alert } from '../components/forms';
@@ -56,7 +57,7 @@ export function SearchPage() {
     }
   };
   return (
-    <Page title={q ? t('search.titleFor', { q }) : t('search.title')}>
+    <Page title={q ? t('search.titleFor', { q: isolate(q) }) : t('search.title')}>
       {first.loading && !first.data ? (
         <Loading />
       ) : first.error ? (

@@ -1,5 +1,6 @@
 // The directory's upkeep: the tools panel (export, add, import) and each service's actions.
 import { useState } from 'preact/hooks';
+import { isolate } from '../i18n';
 import { ApiError } from '../api/client';
 import { directoryExportUrl } from '../api/endpoints';
 import { deleteService, importServices, verifyService } from '../api/trainer';
@@ -129,7 +130,7 @@ export function ServiceActions({
               setMessage(null);
               const updated = await verifyService(service.id);
               onUpdated(updated);
-              setMessage(t('directory.verified', { name: updated.name }));
+              setMessage(t('directory.verified', { name: isolate(updated.name) }));
             })
           }
         >
@@ -140,7 +141,7 @@ export function ServiceActions({
         </button>
         <DeleteButton
           action={action}
-          question={t('directory.deleteConfirm', { name: service.name })}
+          question={t('directory.deleteConfirm', { name: isolate(service.name) })}
           act={async () => {
             await deleteService(service.id);
             onDeleted();

@@ -24,7 +24,7 @@ test('admin lists users, gives a role and disables an account', async ({ page, b
   await card.getByLabel('Formateur·rice').check();
   await card.getByLabel('Compte désactivé').check();
   await card.getByRole('button', { name: /^Enregistrer pour/ }).click();
-  await expect(card.getByRole('status')).toHaveText('Modifications enregistrées pour Youssef Formateur.');
+  await expect(card.getByRole('status')).toHaveText('Modifications enregistrées pour \u2068Youssef Formateur\u2069.');
 
   await page.reload();
   await page.getByLabel('Rechercher par nom ou e-mail').fill(email);
