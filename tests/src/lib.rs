@@ -252,6 +252,12 @@ impl TestServer {
     pub async fn stop(self) {
         self.server.stop().await.expect("clean shutdown");
     }
+
+    /// Stops the server as SIGTERM does: `/readyz` turns 503, requests are
+    /// served for the drain time, then it stops (see `SANAD_SHUTDOWN_DRAIN_SECS`).
+    pub async fn leave(self) {
+        self.server.leave().await.expect("clean shutdown");
+    }
 }
 
 /// Finds `token=...` in a mail for `recipient` whose text contains `marker`.

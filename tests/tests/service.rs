@@ -12,6 +12,7 @@ on_both_backends!(
     static_files_are_precompressed_and_revalidated,
     answers_are_compressed_where_it_pays,
     metrics_are_for_operators_only,
+    leaving_turns_readiness_off_and_keeps_serving_while_it_drains,
 );
 
 async fn operations_endpoints(backend: Backend) {
@@ -44,6 +45,32 @@ async fn operations_endpoints(backend: Backend) {
     assert!(metrics.contains("sanad_http_requests_total{method=\"GET\",status=\"200\"}"), "{metrics}");
     assert!(metrics.contains("sanad_http_request_duration_seconds_bucket"));
     srv.stop().await;
+}
+
+/// SIGTERM behind a load balancer: `/readyz` says 503 at once, so the balancer sends the next
+/// requests elsewhere, while requests that still reach this instance are answered; then it stops.
+async fn leaving_turns_readiness_off_and_keeps_serving_while_it_drains(backend: Backend) {
+    let options = Options { env: vec![("SANAD_SHUTDOWN_DRAIN_SECS", "2".into())], ..Options::default() };
+    let srv = TestServer::start_with(backend, options).await;
+    let mut learner = srv.learner("partante@example.org").await;
+    let url = srv.url();
+    let http = reqwest::Client::new();
+    assert_eq!(http.get(format!("{url}/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    let leaving = tokio::spawn(srv.leave());
+    let mut readiness = StatusCode::OK;
+    for _ in 0..50 {
+        readiness = http.get(format!("{url}/readyz")).send().await.unwrap().status();
+        if readiness != StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(readiness, StatusCode::SERVICE_UNAVAILABLE, "/readyz turns 503 as soon as the instance is told to leave");
+    let (st, me) = learner.get("/api/v1/me").await;
+    assert_eq!((st, me["email"].as_str()), (StatusCode::OK, Some("partante@example.org")), "still serving while it drains");
+    assert_eq!(http.get(format!("{url}/healthz")).send().await.unwrap().status(), StatusCode::OK, "alive, only not ready");
+    leaving.await.unwrap();
+    assert!(http.get(format!("{url}/healthz")).send().await.is_err(), "stopped after the drain");
 }
 
 async fn spa_is_served_with_client_route_fallback(backend: Backend) {

@@ -37,6 +37,11 @@ pub struct Config {
     pub registrations_per_hour: Option<u32>,
     /// Whether the forum's rate limits per member apply (`SANAD_FORUM_RATE_LIMITS`, default on).
     pub forum_rate_limits: bool,
+    /// How long an instance told to stop by SIGTERM keeps serving, with
+    /// `/readyz` answering 503, before it stops accepting connections
+    /// (`SANAD_SHUTDOWN_DRAIN_SECS`, default 5): the time a load balancer
+    /// needs to see it leave. Ctrl-C (SIGINT) stops at once.
+    pub shutdown_drain_secs: u64,
 }
 
 /// The subset of keys a `sanad.toml` may set; all optional.
@@ -58,6 +63,7 @@ struct FileConfig {
     metrics_token: Option<String>,
     registrations_per_hour: Option<u32>,
     forum_rate_limits: Option<bool>,
+    shutdown_drain_secs: Option<u64>,
 }
 
 /// Why the configuration could not be read.
@@ -138,6 +144,14 @@ impl Config {
             Some(v) => parse_switch(&v).ok_or(ConfigError::Value { key: "SANAD_FORUM_RATE_LIMITS", value: v, why: "on or off" })?,
             None => file.forum_rate_limits.unwrap_or(true),
         };
+        let shutdown_drain_secs = match env("SANAD_SHUTDOWN_DRAIN_SECS") {
+            Some(v) => v.parse().ok().filter(|n| *n <= 600).ok_or(ConfigError::Value {
+                key: "SANAD_SHUTDOWN_DRAIN_SECS",
+                value: v,
+                why: "a whole number of seconds, at most 600",
+            })?,
+            None => file.shutdown_drain_secs.unwrap_or(5),
+        };
         Ok(Self {
             listen,
             data_dir,
@@ -154,6 +168,7 @@ impl Config {
             metrics_token,
             registrations_per_hour,
             forum_rate_limits,
+            shutdown_drain_secs,
         })
     }
 
@@ -213,6 +228,9 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
+        assert_eq!(Config::from_pairs(&[]).unwrap().shutdown_drain_secs, 5);
+        assert_eq!(Config::from_pairs(&[("SANAD_SHUTDOWN_DRAIN_SECS", "0")]).unwrap().shutdown_drain_secs, 0);
+        assert!(Config::from_pairs(&[("SANAD_SHUTDOWN_DRAIN_SECS", "soon")]).is_err());
         let err = Config::from_pairs(&[("SANAD_MAX_UPLOAD_MB", "lots")]).unwrap_err();
         assert!(err.to_string().contains("SANAD_MAX_UPLOAD_MB"));
         assert!(toml::from_str::<FileConfig>("unknown = 1").is_err());

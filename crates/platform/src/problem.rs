@@ -85,7 +85,7 @@ problem_types! {
     TooManyRequests = 429 "too-many-requests" "Too many attempts" operations;
     /// Internal error; quote request_id
     Internal = 500 "internal" "Something went wrong on our side" operations;
-    /// `/readyz`: the database is unreachable or migrations are pending
+    /// `/readyz`: the database is unreachable, migrations are pending, or the instance is leaving (SIGTERM)
     NotReady = 503 "not-ready" "Not ready";
     /// The web app was not built into this binary and no SANAD_STATIC_DIR is set
     SpaNotBuilt = 503 "spa-not-built" "The web app has not been built";

@@ -62,6 +62,8 @@ pub struct App {
     pub forum: Forum,
     /// Whether the search index must be rebuilt from the database (it was missing, corrupt or outdated).
     pub index_needs_rebuild: bool,
+    /// Whether the instance takes new work (`/readyz`); turned off when it is told to stop.
+    pub readiness: crate::ops::Readiness,
 }
 
 impl std::fmt::Debug for App {
@@ -150,7 +152,21 @@ impl App {
                 tracing::info!(services, "demo directory loaded");
             }
         }
-        Ok(Self { config, db, clock, metrics, accounts, mail, courses, progress, directory, library, forum, index_needs_rebuild })
+        Ok(Self {
+            config,
+            db,
+            clock,
+            metrics,
+            accounts,
+            mail,
+            courses,
+            progress,
+            directory,
+            library,
+            forum,
+            index_needs_rebuild,
+            readiness: crate::ops::Readiness::default(),
+        })
     }
 
     /// The HTTP application: API, docs, health, metrics and the SPA; live
@@ -189,6 +205,7 @@ impl App {
             .with(CookieJarManager::new())
             .data(authenticator)
             .data(self.db.clone())
+            .data(self.readiness.clone())
             .with(crate::http::Observe::new(self.metrics.clone(), self.body_limits(), allowed, self.config.trusted_proxies.clone()))
     }
 }
@@ -287,6 +304,7 @@ pub struct RunningServer {
     /// The composed application (tests reach services and the clock through it).
     pub app: App,
     shutdown: watch::Sender<bool>,
+    leave: watch::Sender<bool>,
     task: JoinHandle<anyhow::Result<()>>,
 }
 
@@ -308,6 +326,14 @@ impl RunningServer {
         self.task.await.context("server task")?
     }
 
+    /// Stops as on SIGTERM: `/readyz` answers 503 at once, requests keep
+    /// being served for `SANAD_SHUTDOWN_DRAIN_SECS`, then the server stops
+    /// accepting, lets requests in flight finish and stops the workers.
+    pub async fn leave(self) -> anyhow::Result<()> {
+        let _ = self.leave.send(true);
+        self.task.await.context("server task")?
+    }
+
     /// Waits until the server stops by itself (SIGTERM / Ctrl-C).
     pub async fn wait(self) -> anyhow::Result<()> {
         self.task.await.context("server task")?
@@ -324,6 +350,9 @@ pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Resul
         .with_context(|| format!("cannot listen on {}", app.config.listen))?;
     let addr = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied()).context("listener has no address")?;
     let (shutdown, mut stop_rx) = watch::channel(false);
+    let (leave, mut leave_rx) = watch::channel(false);
+    let readiness = app.readiness.clone();
+    let drain = Duration::from_secs(app.config.shutdown_drain_secs);
     let workers = start_workers(&app, shutdown.subscribe());
     let routes = app.routes(shutdown.subscribe());
     let db = app.db.clone();
@@ -331,13 +360,17 @@ pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Resul
     let end_streams = shutdown.clone();
     let task = tokio::spawn(async move {
         let stop = async move {
-            if signals {
-                tokio::select! {
-                    _ = stop_rx.changed() => {}
-                    _ = termination() => {}
-                }
-            } else {
-                let _ = stop_rx.changed().await;
+            let signal = async { if signals { termination().await } else { std::future::pending().await } };
+            let leaving = tokio::select! {
+                _ = stop_rx.changed() => false,
+                _ = leave_rx.changed() => true,
+                how = signal => how == Termination::Leave,
+            };
+            if leaving {
+                // Told to leave (SIGTERM): say so on /readyz, and keep serving while the balancer notices.
+                readiness.drain();
+                tracing::info!(seconds = drain.as_secs(), "leaving: /readyz answers 503, still serving");
+                tokio::time::sleep(drain).await;
             }
             // Live streams never finish by themselves: end them now.
             let _ = end_streams.send(true);
@@ -355,7 +388,7 @@ pub async fn spawn(config: Config, clock: Clock, signals: bool) -> anyhow::Resul
         served.context("HTTP server")
     });
     tracing::info!(%addr, "sanad is listening");
-    Ok(RunningServer { addr, app, shutdown, task })
+    Ok(RunningServer { addr, app, shutdown, leave, task })
 }
 
 fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
@@ -400,20 +433,33 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
     vec![mail, pruner, indexer, follow_ups, fanout, forum_indexer, forum_upkeep, digests]
 }
 
-async fn termination() {
+/// How the process was told to stop.
+#[derive(Debug, PartialEq, Eq)]
+enum Termination {
+    /// SIGTERM, from a supervisor or an orchestrator: drain first.
+    Leave,
+    /// Ctrl-C, from a person at a terminal: stop now.
+    Interrupt,
+}
+
+async fn termination() -> Termination {
     #[cfg(unix)]
     {
         let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(s) => s,
-            Err(_) => return std::future::pending().await,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return Termination::Interrupt;
+            }
         };
         tokio::select! {
-            _ = term.recv() => {}
-            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => Termination::Leave,
+            _ = tokio::signal::ctrl_c() => Termination::Interrupt,
         }
     }
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+        Termination::Interrupt
     }
 }

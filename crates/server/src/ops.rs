@@ -11,6 +11,8 @@ use sanad_platform::error::ProblemType;
 use sanad_platform::secret::constant_time_eq;
 use sanad_platform::telemetry::Metrics;
 use sanad_platform::{Error, ReasonCode};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `/healthz`: the process is alive.
 #[handler]
@@ -20,11 +22,32 @@ pub fn healthz() -> &'static str {
 
 /// `/readyz`: the database answers and every migration is applied.
 #[handler]
-pub async fn readyz(db: Data<&Db>) -> Response {
+pub async fn readyz(db: Data<&Db>, readiness: Data<&Readiness>) -> Response {
+    if readiness.is_draining() {
+        return ProblemType::NotReady.problem(Some("shutting down: finishing requests in flight".into())).into_http().into_response();
+    }
     if db.is_ready().await {
         Response::builder().content_type("application/json").body(r#"{"database":"ok"}"#)
     } else {
         ProblemType::NotReady.problem(Some("database unreachable or migrations pending".into())).into_http().into_response()
+    }
+}
+
+/// Whether this instance still takes new work. It stops when told to
+/// (SIGTERM): `/readyz` then answers 503 so that a load balancer sends the
+/// next requests elsewhere, while the requests already here finish.
+#[derive(Clone, Debug, Default)]
+pub struct Readiness(Arc<AtomicBool>);
+
+impl Readiness {
+    /// From now on, `/readyz` says this instance is leaving.
+    pub fn drain(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`drain`](Self::drain) was called.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
     }
 }
 
