@@ -39,8 +39,9 @@ pub struct Config {
     pub forum_rate_limits: bool,
     /// How long an instance told to stop by SIGTERM keeps serving, with
     /// `/readyz` answering 503, before it stops accepting connections
-    /// (`SANAD_SHUTDOWN_DRAIN_SECS`, default 5): the time a load balancer
-    /// needs to see it leave. Ctrl-C (SIGINT) stops at once.
+    /// (`SANAD_SHUTDOWN_DRAIN_SECS`; default 5 on PostgreSQL, 0 on SQLite,
+    /// which runs one instance): the time a load balancer needs to see it
+    /// leave. Ctrl-C (SIGINT) stops at once.
     pub shutdown_drain_secs: u64,
 }
 
@@ -150,7 +151,8 @@ impl Config {
                 value: v,
                 why: "a whole number of seconds, at most 600",
             })?,
-            None => file.shutdown_drain_secs.unwrap_or(5),
+            // Only PostgreSQL runs several instances behind a balancer; a SQLite instance is alone.
+            None => file.shutdown_drain_secs.unwrap_or(if database_url.starts_with("postgres") { 5 } else { 0 }),
         };
         Ok(Self {
             listen,
@@ -228,7 +230,8 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        assert_eq!(Config::from_pairs(&[]).unwrap().shutdown_drain_secs, 5);
+        assert_eq!(Config::from_pairs(&[]).unwrap().shutdown_drain_secs, 0, "SQLite: one instance, no balancer to wait for");
+        assert_eq!(Config::from_pairs(&[("SANAD_DATABASE_URL", "postgres://db/sanad")]).unwrap().shutdown_drain_secs, 5);
         assert_eq!(Config::from_pairs(&[("SANAD_SHUTDOWN_DRAIN_SECS", "0")]).unwrap().shutdown_drain_secs, 0);
         assert!(Config::from_pairs(&[("SANAD_SHUTDOWN_DRAIN_SECS", "soon")]).is_err());
         let err = Config::from_pairs(&[("SANAD_MAX_UPLOAD_MB", "lots")]).unwrap_err();
