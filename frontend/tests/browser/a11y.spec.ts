@@ -1,13 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { firstItem, registerViaApi, switchLanguage } from './helpers';
+import { expect, test } from '@playwright/test';
+import { firstItem, registerViaApi, seriousViolations, switchLanguage } from './helpers';
 
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-}
 
 for (const locale of ['fr', 'ar'] as const) {
   test(`axe: register and login pages (${locale})`, async ({ page }) => {

@@ -1,16 +1,11 @@
 // An Arabic reader takes the starter courses in Arabic (issue 9, items 1 and 3): lessons, quizzes and
 // case studies read in Arabic, right to left, with nothing announced as being in another language;
 // and the same screens in French stay French. At 360 px, axe clean.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { firstItem, registerViaApi, switchLanguage } from './helpers';
+import { expect, test } from '@playwright/test';
+import { firstItem, registerViaApi, seriousViolations, switchLanguage } from './helpers';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }));
-}
 
 /** The share of Arabic letters among the letters of a text. */
 function arabicShare(text: string): number {

@@ -1,18 +1,11 @@
 // Mixed directions (issue 9, item 6): French content in an Arabic page keeps its own language and
 // direction (punctuation on its side, a question aligned like its choices and its explanation), and
 // people's words take the direction they are written in, paragraph by paragraph.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { publishFrenchOnlyCourse, registerViaApi, switchLanguage } from './helpers';
+import { expect, test, type Locator } from '@playwright/test';
+import { publishFrenchOnlyCourse, registerViaApi, seriousViolations, switchLanguage } from './helpers';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-}
 
 const direction = (l: Locator) => l.evaluate((el) => getComputedStyle(el).direction);
 

@@ -2,19 +2,12 @@
 // what its author is told, anonymous posting in the wellbeing category, a
 // moderator redacting a held post, notifications and mail preferences; in
 // French and in Arabic, with axe on every screen.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { ADMIN, loginAs, MODERATOR, registerViaApi, switchLanguage } from './helpers';
+import { ADMIN, loginAs, MODERATOR, registerViaApi, seriousViolations, switchLanguage } from './helpers';
 
 // The in-memory stand-in has no forum: these run against the real server only.
 test.skip(process.env.SANAD_BROWSER_MOCK === '1', 'the forum is not in mock-server.mjs');
 
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-}
 
 async function axe(page: Page, what: string) {
   expect(await seriousViolations(page), what).toEqual([]);

@@ -1,16 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { registerViaApi, switchLanguage } from './helpers';
+import { expect, test } from '@playwright/test';
+import { registerViaApi, seriousViolations, switchLanguage } from './helpers';
 
 // The phone header (issue 9, item 10): a compact bar whose links sit behind a menu button,
 // so the first screen shows the page, in French and in Arabic, for guests and members.
 
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-}
 
 const MENU = { fr: 'Menu', ar: 'القائمة' } as const;
 const COURSES = { fr: 'Formations', ar: 'التكوينات' } as const;

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 
 let counter = 0;
@@ -116,4 +117,12 @@ export async function publishFrenchOnlyCourse(page: Page): Promise<{ slug: strin
   await post(`/api/v1/courses/${slug}/publish`, {});
   await page.request.post('/api/v1/auth/logout', { headers });
   return { slug, lessonId: lesson.id, quizId: quiz.id };
+}
+
+/** Serious and critical axe violations of the page (WCAG 2.1 A/AA and best practices), each with where. */
+export async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
 }

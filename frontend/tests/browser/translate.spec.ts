@@ -1,18 +1,11 @@
 // Translating a course one language at a time (issue 9, item 1): on the course page each item tells
 // what is missing in each other language, with a link that opens it in that language; there only the
 // texts can change, in fields marked with the language typed; the learner then reads the translation.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { registerViaApi, switchLanguage, TRAINER } from './helpers';
+import { registerViaApi, seriousViolations, switchLanguage, TRAINER } from './helpers';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-}
 
 async function csrf(page: Page): Promise<string> {
   const me = (await (await page.request.get('/api/v1/me')).json()) as { csrf_token: string };
