@@ -1,7 +1,7 @@
 // The course page's "Save for offline reading" box: saves the whole course on the device with its
 // progress, says how much room it takes, and removes it.
 import { useEffect, useState } from 'preact/hooks';
-import { Alert, Status } from '../components/forms';
+import { Alert } from '../components/forms';
 import { useApp } from '../context';
 import { formatSize } from '../pages/vocab';
 import { canSave, removeCourse, saveCourse, SAVED_UPDATED, SaveFailed, savedCourse, storageEstimate, type SavedCourse } from './saved';
@@ -43,7 +43,7 @@ export function OfflineSave({ slug }: { slug: string }) {
       const { saved: s } = await saveCourse(slug, locale, (done, total) => setState({ step: 'saving', done, total }));
       setSaved(s);
       setState({ step: 'idle' });
-      setSaid(t('offline.saved', { version: s.version, size: size(s.bytes) }));
+      setSaid(null);
       setRoom(await storageEstimate());
     } catch (e) {
       setState({ step: 'failed', full: e instanceof SaveFailed && e.status === 507 });
@@ -59,12 +59,12 @@ export function OfflineSave({ slug }: { slug: string }) {
   return (
     <section class="offline-save" aria-labelledby="offline-save-title">
       <h2 id="offline-save-title">{t('offline.title')}</h2>
-      {saved ? (
-        <p>{t('offline.saved', { version: saved.version, size: size(saved.bytes) })}</p>
-      ) : (
-        <p class="muted">{t('offline.saveHint')}</p>
-      )}
-      {room && (saved || said) && <p class="muted">{t('offline.usage', { used: size(room.usage), free: size(Math.max(0, room.quota - room.usage)) })}</p>}
+      {/* What is saved, announced when it changes (saved, updated, removed). */}
+      <div role="status">
+        {saved ? <p>{t('offline.saved', { version: saved.version, size: size(saved.bytes) })}</p> : said && <p class="alert alert--ok">{said}</p>}
+      </div>
+      {!saved && <p class="muted">{t('offline.saveHint')}</p>}
+      {room && saved && <p class="muted">{t('offline.usage', { used: size(room.usage), free: size(Math.max(0, room.quota - room.usage)) })}</p>}
       {state.step === 'saving' && (
         <p>
           <progress max={state.total} value={state.done} aria-label={t('offline.progress')} />{' '}
@@ -72,7 +72,6 @@ export function OfflineSave({ slug }: { slug: string }) {
         </p>
       )}
       {state.step === 'failed' && <Alert message={t(state.full ? 'offline.full' : 'offline.failed')} />}
-      <Status message={said} />
       <div class="actions">
         {!saved && (
           <button type="button" class="button" onClick={save} disabled={state.step === 'saving'}>
