@@ -3,8 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
-/** Files of public/ the shell needs offline (the manifest and its icons). */
-const PUBLIC_SHELL = ['/favicon.svg', '/manifest.webmanifest', '/icon-192.png', '/icon-512.png'];
+/**
+ * Files of public/ the shell needs offline. The PNG icons are not among them: 21 KB that only
+ * installing to the home screen needs, and the browser fetches them then.
+ */
+const PUBLIC_SHELL = ['/favicon.svg', '/manifest.webmanifest'];
 
 /**
  * Writes dist/sw.js from sw/sw.js: the files index.html loads (its hashed script, preloads and
