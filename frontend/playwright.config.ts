@@ -21,6 +21,9 @@ export default defineConfig({
     headless: true,
     locale: 'fr-FR',
     trace: 'retain-on-failure',
+    // The service worker is tested in offline.spec.ts, which allows it; elsewhere page.route must
+    // see every request (a worker's fetches escape it).
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath,
       args: [

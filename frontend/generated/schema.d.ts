@@ -3012,6 +3012,171 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/courses/{slug}/offline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published course in one answer, to read it without a network: the
+         *     outline, the lessons, the quizzes (without answers), the case studies
+         *     and the images' addresses, in the reader's language. A strong `ETag`
+         *     makes checking a saved copy cost a 304 while the course is unchanged.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: string;
+                };
+                header?: {
+                    "Accept-Language"?: string;
+                };
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The published content. */
+                200: {
+                    headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["CourseBundle"];
+                    };
+                };
+                /** @description Not modified: the `If-None-Match` ETag is still current. */
+                304: {
+                    headers: {
+                        /** @description A strong validator of the body: send it back in `If-None-Match`. */
+                        ETag: string;
+                        /** @description `no-cache` (revalidate each use), `private, no-cache` or, for a draft preview, `private, no-store`. */
+                        "Cache-Control": string;
+                        /** @description The request headers the answer depends on. */
+                        Vary: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request could not be understood */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed (or missing X-CSRF-Token with a session cookie) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description One-time link used or expired */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported media type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; see errors[] */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many attempts; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Internal error; quote request_id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/lessons/{id}": {
         parameters: {
             query?: never;
@@ -16028,6 +16193,36 @@ export interface components {
             trainer_id: string;
             /** Format: date-time */
             created_at: string;
+        };
+        /**
+         * CourseBundle
+         * @description `GET /courses/{slug}/offline`: a published course in one answer, to be read
+         *     without a network. Each part is what its own read answers a signed-out
+         *     reader (`GET /courses/{slug}`, `/lessons/{id}`, `/quizzes/{id}` without
+         *     answers and in the authors' order, `/case-studies/{id}`), so the app keeps
+         *     them under those addresses.
+         */
+        CourseBundle: {
+            /**
+             * Format: int64
+             * @description The published version held.
+             */
+            version: number;
+            /** @description The language asked for (each part says the language it is served in). */
+            lang: string;
+            course: components["schemas"]["CourseDetail"];
+            /**
+             * @description The items of the modules the caller may open now: open modules, and for a
+             *     signed-in learner the gated ones whose prerequisites they finished.
+             */
+            lessons: components["schemas"]["LessonView"][];
+            quizzes: components["schemas"]["QuizView"][];
+            case_studies: components["schemas"]["CaseStudyView"][];
+            /**
+             * @description This site's addresses of the images the lessons show (other origins are
+             *     not shown by the app's content security policy).
+             */
+            images: string[];
         };
         /**
          * CourseDetail

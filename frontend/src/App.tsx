@@ -8,6 +8,7 @@ import { AppContext, type AppState } from './context';
 import { applyLocale, GUEST, initialLocale, isLocale, pendingLocale, setPendingLocale, translator, type Locale } from './i18n';
 import { useLocation } from './router';
 import { screenFor } from './routes';
+import { SavedUpdates } from './offline/SavedUpdates';
 
 /** Set while this device has a session, so that a guest's first screen never waits for the check. */
 const SIGNED_IN = 'sanad.signedIn';
@@ -120,7 +121,10 @@ export function App() {
 
   return (
     <AppContext.Provider value={state}>
-      <Layout path={loc.path}>{ready ? screenFor(loc.path, { me, known }) : <p class="loading">{t('app.loading')}</p>}</Layout>
+      <Layout path={loc.path}>
+        <SavedUpdates />
+        {ready ? screenFor(loc.path, { me, known }) : <p class="loading">{t('app.loading')}</p>}
+      </Layout>
     </AppContext.Provider>
   );
 }

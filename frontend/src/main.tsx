@@ -7,3 +7,15 @@ if (root) {
   root.textContent = '';
   render(<App />, root);
 }
+
+// The service worker (sw/sw.js, built to /sw.js) keeps the app and the courses read or saved for
+// reading offline. Registered once the page has loaded, and a moment later, so that on a slow link
+// it never competes with the first screen.
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  const register = () =>
+    setTimeout(() => {
+      navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+    }, 1000);
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
+}

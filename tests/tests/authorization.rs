@@ -124,6 +124,7 @@ fn table() -> Vec<Row> {
         // Courses, as learners see them.
         row(M::GET, "/api/v1/courses", [200; 6]),
         row(M::GET, "/api/v1/courses/{slug}", [200; 6]).at("/api/v1/courses/autrui"),
+        row(M::GET, "/api/v1/courses/{slug}/offline", [200; 6]).at("/api/v1/courses/autrui/offline"),
         row(M::GET, "/api/v1/lessons/{id}", [200; 6]).at("/api/v1/lessons/{lesson}"),
         row(M::GET, "/api/v1/quizzes/{id}", [200; 6]).at("/api/v1/quizzes/{quiz}"),
         // An empty attempt is refused once through the door.

@@ -316,6 +316,23 @@ impl CoursesApi {
         Ok(Cached::new(req, &self.courses.course(who.as_ref(), &slug.0, l, preview).await?, audience))
     }
 
+    /// A published course in one answer, to read it without a network: the
+    /// outline, the lessons, the quizzes (without answers), the case studies
+    /// and the images' addresses, in the reader's language. A strong `ETag`
+    /// makes checking a saved copy cost a 304 while the course is unchanged.
+    #[oai(path = "/courses/:slug/offline", method = "get", tag = "ApiTags::Courses")]
+    async fn offline(
+        &self,
+        req: &Request,
+        slug: Path<String>,
+        #[oai(name = "lang")] lang_q: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+    ) -> Result<Cached<CourseBundle>> {
+        // Which gated modules are included is the caller's.
+        let (who, l, audience) = reader(req, false, true, &lang_q, &accept).await?;
+        Ok(Cached::new(req, &self.courses.offline_bundle(who.as_ref(), &slug.0, l).await?, audience))
+    }
+
     /// A lesson, with the previous and next items.
     #[oai(path = "/lessons/:id", method = "get", tag = "ApiTags::Courses")]
     async fn lesson(

@@ -338,6 +338,28 @@ pub struct CaseStudyView {
     pub previous_item: Option<ItemRef>,
 }
 
+/// `GET /courses/{slug}/offline`: a published course in one answer, to be read
+/// without a network. Each part is what its own read answers a signed-out
+/// reader (`GET /courses/{slug}`, `/lessons/{id}`, `/quizzes/{id}` without
+/// answers and in the authors' order, `/case-studies/{id}`), so the app keeps
+/// them under those addresses.
+#[derive(Debug, Object)]
+pub struct CourseBundle {
+    /// The published version held.
+    pub version: i64,
+    /// The language asked for (each part says the language it is served in).
+    pub lang: String,
+    pub course: CourseDetail,
+    /// The items of the modules the caller may open now: open modules, and for a
+    /// signed-in learner the gated ones whose prerequisites they finished.
+    pub lessons: Vec<LessonView>,
+    pub quizzes: Vec<QuizView>,
+    pub case_studies: Vec<CaseStudyView>,
+    /// This site's addresses of the images the lessons show (other origins are
+    /// not shown by the app's content security policy).
+    pub images: Vec<String>,
+}
+
 /// A choice offered at a node.
 #[derive(Debug, Object)]
 pub struct NodeChoice {

@@ -390,9 +390,14 @@ impl Courses {
     pub async fn course(&self, caller: Option<&Caller>, slug: &str, lang: &str, preview: bool) -> Result<CourseDetail> {
         let loaded = self.load_course(caller, slug, preview).await?;
         let can_edit = self.can_edit(caller, &loaded.course).await?;
+        Ok(Self::course_view(&loaded, lang, can_edit))
+    }
+
+    /// The outline of what `loaded` holds, in `lang`.
+    fn course_view(loaded: &Loaded, lang: &str, can_edit: bool) -> CourseDetail {
         let c = &loaded.content;
         let (title, served_in) = c.title.pick(lang);
-        Ok(CourseDetail {
+        CourseDetail {
             id: loaded.course.id,
             slug: loaded.course.slug.clone(),
             title: title.to_string(),
@@ -416,13 +421,72 @@ impl Courses {
                     items: m.items.iter().map(|i| item_ref(i, lang)).collect(),
                 })
                 .collect(),
-        })
+        }
+    }
+
+    /// The published course at `slug` in one answer, for reading offline: its
+    /// outline and every item of the modules `caller` may open now, as a
+    /// signed-out reader gets each of them. Saving opens nothing: nobody is
+    /// enrolled by it.
+    pub async fn offline_bundle(&self, caller: Option<&Caller>, slug: &str, lang: &str) -> Result<CourseBundle> {
+        let loaded = self.load_course(caller, slug, false).await?;
+        let version = loaded.version.ok_or(Error::NotFound("course"))?;
+        let mut bundle = CourseBundle {
+            version,
+            lang: lang.to_string(),
+            course: Self::course_view(&loaded, lang, false),
+            lessons: Vec::new(),
+            quizzes: Vec::new(),
+            case_studies: Vec::new(),
+            images: Vec::new(),
+        };
+        for module in &loaded.content.modules {
+            let Some(first) = module.items.first() else { continue };
+            if !self.may_open(caller, &loaded, first.id, lang).await? {
+                continue;
+            }
+            for item in &module.items {
+                match &item.body {
+                    ItemBody::Lesson(_) => {
+                        let lesson = Self::lesson_view(&loaded, item.id, lang)?;
+                        for src in same_origin_images(&lesson.body_html) {
+                            if !bundle.images.contains(&src) {
+                                bundle.images.push(src);
+                            }
+                        }
+                        bundle.lessons.push(lesson);
+                    }
+                    ItemBody::Quiz(_) => bundle.quizzes.push(Self::quiz_view(&loaded, item.id, lang, 0, false)?),
+                    ItemBody::CaseStudy(_) => bundle.case_studies.push(Self::case_study_view(&loaded, item.id, lang)?),
+                }
+            }
+        }
+        Ok(bundle)
+    }
+
+    /// Whether `caller` may open `item` now (the gate, without enrolling anyone).
+    async fn may_open(&self, caller: Option<&Caller>, loaded: &Loaded, item: Uuid, lang: &str) -> Result<bool> {
+        let (Some(outline), Some(learning)) = (&loaded.outline, &self.learning) else { return Ok(true) };
+        if outline.module_of(item).is_none_or(|m| m.requires.is_empty()) {
+            return Ok(true);
+        }
+        let Some(caller) = caller else { return Ok(false) };
+        match learning.check_open(caller.user_id, outline, item, lang).await {
+            Ok(()) => Ok(true),
+            Err(Error::Locked { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// A lesson, with the items before and after it.
     pub async fn lesson(&self, caller: Option<&Caller>, id: Uuid, lang: &str, preview: bool) -> Result<LessonView> {
         let loaded = self.load_item(caller, id, preview).await?;
         self.gate(caller, &loaded, id, lang).await?;
+        Self::lesson_view(&loaded, id, lang)
+    }
+
+    /// Lesson `id` of what `loaded` holds, in `lang`.
+    fn lesson_view(loaded: &Loaded, id: Uuid, lang: &str) -> Result<LessonView> {
         let c = &loaded.content;
         let (module, item) = c.items().find(|(_, i)| i.id == id).ok_or(Error::NotFound("lesson"))?;
         let ItemBody::Lesson(lesson) = &item.body else { return Err(Error::NotFound("lesson")) };
@@ -464,12 +528,19 @@ impl Courses {
     pub async fn quiz(&self, caller: Option<&Caller>, id: Uuid, lang: &str, preview: bool) -> Result<QuizView> {
         let loaded = self.load_item(caller, id, preview).await?;
         self.gate(caller, &loaded, id, lang).await?;
-        let c = &loaded.content;
-        let (item, quiz) = Self::quiz_of(c, id)?;
         let attempts_used = match caller {
             Some(caller) => store::count_attempts(&self.db, id, caller.user_id).await? as u32,
             None => 0,
         };
+        Self::quiz_view(&loaded, id, lang, attempts_used, true)
+    }
+
+    /// Quiz `id` of what `loaded` holds, in `lang`, without answers; its choices
+    /// shuffled when the quiz says so and `shuffle` allows it (a saved course
+    /// keeps the authors' order, so that its bytes, and ETag, stay the same).
+    fn quiz_view(loaded: &Loaded, id: Uuid, lang: &str, attempts_used: u32, shuffle: bool) -> Result<QuizView> {
+        let c = &loaded.content;
+        let (item, quiz) = Self::quiz_of(c, id)?;
         let mut rng = rand::thread_rng();
         let (reader, main) = (language_of(lang), c.language);
         let questions = quiz
@@ -485,7 +556,7 @@ impl Courses {
                     })
                     .collect();
                 // True/false keeps its order: "Vrai" then "Faux" is how people read it.
-                if quiz.shuffle && q.kind != QuestionKind::TrueFalse {
+                if shuffle && quiz.shuffle && q.kind != QuestionKind::TrueFalse {
                     choices.shuffle(&mut rng);
                 }
                 let (prompt, language) = served(&q.prompt, &q.translations, reader, main, |t| &t.prompt);
@@ -614,6 +685,11 @@ impl Courses {
     pub async fn case_study(&self, caller: Option<&Caller>, id: Uuid, lang: &str, preview: bool) -> Result<CaseStudyView> {
         let loaded = self.load_item(caller, id, preview).await?;
         self.gate(caller, &loaded, id, lang).await?;
+        Self::case_study_view(&loaded, id, lang)
+    }
+
+    /// Case study `id` of what `loaded` holds, in `lang`, before starting it.
+    fn case_study_view(loaded: &Loaded, id: Uuid, lang: &str) -> Result<CaseStudyView> {
         let c = &loaded.content;
         let (item, case) = Self::case_of(c, id)?;
         let (previous_item, next_item) = neighbours(c, id, lang);
@@ -810,6 +886,23 @@ fn node_view(case: &CaseStudy, key: &str, score: u32, max_score: u32, reading: R
     })
 }
 
+/// The `src` of each `<img>` of sanitized lesson HTML that points into this
+/// site (a path from the root), once each, in order.
+fn same_origin_images(html: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for tag in html.split("<img").skip(1) {
+        let tag = tag.split('>').next().unwrap_or("");
+        let Some(at) = tag.find(" src=\"") else { continue };
+        let value = &tag[at + 6..];
+        let Some(end) = value.find('"') else { continue };
+        let src = value[..end].replace("&amp;", "&");
+        if src.starts_with('/') && !src.starts_with("//") && !found.contains(&src) {
+            found.push(src);
+        }
+    }
+    found
+}
+
 fn summary_of(row: &CourseRow, content: &CourseContent, lang: &str, published_at: DateTime<Utc>) -> CourseSummary {
     let (title, served_in) = content.title.pick(lang);
     CourseSummary {
@@ -830,4 +923,16 @@ fn summary_of(row: &CourseRow, content: &CourseContent, lang: &str, published_at
 /// Lower-cased, accent-free text for the catalogue's `q=` search.
 pub fn fold_for_search(text: &str) -> String {
     sanad_platform::folding::fold(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin_images;
+
+    #[test]
+    fn only_this_sites_images_are_listed_once() {
+        let html = r#"<p><img src="/api/v1/files/a.png" alt="a"><img alt="b" src="https://elsewhere.example/b.png"></p>
+<img src="//cdn.example/c.png"><img src="/api/v1/files/a.png"><img src="/x?a=1&amp;b=2">"#;
+        assert_eq!(same_origin_images(html), vec!["/api/v1/files/a.png".to_string(), "/x?a=1&b=2".to_string()]);
+    }
 }

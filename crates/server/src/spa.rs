@@ -232,6 +232,26 @@ mod tests {
         assert!(!csp.contains("unsafe-inline"));
     }
 
+    #[tokio::test]
+    async fn the_service_worker_is_revalidated_at_the_root_and_allowed_by_the_policy() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<!doctype html><title>Sanad</title>").unwrap();
+        std::fs::write(dir.path().join("sw.js"), "self.addEventListener('fetch', () => {});").unwrap();
+        std::fs::write(dir.path().join("manifest.webmanifest"), "{}").unwrap();
+        let spa = Spa::new(Some(dir.path().to_path_buf()));
+        let get = |path: &str| Request::builder().uri(path.parse().unwrap()).finish();
+        // At the root, so its scope is the whole app; never kept without asking (a new build is a new worker).
+        let sw = spa.call(get("/sw.js")).await.unwrap();
+        assert_eq!(sw.status(), StatusCode::OK);
+        assert_eq!(sw.headers()[header::CACHE_CONTROL], "no-cache");
+        assert!(sw.headers()[header::CONTENT_TYPE].to_str().unwrap().contains("javascript"));
+        let manifest = spa.call(get("/manifest.webmanifest")).await.unwrap();
+        assert_eq!(manifest.status(), StatusCode::OK);
+        let page = spa.call(get("/lessons/x")).await.unwrap();
+        let csp = page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+        assert!(csp.contains("worker-src 'self'") && csp.contains("manifest-src 'self'"), "{csp}");
+    }
+
     #[test]
     fn the_smallest_accepted_copy_is_chosen() {
         let file = StaticFile {

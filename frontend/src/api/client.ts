@@ -38,7 +38,7 @@ const EARLY_FOR_MS = 15_000;
 export function startEarly(url: string): void {
   const key = `${acceptLanguage} ${url}`;
   if (early.has(key)) return;
-  early.set(key, fetch(url, { credentials: 'same-origin', headers: { 'Accept-Language': acceptLanguage } }));
+  early.set(key, fetch(url, { credentials: 'same-origin', headers: { 'Accept-Language': acceptLanguage } }).catch((e: unknown) => keptCopy(url, e)));
   setTimeout(() => early.delete(key), EARLY_FOR_MS);
 }
 
@@ -52,7 +52,20 @@ function earlyOrFetch(request: Request): Promise<Response> {
       return started;
     }
   }
-  return fetch(request);
+  if (request.method !== 'GET') return fetch(request);
+  const url = request.url;
+  return fetch(request).catch((e: unknown) => keptCopy(url, e));
+}
+
+/**
+ * When the network fails, the copy of a published read kept on the device (read before, or saved
+ * with its course: offline/saved.ts), for a page the service worker does not control yet.
+ * Only published content is ever kept, so nothing private can come from here.
+ */
+async function keptCopy(url: string, error: unknown): Promise<Response> {
+  const hit = typeof caches === 'undefined' ? undefined : await caches.match(url, { ignoreVary: true }).catch(() => undefined);
+  if (hit) return hit;
+  throw error;
 }
 
 export const client = createClient<paths>({

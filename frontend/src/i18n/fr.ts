@@ -999,6 +999,22 @@ export const fr = {
   'reason.unreachable': 'On ne peut pas y arriver depuis le départ.',
   'reason.dead_end': 'Aucun chemin ne mène d’ici à une fin.',
   'reason.choice_loops_back': 'Le choix « {choice} » ramène à « {next} », une étape déjà passée : une étude de cas avance toujours (répétez la situation dans une nouvelle étape).',
+  // Reading offline (issue 10): the course page's saving box, the page never saved, republished copies.
+  'offline.title': 'Lire hors ligne',
+  'offline.save': 'Enregistrer pour lire hors ligne',
+  'offline.saveHint': 'Tout le cours (leçons, quiz, études de cas) est gardé sur cet appareil et s’ouvre même sans réseau.',
+  'offline.saving': 'Enregistrement : {done} sur {total}',
+  'offline.progress': 'Enregistrement du cours',
+  'offline.saved': 'Enregistré sur cet appareil (version {version}) : {size}.',
+  'offline.usage': 'Sanad occupe {used} sur cet appareil ; {free} restent disponibles.',
+  'offline.remove': 'Retirer de cet appareil',
+  'offline.removed': 'Le cours a été retiré de cet appareil.',
+  'offline.updated': 'Une nouvelle version de « {title} » a été publiée : la copie enregistrée sur cet appareil est à jour.',
+  'offline.failed': 'L’enregistrement n’a pas abouti. Vérifiez la connexion puis réessayez.',
+  'offline.full': 'Il n’y a plus assez de place sur cet appareil pour enregistrer ce cours.',
+  'offline.unsavedTitle': 'Pas de connexion',
+  'offline.unsaved': 'Cette page n’est pas enregistrée sur cet appareil : pour la lire hors ligne, il faut d’abord l’ouvrir ou enregistrer son cours avec une connexion. Vérifiez le réseau puis réessayez.',
+  'offline.dismiss': 'Fermer',
 } as const;
 
 export type Key = keyof typeof fr;

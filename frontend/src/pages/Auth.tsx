@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { clearOfflineData } from '../offline/saved';
 import { setCsrfToken } from '../api/client';
 import { login, logout, register } from '../api/endpoints';
 import type { SessionResponse } from '../api/types';
@@ -134,6 +135,8 @@ export function Logout() {
     started.current = true;
     logout()
       .catch(() => undefined)
+      // A shared phone keeps nothing of the last reader: courses saved and pages read go too.
+      .then(() => clearOfflineData().catch(() => undefined))
       .finally(() => {
         setMe(null);
         setCsrfToken(null);

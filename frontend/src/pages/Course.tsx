@@ -9,6 +9,7 @@ import { Sentence, textAttrs } from '../components/bidi';
 import { CourseStanding } from './progress/CourseStanding';
 import { rememberCourse } from './progress/parts';
 import { Icon } from '../components/Icon';
+import { OfflineSave } from '../offline/OfflineSave';
 
 export function Course({ slug }: { slug: string }) {
   const { t, locale, me } = useApp();
@@ -46,6 +47,7 @@ export function Course({ slug }: { slug: string }) {
           </Link>
         )}
       </div>
+      {!c.preview && <OfflineSave slug={c.slug} />}
       <h2 class="outline-title">{t('course.outline')}</h2>
       {c.modules.length === 0 && <p class="muted">{t('course.empty')}</p>}
       <Outline course={c} progress={progress} preview={preview} />

@@ -59,10 +59,12 @@ export function LoadFailed({
   // A module whose prerequisite is not finished: say which one, not "loading failed".
   if (error instanceof ApiError && lockedBy(error) !== null) return <LockedItem error={error} />;
   const notFound = error instanceof ApiError && error.status === 404;
+  // No answer at all: neither the network nor a copy kept on the device (read before, or saved with its course).
+  const unsaved = error instanceof ApiError && error.status === 0;
   return (
     <>
-      <h1 tabIndex={-1}>{notFound ? t('notFound.title') : t('common.loadFailedTitle')}</h1>
-      <Alert message={notFound ? t('learn.notFound') : describeError(error, t)} />
+      <h1 tabIndex={-1}>{notFound ? t('notFound.title') : unsaved ? t('offline.unsavedTitle') : t('common.loadFailedTitle')}</h1>
+      <Alert message={notFound ? t('learn.notFound') : unsaved ? t('offline.unsaved') : describeError(error, t)} />
       <div class="actions">
         {!notFound && (
           <button type="button" class="button" onClick={onRetry}>

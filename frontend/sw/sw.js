@@ -1,0 +1,110 @@
+// Sanad's service worker: the app shell precached, published course content kept for reading
+// without a network. Built into dist/sw.js by vite.config.ts, which fills in PRECACHE and
+// VERSION (the hashed files index.html loads, so each build is a new worker).
+// What is kept: GET reads of published content (a course's outline, lessons, quizzes without
+// answers, case studies) and this site's images; nothing else of the API (the session, the
+// profile, progress, the forum) ever enters a cache. The app empties the content caches at logout.
+const VERSION = '__VERSION__';
+const PRECACHE = /** @type {string[]} */ (__PRECACHE__);
+const SHELL = `sanad-shell-${VERSION}`;
+/** Pages read online, kept so that they open again offline. */
+const CONTENT = 'sanad-content';
+// Courses saved on the course page are in 'sanad-saved', written by the app (src/offline/saved.ts).
+/** Past this, a slow answer gives way to the copy kept (a weak link is often no link). */
+const PATIENCE_MS = 6000;
+
+/** Published reads: /api/v1/courses/{slug}, /lessons/{id}, /quizzes/{id}, /case-studies/{id}. */
+const PUBLISHED = /^\/api\/v1\/(courses\/[^/]+|lessons\/[^/]+|quizzes\/[^/]+|case-studies\/[^/]+)$/;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL)
+      .then((cache) => cache.addAll(PRECACHE))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((n) => n.startsWith('sanad-shell-') && n !== SHELL).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(page(request));
+  } else if (url.pathname.startsWith('/assets/')) {
+    event.respondWith(asset(request));
+  } else if (PUBLISHED.test(url.pathname) && !url.searchParams.has('preview')) {
+    event.respondWith(published(request));
+  } else if (request.destination === 'image' && !url.pathname.startsWith('/api/v1/me')) {
+    event.respondWith(published(request));
+  }
+});
+
+/** Waits for `promise` at most `ms`; null after that (the promise goes on). */
+function within(promise, ms) {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(null), ms))]);
+}
+
+/** A navigation: the network's index.html (kept as the shell), else the shell kept. */
+async function page(request) {
+  const fresh = fetch(request).then(async (response) => {
+    if (response.ok && (response.headers.get('content-type') || '').includes('text/html')) {
+      const cache = await caches.open(SHELL);
+      await cache.put('/index.html', response.clone());
+    }
+    return response;
+  });
+  const kept = await caches.match('/index.html', { cacheName: SHELL });
+  if (!kept) return fresh;
+  try {
+    return (await within(fresh, PATIENCE_MS)) || kept;
+  } catch {
+    return kept;
+  }
+}
+
+/** Hashed files never change: the copy kept, else the network's (kept for next time). */
+async function asset(request) {
+  const kept = await caches.match(request);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok) {
+    const cache = await caches.open(SHELL);
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
+/** Published content: the network first (a 304 costs nothing), the copy kept when it fails or is too slow. */
+async function published(request) {
+  const fresh = fetch(request).then(async (response) => {
+    const cc = response.headers.get('cache-control') || '';
+    if (response.status === 200 && !cc.includes('no-store')) {
+      const cache = await caches.open(CONTENT);
+      await cache.put(request, response.clone());
+    }
+    return response;
+  });
+  fresh.catch(() => undefined); // answered from the copy kept, the failure is expected
+  // Read online or saved with the course: whichever cache holds it.
+  const kept = () => caches.match(request, { ignoreVary: true });
+  try {
+    const answer = await within(fresh, PATIENCE_MS);
+    if (answer) return answer;
+    return (await kept()) || (await fresh);
+  } catch (error) {
+    const hit = await kept();
+    if (hit) return hit;
+    throw error;
+  }
+}
