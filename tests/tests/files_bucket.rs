@@ -82,6 +82,11 @@ async fn instances_share_the_bucket(backend: Backend) {
         let hash = sanad_library::files::content_hash(&bytes);
         assert_eq!(store.get(&hash).await.unwrap().len, bytes.len() as u64);
     }
+    // A bucket that does not exist stops the start (checked, not found at the first upload).
+    let missing = FileStore::Bucket(Bucket::open("s3://no-such-bucket/x", &s3.settings()).unwrap());
+    let err = missing.check().await.unwrap_err().to_string();
+    assert!(err.contains("s3://no-such-bucket/x"), "{err}");
+    assert!(store.check().await.is_ok());
     b.stop().await;
     a.stop().await;
 }
@@ -102,6 +107,13 @@ async fn local_files_migrate_into_the_bucket(backend: Backend) {
     // A second run (after an interruption, say) finds everything there.
     let again = store.migrate_to(&bucket, |_| {}).await.unwrap();
     assert_eq!(again, Migrated { copied: 0, present: 4 });
+    // A file whose content does not match its name is refused, not copied.
+    let bogus = format!("{}{}", "ab", "0".repeat(62));
+    std::fs::create_dir_all(local.data_dir.path().join("files/ab")).unwrap();
+    std::fs::write(local.data_dir.path().join("files/ab").join(&bogus), b"altered").unwrap();
+    let err = store.migrate_to(&bucket, |_| {}).await.unwrap_err().to_string();
+    assert!(err.contains(&bogus), "{err}");
+    assert!(FileStore::Bucket(bucket.clone()).get(&bogus).await.is_err(), "not copied");
 
     // An instance on the bucket serves what the disk held.
     let on_bucket = local.another_instance_with(s3.options(&prefix)).await;

@@ -193,8 +193,13 @@ impl FileStore {
     /// than the first upload failing.
     pub async fn check(&self) -> anyhow::Result<()> {
         if let Self::Bucket(b) = self {
-            let probe = b.key(&"0".repeat(64));
-            b.has(&probe).await.map_err(|e| anyhow::anyhow!("cannot reach the files bucket {}: {e}", b.url))?;
+            // A listing (one level: at most 256 `ab/` folders) fails on a missing
+            // bucket, where reading a missing key would merely say "not found".
+            let prefix = (!b.prefix.is_empty()).then(|| ObjectPath::from(b.prefix.as_str()));
+            b.store
+                .list_with_delimiter(prefix.as_ref())
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot reach the files bucket {}: {e}", b.url))?;
         }
         Ok(())
     }

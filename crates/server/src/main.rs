@@ -223,6 +223,7 @@ async fn migrate_files(config: Config, to: &str) -> anyhow::Result<()> {
     let from = config.data_dir.join("files");
     let local = sanad_library::files::FileStore::local(from.clone());
     let bucket = sanad_library::files::Bucket::open(to, &config.bucket_settings)?;
+    sanad_library::files::FileStore::Bucket(bucket.clone()).check().await?;
     let mut last = std::time::Instant::now();
     let done = local
         .migrate_to(&bucket, |so_far| {
