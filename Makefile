@@ -24,7 +24,7 @@ spa:
 tools:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@command -v pdftoppm >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
-	@python3 -c 'import aiosmtpd, schemathesis, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check aiosmtpd schemathesis openapi-spec-validator
+	@python3 -c 'import aiosmtpd, schemathesis, openapi_spec_validator, moto.server' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check aiosmtpd schemathesis openapi-spec-validator 'moto[server]'
 	(cd frontend && npm ci --no-audit --no-fund)
 
 check-rust:
@@ -43,7 +43,8 @@ check-frontend:
 	(cd frontend && npm run lint && npm run typecheck && npm run build && npm run size)
 
 ## With SANAD_TEST_DATABASE_URL set every scenario runs on PostgreSQL too; with
-## SANAD_REQUIRE_POSTGRES=1 (CI) a scenario that would skip PostgreSQL fails instead.
+## SANAD_REQUIRE_POSTGRES=1 (CI) a scenario that would skip PostgreSQL fails instead; with
+## SANAD_REQUIRE_S3=1 (CI) so does a files-in-a-bucket scenario that finds no moto.
 test-rust:
 	cargo test --workspace --quiet
 

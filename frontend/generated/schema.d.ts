@@ -10128,10 +10128,10 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description The file, as an attachment. */
                 200: {
                     headers: {
-                        /** @description Indicate if the content is expected to be displayed inline in the browser, that is, as a Web page or as part of a Web page, or as an attachment, that is downloaded and saved locally. */
-                        "Content-Disposition": string;
+                        "CONTENT-LENGTH": number;
                         [name: string]: unknown;
                     };
                     content: {

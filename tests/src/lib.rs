@@ -131,8 +131,13 @@ impl TestServer {
     /// Another instance on the same database, with its own data directory
     /// (its own mail files), as a second server behind a load balancer.
     pub async fn another_instance(&self) -> TestServer {
+        self.another_instance_with(Options::default()).await
+    }
+
+    /// Another instance on the same database with `options` (e.g. files in a bucket).
+    pub async fn another_instance_with(&self, options: Options) -> TestServer {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        Self::start_on(self.backend, Options::default(), data_dir, self.database_url.clone()).await
+        Self::start_on(self.backend, options, data_dir, self.database_url.clone()).await
     }
 
     /// Signs an existing account in through this instance.
@@ -448,4 +453,96 @@ macro_rules! on_both_backends {
             )*
         }
     };
+}
+
+/// An S3-compatible server for tests: moto's server (PyPI `moto[server]`,
+/// installed by `make tools`) on a free port, with one bucket, stopped when
+/// dropped.
+pub struct S3Server {
+    child: std::process::Child,
+    /// `http://127.0.0.1:<port>`.
+    pub endpoint: String,
+    /// The bucket created at start.
+    pub bucket: String,
+}
+
+impl S3Server {
+    /// Starts moto and creates a bucket; `None` (said on stderr) when
+    /// moto is not installed, unless `SANAD_REQUIRE_S3` is set, which
+    /// makes a missing moto fail the test `who`.
+    pub async fn start(who: &str) -> Option<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        // `python3 -m moto.server` rather than `moto_server`: pip may put the script off PATH (or a pyenv shim on it).
+        let installed = match std::process::Command::new("python3").args(["-c", "import moto.server"]).output() {
+            Ok(out) if out.status.success() => Ok(()),
+            Ok(_) => Err(std::io::Error::other("python3 cannot import moto.server")),
+            Err(e) => Err(e),
+        };
+        let child = match installed.and_then(|()| {
+            std::process::Command::new("python3")
+                .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+        }) {
+            Ok(child) => child,
+            Err(e) => {
+                assert!(
+                    std::env::var("SANAD_REQUIRE_S3").is_err(),
+                    "SANAD_REQUIRE_S3 is set but moto cannot start ({e}): {who} cannot run against a bucket (make tools installs it)"
+                );
+                eprintln!("moto not installed ({e}; `make tools` installs moto[server]): {who} skipped");
+                return None;
+            }
+        };
+        let mut server = Self { child, endpoint: format!("http://127.0.0.1:{port}"), bucket: "sanad-test".into() };
+        let http = reqwest::Client::new();
+        // moto takes a second or two to listen; it does not check signatures, so a plain PUT creates the bucket.
+        for _ in 0..600 {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("moto stopped at start ({status})");
+            }
+            if let Ok(resp) = http.put(format!("{}/{}", server.endpoint, server.bucket)).send().await {
+                assert!(resp.status().is_success(), "creating the bucket: {}", resp.status());
+                return Some(server);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("moto did not answer on {}", server.endpoint);
+    }
+
+    /// The `AWS_*` settings of this server, as an instance's environment.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_ACCESS_KEY_ID", "sanad-test".into()),
+            ("AWS_SECRET_ACCESS_KEY", "sanad-test-secret".into()),
+            ("AWS_ALLOW_HTTP", "true".into()),
+        ]
+    }
+
+    /// The `AWS_*` settings as the configuration keeps them.
+    pub fn settings(&self) -> Vec<(String, String)> {
+        self.env().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    /// Options for an instance whose files live under `prefix` in the bucket.
+    pub fn options(&self, prefix: &str) -> Options {
+        let mut env = self.env();
+        env.push(("SANAD_FILES_URL", self.url(prefix)));
+        Options { env, ..Options::default() }
+    }
+
+    /// `s3://<bucket>/<prefix>`.
+    pub fn url(&self, prefix: &str) -> String {
+        format!("s3://{}/{prefix}", self.bucket)
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

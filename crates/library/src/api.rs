@@ -1,6 +1,6 @@
 //! HTTP endpoints of the library's resources: parse, authorise, call the service.
 
-use poem::Request;
+use poem::{Body, Request};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Attachment, AttachmentType, Json, PlainText};
 use poem_openapi::registry::MetaSchemaRef;
@@ -85,6 +85,14 @@ pub enum Rated {
     /// The caller's rating was changed.
     #[oai(status = 200)]
     Updated(Json<RatingSummary>),
+}
+
+/// A stored file, streamed.
+#[derive(ApiResponse)]
+pub enum FileResponse {
+    /// The file, as an attachment.
+    #[oai(status = 200)]
+    File(Attachment<Body>, #[oai(header = "Content-Length")] u64),
 }
 
 /// A CSV download.
@@ -183,11 +191,14 @@ impl LibraryApi {
 
     /// Download a file (counted as a use of the resource).
     #[oai(path = "/library/resources/:id/files/:file_id", method = "get", tag = "ApiTags::Library")]
-    async fn download(&self, req: &Request, id: Path<Uuid>, file_id: Path<Uuid>) -> Result<Attachment<Vec<u8>>> {
+    async fn download(&self, req: &Request, id: Path<Uuid>, file_id: Path<Uuid>) -> Result<FileResponse> {
         let who = optional_caller(req).await?;
         let file = self.library.download(who.as_ref(), id.0, file_id.0).await?;
+        let len = file.content.len;
+        // Streamed from the store as it is read: a large video is never held whole in memory.
+        let body = Body::from_bytes_stream(file.content.stream);
         // Served as an attachment with nosniff (set for every response): never rendered in the page.
-        Ok(Attachment::new(file.bytes).attachment_type(AttachmentType::Attachment).filename(file.name))
+        Ok(FileResponse::File(Attachment::new(body).attachment_type(AttachmentType::Attachment).filename(file.name), len))
     }
 
     /// Rate a resource, 1 to 5 stars with an optional comment; one rating per person, changeable.

@@ -41,6 +41,20 @@ impl Extractor {
         Self { program, args: vec![] }
     }
 
+    /// The text of the PDF `bytes` (files kept in a bucket have no path on
+    /// this machine): written to a private temporary file for the child,
+    /// removed afterwards.
+    pub async fn pdf_text_of(&self, bytes: &[u8]) -> Option<String> {
+        let path = std::env::temp_dir().join(format!("sanad-pdf-{}.pdf", uuid::Uuid::now_v7().simple()));
+        if let Err(e) = tokio::fs::write(&path, bytes).await {
+            tracing::warn!(error = %e, "cannot write a PDF for the extractor; its text is not indexed");
+            return None;
+        }
+        let text = self.pdf_text(&path).await;
+        let _ = tokio::fs::remove_file(&path).await;
+        text
+    }
+
     /// The text of the PDF at `path`, NFKC-normalized; `None` when it cannot be read in the bounds.
     pub async fn pdf_text(&self, path: &Path) -> Option<String> {
         let mut child = tokio::process::Command::new(&self.program)

@@ -41,12 +41,11 @@ struct StoredFile {
     text: String,
 }
 
-/// A file to send back: its name, type and content.
-#[derive(Debug)]
+/// A file to send back: its name, type and content (streamed from the store).
 pub struct FileDownload {
     pub name: String,
     pub content_type: String,
-    pub bytes: Vec<u8>,
+    pub content: files::StoredBytes,
 }
 
 /// Search parameters, as typed in the URL.
@@ -421,7 +420,8 @@ impl Library {
             let text = if content_type == "application/pdf" {
                 match self.files.local_path(&hash) {
                     Some(path) => self.extractor.pdf_text(&path).await.unwrap_or_default(),
-                    None => String::new(),
+                    // In a bucket: the extractor reads the uploaded bytes from a temporary file.
+                    None => self.extractor.pdf_text_of(&f.bytes).await.unwrap_or_default(),
                 }
             } else {
                 String::new()
@@ -504,10 +504,10 @@ impl Library {
     pub async fn download(&self, caller: Option<&Caller>, id: Uuid, file_id: Uuid) -> Result<FileDownload> {
         let r = self.visible(caller, id).await?;
         let file = store::files(&self.db, r.id).await?.into_iter().find(|f| f.id == file_id).ok_or(Error::NotFound("file"))?;
-        let bytes =
+        let content =
             self.files.get(&file.sha256).await.map_err(|e| Error::Internal(anyhow::Error::new(e).context("stored file missing")))?;
         store::count_download(&self.db, r.id, file.id).await?;
-        Ok(FileDownload { name: file.name, content_type: file.content_type, bytes })
+        Ok(FileDownload { name: file.name, content_type: file.content_type, content })
     }
 
     /// Rates a resource (one rating per person, changeable). True when it is a new rating.

@@ -43,7 +43,26 @@ pub struct Config {
     /// which runs one instance): the time a load balancer needs to see it
     /// leave. Ctrl-C (SIGINT) stops at once.
     pub shutdown_drain_secs: u64,
+    /// Where uploaded files live (`SANAD_FILES_URL`): unset for `<data dir>/files`,
+    /// or `s3://bucket/prefix` for an S3-compatible bucket shared by several
+    /// instances (endpoint, region and credentials from the `AWS_*` environment).
+    pub files_url: Option<String>,
+    /// The `AWS_*` settings of the bucket found in the environment ([`BUCKET_SETTINGS`]).
+    pub bucket_settings: Vec<(String, String)>,
 }
+
+/// The environment variables of an S3-compatible bucket that Sanad passes on
+/// (object_store also reads them, and other `AWS_*` ones, from the process).
+pub const BUCKET_SETTINGS: &[&str] = &[
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ALLOW_HTTP",
+    "AWS_VIRTUAL_HOSTED_STYLE_REQUEST",
+];
 
 /// The subset of keys a `sanad.toml` may set; all optional.
 #[derive(Debug, Default, Deserialize)]
@@ -65,6 +84,7 @@ struct FileConfig {
     registrations_per_hour: Option<u32>,
     forum_rate_limits: Option<bool>,
     shutdown_drain_secs: Option<u64>,
+    files_url: Option<String>,
 }
 
 /// Why the configuration could not be read.
@@ -154,6 +174,11 @@ impl Config {
             // Only PostgreSQL runs several instances behind a balancer; a SQLite instance is alone.
             None => file.shutdown_drain_secs.unwrap_or(if database_url.starts_with("postgres") { 5 } else { 0 }),
         };
+        let files_url = env("SANAD_FILES_URL").or(file.files_url);
+        if let Some(url) = &files_url {
+            check_files_url(url).map_err(|why| ConfigError::Value { key: "SANAD_FILES_URL", value: url.clone(), why })?;
+        }
+        let bucket_settings = BUCKET_SETTINGS.iter().filter_map(|k| env(k).map(|v| (k.to_string(), v))).collect();
         Ok(Self {
             listen,
             data_dir,
@@ -171,6 +196,8 @@ impl Config {
             registrations_per_hour,
             forum_rate_limits,
             shutdown_drain_secs,
+            files_url,
+            bucket_settings,
         })
     }
 
@@ -183,6 +210,17 @@ impl Config {
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
     }
+}
+
+/// Why `url` cannot name a bucket: only `s3://bucket` or `s3://bucket/prefix` can.
+pub fn check_files_url(url: &str) -> Result<(), &'static str> {
+    let Some(rest) = url.strip_prefix("s3://") else {
+        return Err("s3://bucket/prefix (leave unset for the data directory)");
+    };
+    let bucket = rest.split('/').next().unwrap_or("");
+    let valid =
+        (3..=63).contains(&bucket.len()) && bucket.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    if valid { Ok(()) } else { Err("s3://bucket/prefix, the bucket 3 to 63 lowercase letters, digits, dots or dashes") }
 }
 
 fn default_sqlite_url(data_dir: &Path) -> String {
@@ -234,6 +272,14 @@ mod tests {
         assert_eq!(Config::from_pairs(&[("SANAD_DATABASE_URL", "postgres://db/sanad")]).unwrap().shutdown_drain_secs, 5);
         assert_eq!(Config::from_pairs(&[("SANAD_SHUTDOWN_DRAIN_SECS", "0")]).unwrap().shutdown_drain_secs, 0);
         assert!(Config::from_pairs(&[("SANAD_SHUTDOWN_DRAIN_SECS", "soon")]).is_err());
+        assert_eq!(Config::from_pairs(&[]).unwrap().files_url, None, "files in the data directory by default");
+        let c = Config::from_pairs(&[("SANAD_FILES_URL", "s3://sanad-files/prod")]).unwrap();
+        assert_eq!(c.files_url.as_deref(), Some("s3://sanad-files/prod"));
+        assert!(Config::from_pairs(&[("SANAD_FILES_URL", "s3://sanad-files")]).is_ok());
+        let err = Config::from_pairs(&[("SANAD_FILES_URL", "/srv/files")]).unwrap_err();
+        assert!(err.to_string().contains("SANAD_FILES_URL"), "{err}");
+        assert!(Config::from_pairs(&[("SANAD_FILES_URL", "s3://")]).is_err());
+        assert!(Config::from_pairs(&[("SANAD_FILES_URL", "s3://Bad_Bucket/x")]).is_err());
         let err = Config::from_pairs(&[("SANAD_MAX_UPLOAD_MB", "lots")]).unwrap_err();
         assert!(err.to_string().contains("SANAD_MAX_UPLOAD_MB"));
         assert!(toml::from_str::<FileConfig>("unknown = 1").is_err());

@@ -112,15 +112,11 @@ impl App {
             Some(program) => Extractor::program(program.clone()),
             None => Extractor::current_exe().context("cannot find this program to extract PDF text")?,
         };
-        let library = Library::new(
-            db.clone(),
-            clock.clone(),
-            FileStore::new(config.data_dir.join("files")),
-            extractor,
-            Arc::new(index),
-            config.max_upload_mb,
-        )
-        .with_lessons(Arc::new(crate::lessons::CourseLessons { db: db.clone() }));
+        let files = FileStore::open(&config.data_dir, config.files_url.as_deref(), &config.bucket_settings)
+            .context("SANAD_FILES_URL: cannot open the files bucket")?;
+        files.check().await?;
+        let library = Library::new(db.clone(), clock.clone(), files, extractor, Arc::new(index), config.max_upload_mb)
+            .with_lessons(Arc::new(crate::lessons::CourseLessons { db: db.clone() }));
         let waker = mail.clone();
         let (courses, progress) = learning(&db, &clock, &accounts, &library, Arc::new(move || waker.wake()), &config.public_url);
         let accounts = accounts.with_address_confirmations(Arc::new(progress.clone()));
@@ -268,7 +264,7 @@ pub fn documented_apis() -> Apis {
     let library = Library::new(
         db.clone(),
         Clock::system(),
-        FileStore::new(std::env::temp_dir()),
+        FileStore::local(std::env::temp_dir()),
         Extractor::program("true".into()),
         Arc::new(index),
         50,

@@ -42,6 +42,11 @@ enum Command {
     },
     /// Rebuild the library's search index from the database.
     Reindex,
+    /// Uploaded files.
+    Files {
+        #[command(subcommand)]
+        command: FilesCommand,
+    },
     /// Print the text of a PDF, within memory and CPU bounds (run by the server itself, in a child process).
     #[command(hide = true)]
     ExtractPdf { file: std::path::PathBuf },
@@ -52,6 +57,19 @@ enum Command {
         /// Where to write the folder (created if missing).
         #[arg(long)]
         to: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum FilesCommand {
+    /// Copy the files of the data directory into an S3-compatible bucket.
+    /// Files the bucket already holds are skipped, so running it again
+    /// after an interruption finishes the job. Endpoint, region and
+    /// credentials come from the AWS_* environment (docs/operations.md).
+    Migrate {
+        /// The bucket, `s3://bucket/prefix`: what SANAD_FILES_URL will say.
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -115,6 +133,7 @@ async fn main() -> anyhow::Result<()> {
                 Command::Import { folder, draft } => import(config, &folder, !draft).await,
                 Command::Export { slug, to } => export(config, &slug, &to).await,
                 Command::Reindex => reindex(config).await,
+                Command::Files { command: FilesCommand::Migrate { to } } => migrate_files(config, &to).await,
                 Command::Openapi | Command::ExtractPdf { .. } => unreachable!("handled above"),
             }
         }
@@ -193,6 +212,29 @@ async fn export(config: Config, slug: &str, to: &Path) -> anyhow::Result<()> {
         std::fs::write(&target, text).with_context(|| format!("writing {}", target.display()))?;
     }
     println!("exported {slug} to {}", to.display());
+    Ok(())
+}
+
+/// `sanad files migrate --to s3://…`: the data directory's files into a bucket.
+/// The server may keep running meanwhile (files are only ever added); switch
+/// it to the bucket (SANAD_FILES_URL) after a last run.
+async fn migrate_files(config: Config, to: &str) -> anyhow::Result<()> {
+    sanad_platform::config::check_files_url(to).map_err(|why| anyhow::anyhow!("--to {to:?}: {why}"))?;
+    let from = config.data_dir.join("files");
+    let local = sanad_library::files::FileStore::local(from.clone());
+    let bucket = sanad_library::files::Bucket::open(to, &config.bucket_settings)?;
+    sanad_library::files::FileStore::Bucket(bucket.clone()).check().await?;
+    let mut last = std::time::Instant::now();
+    let done = local
+        .migrate_to(&bucket, |so_far| {
+            if last.elapsed().as_secs() >= 5 {
+                last = std::time::Instant::now();
+                eprintln!("{} copied, {} already there…", so_far.copied, so_far.present);
+            }
+        })
+        .await
+        .with_context(|| format!("stopped copying {} into {to} (run it again to resume)", from.display()))?;
+    println!("copied {} files into {to}; {} were already there", done.copied, done.present);
     Ok(())
 }
 
