@@ -29,8 +29,14 @@ posts=${2:-1000000}
 topics=${3:-50000}
 members=${FORUM_BENCH_MEMBERS:-5000}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --quiet --bin sanad --bin forum_seed --bin forum_load
-bin=${CARGO_TARGET_DIR:-target}/release
+# FORUM_BENCH_BIN=<dir> takes sanad, forum_seed and forum_load built before
+# (the build directory may be shared and busy).
+if [ -n "${FORUM_BENCH_BIN:-}" ]; then
+  bin=$FORUM_BENCH_BIN
+else
+  cargo build --release --quiet --bin sanad --bin forum_seed --bin forum_load
+  bin=${CARGO_TARGET_DIR:-target}/release
+fi
 if [ -n "${FORUM_BENCH_DATA:-}" ]; then
   data=$FORUM_BENCH_DATA
   mkdir -p "$data"

@@ -184,20 +184,20 @@ async fn a_reply_tells_six_hundred_watchers_once_in_few_statements(backend: Back
     }
     let addresses: Vec<String> = (0..250).map(address).collect();
     for a in &addresses {
-        on_db!(&srv.server.app.db, c => sqlx::query("DELETE FROM mail_outbox WHERE recipient = $1").bind(a).execute(c).await.unwrap());
+        on_db!(&srv.server.app.db, c => sqlx::query("DELETE FROM mail_outbox WHERE recipient = $1").bind(a).execute(c).await.unwrap().rows_affected());
     }
     let (notified, queued, _) = told(&srv, post).await;
     assert_eq!(notified, (WATCHERS - 250) as i64);
     let requeue = "INSERT INTO forum_fanout (id, post_id, created_at) VALUES ($1, $2, $3)";
     on_db!(&srv.server.app.db, c => sqlx::query(requeue).bind(sanad_platform::ids::new_id()).bind(post).bind(Utc::now())
-        .execute(c).await.unwrap());
+        .execute(c).await.unwrap().rows_affected());
     srv.fan_out_now().await;
     assert_eq!(told(&srv, post).await, (WATCHERS as i64, immediate, immediate), "the 250 told again, the others not");
     assert!(queued < immediate);
 
     // Once more, with nothing missing: nobody is told twice.
     on_db!(&srv.server.app.db, c => sqlx::query(requeue).bind(sanad_platform::ids::new_id()).bind(post).bind(Utc::now())
-        .execute(c).await.unwrap());
+        .execute(c).await.unwrap().rows_affected());
     srv.fan_out_now().await;
     assert_eq!(told(&srv, post).await, (WATCHERS as i64, immediate, immediate));
     srv.stop().await;
