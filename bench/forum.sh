@@ -19,6 +19,9 @@
 # seeded forum, measures it again without writing it anew (with PostgreSQL,
 # pass the same SANAD_DATABASE_URL). The figures then include the posts of the
 # earlier runs' write phases. FORUM_BENCH_SEED_ONLY=1 stops once the forum is written and indexed.
+# FORUM_BENCH_ONLY=fanout measures only the replies with and without watchers (4.).
+# FORUM_BENCH_SANAD=<binary> serves with another build of sanad (an earlier
+# commit's, for a before/after comparison on the same data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-15}
@@ -26,8 +29,14 @@ posts=${2:-1000000}
 topics=${3:-50000}
 members=${FORUM_BENCH_MEMBERS:-5000}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --quiet --bin sanad --bin forum_seed --bin forum_load
-bin=${CARGO_TARGET_DIR:-target}/release
+# FORUM_BENCH_BIN=<dir> takes sanad, forum_seed and forum_load built before
+# (the build directory may be shared and busy).
+if [ -n "${FORUM_BENCH_BIN:-}" ]; then
+  bin=$FORUM_BENCH_BIN
+else
+  cargo build --release --quiet --bin sanad --bin forum_seed --bin forum_load
+  bin=${CARGO_TARGET_DIR:-target}/release
+fi
 if [ -n "${FORUM_BENCH_DATA:-}" ]; then
   data=$FORUM_BENCH_DATA
   mkdir -p "$data"
@@ -80,12 +89,15 @@ else
 fi
 
 t=$(now)
-"$bin"/sanad serve >>"$data/server.log" 2>&1 &
+"${FORUM_BENCH_SANAD:-$bin/sanad}" serve >>"$data/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 1200); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.05; done
 curl -fs "$base/healthz" >/dev/null || { echo "server did not start" >&2; cat "$data/server.log" >&2; exit 1; }
 echo "server answering $(since "$t") s after start"
 
+sql() { if [ "$backend" = sqlite ]; then sqlite3 "$data/sanad.db" "$1"; else psql "$url" -Atc "$1"; fi; }
+backlog() { echo "$(sql 'SELECT COUNT(*) FROM forum_fanout') $(sql 'SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL')"; }
+if [ "${FORUM_BENCH_ONLY:-}" != fanout ]; then
 jar=$data/jar
 curl -fs -c "$jar" -H 'content-type: application/json' \
   -d '{"email":"membre-0@forum-bench.example.org","password":"un mot de passe solide 42"}' "$base/api/v1/auth/login" >/dev/null
@@ -103,8 +115,7 @@ run "GET /forum/topics/{id}?cursor= (20 posts after post 9,000 of the 10,000-pos
 echo "== replies (screened; rate limits off), ${duration}s each =="
 "$bin"/forum_load replies "$base" 16 "$duration"
 "$bin"/forum_load replies "$base" 64 "$duration"
-sql() { if [ "$backend" = sqlite ]; then sqlite3 "$data/sanad.db" "$1"; else psql "$url" -Atc "$1"; fi; }
-backlog() { echo "$(sql 'SELECT COUNT(*) FROM forum_fanout') $(sql 'SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL')"; }
+fi
 # The write phases leave fan-outs and mail behind: let them drain first, so
 # that both series below start from the same quiet queue.
 t=$(now)
@@ -112,3 +123,7 @@ for _ in $(seq 1 240); do [ "$(backlog)" = "0 0" ] && break; sleep 0.5; done
 echo "fan-out and mail queues after the write phases drained in $(since "$t") s (left: fan-outs, mails: $(backlog))"
 echo "== a reply in a topic with 1,000 watchers and in one with none =="
 "$bin"/forum_load fanout "$base" "$watched" "$quiet" 100
+t=$(now)
+for _ in $(seq 1 1200); do [ "$(backlog)" = "0 0" ] && break; sleep 0.5; done
+echo "fan-out and mail queues empty $(since "$t") s after that (left: fan-outs, mails: $(backlog))"
+if grep -q 'database is locked' "$data/server.log"; then echo "server.log: $(grep -c 'database is locked' "$data/server.log") lines with 'database is locked'"; fi

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use reqwest::StatusCode;
-use sanad_mail::{MailParams, MailTransport, MailWorker, OutgoingMail, Template};
+use sanad_mail::{MailParams, MailTransport, MailWorker, OutgoingMail, Template, WorkerSettings};
 use sanad_tests::{Backend, Options, TestServer, on_both_backends, token_in_mail};
 use serde_json::json;
 use std::io::BufRead;
@@ -165,21 +165,24 @@ async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
 async fn workers_on_one_outbox_deliver_each_mail_once(backend: Backend) {
     let port = free_port();
     let inbox = tempfile::tempdir().unwrap();
-    let _sink = start_slow_sink(port, inbox.path(), 0.2);
+    let _sink = start_slow_sink(port, inbox.path(), 0.05);
     let srv = TestServer::start_with(backend, Options { smtp_url: Some(format!("smtp://127.0.0.1:{port}")), ..Options::default() }).await;
-    let recipients: Vec<String> = (0..12).map(|i| format!("personne{i}@example.org")).collect();
+    let recipients: Vec<String> = (0..120).map(|i| format!("personne{i}@example.org")).collect();
 
-    // Three workers drain at once: the instance's own and two more.
+    // Three workers drain at once: the instance's own (batches of 50, each
+    // marked sent in one statement, or in parts a second apart) and two more
+    // taking five at a time.
     queue_mails(&srv, &recipients).await;
-    let (second, third) = (another_worker(&srv, port), another_worker(&srv, port));
+    let small = WorkerSettings { batch: 5, ..WorkerSettings::default() };
+    let (second, third) = (another_worker(&srv, port).with_settings(small.clone()), another_worker(&srv, port).with_settings(small));
     let (a, b) = tokio::join!(second.drain_once(), third.drain_once());
     a.unwrap();
     b.unwrap();
     let mail = &srv.server.app.mail;
-    eventually("every mail marked sent", async || mail.counts().await.unwrap().sent == 12).await;
+    eventually("every mail marked sent", async || mail.counts().await.unwrap().sent == 120).await;
 
     let mails = received(inbox.path());
-    assert_eq!(mails.len(), 12, "one delivery per mail");
+    assert_eq!(mails.len(), 120, "one delivery per mail");
     for recipient in &recipients {
         let to = format!("To: {recipient}\r\n");
         assert_eq!(mails.iter().filter(|m| m.contains(&to)).count(), 1, "{recipient} got one mail");

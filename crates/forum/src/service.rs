@@ -101,8 +101,9 @@ pub(crate) const MAX_TITLE_CHARS: usize = 200;
 pub const FLAGS_TO_HIDE: usize = 3;
 /// Longest note of a flag, in characters.
 const MAX_FLAG_NOTE_CHARS: usize = 1000;
-/// Watchers told per transaction of the fan-out.
-const FANOUT_CHUNK: usize = 50;
+/// Watchers told per transaction of the fan-out (two INSERTs of this many
+/// rows at most: notifications, then mails).
+const FANOUT_CHUNK: usize = 250;
 /// How long a fan-out job is held by the instance that claimed it.
 const FANOUT_LEASE_SECS: i64 = 120;
 
@@ -694,47 +695,65 @@ impl Forum {
     async fn fan_out(&self, job: Uuid, post_id: Uuid) -> Result<()> {
         let now = self.clock.now();
         let post = store::post(&self.db, post_id).await.map_err(sql)?;
-        let signer = self.signer().await?.clone();
         let published = post.as_ref().filter(|p| status_of(&p.status) == PostStatus::Published);
         let topic = match published {
             Some(p) => store::topic(&self.db, p.topic_id).await.map_err(sql)?,
             None => None,
         };
-        // A topic's first post is news to its category's watchers only: whoever watches the topic has seen it.
-        if let (Some(post), Some(topic)) = (published, &topic)
-            && post.seq > 1
-        {
-            let watchers: Vec<Uuid> =
-                store::watchers(&self.db, topic.id).await.map_err(sql)?.into_iter().filter(|w| *w != post.author_id).collect();
-            // Short transactions: on SQLite one transaction for a thousand
-            // watchers held the only writer's lock for seconds, and replies
-            // waited. A chunk done twice (a lease run out) tells nobody twice:
-            // one notification per member and post, mail only with a new one.
-            for chunk in watchers.chunks(FANOUT_CHUNK) {
-                let people = self.people.people(chunk).await?;
-                let mut tx = self.db.begin().await.map_err(sql)?;
-                for person in &people {
-                    if store::insert_notification(&mut tx, person.id, NotificationKind::Watched.as_str(), topic.id, post.id, now)
-                        .await
-                        .map_err(sql)?
-                    {
-                        self.mail_if_wanted(&mut tx, &signer, person, topic, &post.body, now).await?;
-                    }
-                }
-                tx.commit().await.map_err(sql)?;
+        if let (Some(post), Some(topic)) = (published, &topic) {
+            // A topic's first post is news to its category's watchers only: whoever watches the topic has seen it.
+            let (kind, watchers) = if post.seq == 1 {
+                (NotificationKind::NewTopic, store::notify::category_watchers(&self.db, &topic.category).await.map_err(sql)?)
+            } else {
+                (NotificationKind::Watched, store::watchers(&self.db, topic.id).await.map_err(sql)?)
+            };
+            let watchers: Vec<Uuid> = watchers.into_iter().filter(|w| *w != post.author_id).collect();
+            self.tell_watchers(kind, &watchers, topic, post, now).await?;
+        }
+        store::delete_fanout(&self.db, job).await.map_err(sql)?;
+        Ok(())
+    }
+
+    /// Tells `watchers` of `post` (in the app, and by mail as they chose),
+    /// [`FANOUT_CHUNK`] to a transaction of two multi-row INSERTs. Everything
+    /// read (names, addresses, mail settings) and every mail rendered comes
+    /// before the transaction: on SQLite a write transaction holds the only
+    /// write lock, and a reply waits for it. A chunk done twice (a lease run
+    /// out) tells nobody twice: one notification per member and post, mail
+    /// only with a new one.
+    async fn tell_watchers(
+        &self,
+        kind: NotificationKind,
+        watchers: &[Uuid],
+        topic: &TopicRow,
+        post: &PostRow,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        if watchers.is_empty() {
+            return Ok(());
+        }
+        let signer = self.signer().await?.clone();
+        let text = sanad_platform::markdown::to_plain_text(&post.body);
+        let news = crate::mail::PostNews { topic_id: topic.id, topic_title: &topic.title, text: &text, sensitive: topic.sensitive };
+        for chunk in watchers.chunks(FANOUT_CHUNK) {
+            let people = self.people.people(chunk).await?;
+            let frequencies: HashMap<Uuid, String> = store::email_frequencies(&self.db, chunk).await.map_err(sql)?.into_iter().collect();
+            // Daily and weekly members get the digest job's mail instead (service/digest.rs).
+            let mut mails: HashMap<Uuid, sanad_mail::OutgoingMail> = people
+                .iter()
+                .filter(|p| p.enabled && frequencies.get(&p.id).is_none_or(|f| f == EmailFrequency::Immediate.as_str()))
+                .map(|p| (p.id, crate::mail::new_post(p, &news, &signer.token(p.id))))
+                .collect();
+            let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
+            let mut tx = self.db.begin().await.map_err(sql)?;
+            let told = store::insert_notifications(&mut tx, &ids, kind.as_str(), topic.id, post.id, now).await.map_err(sql)?;
+            let mails: Vec<_> = told.iter().filter_map(|id| mails.remove(id)).collect();
+            sanad_mail::enqueue_all(&mut tx, &mails, now).await?;
+            tx.commit().await.map_err(sql)?;
+            if !mails.is_empty() {
                 (self.wake_mail)();
             }
         }
-        let mut tx = self.db.begin().await.map_err(sql)?;
-        // A write first: on SQLite a transaction that read first could not write after another commit.
-        store::delete_fanout(&mut tx, job).await.map_err(sql)?;
-        if let (Some(post), Some(topic)) = (published, &topic)
-            && post.seq == 1
-        {
-            self.tell_category_watchers(&mut tx, &signer, topic, post.id, post.author_id, &post.body, now).await?;
-        }
-        tx.commit().await.map_err(sql)?;
-        (self.wake_mail)();
         Ok(())
     }
 

@@ -519,6 +519,34 @@ pub async fn insert_notification(tx: &mut Tx, user: Uuid, kind: &str, topic: Uui
         .execute(c).await.map(|r| r.rows_affected() == 1))
 }
 
+/// Notifications written by one statement of [`insert_notifications`]: two
+/// bound values a row, well within either backend's limit.
+const NOTIFICATIONS_PER_INSERT: usize = 250;
+
+/// Notifies each of `users` of `post`, [`NOTIFICATIONS_PER_INSERT`] to a
+/// statement; returns those who were not notified of this post before (a
+/// fan-out done twice tells nobody twice).
+pub async fn insert_notifications(tx: &mut Tx, users: &[Uuid], kind: &str, topic: Uuid, post: Uuid, now: DateTime<Utc>) -> Sql<Vec<Uuid>> {
+    let mut told = Vec::with_capacity(users.len());
+    for chunk in users.chunks(NOTIFICATIONS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${}, $1, $2, $3, $4)", 5 + 2 * i, 6 + 2 * i)).collect();
+        let sql = format!(
+            "INSERT INTO forum_notifications (id, user_id, kind, topic_id, post_id, created_at) VALUES {} \
+             ON CONFLICT (user_id, post_id) DO NOTHING RETURNING user_id",
+            rows.join(", ")
+        );
+        let mut new = on_tx!(tx, c => {
+            let mut q = sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(sql.as_str())).bind(kind).bind(topic).bind(post).bind(now);
+            for user in chunk {
+                q = q.bind(sanad_platform::ids::new_id()).bind(*user);
+            }
+            q.fetch_all(c).await
+        })?;
+        told.append(&mut new);
+    }
+    Ok(told)
+}
+
 /// A notification with the author of its post.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct NotificationRow {
@@ -575,6 +603,14 @@ pub async fn email_frequency_in(tx: &mut Tx, user: Uuid) -> Sql<Option<String>> 
         .bind(user).fetch_optional(c).await)
 }
 
+/// How each of `users` who chose wants forum mail: (member, frequency).
+pub async fn email_frequencies(db: &Db, users: &[Uuid]) -> Sql<Vec<(Uuid, String)>> {
+    sanad_platform::db::fetch_by_ids(db, users, |ids| {
+        format!("SELECT user_id, email FROM forum_notification_settings WHERE user_id IN ({ids})")
+    })
+    .await
+}
+
 /// Sets how `user` wants forum mail.
 pub async fn set_email_frequency(db: &Db, user: Uuid, email: &str) -> Sql<()> {
     on_db!(db, c => sqlx::query(
@@ -619,8 +655,8 @@ pub async fn fanout_waiting(db: &Db) -> Sql<i64> {
 }
 
 /// Removes a fan-out done.
-pub async fn delete_fanout(tx: &mut Tx, id: Uuid) -> Sql<()> {
-    on_tx!(tx, c => sqlx::query("DELETE FROM forum_fanout WHERE id = $1").bind(id).execute(c).await.map(|_| ()))
+pub async fn delete_fanout(db: &Db, id: Uuid) -> Sql<()> {
+    on_db!(db, c => sqlx::query("DELETE FROM forum_fanout WHERE id = $1").bind(id).execute(c).await.map(|_| ()))
 }
 
 /// The key that signs unsubscribe links: made by the first instance that needs it.

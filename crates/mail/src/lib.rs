@@ -79,3 +79,11 @@ pub async fn enqueue(tx: &mut Tx, mail: &OutgoingMail, now: DateTime<Utc>) -> sa
     store::insert(tx, new_id(), mail, now).await?;
     Ok(())
 }
+
+/// Writes `mails` into the outbox inside the caller's transaction, several
+/// to a statement (a fan-out queues a thousand): sent only if that
+/// transaction commits.
+pub async fn enqueue_all(tx: &mut Tx, mails: &[OutgoingMail], now: DateTime<Utc>) -> sanad_platform::Result<()> {
+    store::insert_all(tx, mails, now).await?;
+    Ok(())
+}

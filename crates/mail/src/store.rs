@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sanad_platform::db::Backend;
-use sanad_platform::{Db, Tx, on_db, on_tx};
+use sanad_platform::{Db, Tx, ids::new_id, on_db, on_tx};
 use uuid::Uuid;
 
 use crate::OutgoingMail;
@@ -38,10 +38,43 @@ pub(crate) async fn insert(tx: &mut Tx, id: Uuid, mail: &OutgoingMail, now: Date
     Ok(())
 }
 
+/// Mails written by one statement of [`insert_all`]: five bound values a
+/// row, well within either backend's limit.
+const ROWS_PER_INSERT: usize = 250;
+
+/// Writes `mails` to the outbox, [`ROWS_PER_INSERT`] to a statement.
+pub(crate) async fn insert_all(tx: &mut Tx, mails: &[OutgoingMail], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    for chunk in mails.chunks(ROWS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let at = 2 + 5 * i;
+                format!("(${}, ${}, ${}, ${}, ${}, $1, $1)", at, at + 1, at + 2, at + 3, at + 4)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO mail_outbox (id, recipient, locale, template, params, created_at, next_attempt_at) VALUES {}",
+            rows.join(", ")
+        );
+        let params = chunk
+            .iter()
+            .map(|mail| serde_json::to_string(&mail.params))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(now);
+            for (mail, params) in chunk.iter().zip(&params) {
+                q = q.bind(new_id()).bind(&mail.recipient).bind(&mail.locale).bind(mail.template.as_str()).bind(params);
+            }
+            q.execute(c).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
 /// Takes up to `limit` due mails for the worker `worker` until `lease_until`,
 /// stamping them with `token`, which is fresh for every claim. A row whose
 /// lease ran out can be claimed again; the new token then takes it from the
-/// worker that held it, whose later [`renew`], [`mark_sent`] and
+/// worker that held it, whose later [`renew`], [`mark_all_sent`] and
 /// [`mark_failed`] match nothing.
 ///
 /// On PostgreSQL several instances may drain the same table: `SKIP LOCKED`
@@ -81,23 +114,29 @@ pub(crate) async fn renew(db: &Db, token: Uuid, lease_until: DateTime<Utc>) -> R
         .bind(token).bind(lease_until).fetch_all(pool).await)
 }
 
-/// Marks a mail sent and wipes its parameters (they may hold a one-time
-/// token), if it is still held under `token`. False when another worker has
-/// claimed it since.
-pub(crate) async fn mark_sent(db: &Db, id: Uuid, token: Uuid, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-    let changed = on_db!(db, pool => {
-        sqlx::query(
-            "UPDATE mail_outbox SET sent_at = $3, claimed_until = NULL, claim_token = NULL, claimed_by = NULL, \
-             params = '{}', last_error = NULL WHERE id = $1 AND claim_token = $2",
-        )
-        .bind(id)
-        .bind(token)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    Ok(changed == 1)
+/// Marks every mail of `ids` still held under `token` sent, and wipes their
+/// parameters, in one statement: one write for a batch rather than one per
+/// mail (on SQLite every write waits for the only write lock). Returns how
+/// many were marked; a mail missing from the count was claimed by another
+/// worker since. `ids` go in statements of at most 500.
+pub(crate) async fn mark_all_sent(db: &Db, ids: &[Uuid], token: Uuid, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let mut marked = 0;
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (3..chunk.len() + 3).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "UPDATE mail_outbox SET sent_at = $2, claimed_until = NULL, claim_token = NULL, claimed_by = NULL, \
+             params = '{{}}', last_error = NULL WHERE claim_token = $1 AND id IN ({})",
+            marks.join(", ")
+        );
+        marked += on_db!(db, pool => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(token).bind(now);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(pool).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(marked)
 }
 
 /// Schedules another attempt, or gives up (and wipes the parameters) when
@@ -198,13 +237,46 @@ mod tests {
         let later = now + Duration::minutes(3);
         assert_eq!(claim_due(&db, "b", second, later, later + Duration::minutes(2), 5).await.unwrap().len(), 1);
         assert!(renew(&db, first, later + Duration::minutes(2)).await.unwrap().is_empty());
-        assert!(!mark_sent(&db, id, first, later).await.unwrap());
+        assert_eq!(mark_all_sent(&db, &[id], first, later).await.unwrap(), 0);
         assert!(!mark_failed(&db, id, first, "late", later, Some(later)).await.unwrap());
         assert_eq!(counts(&db).await.unwrap(), OutboxCounts { pending: 1, sent: 0, failed: 0 });
         // The holder's marks count.
         assert_eq!(renew(&db, second, later + Duration::minutes(2)).await.unwrap(), vec![id]);
-        assert!(mark_sent(&db, id, second, later).await.unwrap());
+        assert_eq!(mark_all_sent(&db, &[id], second, later).await.unwrap(), 1);
         assert_eq!(counts(&db).await.unwrap(), OutboxCounts { pending: 0, sent: 1, failed: 0 });
-        assert!(!mark_sent(&db, id, second, later).await.unwrap(), "a sent mail is held by nobody");
+        assert_eq!(mark_all_sent(&db, &[id], second, later).await.unwrap(), 0, "a sent mail is held by nobody");
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_written_and_marked_sent_by_its_holder_only_once() {
+        let (_dir, db, _, now) = outbox_with_one_mail().await;
+        // More mails than one statement writes or marks.
+        let mails: Vec<OutgoingMail> = (0..600)
+            .map(|i| OutgoingMail {
+                recipient: format!("m{i}@example.org"),
+                locale: "ar".into(),
+                template: Template::VerifyEmail,
+                params: MailParams { display_name: format!("M{i}"), token: Some(format!("t{i}")), ..MailParams::default() },
+            })
+            .collect();
+        let mut tx = db.begin().await.unwrap();
+        insert_all(&mut tx, &mails, now).await.unwrap();
+        tx.commit().await.unwrap();
+        let (mine, other) = (sanad_platform::ids::new_id(), sanad_platform::ids::new_id());
+        let batch = claim_due(&db, "a", mine, now, now + Duration::minutes(2), 1000).await.unwrap();
+        assert_eq!(batch.len(), 601);
+        let m7 = batch.iter().find(|r| r.recipient == "m7@example.org").expect("written with its fields");
+        assert_eq!((m7.locale.as_str(), m7.template.as_str()), ("ar", "verify_email"));
+        assert!(m7.params.contains("\"t7\""), "{}", m7.params);
+        let ids: Vec<Uuid> = batch.iter().map(|r| r.id).collect();
+        // Another worker's token marks nothing; the holder marks each once.
+        assert_eq!(mark_all_sent(&db, &ids, other, now).await.unwrap(), 0);
+        assert_eq!(mark_all_sent(&db, &ids[..550], mine, now).await.unwrap(), 550);
+        assert_eq!(mark_all_sent(&db, &ids, mine, now).await.unwrap(), 51, "the ones already marked are held by nobody");
+        assert_eq!(counts(&db).await.unwrap(), OutboxCounts { pending: 0, sent: 601, failed: 0 });
+        assert!(claim_due(&db, "b", other, now + Duration::minutes(5), now + Duration::minutes(7), 1000).await.unwrap().is_empty());
+        let wiped: i64 =
+            on_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE params = '{}'").fetch_one(pool).await).unwrap();
+        assert_eq!(wiped, 601, "the one-time tokens are gone");
     }
 }

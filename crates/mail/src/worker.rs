@@ -2,16 +2,17 @@
 //! every poll interval, sends what is due, and backs off exponentially on
 //! failure.
 //!
-//! Several workers (instances) may drain one outbox. Each claim takes a few
-//! rows under a fresh token and a lease; the worker renews the lease before
-//! each send, gives a send up when the lease runs out (it is longer than a
-//! whole SMTP exchange may take, so only a stalled worker gets there), and
-//! marks only rows still held under its token. So a mail is handed to SMTP by
-//! one worker at a time and marked once.
+//! Several workers (instances) may drain one outbox. Each claim takes a batch
+//! of rows under a fresh token and a lease; the worker renews the lease once
+//! half of it has gone, gives a send up when the lease runs out (half a lease
+//! is longer than a whole SMTP exchange may take, so only a stalled worker
+//! gets there), and marks sent, one statement for the mails sent in a batch
+//! (or in a second), only rows still held under its token. So a mail is
+//! handed to SMTP by one worker at a time and marked once.
 //!
 //! What is not guaranteed: the SMTP relay may have accepted a mail whose
 //! worker never learnt it, because the worker crashed or lost the database
-//! before marking it, or the exchange timed out or was given up after the
+//! before marking it (at most a second's sends of a batch), or the exchange timed out or was given up after the
 //! message went over. The mail is then sent again by a later attempt.
 //! Delivery is at least once at the SMTP level; the outbox records each mail
 //! as sent once. Instances' clocks must agree well within the lease (NTP).
@@ -19,8 +20,11 @@
 use chrono::{DateTime, Duration, Utc};
 use sanad_platform::telemetry::Metrics;
 use sanad_platform::{Clock, Db, ids::new_id};
+use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{Notify, watch};
+use uuid::Uuid;
 
 use crate::MailParams;
 use crate::store::{self, OutboxCounts};
@@ -38,7 +42,7 @@ pub struct WorkerSettings {
     pub max_retry: Duration,
     /// Attempts before a mail is given up.
     pub max_attempts: i64,
-    /// Mails taken per claim.
+    /// Mails taken per claim (and marked sent together).
     pub batch: i64,
     /// How long a claim holds a mail, renewed before each send. Longer than
     /// a whole SMTP exchange may take ([`crate::transport::SMTP_TIMEOUT`]),
@@ -55,9 +59,33 @@ impl Default for WorkerSettings {
             first_retry: Duration::seconds(30),
             max_retry: Duration::hours(1),
             max_attempts: 12,
-            batch: 5,
+            batch: 50,
             lease: Duration::minutes(2),
         }
+    }
+}
+
+/// The longest a sent mail waits to be marked sent: the most a worker that
+/// dies mid-batch leaves to be sent twice is what it sent in this time.
+const MARK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Mails sent and not yet marked, and since when the first of them waits.
+#[derive(Default)]
+struct Delivered {
+    ids: Vec<Uuid>,
+    since: Option<Instant>,
+}
+
+impl Delivered {
+    fn push(&mut self, id: Uuid) {
+        if self.ids.is_empty() {
+            self.since = Some(Instant::now());
+        }
+        self.ids.push(id);
+    }
+
+    fn waited(&self) -> std::time::Duration {
+        self.since.map(|t| t.elapsed()).unwrap_or_default()
     }
 }
 
@@ -135,20 +163,37 @@ impl MailWorker {
 
     /// Sends every mail that is due now; returns how many were sent (and
     /// marked so by this worker).
+    ///
+    /// A claimed batch is sent, then marked sent with one statement: on
+    /// SQLite, one write a mail (and one more to renew the lease before each)
+    /// kept the only write lock so busy that a forum reply waited seconds
+    /// behind a fan-out's thousand mails. The lease is renewed only once half
+    /// of it has gone (so each send starts with at least half a lease, longer
+    /// than an SMTP exchange may take), and what went out is marked first.
+    /// Marks also wait at most [`MARK_EVERY`]: a worker that dies between
+    /// sending and marking leaves its mails to be sent again once its lease
+    /// runs out, so the marks are not held back longer than that.
     pub async fn drain_once(&self) -> Result<usize, sqlx::Error> {
         let mut sent = 0;
         loop {
             let now = self.clock.now();
             let token = new_id();
-            let batch = store::claim_due(&self.db, &self.name, token, now, now + self.settings.lease, self.settings.batch).await?;
+            let mut lease_until = now + self.settings.lease;
+            let batch = store::claim_due(&self.db, &self.name, token, now, lease_until, self.settings.batch).await?;
             if batch.is_empty() {
                 return Ok(sent);
             }
+            let mut held: HashSet<Uuid> = batch.iter().map(|row| row.id).collect();
+            let mut delivered = Delivered::default();
             for row in batch {
-                // Renewing the whole batch keeps the mails still waiting in it
-                // held; a row missing from the answer went to another worker.
-                let lease_until = self.clock.now() + self.settings.lease;
-                if !store::renew(&self.db, token, lease_until).await?.contains(&row.id) {
+                if lease_until - self.clock.now() < self.settings.lease / 2 {
+                    sent += self.mark_sent(token, &mut delivered).await?;
+                    lease_until = self.clock.now() + self.settings.lease;
+                    // Renewing the whole batch keeps the mails still waiting in it
+                    // held; a row missing from the answer went to another worker.
+                    held = store::renew(&self.db, token, lease_until).await?.into_iter().collect();
+                }
+                if !held.contains(&row.id) {
                     tracing::info!(mail_id = %row.id, "mail claimed by another worker; not sending it");
                     continue;
                 }
@@ -165,11 +210,9 @@ impl MailWorker {
                 let now = self.clock.now();
                 match outcome {
                     Ok(()) => {
-                        if store::mark_sent(&self.db, row.id, token, now).await? {
-                            self.metrics.mails_sent.inc();
-                            sent += 1;
-                        } else {
-                            tracing::warn!(mail_id = %row.id, "mail sent after its claim was taken over; it may go out twice");
+                        delivered.push(row.id);
+                        if delivered.waited() >= MARK_EVERY {
+                            sent += self.mark_sent(token, &mut delivered).await?;
                         }
                     }
                     Err((error, permanent)) => {
@@ -186,7 +229,23 @@ impl MailWorker {
                     }
                 }
             }
+            sent += self.mark_sent(token, &mut delivered).await?;
         }
+    }
+
+    /// Marks the mails `delivered` sent (one statement) and empties the list;
+    /// returns how many this worker still held.
+    async fn mark_sent(&self, token: Uuid, delivered: &mut Delivered) -> Result<usize, sqlx::Error> {
+        let Delivered { ids, .. } = std::mem::take(delivered);
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let marked = store::mark_all_sent(&self.db, &ids, token, self.clock.now()).await? as usize;
+        self.metrics.mails_sent.inc_by(marked as u64);
+        if marked < ids.len() {
+            tracing::warn!(mails = ids.len() - marked, "mails sent after their claim was taken over; they may go out twice");
+        }
+        Ok(marked)
     }
 
     /// Returns once this worker's clock passes `lease_until`. It reads the

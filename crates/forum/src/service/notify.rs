@@ -1,7 +1,7 @@
 //! Notifications beyond the topic's author and its watchers: the members a
-//! post mentions or quotes (in the transaction of its publication), the
-//! watchers of a category told of its new topics (by the fan-out job), and
-//! how a member follows a category.
+//! post mentions or quotes (in the transaction of its publication), and how
+//! a member follows a category (its watchers are told of its new topics by
+//! the fan-out job).
 
 use chrono::{DateTime, Utc};
 use sanad_platform::{Caller, Result, Tx};
@@ -85,31 +85,6 @@ impl Forum {
                 && let Some(person) = people.get(&user)
             {
                 self.mail_if_wanted(tx, signer, person, topic, body, now).await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Tells the watchers of a new topic's category (from the fan-out of its first post).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) async fn tell_category_watchers(
-        &self,
-        tx: &mut Tx,
-        signer: &Signer,
-        topic: &TopicRow,
-        post: Uuid,
-        author: Uuid,
-        body: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let watchers: Vec<Uuid> =
-            store::notify::category_watchers(tx, &topic.category).await.map_err(sql)?.into_iter().filter(|w| *w != author).collect();
-        if watchers.is_empty() {
-            return Ok(());
-        }
-        for person in self.people.people(&watchers).await? {
-            if store::insert_notification(tx, person.id, NotificationKind::NewTopic.as_str(), topic.id, post, now).await.map_err(sql)? {
-                self.mail_if_wanted(tx, signer, &person, topic, body, now).await?;
             }
         }
         Ok(())

@@ -23,8 +23,8 @@ pub async fn category_subscription(db: &Db, category: &str, user: Uuid) -> Sql<O
 }
 
 /// Who watches `category` (told of every new topic there).
-pub async fn category_watchers(tx: &mut Tx, category: &str) -> Sql<Vec<Uuid>> {
-    on_tx!(tx, c => sqlx::query_scalar::<_, Uuid>(
+pub async fn category_watchers(db: &Db, category: &str) -> Sql<Vec<Uuid>> {
+    on_db!(db, c => sqlx::query_scalar::<_, Uuid>(
         "SELECT user_id FROM forum_category_subscriptions WHERE category = $1 AND level = 'watching'")
         .bind(category).fetch_all(c).await)
 }
