@@ -7,15 +7,16 @@ SHELL := /bin/bash
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test spa tools check-rust check-openapi check-frontend test-rust test-browser test-contract
+.PHONY: run test spa tools check-rust check-openapi check-frontend test-rust test-browser test-contract test-scale-out
 
 ## Build the SPA and start Sanad on SQLite (data in ./sanad-data) at http://127.0.0.1:8080
 run: spa
 	cargo run --release --bin sanad -- serve
 
 ## Every test: Rust on SQLite (and PostgreSQL when SANAD_TEST_DATABASE_URL is set),
-## the frontend checks, the browser tests and the API contract test.
-test: tools check-rust check-openapi check-frontend test-rust test-browser test-contract
+## the frontend checks, the browser tests, the API contract test, and (with PostgreSQL)
+## the scale-out test.
+test: tools check-rust check-openapi check-frontend test-rust test-browser test-contract test-scale-out
 	@echo "all test suites passed"
 
 spa:
@@ -24,6 +25,7 @@ spa:
 tools:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@command -v pdftoppm >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
 	@python3 -c 'import aiosmtpd, schemathesis, openapi_spec_validator, moto.server' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check aiosmtpd schemathesis openapi-spec-validator 'moto[server]'
 	(cd frontend && npm ci --no-audit --no-fund)
 
@@ -72,3 +74,11 @@ test-browser:
 test-contract:
 	cargo build --quiet --bin sanad
 	tests/contract
+
+## Two instances on one PostgreSQL database behind nginx, files in a bucket (moto): the
+## acceptance checks through nginx, a file across instances, SIGKILL under load, a rolling
+## restart; then SIGKILL under load on SQLite. Needs PostgreSQL: skipped without
+## SANAD_TEST_DATABASE_URL. It builds the release binary the acceptance checks use.
+test-scale-out:
+	if [ -z "$${SANAD_TEST_DATABASE_URL:-}" ]; then echo "scale-out: skipped (no SANAD_TEST_DATABASE_URL)"; exit 0; fi
+	tests/scale-out

@@ -3,8 +3,9 @@
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Body, Mailbox, Message, SinglePart, header::ContentTransferEncoding};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
+use uuid::Uuid;
 
 use crate::templates::Rendered;
 
@@ -22,15 +23,15 @@ pub const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60)
 pub enum MailTransport {
     /// An SMTP relay, from `SANAD_SMTP_URL`.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    /// One `.eml` file per message in this folder.
-    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    /// One `.eml` file per message in this folder, named by the outbox row.
+    Files(PathBuf),
 }
 
 impl std::fmt::Debug for MailTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             MailTransport::Smtp(_) => f.write_str("MailTransport::Smtp"),
-            MailTransport::Files(_, dir) => write!(f, "MailTransport::Files({})", dir.display()),
+            MailTransport::Files(dir) => write!(f, "MailTransport::Files({})", dir.display()),
         }
     }
 }
@@ -82,17 +83,23 @@ impl MailTransport {
             None => {
                 std::fs::create_dir_all(&mail_dir)
                     .map_err(|e| SendError::Transport(format!("cannot create {}: {e}", mail_dir.display())))?;
-                Ok(MailTransport::Files(AsyncFileTransport::new(&mail_dir), mail_dir))
+                Ok(MailTransport::Files(mail_dir))
             }
         }
     }
 
-    /// Builds and sends one message.
-    pub async fn send(&self, from: &str, to: &str, rendered: &Rendered) -> Result<(), SendError> {
+    /// Builds and sends one message, the outbox row `id`.
+    ///
+    /// A worker that stops between sending a mail and marking it sent (a
+    /// crash, a kill) leaves it to be sent again once its lease runs out.
+    /// The message is then the same one: its `Message-ID` comes from the
+    /// row, so mail systems that keep one copy per Message-ID show it once,
+    /// and the file transport writes it over the first (`<id>.eml`).
+    pub async fn send(&self, id: Uuid, from: &str, to: &str, rendered: &Rendered) -> Result<(), SendError> {
         let from: Mailbox = from.parse().map_err(|e| SendError::Address(format!("sender: {e}")))?;
         let to: Mailbox = to.parse().map_err(|e| SendError::Address(format!("recipient: {e}")))?;
         let part = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(plain_body(&rendered.body));
-        let mut builder = Message::builder().from(from).to(to).subject(rendered.subject.clone());
+        let mut builder = Message::builder().message_id(Some(format!("<{id}@sanad>"))).from(from).to(to).subject(rendered.subject.clone());
         if let Some(address) = &rendered.unsubscribe {
             // RFC 2369 and RFC 8058: a one-click unsubscribe the mail client may offer.
             let header = |name: &'static str, value: String| HeaderValue::new(HeaderName::new_from_ascii_str(name), value);
@@ -106,7 +113,16 @@ impl MailTransport {
                 Ok(sent) => sent.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
                 Err(_) => Err(SendError::Transport(format!("no answer from the SMTP relay within {} s", SMTP_TIMEOUT.as_secs()))),
             },
-            MailTransport::Files(t, _) => t.send(message).await.map(|_| ()).map_err(|e| SendError::Transport(e.to_string())),
+            MailTransport::Files(dir) => {
+                // Written whole, then renamed: a reader never sees half a mail.
+                let path = dir.join(format!("{id}.eml"));
+                let part = dir.join(format!("{id}.eml.part"));
+                let written = async {
+                    tokio::fs::write(&part, message.formatted()).await?;
+                    tokio::fs::rename(&part, &path).await
+                };
+                written.await.map_err(|e| SendError::Transport(format!("{}: {e}", path.display())))
+            }
         }
     }
 }
@@ -122,7 +138,7 @@ mod tests {
         let params = crate::MailParams { display_name: "Amina".into(), token: Some("abc_DEF-123".into()), ..Default::default() };
         for locale in ["fr", "ar", "en"] {
             let r = crate::templates::render(crate::Template::PasswordReset, locale, &params, "http://x");
-            t.send("Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();
+            t.send(Uuid::now_v7(), "Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();
         }
         let files: Vec<String> =
             std::fs::read_dir(dir.path()).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
@@ -140,7 +156,7 @@ mod tests {
         let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
         let params = crate::MailParams { unsubscribe: Some("/api/v1/forum/unsubscribe/tok".into()), ..Default::default() };
         let r = crate::templates::render(crate::Template::ForumPostLinkOnly, "fr", &params, "http://x");
-        t.send("Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();
+        t.send(Uuid::now_v7(), "Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();
         let file = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
         let mail = std::fs::read_to_string(file).unwrap();
         assert!(mail.contains("List-Unsubscribe: <http://x/api/v1/forum/unsubscribe/tok>"), "{mail}");
@@ -148,11 +164,27 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_mail_sent_again_is_the_same_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
+        let r = crate::templates::render(crate::Template::VerifyEmail, "fr", &crate::MailParams::default(), "http://x");
+        let id = Uuid::now_v7();
+        // As after a worker killed between the send and the mark: the next claim sends it again.
+        for _ in 0..2 {
+            t.send(id, "Sanad <no-reply@sanad.invalid>", "amina@example.org", &r).await.unwrap();
+        }
+        let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        let mail = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(mail.contains(&format!("Message-ID: <{id}@sanad>")), "{mail}");
+    }
+
+    #[tokio::test]
     async fn bad_addresses_are_permanent_failures() {
         let dir = tempfile::tempdir().unwrap();
         let t = MailTransport::from_config(None, dir.path().to_path_buf()).unwrap();
         let r = crate::templates::render(crate::Template::VerifyEmail, "fr", &crate::MailParams::default(), "http://x");
-        let err = t.send("Sanad <no-reply@sanad.invalid>", "not an address", &r).await.unwrap_err();
+        let err = t.send(Uuid::now_v7(), "Sanad <no-reply@sanad.invalid>", "not an address", &r).await.unwrap_err();
         assert!(err.is_permanent());
         assert!(MailTransport::from_config(Some("ftp://nope"), dir.path().to_path_buf()).is_err());
     }

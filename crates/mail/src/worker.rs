@@ -266,7 +266,7 @@ impl MailWorker {
         let template = Template::parse(&row.template).ok_or_else(|| (format!("unknown template {}", row.template), true))?;
         let params: MailParams = serde_json::from_str(&row.params).map_err(|e| (format!("bad parameters: {e}"), true))?;
         let rendered = render(template, &row.locale, &params, &self.public_url);
-        self.transport.send(&self.from, &row.recipient, &rendered).await.map_err(|e| (e.to_string(), e.is_permanent()))
+        self.transport.send(row.id, &self.from, &row.recipient, &rendered).await.map_err(|e| (e.to_string(), e.is_permanent()))
     }
 
     fn backoff(&self, attempts: i64) -> Duration {
