@@ -285,14 +285,12 @@ impl Progress {
     /// already used writes nothing.
     pub(crate) async fn record_once(&self, tx: &mut Tx, outline: &CourseOutline, event: &LearningEvent, key: Option<Uuid>) -> Result<()> {
         let Some(key) = key else { return self.record(tx, outline, event).await };
-        // The usual case of a key seen again (the answer to the first sending
-        // was lost): nothing written at all.
-        if store::key_used(tx, event.user, key).await.map_err(sql)? {
-            return Ok(());
-        }
-        // The key is claimed under the enrolment's lock, the first write of
-        // every progress transaction, so that two sendings of one key racing
-        // each other queue there and the second finds it taken.
+        // The key is claimed after the enrolment's lock, the first write of
+        // every progress transaction (nothing is read before it: on SQLite a
+        // read first would make the write fail when another writer committed
+        // in between), so that two sendings of one key racing each other
+        // queue there and the second finds it taken. A key seen again costs
+        // that write (last_activity_at never moves back) and nothing else.
         store::note_activity(tx, event.user, outline.course_id, event.at).await.map_err(sql)?;
         if !store::claim_key(tx, event.user, key, self.clock.now()).await.map_err(sql)? {
             return Ok(());

@@ -51,14 +51,6 @@ pub async fn note_activity(tx: &mut Tx, user: Uuid, course: Uuid, now: DateTime<
         .bind(user).bind(course).bind(now).fetch_one(c).await)
 }
 
-/// Whether `user` has already sent `key` (read without a lock: a sending
-/// that races with this one is caught by [`claim_key`]).
-pub async fn key_used(tx: &mut Tx, user: Uuid, key: Uuid) -> Sql<bool> {
-    on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM progress_idempotency_keys WHERE user_id = $1 AND idempotency_key = $2")
-        .bind(user).bind(key).fetch_one(c).await.map(|n| n > 0))
-}
-
 /// Notes `key` as used by `user`; false when it already was.
 pub async fn claim_key(tx: &mut Tx, user: Uuid, key: Uuid, now: DateTime<Utc>) -> Sql<bool> {
     on_tx!(tx, c => sqlx::query(
