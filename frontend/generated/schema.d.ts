@@ -7141,7 +7141,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark a lesson read (idempotent; enrols in its course). */
+        /**
+         * Mark a lesson read (idempotent; enrols in its course).
+         * @description Without a body, the lesson is read now. A completion made offline and
+         *     sent later from the device's outbox carries a JSON body
+         *     `{"idempotency_key": uuid, "completed_at": RFC 3339}`: the same key
+         *     sent again records nothing more and is answered 204 again, and the
+         *     completion and its learning event keep `completed_at` (422
+         *     `out_of_range` when it is more than 5 minutes ahead of the server's
+         *     clock or more than 30 days ago: the device should drop it then).
+         */
         post: {
             parameters: {
                 query?: {
@@ -7155,7 +7164,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CompletionReceipt"];
+                };
+            };
             responses: {
                 /** @description Done. */
                 204: {
@@ -16193,6 +16206,27 @@ export interface components {
             trainer_id: string;
             /** Format: date-time */
             created_at: string;
+        };
+        /**
+         * CompletionReceipt
+         * @description What a device sends with a lesson completion it queued offline.
+         */
+        CompletionReceipt: {
+            /**
+             * Format: uuid
+             * @description Chosen by the device (a random UUID) when the learner finished the
+             *     lesson, and the same at every sending: a key already used records
+             *     nothing and is answered 204 again. Required with `completed_at`; an
+             *     empty object is the same as no body.
+             */
+            idempotency_key?: string;
+            /**
+             * Format: date-time
+             * @description When the learner finished the lesson (RFC 3339); now when absent.
+             *     Refused (422 `out_of_range`) more than 5 minutes ahead of the
+             *     server's clock or more than 30 days ago.
+             */
+            completed_at?: string;
         };
         /**
          * CourseBundle

@@ -9,6 +9,7 @@ import { applyLocale, GUEST, initialLocale, isLocale, pendingLocale, setPendingL
 import { useLocation } from './router';
 import { screenFor } from './routes';
 import { SavedUpdates } from './offline/SavedUpdates';
+import { OutboxReplay } from './offline/OutboxReplay';
 
 /** Set while this device has a session, so that a guest's first screen never waits for the check. */
 const SIGNED_IN = 'sanad.signedIn';
@@ -123,6 +124,7 @@ export function App() {
     <AppContext.Provider value={state}>
       <Layout path={loc.path}>
         <SavedUpdates />
+        <OutboxReplay />
         {ready ? screenFor(loc.path, { me, known }) : <p class="loading">{t('app.loading')}</p>}
       </Layout>
     </AppContext.Provider>

@@ -1,7 +1,9 @@
 //! Progress end to end: enrolment, completion by every kind of item, resume,
 //! prerequisites on every item endpoint, attestations and their public
-//! check, parallel completions, and progress across versions.
+//! check, parallel completions, progress across versions, and completions
+//! sent late from a device's outbox (idempotency keys, original times).
 
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use reqwest::StatusCode;
 use sanad_platform::Role;
 use sanad_tests::{Backend, Client, TestServer, assert_problem, on_both_backends};
@@ -14,6 +16,7 @@ on_both_backends!(
     locked_modules_are_refused_on_every_item_endpoint,
     progress_crosses_versions,
     progress_is_per_person_and_bad_input_is_a_problem,
+    completions_sent_late_count_once_with_their_time,
 );
 
 /// The ids of a published course's items: two lessons and a quiz in module 1,
@@ -351,5 +354,80 @@ async fn progress_is_per_person_and_bad_input_is_a_problem(backend: Backend) {
     t.post("/api/v1/courses", json!({"slug": "brouillon", "title": "B", "summary": "s", "theme": "pec", "language": "fr"})).await;
     let (st, body) = sam.post("/api/v1/courses/brouillon/enrolment", json!({})).await;
     assert_problem(&sam, StatusCode::NOT_FOUND, (st, &body));
+    srv.stop().await;
+}
+
+/// The `completed` events of `item` and their times, oldest first, and the
+/// time its completion carries.
+async fn completion_record(srv: &TestServer, item: &str) -> (Vec<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let item = uuid::Uuid::parse_str(item).unwrap();
+    let db = &srv.server.app.db;
+    let events = sanad_platform::on_db!(db, c => sqlx::query_scalar::<_, DateTime<Utc>>(
+        "SELECT occurred_at FROM learning_events WHERE item_id = $1 AND verb = 'completed' ORDER BY occurred_at")
+        .bind(item).fetch_all(c).await)
+    .unwrap();
+    let completed = sanad_platform::on_db!(db, c => sqlx::query_scalar::<_, DateTime<Utc>>(
+        "SELECT completed_at FROM item_completions WHERE item_id = $1")
+        .bind(item).fetch_optional(c).await)
+    .unwrap();
+    (events, completed)
+}
+
+async fn completions_sent_late_count_once_with_their_time(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
+    let course = publish_course(&mut t, "hors-ligne", false).await;
+    let mut lea = srv.learner("lea@example.org").await;
+    let [first, second] = &course.lessons;
+    let path = |lesson: &str| format!("/api/v1/lessons/{lesson}/completion");
+
+    // Made offline three days ago, sent twice (the first answer lost).
+    let at = (Utc::now() - TimeDelta::days(3)).trunc_subsecs(0);
+    let key = uuid::Uuid::new_v4();
+    for _ in 0..2 {
+        let (st, body) = lea.post(&path(first), json!({"idempotency_key": key, "completed_at": at.to_rfc3339()})).await;
+        assert_eq!(st, StatusCode::NO_CONTENT, "{body}");
+    }
+    assert_eq!(completion_record(&srv, first).await, (vec![at], Some(at)), "one event and one completion, at the time it was made");
+    assert_eq!(mine(&mut lea, "hors-ligne").await["completed_items"], 1);
+
+    // The same key from several tabs at once: still once.
+    let key = uuid::Uuid::new_v4();
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let mut tab = lea.clone();
+        let (p, at) = (path(second), at.to_rfc3339());
+        tasks.push(tokio::spawn(async move { tab.post(&p, json!({"idempotency_key": key, "completed_at": at})).await.0 }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::NO_CONTENT);
+    }
+    assert_eq!(completion_record(&srv, second).await.0.len(), 1, "one event for one key sent at once from six tabs");
+
+    // Too far ahead, too old, or a time without its key: 422, nothing recorded.
+    let late = [
+        json!({"idempotency_key": uuid::Uuid::new_v4(), "completed_at": (Utc::now() + TimeDelta::hours(1)).to_rfc3339()}),
+        json!({"idempotency_key": uuid::Uuid::new_v4(), "completed_at": (Utc::now() - TimeDelta::days(31)).to_rfc3339()}),
+        json!({"completed_at": at.to_rfc3339()}),
+    ];
+    for body in late {
+        let (st, problem) = lea.post(&path(first), body.clone()).await;
+        assert_problem(&lea, StatusCode::UNPROCESSABLE_ENTITY, (st, &problem));
+        assert!(problem.to_string().contains("out_of_range") || problem.to_string().contains("required"), "{body}: {problem}");
+    }
+    let (st, problem) = lea.post(&path(first), json!({"idempotency_key": "pas-une-clé"})).await;
+    assert!(st.is_client_error(), "{st} {problem}");
+    assert_eq!(completion_record(&srv, first).await.0.len(), 1, "refused sendings record nothing");
+
+    // No body at all, as outside clients post: as before, now.
+    let mut other = srv.learner("sam@example.org").await;
+    let before = Utc::now().trunc_subsecs(0);
+    let (st, body) = other.send(reqwest::Method::POST, &path(first), None, None).await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{body}");
+    let (events, completed) = completion_record(&srv, first).await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(completed.is_some());
+    assert!(events[1] >= before, "a completion without a time is made now: {events:?}");
+    assert_eq!(mine(&mut other, "hors-ligne").await["completed_items"], 1);
     srv.stop().await;
 }

@@ -1,17 +1,59 @@
 //! HTTP endpoints of progress: parse, authorise, call the service, map errors.
 
-use poem::Request;
+use poem::{FromRequest, Request, RequestBody};
+use poem_openapi::error::{ContentTypeError, ParseRequestPayloadError};
 use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::Payload;
 use poem_openapi::payload::{Attachment, AttachmentType, Json};
+use poem_openapi::registry::{MetaMediaType, MetaRequest, Registry};
+use poem_openapi::types::ParseFromJSON;
+use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::auth::caller;
 use sanad_platform::language::negotiate;
 use sanad_platform::responses::NoContent;
-use sanad_platform::{Caller, Result};
+use sanad_platform::{Caller, Error, FieldCode, Result};
 use uuid::Uuid;
 
 use crate::model::*;
-use crate::service::Progress;
+use crate::service::{OfflineCompletion, Progress};
+
+/// A JSON body that may be left out: no body at all (and no
+/// `Content-Type`) is `None`, which `Json<Option<T>>` refuses for want of a
+/// content type; outside clients post completions with no body.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<'a, T: ParseFromJSON> ApiExtractor<'a> for OptionalJson<T> {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::RequestObject];
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+
+    fn request_meta() -> Option<MetaRequest> {
+        Some(MetaRequest {
+            description: None,
+            content: vec![MetaMediaType { content_type: "application/json", schema: T::schema_ref() }],
+            required: false,
+        })
+    }
+
+    async fn from_request(request: &'a poem::Request, body: &mut RequestBody, _: ExtractParamOptions<()>) -> poem::Result<Self> {
+        let data = <Vec<u8> as FromRequest>::from_request(request, body).await?;
+        if data.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(None));
+        }
+        let content_type = request.content_type().unwrap_or_default();
+        if !Json::<T>::check_content_type(content_type) {
+            return Err(ContentTypeError::NotSupported { content_type: content_type.to_string() }.into());
+        }
+        let value: serde_json::Value = serde_json::from_slice(&data).map_err(|e| ParseRequestPayloadError { reason: e.to_string() })?;
+        let parsed = T::parse_from_json(Some(value)).map_err(|e| ParseRequestPayloadError { reason: e.into_message() })?;
+        Ok(Self(Some(parsed)))
+    }
+}
 
 #[derive(Tags)]
 enum ApiTags {
@@ -74,6 +116,14 @@ impl ProgressApi {
     }
 
     /// Mark a lesson read (idempotent; enrols in its course).
+    ///
+    /// Without a body, the lesson is read now. A completion made offline and
+    /// sent later from the device's outbox carries a JSON body
+    /// `{"idempotency_key": uuid, "completed_at": RFC 3339}`: the same key
+    /// sent again records nothing more and is answered 204 again, and the
+    /// completion and its learning event keep `completed_at` (422
+    /// `out_of_range` when it is more than 5 minutes ahead of the server's
+    /// clock or more than 30 days ago: the device should drop it then).
     #[oai(path = "/lessons/:id/completion", method = "post", tag = "ApiTags::Progress")]
     async fn complete_lesson(
         &self,
@@ -81,9 +131,17 @@ impl ProgressApi {
         id: Path<Uuid>,
         #[oai(name = "lang")] lang_q: Query<Option<String>>,
         #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+        body: OptionalJson<CompletionReceipt>,
     ) -> Result<NoContent> {
         let who = caller(req).await?;
-        self.progress.complete_lesson(&who, id.0, lang(&lang_q, &accept, Some(&who))).await?;
+        let sent = match body.0 {
+            None | Some(CompletionReceipt { idempotency_key: None, completed_at: None }) => None,
+            Some(CompletionReceipt { idempotency_key: Some(key), completed_at }) => Some(OfflineCompletion { key, completed_at }),
+            Some(CompletionReceipt { idempotency_key: None, .. }) => {
+                return Err(Error::invalid("idempotency_key", FieldCode::Required, "a late completed_at needs its idempotency_key"));
+            }
+        };
+        self.progress.complete_lesson(&who, id.0, lang(&lang_q, &accept, Some(&who)), sent).await?;
         Ok(NoContent::Done)
     }
 

@@ -12,10 +12,11 @@
 //! one commit instead of one per event.
 
 use sanad_platform::db::Backend;
-use sanad_platform::learning::{CourseOutline, LearningEvent, LearningRecord};
+use sanad_platform::learning::{CourseOutline, LearningEvent};
 use sanad_platform::{Error, Result};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
 
 use crate::service::Progress;
 
@@ -29,6 +30,8 @@ const QUEUE: usize = 1024;
 struct Job {
     outline: Arc<CourseOutline>,
     event: LearningEvent,
+    /// The idempotency key the learner's device sent it with, if any.
+    key: Option<Uuid>,
     done: oneshot::Sender<Result<()>>,
 }
 
@@ -43,10 +46,17 @@ fn stopped() -> Error {
 }
 
 impl GroupCommit {
-    /// Writes `event` with the state it changes; returns once it is committed.
-    pub(crate) async fn write(&self, progress: &Progress, outline: Arc<CourseOutline>, event: LearningEvent) -> Result<()> {
+    /// Writes `event` with the state it changes, unless `key` was used
+    /// before; returns once it is committed.
+    pub(crate) async fn write(
+        &self,
+        progress: &Progress,
+        outline: Arc<CourseOutline>,
+        event: LearningEvent,
+        key: Option<Uuid>,
+    ) -> Result<()> {
         let (done, answer) = oneshot::channel();
-        self.sender(progress).send(Job { outline, event, done }).await.map_err(|_| stopped())?;
+        self.sender(progress).send(Job { outline, event, key, done }).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 
@@ -115,7 +125,7 @@ async fn run(progress: Progress, queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Jo
 async fn write_all(progress: &Progress, jobs: &[Job]) -> Result<()> {
     let mut tx = progress.db.begin().await.map_err(|e| Error::Internal(e.into()))?;
     for job in jobs {
-        progress.record(&mut tx, &job.outline, &job.event).await?;
+        progress.record_once(&mut tx, &job.outline, &job.event, job.key).await?;
     }
     tx.commit().await.map_err(|e| Error::Internal(e.into()))
 }

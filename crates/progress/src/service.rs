@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lru::LruCache;
+use sanad_platform::error::FieldCode;
 use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord};
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::resources::ResourceTitles;
@@ -39,6 +40,21 @@ pub struct Progress {
     group_commit: GroupCommit,
     /// Cohort dashboards made a moment ago.
     pub(crate) dashboards: Dashboards,
+}
+
+/// How far ahead of the server's clock a device's may be.
+pub const CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// How late a completion made offline may arrive.
+pub const LATE_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
+/// What a device sends with a completion made offline.
+#[derive(Clone, Copy, Debug)]
+pub struct OfflineCompletion {
+    /// Chosen by the device, the same at every sending.
+    pub key: Uuid,
+    /// When the learner finished the lesson; now when absent.
+    pub completed_at: Option<DateTime<Utc>>,
 }
 
 /// How long an opening spares the next ones their write.
@@ -129,16 +145,31 @@ impl Progress {
         Ok(())
     }
 
-    /// Marks a lesson read (idempotent); enrols the caller.
-    pub async fn complete_lesson(&self, caller: &Caller, lesson: Uuid, lang: &str) -> Result<()> {
+    /// Marks a lesson read (idempotent); enrols the caller. A completion sent
+    /// late from a device's outbox carries its key and the time it was made:
+    /// a key already used records nothing, and the time must lie between
+    /// [`LATE_AT_MOST`] ago and [`CLOCK_SKEW`] ahead.
+    pub async fn complete_lesson(&self, caller: &Caller, lesson: Uuid, lang: &str, sent: Option<OfflineCompletion>) -> Result<()> {
+        let now = self.clock.now();
+        let at = match sent.and_then(|s| s.completed_at) {
+            None => now,
+            Some(at) if at > now + CLOCK_SKEW => {
+                return Err(Error::invalid("completed_at", FieldCode::OutOfRange, "completed_at is in the future"));
+            }
+            Some(at) if at < now - LATE_AT_MOST => {
+                return Err(Error::invalid("completed_at", FieldCode::OutOfRange, "completed_at is more than 30 days ago"));
+            }
+            // A device a little ahead: its time is taken as now.
+            Some(at) => at.min(now),
+        };
         let outline = self.outlines.outline_of_item(lesson).await?.ok_or(Error::NotFound("lesson"))?;
         let is_lesson = outline.items().any(|i| i.id == lesson && i.kind == sanad_platform::learning::ItemKind::Lesson);
         if !is_lesson {
             return Err(Error::NotFound("lesson"));
         }
         self.check_open(caller.user_id, &outline, lesson, lang).await?;
-        let event = LearningEvent { user: caller.user_id, item: lesson, activity: Activity::LessonRead, at: self.clock.now() };
-        self.group_commit.write(self, outline, event).await
+        let event = LearningEvent { user: caller.user_id, item: lesson, activity: Activity::LessonRead, at };
+        self.group_commit.write(self, outline, event, sent.map(|s| s.key)).await
     }
 
     /// Every course the caller follows, most recent activity first.
@@ -248,6 +279,23 @@ impl Progress {
             .map_err(|e| Error::Internal(e.into()))?
             .map_err(|e| Error::Internal(anyhow::anyhow!("attestation PDF: {e}")))?;
         Ok((c.code, bytes))
+    }
+
+    /// [`LearningRecord::record`], once per `key` when there is one: a key
+    /// already used writes nothing.
+    pub(crate) async fn record_once(&self, tx: &mut Tx, outline: &CourseOutline, event: &LearningEvent, key: Option<Uuid>) -> Result<()> {
+        let Some(key) = key else { return self.record(tx, outline, event).await };
+        // The key is claimed after the enrolment's lock, the first write of
+        // every progress transaction (nothing is read before it: on SQLite a
+        // read first would make the write fail when another writer committed
+        // in between), so that two sendings of one key racing each other
+        // queue there and the second finds it taken. A key seen again costs
+        // that write (last_activity_at never moves back) and nothing else.
+        store::note_activity(tx, event.user, outline.course_id, event.at).await.map_err(sql)?;
+        if !store::claim_key(tx, event.user, key, self.clock.now()).await.map_err(sql)? {
+            return Ok(());
+        }
+        self.record(tx, outline, event).await
     }
 
     /// Issues the attestation of a course just completed (once per learner and course).
@@ -368,7 +416,7 @@ impl LearningRecord for Progress {
             seen.put(key, Instant::now());
         }
         let event = LearningEvent { user, item, activity: Activity::Opened, at: self.clock.now() };
-        self.group_commit.write(self, Arc::new(outline.clone()), event).await
+        self.group_commit.write(self, Arc::new(outline.clone()), event, None).await
     }
 
     async fn record(&self, tx: &mut Tx, outline: &CourseOutline, event: &LearningEvent) -> Result<()> {

@@ -46,8 +46,17 @@ pub async fn touch_enrolment(tx: &mut Tx, user: Uuid, course: Uuid, now: DateTim
 pub async fn note_activity(tx: &mut Tx, user: Uuid, course: Uuid, now: DateTime<Utc>) -> Sql<Option<i64>> {
     on_tx!(tx, c => sqlx::query_scalar::<_, Option<i64>>(
         "INSERT INTO enrolments (user_id, course_id, enrolled_at, last_activity_at) VALUES ($1, $2, $3, $3) \
-         ON CONFLICT (user_id, course_id) DO UPDATE SET last_activity_at = $3, left_at = NULL RETURNING completed_version")
+         ON CONFLICT (user_id, course_id) DO UPDATE SET left_at = NULL, last_activity_at = \
+         CASE WHEN enrolments.last_activity_at > $3 THEN enrolments.last_activity_at ELSE $3 END RETURNING completed_version")
         .bind(user).bind(course).bind(now).fetch_one(c).await)
+}
+
+/// Notes `key` as used by `user`; false when it already was.
+pub async fn claim_key(tx: &mut Tx, user: Uuid, key: Uuid, now: DateTime<Utc>) -> Sql<bool> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO progress_idempotency_keys (user_id, idempotency_key, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, idempotency_key) DO NOTHING")
+        .bind(user).bind(key).bind(now).execute(c).await.map(|r| r.rows_affected() == 1))
 }
 
 /// Marks the enrolment left (progress is kept); false when there was none.

@@ -1017,4 +1017,6 @@ export const ar: Dict = {
   'offline.unsavedTitle': 'لا يوجد اتصال',
   'offline.unsaved': 'هذه الصفحة غير محفوظة على هذا الجهاز: لقراءتها دون اتصال يجب فتحها أولًا أو حفظ تكوينها والشبكة متاحة. تحقّق من الشبكة ثم أعد المحاولة.',
   'offline.dismiss': 'إغلاق',
+  // The outbox (issue 10): a lesson completed offline, waiting for the network.
+  'outbox.pending': 'أُنجز على هذا الجهاز: سيُرسَل عند عودة الاتصال.',
 };

@@ -1017,4 +1017,6 @@ export const en: Dict = {
   'offline.unsavedTitle': 'No connection',
   'offline.unsaved': 'This page is not saved on this device: to read it offline, open it or save its course while connected first. Check the network and try again.',
   'offline.dismiss': 'Close',
+  // The outbox (issue 10): a lesson completed offline, waiting for the network.
+  'outbox.pending': 'Done on this device: it will be sent when you are back online.',
 };

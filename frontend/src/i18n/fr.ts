@@ -1015,6 +1015,8 @@ export const fr = {
   'offline.unsavedTitle': 'Pas de connexion',
   'offline.unsaved': 'Cette page n’est pas enregistrée sur cet appareil : pour la lire hors ligne, il faut d’abord l’ouvrir ou enregistrer son cours avec une connexion. Vérifiez le réseau puis réessayez.',
   'offline.dismiss': 'Fermer',
+  // The outbox (issue 10): a lesson completed offline, waiting for the network.
+  'outbox.pending': 'Leçon faite sur cet appareil : elle sera envoyée dès votre retour en ligne.',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -1,5 +1,9 @@
 // "I have read this lesson": marks it done (POST /lessons/{id}/completion), then offers the next item.
-import { useState } from 'preact/hooks';
+// Without a network the completion waits in the device's outbox (offline/outbox.ts) and the lesson
+// says so until it has been sent.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../../api/client';
+import { canQueue, OUTBOX_CHANGED, queueCompletion, queued } from '../../offline/outbox';
 import { completeLesson, getCourseProgress } from '../../api/progress';
 import { itemHref, type ItemRef } from '../../api/types';
 import { Alert } from '../../components/forms';
@@ -15,6 +19,30 @@ export function LessonDone({ id, slug, next }: { id: string; slug: string; next:
   const [marked, setMarked] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [pending, setPending] = useState(false);
+  const wasPending = useRef(false);
+  const user = me?.id;
+  useEffect(() => {
+    if (!user || !canQueue()) return;
+    let live = true;
+    const check = () =>
+      void queued(user)
+        .then((q) => {
+          if (!live) return;
+          const now = q.some((c) => c.lesson === id);
+          // Gone from the outbox: sent (a completion refused for good is rare: a lesson removed).
+          if (wasPending.current && !now) setMarked(true);
+          wasPending.current = now;
+          setPending(now);
+        })
+        .catch(() => undefined);
+    check();
+    window.addEventListener(OUTBOX_CHANGED, check);
+    return () => {
+      live = false;
+      window.removeEventListener(OUTBOX_CHANGED, check);
+    };
+  }, [id, user]);
   if (!me) {
     return (
       <p class="notice lesson-done">
@@ -23,6 +51,7 @@ export function LessonDone({ id, slug, next }: { id: string; slug: string; next:
     );
   }
   const done = marked || !!known.data?.completed_item_ids.includes(id);
+  const offline = (e: unknown) => (e instanceof ApiError && e.status === 0) || !navigator.onLine;
   const mark = async () => {
     setBusy(true);
     setError(null);
@@ -30,7 +59,15 @@ export function LessonDone({ id, slug, next }: { id: string; slug: string; next:
       await completeLesson(id);
       setMarked(true);
     } catch (e) {
-      setError(e);
+      if (!canQueue() || !offline(e)) {
+        setError(e);
+        return;
+      }
+      try {
+        await queueCompletion(me.id, id);
+      } catch {
+        setError(e);
+      }
     } finally {
       setBusy(false);
     }
@@ -42,19 +79,23 @@ export function LessonDone({ id, slug, next }: { id: string; slug: string; next:
         <div class="alert alert--ok" role="status">
           <span aria-hidden="true">✓</span> {t('progress.lessonRead')}
         </div>
+      ) : pending ? (
+        <div class="alert alert--warn" role="status">
+          <span aria-hidden="true">↻</span> {t('outbox.pending')}
+        </div>
       ) : (
         <button type="button" class="button button--primary" disabled={busy} onClick={mark}>
           {busy ? t('common.sending') : t('progress.markRead')}
         </button>
       )}
-      {done && next && (
+      {(done || pending) && next && (
         <p class="actions">
           <Link href={itemHref(next)} class="button button--primary">
             <Sentence text={t('progress.nextItem')} parts={{ title: next.title }} />
           </Link>
         </p>
       )}
-      {done && !next && (
+      {(done || pending) && !next && (
         <p class="actions">
           <Link href={`/courses/${encodeURIComponent(slug)}`} class="button">
             {t('learn.backToCourse')}
