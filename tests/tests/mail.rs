@@ -13,7 +13,8 @@ use std::process::{Child, Command, Stdio};
 on_both_backends!(
     smtp_outage_loses_nothing,
     workers_on_one_outbox_deliver_each_mail_once,
-    a_send_that_outlives_its_lease_is_not_delivered_twice
+    a_send_that_outlives_its_lease_is_not_delivered_twice,
+    an_instance_that_stops_hands_its_batch_over
 );
 
 fn free_port() -> u16 {
@@ -220,4 +221,30 @@ async fn a_send_that_outlives_its_lease_is_not_delivered_twice(backend: Backend)
     let counts = mail.counts().await.unwrap();
     assert_eq!((counts.pending, counts.sent, counts.failed), (0, 1, 0));
     srv.stop().await;
+}
+
+/// An instance told to stop in the middle of a batch marks what went out and gives the rest back:
+/// another instance sends it at once, not after the two minutes of the lease.
+async fn an_instance_that_stops_hands_its_batch_over(backend: Backend) {
+    let port = free_port();
+    let inbox = tempfile::tempdir().unwrap();
+    let _sink = start_slow_sink(port, inbox.path(), 0.3);
+    let srv = TestServer::start_with(backend, Options { smtp_url: Some(format!("smtp://127.0.0.1:{port}")), ..Options::default() }).await;
+    let other = srv.another_instance().await;
+    let recipients: Vec<String> = (0..20).map(|i| format!("relais{i}@example.org")).collect();
+    queue_mails(&srv, &recipients).await;
+    eventually("the first instance is sending its batch", async || started(inbox.path()) >= 2).await;
+    srv.stop().await;
+
+    // The other instance (mail as files) takes what the first gave back, well within the lease.
+    let from_first = received(inbox.path());
+    assert!(from_first.len() < recipients.len(), "stopped in the middle of its batch: {}", from_first.len());
+    let files = || other.mail_files();
+    eventually("the rest sent by the other instance", async || from_first.len() + files().len() == recipients.len()).await;
+    let all: Vec<String> = from_first.into_iter().chain(files()).collect();
+    for recipient in &recipients {
+        let to = format!("To: {recipient}\r\n");
+        assert_eq!(all.iter().filter(|m| m.contains(&to)).count(), 1, "{recipient} got one mail");
+    }
+    other.stop().await;
 }

@@ -114,6 +114,30 @@ pub(crate) async fn renew(db: &Db, token: Uuid, lease_until: DateTime<Utc>) -> R
         .bind(token).bind(lease_until).fetch_all(pool).await)
 }
 
+/// Gives back the mails of `ids` still held under `token` and not tried:
+/// another worker may claim them at once instead of after the lease (an
+/// instance stopping hands its batch over). Their claim's attempt is not
+/// counted. Returns how many were given back.
+pub(crate) async fn release(db: &Db, ids: &[Uuid], token: Uuid) -> Result<u64, sqlx::Error> {
+    let mut released = 0;
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "UPDATE mail_outbox SET claimed_until = NULL, claim_token = NULL, claimed_by = NULL, attempts = attempts - 1 \
+             WHERE claim_token = $1 AND sent_at IS NULL AND failed_at IS NULL AND id IN ({})",
+            marks.join(", ")
+        );
+        released += on_db!(db, pool => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(token);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(pool).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(released)
+}
+
 /// Marks every mail of `ids` still held under `token` sent, and wipes their
 /// parameters, in one statement: one write for a batch rather than one per
 /// mail (on SQLite every write waits for the only write lock). Returns how

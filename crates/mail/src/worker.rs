@@ -143,7 +143,8 @@ impl MailWorker {
             // Drained in a task of its own so that even a panic while sending
             // one mail cannot stop the worker for good.
             let worker = self.clone();
-            match tokio::spawn(async move { worker.drain_once().await }).await {
+            let stop = shutdown.clone();
+            match tokio::spawn(async move { worker.drain(Some(stop)).await }).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => {
                     tracing::warn!(error = %e, "mail outbox could not be read; will retry")
@@ -174,8 +175,20 @@ impl MailWorker {
     /// sending and marking leaves its mails to be sent again once its lease
     /// runs out, so the marks are not held back longer than that.
     pub async fn drain_once(&self) -> Result<usize, sqlx::Error> {
+        self.drain(None).await
+    }
+
+    /// [`drain_once`](Self::drain_once), stopping early when `stop` turns
+    /// true: what went out is marked, the rest of the batch is given back
+    /// for another instance to claim at once (an instance told to stop hands
+    /// its work over rather than holding it for a lease).
+    async fn drain(&self, stop: Option<watch::Receiver<bool>>) -> Result<usize, sqlx::Error> {
+        let stopping = || stop.as_ref().is_some_and(|s| *s.borrow());
         let mut sent = 0;
         loop {
+            if stopping() {
+                return Ok(sent);
+            }
             let now = self.clock.now();
             let token = new_id();
             let mut lease_until = now + self.settings.lease;
@@ -185,7 +198,14 @@ impl MailWorker {
             }
             let mut held: HashSet<Uuid> = batch.iter().map(|row| row.id).collect();
             let mut delivered = Delivered::default();
-            for row in batch {
+            let ids: Vec<Uuid> = batch.iter().map(|row| row.id).collect();
+            for (at, row) in batch.into_iter().enumerate() {
+                if stopping() {
+                    sent += self.mark_sent(token, &mut delivered).await?;
+                    let released = store::release(&self.db, &ids[at..], token).await?;
+                    tracing::info!(mails = released, "stopping: the rest of the batch is given back");
+                    return Ok(sent);
+                }
                 if lease_until - self.clock.now() < self.settings.lease / 2 {
                     sent += self.mark_sent(token, &mut delivered).await?;
                     lease_until = self.clock.now() + self.settings.lease;
