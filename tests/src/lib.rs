@@ -546,3 +546,44 @@ impl Drop for S3Server {
         let _ = self.child.wait();
     }
 }
+
+/// Calls `seen` with the text of every SQL statement this test process runs, as sqlx logs it
+/// (`sqlx::query` events). Installs the process's one tracing subscriber the first time; a test
+/// binary that counts statements calls it with one function for all its scenarios, and runs
+/// them one at a time so that one never counts another's.
+pub fn watch_statements(seen: fn(&str)) {
+    use std::fmt::Write as _;
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+
+    /// The text of an event's fields.
+    struct Fields(String);
+
+    impl tracing::field::Visit for Fields {
+        fn record_str(&mut self, _: &tracing::field::Field, value: &str) {
+            self.0.push_str(value);
+            self.0.push(' ');
+        }
+
+        fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            let _ = write!(self.0, "{value:?} ");
+        }
+    }
+
+    struct Statements(fn(&str));
+
+    impl<S: tracing::Subscriber> Layer<S> for Statements {
+        fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+            let mut fields = Fields(String::new());
+            event.record(&mut fields);
+            (self.0)(&fields.0);
+        }
+    }
+
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let only_statements = tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE);
+        let subscriber = tracing_subscriber::registry().with(Statements(seen).with_filter(only_statements));
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber of this binary");
+    });
+}

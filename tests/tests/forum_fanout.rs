@@ -12,13 +12,9 @@
 use chrono::Utc;
 use reqwest::StatusCode;
 use sanad_platform::on_db;
-use sanad_tests::{Backend, Options, TestServer, on_both_backends};
+use sanad_tests::{Backend, Options, TestServer, on_both_backends, watch_statements};
 use serde_json::json;
-use std::fmt::Write as _;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tracing_subscriber::Layer;
-use tracing_subscriber::layer::{Context, SubscriberExt};
 use uuid::Uuid;
 
 on_both_backends!(a_reply_tells_six_hundred_watchers_once_in_few_statements);
@@ -33,46 +29,21 @@ static MAIL_MARKS: AtomicUsize = AtomicUsize::new(0);
 /// One backend's run at a time.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-struct CountStatements;
-
-/// The text of an event's fields.
-struct Fields(String);
-
-impl tracing::field::Visit for Fields {
-    fn record_str(&mut self, _: &tracing::field::Field, value: &str) {
-        self.0.push_str(value);
-        self.0.push(' ');
+/// Counts the statements this test is about.
+fn tally(text: &str) {
+    if text.contains("INSERT INTO forum_notifications") {
+        NOTIFICATION_INSERTS.fetch_add(1, Ordering::SeqCst);
     }
-
-    fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, "{value:?} ");
+    if text.contains("INSERT INTO mail_outbox") {
+        MAIL_INSERTS.fetch_add(1, Ordering::SeqCst);
     }
-}
-
-impl<S: tracing::Subscriber> Layer<S> for CountStatements {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        let mut fields = Fields(String::new());
-        event.record(&mut fields);
-        let text = fields.0;
-        if text.contains("INSERT INTO forum_notifications") {
-            NOTIFICATION_INSERTS.fetch_add(1, Ordering::SeqCst);
-        }
-        if text.contains("INSERT INTO mail_outbox") {
-            MAIL_INSERTS.fetch_add(1, Ordering::SeqCst);
-        }
-        if text.contains("UPDATE mail_outbox SET sent_at") {
-            MAIL_MARKS.fetch_add(1, Ordering::SeqCst);
-        }
+    if text.contains("UPDATE mail_outbox SET sent_at") {
+        MAIL_MARKS.fetch_add(1, Ordering::SeqCst);
     }
 }
 
 fn count_statements() {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
-        let only_statements = tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE);
-        let subscriber = tracing_subscriber::registry().with(CountStatements.with_filter(only_statements));
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber of this binary");
-    });
+    watch_statements(tally);
 }
 
 fn counted() -> [usize; 3] {

@@ -6,13 +6,9 @@
 //! that one never counts the other's.
 
 use reqwest::StatusCode;
-use sanad_tests::{Backend, Client, Options, TestServer, on_both_backends};
+use sanad_tests::{Backend, Client, Options, TestServer, on_both_backends, watch_statements};
 use serde_json::{Value, json};
-use std::fmt::Write as _;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tracing_subscriber::Layer;
-use tracing_subscriber::layer::{Context, SubscriberExt};
 
 on_both_backends!(search_reads_a_page_in_a_fixed_number_of_statements);
 
@@ -21,38 +17,11 @@ static FORUM_STATEMENTS: AtomicUsize = AtomicUsize::new(0);
 /// One backend's run at a time.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-struct CountForumStatements;
-
-/// The text of an event's fields.
-struct Fields(String);
-
-impl tracing::field::Visit for Fields {
-    fn record_str(&mut self, _: &tracing::field::Field, value: &str) {
-        self.0.push_str(value);
-        self.0.push(' ');
-    }
-
-    fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, "{value:?} ");
-    }
-}
-
-impl<S: tracing::Subscriber> Layer<S> for CountForumStatements {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        let mut fields = Fields(String::new());
-        event.record(&mut fields);
-        if fields.0.contains("forum_posts") || fields.0.contains("forum_topics") {
+fn count_statements() {
+    watch_statements(|text| {
+        if text.contains("forum_posts") || text.contains("forum_topics") {
             FORUM_STATEMENTS.fetch_add(1, Ordering::SeqCst);
         }
-    }
-}
-
-fn count_statements() {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
-        let only_statements = tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE);
-        let subscriber = tracing_subscriber::registry().with(CountForumStatements.with_filter(only_statements));
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber of this binary");
     });
 }
 
