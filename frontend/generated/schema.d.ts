@@ -3815,7 +3815,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start playing a case study. */
+        /**
+         * Start playing a case study.
+         * @description Without a body the run starts now. A run played offline is sent later
+         *     from the device's outbox with `{"run_id", "started_at", "version"}`:
+         *     the same `run_id` sent again starts nothing more and is answered with
+         *     the run as it stands; its decisions follow on
+         *     `/case-study-runs/{run_id}/choices` with their own keys.
+         */
         post: {
             parameters: {
                 query?: {
@@ -3830,7 +3837,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RunRequest"];
+                };
+            };
             responses: {
                 /** @description The run, at its first node. */
                 201: {
@@ -15833,6 +15844,19 @@ export interface components {
          */
         AttemptRequest: {
             answers: components["schemas"]["AnswerInput"][];
+            /**
+             * Format: uuid
+             * @description Chosen by the device for an attempt made offline and sent later from
+             *     its outbox, the same at every sending: sent again, the attempt is not
+             *     counted twice and is answered as the first time.
+             */
+            idempotency_key?: string;
+            /**
+             * Format: date-time
+             * @description When the learner submitted it offline (needs `idempotency_key`; at most
+             *     30 days ago, at most 5 minutes ahead). Now when absent.
+             */
+            submitted_at?: string;
         };
         /**
          * AttemptResult
@@ -15991,6 +16015,33 @@ export interface components {
             endings: components["schemas"]["EndingInput"][];
         };
         /**
+         * CaseStudyPlay
+         * @description A case study whole, to be played on the device: the run made there is
+         *     sent from its outbox when the network returns (`POST /case-studies/{id}/runs`
+         *     with `run_id`, then each decision with its key).
+         */
+        CaseStudyPlay: {
+            /** Format: uuid */
+            case_study_id: string;
+            /**
+             * Format: uuid
+             * @description The node a run starts at.
+             */
+            start: string;
+            /**
+             * Format: uint32
+             * @description The best score a run can reach (an ending's `max_score`).
+             */
+            best_score: number;
+            /**
+             * @description Every step and every ending, as a run shows them; an ending's `score`
+             *     is 0 here: the device puts in the score of the run that reaches it.
+             */
+            nodes: components["schemas"]["NodeView"][];
+            /** @description What each choice of every step leads to. */
+            outcomes: components["schemas"]["PlayOutcome"][];
+        };
+        /**
          * CaseStudyView
          * @description `GET /case-studies/{id}`.
          */
@@ -16141,6 +16192,18 @@ export interface components {
         ChoiceRequest: {
             /** Format: uuid */
             choice_id: string;
+            /**
+             * Format: uuid
+             * @description Chosen by the device for a decision taken offline, the same at every
+             *     sending: sent again, it is answered as the first time and changes nothing.
+             */
+            idempotency_key?: string;
+            /**
+             * Format: date-time
+             * @description When the learner took it offline (needs `idempotency_key`; at most 30
+             *     days ago, at most 5 minutes ahead). Now when absent.
+             */
+            chosen_at?: string;
         };
         /**
          * ChoiceView
@@ -16252,6 +16315,12 @@ export interface components {
             lessons: components["schemas"]["LessonView"][];
             quizzes: components["schemas"]["QuizView"][];
             case_studies: components["schemas"]["CaseStudyView"][];
+            /**
+             * @description Each case study whole, to be played without a network: unlike a quiz's
+             *     answers, a case study's feedback is not a test to keep secret (a run
+             *     is practice, and its ending counts however it went).
+             */
+            plays: components["schemas"]["CaseStudyPlay"][];
             /**
              * @description This site's addresses of the images the lessons show (other origins are
              *     not shown by the app's content security policy).
@@ -17267,6 +17336,24 @@ export interface components {
             email: string;
         };
         /**
+         * PlayOutcome
+         * @description What one choice leads to, as `POST /case-study-runs/{run_id}/choices` answers it.
+         */
+        PlayOutcome: {
+            /** Format: uuid */
+            choice_id: string;
+            feedback_html: string;
+            /** @description The language of the feedback. */
+            feedback_language: components["schemas"]["Language"] & unknown;
+            /** Format: uint32 */
+            points: number;
+            /**
+             * Format: uuid
+             * @description The node or ending it leads to (an id of `nodes`).
+             */
+            next: string;
+        };
+        /**
          * PostEdit
          * @description `PATCH /forum/posts/{id}`.
          */
@@ -17658,7 +17745,7 @@ export interface components {
          *     (a problem's `reason`, or an entry's of its `errors`).
          * @enum {string}
          */
-        ReasonCode: "email_taken" | "account_disabled" | "csrf_token_missing" | "link_used" | "link_expired" | "own_admin_role" | "role_required" | "metrics_refused" | "not_course_author" | "draft_authors_only" | "course_owner_only" | "course_of_others" | "course_changed_meanwhile" | "course_slug_taken" | "owner_already_author" | "item_kind_fixed" | "publication_race" | "no_attempts_left" | "run_ended" | "step_already_answered" | "cohort_trainer_only" | "directory_entry_exists" | "file_too_large" | "file_type_refused" | "zip_file_too_large" | "zip_too_large" | "topic_not_published" | "post_author_only" | "topic_author_or_moderator" | "post_author_or_moderator" | "topic_author_only" | "held_post_no_reactions" | "post_awaits_moderator" | "already_decided" | "title_missing" | "theme_unknown" | "level_unknown" | "language_unknown" | "course_empty" | "requires_later_module" | "module_key_taken" | "item_key_taken" | "lesson_empty" | "pass_mark_range" | "no_attempts_allowed" | "quiz_empty" | "question_key_taken" | "prompt_missing" | "choice_key_taken" | "choice_label_missing" | "single_choice_shape" | "multiple_choice_shape" | "true_false_shape" | "short_text_answers_missing" | "short_text_choices" | "too_many_steps" | "too_many_choices" | "too_many_endings" | "start_missing" | "node_key_taken" | "endings_missing" | "ending_band_unknown" | "step_without_choices" | "choice_leads_nowhere" | "choice_too_many_points" | "unreachable" | "dead_end" | "choice_loops_back";
+        ReasonCode: "email_taken" | "account_disabled" | "csrf_token_missing" | "link_used" | "link_expired" | "own_admin_role" | "role_required" | "metrics_refused" | "not_course_author" | "draft_authors_only" | "course_owner_only" | "course_of_others" | "course_changed_meanwhile" | "course_slug_taken" | "owner_already_author" | "item_kind_fixed" | "publication_race" | "no_attempts_left" | "run_ended" | "idempotency_key_reused" | "step_already_answered" | "cohort_trainer_only" | "directory_entry_exists" | "file_too_large" | "file_type_refused" | "zip_file_too_large" | "zip_too_large" | "topic_not_published" | "post_author_only" | "topic_author_or_moderator" | "post_author_or_moderator" | "topic_author_only" | "held_post_no_reactions" | "post_awaits_moderator" | "already_decided" | "title_missing" | "theme_unknown" | "level_unknown" | "language_unknown" | "course_empty" | "requires_later_module" | "module_key_taken" | "item_key_taken" | "lesson_empty" | "pass_mark_range" | "no_attempts_allowed" | "quiz_empty" | "question_key_taken" | "prompt_missing" | "choice_key_taken" | "choice_label_missing" | "single_choice_shape" | "multiple_choice_shape" | "true_false_shape" | "short_text_answers_missing" | "short_text_choices" | "too_many_steps" | "too_many_choices" | "too_many_endings" | "start_missing" | "node_key_taken" | "endings_missing" | "ending_band_unknown" | "step_without_choices" | "choice_leads_nowhere" | "choice_too_many_points" | "unreachable" | "dead_end" | "choice_loops_back";
         /**
          * RedactionView
          * @description A moderator's redaction of an earlier text.
@@ -17878,6 +17965,33 @@ export interface components {
          * @enum {string}
          */
         Role: "learner" | "trainer" | "moderator" | "admin";
+        /**
+         * RunRequest
+         * @description `POST /case-studies/{id}/runs`: no body for a run started online; a run
+         *     played offline is sent from the device's outbox with these.
+         */
+        RunRequest: {
+            /**
+             * Format: uuid
+             * @description The run's id, chosen by the device when the learner started it
+             *     offline, the same at every sending: sent again, the run is not started
+             *     twice and is answered as it stands.
+             */
+            run_id?: string;
+            /**
+             * Format: date-time
+             * @description When the learner started it (needs `run_id`; at most 30 days ago, at
+             *     most 5 minutes ahead). Now when absent.
+             */
+            started_at?: string;
+            /**
+             * Format: int64
+             * @description The published version the device played (the one it saved for
+             *     offline reading); the current one when absent, or when that version no
+             *     longer holds the case study.
+             */
+            version?: number;
+        };
         /**
          * RunStarted
          * @description `POST /case-studies/{id}/runs`.

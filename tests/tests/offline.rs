@@ -70,9 +70,28 @@ async fn a_saved_course_holds_what_each_read_serves(backend: Backend) {
     assert!(!quiz["questions"].as_array().unwrap().is_empty());
     let mut all = Vec::new();
     keys(&bundle, &mut all);
-    for secret in ["correct", "accepted", "answers", "explanation", "points", "debrief_markdown", "body_markdown"] {
+    for secret in ["correct", "accepted", "answers", "explanation", "debrief_markdown", "body_markdown"] {
         assert!(!all.iter().any(|k| k == secret), "{secret} in the saved course");
     }
+    let mut in_quizzes = Vec::new();
+    keys(&bundle["quizzes"], &mut in_quizzes);
+    assert!(!in_quizzes.iter().any(|k| k == "points"), "a quiz's points in the saved course");
+
+    // Each case study whole, to be played offline: every step and ending, what each choice leads to.
+    let plays = bundle["plays"].as_array().unwrap();
+    assert_eq!(plays.len(), cases.len());
+    let play = &plays[0];
+    assert_eq!(play["case_study_id"], cases[0].as_str());
+    let nodes = play["nodes"].as_array().unwrap();
+    let node = |id: &Value| nodes.iter().find(|n| &n["id"] == id).unwrap_or_else(|| panic!("no node {id}"));
+    assert!(node(&play["start"])["ending"].is_null());
+    let choices: Vec<&Value> = nodes.iter().flat_map(|n| n["choices"].as_array().unwrap()).collect();
+    assert_eq!(play["outcomes"].as_array().unwrap().len(), choices.len(), "an outcome for every choice");
+    for outcome in play["outcomes"].as_array().unwrap() {
+        node(&outcome["next"]);
+        assert!(!outcome["feedback_html"].as_str().unwrap().is_empty());
+    }
+    assert!(nodes.iter().any(|n| n["ending"]["max_score"] == play["best_score"]));
     let mut admin = srv.user_with_role("admin@example.org", Role::Admin).await;
     let (_, draft) = admin.get("/api/v1/courses/prise-en-charge/draft").await;
     let text = bundle.to_string();

@@ -1,7 +1,8 @@
 //! Progress end to end: enrolment, completion by every kind of item, resume,
 //! prerequisites on every item endpoint, attestations and their public
 //! check, parallel completions, progress across versions, and completions
-//! sent late from a device's outbox (idempotency keys, original times).
+//! sent late from a device's outbox (idempotency keys, original times), with
+//! the quiz attempts and case-study runs made offline.
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use reqwest::StatusCode;
@@ -17,6 +18,7 @@ on_both_backends!(
     progress_crosses_versions,
     progress_is_per_person_and_bad_input_is_a_problem,
     completions_sent_late_count_once_with_their_time,
+    quizzes_and_case_studies_done_offline_count_once_with_their_time,
 );
 
 /// The ids of a published course's items: two lessons and a quiz in module 1,
@@ -429,5 +431,114 @@ async fn completions_sent_late_count_once_with_their_time(backend: Backend) {
     assert!(completed.is_some());
     assert!(events[1] >= before, "a completion without a time is made now: {events:?}");
     assert_eq!(mine(&mut other, "hors-ligne").await["completed_items"], 1);
+    srv.stop().await;
+}
+
+/// The `verb` events of `item` and their times, oldest first.
+async fn events_of(srv: &TestServer, item: &str, verb: &str) -> Vec<DateTime<Utc>> {
+    let item = uuid::Uuid::parse_str(item).unwrap();
+    let db = &srv.server.app.db;
+    sanad_platform::on_db!(db, c => sqlx::query_scalar::<_, DateTime<Utc>>(
+        "SELECT occurred_at FROM learning_events WHERE item_id = $1 AND verb = $2 ORDER BY occurred_at")
+        .bind(item).bind(verb).fetch_all(c).await)
+    .unwrap()
+}
+
+async fn quizzes_and_case_studies_done_offline_count_once_with_their_time(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
+    let course = publish_course(&mut t, "sans-reseau", false).await;
+    let mut lea = srv.learner("lea@example.org").await;
+    let at = (Utc::now() - TimeDelta::days(2)).trunc_subsecs(0);
+
+    // A quiz answered offline, sent twice (the first answer lost): graded once, at its time.
+    let (_, quiz) = lea.get(&format!("/api/v1/quizzes/{}", course.quiz)).await;
+    let question = &quiz["questions"][0];
+    let pick = |label: &str| question["choices"].as_array().unwrap().iter().find(|c| c["label"] == label).unwrap()["id"].clone();
+    let attempts = format!("/api/v1/quizzes/{}/attempts", course.quiz);
+    let key = uuid::Uuid::new_v4();
+    let right = json!({"answers": [{"question_id": question["id"], "choice_ids": [pick("Oui")]}],
+                       "idempotency_key": key, "submitted_at": at.to_rfc3339()});
+    let (st, first) = lea.post(&attempts, right.clone()).await;
+    assert_eq!(st, StatusCode::CREATED, "{first}");
+    assert_eq!((first["passed"].as_bool(), first["attempts_used"].as_u64()), (Some(true), Some(1)));
+    let (st, again) = lea.post(&attempts, right).await;
+    assert_eq!(st, StatusCode::CREATED, "{again}");
+    assert_eq!(again, first, "sent again, answered as the first time");
+    let graded = events_of(&srv, &course.quiz, "passed").await;
+    assert_eq!(graded, vec![at], "one attempt, at the time it was made");
+    assert_eq!(completion_record(&srv, &course.quiz).await.1, Some(at), "the quiz is done since then");
+
+    // The same key from six tabs at once: one attempt more, not six.
+    let key = uuid::Uuid::new_v4();
+    let wrong = json!({"answers": [{"question_id": question["id"], "choice_ids": [pick("Non")]}],
+                       "idempotency_key": key, "submitted_at": (at + TimeDelta::hours(1)).to_rfc3339()});
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let (mut tab, path, body) = (lea.clone(), attempts.clone(), wrong.clone());
+        tasks.push(tokio::spawn(async move { tab.post(&path, body).await }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        let (st, r) = task.await.unwrap();
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+        ids.push(r["attempt_id"].clone());
+    }
+    assert!(ids.iter().all(|i| i == &ids[0]), "one attempt for one key: {ids:?}");
+    assert_eq!(events_of(&srv, &course.quiz, "failed").await, vec![at + TimeDelta::hours(1)]);
+
+    // Too late, ahead, or a time without its key: 422 and nothing recorded.
+    for body in [
+        json!({"answers": [{"question_id": question["id"], "choice_ids": [pick("Oui")]}], "submitted_at": at.to_rfc3339()}),
+        json!({"answers": [{"question_id": question["id"], "choice_ids": [pick("Oui")]}], "idempotency_key": uuid::Uuid::new_v4(),
+               "submitted_at": (Utc::now() - TimeDelta::days(31)).to_rfc3339()}),
+        json!({"answers": [{"question_id": question["id"], "choice_ids": [pick("Oui")]}], "idempotency_key": uuid::Uuid::new_v4(),
+               "submitted_at": (Utc::now() + TimeDelta::hours(2)).to_rfc3339()}),
+    ] {
+        let (st, problem) = lea.post(&attempts, body.clone()).await;
+        assert_problem(&lea, StatusCode::UNPROCESSABLE_ENTITY, (st, &problem));
+    }
+    let recorded = events_of(&srv, &course.quiz, "passed").await.len() + events_of(&srv, &course.quiz, "failed").await.len();
+    assert_eq!(recorded, 2, "refused sendings record nothing");
+
+    // A case study played offline from the saved course, then sent: the run with the
+    // device's id, each decision with its key, all twice.
+    let (_, bundle) = lea.get("/api/v1/courses/sans-reseau/offline").await;
+    let play = bundle["plays"].as_array().unwrap().iter().find(|p| p["case_study_id"] == course.case_study.as_str()).unwrap().clone();
+    let node = |id: &Value| play["nodes"].as_array().unwrap().iter().find(|n| &n["id"] == id).unwrap().clone();
+    let start = node(&play["start"]);
+    let choice = start["choices"][0]["id"].clone();
+    let expected = play["outcomes"].as_array().unwrap().iter().find(|o| o["choice_id"] == choice).unwrap().clone();
+    let run_id = uuid::Uuid::new_v4();
+    let started = json!({"run_id": run_id, "started_at": at.to_rfc3339(), "version": bundle["version"]});
+    let runs = format!("/api/v1/case-studies/{}/runs", course.case_study);
+    for _ in 0..2 {
+        let (st, run) = lea.post(&runs, started.clone()).await;
+        assert_eq!(st, StatusCode::CREATED, "{run}");
+        assert_eq!(run["run_id"], run_id.to_string());
+    }
+    let chosen =
+        json!({"choice_id": choice, "idempotency_key": uuid::Uuid::new_v4(), "chosen_at": (at + TimeDelta::minutes(3)).to_rfc3339()});
+    let choices = format!("/api/v1/case-study-runs/{run_id}/choices");
+    let (st, outcome) = lea.post(&choices, chosen.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["feedback_html"], expected["feedback_html"], "the device showed what the server answers");
+    assert_eq!(outcome["node"]["id"], expected["next"]);
+    assert_eq!(outcome["node"]["ending"]["max_score"], play["best_score"]);
+    let (st, again) = lea.post(&choices, chosen).await;
+    assert_eq!(st, StatusCode::OK, "{again}");
+    assert_eq!(again, outcome, "a decision sent again is answered as the first time");
+    let (_, run) = lea.get(&format!("/api/v1/case-study-runs/{run_id}")).await;
+    assert_eq!(run["steps"].as_array().unwrap().len(), 1, "taken once: {run}");
+    assert_eq!(completion_record(&srv, &course.case_study).await.1, Some(at + TimeDelta::minutes(3)));
+    // Another decision on the ended run, with a new key: refused as before.
+    let (st, problem) = lea.post(&choices, json!({"choice_id": choice, "idempotency_key": uuid::Uuid::new_v4()})).await;
+    assert_problem(&lea, StatusCode::CONFLICT, (st, &problem));
+
+    // Someone else's run id is not theirs to start or play.
+    let mut sam = srv.learner("sam@example.org").await;
+    let (st, problem) = sam.post(&runs, started).await;
+    assert_problem(&sam, StatusCode::CONFLICT, (st, &problem));
+    assert_eq!(problem["reason"], "idempotency_key_reused");
     srv.stop().await;
 }

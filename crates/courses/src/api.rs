@@ -11,6 +11,7 @@ use poem_openapi::types::{ToJSON, Type};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::auth::{caller, optional_caller};
 use sanad_platform::language;
+use sanad_platform::payload::OptionalJson;
 use sanad_platform::responses::NoContent;
 use sanad_platform::vocabulary::Language;
 use sanad_platform::{Caller, Result};
@@ -399,6 +400,12 @@ impl CoursesApi {
     }
 
     /// Start playing a case study.
+    ///
+    /// Without a body the run starts now. A run played offline is sent later
+    /// from the device's outbox with `{"run_id", "started_at", "version"}`:
+    /// the same `run_id` sent again starts nothing more and is answered with
+    /// the run as it stands; its decisions follow on
+    /// `/case-study-runs/{run_id}/choices` with their own keys.
     #[oai(path = "/case-studies/:id/runs", method = "post", tag = "ApiTags::Courses")]
     async fn start_run(
         &self,
@@ -407,10 +414,11 @@ impl CoursesApi {
         preview: Query<Option<bool>>,
         #[oai(name = "lang")] lang_q: Query<Option<String>>,
         #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+        body: OptionalJson<RunRequest>,
     ) -> Result<RunCreated> {
         let who = caller(req).await?;
         let l = lang(&lang_q, &accept, Some(&who));
-        Ok(RunCreated::Created(Json(self.courses.start_run(&who, id.0, l, preview.0.unwrap_or(false)).await?)))
+        Ok(RunCreated::Created(Json(self.courses.start_run(&who, id.0, l, preview.0.unwrap_or(false), body.0).await?)))
     }
 
     /// Take a decision: the feedback of an experienced practitioner, then the next step or the ending.
@@ -425,7 +433,7 @@ impl CoursesApi {
     ) -> Result<Json<ChoiceOutcome>> {
         let who = caller(req).await?;
         let l = lang(&lang_q, &accept, Some(&who));
-        Ok(Json(self.courses.choose(&who, run_id.0, body.0.choice_id, l).await?))
+        Ok(Json(self.courses.choose(&who, run_id.0, body.0, l).await?))
     }
 
     /// A run as it stands, to resume it.

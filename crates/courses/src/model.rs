@@ -199,6 +199,13 @@ impl From<&AnswerInput> for Answer {
 #[derive(Debug, Object)]
 pub struct AttemptRequest {
     pub answers: Vec<AnswerInput>,
+    /// Chosen by the device for an attempt made offline and sent later from
+    /// its outbox, the same at every sending: sent again, the attempt is not
+    /// counted twice and is answered as the first time.
+    pub idempotency_key: Option<Uuid>,
+    /// When the learner submitted it offline (needs `idempotency_key`; at most
+    /// 30 days ago, at most 5 minutes ahead). Now when absent.
+    pub submitted_at: Option<DateTime<Utc>>,
 }
 
 /// Feedback on one choice, after submission.
@@ -355,9 +362,42 @@ pub struct CourseBundle {
     pub lessons: Vec<LessonView>,
     pub quizzes: Vec<QuizView>,
     pub case_studies: Vec<CaseStudyView>,
+    /// Each case study whole, to be played without a network: unlike a quiz's
+    /// answers, a case study's feedback is not a test to keep secret (a run
+    /// is practice, and its ending counts however it went).
+    pub plays: Vec<CaseStudyPlay>,
     /// This site's addresses of the images the lessons show (other origins are
     /// not shown by the app's content security policy).
     pub images: Vec<String>,
+}
+
+/// A case study whole, to be played on the device: the run made there is
+/// sent from its outbox when the network returns (`POST /case-studies/{id}/runs`
+/// with `run_id`, then each decision with its key).
+#[derive(Debug, Object)]
+pub struct CaseStudyPlay {
+    pub case_study_id: Uuid,
+    /// The node a run starts at.
+    pub start: Uuid,
+    /// The best score a run can reach (an ending's `max_score`).
+    pub best_score: u32,
+    /// Every step and every ending, as a run shows them; an ending's `score`
+    /// is 0 here: the device puts in the score of the run that reaches it.
+    pub nodes: Vec<NodeView>,
+    /// What each choice of every step leads to.
+    pub outcomes: Vec<PlayOutcome>,
+}
+
+/// What one choice leads to, as `POST /case-study-runs/{run_id}/choices` answers it.
+#[derive(Debug, Object)]
+pub struct PlayOutcome {
+    pub choice_id: Uuid,
+    pub feedback_html: String,
+    /// The language of the feedback.
+    pub feedback_language: Language,
+    pub points: u32,
+    /// The node or ending it leads to (an id of `nodes`).
+    pub next: Uuid,
 }
 
 /// A choice offered at a node.
@@ -401,10 +441,33 @@ pub struct RunStarted {
     pub node: NodeView,
 }
 
+/// `POST /case-studies/{id}/runs`: no body for a run started online; a run
+/// played offline is sent from the device's outbox with these.
+#[derive(Debug, Object)]
+pub struct RunRequest {
+    /// The run's id, chosen by the device when the learner started it
+    /// offline, the same at every sending: sent again, the run is not started
+    /// twice and is answered as it stands.
+    pub run_id: Option<Uuid>,
+    /// When the learner started it (needs `run_id`; at most 30 days ago, at
+    /// most 5 minutes ahead). Now when absent.
+    pub started_at: Option<DateTime<Utc>>,
+    /// The published version the device played (the one it saved for
+    /// offline reading); the current one when absent, or when that version no
+    /// longer holds the case study.
+    pub version: Option<i64>,
+}
+
 /// `POST /case-study-runs/{run_id}/choices`.
 #[derive(Debug, Object)]
 pub struct ChoiceRequest {
     pub choice_id: Uuid,
+    /// Chosen by the device for a decision taken offline, the same at every
+    /// sending: sent again, it is answered as the first time and changes nothing.
+    pub idempotency_key: Option<Uuid>,
+    /// When the learner took it offline (needs `idempotency_key`; at most 30
+    /// days ago, at most 5 minutes ahead). Now when absent.
+    pub chosen_at: Option<DateTime<Utc>>,
 }
 
 /// What a choice led to: the practitioner's feedback, then the next node.

@@ -11,8 +11,8 @@ pub fn normalize_answer(text: &str) -> String {
     sanad_platform::folding::fold(text)
 }
 
-/// A learner's answer to one question.
-#[derive(Clone, Debug, Default)]
+/// A learner's answer to one question (stored with the attempt as JSON).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Answer {
     pub question_id: Uuid,
     pub choice_ids: Vec<Uuid>,

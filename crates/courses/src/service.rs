@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use lru::LruCache;
 use rand::seq::SliceRandom;
 use sanad_platform::FieldCode;
-use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord, QuestionOutcome};
+use sanad_platform::learning::{self, Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord, QuestionOutcome};
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::vocabulary::{EndingBand, Language};
@@ -143,6 +143,25 @@ fn neighbours(content: &CourseContent, id: Uuid, lang: &str) -> (Option<ItemRef>
     (previous, next)
 }
 
+/// What a device sent with something done offline: the key it chose (the
+/// same at every sending) and when it was done (now for what is sent at once).
+#[derive(Clone, Copy, Debug)]
+struct Sent {
+    key: Option<Uuid>,
+    at: DateTime<Utc>,
+}
+
+impl Sent {
+    /// Checks what came with a request: a time needs its key (else the same
+    /// late event sent twice would count twice), and must not be too far off.
+    fn of(key: Option<Uuid>, at: Option<DateTime<Utc>>, field: &str, now: DateTime<Utc>) -> Result<Self> {
+        if key.is_none() && at.is_some() {
+            return Err(Error::invalid("idempotency_key", FieldCode::Required, &format!("a late {field} needs its idempotency_key")));
+        }
+        Ok(Sent { key, at: learning::when_done(at, now, field)? })
+    }
+}
+
 /// An attempt as counted: its id when recorded (not for a draft preview),
 /// the attempts used with it, and whether an earlier one passed.
 struct Recorded {
@@ -212,9 +231,9 @@ impl Courses {
     }
 
     /// Reports `activity` on a published item inside `tx`, so that it commits with the change it follows.
-    async fn report(&self, tx: &mut Tx, caller: &Caller, loaded: &Loaded, item: Uuid, activity: Activity) -> Result<()> {
+    async fn report(&self, tx: &mut Tx, caller: &Caller, loaded: &Loaded, item: Uuid, activity: Activity, at: DateTime<Utc>) -> Result<()> {
         let (Some(outline), Some(learning)) = (&loaded.outline, &self.learning) else { return Ok(()) };
-        let event = LearningEvent { user: caller.user_id, item, activity, at: self.clock.now() };
+        let event = LearningEvent { user: caller.user_id, item, activity, at };
         learning.record(tx, outline, &event).await
     }
 
@@ -438,8 +457,10 @@ impl Courses {
             lessons: Vec::new(),
             quizzes: Vec::new(),
             case_studies: Vec::new(),
+            plays: Vec::new(),
             images: Vec::new(),
         };
+        let published = self.version(loaded.course.id, version).await?;
         for module in &loaded.content.modules {
             let Some(first) = module.items.first() else { continue };
             if !self.may_open(caller, &loaded, first.id, lang).await? {
@@ -457,7 +478,12 @@ impl Courses {
                         bundle.lessons.push(lesson);
                     }
                     ItemBody::Quiz(_) => bundle.quizzes.push(Self::quiz_view(&loaded, item.id, lang, 0, false)?),
-                    ItemBody::CaseStudy(_) => bundle.case_studies.push(Self::case_study_view(&loaded, item.id, lang)?),
+                    ItemBody::CaseStudy(case) => {
+                        bundle.case_studies.push(Self::case_study_view(&loaded, item.id, lang)?);
+                        let best = published.best_scores.get(&item.id).copied().unwrap_or(0);
+                        let reading = Reading { lang: language_of(lang), main: loaded.content.language };
+                        bundle.plays.push(play(item.id, case, best, reading)?);
+                    }
                 }
             }
         }
@@ -591,19 +617,64 @@ impl Courses {
     /// not counted; counting and recording are one atomic step, so parallel
     /// submissions never exceed the quiz's attempts.
     pub async fn attempt(&self, caller: &Caller, id: Uuid, req: AttemptRequest, lang: &str, preview: bool) -> Result<AttemptResult> {
+        let sent = Sent::of(req.idempotency_key, req.submitted_at, "submitted_at", self.clock.now())?;
         let loaded = self.load_item(Some(caller), id, preview).await?;
         self.gate(Some(caller), &loaded, id, lang).await?;
         let (_, quiz) = Self::quiz_of(&loaded.content, id)?;
         let answers: Vec<Answer> = req.answers.iter().map(Answer::from).collect();
         let grade = quiz::grade(quiz, &answers)?;
         let recorded = match loaded.version {
-            Some(version) => self.record_attempt(caller, &loaded, version, id, quiz, &grade, &answers).await?,
+            Some(version) => {
+                if let Some(key) = sent.key
+                    && let Some((earlier, answers)) = self.attempt_sent_before(caller, id, key).await?
+                {
+                    // The same attempt sent again from the device's outbox: answered as the first time.
+                    return self.attempt_result(&loaded, quiz, &answers, earlier, lang);
+                }
+                match self.record_attempt(caller, &loaded, version, id, quiz, &grade, &answers, sent).await {
+                    Ok(recorded) => recorded,
+                    // Sent twice at once: the other sending recorded it (perhaps with the last attempt left).
+                    Err(refused @ Error::Conflict(_)) => match sent.key {
+                        Some(key) => match self.attempt_sent_before(caller, id, key).await? {
+                            Some((earlier, answers)) => return self.attempt_result(&loaded, quiz, &answers, earlier, lang),
+                            None => return Err(refused),
+                        },
+                        None => return Err(refused),
+                    },
+                    Err(e) => return Err(e),
+                }
+            }
             None => Recorded {
                 attempt_id: None,
                 attempts_used: store::count_attempts(&self.db, id, caller.user_id).await? as u32,
                 passed_before: false,
             },
         };
+        Ok(Self::graded(&loaded, quiz, &answers, &grade, recorded, lang))
+    }
+
+    /// The attempt at quiz `id` that `caller`'s device sent with `key` before,
+    /// with its answers and what it counted; 409 when the key went with another quiz.
+    async fn attempt_sent_before(&self, caller: &Caller, id: Uuid, key: Uuid) -> Result<Option<(Recorded, Vec<Answer>)>> {
+        let Some(row) = store::attempt_by_key(&self.db, caller.user_id, key).await? else { return Ok(None) };
+        if row.quiz_id != id {
+            return Err(Error::Conflict(ReasonCode::IdempotencyKeyReused.into()));
+        }
+        let answers: Vec<Answer> = serde_json::from_str(&row.answers).map_err(|e| Error::Internal(e.into()))?;
+        let passed_before = !row.passed && store::has_passed(&self.db, id, caller.user_id).await?;
+        let attempts_used = store::count_attempts(&self.db, id, caller.user_id).await? as u32;
+        Ok(Some((Recorded { attempt_id: Some(row.id), attempts_used, passed_before }, answers)))
+    }
+
+    /// The result of an attempt recorded before, its answers graded again.
+    fn attempt_result(&self, loaded: &Loaded, quiz: &Quiz, answers: &[Answer], recorded: Recorded, lang: &str) -> Result<AttemptResult> {
+        let grade = quiz::grade(quiz, answers)?;
+        Ok(Self::graded(loaded, quiz, answers, &grade, recorded, lang))
+    }
+
+    /// What the learner is told of a graded attempt: the score, and the
+    /// feedback on each question (the answers revealed once passed or out of attempts).
+    fn graded(loaded: &Loaded, quiz: &Quiz, answers: &[Answer], grade: &quiz::Grade, recorded: Recorded, lang: &str) -> AttemptResult {
         let attempts_left = quiz.max_attempts.map(|m| m.saturating_sub(recorded.attempts_used));
         let revealed = loaded.version.is_none() || grade.passed || recorded.passed_before || attempts_left == Some(0);
         let feedback = quiz
@@ -616,7 +687,7 @@ impl Courses {
                 QuestionFeedback::of(q, r, revealed || r.correct, given_text, language_of(lang), loaded.content.language)
             })
             .collect();
-        Ok(AttemptResult {
+        AttemptResult {
             attempt_id: recorded.attempt_id,
             score: grade.score,
             max_score: grade.max_score,
@@ -627,7 +698,7 @@ impl Courses {
             attempts_left,
             answers_revealed: revealed,
             feedback,
-        })
+        }
     }
 
     /// Records an attempt at a published quiz, if the learner has one left.
@@ -641,16 +712,11 @@ impl Courses {
         quiz: &Quiz,
         grade: &quiz::Grade,
         answers: &[Answer],
+        sent: Sent,
     ) -> Result<Recorded> {
         let passed_before = !grade.passed && store::has_passed(&self.db, id, caller.user_id).await?;
         let aid = sanad_platform::ids::new_id();
-        let answers_json = serde_json::to_string(
-            &answers
-                .iter()
-                .map(|a| serde_json::json!({"question_id": a.question_id, "choice_ids": a.choice_ids, "text": a.text}))
-                .collect::<Vec<_>>(),
-        )
-        .map_err(|e| Error::Internal(e.into()))?;
+        let answers_json = serde_json::to_string(answers).map_err(|e| Error::Internal(e.into()))?;
         let row = store::AttemptRow {
             id: aid,
             quiz_id: id,
@@ -661,18 +727,23 @@ impl Courses {
             max_score: i64::from(grade.max_score),
             passed: grade.passed,
             answers: &answers_json,
-            now: self.clock.now(),
+            idempotency_key: sent.key,
+            now: sent.at,
         };
         let max = quiz.max_attempts.map_or(i64::MAX, i64::from);
         let mut tx = self.db.begin().await?;
-        // Dropping the transaction (no attempt left) rolls it back.
-        let used = store::record_attempt(&mut tx, &row, max)
-            .await?
-            .ok_or_else(|| Error::Conflict(Reason::from(ReasonCode::NoAttemptsLeft).with("max", max)))?;
+        // Dropping the transaction (no attempt left, or the same key recorded meanwhile) rolls it back.
+        let used = match store::record_attempt(&mut tx, &row, max).await? {
+            store::AttemptRecorded::Counted(used) => used,
+            store::AttemptRecorded::NoneLeft => {
+                return Err(Error::Conflict(Reason::from(ReasonCode::NoAttemptsLeft).with("max", max)));
+            }
+            store::AttemptRecorded::KeyTaken => return Err(Error::Conflict(ReasonCode::IdempotencyKeyReused.into())),
+        };
         let questions =
             quiz.questions.iter().zip(&grade.results).map(|(q, r)| QuestionOutcome { question: q.id, correct: r.correct }).collect();
         let activity = Activity::QuizAttempted { score: grade.score, max_score: grade.max_score, passed: grade.passed, questions };
-        self.report(&mut tx, caller, loaded, id, activity).await?;
+        self.report(&mut tx, caller, loaded, id, activity, sent.at).await?;
         tx.commit().await?;
         Ok(Recorded { attempt_id: Some(aid), attempts_used: u32::try_from(used).unwrap_or(u32::MAX), passed_before })
     }
@@ -713,34 +784,76 @@ impl Courses {
         })
     }
 
-    /// Starts a run at the case study's first node.
-    pub async fn start_run(&self, caller: &Caller, id: Uuid, lang: &str, preview: bool) -> Result<RunStarted> {
+    /// Starts a run at the case study's first node. A run played offline comes
+    /// from the device's outbox with the id the device gave it, when it was
+    /// started, and the version the device played: sent again, it is answered
+    /// with the run as it stands.
+    pub async fn start_run(&self, caller: &Caller, id: Uuid, lang: &str, preview: bool, offline: Option<RunRequest>) -> Result<RunStarted> {
+        let offline = offline.unwrap_or(RunRequest { run_id: None, started_at: None, version: None });
+        let sent = Sent::of(offline.run_id, offline.started_at, "started_at", self.clock.now())?;
         let loaded = self.load_item(Some(caller), id, preview).await?;
         self.gate(Some(caller), &loaded, id, lang).await?;
-        let (_, case) = Self::case_of(&loaded.content, id)?;
+        if let Some(run_id) = sent.key
+            && let Some(run) = store::run(&self.db, run_id).await?
+        {
+            return self.run_started_before(caller, id, run, lang).await;
+        }
+        let (version, content) = self.version_played(&loaded, id, offline.version).await?;
+        let (_, case) = Self::case_of(&content, id)?;
         let run = store::RunRow {
-            id: sanad_platform::ids::new_id(),
+            id: sent.key.unwrap_or_else(sanad_platform::ids::new_id),
             case_study_id: id,
             user_id: caller.user_id,
             course_id: loaded.course.id,
-            version: loaded.version.unwrap_or(0),
+            version,
             current_key: case.start.clone(),
             score: 0,
             steps: "[]".into(),
             ending_key: None,
         };
-        store::insert_run(&self.db, &run, self.clock.now()).await?;
-        let best = self.best_score(&loaded, id, case).await?;
-        let reading = Reading { lang: language_of(lang), main: loaded.content.language };
+        if !store::insert_run(&self.db, &run, sent.at).await? {
+            // The same run sent twice at once: the other sending started it.
+            let started = store::run(&self.db, run.id).await?.ok_or(Error::Conflict(ReasonCode::IdempotencyKeyReused.into()))?;
+            return self.run_started_before(caller, id, started, lang).await;
+        }
+        let best = self.best_score(loaded.course.id, version, id, case).await?;
+        let reading = Reading { lang: language_of(lang), main: content.language };
         Ok(RunStarted { run_id: run.id, node: node_view(case, &case.start, 0, best, reading)? })
     }
 
-    /// The best score of case study `id`: computed once per published version
-    /// (with the version, in the cache), and per request only for an author's draft.
-    async fn best_score(&self, loaded: &Loaded, id: Uuid, case: &CaseStudy) -> Result<u32> {
-        Ok(match loaded.version {
-            Some(version) => self.version(loaded.course.id, version).await?.best_scores.get(&id).copied().unwrap_or(0),
-            None => case.best_score(),
+    /// The version a new run of case study `id` plays: the one a device played
+    /// offline (`played`) while it is published and still holds the case
+    /// study, else the one `loaded` holds (0 for an author's draft).
+    async fn version_played(&self, loaded: &Loaded, id: Uuid, played: Option<i64>) -> Result<(i64, Arc<CourseContent>)> {
+        let current = (loaded.version.unwrap_or(0), loaded.content.clone());
+        let (Some(now), Some(played)) = (loaded.version, played) else { return Ok(current) };
+        if played == now || played < 1 || played > now {
+            return Ok(current);
+        }
+        match self.version(loaded.course.id, played).await {
+            Ok(earlier) if Self::case_of(&earlier.content, id).is_ok() => Ok((played, earlier.content.clone())),
+            Ok(_) | Err(Error::NotFound(_)) => Ok(current),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A run a device sent before, answered as it stands; 409 when its id
+    /// is another learner's or another case study's.
+    async fn run_started_before(&self, caller: &Caller, id: Uuid, run: store::RunRow, lang: &str) -> Result<RunStarted> {
+        if run.user_id != caller.user_id || run.case_study_id != id {
+            return Err(Error::Conflict(ReasonCode::IdempotencyKeyReused.into()));
+        }
+        let view = self.get_run(caller, run.id, lang).await?;
+        Ok(RunStarted { run_id: view.run_id, node: view.node })
+    }
+
+    /// The best score of case study `id` in `version` of `course`: computed
+    /// once per published version (with the version, in the cache), and per
+    /// request only for an author's draft (version 0).
+    async fn best_score(&self, course: Uuid, version: i64, id: Uuid, case: &CaseStudy) -> Result<u32> {
+        Ok(match version {
+            0 => case.best_score(),
+            v => self.version(course, v).await?.best_scores.get(&id).copied().unwrap_or(0),
         })
     }
 
@@ -759,10 +872,21 @@ impl Courses {
         }
     }
 
-    /// Takes a decision in a run: returns the practitioner's feedback and the next node (or the ending).
-    pub async fn choose(&self, caller: &Caller, run_id: Uuid, choice_id: Uuid, lang: &str) -> Result<ChoiceOutcome> {
+    /// Takes a decision in a run: returns the practitioner's feedback and the
+    /// next node (or the ending). A decision taken offline comes from the
+    /// device's outbox with its key and time: sent again, it is answered as
+    /// the first time and changes nothing.
+    pub async fn choose(&self, caller: &Caller, run_id: Uuid, req: ChoiceRequest, lang: &str) -> Result<ChoiceOutcome> {
+        let sent = Sent::of(req.idempotency_key, req.chosen_at, "chosen_at", self.clock.now())?;
         let (run, content, best) = self.run_and_case(caller, run_id).await?;
         let (_, case) = Self::case_of(&content, run.case_study_id)?;
+        let reading = Reading { lang: language_of(lang), main: content.language };
+        let mut steps: Vec<serde_json::Value> = serde_json::from_str(&run.steps).unwrap_or_default();
+        if let Some(key) = sent.key
+            && let Some(outcome) = step_taken(case, &steps, key, req.choice_id, best, reading)?
+        {
+            return Ok(outcome);
+        }
         if run.ending_key.is_some() {
             return Err(Error::Conflict(ReasonCode::RunEnded.into()));
         }
@@ -770,23 +894,35 @@ impl Courses {
         let choice = node
             .choices
             .iter()
-            .find(|c| c.id == choice_id)
+            .find(|c| c.id == req.choice_id)
             .ok_or_else(|| Error::invalid("choice_id", FieldCode::InvalidValue, "is not one of the choices at this step"))?;
         let score = run.score + i64::from(choice.points);
-        let mut steps: Vec<serde_json::Value> = serde_json::from_str(&run.steps).unwrap_or_default();
-        steps.push(serde_json::json!({"node": node.key, "choice": choice.key}));
+        let mut step = serde_json::json!({"node": node.key, "choice": choice.key});
+        if let Some(key) = sent.key {
+            step["key"] = serde_json::json!(key);
+        }
+        steps.push(step);
         let ending = case.endings.iter().find(|e| e.key == choice.next).map(|e| e.key.as_str());
         let steps_json = serde_json::to_string(&steps).map_err(|e| Error::Internal(e.into()))?;
         let mut tx = self.db.begin().await?;
-        let moved = store::advance_run(&mut tx, run_id, &node.key, &choice.next, score, &steps_json, ending, self.clock.now()).await?;
+        let moved = store::advance_run(&mut tx, run_id, &node.key, &choice.next, score, &steps_json, ending, sent.at).await?;
         if !moved {
+            drop(tx);
+            // The same decision sent twice at once: the other sending took it.
+            if let Some(key) = sent.key
+                && let Some(again) = store::run(&self.db, run_id).await?
+            {
+                let steps: Vec<serde_json::Value> = serde_json::from_str(&again.steps).unwrap_or_default();
+                if let Some(outcome) = step_taken(case, &steps, key, req.choice_id, best, reading)? {
+                    return Ok(outcome);
+                }
+            }
             return Err(Error::Conflict(ReasonCode::StepAlreadyAnswered.into()));
         }
         if ending.is_some() && run.version > 0 {
-            self.report_ending(&mut tx, caller, &run, score, best).await?;
+            self.report_ending(&mut tx, caller, &run, score, best, sent.at).await?;
         }
         tx.commit().await?;
-        let reading = Reading { lang: language_of(lang), main: content.language };
         let (feedback_html, feedback_language) =
             served(&choice.feedback_html, &choice.translations, reading.lang, reading.main, |t| &t.feedback_html);
         Ok(ChoiceOutcome {
@@ -799,14 +935,22 @@ impl Courses {
 
     /// Reports a run brought to an ending against the course's current outline
     /// (a run of an earlier version counts when its case study is still there).
-    async fn report_ending(&self, tx: &mut Tx, caller: &Caller, run: &store::RunRow, score: i64, best: u32) -> Result<()> {
+    async fn report_ending(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        run: &store::RunRow,
+        score: i64,
+        best: u32,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         let Some(learning) = &self.learning else { return Ok(()) };
         let Some(outline) = self.outline_by_id(run.course_id).await? else { return Ok(()) };
         if outline.kind_of(run.case_study_id).is_none() {
             return Ok(());
         }
         let activity = Activity::RunEnded { score: u32::try_from(score).unwrap_or(0), max_score: best };
-        let event = LearningEvent { user: caller.user_id, item: run.case_study_id, activity, at: self.clock.now() };
+        let event = LearningEvent { user: caller.user_id, item: run.case_study_id, activity, at };
         learning.record(tx, &outline, &event).await
     }
 
@@ -842,6 +986,75 @@ impl Courses {
 struct Reading {
     lang: Language,
     main: Language,
+}
+
+/// Case study `id` whole, read in `reading`, to be played on a device.
+fn play(id: Uuid, case: &CaseStudy, best: u32, reading: Reading) -> Result<CaseStudyPlay> {
+    let id_of = |key: &str| {
+        case.nodes.iter().find(|n| n.key == key).map(|n| n.id).or_else(|| case.endings.iter().find(|e| e.key == key).map(|e| e.id))
+    };
+    let mut nodes = Vec::with_capacity(case.nodes.len() + case.endings.len());
+    let mut outcomes = Vec::new();
+    for node in &case.nodes {
+        nodes.push(node_view(case, &node.key, 0, best, reading)?);
+        for choice in &node.choices {
+            let (feedback_html, feedback_language) =
+                served(&choice.feedback_html, &choice.translations, reading.lang, reading.main, |t| &t.feedback_html);
+            outcomes.push(PlayOutcome {
+                choice_id: choice.id,
+                feedback_html: feedback_html.clone(),
+                feedback_language,
+                points: choice.points,
+                next: id_of(&choice.next).ok_or(Error::NotFound("case study node"))?,
+            });
+        }
+    }
+    for ending in &case.endings {
+        nodes.push(node_view(case, &ending.key, 0, best, reading)?);
+    }
+    Ok(CaseStudyPlay {
+        case_study_id: id,
+        start: id_of(&case.start).ok_or(Error::NotFound("case study node"))?,
+        best_score: best,
+        nodes,
+        outcomes,
+    })
+}
+
+/// The outcome of the step of a run taken with `key`, as it was answered
+/// then (the score as it stood after it); `None` when no step has that key,
+/// 409 when it went with another choice than `choice_id`.
+fn step_taken(
+    case: &CaseStudy,
+    steps: &[serde_json::Value],
+    key: Uuid,
+    choice_id: Uuid,
+    best: u32,
+    reading: Reading,
+) -> Result<Option<ChoiceOutcome>> {
+    let key = key.to_string();
+    let Some(at) = steps.iter().position(|s| s["key"].as_str() == Some(key.as_str())) else { return Ok(None) };
+    let mut score: u32 = 0;
+    let mut taken = None;
+    for step in &steps[..=at] {
+        let node = case.nodes.iter().find(|n| Some(n.key.as_str()) == step["node"].as_str());
+        let choice = node.and_then(|n| n.choices.iter().find(|c| Some(c.key.as_str()) == step["choice"].as_str()));
+        let choice = choice.ok_or(Error::NotFound("case study step"))?;
+        score += choice.points;
+        taken = Some(choice);
+    }
+    let choice = taken.ok_or(Error::NotFound("case study step"))?;
+    if choice.id != choice_id {
+        return Err(Error::Conflict(ReasonCode::IdempotencyKeyReused.into()));
+    }
+    let (feedback_html, feedback_language) =
+        served(&choice.feedback_html, &choice.translations, reading.lang, reading.main, |t| &t.feedback_html);
+    Ok(Some(ChoiceOutcome {
+        feedback_html: feedback_html.clone(),
+        feedback_language,
+        points: choice.points,
+        node: node_view(case, &choice.next, score, best, reading)?,
+    }))
 }
 
 /// The node at `key`, or the ending with the run's score beside the best one (`max_score`).

@@ -199,7 +199,35 @@ pub struct AttemptRow<'a> {
     pub max_score: i64,
     pub passed: bool,
     pub answers: &'a str,
+    /// The key a device's outbox sent it with, if any.
+    pub idempotency_key: Option<Uuid>,
     pub now: DateTime<Utc>,
+}
+
+/// What became of an attempt to record.
+pub enum AttemptRecorded {
+    /// Recorded: the attempts used with it.
+    Counted(i64),
+    /// None was left.
+    NoneLeft,
+    /// The learner's device sent this key before (the transaction must be rolled back).
+    KeyTaken,
+}
+
+/// An attempt a learner's device sent with an idempotency key.
+#[derive(Debug, sqlx::FromRow)]
+pub struct KeyedAttempt {
+    pub id: Uuid,
+    pub quiz_id: Uuid,
+    pub passed: bool,
+    pub answers: String,
+}
+
+/// The attempt `user`'s device sent with `key`, if any.
+pub async fn attempt_by_key(db: &Db, user: Uuid, key: Uuid) -> Sql<Option<KeyedAttempt>> {
+    on_db!(db, c => sqlx::query_as::<_, KeyedAttempt>(
+        "SELECT id, quiz_id, passed <> 0 AS passed, answers FROM quiz_attempts WHERE user_id = $1 AND idempotency_key = $2")
+        .bind(user).bind(key).fetch_optional(c).await)
 }
 
 /// Whether `user` has passed this quiz in some attempt.
@@ -209,27 +237,32 @@ pub async fn has_passed(db: &Db, quiz: Uuid, user: Uuid) -> Sql<bool> {
 }
 
 /// Records an attempt if the learner has fewer than `max` (counting it and
-/// inserting it in the caller's transaction, which rolls back when `None`); returns the attempts used with this one,
-/// or `None` when none was left.
+/// inserting it in the caller's transaction, which must roll back unless
+/// [`AttemptRecorded::Counted`]).
 ///
 /// The count is a row per (quiz, learner) bumped by one conditional upsert:
 /// PostgreSQL locks that row, so parallel submissions queue behind each other
 /// and each sees the count the previous one left; SQLite runs one writer at a
-/// time. Either way no more than `max` attempts are ever recorded.
-pub async fn record_attempt(tx: &mut Tx, a: &AttemptRow<'_>, max: i64) -> Sql<Option<i64>> {
+/// time. Either way no more than `max` attempts are ever recorded, and a key
+/// sent twice (unique per learner) records one.
+pub async fn record_attempt(tx: &mut Tx, a: &AttemptRow<'_>, max: i64) -> Sql<AttemptRecorded> {
     let used = on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
         "INSERT INTO quiz_attempt_counts (quiz_id, user_id, used) VALUES ($1, $2, 1) \
          ON CONFLICT (quiz_id, user_id) DO UPDATE SET used = quiz_attempt_counts.used + 1 \
          WHERE quiz_attempt_counts.used < $3 RETURNING used")
         .bind(a.quiz_id).bind(a.user_id).bind(max).fetch_optional(c).await)?;
-    let Some(used) = used else { return Ok(None) };
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO quiz_attempts (id, quiz_id, user_id, course_id, version, score, max_score, passed, answers, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+    let Some(used) = used else { return Ok(AttemptRecorded::NoneLeft) };
+    let inserted = on_tx!(tx, c => sqlx::query(
+        "INSERT INTO quiz_attempts (id, quiz_id, user_id, course_id, version, score, max_score, passed, answers, idempotency_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
         .bind(a.id).bind(a.quiz_id).bind(a.user_id).bind(a.course_id).bind(a.version).bind(a.score).bind(a.max_score)
-        .bind(i64::from(a.passed)).bind(a.answers).bind(a.now)
-        .execute(c).await.map(|_| ()))?;
-    Ok(Some(used))
+        .bind(i64::from(a.passed)).bind(a.answers).bind(a.idempotency_key).bind(a.now)
+        .execute(c).await.map(|_| ()));
+    match inserted {
+        Ok(_) => Ok(AttemptRecorded::Counted(used)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(AttemptRecorded::KeyTaken),
+        Err(e) => Err(e),
+    }
 }
 
 /// A case-study run.
@@ -246,12 +279,14 @@ pub struct RunRow {
     pub ending_key: Option<String>,
 }
 
-pub async fn insert_run(db: &Db, run: &RunRow, now: DateTime<Utc>) -> Sql<()> {
+/// Inserts `run`; false when a run with its id exists already (a device's
+/// outbox sending the run it started offline a second time).
+pub async fn insert_run(db: &Db, run: &RunRow, now: DateTime<Utc>) -> Sql<bool> {
     on_db!(db, c => sqlx::query(
         "INSERT INTO case_study_runs (id, case_study_id, user_id, course_id, version, current_key, score, steps, started_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, '[]', $7)")
+         VALUES ($1, $2, $3, $4, $5, $6, 0, '[]', $7) ON CONFLICT (id) DO NOTHING")
         .bind(run.id).bind(run.case_study_id).bind(run.user_id).bind(run.course_id).bind(run.version).bind(&run.current_key).bind(now)
-        .execute(c).await.map(|_| ()))
+        .execute(c).await.map(|r| r.rows_affected() == 1))
 }
 
 pub async fn run(db: &Db, id: Uuid) -> Sql<Option<RunRow>> {

@@ -195,6 +195,31 @@ pub struct LearningEvent {
     pub at: DateTime<Utc>,
 }
 
+/// How far ahead of the server's clock a device's may be.
+pub const CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// How late something done offline (a lesson read, a quiz answered, a step of
+/// a case study) may reach the server from a device's outbox.
+pub const LATE_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
+/// When something a device sends late was done: `sent` (the time the device
+/// noted, in the request's field `field`), or `now` without one. Refused with
+/// 422 `out_of_range` when it is more than [`CLOCK_SKEW`] ahead of `now` or
+/// more than [`LATE_AT_MOST`] ago: the device should drop it then. A device a
+/// little ahead has its time taken as now.
+pub fn when_done(sent: Option<DateTime<Utc>>, now: DateTime<Utc>, field: &str) -> Result<DateTime<Utc>> {
+    match sent {
+        None => Ok(now),
+        Some(at) if at > now + CLOCK_SKEW => {
+            Err(crate::error::Error::invalid(field, crate::error::FieldCode::OutOfRange, &format!("{field} is in the future")))
+        }
+        Some(at) if at < now - LATE_AT_MOST => {
+            Err(crate::error::Error::invalid(field, crate::error::FieldCode::OutOfRange, &format!("{field} is more than 30 days ago")))
+        }
+        Some(at) => Ok(at.min(now)),
+    }
+}
+
 /// Where learning events are written (implemented by progress).
 #[async_trait]
 pub trait LearningRecord: Send + Sync {

@@ -17,6 +17,7 @@ pub mod language;
 pub mod learning;
 pub mod markdown;
 pub mod page;
+pub mod payload;
 pub mod people;
 pub mod problem;
 pub mod resources;

@@ -281,6 +281,9 @@ reason_codes! {
     NoAttemptsLeft = "no_attempts_left" "no attempts left: this quiz allows {max}",
     /// 409: a choice in a case-study run that has ended.
     RunEnded = "run_ended" "this run has reached its ending; start a new one to play again",
+    /// 409: an `idempotency_key` sent before with another request (another
+    /// quiz, another run or step): what came with it is not recorded.
+    IdempotencyKeyReused = "idempotency_key_reused" "this idempotency_key was already used for something else; nothing was recorded",
     /// 409: a step of a case-study run answered twice.
     StepAlreadyAnswered = "step_already_answered" "this step was already answered; reload the run",
     /// 403: a cohort's page or change by someone not its trainer.

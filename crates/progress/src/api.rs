@@ -1,59 +1,18 @@
 //! HTTP endpoints of progress: parse, authorise, call the service, map errors.
 
-use poem::{FromRequest, Request, RequestBody};
-use poem_openapi::error::{ContentTypeError, ParseRequestPayloadError};
+use poem::Request;
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::Payload;
 use poem_openapi::payload::{Attachment, AttachmentType, Json};
-use poem_openapi::registry::{MetaMediaType, MetaRequest, Registry};
-use poem_openapi::types::ParseFromJSON;
-use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::auth::caller;
 use sanad_platform::language::negotiate;
+use sanad_platform::payload::OptionalJson;
 use sanad_platform::responses::NoContent;
 use sanad_platform::{Caller, Error, FieldCode, Result};
 use uuid::Uuid;
 
 use crate::model::*;
 use crate::service::{OfflineCompletion, Progress};
-
-/// A JSON body that may be left out: no body at all (and no
-/// `Content-Type`) is `None`, which `Json<Option<T>>` refuses for want of a
-/// content type; outside clients post completions with no body.
-pub struct OptionalJson<T>(pub Option<T>);
-
-impl<'a, T: ParseFromJSON> ApiExtractor<'a> for OptionalJson<T> {
-    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::RequestObject];
-    type ParamType = ();
-    type ParamRawType = ();
-
-    fn register(registry: &mut Registry) {
-        T::register(registry);
-    }
-
-    fn request_meta() -> Option<MetaRequest> {
-        Some(MetaRequest {
-            description: None,
-            content: vec![MetaMediaType { content_type: "application/json", schema: T::schema_ref() }],
-            required: false,
-        })
-    }
-
-    async fn from_request(request: &'a poem::Request, body: &mut RequestBody, _: ExtractParamOptions<()>) -> poem::Result<Self> {
-        let data = <Vec<u8> as FromRequest>::from_request(request, body).await?;
-        if data.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Self(None));
-        }
-        let content_type = request.content_type().unwrap_or_default();
-        if !Json::<T>::check_content_type(content_type) {
-            return Err(ContentTypeError::NotSupported { content_type: content_type.to_string() }.into());
-        }
-        let value: serde_json::Value = serde_json::from_slice(&data).map_err(|e| ParseRequestPayloadError { reason: e.to_string() })?;
-        let parsed = T::parse_from_json(Some(value)).map_err(|e| ParseRequestPayloadError { reason: e.into_message() })?;
-        Ok(Self(Some(parsed)))
-    }
-}
 
 #[derive(Tags)]
 enum ApiTags {

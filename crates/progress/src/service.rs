@@ -4,8 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lru::LruCache;
-use sanad_platform::error::FieldCode;
-use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord};
+use sanad_platform::learning::{self, Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord};
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::resources::ResourceTitles;
 use sanad_platform::{Caller, Clock, Db, Error, Result, Tx};
@@ -41,12 +40,6 @@ pub struct Progress {
     /// Cohort dashboards made a moment ago.
     pub(crate) dashboards: Dashboards,
 }
-
-/// How far ahead of the server's clock a device's may be.
-pub const CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
-
-/// How late a completion made offline may arrive.
-pub const LATE_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::days(30);
 
 /// What a device sends with a completion made offline.
 #[derive(Clone, Copy, Debug)]
@@ -148,20 +141,9 @@ impl Progress {
     /// Marks a lesson read (idempotent); enrols the caller. A completion sent
     /// late from a device's outbox carries its key and the time it was made:
     /// a key already used records nothing, and the time must lie between
-    /// [`LATE_AT_MOST`] ago and [`CLOCK_SKEW`] ahead.
+    /// [`learning::LATE_AT_MOST`] ago and [`learning::CLOCK_SKEW`] ahead.
     pub async fn complete_lesson(&self, caller: &Caller, lesson: Uuid, lang: &str, sent: Option<OfflineCompletion>) -> Result<()> {
-        let now = self.clock.now();
-        let at = match sent.and_then(|s| s.completed_at) {
-            None => now,
-            Some(at) if at > now + CLOCK_SKEW => {
-                return Err(Error::invalid("completed_at", FieldCode::OutOfRange, "completed_at is in the future"));
-            }
-            Some(at) if at < now - LATE_AT_MOST => {
-                return Err(Error::invalid("completed_at", FieldCode::OutOfRange, "completed_at is more than 30 days ago"));
-            }
-            // A device a little ahead: its time is taken as now.
-            Some(at) => at.min(now),
-        };
+        let at = learning::when_done(sent.and_then(|s| s.completed_at), self.clock.now(), "completed_at")?;
         let outline = self.outlines.outline_of_item(lesson).await?.ok_or(Error::NotFound("lesson"))?;
         let is_lesson = outline.items().any(|i| i.id == lesson && i.kind == sanad_platform::learning::ItemKind::Lesson);
         if !is_lesson {
