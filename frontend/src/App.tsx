@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { setApiLanguage, setCsrfToken } from './api/client';
+import { ApiError, setApiLanguage, setCsrfToken } from './api/client';
 import { startFirstRead } from './api/early';
 import { getMe, updateMe } from './api/endpoints';
 import type { Me } from './api/types';
@@ -22,12 +22,33 @@ function hadSession(): boolean {
   }
 }
 
-function rememberSession(on: boolean): void {
+/**
+ * Who is signed in on this device, without the CSRF token: when the app opens with no network (a
+ * saved course read on the road), the learner stays signed in on the screen and what they do waits
+ * in the outbox; nothing is sent until the session has been checked again. Gone at logout.
+ */
+const SIGNED_IN_AS = 'sanad.signedInAs';
+
+function rememberSession(me: Me | null): void {
   try {
-    if (on) localStorage.setItem(SIGNED_IN, '1');
-    else localStorage.removeItem(SIGNED_IN);
+    if (me) {
+      localStorage.setItem(SIGNED_IN, '1');
+      localStorage.setItem(SIGNED_IN_AS, JSON.stringify({ ...me, csrf_token: null } satisfies Me));
+    } else {
+      localStorage.removeItem(SIGNED_IN);
+      localStorage.removeItem(SIGNED_IN_AS);
+    }
   } catch {
     // Private mode: every start waits for the check, as before.
+  }
+}
+
+function lastSignedIn(): Me | null {
+  try {
+    const kept = localStorage.getItem(SIGNED_IN_AS);
+    return kept ? (JSON.parse(kept) as Me) : null;
+  } catch {
+    return null;
   }
 }
 
@@ -51,7 +72,7 @@ export function App() {
     (next: Me | null) => {
       meRef.current = next;
       setCsrfToken(next ? next.csrf_token || null : null);
-      rememberSession(next != null);
+      rememberSession(next);
       setMeState(next);
     },
     [],
@@ -97,14 +118,33 @@ export function App() {
             setPendingLocale(user.id, null);
             if (isLocale(user.locale)) changeLocale(user.locale);
           }
-        } else rememberSession(false);
+        } else rememberSession(null);
       })
-      .catch(() => undefined)
+      .catch((e: unknown) => {
+        // No network: the learner who was signed in here still is, until the check can be made.
+        const kept = e instanceof ApiError && e.status === 0 ? lastSignedIn() : null;
+        if (kept) setMe(kept);
+      })
       .finally(() => {
         setKnown(true);
         setReady(true);
       });
   }, []);
+
+  // Signed in from the device's memory (no token): checked again as soon as the network returns.
+  useEffect(() => {
+    const check = () => {
+      const current = meRef.current;
+      if (!current || current.csrf_token) return;
+      getMe()
+        .then((user) => {
+          if (meRef.current === current) setMe(user);
+        })
+        .catch(() => undefined);
+    };
+    window.addEventListener('online', check);
+    return () => window.removeEventListener('online', check);
+  }, [setMe]);
 
   // Move focus to the new page's heading after client-side navigation.
   const first = useRef(true);

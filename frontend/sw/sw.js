@@ -108,3 +108,73 @@ async function published(request) {
     throw error;
   }
 }
+
+// Background Sync: what the learner did offline (src/offline/outbox.ts, IndexedDB 'sanad-outbox')
+// is sent when the network returns even if no page of Sanad is open then. The app queues each entry
+// with the request that sends it (path, JSON body carrying its key and time), so this is the same
+// loop as the app's replay: in order, one at a time (the same Web Lock), each removed once the
+// server took it or refused it for good; a quiz's grade kept for its page. Sent with the session's
+// cookie and CSRF token from GET /me: a signed-out device keeps everything for the next session.
+const OUTBOX = 'sanad-outbox';
+/** Refusals no later sending can change (as in outbox.ts). */
+const FINAL = [400, 404, 409, 410, 413, 415, 422];
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === OUTBOX) event.waitUntil(sendOutbox());
+});
+
+function idb(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function committed(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error);
+  });
+}
+
+async function sendOutbox() {
+  // Offline still: the fetch throws and the browser tries the sync again later.
+  const me = await fetch('/api/v1/me', { credentials: 'same-origin', cache: 'no-store' });
+  if (!me.ok) return;
+  const { id, csrf_token: csrf, locale } = await me.json();
+  if (!csrf) return;
+  const send = () => sendAll(id, csrf, locale);
+  await (self.navigator.locks ? self.navigator.locks.request(OUTBOX, send) : send());
+  for (const page of await self.clients.matchAll({ type: 'window' })) page.postMessage({ type: 'sanad:outbox-changed' });
+}
+
+async function sendAll(user, csrf, locale) {
+  const db = await idb(indexedDB.open(OUTBOX));
+  try {
+    // Opened here before the app ever made it: nothing queued.
+    if (!db.objectStoreNames.contains('events') || !db.objectStoreNames.contains('graded')) return;
+    const all = await idb(db.transaction('events').objectStore('events').getAll());
+    for (const entry of all.filter((e) => e.user === user)) {
+      const response = await fetch(entry.path, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf, 'Accept-Language': locale || 'fr' },
+        body: JSON.stringify(entry.body),
+      });
+      // Signed out, a module still locked, too many requests, the server down: the rest waits, in order.
+      if (!response.ok && !FINAL.includes(response.status)) throw new Error(`outbox: ${response.status}`);
+      const answer = await response.json().catch(() => null);
+      const tx = db.transaction(['events', 'graded'], 'readwrite');
+      if (entry.kind === 'attempt') {
+        const graded = { user, quiz: entry.item, at: entry.at };
+        if (response.ok) graded.result = answer;
+        else graded.refused = { status: response.status, reason: (answer && answer.reason) || '', params: (answer && answer.params) || {} };
+        tx.objectStore('graded').put(graded);
+      }
+      tx.objectStore('events').delete(entry.seq);
+      await committed(tx);
+    }
+  } finally {
+    db.close();
+  }
+}

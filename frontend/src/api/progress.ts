@@ -59,10 +59,6 @@ export const getMyProgress = (): Promise<MyProgress> => request('GET', `${API}/m
 export const getCourseProgress = (slug: string): Promise<CourseProgress> => request('GET', `${API}/courses/${seg(slug)}/progress`);
 export const enrol = (slug: string): Promise<Enrolment> => request('POST', `${API}/courses/${seg(slug)}/enrolment`);
 export const completeLesson = (id: string): Promise<void> => request('POST', `${API}/lessons/${seg(id)}/completion`);
-export type CompletionReceipt = Schema['CompletionReceipt'];
-/** A completion made offline, sent from the outbox with its key and time (offline/outbox.ts). */
-export const completeLessonLate = (id: string, receipt: CompletionReceipt): Promise<void> =>
-  request('POST', `${API}/lessons/${seg(id)}/completion`, receipt);
 export const getMyCertificates = (): Promise<CertificateList> => request('GET', `${API}/me/certificates`);
 
 // Attestations, public.

@@ -952,6 +952,7 @@ export const ar: Dict = {
   'reason.publication_race': 'جرى نشر آخر لهذا التكوين في اللحظة نفسها. حاول مجددًا.',
   'reason.no_attempts_left': 'استنفدتَ كل محاولاتك: يسمح هذا الاختبار بـ{max}.',
   'reason.run_ended': 'بلغ هذا المسار نهايته. ابدأ دراسة الحالة من جديد لإعادة المحاولة.',
+  'reason.idempotency_key_reused': 'سبق استعمال هذا الإرسال لشيء آخر: لم يُسجَّل.',
   'reason.step_already_answered': 'سبقت الإجابة عن هذه المرحلة. أعد تحميل الصفحة.',
   'reason.cohort_trainer_only': 'لا يقوم بهذا إلا مكوِّن هذه المجموعة.',
   'reason.directory_entry_exists': 'يوجد في {territory} مرفق باسم «{name}» من نوع {kind}.',
@@ -1019,4 +1020,9 @@ export const ar: Dict = {
   'offline.dismiss': 'إغلاق',
   // The outbox (issue 10): a lesson completed offline, waiting for the network.
   'outbox.pending': 'أُنجز على هذا الجهاز: سيُرسَل عند عودة الاتصال.',
+  'outbox.quizPendingTitle': 'أجوبة محفوظة على هذا الجهاز',
+  'outbox.quizPending': 'أجوبتك بتاريخ {date} محفوظة على هذا الجهاز. ستُرسَل وتُصحَّح عند عودة الاتصال، وتظهر النتيجة هنا.',
+  'outbox.quizGraded': 'هذه الأجوبة، المقدَّمة دون اتصال بتاريخ {date}، صُحِّحت عند وصولها.',
+  'outbox.quizRefused': 'تعذّر احتساب أجوبتك المقدَّمة دون اتصال بتاريخ {date}.',
+  'outbox.runOnDevice': 'لا يوجد اتصال: أنت تتابع دراسة الحالة المحفوظة على هذا الجهاز. ستُرسَل اختياراتك عند عودة الاتصال.',
 };

@@ -952,6 +952,7 @@ export const en: Dict = {
   'reason.publication_race': 'Another publication of this course happened at the same time. Try again.',
   'reason.no_attempts_left': 'No attempts left: this quiz allows {max}.',
   'reason.run_ended': 'This run has reached its ending. Start the case study again to play again.',
+  'reason.idempotency_key_reused': 'This sending was already used for something else: nothing was recorded.',
   'reason.step_already_answered': 'This step was already answered. Reload the page.',
   'reason.cohort_trainer_only': 'Only the cohort\'s trainer can do this.',
   'reason.directory_entry_exists': '{territory} already has a {kind} named “{name}”.',
@@ -1019,4 +1020,9 @@ export const en: Dict = {
   'offline.dismiss': 'Close',
   // The outbox (issue 10): a lesson completed offline, waiting for the network.
   'outbox.pending': 'Done on this device: it will be sent when you are back online.',
+  'outbox.quizPendingTitle': 'Answers kept on this device',
+  'outbox.quizPending': 'Your answers of {date} are kept on this device. They will be sent and graded as soon as the connection returns; the result will show here.',
+  'outbox.quizGraded': 'These answers, given offline on {date}, were graded when they arrived.',
+  'outbox.quizRefused': 'Your answers given offline on {date} could not be counted.',
+  'outbox.runOnDevice': 'No connection: you are playing the case study saved on this device. Your choices will be sent as soon as the connection returns.',
 };

@@ -950,6 +950,7 @@ export const fr = {
   'reason.publication_race': 'Une autre publication de ce cours a eu lieu au même moment. Réessayez.',
   'reason.no_attempts_left': 'Vous avez utilisé toutes vos tentatives : ce quiz en permet {max}.',
   'reason.run_ended': 'Ce parcours est arrivé à sa fin. Recommencez l’étude de cas pour rejouer.',
+  'reason.idempotency_key_reused': 'Cet envoi a déjà servi pour autre chose : il n’a pas été enregistré.',
   'reason.step_already_answered': 'Cette étape a déjà reçu une réponse. Rechargez la page.',
   'reason.cohort_trainer_only': 'Seul le formateur de ce groupe peut faire cela.',
   'reason.directory_entry_exists': '{territory} a déjà un service « {name} » de type {kind}.',
@@ -1017,6 +1018,11 @@ export const fr = {
   'offline.dismiss': 'Fermer',
   // The outbox (issue 10): a lesson completed offline, waiting for the network.
   'outbox.pending': 'Leçon faite sur cet appareil : elle sera envoyée dès votre retour en ligne.',
+  'outbox.quizPendingTitle': 'Réponses gardées sur cet appareil',
+  'outbox.quizPending': 'Vos réponses du {date} sont enregistrées sur cet appareil. Elles seront envoyées et corrigées dès le retour de la connexion ; le résultat s’affichera ici.',
+  'outbox.quizGraded': 'Ces réponses, données hors ligne le {date}, ont été corrigées à leur arrivée.',
+  'outbox.quizRefused': 'Vos réponses données hors ligne le {date} n’ont pas pu être comptées.',
+  'outbox.runOnDevice': 'Pas de connexion : vous jouez l’étude de cas enregistrée sur cet appareil. Vos choix seront envoyés dès le retour de la connexion.',
 } as const;
 
 export type Key = keyof typeof fr;

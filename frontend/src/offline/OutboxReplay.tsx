@@ -1,18 +1,29 @@
-// Sends the signed-in learner's queued completions (offline/outbox.ts) when the app starts and
-// each time the network comes back. Shows nothing: the lessons themselves say what is pending.
+// Sends the signed-in learner's outbox (offline/outbox.ts: lessons read, quizzes answered, case
+// studies played offline) when the app starts and each time the network comes back. When the
+// service worker sent it on Background Sync instead, its message tells the pages to look again.
+// Shows nothing: the lessons and quizzes themselves say what is pending.
 import { useEffect } from 'preact/hooks';
 import { useApp } from '../context';
-import { replay } from './outbox';
+import { OUTBOX_CHANGED, replay } from './outbox';
 
 export function OutboxReplay() {
   const { me } = useApp();
   const user = me?.id;
+  // Signed in from the device's memory while offline: nothing is sent before the session is checked.
+  const checked = !!me?.csrf_token;
   useEffect(() => {
-    if (!user) return;
+    if (!user || !checked) return;
     const send = () => void replay(user).catch(() => undefined);
+    const fromWorker = (e: MessageEvent<{ type?: string }>) => {
+      if (e.data?.type === OUTBOX_CHANGED) window.dispatchEvent(new Event(OUTBOX_CHANGED));
+    };
     if (navigator.onLine) send();
     window.addEventListener('online', send);
-    return () => window.removeEventListener('online', send);
-  }, [user]);
+    navigator.serviceWorker?.addEventListener('message', fromWorker);
+    return () => {
+      window.removeEventListener('online', send);
+      navigator.serviceWorker?.removeEventListener('message', fromWorker);
+    };
+  }, [user, checked]);
   return null;
 }

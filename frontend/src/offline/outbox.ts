@@ -1,29 +1,68 @@
-// The outbox: lesson completions made without a network, kept in IndexedDB and sent when it
-// returns (issue 10). Each carries an idempotency key chosen here and the time it was made, so a
-// completion sent twice (the answer to the first lost on a weak link, two tabs replaying at once)
-// counts once on the server, at the time the learner finished the lesson. They are sent in the
-// order they were made, one after the other; one is removed only after the server took it (2xx)
-// or refused it for good (a 4xx that no later sending can change), and kept on a network error.
-// Quiz attempts and case-study choices are not queued yet.
-import { ApiError } from '../api/client';
-import { completeLessonLate } from '../api/progress';
+// The outbox: what a learner does without a network (a lesson read, a quiz answered, a case study
+// played), kept in IndexedDB and sent when the network returns (issue 10). Each entry carries an
+// idempotency key chosen here and the time it was done, so an entry sent twice (the answer to the
+// first lost on a weak link, two tabs or the service worker replaying at once) counts once on the
+// server, at the time the learner did it. Entries are sent in the order they were made, one after
+// the other (a run before its decisions); one is removed only after the server took it (2xx) or
+// refused it for good (a 4xx that no later sending can change), and kept on a network error.
+// A quiz answered offline is graded when it arrives: its result waits in the `graded` store until
+// the learner has seen it on the quiz's page.
+// The service worker (sw/sw.js) sends the same entries on Background Sync when no page is open:
+// it reads this database as written here (names, version, shapes), so change both together.
+import type { components } from '../../generated/schema';
+import { ApiError, request } from '../api/client';
 
-/** Told (on window) whenever the outbox changes: a completion queued, sent or dropped. */
+type Schema = components['schemas'];
+
+/** Told (on window) whenever the outbox changes: an entry queued, sent or dropped, a result seen. */
 export const OUTBOX_CHANGED = 'sanad:outbox-changed';
 
 const DB = 'sanad-outbox';
-const STORE = 'completions';
+const VERSION = 2;
+const EVENTS = 'events';
+const GRADED = 'graded';
+/** The Background Sync tag the service worker answers. */
+const SYNC_TAG = 'sanad-outbox';
+/** One replay at a time across tabs and the service worker (Web Locks, where the browser has them). */
+const LOCK = 'sanad-outbox';
 
-/** A lesson completion waiting to be sent. */
-export interface QueuedCompletion {
+/** What an entry is. */
+export type OutboxKind = 'completion' | 'attempt' | 'run' | 'choice';
+
+/** Something done offline, waiting to be sent. */
+export interface OutboxEntry {
   /** Order of queuing (the store's key). */
   seq?: number;
-  /** Who completed it: only their session sends it. */
+  /** Who did it: only their session sends it. */
+  user: string;
+  kind: OutboxKind;
+  /** What it is about: the lesson, the quiz, the case study, or the run of a decision. */
+  item: string;
+  /** The idempotency key (a run's id), the same at every sending. */
+  key: string;
+  /** When it was done (RFC 3339). */
+  at: string;
+  /** Where it is sent (POST), and the JSON sent, which carries the key and the time. */
+  path: string;
+  body: unknown;
+}
+
+/** A quiz answered offline, as the server graded it on arrival, or why it refused it. */
+export interface GradedOffline {
+  user: string;
+  quiz: string;
+  /** When the learner answered it. */
+  at: string;
+  result?: Schema['AttemptResult'];
+  refused?: { status: number; reason: string; params: Record<string, string> };
+}
+
+/** What version 1 of the database kept: lesson completions only. */
+interface QueuedCompletionV1 {
+  seq?: number;
   user: string;
   lesson: string;
-  /** The idempotency key, the same at every sending. */
   key: string;
-  /** RFC 3339. */
   completedAt: string;
 }
 
@@ -41,8 +80,27 @@ let opened: Promise<IDBDatabase> | null = null;
 
 function open(): Promise<IDBDatabase> {
   opened ??= new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
+    const req = indexedDB.open(DB, VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      const tx = req.transaction!;
+      // Version 1 held lesson completions only, in 'completions': kept under the new name and
+      // rewritten in the new shape, so that nothing reading the outbox needs to know the old one.
+      if (db.objectStoreNames.contains('completions')) {
+        const events = tx.objectStore('completions');
+        events.name = EVENTS;
+        events.openCursor().onsuccess = (e) => {
+          const cursor = (e.target as IDBRequest<IDBCursorWithValue | null>).result;
+          if (!cursor) return;
+          const v1 = cursor.value as QueuedCompletionV1 & { kind?: OutboxKind };
+          if (!v1.kind) cursor.update(completion(v1.user, v1.lesson, v1.key, v1.completedAt, v1.seq));
+          cursor.continue();
+        };
+      } else if (!db.objectStoreNames.contains(EVENTS)) {
+        db.createObjectStore(EVENTS, { keyPath: 'seq', autoIncrement: true });
+      }
+      if (!db.objectStoreNames.contains(GRADED)) db.createObjectStore(GRADED, { keyPath: ['user', 'quiz'] });
+    };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB'));
   }).catch((e: unknown) => {
@@ -52,28 +110,112 @@ function open(): Promise<IDBDatabase> {
   return opened;
 }
 
-async function store(mode: IDBTransactionMode): Promise<IDBObjectStore> {
-  return (await open()).transaction(STORE, mode).objectStore(STORE);
+async function store(name: string, mode: IDBTransactionMode): Promise<IDBObjectStore> {
+  return (await open()).transaction(name, mode).objectStore(name);
 }
 
 const changed = () => window.dispatchEvent(new Event(OUTBOX_CHANGED));
 
+function completion(user: string, lesson: string, key: string, at: string, seq?: number): OutboxEntry {
+  const body: Schema['CompletionReceipt'] = { idempotency_key: key, completed_at: at };
+  const entry: OutboxEntry = { user, kind: 'completion', item: lesson, key, at, path: `/api/v1/lessons/${encodeURIComponent(lesson)}/completion`, body };
+  // A new entry has no `seq` at all (the store gives it one); an explicit undefined is refused.
+  if (seq !== undefined) entry.seq = seq;
+  return entry;
+}
+
+/** Asks the browser to wake the service worker when the network returns (Background Sync). */
+function askForSync(): void {
+  if (!('serviceWorker' in navigator)) return;
+  void navigator.serviceWorker.ready
+    .then((r) => (r as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }).sync?.register(SYNC_TAG))
+    .catch(() => undefined);
+}
+
+async function add(e: OutboxEntry): Promise<OutboxEntry> {
+  e.seq = (await done((await store(EVENTS, 'readwrite')).add(e))) as number;
+  changed();
+  askForSync();
+  return e;
+}
+
+const now = () => new Date().toISOString();
+
 /** Queues the completion of `lesson` by `user`, made now. */
 export async function queueCompletion(user: string, lesson: string): Promise<void> {
-  const entry: QueuedCompletion = { user, lesson, key: crypto.randomUUID(), completedAt: new Date().toISOString() };
-  await done((await store('readwrite')).add(entry));
-  changed();
+  await add(completion(user, lesson, crypto.randomUUID(), now()));
+}
+
+/** Queues `user`'s answers to `quiz`, given now: graded when they reach the server. */
+export async function queueAttempt(user: string, quiz: string, answers: Schema['AnswerInput'][]): Promise<OutboxEntry> {
+  const key = crypto.randomUUID();
+  const at = now();
+  const body: Schema['AttemptRequest'] = { answers, idempotency_key: key, submitted_at: at };
+  return add({ user, kind: 'attempt', item: quiz, key, at, path: `/api/v1/quizzes/${encodeURIComponent(quiz)}/attempts`, body });
+}
+
+/** Queues a run of `caseStudy` started now in its saved `version`; returns the run's id. */
+export async function queueRun(user: string, caseStudy: string, version: number): Promise<string> {
+  const key = crypto.randomUUID();
+  const at = now();
+  const body: Schema['RunRequest'] = { run_id: key, started_at: at, version };
+  await add({ user, kind: 'run', item: caseStudy, key, at, path: `/api/v1/case-studies/${encodeURIComponent(caseStudy)}/runs`, body });
+  return key;
+}
+
+/** Queues the decision `choice` taken now in the run `run` (started offline). */
+export async function queueChoice(user: string, run: string, choice: string): Promise<void> {
+  const key = crypto.randomUUID();
+  const at = now();
+  const body: Schema['ChoiceRequest'] = { choice_id: choice, idempotency_key: key, chosen_at: at };
+  await add({ user, kind: 'choice', item: run, key, at, path: `/api/v1/case-study-runs/${encodeURIComponent(run)}/choices`, body });
 }
 
 /** What `user` has waiting, oldest first. */
-export async function queued(user: string): Promise<QueuedCompletion[]> {
+export async function queued(user: string): Promise<OutboxEntry[]> {
   if (!canQueue()) return [];
-  const all = (await done((await store('readonly')).getAll())) as QueuedCompletion[];
+  const all = (await done((await store(EVENTS, 'readonly')).getAll())) as OutboxEntry[];
   return all.filter((q) => q.user === user);
 }
 
-/** Refusals no later sending can change: the entry is dropped (the lesson is gone, the time too old...). */
-const FINAL = new Set([400, 404, 410, 413, 415, 422]);
+/** The result of `user`'s answers to `quiz` sent from the outbox, not yet seen. */
+export async function gradedOffline(user: string, quiz: string): Promise<GradedOffline | null> {
+  if (!canQueue()) return null;
+  return ((await done((await store(GRADED, 'readonly')).get([user, quiz]))) as GradedOffline | undefined) ?? null;
+}
+
+/** Forgets that result once the learner has it on screen. */
+export async function seenGraded(user: string, quiz: string): Promise<void> {
+  await done((await store(GRADED, 'readwrite')).delete([user, quiz]));
+}
+
+/** Refusals no later sending can change: the entry is dropped (the item is gone, the time too old, no attempt left...). */
+const FINAL = new Set([400, 404, 409, 410, 413, 415, 422]);
+
+async function sent(e: OutboxEntry, answer: unknown, refused: ApiError | null): Promise<void> {
+  if (e.kind === 'attempt') {
+    const graded: GradedOffline = refused
+      ? { user: e.user, quiz: e.item, at: e.at, refused: { status: refused.status, reason: refused.reason, params: refused.params } }
+      : { user: e.user, quiz: e.item, at: e.at, result: answer as Schema['AttemptResult'] };
+    await done((await store(GRADED, 'readwrite')).put(graded));
+  }
+  await done((await store(EVENTS, 'readwrite')).delete(e.seq!));
+  changed();
+}
+
+async function sendAll(user: string): Promise<void> {
+  for (const e of await queued(user)) {
+    let answer: unknown;
+    try {
+      answer = await request('POST', e.path, e.body);
+    } catch (err) {
+      if (!(err instanceof ApiError) || !FINAL.has(err.status)) return;
+      await sent(e, undefined, err);
+      continue;
+    }
+    await sent(e, answer, null);
+  }
+}
 
 let sending: Promise<void> | null = null;
 
@@ -85,15 +227,8 @@ export function replay(user: string): Promise<void> {
   if (!canQueue()) return Promise.resolve();
   sending ??= (async () => {
     try {
-      for (const q of await queued(user)) {
-        try {
-          await completeLessonLate(q.lesson, { idempotency_key: q.key, completed_at: q.completedAt });
-        } catch (e) {
-          if (!(e instanceof ApiError) || !FINAL.has(e.status)) return;
-        }
-        await done((await store('readwrite')).delete(q.seq!));
-        changed();
-      }
+      if (navigator.locks) await navigator.locks.request(LOCK, () => sendAll(user));
+      else await sendAll(user);
     } finally {
       sending = null;
     }

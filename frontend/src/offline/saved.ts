@@ -6,6 +6,13 @@
 import type { components } from '../../generated/schema';
 
 type CourseBundle = components['schemas']['CourseBundle'];
+type CaseStudyPlay = components['schemas']['CaseStudyPlay'];
+
+/** A case study kept whole with its course, to be played offline, and the version it belongs to. */
+export interface SavedPlay {
+  version: number;
+  play: CaseStudyPlay;
+}
 
 /** The saved courses (the service worker reads it, never writes it). */
 const SAVED = 'sanad-saved';
@@ -13,6 +20,8 @@ const SAVED = 'sanad-saved';
 const CONTENT = 'sanad-content';
 /** Records live under addresses that nothing ever fetches. */
 const RECORDS = '/__saved/courses/';
+/** Case studies whole ({@link SavedPlay}), under addresses nothing fetches either. */
+const PLAYS = '/__saved/plays/';
 /** Told when a saved course was replaced by its new version. */
 export const SAVED_UPDATED = 'sanad:saved-updated';
 
@@ -36,6 +45,17 @@ export function canSave(): boolean {
 }
 
 const recordUrl = (slug: string, lang: string) => `${RECORDS}${encodeURIComponent(slug)}?lang=${lang}`;
+const playUrl = (id: string, lang: string) => `${PLAYS}${encodeURIComponent(id)}?lang=${lang}`;
+
+/** Case study `id` whole, as saved with its course: in `lang`, else in another language saved. */
+export async function savedPlay(id: string, lang: string): Promise<SavedPlay | null> {
+  if (!canSave()) return null;
+  for (const l of [lang, ...['fr', 'ar', 'en'].filter((x) => x !== lang)]) {
+    const hit = await caches.match(playUrl(id, l), { cacheName: SAVED });
+    if (hit) return (await hit.json()) as SavedPlay;
+  }
+  return null;
+}
 
 /** The saved copy of `slug` in `lang`, if any. */
 export async function savedCourse(slug: string, lang: string): Promise<SavedCourse | null> {
@@ -90,6 +110,7 @@ export async function saveCourse(
     ...bundle.lessons.map((l): [string, unknown] => [`/api/v1/lessons/${l.id}${q}`, l]),
     ...bundle.quizzes.map((x): [string, unknown] => [`/api/v1/quizzes/${x.id}${q}`, x]),
     ...bundle.case_studies.map((x): [string, unknown] => [`/api/v1/case-studies/${x.id}${q}`, x]),
+    ...bundle.plays.map((play): [string, unknown] => [playUrl(play.case_study_id, lang), { version: bundle.version, play } satisfies SavedPlay]),
   ];
   const total = parts.length + bundle.images.length;
   let done = 0;

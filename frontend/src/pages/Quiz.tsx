@@ -5,6 +5,8 @@ import type { AnswerInput, AttemptResult, QuestionView } from '../api/types';
 import { Alert, SubmitButton } from '../components/forms';
 import { useApp } from '../context';
 import { describeError } from '../errors';
+import { formatDate } from '../i18n';
+import { canQueue, gradedOffline, OUTBOX_CHANGED, queueAttempt, queued, seenGraded } from '../offline/outbox';
 import { Link } from '../router';
 import { Crumb, InOtherLanguage, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, signInHref, usePreview, useTitle, useLoad } from './learn';
 import { textAttrs } from '../components/bidi';
@@ -174,13 +176,46 @@ export function Quiz({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<AttemptResult | null>(null);
   const [exhausted, setExhausted] = useState(false);
+  /** When the answers waiting in the outbox were given (answered offline, not graded yet). */
+  const [pendingSince, setPendingSince] = useState<string | null>(null);
+  /** When the answers graded on arrival were given offline (the result shown is theirs). */
+  const [answeredOffline, setAnsweredOffline] = useState<string | null>(null);
   const resultRef = useRef<HTMLHeadingElement>(null);
   const q = quiz.data;
   useTitle(q?.title);
+  const user = me?.id;
 
   useEffect(() => {
-    if (result) resultRef.current?.focus();
-  }, [result]);
+    if (result || pendingSince) resultRef.current?.focus();
+  }, [result, pendingSince]);
+
+  // Answers given offline: pending while in the outbox, then their grade, shown once.
+  useEffect(() => {
+    if (!user || !canQueue() || preview) return;
+    let live = true;
+    const check = async () => {
+      const waiting = (await queued(user)).find((e) => e.kind === 'attempt' && e.item === id);
+      const graded = waiting ? null : await gradedOffline(user, id);
+      if (!live) return;
+      setPendingSince(waiting?.at ?? null);
+      if (!graded) return;
+      if (graded.result) {
+        setResult(graded.result);
+        setAnsweredOffline(graded.at);
+      } else if (graded.refused) {
+        const { status, reason, params } = graded.refused;
+        setError(`${t('outbox.quizRefused', { date: formatDate(graded.at, locale) })} ${describeError(new ApiError(status, '', undefined, [], null, '', reason, params), t)}`);
+      }
+      await seenGraded(user, id);
+    };
+    const run = () => void check().catch(() => undefined);
+    run();
+    window.addEventListener(OUTBOX_CHANGED, run);
+    return () => {
+      live = false;
+      window.removeEventListener(OUTBOX_CHANGED, run);
+    };
+  }, [id, user, preview]);
 
   if (quiz.error) return <LoadFailed error={quiz.error} onRetry={quiz.reload} />;
   if (!q) return <Loading />;
@@ -205,13 +240,25 @@ export function Quiz({ id }: { id: string }) {
     }
     setError(null);
     setBusy(true);
+    const body: AnswerInput[] = q.questions.map((x) => {
+      const a = get(x.id);
+      return x.kind === 'short_text' ? { question_id: x.id, text: a.text.trim() } : { question_id: x.id, choice_ids: a.choices };
+    });
     try {
-      const body: AnswerInput[] = q.questions.map((x) => {
-        const a = get(x.id);
-        return x.kind === 'short_text' ? { question_id: x.id, text: a.text.trim() } : { question_id: x.id, choice_ids: a.choices };
-      });
+      setAnsweredOffline(null);
       setResult(await submitAttempt(q.id, { answers: body }, preview));
     } catch (err) {
+      const offline = (err instanceof ApiError && err.status === 0) || !navigator.onLine;
+      if (offline && me && !preview && canQueue()) {
+        // Kept on the device and graded when it reaches the server.
+        try {
+          setPendingSince((await queueAttempt(me.id, q.id, body)).at);
+          setAnswers({});
+          return;
+        } catch {
+          /* the device cannot keep it: say the network failed */
+        }
+      }
       if (err instanceof ApiError && err.status === 409) {
         setExhausted(true);
         setError(t('quiz.noAttemptsLeft'));
@@ -223,6 +270,7 @@ export function Quiz({ id }: { id: string }) {
 
   const retry = () => {
     setResult(null);
+    setAnsweredOffline(null);
     setAnswers({});
     setMissing([]);
     quiz.reload();
@@ -252,11 +300,21 @@ export function Quiz({ id }: { id: string }) {
         {me && !result && <li>{attemptsText}</li>}
       </ul>
 
-      {result ? (
+      {pendingSince && !result ? (
+        <section aria-labelledby="quiz-pending" class="result">
+          <h2 id="quiz-pending" tabIndex={-1} ref={resultRef}>
+            {t('outbox.quizPendingTitle')}
+          </h2>
+          <p class="alert alert--warn" role="status">
+            <span aria-hidden="true">↻</span> {t('outbox.quizPending', { date: formatDate(pendingSince, locale) })}
+          </p>
+        </section>
+      ) : result ? (
         <section aria-labelledby="quiz-result" class="result">
           <h2 id="quiz-result" tabIndex={-1} ref={resultRef}>
             {t('quiz.resultTitle')}
           </h2>
+          {answeredOffline && <p class="notice">{t('outbox.quizGraded', { date: formatDate(answeredOffline, locale) })}</p>}
           <div class={result.passed ? 'score score--ok' : 'score score--ko'}>
             <p class="score__big">{t('quiz.score', { score: result.score, max: result.max_score, percent: result.percent })}</p>
             <p>{result.passed ? t('quiz.passed', { n: result.pass_mark }) : t('quiz.failed', { n: result.pass_mark })}</p>

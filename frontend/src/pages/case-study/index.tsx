@@ -7,7 +7,7 @@ import { Ending, Feedback, Intro, Path, Scene } from './Scenes';
 import { useRun } from './useRun';
 
 export function CaseStudy({ id }: { id: string }) {
-  const { locale } = useApp();
+  const { locale, t } = useApp();
   const preview = usePreview();
   const cs = useLoad(() => getCaseStudy(id, locale, preview), [id, locale, preview]);
   const run = useRun(preview);
@@ -31,6 +31,11 @@ export function CaseStudy({ id }: { id: string }) {
         {c.title}
       </h1>
       {!node && <Intro cs={c} error={error} busy={busy} onStart={start} />}
+      {node && run.onDevice && (
+        <p class="alert alert--warn" role="status">
+          <span aria-hidden="true">↻</span> {t('outbox.runOnDevice')}
+        </p>
+      )}
       <Path steps={run.steps} />
       {node && outcome && <Feedback outcome={outcome} focusRef={focusRef} onNext={run.next} />}
       {node && !outcome && !ending && (

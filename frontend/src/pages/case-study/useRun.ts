@@ -1,11 +1,34 @@
 // The state of one run through a case study: where the learner stands, the path so far, the last choice's feedback.
+// Without a network, a case study saved with its course is played on the device from its saved
+// copy (offline/saved.ts): the run and each decision wait in the outbox (offline/outbox.ts) and
+// reach the server, in order, when the network returns. Such a run stays on the device until it ends.
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../../api/client';
 import { chooseInRun, getRun, startRun } from '../../api/endpoints';
 import type { ChoiceOutcome, NodeView, RunStep } from '../../api/types';
 import { useApp } from '../../context';
 import { describeError } from '../../errors';
+import { canQueue, queueChoice, queueRun } from '../../offline/outbox';
+import { savedPlay, type SavedPlay } from '../../offline/saved';
 import { useLocation } from '../../router';
+
+/** A run played on the device: its id (the outbox sends it with it), the case study whole, the score so far. */
+interface DeviceRun {
+  id: string;
+  saved: SavedPlay;
+  score: number;
+}
+
+/** Whether `e` is the network failing, rather than the server refusing. */
+const networkFailed = (e: unknown) => (e instanceof ApiError && e.status === 0) || !navigator.onLine;
+
+/** The node `id` of a saved case study, an ending carrying the run's `score`. */
+function nodeOf(saved: SavedPlay, id: string, score: number): NodeView | null {
+  const node = saved.play.nodes.find((n) => n.id === id);
+  if (!node) return null;
+  return node.ending ? { ...node, ending: { ...node.ending, score } } : node;
+}
 
 /** Keeps the run in the address (?run=) so that a reload resumes it; no navigation, no focus jump. */
 function rememberRun(runId: string | null) {
@@ -25,6 +48,8 @@ export interface Run {
   outcome: Outcome | null;
   busy: boolean;
   error: string | null;
+  /** Played on the device, to be sent when the network returns. */
+  onDevice: boolean;
   /** The heading of whatever the run shows now; it takes the focus after each step. */
   focusRef: RefObject<HTMLHeadingElement | null>;
   start: (caseStudyId: string) => Promise<void>;
@@ -34,7 +59,7 @@ export interface Run {
 }
 
 export function useRun(preview: boolean): Run {
-  const { t, me } = useApp();
+  const { t, me, locale } = useApp();
   const { query } = useLocation();
   const [runId, setRunId] = useState<string | null>(query.get('run'));
   const [steps, setSteps] = useState<RunStep[]>([]);
@@ -42,6 +67,7 @@ export function useRun(preview: boolean): Run {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [device, setDevice] = useState<DeviceRun | null>(null);
   const focusRef = useRef<HTMLHeadingElement>(null);
   const [focusTick, setFocusTick] = useState(0);
 
@@ -82,9 +108,31 @@ export function useRun(preview: boolean): Run {
     }
   };
 
+  /** Starts a run on the device from the saved case study; false when none is saved or nothing can be queued. */
+  const startOnDevice = async (caseStudyId: string): Promise<boolean> => {
+    const saved = me && !preview && canQueue() ? await savedPlay(caseStudyId, locale) : null;
+    const first = saved && nodeOf(saved, saved.play.start, 0);
+    if (!me || !saved || !first) return false;
+    const id = await queueRun(me.id, caseStudyId, saved.version);
+    setDevice({ id, saved, score: 0 });
+    rememberRun(null);
+    setRunId(null);
+    setSteps([]);
+    setOutcome(null);
+    setNode(first);
+    return true;
+  };
+
   const start = (caseStudyId: string) =>
     step(async () => {
-      const run = await startRun(caseStudyId, preview);
+      let run;
+      try {
+        run = await startRun(caseStudyId, preview);
+      } catch (e) {
+        if (networkFailed(e) && (await startOnDevice(caseStudyId))) return;
+        throw e;
+      }
+      setDevice(null);
       rememberRun(run.run_id);
       setRunId(run.run_id);
       setSteps([]);
@@ -92,8 +140,24 @@ export function useRun(preview: boolean): Run {
       setNode(run.node);
     });
 
+  /** A decision in a run on the device: the saved outcome now, the decision queued. */
+  const chooseOnDevice = async (run: DeviceRun, choiceId: string): Promise<ChoiceOutcome> => {
+    const found = run.saved.play.outcomes.find((o) => o.choice_id === choiceId);
+    const score = run.score + (found?.points ?? 0);
+    const next = found && nodeOf(run.saved, found.next, score);
+    if (!me || !found || !next) throw new Error(t('case.resumeFailed'));
+    await queueChoice(me.id, run.id, choiceId);
+    setDevice({ ...run, score });
+    return { feedback_html: found.feedback_html, feedback_language: found.feedback_language, points: found.points, node: next };
+  };
+
   const choose = async (choiceId: string, label: string, labelLanguage: RunStep['language']) => {
-    if (!runId || busy) return;
+    if (busy) return;
+    if (device) {
+      await step(async () => setOutcome({ ...(await chooseOnDevice(device, choiceId)), label, labelLanguage }));
+      return;
+    }
+    if (!runId) return;
     await step(async () => setOutcome({ ...(await chooseInRun(runId, choiceId)), label, labelLanguage }));
   };
 
@@ -108,5 +172,5 @@ export function useRun(preview: boolean): Run {
     setFocusTick((n) => n + 1);
   };
 
-  return { steps, node, outcome, busy, error, focusRef, start, choose, next };
+  return { steps, node, outcome, busy, error, onDevice: device != null, focusRef, start, choose, next };
 }

@@ -29,7 +29,7 @@ export function LessonDone({ id, slug, next }: { id: string; slug: string; next:
       void queued(user)
         .then((q) => {
           if (!live) return;
-          const now = q.some((c) => c.lesson === id);
+          const now = q.some((c) => c.kind === 'completion' && c.item === id);
           // Gone from the outbox: sent (a completion refused for good is rare: a lesson removed).
           if (wasPending.current && !now) setMarked(true);
           wasPending.current = now;
