@@ -258,6 +258,16 @@ impl TestServer {
         self.server.stop().await.expect("clean shutdown");
     }
 
+    /// Stops the server (its background jobs with it) and opens its database
+    /// again, for services a test runs as other instances would. The data
+    /// directory (where SQLite's file lives) is kept while the guard returned
+    /// with the database lives.
+    pub async fn stop_and_open_database(self) -> (sanad_platform::Db, tempfile::TempDir) {
+        self.server.stop().await.expect("clean shutdown");
+        let db = sanad_platform::Db::connect(&self.database_url).await.expect("the database opens again");
+        (db, self.data_dir)
+    }
+
     /// Stops the server as SIGTERM does: `/readyz` turns 503, requests are
     /// served for the drain time, then it stops (see `SANAD_SHUTDOWN_DRAIN_SECS`).
     pub async fn leave(self) {

@@ -1,23 +1,30 @@
 //! The fan-out of a reply to many watchers, end to end on both backends:
 //! every watcher is told once in the app, every one who wants immediate mail
 //! gets one mail, also when part of the fan-out is done again (a lease run
-//! out); and it takes a few statements, not a few per watcher: the
-//! notifications and mails go in multi-row INSERTs, and the mail worker marks
-//! a batch sent with one UPDATE. On SQLite every write statement waits for the
-//! only write lock, which a reply needs too. The statements are counted from
-//! sqlx's own log of each one (`sqlx::query` events), by a subscriber of this
-//! test binary; the two backends' runs take turns so that one never counts
-//! the other's.
+//! out, or an instance that stopped and gave it back); and it takes a few
+//! statements, not a few per watcher: the notifications and mails go in
+//! multi-row INSERTs, and the mail worker marks a batch sent with one UPDATE.
+//! On SQLite every write statement waits for the only write lock, which a
+//! reply needs too. The statements are counted from sqlx's own log of each
+//! one (`sqlx::query` events), by a subscriber of this test binary; the
+//! scenarios take turns so that one never counts another's.
 
+use async_trait::async_trait;
 use chrono::Utc;
 use reqwest::StatusCode;
-use sanad_platform::on_db;
+use sanad_accounts::Accounts;
+use sanad_forum::search::Analyzers;
+use sanad_forum::{Forum, ForumSeams};
+use sanad_platform::people::{PeopleDirectory, Person};
+use sanad_platform::{Clock, Db, on_db};
 use sanad_tests::{Backend, Options, TestServer, on_both_backends, watch_statements};
 use serde_json::json;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::watch;
 use uuid::Uuid;
 
-on_both_backends!(a_reply_tells_six_hundred_watchers_once_in_few_statements);
+on_both_backends!(a_reply_tells_six_hundred_watchers_once_in_few_statements, an_instance_that_stops_hands_its_fan_out_over);
 
 /// Watchers of the topic: more than two statements' worth of rows.
 const WATCHERS: usize = 600;
@@ -54,6 +61,47 @@ fn address(i: usize) -> String {
     format!("veilleur-{i}@veilleurs.example.org")
 }
 
+/// Writes [`WATCHERS`] watchers of `topic` straight into the database
+/// (registering them would hash 600 passwords): one in six wants a daily
+/// digest rather than mail, one in fifty is disabled. Returns them, and how
+/// many want mail at once (488).
+async fn add_watchers(db: &Db, topic: Uuid) -> (Vec<Uuid>, i64) {
+    let now = Utc::now();
+    let mut watchers = Vec::new();
+    let mut immediate = 0;
+    let mut tx = db.begin().await.unwrap();
+    for i in 0..WATCHERS {
+        let id = sanad_platform::ids::new_id();
+        let disabled = (i % 50 == 1).then_some(now);
+        let daily = i % 6 == 0;
+        if !daily && disabled.is_none() {
+            immediate += 1;
+        }
+        sanad_platform::on_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO users (id, email, email_normalized, display_name, password_hash, roles, locale, email_verified_at, \
+                 disabled_at, created_at, updated_at) VALUES ($1, $2, $2, $3, 'x', 'learner', 'fr', $4, $5, $4, $4)")
+                .bind(id).bind(address(i)).bind(format!("Veilleur {i}")).bind(now).bind(disabled).execute(&mut *c).await.unwrap();
+            sqlx::query("INSERT INTO forum_subscriptions (topic_id, user_id, level) VALUES ($1, $2, 'watching')")
+                .bind(topic).bind(id).execute(&mut *c).await.unwrap();
+            if daily {
+                sqlx::query("INSERT INTO forum_notification_settings (user_id, email) VALUES ($1, 'daily')")
+                    .bind(id).execute(&mut *c).await.unwrap();
+            }
+        });
+        watchers.push(id);
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(immediate, 488);
+    (watchers, immediate)
+}
+
+/// Queues the fan-out of `post` again, as the reply's transaction does.
+async fn requeue(db: &Db, post: Uuid) {
+    on_db!(db, c => sqlx::query("INSERT INTO forum_fanout (id, post_id, created_at) VALUES ($1, $2, $3)")
+        .bind(sanad_platform::ids::new_id()).bind(post).bind(Utc::now()).execute(c).await.unwrap().rows_affected());
+}
+
 /// Runs one statement with `binds` (uuids) and returns the rows it changed.
 async fn exec(srv: &TestServer, statement: &str, binds: &[Uuid]) -> u64 {
     on_db!(&srv.server.app.db, c => {
@@ -66,7 +114,11 @@ async fn exec(srv: &TestServer, statement: &str, binds: &[Uuid]) -> u64 {
 }
 
 async fn count(srv: &TestServer, statement: &str, post: Uuid) -> i64 {
-    on_db!(&srv.server.app.db, c => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(statement)).bind(post).fetch_one(c).await.unwrap())
+    count_on(&srv.server.app.db, statement, post).await
+}
+
+async fn count_on(db: &Db, statement: &str, post: Uuid) -> i64 {
+    on_db!(db, c => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(statement)).bind(post).fetch_one(c).await.unwrap())
 }
 
 /// Watchers told in the app of `post`, and the mails to watchers queued (any state) and sent.
@@ -96,36 +148,7 @@ async fn a_reply_tells_six_hundred_watchers_once_in_few_statements(backend: Back
     let tid: Uuid = topic["id"].as_str().unwrap().parse().unwrap();
     srv.fan_out_now().await;
 
-    // 600 watchers written straight into the database (registering them
-    // would hash 600 passwords): one in six wants a daily digest rather than
-    // mail, one in fifty is disabled; the other 488 want mail at once.
-    let now = Utc::now();
-    let mut watchers = Vec::new();
-    let mut immediate = 0;
-    let mut tx = srv.server.app.db.begin().await.unwrap();
-    for i in 0..WATCHERS {
-        let id = sanad_platform::ids::new_id();
-        let disabled = (i % 50 == 1).then_some(now);
-        let daily = i % 6 == 0;
-        if !daily && disabled.is_none() {
-            immediate += 1;
-        }
-        sanad_platform::on_tx!(&mut tx, c => {
-            sqlx::query(
-                "INSERT INTO users (id, email, email_normalized, display_name, password_hash, roles, locale, email_verified_at, \
-                 disabled_at, created_at, updated_at) VALUES ($1, $2, $2, $3, 'x', 'learner', 'fr', $4, $5, $4, $4)")
-                .bind(id).bind(address(i)).bind(format!("Veilleur {i}")).bind(now).bind(disabled).execute(&mut *c).await.unwrap();
-            sqlx::query("INSERT INTO forum_subscriptions (topic_id, user_id, level) VALUES ($1, $2, 'watching')")
-                .bind(tid).bind(id).execute(&mut *c).await.unwrap();
-            if daily {
-                sqlx::query("INSERT INTO forum_notification_settings (user_id, email) VALUES ($1, 'daily')")
-                    .bind(id).execute(&mut *c).await.unwrap();
-            }
-        });
-        watchers.push(id);
-    }
-    tx.commit().await.unwrap();
-    assert_eq!(immediate, 488);
+    let (watchers, immediate) = add_watchers(&srv.server.app.db, tid).await;
 
     // A reply: the topic's author is told in its transaction, the watchers by the fan-out.
     let before = counted();
@@ -159,17 +182,111 @@ async fn a_reply_tells_six_hundred_watchers_once_in_few_statements(backend: Back
     }
     let (notified, queued, _) = told(&srv, post).await;
     assert_eq!(notified, (WATCHERS - 250) as i64);
-    let requeue = "INSERT INTO forum_fanout (id, post_id, created_at) VALUES ($1, $2, $3)";
-    on_db!(&srv.server.app.db, c => sqlx::query(requeue).bind(sanad_platform::ids::new_id()).bind(post).bind(Utc::now())
-        .execute(c).await.unwrap().rows_affected());
+    requeue(&srv.server.app.db, post).await;
     srv.fan_out_now().await;
     assert_eq!(told(&srv, post).await, (WATCHERS as i64, immediate, immediate), "the 250 told again, the others not");
     assert!(queued < immediate);
 
     // Once more, with nothing missing: nobody is told twice.
-    on_db!(&srv.server.app.db, c => sqlx::query(requeue).bind(sanad_platform::ids::new_id()).bind(post).bind(Utc::now())
-        .execute(c).await.unwrap().rows_affected());
+    requeue(&srv.server.app.db, post).await;
     srv.fan_out_now().await;
     assert_eq!(told(&srv, post).await, (WATCHERS as i64, immediate, immediate));
     srv.stop().await;
+}
+
+/// Posts whose fan-out waits when the instance is told to stop.
+const BACKLOG: usize = 3;
+
+/// The people an instance reads its watchers from, telling the instance to
+/// stop as it reads the first of them: the stop arrives while a fan-out's
+/// first transaction is in hand.
+struct StopWhileReading {
+    accounts: Accounts,
+    stop: watch::Sender<bool>,
+}
+
+#[async_trait]
+impl PeopleDirectory for StopWhileReading {
+    async fn find_by_email(&self, email: &str) -> sanad_platform::Result<Option<Uuid>> {
+        self.accounts.find_by_email(email).await
+    }
+
+    async fn people(&self, ids: &[Uuid]) -> sanad_platform::Result<Vec<Person>> {
+        self.stop.send_replace(true);
+        self.accounts.people(ids).await
+    }
+}
+
+/// The forum as an instance on `db` runs it, reading people from `people`.
+fn forum_instance(db: &Db, people: Arc<dyn PeopleDirectory>) -> Forum {
+    let seams = ForumSeams { people, wake_mail: Arc::new(|| {}), analyzers: Analyzers::default() };
+    Forum::new(db.clone(), Clock::system(), seams).expect("forum")
+}
+
+/// Mails queued to the watchers, by recipient.
+async fn mails_by_watcher(db: &Db) -> Vec<i64> {
+    on_db!(db, c => sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM mail_outbox WHERE recipient LIKE '%@veilleurs.example.org' GROUP BY recipient")
+        .fetch_all(c).await.unwrap())
+}
+
+/// An instance told to stop with a backlog of fan-outs finishes the
+/// transaction in hand, begins no other, and gives back the post it was
+/// fanning out: another instance takes it and the rest at once, not after
+/// the two minutes of the lease, and every watcher is told of each post
+/// once and mailed once.
+async fn an_instance_that_stops_hands_its_fan_out_over(backend: Backend) {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let srv = TestServer::start_with(backend, Options::default()).await;
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let mut badr = srv.member("badr@example.org", "Badr Chraibi").await;
+    let (st, topic) =
+        amal.post("/api/v1/forum/topics", json!({"category": "prevention", "title": "Ateliers parents", "body": "Vos idées ?"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{topic}");
+    let tid: Uuid = topic["id"].as_str().unwrap().parse().unwrap();
+    let mut posts = Vec::new();
+    for i in 0..BACKLOG {
+        let (st, reply) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": format!("Atelier n° {i}.")})).await;
+        assert_eq!(st, StatusCode::CREATED, "{reply}");
+        posts.push(reply["post_id"].as_str().unwrap().parse::<Uuid>().unwrap());
+    }
+    srv.fan_out_now().await;
+    // The server's own fan-out job would take the backlog too: the two
+    // instances of this scenario are the test's, on the same database.
+    let (db, _data_dir) = srv.stop_and_open_database().await;
+    // Only the watchers written here are fanned out to (the topic's author
+    // was told in each reply's transaction).
+    on_db!(&db, c => sqlx::query("DELETE FROM forum_subscriptions WHERE topic_id = $1").bind(tid).execute(c).await.unwrap().rows_affected());
+    let (watchers, immediate) = add_watchers(&db, tid).await;
+    for post in &posts {
+        requeue(&db, *post).await;
+    }
+    let notified =
+        async |post: Uuid| count_on(&db, "SELECT COUNT(*) FROM forum_notifications WHERE post_id = $1 AND kind = 'watched'", post).await;
+
+    // The first instance is told to stop as it reads the first 250 watchers of the first post.
+    let accounts = Accounts::new(db.clone(), Clock::system(), Arc::new(|| {}));
+    let (stop, stopped) = watch::channel(false);
+    let first = forum_instance(&db, Arc::new(StopWhileReading { accounts: accounts.clone(), stop }));
+    tokio::time::timeout(std::time::Duration::from_secs(60), first.run_fanout(stopped)).await.expect("the fan-out job stops");
+    assert_eq!(notified(posts[0]).await, 250, "the transaction in hand is written whole, and no other is begun");
+    for post in &posts[1..] {
+        assert_eq!(notified(*post).await, 0, "no other post is taken once told to stop");
+    }
+    let waiting = on_db!(&db, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN claimed_until IS NOT NULL OR claim_token IS NOT NULL THEN 1 ELSE 0 END), 0) \
+         FROM forum_fanout").fetch_one(c).await.unwrap());
+    assert_eq!(waiting, (BACKLOG as i64, 0), "every post still waits, none held: the one in hand was given back");
+
+    // Another instance, its clock nowhere near the end of a lease, takes them all now.
+    let second = forum_instance(&db, Arc::new(accounts));
+    assert_eq!(second.fan_out_once().await.unwrap(), BACKLOG, "the post given back is claimed at once");
+    assert_eq!(second.fanout_waiting().await.unwrap(), 0);
+    for post in &posts {
+        assert_eq!(notified(*post).await, watchers.len() as i64, "every watcher told once of each post");
+    }
+    let mails = mails_by_watcher(&db).await;
+    assert_eq!(mails.len() as i64, immediate, "a mail to each watcher who wants one");
+    assert!(mails.iter().all(|n| *n == BACKLOG as i64), "one mail a post, none twice: {mails:?}");
+    db.close().await;
 }

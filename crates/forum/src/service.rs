@@ -107,6 +107,15 @@ const FANOUT_CHUNK: usize = 250;
 /// How long a fan-out job is held by the instance that claimed it.
 const FANOUT_LEASE_SECS: i64 = 120;
 
+/// What became of a claimed fan-out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FanOut {
+    /// Every watcher was told and the job removed.
+    Finished,
+    /// Told to stop between two transactions: the job is still to finish.
+    Stopped,
+}
+
 fn sql(e: sqlx::Error) -> Error {
     Error::Internal(e.into())
 }
@@ -670,20 +679,42 @@ impl Forum {
         Ok(Subscription { level })
     }
 
-    /// Tells the watchers of the oldest waiting post (in the app, and by
-    /// mail); returns how many posts were fanned out. Every instance may run it.
+    /// Tells the watchers of every waiting post, oldest first (in the app,
+    /// and by mail); returns how many posts were fanned out. Every instance
+    /// may run it: each post's fan-out is claimed in the database.
     pub async fn fan_out_once(&self) -> Result<usize> {
+        self.fan_out_until(None).await
+    }
+
+    /// [`fan_out_once`](Self::fan_out_once), stopping early when `stop`
+    /// turns true: the transaction in hand commits, no other is begun, and
+    /// the post being fanned out is given back for another instance to claim
+    /// at once rather than after the lease. The watchers told so far are not
+    /// told again by whoever finishes it (one notification per member and
+    /// post, mail only with a new one).
+    async fn fan_out_until(&self, stop: Option<&watch::Receiver<bool>>) -> Result<usize> {
+        let stopping = || stop.is_some_and(|s| *s.borrow());
         let mut done = 0;
         loop {
+            if stopping() {
+                return Ok(done);
+            }
             let now = self.clock.now();
-            let (job, post_id) =
-                match store::claim_fanout(&self.db, now, now + ChronoDuration::seconds(FANOUT_LEASE_SECS)).await.map_err(sql)? {
-                    Claim::Nothing => return Ok(done),
-                    Claim::Lost => continue,
-                    Claim::Job(job, post) => (job, post),
-                };
-            self.fan_out(job, post_id).await?;
-            done += 1;
+            let token = sanad_platform::ids::new_id();
+            let until = now + ChronoDuration::seconds(FANOUT_LEASE_SECS);
+            let (job, post_id) = match store::claim_fanout(&self.db, token, now, until).await.map_err(sql)? {
+                Claim::Nothing => return Ok(done),
+                Claim::Lost => continue,
+                Claim::Job(job, post) => (job, post),
+            };
+            match self.fan_out(job, post_id, &stopping).await? {
+                FanOut::Finished => done += 1,
+                FanOut::Stopped => {
+                    let released = store::release_fanout(&self.db, job, token).await.map_err(sql)?;
+                    tracing::info!(post_id = %post_id, released, "stopping: the fan-out in hand is given back");
+                    return Ok(done);
+                }
+            }
         }
     }
 
@@ -692,7 +723,9 @@ impl Forum {
         store::fanout_waiting(&self.db).await.map_err(sql)
     }
 
-    async fn fan_out(&self, job: Uuid, post_id: Uuid) -> Result<()> {
+    /// Fans `post_id` out and removes its job, unless `stopping` turned true
+    /// between two of its transactions.
+    async fn fan_out(&self, job: Uuid, post_id: Uuid, stopping: &(dyn Fn() -> bool + Sync)) -> Result<FanOut> {
         let now = self.clock.now();
         let post = store::post(&self.db, post_id).await.map_err(sql)?;
         let published = post.as_ref().filter(|p| status_of(&p.status) == PostStatus::Published);
@@ -708,10 +741,12 @@ impl Forum {
                 (NotificationKind::Watched, store::watchers(&self.db, topic.id).await.map_err(sql)?)
             };
             let watchers: Vec<Uuid> = watchers.into_iter().filter(|w| *w != post.author_id).collect();
-            self.tell_watchers(kind, &watchers, topic, post, now).await?;
+            if self.tell_watchers(kind, &watchers, topic, post, now, stopping).await? == FanOut::Stopped {
+                return Ok(FanOut::Stopped);
+            }
         }
         store::delete_fanout(&self.db, job).await.map_err(sql)?;
-        Ok(())
+        Ok(FanOut::Finished)
     }
 
     /// Tells `watchers` of `post` (in the app, and by mail as they chose),
@@ -720,7 +755,8 @@ impl Forum {
     /// before the transaction: on SQLite a write transaction holds the only
     /// write lock, and a reply waits for it. A chunk done twice (a lease run
     /// out) tells nobody twice: one notification per member and post, mail
-    /// only with a new one.
+    /// only with a new one. So when `stopping` turns true no further chunk
+    /// is begun: the rest is left to whoever claims the fan-out next.
     async fn tell_watchers(
         &self,
         kind: NotificationKind,
@@ -728,14 +764,19 @@ impl Forum {
         topic: &TopicRow,
         post: &PostRow,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<()> {
+        stopping: &(dyn Fn() -> bool + Sync),
+    ) -> Result<FanOut> {
         if watchers.is_empty() {
-            return Ok(());
+            return Ok(FanOut::Finished);
         }
         let signer = self.signer().await?.clone();
         let text = sanad_platform::markdown::to_plain_text(&post.body);
         let news = crate::mail::PostNews { topic_id: topic.id, topic_title: &topic.title, text: &text, sensitive: topic.sensitive };
         for chunk in watchers.chunks(FANOUT_CHUNK) {
+            // Checked between transactions only: a chunk begun is written whole or not at all.
+            if stopping() {
+                return Ok(FanOut::Stopped);
+            }
             let people = self.people.people(chunk).await?;
             let frequencies: HashMap<Uuid, String> = store::email_frequencies(&self.db, chunk).await.map_err(sql)?.into_iter().collect();
             // Daily and weekly members get the digest job's mail instead (service/digest.rs).
@@ -754,13 +795,17 @@ impl Forum {
                 (self.wake_mail)();
             }
         }
-        Ok(())
+        Ok(FanOut::Finished)
     }
 
-    /// Runs the fan-out until `shutdown`: woken by each post published, and every few seconds for other instances' posts.
+    /// Runs the fan-out until `shutdown`: woken by each post published, and
+    /// every few seconds for other instances' posts. Told to stop, it hands
+    /// the post in hand over (see [`fan_out_until`](Self::fan_out_until))
+    /// instead of finishing the whole queue first: a supervisor that kills
+    /// after a grace period would leave that post held for the lease.
     pub async fn run_fanout(self, mut shutdown: watch::Receiver<bool>) {
         loop {
-            if let Err(e) = self.fan_out_once().await {
+            if let Err(e) = self.fan_out_until(Some(&shutdown)).await {
                 tracing::warn!(error = %e, "forum fan-out failed");
             }
             tokio::select! {

@@ -632,21 +632,33 @@ pub enum Claim {
     Nothing,
     /// Another instance took the job first: ask again.
     Lost,
-    /// This job (id, post) is ours until the lease ends.
+    /// This job (id, post) is ours, under the claim's token, until the lease ends.
     Job(Uuid, Uuid),
 }
 
-/// Claims the oldest fan-out nobody holds, until `until`. A conditional
-/// update, so two instances never hold the same job at once.
-pub async fn claim_fanout(db: &Db, now: DateTime<Utc>, until: DateTime<Utc>) -> Sql<Claim> {
+/// Claims the oldest fan-out nobody holds, until `until`, stamping it with
+/// `token` (fresh for every claim). A conditional update, so two instances
+/// never hold the same job at once.
+pub async fn claim_fanout(db: &Db, token: Uuid, now: DateTime<Utc>, until: DateTime<Utc>) -> Sql<Claim> {
     let candidate = on_db!(db, c => sqlx::query_as::<_, (Uuid, Uuid)>(
         "SELECT id, post_id FROM forum_fanout WHERE claimed_until IS NULL OR claimed_until < $1 ORDER BY id LIMIT 1")
         .bind(now).fetch_optional(c).await)?;
     let Some((id, post)) = candidate else { return Ok(Claim::Nothing) };
     let claimed = on_db!(db, c => sqlx::query(
-        "UPDATE forum_fanout SET claimed_until = $2 WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < $3)")
-        .bind(id).bind(until).bind(now).execute(c).await.map(|r| r.rows_affected() == 1))?;
+        "UPDATE forum_fanout SET claimed_until = $2, claim_token = $4 \
+         WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < $3)")
+        .bind(id).bind(until).bind(now).bind(token).execute(c).await.map(|r| r.rows_affected() == 1))?;
     Ok(if claimed { Claim::Job(id, post) } else { Claim::Lost })
+}
+
+/// Gives back the fan-out `id` if it is still held under `token`, for
+/// another instance to claim at once instead of after the lease (an
+/// instance stopping hands its job over). False when the lease had run out
+/// and another instance holds it now: its claim is left alone.
+pub async fn release_fanout(db: &Db, id: Uuid, token: Uuid) -> Sql<bool> {
+    on_db!(db, c => sqlx::query(
+        "UPDATE forum_fanout SET claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $2")
+        .bind(id).bind(token).execute(c).await.map(|r| r.rows_affected() == 1))
 }
 
 /// How many posts still wait for their fan-out (claimed or not).
