@@ -96,8 +96,20 @@ async function published(request) {
     return response;
   });
   fresh.catch(() => undefined); // answered from the copy kept, the failure is expected
-  // Read online or saved with the course: whichever cache holds it.
-  const kept = () => caches.match(request, { ignoreVary: true });
+  // Read online or saved with the course: whichever cache holds it, in the language asked for, else
+  // in another (each part names its language; the page says so).
+  const kept = async () => {
+    const hit = await caches.match(request, { ignoreVary: true });
+    if (hit) return hit;
+    const url = new URL(request.url);
+    const asked = url.searchParams.get('lang');
+    for (const other of asked ? ['fr', 'ar', 'en'].filter((l) => l !== asked) : []) {
+      url.searchParams.set('lang', other);
+      const elsewhere = await caches.match(url.href, { ignoreVary: true });
+      if (elsewhere) return elsewhere;
+    }
+    return undefined;
+  };
   try {
     const answer = await within(fresh, PATIENCE_MS);
     if (answer) return answer;

@@ -63,9 +63,26 @@ function earlyOrFetch(request: Request): Promise<Response> {
  * Only published content is ever kept, so nothing private can come from here.
  */
 async function keptCopy(url: string, error: unknown): Promise<Response> {
-  const hit = typeof caches === 'undefined' ? undefined : await caches.match(url, { ignoreVary: true }).catch(() => undefined);
-  if (hit) return hit;
+  if (typeof caches === 'undefined') throw error;
+  for (const candidate of inEveryLanguage(url)) {
+    const hit = await caches.match(candidate, { ignoreVary: true }).catch(() => undefined);
+    if (hit) return hit;
+  }
   throw error;
+}
+
+/**
+ * `url`, then the same read in the other languages: a course saved in French still opens offline
+ * for a reader who switched to Arabic (each part names the language it is in, and the page says so).
+ */
+function inEveryLanguage(url: string): string[] {
+  const parsed = new URL(url, location.origin);
+  const asked = parsed.searchParams.get('lang');
+  if (!asked) return [url];
+  return [url, ...['fr', 'ar', 'en'].filter((l) => l !== asked).map((l) => {
+    parsed.searchParams.set('lang', l);
+    return parsed.href;
+  })];
 }
 
 export const client = createClient<paths>({

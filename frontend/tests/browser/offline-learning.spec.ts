@@ -3,7 +3,8 @@
 // says the answers are kept on the device, to be graded when the connection returns) and plays
 // the case study to an ending from its saved copy (the page says the choices will be sent). Another
 // device sees nothing of it; once the network returns both reach the server, once, and the quiz's
-// page shows the grade its answers got on arrival. axe on each screen; screenshots in test-results/.
+// page shows the grade its answers got on arrival. A reader who switches language offline still
+// reads the course in the language it was saved in. axe on each screen; screenshots in test-results/.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { PASSWORD, seriousViolations, uniqueEmail } from './helpers';
 
@@ -102,13 +103,21 @@ for (const lang of ['fr', 'ar'] as const) {
     expect(await seriousViolations(page), 'case study ended on the device').toEqual([]);
     await page.screenshot({ path: `test-results/offline-case-${lang}-ended.png` });
 
+    // Still offline, the reader switches language: the course saved in the other one still opens.
+    const [other, back] = lang === 'fr' ? ['العربية', 'Français'] : ['Français', 'العربية'];
+    await page.getByRole('button', { name: other, exact: true }).click();
+    await page.goto(`/quizzes/${quiz.id}`);
+    await expect(page.locator('main h1')).toHaveText(quiz.title);
+    await page.getByRole('button', { name: back, exact: true }).click();
+    await expect(page.getByRole('heading', { name: w.pendingTitle })).toBeVisible();
+
     // Another device, the same learner: nothing has reached the server yet.
-    const other = await browser.newContext();
-    const login = await other.request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
+    const device = await browser.newContext();
+    const login = await device.request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
     expect(login.status(), await login.text()).toBe(200);
-    const attempts = async () => ((await (await other.request.get(`/api/v1/quizzes/${quiz.id}`)).json()) as { attempts_used: number }).attempts_used;
+    const attempts = async () => ((await (await device.request.get(`/api/v1/quizzes/${quiz.id}`)).json()) as { attempts_used: number }).attempts_used;
     const completed = async () => {
-      const progress = await other.request.get(`/api/v1/courses/${w.slug}/progress`);
+      const progress = await device.request.get(`/api/v1/courses/${w.slug}/progress`);
       expect(progress.ok()).toBe(true);
       return ((await progress.json()) as { completed_item_ids: string[] }).completed_item_ids;
     };
@@ -120,13 +129,12 @@ for (const lang of ['fr', 'ar'] as const) {
     await expect.poll(completed, { timeout: 15_000 }).toContain(caseStudy);
     await expect.poll(attempts, { timeout: 15_000 }).toBe(1);
 
-    // The quiz's page shows the grade its answers got on arrival.
-    await page.goto(`/quizzes/${quiz.id}`);
+    // The quiz's page, open meanwhile, shows the grade its answers got on arrival.
     await expect(page.getByRole('heading', { name: w.result })).toBeVisible();
     await expect(page.getByText(w.graded)).toBeVisible();
     expect(await seriousViolations(page), 'quiz graded').toEqual([]);
     await page.screenshot({ path: `test-results/offline-quiz-${lang}-graded.png` });
     expect(await attempts(), 'counted once').toBe(1);
-    await other.close();
+    await device.close();
   });
 }
