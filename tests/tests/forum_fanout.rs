@@ -17,7 +17,7 @@ use sanad_forum::search::Analyzers;
 use sanad_forum::{Forum, ForumSeams};
 use sanad_platform::people::{PeopleDirectory, Person};
 use sanad_platform::{Clock, Db, on_db};
-use sanad_tests::{Backend, Options, TestServer, on_both_backends, watch_statements};
+use sanad_tests::{Backend, Client, Options, TestServer, on_both_backends, watch_statements};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -136,16 +136,21 @@ fn mails_per_watcher(srv: &TestServer) -> Vec<usize> {
     (0..WATCHERS).map(|i| files.iter().filter(|m| m.contains(&format!("To: {}\r\n", address(i)))).count()).collect()
 }
 
+/// Amal opens a topic that Badr will reply to: Badr, and the topic's id.
+async fn a_topic_of_amal(srv: &TestServer) -> (Client, Uuid) {
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let badr = srv.member("badr@example.org", "Badr Chraibi").await;
+    let (st, topic) =
+        amal.post("/api/v1/forum/topics", json!({"category": "prevention", "title": "Ateliers parents", "body": "Vos idées ?"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{topic}");
+    (badr, topic["id"].as_str().unwrap().parse().unwrap())
+}
+
 async fn a_reply_tells_six_hundred_watchers_once_in_few_statements(backend: Backend) {
     let _turn = ONE_AT_A_TIME.lock().await;
     count_statements();
     let srv = TestServer::start_with(backend, Options::default()).await;
-    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
-    let mut badr = srv.member("badr@example.org", "Badr Chraibi").await;
-    let (st, topic) =
-        amal.post("/api/v1/forum/topics", json!({"category": "prevention", "title": "Ateliers parents", "body": "Vos idées ?"})).await;
-    assert_eq!(st, StatusCode::CREATED, "{topic}");
-    let tid: Uuid = topic["id"].as_str().unwrap().parse().unwrap();
+    let (mut badr, tid) = a_topic_of_amal(&srv).await;
     srv.fan_out_now().await;
 
     let (watchers, immediate) = add_watchers(&srv.server.app.db, tid).await;
@@ -238,12 +243,7 @@ async fn mails_by_watcher(db: &Db) -> Vec<i64> {
 async fn an_instance_that_stops_hands_its_fan_out_over(backend: Backend) {
     let _turn = ONE_AT_A_TIME.lock().await;
     let srv = TestServer::start_with(backend, Options::default()).await;
-    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
-    let mut badr = srv.member("badr@example.org", "Badr Chraibi").await;
-    let (st, topic) =
-        amal.post("/api/v1/forum/topics", json!({"category": "prevention", "title": "Ateliers parents", "body": "Vos idées ?"})).await;
-    assert_eq!(st, StatusCode::CREATED, "{topic}");
-    let tid: Uuid = topic["id"].as_str().unwrap().parse().unwrap();
+    let (mut badr, tid) = a_topic_of_amal(&srv).await;
     let mut posts = Vec::new();
     for i in 0..BACKLOG {
         let (st, reply) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": format!("Atelier n° {i}.")})).await;

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
 
 let counter = 0;
 
@@ -10,14 +10,23 @@ export function uniqueEmail(prefix = 'ts'): string {
 
 export const PASSWORD = 'protection-2024!';
 
-/** Registers through the API (shares the page's cookie jar) and opens the app. */
-export async function registerViaApi(page: Page, displayName = 'Salma Test'): Promise<string> {
-  const email = uniqueEmail();
+/**
+ * Registers through the API (shares the page's cookie jar), with `locale` as the account's
+ * language (the app's once signed in); returns the address.
+ */
+export async function registerViaApi(page: Page, displayName = 'Salma Test', locale: 'fr' | 'ar' | 'en' = 'fr', prefix = 'ts'): Promise<string> {
+  const email = uniqueEmail(prefix);
   const res = await page.request.post('/api/v1/auth/register', {
-    data: { email, password: PASSWORD, display_name: displayName, locale: 'fr' },
+    data: { email, password: PASSWORD, display_name: displayName, locale },
   });
   expect(res.status(), await res.text()).toBe(201);
   return email;
+}
+
+/** Turns the network of `context` off (or back on) and waits until the page knows it. */
+export async function setOffline(context: BrowserContext, page: Page, on: boolean): Promise<void> {
+  await context.setOffline(on);
+  await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(!on);
 }
 
 /** Clicks a language in the header and waits for <html lang>. */

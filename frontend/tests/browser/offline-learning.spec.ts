@@ -5,8 +5,8 @@
 // device sees nothing of it; once the network returns both reach the server, once, and the quiz's
 // page shows the grade its answers got on arrival. A reader who switches language offline still
 // reads the course in the language it was saved in. axe on each screen; screenshots in test-results/.
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { PASSWORD, seriousViolations, uniqueEmail } from './helpers';
+import { expect, test } from '@playwright/test';
+import { PASSWORD, registerViaApi, seriousViolations, setOffline } from './helpers';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, serviceWorkers: 'allow' });
 
@@ -15,10 +15,6 @@ interface Bundle {
   plays: Array<{ case_study_id: string }>;
 }
 
-async function offline(context: BrowserContext, page: Page, on: boolean) {
-  await context.setOffline(on);
-  await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(!on);
-}
 
 const WORDS = {
   fr: {
@@ -57,11 +53,7 @@ for (const lang of ['fr', 'ar'] as const) {
   }) => {
     const w = WORDS[lang];
     await page.addInitScript((l) => localStorage.setItem('sanad.locale', l), lang);
-    const email = uniqueEmail('offline-learning');
-    const signup = await page.request.post('/api/v1/auth/register', {
-      data: { email, password: PASSWORD, display_name: 'Salma Test', locale: lang },
-    });
-    expect(signup.status(), await signup.text()).toBe(201);
+    const email = await registerViaApi(page, 'Salma Test', lang, 'offline-learning');
     // What the learner may open now: a quiz and a case study of the open modules.
     const res = await page.request.get(`/api/v1/courses/${w.slug}/offline?lang=${lang}`);
     expect(res.ok()).toBe(true);
@@ -78,7 +70,7 @@ for (const lang of ['fr', 'ar'] as const) {
     // The quiz, answered with no network: kept on the device, pending.
     await page.goto(`/quizzes/${quiz.id}`);
     await expect(page.locator('main h1')).toHaveText(quiz.title);
-    await offline(context, page, true);
+    await setOffline(context, page, true);
     for (const q of quiz.questions) {
       const question = page.locator(`#q-${q.id}`);
       if (q.kind === 'short_text') await question.getByRole('textbox').fill('protéger');
@@ -125,7 +117,7 @@ for (const lang of ['fr', 'ar'] as const) {
     expect(await completed()).not.toContain(caseStudy);
 
     // The network returns: the attempt and the run (its decisions in order) are sent, once.
-    await offline(context, page, false);
+    await setOffline(context, page, false);
     await expect.poll(completed, { timeout: 15_000 }).toContain(caseStudy);
     await expect.poll(attempts, { timeout: 15_000 }).toBe(1);
 

@@ -3,8 +3,8 @@
 // and will be sent; when the network returns both are sent (once each, in order) and the lesson
 // says it is read; another device signed in as the same learner sees both completed.
 // The course is saved for offline reading first, so that the second lesson opens offline.
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { PASSWORD, seriousViolations, uniqueEmail } from './helpers';
+import { expect, test } from '@playwright/test';
+import { PASSWORD, registerViaApi, seriousViolations, setOffline } from './helpers';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
@@ -12,10 +12,6 @@ interface Outline {
   modules: Array<{ items: Array<{ id: string; kind: string; title: string }> }>;
 }
 
-async function offline(context: BrowserContext, page: Page, on: boolean) {
-  await context.setOffline(on);
-  await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(!on);
-}
 
 const escape = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
@@ -43,11 +39,7 @@ for (const lang of ['fr', 'ar'] as const) {
     const w = WORDS[lang];
     await page.addInitScript((l) => localStorage.setItem('sanad.locale', l), lang);
     // Signed up in the test's language: the account's language is the app's.
-    const email = uniqueEmail('outbox');
-    const signup = await page.request.post('/api/v1/auth/register', {
-      data: { email, password: PASSWORD, display_name: 'Salma Test', locale: lang },
-    });
-    expect(signup.status(), await signup.text()).toBe(201);
+    const email = await registerViaApi(page, 'Salma Test', lang, 'outbox');
     const res = await page.request.get(`/api/v1/courses/${w.slug}?lang=${lang}`);
     expect(res.ok()).toBe(true);
     const items = ((await res.json()) as Outline).modules.flatMap((m) => m.items);
@@ -62,7 +54,7 @@ for (const lang of ['fr', 'ar'] as const) {
     await page.goto(`/lessons/${first.id}`);
     await expect(page.locator('main h1')).toHaveText(first.title);
 
-    await offline(context, page, true);
+    await setOffline(context, page, true);
     await page.getByRole('button', { name: w.markRead }).click();
     await expect(page.getByText(w.pending)).toBeVisible();
     await page.getByRole('link', { name: escape(second.title) }).last().click();
@@ -83,7 +75,7 @@ for (const lang of ['fr', 'ar'] as const) {
     };
     expect(await completed()).toEqual([]);
 
-    await offline(context, page, false);
+    await setOffline(context, page, false);
     await expect(page.getByText(w.read)).toBeVisible();
     await expect(page.getByText(w.pending)).toHaveCount(0);
     await page.screenshot({ path: `test-results/outbox-${lang}-sent.png` });

@@ -2,16 +2,10 @@
 // opens without a network (its outline and a lesson never opened), a page never saved says it
 // needs a connection with a retry that works once the network is back, and a course removed from
 // the device no longer opens offline. axe on every screen shown; screenshots in test-results/.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
-import { TRAINER } from './helpers';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { seriousViolations, setOffline, TRAINER } from './helpers';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, serviceWorkers: 'allow' });
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }));
-}
 
 interface Outline {
   title: string;
@@ -30,10 +24,6 @@ async function openControlled(page: Page, slug: string) {
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
 }
 
-async function offline(context: BrowserContext, page: Page, on: boolean) {
-  await context.setOffline(on);
-  await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(!on);
-}
 
 const WORDS = {
   fr: {
@@ -73,7 +63,7 @@ for (const lang of ['fr', 'ar'] as const) {
     expect(await seriousViolations(page), 'course page, saved').toEqual([]);
     await page.screenshot({ path: `test-results/offline-${lang}-saved.png` });
 
-    await offline(context, page, true);
+    await setOffline(context, page, true);
     // A lesson never opened, from the saved copy; then the outline.
     await page.goto(`/lessons/${last.id}`);
     await expect(page.locator('main h1')).toHaveText(last.title);
@@ -90,7 +80,7 @@ for (const lang of ['fr', 'ar'] as const) {
     await expect(page.getByRole('heading', { level: 1, name: w.unsaved })).toBeVisible();
     expect(await seriousViolations(page), 'page never saved').toEqual([]);
     await page.screenshot({ path: `test-results/offline-${lang}-unsaved.png` });
-    await offline(context, page, false);
+    await setOffline(context, page, false);
     await page.getByRole('button', { name: w.retry }).click();
     await expect(page.getByRole('heading', { level: 1, name: w.unsaved })).toHaveCount(0);
 
@@ -99,10 +89,10 @@ for (const lang of ['fr', 'ar'] as const) {
     await page.getByRole('button', { name: w.remove }).click();
     await expect(page.getByText(w.removed)).toBeVisible();
     await expect(page.getByRole('button', { name: w.save })).toBeVisible();
-    await offline(context, page, true);
+    await setOffline(context, page, true);
     await page.goto(`/lessons/${last.id}`);
     await expect(page.getByRole('heading', { level: 1, name: w.unsaved })).toBeVisible();
-    await offline(context, page, false);
+    await setOffline(context, page, false);
   });
 }
 
@@ -137,10 +127,10 @@ test('a saved course republished is updated on the next connection, and the read
   await page.goto('/');
   await expect(page.getByText('Une nouvelle version de « Cours à emporter » a été publiée')).toBeVisible();
   expect(await seriousViolations(page), 'home with the notice').toEqual([]);
-  await offline(context, page, true);
+  await setOffline(context, page, true);
   await page.goto(`/lessons/${lesson.id}`);
   await expect(page.locator('.prose')).toContainText('Deuxième version du texte.');
   await page.goto(`/courses/${slug}`);
   await expect(page.getByText(/Enregistré sur cet appareil \(version 2\)/)).toBeVisible();
-  await offline(context, page, false);
+  await setOffline(context, page, false);
 });
