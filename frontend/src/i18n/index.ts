@@ -1,5 +1,3 @@
-import { ar } from './ar';
-import { en } from './en';
 import { fr, type Dict, type Key } from './fr';
 
 export type { Key };
@@ -7,7 +5,24 @@ export type Locale = 'fr' | 'ar' | 'en';
 export const LOCALES: readonly Locale[] = ['fr', 'ar', 'en'];
 export type Translate = (key: Key, vars?: Record<string, string | number>) => string;
 
-const dicts: Record<Locale, Dict> = { fr, ar, en };
+/**
+ * The words of each language loaded so far. French comes with the first script (it is the
+ * fallback, and the type of every key); Arabic and English each come in a chunk of their own,
+ * fetched before the first screen in that language: a reader's first visit carries one language,
+ * not three (a phone on prepaid data, a weak link).
+ */
+const dicts: Partial<Record<Locale, Dict>> = { fr };
+
+/** Whether the words of `locale` are here (see `loadLocale`). */
+export function hasWords(locale: Locale): boolean {
+  return dicts[locale] != null;
+}
+
+/** Loads the words of `locale` if they are not here yet. */
+export async function loadLocale(locale: Locale): Promise<void> {
+  if (dicts[locale]) return;
+  dicts[locale] = locale === 'ar' ? (await import('./ar')).ar : (await import('./en')).en;
+}
 const STORAGE_KEY = 'sanad.locale';
 
 export function isLocale(value: unknown): value is Locale {
@@ -30,7 +45,7 @@ export function hasKey(key: string): key is Key {
 }
 
 export function translator(locale: Locale): Translate {
-  const dict = dicts[locale];
+  const dict = dicts[locale] ?? fr;
   return (key, vars) => {
     let text = dict[key] ?? fr[key] ?? key;
     if (vars) {
