@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, setApiLanguage, setCsrfToken } from './api/client';
+import { ApiError, setApiLanguage, setCsrfToken, setSessionUser } from './api/client';
 import { startFirstRead } from './api/early';
 import { getMe, updateMe } from './api/endpoints';
 import type { Me } from './api/types';
 import { Layout } from './components/Layout';
 import { AppContext, type AppState } from './context';
-import { applyLocale, GUEST, initialLocale, isLocale, pendingLocale, setPendingLocale, translator, type Locale } from './i18n';
+import { applyLocale, GUEST, hasWords, initialLocale, isLocale, loadLocale, pendingLocale, setPendingLocale, translator, type Locale } from './i18n';
 import { useLocation } from './router';
 import { screenFor } from './routes';
 import { SavedUpdates } from './offline/SavedUpdates';
@@ -58,20 +58,29 @@ export function App() {
   // screen at once; one that was signed in waits, so no screen shows a guest's view first.
   const [known, setKnown] = useState(false);
   const [ready, setReady] = useState(() => !hadSession());
-  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  // The reader's language when its words came (main.tsx waits for them), else French.
+  const [locale, setLocaleState] = useState<Locale>(() => (hasWords(initialLocale()) ? initialLocale() : 'fr'));
   const loc = useLocation();
   const meRef = useRef<Me | null>(null);
 
   const changeLocale = useCallback((next: Locale) => {
-    applyLocale(next);
-    setApiLanguage(next);
-    setLocaleState(next);
+    // Its words first (fetched the first time); a language that cannot come (offline, never
+    // fetched on this device) is not switched to.
+    loadLocale(next).then(
+      () => {
+        applyLocale(next);
+        setApiLanguage(next);
+        setLocaleState(next);
+      },
+      () => undefined,
+    );
   }, []);
 
   const setMe = useCallback(
     (next: Me | null) => {
       meRef.current = next;
       setCsrfToken(next ? next.csrf_token || null : null);
+      setSessionUser(next?.csrf_token ? next.id : null);
       rememberSession(next);
       setMeState(next);
     },
@@ -131,11 +140,12 @@ export function App() {
       });
   }, []);
 
-  // Signed in from the device's memory (no token): checked again as soon as the network returns.
+  // Signed in from the device's memory (no token): checked again as soon as the network returns,
+  // and each time the app comes back to the screen (the network was there, the server was not).
   useEffect(() => {
     const check = () => {
       const current = meRef.current;
-      if (!current || current.csrf_token) return;
+      if (!current || current.csrf_token || document.visibilityState === 'hidden') return;
       getMe()
         .then((user) => {
           if (meRef.current === current) setMe(user);
@@ -143,7 +153,11 @@ export function App() {
         .catch(() => undefined);
     };
     window.addEventListener('online', check);
-    return () => window.removeEventListener('online', check);
+    document.addEventListener('visibilitychange', check);
+    return () => {
+      window.removeEventListener('online', check);
+      document.removeEventListener('visibilitychange', check);
+    };
   }, [setMe]);
 
   // Move focus to the new page's heading after client-side navigation.

@@ -128,6 +128,8 @@ async function published(request) {
 // server took it or refused it for good; a quiz's grade kept for its page. Sent with the session's
 // cookie and CSRF token from GET /me: a signed-out device keeps everything for the next session.
 const OUTBOX = 'sanad-outbox';
+/** The field of each kind's body that carries the time it was done (as in outbox.ts). */
+const TIME_FIELD = { completion: 'completed_at', attempt: 'submitted_at', run: 'started_at', choice: 'chosen_at' };
 /** Refusals no later sending can change (as in outbox.ts). */
 const FINAL = [400, 404, 409, 410, 413, 415, 422];
 
@@ -155,25 +157,37 @@ async function sendOutbox() {
   if (!me.ok) return;
   const { id, csrf_token: csrf, locale } = await me.json();
   if (!csrf) return;
-  const send = () => sendAll(id, csrf, locale);
+  // How far the server's clock is ahead of this device's (as api/client.ts onServerClock).
+  const date = Date.parse(me.headers.get('Date') || '');
+  const ahead = Number.isNaN(date) || Math.abs(date - Date.now()) < 60000 ? 0 : date - Date.now();
+  const send = () => sendAll(id, csrf, locale, ahead);
   await (self.navigator.locks ? self.navigator.locks.request(OUTBOX, send) : send());
   for (const page of await self.clients.matchAll({ type: 'window' })) page.postMessage({ type: 'sanad:outbox-changed' });
 }
 
-async function sendAll(user, csrf, locale) {
+async function sendAll(user, csrf, locale, ahead) {
   const db = await idb(indexedDB.open(OUTBOX));
   try {
     // Opened here before the app ever made it: nothing queued.
     if (!db.objectStoreNames.contains('events') || !db.objectStoreNames.contains('graded')) return;
     const all = await idb(db.transaction('events').objectStore('events').getAll());
+    // The entries of one run (or item) go in order; one held back (403: a module locked since)
+    // holds back only those (as in outbox.ts).
+    const held = new Set();
+    const chain = (e) => (e.kind === 'run' ? `run ${e.key}` : e.kind === 'choice' ? `run ${e.item}` : `${e.kind} ${e.item}`);
     for (const entry of all.filter((e) => e.user === user)) {
+      if (held.has(chain(entry))) continue;
       const response = await fetch(entry.path, {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf, 'Accept-Language': locale || 'fr' },
-        body: JSON.stringify(entry.body),
+        body: JSON.stringify({ ...entry.body, [TIME_FIELD[entry.kind]]: new Date(Date.parse(entry.at) + ahead).toISOString() }),
       });
-      // Signed out, a module still locked, too many requests, the server down: the rest waits, in order.
+      if (response.status === 403) {
+        held.add(chain(entry));
+        continue;
+      }
+      // Signed out, too many requests, the server down: the rest waits, in order.
       if (!response.ok && !FINAL.includes(response.status)) throw new Error(`outbox: ${response.status}`);
       const answer = await response.json().catch(() => null);
       const tx = db.transaction(['events', 'graded'], 'readwrite');

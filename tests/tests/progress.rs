@@ -19,6 +19,7 @@ on_both_backends!(
     progress_is_per_person_and_bad_input_is_a_problem,
     completions_sent_late_count_once_with_their_time,
     quizzes_and_case_studies_done_offline_count_once_with_their_time,
+    an_attempt_sent_again_after_the_last_one_left_is_answered_as_the_first,
 );
 
 /// The ids of a published course's items: two lessons and a quiz in module 1,
@@ -540,5 +541,64 @@ async fn quizzes_and_case_studies_done_offline_count_once_with_their_time(backen
     let (st, problem) = sam.post(&runs, started).await;
     assert_problem(&sam, StatusCode::CONFLICT, (st, &problem));
     assert_eq!(problem["reason"], "idempotency_key_reused");
+    let (st, problem) = sam.post(&choices, json!({"choice_id": choice, "idempotency_key": uuid::Uuid::new_v4()})).await;
+    assert_problem(&sam, StatusCode::NOT_FOUND, (st, &problem));
+    // A start time without the run's id: 422, nothing started.
+    let (st, problem) = lea.post(&runs, json!({"started_at": at.to_rfc3339()})).await;
+    assert_problem(&lea, StatusCode::UNPROCESSABLE_ENTITY, (st, &problem));
+    srv.stop().await;
+}
+
+async fn an_attempt_sent_again_after_the_last_one_left_is_answered_as_the_first(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut t = srv.user_with_role("formatrice@example.org", Role::Trainer).await;
+    t.post("/api/v1/courses", json!({"slug": "une-fois", "title": {"fr": "Une fois"}, "summary": "s", "theme": "pec"})).await;
+    let (_, module) = t.post("/api/v1/courses/une-fois/modules", json!({"title": "Un"})).await;
+    let mut quizzes = Vec::new();
+    for title in ["Premier", "Second"] {
+        let (st, q) = t
+            .post(
+                &format!("/api/v1/modules/{}/quizzes", id(&module)),
+                json!({"title": title, "pass_mark": 100, "shuffle": false, "max_attempts": 1, "questions": [
+                    {"kind": "single", "prompt": "Écouter ?", "choices": [{"label": "Oui", "correct": true}, {"label": "Non", "correct": false}]}]}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{q}");
+        quizzes.push(id(&q));
+    }
+    let (st, body) = t.post("/api/v1/courses/une-fois/publish", json!({})).await;
+    assert!(st.is_success(), "{body}");
+
+    let mut lea = srv.learner("lea@example.org").await;
+    let (_, quiz) = lea.get(&format!("/api/v1/quizzes/{}", quizzes[0])).await;
+    let question = &quiz["questions"][0];
+    let key = uuid::Uuid::new_v4();
+    let body = json!({"answers": [{"question_id": question["id"], "choice_ids": [question["choices"][1]["id"]]}], "idempotency_key": key});
+    let attempts = format!("/api/v1/quizzes/{}/attempts", quizzes[0]);
+    let (st, first) = lea.post(&attempts, body.clone()).await;
+    assert_eq!(st, StatusCode::CREATED, "{first}");
+    assert_eq!((first["attempts_left"].as_u64(), first["passed"].as_bool()), (Some(0), Some(false)));
+    // The only attempt is used: the same sending again is still answered, not refused.
+    let (st, again) = lea.post(&attempts, body.clone()).await;
+    assert_eq!(st, StatusCode::CREATED, "{again}");
+    assert_eq!(again, first);
+    // A new key is a new attempt: none left.
+    let other = json!({"answers": body["answers"], "idempotency_key": uuid::Uuid::new_v4()});
+    let (st, problem) = lea.post(&attempts, other).await;
+    assert_problem(&lea, StatusCode::CONFLICT, (st, &problem));
+    assert_eq!(problem["reason"], "no_attempts_left");
+    // The key of the first quiz's attempt sent with the second quiz: refused, nothing recorded.
+    let (_, second) = lea.get(&format!("/api/v1/quizzes/{}", quizzes[1])).await;
+    let q2 = &second["questions"][0];
+    let (st, problem) = lea
+        .post(
+            &format!("/api/v1/quizzes/{}/attempts", quizzes[1]),
+            json!({"answers": [{"question_id": q2["id"], "choice_ids": [q2["choices"][0]["id"]]}], "idempotency_key": key}),
+        )
+        .await;
+    assert_problem(&lea, StatusCode::CONFLICT, (st, &problem));
+    assert_eq!(problem["reason"], "idempotency_key_reused");
+    let (_, second) = lea.get(&format!("/api/v1/quizzes/{}", quizzes[1])).await;
+    assert_eq!(second["attempts_used"], 0, "nothing recorded for the second quiz");
     srv.stop().await;
 }

@@ -162,6 +162,13 @@ impl Sent {
     }
 }
 
+/// An attempt a device sent before: as counted, and its score, maximum
+/// and pass as recorded then.
+struct SentBefore {
+    recorded: Recorded,
+    score: (u32, u32, bool),
+}
+
 /// An attempt as counted: its id when recorded (not for a draft preview),
 /// the attempts used with it, and whether an earlier one passed.
 struct Recorded {
@@ -655,7 +662,7 @@ impl Courses {
 
     /// The attempt at quiz `id` that `caller`'s device sent with `key` before,
     /// with its answers and what it counted; 409 when the key went with another quiz.
-    async fn attempt_sent_before(&self, caller: &Caller, id: Uuid, key: Uuid) -> Result<Option<(Recorded, Vec<Answer>)>> {
+    async fn attempt_sent_before(&self, caller: &Caller, id: Uuid, key: Uuid) -> Result<Option<(SentBefore, Vec<Answer>)>> {
         let Some(row) = store::attempt_by_key(&self.db, caller.user_id, key).await? else { return Ok(None) };
         if row.quiz_id != id {
             return Err(Error::Conflict(ReasonCode::IdempotencyKeyReused.into()));
@@ -663,13 +670,18 @@ impl Courses {
         let answers: Vec<Answer> = serde_json::from_str(&row.answers).map_err(|e| Error::Internal(e.into()))?;
         let passed_before = !row.passed && store::has_passed(&self.db, id, caller.user_id).await?;
         let attempts_used = store::count_attempts(&self.db, id, caller.user_id).await? as u32;
-        Ok(Some((Recorded { attempt_id: Some(row.id), attempts_used, passed_before }, answers)))
+        let recorded = Recorded { attempt_id: Some(row.id), attempts_used, passed_before };
+        let score = (u32::try_from(row.score).unwrap_or(0), u32::try_from(row.max_score).unwrap_or(0), row.passed);
+        Ok(Some((SentBefore { recorded, score }, answers)))
     }
 
-    /// The result of an attempt recorded before, its answers graded again.
-    fn attempt_result(&self, loaded: &Loaded, quiz: &Quiz, answers: &[Answer], recorded: Recorded, lang: &str) -> Result<AttemptResult> {
-        let grade = quiz::grade(quiz, answers)?;
-        Ok(Self::graded(loaded, quiz, answers, &grade, recorded, lang))
+    /// The result of an attempt recorded before: its score as recorded then
+    /// (the quiz may have been republished since), the feedback on its answers.
+    fn attempt_result(&self, loaded: &Loaded, quiz: &Quiz, answers: &[Answer], earlier: SentBefore, lang: &str) -> Result<AttemptResult> {
+        let mut grade = quiz::grade(quiz, answers)?;
+        (grade.score, grade.max_score, grade.passed) = earlier.score;
+        grade.percent = (grade.score * 100).checked_div(grade.max_score).unwrap_or(0);
+        Ok(Self::graded(loaded, quiz, answers, &grade, earlier.recorded, lang))
     }
 
     /// What the learner is told of a graded attempt: the score, and the

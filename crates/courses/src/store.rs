@@ -219,6 +219,8 @@ pub enum AttemptRecorded {
 pub struct KeyedAttempt {
     pub id: Uuid,
     pub quiz_id: Uuid,
+    pub score: i64,
+    pub max_score: i64,
     pub passed: bool,
     pub answers: String,
 }
@@ -226,7 +228,7 @@ pub struct KeyedAttempt {
 /// The attempt `user`'s device sent with `key`, if any.
 pub async fn attempt_by_key(db: &Db, user: Uuid, key: Uuid) -> Sql<Option<KeyedAttempt>> {
     on_db!(db, c => sqlx::query_as::<_, KeyedAttempt>(
-        "SELECT id, quiz_id, passed <> 0 AS passed, answers FROM quiz_attempts WHERE user_id = $1 AND idempotency_key = $2")
+        "SELECT id, quiz_id, score, max_score, passed <> 0 AS passed, answers FROM quiz_attempts WHERE user_id = $1 AND idempotency_key = $2")
         .bind(user).bind(key).fetch_optional(c).await)
 }
 

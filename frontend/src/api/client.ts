@@ -11,11 +11,40 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+let sessionUser: string | null = null;
+
+/** Whose session the cookie and token are: what one learner queued is never sent as another. */
+export function setSessionUser(id: string | null): void {
+  sessionUser = id;
+}
+
+/** The id of the signed-in learner whose session the requests carry, if any. */
+export const sessionUserId = (): string | null => sessionUser;
+
 export function setApiLanguage(locale: string): void {
   acceptLanguage = locale;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** How far the server's clock is ahead of this device's (ms), from the last answer's `Date`. */
+let serverAhead = 0;
+
+function noteServerTime(response: Response): void {
+  const date = Date.parse(response.headers.get('Date') ?? '');
+  if (!Number.isNaN(date)) serverAhead = date - Date.now();
+}
+
+/**
+ * `deviceTime` (RFC 3339, by this device's clock) by the server's clock, when the two differ by
+ * more than a minute (`Date` has whole seconds): a phone whose clock is off (reset by a flat
+ * battery) still sends the right time with what it did offline.
+ */
+export function onServerClock(deviceTime: string): string {
+  const at = Date.parse(deviceTime);
+  if (Number.isNaN(at) || Math.abs(serverAhead) < 60_000) return deviceTime;
+  return new Date(at + serverAhead).toISOString();
+}
 
 const headers: Middleware = {
   onRequest({ request }) {
@@ -24,6 +53,10 @@ const headers: Middleware = {
     }
     request.headers.set('Accept-Language', acceptLanguage);
     return request;
+  },
+  onResponse({ response }) {
+    noteServerTime(response);
+    return response;
   },
 };
 
@@ -247,6 +280,7 @@ async function send<T>(method: string, url: string, body: BodyInit | undefined, 
   } catch {
     throw new ApiError(0, 'network');
   }
+  noteServerTime(response);
   let data: unknown = undefined;
   try {
     data = await response.json();

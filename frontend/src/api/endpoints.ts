@@ -106,8 +106,14 @@ export const submitAttempt = (id: string, body: AttemptRequest, preview: boolean
 export const getCaseStudy = (id: string, lang: string, preview: boolean): Promise<CaseStudyView> =>
   unwrap(client.GET('/api/v1/case-studies/{id}', { params: { path: { id }, query: { lang, ...(preview ? { preview } : {}) } } }));
 
-export const startRun = (id: string, preview: boolean): Promise<RunStarted> =>
-  unwrap(client.POST('/api/v1/case-studies/{id}/runs', { params: { path: { id }, query: preview ? { preview } : {} } }));
+/** Starts a run; with `runId` (chosen by the device), a sending that reached the server before starts nothing more. */
+export const startRun = (id: string, preview: boolean, runId?: string): Promise<RunStarted> =>
+  unwrap(
+    client.POST('/api/v1/case-studies/{id}/runs', {
+      params: { path: { id }, query: preview ? { preview } : {} },
+      ...(runId ? { body: { run_id: runId } } : {}),
+    }),
+  );
 
 export const chooseInRun = (runId: string, choiceId: string): Promise<ChoiceOutcome> =>
   unwrap(client.POST('/api/v1/case-study-runs/{run_id}/choices', { params: { path: { run_id: runId } }, body: { choice_id: choiceId } }));

@@ -58,7 +58,9 @@ function query(params: Record<string, string | number | undefined>): string {
 export const getMyProgress = (): Promise<MyProgress> => request('GET', `${API}/me/progress`);
 export const getCourseProgress = (slug: string): Promise<CourseProgress> => request('GET', `${API}/courses/${seg(slug)}/progress`);
 export const enrol = (slug: string): Promise<Enrolment> => request('POST', `${API}/courses/${seg(slug)}/enrolment`);
-export const completeLesson = (id: string): Promise<void> => request('POST', `${API}/lessons/${seg(id)}/completion`);
+/** Marks a lesson read now; with `key`, a sending that reached the server before counts once. */
+export const completeLesson = (id: string, key?: string): Promise<void> =>
+  request('POST', `${API}/lessons/${seg(id)}/completion`, key ? ({ idempotency_key: key } satisfies Schema['CompletionReceipt']) : undefined);
 export const getMyCertificates = (): Promise<CertificateList> => request('GET', `${API}/me/certificates`);
 
 // Attestations, public.

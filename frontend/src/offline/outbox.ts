@@ -10,7 +10,7 @@
 // The service worker (sw/sw.js) sends the same entries on Background Sync when no page is open:
 // it reads this database as written here (names, version, shapes), so change both together.
 import type { components } from '../../generated/schema';
-import { ApiError, request } from '../api/client';
+import { ApiError, onServerClock, request, sessionUserId } from '../api/client';
 
 type Schema = components['schemas'];
 
@@ -28,6 +28,9 @@ const LOCK = 'sanad-outbox';
 
 /** What an entry is. */
 export type OutboxKind = 'completion' | 'attempt' | 'run' | 'choice';
+
+/** The field of each kind's body that carries the time it was done. */
+const TIME_FIELD: Record<OutboxKind, string> = { completion: 'completed_at', attempt: 'submitted_at', run: 'started_at', choice: 'chosen_at' };
 
 /** Something done offline, waiting to be sent. */
 export interface OutboxEntry {
@@ -101,8 +104,19 @@ function open(): Promise<IDBDatabase> {
       }
       if (!db.objectStoreNames.contains(GRADED)) db.createObjectStore(GRADED, { keyPath: ['user', 'quiz'] });
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      const db = req.result;
+      // A later version of the app, in another tab, may need to upgrade: this tab steps aside.
+      db.onversionchange = () => {
+        db.close();
+        opened = null;
+      };
+      resolve(db);
+    };
     req.onerror = () => reject(req.error ?? new Error('IndexedDB'));
+    // An older tab still holds the database open: fail rather than hang (the work is not queued,
+    // and the page says the network failed).
+    req.onblocked = () => reject(new Error('IndexedDB blocked by another tab'));
   }).catch((e: unknown) => {
     opened = null;
     throw e;
@@ -114,7 +128,14 @@ async function store(name: string, mode: IDBTransactionMode): Promise<IDBObjectS
   return (await open()).transaction(name, mode).objectStore(name);
 }
 
-const changed = () => window.dispatchEvent(new Event(OUTBOX_CHANGED));
+/** Other tabs of the app hear of each change too (a quiz open in one tab, its grade come in another). */
+const tabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(OUTBOX_CHANGED);
+tabs?.addEventListener('message', () => window.dispatchEvent(new Event(OUTBOX_CHANGED)));
+
+const changed = () => {
+  window.dispatchEvent(new Event(OUTBOX_CHANGED));
+  tabs?.postMessage('changed');
+};
 
 function completion(user: string, lesson: string, key: string, at: string, seq?: number): OutboxEntry {
   const body: Schema['CompletionReceipt'] = { idempotency_key: key, completed_at: at };
@@ -139,34 +160,38 @@ async function add(e: OutboxEntry): Promise<OutboxEntry> {
   return e;
 }
 
-const now = () => new Date().toISOString();
-
-/** Queues the completion of `lesson` by `user`, made now. */
-export async function queueCompletion(user: string, lesson: string): Promise<void> {
-  await add(completion(user, lesson, crypto.randomUUID(), now()));
+/** A key and a time for something about to be sent: the same if it must wait in the outbox. */
+export interface Sending {
+  key: string;
+  at: string;
 }
 
-/** Queues `user`'s answers to `quiz`, given now: graded when they reach the server. */
-export async function queueAttempt(user: string, quiz: string, answers: Schema['AnswerInput'][]): Promise<OutboxEntry> {
-  const key = crypto.randomUUID();
-  const at = now();
+/** A new key, and now. Made before the first sending, so that one answered after all (the answer lost) is not counted twice. */
+export const newSending = (): Sending => ({ key: crypto.randomUUID(), at: new Date().toISOString() });
+
+/** Queues the completion of `lesson` by `user`. */
+export async function queueCompletion(user: string, lesson: string, sending: Sending = newSending()): Promise<void> {
+  await add(completion(user, lesson, sending.key, sending.at));
+}
+
+/** Queues `user`'s answers to `quiz`: graded when they reach the server. */
+export async function queueAttempt(user: string, quiz: string, answers: Schema['AnswerInput'][], sending: Sending = newSending()): Promise<OutboxEntry> {
+  const { key, at } = sending;
   const body: Schema['AttemptRequest'] = { answers, idempotency_key: key, submitted_at: at };
   return add({ user, kind: 'attempt', item: quiz, key, at, path: `/api/v1/quizzes/${encodeURIComponent(quiz)}/attempts`, body });
 }
 
-/** Queues a run of `caseStudy` started now in its saved `version`; returns the run's id. */
-export async function queueRun(user: string, caseStudy: string, version: number): Promise<string> {
-  const key = crypto.randomUUID();
-  const at = now();
+/** Queues a run of `caseStudy` in its saved `version`, its id the sending's key. */
+export async function queueRun(user: string, caseStudy: string, version: number, sending: Sending = newSending()): Promise<string> {
+  const { key, at } = sending;
   const body: Schema['RunRequest'] = { run_id: key, started_at: at, version };
   await add({ user, kind: 'run', item: caseStudy, key, at, path: `/api/v1/case-studies/${encodeURIComponent(caseStudy)}/runs`, body });
   return key;
 }
 
-/** Queues the decision `choice` taken now in the run `run` (started offline). */
-export async function queueChoice(user: string, run: string, choice: string): Promise<void> {
-  const key = crypto.randomUUID();
-  const at = now();
+/** Queues the decision `choice` taken in the run `run` (started offline). */
+export async function queueChoice(user: string, run: string, choice: string, sending: Sending = newSending()): Promise<void> {
+  const { key, at } = sending;
   const body: Schema['ChoiceRequest'] = { choice_id: choice, idempotency_key: key, chosen_at: at };
   await add({ user, kind: 'choice', item: run, key, at, path: `/api/v1/case-study-runs/${encodeURIComponent(run)}/choices`, body });
 }
@@ -189,6 +214,13 @@ export async function seenGraded(user: string, quiz: string): Promise<void> {
   await done((await store(GRADED, 'readwrite')).delete([user, quiz]));
 }
 
+/** Forgets every grade of `user` waiting to be seen (at logout: a shared phone keeps no scores). */
+export async function forgetGraded(user: string): Promise<void> {
+  if (!canQueue()) return;
+  const graded = await store(GRADED, 'readwrite');
+  await done(graded.delete(IDBKeyRange.bound([user], [user, []])));
+}
+
 /** Refusals no later sending can change: the entry is dropped (the item is gone, the time too old, no attempt left...). */
 const FINAL = new Set([400, 404, 409, 410, 413, 415, 422]);
 
@@ -203,17 +235,49 @@ async function sent(e: OutboxEntry, answer: unknown, refused: ApiError | null): 
   changed();
 }
 
-async function sendAll(user: string): Promise<void> {
+/**
+ * What an entry must wait for: the entries of the same run (the run, then its decisions), or of
+ * the same item, go in order; one held back (a module locked since) holds back only those.
+ */
+const chain = (e: OutboxEntry) => (e.kind === 'run' ? `run ${e.key}` : e.kind === 'choice' ? `run ${e.item}` : `${e.kind} ${e.item}`);
+
+/** One pass over what `user` has waiting; whether anything went (or was dropped). */
+async function sendWaiting(user: string): Promise<boolean> {
+  const held = new Set<string>();
+  let moved = false;
   for (const e of await queued(user)) {
+    if (held.has(chain(e))) continue;
+    // Signed out, or another learner signed in meanwhile: theirs is not sent with this session.
+    if (sessionUserId() !== user) return moved;
     let answer: unknown;
     try {
-      answer = await request('POST', e.path, e.body);
+      // The time it was done, by the server's clock should this device's be off.
+      const body = { ...(e.body as Record<string, unknown>), [TIME_FIELD[e.kind]]: onServerClock(e.at) };
+      answer = await request('POST', e.path, body);
     } catch (err) {
-      if (!(err instanceof ApiError) || !FINAL.has(err.status)) return;
-      await sent(e, undefined, err);
-      continue;
+      if (err instanceof ApiError && FINAL.has(err.status)) {
+        await sent(e, undefined, err);
+        moved = true;
+        continue;
+      }
+      // Refused for now (a module locked): the rest of its run or item waits, the others go.
+      if (err instanceof ApiError && err.status === 403) {
+        held.add(chain(e));
+        continue;
+      }
+      // No network, signed out, the server busy or down: everything waits, in order.
+      return moved;
     }
     await sent(e, answer, null);
+    moved = true;
+  }
+  return moved;
+}
+
+/** Passes until one moves nothing: what is queued during a pass (a case study played on) goes too. */
+async function sendAll(user: string): Promise<void> {
+  while (await sendWaiting(user)) {
+    /* again */
   }
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { clearOfflineData } from '../offline/saved';
+import { forgetGraded } from '../offline/outbox';
 import { setCsrfToken } from '../api/client';
 import { login, logout, register } from '../api/endpoints';
 import type { SessionResponse } from '../api/types';
@@ -126,7 +127,7 @@ export function Register() {
 }
 
 export function Logout() {
-  const { t, setMe } = useApp();
+  const { t, me, setMe } = useApp();
   const [done, setDone] = useState(false);
   const started = useRef(false);
 
@@ -137,6 +138,9 @@ export function Logout() {
       .catch(() => undefined)
       // A shared phone keeps nothing of the last reader: courses saved and pages read go too.
       .then(() => clearOfflineData().catch(() => undefined))
+      // Grades of quizzes answered offline, not yet seen, go too; what is still to send stays, for
+      // this learner's next session only.
+      .then(() => (me ? forgetGraded(me.id).catch(() => undefined) : undefined))
       .finally(() => {
         setMe(null);
         setCsrfToken(null);

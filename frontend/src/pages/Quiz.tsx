@@ -6,7 +6,7 @@ import { Alert, SubmitButton } from '../components/forms';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { formatDate } from '../i18n';
-import { canQueue, gradedOffline, OUTBOX_CHANGED, queueAttempt, queued, seenGraded } from '../offline/outbox';
+import { canQueue, gradedOffline, newSending, OUTBOX_CHANGED, queueAttempt, queued, seenGraded } from '../offline/outbox';
 import { Link } from '../router';
 import { Crumb, InOtherLanguage, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, signInHref, usePreview, useTitle, useLoad } from './learn';
 import { textAttrs } from '../components/bidi';
@@ -185,8 +185,15 @@ export function Quiz({ id }: { id: string }) {
   useTitle(q?.title);
   const user = me?.id;
 
+  /** Set when the learner submits: the result (or the pending answers) takes the focus then, not when a grade comes in the background. */
+  const submitted = useRef(false);
+  /** Said by the live region that stays on the page: a grade come in the background. */
+  const [arrived, setArrived] = useState<string | null>(null);
   useEffect(() => {
-    if (result || pendingSince) resultRef.current?.focus();
+    if ((result || pendingSince) && submitted.current) {
+      submitted.current = false;
+      resultRef.current?.focus();
+    }
   }, [result, pendingSince]);
 
   // Answers given offline: pending while in the outbox, then their grade, shown once.
@@ -202,6 +209,7 @@ export function Quiz({ id }: { id: string }) {
       if (graded.result) {
         setResult(graded.result);
         setAnsweredOffline(graded.at);
+        setArrived(t('outbox.quizGraded', { date: formatDate(graded.at, locale) }));
       } else if (graded.refused) {
         const { status, reason, params } = graded.refused;
         setError(`${t('outbox.quizRefused', { date: formatDate(graded.at, locale) })} ${describeError(new ApiError(status, '', undefined, [], null, '', reason, params), t)}`);
@@ -240,19 +248,23 @@ export function Quiz({ id }: { id: string }) {
     }
     setError(null);
     setBusy(true);
+    submitted.current = true;
     const body: AnswerInput[] = q.questions.map((x) => {
       const a = get(x.id);
       return x.kind === 'short_text' ? { question_id: x.id, text: a.text.trim() } : { question_id: x.id, choice_ids: a.choices };
     });
+    // Its key before the first sending: answers that reached the server although the answer was
+    // lost are not counted a second time when the outbox sends them again.
+    const sending = canQueue() ? newSending() : null;
     try {
       setAnsweredOffline(null);
-      setResult(await submitAttempt(q.id, { answers: body }, preview));
+      setResult(await submitAttempt(q.id, { answers: body, ...(sending ? { idempotency_key: sending.key } : {}) }, preview));
     } catch (err) {
       const offline = (err instanceof ApiError && err.status === 0) || !navigator.onLine;
-      if (offline && me && !preview && canQueue()) {
+      if (offline && me && !preview && sending) {
         // Kept on the device and graded when it reaches the server.
         try {
-          setPendingSince((await queueAttempt(me.id, q.id, body)).at);
+          setPendingSince((await queueAttempt(me.id, q.id, body, sending)).at);
           setAnswers({});
           return;
         } catch {
@@ -300,12 +312,15 @@ export function Quiz({ id }: { id: string }) {
         {me && !result && <li>{attemptsText}</li>}
       </ul>
 
+      <p class="visually-hidden" role="status">
+        {arrived}
+      </p>
       {pendingSince && !result ? (
         <section aria-labelledby="quiz-pending" class="result">
           <h2 id="quiz-pending" tabIndex={-1} ref={resultRef}>
             {t('outbox.quizPendingTitle')}
           </h2>
-          <p class="alert alert--warn" role="status">
+          <p class="alert alert--warn">
             <span aria-hidden="true">↻</span> {t('outbox.quizPending', { date: formatDate(pendingSince, locale) })}
           </p>
         </section>

@@ -123,7 +123,9 @@ for (const lang of ['fr', 'ar'] as const) {
 
     // The quiz's page, open meanwhile, shows the grade its answers got on arrival.
     await expect(page.getByRole('heading', { name: w.result })).toBeVisible();
-    await expect(page.getByText(w.graded)).toBeVisible();
+    await expect(page.getByRole('region', { name: w.result }).getByText(w.graded)).toBeVisible();
+    // Said by the live region too: it came while the learner was elsewhere on the page.
+    await expect(page.getByRole('status').filter({ hasText: w.graded })).toHaveCount(1);
     expect(await seriousViolations(page), 'quiz graded').toEqual([]);
     await page.screenshot({ path: `test-results/offline-quiz-${lang}-graded.png` });
     expect(await attempts(), 'counted once').toBe(1);

@@ -85,3 +85,36 @@ for (const lang of ['fr', 'ar'] as const) {
     await other.close();
   });
 }
+
+test('a completion the previous version of the app queued (its outbox, version 1) is still sent', async ({ page }) => {
+  await registerViaApi(page, 'Salma Test', 'fr', 'outbox-v1');
+  const me = (await (await page.request.get('/api/v1/me')).json()) as { id: string };
+  const res = await page.request.get('/api/v1/courses/prise-en-charge?lang=fr');
+  const lesson = ((await res.json()) as Outline).modules.flatMap((m) => m.items).find((i) => i.kind === 'lesson')!;
+  // Written as version 1 wrote it, from a page of the site where the app does not run.
+  await page.goto('/favicon.svg');
+  await page.evaluate(
+    ({ user, lesson }) =>
+      new Promise<void>((resolve, reject) => {
+        const req = indexedDB.open('sanad-outbox', 1);
+        req.onupgradeneeded = () => req.result.createObjectStore('completions', { keyPath: 'seq', autoIncrement: true });
+        req.onerror = () => reject(req.error ?? new Error('IndexedDB'));
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction('completions', 'readwrite');
+          tx.objectStore('completions').add({ user, lesson, key: crypto.randomUUID(), completedAt: new Date(Date.now() - 3_600_000).toISOString() });
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error ?? new Error('IndexedDB'));
+        };
+      }),
+    { user: me.id, lesson: lesson.id },
+  );
+  // This version opens the outbox as version 2, keeps what it held, and sends it.
+  await page.goto('/');
+  await expect
+    .poll(async () => ((await (await page.request.get('/api/v1/courses/prise-en-charge/progress')).json()) as { completed_item_ids: string[] }).completed_item_ids)
+    .toEqual([lesson.id]);
+});

@@ -31,11 +31,14 @@ export function CaseStudy({ id }: { id: string }) {
         {c.title}
       </h1>
       {!node && <Intro cs={c} error={error} busy={busy} onStart={start} />}
-      {node && run.onDevice && (
-        <p class="alert alert--warn" role="status">
-          <span aria-hidden="true">↻</span> {t('outbox.runOnDevice')}
-        </p>
-      )}
+      {/* Always on the page, so that a screen reader says the notice when it comes. */}
+      <div role="status">
+        {node && run.onDevice && (
+          <p class="alert alert--warn">
+            <span aria-hidden="true">↻</span> {t('outbox.runOnDevice')}
+          </p>
+        )}
+      </div>
       <Path steps={run.steps} />
       {node && outcome && <Feedback outcome={outcome} focusRef={focusRef} onNext={run.next} />}
       {node && !outcome && !ending && (

@@ -9,7 +9,7 @@ import { chooseInRun, getRun, startRun } from '../../api/endpoints';
 import type { ChoiceOutcome, NodeView, RunStep } from '../../api/types';
 import { useApp } from '../../context';
 import { describeError } from '../../errors';
-import { canQueue, queueChoice, queueRun } from '../../offline/outbox';
+import { canQueue, newSending, queueChoice, queueRun, type Sending } from '../../offline/outbox';
 import { savedPlay, type SavedPlay } from '../../offline/saved';
 import { useLocation } from '../../router';
 
@@ -109,11 +109,11 @@ export function useRun(preview: boolean): Run {
   };
 
   /** Starts a run on the device from the saved case study; false when none is saved or nothing can be queued. */
-  const startOnDevice = async (caseStudyId: string): Promise<boolean> => {
-    const saved = me && !preview && canQueue() ? await savedPlay(caseStudyId, locale) : null;
+  const startOnDevice = async (caseStudyId: string, sending: Sending): Promise<boolean> => {
+    const saved = me && !preview ? await savedPlay(caseStudyId, locale) : null;
     const first = saved && nodeOf(saved, saved.play.start, 0);
     if (!me || !saved || !first) return false;
-    const id = await queueRun(me.id, caseStudyId, saved.version);
+    const id = await queueRun(me.id, caseStudyId, saved.version, sending);
     setDevice({ id, saved, score: 0 });
     rememberRun(null);
     setRunId(null);
@@ -125,11 +125,14 @@ export function useRun(preview: boolean): Run {
 
   const start = (caseStudyId: string) =>
     step(async () => {
+      // The run's id chosen here, before the first sending: a run started on the server although
+      // the answer was lost is the one the outbox sends again, not a second one.
+      const sending = canQueue() && !preview ? newSending() : null;
       let run;
       try {
-        run = await startRun(caseStudyId, preview);
+        run = await startRun(caseStudyId, preview, sending?.key);
       } catch (e) {
-        if (networkFailed(e) && (await startOnDevice(caseStudyId))) return;
+        if (sending && networkFailed(e) && (await startOnDevice(caseStudyId, sending))) return;
         throw e;
       }
       setDevice(null);

@@ -3,7 +3,7 @@
 // says so until it has been sent.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
-import { canQueue, OUTBOX_CHANGED, queueCompletion, queued } from '../../offline/outbox';
+import { canQueue, newSending, OUTBOX_CHANGED, queueCompletion, queued } from '../../offline/outbox';
 import { completeLesson, getCourseProgress } from '../../api/progress';
 import { itemHref, type ItemRef } from '../../api/types';
 import { Alert } from '../../components/forms';
@@ -55,16 +55,18 @@ export function LessonDone({ id, slug, next }: { id: string; slug: string; next:
   const mark = async () => {
     setBusy(true);
     setError(null);
+    // Its key before the first sending (see Quiz.tsx): sent again from the outbox, it counts once.
+    const sending = canQueue() ? newSending() : null;
     try {
-      await completeLesson(id);
+      await completeLesson(id, sending?.key);
       setMarked(true);
     } catch (e) {
-      if (!canQueue() || !offline(e)) {
+      if (!sending || !offline(e)) {
         setError(e);
         return;
       }
       try {
-        await queueCompletion(me.id, id);
+        await queueCompletion(me.id, id, sending);
       } catch {
         setError(e);
       }
