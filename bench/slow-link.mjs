@@ -4,6 +4,7 @@
 // Prints, per screen and for a guest and a signed-in reader, the time to its heading (a lesson:
 // to its text) and the bytes on the wire. Run: `node bench/slow-link.mjs` from the repository root
 // after `make run` (or any server), with frontend/node_modules installed (`cd frontend && npm ci`).
+// SANAD_LANG=ar (or en) reads as a reader of that language: the browser's, and the account's.
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../frontend/package.json', import.meta.url));
@@ -11,6 +12,8 @@ const { chromium } = require('@playwright/test');
 
 const base = process.env.SANAD_URL ?? 'http://127.0.0.1:8080';
 const runs = Number(process.env.RUNS ?? 3);
+const lang = process.env.SANAD_LANG ?? 'fr';
+const browserLocale = { fr: 'fr-FR', ar: 'ar-MA', en: 'en-GB' }[lang];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
 
 async function slowPage(context) {
@@ -51,11 +54,12 @@ const screens = [
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const who of ['guest', 'signed-in']) {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR' });
+  // No service worker: each load is a first visit's (the worker would answer from its caches).
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: browserLocale, serviceWorkers: 'block' });
   if (who === 'signed-in') {
     const page = await context.newPage();
     const email = `lent-${Date.now()}@example.ma`;
-    const res = await page.request.post(`${base}/api/v1/auth/register`, { data: { email, password: 'protection-2024!', display_name: 'Lent', locale: 'fr' } });
+    const res = await page.request.post(`${base}/api/v1/auth/register`, { data: { email, password: 'protection-2024!', display_name: 'Lent', locale: lang } });
     if (!res.ok()) throw new Error(`register: ${res.status()} ${await res.text()}`);
     // A first visit at full speed: the app learns that this device has a session.
     await page.goto(base + '/');
@@ -66,7 +70,7 @@ for (const who of ['guest', 'signed-in']) {
     const got = [];
     for (let i = 0; i < runs; i += 1) got.push(await measure(context, path, selector));
     console.log(
-      `${who.padEnd(9)} ${name.padEnd(10)} content shown after ${median(got.map((g) => g.ms))} ms (median of ${runs}; ${got.map((g) => g.ms).join(', ')}), ${median(got.map((g) => g.kb)).toFixed(1)} KB on the wire`,
+      `${lang} ${who.padEnd(9)} ${name.padEnd(10)} content shown after ${median(got.map((g) => g.ms))} ms (median of ${runs}; ${got.map((g) => g.ms).join(', ')}), ${median(got.map((g) => g.kb)).toFixed(1)} KB on the wire`,
     );
   }
   await context.close();

@@ -10,7 +10,7 @@ import { defineConfig, type Plugin } from 'vite';
 const PUBLIC_SHELL = ['/favicon.svg', '/manifest.webmanifest'];
 
 /**
- * Writes dist/sw.js from sw/sw.js: the files index.html loads (its hashed script, preloads and
+ * Names the chunks of Arabic and English words in dist/index.html, and writes dist/sw.js from sw/sw.js: the files index.html loads (its hashed script, preloads and
  * stylesheet), index.html itself and PUBLIC_SHELL are precached; the version is their hash, so a
  * new build is a new worker. Lazy chunks are kept when first used, not downloaded in advance
  * (prepaid data).
@@ -23,8 +23,18 @@ function serviceWorker(): Plugin {
     configResolved(config) {
       outDir = config.build.outDir;
     },
-    writeBundle() {
-      const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+    writeBundle(_options, bundle) {
+      // The chunks of each language's words, named in index.html's first script so that the
+      // reader's is fetched beside the app's script.
+      const words = (lang: string) =>
+        Object.values(bundle).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith(`/src/i18n/${lang}.ts`))?.fileName;
+      let html = readFileSync(join(outDir, 'index.html'), 'utf8');
+      for (const lang of ['ar', 'en']) {
+        const file = words(lang);
+        if (!file) throw new Error(`no chunk of its own for src/i18n/${lang}.ts`);
+        html = html.replace(`__SANAD_WORDS_${lang.toUpperCase()}__`, `/${file}`);
+      }
+      writeFileSync(join(outDir, 'index.html'), html);
       const loaded = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
       const precache = ['/index.html', ...new Set(loaded), ...PUBLIC_SHELL];
       const source = readFileSync(new URL('./sw/sw.js', import.meta.url), 'utf8');
