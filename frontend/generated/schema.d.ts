@@ -15850,13 +15850,13 @@ export interface components {
              *     its outbox, the same at every sending: sent again, the attempt is not
              *     counted twice and is answered as the first time.
              */
-            idempotency_key?: string;
+            idempotency_key?: string | null;
             /**
              * Format: date-time
              * @description When the learner submitted it offline (needs `idempotency_key`; at most
              *     30 days ago, at most 5 minutes ahead). Now when absent.
              */
-            submitted_at?: string;
+            submitted_at?: string | null;
         };
         /**
          * AttemptResult
@@ -16197,13 +16197,13 @@ export interface components {
              * @description Chosen by the device for a decision taken offline, the same at every
              *     sending: sent again, it is answered as the first time and changes nothing.
              */
-            idempotency_key?: string;
+            idempotency_key?: string | null;
             /**
              * Format: date-time
              * @description When the learner took it offline (needs `idempotency_key`; at most 30
              *     days ago, at most 5 minutes ahead). Now when absent.
              */
-            chosen_at?: string;
+            chosen_at?: string | null;
         };
         /**
          * ChoiceView
@@ -16282,14 +16282,14 @@ export interface components {
              *     nothing and is answered 204 again. Required with `completed_at`; an
              *     empty object is the same as no body.
              */
-            idempotency_key?: string;
+            idempotency_key?: string | null;
             /**
              * Format: date-time
              * @description When the learner finished the lesson (RFC 3339); now when absent.
              *     Refused (422 `out_of_range`) more than 5 minutes ahead of the
              *     server's clock or more than 30 days ago.
              */
-            completed_at?: string;
+            completed_at?: string | null;
         };
         /**
          * CourseBundle
@@ -17977,20 +17977,20 @@ export interface components {
              *     offline, the same at every sending: sent again, the run is not started
              *     twice and is answered as it stands.
              */
-            run_id?: string;
+            run_id?: string | null;
             /**
              * Format: date-time
              * @description When the learner started it (needs `run_id`; at most 30 days ago, at
              *     most 5 minutes ahead). Now when absent.
              */
-            started_at?: string;
+            started_at?: string | null;
             /**
              * Format: int64
              * @description The published version the device played (the one it saved for
              *     offline reading); the current one when absent, or when that version no
              *     longer holds the case study.
              */
-            version?: number;
+            version?: number | null;
         };
         /**
          * RunStarted

@@ -202,9 +202,11 @@ pub struct AttemptRequest {
     /// Chosen by the device for an attempt made offline and sent later from
     /// its outbox, the same at every sending: sent again, the attempt is not
     /// counted twice and is answered as the first time.
+    #[oai(nullable)]
     pub idempotency_key: Option<Uuid>,
     /// When the learner submitted it offline (needs `idempotency_key`; at most
     /// 30 days ago, at most 5 minutes ahead). Now when absent.
+    #[oai(nullable)]
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
@@ -448,13 +450,16 @@ pub struct RunRequest {
     /// The run's id, chosen by the device when the learner started it
     /// offline, the same at every sending: sent again, the run is not started
     /// twice and is answered as it stands.
+    #[oai(nullable)]
     pub run_id: Option<Uuid>,
     /// When the learner started it (needs `run_id`; at most 30 days ago, at
     /// most 5 minutes ahead). Now when absent.
+    #[oai(nullable)]
     pub started_at: Option<DateTime<Utc>>,
     /// The published version the device played (the one it saved for
     /// offline reading); the current one when absent, or when that version no
     /// longer holds the case study.
+    #[oai(nullable)]
     pub version: Option<i64>,
 }
 
@@ -464,9 +469,11 @@ pub struct ChoiceRequest {
     pub choice_id: Uuid,
     /// Chosen by the device for a decision taken offline, the same at every
     /// sending: sent again, it is answered as the first time and changes nothing.
+    #[oai(nullable)]
     pub idempotency_key: Option<Uuid>,
     /// When the learner took it offline (needs `idempotency_key`; at most 30
     /// days ago, at most 5 minutes ahead). Now when absent.
+    #[oai(nullable)]
     pub chosen_at: Option<DateTime<Utc>>,
 }
 

@@ -119,9 +119,11 @@ pub struct CompletionReceipt {
     /// lesson, and the same at every sending: a key already used records
     /// nothing and is answered 204 again. Required with `completed_at`; an
     /// empty object is the same as no body.
+    #[oai(nullable)]
     pub idempotency_key: Option<Uuid>,
     /// When the learner finished the lesson (RFC 3339); now when absent.
     /// Refused (422 `out_of_range`) more than 5 minutes ahead of the
     /// server's clock or more than 30 days ago.
+    #[oai(nullable)]
     pub completed_at: Option<DateTime<Utc>>,
 }
