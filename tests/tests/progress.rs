@@ -387,6 +387,7 @@ async fn completions_sent_late_count_once_with_their_time(backend: Backend) {
     // Made offline three days ago, sent twice (the first answer lost).
     let at = (Utc::now() - TimeDelta::days(3)).trunc_subsecs(0);
     let key = uuid::Uuid::new_v4();
+    let key_of_first = key;
     for _ in 0..2 {
         let (st, body) = lea.post(&path(first), json!({"idempotency_key": key, "completed_at": at.to_rfc3339()})).await;
         assert_eq!(st, StatusCode::NO_CONTENT, "{body}");
@@ -421,6 +422,16 @@ async fn completions_sent_late_count_once_with_their_time(backend: Backend) {
     let (st, problem) = lea.post(&path(first), json!({"idempotency_key": "pas-une-clé"})).await;
     assert!(st.is_client_error(), "{st} {problem}");
     assert_eq!(completion_record(&srv, first).await.0.len(), 1, "refused sendings record nothing");
+
+    // A month and more later its key is forgotten, and the completion sent again is refused for its
+    // time before its key is looked at: it still counts once.
+    srv.clock().advance(TimeDelta::days(32));
+    assert!(srv.server.app.progress.prune_idempotency_keys().await.unwrap() >= 2, "the keys of a month ago are forgotten");
+    let mut back = srv.sign_in("lea@example.org", "un mot de passe solide 42").await;
+    let (st, problem) = back.post(&path(first), json!({"idempotency_key": key_of_first, "completed_at": at.to_rfc3339()})).await;
+    assert_problem(&back, StatusCode::UNPROCESSABLE_ENTITY, (st, &problem));
+    assert_eq!(completion_record(&srv, first).await.0.len(), 1);
+    srv.clock().advance(-TimeDelta::days(32));
 
     // No body at all, as outside clients post: as before, now.
     let mut other = srv.learner("sam@example.org").await;

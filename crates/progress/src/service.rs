@@ -154,6 +154,17 @@ impl Progress {
         self.group_commit.write(self, outline, event, sent.map(|s| s.key)).await
     }
 
+    /// Forgets the idempotency keys of completions older than any a device
+    /// may still send ([`learning::LATE_AT_MOST`], and a day more for clocks
+    /// and sendings under way): such a completion is refused for its time
+    /// before its key is looked at, so a key forgotten can never let it count
+    /// twice. Every sending now carries a key, so without this the table would
+    /// grow by a row per lesson read. Run periodically; how many were forgotten.
+    pub async fn prune_idempotency_keys(&self) -> Result<u64> {
+        let before = self.clock.now() - learning::LATE_AT_MOST - chrono::TimeDelta::days(1);
+        store::delete_keys_before(&self.db, before).await.map_err(sql)
+    }
+
     /// Every course the caller follows, most recent activity first.
     pub async fn mine(&self, caller: &Caller, lang: &str) -> Result<MyProgress> {
         let enrolments = store::enrolments(&self.db, caller.user_id).await.map_err(sql)?;

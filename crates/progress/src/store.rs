@@ -59,6 +59,12 @@ pub async fn claim_key(tx: &mut Tx, user: Uuid, key: Uuid, now: DateTime<Utc>) -
         .bind(user).bind(key).bind(now).execute(c).await.map(|r| r.rows_affected() == 1))
 }
 
+/// Forgets the idempotency keys first used before `before`; how many.
+pub async fn delete_keys_before(db: &Db, before: DateTime<Utc>) -> Sql<u64> {
+    on_db!(db, c => sqlx::query("DELETE FROM progress_idempotency_keys WHERE created_at < $1")
+        .bind(before).execute(c).await.map(|r| r.rows_affected()))
+}
+
 /// Marks the enrolment left (progress is kept); false when there was none.
 pub async fn leave(tx: &mut Tx, user: Uuid, course: Uuid, now: DateTime<Utc>) -> Sql<bool> {
     on_tx!(tx, c => sqlx::query("UPDATE enrolments SET left_at = $3 WHERE user_id = $1 AND course_id = $2")

@@ -392,11 +392,16 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
     let shutdown_fanout = shutdown.clone();
     let shutdown_clone = shutdown.clone();
     let accounts = app.accounts.clone();
+    let learning = app.progress.clone();
     let mut stop = shutdown;
+    // Deleting what has expired is idempotent, so every instance may run it.
     let pruner = tokio::spawn(async move {
         loop {
             if let Err(e) = accounts.prune_sessions().await {
                 tracing::warn!(error = %e, "could not prune expired sessions");
+            }
+            if let Err(e) = learning.prune_idempotency_keys().await {
+                tracing::warn!(error = %e, "could not prune old idempotency keys");
             }
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
