@@ -59,7 +59,10 @@ export function App() {
   const [known, setKnown] = useState(false);
   const [ready, setReady] = useState(() => !hadSession());
   // The reader's language when its words came (main.tsx waits for them), else French.
-  const [locale, setLocaleState] = useState<Locale>(() => (hasWords(initialLocale()) ? initialLocale() : 'fr'));
+  const [locale, setLocaleState] = useState<Locale>(() => {
+    const wanted = initialLocale();
+    return hasWords(wanted) ? wanted : 'fr';
+  });
   const loc = useLocation();
   const meRef = useRef<Me | null>(null);
 

@@ -445,7 +445,7 @@ pub struct RunStarted {
 
 /// `POST /case-studies/{id}/runs`: no body for a run started online; a run
 /// played offline is sent from the device's outbox with these.
-#[derive(Debug, Object)]
+#[derive(Debug, Default, Object)]
 pub struct RunRequest {
     /// The run's id, chosen by the device when the learner started it
     /// offline, the same at every sending: sent again, the run is not started

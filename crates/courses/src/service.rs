@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use lru::LruCache;
 use rand::seq::SliceRandom;
 use sanad_platform::FieldCode;
-use sanad_platform::learning::{self, Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord, QuestionOutcome};
+use sanad_platform::learning::{Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord, QuestionOutcome, Sent};
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::vocabulary::{EndingBand, Language};
@@ -141,32 +141,6 @@ fn neighbours(content: &CourseContent, id: Uuid, lang: &str) -> (Option<ItemRef>
     let previous = at.checked_sub(1).map(|p| item_ref(all[p], lang));
     let next = all.get(at + 1).map(|i| item_ref(i, lang));
     (previous, next)
-}
-
-/// What a device sent with something done offline: the key it chose (the
-/// same at every sending) and when it was done (now for what is sent at once).
-#[derive(Clone, Copy, Debug)]
-struct Sent {
-    key: Option<Uuid>,
-    at: DateTime<Utc>,
-}
-
-impl Sent {
-    /// Checks what came with a request: a time needs its key (else the same
-    /// late event sent twice would count twice), and must not be too far off.
-    fn of(key: Option<Uuid>, at: Option<DateTime<Utc>>, field: &str, now: DateTime<Utc>) -> Result<Self> {
-        if key.is_none() && at.is_some() {
-            return Err(Error::invalid("idempotency_key", FieldCode::Required, &format!("a late {field} needs its idempotency_key")));
-        }
-        Ok(Sent { key, at: learning::when_done(at, now, field)? })
-    }
-}
-
-/// An attempt a device sent before: as counted, and its score, maximum
-/// and pass as recorded then.
-struct SentBefore {
-    recorded: Recorded,
-    score: (u32, u32, bool),
 }
 
 /// An attempt as counted: its id when recorded (not for a draft preview),
@@ -624,7 +598,7 @@ impl Courses {
     /// not counted; counting and recording are one atomic step, so parallel
     /// submissions never exceed the quiz's attempts.
     pub async fn attempt(&self, caller: &Caller, id: Uuid, req: AttemptRequest, lang: &str, preview: bool) -> Result<AttemptResult> {
-        let sent = Sent::of(req.idempotency_key, req.submitted_at, "submitted_at", self.clock.now())?;
+        let sent = Sent::of(req.idempotency_key, "idempotency_key", req.submitted_at, "submitted_at", self.clock.now())?;
         let loaded = self.load_item(Some(caller), id, preview).await?;
         self.gate(Some(caller), &loaded, id, lang).await?;
         let (_, quiz) = Self::quiz_of(&loaded.content, id)?;
@@ -632,22 +606,16 @@ impl Courses {
         let grade = quiz::grade(quiz, &answers)?;
         let recorded = match loaded.version {
             Some(version) => {
-                if let Some(key) = sent.key
-                    && let Some((earlier, answers)) = self.attempt_sent_before(caller, id, key).await?
-                {
-                    // The same attempt sent again from the device's outbox: answered as the first time.
-                    return self.attempt_result(&loaded, quiz, &answers, earlier, lang);
+                // The same attempt sent again from the device's outbox: answered as the first time.
+                if let Some(earlier) = self.answered_before(caller, &loaded, id, quiz, sent.key, lang).await? {
+                    return Ok(earlier);
                 }
                 match self.record_attempt(caller, &loaded, version, id, quiz, &grade, &answers, sent).await {
                     Ok(recorded) => recorded,
                     // Sent twice at once: the other sending recorded it (perhaps with the last attempt left).
-                    Err(refused @ Error::Conflict(_)) => match sent.key {
-                        Some(key) => match self.attempt_sent_before(caller, id, key).await? {
-                            Some((earlier, answers)) => return self.attempt_result(&loaded, quiz, &answers, earlier, lang),
-                            None => return Err(refused),
-                        },
-                        None => return Err(refused),
-                    },
+                    Err(refused @ Error::Conflict(_)) => {
+                        return self.answered_before(caller, &loaded, id, quiz, sent.key, lang).await?.ok_or(refused);
+                    }
                     Err(e) => return Err(e),
                 }
             }
@@ -660,28 +628,35 @@ impl Courses {
         Ok(Self::graded(&loaded, quiz, &answers, &grade, recorded, lang))
     }
 
-    /// The attempt at quiz `id` that `caller`'s device sent with `key` before,
-    /// with its answers and what it counted; 409 when the key went with another quiz.
-    async fn attempt_sent_before(&self, caller: &Caller, id: Uuid, key: Uuid) -> Result<Option<(SentBefore, Vec<Answer>)>> {
+    /// The result of the attempt at quiz `id` that `caller`'s device sent with
+    /// `key` before, if any: its score as recorded then (the quiz may have
+    /// been republished since), the feedback on its answers; 409 when the
+    /// key went with another quiz.
+    async fn answered_before(
+        &self,
+        caller: &Caller,
+        loaded: &Loaded,
+        id: Uuid,
+        quiz: &Quiz,
+        key: Option<Uuid>,
+        lang: &str,
+    ) -> Result<Option<AttemptResult>> {
+        let Some(key) = key else { return Ok(None) };
         let Some(row) = store::attempt_by_key(&self.db, caller.user_id, key).await? else { return Ok(None) };
         if row.quiz_id != id {
             return Err(Error::Conflict(ReasonCode::IdempotencyKeyReused.into()));
         }
         let answers: Vec<Answer> = serde_json::from_str(&row.answers).map_err(|e| Error::Internal(e.into()))?;
-        let passed_before = !row.passed && store::has_passed(&self.db, id, caller.user_id).await?;
-        let attempts_used = store::count_attempts(&self.db, id, caller.user_id).await? as u32;
-        let recorded = Recorded { attempt_id: Some(row.id), attempts_used, passed_before };
-        let score = (u32::try_from(row.score).unwrap_or(0), u32::try_from(row.max_score).unwrap_or(0), row.passed);
-        Ok(Some((SentBefore { recorded, score }, answers)))
-    }
-
-    /// The result of an attempt recorded before: its score as recorded then
-    /// (the quiz may have been republished since), the feedback on its answers.
-    fn attempt_result(&self, loaded: &Loaded, quiz: &Quiz, answers: &[Answer], earlier: SentBefore, lang: &str) -> Result<AttemptResult> {
-        let mut grade = quiz::grade(quiz, answers)?;
-        (grade.score, grade.max_score, grade.passed) = earlier.score;
+        let recorded = Recorded {
+            attempt_id: Some(row.id),
+            attempts_used: store::count_attempts(&self.db, id, caller.user_id).await? as u32,
+            passed_before: !row.passed && store::has_passed(&self.db, id, caller.user_id).await?,
+        };
+        let mut grade = quiz::grade(quiz, &answers)?;
+        (grade.score, grade.max_score, grade.passed) =
+            (u32::try_from(row.score).unwrap_or(0), u32::try_from(row.max_score).unwrap_or(0), row.passed);
         grade.percent = (grade.score * 100).checked_div(grade.max_score).unwrap_or(0);
-        Ok(Self::graded(loaded, quiz, answers, &grade, earlier.recorded, lang))
+        Ok(Some(Self::graded(loaded, quiz, &answers, &grade, recorded, lang)))
     }
 
     /// What the learner is told of a graded attempt: the score, and the
@@ -801,8 +776,8 @@ impl Courses {
     /// started, and the version the device played: sent again, it is answered
     /// with the run as it stands.
     pub async fn start_run(&self, caller: &Caller, id: Uuid, lang: &str, preview: bool, offline: Option<RunRequest>) -> Result<RunStarted> {
-        let offline = offline.unwrap_or(RunRequest { run_id: None, started_at: None, version: None });
-        let sent = Sent::of(offline.run_id, offline.started_at, "started_at", self.clock.now())?;
+        let offline = offline.unwrap_or_default();
+        let sent = Sent::of(offline.run_id, "idempotency_key", offline.started_at, "started_at", self.clock.now())?;
         let loaded = self.load_item(Some(caller), id, preview).await?;
         self.gate(Some(caller), &loaded, id, lang).await?;
         if let Some(run_id) = sent.key
@@ -839,7 +814,7 @@ impl Courses {
     async fn version_played(&self, loaded: &Loaded, id: Uuid, played: Option<i64>) -> Result<(i64, Arc<CourseContent>)> {
         let current = (loaded.version.unwrap_or(0), loaded.content.clone());
         let (Some(now), Some(played)) = (loaded.version, played) else { return Ok(current) };
-        if played == now || played < 1 || played > now {
+        if !(1..now).contains(&played) {
             return Ok(current);
         }
         match self.version(loaded.course.id, played).await {
@@ -889,7 +864,7 @@ impl Courses {
     /// device's outbox with its key and time: sent again, it is answered as
     /// the first time and changes nothing.
     pub async fn choose(&self, caller: &Caller, run_id: Uuid, req: ChoiceRequest, lang: &str) -> Result<ChoiceOutcome> {
-        let sent = Sent::of(req.idempotency_key, req.chosen_at, "chosen_at", self.clock.now())?;
+        let sent = Sent::of(req.idempotency_key, "idempotency_key", req.chosen_at, "chosen_at", self.clock.now())?;
         let (run, content, best) = self.run_and_case(caller, run_id).await?;
         let (_, case) = Self::case_of(&content, run.case_study_id)?;
         let reading = Reading { lang: language_of(lang), main: content.language };

@@ -202,21 +202,33 @@ pub const CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 /// a case study) may reach the server from a device's outbox.
 pub const LATE_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::days(30);
 
-/// When something a device sends late was done: `sent` (the time the device
-/// noted, in the request's field `field`), or `now` without one. Refused with
-/// 422 `out_of_range` when it is more than [`CLOCK_SKEW`] ahead of `now` or
-/// more than [`LATE_AT_MOST`] ago: the device should drop it then. A device a
-/// little ahead has its time taken as now.
-pub fn when_done(sent: Option<DateTime<Utc>>, now: DateTime<Utc>, field: &str) -> Result<DateTime<Utc>> {
-    match sent {
-        None => Ok(now),
-        Some(at) if at > now + CLOCK_SKEW => {
-            Err(crate::error::Error::invalid(field, crate::error::FieldCode::OutOfRange, &format!("{field} is in the future")))
-        }
-        Some(at) if at < now - LATE_AT_MOST => {
-            Err(crate::error::Error::invalid(field, crate::error::FieldCode::OutOfRange, &format!("{field} is more than 30 days ago")))
-        }
-        Some(at) => Ok(at.min(now)),
+/// What a device sent with something done offline and sent later from its
+/// outbox: the key it chose (the same at every sending), and when it was done
+/// (now for what is sent at once).
+#[derive(Clone, Copy, Debug)]
+pub struct Sent {
+    pub key: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+impl Sent {
+    /// Checks what came with a request, `key` in its field `key_field` and
+    /// the time in `at_field`: a time needs its key (else the same late event
+    /// sent twice would count twice). The time is refused with 422
+    /// `out_of_range` when it is more than [`CLOCK_SKEW`] ahead of `now` or
+    /// more than [`LATE_AT_MOST`] ago (the device should drop it then); a
+    /// device a little ahead has its time taken as now.
+    pub fn of(key: Option<Uuid>, key_field: &str, at: Option<DateTime<Utc>>, at_field: &str, now: DateTime<Utc>) -> Result<Self> {
+        let invalid = |field: &str, code, message: String| Err(crate::error::Error::invalid(field, code, &message));
+        use crate::error::FieldCode::{OutOfRange, Required};
+        let at = match at {
+            Some(_) if key.is_none() => return invalid(key_field, Required, format!("a late {at_field} needs its {key_field}")),
+            None => now,
+            Some(at) if at > now + CLOCK_SKEW => return invalid(at_field, OutOfRange, format!("{at_field} is in the future")),
+            Some(at) if at < now - LATE_AT_MOST => return invalid(at_field, OutOfRange, format!("{at_field} is more than 30 days ago")),
+            Some(at) => at.min(now),
+        };
+        Ok(Sent { key, at })
     }
 }
 

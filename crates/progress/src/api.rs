@@ -8,11 +8,11 @@ use sanad_platform::auth::caller;
 use sanad_platform::language::negotiate;
 use sanad_platform::payload::OptionalJson;
 use sanad_platform::responses::NoContent;
-use sanad_platform::{Caller, Error, FieldCode, Result};
+use sanad_platform::{Caller, Result};
 use uuid::Uuid;
 
 use crate::model::*;
-use crate::service::{OfflineCompletion, Progress};
+use crate::service::Progress;
 
 #[derive(Tags)]
 enum ApiTags {
@@ -93,14 +93,7 @@ impl ProgressApi {
         body: OptionalJson<CompletionReceipt>,
     ) -> Result<NoContent> {
         let who = caller(req).await?;
-        let sent = match body.0 {
-            None | Some(CompletionReceipt { idempotency_key: None, completed_at: None }) => None,
-            Some(CompletionReceipt { idempotency_key: Some(key), completed_at }) => Some(OfflineCompletion { key, completed_at }),
-            Some(CompletionReceipt { idempotency_key: None, .. }) => {
-                return Err(Error::invalid("idempotency_key", FieldCode::Required, "a late completed_at needs its idempotency_key"));
-            }
-        };
-        self.progress.complete_lesson(&who, id.0, lang(&lang_q, &accept, Some(&who)), sent).await?;
+        self.progress.complete_lesson(&who, id.0, lang(&lang_q, &accept, Some(&who)), body.0).await?;
         Ok(NoContent::Done)
     }
 

@@ -113,7 +113,7 @@ pub struct CertificateCheck {
 }
 
 /// What a device sends with a lesson completion it queued offline.
-#[derive(Clone, Debug, Object)]
+#[derive(Clone, Debug, Default, Object)]
 pub struct CompletionReceipt {
     /// Chosen by the device (a random UUID) when the learner finished the
     /// lesson, and the same at every sending: a key already used records

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lru::LruCache;
-use sanad_platform::learning::{self, Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord};
+use sanad_platform::learning::{self, Activity, CourseOutline, CourseOutlines, LearningEvent, LearningRecord, Sent};
 use sanad_platform::people::PeopleDirectory;
 use sanad_platform::resources::ResourceTitles;
 use sanad_platform::{Caller, Clock, Db, Error, Result, Tx};
@@ -39,15 +39,6 @@ pub struct Progress {
     group_commit: GroupCommit,
     /// Cohort dashboards made a moment ago.
     pub(crate) dashboards: Dashboards,
-}
-
-/// What a device sends with a completion made offline.
-#[derive(Clone, Copy, Debug)]
-pub struct OfflineCompletion {
-    /// Chosen by the device, the same at every sending.
-    pub key: Uuid,
-    /// When the learner finished the lesson; now when absent.
-    pub completed_at: Option<DateTime<Utc>>,
 }
 
 /// How long an opening spares the next ones their write.
@@ -139,19 +130,19 @@ impl Progress {
     }
 
     /// Marks a lesson read (idempotent); enrols the caller. A completion sent
-    /// late from a device's outbox carries its key and the time it was made:
-    /// a key already used records nothing, and the time must lie between
-    /// [`learning::LATE_AT_MOST`] ago and [`learning::CLOCK_SKEW`] ahead.
-    pub async fn complete_lesson(&self, caller: &Caller, lesson: Uuid, lang: &str, sent: Option<OfflineCompletion>) -> Result<()> {
-        let at = learning::when_done(sent.and_then(|s| s.completed_at), self.clock.now(), "completed_at")?;
+    /// late from a device's outbox carries its key and the time it was made
+    /// (checked by [`Sent::of`]): a key already used records nothing.
+    pub async fn complete_lesson(&self, caller: &Caller, lesson: Uuid, lang: &str, receipt: Option<CompletionReceipt>) -> Result<()> {
+        let CompletionReceipt { idempotency_key, completed_at } = receipt.unwrap_or_default();
+        let sent = Sent::of(idempotency_key, "idempotency_key", completed_at, "completed_at", self.clock.now())?;
         let outline = self.outlines.outline_of_item(lesson).await?.ok_or(Error::NotFound("lesson"))?;
         let is_lesson = outline.items().any(|i| i.id == lesson && i.kind == sanad_platform::learning::ItemKind::Lesson);
         if !is_lesson {
             return Err(Error::NotFound("lesson"));
         }
         self.check_open(caller.user_id, &outline, lesson, lang).await?;
-        let event = LearningEvent { user: caller.user_id, item: lesson, activity: Activity::LessonRead, at };
-        self.group_commit.write(self, outline, event, sent.map(|s| s.key)).await
+        let event = LearningEvent { user: caller.user_id, item: lesson, activity: Activity::LessonRead, at: sent.at };
+        self.group_commit.write(self, outline, event, sent.key).await
     }
 
     /// Forgets the idempotency keys of completions older than any a device

@@ -69,6 +69,9 @@ interface QueuedCompletionV1 {
   completedAt: string;
 }
 
+/** Whether `e` is the network failing (or the browser knowing it is offline), rather than the server refusing: what then goes to the outbox. */
+export const networkFailed = (e: unknown): boolean => (e instanceof ApiError && e.status === 0) || !navigator.onLine;
+
 /** Whether this browser can keep an outbox. */
 export const canQueue = (): boolean => typeof indexedDB !== 'undefined' && typeof crypto?.randomUUID === 'function';
 

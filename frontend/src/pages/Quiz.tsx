@@ -6,7 +6,7 @@ import { Alert, SubmitButton } from '../components/forms';
 import { useApp } from '../context';
 import { describeError } from '../errors';
 import { formatDate } from '../i18n';
-import { canQueue, gradedOffline, newSending, OUTBOX_CHANGED, queueAttempt, queued, seenGraded } from '../offline/outbox';
+import { canQueue, gradedOffline, networkFailed, newSending, OUTBOX_CHANGED, queueAttempt, queued, seenGraded } from '../offline/outbox';
 import { Link } from '../router';
 import { Crumb, InOtherLanguage, ItemNav, KindLabel, LoadFailed, Loading, PreviewBanner, signInHref, usePreview, useTitle, useLoad } from './learn';
 import { textAttrs } from '../components/bidi';
@@ -260,8 +260,7 @@ export function Quiz({ id }: { id: string }) {
       setAnsweredOffline(null);
       setResult(await submitAttempt(q.id, { answers: body, ...(sending ? { idempotency_key: sending.key } : {}) }, preview));
     } catch (err) {
-      const offline = (err instanceof ApiError && err.status === 0) || !navigator.onLine;
-      if (offline && me && !preview && sending) {
+      if (networkFailed(err) && me && !preview && sending) {
         // Kept on the device and graded when it reaches the server.
         try {
           setPendingSince((await queueAttempt(me.id, q.id, body, sending)).at);

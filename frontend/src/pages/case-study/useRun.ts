@@ -4,12 +4,11 @@
 // reach the server, in order, when the network returns. Such a run stays on the device until it ends.
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../../api/client';
 import { chooseInRun, getRun, startRun } from '../../api/endpoints';
 import type { ChoiceOutcome, NodeView, RunStep } from '../../api/types';
 import { useApp } from '../../context';
 import { describeError } from '../../errors';
-import { canQueue, newSending, queueChoice, queueRun, type Sending } from '../../offline/outbox';
+import { canQueue, networkFailed, newSending, queueChoice, queueRun, type Sending } from '../../offline/outbox';
 import { savedPlay, type SavedPlay } from '../../offline/saved';
 import { useLocation } from '../../router';
 
@@ -19,9 +18,6 @@ interface DeviceRun {
   saved: SavedPlay;
   score: number;
 }
-
-/** Whether `e` is the network failing, rather than the server refusing. */
-const networkFailed = (e: unknown) => (e instanceof ApiError && e.status === 0) || !navigator.onLine;
 
 /** The node `id` of a saved case study, an ending carrying the run's `score`. */
 function nodeOf(saved: SavedPlay, id: string, score: number): NodeView | null {

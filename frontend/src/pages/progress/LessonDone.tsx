@@ -2,8 +2,7 @@
 // Without a network the completion waits in the device's outbox (offline/outbox.ts) and the lesson
 // says so until it has been sent.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../../api/client';
-import { canQueue, newSending, OUTBOX_CHANGED, queueCompletion, queued } from '../../offline/outbox';
+import { canQueue, networkFailed, newSending, OUTBOX_CHANGED, queueCompletion, queued } from '../../offline/outbox';
 import { completeLesson, getCourseProgress } from '../../api/progress';
 import { itemHref, type ItemRef } from '../../api/types';
 import { Alert } from '../../components/forms';
@@ -51,7 +50,6 @@ export function LessonDone({ id, slug, next }: { id: string; slug: string; next:
     );
   }
   const done = marked || !!known.data?.completed_item_ids.includes(id);
-  const offline = (e: unknown) => (e instanceof ApiError && e.status === 0) || !navigator.onLine;
   const mark = async () => {
     setBusy(true);
     setError(null);
@@ -61,7 +59,7 @@ export function LessonDone({ id, slug, next }: { id: string; slug: string; next:
       await completeLesson(id, sending?.key);
       setMarked(true);
     } catch (e) {
-      if (!sending || !offline(e)) {
+      if (!sending || !networkFailed(e)) {
         setError(e);
         return;
       }
