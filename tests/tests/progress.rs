@@ -557,6 +557,7 @@ async fn quizzes_and_case_studies_done_offline_count_once_with_their_time(backen
     // A start time without the run's id: 422, nothing started.
     let (st, problem) = lea.post(&runs, json!({"started_at": at.to_rfc3339()})).await;
     assert_problem(&lea, StatusCode::UNPROCESSABLE_ENTITY, (st, &problem));
+    assert_eq!(problem["errors"][0]["field"], "run_id", "the run's own field is named: {problem}");
     srv.stop().await;
 }
 

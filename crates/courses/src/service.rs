@@ -777,7 +777,7 @@ impl Courses {
     /// with the run as it stands.
     pub async fn start_run(&self, caller: &Caller, id: Uuid, lang: &str, preview: bool, offline: Option<RunRequest>) -> Result<RunStarted> {
         let offline = offline.unwrap_or_default();
-        let sent = Sent::of(offline.run_id, "idempotency_key", offline.started_at, "started_at", self.clock.now())?;
+        let sent = Sent::of(offline.run_id, "run_id", offline.started_at, "started_at", self.clock.now())?;
         let loaded = self.load_item(Some(caller), id, preview).await?;
         self.gate(Some(caller), &loaded, id, lang).await?;
         if let Some(run_id) = sent.key
