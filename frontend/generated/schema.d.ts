@@ -2479,9 +2479,7 @@ export interface paths {
                     limit?: number;
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -2741,9 +2739,7 @@ export interface paths {
                     preview?: boolean;
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     slug: string;
                 };
@@ -3030,9 +3026,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     slug: string;
                 };
@@ -3191,9 +3185,7 @@ export interface paths {
                     preview?: boolean;
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -3352,9 +3344,7 @@ export interface paths {
                     preview?: boolean;
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -3515,9 +3505,7 @@ export interface paths {
                     preview?: boolean;
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -3659,9 +3647,7 @@ export interface paths {
                     preview?: boolean;
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -3829,9 +3815,7 @@ export interface paths {
                     preview?: boolean;
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -3974,9 +3958,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     run_id: string;
                 };
@@ -4116,9 +4098,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     run_id: string;
                 };
@@ -7167,9 +7147,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -7308,9 +7286,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -7446,9 +7422,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     slug: string;
                 };
@@ -7586,9 +7560,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -7724,9 +7696,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     code: string;
                 };
@@ -10853,9 +10823,7 @@ export interface paths {
                     limit?: number;
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -10977,9 +10945,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -11395,9 +11361,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -11644,9 +11608,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -11784,9 +11746,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -11922,9 +11882,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -12201,9 +12159,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -12484,9 +12440,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -12634,9 +12588,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -12911,9 +12863,7 @@ export interface paths {
                 query?: {
                     lang?: string;
                 };
-                header?: {
-                    "Accept-Language"?: string;
-                };
+                header?: never;
                 path: {
                     id: string;
                 };
@@ -16723,11 +16673,11 @@ export interface components {
             /** @description What is wrong with it, in English. */
             message: string;
             /**
-             * @description For `invalid_content`: what is wrong as a stable code, for clients to
-             *     say in the reader's language (listed in docs/problems.md).
+             * @description Why, as a stable code (listed in docs/problems.md); its English
+             *     sentence is a problem's `detail`, a field error's `message`.
              */
             reason?: components["schemas"]["ReasonCode"] & unknown;
-            /** @description The values the reason names, and where in the course it is. */
+            /** @description The values the reason names (for content, where in the course it is). */
             params?: {
                 [key: string]: string;
             };
@@ -17443,11 +17393,11 @@ export interface components {
             /** @description For validation problems: each offending field. */
             errors?: components["schemas"]["FieldError"][];
             /**
-             * @description For refusals: why, as a stable code for clients to say in the
-             *     reader's language (`detail` is its English sentence).
+             * @description Why, as a stable code (listed in docs/problems.md); its English
+             *     sentence is a problem's `detail`, a field error's `message`.
              */
             reason?: components["schemas"]["ReasonCode"] & unknown;
-            /** @description The values the reason's sentence names. */
+            /** @description The values the reason names (for content, where in the course it is). */
             params?: {
                 [key: string]: string;
             };

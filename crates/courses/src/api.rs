@@ -4,13 +4,13 @@ use bytes::Bytes;
 use lru::LruCache;
 use poem::http::{StatusCode, header};
 use poem::{IntoResponse, Request, Response};
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Attachment, AttachmentType, Binary, Json};
 use poem_openapi::registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, Registry};
 use poem_openapi::types::{ToJSON, Type};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::auth::{caller, optional_caller};
-use sanad_platform::language;
+use sanad_platform::language::Asked;
 use sanad_platform::payload::OptionalJson;
 use sanad_platform::responses::NoContent;
 use sanad_platform::vocabulary::Language;
@@ -249,29 +249,19 @@ impl CoursesApi {
     }
 }
 
-fn lang(query: &Query<Option<String>>, accept: &Header<Option<String>>, caller: Option<&Caller>) -> &'static str {
-    language::negotiate(query.0.as_deref(), accept.0.as_deref(), caller.map(|c| c.locale.as_str()))
-}
-
 /// Who reads published content, in which language, and how the answer may be
 /// cached. The caller is looked up (a database round trip for a session) only
 /// when it changes the answer: for a draft preview, when `per_caller` (the
 /// answer holds something of the caller's), or when the request names no
 /// language and the caller's locale decides it.
-async fn reader(
-    req: &Request,
-    preview: bool,
-    per_caller: bool,
-    query: &Query<Option<String>>,
-    accept: &Header<Option<String>>,
-) -> Result<(Option<Caller>, &'static str, Audience)> {
-    let named = language::named(query.0.as_deref(), accept.0.as_deref());
+async fn reader(req: &Request, preview: bool, per_caller: bool, lang: Asked) -> Result<(Option<Caller>, &'static str, Audience)> {
+    let named = lang.0;
     let depends_on_caller = per_caller || named.is_none();
     // Always who is asking, when the request carries credentials: a signed-in
     // reader is enrolled and prerequisites are checked. Anonymous requests
     // carry none, and this costs them nothing.
     let who = optional_caller(req).await?;
-    let l = named.unwrap_or_else(|| language::negotiate(None, None, who.as_ref().map(|c| c.locale.as_str())));
+    let l = lang.for_caller(who.as_ref());
     let audience = match (preview, depends_on_caller, who.is_some()) {
         (true, _, _) => Audience::Draft,
         (false, false, _) => Audience::Anyone,
@@ -293,27 +283,19 @@ impl CoursesApi {
         q: Query<Option<String>>,
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+        lang: Asked,
     ) -> Result<Json<CoursePage>> {
         let who = optional_caller(req).await?;
-        let l = lang(&lang_q, &accept, who.as_ref());
+        let l = lang.for_caller(who.as_ref());
         Ok(Json(self.courses.catalogue(l, theme.0.as_deref(), q.0.as_deref(), cursor.0.as_deref(), limit.0).await?))
     }
 
     /// A course with its outline. Authors may pass `preview=true` to see the draft as learners will.
     #[oai(path = "/courses/:slug", method = "get", tag = "ApiTags::Courses")]
-    async fn course(
-        &self,
-        req: &Request,
-        slug: Path<String>,
-        preview: Query<Option<bool>>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Cached<CourseDetail>> {
+    async fn course(&self, req: &Request, slug: Path<String>, preview: Query<Option<bool>>, lang: Asked) -> Result<Cached<CourseDetail>> {
         let preview = preview.0.unwrap_or(false);
         // `can_edit` is the caller's.
-        let (who, l, audience) = reader(req, preview, true, &lang_q, &accept).await?;
+        let (who, l, audience) = reader(req, preview, true, lang).await?;
         Ok(Cached::new(req, &self.courses.course(who.as_ref(), &slug.0, l, preview).await?, audience))
     }
 
@@ -322,30 +304,17 @@ impl CoursesApi {
     /// and the images' addresses, in the reader's language. A strong `ETag`
     /// makes checking a saved copy cost a 304 while the course is unchanged.
     #[oai(path = "/courses/:slug/offline", method = "get", tag = "ApiTags::Courses")]
-    async fn offline(
-        &self,
-        req: &Request,
-        slug: Path<String>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Cached<CourseBundle>> {
+    async fn offline(&self, req: &Request, slug: Path<String>, lang: Asked) -> Result<Cached<CourseBundle>> {
         // Which gated modules are included is the caller's.
-        let (who, l, audience) = reader(req, false, true, &lang_q, &accept).await?;
+        let (who, l, audience) = reader(req, false, true, lang).await?;
         Ok(Cached::new(req, &self.courses.offline_bundle(who.as_ref(), &slug.0, l).await?, audience))
     }
 
     /// A lesson, with the previous and next items.
     #[oai(path = "/lessons/:id", method = "get", tag = "ApiTags::Courses")]
-    async fn lesson(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        preview: Query<Option<bool>>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Cached<LessonView>> {
+    async fn lesson(&self, req: &Request, id: Path<Uuid>, preview: Query<Option<bool>>, lang: Asked) -> Result<Cached<LessonView>> {
         let preview = preview.0.unwrap_or(false);
-        let (who, l, audience) = reader(req, preview, false, &lang_q, &accept).await?;
+        let (who, l, audience) = reader(req, preview, false, lang).await?;
         if who.is_none() && !preview {
             return Ok(Cached::of(req, &*self.anonymous_lesson(id.0, l).await?, audience));
         }
@@ -354,17 +323,10 @@ impl CoursesApi {
 
     /// A quiz's questions, without the answers.
     #[oai(path = "/quizzes/:id", method = "get", tag = "ApiTags::Courses")]
-    async fn quiz(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        preview: Query<Option<bool>>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Cached<QuizView>> {
+    async fn quiz(&self, req: &Request, id: Path<Uuid>, preview: Query<Option<bool>>, lang: Asked) -> Result<Cached<QuizView>> {
         let preview = preview.0.unwrap_or(false);
         // `attempts_used` is the caller's.
-        let (who, l, audience) = reader(req, preview, true, &lang_q, &accept).await?;
+        let (who, l, audience) = reader(req, preview, true, lang).await?;
         Ok(Cached::new(req, &self.courses.quiz(who.as_ref(), id.0, l, preview).await?, audience))
     }
 
@@ -375,27 +337,19 @@ impl CoursesApi {
         req: &Request,
         id: Path<Uuid>,
         preview: Query<Option<bool>>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+        lang: Asked,
         body: Json<AttemptRequest>,
     ) -> Result<AttemptGraded> {
         let who = caller(req).await?;
-        let l = lang(&lang_q, &accept, Some(&who));
+        let l = lang.for_caller(Some(&who));
         Ok(AttemptGraded::Created(Json(self.courses.attempt(&who, id.0, body.0, l, preview.0.unwrap_or(false)).await?)))
     }
 
     /// A case study's presentation.
     #[oai(path = "/case-studies/:id", method = "get", tag = "ApiTags::Courses")]
-    async fn case_study(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        preview: Query<Option<bool>>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Cached<CaseStudyView>> {
+    async fn case_study(&self, req: &Request, id: Path<Uuid>, preview: Query<Option<bool>>, lang: Asked) -> Result<Cached<CaseStudyView>> {
         let preview = preview.0.unwrap_or(false);
-        let (who, l, audience) = reader(req, preview, false, &lang_q, &accept).await?;
+        let (who, l, audience) = reader(req, preview, false, lang).await?;
         Ok(Cached::new(req, &self.courses.case_study(who.as_ref(), id.0, l, preview).await?, audience))
     }
 
@@ -412,41 +366,27 @@ impl CoursesApi {
         req: &Request,
         id: Path<Uuid>,
         preview: Query<Option<bool>>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+        lang: Asked,
         body: OptionalJson<RunRequest>,
     ) -> Result<RunCreated> {
         let who = caller(req).await?;
-        let l = lang(&lang_q, &accept, Some(&who));
+        let l = lang.for_caller(Some(&who));
         Ok(RunCreated::Created(Json(self.courses.start_run(&who, id.0, l, preview.0.unwrap_or(false), body.0).await?)))
     }
 
     /// Take a decision: the feedback of an experienced practitioner, then the next step or the ending.
     #[oai(path = "/case-study-runs/:run_id/choices", method = "post", tag = "ApiTags::Courses")]
-    async fn choose(
-        &self,
-        req: &Request,
-        run_id: Path<Uuid>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-        body: Json<ChoiceRequest>,
-    ) -> Result<Json<ChoiceOutcome>> {
+    async fn choose(&self, req: &Request, run_id: Path<Uuid>, lang: Asked, body: Json<ChoiceRequest>) -> Result<Json<ChoiceOutcome>> {
         let who = caller(req).await?;
-        let l = lang(&lang_q, &accept, Some(&who));
+        let l = lang.for_caller(Some(&who));
         Ok(Json(self.courses.choose(&who, run_id.0, body.0, l).await?))
     }
 
     /// A run as it stands, to resume it.
     #[oai(path = "/case-study-runs/:run_id", method = "get", tag = "ApiTags::Courses")]
-    async fn run(
-        &self,
-        req: &Request,
-        run_id: Path<Uuid>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<RunView>> {
+    async fn run(&self, req: &Request, run_id: Path<Uuid>, lang: Asked) -> Result<Json<RunView>> {
         let who = caller(req).await?;
-        let l = lang(&lang_q, &accept, Some(&who));
+        let l = lang.for_caller(Some(&who));
         Ok(Json(self.courses.get_run(&who, run_id.0, l).await?))
     }
 

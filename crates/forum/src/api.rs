@@ -3,13 +3,13 @@
 //! community), except following a signed unsubscribe link.
 
 use poem::Request;
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi, Tags};
+use sanad_platform::Result;
 use sanad_platform::auth::caller;
-use sanad_platform::language::negotiate;
+use sanad_platform::language::Asked;
 use sanad_platform::responses::NoContent;
-use sanad_platform::{Caller, Result};
 use uuid::Uuid;
 
 use crate::model::*;
@@ -72,10 +72,6 @@ fn submitted(s: Submission) -> Submitted {
     if s.status == PostStatus::Published { Submitted::Published(Json(s)) } else { Submitted::Held(Json(s)) }
 }
 
-fn lang(query: &Query<Option<String>>, accept: &Header<Option<String>>, who: Option<&Caller>) -> &'static str {
-    negotiate(query.0.as_deref(), accept.0.as_deref(), who.map(|c| c.locale.as_str()))
-}
-
 /// The forum API.
 #[derive(Clone, Debug)]
 pub struct ForumApi {
@@ -93,14 +89,9 @@ impl ForumApi {
 impl ForumApi {
     /// The categories, by theme and by territory, with their count of topics.
     #[oai(path = "/forum/categories", method = "get", tag = "ApiTags::Forum")]
-    async fn categories(
-        &self,
-        req: &Request,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<CategoryList>> {
+    async fn categories(&self, req: &Request, lang: Asked) -> Result<Json<CategoryList>> {
         let who = caller(req).await?;
-        Ok(Json(self.forum.categories(lang(&lang_q, &accept, Some(&who))).await?))
+        Ok(Json(self.forum.categories(lang.for_caller(Some(&who))).await?))
     }
 
     /// A category's topics, latest activity first, with the caller's unread marks.
@@ -118,17 +109,11 @@ impl ForumApi {
 
     /// Opens a topic; its body is the first post, screened before publication.
     #[oai(path = "/forum/topics", method = "post", tag = "ApiTags::Forum")]
-    async fn create_topic(
-        &self,
-        req: &Request,
-        body: Json<NewTopic>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Submitted> {
+    async fn create_topic(&self, req: &Request, body: Json<NewTopic>, lang: Asked) -> Result<Submitted> {
         let who = caller(req).await?;
         let NewTopic { category, title, body, anonymous } = body.0;
         let input = TopicInput { category: category.0, title: title.0, body: body.0, anonymous: anonymous.unwrap_or(false) };
-        Ok(submitted(self.forum.create_topic(&who, input, lang(&lang_q, &accept, Some(&who))).await?))
+        Ok(submitted(self.forum.create_topic(&who, input, lang.for_caller(Some(&who))).await?))
     }
 
     /// A topic and a page of its posts (20 by default); held posts only for their author and moderators.
@@ -148,47 +133,26 @@ impl ForumApi {
     /// first post as when the topic was opened (held: `202`, the topic hidden
     /// until a moderator decides); the earlier title is kept for moderators.
     #[oai(path = "/forum/topics/:id", method = "patch", tag = "ApiTags::Forum")]
-    async fn edit_topic(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        body: Json<TopicEdit>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Edited> {
+    async fn edit_topic(&self, req: &Request, id: Path<Uuid>, body: Json<TopicEdit>, lang: Asked) -> Result<Edited> {
         let who = caller(req).await?;
-        let s = self.forum.edit_title(&who, id.0, &body.0.title, lang(&lang_q, &accept, Some(&who))).await?;
+        let s = self.forum.edit_title(&who, id.0, &body.0.title, lang.for_caller(Some(&who))).await?;
         Ok(if s.status == PostStatus::Published { Edited::Published(Json(s)) } else { Edited::Held(Json(s)) })
     }
 
     /// Replies in a topic; screened before publication.
     #[oai(path = "/forum/topics/:id/posts", method = "post", tag = "ApiTags::Forum")]
-    async fn create_post(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        body: Json<NewPost>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Submitted> {
+    async fn create_post(&self, req: &Request, id: Path<Uuid>, body: Json<NewPost>, lang: Asked) -> Result<Submitted> {
         let who = caller(req).await?;
         let NewPost { body, reply_to, anonymous } = body.0;
         let input = PostInput { body: body.0, reply_to, anonymous: anonymous.unwrap_or(false) };
-        Ok(submitted(self.forum.create_post(&who, id.0, input, lang(&lang_q, &accept, Some(&who))).await?))
+        Ok(submitted(self.forum.create_post(&who, id.0, input, lang.for_caller(Some(&who))).await?))
     }
 
     /// Its author edits a post: screened again; the earlier text is kept for moderators.
     #[oai(path = "/forum/posts/:id", method = "patch", tag = "ApiTags::Forum")]
-    async fn edit_post(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        body: Json<PostEdit>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Edited> {
+    async fn edit_post(&self, req: &Request, id: Path<Uuid>, body: Json<PostEdit>, lang: Asked) -> Result<Edited> {
         let who = caller(req).await?;
-        let s = self.forum.edit_post(&who, id.0, &body.0.body, lang(&lang_q, &accept, Some(&who))).await?;
+        let s = self.forum.edit_post(&who, id.0, &body.0.body, lang.for_caller(Some(&who))).await?;
         Ok(if s.status == PostStatus::Published { Edited::Published(Json(s)) } else { Edited::Held(Json(s)) })
     }
 

@@ -30,27 +30,44 @@ pub struct FieldError {
     pub code: FieldCode,
     /// What is wrong with it, in English.
     pub message: String,
-    /// For `invalid_content`: what is wrong as a stable code, for clients to
-    /// say in the reader's language (listed in docs/problems.md).
+    /// For `invalid_content`: what is wrong, and where in the course it is.
+    #[oai(flatten)]
+    #[serde(flatten)]
+    pub because: Because,
+}
+
+/// Why, as a stable code (`reason`, listed in docs/problems.md) with the
+/// values its sentence names (`params`), for clients to say in the reader's
+/// language; part of a problem and of a field error, both absent when there
+/// is no such reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Object, Serialize, Deserialize)]
+pub struct Because {
+    /// Why, as a stable code (listed in docs/problems.md); its English
+    /// sentence is a problem's `detail`, a field error's `message`.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonCode>,
-    /// The values the reason names, and where in the course it is.
+    /// The values the reason names (for content, where in the course it is).
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<BTreeMap<String, String>>,
 }
 
+impl From<&Reason> for Because {
+    fn from(reason: &Reason) -> Self {
+        Self { reason: Some(reason.code), params: (!reason.params.is_empty()).then(|| reason.params.clone()) }
+    }
+}
+
 impl FieldError {
     /// A field error with its code and message.
     pub fn new(field: &str, code: FieldCode, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code, message: message.into(), reason: None, params: None }
+        Self { field: field.into(), code, message: message.into(), because: Because::default() }
     }
 
     /// A field error whose message is a reason's English sentence.
     pub fn with_reason(field: &str, code: FieldCode, reason: Reason) -> Self {
-        let message = reason.english();
-        Self { field: field.into(), code, message, reason: Some(reason.code), params: Some(reason.params) }
+        Self { field: field.into(), code, message: reason.english(), because: Because::from(&reason) }
     }
 }
 
@@ -73,15 +90,10 @@ pub struct Problem {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
-    /// For refusals: why, as a stable code for clients to say in the
-    /// reader's language (`detail` is its English sentence).
-    #[oai(skip_serializing_if_is_none)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<ReasonCode>,
-    /// The values the reason's sentence names.
-    #[oai(skip_serializing_if_is_none)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<BTreeMap<String, String>>,
+    /// For refusals: why (`detail` is its English sentence).
+    #[oai(flatten)]
+    #[serde(flatten)]
+    pub because: Because,
     /// The request id, to quote when reporting an internal error.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -179,8 +191,7 @@ impl Error {
         match self {
             Error::Invalid(errors) => problem.errors = Some(errors.clone()),
             Error::Forbidden(r) | Error::Conflict(r) | Error::Gone(r) | Error::TooLarge(r) | Error::UnsupportedMediaType(r) => {
-                problem.reason = Some(r.code);
-                problem.params = (!r.params.is_empty()).then(|| r.params.clone());
+                problem.because = Because::from(r);
             }
             _ => {}
         }

@@ -49,7 +49,57 @@ pub fn named(query: Option<&str>, accept_language: Option<&str>) -> Option<&'sta
 /// The language to serve: what the request names ([`named`]), else the
 /// caller's `locale` when it is supported, else [`DEFAULT`].
 pub fn negotiate(query: Option<&str>, accept_language: Option<&str>, locale: Option<&str>) -> &'static str {
-    named(query, accept_language).or_else(|| locale.and_then(supported)).unwrap_or(DEFAULT)
+    Asked(named(query, accept_language)).or_locale(locale)
+}
+
+/// The language a request names: `?lang=` when it is a supported one, then
+/// the `Accept-Language` header ([`named`]). Every endpoint that serves text
+/// takes it as its `lang` argument, so the two are read in one place; the
+/// OpenAPI document shows the query parameter, and the header is honoured as
+/// HTTP says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Asked(pub Option<&'static str>);
+
+impl Asked {
+    /// The language to serve to `caller`: the one asked for, else the
+    /// caller's locale, else [`DEFAULT`].
+    pub fn for_caller(self, caller: Option<&crate::Caller>) -> &'static str {
+        self.or_locale(caller.map(|c| c.locale.as_str()))
+    }
+
+    /// The language asked for, else `locale` when supported, else [`DEFAULT`].
+    pub fn or_locale(self, locale: Option<&str>) -> &'static str {
+        self.0.or_else(|| locale.and_then(supported)).unwrap_or(DEFAULT)
+    }
+}
+
+impl<'a> poem_openapi::ApiExtractor<'a> for Asked {
+    const TYPES: &'static [poem_openapi::ApiExtractorType] = &[poem_openapi::ApiExtractorType::Parameter];
+    type ParamType = Option<String>;
+    type ParamRawType = String;
+
+    fn register(registry: &mut poem_openapi::registry::Registry) {
+        <Option<String> as poem_openapi::types::Type>::register(registry);
+    }
+
+    fn param_in() -> Option<poem_openapi::registry::MetaParamIn> {
+        Some(poem_openapi::registry::MetaParamIn::Query)
+    }
+
+    fn param_schema_ref() -> Option<poem_openapi::registry::MetaSchemaRef> {
+        Some(<Option<String> as poem_openapi::types::Type>::schema_ref())
+    }
+
+    async fn from_request(
+        request: &'a poem::Request,
+        body: &mut poem::RequestBody,
+        param_opts: poem_openapi::ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        let query = poem_openapi::param::Query::<Option<String>>::from_request(request, body, param_opts).await?;
+        // A header that is not text names no language; it is not an error.
+        let header = request.headers().get(poem::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        Ok(Self(named(query.0.as_deref(), header)))
+    }
 }
 
 #[cfg(test)]

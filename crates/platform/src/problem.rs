@@ -145,8 +145,7 @@ impl ProblemType {
             status: self.row().status,
             detail,
             errors: None,
-            reason: None,
-            params: None,
+            because: crate::error::Because::default(),
             request_id: crate::telemetry::current_request_id(),
         }
     }

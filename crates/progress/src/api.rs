@@ -1,14 +1,14 @@
 //! HTTP endpoints of progress: parse, authorise, call the service, map errors.
 
 use poem::Request;
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::Path;
 use poem_openapi::payload::{Attachment, AttachmentType, Json};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
+use sanad_platform::Result;
 use sanad_platform::auth::caller;
-use sanad_platform::language::negotiate;
+use sanad_platform::language::Asked;
 use sanad_platform::payload::OptionalJson;
 use sanad_platform::responses::NoContent;
-use sanad_platform::{Caller, Result};
 use uuid::Uuid;
 
 use crate::model::*;
@@ -52,10 +52,6 @@ impl ProgressApi {
     }
 }
 
-fn lang(query: &Query<Option<String>>, accept: &Header<Option<String>>, who: Option<&Caller>) -> &'static str {
-    negotiate(query.0.as_deref(), accept.0.as_deref(), who.map(|c| c.locale.as_str()))
-}
-
 #[OpenApi(prefix_path = "/api/v1")]
 impl ProgressApi {
     /// Enrol in a course (idempotent).
@@ -88,61 +84,39 @@ impl ProgressApi {
         &self,
         req: &Request,
         id: Path<Uuid>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+        lang: Asked,
         body: OptionalJson<CompletionReceipt>,
     ) -> Result<NoContent> {
         let who = caller(req).await?;
-        self.progress.complete_lesson(&who, id.0, lang(&lang_q, &accept, Some(&who)), body.0).await?;
+        self.progress.complete_lesson(&who, id.0, lang.for_caller(Some(&who)), body.0).await?;
         Ok(NoContent::Done)
     }
 
     /// The courses the caller follows, with progress and the item to resume.
     #[oai(path = "/me/progress", method = "get", tag = "ApiTags::Progress")]
-    async fn mine(
-        &self,
-        req: &Request,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<MyProgress>> {
+    async fn mine(&self, req: &Request, lang: Asked) -> Result<Json<MyProgress>> {
         let who = caller(req).await?;
-        Ok(Json(self.progress.mine(&who, lang(&lang_q, &accept, Some(&who))).await?))
+        Ok(Json(self.progress.mine(&who, lang.for_caller(Some(&who))).await?))
     }
 
     /// The caller's progress in one course: items done, modules locked, where to resume.
     #[oai(path = "/courses/:slug/progress", method = "get", tag = "ApiTags::Progress")]
-    async fn in_course(
-        &self,
-        req: &Request,
-        slug: Path<String>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<CourseProgress>> {
+    async fn in_course(&self, req: &Request, slug: Path<String>, lang: Asked) -> Result<Json<CourseProgress>> {
         let who = caller(req).await?;
-        Ok(Json(self.progress.in_course(&who, &slug.0, lang(&lang_q, &accept, Some(&who))).await?))
+        Ok(Json(self.progress.in_course(&who, &slug.0, lang.for_caller(Some(&who))).await?))
     }
 
     /// The caller's attestations.
     #[oai(path = "/me/certificates", method = "get", tag = "ApiTags::Progress")]
-    async fn certificates(
-        &self,
-        req: &Request,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<CertificateList>> {
+    async fn certificates(&self, req: &Request, lang: Asked) -> Result<Json<CertificateList>> {
         let who = caller(req).await?;
-        Ok(Json(self.progress.certificates(&who, lang(&lang_q, &accept, Some(&who))).await?))
+        Ok(Json(self.progress.certificates(&who, lang.for_caller(Some(&who))).await?))
     }
 
     /// Check an attestation: public, no sign-in. An unknown code is 404.
     #[oai(path = "/certificates/:code", method = "get", tag = "ApiTags::Progress")]
-    async fn verify(
-        &self,
-        code: Path<String>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<CertificateCheck>> {
-        Ok(Json(self.progress.verify(&code.0, lang(&lang_q, &accept, None)).await?))
+    async fn verify(&self, code: Path<String>, lang: Asked) -> Result<Json<CertificateCheck>> {
+        Ok(Json(self.progress.verify(&code.0, lang.for_caller(None)).await?))
     }
 
     /// The attestation as a PDF in French and Arabic, with a QR code of its verification page: public.

@@ -287,7 +287,8 @@ pub fn openapi_service(apis: Apis, public_url: &str) -> OpenApiService<Apis, ()>
     OpenApiService::new(apis, "Sanad", env!("CARGO_PKG_VERSION"))
         .description(
             "JSON API of Sanad, the learning and practice platform for child-protection professionals. Errors are application/problem+json (RFC 9457). Lists take ?cursor= and ?limit= \
-             (default 20, max 100) and return {items, next_cursor}. The SPA authenticates with a session cookie and \
+             (default 20, max 100) and return {items, next_cursor}. Text comes in the language ?lang= names (fr, ar, en), else the one \
+             the Accept-Language header prefers, else the account's locale, else French. The SPA authenticates with a session cookie and \
              must send X-CSRF-Token on unsafe methods; scripts send Authorization: Bearer <personal API token>.",
         )
         .server(public_url.to_string())

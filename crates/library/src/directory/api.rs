@@ -1,13 +1,13 @@
 //! HTTP endpoints of the directory: parse, authorise, call the service, map errors.
 
 use poem::{FromRequest, IntoResponse, Request, RequestBody, Response};
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Json, ParsePayload, Payload};
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
 use poem_openapi::{ApiRequest, ApiResponse, OpenApi, Tags};
 use sanad_platform::Caller;
 use sanad_platform::auth::{caller, optional_caller};
-use sanad_platform::language;
+use sanad_platform::language::Asked;
 use sanad_platform::responses::NoContent;
 use sanad_platform::vocabulary::Language;
 use sanad_platform::{Change, Result, Text};
@@ -146,19 +146,18 @@ impl From<ServiceUpdate> for ServiceChange {
 }
 
 /// The reader's language: `?lang=`, then `Accept-Language`, then the account's locale, then French.
-fn in_language(query: &Query<Option<String>>, accept: &Header<Option<String>>, caller: Option<&Caller>) -> Language {
-    let code = language::negotiate(query.0.as_deref(), accept.0.as_deref(), caller.map(|c| c.locale.as_str()));
-    Language::parse(code).unwrap_or(Language::Fr)
+fn in_language(lang: Asked, caller: Option<&Caller>) -> Language {
+    Language::parse(lang.for_caller(caller)).unwrap_or(Language::Fr)
 }
 
 /// The language of a public read: the caller (a database round trip for a
 /// session) is looked up only when the request names no language.
-async fn reader(req: &Request, query: &Query<Option<String>>, accept: &Header<Option<String>>) -> Result<Language> {
-    let who = match language::named(query.0.as_deref(), accept.0.as_deref()) {
+async fn reader(req: &Request, lang: Asked) -> Result<Language> {
+    let who = match lang.0 {
         Some(_) => None,
         None => optional_caller(req).await?,
     };
-    Ok(in_language(query, accept, who.as_ref()))
+    Ok(in_language(lang, who.as_ref()))
 }
 
 #[OpenApi(prefix_path = "/api/v1")]
@@ -176,25 +175,18 @@ impl DirectoryApi {
         q: Query<Option<String>>,
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
+        lang: Asked,
     ) -> Result<Json<ServicePage>> {
-        let reader = reader(req, &lang_q, &accept).await?;
+        let reader = reader(req, lang).await?;
         let query = ServiceQuery { territory: territory.0, kind: kind.0, q: q.0, cursor: cursor.0, limit: limit.0 };
         Ok(Json(self.directory.list(&query, reader).await?))
     }
 
     /// Add a service (trainers and admins).
     #[oai(path = "/directory/services", method = "post", tag = "ApiTags::Directory")]
-    async fn create(
-        &self,
-        req: &Request,
-        body: Json<NewService>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<ServiceCreated> {
+    async fn create(&self, req: &Request, body: Json<NewService>, lang: Asked) -> Result<ServiceCreated> {
         let caller = caller(req).await?;
-        let reader = in_language(&lang_q, &accept, Some(&caller));
+        let reader = in_language(lang, Some(&caller));
         Ok(ServiceCreated::Created(Json(self.directory.create(&caller, body.0.into(), reader).await?)))
     }
 
@@ -214,29 +206,16 @@ impl DirectoryApi {
 
     /// One service. Public.
     #[oai(path = "/directory/services/:id", method = "get", tag = "ApiTags::Directory")]
-    async fn get(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<DirectoryService>> {
-        let reader = reader(req, &lang_q, &accept).await?;
+    async fn get(&self, req: &Request, id: Path<Uuid>, lang: Asked) -> Result<Json<DirectoryService>> {
+        let reader = reader(req, lang).await?;
         Ok(Json(self.directory.get(id.0, reader).await?))
     }
 
     /// Change a service (trainers and admins): absent fields are kept, `null` clears an optional one.
     #[oai(path = "/directory/services/:id", method = "patch", tag = "ApiTags::Directory")]
-    async fn update(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        body: Json<ServiceUpdate>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<DirectoryService>> {
+    async fn update(&self, req: &Request, id: Path<Uuid>, body: Json<ServiceUpdate>, lang: Asked) -> Result<Json<DirectoryService>> {
         let caller = caller(req).await?;
-        let reader = in_language(&lang_q, &accept, Some(&caller));
+        let reader = in_language(lang, Some(&caller));
         Ok(Json(self.directory.update(&caller, id.0, body.0.into(), reader).await?))
     }
 
@@ -249,15 +228,9 @@ impl DirectoryApi {
 
     /// Mark a service checked today (trainers and admins): how the directory stays current when focal points change.
     #[oai(path = "/directory/services/:id/verify", method = "post", tag = "ApiTags::Directory")]
-    async fn verify(
-        &self,
-        req: &Request,
-        id: Path<Uuid>,
-        #[oai(name = "lang")] lang_q: Query<Option<String>>,
-        #[oai(name = "Accept-Language")] accept: Header<Option<String>>,
-    ) -> Result<Json<DirectoryService>> {
+    async fn verify(&self, req: &Request, id: Path<Uuid>, lang: Asked) -> Result<Json<DirectoryService>> {
         let caller = caller(req).await?;
-        let reader = in_language(&lang_q, &accept, Some(&caller));
+        let reader = in_language(lang, Some(&caller));
         Ok(Json(self.directory.verify(&caller, id.0, reader).await?))
     }
 }
