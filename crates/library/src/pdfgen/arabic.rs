@@ -12,44 +12,25 @@
 use std::sync::LazyLock;
 
 use krilla::Document;
-use krilla::color::rgb;
 use krilla::geom::Point;
 use krilla::metadata::Metadata;
-use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
-use krilla::paint::Fill;
 use krilla::surface::Surface;
-use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::text::KrillaGlyph;
+use sanad_platform::print::{self, ACCENT, Face, INK, Shaped, fill};
 use unicode_bidi::{BidiInfo, Level};
 
 /// A4 portrait, in points.
-const PAGE_WIDTH: f32 = 595.28;
-const PAGE_HEIGHT: f32 = 841.89;
+const PAGE_WIDTH: f32 = print::A4.0;
+const PAGE_HEIGHT: f32 = print::A4.1;
 const MARGIN: f32 = 56.0;
 const TITLE_SIZE: f32 = 20.0;
 const BODY_SIZE: f32 = 14.0;
 /// Baseline to baseline, as a multiple of the size (Amiri's marks sit high and low).
 const LEADING: f32 = 1.9;
-const INK: (u8, u8, u8) = (0x1e, 0x29, 0x33);
-const ACCENT: (u8, u8, u8) = (0x1f, 0x5c, 0x66);
 
-/// A font as krilla embeds it and rustybuzz shapes with it.
-struct Face {
-    pdf: Font,
-    shaper: rustybuzz::Face<'static>,
-}
-
-impl Face {
-    fn load(data: &'static [u8]) -> Self {
-        Self {
-            pdf: Font::new(data.into(), 0).expect("embedded font parses"),
-            shaper: rustybuzz::Face::from_slice(data, 0).expect("embedded font parses"),
-        }
-    }
-}
-
-static REGULAR: LazyLock<Face> = LazyLock::new(|| Face::load(sanad_platform::fonts::AMIRI_REGULAR));
-static BOLD: LazyLock<Face> = LazyLock::new(|| Face::load(sanad_platform::fonts::AMIRI_BOLD));
+static REGULAR: LazyLock<Face> = LazyLock::new(|| Face::load(print::AMIRI_REGULAR));
+static BOLD: LazyLock<Face> = LazyLock::new(|| Face::load(print::AMIRI_BOLD));
 
 /// One directional run of a line, shaped.
 struct Run {
@@ -135,39 +116,7 @@ impl Line {
 /// Shapes one run in one direction; each glyph keeps the byte range of the
 /// text it shows (its cluster), which krilla writes for text extraction.
 fn shape_run(text: &str, rtl: bool, face: &'static Face, size: f32) -> Run {
-    let mut buffer = rustybuzz::UnicodeBuffer::new();
-    buffer.push_str(text);
-    buffer.set_direction(if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight });
-    buffer.guess_segment_properties();
-    let output = rustybuzz::shape(&face.shaper, &[], buffer);
-    let units = face.shaper.units_per_em() as f32;
-    let mut starts: Vec<usize> = output.glyph_infos().iter().map(|i| i.cluster as usize).collect();
-    starts.sort_unstable();
-    starts.dedup();
-    let end_of = |start: usize| match starts.binary_search(&start) {
-        Ok(i) => starts.get(i + 1).copied().unwrap_or(text.len()),
-        Err(_) => text.len(),
-    };
-    let mut width = 0.0;
-    let glyphs = output
-        .glyph_infos()
-        .iter()
-        .zip(output.glyph_positions())
-        .map(|(info, position)| {
-            let start = info.cluster as usize;
-            let advance = position.x_advance as f32 / units;
-            width += advance * size;
-            KrillaGlyph::new(
-                GlyphId::new(info.glyph_id),
-                advance,
-                position.x_offset as f32 / units,
-                position.y_offset as f32 / units,
-                position.y_advance as f32 / units,
-                start..end_of(start),
-                None,
-            )
-        })
-        .collect();
+    let Shaped { glyphs, width } = print::shape(text, rtl, face, size);
     Run { text: text.to_owned(), start: 0, rtl, glyphs, width }
 }
 
@@ -193,10 +142,6 @@ fn wrap(paragraph: &str, face: &'static Face, size: f32, width: f32) -> Vec<Line
         lines.push(Line::shape(&words[first..].join(" "), face, size));
     }
     lines
-}
-
-fn fill(color: (u8, u8, u8)) -> Fill {
-    Fill { paint: rgb::Color::new(color.0, color.1, color.2).into(), opacity: NormalizedF32::ONE, rule: Default::default() }
 }
 
 /// A right-to-left PDF: `title` in bold on the first page, then each entry

@@ -17,14 +17,12 @@ use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
 use krilla::Document;
-use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
-use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::text::KrillaGlyph;
+use sanad_platform::print::{self, ACCENT, INK, MUTED, Shaped, fill, stroke};
 use unicode_bidi::{BidiInfo, Direction, Level};
 
 use super::code::AttestationCode;
@@ -120,26 +118,14 @@ fn non_blank(text: &Option<String>) -> Option<&str> {
 // ---------------------------------------------------------------- the page
 
 /// A4 landscape, in points.
-const PAGE_WIDTH: f32 = 841.89;
-const PAGE_HEIGHT: f32 = 595.28;
+const PAGE_WIDTH: f32 = print::A4.1;
+const PAGE_HEIGHT: f32 = print::A4.0;
 /// Distance from the page edge to each column's outer side.
 const MARGIN_X: f32 = 64.0;
 /// Each half's text column; the gap between the columns holds the rule.
 const COLUMN_WIDTH: f32 = 318.0;
 /// Side of the QR code.
 const QR_SIZE: f32 = 84.0;
-
-const INK: (u8, u8, u8) = (0x1e, 0x29, 0x33);
-const ACCENT: (u8, u8, u8) = (0x1f, 0x5c, 0x66);
-const MUTED: (u8, u8, u8) = (0x5b, 0x67, 0x70);
-
-fn fill(color: (u8, u8, u8)) -> Fill {
-    Fill { paint: rgb::Color::new(color.0, color.1, color.2).into(), opacity: NormalizedF32::ONE, rule: Default::default() }
-}
-
-fn stroke(color: (u8, u8, u8), width: f32) -> Stroke {
-    Stroke { paint: rgb::Color::new(color.0, color.1, color.2).into(), width, ..Default::default() }
-}
 
 /// The double border, the platform name and the rule between the halves.
 fn draw_frame(surface: &mut Surface) {
@@ -418,10 +404,9 @@ fn hours_ar(hours: u32) -> String {
 
 // ---------------------------------------------------------------- text
 
-/// A font, once for krilla (embedding) and once for rustybuzz (shaping).
+/// A font with the size it is set at.
 struct Face {
-    pdf: Font,
-    shaper: rustybuzz::Face<'static>,
+    font: print::Face,
     /// Size relative to the nominal size: Amiri's letters are small on their
     /// body, so Arabic is set larger to match Noto Serif's visual weight.
     scale: f32,
@@ -429,15 +414,11 @@ struct Face {
 
 impl Face {
     fn load(data: &'static [u8], scale: f32) -> Self {
-        Self {
-            pdf: Font::new(data.into(), 0).expect("embedded font parses"),
-            shaper: rustybuzz::Face::from_slice(data, 0).expect("embedded font parses"),
-            scale,
-        }
+        Self { font: print::Face::load(data), scale }
     }
 
     fn has(&self, c: char) -> bool {
-        self.shaper.glyph_index(c).is_some()
+        self.font.has(c)
     }
 }
 
@@ -450,10 +431,10 @@ struct Faces {
 
 /// Parsed once per process; the font files are part of the binary.
 static FACES: LazyLock<Faces> = LazyLock::new(|| Faces {
-    serif: Face::load(sanad_platform::fonts::NOTO_SERIF_REGULAR, 1.0),
-    serif_bold: Face::load(sanad_platform::fonts::NOTO_SERIF_BOLD, 1.0),
-    amiri: Face::load(sanad_platform::fonts::AMIRI_REGULAR, 1.2),
-    amiri_bold: Face::load(sanad_platform::fonts::AMIRI_BOLD, 1.2),
+    serif: Face::load(print::NOTO_SERIF_REGULAR, 1.0),
+    serif_bold: Face::load(print::NOTO_SERIF_BOLD, 1.0),
+    amiri: Face::load(print::AMIRI_REGULAR, 1.2),
+    amiri_bold: Face::load(print::AMIRI_BOLD, 1.2),
 });
 
 /// How a paragraph is set: its base direction and weight. Fonts follow the
@@ -532,7 +513,7 @@ impl Line {
     fn draw(&self, surface: &mut Surface, x: f32, y: f32) {
         let mut x = x;
         for piece in &self.pieces {
-            surface.draw_glyphs(Point::from_xy(x, y), &piece.glyphs, piece.face.pdf.clone(), &piece.text, piece.size, false);
+            surface.draw_glyphs(Point::from_xy(x, y), &piece.glyphs, piece.face.font.pdf.clone(), &piece.text, piece.size, false);
             x += piece.width;
         }
     }
@@ -581,44 +562,7 @@ fn font_segments(text: &str, style: Style) -> Vec<(&'static Face, &str)> {
 }
 
 fn shape_piece(text: &str, rtl: bool, face: &'static Face, size: f32) -> Piece {
-    let mut buffer = rustybuzz::UnicodeBuffer::new();
-    buffer.push_str(text);
-    buffer.set_direction(if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight });
-    buffer.guess_segment_properties();
-    let output = rustybuzz::shape(&face.shaper, &[], buffer);
-    let units = face.shaper.units_per_em() as f32;
-
-    // A glyph stands for the text from its cluster to the next cluster in
-    // logical order (a ligature covers several characters): this is what
-    // the PDF's text layer gives back on copy or search.
-    let mut starts: Vec<usize> = output.glyph_infos().iter().map(|i| i.cluster as usize).collect();
-    starts.sort_unstable();
-    starts.dedup();
-    let end_of = |start: usize| match starts.binary_search(&start) {
-        Ok(i) => starts.get(i + 1).copied().unwrap_or(text.len()),
-        Err(_) => text.len(),
-    };
-
-    let mut width = 0.0;
-    let glyphs = output
-        .glyph_infos()
-        .iter()
-        .zip(output.glyph_positions())
-        .map(|(info, position)| {
-            let start = info.cluster as usize;
-            let advance = position.x_advance as f32 / units;
-            width += advance * size;
-            KrillaGlyph::new(
-                GlyphId::new(info.glyph_id),
-                advance,
-                position.x_offset as f32 / units,
-                position.y_offset as f32 / units,
-                position.y_advance as f32 / units,
-                start..end_of(start),
-                None,
-            )
-        })
-        .collect();
+    let Shaped { glyphs, width } = print::shape(text, rtl, &face.font, size);
     Piece { face, text: text.to_owned(), glyphs, size, width }
 }
 
@@ -762,7 +706,7 @@ mod tests {
         assert_eq!(glyphs.first().unwrap().text_range, 4..6);
         assert_eq!(glyphs.last().unwrap().text_range, 0..2);
         // The initial seen is a joined form, not the isolated letter's glyph.
-        let isolated = FACES.amiri.shaper.glyph_index('س').unwrap().0 as u32;
+        let isolated = FACES.amiri.font.shaper.glyph_index('س').unwrap().0 as u32;
         assert_ne!(glyphs.last().unwrap().glyph_id.to_u32(), isolated);
     }
 
