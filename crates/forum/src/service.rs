@@ -107,6 +107,22 @@ const FANOUT_CHUNK: usize = 250;
 /// How long a fan-out job is held by the instance that claimed it.
 const FANOUT_LEASE_SECS: i64 = 120;
 
+/// A post being published: what its notifications are told from.
+#[derive(Clone, Copy)]
+struct Publication<'a> {
+    topic: &'a TopicRow,
+    post: Uuid,
+    /// Its author (never named to others when the post is anonymous).
+    poster: Uuid,
+    /// Its Markdown.
+    body: &'a str,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+fn sql(e: sqlx::Error) -> Error {
+    Error::Internal(e.into())
+}
+
 /// What became of a claimed fan-out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum FanOut {
@@ -114,10 +130,6 @@ enum FanOut {
     Finished,
     /// Told to stop between two transactions: the job is still to finish.
     Stopped,
-}
-
-fn sql(e: sqlx::Error) -> Error {
-    Error::Internal(e.into())
 }
 
 fn is_moderator(caller: &Caller) -> bool {
@@ -290,17 +302,10 @@ impl Forum {
         let seq = store::next_seq(&mut tx, topic_id).await.map_err(sql)?;
         self.write_post(&mut tx, topic_id, post_id, seq, caller.user_id, input.anonymous, &body, &html, None, &verdict, now).await?;
         store::refresh_topic(&mut tx, topic_id).await.map_err(sql)?;
-        let published = verdict == Verdict::Publish;
-        if published && let Some(topic) = store::topic_in(&mut tx, topic_id).await.map_err(sql)? {
-            // Mentions, and the category's watchers by the fan-out.
-            self.announce(&mut tx, &signer, &topic, post_id, caller.user_id, &body, None, now).await?;
-        }
-        tx.commit().await.map_err(sql)?;
-        if published {
-            self.after_announce();
-        } else {
-            self.index_wake.notify_one();
-        }
+        let topic = if verdict == Verdict::Publish { store::topic_in(&mut tx, topic_id).await.map_err(sql)? } else { None };
+        // Mentions, and the category's watchers by the fan-out.
+        let news = topic.as_ref().map(|topic| Publication { topic, post: post_id, poster: caller.user_id, body: &body, now });
+        self.commit_announcing(tx, &signer, news, None).await?;
         Ok(submission(topic_id, topic_id, post_id, verdict))
     }
 
@@ -363,7 +368,13 @@ impl Forum {
         self.write_post(&mut tx, topic_id, post_id, seq, caller.user_id, input.anonymous, &body, &html, input.reply_to, &verdict, now)
             .await?;
         if verdict == Verdict::Publish {
-            self.announce(&mut tx, &signer, &topic, post_id, caller.user_id, &body, topic_author.as_ref(), now).await?;
+            self.announce(
+                &mut tx,
+                &signer,
+                &Publication { topic: &topic, post: post_id, poster: caller.user_id, body: &body, now },
+                topic_author.as_ref(),
+            )
+            .await?;
         }
         tx.commit().await.map_err(sql)?;
         self.after_announce();
@@ -373,24 +384,14 @@ impl Forum {
     /// What follows a post's publication, in its transaction: the topic's
     /// activity and counts, the topic's author told (in the app, and by mail
     /// unless they chose otherwise), and the watchers' fan-out queued.
-    #[allow(clippy::too_many_arguments)]
-    async fn announce(
-        &self,
-        tx: &mut Tx,
-        signer: &Signer,
-        topic: &TopicRow,
-        post: Uuid,
-        poster: Uuid,
-        body: &str,
-        topic_author: Option<&Person>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<()> {
+    async fn announce(&self, tx: &mut Tx, signer: &Signer, news: &Publication<'_>, topic_author: Option<&Person>) -> Result<()> {
+        let Publication { topic, post, poster, body, now } = *news;
         store::touch_topic(tx, topic.id, now).await.map_err(sql)?;
         store::refresh_topic(tx, topic.id).await.map_err(sql)?;
         // Its publication number: live pages follow these, so a late approval reaches them too.
         store::mark_published(tx, topic.id, post).await.map_err(sql)?;
         // Mentions and quotes first: a member is told once of a post, by the most particular reason.
-        self.tell_named(tx, signer, topic, post, poster, body, &[], now).await?;
+        self.tell_named(tx, signer, news, &[]).await?;
         if topic.author_id != poster {
             let level = store::subscription_in(tx, topic.id, topic.author_id).await.map_err(sql)?;
             if level.as_deref() != Some(SubscriptionLevel::Muted.as_str())
@@ -403,6 +404,28 @@ impl Forum {
             }
         }
         store::insert_fanout(tx, post, now).await.map_err(sql)
+    }
+
+    /// Commits `tx`, announcing `news` in it first when the post was
+    /// published by it, then wakes the index, and the fan-out and the mail
+    /// when something was announced.
+    async fn commit_announcing(
+        &self,
+        mut tx: Tx,
+        signer: &Signer,
+        news: Option<Publication<'_>>,
+        topic_author: Option<&Person>,
+    ) -> Result<()> {
+        if let Some(news) = &news {
+            self.announce(&mut tx, signer, news, topic_author).await?;
+        }
+        tx.commit().await.map_err(sql)?;
+        if news.is_some() {
+            self.after_announce();
+        } else {
+            self.index_wake.notify_one();
+        }
+        Ok(())
     }
 
     fn after_announce(&self) {
@@ -486,11 +509,18 @@ impl Forum {
         let newly_published = status == PostStatus::Published && was == PostStatus::Held;
         let still_published = status == PostStatus::Published && was == PostStatus::Published;
         if newly_published {
-            self.announce(&mut tx, &signer, &topic, id, post.author_id, &body, topic_author.as_ref(), now).await?;
+            self.announce(
+                &mut tx,
+                &signer,
+                &Publication { topic: &topic, post: id, poster: post.author_id, body: &body, now },
+                topic_author.as_ref(),
+            )
+            .await?;
         } else if still_published {
             // The edit may name members the post did not: they are told now, those told before are not told again.
             let told = store::notify::told_of(&mut tx, id).await.map_err(sql)?;
-            self.tell_named(&mut tx, &signer, &topic, id, post.author_id, &body, &told, now).await?;
+            self.tell_named(&mut tx, &signer, &Publication { topic: &topic, post: id, poster: post.author_id, body: &body, now }, &told)
+                .await?;
         }
         tx.commit().await.map_err(sql)?;
         self.index_wake.notify_one();
@@ -563,14 +593,9 @@ impl Forum {
             store::audit(&mut tx, caller.user_id, "edit_title", Some(first.id), None, now).await.map_err(sql)?;
         }
         let newly_published = status == PostStatus::Published && was == PostStatus::Held;
-        if newly_published && let Some(topic) = store::topic_in(&mut tx, id).await.map_err(sql)? {
-            self.announce(&mut tx, &signer, &topic, first.id, first.author_id, &first.body, topic_author.as_ref(), now).await?;
-        }
-        tx.commit().await.map_err(sql)?;
-        self.index_wake.notify_one();
-        if newly_published {
-            self.after_announce();
-        }
+        let topic = if newly_published { store::topic_in(&mut tx, id).await.map_err(sql)? } else { None };
+        let news = topic.as_ref().map(|topic| Publication { topic, post: first.id, poster: first.author_id, body: &first.body, now });
+        self.commit_announcing(tx, &signer, news, topic_author.as_ref()).await?;
         let reasons = match verdict {
             Verdict::Hold(reasons) => reasons,
             Verdict::Publish => Vec::new(),
@@ -1071,15 +1096,9 @@ impl Forum {
         store::refresh_topic(&mut tx, topic.id).await.map_err(sql)?;
         store::audit(&mut tx, caller.user_id, request.decision.as_str(), Some(post.id), None, now).await.map_err(sql)?;
         let newly_published = status == PostStatus::Published && was != PostStatus::Published;
-        if newly_published {
-            let topic_author = self.person(topic.author_id).await?;
-            self.announce(&mut tx, &signer, &topic, post.id, post.author_id, &body, topic_author.as_ref(), now).await?;
-        }
-        tx.commit().await.map_err(sql)?;
-        self.index_wake.notify_one();
-        if newly_published {
-            self.after_announce();
-        }
+        let topic_author = if newly_published { self.person(topic.author_id).await? } else { None };
+        let news = newly_published.then_some(Publication { topic: &topic, post: post.id, poster: post.author_id, body: &body, now });
+        self.commit_announcing(tx, &signer, news, topic_author.as_ref()).await?;
         Ok(DecisionOutcome { id: item_id, post_id: post.id, decision: request.decision, status })
     }
 

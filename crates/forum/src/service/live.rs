@@ -9,9 +9,9 @@
 //! streamed reaches the open page when it is published.
 
 use sanad_platform::{Caller, Error, Result};
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
+use super::pages::published_view;
 use super::{Forum, author_of_post, is_moderator, sql, status_of};
 use crate::author::with_authors;
 use crate::model::{PostStatus, PostView};
@@ -144,24 +144,8 @@ impl Forum {
         for ((p, author), resume) in with_authors(self.people.as_ref(), posts, author_of_post).await?.into_iter().zip(resumes) {
             // As in the topic view: the Markdown to edit from for its author and moderators only.
             let own = p.author_id == caller.user_id;
-            events.push(LiveEvent::Post(
-                Box::new(PostView {
-                    mine: own,
-                    body: (own || is_moderator(caller)).then_some(p.body),
-                    id: p.id,
-                    seq: p.seq,
-                    author,
-                    body_html: p.body_html,
-                    reply_to: p.reply_to,
-                    status: PostStatus::Published,
-                    created_at: p.created_at,
-                    edited_at: p.edited_at,
-                    reactions: BTreeMap::new(),
-                    my_reactions: Vec::new(),
-                    reasons: Vec::new(),
-                }),
-                resume,
-            ));
+            let body = (own || is_moderator(caller)).then(|| p.body.clone());
+            events.push(LiveEvent::Post(Box::new(PostView { mine: own, body, ..published_view(&p, author) }), resume));
         }
         Ok(events)
     }

@@ -3,15 +3,14 @@
 //! a member follows a category (its watchers are told of its new topics by
 //! the fan-out job).
 
-use chrono::{DateTime, Utc};
 use sanad_platform::{Caller, Result, Tx};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-use super::{Forum, sql};
+use super::{Forum, Publication, sql};
 use crate::mentions;
 use crate::model::{NotificationKind, Subscription, SubscriptionLevel};
-use crate::store::{self, TopicRow};
+use crate::store;
 use crate::unsubscribe::Signer;
 
 /// At most this many members are told of one post by mentions: a post naming
@@ -26,18 +25,14 @@ impl Forum {
     /// topic's author and watchers are told. `told` are the members already
     /// told of the post (by any reason; an edit's names are read again): they
     /// are not told again, and their mentions count in the post's ten.
-    #[allow(clippy::too_many_arguments)]
     pub(super) async fn tell_named(
         &self,
         tx: &mut Tx,
         signer: &Signer,
-        topic: &TopicRow,
-        post: Uuid,
-        poster: Uuid,
-        body: &str,
+        news: &Publication<'_>,
         told_before: &[(Uuid, String)],
-        now: DateTime<Utc>,
     ) -> Result<()> {
+        let Publication { topic, post, poster, body, now } = *news;
         let already = |id: &Uuid| told_before.iter().any(|(who, _)| who == id);
         let mentioned_before = told_before.iter().filter(|(_, kind)| kind == NotificationKind::Mention.as_str()).count();
         let reading = mentions::read(body);

@@ -19,7 +19,40 @@ use super::{Forum, author_of_post, author_of_topic, can_read_topic, is_moderator
 use crate::author::{Names, StoredAuthor, shown, with_authors};
 use crate::kept::KeptTopicPage;
 use crate::model::*;
-use crate::store::{self, TopicForReader, TopicRow};
+use crate::store::{self, PostRow, TopicForReader, TopicRow};
+
+/// A page of posts read for one reader ([`Forum::posts_read`]).
+struct PostsRead {
+    page: Page<PostRow>,
+    /// The numbers of its first and last posts (`(0, 0)` when empty).
+    range: (i64, i64),
+    counts: HashMap<Uuid, BTreeMap<String, i64>>,
+    mine: HashMap<Uuid, Vec<ReactionKind>>,
+    /// Each post's author, in the page's order.
+    authors: Vec<StoredAuthor>,
+    names: Names,
+    topic_author: StoredAuthor,
+}
+
+/// What a post shows to every reader alike (as published, without
+/// reactions); the rest is the reader's.
+pub(super) fn published_view(p: &PostRow, author: AuthorView) -> PostView {
+    PostView {
+        id: p.id,
+        seq: p.seq,
+        author,
+        body_html: p.body_html.clone(),
+        reply_to: p.reply_to,
+        status: PostStatus::Published,
+        created_at: p.created_at,
+        edited_at: p.edited_at,
+        reactions: BTreeMap::new(),
+        my_reactions: Vec::new(),
+        reasons: Vec::new(),
+        mine: false,
+        body: None,
+    }
+}
 
 /// Each post's reactions by kind, and the reader's own.
 type Reactions = (HashMap<Uuid, BTreeMap<String, i64>>, HashMap<Uuid, Vec<ReactionKind>>);
@@ -101,32 +134,17 @@ impl Forum {
 
     /// The page of published posts every reader without held posts sees.
     async fn build_topic_page(&self, topic: &TopicRow, after: i64, limit: u32) -> Result<KeptTopicPage> {
-        let rows = store::posts_page(&self.db, topic.id, after, Uuid::nil(), false, page::fetch_limit(limit)).await.map_err(sql)?;
-        let page = Page::from_rows(rows, limit, |p| page::encode_key(&p.seq));
-        let range = (page.items.first().map_or(0, |p| p.seq), page.items.last().map_or(0, |p| p.seq));
-        let (mut counts, _) = self.reactions(topic.id, range, Uuid::nil()).await?;
-        let topic_author = author_of_topic(topic);
-        let authors: Vec<StoredAuthor> = page.items.iter().map(author_of_post).collect();
-        let names = Names::of(self.people.as_ref(), authors.iter().chain(std::iter::once(&topic_author))).await?;
+        let read = self.posts_read(topic, after, limit, Uuid::nil(), false).await?;
+        let PostsRead { page, range, mut counts, authors, names, topic_author, .. } = read;
         let posts = page
             .items
             .into_iter()
             .zip(authors.iter())
             .map(|(p, a)| {
                 let view = PostView {
-                    id: p.id,
-                    seq: p.seq,
-                    author: shown(a, &names),
-                    body_html: p.body_html,
-                    reply_to: p.reply_to,
-                    status: status_of(&p.status),
-                    created_at: p.created_at,
-                    edited_at: p.edited_at,
                     reactions: counts.remove(&p.id).unwrap_or_default(),
-                    my_reactions: Vec::new(),
-                    reasons: Vec::new(),
-                    mine: false,
-                    body: None,
+                    status: status_of(&p.status),
+                    ..published_view(&p, shown(a, &names))
                 };
                 (view, p.author_id, p.body)
             })
@@ -144,16 +162,10 @@ impl Forum {
     /// A page for a moderator (every held post) or for a member with held
     /// posts in the topic (theirs, with the reasons): nobody else's to share.
     async fn own_topic_page(&self, caller: &Caller, found: TopicForReader, after: i64, limit: u32) -> Result<TopicWithPosts> {
-        let id = found.topic.id;
         let moderator = is_moderator(caller);
-        let rows = store::posts_page(&self.db, id, after, caller.user_id, moderator, page::fetch_limit(limit)).await.map_err(sql)?;
-        let page = Page::from_rows(rows, limit, |p| page::encode_key(&p.seq));
-        let range = (page.items.first().map_or(0, |p| p.seq), page.items.last().map_or(0, |p| p.seq));
-        let (mut counts, mut mine) = self.reactions(id, range, caller.user_id).await?;
-        self.mark_read(caller, id, found.last_seq.unwrap_or(0), range.1).await?;
-        let topic_author = author_of_topic(&found.topic);
-        let authors: Vec<StoredAuthor> = page.items.iter().map(author_of_post).collect();
-        let names = Names::of(self.people.as_ref(), authors.iter().chain(std::iter::once(&topic_author))).await?;
+        let read = self.posts_read(&found.topic, after, limit, caller.user_id, moderator).await?;
+        let PostsRead { page, range, mut counts, mut mine, authors, names, topic_author } = read;
+        self.mark_read(caller, found.topic.id, found.last_seq.unwrap_or(0), range.1).await?;
         let posts = page
             .items
             .into_iter()
@@ -164,23 +176,31 @@ impl Forum {
                 PostView {
                     mine: own,
                     // The Markdown to edit from: the author's own, and moderators' to redact.
-                    body: (own || moderator).then_some(p.body),
-                    id: p.id,
-                    seq: p.seq,
-                    author: shown(a, &names),
-                    body_html: p.body_html,
-                    reply_to: p.reply_to,
-                    status,
-                    created_at: p.created_at,
-                    edited_at: p.edited_at,
+                    body: (own || moderator).then(|| p.body.clone()),
                     reactions: counts.remove(&p.id).unwrap_or_default(),
                     my_reactions: mine.remove(&p.id).unwrap_or_default(),
                     reasons: if status == PostStatus::Held { super::reasons_from(p.reasons.as_deref()) } else { Vec::new() },
+                    status,
+                    ..published_view(&p, shown(a, &names))
                 }
             })
             .collect();
         let topic = topic_view(&found, shown(&topic_author, &names), caller);
         Ok(TopicWithPosts { topic, posts, next_cursor: page.next_cursor })
+    }
+
+    /// A page of a topic's posts as `reader` may read them (`Uuid::nil()`:
+    /// published posts only, as any member), with their reactions (the
+    /// reader's own apart) and their authors' names as members see them.
+    async fn posts_read(&self, topic: &TopicRow, after: i64, limit: u32, reader: Uuid, all_held: bool) -> Result<PostsRead> {
+        let rows = store::posts_page(&self.db, topic.id, after, reader, all_held, page::fetch_limit(limit)).await.map_err(sql)?;
+        let page = Page::from_rows(rows, limit, |p| page::encode_key(&p.seq));
+        let range = (page.items.first().map_or(0, |p| p.seq), page.items.last().map_or(0, |p| p.seq));
+        let (counts, mine) = self.reactions(topic.id, range, reader).await?;
+        let topic_author = author_of_topic(topic);
+        let authors: Vec<StoredAuthor> = page.items.iter().map(author_of_post).collect();
+        let names = Names::of(self.people.as_ref(), authors.iter().chain(std::iter::once(&topic_author))).await?;
+        Ok(PostsRead { page, range, counts, mine, authors, names, topic_author })
     }
 
     /// The reactions on the posts numbered `from..=to`: counts, and `reader`'s own.
