@@ -9,109 +9,85 @@ import { describeError, localizeFieldError, problemPlace } from '../errors';
 import { LOCALES, type Translate } from '../i18n';
 import { Link } from '../router';
 
-export function TextArea({
-  name,
-  label,
-  value,
-  onValue,
-  rows = 4,
-  hint,
-  error,
-  optional,
-  lang,
-  mono,
-  disabled,
-  original,
-}: {
+/** What every text field of the authoring forms takes, whatever its control. */
+interface TextField {
   name: string;
   label: string;
   value: string;
   onValue: (v: string) => void;
-  rows?: number;
   hint?: string | undefined;
   error?: string | undefined;
   optional?: boolean;
   lang?: string | undefined;
-  mono?: boolean;
   disabled?: boolean | undefined;
   /** Translating: the text in the course's language, shown above the field. */
   original?: Original | undefined;
-}) {
+}
+
+/** The attributes a text control gets from its frame. */
+interface ControlAttrs {
+  id: string;
+  'aria-describedby'?: string | undefined;
+  'aria-invalid'?: 'true';
+  name: string;
+  disabled: boolean | undefined;
+  lang: string | undefined;
+  value: string;
+}
+
+/** A text field's label, hint, error and original text around its control. */
+function TextFrame({ field, control }: { field: TextField; control: (attrs: ControlAttrs) => ComponentChildren }) {
+  const { name, label, hint, error, optional, original, disabled, lang, value } = field;
   return (
     <FieldFrame name={name} label={label} hint={hint} error={error} optional={optional}>
       {(a11y) => (
         <>
           <OriginalText id={a11y.id} original={original} />
-          <textarea
-            {...a11y}
-            aria-describedby={withOriginal(a11y, original)}
-            name={name}
-            rows={rows}
-            class={mono ? 'mono' : undefined}
-            disabled={disabled}
-            lang={lang}
-            dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : 'auto'}
-            value={value}
-            onInput={(e) => onValue((e.currentTarget as HTMLTextAreaElement).value)}
-          />
+          {control({ ...a11y, 'aria-describedby': withOriginal(a11y, original), name, disabled, lang, value })}
         </>
       )}
     </FieldFrame>
   );
 }
 
-export function Input({
-  name,
-  label,
-  value,
-  onValue,
-  hint,
-  error,
-  optional,
-  lang,
-  type = 'text',
-  min,
-  max,
-  disabled,
-  original,
-}: {
-  name: string;
-  label: string;
-  value: string;
-  onValue: (v: string) => void;
-  hint?: string | undefined;
-  error?: string | undefined;
-  optional?: boolean;
-  lang?: string | undefined;
-  type?: 'text' | 'number';
-  min?: number;
-  max?: number;
-  disabled?: boolean | undefined;
-  /** Translating: the text in the course's language, shown above the field. */
-  original?: Original | undefined;
-}) {
+/** The direction of text in a stated language; `undefined` when none is stated. */
+const direction = (lang: string | undefined) => (lang ? (lang === 'ar' ? 'rtl' : 'ltr') : undefined);
+
+export function TextArea(field: TextField & { rows?: number; mono?: boolean }) {
+  const { rows = 4, mono, lang, onValue } = field;
   return (
-    <FieldFrame name={name} label={label} hint={hint} error={error} optional={optional}>
-      {(a11y) => (
-        <>
-          <OriginalText id={a11y.id} original={original} />
-          <input
-            {...a11y}
-            aria-describedby={withOriginal(a11y, original)}
-            name={name}
-            type={type as 'text'}
-            inputMode={type === 'number' ? 'numeric' : undefined}
-            min={min}
-            max={max}
-            disabled={disabled}
-            lang={lang}
-            dir={lang ? (lang === 'ar' ? 'rtl' : 'ltr') : undefined}
-            value={value}
-            onInput={(e) => onValue((e.currentTarget as HTMLInputElement).value)}
-          />
-        </>
+    <TextFrame
+      field={field}
+      control={(attrs) => (
+        <textarea
+          {...attrs}
+          rows={rows}
+          class={mono ? 'mono' : undefined}
+          dir={direction(lang) ?? 'auto'}
+          onInput={(e) => onValue((e.currentTarget as HTMLTextAreaElement).value)}
+        />
       )}
-    </FieldFrame>
+    />
+  );
+}
+
+export function Input(field: TextField & { type?: 'text' | 'number'; min?: number; max?: number }) {
+  const { type = 'text', min, max, lang, onValue } = field;
+  return (
+    <TextFrame
+      field={field}
+      control={(attrs) => (
+        <input
+          {...attrs}
+          type={type as 'text'}
+          inputMode={type === 'number' ? 'numeric' : undefined}
+          min={min}
+          max={max}
+          dir={direction(lang)}
+          onInput={(e) => onValue((e.currentTarget as HTMLInputElement).value)}
+        />
+      )}
+    />
   );
 }
 
