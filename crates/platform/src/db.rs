@@ -78,12 +78,16 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // Checkpoints run beside the requests (see `checkpoints`), not
+                // inside whichever commit crosses the threshold.
+                .pragma("wal_autocheckpoint", "0");
             // No ping before each use: a connection to a local file does not
             // drop like a network one, and the ping is a round trip to the
             // connection's thread on every acquire.
             let pool =
                 SqlitePoolOptions::new().max_connections(8).min_connections(1).test_before_acquire(false).connect_with(options).await?;
+            tokio::spawn(checkpoints(pool.clone()));
             Ok(Db::Sqlite(pool))
         } else {
             Err(sqlx::Error::Configuration(
@@ -159,6 +163,29 @@ impl Tx {
     }
 }
 
+/// How often the WAL of a SQLite database is copied back into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`]
+/// until the pool closes. SQLite's own checkpoint runs inside the commit
+/// that takes the WAL past 1,000 pages: with the forum's fan-out writing
+/// thousands of notifications and mails, that commit was often a member's
+/// reply, which then paid for copying and syncing megabytes of other
+/// writes. A passive checkpoint takes no write lock: writers go on beside it.
+async fn checkpoints(pool: SqlitePool) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::warn!(error = %e, "SQLite checkpoint failed");
+        }
+    }
+}
+
 /// Hides the password of a database URL before it is printed.
 pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {
@@ -196,4 +223,37 @@ where
         found.append(&mut rows);
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_commits_never_checkpoint_and_the_wal_is_copied_back_beside_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sanad.db");
+        let db = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+        let Db::Sqlite(pool) = &db else { unreachable!() };
+        let threshold: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(pool).await.unwrap();
+        assert_eq!(threshold, 0, "no commit runs a checkpoint");
+
+        // 2 MB of rows: under SQLite's own threshold (1,000 pages, 4 MB), so
+        // without the background checkpoints they would stay in the WAL.
+        sqlx::query("CREATE TABLE filler (body BLOB)").execute(pool).await.unwrap();
+        for _ in 0..64 {
+            sqlx::query("INSERT INTO filler VALUES (randomblob(32768))").execute(pool).await.unwrap();
+        }
+        let before = std::fs::metadata(&file).unwrap().len();
+        let mut copied = before;
+        for _ in 0..40 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            copied = std::fs::metadata(&file).unwrap().len();
+            if copied >= 2 * 1024 * 1024 {
+                break;
+            }
+        }
+        assert!(copied >= 2 * 1024 * 1024, "the database file holds the rows within 4 s ({before} then {copied} bytes)");
+        db.close().await;
+    }
 }
