@@ -2,14 +2,28 @@
 //! each still sees only what is theirs on it; a change
 //! made by another instance (here: written straight into the database, as
 //! any other instance's write lands) shows on the next read, however it was
-//! made, because the versions move by triggers.
+//! made, because the versions move by triggers. A category's list is read
+//! fresh, but the names on it are kept as long as a kept page's.
 
+use async_trait::async_trait;
 use reqwest::StatusCode;
+use sanad_accounts::Accounts;
+use sanad_forum::search::Analyzers;
+use sanad_forum::{Forum, ForumSeams};
+use sanad_platform::auth::Credential;
+use sanad_platform::people::{PeopleDirectory, Person};
+use sanad_platform::{Caller, Clock, Role};
 use sanad_tests::{Backend, TestServer, on_both_backends};
 use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use uuid::Uuid;
 
-on_both_backends!(readers_share_a_page_and_see_only_their_own_on_it, changes_from_another_instance_show_at_once);
+on_both_backends!(
+    readers_share_a_page_and_see_only_their_own_on_it,
+    changes_from_another_instance_show_at_once,
+    a_category_list_reads_the_names_on_it_once_for_every_reader
+);
 
 fn uuid(v: &Value) -> Uuid {
     v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not an id: {v}"))
@@ -122,4 +136,54 @@ async fn changes_from_another_instance_show_at_once(backend: Backend) {
     let (st, _) = amal.get(&page).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     srv.stop().await;
+}
+
+/// The accounts, counting the names asked of them.
+struct CountedPeople {
+    accounts: Accounts,
+    asked: AtomicUsize,
+}
+
+#[async_trait]
+impl PeopleDirectory for CountedPeople {
+    async fn find_by_email(&self, email: &str) -> sanad_platform::Result<Option<Uuid>> {
+        self.accounts.find_by_email(email).await
+    }
+
+    async fn people(&self, ids: &[Uuid]) -> sanad_platform::Result<Vec<Person>> {
+        self.asked.fetch_add(ids.len(), Ordering::SeqCst);
+        self.accounts.people(ids).await
+    }
+}
+
+fn member(user_id: Uuid) -> Caller {
+    Caller { user_id, roles: vec![Role::Learner], locale: "fr".into(), credential: Credential::Session, session: None }
+}
+
+/// Every list of a category needs its topics' authors' names: read once,
+/// they serve every reader and every page for a minute (as a kept topic
+/// page does) instead of a query each time; an author not yet named on
+/// this instance is read then.
+async fn a_category_list_reads_the_names_on_it_once_for_every_reader(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let mut badr = srv.member("badr@example.org", "Badr Chraibi").await;
+    for (who, title) in [(&mut amal, "Signalement"), (&mut badr, "Audition")] {
+        let (st, topic) = who.post("/api/v1/forum/topics", json!({"category": "concepts", "title": title, "body": "Un texte."})).await;
+        assert_eq!(st, StatusCode::CREATED, "{topic}");
+    }
+    let (db, _data_dir) = srv.stop_and_open_database().await;
+    let accounts = Accounts::new(db.clone(), Clock::system(), Arc::new(|| {}));
+    let people = Arc::new(CountedPeople { accounts, asked: AtomicUsize::new(0) });
+    let seams = ForumSeams { people: people.clone(), wake_mail: Arc::new(|| {}), analyzers: Analyzers::default() };
+    let forum = Forum::new(db.clone(), Clock::system(), seams).expect("forum");
+
+    let readers = [member(Uuid::now_v7()), member(Uuid::now_v7()), member(Uuid::now_v7())];
+    for reader in &readers {
+        let list = forum.topics(reader, "concepts", None, None).await.expect("the list");
+        let names: Vec<_> = list.items.iter().map(|t| t.author.display_name.clone().unwrap_or_default()).collect();
+        assert_eq!(names, ["Badr Chraibi", "Amal Berrada"], "latest first, with their authors' names");
+    }
+    assert_eq!(people.asked.load(Ordering::SeqCst), 2, "two names read once, for three readers");
+    db.close().await;
 }

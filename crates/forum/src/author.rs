@@ -8,6 +8,7 @@ use sanad_platform::people::PeopleDirectory;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+use crate::kept::KeptPages;
 use crate::model::AuthorView;
 
 /// An author as stored with a topic or post: the real account always, the
@@ -34,14 +35,38 @@ pub struct Names(HashMap<Uuid, String>);
 impl Names {
     /// The names of the authors among `authors` who did not post anonymously.
     pub async fn of<'a>(people: &dyn PeopleDirectory, authors: impl IntoIterator<Item = &'a StoredAuthor>) -> Result<Self> {
-        let mut ids: Vec<Uuid> = authors.into_iter().filter(|a| !a.anonymous).map(|a| a.user_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        if ids.is_empty() {
-            return Ok(Self::default());
-        }
-        Ok(Self(people.people(&ids).await?.into_iter().map(|p| (p.id, p.display_name)).collect()))
+        Ok(Self(read(people, &named(authors)).await?))
     }
+
+    /// As [`Names::of`], taking the names `kept` read less than
+    /// [`crate::kept::KEPT_FOR`] ago and looking up only the others.
+    pub async fn of_kept<'a>(
+        people: &dyn PeopleDirectory,
+        kept: &KeptPages,
+        authors: impl IntoIterator<Item = &'a StoredAuthor>,
+    ) -> Result<Self> {
+        let (mut names, missing) = kept.names(&named(authors));
+        let read = read(people, &missing).await?;
+        kept.keep_names(&read);
+        names.extend(read);
+        Ok(Self(names))
+    }
+}
+
+/// The accounts among `authors` who did not post anonymously, once each.
+fn named<'a>(authors: impl IntoIterator<Item = &'a StoredAuthor>) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = authors.into_iter().filter(|a| !a.anonymous).map(|a| a.user_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The display names of `ids`, read from the directory (nothing asked for none).
+async fn read(people: &dyn PeopleDirectory, ids: &[Uuid]) -> Result<HashMap<Uuid, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(people.people(ids).await?.into_iter().map(|p| (p.id, p.display_name)).collect())
 }
 
 /// What members see of `author`: `{id, display_name}`, or only

@@ -5,9 +5,11 @@
 //! version with the reader's own marks in one query and builds the page
 //! again when it moved. Names of
 //! members can change without moving a version, so a kept page is also built
-//! again after [`KEPT_FOR`].
+//! again after [`KEPT_FOR`]; the names a category's list shows are kept for
+//! as long (the list itself is read fresh: one query with the reader's marks).
 
 use lru::LruCache;
+use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -41,14 +43,18 @@ pub type TopicPageKey = (Uuid, i64, u32);
 #[derive(Debug)]
 pub struct KeptPages {
     topics: Mutex<LruCache<TopicPageKey, Arc<KeptTopicPage>>>,
+    /// Members' display names, with when they were read.
+    names: Mutex<LruCache<Uuid, (String, Instant)>>,
 }
 
 /// Topic pages kept (some 20 KB each: about 40 MB at most).
 const TOPIC_PAGES: usize = 2_000;
+/// Names kept (some 100 bytes each).
+const NAMES: usize = 20_000;
 
 impl Default for KeptPages {
     fn default() -> Self {
-        Self { topics: Mutex::new(LruCache::new(nonzero(TOPIC_PAGES))) }
+        Self { topics: Mutex::new(LruCache::new(nonzero(TOPIC_PAGES))), names: Mutex::new(LruCache::new(nonzero(NAMES))) }
     }
 }
 
@@ -71,5 +77,30 @@ impl KeptPages {
     /// Keeps a topic's page.
     pub fn keep_topic_page(&self, key: TopicPageKey, page: Arc<KeptTopicPage>) {
         self.topics.lock().unwrap_or_else(|e| e.into_inner()).put(key, page);
+    }
+
+    /// The young kept names among `ids`, and the ids to look up.
+    pub fn names(&self, ids: &[Uuid]) -> (HashMap<Uuid, String>, Vec<Uuid>) {
+        let mut kept = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        let mut found = HashMap::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        for id in ids {
+            match kept.get(id).filter(|(_, read)| read.elapsed() < KEPT_FOR) {
+                Some((name, _)) => {
+                    found.insert(*id, name.clone());
+                }
+                None => missing.push(*id),
+            }
+        }
+        (found, missing)
+    }
+
+    /// Keeps names just read.
+    pub fn keep_names(&self, names: &HashMap<Uuid, String>) {
+        let mut kept = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        for (id, name) in names {
+            kept.put(*id, (name.clone(), now));
+        }
     }
 }

@@ -16,7 +16,7 @@ use std::time::Instant;
 use uuid::Uuid;
 
 use super::{Forum, author_of_post, author_of_topic, can_read_topic, is_moderator, sql, status_of};
-use crate::author::{Names, StoredAuthor, shown, with_authors};
+use crate::author::{Names, StoredAuthor, shown};
 use crate::kept::KeptTopicPage;
 use crate::model::*;
 use crate::store::{self, PostRow, TopicForReader, TopicRow};
@@ -68,14 +68,17 @@ impl Forum {
             return Err(Error::NotFound("category"));
         }
         let page = Page::from_rows(rows, limit, |t| page::encode_key(&(t.last_activity_at, t.id)));
-        let shown_rows =
-            with_authors(self.people.as_ref(), page.items, |t| StoredAuthor::of(t.author_id, t.anonymous, &t.pseudonym)).await?;
-        let items = shown_rows
+        // Names as the kept topic pages show them: read again after KEPT_FOR.
+        let authors: Vec<StoredAuthor> = page.items.iter().map(|t| StoredAuthor::of(t.author_id, t.anonymous, &t.pseudonym)).collect();
+        let names = Names::of_kept(self.people.as_ref(), &self.kept, &authors).await?;
+        let items = page
+            .items
             .into_iter()
+            .zip(authors.iter())
             .map(|(t, author)| TopicSummary {
                 id: t.id,
                 title: t.title,
-                author,
+                author: shown(author, &names),
                 reply_count: t.reply_count,
                 last_activity_at: t.last_activity_at,
                 unread: t.post_seq > t.last_seq.unwrap_or(0),
