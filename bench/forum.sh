@@ -19,7 +19,8 @@
 # seeded forum, measures it again without writing it anew (with PostgreSQL,
 # pass the same SANAD_DATABASE_URL). The figures then include the posts of the
 # earlier runs' write phases. FORUM_BENCH_SEED_ONLY=1 stops once the forum is written and indexed.
-# FORUM_BENCH_ONLY=fanout measures only the replies with and without watchers (4.).
+# FORUM_BENCH_ONLY=fanout measures only the replies with and without watchers (4.);
+# FORUM_BENCH_ONLY=reads only the two reads (2.), which write nothing.
 # FORUM_BENCH_SANAD=<binary> serves with another build of sanad (an earlier
 # commit's, for a before/after comparison on the same data).
 # FORUM_BENCH_MAIL_DIR=<dir> writes the mail files there (e.g. /dev/shm/...,
@@ -120,6 +121,7 @@ run "GET /forum/categories/$category/topics (first page of $(curl -fs -b "$jar" 
   "$base/api/v1/forum/categories/$category/topics"
 cursor=$("$bin"/forum_load cursor "$base" "$big" 9000 | sed -n 's/^cursor=//p')
 run "GET /forum/topics/{id}?cursor= (20 posts after post 9,000 of the 10,000-post topic)" "$base/api/v1/forum/topics/$big?cursor=$cursor"
+[ "${FORUM_BENCH_ONLY:-}" = reads ] && exit 0
 
 echo "== replies (screened; rate limits off), ${duration}s each =="
 "$bin"/forum_load replies "$base" 16 "$duration"
