@@ -65,6 +65,9 @@ export function App() {
   });
   const loc = useLocation();
   const meRef = useRef<Me | null>(null);
+  // A language picked before the session check answered: the reader's latest choice, which the
+  // account's language must not undo when the answer comes.
+  const pickedEarly = useRef<Locale | null>(null);
 
   const changeLocale = useCallback((next: Locale) => {
     // Its words first (fetched the first time); a language that cannot come (offline, never
@@ -110,7 +113,10 @@ export function App() {
       const current = meRef.current;
       if (current && current.locale !== next) saveLocale(current, next);
       // A guest's choice is the latest one when they sign in (see useSignedIn).
-      else if (!current) setPendingLocale(GUEST, next);
+      else if (!current) {
+        setPendingLocale(GUEST, next);
+        pickedEarly.current = next;
+      }
     },
     [changeLocale, saveLocale],
   );
@@ -124,7 +130,9 @@ export function App() {
       .then((user) => {
         if (user) {
           setMe(user);
-          const pending = pendingLocale(user.id);
+          const picked = pickedEarly.current;
+          if (picked) setPendingLocale(GUEST, null);
+          const pending = picked ?? pendingLocale(user.id);
           if (pending && pending !== user.locale) saveLocale(user, pending);
           else {
             setPendingLocale(user.id, null);

@@ -106,6 +106,26 @@ test('the language a guest picks before signing in is kept at sign-in and saved 
   expect(me.locale).toBe('ar');
 });
 
+test('a language picked while the session check is on its way is kept, and saved to the account', async ({ page }) => {
+  await registerViaApi(page, 'Nadia Attente');
+  // The session check answers only once the reader has picked Arabic.
+  let answer: () => void = () => undefined;
+  const picked = new Promise<void>((resolve) => (answer = resolve));
+  await page.route('**/api/v1/session', async (route) => {
+    await picked;
+    await route.continue();
+  });
+  await page.goto('/profile');
+  await switchLanguage(page, 'ar');
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+  answer();
+  expect((await saved).status()).toBe(200);
+  await expect(page.locator('details.advanced summary')).toHaveText('إعدادات متقدمة');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+  const me = (await (await page.request.get('/api/v1/me')).json()) as { locale: string };
+  expect(me.locale).toBe('ar');
+});
+
 async function csrfHeader(page: Page): Promise<Record<string, string>> {
   const me = (await (await page.request.get('/api/v1/me')).json()) as { csrf_token?: string };
   return me.csrf_token ? { 'X-CSRF-Token': me.csrf_token } : {};
