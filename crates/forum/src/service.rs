@@ -367,17 +367,9 @@ impl Forum {
         limits::admit(&mut tx, allowance, caller.user_id, post_id, now, lang).await?;
         self.write_post(&mut tx, topic_id, post_id, seq, caller.user_id, input.anonymous, &body, &html, input.reply_to, &verdict, now)
             .await?;
-        if verdict == Verdict::Publish {
-            self.announce(
-                &mut tx,
-                &signer,
-                &Publication { topic: &topic, post: post_id, poster: caller.user_id, body: &body, now },
-                topic_author.as_ref(),
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(sql)?;
-        self.after_announce();
+        let news =
+            (verdict == Verdict::Publish).then_some(Publication { topic: &topic, post: post_id, poster: caller.user_id, body: &body, now });
+        self.commit_announcing(tx, &signer, news, topic_author.as_ref()).await?;
         Ok(submission(post_id, topic_id, post_id, verdict))
     }
 
@@ -408,7 +400,7 @@ impl Forum {
 
     /// Commits `tx`, announcing `news` in it first when the post was
     /// published by it, then wakes the index, and the fan-out and the mail
-    /// when something was announced.
+    /// when something was announced. Every write of a post ends here.
     async fn commit_announcing(
         &self,
         mut tx: Tx,
@@ -508,25 +500,14 @@ impl Forum {
         store::refresh_topic(&mut tx, topic.id).await.map_err(sql)?;
         let newly_published = status == PostStatus::Published && was == PostStatus::Held;
         let still_published = status == PostStatus::Published && was == PostStatus::Published;
-        if newly_published {
-            self.announce(
-                &mut tx,
-                &signer,
-                &Publication { topic: &topic, post: id, poster: post.author_id, body: &body, now },
-                topic_author.as_ref(),
-            )
-            .await?;
-        } else if still_published {
+        let news = Publication { topic: &topic, post: id, poster: post.author_id, body: &body, now };
+        if still_published {
             // The edit may name members the post did not: they are told now, those told before are not told again.
             let told = store::notify::told_of(&mut tx, id).await.map_err(sql)?;
-            self.tell_named(&mut tx, &signer, &Publication { topic: &topic, post: id, poster: post.author_id, body: &body, now }, &told)
-                .await?;
+            self.tell_named(&mut tx, &signer, &news, &told).await?;
         }
-        tx.commit().await.map_err(sql)?;
-        self.index_wake.notify_one();
-        if newly_published {
-            self.after_announce();
-        } else if still_published {
+        self.commit_announcing(tx, &signer, newly_published.then_some(news), topic_author.as_ref()).await?;
+        if still_published {
             (self.wake_mail)();
         }
         let id_shown = if post.seq == 1 { topic.id } else { id };

@@ -3,7 +3,8 @@
 //!
 //! Order of precedence: `?lang=` (a link names its language), then the
 //! `Accept-Language` header, then whatever the caller decides (the account's
-//! locale, French); [`named`] gives the first two, callers add the rest.
+//! locale, French); [`Asked`] holds the first two, and
+//! [`Asked::for_caller`] adds the rest.
 
 /// The languages Sanad is written in, French first (the default).
 pub const SUPPORTED: [&str; 3] = ["fr", "ar", "en"];
@@ -44,12 +45,6 @@ pub fn from_accept_language(header: &str) -> Option<&'static str> {
 /// one, then the `Accept-Language` header; `None` when neither names one.
 pub fn named(query: Option<&str>, accept_language: Option<&str>) -> Option<&'static str> {
     query.and_then(supported).or_else(|| accept_language.and_then(from_accept_language))
-}
-
-/// The language to serve: what the request names ([`named`]), else the
-/// caller's `locale` when it is supported, else [`DEFAULT`].
-pub fn negotiate(query: Option<&str>, accept_language: Option<&str>, locale: Option<&str>) -> &'static str {
-    Asked(named(query, accept_language)).or_locale(locale)
 }
 
 /// The language a request names: `?lang=` when it is a supported one, then
@@ -130,8 +125,8 @@ mod tests {
         assert_eq!(named(Some("ar"), Some("en")), Some("ar"));
         assert_eq!(named(Some("de"), Some("en")), Some("en"));
         assert_eq!(named(None, None), None);
-        assert_eq!(negotiate(None, None, Some("en")), "en");
-        assert_eq!(negotiate(None, Some("de"), Some("xx")), "fr");
-        assert_eq!(negotiate(Some("ar"), Some("en"), Some("en")), "ar");
+        assert_eq!(Asked(named(None, None)).or_locale(Some("en")), "en");
+        assert_eq!(Asked(named(None, Some("de"))).or_locale(Some("xx")), "fr");
+        assert_eq!(Asked(named(Some("ar"), Some("en"))).or_locale(Some("en")), "ar");
     }
 }

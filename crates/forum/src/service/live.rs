@@ -141,11 +141,11 @@ impl Forum {
             resumes.push(Resume { after: cursor.after, published: Some(cursor.published) });
         }
         let posts: Vec<_> = rows.into_iter().map(|r| r.post).collect();
-        for ((p, author), resume) in with_authors(self.people.as_ref(), posts, author_of_post).await?.into_iter().zip(resumes) {
+        for ((mut p, author), resume) in with_authors(self.people.as_ref(), posts, author_of_post).await?.into_iter().zip(resumes) {
             // As in the topic view: the Markdown to edit from for its author and moderators only.
             let own = p.author_id == caller.user_id;
-            let body = (own || is_moderator(caller)).then(|| p.body.clone());
-            events.push(LiveEvent::Post(Box::new(PostView { mine: own, body, ..published_view(&p, author) }), resume));
+            let body = (own || is_moderator(caller)).then(|| std::mem::take(&mut p.body));
+            events.push(LiveEvent::Post(Box::new(PostView { mine: own, body, ..published_view(p, author) }), resume));
         }
         Ok(events)
     }

@@ -36,12 +36,12 @@ struct PostsRead {
 
 /// What a post shows to every reader alike (as published, without
 /// reactions); the rest is the reader's.
-pub(super) fn published_view(p: &PostRow, author: AuthorView) -> PostView {
+pub(super) fn published_view(p: PostRow, author: AuthorView) -> PostView {
     PostView {
         id: p.id,
         seq: p.seq,
         author,
-        body_html: p.body_html.clone(),
+        body_html: p.body_html,
         reply_to: p.reply_to,
         status: PostStatus::Published,
         created_at: p.created_at,
@@ -143,13 +143,14 @@ impl Forum {
             .items
             .into_iter()
             .zip(authors.iter())
-            .map(|(p, a)| {
+            .map(|(mut p, a)| {
+                let (author_id, body) = (p.author_id, std::mem::take(&mut p.body));
                 let view = PostView {
                     reactions: counts.remove(&p.id).unwrap_or_default(),
                     status: status_of(&p.status),
-                    ..published_view(&p, shown(a, &names))
+                    ..published_view(p, shown(a, &names))
                 };
-                (view, p.author_id, p.body)
+                (view, author_id, body)
             })
             .collect();
         Ok(KeptTopicPage {
@@ -173,18 +174,19 @@ impl Forum {
             .items
             .into_iter()
             .zip(authors.iter())
-            .map(|(p, a)| {
+            .map(|(mut p, a)| {
                 let status = status_of(&p.status);
                 let own = p.author_id == caller.user_id;
+                let body = std::mem::take(&mut p.body);
                 PostView {
                     mine: own,
                     // The Markdown to edit from: the author's own, and moderators' to redact.
-                    body: (own || moderator).then(|| p.body.clone()),
+                    body: (own || moderator).then_some(body),
                     reactions: counts.remove(&p.id).unwrap_or_default(),
                     my_reactions: mine.remove(&p.id).unwrap_or_default(),
                     reasons: if status == PostStatus::Held { super::reasons_from(p.reasons.as_deref()) } else { Vec::new() },
                     status,
-                    ..published_view(&p, shown(a, &names))
+                    ..published_view(p, shown(a, &names))
                 }
             })
             .collect();
