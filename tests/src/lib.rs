@@ -289,6 +289,7 @@ pub fn token_in_mail(mails: &[String], recipient: &str, marker: &str) -> Option<
 pub struct Client {
     base: String,
     http: reqwest::Client,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
     /// The CSRF token sent on unsafe methods (taken from responses that carry one).
     pub csrf: Option<String>,
     /// A bearer token sent instead of the cookie.
@@ -300,8 +301,30 @@ pub struct Client {
 impl Client {
     /// A client for `base`.
     pub fn new(base: String) -> Self {
-        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        Self { base, http, csrf: None, bearer: None, last_headers: HeaderMap::new() }
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder().cookie_provider(jar.clone()).build().expect("client");
+        Self { base, http, jar, csrf: None, bearer: None, last_headers: HeaderMap::new() }
+    }
+
+    /// The same browser (cookie jar, CSRF token) sending to another instance
+    /// (`base`), as a load balancer would send its next request.
+    pub fn through(&self, base: String) -> Self {
+        Self { base, ..self.clone() }
+    }
+
+    /// Another browser holding a copy of this one's cookies and CSRF token
+    /// (a stolen cookie, a second tab that missed the logout), sending to `base`.
+    pub fn copy_to(&self, base: String) -> Self {
+        use reqwest::cookie::CookieStore;
+        let url: reqwest::Url = self.base.parse().expect("base URL");
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        if let Some(cookies) = self.jar.cookies(&url) {
+            for cookie in cookies.to_str().expect("cookie header").split("; ") {
+                jar.add_cookie_str(cookie, &url);
+            }
+        }
+        let http = reqwest::Client::builder().cookie_provider(jar.clone()).build().expect("client");
+        Self { base, http, jar, csrf: self.csrf.clone(), bearer: self.bearer.clone(), last_headers: HeaderMap::new() }
     }
 
     /// Posts a multipart form: text `fields`, then `files` as (field, file name, bytes, content type).

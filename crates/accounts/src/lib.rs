@@ -2,6 +2,7 @@
 //! verification, password reset, and personal API tokens.
 
 pub mod api;
+pub mod kept;
 pub mod model;
 pub mod password;
 pub mod service;

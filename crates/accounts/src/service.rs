@@ -14,6 +14,7 @@ use sanad_platform::{Change, Clock, Db, Error, FieldError, Result, Role, Tx};
 use sanad_platform::{Reason, ReasonCode};
 use uuid::Uuid;
 
+use crate::kept::KeptSessions;
 use crate::model::*;
 use crate::password;
 use crate::store::{self, NewUser, Profile};
@@ -136,6 +137,8 @@ pub struct Accounts {
     registrations_per_hour: i64,
     /// Told when an address is confirmed (cohort invitations waiting for it).
     confirmations: Option<std::sync::Arc<dyn sanad_platform::people::AddressConfirmations>>,
+    /// Sessions read lately, kept while changes reach this instance (PostgreSQL).
+    kept: std::sync::Arc<KeptSessions>,
 }
 
 /// One throttle counter: at most `max` attempts under `key` within `window`.
@@ -225,7 +228,14 @@ impl Accounts {
             background: Default::default(),
             registrations_per_hour: MAX_REGISTRATIONS_PER_ADDRESS,
             confirmations: None,
+            kept: Default::default(),
         }
+    }
+
+    /// Keeps sessions in memory while it listens for their changes, until
+    /// `shutdown` turns true (PostgreSQL; on SQLite it returns at once).
+    pub async fn follow_session_changes(self, shutdown: tokio::sync::watch::Receiver<bool>) {
+        self.kept.follow(self.db.clone(), shutdown).await
     }
 
     /// Allows `per_hour` registrations per client address and hour instead of the default.
@@ -436,6 +446,7 @@ impl Accounts {
     pub async fn logout(&self, caller: &Caller) -> Result<()> {
         if let Some(session) = &caller.session {
             store::delete_session(&self.db, &session.id_hash).await?;
+            self.kept.forget_session(&session.id_hash);
         }
         Ok(())
     }
@@ -468,15 +479,24 @@ impl Accounts {
             return Ok(None);
         };
         let id_hash = hash_token(session_id);
-        let Some(owner) = store::session_owner(&self.db, &id_hash, now).await? else {
-            // An expired or ended session is just no session.
-            return Ok(None);
+        let owner = match self.kept.get(&id_hash, now) {
+            Some(owner) => owner,
+            None => {
+                let generation = self.kept.generation();
+                let Some(owner) = store::session_owner(&self.db, &id_hash, now).await? else {
+                    // An expired or ended session is just no session.
+                    return Ok(None);
+                };
+                self.kept.keep(&id_hash, &owner, generation);
+                owner
+            }
         };
         if unsafe_method && !csrf_header.is_some_and(|h| constant_time_eq(h.as_bytes(), owner.csrf_token.as_bytes())) {
             return Err(Error::Forbidden(ReasonCode::CsrfTokenMissing.into()));
         }
         if now - owner.last_seen_at > Duration::minutes(10) {
             store::touch_session(&self.db, &id_hash, now, now + SESSION_IDLE).await?;
+            self.kept.forget_session(&id_hash);
         }
         Ok(Some(Caller {
             user_id: owner.user_id,
@@ -558,6 +578,8 @@ impl Accounts {
             profession,
         };
         store::update_profile(&self.db, caller.user_id, &profile, self.clock.now()).await?;
+        // The language is part of a kept session: the next request reads it again.
+        self.kept.forget_account(caller.user_id);
         self.me(caller).await
     }
 
@@ -630,6 +652,7 @@ impl Accounts {
         let normalized = normalize_email(&user.email);
         queue_mail(&mut tx, user.into(), Template::PasswordChanged, None, now).await?;
         self.commit_and_wake(tx).await?;
+        self.kept.forget_account(user_id);
         store::clear_attempts(&self.db, &account_key(&normalized)).await?;
         store::clear_attempts_with_prefix(&self.db, &pair_prefix(&normalized)).await?;
         Ok(())
@@ -682,8 +705,10 @@ impl Accounts {
             other_sessions_ended = other_sessions_ended.saturating_sub(1);
         }
         let api_tokens_revoked = store::delete_user_tokens(&mut tx, user.id).await?;
+        let user_id = user.id;
         queue_mail(&mut tx, user.into(), Template::PasswordChanged, None, now).await?;
         self.commit_and_wake(tx).await?;
+        self.kept.forget_account(user_id);
         Ok(PasswordChanged { other_sessions_ended, api_tokens_revoked })
     }
 
@@ -758,6 +783,7 @@ impl Accounts {
             store::delete_user_sessions(&mut tx, id).await?;
         }
         tx.commit().await?;
+        self.kept.forget_account(id);
         Ok(self.user(id).await?.into())
     }
 

@@ -1,5 +1,6 @@
 //! SQL of accounts, sessions, tokens and throttling, and only SQL. Every
-//! statement here runs unchanged on SQLite and PostgreSQL.
+//! statement here runs unchanged on SQLite and PostgreSQL (listening for
+//! session changes is PostgreSQL's alone).
 
 use chrono::{DateTime, Utc};
 use sanad_platform::{Db, Tx, on_db, on_tx};
@@ -142,19 +143,20 @@ pub async fn insert_session(
 }
 
 /// What authenticating a session yields.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SessionOwner {
     pub user_id: Uuid,
     pub roles: String,
     pub locale: String,
     pub csrf_token: String,
     pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The live session with this hash, if its account is enabled.
 pub async fn session_owner(db: &Db, id_hash: &str, now: DateTime<Utc>) -> Sql<Option<SessionOwner>> {
     on_db!(db, c => sqlx::query_as::<_, SessionOwner>(
-        "SELECT s.user_id, u.roles, u.locale, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+        "SELECT s.user_id, u.roles, u.locale, s.csrf_token, s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL")
         .bind(id_hash).bind(now).fetch_optional(c).await)
 }
@@ -163,6 +165,31 @@ pub async fn session_owner(db: &Db, id_hash: &str, now: DateTime<Utc>) -> Sql<Op
 pub async fn touch_session(db: &Db, id_hash: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Sql<()> {
     on_db!(db, c => sqlx::query("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id_hash = $1")
         .bind(id_hash).bind(now).bind(expires_at).execute(c).await.map(|_| ()))
+}
+
+/// The channel on which migration 0023's triggers announce session changes.
+pub const SESSION_CHANGES: &str = "sanad_sessions";
+
+/// A connection listening for session changes ([`SESSION_CHANGES`]); None on
+/// SQLite, which announces nothing.
+pub async fn listen_for_session_changes(db: &Db) -> Sql<Option<sqlx::postgres::PgListener>> {
+    match db {
+        Db::Sqlite(..) => Ok(None),
+        Db::Postgres(pool) => {
+            let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+            listener.listen(SESSION_CHANGES).await?;
+            Ok(Some(listener))
+        }
+    }
+}
+
+/// Sends `payload` on [`SESSION_CHANGES`] (PostgreSQL; nothing on SQLite):
+/// the probe by which a listener checks that notifications reach it.
+pub async fn announce_session_change(db: &Db, payload: &str) -> Sql<()> {
+    match db {
+        Db::Sqlite(..) => Ok(()),
+        Db::Postgres(pool) => sqlx::query("SELECT pg_notify($1, $2)").bind(SESSION_CHANGES).bind(payload).execute(pool).await.map(|_| ()),
+    }
 }
 
 pub async fn delete_session(db: &Db, id_hash: &str) -> Sql<()> {

@@ -392,6 +392,7 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
     let mail = tokio::spawn(app.mail.clone().run(shutdown.clone()));
     let shutdown_fanout = shutdown.clone();
     let shutdown_clone = shutdown.clone();
+    let shutdown_sessions = shutdown.clone();
     let accounts = app.accounts.clone();
     let learning = app.progress.clone();
     let mut stop = shutdown;
@@ -432,7 +433,9 @@ fn start_workers(app: &App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<(
     let forum_upkeep = tokio::spawn(app.forum.clone().run_upkeep(shutdown_fanout.clone()));
     // Each digest is claimed in the database, so every instance may run this job.
     let digests = tokio::spawn(app.forum.clone().run_digests(shutdown_fanout));
-    vec![mail, pruner, indexer, follow_ups, fanout, forum_indexer, forum_upkeep, digests]
+    // Each instance keeps its own sessions, told of every change by the database.
+    let sessions = tokio::spawn(app.accounts.clone().follow_session_changes(shutdown_sessions));
+    vec![mail, pruner, indexer, follow_ups, fanout, forum_indexer, forum_upkeep, digests, sessions]
 }
 
 /// How the process was told to stop.

@@ -1,0 +1,299 @@
+//! Sessions kept in this instance's memory (PostgreSQL only), so that a
+//! signed-in request reads its page in one round trip to the database
+//! instead of two.
+//!
+//! A kept session never outlives a change that ends or alters it: triggers
+//! (migration 0023) announce every update or deletion of a session and every
+//! change of an account's roles, language or disabled state on the
+//! `sanad_sessions` channel, whichever instance made it, and
+//! [`KeptSessions::follow`] drops what each notification names. The instance
+//! that makes a change also drops it at once, before it answers. Nothing is
+//! kept while the instance is not listening: when the listening connection
+//! is lost, everything kept goes, and keeping starts again only once a new
+//! connection listens and has heard its own probe come back (a pooler that
+//! accepts LISTEN and never delivers would otherwise go unnoticed). A
+//! session read from the database before then is not kept (the generation
+//! it was read under has passed), since a change made in between was
+//! announced to nobody. An entry is also read again after [`KEPT_FOR`],
+//! whatever happens.
+//!
+//! On SQLite the instance is alone and a session costs a read of the file:
+//! [`KeptSessions::follow`] returns at once and nothing is ever kept.
+
+use lru::LruCache;
+use sanad_platform::Db;
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::store::{self, SessionOwner};
+
+/// How long a kept session is used before it is read again.
+pub const KEPT_FOR: Duration = Duration::from_secs(60);
+/// Sessions kept at most (some 300 bytes each).
+const SESSIONS: usize = 50_000;
+/// How long to wait before listening again after the connection was lost.
+const RELISTEN_AFTER: Duration = Duration::from_secs(1);
+/// How long a listener waits for its own probe to come back.
+const PROBE_WAIT: Duration = Duration::from_secs(5);
+/// How long before trying again when the probe did not come back.
+const PROBE_AGAIN_AFTER: Duration = Duration::from_secs(60);
+
+/// The sessions this instance has read lately, by the hash of their id.
+#[derive(Debug)]
+pub struct KeptSessions {
+    sessions: Mutex<LruCache<String, (SessionOwner, Instant)>>,
+    /// Moves whenever everything kept is dropped: a session read under an
+    /// earlier generation is not kept.
+    generation: AtomicU64,
+    /// Whether changes reach this instance now.
+    listening: AtomicBool,
+}
+
+impl Default for KeptSessions {
+    fn default() -> Self {
+        Self {
+            sessions: Mutex::new(LruCache::new(NonZeroUsize::new(SESSIONS).unwrap_or(NonZeroUsize::MIN))),
+            generation: AtomicU64::new(0),
+            listening: AtomicBool::new(false),
+        }
+    }
+}
+
+impl KeptSessions {
+    fn sessions(&self) -> std::sync::MutexGuard<'_, LruCache<String, (SessionOwner, Instant)>> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The generation to pass to [`KeptSessions::keep`] for a session read from now on.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// The kept session with this id hash, if young and not expired at `now`.
+    pub fn get(&self, id_hash: &str, now: chrono::DateTime<chrono::Utc>) -> Option<SessionOwner> {
+        if !self.listening.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut sessions = self.sessions();
+        match sessions.get(id_hash) {
+            Some((owner, read)) if read.elapsed() < KEPT_FOR && owner.expires_at > now => Some(owner.clone()),
+            Some(_) => {
+                sessions.pop(id_hash);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Keeps a session read from the database under `generation`, unless
+    /// everything kept was dropped since (or this instance is not listening).
+    pub fn keep(&self, id_hash: &str, owner: &SessionOwner, generation: u64) {
+        let mut sessions = self.sessions();
+        // Checked under the lock that `forget_all` also takes: no entry read
+        // before a drop can land after it.
+        if self.listening.load(Ordering::SeqCst) && self.generation() == generation {
+            sessions.put(id_hash.to_owned(), (owner.clone(), Instant::now()));
+        }
+    }
+
+    /// Drops one session (ended or changed).
+    pub fn forget_session(&self, id_hash: &str) {
+        self.sessions().pop(id_hash);
+    }
+
+    /// Drops every session of an account (roles, language or state changed).
+    pub fn forget_account(&self, user_id: Uuid) {
+        let mut sessions = self.sessions();
+        let hashes: Vec<String> = sessions.iter().filter(|(_, (owner, _))| owner.user_id == user_id).map(|(h, _)| h.clone()).collect();
+        for hash in hashes {
+            sessions.pop(&hash);
+        }
+    }
+
+    /// Drops everything, and whatever is being read now.
+    fn forget_all(&self) {
+        let mut sessions = self.sessions();
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        sessions.clear();
+    }
+
+    /// Whether changes reach this instance; dropping everything either way
+    /// (what was kept before listening may have changed unannounced).
+    fn set_listening(&self, listening: bool) {
+        let mut sessions = self.sessions();
+        self.listening.store(listening, Ordering::SeqCst);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        sessions.clear();
+    }
+
+    /// Drops what one notification names: `user:<id>` an account, else a
+    /// session's id hash. Sessions being read as it arrives are not kept
+    /// either: their read may have come before the change.
+    pub fn announced(&self, payload: &str) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        match payload.strip_prefix("user:") {
+            Some(id) => match id.parse() {
+                Ok(id) => self.forget_account(id),
+                // Never expected; dropping everything is always safe.
+                Err(_) => self.forget_all(),
+            },
+            None => self.forget_session(payload),
+        }
+    }
+
+    /// Whether a notification sent now comes back through `listener`: a
+    /// LISTEN that a connection pooler accepts but never feeds would
+    /// otherwise keep sessions that others have ended.
+    async fn hears_itself(&self, db: &Db, listener: &mut sqlx::postgres::PgListener) -> bool {
+        let probe = format!("probe:{}", Uuid::new_v4());
+        if let Err(e) = store::announce_session_change(db, &probe).await {
+            tracing::warn!(error = %e, "could not send the probe of session changes");
+            return false;
+        }
+        let heard = async {
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(notification)) if notification.payload() == probe => return true,
+                    Ok(Some(notification)) => self.announced(notification.payload()),
+                    Ok(None) | Err(_) => return false,
+                }
+            }
+        };
+        tokio::time::timeout(PROBE_WAIT, heard).await.unwrap_or(false)
+    }
+
+    /// Listens for changes of sessions and accounts until `shutdown` turns
+    /// true, listening again whenever the connection is lost (PostgreSQL;
+    /// on SQLite it returns at once and nothing is kept).
+    pub async fn follow(&self, db: Db, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            match store::listen_for_session_changes(&db).await {
+                Ok(None) => return,
+                Ok(Some(mut listener)) => {
+                    if !self.hears_itself(&db, &mut listener).await {
+                        // E.g. a pooler in transaction mode between the instance and PostgreSQL.
+                        tracing::warn!(
+                            "notifications of session changes do not come back to this instance: sessions are read from the database at every request"
+                        );
+                        tokio::select! {
+                            _ = tokio::time::sleep(PROBE_AGAIN_AFTER) => {}
+                            changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { return; },
+                        }
+                        continue;
+                    }
+                    self.set_listening(true);
+                    loop {
+                        tokio::select! {
+                            received = listener.try_recv() => match received {
+                                Ok(Some(notification)) => self.announced(notification.payload()),
+                                Ok(None) => {
+                                    tracing::warn!("the connection telling session changes was lost: sessions are read from the database until it is back");
+                                    break;
+                                }
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "session changes could not be read: sessions are read from the database until they can");
+                                    break;
+                                }
+                            },
+                            changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() {
+                                self.set_listening(false);
+                                return;
+                            },
+                        }
+                    }
+                    self.set_listening(false);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not listen for session changes: sessions are read from the database until it can")
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(RELISTEN_AFTER) => {}
+                changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { return; },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration as Span, Utc};
+
+    fn owner(user_id: Uuid) -> SessionOwner {
+        let now = Utc::now();
+        SessionOwner {
+            user_id,
+            roles: "learner".into(),
+            locale: "fr".into(),
+            csrf_token: "csrf".into(),
+            last_seen_at: now,
+            expires_at: now + Span::days(1),
+        }
+    }
+
+    #[test]
+    fn nothing_is_kept_while_not_listening() {
+        let kept = KeptSessions::default();
+        let user = Uuid::new_v4();
+        kept.keep("a", &owner(user), kept.generation());
+        assert!(kept.get("a", Utc::now()).is_none());
+        kept.set_listening(true);
+        kept.keep("a", &owner(user), kept.generation());
+        assert_eq!(kept.get("a", Utc::now()).map(|o| o.user_id), Some(user));
+        kept.set_listening(false);
+        assert!(kept.get("a", Utc::now()).is_none());
+    }
+
+    #[test]
+    fn a_session_read_before_a_drop_is_not_kept_after_it() {
+        let kept = KeptSessions::default();
+        kept.set_listening(true);
+        let read_under = kept.generation();
+        // The connection is lost and found again while the read is under way.
+        kept.set_listening(false);
+        kept.set_listening(true);
+        kept.keep("a", &owner(Uuid::new_v4()), read_under);
+        assert!(kept.get("a", Utc::now()).is_none());
+    }
+
+    #[test]
+    fn notifications_drop_a_session_or_every_session_of_an_account() {
+        let kept = KeptSessions::default();
+        kept.set_listening(true);
+        let (ana, badr) = (Uuid::new_v4(), Uuid::new_v4());
+        for (hash, user) in [("a1", ana), ("a2", ana), ("b1", badr)] {
+            kept.keep(hash, &owner(user), kept.generation());
+        }
+        kept.announced("b1");
+        assert!(kept.get("b1", Utc::now()).is_none());
+        kept.announced(&format!("user:{ana}"));
+        assert!(kept.get("a1", Utc::now()).is_none() && kept.get("a2", Utc::now()).is_none());
+        kept.keep("b1", &owner(badr), kept.generation());
+        kept.announced("user:not-a-uuid");
+        assert!(kept.get("b1", Utc::now()).is_none(), "an unreadable notification drops everything");
+    }
+
+    #[test]
+    fn a_session_read_before_a_change_is_announced_is_not_kept_after_it() {
+        let kept = KeptSessions::default();
+        kept.set_listening(true);
+        let read_under = kept.generation();
+        kept.announced("another session's hash");
+        kept.keep("a", &owner(Uuid::new_v4()), read_under);
+        assert!(kept.get("a", Utc::now()).is_none());
+    }
+
+    #[test]
+    fn an_expired_session_is_not_served() {
+        let kept = KeptSessions::default();
+        kept.set_listening(true);
+        let o = owner(Uuid::new_v4());
+        kept.keep("a", &o, kept.generation());
+        assert!(kept.get("a", o.expires_at).is_none());
+    }
+}

@@ -1,0 +1,109 @@
+//! Sessions kept in each instance's memory (PostgreSQL): a change made
+//! through one instance (logout, password change, roles, language, an
+//! account disabled) counts on every other instance that keeps the session,
+//! as it does on SQLite, where nothing is kept.
+
+use reqwest::StatusCode;
+use sanad_platform::Role;
+use sanad_tests::{Backend, Client, TestServer, on_both_backends};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+on_both_backends!(
+    a_logout_through_one_instance_ends_the_session_on_the_others,
+    roles_language_and_disabling_reach_the_other_instances,
+    a_password_change_ends_the_other_sessions_everywhere
+);
+
+/// Asks `path` through `client` until `done` holds of the answer, for at
+/// most five seconds (another instance is told of a change by a
+/// notification, well under a millisecond later on one machine); the last answer.
+async fn soon(client: &mut Client, path: &str, done: impl Fn(StatusCode, &Value) -> bool) -> (StatusCode, Value) {
+    let mut answer = client.get(path).await;
+    for _ in 0..50 {
+        if done(answer.0, &answer.1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        answer = client.get(path).await;
+    }
+    answer
+}
+
+async fn a_logout_through_one_instance_ends_the_session_on_the_others(backend: Backend) {
+    let a = TestServer::start(backend).await;
+    let b = a.another_instance().await;
+    let mut on_a = a.learner("amina@example.org").await;
+    // A copy of the cookie: the browser that logs out forgets its own.
+    let mut on_b = on_a.copy_to(b.url());
+    // Read (and so kept) on both instances, twice.
+    for client in [&mut on_a, &mut on_b] {
+        for _ in 0..2 {
+            let (st, me) = client.get("/api/v1/me").await;
+            assert_eq!(st, StatusCode::OK, "{me}");
+        }
+    }
+    let (st, _) = on_a.post("/api/v1/auth/logout", json!({})).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, _) = on_a.get("/api/v1/me").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "at once on the instance that ended it");
+    let (st, body) = soon(&mut on_b, "/api/v1/me", |st, _| st == StatusCode::UNAUTHORIZED).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "the other instance still accepts the ended session: {body}");
+    b.stop().await;
+    a.stop().await;
+}
+
+async fn roles_language_and_disabling_reach_the_other_instances(backend: Backend) {
+    let a = TestServer::start(backend).await;
+    let b = a.another_instance().await;
+    let mut admin = a.user_with_role("admin@example.org", Role::Admin).await;
+    let mut on_a = a.learner("badr@example.org").await;
+    let mut on_b = on_a.through(b.url());
+    let (st, me) = on_b.get("/api/v1/me").await;
+    assert_eq!(st, StatusCode::OK, "{me}");
+    let id = me["id"].as_str().unwrap().to_string();
+    let (st, body) = on_b.get("/api/v1/moderation/queue").await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "a learner: {body}");
+
+    let (st, user) = admin.patch(&format!("/api/v1/admin/users/{id}"), json!({"roles": ["moderator"]})).await;
+    assert_eq!(st, StatusCode::OK, "{user}");
+    let (st, body) = soon(&mut on_b, "/api/v1/moderation/queue", |st, _| st == StatusCode::OK).await;
+    assert_eq!(st, StatusCode::OK, "the new role counts on the other instance: {body}");
+
+    // The account's language is the one a request without ?lang= is answered in.
+    let (st, me) = on_a.patch("/api/v1/me", json!({"locale": "ar"})).await;
+    assert_eq!(st, StatusCode::OK, "{me}");
+    let (st, body) = soon(&mut on_b, "/api/v1/forum/categories", |_, body| body.to_string().contains("المفاهيم")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(body.to_string().contains("المفاهيم"), "the categories in the account's new language: {body}");
+
+    let (st, _) = admin.patch(&format!("/api/v1/admin/users/{id}"), json!({"disabled": true})).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, body) = soon(&mut on_b, "/api/v1/me", |st, _| st == StatusCode::UNAUTHORIZED).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "a disabled account's session ends on the other instance: {body}");
+    b.stop().await;
+    a.stop().await;
+}
+
+async fn a_password_change_ends_the_other_sessions_everywhere(backend: Backend) {
+    let a = TestServer::start(backend).await;
+    let b = a.another_instance().await;
+    let mut phone = a.learner("chama@example.org").await;
+    let laptop = a.sign_in("chama@example.org", "un mot de passe solide 42").await;
+    let mut laptop_on_b = laptop.through(b.url());
+    let (st, _) = laptop_on_b.get("/api/v1/me").await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, body) = phone
+        .post("/api/v1/me/password", json!({"current_password": "un mot de passe solide 42", "new_password": "un autre mot de passe 43"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let (st, _) = phone.get("/api/v1/me").await;
+    assert_eq!(st, StatusCode::OK, "the device that changed it stays signed in");
+    let mut phone_on_b = phone.through(b.url());
+    let (st, _) = phone_on_b.get("/api/v1/me").await;
+    assert_eq!(st, StatusCode::OK, "on every instance");
+    let (st, body) = soon(&mut laptop_on_b, "/api/v1/me", |st, _| st == StatusCode::UNAUTHORIZED).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "the other device's session ends on the other instance too: {body}");
+    b.stop().await;
+    a.stop().await;
+}
