@@ -17,16 +17,37 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres
 /// A pool on one of the two supported backends. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// A SQLite file, and the turns its transactions take in this process.
+    Sqlite(SqlitePool, WriteTurns),
     Postgres(PgPool),
 }
 
 /// An open transaction on either backend; commit it or it rolls back on drop.
 #[derive(Debug)]
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    /// A SQLite transaction, holding this process's turn until it ends (the
+    /// transaction is declared first, so it ends before the turn passes on).
+    Sqlite(Transaction<'static, Sqlite>, Turn),
     Postgres(Transaction<'static, Postgres>),
 }
+
+/// Transactions on one SQLite file take turns in this process, first come
+/// first served. SQLite lets one writer in at a time; a writer that finds the
+/// file locked sleeps in SQLite's busy handler for 1, then 2, then 5 ms
+/// (and longer) before it looks again, so a member's reply that arrived while
+/// the forum's fan-out wrote 250 notifications waited 8 ms for a lock freed
+/// after 3. Waiting for a turn here wakes the next transaction the moment the
+/// last one ends. Statements outside a transaction, and other processes
+/// (`sanad` commands), still meet the busy handler.
+#[derive(Clone, Debug, Default)]
+pub struct WriteTurns(std::sync::Arc<tokio::sync::Mutex<()>>);
+
+/// One transaction's turn on a SQLite file, passed on when dropped.
+#[derive(Debug)]
+pub struct Turn(#[allow(dead_code)] tokio::sync::OwnedMutexGuard<()>);
+
+/// How long a SQLite writer waits for the file (busy timeout) or for its turn.
+const SQLITE_WAIT: Duration = Duration::from_secs(10);
 
 /// Runs `$body` with `$c` bound to the live pool (`&SqlitePool` or `&PgPool`).
 /// The body is compiled once per backend, so it must only use SQL that both accept.
@@ -34,7 +55,7 @@ pub enum Tx {
 macro_rules! on_db {
     ($db:expr, $c:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($c) => $body,
+            $crate::db::Db::Sqlite($c, _) => $body,
             $crate::db::Db::Postgres($c) => $body,
         }
     };
@@ -45,7 +66,7 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite($c) => {
+            $crate::db::Tx::Sqlite($c, _) => {
                 let $c = &mut **$c;
                 $body
             }
@@ -78,7 +99,7 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(SQLITE_WAIT)
                 // Checkpoints run beside the requests (see `checkpoints`), not
                 // inside whichever commit crosses the threshold.
                 .pragma("wal_autocheckpoint", "0");
@@ -88,7 +109,7 @@ impl Db {
             let pool =
                 SqlitePoolOptions::new().max_connections(8).min_connections(1).test_before_acquire(false).connect_with(options).await?;
             tokio::spawn(checkpoints(pool.clone()));
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, WriteTurns::default()))
         } else {
             Err(sqlx::Error::Configuration(
                 format!("unsupported database URL scheme in {:?}: use sqlite:// or postgres://", redact(url)).into(),
@@ -99,14 +120,14 @@ impl Db {
     /// The dialect of this handle.
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
 
     fn migrator(&self) -> &'static Migrator {
         match self {
-            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Db::Sqlite(..) => &SQLITE_MIGRATIONS,
             Db::Postgres(_) => &POSTGRES_MIGRATIONS,
         }
     }
@@ -131,10 +152,14 @@ impl Db {
         }
     }
 
-    /// Starts a transaction.
+    /// Starts a transaction (on SQLite, once it is this transaction's turn:
+    /// see [`WriteTurns`]).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Sqlite(pool, turns) => {
+                let turn = tokio::time::timeout(SQLITE_WAIT, turns.0.clone().lock_owned()).await.map_err(|_| sqlx::Error::PoolTimedOut)?;
+                Tx::Sqlite(pool.begin().await?, Turn(turn))
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -149,7 +174,7 @@ impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Sqlite(tx, _turn) => tx.commit().await,
             Tx::Postgres(tx) => tx.commit().await,
         }
     }
@@ -157,7 +182,7 @@ impl Tx {
     /// The dialect of this transaction.
     pub fn backend(&self) -> Backend {
         match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Sqlite(..) => Backend::Sqlite,
             Tx::Postgres(_) => Backend::Postgres,
         }
     }
@@ -234,7 +259,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("sanad.db");
         let db = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
-        let Db::Sqlite(pool) = &db else { unreachable!() };
+        let Db::Sqlite(pool, _) = &db else { unreachable!() };
         let threshold: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(pool).await.unwrap();
         assert_eq!(threshold, 0, "no commit runs a checkpoint");
 
@@ -254,6 +279,30 @@ mod tests {
             }
         }
         assert!(copied >= 2 * 1024 * 1024, "the database file holds the rows within 4 s ({before} then {copied} bytes)");
+        db.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_transactions_take_turns_and_the_next_begins_as_the_last_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("sanad.db").display())).await.unwrap();
+        on_db!(&db, c => sqlx::query("CREATE TABLE replies (n INTEGER)").execute(c).await.map(|_| ())).unwrap();
+        let mut first = db.begin().await.unwrap();
+        on_tx!(&mut first, c => sqlx::query("INSERT INTO replies VALUES (1)").execute(c).await.map(|_| ())).unwrap();
+        let (began, mut told) = tokio::sync::oneshot::channel();
+        let other = db.clone();
+        let second = tokio::spawn(async move {
+            let mut tx = other.begin().await.unwrap();
+            let _ = began.send(());
+            on_tx!(&mut tx, c => sqlx::query("INSERT INTO replies VALUES (2)").execute(c).await.map(|_| ())).unwrap();
+            tx.commit().await.unwrap();
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(told.try_recv().is_err(), "a second transaction began while the first was open");
+        first.commit().await.unwrap();
+        second.await.unwrap();
+        let n: i64 = on_db!(&db, c => sqlx::query_scalar("SELECT COUNT(*) FROM replies").fetch_one(c).await).unwrap();
+        assert_eq!(n, 2);
         db.close().await;
     }
 }

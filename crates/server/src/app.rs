@@ -257,7 +257,8 @@ fn analyzers() -> Analyzers {
 
 /// The APIs with placeholder services, for printing the document without a database.
 pub fn documented_apis() -> Apis {
-    let db = Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"));
+    let db =
+        Db::Sqlite(sqlx::sqlite::SqlitePool::connect_lazy("sqlite::memory:").expect("in-memory SQLite URL is valid"), Default::default());
     let accounts = Accounts::new(db.clone(), Clock::system(), Arc::new(|| {}));
     let directory = Directory::new(db.clone(), Clock::system());
     let index = LibraryIndex::in_ram().expect("an index in memory");

@@ -256,7 +256,7 @@ macro_rules! bulk {
     ($tx:expr, $head:literal, $rows:expr, |$b:ident, $r:ident| $push:block) => {
         for chunk in $rows.chunks(ROWS_PER_STATEMENT) {
             match &mut $tx {
-                Tx::Sqlite(c) => {
+                Tx::Sqlite(c, _) => {
                     let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(concat!("INSERT INTO ", $head));
                     qb.push_values(chunk.iter(), |mut $b, $r| $push);
                     qb.build().execute(&mut **c).await?;
