@@ -9,7 +9,7 @@ use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::Result;
 use sanad_platform::auth::caller;
 use sanad_platform::language::Asked;
-use sanad_platform::responses::NoContent;
+use sanad_platform::responses::{DirectJson, NoContent};
 use uuid::Uuid;
 
 use crate::model::*;
@@ -102,9 +102,9 @@ impl ForumApi {
         slug: Path<String>,
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
-    ) -> Result<Json<TopicPage>> {
+    ) -> Result<DirectJson<TopicPage>> {
         let who = caller(req).await?;
-        Ok(Json(self.forum.topics(&who, &slug.0, cursor.0.as_deref(), limit.0).await?))
+        Ok(DirectJson(self.forum.topics(&who, &slug.0, cursor.0.as_deref(), limit.0).await?))
     }
 
     /// Opens a topic; its body is the first post, screened before publication.
@@ -124,9 +124,9 @@ impl ForumApi {
         id: Path<Uuid>,
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
-    ) -> Result<Json<TopicWithPosts>> {
+    ) -> Result<DirectJson<TopicWithPosts>> {
         let who = caller(req).await?;
-        Ok(Json(self.forum.topic(&who, id.0, cursor.0.as_deref(), limit.0).await?))
+        Ok(DirectJson(self.forum.topic(&who, id.0, cursor.0.as_deref(), limit.0).await?))
     }
 
     /// Its author or a moderator changes a topic's title: screened with the

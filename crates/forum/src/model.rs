@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object};
 use sanad_platform::Text;
+use sanad_platform::responses::{rfc3339, rfc3339_or_null};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -122,14 +123,17 @@ vocabulary! {
 /// Who wrote something, as members see it: `{id, display_name}`, or
 /// `{pseudonym}` only for an anonymous post. Made in one place,
 /// [`crate::author::shown`].
-#[derive(Clone, Debug, PartialEq, Eq, Object)]
+#[derive(Clone, Debug, PartialEq, Eq, Object, Serialize)]
 pub struct AuthorView {
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Uuid>,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The author's name within this topic when they posted anonymously.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pseudonym: Option<String>,
 }
 
@@ -157,19 +161,21 @@ pub struct CategoryList {
 }
 
 /// A topic in a category's list.
-#[derive(Clone, Debug, Object)]
+#[derive(Clone, Debug, Object, Serialize)]
 pub struct TopicSummary {
     pub id: Uuid,
     pub title: String,
     pub author: AuthorView,
     pub reply_count: i64,
+    #[serde(serialize_with = "rfc3339")]
     pub last_activity_at: DateTime<Utc>,
     /// Posts the caller has not seen yet.
     pub unread: bool,
 }
 
 /// One page of a category's topics, latest activity first.
-#[derive(Clone, Debug, Object)]
+// Written by serde (platform::responses::DirectJson): Serialize must write what ToJSON would.
+#[derive(Clone, Debug, Object, Serialize)]
 pub struct TopicPage {
     pub items: Vec<TopicSummary>,
     #[oai(nullable)]
@@ -217,7 +223,7 @@ pub struct Submission {
 }
 
 /// A topic's head.
-#[derive(Clone, Debug, Object)]
+#[derive(Clone, Debug, Object, Serialize)]
 pub struct TopicView {
     pub id: Uuid,
     pub category: String,
@@ -225,7 +231,9 @@ pub struct TopicView {
     pub author: AuthorView,
     pub status: PostStatus,
     pub reply_count: i64,
+    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "rfc3339")]
     pub last_activity_at: DateTime<Utc>,
     /// The post its author marked as the most helpful answer.
     #[oai(nullable)]
@@ -241,7 +249,7 @@ pub struct TopicView {
 }
 
 /// A post as members see it.
-#[derive(Clone, Debug, Object)]
+#[derive(Clone, Debug, Object, Serialize)]
 pub struct PostView {
     pub id: Uuid,
     /// Its number in the topic, from 1.
@@ -252,8 +260,10 @@ pub struct PostView {
     #[oai(nullable)]
     pub reply_to: Option<Uuid>,
     pub status: PostStatus,
+    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     #[oai(nullable)]
+    #[serde(serialize_with = "rfc3339_or_null")]
     pub edited_at: Option<DateTime<Utc>>,
     /// Count of each kind of reaction.
     pub reactions: BTreeMap<String, i64>,
@@ -269,7 +279,8 @@ pub struct PostView {
 }
 
 /// A topic and one page of its posts (20 by default).
-#[derive(Clone, Debug, Object)]
+// Written by serde (platform::responses::DirectJson): Serialize must write what ToJSON would.
+#[derive(Clone, Debug, Object, Serialize)]
 pub struct TopicWithPosts {
     pub topic: TopicView,
     pub posts: Vec<PostView>,
@@ -486,4 +497,85 @@ pub struct PostSearchPage {
     pub items: Vec<PostHit>,
     #[oai(nullable)]
     pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanad_platform::responses::same_json;
+
+    fn named() -> AuthorView {
+        AuthorView { id: Some(Uuid::now_v7()), display_name: Some("Amal « Berrada »\n".into()), pseudonym: None }
+    }
+
+    fn anonymous() -> AuthorView {
+        AuthorView { id: None, display_name: None, pseudonym: Some("Membre 7".into()) }
+    }
+
+    #[test]
+    fn the_busiest_reads_write_through_serde_what_poem_openapi_would() {
+        let at = "2026-12-01T16:22:00.123456Z".parse::<DateTime<Utc>>().unwrap();
+        let post = |author: AuthorView, edited: bool, own: bool| PostView {
+            id: Uuid::now_v7(),
+            seq: 9001,
+            author,
+            body_html: "<p>Un \"texte\" avec \\ et 😀 et عربي</p>".into(),
+            reply_to: own.then(Uuid::now_v7),
+            status: if own { PostStatus::Held } else { PostStatus::Published },
+            created_at: at,
+            edited_at: edited.then_some(at),
+            reactions: BTreeMap::from([("thanks".into(), 3), ("support".into(), 1)]),
+            my_reactions: if own { vec![ReactionKind::Thanks, ReactionKind::Helpful] } else { vec![] },
+            reasons: if own {
+                vec![Reason { kind: "phone".into(), message: "Un numéro".into(), field: "body".into(), passage: "06 12".into() }]
+            } else {
+                vec![]
+            },
+            mine: own,
+            body: own.then(|| "Le **texte**".into()),
+        };
+        let page = TopicWithPosts {
+            topic: TopicView {
+                id: Uuid::now_v7(),
+                category: "bien-etre".into(),
+                title: "Épuisement".into(),
+                author: anonymous(),
+                status: PostStatus::Published,
+                reply_count: 9999,
+                created_at: at,
+                last_activity_at: at,
+                answer_post_id: None,
+                mine: false,
+                subscription: SubscriptionLevel::Watching,
+                last_read_seq: 12,
+            },
+            posts: vec![post(named(), true, true), post(anonymous(), false, false)],
+            next_cursor: Some("abc".into()),
+        };
+        same_json(&page).unwrap();
+        same_json(&TopicWithPosts { posts: vec![], next_cursor: None, ..page.clone() }).unwrap();
+        let list = TopicPage {
+            items: vec![
+                TopicSummary {
+                    id: Uuid::now_v7(),
+                    title: "Signalement".into(),
+                    author: named(),
+                    reply_count: 0,
+                    last_activity_at: at,
+                    unread: true,
+                },
+                TopicSummary {
+                    id: Uuid::now_v7(),
+                    title: "".into(),
+                    author: anonymous(),
+                    reply_count: 2,
+                    last_activity_at: at,
+                    unread: false,
+                },
+            ],
+            next_cursor: None,
+        };
+        same_json(&list).unwrap();
+        same_json(&TopicPage { items: vec![], next_cursor: Some("x".into()) }).unwrap();
+    }
 }
