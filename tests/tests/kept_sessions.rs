@@ -12,8 +12,26 @@ use std::time::Duration;
 on_both_backends!(
     a_logout_through_one_instance_ends_the_session_on_the_others,
     roles_language_and_disabling_reach_the_other_instances,
-    a_password_change_ends_the_other_sessions_everywhere
+    a_password_change_ends_the_other_sessions_everywhere,
+    an_instance_that_loses_its_listening_connection_keeps_nothing_until_it_listens_again
 );
+
+/// Waits until each instance keeps sessions (on PostgreSQL, once it hears
+/// its own probe; on SQLite never), so that the tests below test kept ones.
+async fn keeping(backend: Backend, instances: &[&TestServer]) {
+    if backend != Backend::Postgres {
+        return;
+    }
+    for srv in instances {
+        for _ in 0..100 {
+            if srv.server.app.accounts.keeps_sessions() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(srv.server.app.accounts.keeps_sessions(), "an instance keeps sessions within 5 s of starting");
+    }
+}
 
 /// Asks `path` through `client` until `done` holds of the answer, for at
 /// most five seconds (another instance is told of a change by a
@@ -33,6 +51,7 @@ async fn soon(client: &mut Client, path: &str, done: impl Fn(StatusCode, &Value)
 async fn a_logout_through_one_instance_ends_the_session_on_the_others(backend: Backend) {
     let a = TestServer::start(backend).await;
     let b = a.another_instance().await;
+    keeping(backend, &[&a, &b]).await;
     let mut on_a = a.learner("amina@example.org").await;
     // A copy of the cookie: the browser that logs out forgets its own.
     let mut on_b = on_a.copy_to(b.url());
@@ -56,6 +75,7 @@ async fn a_logout_through_one_instance_ends_the_session_on_the_others(backend: B
 async fn roles_language_and_disabling_reach_the_other_instances(backend: Backend) {
     let a = TestServer::start(backend).await;
     let b = a.another_instance().await;
+    keeping(backend, &[&a, &b]).await;
     let mut admin = a.user_with_role("admin@example.org", Role::Admin).await;
     let mut on_a = a.learner("badr@example.org").await;
     let mut on_b = on_a.through(b.url());
@@ -88,6 +108,7 @@ async fn roles_language_and_disabling_reach_the_other_instances(backend: Backend
 async fn a_password_change_ends_the_other_sessions_everywhere(backend: Backend) {
     let a = TestServer::start(backend).await;
     let b = a.another_instance().await;
+    keeping(backend, &[&a, &b]).await;
     let mut phone = a.learner("chama@example.org").await;
     let laptop = a.sign_in("chama@example.org", "un mot de passe solide 42").await;
     let mut laptop_on_b = laptop.through(b.url());
@@ -105,5 +126,39 @@ async fn a_password_change_ends_the_other_sessions_everywhere(backend: Backend) 
     let (st, body) = soon(&mut laptop_on_b, "/api/v1/me", |st, _| st == StatusCode::UNAUTHORIZED).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED, "the other device's session ends on the other instance too: {body}");
     b.stop().await;
+    a.stop().await;
+}
+
+async fn an_instance_that_loses_its_listening_connection_keeps_nothing_until_it_listens_again(backend: Backend) {
+    let a = TestServer::start(backend).await;
+    keeping(backend, &[&a]).await;
+    if backend != Backend::Postgres {
+        assert!(!a.server.app.accounts.keeps_sessions(), "SQLite keeps no session");
+        a.stop().await;
+        return;
+    }
+    let mut amina = a.learner("amina@example.org").await;
+    let (st, _) = amina.get("/api/v1/me").await;
+    assert_eq!(st, StatusCode::OK);
+    // The listening connection ends, as a restarted database or a cut link would end it.
+    let ended: Vec<bool> = sanad_platform::on_db!(&a.server.app.db, c => sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")
+        .fetch_all(c).await)
+    .expect("terminate the listener");
+    assert_eq!(ended, [true], "one listening connection");
+    let mut stopped = false;
+    for _ in 0..100 {
+        if !a.server.app.accounts.keeps_sessions() {
+            stopped = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(stopped, "the instance stops keeping sessions when its connection ends");
+    // Meanwhile a session ended (here straight in the database) is never served from memory.
+    sanad_platform::on_db!(&a.server.app.db, c => sqlx::query("DELETE FROM sessions").execute(c).await.map(|_| ())).expect("sessions gone");
+    let (st, _) = amina.get("/api/v1/me").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    keeping(backend, &[&a]).await;
     a.stop().await;
 }

@@ -22,11 +22,12 @@
 
 use lru::LruCache;
 use sanad_platform::Db;
+use sqlx::postgres::PgListener;
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
 use crate::store::{self, SessionOwner};
@@ -39,6 +40,8 @@ const SESSIONS: usize = 50_000;
 const RELISTEN_AFTER: Duration = Duration::from_secs(1);
 /// How long a listener waits for its own probe to come back.
 const PROBE_WAIT: Duration = Duration::from_secs(5);
+/// How often a listener checks that its probes still come back.
+const PROBE_EVERY: Duration = Duration::from_secs(10);
 /// How long before trying again when the probe did not come back.
 const PROBE_AGAIN_AFTER: Duration = Duration::from_secs(60);
 
@@ -100,14 +103,18 @@ impl KeptSessions {
         }
     }
 
-    /// Drops one session (ended or changed).
+    /// Drops one session (ended or changed), and any read of it under way.
     pub fn forget_session(&self, id_hash: &str) {
-        self.sessions().pop(id_hash);
+        let mut sessions = self.sessions();
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        sessions.pop(id_hash);
     }
 
-    /// Drops every session of an account (roles, language or state changed).
+    /// Drops every session of an account (roles, language or state
+    /// changed), and any read of one under way.
     pub fn forget_account(&self, user_id: Uuid) {
         let mut sessions = self.sessions();
+        self.generation.fetch_add(1, Ordering::SeqCst);
         let hashes: Vec<String> = sessions.iter().filter(|(_, (owner, _))| owner.user_id == user_id).map(|(h, _)| h.clone()).collect();
         for hash in hashes {
             sessions.pop(&hash);
@@ -121,6 +128,11 @@ impl KeptSessions {
         sessions.clear();
     }
 
+    /// Whether this instance keeps sessions now (it hears their changes).
+    pub fn keeping(&self) -> bool {
+        self.listening.load(Ordering::SeqCst)
+    }
+
     /// Whether changes reach this instance; dropping everything either way
     /// (what was kept before listening may have changed unannounced).
     fn set_listening(&self, listening: bool) {
@@ -130,11 +142,15 @@ impl KeptSessions {
         sessions.clear();
     }
 
-    /// Drops what one notification names: `user:<id>` an account, else a
-    /// session's id hash. Sessions being read as it arrives are not kept
-    /// either: their read may have come before the change.
+    /// Drops what one notification names: `user:<id>` an account, `probe:…`
+    /// nothing (an instance checking its connection), else a session's id
+    /// hash. Sessions being read as it arrives are not kept either: their
+    /// read may have come before the change.
     pub fn announced(&self, payload: &str) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        if payload.starts_with("probe:") {
+            // Another instance checking its own connection: nothing changed.
+            return;
+        }
         match payload.strip_prefix("user:") {
             Some(id) => match id.parse() {
                 Ok(id) => self.forget_account(id),
@@ -145,77 +161,124 @@ impl KeptSessions {
         }
     }
 
-    /// Whether a notification sent now comes back through `listener`: a
-    /// LISTEN that a connection pooler accepts but never feeds would
-    /// otherwise keep sessions that others have ended.
-    async fn hears_itself(&self, db: &Db, listener: &mut sqlx::postgres::PgListener) -> bool {
-        let probe = format!("probe:{}", Uuid::new_v4());
-        if let Err(e) = store::announce_session_change(db, &probe).await {
-            tracing::warn!(error = %e, "could not send the probe of session changes");
-            return false;
-        }
-        let heard = async {
-            loop {
-                match listener.try_recv().await {
-                    Ok(Some(notification)) if notification.payload() == probe => return true,
-                    Ok(Some(notification)) => self.announced(notification.payload()),
-                    Ok(None) | Err(_) => return false,
-                }
-            }
-        };
-        tokio::time::timeout(PROBE_WAIT, heard).await.unwrap_or(false)
-    }
-
     /// Listens for changes of sessions and accounts until `shutdown` turns
     /// true, listening again whenever the connection is lost (PostgreSQL;
     /// on SQLite it returns at once and nothing is kept).
     pub async fn follow(&self, db: Db, mut shutdown: watch::Receiver<bool>) {
         loop {
-            match store::listen_for_session_changes(&db).await {
+            let pause = match store::listen_for_session_changes(&db).await {
                 Ok(None) => return,
-                Ok(Some(mut listener)) => {
-                    if !self.hears_itself(&db, &mut listener).await {
-                        // E.g. a pooler in transaction mode between the instance and PostgreSQL.
-                        tracing::warn!(
-                            "notifications of session changes do not come back to this instance: sessions are read from the database at every request"
-                        );
-                        tokio::select! {
-                            _ = tokio::time::sleep(PROBE_AGAIN_AFTER) => {}
-                            changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { return; },
-                        }
-                        continue;
-                    }
-                    self.set_listening(true);
-                    loop {
-                        tokio::select! {
-                            received = listener.try_recv() => match received {
-                                Ok(Some(notification)) => self.announced(notification.payload()),
-                                Ok(None) => {
-                                    tracing::warn!("the connection telling session changes was lost: sessions are read from the database until it is back");
-                                    break;
-                                }
-                                Err(e) => {
-                                    tracing::warn!(error = %e, "session changes could not be read: sessions are read from the database until they can");
-                                    break;
-                                }
-                            },
-                            changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() {
-                                self.set_listening(false);
-                                return;
-                            },
-                        }
-                    }
+                Ok(Some(listener)) => {
+                    let ended = self.listen(&db, listener, &mut shutdown).await;
                     self.set_listening(false);
+                    match ended {
+                        Ended::Shutdown => return,
+                        Ended::Lost => RELISTEN_AFTER,
+                        Ended::Unheard => PROBE_AGAIN_AFTER,
+                    }
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "could not listen for session changes: sessions are read from the database until it can")
+                    tracing::warn!(error = %e, "could not listen for session changes: sessions are read from the database until it can");
+                    RELISTEN_AFTER
                 }
-            }
+            };
             tokio::select! {
-                _ = tokio::time::sleep(RELISTEN_AFTER) => {}
+                _ = tokio::time::sleep(pause) => {}
                 changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { return; },
             }
         }
+    }
+
+    /// Follows one listening connection. Keeping starts once a probe sent
+    /// on the channel comes back (a pooler may accept LISTEN and never
+    /// deliver), and a probe every [`PROBE_EVERY`] must keep coming back
+    /// within [`PROBE_WAIT`]: a connection dropped without a word (a
+    /// firewall's idle timeout) would otherwise leave the instance keeping
+    /// sessions while it hears nothing.
+    async fn listen(&self, db: &Db, mut listener: PgListener, shutdown: &mut watch::Receiver<bool>) -> Ended {
+        // The connection is read by a task of its own, so that waiting on
+        // it is never cut short mid-message by the probes' timer.
+        let (heard, mut notifications) = mpsc::unbounded_channel::<String>();
+        let reader = tokio::spawn(async move {
+            while let Ok(Some(notification)) = listener.try_recv().await {
+                if heard.send(notification.payload().to_owned()).is_err() {
+                    return;
+                }
+            }
+        });
+        let _stop_reading = AbortOnDrop(reader);
+        let mut probe = match self.probe(db).await {
+            Some(probe) => Some(probe),
+            None => return Ended::Lost,
+        };
+        let mut due = Instant::now() + PROBE_WAIT;
+        let mut keeping = false;
+        loop {
+            tokio::select! {
+                received = notifications.recv() => match received {
+                    Some(payload) if probe.as_deref() == Some(payload.as_str()) => {
+                        probe = None;
+                        due = Instant::now() + PROBE_EVERY;
+                        if !keeping {
+                            keeping = true;
+                            self.set_listening(true);
+                        }
+                    }
+                    Some(payload) => self.announced(&payload),
+                    None => {
+                        tracing::warn!("the connection telling session changes was lost: sessions are read from the database until it is back");
+                        return Ended::Lost;
+                    }
+                },
+                _ = tokio::time::sleep_until(due.into()) => {
+                    if probe.is_some() {
+                        if keeping {
+                            tracing::warn!("the connection telling session changes went silent: sessions are read from the database until it is back");
+                            return Ended::Lost;
+                        }
+                        // E.g. a pooler in transaction mode between the instance and PostgreSQL.
+                        tracing::warn!("notifications of session changes do not come back to this instance: sessions are read from the database at every request");
+                        return Ended::Unheard;
+                    }
+                    match self.probe(db).await {
+                        Some(sent) => probe = Some(sent),
+                        None => return Ended::Lost,
+                    }
+                    due = Instant::now() + PROBE_WAIT;
+                }
+                changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { return Ended::Shutdown; },
+            }
+        }
+    }
+
+    /// Sends a probe on the channel; its payload, or None when it could not be sent.
+    async fn probe(&self, db: &Db) -> Option<String> {
+        let probe = format!("probe:{}", Uuid::new_v4());
+        match store::announce_session_change(db, &probe).await {
+            Ok(()) => Some(probe),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not send the probe of session changes");
+                None
+            }
+        }
+    }
+}
+
+/// Why following one listening connection ended.
+enum Ended {
+    Shutdown,
+    /// The connection was lost or went silent: listen again soon.
+    Lost,
+    /// Notifications never came back on it: try again later.
+    Unheard,
+}
+
+/// Stops the task reading a listening connection (and so closes it) when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

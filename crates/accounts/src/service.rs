@@ -232,6 +232,11 @@ impl Accounts {
         }
     }
 
+    /// Whether this instance keeps sessions now (PostgreSQL, once it hears their changes).
+    pub fn keeps_sessions(&self) -> bool {
+        self.kept.keeping()
+    }
+
     /// Keeps sessions in memory while it listens for their changes, until
     /// `shutdown` turns true (PostgreSQL; on SQLite it returns at once).
     pub async fn follow_session_changes(self, shutdown: tokio::sync::watch::Receiver<bool>) {
@@ -569,6 +574,7 @@ impl Accounts {
             None => None,
         };
         fail_if_any(errors)?;
+        let stored_locale = user.locale.clone();
         let profile = Profile {
             display_name,
             locale: req.locale.map(|l| l.as_str().to_string()).unwrap_or(user.locale),
@@ -577,9 +583,12 @@ impl Accounts {
             territory,
             profession,
         };
+        let language_changed = profile.locale != stored_locale || profile.locale != caller.locale;
         store::update_profile(&self.db, caller.user_id, &profile, self.clock.now()).await?;
-        // The language is part of a kept session: the next request reads it again.
-        self.kept.forget_account(caller.user_id);
+        if language_changed {
+            // The language is part of a kept session: the next request reads it again.
+            self.kept.forget_account(caller.user_id);
+        }
         self.me(caller).await
     }
 

@@ -177,6 +177,9 @@ pub async fn listen_for_session_changes(db: &Db) -> Sql<Option<sqlx::postgres::P
         Db::Sqlite(..) => Ok(None),
         Db::Postgres(pool) => {
             let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+            // A lost connection is told at once (not after connecting again),
+            // so that the instance stops keeping sessions first.
+            listener.eager_reconnect(false);
             listener.listen(SESSION_CHANGES).await?;
             Ok(Some(listener))
         }
