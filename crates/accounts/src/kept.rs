@@ -95,6 +95,10 @@ impl KeptSessions {
     /// Keeps a session read from the database under `generation`, unless
     /// everything kept was dropped since (or this instance is not listening).
     pub fn keep(&self, id_hash: &str, owner: &SessionOwner, generation: u64) {
+        if !self.keeping() {
+            // SQLite, or no notifications now: no lock taken on the request's path.
+            return;
+        }
         let mut sessions = self.sessions();
         // Checked under the lock that `forget_all` also takes: no entry read
         // before a drop can land after it.
@@ -123,7 +127,11 @@ impl KeptSessions {
 
     /// Drops everything, and whatever is being read now.
     fn forget_all(&self) {
-        let mut sessions = self.sessions();
+        self.clear(&mut self.sessions());
+    }
+
+    /// Empties `sessions` (held locked) and passes over the reads under way.
+    fn clear(&self, sessions: &mut LruCache<String, (SessionOwner, Instant)>) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         sessions.clear();
     }
@@ -138,8 +146,7 @@ impl KeptSessions {
     fn set_listening(&self, listening: bool) {
         let mut sessions = self.sessions();
         self.listening.store(listening, Ordering::SeqCst);
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        sessions.clear();
+        self.clear(&mut sessions);
     }
 
     /// Drops what one notification names: `user:<id>` an account, `probe:…`

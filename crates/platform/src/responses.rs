@@ -21,8 +21,8 @@ pub enum Accepted {
 /// A `200` JSON body written straight from the value by serde, for the
 /// busiest reads (a topic's page, a category's list). [`poem_openapi::payload::Json`]
 /// first builds a `serde_json::Value` of the whole answer (a map per object,
-/// a copy of every string) and then writes that: a fifth of the server's
-/// time on a topic's page. The document is the same: the schema is `T`'s,
+/// a copy of every string) and then writes that: over a tenth of the
+/// server's samples on a topic's page (bench/README.md). The document is the same: the schema is `T`'s,
 /// and `T`'s `Serialize` must write what its `ToJSON` would (each type that
 /// uses this has a test saying so, with [`same_json`]); dates go through
 /// [`rfc3339`] for that.
@@ -76,7 +76,7 @@ pub fn rfc3339<S: serde::Serializer>(at: &chrono::DateTime<chrono::Utc>, s: S) -
 /// [`rfc3339`] for an optional time (null when absent).
 pub fn rfc3339_or_null<S: serde::Serializer>(at: &Option<chrono::DateTime<chrono::Utc>>, s: S) -> Result<S::Ok, S::Error> {
     match at {
-        Some(at) => s.serialize_str(&at.to_rfc3339()),
+        Some(at) => rfc3339(at, s),
         None => s.serialize_none(),
     }
 }
