@@ -174,11 +174,16 @@ pub struct TopicListRow {
 /// A page of a category's published topics, latest activity first, after `after` (activity, id).
 pub async fn topic_page(db: &Db, category: &str, reader: Uuid, after: Option<(DateTime<Utc>, Uuid)>, fetch: i64) -> Sql<Vec<TopicListRow>> {
     let keyset = if after.is_some() { "AND (t.last_activity_at < $4 OR (t.last_activity_at = $4 AND t.id < $5))" } else { "" };
+    // Scalar subqueries rather than joins: PostgreSQL plans this statement
+    // anew on every run (its plan for one category costs less than the
+    // generic one), and planning a three-table join took four times as long
+    // as running it (0.19 against 0.05 ms; 0.05 to plan this form).
     let sql = format!(
-        "SELECT t.id, t.title, t.author_id, t.anonymous, ps.pseudonym, t.reply_count, t.last_activity_at, t.post_seq, r.last_seq \
+        "SELECT t.id, t.title, t.author_id, t.anonymous, \
+           (SELECT ps.pseudonym FROM forum_pseudonyms ps WHERE ps.topic_id = t.id AND ps.user_id = t.author_id) AS pseudonym, \
+           t.reply_count, t.last_activity_at, t.post_seq, \
+           (SELECT r.last_seq FROM forum_read_state r WHERE r.topic_id = t.id AND r.user_id = $2) AS last_seq \
          FROM forum_topics t \
-         LEFT JOIN forum_pseudonyms ps ON ps.topic_id = t.id AND ps.user_id = t.author_id \
-         LEFT JOIN forum_read_state r ON r.topic_id = t.id AND r.user_id = $2 \
          WHERE t.category = $1 AND t.status = 'published' {keyset} \
          ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $3"
     );
