@@ -1,7 +1,8 @@
-//! Sessions kept in each instance's memory (PostgreSQL): a change made
-//! through one instance (logout, password change, roles, language, an
-//! account disabled) counts on every other instance that keeps the session,
-//! as it does on SQLite, where nothing is kept.
+//! Sessions kept in each instance's memory: a change made through one
+//! instance (logout, password change, roles, language, an account disabled)
+//! counts at once on it and, on PostgreSQL, on every other instance that
+//! keeps the session. SQLite runs alone: there the "other instance" is the
+//! same one, which keeps sessions from the start.
 
 use reqwest::StatusCode;
 use sanad_platform::Role;
@@ -17,14 +18,33 @@ on_both_backends!(
 );
 
 /// Waits until each instance keeps sessions (on PostgreSQL, once it hears
-/// its own probe; on SQLite never), so that the tests below test kept ones.
-async fn keeping(backend: Backend, instances: &[&TestServer]) {
-    if backend != Backend::Postgres {
-        return;
-    }
-    for srv in instances {
+/// its own probe; on SQLite from the start), so that the tests below test kept ones.
+async fn keeping(a: &TestServer, b: Option<&TestServer>) {
+    for srv in std::iter::once(a).chain(b) {
         assert!(within_5_s(|| srv.server.app.accounts.keeps_sessions()).await, "an instance keeps sessions within 5 s of starting");
     }
+}
+
+/// A second instance on PostgreSQL; none on SQLite, which runs alone (the
+/// tests then go through the first one twice).
+async fn second(backend: Backend, a: &TestServer) -> Option<TestServer> {
+    match backend {
+        Backend::Postgres => Some(a.another_instance().await),
+        Backend::Sqlite => None,
+    }
+}
+
+/// The address of the second instance, or of the first when there is none.
+fn url_of(b: &Option<TestServer>, a: &TestServer) -> String {
+    b.as_ref().map_or_else(|| a.url(), TestServer::url)
+}
+
+/// Stops the second instance, if any, then the first.
+async fn stop(b: Option<TestServer>, a: TestServer) {
+    if let Some(b) = b {
+        b.stop().await;
+    }
+    a.stop().await;
 }
 
 /// Whether `holds` comes true within five seconds (asked every 20 ms).
@@ -55,11 +75,11 @@ async fn soon(client: &mut Client, path: &str, done: impl Fn(StatusCode, &Value)
 
 async fn a_logout_through_one_instance_ends_the_session_on_the_others(backend: Backend) {
     let a = TestServer::start(backend).await;
-    let b = a.another_instance().await;
-    keeping(backend, &[&a, &b]).await;
+    let b = second(backend, &a).await;
+    keeping(&a, b.as_ref()).await;
     let mut on_a = a.learner("amina@example.org").await;
     // A copy of the cookie: the browser that logs out forgets its own.
-    let mut on_b = on_a.copy_to(b.url());
+    let mut on_b = on_a.copy_to(url_of(&b, &a));
     // Read (and so kept) on both instances, twice.
     for client in [&mut on_a, &mut on_b] {
         for _ in 0..2 {
@@ -73,17 +93,16 @@ async fn a_logout_through_one_instance_ends_the_session_on_the_others(backend: B
     assert_eq!(st, StatusCode::UNAUTHORIZED, "at once on the instance that ended it");
     let (st, body) = soon(&mut on_b, "/api/v1/me", |st, _| st == StatusCode::UNAUTHORIZED).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED, "the other instance still accepts the ended session: {body}");
-    b.stop().await;
-    a.stop().await;
+    stop(b, a).await;
 }
 
 async fn roles_language_and_disabling_reach_the_other_instances(backend: Backend) {
     let a = TestServer::start(backend).await;
-    let b = a.another_instance().await;
-    keeping(backend, &[&a, &b]).await;
+    let b = second(backend, &a).await;
+    keeping(&a, b.as_ref()).await;
     let mut admin = a.user_with_role("admin@example.org", Role::Admin).await;
     let mut on_a = a.learner("badr@example.org").await;
-    let mut on_b = on_a.through(b.url());
+    let mut on_b = on_a.through(url_of(&b, &a));
     let (st, me) = on_b.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::OK, "{me}");
     let id = me["id"].as_str().unwrap().to_string();
@@ -106,17 +125,16 @@ async fn roles_language_and_disabling_reach_the_other_instances(backend: Backend
     assert_eq!(st, StatusCode::OK);
     let (st, body) = soon(&mut on_b, "/api/v1/me", |st, _| st == StatusCode::UNAUTHORIZED).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED, "a disabled account's session ends on the other instance: {body}");
-    b.stop().await;
-    a.stop().await;
+    stop(b, a).await;
 }
 
 async fn a_password_change_ends_the_other_sessions_everywhere(backend: Backend) {
     let a = TestServer::start(backend).await;
-    let b = a.another_instance().await;
-    keeping(backend, &[&a, &b]).await;
+    let b = second(backend, &a).await;
+    keeping(&a, b.as_ref()).await;
     let mut phone = a.learner("chama@example.org").await;
     let laptop = a.sign_in("chama@example.org", "un mot de passe solide 42").await;
-    let mut laptop_on_b = laptop.through(b.url());
+    let mut laptop_on_b = laptop.through(url_of(&b, &a));
     let (st, _) = laptop_on_b.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::OK);
     let (st, body) = phone
@@ -125,20 +143,20 @@ async fn a_password_change_ends_the_other_sessions_everywhere(backend: Backend) 
     assert_eq!(st, StatusCode::OK, "{body}");
     let (st, _) = phone.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::OK, "the device that changed it stays signed in");
-    let mut phone_on_b = phone.through(b.url());
+    let mut phone_on_b = phone.through(url_of(&b, &a));
     let (st, _) = phone_on_b.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::OK, "on every instance");
     let (st, body) = soon(&mut laptop_on_b, "/api/v1/me", |st, _| st == StatusCode::UNAUTHORIZED).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED, "the other device's session ends on the other instance too: {body}");
-    b.stop().await;
-    a.stop().await;
+    stop(b, a).await;
 }
 
 async fn an_instance_that_loses_its_listening_connection_keeps_nothing_until_it_listens_again(backend: Backend) {
     let a = TestServer::start(backend).await;
-    keeping(backend, &[&a]).await;
+    keeping(&a, None).await;
     if backend != Backend::Postgres {
-        assert!(!a.server.app.accounts.keeps_sessions(), "SQLite keeps no session");
+        // Alone, with nothing to listen to: it keeps sessions from the start.
+        assert!(a.server.app.accounts.keeps_sessions(), "SQLite keeps sessions");
         a.stop().await;
         return;
     }
@@ -157,6 +175,6 @@ async fn an_instance_that_loses_its_listening_connection_keeps_nothing_until_it_
     sanad_platform::on_db!(&a.server.app.db, c => sqlx::query("DELETE FROM sessions").execute(c).await.map(|_| ())).expect("sessions gone");
     let (st, _) = amina.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    keeping(backend, &[&a]).await;
+    keeping(&a, None).await;
     a.stop().await;
 }

@@ -17,8 +17,14 @@
 //! announced to nobody. An entry is also read again after [`KEPT_FOR`],
 //! whatever happens.
 //!
-//! On SQLite the instance is alone and a session costs a read of the file:
-//! [`KeptSessions::follow`] returns at once and nothing is ever kept.
+//! On SQLite the instance is alone ([`KeptSessions::alone`]): every change of
+//! a session or an account is made by this process, which drops what it
+//! changes before it answers, so sessions are kept from the start and
+//! [`KeptSessions::follow`] returns at once. That spares every signed-in
+//! request a read of the file, and its round trip to sqlx's worker thread:
+//! the topic page serves about 30% more requests a second (bench/README.md).
+//! Sessions or accounts changed by hand in the file count after a restart
+//! (docs/operations.md).
 
 use lru::LruCache;
 use sanad_platform::Db;
@@ -67,6 +73,14 @@ impl Default for KeptSessions {
 }
 
 impl KeptSessions {
+    /// Sessions kept by the only instance (SQLite): every change is made
+    /// here, and dropped here, so nothing needs to be heard.
+    pub fn alone() -> Self {
+        let kept = Self::default();
+        kept.listening.store(true, Ordering::SeqCst);
+        kept
+    }
+
     fn sessions(&self) -> std::sync::MutexGuard<'_, LruCache<String, (SessionOwner, Instant)>> {
         self.sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -96,7 +110,7 @@ impl KeptSessions {
     /// everything kept was dropped since (or this instance is not listening).
     pub fn keep(&self, id_hash: &str, owner: &SessionOwner, generation: u64) {
         if !self.keeping() {
-            // SQLite, or no notifications now: no lock taken on the request's path.
+            // No notifications now: no lock taken on the request's path.
             return;
         }
         let mut sessions = self.sessions();
@@ -170,7 +184,7 @@ impl KeptSessions {
 
     /// Listens for changes of sessions and accounts until `shutdown` turns
     /// true, listening again whenever the connection is lost (PostgreSQL;
-    /// on SQLite it returns at once and nothing is kept).
+    /// on SQLite, where [`KeptSessions::alone`] keeps without listening, it returns at once).
     pub async fn follow(&self, db: Db, mut shutdown: watch::Receiver<bool>) {
         loop {
             let pause = match store::listen_for_session_changes(&db).await {

@@ -6,6 +6,7 @@ use email_address::EmailAddress;
 use sanad_mail::{MailParams, OutgoingMail, Template};
 use sanad_platform::FieldCode;
 use sanad_platform::auth::{Caller, Credential, SessionRef};
+use sanad_platform::db::Backend;
 use sanad_platform::db::is_unique_violation;
 use sanad_platform::ids::new_id;
 use sanad_platform::page::{self, Page};
@@ -137,7 +138,7 @@ pub struct Accounts {
     registrations_per_hour: i64,
     /// Told when an address is confirmed (cohort invitations waiting for it).
     confirmations: Option<std::sync::Arc<dyn sanad_platform::people::AddressConfirmations>>,
-    /// Sessions read lately, kept while changes reach this instance (PostgreSQL).
+    /// Sessions read lately, kept while changes reach this instance (always on SQLite).
     kept: std::sync::Arc<KeptSessions>,
 }
 
@@ -221,6 +222,10 @@ fn me_of(u: UserRecord, csrf_token: Option<String>) -> Me {
 impl Accounts {
     /// The service over `db`; `wake_mail` nudges the mail worker after commits.
     pub fn new(db: Db, clock: Clock, wake_mail: MailWaker) -> Self {
+        let kept = match db.backend() {
+            Backend::Sqlite => KeptSessions::alone(),
+            Backend::Postgres => KeptSessions::default(),
+        };
         Self {
             db,
             clock,
@@ -228,17 +233,18 @@ impl Accounts {
             background: Default::default(),
             registrations_per_hour: MAX_REGISTRATIONS_PER_ADDRESS,
             confirmations: None,
-            kept: Default::default(),
+            kept: std::sync::Arc::new(kept),
         }
     }
 
-    /// Whether this instance keeps sessions now (PostgreSQL, once it hears their changes).
+    /// Whether this instance keeps sessions now (SQLite always; PostgreSQL once it hears their changes).
     pub fn keeps_sessions(&self) -> bool {
         self.kept.keeping()
     }
 
     /// Keeps sessions in memory while it listens for their changes, until
-    /// `shutdown` turns true (PostgreSQL; on SQLite it returns at once).
+    /// `shutdown` turns true (PostgreSQL; on SQLite, alone, it keeps them
+    /// without listening and this returns at once).
     pub async fn follow_session_changes(self, shutdown: tokio::sync::watch::Receiver<bool>) {
         self.kept.follow(self.db.clone(), shutdown).await
     }
