@@ -173,11 +173,14 @@ pub struct TopicListRow {
 
 /// A page of a category's published topics, latest activity first, after `after` (activity, id).
 pub async fn topic_page(db: &Db, category: &str, reader: Uuid, after: Option<(DateTime<Utc>, Uuid)>, fetch: i64) -> Sql<Vec<TopicListRow>> {
-    let keyset = if after.is_some() { "AND (t.last_activity_at < $4 OR (t.last_activity_at = $4 AND t.id < $5))" } else { "" };
-    // Scalar subqueries rather than joins: PostgreSQL plans this statement
-    // anew on every run (its plan for one category costs less than the
-    // generic one), and planning a three-table join took four times as long
-    // as running it (0.19 against 0.05 ms; 0.05 to plan this form).
+    let keyset = if after.is_some() { "AND (t.last_activity_at < $3 OR (t.last_activity_at = $3 AND t.id < $4))" } else { "" };
+    // PostgreSQL plans a prepared statement anew on every run while the plan
+    // for the values at hand is estimated cheaper than the generic one. Here
+    // planning took four times as long as running (0.19 against 0.05 ms), so:
+    // scalar subqueries rather than joins (0.05 ms to plan), and the limit
+    // written in the statement (an integer of ours), which makes the generic
+    // plan as cheap as the others (a parameter's limit is estimated at a
+    // tenth of the rows): after five runs it is kept (0.003 ms to plan).
     let sql = format!(
         "SELECT t.id, t.title, t.author_id, t.anonymous, \
            (SELECT ps.pseudonym FROM forum_pseudonyms ps WHERE ps.topic_id = t.id AND ps.user_id = t.author_id) AS pseudonym, \
@@ -185,11 +188,11 @@ pub async fn topic_page(db: &Db, category: &str, reader: Uuid, after: Option<(Da
            (SELECT r.last_seq FROM forum_read_state r WHERE r.topic_id = t.id AND r.user_id = $2) AS last_seq \
          FROM forum_topics t \
          WHERE t.category = $1 AND t.status = 'published' {keyset} \
-         ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $3"
+         ORDER BY t.last_activity_at DESC, t.id DESC LIMIT {fetch}"
     );
     let (at, id) = after.map_or((None, None), |(a, i)| (Some(a), Some(i)));
     on_db!(db, c => {
-        let q = sqlx::query_as::<_, TopicListRow>(AssertSqlSafe(sql.as_str())).bind(category).bind(reader).bind(fetch);
+        let q = sqlx::query_as::<_, TopicListRow>(AssertSqlSafe(sql.as_str())).bind(category).bind(reader);
         let q = if after.is_some() { q.bind(at).bind(id) } else { q };
         q.fetch_all(c).await
     })
