@@ -13,6 +13,7 @@ on_both_backends!(
     answers_are_compressed_where_it_pays,
     metrics_are_for_operators_only,
     leaving_turns_readiness_off_and_keeps_serving_while_it_drains,
+    connections_the_database_ended_while_idle_are_replaced_unseen,
 );
 
 async fn operations_endpoints(backend: Backend) {
@@ -223,4 +224,38 @@ async fn frontend_openapi_document_is_current() {
         generated == committed,
         "frontend/openapi.json is stale: run `cargo run --bin sanad -- openapi > frontend/openapi.json && (cd frontend && npm run gen:api)`"
     );
+}
+
+/// PostgreSQL: connections the database ended (a restart, a cut link) while
+/// they sat idle in the pool are found dead by a ping on their way out and
+/// replaced: the next requests all succeed. (Connections in steady use are
+/// not pinged, `platform::db`.)
+async fn connections_the_database_ended_while_idle_are_replaced_unseen(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut learner = srv.learner("idle@example.org").await;
+    if backend != Backend::Postgres {
+        srv.stop().await;
+        return;
+    }
+    // Every pool connection is used at once, so that several sit idle after.
+    let reads: Vec<_> = (0..8)
+        .map(|_| {
+            let mut c = learner.clone();
+            tokio::spawn(async move { c.get("/api/v1/forum/categories").await.0 })
+        })
+        .collect();
+    for read in reads {
+        assert_eq!(read.await.expect("read"), StatusCode::OK);
+    }
+    let ended: Vec<bool> = sanad_platform::on_db!(&srv.server.app.db, c => sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        .fetch_all(c).await)
+    .expect("end the other connections");
+    assert!(!ended.is_empty(), "the pool had other connections");
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    for _ in 0..20 {
+        let (st, body) = learner.get("/api/v1/forum/categories").await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    srv.stop().await;
 }

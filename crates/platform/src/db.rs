@@ -85,13 +85,34 @@ pub enum Backend {
     Postgres,
 }
 
+/// How long a PostgreSQL connection may sit idle in the pool before it is
+/// pinged on its way out (a database restart or a cut link shows there).
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
+
 impl Db {
     /// Opens a pool for `url` (`sqlite://path` or `postgres://...`). SQLite runs
     /// in WAL mode with foreign keys on and a busy timeout, and the file is
     /// created when missing.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            // sqlx pings every connection it hands out by default: a second
+            // round trip per query. Only one that sat idle for a while is
+            // pinged here (a dead one is then dropped and another taken); one
+            // in steady use proves itself with every query.
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
+                .connect(url)
+                .await?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
