@@ -23,6 +23,8 @@
 # FORUM_BENCH_ONLY=reads only the two reads (2.), which write nothing.
 # FORUM_BENCH_SANAD=<binary> serves with another build of sanad (an earlier
 # commit's, for a before/after comparison on the same data).
+# FORUM_BENCH_WARMUP=<seconds> (default 5) of unmeasured wrk before each read.
+# SANAD_DATABASE_CONNECTIONS=<n> sets the server's PostgreSQL pool (default 16).
 # FORUM_BENCH_MAIL_DIR=<dir> writes the mail files there (e.g. /dev/shm/...,
 # standing for an SMTP relay on another machine): without a relay every mail
 # is a new file in one folder of data/mail, and creating the 100,000 files
@@ -113,7 +115,10 @@ curl -fs -c "$jar" -H 'content-type: application/json' \
   -d '{"email":"membre-0@forum-bench.example.org","password":"un mot de passe solide 42"}' "$base/api/v1/auth/login" >/dev/null
 cookie=$(awk '$6 == "sanad_session" {print $7}' "$jar")
 run() { # name, url
-  echo "== $1, 64 connections, ${duration}s =="
+  # A warm-up first: the server's first seconds also run its start-up jobs
+  # and fill each connection's caches, which is not the steady state measured.
+  wrk -t2 -c64 -d"${FORUM_BENCH_WARMUP:-5}s" -H "Cookie: sanad_session=$cookie" "$2" >/dev/null
+  echo "== $1, 64 connections, ${duration}s (after ${FORUM_BENCH_WARMUP:-5}s of warm-up) =="
   wrk -t2 -c64 -d"${duration}s" --latency -H "Cookie: sanad_session=$cookie" "$2" | tee "$data/out"
   if grep -q 'Non-2xx' "$data/out"; then echo "errors in $1" >&2; exit 1; fi
 }

@@ -12,6 +12,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://...` or `postgres://...` (`SANAD_DATABASE_URL`); SQLite in the data dir when unset.
     pub database_url: String,
+    /// Connections each instance holds to PostgreSQL (`SANAD_DATABASE_CONNECTIONS`,
+    /// 4 to 200, default [`DATABASE_CONNECTIONS`]; one of them listens for
+    /// session changes). SQLite ignores it.
+    pub database_connections: u32,
     /// Public base URL used in links inside emails (`SANAD_PUBLIC_URL`).
     pub public_url: String,
     /// SMTP relay (`SANAD_SMTP_URL`), e.g. `smtp://host:25` or `smtps://user:pass@host`;
@@ -51,6 +55,10 @@ pub struct Config {
     pub bucket_settings: Vec<(String, String)>,
 }
 
+/// Connections to PostgreSQL an instance holds unless told otherwise
+/// (docs/operations.md says when fewer serve better).
+pub const DATABASE_CONNECTIONS: u32 = 16;
+
 /// The environment variables of an S3-compatible bucket that Sanad passes on
 /// (object_store also reads them, and other `AWS_*` ones, from the process).
 pub const BUCKET_SETTINGS: &[&str] = &[
@@ -71,6 +79,7 @@ struct FileConfig {
     listen: Option<String>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    database_connections: Option<u32>,
     public_url: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
@@ -165,6 +174,15 @@ impl Config {
             Some(v) => parse_switch(&v).ok_or(ConfigError::Value { key: "SANAD_FORUM_RATE_LIMITS", value: v, why: "on or off" })?,
             None => file.forum_rate_limits.unwrap_or(true),
         };
+        let connections_error =
+            |value: String| ConfigError::Value { key: "SANAD_DATABASE_CONNECTIONS", value, why: "a whole number from 4 to 200" };
+        let database_connections = match env("SANAD_DATABASE_CONNECTIONS") {
+            Some(v) => v.parse().map_err(|_| connections_error(v.clone()))?,
+            None => file.database_connections.unwrap_or(DATABASE_CONNECTIONS),
+        };
+        if !(4..=200).contains(&database_connections) {
+            return Err(connections_error(database_connections.to_string()));
+        }
         let shutdown_drain_secs = match env("SANAD_SHUTDOWN_DRAIN_SECS") {
             Some(v) => v.parse().ok().filter(|n| *n <= 600).ok_or(ConfigError::Value {
                 key: "SANAD_SHUTDOWN_DRAIN_SECS",
@@ -183,6 +201,7 @@ impl Config {
             listen,
             data_dir,
             database_url,
+            database_connections,
             public_url,
             smtp_url,
             mail_from,
@@ -272,6 +291,12 @@ mod tests {
         assert_eq!(Config::from_pairs(&[("SANAD_DATABASE_URL", "postgres://db/sanad")]).unwrap().shutdown_drain_secs, 5);
         assert_eq!(Config::from_pairs(&[("SANAD_SHUTDOWN_DRAIN_SECS", "0")]).unwrap().shutdown_drain_secs, 0);
         assert!(Config::from_pairs(&[("SANAD_SHUTDOWN_DRAIN_SECS", "soon")]).is_err());
+        assert_eq!(Config::from_pairs(&[]).unwrap().database_connections, DATABASE_CONNECTIONS);
+        assert_eq!(Config::from_pairs(&[("SANAD_DATABASE_CONNECTIONS", "4")]).unwrap().database_connections, 4);
+        for bad in ["3", "201", "many", "-1"] {
+            let err = Config::from_pairs(&[("SANAD_DATABASE_CONNECTIONS", bad)]).unwrap_err();
+            assert!(err.to_string().contains("SANAD_DATABASE_CONNECTIONS"), "{err}");
+        }
         assert_eq!(Config::from_pairs(&[]).unwrap().files_url, None, "files in the data directory by default");
         let c = Config::from_pairs(&[("SANAD_FILES_URL", "s3://sanad-files/prod")]).unwrap();
         assert_eq!(c.files_url.as_deref(), Some("s3://sanad-files/prod"));

@@ -94,13 +94,19 @@ impl Db {
     /// in WAL mode with foreign keys on and a busy timeout, and the file is
     /// created when missing.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        Self::connect_with(url, crate::config::DATABASE_CONNECTIONS).await
+    }
+
+    /// The same, holding at most `connections` connections to PostgreSQL
+    /// (`Config::database_connections`; SQLite keeps its own eight).
+    pub async fn connect_with(url: &str, connections: u32) -> Result<Self, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // sqlx pings every connection it hands out by default: a second
             // round trip per query. Only one that sat idle for a while is
             // pinged here (a dead one is then dropped and another taken); one
             // in steady use proves itself with every query.
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(connections)
                 .acquire_timeout(Duration::from_secs(10))
                 .test_before_acquire(false)
                 .before_acquire(|conn, meta| {

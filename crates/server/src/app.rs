@@ -88,7 +88,7 @@ impl App {
 
     async fn open_with(config: Config, clock: Clock, index_on_disk: bool) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
-        let db = Db::connect(&config.database_url)
+        let db = Db::connect_with(&config.database_url, config.database_connections)
             .await
             .with_context(|| format!("cannot open the database {}", sanad_platform::db::redact(&config.database_url)))?;
         db.migrate().await.context("cannot apply database migrations")?;
