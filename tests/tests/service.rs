@@ -14,6 +14,7 @@ on_both_backends!(
     metrics_are_for_operators_only,
     leaving_turns_readiness_off_and_keeps_serving_while_it_drains,
     connections_the_database_ended_while_idle_are_replaced_unseen,
+    an_instance_holds_the_connections_it_is_told,
 );
 
 async fn operations_endpoints(backend: Backend) {
@@ -256,6 +257,43 @@ async fn connections_the_database_ended_while_idle_are_replaced_unseen(backend: 
     for _ in 0..20 {
         let (st, body) = learner.get("/api/v1/forum/categories").await;
         assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    srv.stop().await;
+}
+
+/// `SANAD_DATABASE_CONNECTIONS` caps the instance's PostgreSQL pool, and at
+/// the smallest allowed (4, one of which listens for session changes) an
+/// instance still serves readers and writers at once, with its background
+/// jobs running.
+async fn an_instance_holds_the_connections_it_is_told(backend: Backend) {
+    let env = vec![("SANAD_DATABASE_CONNECTIONS", "4".to_string()), ("SANAD_FORUM_RATE_LIMITS", "off".to_string())];
+    let options = Options { env, ..Options::default() };
+    let srv = TestServer::start_with(backend, options).await;
+    let member = srv.learner("quatre@example.org").await;
+    let tasks: Vec<_> = (0..24)
+        .map(|i| {
+            let mut c = member.clone();
+            tokio::spawn(async move {
+                if i % 4 == 0 {
+                    let topic =
+                        json!({"category": "prise-en-charge", "title": format!("Sujet {i}"), "body": "Comment organisez-vous l'accueil ?"});
+                    c.post("/api/v1/forum/topics", topic).await.0
+                } else {
+                    c.get("/api/v1/forum/categories/prise-en-charge/topics").await.0
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        let status = task.await.expect("request");
+        assert!(status.is_success(), "{status}");
+    }
+    if backend == Backend::Postgres {
+        let held: i64 = sanad_platform::on_db!(&srv.server.app.db, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'")
+            .fetch_one(c).await)
+        .expect("count connections");
+        assert!((1..=4).contains(&held), "{held} connections held");
     }
     srv.stop().await;
 }
