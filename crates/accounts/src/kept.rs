@@ -1,6 +1,5 @@
-//! Sessions kept in this instance's memory (PostgreSQL only), so that a
-//! signed-in request reads its page in one round trip to the database
-//! instead of two.
+//! Sessions kept in this instance's memory, so that a signed-in request
+//! reads its page in one round trip to the database instead of two.
 //!
 //! A kept session never outlives a change that ends or alters it: triggers
 //! (migration 0023) announce every update or deletion of a session and every
@@ -22,9 +21,9 @@
 //! changes before it answers, so sessions are kept from the start and
 //! [`KeptSessions::follow`] returns at once. That spares every signed-in
 //! request a read of the file, and its round trip to sqlx's worker thread:
-//! the topic page serves about 30% more requests a second (bench/README.md).
-//! Sessions or accounts changed by hand in the file count after a restart
-//! (docs/operations.md).
+//! the topic page served 10-30% more requests a second (two alternating
+//! pairs). A session or an account changed by hand in the file may take up
+//! to [`KEPT_FOR`] to count (docs/operations.md).
 
 use lru::LruCache;
 use sanad_platform::Db;
@@ -68,6 +67,31 @@ impl Default for KeptSessions {
             sessions: Mutex::new(LruCache::new(NonZeroUsize::new(SESSIONS).unwrap_or(NonZeroUsize::MIN))),
             generation: AtomicU64::new(0),
             listening: AtomicBool::new(false),
+        }
+    }
+}
+
+/// What a [`Forgetting`] drops.
+#[derive(Debug)]
+enum Forgotten {
+    Session(String),
+    Account(Uuid),
+}
+
+/// Drops a session or an account's sessions when it goes out of scope:
+/// after the write it guards has committed, or when the request is cut off.
+#[derive(Debug)]
+#[must_use = "the sessions are dropped when this guard goes: bind it for the whole write"]
+pub struct Forgetting<'a> {
+    kept: &'a KeptSessions,
+    what: Forgotten,
+}
+
+impl Drop for Forgetting<'_> {
+    fn drop(&mut self) {
+        match &self.what {
+            Forgotten::Session(id_hash) => self.kept.forget_session(id_hash),
+            Forgotten::Account(user_id) => self.kept.forget_account(*user_id),
         }
     }
 }
@@ -119,6 +143,18 @@ impl KeptSessions {
         if self.listening.load(Ordering::SeqCst) && self.generation() == generation {
             sessions.put(id_hash.to_owned(), (owner.clone(), Instant::now()));
         }
+    }
+
+    /// Drops one session when the returned guard goes, however the request
+    /// ends: take it before the write, so that a request cut off between
+    /// its commit and its answer (a client gone) still drops what it changed.
+    pub fn forgetting_session(&self, id_hash: &str) -> Forgetting<'_> {
+        Forgetting { kept: self, what: Forgotten::Session(id_hash.to_owned()) }
+    }
+
+    /// Drops an account's sessions when the returned guard goes (see [`KeptSessions::forgetting_session`]).
+    pub fn forgetting_account(&self, user_id: Uuid) -> Forgetting<'_> {
+        Forgetting { kept: self, what: Forgotten::Account(user_id) }
     }
 
     /// Drops one session (ended or changed), and any read of it under way.
@@ -307,6 +343,7 @@ impl Drop for AbortOnDrop {
 mod tests {
     use super::*;
     use chrono::{Duration as Span, Utc};
+    use std::future::Future;
 
     fn owner(user_id: Uuid) -> SessionOwner {
         let now = Utc::now();
@@ -331,6 +368,28 @@ mod tests {
         assert_eq!(kept.get("a", Utc::now()).map(|o| o.user_id), Some(user));
         kept.set_listening(false);
         assert!(kept.get("a", Utc::now()).is_none());
+    }
+
+    #[test]
+    fn a_write_cut_off_after_its_commit_still_drops_what_it_changed() {
+        let kept = KeptSessions::alone();
+        let (amina, badr) = (Uuid::new_v4(), Uuid::new_v4());
+        kept.keep("amina", &owner(amina), kept.generation());
+        kept.keep("badr", &owner(badr), kept.generation());
+        // A request's future holds the guards over its write and is dropped
+        // (the client went away) after the commit, before it answers.
+        let cut_off = async {
+            let _session = kept.forgetting_session("amina");
+            let _account = kept.forgetting_account(badr);
+            std::future::pending::<()>().await;
+        };
+        let mut cut_off = Box::pin(cut_off);
+        let waker = std::task::Waker::noop();
+        assert!(cut_off.as_mut().poll(&mut std::task::Context::from_waker(waker)).is_pending());
+        assert!(kept.get("amina", Utc::now()).is_some(), "kept while the write is under way");
+        drop(cut_off);
+        assert!(kept.get("amina", Utc::now()).is_none());
+        assert!(kept.get("badr", Utc::now()).is_none());
     }
 
     #[test]

@@ -456,8 +456,8 @@ impl Accounts {
     /// Ends the caller's session (API tokens have none to end).
     pub async fn logout(&self, caller: &Caller) -> Result<()> {
         if let Some(session) = &caller.session {
+            let _forgetting = self.kept.forgetting_session(&session.id_hash);
             store::delete_session(&self.db, &session.id_hash).await?;
-            self.kept.forget_session(&session.id_hash);
         }
         Ok(())
     }
@@ -590,11 +590,10 @@ impl Accounts {
             profession,
         };
         let language_changed = profile.locale != stored_locale || profile.locale != caller.locale;
+        // The language is part of a kept session: the next request reads it again.
+        let forgetting = language_changed.then(|| self.kept.forgetting_account(caller.user_id));
         store::update_profile(&self.db, caller.user_id, &profile, self.clock.now()).await?;
-        if language_changed {
-            // The language is part of a kept session: the next request reads it again.
-            self.kept.forget_account(caller.user_id);
-        }
+        drop(forgetting);
         self.me(caller).await
     }
 
@@ -657,7 +656,10 @@ impl Accounts {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let user_id = self.consume(&mut tx, &req.token, OneTimeLink::PasswordReset).await?;
-        let user = self.user(user_id).await?;
+        // Read in the transaction: a second connection while holding one
+        // could wait for the pool's last connection forever.
+        let user = store::user_by_id_in(&mut tx, user_id).await?.ok_or(Error::NotFound("user"))?;
+        let forgetting = self.kept.forgetting_account(user_id);
         store::set_password(&mut tx, user_id, &hash, now).await?;
         store::retire_one_time(&mut tx, user_id, OneTimeLink::PasswordReset.purpose(), now).await?;
         // Receiving the link proves the address.
@@ -667,7 +669,7 @@ impl Accounts {
         let normalized = normalize_email(&user.email);
         queue_mail(&mut tx, user.into(), Template::PasswordChanged, None, now).await?;
         self.commit_and_wake(tx).await?;
-        self.kept.forget_account(user_id);
+        drop(forgetting);
         store::clear_attempts(&self.db, &account_key(&normalized)).await?;
         store::clear_attempts_with_prefix(&self.db, &pair_prefix(&normalized)).await?;
         Ok(())
@@ -712,6 +714,7 @@ impl Accounts {
         let hash = password::hash(req.new_password).await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
+        let forgetting = self.kept.forgetting_account(user.id);
         store::set_password(&mut tx, user.id, &hash, now).await?;
         let mut other_sessions_ended = store::delete_user_sessions(&mut tx, user.id).await?;
         if let Some(session) = &caller.session {
@@ -720,10 +723,9 @@ impl Accounts {
             other_sessions_ended = other_sessions_ended.saturating_sub(1);
         }
         let api_tokens_revoked = store::delete_user_tokens(&mut tx, user.id).await?;
-        let user_id = user.id;
         queue_mail(&mut tx, user.into(), Template::PasswordChanged, None, now).await?;
         self.commit_and_wake(tx).await?;
-        self.kept.forget_account(user_id);
+        drop(forgetting);
         Ok(PasswordChanged { other_sessions_ended, api_tokens_revoked })
     }
 
@@ -793,12 +795,13 @@ impl Accounts {
             None => user.disabled_at,
         };
         let mut tx = self.db.begin().await?;
+        let forgetting = self.kept.forgetting_account(id);
         store::set_roles_and_disabled(&mut tx, id, &format_roles(&roles), disabled_at, now).await?;
         if disabled_at.is_some() {
             store::delete_user_sessions(&mut tx, id).await?;
         }
         tx.commit().await?;
-        self.kept.forget_account(id);
+        drop(forgetting);
         Ok(self.user(id).await?.into())
     }
 
