@@ -101,10 +101,12 @@ impl Db {
     /// (`Config::database_connections`; SQLite keeps its own eight).
     pub async fn connect_with(url: &str, connections: u32) -> Result<Self, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            // sqlx pings every connection it hands out by default: a second
-            // round trip per query. Only one that sat idle for a while is
-            // pinged here (a dead one is then dropped and another taken); one
-            // in steady use proves itself with every query.
+            // sqlx pings every connection it hands out by default, a round
+            // trip on the request's path (it pings again when the connection
+            // comes back, in a task of its own, which cannot be turned off).
+            // Only one that sat idle for a while is pinged here (a dead one
+            // is then dropped and a new one opened); one in steady use proves
+            // itself with every query.
             let pool = PgPoolOptions::new()
                 .max_connections(connections)
                 .acquire_timeout(Duration::from_secs(10))
