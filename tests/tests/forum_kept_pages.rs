@@ -3,7 +3,9 @@
 //! made by another instance (here: written straight into the database, as
 //! any other instance's write lands) shows on the next read, however it was
 //! made, because the versions move by triggers. A category's list is read
-//! fresh, but the names on it are kept as long as a kept page's.
+//! fresh, but the names on it are kept as long as a kept page's. On
+//! PostgreSQL the reads of many readers go to the database in batches
+//! (crates/platform/src/batch.rs): each still gets their own answer.
 
 use async_trait::async_trait;
 use reqwest::StatusCode;
@@ -22,7 +24,8 @@ use uuid::Uuid;
 on_both_backends!(
     readers_share_a_page_and_see_only_their_own_on_it,
     changes_from_another_instance_show_at_once,
-    a_category_list_reads_the_names_on_it_once_for_every_reader
+    a_category_list_reads_the_names_on_it_once_for_every_reader,
+    readers_asking_at_once_each_get_what_they_get_alone
 );
 
 fn uuid(v: &Value) -> Uuid {
@@ -185,5 +188,96 @@ async fn a_category_list_reads_the_names_on_it_once_for_every_reader(backend: Ba
         assert_eq!(names, ["Badr Chraibi", "Amal Berrada"], "latest first, with their authors' names");
     }
     assert_eq!(people.asked.load(Ordering::SeqCst), 2, "two names read once, for three readers");
+    db.close().await;
+}
+
+/// Many members read topics and lists at the same moment, on PostgreSQL in
+/// batches of one statement (each a row of the same arrays): every answer
+/// is the one its reader gets asking alone (their own posts, reactions and
+/// read marks; pages of every size and cursor; a topic that does not exist).
+async fn readers_asking_at_once_each_get_what_they_get_alone(backend: Backend) {
+    use poem_openapi::types::ToJSON;
+    let srv = TestServer::start(backend).await;
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let mut topics = Vec::new();
+    for (category, title) in [("concepts", "Signalement"), ("concepts", "Audition"), ("prevention", "Ateliers")] {
+        let (st, topic) =
+            amal.post("/api/v1/forum/topics", json!({"category": category, "title": title, "body": "Le texte d'Amal."})).await;
+        assert_eq!(st, StatusCode::CREATED, "{topic}");
+        topics.push(uuid(&topic["id"]));
+    }
+    let kinds = ["thanks", "helpful", "support"];
+    let mut readers = Vec::new();
+    for i in 0..9 {
+        let mut m = srv.member(&format!("membre{i}@example.org"), &format!("Membre {i}")).await;
+        let (_, me) = m.get("/api/v1/me").await;
+        let topic = topics[i % 2];
+        let (st, reply) = m.post(&format!("/api/v1/forum/topics/{topic}/posts"), json!({"body": format!("La réponse {i}.")})).await;
+        assert_eq!(st, StatusCode::CREATED, "{reply}");
+        let (_, view) = m.get(&format!("/api/v1/forum/topics/{topic}")).await;
+        let first = uuid(&view["posts"][0]["id"]);
+        let (st, _) = m.post(&format!("/api/v1/forum/posts/{first}/reactions"), json!({"kind": kinds[i % 3]})).await;
+        assert_eq!(st, StatusCode::CREATED);
+        readers.push(member(uuid(&me["id"])));
+    }
+    let (db, _data_dir) = srv.stop_and_open_database().await;
+    let accounts = Accounts::new(db.clone(), Clock::system(), Arc::new(|| {}));
+    let seams = ForumSeams { people: Arc::new(accounts), wake_mail: Arc::new(|| {}), analyzers: Analyzers::default() };
+    let forum = Forum::new(db.clone(), Clock::system(), seams).expect("forum");
+
+    // What each reader asks: a topic's pages (whole, or two posts at a time
+    // from the start and after a cursor), a list of each category at two
+    // sizes, and a topic that does not exist.
+    let second_page = {
+        let first = forum.topic(&readers[0], topics[0], None, Some(2)).await.expect("a page");
+        first.next_cursor.expect("a second page")
+    };
+    let list_cursor = forum.topics(&readers[0], "concepts", None, Some(1)).await.expect("a list").next_cursor.expect("more");
+    let asked = |r: usize| -> [(u8, Uuid, Option<String>, Option<u32>); 6] {
+        [
+            (0, topics[r % 3], None, None),
+            (0, topics[0], Some(second_page.clone()), Some(2)),
+            (0, Uuid::now_v7(), None, None),
+            (1, Uuid::nil(), None, None),
+            (2, Uuid::nil(), None, Some(1)),
+            (2, Uuid::nil(), Some(list_cursor.clone()), Some(1)),
+        ]
+    };
+    let read = |r: usize, (what, topic, cursor, limit): (u8, Uuid, Option<String>, Option<u32>)| {
+        let forum = forum.clone();
+        let reader = readers[r].clone();
+        async move {
+            let answer = match what {
+                0 => forum.topic(&reader, topic, cursor.as_deref(), limit).await.map(|t| t.to_json()),
+                1 => forum.topics(&reader, "prevention", cursor.as_deref(), limit).await.map(|t| t.to_json()),
+                _ => forum.topics(&reader, "concepts", cursor.as_deref(), limit).await.map(|t| t.to_json()),
+            };
+            answer.map_err(|e| e.to_string())
+        }
+    };
+    // Alone, twice: the first read of a topic page moves the reader's read mark.
+    let mut alone = Vec::new();
+    for _ in 0..2 {
+        alone.clear();
+        for r in 0..readers.len() {
+            for q in asked(r) {
+                alone.push(read(r, q).await);
+            }
+        }
+    }
+    assert!(alone[2].as_ref().is_err_and(|e| e.contains("not found")), "{:?}", alone[2]);
+    let own = |answer: &Result<Option<Value>, String>| {
+        answer.clone().unwrap().unwrap()["posts"].as_array().unwrap().iter().filter(|p| p["mine"] == true).count()
+    };
+    assert_eq!(own(&alone[0]), 1, "reader 0 sees their own reply as theirs");
+    for round in 0..3 {
+        let started: Vec<_> =
+            (0..readers.len()).flat_map(|r| asked(r).map(move |q| (r, q))).map(|(r, q)| tokio::spawn(read(r, q))).collect();
+        let mut at_once = Vec::new();
+        for read in started {
+            at_once.push(read.await.expect("a read"));
+        }
+        assert_eq!(at_once, alone, "round {round}: read at once, each answer is the one read alone");
+    }
     db.close().await;
 }

@@ -175,7 +175,7 @@ pub const SESSION_CHANGES: &str = "sanad_sessions";
 pub async fn listen_for_session_changes(db: &Db) -> Sql<Option<sqlx::postgres::PgListener>> {
     match db {
         Db::Sqlite(..) => Ok(None),
-        Db::Postgres(pool) => {
+        Db::Postgres(pool, _) => {
             let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
             // A lost connection is told at once (not after connecting again),
             // so that the instance stops keeping sessions first.
@@ -191,7 +191,9 @@ pub async fn listen_for_session_changes(db: &Db) -> Sql<Option<sqlx::postgres::P
 pub async fn announce_session_change(db: &Db, payload: &str) -> Sql<()> {
     match db {
         Db::Sqlite(..) => Ok(()),
-        Db::Postgres(pool) => sqlx::query("SELECT pg_notify($1, $2)").bind(SESSION_CHANGES).bind(payload).execute(pool).await.map(|_| ()),
+        Db::Postgres(pool, _) => {
+            sqlx::query("SELECT pg_notify($1, $2)").bind(SESSION_CHANGES).bind(payload).execute(pool).await.map(|_| ())
+        }
     }
 }
 

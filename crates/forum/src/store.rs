@@ -107,6 +107,9 @@ macro_rules! topic_from {
          LEFT JOIN forum_pseudonyms ps ON ps.topic_id = t.id AND ps.user_id = t.author_id"
     };
 }
+// After the macros it uses.
+pub mod batched;
+
 const TOPIC_SELECT: &str = concat!("SELECT ", topic_columns!(), " ", topic_from!(), " WHERE t.id = $1");
 
 /// One topic.
@@ -185,11 +188,12 @@ pub async fn topic_page(db: &Db, category: &str, reader: Uuid, after: Option<(Da
     // tenth of the rows): after five runs it is kept (0.003 ms to plan).
     // Only three limits are written (the caller keeps the rows it asked
     // for), so that clients asking for other page sizes add three statements
-    // to each connection's cache of 100, not a hundred.
-    let written = [21, 51, 101].into_iter().find(|n| *n >= fetch).unwrap_or(fetch);
+    // to each connection's cache of 100, not a hundred. A pseudonym is looked
+    // up only for an anonymous topic, the only kind that shows one.
+    let written = written_limit(fetch);
     let sql = format!(
         "SELECT t.id, t.title, t.author_id, t.anonymous, \
-           (SELECT ps.pseudonym FROM forum_pseudonyms ps WHERE ps.topic_id = t.id AND ps.user_id = t.author_id) AS pseudonym, \
+           CASE WHEN t.anonymous THEN (SELECT ps.pseudonym FROM forum_pseudonyms ps WHERE ps.topic_id = t.id AND ps.user_id = t.author_id) END AS pseudonym, \
            t.reply_count, t.last_activity_at, t.post_seq, \
            (SELECT r.last_seq FROM forum_read_state r WHERE r.topic_id = t.id AND r.user_id = $2) AS last_seq \
          FROM forum_topics t \
@@ -202,6 +206,15 @@ pub async fn topic_page(db: &Db, category: &str, reader: Uuid, after: Option<(Da
         let q = if after.is_some() { q.bind(at).bind(id) } else { q };
         q.fetch_all(c).await
     })
+}
+
+/// The limits a category's list writes into its statement ([`topic_page`]).
+const WRITTEN_LIMITS: [i64; 3] = [21, 51, 101];
+
+/// The limit written for a list that wants `fetch` rows: the smallest of
+/// [`WRITTEN_LIMITS`] that holds them (the caller keeps what it asked for).
+fn written_limit(fetch: i64) -> i64 {
+    WRITTEN_LIMITS.into_iter().find(|n| *n >= fetch).unwrap_or(fetch)
 }
 
 /// Takes the next post number of a topic. The first write of every

@@ -4,6 +4,7 @@
 //! rules every crate shares: text folding, language negotiation, paging, roles.
 
 pub mod auth;
+pub mod batch;
 pub mod change;
 pub mod client;
 pub mod clock;

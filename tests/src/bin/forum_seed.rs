@@ -548,7 +548,7 @@ async fn main() -> anyhow::Result<()> {
         b.push_bind(r.0).push_bind(r.1).push_bind(r.2);
     });
     tx.commit().await?;
-    if let Db::Postgres(pool) = &db {
+    if let Db::Postgres(pool, _) = &db {
         // What autovacuum does for a live database: statistics and the visibility map.
         sqlx::query("VACUUM ANALYZE").execute(pool).await?;
     }

@@ -19,7 +19,13 @@ use super::{Forum, author_of_post, author_of_topic, can_read_topic, is_moderator
 use crate::author::{Names, StoredAuthor, shown};
 use crate::kept::KeptTopicPage;
 use crate::model::*;
-use crate::store::{self, PostRow, TopicForReader, TopicRow};
+use crate::store::batched::{ListAsked, TopicAsked};
+use crate::store::{self, PostRow, TopicForReader, TopicListRow, TopicRow};
+
+/// A batch that failed (logged where it failed).
+fn batch_failed(e: sanad_platform::batch::Failed) -> Error {
+    Error::Internal(e.into())
+}
 
 /// A page of posts read for one reader ([`Forum::posts_read`]).
 struct PostsRead {
@@ -62,7 +68,7 @@ impl Forum {
     pub async fn topics(&self, caller: &Caller, slug: &str, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicPage> {
         let limit = page::limit(limit)?;
         let after = page::decode_key::<(chrono::DateTime<chrono::Utc>, Uuid)>(cursor)?;
-        let rows = store::topic_page(&self.db, slug, caller.user_id, after, page::fetch_limit(limit)).await.map_err(sql)?;
+        let rows = self.topic_list(slug, caller.user_id, after, page::fetch_limit(limit)).await?;
         // Topics prove the category; only an empty page asks whether it exists.
         if rows.is_empty() && !store::category_exists(&self.db, slug).await.map_err(sql)? {
             return Err(Error::NotFound("category"));
@@ -95,9 +101,9 @@ impl Forum {
         let kept = self.kept.topic_page(&key);
         // The reader's reactions are read with the topic, on the kept page's posts.
         let range = kept.as_ref().map_or((1, 0), |k| k.range);
-        let found = store::topic_for_reader(&self.db, id, caller.user_id, range)
-            .await
-            .map_err(sql)?
+        let found = self
+            .topic_for_reader(TopicAsked { topic: id, reader: caller.user_id, range })
+            .await?
             .filter(|r| can_read_topic(&r.topic, caller))
             .ok_or(Error::NotFound("topic"))?;
         if is_moderator(caller) || found.holds_posts {
@@ -133,6 +139,30 @@ impl Forum {
             .collect();
         let topic = topic_view(&found, shared.topic_author.clone(), caller);
         Ok(TopicWithPosts { topic, posts, next_cursor: shared.next_cursor.clone() })
+    }
+
+    /// A category's list for one reader ([`store::topic_page`]), batched with
+    /// other readers' on PostgreSQL.
+    async fn topic_list(
+        &self,
+        slug: &str,
+        reader: Uuid,
+        after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+        fetch: i64,
+    ) -> Result<Vec<TopicListRow>> {
+        match &self.batches {
+            Some(b) => b.lists.read(ListAsked { category: slug.to_string(), reader, after, fetch }).await.map_err(batch_failed),
+            None => store::topic_page(&self.db, slug, reader, after, fetch).await.map_err(sql),
+        }
+    }
+
+    /// A topic with one reader's marks ([`store::topic_for_reader`]), batched
+    /// with other readers' on PostgreSQL.
+    async fn topic_for_reader(&self, asked: TopicAsked) -> Result<Option<TopicForReader>> {
+        match &self.batches {
+            Some(b) => b.topics.read(asked).await.map_err(batch_failed),
+            None => store::topic_for_reader(&self.db, asked.topic, asked.reader, asked.range).await.map_err(sql),
+        }
     }
 
     /// The page of published posts every reader without held posts sees.
