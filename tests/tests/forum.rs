@@ -15,6 +15,7 @@ on_both_backends!(
     replies_notify_in_the_app_and_by_mail,
     search_finds_published_posts_only,
     enough_flags_hide_a_post_until_a_moderator_decides,
+    a_category_named_with_text_no_slug_has_is_a_clear_miss,
 );
 
 fn id(v: &Value) -> String {
@@ -572,4 +573,28 @@ async fn enough_flags_hide_a_post_until_a_moderator_decides(backend: Backend) {
     let (st, again) = chama.post(&format!("/api/v1/forum/posts/{post}/flags"), flag("harmful")).await;
     assert_eq!((st, again["hidden"].as_bool()), (StatusCode::CREATED, Some(false)), "flags count afresh after a decision");
     srv.stop().await;
+}
+
+/// A category is named by a slug; any other text in its place (a NUL byte,
+/// which PostgreSQL refuses in text, spaces, capitals, a very long name) is
+/// a 404 or a 422 naming the field, never a 500, and the topics stored stay.
+async fn a_category_named_with_text_no_slug_has_is_a_clear_miss(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let (st, topic) = amal.post("/api/v1/forum/topics", json!({"category": "concepts", "title": "Signalement", "body": "Un texte."})).await;
+    assert_eq!(st, StatusCode::CREATED, "{topic}");
+    let long = "a".repeat(65);
+    for slug in ["a%00b", "%00", "Concepts", "con%20cepts", "concepts%0A", long.as_str()] {
+        for path in [format!("/api/v1/forum/categories/{slug}/topics"), format!("/api/v1/forum/categories/{slug}/subscription")] {
+            let (st, body) = amal.get(&path).await;
+            assert_eq!(st, StatusCode::NOT_FOUND, "{path}: {body}");
+        }
+    }
+    for category in ["con\u{0}cepts", "\u{0}", "Concepts"] {
+        let (st, body) = amal.post("/api/v1/forum/topics", json!({"category": category, "title": "Un titre", "body": "Un texte."})).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{category:?}: {body}");
+        assert_eq!(body["errors"][0]["field"], "category", "{body}");
+    }
+    let (_, list) = amal.get("/api/v1/forum/categories/concepts/topics").await;
+    assert_eq!(list["items"][0]["id"], topic["id"], "{list}");
 }

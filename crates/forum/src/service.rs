@@ -5,7 +5,7 @@
 
 use chrono::Duration as ChronoDuration;
 use sanad_platform::ReasonCode;
-use sanad_platform::batch::Batched;
+use sanad_platform::batch::{Batched, Lanes};
 use sanad_platform::error::FieldCode;
 use sanad_platform::page::{self, Page};
 use sanad_platform::people::{PeopleDirectory, Person};
@@ -67,11 +67,6 @@ pub(crate) struct ReadBatches {
     lists: Batched<ListAsked, Vec<TopicListRow>>,
 }
 
-/// Batches of one kind at the database at once: as many as the batched
-/// reads have connections (more would only wait for one). Fewer, larger
-/// batches cost the database less: with two lanes the 10,000-post topic's
-/// page was read by batches of 20 to 63 at 64 connections.
-const READ_LANES: usize = sanad_platform::db::BATCH_CONNECTIONS as usize;
 /// Reads in one batch at most.
 const READS_PER_BATCH: usize = 64;
 
@@ -79,10 +74,15 @@ impl ReadBatches {
     fn on(db: &Db) -> Option<Self> {
         let pool = db.batch_reads()?;
         let (p1, p2) = (pool.clone(), pool.clone());
+        // Both kinds share the pool's connections: as many batches at once.
+        // Fewer, larger batches cost the database less (at 64 connections,
+        // two lanes read the 10,000-post topic's page in batches of 20 to
+        // 63; bench/README.md, sixth session); more lanes would only wait.
+        let lanes = Lanes::new(pool.options().get_max_connections() as usize);
         Some(Self {
             topics: Batched::new(
                 "forum topics",
-                READ_LANES,
+                lanes.clone(),
                 READS_PER_BATCH,
                 Arc::new(move |asked: Vec<TopicAsked>| {
                     let pool = p1.clone();
@@ -91,7 +91,7 @@ impl ReadBatches {
             ),
             lists: Batched::new(
                 "forum lists",
-                READ_LANES,
+                lanes.clone(),
                 READS_PER_BATCH,
                 Arc::new(move |asked: Vec<ListAsked>| {
                     let pool = p2.clone();
@@ -163,6 +163,13 @@ struct Publication<'a> {
     /// Its Markdown.
     body: &'a str,
     now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Whether `slug` could name a category (lowercase letters, digits and
+/// hyphens): any other text names none and is not sent to the database,
+/// which refuses some (PostgreSQL: a NUL byte) with an error, not a miss.
+pub(crate) fn is_slug(slug: &str) -> bool {
+    (1..=64).contains(&slug.len()) && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn sql(e: sqlx::Error) -> Error {
@@ -319,10 +326,8 @@ impl Forum {
     pub async fn create_topic(&self, caller: &Caller, input: TopicInput, lang: &str) -> Result<Submission> {
         let title = checked_title(&input.title)?;
         let body = checked_body(&input.body, "body")?;
-        let category = store::category(&self.db, &input.category)
-            .await
-            .map_err(sql)?
-            .ok_or_else(|| Error::invalid("category", FieldCode::UnknownValue, "is not a forum category"))?;
+        let found = if is_slug(&input.category) { store::category(&self.db, &input.category).await.map_err(sql)? } else { None };
+        let category = found.ok_or_else(|| Error::invalid("category", FieldCode::UnknownValue, "is not a forum category"))?;
         if input.anonymous && !category.anonymous_allowed {
             return Err(Error::invalid("anonymous", FieldCode::InvalidValue, "this category does not take anonymous posts"));
         }

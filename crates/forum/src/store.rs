@@ -179,17 +179,16 @@ pub struct TopicListRow {
 /// (a few more at times: [`sanad_platform::page::Page::from_rows`] keeps the page).
 pub async fn topic_page(db: &Db, category: &str, reader: Uuid, after: Option<(DateTime<Utc>, Uuid)>, fetch: i64) -> Sql<Vec<TopicListRow>> {
     let keyset = if after.is_some() { "AND (t.last_activity_at < $3 OR (t.last_activity_at = $3 AND t.id < $4))" } else { "" };
-    // PostgreSQL plans a prepared statement anew on every run while the plan
-    // for the values at hand is estimated cheaper than the generic one. Here
-    // planning took four times as long as running (0.19 against 0.05 ms), so:
-    // scalar subqueries rather than joins (0.05 ms to plan), and the limit
-    // written in the statement (an integer of ours), which makes the generic
-    // plan as cheap as the others (a parameter's limit is estimated at a
-    // tenth of the rows): after five runs it is kept (0.003 ms to plan).
-    // Only three limits are written (the caller keeps the rows it asked
-    // for), so that clients asking for other page sizes add three statements
-    // to each connection's cache of 100, not a hundred. A pseudonym is looked
-    // up only for an anonymous topic, the only kind that shows one.
+    // SQLite reads the lists this way; PostgreSQL in batches (`batched`).
+    // Each was once planned anew on every run on PostgreSQL (0.19 ms against
+    // 0.05 to run), which the scalar subqueries and the written limit below
+    // avoid: PostgreSQL keeps a generic plan once it is no dearer than the
+    // plan for the values at hand, and a parameter's limit is estimated at a
+    // tenth of the rows. Only three limits are written (the caller keeps the
+    // rows it asked for), so that clients asking for other page sizes add
+    // three statements to each connection's cache of 100, not a hundred. A
+    // pseudonym is looked up only for an anonymous topic, the only kind that
+    // shows one.
     let written = written_limit(fetch);
     let sql = format!(
         "SELECT t.id, t.title, t.author_id, t.anonymous, \

@@ -18,12 +18,17 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 /// What runs one batch: the questions in, one answer per question out, in
 /// the same order (`None` where there is nothing to answer).
 pub type Run<Q, A> = Arc<dyn Fn(Vec<Q>) -> Pin<Box<dyn Future<Output = Result<Vec<A>, sqlx::Error>> + Send>> + Send + Sync>;
+
+/// How long a batch may take before its reads fail (a lane is then free
+/// again): as long as a request waits for a pooled connection.
+const BATCH_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A read waiting for its batch.
 struct Waiting<Q, A> {
@@ -31,10 +36,22 @@ struct Waiting<Q, A> {
     answer: oneshot::Sender<Result<A, Failed>>,
 }
 
-/// A batch's statement failed (its error is logged once, with the batch's size).
+/// A read's batch failed (the error is logged where it happened).
 #[derive(Clone, Copy, Debug, thiserror::Error)]
 #[error("a batch of reads failed at the database")]
 pub struct Failed;
+
+/// The batches that may be at the database at once, shared by the kinds of
+/// read that use the same connections. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Lanes(Arc<Semaphore>);
+
+impl Lanes {
+    /// `n` lanes (at least one): as many as the connections the batches use.
+    pub fn new(n: usize) -> Self {
+        Self(Arc::new(Semaphore::new(n.max(1))))
+    }
+}
 
 /// One kind of read, batched ([`crate::batch`]). Cheap to clone.
 pub struct Batched<Q, A> {
@@ -43,12 +60,13 @@ pub struct Batched<Q, A> {
 
 struct Shared<Q, A> {
     name: &'static str,
-    lanes: usize,
+    lanes: Lanes,
     most: usize,
     run: Run<Q, A>,
     /// The queue of the task that forms the batches, started by the first
-    /// read (inside the runtime that serves it).
-    queue: OnceLock<mpsc::UnboundedSender<Waiting<Q, A>>>,
+    /// read (inside the runtime that serves it), and again if that task
+    /// ended (its runtime stopped).
+    queue: Mutex<Option<mpsc::UnboundedSender<Waiting<Q, A>>>>,
 }
 
 impl<Q, A> Clone for Batched<Q, A> {
@@ -63,69 +81,103 @@ impl<Q, A> std::fmt::Debug for Batched<Q, A> {
     }
 }
 
-impl<Q: Send + 'static, A: Send + 'static> Batched<Q, A> {
-    /// Batches of at most `most` reads, at most `lanes` at the database at
-    /// once (each takes a connection of the pool while it runs).
-    pub fn new(name: &'static str, lanes: usize, most: usize, run: Run<Q, A>) -> Self {
-        Self { shared: Arc::new(Shared { name, lanes: lanes.max(1), most: most.max(1), run, queue: OnceLock::new() }) }
+impl<Q: Clone + Send + 'static, A: Send + 'static> Batched<Q, A> {
+    /// Batches of at most `most` reads, run on one of `lanes` each.
+    pub fn new(name: &'static str, lanes: Lanes, most: usize, run: Run<Q, A>) -> Self {
+        Self { shared: Arc::new(Shared { name, lanes, most: most.max(1), run, queue: Mutex::new(None) }) }
     }
 
     /// The answer to `question`, read with whatever batch it joins.
     pub async fn read(&self, question: Q) -> Result<A, Failed> {
-        let s = &self.shared;
-        let queue = s.queue.get_or_init(|| {
-            let (queue, waiting) = mpsc::unbounded_channel();
-            // The task ends when this queue is dropped with the last handle.
-            tokio::spawn(form_batches(s.name, Arc::new(Semaphore::new(s.lanes)), s.most, s.run.clone(), waiting));
-            queue
-        });
         let (answer, answered) = oneshot::channel();
-        queue.send(Waiting { question, answer }).map_err(|_| Failed)?;
+        let waiting = Waiting { question, answer };
+        {
+            let s = &self.shared;
+            let mut queue = s.queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let open = match queue.as_ref().filter(|q| !q.is_closed()) {
+                Some(open) => open,
+                None => {
+                    if queue.is_some() {
+                        tracing::warn!(batch = s.name, "the task forming batches had ended: started again");
+                    }
+                    let (sender, receiver) = mpsc::unbounded_channel();
+                    // The task ends when this queue is dropped with the last handle.
+                    tokio::spawn(form_batches(s.name, s.lanes.clone(), s.most, s.run.clone(), receiver));
+                    queue.insert(sender)
+                }
+            };
+            open.send(waiting).map_err(|_| Failed)?;
+        }
         answered.await.map_err(|_| Failed)?
     }
 }
 
-/// Takes a free lane, then every read waiting (up to `most`), and runs them
-/// together on that lane; ends when every [`Batched`] handle is dropped.
-async fn form_batches<Q: Send + 'static, A: Send + 'static>(
+/// Takes a free lane, then every read waiting (up to `most`; those whose
+/// request went away are dropped), and runs them together on that lane;
+/// ends when every [`Batched`] handle is dropped.
+async fn form_batches<Q: Clone + Send + 'static, A: Send + 'static>(
     name: &'static str,
-    lanes: Arc<Semaphore>,
+    lanes: Lanes,
     most: usize,
     run: Run<Q, A>,
     mut waiting: mpsc::UnboundedReceiver<Waiting<Q, A>>,
 ) {
     loop {
-        let Ok(lane) = lanes.clone().acquire_owned().await else { return };
-        let Some(first) = waiting.recv().await else { return };
-        let mut batch = vec![first];
+        let Ok(lane) = lanes.0.clone().acquire_owned().await else { return };
+        let mut batch = Vec::new();
+        while batch.is_empty() {
+            let Some(first) = waiting.recv().await else { return };
+            batch.extend(Some(first).filter(|w| !w.answer.is_closed()));
+        }
         while batch.len() < most {
             match waiting.try_recv() {
-                Ok(next) => batch.push(next),
+                Ok(next) => batch.extend(Some(next).filter(|w| !w.answer.is_closed())),
                 Err(_) => break,
             }
         }
         let run = run.clone();
         tokio::spawn(async move {
             let (questions, answers): (Vec<Q>, Vec<_>) = batch.into_iter().map(|w| (w.question, w.answer)).unzip();
-            let size = questions.len();
-            match run(questions).await {
-                Ok(found) if found.len() == size => {
+            match run_batch(name, &run, questions.clone()).await {
+                Ok(found) => {
                     for (answer, found) in answers.into_iter().zip(found) {
                         // A request that went away has dropped its receiver.
                         let _ = answer.send(Ok(found));
                     }
                 }
-                Ok(found) => {
-                    tracing::error!(batch = name, size, answers = found.len(), "a batch of reads got the wrong number of answers");
-                    answers.into_iter().for_each(|a| drop(a.send(Err(Failed))));
+                // A statement the database refused may have failed for one
+                // question only: each is asked alone, so only its read fails.
+                Err(Some(sqlx::Error::Database(_))) if questions.len() > 1 => {
+                    for (question, answer) in questions.into_iter().zip(answers) {
+                        let alone = run_batch(name, &run, vec![question]).await;
+                        let _ = answer.send(alone.map_err(|_| Failed).and_then(|mut a| a.pop().ok_or(Failed)));
+                    }
                 }
-                Err(e) => {
-                    tracing::error!(batch = name, size, error = %e, "a batch of reads failed");
-                    answers.into_iter().for_each(|a| drop(a.send(Err(Failed))));
-                }
+                Err(_) => answers.into_iter().for_each(|a| drop(a.send(Err(Failed)))),
             }
             drop(lane);
         });
+    }
+}
+
+/// Runs one batch within [`BATCH_TIMEOUT`], checking it answered each
+/// question; logs what went wrong (`None`: a timeout or a wrong count).
+async fn run_batch<Q, A>(name: &'static str, run: &Run<Q, A>, questions: Vec<Q>) -> Result<Vec<A>, Option<sqlx::Error>> {
+    let size = questions.len();
+    match tokio::time::timeout(BATCH_TIMEOUT, run(questions)).await {
+        Ok(Ok(found)) if found.len() == size => Ok(found),
+        Ok(Ok(found)) => {
+            tracing::error!(batch = name, size, answers = found.len(), "a batch of reads got the wrong number of answers");
+            Err(None)
+        }
+        Ok(Err(e)) => {
+            tracing::error!(batch = name, size, error = %e, "a batch of reads failed");
+            Err(Some(e))
+        }
+        Err(_) => {
+            tracing::error!(batch = name, size, "a batch of reads timed out");
+            Err(None)
+        }
     }
 }
 
@@ -150,7 +202,7 @@ mod tests {
     #[tokio::test]
     async fn a_read_alone_goes_at_once_and_reads_arriving_meanwhile_go_together() {
         let sizes = Arc::new(Mutex::new(Vec::new()));
-        let batched = Batched::new("test", 1, 100, doubling(sizes.clone()));
+        let batched = Batched::new("test", Lanes::new(1), 100, doubling(sizes.clone()));
         let first = tokio::spawn({
             let b = batched.clone();
             async move { b.read(1).await.unwrap() }
@@ -174,7 +226,7 @@ mod tests {
     #[tokio::test]
     async fn batches_stay_within_their_size_and_lanes() {
         let sizes = Arc::new(Mutex::new(Vec::new()));
-        let batched = Batched::new("test", 2, 4, doubling(sizes.clone()));
+        let batched = Batched::new("test", Lanes::new(2), 4, doubling(sizes.clone()));
         let reads: Vec<_> = (0..20)
             .map(|q| {
                 let b = batched.clone();
@@ -205,7 +257,7 @@ mod tests {
                 Box::pin(async move { if first { Err(sqlx::Error::PoolTimedOut) } else { Ok(questions) } })
             })
         };
-        let batched = Batched::new("test", 1, 10, run);
+        let batched = Batched::new("test", Lanes::new(1), 10, run);
         assert!(batched.read(1).await.is_err());
         assert_eq!(batched.read(2).await.unwrap(), 2);
     }
@@ -213,7 +265,103 @@ mod tests {
     #[tokio::test]
     async fn a_runner_that_answers_too_few_fails_the_batch_rather_than_mismatch_answers() {
         let run: Run<u32, u32> = Arc::new(|_questions: Vec<u32>| Box::pin(async { Ok(Vec::new()) }));
-        let batched = Batched::new("test", 1, 10, run);
+        let batched = Batched::new("test", Lanes::new(1), 10, run);
         assert!(batched.read(1).await.is_err());
+    }
+
+    /// A runner the database refuses whenever a batch holds the question 13
+    /// (as PostgreSQL refuses a text with a NUL byte).
+    fn refusing_13(calls: Arc<Mutex<Vec<Vec<u32>>>>) -> Run<u32, u32> {
+        Arc::new(move |questions: Vec<u32>| {
+            calls.lock().unwrap().push(questions.clone());
+            Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                if questions.contains(&13) { Err(sqlx::Error::Database(Box::new(Refused))) } else { Ok(questions) }
+            })
+        })
+    }
+
+    #[derive(Debug)]
+    struct Refused;
+    impl std::fmt::Display for Refused {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("refused")
+        }
+    }
+    impl std::error::Error for Refused {}
+    impl sqlx::error::DatabaseError for Refused {
+        fn message(&self) -> &str {
+            "refused"
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            sqlx::error::ErrorKind::Other
+        }
+    }
+
+    #[tokio::test]
+    async fn a_question_the_database_refuses_fails_alone_not_its_whole_batch() {
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let batched = Batched::new("test", Lanes::new(1), 100, refusing_13(calls.clone()));
+        let first = tokio::spawn({
+            let b = batched.clone();
+            async move { b.read(1).await.is_ok() }
+        });
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let rest: Vec<_> = [12, 13, 14]
+            .into_iter()
+            .map(|q| {
+                let b = batched.clone();
+                tokio::spawn(async move { (q, b.read(q).await.ok()) })
+            })
+            .collect();
+        assert!(first.await.unwrap());
+        for r in rest {
+            let (q, a) = r.await.unwrap();
+            assert_eq!(a, (q != 13).then_some(q), "only the refused question fails");
+        }
+        assert_eq!(*calls.lock().unwrap(), vec![vec![1], vec![12, 13, 14], vec![12], vec![13], vec![14]]);
+    }
+
+    #[tokio::test]
+    async fn a_read_whose_request_went_away_is_not_sent() {
+        let sizes = Arc::new(Mutex::new(Vec::new()));
+        let batched = Batched::new("test", Lanes::new(1), 100, doubling(sizes.clone()));
+        let first = tokio::spawn({
+            let b = batched.clone();
+            async move { b.read(1).await.unwrap() }
+        });
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        // Asked while the lane is busy, then given up (a client gone).
+        let gone = tokio::spawn({
+            let b = batched.clone();
+            async move { b.read(2).await }
+        });
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        gone.abort();
+        let kept = tokio::spawn({
+            let b = batched.clone();
+            async move { b.read(3).await.unwrap() }
+        });
+        assert_eq!((first.await.unwrap(), kept.await.unwrap()), (2, 6));
+        assert_eq!(*sizes.lock().unwrap(), vec![1, 1], "the read given up was dropped from its batch");
+    }
+
+    #[test]
+    fn a_handle_outliving_its_runtime_starts_the_batches_again_in_the_next() {
+        let sizes = Arc::new(Mutex::new(Vec::new()));
+        let batched = Batched::new("test", Lanes::new(1), 10, doubling(sizes.clone()));
+        for q in [1, 2] {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+            assert_eq!(runtime.block_on(batched.read(q)).unwrap(), q * 2);
+        }
     }
 }

@@ -14,7 +14,7 @@ pub struct Config {
     pub database_url: String,
     /// Connections each instance holds to PostgreSQL (`SANAD_DATABASE_CONNECTIONS`,
     /// 4 to 200, default [`DATABASE_CONNECTIONS`]; one of them listens for
-    /// session changes, [`crate::db::BATCH_CONNECTIONS`] serve batched reads).
+    /// session changes, [`crate::db::batch_connections`] serve batched reads).
     /// SQLite ignores it.
     pub database_connections: u32,
     /// Public base URL used in links inside emails (`SANAD_PUBLIC_URL`).

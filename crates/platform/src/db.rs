@@ -34,8 +34,12 @@ pub enum Db {
 #[derive(Clone, Debug)]
 pub struct BatchReads(pub PgPool);
 
-/// Of an instance's connections to PostgreSQL, those of the batched reads.
-pub const BATCH_CONNECTIONS: u32 = 2;
+/// Of an instance's `connections` to PostgreSQL, those of the batched
+/// reads: two, or one below eight (so that of the fewest allowed, four, the
+/// pool keeps three: one listens for session changes, two serve the rest).
+pub fn batch_connections(connections: u32) -> u32 {
+    if connections >= 8 { 2 } else { 1 }
+}
 
 /// An open transaction on either backend; commit it or it rolls back on drop.
 #[derive(Debug)]
@@ -132,15 +136,17 @@ impl Db {
     }
 
     /// The same, holding at most `connections` connections to PostgreSQL
-    /// (`Config::database_connections`, [`BATCH_CONNECTIONS`] of them for
+    /// (`Config::database_connections`, [`batch_connections`] of them for
     /// the batched reads; SQLite keeps its own eight).
     pub async fn connect_with(url: &str, connections: u32) -> Result<Self, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // The batched reads' connections are part of the number asked
-            // for (at least 4), and open when first needed.
+            // for. One is opened now, so that a server or pooler refusing the
+            // setting stops the start rather than failing the forum's reads.
             let options = PgConnectOptions::from_str(url)?;
-            let pool = pg_pool(connections.saturating_sub(BATCH_CONNECTIONS).max(1)).connect_with(options.clone()).await?;
-            let batch = pg_pool(BATCH_CONNECTIONS).connect_lazy_with(options.options([("plan_cache_mode", "force_generic_plan")]));
+            let batch = batch_connections(connections);
+            let pool = pg_pool(connections.saturating_sub(batch).max(1)).connect_with(options.clone()).await?;
+            let batch = pg_pool(batch).connect_with(options.options([("plan_cache_mode", "force_generic_plan")])).await?;
             Ok(Db::Postgres(pool, BatchReads(batch)))
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
@@ -214,7 +220,8 @@ impl Db {
     }
 
     /// The connections of the batched reads (PostgreSQL only: SQLite runs
-    /// in this process, where a statement costs no round trip to save).
+    /// in this process, where a statement costs no round trip to save); as
+    /// many batches may run at once as the pool has connections.
     pub fn batch_reads(&self) -> Option<&PgPool> {
         match self {
             Db::Sqlite(..) => None,

@@ -105,6 +105,9 @@ impl Forum {
     }
 
     async fn known_category(&self, slug: &str) -> Result<()> {
+        if !super::is_slug(slug) {
+            return Err(sanad_platform::Error::NotFound("category"));
+        }
         store::category(&self.db, slug).await.map_err(sql)?.map(|_| ()).ok_or(sanad_platform::Error::NotFound("category"))
     }
 }

@@ -67,6 +67,9 @@ impl Forum {
     /// A page of a category's topics, latest activity first, with the caller's unread marks.
     pub async fn topics(&self, caller: &Caller, slug: &str, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicPage> {
         let limit = page::limit(limit)?;
+        if !super::is_slug(slug) {
+            return Err(Error::NotFound("category"));
+        }
         let after = page::decode_key::<(chrono::DateTime<chrono::Utc>, Uuid)>(cursor)?;
         let rows = self.topic_list(slug, caller.user_id, after, page::fetch_limit(limit)).await?;
         // Topics prove the category; only an empty page asks whether it exists.

@@ -13,7 +13,9 @@ use super::{Sql, TopicForReader, TopicListRow};
 /// One reader's question about a topic ([`super::topic_for_reader`]).
 #[derive(Clone, Copy, Debug)]
 pub struct TopicAsked {
+    /// The topic read.
     pub topic: Uuid,
+    /// Who reads it.
     pub reader: Uuid,
     /// The posts whose reactions by the reader are wanted (`from..=to`).
     pub range: (i64, i64),
@@ -58,11 +60,13 @@ pub async fn topics_for_readers(pool: &PgPool, asked: &[TopicAsked]) -> Sql<Vec<
 /// One reader's question about a category's list ([`super::topic_page`]).
 #[derive(Clone, Debug)]
 pub struct ListAsked {
+    /// The category's slug.
     pub category: String,
+    /// Who reads it (their read marks).
     pub reader: Uuid,
-    /// After which (activity, topic) the page starts.
+    /// After which (activity, topic) the page starts (`None`: the first page).
     pub after: Option<(DateTime<Utc>, Uuid)>,
-    /// Rows wanted: one of [`super::WRITTEN_LIMITS`], or more.
+    /// Rows wanted: the page's size and one more (2 to 101).
     pub fetch: i64,
 }
 
