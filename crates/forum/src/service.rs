@@ -56,31 +56,49 @@ pub struct Forum {
     pub(crate) limits: Option<Limits>,
     /// Pages every reader shares ([`crate::kept`]).
     kept: Arc<KeptPages>,
-    /// The reads of topics and lists, batched on PostgreSQL (`None` on SQLite).
-    batches: Option<ReadBatches>,
+    /// The reads of lists (and of topics on PostgreSQL), batched.
+    batches: ReadBatches,
 }
 
 /// The forum's most frequent reads, batched ([`sanad_platform::batch`]).
 #[derive(Clone, Debug)]
 pub(crate) struct ReadBatches {
-    topics: Batched<TopicAsked, Option<TopicForReader>>,
+    /// PostgreSQL only: on SQLite a topic's read is one row, no dearer alone.
+    topics: Option<Batched<TopicAsked, Option<TopicForReader>>>,
     lists: Batched<ListAsked, Vec<TopicListRow>>,
 }
 
 /// Reads in one batch at most.
 const READS_PER_BATCH: usize = 64;
 
+/// Batches of lists at once on SQLite: one a core.
+const SQLITE_LANES: usize = 2;
+
 impl ReadBatches {
-    fn on(db: &Db) -> Option<Self> {
-        let pool = db.batch_reads()?;
+    fn on(db: &Db) -> Self {
+        let Some(pool) = db.batch_reads() else {
+            let db = db.clone();
+            return Self {
+                topics: None,
+                lists: Batched::new(
+                    "forum lists",
+                    Lanes::new(SQLITE_LANES),
+                    READS_PER_BATCH,
+                    Arc::new(move |asked: Vec<ListAsked>| {
+                        let db = db.clone();
+                        Box::pin(async move { store::batched::topic_pages_in_process(&db, &asked).await })
+                    }),
+                ),
+            };
+        };
         let (p1, p2) = (pool.clone(), pool.clone());
         // Both kinds share the pool's connections: as many batches at once.
         // Fewer, larger batches cost the database less (at 64 connections,
         // two lanes read the 10,000-post topic's page in batches of 20 to
         // 63; bench/README.md, sixth session); more lanes would only wait.
         let lanes = Lanes::new(pool.options().get_max_connections() as usize);
-        Some(Self {
-            topics: Batched::new(
+        Self {
+            topics: Some(Batched::new(
                 "forum topics",
                 lanes.clone(),
                 READS_PER_BATCH,
@@ -88,7 +106,7 @@ impl ReadBatches {
                     let pool = p1.clone();
                     Box::pin(async move { store::batched::topics_for_readers(&pool, &asked).await })
                 }),
-            ),
+            )),
             lists: Batched::new(
                 "forum lists",
                 lanes.clone(),
@@ -98,7 +116,7 @@ impl ReadBatches {
                     Box::pin(async move { store::batched::topic_pages(&pool, &asked).await })
                 }),
             ),
-        })
+        }
     }
 }
 

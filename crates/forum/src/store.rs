@@ -175,33 +175,32 @@ pub struct TopicListRow {
 }
 
 /// A page of a category's published topics, latest activity first, after
-/// `after` (activity, id): at least `fetch` rows when there are so many
-/// (a few more at times: [`sanad_platform::page::Page::from_rows`] keeps the page).
-pub async fn topic_page(db: &Db, category: &str, reader: Uuid, after: Option<(DateTime<Utc>, Uuid)>, fetch: i64) -> Sql<Vec<TopicListRow>> {
-    let keyset = if after.is_some() { "AND (t.last_activity_at < $3 OR (t.last_activity_at = $3 AND t.id < $4))" } else { "" };
-    // SQLite reads the lists this way; PostgreSQL in batches (`batched`).
-    // Each was once planned anew on every run on PostgreSQL (0.19 ms against
-    // 0.05 to run), which the scalar subqueries and the written limit below
-    // avoid: PostgreSQL keeps a generic plan once it is no dearer than the
-    // plan for the values at hand, and a parameter's limit is estimated at a
-    // tenth of the rows. Only three limits are written (the caller keeps the
-    // rows it asked for), so that clients asking for other page sizes add
-    // three statements to each connection's cache of 100, not a hundred. A
+/// `after` (activity, id), without anyone's read marks (`last_seq` empty):
+/// at least `fetch` rows when there are so many (a few more at times:
+/// [`sanad_platform::page::Page::from_rows`] keeps the page). SQLite's
+/// batches of lists read each list this way, the readers' marks beside it
+/// ([`batched::topic_pages_in_process`]); PostgreSQL's in one statement
+/// ([`batched::topic_pages`]).
+pub async fn topic_page(db: &Db, category: &str, after: Option<(DateTime<Utc>, Uuid)>, fetch: i64) -> Sql<Vec<TopicListRow>> {
+    let keyset = if after.is_some() { "AND (t.last_activity_at < $2 OR (t.last_activity_at = $2 AND t.id < $3))" } else { "" };
+    // Only three limits are written (the caller keeps the rows it asked
+    // for), so that clients asking for other page sizes add three statements
+    // to each connection's cache of 100, not a hundred; on PostgreSQL a
+    // written limit also lets a generic plan be kept (`batched`). A
     // pseudonym is looked up only for an anonymous topic, the only kind that
     // shows one.
     let written = written_limit(fetch);
     let sql = format!(
         "SELECT t.id, t.title, t.author_id, t.anonymous, \
            CASE WHEN t.anonymous THEN (SELECT ps.pseudonym FROM forum_pseudonyms ps WHERE ps.topic_id = t.id AND ps.user_id = t.author_id) END AS pseudonym, \
-           t.reply_count, t.last_activity_at, t.post_seq, \
-           (SELECT r.last_seq FROM forum_read_state r WHERE r.topic_id = t.id AND r.user_id = $2) AS last_seq \
+           t.reply_count, t.last_activity_at, t.post_seq, CAST(NULL AS BIGINT) AS last_seq \
          FROM forum_topics t \
          WHERE t.category = $1 AND t.status = 'published' {keyset} \
          ORDER BY t.last_activity_at DESC, t.id DESC LIMIT {written}"
     );
     let (at, id) = after.map_or((None, None), |(a, i)| (Some(a), Some(i)));
     on_db!(db, c => {
-        let q = sqlx::query_as::<_, TopicListRow>(AssertSqlSafe(sql.as_str())).bind(category).bind(reader);
+        let q = sqlx::query_as::<_, TopicListRow>(AssertSqlSafe(sql.as_str())).bind(category);
         let q = if after.is_some() { q.bind(at).bind(id) } else { q };
         q.fetch_all(c).await
     })

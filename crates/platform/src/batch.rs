@@ -9,12 +9,16 @@
 //! at the database at once): a read that finds one free goes at once, alone;
 //! reads that arrive while every lane is busy go together with the next one
 //! free. Nothing waits on a timer, so a quiet instance answers as fast as
-//! before, and a busy one sends fewer, larger statements.
+//! before, and a busy one sends fewer, larger statements. SQLite costs no
+//! round trip, but a hand-off to the connection's thread and a copy of every
+//! value read: the forum batches its lists there too.
 //!
 //! Every read of a batch is sent after it was asked for, so it sees every
 //! write committed before that (a member reads what they just wrote, through
-//! any instance). Reads are not merged: two members asking the same thing
-//! are two rows of the statement.
+//! any instance). A batch's runner may read once what several of its
+//! questions share (the forum reads a category's list once for all its
+//! readers in the batch): every one of them was asked before it was sent.
+//! Nothing is kept from one batch to the next.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -144,8 +144,9 @@ impl Forum {
         Ok(TopicWithPosts { topic, posts, next_cursor: shared.next_cursor.clone() })
     }
 
-    /// A category's list for one reader ([`store::topic_page`]), batched with
-    /// other readers' on PostgreSQL.
+    /// A category's list for one reader ([`store::topic_page`]), batched
+    /// with other readers' (PostgreSQL: [`store::batched::topic_pages`];
+    /// SQLite: [`store::batched::topic_pages_in_process`]).
     async fn topic_list(
         &self,
         slug: &str,
@@ -153,17 +154,14 @@ impl Forum {
         after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
         fetch: i64,
     ) -> Result<Vec<TopicListRow>> {
-        match &self.batches {
-            Some(b) => b.lists.read(ListAsked { category: slug.to_string(), reader, after, fetch }).await.map_err(batch_failed),
-            None => store::topic_page(&self.db, slug, reader, after, fetch).await.map_err(sql),
-        }
+        self.batches.lists.read(ListAsked { category: slug.to_string(), reader, after, fetch }).await.map_err(batch_failed)
     }
 
     /// A topic with one reader's marks ([`store::topic_for_reader`]), batched
     /// with other readers' on PostgreSQL.
     async fn topic_for_reader(&self, asked: TopicAsked) -> Result<Option<TopicForReader>> {
-        match &self.batches {
-            Some(b) => b.topics.read(asked).await.map_err(batch_failed),
+        match &self.batches.topics {
+            Some(topics) => topics.read(asked).await.map_err(batch_failed),
             None => store::topic_for_reader(&self.db, asked.topic, asked.reader, asked.range).await.map_err(sql),
         }
     }
