@@ -18233,6 +18233,12 @@ export interface components {
              *     never opened), so a client can jump to the first unread.
              */
             last_read_seq: number;
+            /**
+             * Format: int64
+             * @description The number of its last published post: the caller has unread posts
+             *     while it is above `last_read_seq` (numbers skip held and removed posts).
+             */
+            last_published_seq: number;
         };
         /**
          * TopicWithPosts

@@ -16,6 +16,7 @@ on_both_backends!(
     search_finds_published_posts_only,
     enough_flags_hide_a_post_until_a_moderator_decides,
     a_category_named_with_text_no_slug_has_is_a_clear_miss,
+    unread_marks_follow_what_each_reader_can_see,
 );
 
 fn id(v: &Value) -> String {
@@ -597,4 +598,99 @@ async fn a_category_named_with_text_no_slug_has_is_a_clear_miss(backend: Backend
     }
     let (_, list) = amal.get("/api/v1/forum/categories/concepts/topics").await;
     assert_eq!(list["items"][0]["id"], topic["id"], "{list}");
+}
+
+/// Whether the topic `tid` is unread in `who`'s list of "concepts".
+async fn unread_for(who: &mut Client, tid: &str) -> bool {
+    let (st, list) = who.get("/api/v1/forum/categories/concepts/topics").await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    let topic = list["items"].as_array().unwrap().iter().find(|t| t["id"] == tid).unwrap_or_else(|| panic!("{tid} listed: {list}"));
+    topic["unread"].as_bool().unwrap()
+}
+
+/// A topic is unread while it has a post its reader can see and has not:
+/// neither their own post nor a post held, rejected or deleted makes it so.
+async fn unread_marks_follow_what_each_reader_can_see(backend: Backend) {
+    let srv = TestServer::start(backend).await;
+    let mut amal = srv.member("amal@example.org", "Amal Berrada").await;
+    let mut badr = srv.member("badr@example.org", "Badr Chraibi").await;
+    let mut chama = srv.member("chama@example.org", "Chama Daoudi").await;
+    let mut dounia = srv.member("dounia@example.org", "Dounia Fassi").await;
+    let mut modo = moderator(&srv, "moderatrice@example.org").await;
+
+    let (st, topic) = amal
+        .post("/api/v1/forum/topics", json!({"category": "concepts", "title": "Écoute", "body": "Comment recevez-vous un enfant ?"}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{topic}");
+    let tid = id(&topic);
+    assert!(!unread_for(&mut amal, &tid).await, "her own topic is read by its author");
+    assert!(unread_for(&mut badr, &tid).await);
+
+    // Badr reads, then replies: his reply is not news to him, it is to Amal.
+    badr.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    let (st, _) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Dans un lieu calme."})).await;
+    assert_eq!(st, StatusCode::CREATED);
+    assert!(!unread_for(&mut badr, &tid).await, "his own reply is read by him");
+    assert!(unread_for(&mut amal, &tid).await, "Badr's reply is news to Amal");
+    // Dounia replies without having read the topic: what she has not seen stays unread.
+    let (st, _) = dounia.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Je m'assieds à sa hauteur."})).await;
+    assert_eq!(st, StatusCode::CREATED);
+    assert!(unread_for(&mut dounia, &tid).await, "posts she never saw stay unread");
+    for reader in [&mut amal, &mut badr, &mut dounia] {
+        reader.get(&format!("/api/v1/forum/topics/{tid}")).await;
+        assert!(!unread_for(reader, &tid).await, "read once opened");
+    }
+
+    // A held reply is nothing others can read: the topic stays read for them.
+    let (st, held) = chama.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Sa mère est au 06 61 23 45 67."})).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{held}");
+    assert!(!unread_for(&mut amal, &tid).await, "a held reply is not unread to others");
+    amal.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    assert!(!unread_for(&mut amal, &tid).await);
+    // Approved, it is news.
+    let (_, queue) = modo.get("/api/v1/moderation/queue").await;
+    let item = queue["items"].as_array().unwrap().iter().find(|i| i["post_id"] == held["post_id"]).map(id).expect("queued");
+    let (st, _) = modo.post(&format!("/api/v1/moderation/items/{item}/decision"), json!({"decision": "approve"})).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(unread_for(&mut amal, &tid).await, "an approved reply is news");
+    amal.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    assert!(!unread_for(&mut amal, &tid).await);
+
+    // A reply deleted by its author before anyone read it leaves nothing unread.
+    let (st, gone) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Erreur de sujet."})).await;
+    assert_eq!(st, StatusCode::CREATED);
+    assert!(unread_for(&mut amal, &tid).await);
+    let (st, _) = badr.delete(&format!("/api/v1/forum/posts/{}", gone["post_id"].as_str().unwrap())).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    assert!(!unread_for(&mut amal, &tid).await, "a deleted reply is not unread");
+    // And one rejected by a moderator the same.
+    let (st, held) = chama.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Il habite derb Omar, rue 12."})).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{held}");
+    let (_, queue) = modo.get("/api/v1/moderation/queue").await;
+    let item = queue["items"].as_array().unwrap().iter().find(|i| i["post_id"] == held["post_id"]).map(id).expect("queued");
+    let (st, _) = modo.post(&format!("/api/v1/moderation/items/{item}/decision"), json!({"decision": "reject", "note": "adresse"})).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(!unread_for(&mut amal, &tid).await, "a rejected reply is not unread");
+
+    // Hidden by enough flags, or sent back to screening by its author's edit: not unread either.
+    let (_, flagged) = badr.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Une réponse discutable."})).await;
+    assert!(unread_for(&mut amal, &tid).await);
+    let flagged = flagged["post_id"].as_str().unwrap().to_string();
+    for member in [&mut chama, &mut dounia, &mut amal] {
+        let (st, _) = member.post(&format!("/api/v1/forum/posts/{flagged}/flags"), json!({"reason": "harmful", "note": "à revoir"})).await;
+        assert_eq!(st, StatusCode::CREATED);
+    }
+    assert!(!unread_for(&mut amal, &tid).await, "a hidden reply is not unread");
+    let (_, edited) = dounia.post(&format!("/api/v1/forum/topics/{tid}/posts"), json!({"body": "Je rappelle demain."})).await;
+    assert!(unread_for(&mut amal, &tid).await);
+    let (st, _) = dounia
+        .patch(&format!("/api/v1/forum/posts/{}", edited["post_id"].as_str().unwrap()), json!({"body": "Appelez-moi au 0661234567."}))
+        .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert!(!unread_for(&mut amal, &tid).await, "a reply held again is not unread");
+    // The topic says which post is its last published one, for "jump to first unread".
+    let (_, view) = amal.get(&format!("/api/v1/forum/topics/{tid}")).await;
+    let last = view["posts"].as_array().unwrap().last().unwrap()["seq"].clone();
+    assert_eq!((view["topic"]["last_published_seq"].as_i64(), last.as_i64()), (Some(4), Some(4)), "posts 5 to 8 are gone or held: {view}");
+    srv.stop().await;
 }

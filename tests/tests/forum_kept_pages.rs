@@ -3,9 +3,9 @@
 //! made by another instance (here: written straight into the database, as
 //! any other instance's write lands) shows on the next read, however it was
 //! made, because the versions move by triggers. A category's list is read
-//! fresh, but the names on it are kept as long as a kept page's. On
-//! PostgreSQL the reads of many readers go to the database in batches
-//! (crates/platform/src/batch.rs): each still gets their own answer.
+//! fresh, but the names on it are kept as long as a kept page's. The reads
+//! of many readers go to the database in batches (crates/platform/src/batch.rs;
+//! on SQLite the lists only): each still gets their own answer.
 
 use async_trait::async_trait;
 use reqwest::StatusCode;
@@ -129,7 +129,7 @@ async fn changes_from_another_instance_show_at_once(backend: Backend) {
     elsewhere(&srv, "UPDATE forum_topics SET title = 'Ateliers de prévention' WHERE id = $1", tid).await;
     let (_, listed) = amal.get(list).await;
     assert_eq!(listed["items"][0]["title"], "Ateliers de prévention", "a title changed elsewhere: {listed}");
-    elsewhere(&srv, "UPDATE forum_topics SET post_seq = post_seq + 1 WHERE id = $1", tid).await;
+    elsewhere(&srv, "UPDATE forum_topics SET post_seq = post_seq + 1, last_published_seq = post_seq + 1 WHERE id = $1", tid).await;
     let (_, listed) = amal.get(list).await;
     assert_eq!(listed["items"][0]["unread"], true, "a post added elsewhere is unread: {listed}");
     elsewhere(&srv, "UPDATE forum_topics SET status = 'deleted' WHERE id = $1", tid).await;

@@ -246,6 +246,9 @@ pub struct TopicView {
     /// The number of the last post the caller had seen before this page (0:
     /// never opened), so a client can jump to the first unread.
     pub last_read_seq: i64,
+    /// The number of its last published post: the caller has unread posts
+    /// while it is above `last_read_seq` (numbers skip held and removed posts).
+    pub last_published_seq: i64,
 }
 
 /// A post as members see it.
@@ -548,6 +551,7 @@ mod tests {
                 mine: false,
                 subscription: SubscriptionLevel::Watching,
                 last_read_seq: 12,
+                last_published_seq: 15,
             },
             posts: vec![post(named(), true, true), post(anonymous(), false, false)],
             next_cursor: Some("abc".into()),

@@ -71,7 +71,9 @@ pub(crate) struct ReadBatches {
 /// Reads in one batch at most.
 const READS_PER_BATCH: usize = 64;
 
-/// Batches of lists at once on SQLite: one a core.
+/// Batches of lists at once on SQLite, one a core: with one, every list
+/// waits behind the batch at the database; with four, fewer lists a second
+/// and a longer tail (bench/README.md, seventh session).
 const SQLITE_LANES: usize = 2;
 
 impl ReadBatches {
@@ -379,7 +381,8 @@ impl Forum {
         Ok(submission(topic_id, topic_id, post_id, verdict))
     }
 
-    /// Inserts a post (and its pseudonym, and its moderation item when held).
+    /// Inserts a post (and its pseudonym, its moderation item when held, and
+    /// its author's read mark).
     #[allow(clippy::too_many_arguments)]
     async fn write_post(
         &self,
@@ -402,6 +405,7 @@ impl Forum {
         let row =
             store::NewPostRow { id: post, topic, seq, author, anonymous, body, body_html: html, reply_to, status: status.as_str(), now };
         store::insert_post(tx, &row).await.map_err(sql)?;
+        store::mark_own_post_read(tx, author, topic, seq).await.map_err(sql)?;
         store::insert_index_event(tx, post, now).await.map_err(sql)?;
         if let Verdict::Hold(reasons) = verdict {
             store::insert_item(tx, post, "screening", &reasons_json(reasons), now).await.map_err(sql)?;
@@ -545,7 +549,7 @@ impl Forum {
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(sql)?;
         // The topic row first: it serialises writers of one topic.
-        store::touch_topic(&mut tx, topic.id, topic.last_activity_at).await.map_err(sql)?;
+        store::lock_topic(&mut tx, topic.id).await.map_err(sql)?;
         store::insert_revision(&mut tx, id, &post.body, caller.user_id, None, now).await.map_err(sql)?;
         let open = store::open_screening_item(&mut tx, id).await.map_err(sql)?;
         let status = match (&verdict, open) {
@@ -612,7 +616,7 @@ impl Forum {
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(sql)?;
         // The topic row first: it serialises writers of one topic.
-        store::touch_topic(&mut tx, id, topic.last_activity_at).await.map_err(sql)?;
+        store::lock_topic(&mut tx, id).await.map_err(sql)?;
         store::insert_title_revision(&mut tx, first.id, &first.body, &topic.title, caller.user_id, now).await.map_err(sql)?;
         store::set_title(&mut tx, id, &title).await.map_err(sql)?;
         let open = store::open_screening_item(&mut tx, first.id).await.map_err(sql)?;
@@ -663,6 +667,8 @@ impl Forum {
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(sql)?;
+        // The topic row first: it serialises writers of one topic.
+        store::lock_topic(&mut tx, topic.id).await.map_err(sql)?;
         store::set_post_status(&mut tx, id, PostStatus::Deleted.as_str()).await.map_err(sql)?;
         store::insert_index_event(&mut tx, id, now).await.map_err(sql)?;
         store::refresh_topic(&mut tx, topic.id).await.map_err(sql)?;
@@ -704,7 +710,7 @@ impl Forum {
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(sql)?;
         // The topic row first: it serialises writers of one topic.
-        store::touch_topic(&mut tx, topic.id, topic.last_activity_at).await.map_err(sql)?;
+        store::lock_topic(&mut tx, topic.id).await.map_err(sql)?;
         let new = store::insert_flag(&mut tx, post_id, caller.user_id, reason.as_str(), note, now).await.map_err(sql)?;
         let flags = store::flags(&mut tx, post_id).await.map_err(sql)?;
         let reasons: Vec<Reason> = flags
@@ -1123,7 +1129,7 @@ impl Forum {
         let item = store::item_in(&mut tx, item_id).await.map_err(sql)?.ok_or(Error::NotFound("moderation item"))?;
         let topic = store::topic_in(&mut tx, item.topic_id).await.map_err(sql)?.ok_or(Error::NotFound("moderation item"))?;
         // Then the topic row: it serialises writers of one topic.
-        store::touch_topic(&mut tx, topic.id, topic.last_activity_at).await.map_err(sql)?;
+        store::lock_topic(&mut tx, topic.id).await.map_err(sql)?;
         let post = store::post_in(&mut tx, item.post_id).await.map_err(sql)?.ok_or(Error::NotFound("post"))?;
         let was = status_of(&post.status);
         let status = match request.decision {

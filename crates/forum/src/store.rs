@@ -91,6 +91,8 @@ pub struct TopicRow {
     pub anonymous_allowed: bool,
     /// Moves with every change of its posts and their reactions (migration 0017).
     pub version: i64,
+    /// The number of its last published post (migration 0024).
+    pub last_published_seq: i64,
 }
 
 // The columns of a `TopicRow` and where they come from, as macros so that
@@ -98,7 +100,7 @@ pub struct TopicRow {
 macro_rules! topic_columns {
     () => {
         "t.id, t.category, t.author_id, t.anonymous, ps.pseudonym, t.title, t.status, t.reply_count, \
-         t.answer_post_id, t.created_at, t.last_activity_at, c.sensitive, c.anonymous_allowed, t.version"
+         t.answer_post_id, t.created_at, t.last_activity_at, c.sensitive, c.anonymous_allowed, t.version, t.last_published_seq"
     };
 }
 macro_rules! topic_from {
@@ -170,7 +172,8 @@ pub struct TopicListRow {
     pub pseudonym: Option<String>,
     pub reply_count: i64,
     pub last_activity_at: DateTime<Utc>,
-    pub post_seq: i64,
+    /// The number of its last published post: unread beyond the reader's mark.
+    pub last_published_seq: i64,
     pub last_seq: Option<i64>,
 }
 
@@ -193,7 +196,7 @@ pub async fn topic_page(db: &Db, category: &str, after: Option<(DateTime<Utc>, U
     let sql = format!(
         "SELECT t.id, t.title, t.author_id, t.anonymous, \
            CASE WHEN t.anonymous THEN (SELECT ps.pseudonym FROM forum_pseudonyms ps WHERE ps.topic_id = t.id AND ps.user_id = t.author_id) END AS pseudonym, \
-           t.reply_count, t.last_activity_at, t.post_seq, CAST(NULL AS BIGINT) AS last_seq \
+           t.reply_count, t.last_activity_at, t.last_published_seq, CAST(NULL AS BIGINT) AS last_seq \
          FROM forum_topics t \
          WHERE t.category = $1 AND t.status = 'published' {keyset} \
          ORDER BY t.last_activity_at DESC, t.id DESC LIMIT {written}"
@@ -223,14 +226,30 @@ pub async fn next_seq(tx: &mut Tx, topic: Uuid) -> Sql<i64> {
         .bind(topic).fetch_one(c).await)
 }
 
-/// Sets the topic's reply count from its published posts and its status from its first post's.
+/// Sets the topic's reply count and last published post from its published
+/// posts, and its status from its first post's.
 pub async fn refresh_topic(tx: &mut Tx, topic: Uuid) -> Sql<()> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE forum_topics SET \
            reply_count = (SELECT COUNT(*) FROM forum_posts p WHERE p.topic_id = $1 AND p.status = 'published' AND p.seq > 1), \
+           last_published_seq = COALESCE((SELECT MAX(p.seq) FROM forum_posts p WHERE p.topic_id = $1 AND p.status = 'published'), 0), \
            status = COALESCE((SELECT p.status FROM forum_posts p WHERE p.topic_id = $1 AND p.seq = 1), status) \
          WHERE id = $1")
         .bind(topic).execute(c).await.map(|_| ()))
+}
+
+/// Locks the topic's row until the transaction ends, so that the writers of
+/// one topic (a reply taking its number, an edit, a deletion, a flag, a
+/// moderator's decision) go one at a time, and every statement after the
+/// lock sees what the writer before committed (PostgreSQL reads each
+/// statement's rows as they were when it started, even after waiting for a
+/// lock). SQLite: nothing to do, its transactions take turns from their
+/// start (`Db::begin`).
+pub async fn lock_topic(tx: &mut Tx, topic: Uuid) -> Sql<()> {
+    if let Tx::Postgres(c) = tx {
+        sqlx::query("SELECT 1 FROM forum_topics WHERE id = $1 FOR UPDATE").bind(topic).execute(&mut **c).await?;
+    }
+    Ok(())
 }
 
 /// Marks new activity in a topic (a post published).
@@ -519,6 +538,20 @@ pub async fn mark_read_to(db: &Db, user: Uuid, topic: Uuid, seq: i64) -> Sql<()>
          ON CONFLICT (user_id, topic_id) DO UPDATE SET last_seq = \
            CASE WHEN excluded.last_seq > forum_read_state.last_seq THEN excluded.last_seq ELSE forum_read_state.last_seq END")
         .bind(user).bind(topic).bind(seq).execute(c).await.map(|_| ()))
+}
+
+/// Moves the author's read mark to their new post `seq` when they had read
+/// every published post before it: nobody's own post is unread to them, and
+/// a post they have not seen stays unread. Called before the post changes
+/// the topic's `last_published_seq` (store::refresh_topic).
+pub async fn mark_own_post_read(tx: &mut Tx, author: Uuid, topic: Uuid, seq: i64) -> Sql<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO forum_read_state (user_id, topic_id, last_seq) \
+         SELECT $1, $2, $3 FROM forum_topics t WHERE t.id = $2 \
+           AND COALESCE((SELECT r.last_seq FROM forum_read_state r WHERE r.user_id = $1 AND r.topic_id = $2), 0) >= t.last_published_seq \
+         ON CONFLICT (user_id, topic_id) DO UPDATE SET last_seq = \
+           CASE WHEN excluded.last_seq > forum_read_state.last_seq THEN excluded.last_seq ELSE forum_read_state.last_seq END")
+        .bind(author).bind(topic).bind(seq).execute(c).await.map(|_| ()))
 }
 
 /// Where `user` stopped in `topic` and how they follow it, in one read.

@@ -116,7 +116,7 @@ export function TopicScreen({ id }: { id: string }) {
         const page = pages[index];
         if (!page) return d;
         pages[index] = { ...page, posts: [...page.posts, post].sort((a, b) => a.seq - b.seq) };
-        return { ...d, pages, topic: { ...d.topic, reply_count: d.topic.reply_count + (post.seq > 1 ? 1 : 0) } };
+        return { ...d, pages, topic: { ...d.topic, reply_count: d.topic.reply_count + (post.seq > 1 ? 1 : 0), last_published_seq: Math.max(d.topic.last_published_seq, post.seq) } };
       });
       setLiveNote(t('forum.live.newPost', { n: post.seq }));
     });
@@ -165,7 +165,7 @@ export function TopicScreen({ id }: { id: string }) {
 
   // The first post after the reader's last visit, when there is one.
   const firstUnread = data.lastRead > 0 ? (posts.find((p) => p.seq > data.lastRead) ?? null) : null;
-  const hasUnread = data.lastRead > 0 && data.lastRead < topic.reply_count + 1;
+  const hasUnread = data.lastRead > 0 && data.lastRead < topic.last_published_seq;
 
   /** Reads pages (100 at a time) until the first unread post is there, then moves to it. */
   async function jumpToUnread() {

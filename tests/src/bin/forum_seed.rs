@@ -18,8 +18,8 @@
 //!   one post in seven, read marks, and 1,000 watchers on one topic.
 //!
 //! What the application keeps beside the rows is kept: each topic's
-//! `post_seq`, `reply_count` (published replies) and `last_activity_at` (its
-//! last published post). No index events are written: the forum's search
+//! `post_seq`, `reply_count` (published replies), `last_published_seq` and
+//! `last_activity_at` (of its last published post). No index events are written: the forum's search
 //! index is built afterwards by `sanad reindex`, as after a restore.
 //!
 //! Prints `key=value` lines for the script: `big_topic`, `watched_topic`,
@@ -225,6 +225,7 @@ struct TopicRow {
     title: String,
     reply_count: i64,
     post_seq: i64,
+    last_published_seq: i64,
     created_at: DateTime<Utc>,
     last_activity_at: DateTime<Utc>,
 }
@@ -394,6 +395,7 @@ async fn main() -> anyhow::Result<()> {
             title: format!("{}{}", SUBJECTS.choose(&mut rng).unwrap(), ANGLES.choose(&mut rng).unwrap()),
             reply_count: 0,
             post_seq: n as i64,
+            last_published_seq: 0,
             created_at: created,
             last_activity_at: created,
         };
@@ -434,6 +436,7 @@ async fn main() -> anyhow::Result<()> {
                     topic.reply_count += 1;
                 }
                 topic.last_activity_at = at;
+                topic.last_published_seq = seq as i64;
                 if rng.gen_bool(0.15) {
                     let mut kinds = REACTIONS.to_vec();
                     kinds.shuffle(&mut rng);
@@ -460,7 +463,7 @@ async fn main() -> anyhow::Result<()> {
         if post_rows.len() >= POSTS_PER_TX || t + 1 == counts.len() {
             bulk!(
                 tx,
-                "forum_topics (id, category, author_id, anonymous, title, status, reply_count, post_seq, created_at, last_activity_at) ",
+                "forum_topics (id, category, author_id, anonymous, title, status, reply_count, post_seq, last_published_seq, created_at, last_activity_at) ",
                 topic_rows,
                 |b, t| {
                     b.push_bind(t.id)
@@ -471,6 +474,7 @@ async fn main() -> anyhow::Result<()> {
                         .push_bind("published")
                         .push_bind(t.reply_count)
                         .push_bind(t.post_seq)
+                        .push_bind(t.last_published_seq)
                         .push_bind(t.created_at)
                         .push_bind(t.last_activity_at);
                 }

@@ -90,7 +90,7 @@ impl Forum {
                 author: shown(author, &names),
                 reply_count: t.reply_count,
                 last_activity_at: t.last_activity_at,
-                unread: t.post_seq > t.last_seq.unwrap_or(0),
+                unread: t.last_published_seq > t.last_seq.unwrap_or(0),
             })
             .collect();
         Ok(TopicPage { items, next_cursor: page.next_cursor })
@@ -294,5 +294,6 @@ fn topic_view(found: &TopicForReader, author: AuthorView, caller: &Caller) -> To
         mine: topic.author_id == caller.user_id,
         subscription: found.level.as_deref().and_then(SubscriptionLevel::parse).unwrap_or(SubscriptionLevel::Normal),
         last_read_seq: found.last_seq.unwrap_or(0),
+        last_published_seq: topic.last_published_seq,
     }
 }

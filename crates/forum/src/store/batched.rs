@@ -7,7 +7,7 @@
 //! ([`topic_pages_in_process`]), a topic's one row does not.
 
 use chrono::{DateTime, Utc};
-use sanad_platform::{Db, on_db};
+use sanad_platform::Db;
 use sqlx::{AssertSqlSafe, PgPool};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -89,7 +89,7 @@ struct ListOrMark {
     pseudonym: Option<String>,
     reply_count: Option<i64>,
     last_activity_at: Option<DateTime<Utc>>,
-    post_seq: Option<i64>,
+    last_published_seq: Option<i64>,
     last_seq: Option<i64>,
 }
 
@@ -143,12 +143,12 @@ pub async fn topic_pages(pool: &PgPool, asked: &[ListAsked]) -> Sql<Vec<Vec<Topi
              page AS MATERIALIZED (SELECT l.list, x.* FROM l CROSS JOIN LATERAL ( \
                SELECT t.id, t.title, t.author_id, t.anonymous, \
                  CASE WHEN t.anonymous THEN (SELECT ps.pseudonym FROM forum_pseudonyms ps WHERE ps.topic_id = t.id AND ps.user_id = t.author_id) END AS pseudonym, \
-                 t.reply_count, t.last_activity_at, t.post_seq \
+                 t.reply_count, t.last_activity_at, t.last_published_seq \
                FROM forum_topics t \
                WHERE t.category = l.category AND t.status = 'published' \
                  AND (t.last_activity_at, t.id) < (COALESCE(l.at, 'infinity'), COALESCE(l.after_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff')) \
                ORDER BY t.last_activity_at DESC, t.id DESC LIMIT {written}) x) \
-             SELECT 0::int8 AS n, list, id, title, author_id, anonymous, pseudonym, reply_count, last_activity_at, post_seq, NULL::int8 AS last_seq FROM page \
+             SELECT 0::int8 AS n, list, id, title, author_id, anonymous, pseudonym, reply_count, last_activity_at, last_published_seq, NULL::int8 AS last_seq FROM page \
              UNION ALL \
              SELECT q.n, q.list, r.topic_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, r.last_seq \
                FROM unnest($4::uuid[], $5::int8[]) WITH ORDINALITY AS q(reader, list, n) \
@@ -177,11 +177,12 @@ pub async fn topic_pages(pool: &PgPool, asked: &[ListAsked]) -> Sql<Vec<Vec<Topi
                     id: r.id,
                     title: r.title.unwrap_or_default(),
                     author_id: r.author_id.unwrap_or_default(),
-                    anonymous: r.anonymous.unwrap_or_default(),
+                    // A row without it is shown as anonymous: never names by mistake.
+                    anonymous: r.anonymous.unwrap_or(true),
                     pseudonym: r.pseudonym,
                     reply_count: r.reply_count.unwrap_or_default(),
                     last_activity_at: r.last_activity_at.unwrap_or_default(),
-                    post_seq: r.post_seq.unwrap_or_default(),
+                    last_published_seq: r.last_published_seq.unwrap_or_default(),
                     last_seq: None,
                 });
             } else if let (Ok(k), Some(seq)) = (usize::try_from(r.n - 1), r.last_seq) {
@@ -230,15 +231,19 @@ pub async fn topic_pages_in_process(db: &Db, asked: &[ListAsked]) -> Sql<Vec<Vec
     } else {
         // Ids go as JSON arrays of hex (SQLite has no arrays; its ids are blobs).
         let (readers, topics) = (serde_json::to_string(&readers).unwrap_or_default(), serde_json::to_string(&topics).unwrap_or_default());
-        on_db!(db, c => sqlx::query_as(
+        let Db::Sqlite(pool, _) = db else {
+            // PostgreSQL reads its lists with the marks in one statement ([`topic_pages`]).
+            return Err(sqlx::Error::Configuration("the in-process batch of lists is SQLite's".into()));
+        };
+        sqlx::query_as(
             "SELECT r.user_id, r.topic_id, r.last_seq FROM json_each($1) u \
              JOIN forum_read_state r ON r.user_id = unhex(u.value) \
              WHERE r.topic_id IN (SELECT unhex(value) FROM json_each($2))",
         )
         .bind(&readers)
         .bind(&topics)
-        .fetch_all(c)
-        .await)?
+        .fetch_all(pool)
+        .await?
     };
     let marks: HashMap<(Uuid, Uuid), i64> = marks.into_iter().map(|(reader, topic, seq)| ((reader, topic), seq)).collect();
     Ok(asked.iter().zip(list_of).map(|(a, l)| with_marks(&pages[l], |topic| marks.get(&(a.reader, topic)).copied())).collect())
