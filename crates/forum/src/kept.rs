@@ -6,7 +6,8 @@
 //! again when it moved. Names of
 //! members can change without moving a version, so a kept page is also built
 //! again after [`KEPT_FOR`]; the names a category's list shows are kept for
-//! as long (the list itself is read fresh: one query with the reader's marks).
+//! as long (the list itself is read fresh, with the reader's marks, in batches:
+//! `store::batched`).
 
 use lru::LruCache;
 use std::collections::HashMap;

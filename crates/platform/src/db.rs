@@ -219,9 +219,10 @@ impl Db {
         })
     }
 
-    /// The connections of the batched reads (PostgreSQL only: SQLite runs
-    /// in this process, where a statement costs no round trip to save); as
-    /// many batches may run at once as the pool has connections.
+    /// The connections of the batched reads, PostgreSQL only (SQLite's
+    /// batches read through its pool: in this process, a statement costs no
+    /// round trip to save, only hand-offs and copies); as many batches may
+    /// run at once as the pool has connections.
     pub fn batch_reads(&self) -> Option<&PgPool> {
         match self {
             Db::Sqlite(..) => None,
