@@ -199,14 +199,22 @@ for (const locale of ['fr', 'ar'] as const) {
   test(`jump to the first unread post, and flag a post (${locale})`, async ({ browser }) => {
     const page = await member(browser, 'Amina Lectrice', locale);
     const other = await member(browser, 'Driss Bavard', locale);
-    const sent = await topicViaApi(page, 'echanges-territoires', `Réseau ${locale} ${Date.now()}`, 'Qui connaît le réseau de Kénitra ?');
+    const title = `Réseau ${locale} ${Date.now()}`;
+    const sent = await topicViaApi(page, 'echanges-territoires', title, 'Qui connaît le réseau de Kénitra ?');
+    // Her own topic is not news to her; the replies to it are.
+    const row = page.locator('.topic-row').filter({ hasText: title });
+    await page.goto('/forum/c/echanges-territoires');
+    await expect(row).toBeVisible();
+    await expect(row).not.toHaveClass(/topic-row--unread/);
     await page.goto(`/forum/t/${sent.topic_id}`);
     await expect(page.locator('.post')).toHaveCount(1);
     await expect(page.getByRole('button', { name: L.jump })).toHaveCount(0);
     await replyViaApi(other, sent.topic_id, 'Oui, la coordination se réunit chaque mois.');
     await replyViaApi(other, sent.topic_id, 'Et la cellule de l’hôpital aussi.');
+    await page.goto('/forum/c/echanges-territoires');
+    await expect(row).toHaveClass(/topic-row--unread/);
 
-    await page.reload();
+    await page.goto(`/forum/t/${sent.topic_id}`);
     await page.getByRole('button', { name: L.jump }).click();
     const second = page.locator('.post').nth(1);
     await expect(second).toBeFocused();
