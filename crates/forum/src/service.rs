@@ -63,31 +63,41 @@ pub struct Forum {
 /// The forum's most frequent reads, batched ([`sanad_platform::batch`]).
 #[derive(Clone, Debug)]
 pub(crate) struct ReadBatches {
-    /// PostgreSQL only: on SQLite a topic's read is one row, no dearer alone.
-    topics: Option<Batched<TopicAsked, Option<TopicForReader>>>,
+    topics: Batched<TopicAsked, Option<TopicForReader>>,
     lists: Batched<ListAsked, Vec<TopicListRow>>,
 }
 
 /// Reads in one batch at most.
 const READS_PER_BATCH: usize = 64;
 
-/// Batches of lists at once on SQLite, one a core: with one, every list
-/// waits behind the batch at the database; with four, fewer lists a second
-/// and a longer tail (bench/README.md, seventh session).
+/// Batches at once on SQLite, one a core: with one, every read waits behind
+/// the batch at the database; with four, fewer lists a second and a longer
+/// tail (bench/README.md, seventh session).
 const SQLITE_LANES: usize = 2;
 
 impl ReadBatches {
     fn on(db: &Db) -> Self {
         let Some(pool) = db.batch_reads() else {
-            let db = db.clone();
+            // SQLite reads in this process: a batch saves the hand-offs to
+            // its connections' threads, not round trips.
+            let (d1, d2) = (db.clone(), db.clone());
+            let lanes = Lanes::new(SQLITE_LANES);
             return Self {
-                topics: None,
+                topics: Batched::new(
+                    "forum topics",
+                    lanes.clone(),
+                    READS_PER_BATCH,
+                    Arc::new(move |asked: Vec<TopicAsked>| {
+                        let db = d1.clone();
+                        Box::pin(async move { store::batched::topics_for_readers_in_process(&db, &asked).await })
+                    }),
+                ),
                 lists: Batched::new(
                     "forum lists",
-                    Lanes::new(SQLITE_LANES),
+                    lanes,
                     READS_PER_BATCH,
                     Arc::new(move |asked: Vec<ListAsked>| {
-                        let db = db.clone();
+                        let db = d2.clone();
                         Box::pin(async move { store::batched::topic_pages_in_process(&db, &asked).await })
                     }),
                 ),
@@ -100,7 +110,7 @@ impl ReadBatches {
         // 63; bench/README.md, sixth session); more lanes would only wait.
         let lanes = Lanes::new(pool.options().get_max_connections() as usize);
         Self {
-            topics: Some(Batched::new(
+            topics: Batched::new(
                 "forum topics",
                 lanes.clone(),
                 READS_PER_BATCH,
@@ -108,10 +118,10 @@ impl ReadBatches {
                     let pool = p1.clone();
                     Box::pin(async move { store::batched::topics_for_readers(&pool, &asked).await })
                 }),
-            )),
+            ),
             lists: Batched::new(
                 "forum lists",
-                lanes.clone(),
+                lanes,
                 READS_PER_BATCH,
                 Arc::new(move |asked: Vec<ListAsked>| {
                     let pool = p2.clone();
