@@ -63,41 +63,31 @@ pub struct Forum {
 /// The forum's most frequent reads, batched ([`sanad_platform::batch`]).
 #[derive(Clone, Debug)]
 pub(crate) struct ReadBatches {
-    topics: Batched<TopicAsked, Option<TopicForReader>>,
+    /// PostgreSQL only: on SQLite a topic's read is one row, no dearer alone.
+    topics: Option<Batched<TopicAsked, Option<TopicForReader>>>,
     lists: Batched<ListAsked, Vec<TopicListRow>>,
 }
 
 /// Reads in one batch at most.
 const READS_PER_BATCH: usize = 64;
 
-/// Batches at once on SQLite, one a core: with one, every read waits behind
-/// the batch at the database; with four, fewer lists a second and a longer
-/// tail (bench/README.md, seventh session).
+/// Batches of lists at once on SQLite, one a core: with one, every list
+/// waits behind the batch at the database; with four, fewer lists a second
+/// and a longer tail (bench/README.md, seventh session).
 const SQLITE_LANES: usize = 2;
 
 impl ReadBatches {
     fn on(db: &Db) -> Self {
         let Some(pool) = db.batch_reads() else {
-            // SQLite reads in this process: a batch saves the hand-offs to
-            // its connections' threads, not round trips.
-            let (d1, d2) = (db.clone(), db.clone());
-            let lanes = Lanes::new(SQLITE_LANES);
+            let db = db.clone();
             return Self {
-                topics: Batched::new(
-                    "forum topics",
-                    lanes.clone(),
-                    READS_PER_BATCH,
-                    Arc::new(move |asked: Vec<TopicAsked>| {
-                        let db = d1.clone();
-                        Box::pin(async move { store::batched::topics_for_readers_in_process(&db, &asked).await })
-                    }),
-                ),
+                topics: None,
                 lists: Batched::new(
                     "forum lists",
-                    lanes,
+                    Lanes::new(SQLITE_LANES),
                     READS_PER_BATCH,
                     Arc::new(move |asked: Vec<ListAsked>| {
-                        let db = d2.clone();
+                        let db = db.clone();
                         Box::pin(async move { store::batched::topic_pages_in_process(&db, &asked).await })
                     }),
                 ),
@@ -110,7 +100,7 @@ impl ReadBatches {
         // 63; bench/README.md, sixth session); more lanes would only wait.
         let lanes = Lanes::new(pool.options().get_max_connections() as usize);
         Self {
-            topics: Batched::new(
+            topics: Some(Batched::new(
                 "forum topics",
                 lanes.clone(),
                 READS_PER_BATCH,
@@ -118,10 +108,10 @@ impl ReadBatches {
                     let pool = p1.clone();
                     Box::pin(async move { store::batched::topics_for_readers(&pool, &asked).await })
                 }),
-            ),
+            )),
             lists: Batched::new(
                 "forum lists",
-                lanes,
+                lanes.clone(),
                 READS_PER_BATCH,
                 Arc::new(move |asked: Vec<ListAsked>| {
                     let pool = p2.clone();

@@ -1,6 +1,7 @@
 //! SQL of the forum, and only SQL.
 
 use chrono::{DateTime, Utc};
+use sanad_platform::db::Backend;
 use sanad_platform::{Db, Tx, on_db, on_tx};
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -118,8 +119,7 @@ pub async fn topic(db: &Db, id: Uuid) -> Sql<Option<TopicRow>> {
     on_db!(db, c => sqlx::query_as::<_, TopicRow>(TOPIC_SELECT).bind(id).fetch_optional(c).await)
 }
 
-/// A topic with what one reader needs beside its shared page, in one read
-/// (for many readers at once: [`batched::topics_for_readers`]).
+/// A topic with what one reader needs beside its shared page, in one read.
 #[derive(Debug, sqlx::FromRow)]
 pub struct TopicForReader {
     #[sqlx(flatten)]
@@ -133,6 +133,28 @@ pub struct TopicForReader {
     /// The reader's reactions on the posts numbered in the range asked for,
     /// as `seq:kind` separated by commas.
     pub my_reactions: Option<String>,
+}
+
+/// [`topic`] with the reader's marks, held posts and reactions on posts `from..=to`.
+pub async fn topic_for_reader(db: &Db, id: Uuid, reader: Uuid, (from, to): (i64, i64)) -> Sql<Option<TopicForReader>> {
+    let join = match db.backend() {
+        Backend::Sqlite => "group_concat",
+        Backend::Postgres => "string_agg",
+    };
+    let sql = format!(
+        "SELECT {}, \
+           (SELECT last_seq FROM forum_read_state WHERE user_id = $2 AND topic_id = t.id) AS last_seq, \
+           (SELECT level FROM forum_subscriptions WHERE topic_id = t.id AND user_id = $2) AS level, \
+           EXISTS (SELECT 1 FROM forum_posts h WHERE h.topic_id = t.id AND h.author_id = $2 AND h.status = 'held') AS holds_posts, \
+           (SELECT {join}(p.seq || ':' || r.kind, ',') FROM forum_posts p \
+              JOIN forum_reactions r ON r.post_id = p.id AND r.user_id = $2 \
+             WHERE p.topic_id = t.id AND p.seq BETWEEN $3 AND $4) AS my_reactions \
+         {} WHERE t.id = $1",
+        topic_columns!(),
+        topic_from!()
+    );
+    on_db!(db, c => sqlx::query_as::<_, TopicForReader>(AssertSqlSafe(sql.as_str()))
+        .bind(id).bind(reader).bind(from).bind(to).fetch_optional(c).await)
 }
 
 /// The same, inside a transaction.

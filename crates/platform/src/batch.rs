@@ -10,8 +10,8 @@
 //! reads that arrive while every lane is busy go together with the next one
 //! free. Nothing waits on a timer, so a quiet instance answers as fast as
 //! before, and a busy one sends fewer, larger statements. SQLite costs no
-//! round trip, but a hand-off to the connection's thread and back and a copy
-//! of every value read: the forum batches its reads there too.
+//! round trip, but a hand-off to the connection's thread and a copy of every
+//! value read: the forum batches its lists there too.
 //!
 //! Every read of a batch is sent after it was asked for, so it sees every
 //! write committed before that (a member reads what they just wrote, through

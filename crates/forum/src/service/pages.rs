@@ -157,11 +157,13 @@ impl Forum {
         self.batches.lists.read(ListAsked { category: slug.to_string(), reader, after, fetch }).await.map_err(batch_failed)
     }
 
-    /// A topic with one reader's marks, batched with other readers'
-    /// ([`store::batched::topics_for_readers`]; SQLite:
-    /// [`store::batched::topics_for_readers_in_process`]).
+    /// A topic with one reader's marks ([`store::topic_for_reader`]), batched
+    /// with other readers' on PostgreSQL.
     async fn topic_for_reader(&self, asked: TopicAsked) -> Result<Option<TopicForReader>> {
-        self.batches.topics.read(asked).await.map_err(batch_failed)
+        match &self.batches.topics {
+            Some(topics) => topics.read(asked).await.map_err(batch_failed),
+            None => store::topic_for_reader(&self.db, asked.topic, asked.reader, asked.range).await.map_err(sql),
+        }
     }
 
     /// The page of published posts every reader without held posts sees.
@@ -263,7 +265,7 @@ impl Forum {
     }
 }
 
-/// The reader's reactions as [`store::TopicForReader`] lists them (`seq:kind,...`), by post.
+/// The reader's reactions as [`store::topic_for_reader`] lists them (`seq:kind,...`), by post.
 fn reactions_listed(listed: Option<&str>, by_seq: &HashMap<i64, Uuid>) -> HashMap<Uuid, Vec<ReactionKind>> {
     let mut mine: HashMap<Uuid, Vec<ReactionKind>> = HashMap::new();
     for (seq, kind) in listed.unwrap_or_default().split(',').filter_map(|pair| pair.split_once(':')) {

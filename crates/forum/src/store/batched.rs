@@ -1,12 +1,10 @@
 //! The forum's two most frequent reads (a topic with one reader's marks, a
 //! category's list) for many readers at once ([`sanad_platform::batch`]).
-//! On PostgreSQL each batch is one statement: each question is a row of
+//! On PostgreSQL both in one statement: each question is a row of
 //! `unnest`ed arrays, each answer is tagged with its question's number. On
-//! SQLite, which reads in this process without a round trip, a statement
-//! still costs a hand-off to its connection's thread and back: the
-//! questions go as a JSON array (`json_each`; ids as hex, `unhex`), a
-//! batch of topics in one statement, a batch of lists in one a list and one
-//! for the readers' marks.
+//! SQLite, which reads in this process without a round trip, only the lists
+//! are batched: a list costs its hand-offs and copies per row there
+//! ([`topic_pages_in_process`]), a topic's one row does not.
 
 use chrono::{DateTime, Utc};
 use sanad_platform::Db;
@@ -16,7 +14,7 @@ use uuid::Uuid;
 
 use super::{Sql, TopicForReader, TopicListRow};
 
-/// One reader's question about a topic ([`super::TopicForReader`]).
+/// One reader's question about a topic ([`super::topic_for_reader`]).
 #[derive(Clone, Copy, Debug)]
 pub struct TopicAsked {
     /// The topic read.
@@ -34,33 +32,18 @@ struct NumberedTopic {
     row: TopicForReader,
 }
 
-/// What one reader needs beside a topic's shared page, for the reader `q.reader`
-/// and the posts `q.from_seq..=q.to_seq` ([`super::TopicForReader`]),
-/// with the dialect's string aggregate.
-macro_rules! reader_columns {
-    ($agg:literal) => {
-        concat!(
-            "(SELECT last_seq FROM forum_read_state WHERE user_id = q.reader AND topic_id = t.id) AS last_seq, \
-               (SELECT level FROM forum_subscriptions WHERE topic_id = t.id AND user_id = q.reader) AS level, \
-               EXISTS (SELECT 1 FROM forum_posts h WHERE h.topic_id = t.id AND h.author_id = q.reader AND h.status = 'held') AS holds_posts, \
-               (SELECT ",
-            $agg,
-            "(p.seq || ':' || r.kind, ',') FROM forum_posts p \
-                  JOIN forum_reactions r ON r.post_id = p.id AND r.user_id = q.reader \
-                 WHERE p.topic_id = t.id AND p.seq BETWEEN q.from_seq AND q.to_seq) AS my_reactions"
-        )
-    };
-}
-
-/// A topic with its reader's marks for each question, in order (`None`
-/// where the topic does not exist).
+/// [`super::topic_for_reader`] for each question, in order (`None` where the topic does not exist).
 pub async fn topics_for_readers(pool: &PgPool, asked: &[TopicAsked]) -> Sql<Vec<Option<TopicForReader>>> {
     let sql = concat!(
         "SELECT q.n, ",
         topic_columns!(),
-        ", ",
-        reader_columns!("string_agg"),
-        " FROM unnest($1::uuid[], $2::uuid[], $3::int8[], $4::int8[]) WITH ORDINALITY AS q(topic, reader, from_seq, to_seq, n) \
+        ", (SELECT last_seq FROM forum_read_state WHERE user_id = q.reader AND topic_id = t.id) AS last_seq, \
+           (SELECT level FROM forum_subscriptions WHERE topic_id = t.id AND user_id = q.reader) AS level, \
+           EXISTS (SELECT 1 FROM forum_posts h WHERE h.topic_id = t.id AND h.author_id = q.reader AND h.status = 'held') AS holds_posts, \
+           (SELECT string_agg(p.seq || ':' || r.kind, ',') FROM forum_posts p \
+              JOIN forum_reactions r ON r.post_id = p.id AND r.user_id = q.reader \
+             WHERE p.topic_id = t.id AND p.seq BETWEEN q.from_seq AND q.to_seq) AS my_reactions \
+         FROM unnest($1::uuid[], $2::uuid[], $3::int8[], $4::int8[]) WITH ORDINALITY AS q(topic, reader, from_seq, to_seq, n) \
          JOIN forum_topics t ON t.id = q.topic JOIN forum_categories c ON c.slug = t.category \
          LEFT JOIN forum_pseudonyms ps ON ps.topic_id = t.id AND ps.user_id = t.author_id"
     );
@@ -69,42 +52,13 @@ pub async fn topics_for_readers(pool: &PgPool, asked: &[TopicAsked]) -> Sql<Vec<
     let from: Vec<i64> = asked.iter().map(|a| a.range.0).collect();
     let to: Vec<i64> = asked.iter().map(|a| a.range.1).collect();
     let rows = sqlx::query_as::<_, NumberedTopic>(sql).bind(topics).bind(readers).bind(from).bind(to).fetch_all(pool).await?;
-    Ok(in_order(asked.len(), rows))
-}
-
-/// The same on SQLite, in one statement: the questions go as one JSON array
-/// of `[topic, reader, from, to]` (ids in hex), so that a batch costs one
-/// hand-off to a connection's thread rather than one a reader.
-pub async fn topics_for_readers_in_process(db: &Db, asked: &[TopicAsked]) -> Sql<Vec<Option<TopicForReader>>> {
-    let sql = concat!(
-        "SELECT q.n, ",
-        topic_columns!(),
-        ", ",
-        reader_columns!("group_concat"),
-        " FROM (SELECT key + 1 AS n, unhex(value ->> 0) AS topic, unhex(value ->> 1) AS reader, \
-                  value ->> 2 AS from_seq, value ->> 3 AS to_seq FROM json_each($1)) q \
-         JOIN forum_topics t ON t.id = q.topic JOIN forum_categories c ON c.slug = t.category \
-         LEFT JOIN forum_pseudonyms ps ON ps.topic_id = t.id AND ps.user_id = t.author_id"
-    );
-    let questions: Vec<(String, String, i64, i64)> =
-        asked.iter().map(|a| (a.topic.simple().to_string(), a.reader.simple().to_string(), a.range.0, a.range.1)).collect();
-    let Db::Sqlite(pool, _) = db else {
-        return Err(sqlx::Error::Configuration("the in-process batch of topics is SQLite's".into()));
-    };
-    let questions = serde_json::to_string(&questions).unwrap_or_default();
-    let rows = sqlx::query_as::<_, NumberedTopic>(sql).bind(questions).fetch_all(pool).await?;
-    Ok(in_order(asked.len(), rows))
-}
-
-/// Each numbered answer in its question's place (`n` from 1).
-fn in_order(asked: usize, rows: Vec<NumberedTopic>) -> Vec<Option<TopicForReader>> {
-    let mut answers: Vec<Option<TopicForReader>> = (0..asked).map(|_| None).collect();
+    let mut answers: Vec<Option<TopicForReader>> = asked.iter().map(|_| None).collect();
     for r in rows {
         if let Some(slot) = usize::try_from(r.n - 1).ok().and_then(|i| answers.get_mut(i)) {
             *slot = Some(r.row);
         }
     }
-    answers
+    Ok(answers)
 }
 
 /// One reader's question about a category's list.
