@@ -243,11 +243,12 @@ pub async fn refresh_topic(tx: &mut Tx, topic: Uuid) -> Sql<()> {
 /// moderator's decision) go one at a time, and every statement after the
 /// lock sees what the writer before committed (PostgreSQL reads each
 /// statement's rows as they were when it started, even after waiting for a
-/// lock). SQLite: nothing to do, its transactions take turns from their
-/// start (`Db::begin`).
+/// lock). `NO KEY`, as an UPDATE of the row takes: inserts that refer to
+/// the topic (a reader's first mark, notifications) need not wait. SQLite:
+/// nothing to do, its transactions take turns from their start (`Db::begin`).
 pub async fn lock_topic(tx: &mut Tx, topic: Uuid) -> Sql<()> {
     if let Tx::Postgres(c) = tx {
-        sqlx::query("SELECT 1 FROM forum_topics WHERE id = $1 FOR UPDATE").bind(topic).execute(&mut **c).await?;
+        sqlx::query("SELECT 1 FROM forum_topics WHERE id = $1 FOR NO KEY UPDATE").bind(topic).execute(&mut **c).await?;
     }
     Ok(())
 }
