@@ -191,8 +191,9 @@ async fn a_category_list_reads_the_names_on_it_once_for_every_reader(backend: Ba
     db.close().await;
 }
 
-/// Many members read topics and lists at the same moment, on PostgreSQL in
-/// batches of one statement (each a row of the same arrays): every answer
+/// Many members read topics and lists at the same moment, in batches (on
+/// PostgreSQL one statement, each a row of the same arrays; on SQLite the
+/// lists, each list once and the readers' marks beside): every answer
 /// is the one its reader gets asking alone (their own posts, reactions and
 /// read marks; pages of every size and cursor; a topic that does not exist).
 async fn readers_asking_at_once_each_get_what_they_get_alone(backend: Backend) {
