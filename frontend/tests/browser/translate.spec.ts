@@ -114,6 +114,9 @@ for (const locale of ['fr', 'ar'] as const) {
     // Signed in through the API: at 360 px the header's links are behind its menu.
     const login = await page.request.post('/api/v1/auth/login', { data: TRAINER });
     expect(login.ok(), await login.text()).toBe(true);
+    // The account's saved language wins on load: another test may have left it in Arabic.
+    const saved = await page.request.patch('/api/v1/me', { headers: { 'X-CSRF-Token': await csrf(page) }, data: { locale: 'fr' } });
+    expect(saved.ok(), await saved.text()).toBe(true);
     const { slug, quizId, caseId } = await frenchCourse(page);
     try {
       const before = (await draftItem(page, slug, quizId)).translations.find((x) => x.language === 'ar')!;
