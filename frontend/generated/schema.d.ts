@@ -17365,10 +17365,10 @@ export interface components {
             reactions: {
                 [key: string]: number;
             };
-            /** @description The caller's own reactions. */
-            my_reactions: components["schemas"]["ReactionKind"][];
             /** @description For a held post (seen only by its author and moderators): why. */
             reasons: components["schemas"]["Reason"][];
+            /** @description The caller's own reactions. */
+            my_reactions: components["schemas"]["ReactionKind"][];
             /** @description The caller wrote it (only ever true for its author, anonymous or not). */
             mine: boolean;
             /** @description Its Markdown as written, to edit from: for its author and moderators only (null otherwise). */

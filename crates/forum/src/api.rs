@@ -9,7 +9,7 @@ use poem_openapi::{ApiResponse, OpenApi, Tags};
 use sanad_platform::Result;
 use sanad_platform::auth::caller;
 use sanad_platform::language::Asked;
-use sanad_platform::responses::{DirectJson, NoContent};
+use sanad_platform::responses::{DirectJson, NoContent, WrittenJson};
 use uuid::Uuid;
 
 use crate::model::*;
@@ -124,9 +124,9 @@ impl ForumApi {
         id: Path<Uuid>,
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
-    ) -> Result<DirectJson<TopicWithPosts>> {
+    ) -> Result<WrittenJson<TopicWithPosts>> {
         let who = caller(req).await?;
-        Ok(DirectJson(self.forum.topic(&who, id.0, cursor.0.as_deref(), limit.0).await?))
+        Ok(WrittenJson::new(self.forum.topic(&who, id.0, cursor.0.as_deref(), limit.0).await?.to_json()?))
     }
 
     /// Its author or a moderator changes a topic's title: screened with the

@@ -1,13 +1,14 @@
 //! Pages every reader shares, kept in this instance's memory: a topic's page
 //! of published posts (their reactions and authors as members see them),
-//! kept with the version of the topic it was built from (moved by triggers on
-//! every change it shows, migration 0017): a request reads the current
-//! version with the reader's own marks in one query and builds the page
-//! again when it moved. Names of
-//! members can change without moving a version, so a kept page is also built
-//! again after [`KEPT_FOR`]; the names a category's list shows are kept for
-//! as long (the list itself is read fresh, with the reader's marks, in batches:
-//! `store::batched`).
+//! each post written as JSON once, up to the reader's own fields, which each
+//! answer splices in ([`KeptTopicPage::write_for`]). A page is kept with the
+//! version of the topic it was built from (moved by triggers on every change
+//! it shows, migration 0017): a request reads the current version with the
+//! reader's own marks in one query and builds the page again when it moved.
+//! Names of members can change without moving a version, so a kept page is
+//! also built again after [`KEPT_FOR`]; the names a category's list shows are
+//! kept for as long (the list itself is read fresh, with the reader's marks,
+//! in batches: `store::batched`).
 
 use lru::LruCache;
 use std::collections::HashMap;
@@ -17,7 +18,7 @@ use std::time::{Duration, Instant};
 use std::{hash::Hash, sync::Arc};
 use uuid::Uuid;
 
-use crate::model::{AuthorView, PostView};
+use crate::model::{AuthorView, PostView, ReactionKind, TopicView};
 
 /// How long a kept page may show a member's earlier name.
 pub const KEPT_FOR: Duration = Duration::from_secs(60);
@@ -29,12 +30,84 @@ pub struct KeptTopicPage {
     pub built: Instant,
     /// The topic's author as members see them.
     pub topic_author: AuthorView,
-    /// Each published post, with its real author and Markdown: the reader's
-    /// own posts show them (`mine`, `body`), nobody else's.
-    pub posts: Vec<(PostView, Uuid, String)>,
+    /// Each published post, written once for every reader.
+    pub posts: Vec<KeptPost>,
     pub next_cursor: Option<String>,
     /// The numbers of the first and last post of the page (0 when empty).
     pub range: (i64, i64),
+}
+
+impl KeptTopicPage {
+    /// The page as `reader` gets it, as JSON: what [`crate::model::TopicWithPosts`]
+    /// writes with `topic`, this page's posts and the reader's own fields
+    /// (`mine`, `body` of their own posts, `my_reactions`).
+    pub fn write_for(
+        &self,
+        topic: &TopicView,
+        reader: Uuid,
+        my_reactions: &HashMap<Uuid, Vec<ReactionKind>>,
+    ) -> serde_json::Result<Vec<u8>> {
+        let posts_len: usize = self.posts.iter().map(|p| p.json_open.len() + 64).sum();
+        let mut out = Vec::with_capacity(posts_len + 1024);
+        out.extend_from_slice(br#"{"topic":"#);
+        serde_json::to_writer(&mut out, topic)?;
+        out.extend_from_slice(br#","posts":["#);
+        for (i, post) in self.posts.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            post.write_for(reader, my_reactions.get(&post.id).map_or(&[], Vec::as_slice), &mut out)?;
+        }
+        out.extend_from_slice(br#"],"next_cursor":"#);
+        serde_json::to_writer(&mut out, &self.next_cursor)?;
+        out.push(b'}');
+        Ok(out)
+    }
+}
+
+/// A published post as every reader sees it, written as JSON once: a page
+/// read by thousands of members is not cloned and escaped again for each.
+#[derive(Debug)]
+pub struct KeptPost {
+    pub id: Uuid,
+    pub seq: i64,
+    /// Its real author: their own post shows them `mine` and `body`.
+    author_id: Uuid,
+    /// Its Markdown as written, for its author to edit from.
+    body: String,
+    /// The post as [`PostView`] writes it, up to the reader's own fields.
+    json_open: Box<[u8]>,
+}
+
+/// How [`PostView`] ends for a reader with no fields of their own: it writes
+/// those fields last (`crate::model`), so the rest is the same for everyone.
+const NOTHING_OF_THE_READER: &[u8] = br#","my_reactions":[],"mine":false,"body":null}"#;
+
+impl KeptPost {
+    /// Keeps `view` (a published post, without any reader's own fields),
+    /// written by `author_id` in Markdown `body`.
+    pub fn new(view: &PostView, author_id: Uuid, body: String) -> serde_json::Result<Self> {
+        let json = serde_json::to_vec(view)?;
+        let open = json
+            .strip_suffix(NOTHING_OF_THE_READER)
+            .ok_or_else(|| serde::ser::Error::custom("a kept post must not carry a reader's own fields"))?;
+        Ok(Self { id: view.id, seq: view.seq, author_id, body, json_open: open.into() })
+    }
+
+    /// Writes the post as `reader` sees it, with their reactions on it.
+    fn write_for(&self, reader: Uuid, my_reactions: &[ReactionKind], out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(&self.json_open);
+        out.extend_from_slice(br#","my_reactions":"#);
+        serde_json::to_writer(&mut *out, my_reactions)?;
+        if self.author_id == reader {
+            out.extend_from_slice(br#","mine":true,"body":"#);
+            serde_json::to_writer(&mut *out, &self.body)?;
+            out.push(b'}');
+        } else {
+            out.extend_from_slice(br#","mine":false,"body":null}"#);
+        }
+        Ok(())
+    }
 }
 
 /// Which page of a topic: (topic, after post number, page size).
@@ -103,5 +176,100 @@ impl KeptPages {
         for (id, name) in names {
             kept.put(*id, (name.clone(), now));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PostStatus, SubscriptionLevel, TopicWithPosts};
+    use chrono::{DateTime, Utc};
+    use poem_openapi::types::ToJSON;
+    use std::collections::BTreeMap;
+
+    fn post(seq: i64, author: AuthorView, edited: bool) -> PostView {
+        let at = "2026-12-02T10:01:02.345678Z".parse::<DateTime<Utc>>().unwrap();
+        PostView {
+            id: Uuid::now_v7(),
+            seq,
+            author,
+            body_html: "<p>Un \"texte\" avec \\ et 😀 et عربي\n</p>".into(),
+            reply_to: edited.then(Uuid::now_v7),
+            status: PostStatus::Published,
+            created_at: at,
+            edited_at: edited.then_some(at),
+            reactions: BTreeMap::from([("helpful".into(), 2)]),
+            reasons: vec![],
+            my_reactions: vec![],
+            mine: false,
+            body: None,
+        }
+    }
+
+    /// A kept page spliced for a reader writes what poem-openapi writes of
+    /// the same page built for that reader alone.
+    #[test]
+    fn a_kept_page_written_for_a_reader_is_the_page_built_for_them() {
+        let (reader, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let named = AuthorView { id: Some(reader), display_name: Some("Amal « Berrada »".into()), pseudonym: None };
+        let anonymous = AuthorView { id: None, display_name: None, pseudonym: Some("Membre 7".into()) };
+        let views = [post(9001, named.clone(), true), post(9002, anonymous.clone(), false), post(9004, anonymous.clone(), true)];
+        let written_by = [reader, other, reader];
+        let at = views[0].created_at;
+        let topic = TopicView {
+            id: Uuid::now_v7(),
+            category: "bien-etre".into(),
+            title: "Épuisement « professionnel »".into(),
+            author: anonymous,
+            status: PostStatus::Published,
+            reply_count: 9999,
+            created_at: at,
+            last_activity_at: at,
+            answer_post_id: Some(views[1].id),
+            mine: false,
+            subscription: SubscriptionLevel::Watching,
+            last_read_seq: 12,
+            last_published_seq: 15,
+        };
+        for next_cursor in [Some("OTAwNA".to_string()), None] {
+            let page = KeptTopicPage {
+                version: 3,
+                built: Instant::now(),
+                topic_author: topic.author.clone(),
+                posts: views
+                    .iter()
+                    .zip(written_by)
+                    .map(|(v, by)| KeptPost::new(v, by, format!("Le **texte** de {}", v.seq)).unwrap())
+                    .collect(),
+                next_cursor: next_cursor.clone(),
+                range: (9001, 9004),
+            };
+            let my_reactions = HashMap::from([(views[1].id, vec![ReactionKind::Thanks, ReactionKind::Support])]);
+            let written: serde_json::Value = serde_json::from_slice(&page.write_for(&topic, reader, &my_reactions).unwrap()).unwrap();
+            let built = TopicWithPosts {
+                topic: topic.clone(),
+                posts: views
+                    .iter()
+                    .zip(written_by)
+                    .map(|(v, by)| PostView {
+                        mine: by == reader,
+                        body: (by == reader).then(|| format!("Le **texte** de {}", v.seq)),
+                        my_reactions: my_reactions.get(&v.id).cloned().unwrap_or_default(),
+                        ..v.clone()
+                    })
+                    .collect(),
+                next_cursor,
+            };
+            assert_eq!(written, built.to_json().unwrap());
+            assert_eq!(written["posts"][0]["mine"], true);
+            assert_eq!(written["posts"][1]["my_reactions"], serde_json::json!(["thanks", "support"]));
+        }
+    }
+
+    #[test]
+    fn a_post_with_a_readers_own_fields_is_not_kept() {
+        let author = AuthorView { id: None, display_name: None, pseudonym: Some("Membre 1".into()) };
+        let own = PostView { mine: true, ..post(1, author, false) };
+        assert!(KeptPost::new(&own, Uuid::now_v7(), String::new()).is_err());
     }
 }

@@ -252,6 +252,8 @@ pub struct TopicView {
 }
 
 /// A post as members see it.
+// Written by serde (platform::responses::DirectJson), and spliced by
+// crate::kept::KeptPost: the caller's own fields last, in this order.
 #[derive(Clone, Debug, Object, Serialize)]
 pub struct PostView {
     pub id: Uuid,
@@ -270,10 +272,12 @@ pub struct PostView {
     pub edited_at: Option<DateTime<Utc>>,
     /// Count of each kind of reaction.
     pub reactions: BTreeMap<String, i64>,
-    /// The caller's own reactions.
-    pub my_reactions: Vec<ReactionKind>,
     /// For a held post (seen only by its author and moderators): why.
     pub reasons: Vec<Reason>,
+    // The caller's own fields come last: a kept page writes the rest once
+    // for every reader and splices these in (`crate::kept::KeptPost`).
+    /// The caller's own reactions.
+    pub my_reactions: Vec<ReactionKind>,
     /// The caller wrote it (only ever true for its author, anonymous or not).
     pub mine: bool,
     /// Its Markdown as written, to edit from: for its author and moderators only (null otherwise).

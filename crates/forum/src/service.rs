@@ -33,6 +33,7 @@ mod notify;
 mod pages;
 
 pub use live::{LiveCursor, LiveEvent, Resume};
+pub use pages::TopicAnswer;
 
 /// The forum service. Cheap to clone.
 #[derive(Clone)]

@@ -1,4 +1,5 @@
-//! Bodiless success responses shared by every API.
+//! Success responses shared by every API: bodiless ones, and JSON bodies
+//! written without building poem-openapi's `serde_json::Value` first.
 
 use poem_openapi::ApiResponse;
 
@@ -58,6 +59,55 @@ impl<T: serde::Serialize + Send> poem::IntoResponse for DirectJson<T> {
 }
 
 impl<T: poem_openapi::types::ToJSON + serde::Serialize + Send> poem_openapi::ApiResponse for DirectJson<T> {
+    fn meta() -> poem_openapi::registry::MetaResponses {
+        <poem_openapi::payload::Json<T> as poem_openapi::ApiResponse>::meta()
+    }
+
+    fn register(registry: &mut poem_openapi::registry::Registry) {
+        T::register(registry);
+    }
+}
+
+/// A `200` JSON body of `T`'s schema that the service has already written,
+/// for a topic's page: the posts every reader shares are written once when
+/// the page is kept, and each answer only splices the reader's own fields in
+/// (`forum::kept`). Tests compare such a body with what `T`'s `ToJSON` writes.
+#[derive(Debug)]
+pub struct WrittenJson<T> {
+    body: Vec<u8>,
+    schema: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> WrittenJson<T> {
+    /// A body of `T`'s schema, written as JSON.
+    pub fn new(body: Vec<u8>) -> Self {
+        Self { body, schema: std::marker::PhantomData }
+    }
+}
+
+impl<T: poem_openapi::types::Type> poem_openapi::payload::Payload for WrittenJson<T> {
+    const CONTENT_TYPE: &'static str = "application/json; charset=utf-8";
+
+    fn check_content_type(content_type: &str) -> bool {
+        <poem_openapi::payload::Json<T> as poem_openapi::payload::Payload>::check_content_type(content_type)
+    }
+
+    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut poem_openapi::registry::Registry) {
+        T::register(registry);
+    }
+}
+
+impl<T: Send> poem::IntoResponse for WrittenJson<T> {
+    fn into_response(self) -> poem::Response {
+        poem::Response::builder().content_type("application/json; charset=utf-8").body(self.body)
+    }
+}
+
+impl<T: poem_openapi::types::ToJSON + Send> poem_openapi::ApiResponse for WrittenJson<T> {
     fn meta() -> poem_openapi::registry::MetaResponses {
         <poem_openapi::payload::Json<T> as poem_openapi::ApiResponse>::meta()
     }

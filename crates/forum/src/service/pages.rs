@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::{Forum, author_of_post, author_of_topic, can_read_topic, is_moderator, sql, status_of};
 use crate::author::{Names, StoredAuthor, shown};
-use crate::kept::KeptTopicPage;
+use crate::kept::{KeptPost, KeptTopicPage};
 use crate::model::*;
 use crate::store::batched::{ListAsked, TopicAsked};
 use crate::store::{self, PostRow, TopicForReader, TopicListRow, TopicRow};
@@ -60,6 +60,34 @@ pub(super) fn published_view(p: PostRow, author: AuthorView) -> PostView {
     }
 }
 
+/// A topic's page as one reader gets it ([`Forum::topic`]).
+#[derive(Debug)]
+pub enum TopicAnswer {
+    /// Built for this reader alone: a moderator's, or a member's with posts held in the topic.
+    Own(TopicWithPosts),
+    /// The page every reader shares, with this reader's own fields laid over it.
+    Shared { topic: TopicView, page: Arc<KeptTopicPage>, reader: Uuid, my_reactions: HashMap<Uuid, Vec<ReactionKind>> },
+}
+
+impl TopicAnswer {
+    /// The cursor of the topic's next page, if any.
+    pub fn next_cursor(&self) -> Option<&str> {
+        match self {
+            TopicAnswer::Own(page) => page.next_cursor.as_deref(),
+            TopicAnswer::Shared { page, .. } => page.next_cursor.as_deref(),
+        }
+    }
+
+    /// The answer as JSON: a [`TopicWithPosts`].
+    pub fn to_json(&self) -> Result<Vec<u8>> {
+        match self {
+            TopicAnswer::Own(page) => serde_json::to_vec(page),
+            TopicAnswer::Shared { topic, page, reader, my_reactions } => page.write_for(topic, *reader, my_reactions),
+        }
+        .map_err(|e| Error::Internal(e.into()))
+    }
+}
+
 /// Each post's reactions by kind, and the reader's own.
 type Reactions = (HashMap<Uuid, BTreeMap<String, i64>>, HashMap<Uuid, Vec<ReactionKind>>);
 
@@ -97,7 +125,7 @@ impl Forum {
     }
 
     /// A topic and one page of its posts; the caller's read mark moves to the page's last post.
-    pub async fn topic(&self, caller: &Caller, id: Uuid, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicWithPosts> {
+    pub async fn topic(&self, caller: &Caller, id: Uuid, cursor: Option<&str>, limit: Option<u32>) -> Result<TopicAnswer> {
         let limit = page::limit(limit)?;
         let after = page::decode_key::<i64>(cursor)?.unwrap_or(0);
         let key = (id, after, limit);
@@ -110,11 +138,11 @@ impl Forum {
             .filter(|r| can_read_topic(&r.topic, caller))
             .ok_or(Error::NotFound("topic"))?;
         if is_moderator(caller) || found.holds_posts {
-            return self.own_topic_page(caller, found, after, limit).await;
+            return Ok(TopicAnswer::Own(self.own_topic_page(caller, found, after, limit).await?));
         }
-        let (shared, mut mine) = match kept.filter(|k| k.version == found.topic.version) {
+        let (shared, my_reactions) = match kept.filter(|k| k.version == found.topic.version) {
             Some(kept) => {
-                let by_seq: HashMap<i64, Uuid> = kept.posts.iter().map(|(p, _, _)| (p.seq, p.id)).collect();
+                let by_seq: HashMap<i64, Uuid> = kept.posts.iter().map(|p| (p.seq, p.id)).collect();
                 let mine = reactions_listed(found.my_reactions.as_deref(), &by_seq);
                 (kept, mine)
             }
@@ -127,21 +155,8 @@ impl Forum {
         };
         let last_read_seq = found.last_seq.unwrap_or(0);
         self.mark_read(caller, id, last_read_seq, shared.range.1).await?;
-        let posts = shared
-            .posts
-            .iter()
-            .map(|(view, author, body)| {
-                let own = *author == caller.user_id;
-                PostView {
-                    mine: own,
-                    body: own.then(|| body.clone()),
-                    my_reactions: mine.remove(&view.id).unwrap_or_default(),
-                    ..view.clone()
-                }
-            })
-            .collect();
         let topic = topic_view(&found, shared.topic_author.clone(), caller);
-        Ok(TopicWithPosts { topic, posts, next_cursor: shared.next_cursor.clone() })
+        Ok(TopicAnswer::Shared { topic, page: shared, reader: caller.user_id, my_reactions })
     }
 
     /// A category's list for one reader ([`store::topic_page`]), batched
@@ -181,9 +196,10 @@ impl Forum {
                     status: status_of(&p.status),
                     ..published_view(p, shown(a, &names))
                 };
-                (view, author_id, body)
+                KeptPost::new(&view, author_id, body)
             })
-            .collect();
+            .collect::<serde_json::Result<Vec<_>>>()
+            .map_err(|e| Error::Internal(e.into()))?;
         Ok(KeptTopicPage {
             version: topic.version,
             built: Instant::now(),
