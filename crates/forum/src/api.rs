@@ -126,7 +126,7 @@ impl ForumApi {
         limit: Query<Option<u32>>,
     ) -> Result<WrittenJson<TopicWithPosts>> {
         let who = caller(req).await?;
-        Ok(WrittenJson::new(self.forum.topic(&who, id.0, cursor.0.as_deref(), limit.0).await?.to_json()?))
+        Ok(WrittenJson::new(self.forum.topic(&who, id.0, cursor.0.as_deref(), limit.0).await?.json_bytes()?))
     }
 
     /// Its author or a moderator changes a topic's title: screened with the

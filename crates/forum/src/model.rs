@@ -252,8 +252,9 @@ pub struct TopicView {
 }
 
 /// A post as members see it.
-// Written by serde (platform::responses::DirectJson), and spliced by
-// crate::kept::KeptPost: the caller's own fields last, in this order.
+// Written by serde (crate::kept::KeptPost, then the reader's own fields
+// spliced in: they come last, in this order): Serialize must write what
+// ToJSON would.
 #[derive(Clone, Debug, Object, Serialize)]
 pub struct PostView {
     pub id: Uuid,
@@ -286,7 +287,8 @@ pub struct PostView {
 }
 
 /// A topic and one page of its posts (20 by default).
-// Written by serde (platform::responses::DirectJson): Serialize must write what ToJSON would.
+// Written by serde (crate::kept::KeptTopicPage::write_for, and as a whole
+// for a page built for one reader): Serialize must write what ToJSON would.
 #[derive(Clone, Debug, Object, Serialize)]
 pub struct TopicWithPosts {
     pub topic: TopicView,

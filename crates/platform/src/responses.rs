@@ -20,12 +20,13 @@ pub enum Accepted {
 }
 
 /// A `200` JSON body written straight from the value by serde, for the
-/// busiest reads (a topic's page, a category's list). [`poem_openapi::payload::Json`]
-/// first builds a `serde_json::Value` of the whole answer (a map per object,
-/// a copy of every string) and then writes that: over a tenth of the
-/// server's samples on a topic's page (bench/README.md). The document is the same: the schema is `T`'s,
-/// and `T`'s `Serialize` must write what its `ToJSON` would (each type that
-/// uses this has a test saying so, with [`same_json`]); dates go through
+/// busiest reads (a category's list; a topic's page is a [`WrittenJson`]).
+/// [`poem_openapi::payload::Json`] first builds a `serde_json::Value` of the
+/// whole answer (a map per object, a copy of every string) and then writes
+/// that: over a tenth of the server's samples on a topic's page
+/// (bench/README.md). The document is the same: the schema is `T`'s, and
+/// `T`'s `Serialize` must write what its `ToJSON` would (each type written
+/// by serde has a test saying so, with [`same_json`]); dates go through
 /// [`rfc3339`] for that.
 #[derive(Debug)]
 pub struct DirectJson<T>(pub T);

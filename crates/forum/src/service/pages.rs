@@ -79,7 +79,7 @@ impl TopicAnswer {
     }
 
     /// The answer as JSON: a [`TopicWithPosts`].
-    pub fn to_json(&self) -> Result<Vec<u8>> {
+    pub fn json_bytes(&self) -> Result<Vec<u8>> {
         match self {
             TopicAnswer::Own(page) => serde_json::to_vec(page),
             TopicAnswer::Shared { topic, page, reader, my_reactions } => page.write_for(topic, *reader, my_reactions),
