@@ -139,6 +139,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -281,6 +290,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -407,6 +425,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -544,6 +571,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -691,6 +727,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -828,6 +873,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -954,6 +1008,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1097,6 +1160,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1231,6 +1303,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1352,6 +1433,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1489,6 +1579,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1634,6 +1733,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1752,6 +1860,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1895,6 +2012,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         options?: never;
@@ -2029,6 +2155,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2182,6 +2317,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -2307,6 +2451,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2445,6 +2598,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2592,6 +2754,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2710,6 +2881,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2874,6 +3054,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2997,6 +3186,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3154,6 +3352,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3320,6 +3527,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3479,6 +3695,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3618,6 +3843,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3782,6 +4016,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3935,6 +4178,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4077,6 +4329,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4206,6 +4467,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4353,6 +4623,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4487,6 +4766,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4637,6 +4925,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4767,6 +5064,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4914,6 +5220,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5050,6 +5365,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         options?: never;
@@ -5170,6 +5494,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5307,6 +5640,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5455,6 +5797,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5596,6 +5947,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5730,6 +6090,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5879,6 +6248,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -6014,6 +6392,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6162,6 +6549,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6298,6 +6694,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         options?: never;
@@ -6426,6 +6831,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6574,6 +6988,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6703,6 +7126,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6843,6 +7275,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6996,6 +7437,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         /** Leave a course; what was done is kept. */
@@ -7109,6 +7559,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7265,6 +7724,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7392,6 +7860,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7537,6 +8014,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -7666,6 +8152,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7811,6 +8306,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -7942,6 +8446,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8086,6 +8599,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -8204,6 +8726,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8351,6 +8882,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -8480,6 +9020,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8620,6 +9169,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8769,6 +9327,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -8904,6 +9471,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -9022,6 +9598,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9165,6 +9750,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -9298,6 +9892,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9448,6 +10051,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -9570,6 +10182,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9713,6 +10334,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -9849,6 +10479,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         /** Replace a resource's metadata (same JSON as the upload's `metadata`); without `published` the resource keeps its published state. */
@@ -9974,6 +10613,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -10088,6 +10736,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10224,6 +10881,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10383,6 +11049,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -10510,6 +11185,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10653,6 +11337,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -10786,6 +11479,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10936,6 +11638,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -11056,6 +11767,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11192,6 +11912,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11340,6 +12069,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -11476,6 +12214,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -11591,6 +12338,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11720,6 +12476,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11861,6 +12626,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -11988,6 +12762,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12127,6 +12910,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12286,6 +13078,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -12416,6 +13217,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12562,6 +13372,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12717,6 +13536,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -12846,6 +13674,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12992,6 +13829,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -13131,6 +13977,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13288,6 +14143,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -13418,6 +14282,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13556,6 +14429,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13702,6 +14584,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -13837,6 +14728,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         /** Watches a category (told of every new topic there), or stops: `{level: watching|normal|muted}`. */
@@ -13955,6 +14855,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14091,6 +15000,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14237,6 +15155,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -14369,6 +15296,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         /** Sets how the caller wants forum mail: immediate, daily, weekly or off. */
@@ -14485,6 +15421,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14630,6 +15575,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -14766,6 +15720,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -14881,6 +15844,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15016,6 +15988,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15165,6 +16146,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -15292,6 +16282,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15431,6 +16430,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15580,6 +16588,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -15708,6 +16725,15 @@ export interface paths {
                 };
                 /** @description Internal error; quote request_id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

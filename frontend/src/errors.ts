@@ -87,6 +87,8 @@ export function describeError(error: unknown, t: Translate, overrides: Overrides
     if (wait >= 120) return t('error.tooManyMinutes', { n: Math.ceil(wait / 60) });
     return t('error.tooManySeconds', { n: Math.max(1, wait) });
   }
+  // The database out of reach for a moment (a restart): worth trying again soon.
+  if (status === 503) return t('error.unavailable');
   if (status >= 500) return t('error.server');
   // No reason this build knows: a sentence for the status, never the server's English.
   switch (status) {

@@ -43,7 +43,18 @@ struct Waiting<Q, A> {
 /// A read's batch failed (the error is logged where it happened).
 #[derive(Clone, Copy, Debug, thiserror::Error)]
 #[error("a batch of reads failed at the database")]
-pub struct Failed;
+pub struct Failed {
+    /// The database was out of reach or busy ([`crate::db::is_unavailable`]):
+    /// the request is answered 503, to be tried again, not 500.
+    pub unavailable: bool,
+}
+
+impl Failed {
+    /// Failed for `cause` (`None`: not the database's error).
+    fn of(cause: Option<&sqlx::Error>) -> Self {
+        Self { unavailable: cause.is_some_and(crate::db::is_unavailable) }
+    }
+}
 
 /// The batches that may be at the database at once, shared by the kinds of
 /// read that use the same connections. Cheap to clone.
@@ -110,9 +121,9 @@ impl<Q: Clone + Send + 'static, A: Send + 'static> Batched<Q, A> {
                     queue.insert(sender)
                 }
             };
-            open.send(waiting).map_err(|_| Failed)?;
+            open.send(waiting).map_err(|_| Failed::of(None))?;
         }
-        answered.await.map_err(|_| Failed)?
+        answered.await.map_err(|_| Failed::of(None))?
     }
 }
 
@@ -154,10 +165,13 @@ async fn form_batches<Q: Clone + Send + 'static, A: Send + 'static>(
                 Err(Some(sqlx::Error::Database(_))) if questions.len() > 1 => {
                     for (question, answer) in questions.into_iter().zip(answers) {
                         let alone = run_batch(name, &run, vec![question]).await;
-                        let _ = answer.send(alone.map_err(|_| Failed).and_then(|mut a| a.pop().ok_or(Failed)));
+                        let _ = answer.send(alone.map_err(|e| Failed::of(e.as_ref())).and_then(|mut a| a.pop().ok_or(Failed::of(None))));
                     }
                 }
-                Err(_) => answers.into_iter().for_each(|a| drop(a.send(Err(Failed)))),
+                Err(e) => {
+                    let failed = Failed::of(e.as_ref());
+                    answers.into_iter().for_each(|a| drop(a.send(Err(failed))));
+                }
             }
             drop(lane);
         });

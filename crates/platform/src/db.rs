@@ -68,6 +68,27 @@ pub struct Turn(#[allow(dead_code)] tokio::sync::OwnedMutexGuard<()>);
 /// How long a SQLite writer waits for the file (busy timeout) or for its turn.
 const SQLITE_WAIT: Duration = Duration::from_secs(10);
 
+/// Whether `e` says the database could not be reached, was going down or
+/// starting up, or stayed busy past the wait: nothing is wrong with the
+/// request, and the same request shortly after may well succeed (503 with
+/// `Retry-After`, not 500: [`crate::Error`]).
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        // No connection within the pool's wait (the server refuses or is
+        // gone), the pool closing at shutdown, a connection cut mid-query.
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => match db.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+            // SQLITE_BUSY and SQLITE_LOCKED, and their extended codes: another
+            // process (a `sanad` command, a backup) held the file past the wait.
+            Some(_) => db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+            // PostgreSQL: connection exceptions (class 08); shutting down, crashed
+            // or starting up (57P01 to 57P03); too many connections (53300).
+            None => db.code().is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03" | "53300")),
+        },
+        _ => false,
+    }
+}
+
 /// Runs `$body` with `$c` bound to the live pool (`&SqlitePool` or `&PgPool`).
 /// The body is compiled once per backend, so it must only use SQL that both accept.
 #[macro_export]

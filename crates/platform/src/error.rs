@@ -140,7 +140,10 @@ pub enum Error {
     /// when to try again, in the caller's language (the forum's rate limits).
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64, detail: String },
-    /// A failure of ours, not the client's (500); the cause is logged, never shown.
+    /// A failure of ours, not the client's (500); the cause is logged, never
+    /// shown. When the cause is the database out of reach or busy
+    /// ([`crate::db::is_unavailable`]), it is answered as `unavailable` (503,
+    /// `Retry-After`): every store's error reaches here, whatever wrapped it.
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -165,6 +168,7 @@ impl Error {
             Error::TooLarge(_) => ProblemType::PayloadTooLarge,
             Error::UnsupportedMediaType(_) => ProblemType::UnsupportedMediaType,
             Error::TooManyRequests { .. } | Error::RateLimited { .. } => ProblemType::TooManyRequests,
+            Error::Internal(cause) if database_unavailable(cause) => ProblemType::Unavailable,
             Error::Internal(_) => ProblemType::Internal,
         }
     }
@@ -210,13 +214,23 @@ impl Problem {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
+        let kind = self.problem_type();
         if let Error::Internal(cause) = &self {
             // Only the id reaches the user; the cause goes to the log.
-            tracing::error!(error = %format!("{cause:#}"), "internal error");
+            if kind == ProblemType::Unavailable {
+                tracing::warn!(error = %format!("{cause:#}"), "database unavailable");
+            } else {
+                tracing::error!(error = %format!("{cause:#}"), "internal error");
+            }
         }
         let mut resp = self.problem().into_http();
-        if let Error::TooManyRequests { retry_after_secs } | Error::RateLimited { retry_after_secs, .. } = self {
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+        let retry_after = match self {
+            Error::TooManyRequests { retry_after_secs } | Error::RateLimited { retry_after_secs, .. } => Some(retry_after_secs.max(1)),
+            _ if kind == ProblemType::Unavailable => Some(RETRY_WHEN_UNAVAILABLE_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
     }
@@ -229,6 +243,19 @@ impl From<Error> for poem::Error {
         err.set_error_message(status.canonical_reason().unwrap_or("error"));
         err
     }
+}
+
+/// How long a client is asked to wait when the database is out of reach:
+/// about as long as a PostgreSQL restart or a failover takes.
+const RETRY_WHEN_UNAVAILABLE_SECS: u64 = 5;
+
+/// Whether a failure's cause, or any cause under it, is the database out of
+/// reach (a batched read's too: [`crate::batch::Failed`]).
+fn database_unavailable(cause: &anyhow::Error) -> bool {
+    cause.chain().any(|e| {
+        e.downcast_ref::<sqlx::Error>().is_some_and(crate::db::is_unavailable)
+            || e.downcast_ref::<crate::batch::Failed>().is_some_and(|f| f.unavailable)
+    })
 }
 
 impl From<sqlx::Error> for Error {
@@ -275,6 +302,33 @@ mod tests {
         assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(resp.headers().get("retry-after").unwrap(), "30");
         assert_eq!(resp.headers().get("content-type").unwrap(), PROBLEM_JSON);
+    }
+
+    #[test]
+    fn the_database_out_of_reach_is_503_with_retry_after() {
+        let unavailable = [
+            Error::from(sqlx::Error::PoolTimedOut),
+            Error::Internal(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()).into()),
+            Error::Internal(anyhow::Error::new(sqlx::Error::PoolClosed).context("reading a topic").context("forum")),
+            Error::Internal(crate::batch::Failed { unavailable: true }.into()),
+        ];
+        for e in unavailable {
+            let resp = e.into_response();
+            assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(resp.headers().get(header::RETRY_AFTER).unwrap(), "5");
+            assert_eq!(resp.headers().get(header::CONTENT_TYPE).unwrap(), PROBLEM_JSON);
+        }
+        let internal = [
+            Error::from(sqlx::Error::RowNotFound),
+            Error::from(sqlx::Error::ColumnNotFound("x".into())),
+            Error::Internal(crate::batch::Failed { unavailable: false }.into()),
+            Error::Internal(anyhow::anyhow!("PoolTimedOut, said as text")),
+        ];
+        for e in internal {
+            let resp = e.into_response();
+            assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            assert!(resp.headers().get(header::RETRY_AFTER).is_none());
+        }
     }
 
     #[test]

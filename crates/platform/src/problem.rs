@@ -85,6 +85,8 @@ problem_types! {
     TooManyRequests = 429 "too-many-requests" "Too many attempts" operations;
     /// Internal error; quote request_id
     Internal = 500 "internal" "Something went wrong on our side" operations;
+    /// The database could not be reached or stayed busy (a restart, a cut link); try again after Retry-After
+    Unavailable = 503 "unavailable" "Briefly unavailable; try again shortly" operations;
     /// `/readyz`: the database is unreachable, migrations are pending, or the instance is leaving (SIGTERM)
     NotReady = 503 "not-ready" "Not ready";
     /// The web app was not built into this binary and no SANAD_STATIC_DIR is set

@@ -32,6 +32,7 @@ export const en: Dict = {
 
   'error.network': 'Cannot connect. Check your network and try again.',
   'error.server': 'The service has a problem. Try again in a few minutes.',
+  'error.unavailable': 'The service is briefly unavailable. Try again in a few seconds.',
   'error.tooManySeconds': 'Too many attempts. Try again in {n} seconds.',
   'error.tooManyMinutes': 'Too many attempts. Try again in {n} minutes.',
   'error.tooManyLater': 'Too many attempts. Try again a little later.',

@@ -30,6 +30,7 @@ export const fr = {
 
   'error.network': 'Connexion impossible. Vérifiez votre réseau puis réessayez.',
   'error.server': 'Le service rencontre un problème. Réessayez dans quelques minutes.',
+  'error.unavailable': 'Le service est momentanément indisponible. Réessayez dans quelques secondes.',
   'error.tooManySeconds': 'Trop de tentatives. Réessayez dans {n} secondes.',
   'error.tooManyMinutes': 'Trop de tentatives. Réessayez dans {n} minutes.',
   'error.tooManyLater': 'Trop de tentatives. Réessayez un peu plus tard.',

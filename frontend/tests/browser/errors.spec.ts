@@ -47,6 +47,26 @@ test('429 shows how long to wait', async ({ page }) => {
   await expect(page.getByRole('alert')).toHaveText('Trop de tentatives. Réessayez dans 42 secondes.');
 });
 
+test('503 says the service is briefly unavailable, in French and Arabic', async ({ page }) => {
+  await page.route('**/api/v1/auth/login', (route) =>
+    route.fulfill({
+      status: 503,
+      headers: { 'Retry-After': '5' },
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'urn:sanad:problem:unavailable', title: 'Briefly unavailable; try again shortly', status: 503 }),
+    }),
+  );
+  const said = { fr: 'Le service est momentanément indisponible. Réessayez dans quelques secondes.', ar: 'الخدمة غير متاحة مؤقتًا. أعد المحاولة بعد بضع ثوانٍ.' };
+  for (const locale of ['fr', 'ar'] as const) {
+    await page.goto('/login');
+    if (locale === 'ar') await switchLanguage(page, 'ar');
+    await page.locator('main input[type=email]').fill('amal@example.ma');
+    await page.locator('main input[type=password]').fill('whatever-password');
+    await page.locator('main form button[type=submit]').click();
+    await expect(page.getByRole('alert')).toHaveText(said[locale]);
+  }
+});
+
 test('unknown paths fall back to the app, which says the page is missing', async ({ page }) => {
   await page.goto('/nowhere/at-all');
   await expect(page.getByRole('heading', { level: 1, name: 'Page introuvable' })).toBeVisible();
