@@ -89,6 +89,14 @@ impl TestServer {
         Self::start_on(backend, options, data_dir, database_url).await
     }
 
+    /// Starts on the PostgreSQL database at `database_url`, made by the test
+    /// ([`fresh_postgres_database`]) and reached however it likes (through a
+    /// link it can cut, say).
+    pub async fn start_on_postgres(database_url: String, options: Options) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        Self::start_on(Backend::Postgres, options, data_dir, database_url).await
+    }
+
     /// Stops this server, lets `between` touch its data directory, and starts
     /// another on the same data directory and database.
     pub async fn restart(self, options: Options, between: impl FnOnce(&std::path::Path)) -> Self {

@@ -530,7 +530,12 @@ impl Forum {
 
     async fn readable_post(&self, caller: &Caller, id: Uuid) -> Result<(PostRow, TopicRow)> {
         let post = store::post(&self.db, id).await.map_err(sql)?.filter(|p| can_read_post(p, caller)).ok_or(Error::NotFound("post"))?;
-        let topic = self.readable_topic(caller, post.topic_id).await.map_err(|_| Error::NotFound("post"))?;
+        // A post in a topic the caller may not read is no post to them; any
+        // other failure (the database out of reach) stays what it is.
+        let topic = self.readable_topic(caller, post.topic_id).await.map_err(|e| match e {
+            Error::NotFound(_) => Error::NotFound("post"),
+            other => other,
+        })?;
         Ok((post, topic))
     }
 

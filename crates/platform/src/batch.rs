@@ -31,8 +31,9 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 pub type Run<Q, A> = Arc<dyn Fn(Vec<Q>) -> Pin<Box<dyn Future<Output = Result<Vec<A>, sqlx::Error>> + Send>> + Send + Sync>;
 
 /// How long a batch may take before its reads fail (a lane is then free
-/// again): as long as a request waits for a pooled connection.
-const BATCH_TIMEOUT: Duration = Duration::from_secs(10);
+/// again): as long as a request waits for a pooled connection (a fifth of a
+/// second in this crate's unit tests, which wait for it).
+const BATCH_TIMEOUT: Duration = if cfg!(test) { Duration::from_millis(200) } else { Duration::from_secs(10) };
 
 /// A read waiting for its batch.
 struct Waiting<Q, A> {
@@ -50,10 +51,28 @@ pub struct Failed {
 }
 
 impl Failed {
-    /// Failed for `cause` (`None`: not the database's error).
-    fn of(cause: Option<&sqlx::Error>) -> Self {
-        Self { unavailable: cause.is_some_and(crate::db::is_unavailable) }
+    /// Failed for `why`.
+    fn of(why: &Why) -> Self {
+        let unavailable = match why {
+            Why::Refused(e) => crate::db::is_unavailable(e),
+            // No answer in time: the database is out of reach or swamped.
+            Why::TimedOut => true,
+            Why::WrongCount | Why::Gone => false,
+        };
+        Self { unavailable }
     }
+}
+
+/// Why a batch failed.
+enum Why {
+    /// The database returned an error.
+    Refused(sqlx::Error),
+    /// No answer within [`BATCH_TIMEOUT`].
+    TimedOut,
+    /// Not one answer per question: our bug.
+    WrongCount,
+    /// The batches' task ended (the instance is stopping).
+    Gone,
 }
 
 /// The batches that may be at the database at once, shared by the kinds of
@@ -121,9 +140,9 @@ impl<Q: Clone + Send + 'static, A: Send + 'static> Batched<Q, A> {
                     queue.insert(sender)
                 }
             };
-            open.send(waiting).map_err(|_| Failed::of(None))?;
+            open.send(waiting).map_err(|_| Failed::of(&Why::Gone))?;
         }
-        answered.await.map_err(|_| Failed::of(None))?
+        answered.await.map_err(|_| Failed::of(&Why::Gone))?
     }
 }
 
@@ -161,15 +180,17 @@ async fn form_batches<Q: Clone + Send + 'static, A: Send + 'static>(
                     }
                 }
                 // A statement the database refused may have failed for one
-                // question only: each is asked alone, so only its read fails.
-                Err(Some(sqlx::Error::Database(_))) if questions.len() > 1 => {
+                // question only: each is asked alone, so only its read fails
+                // (not when the database itself is out of reach: all would).
+                Err(Why::Refused(e @ sqlx::Error::Database(_))) if questions.len() > 1 && !crate::db::is_unavailable(&e) => {
                     for (question, answer) in questions.into_iter().zip(answers) {
                         let alone = run_batch(name, &run, vec![question]).await;
-                        let _ = answer.send(alone.map_err(|e| Failed::of(e.as_ref())).and_then(|mut a| a.pop().ok_or(Failed::of(None))));
+                        let _ = answer
+                            .send(alone.map_err(|why| Failed::of(&why)).and_then(|mut a| a.pop().ok_or(Failed::of(&Why::WrongCount))));
                     }
                 }
-                Err(e) => {
-                    let failed = Failed::of(e.as_ref());
+                Err(why) => {
+                    let failed = Failed::of(&why);
                     answers.into_iter().for_each(|a| drop(a.send(Err(failed))));
                 }
             }
@@ -179,22 +200,27 @@ async fn form_batches<Q: Clone + Send + 'static, A: Send + 'static>(
 }
 
 /// Runs one batch within [`BATCH_TIMEOUT`], checking it answered each
-/// question; logs what went wrong (`None`: a timeout or a wrong count).
-async fn run_batch<Q, A>(name: &'static str, run: &Run<Q, A>, questions: Vec<Q>) -> Result<Vec<A>, Option<sqlx::Error>> {
+/// question; logs what went wrong (a warning when the database is out of
+/// reach, as [`crate::Error`] logs it).
+async fn run_batch<Q, A>(name: &'static str, run: &Run<Q, A>, questions: Vec<Q>) -> Result<Vec<A>, Why> {
     let size = questions.len();
     match tokio::time::timeout(BATCH_TIMEOUT, run(questions)).await {
         Ok(Ok(found)) if found.len() == size => Ok(found),
         Ok(Ok(found)) => {
             tracing::error!(batch = name, size, answers = found.len(), "a batch of reads got the wrong number of answers");
-            Err(None)
+            Err(Why::WrongCount)
+        }
+        Ok(Err(e)) if crate::db::is_unavailable(&e) => {
+            tracing::warn!(batch = name, size, error = %e, "a batch of reads failed: database unavailable");
+            Err(Why::Refused(e))
         }
         Ok(Err(e)) => {
             tracing::error!(batch = name, size, error = %e, "a batch of reads failed");
-            Err(Some(e))
+            Err(Why::Refused(e))
         }
         Err(_) => {
-            tracing::error!(batch = name, size, "a batch of reads timed out");
-            Err(None)
+            tracing::warn!(batch = name, size, "a batch of reads timed out: database unavailable");
+            Err(Why::TimedOut)
         }
     }
 }
@@ -276,8 +302,42 @@ mod tests {
             })
         };
         let batched = Batched::new("test", Lanes::new(1), 10, run);
-        assert!(batched.read(1).await.is_err());
+        assert!(batched.read(1).await.is_err_and(|f| f.unavailable), "no connection in time: to be tried again (503)");
         assert_eq!(batched.read(2).await.unwrap(), 2);
+    }
+
+    /// Out of reach or silent, the database makes a read unavailable (503);
+    /// a refusal of the statement, or a wrong count of answers, is ours (500).
+    #[tokio::test]
+    async fn a_read_says_whether_the_database_was_out_of_reach() {
+        // What the database does with a batch: an error, or `None`, no answer.
+        type Outcome = fn() -> Option<sqlx::Error>;
+        let failing = |outcome: Outcome| -> Run<u32, u32> {
+            Arc::new(move |questions: Vec<u32>| {
+                Box::pin(async move {
+                    match outcome() {
+                        Some(e) => Err(e),
+                        // Never answers: the batch times out.
+                        None if questions.is_empty() => Ok(vec![]),
+                        None => std::future::pending().await,
+                    }
+                })
+            })
+        };
+        let cases: [(Outcome, bool); 4] = [
+            (|| Some(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into())), true),
+            (|| None, true),
+            (|| Some(sqlx::Error::RowNotFound), false),
+            (|| Some(sqlx::Error::ColumnNotFound("x".into())), false),
+        ];
+        for (outcome, unavailable) in cases {
+            let batched = Batched::new("test", Lanes::new(1), 10, failing(outcome));
+            let failed = batched.read(1).await.expect_err("a failed read");
+            assert_eq!(failed.unavailable, unavailable);
+        }
+        let short: Run<u32, u32> = Arc::new(|_| Box::pin(async { Ok(vec![]) }));
+        let failed = Batched::new("test", Lanes::new(1), 10, short).read(1).await.expect_err("no answer for the question");
+        assert!(!failed.unavailable);
     }
 
     #[tokio::test]

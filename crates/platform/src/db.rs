@@ -75,15 +75,21 @@ const SQLITE_WAIT: Duration = Duration::from_secs(10);
 pub fn is_unavailable(e: &sqlx::Error) -> bool {
     match e {
         // No connection within the pool's wait (the server refuses or is
-        // gone), the pool closing at shutdown, a connection cut mid-query.
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => true,
+        // gone; also a pool held too long by our own requests, which the
+        // pool cannot tell apart), the pool closing at shutdown, a
+        // connection cut mid-query.
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
         sqlx::Error::Database(db) => match db.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
-            // SQLITE_BUSY and SQLITE_LOCKED, and their extended codes: another
-            // process (a `sanad` command, a backup) held the file past the wait.
-            Some(_) => db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)),
-            // PostgreSQL: connection exceptions (class 08); shutting down, crashed
-            // or starting up (57P01 to 57P03); too many connections (53300).
-            None => db.code().is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03" | "53300")),
+            // SQLITE_BUSY and its extended codes: another process (a `sanad`
+            // command, a backup) held the file past the busy wait.
+            Some(_) => db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5),
+            // PostgreSQL: connection exceptions (class 08, but a protocol
+            // violation, 08P01, is ours); shutting down, crashed or starting
+            // up (57P01 to 57P03); too many connections (53300); a standby
+            // not yet promoted after a failover (25006, read-only).
+            None => db
+                .code()
+                .is_some_and(|c| (c.starts_with("08") && c != "08P01") || matches!(&*c, "57P01" | "57P02" | "57P03" | "53300" | "25006")),
         },
         _ => false,
     }

@@ -141,9 +141,10 @@ pub enum Error {
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64, detail: String },
     /// A failure of ours, not the client's (500); the cause is logged, never
-    /// shown. When the cause is the database out of reach or busy
-    /// ([`crate::db::is_unavailable`]), it is answered as `unavailable` (503,
-    /// `Retry-After`): every store's error reaches here, whatever wrapped it.
+    /// shown. When the cause, or any cause under it, is the database out of
+    /// reach or busy ([`crate::db::is_unavailable`], [`crate::batch::Failed`]),
+    /// it is answered as `unavailable` (503, `Retry-After`): a store's error
+    /// keeps its cause on its way here (`e.into()`, `.context(..)`).
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
