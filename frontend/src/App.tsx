@@ -141,8 +141,9 @@ export function App() {
         } else rememberSession(null);
       })
       .catch((e: unknown) => {
-        // No network: the learner who was signed in here still is, until the check can be made.
-        const kept = e instanceof ApiError && e.status === 0 ? lastSignedIn() : null;
+        // No network, or the server briefly without its database (503): the learner who was
+        // signed in here still is, until the check can be made.
+        const kept = e instanceof ApiError && (e.status === 0 || e.status === 503) ? lastSignedIn() : null;
         if (kept) setMe(kept);
       })
       .finally(() => {

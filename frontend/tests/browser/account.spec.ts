@@ -1,6 +1,28 @@
 import { expect, test, type Page } from '@playwright/test';
 import { PASSWORD, registerViaApi, switchLanguage, uniqueEmail } from './helpers';
 
+test('a learner stays signed in when the server is briefly unavailable at start (503)', async ({ page }) => {
+  await page.goto('/register');
+  await page.getByLabel('Adresse e-mail').fill(uniqueEmail('unavailable'));
+  await page.getByLabel('Nom affiché').fill('Salma Bennani');
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Bonjour Salma Bennani' })).toBeVisible();
+
+  // The session check at start meets a server without its database: the learner is not shown as a guest.
+  await page.route('**/api/v1/session', (route) =>
+    route.fulfill({
+      status: 503,
+      headers: { 'Retry-After': '5' },
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'urn:sanad:problem:unavailable', title: 'Briefly unavailable; try again shortly', status: 503 }),
+    }),
+  );
+  await page.reload();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Se déconnecter' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Se connecter' })).toHaveCount(0);
+});
+
 test('register, log out, log in, edit profile, reload, switch to Arabic', async ({ page }) => {
   const email = uniqueEmail('flow');
 
