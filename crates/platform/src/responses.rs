@@ -31,22 +31,6 @@ pub enum Accepted {
 #[derive(Debug)]
 pub struct DirectJson<T>(pub T);
 
-impl<T: poem_openapi::types::Type> poem_openapi::payload::Payload for DirectJson<T> {
-    const CONTENT_TYPE: &'static str = "application/json; charset=utf-8";
-
-    fn check_content_type(content_type: &str) -> bool {
-        <poem_openapi::payload::Json<T> as poem_openapi::payload::Payload>::check_content_type(content_type)
-    }
-
-    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
-        T::schema_ref()
-    }
-
-    fn register(registry: &mut poem_openapi::registry::Registry) {
-        T::register(registry);
-    }
-}
-
 impl<T: serde::Serialize + Send> poem::IntoResponse for DirectJson<T> {
     fn into_response(self) -> poem::Response {
         match serde_json::to_vec(&self.0) {
@@ -83,22 +67,6 @@ impl<T> WrittenJson<T> {
     /// A body of `T`'s schema, written as JSON.
     pub fn new(body: Vec<u8>) -> Self {
         Self { body, schema: std::marker::PhantomData }
-    }
-}
-
-impl<T: poem_openapi::types::Type> poem_openapi::payload::Payload for WrittenJson<T> {
-    const CONTENT_TYPE: &'static str = "application/json; charset=utf-8";
-
-    fn check_content_type(content_type: &str) -> bool {
-        <poem_openapi::payload::Json<T> as poem_openapi::payload::Payload>::check_content_type(content_type)
-    }
-
-    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
-        T::schema_ref()
-    }
-
-    fn register(registry: &mut poem_openapi::registry::Registry) {
-        T::register(registry);
     }
 }
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { PASSWORD, registerViaApi, switchLanguage, uniqueEmail } from './helpers';
+import { PASSWORD, problemAnswer, registerViaApi, switchLanguage, uniqueEmail } from './helpers';
 
 test('a learner stays signed in when the server is briefly unavailable at start (503)', async ({ page }) => {
   await page.goto('/register');
@@ -11,12 +11,7 @@ test('a learner stays signed in when the server is briefly unavailable at start 
 
   // The session check at start meets a server without its database: the learner is not shown as a guest.
   await page.route('**/api/v1/session', (route) =>
-    route.fulfill({
-      status: 503,
-      headers: { 'Retry-After': '5' },
-      contentType: 'application/problem+json',
-      body: JSON.stringify({ type: 'urn:sanad:problem:unavailable', title: 'Briefly unavailable; try again shortly', status: 503 }),
-    }),
+    route.fulfill(problemAnswer(503, 'unavailable', 'Briefly unavailable; try again shortly', { 'Retry-After': '5' })),
   );
   await page.reload();
   await expect(page.getByRole('navigation').getByRole('link', { name: 'Se déconnecter' })).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { switchLanguage } from './helpers';
+import { problemAnswer, switchLanguage } from './helpers';
 
 // Problem answers are simulated here so the display can be checked precisely.
 test('server field errors sit next to their fields, linked and announced', async ({ page }) => {
@@ -33,12 +33,7 @@ test('server field errors sit next to their fields, linked and announced', async
 
 test('429 shows how long to wait', async ({ page }) => {
   await page.route('**/api/v1/auth/login', (route) =>
-    route.fulfill({
-      status: 429,
-      headers: { 'Retry-After': '42' },
-      contentType: 'application/problem+json',
-      body: JSON.stringify({ type: 'urn:sanad:problem:too-many-requests', title: 'Too many attempts', status: 429 }),
-    }),
+    route.fulfill(problemAnswer(429, 'too-many-requests', 'Too many attempts', { 'Retry-After': '42' })),
   );
   await page.goto('/login');
   await page.getByLabel('Adresse e-mail').fill('amal@example.ma');
@@ -49,12 +44,7 @@ test('429 shows how long to wait', async ({ page }) => {
 
 test('503 says the service is briefly unavailable, in French and Arabic', async ({ page }) => {
   await page.route('**/api/v1/auth/login', (route) =>
-    route.fulfill({
-      status: 503,
-      headers: { 'Retry-After': '5' },
-      contentType: 'application/problem+json',
-      body: JSON.stringify({ type: 'urn:sanad:problem:unavailable', title: 'Briefly unavailable; try again shortly', status: 503 }),
-    }),
+    route.fulfill(problemAnswer(503, 'unavailable', 'Briefly unavailable; try again shortly', { 'Retry-After': '5' })),
   );
   const said = { fr: 'Le service est momentanément indisponible. Réessayez dans quelques secondes.', ar: 'الخدمة غير متاحة مؤقتًا. أعد المحاولة بعد بضع ثوانٍ.' };
   for (const locale of ['fr', 'ar'] as const) {

@@ -36,6 +36,11 @@ export async function switchLanguage(page: Page, locale: 'fr' | 'ar' | 'en'): Pr
   await expect(page.locator('html')).toHaveAttribute('lang', locale);
 }
 
+/** A problem+json answer as the server writes one, for `route.fulfill`. */
+export function problemAnswer(status: number, slug: string, title: string, headers: Record<string, string> = {}) {
+  return { status, headers, contentType: 'application/problem+json', body: JSON.stringify({ type: `urn:sanad:problem:${slug}`, title, status }) };
+}
+
 /** Created by serve.mjs (and mock-server.mjs) before the server starts. */
 export const ADMIN = { email: 'admin@example.ma', password: 'admin-password-2024' };
 export const TRAINER = { email: 'formatrice@example.ma', password: 'trainer-password-2024' };
