@@ -65,6 +65,8 @@ export function App() {
   });
   const loc = useLocation();
   const meRef = useRef<Me | null>(null);
+  // Checks the session of a learner signed in from the device's memory (set by the effect below).
+  const checkSession = useRef<() => void>(() => undefined);
   // A language picked before the session check answered: the reader's latest choice, which the
   // account's language must not undo when the answer comes.
   const pickedEarly = useRef<Locale | null>(null);
@@ -145,6 +147,8 @@ export function App() {
         // signed in here still is, until the check can be made.
         const kept = e instanceof ApiError && (e.status === 0 || e.status === 503) ? lastSignedIn() : null;
         if (kept) setMe(kept);
+        // No `online` event will come: checked again when the server says.
+        if (kept && e instanceof ApiError && e.status === 503) setTimeout(() => checkSession.current(), (e.retryAfter ?? 5) * 1000);
       })
       .finally(() => {
         setKnown(true);
@@ -155,18 +159,25 @@ export function App() {
   // Signed in from the device's memory (no token): checked again as soon as the network returns,
   // and each time the app comes back to the screen (the network was there, the server was not).
   useEffect(() => {
+    let again: ReturnType<typeof setTimeout> | undefined;
     const check = () => {
+      clearTimeout(again);
       const current = meRef.current;
       if (!current || current.csrf_token || document.visibilityState === 'hidden') return;
       getMe()
         .then((user) => {
           if (meRef.current === current) setMe(user);
         })
-        .catch(() => undefined);
+        .catch((e: unknown) => {
+          // The server still without its database: asked again when it says.
+          if (e instanceof ApiError && e.status === 503) again = setTimeout(check, (e.retryAfter ?? 5) * 1000);
+        });
     };
+    checkSession.current = check;
     window.addEventListener('online', check);
     document.addEventListener('visibilitychange', check);
     return () => {
+      clearTimeout(again);
       window.removeEventListener('online', check);
       document.removeEventListener('visibilitychange', check);
     };

@@ -68,7 +68,9 @@ impl KeptTopicPage {
 /// A published post as every reader sees it, written as JSON once: a page
 /// read by thousands of members is not cloned and escaped again for each.
 pub struct KeptPost {
+    /// The post's id, to lay the reader's reactions on it.
     pub id: Uuid,
+    /// Its number in the topic, as the reader's reactions name it.
     pub seq: i64,
     /// Its real author: their own post shows them `mine` and `body`.
     author_id: Uuid,

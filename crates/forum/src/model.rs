@@ -287,8 +287,9 @@ pub struct PostView {
 }
 
 /// A topic and one page of its posts (20 by default).
-// Written by serde (crate::kept::KeptTopicPage::write_for, and as a whole
-// for a page built for one reader): Serialize must write what ToJSON would.
+// Written by serde as a whole for a page built for one reader, and in parts
+// (the head, each post, the cursor) by crate::kept::KeptTopicPage::write_for:
+// Serialize must write what ToJSON would.
 #[derive(Clone, Debug, Object, Serialize)]
 pub struct TopicWithPosts {
     pub topic: TopicView,

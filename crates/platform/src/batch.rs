@@ -31,9 +31,9 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 pub type Run<Q, A> = Arc<dyn Fn(Vec<Q>) -> Pin<Box<dyn Future<Output = Result<Vec<A>, sqlx::Error>> + Send>> + Send + Sync>;
 
 /// How long a batch may take before its reads fail (a lane is then free
-/// again): as long as a request waits for a pooled connection (a fifth of a
-/// second in this crate's unit tests, which wait for it).
-const BATCH_TIMEOUT: Duration = if cfg!(test) { Duration::from_millis(200) } else { Duration::from_secs(10) };
+/// again): as long as a request waits for a pooled connection (two
+/// seconds in this crate's unit tests, which wait for it).
+const BATCH_TIMEOUT: Duration = if cfg!(test) { Duration::from_secs(2) } else { Duration::from_secs(10) };
 
 /// A read waiting for its batch.
 struct Waiting<Q, A> {
@@ -54,10 +54,11 @@ impl Failed {
     /// Failed for `why`.
     fn of(why: &Why) -> Self {
         let unavailable = match why {
-            Why::Refused(e) => crate::db::is_unavailable(e),
-            // No answer in time: the database is out of reach or swamped.
-            Why::TimedOut => true,
-            Why::WrongCount | Why::Gone => false,
+            Why::Database(e) => crate::db::is_unavailable(e),
+            // No answer in time: the database is out of reach or swamped. Or
+            // the instance is stopping: another may answer.
+            Why::TimedOut | Why::Gone => true,
+            Why::WrongCount => false,
         };
         Self { unavailable }
     }
@@ -65,8 +66,8 @@ impl Failed {
 
 /// Why a batch failed.
 enum Why {
-    /// The database returned an error.
-    Refused(sqlx::Error),
+    /// sqlx's error: a statement refused, or the database out of reach.
+    Database(sqlx::Error),
     /// No answer within [`BATCH_TIMEOUT`].
     TimedOut,
     /// Not one answer per question: our bug.
@@ -182,7 +183,7 @@ async fn form_batches<Q: Clone + Send + 'static, A: Send + 'static>(
                 // A statement the database refused may have failed for one
                 // question only: each is asked alone, so only its read fails
                 // (not when the database itself is out of reach: all would).
-                Err(Why::Refused(e @ sqlx::Error::Database(_))) if questions.len() > 1 && !crate::db::is_unavailable(&e) => {
+                Err(Why::Database(e @ sqlx::Error::Database(_))) if questions.len() > 1 && !crate::db::is_unavailable(&e) => {
                     for (question, answer) in questions.into_iter().zip(answers) {
                         let alone = run_batch(name, &run, vec![question]).await;
                         let _ = answer
@@ -212,11 +213,11 @@ async fn run_batch<Q, A>(name: &'static str, run: &Run<Q, A>, questions: Vec<Q>)
         }
         Ok(Err(e)) if crate::db::is_unavailable(&e) => {
             tracing::warn!(batch = name, size, error = %e, "a batch of reads failed: database unavailable");
-            Err(Why::Refused(e))
+            Err(Why::Database(e))
         }
         Ok(Err(e)) => {
             tracing::error!(batch = name, size, error = %e, "a batch of reads failed");
-            Err(Why::Refused(e))
+            Err(Why::Database(e))
         }
         Err(_) => {
             tracing::warn!(batch = name, size, "a batch of reads timed out: database unavailable");
@@ -313,13 +314,12 @@ mod tests {
         // What the database does with a batch: an error, or `None`, no answer.
         type Outcome = fn() -> Option<sqlx::Error>;
         let failing = |outcome: Outcome| -> Run<u32, u32> {
-            Arc::new(move |questions: Vec<u32>| {
+            Arc::new(move |_: Vec<u32>| {
                 Box::pin(async move {
                     match outcome() {
                         Some(e) => Err(e),
                         // Never answers: the batch times out.
-                        None if questions.is_empty() => Ok(vec![]),
-                        None => std::future::pending().await,
+                        None => std::future::pending::<Result<Vec<u32>, sqlx::Error>>().await,
                     }
                 })
             })

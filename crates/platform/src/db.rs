@@ -68,6 +68,13 @@ pub struct Turn(#[allow(dead_code)] tokio::sync::OwnedMutexGuard<()>);
 /// How long a SQLite writer waits for the file (busy timeout) or for its turn.
 const SQLITE_WAIT: Duration = Duration::from_secs(10);
 
+/// The database out of reach, said again to each request of a batch that
+/// met it once (the cause is logged where it was met): answered as
+/// `unavailable` (503) like the error it stands for.
+#[derive(Clone, Copy, Debug, thiserror::Error)]
+#[error("the database was out of reach (its cause logged where it was met)")]
+pub struct OutOfReach;
+
 /// Whether `e` says the database could not be reached, was going down or
 /// starting up, or stayed busy past the wait: nothing is wrong with the
 /// request, and the same request shortly after may well succeed (503 with

@@ -174,6 +174,12 @@ impl Error {
         }
     }
 
+    /// Whether this is the database out of reach or busy (503 `unavailable`):
+    /// the same request may succeed shortly.
+    pub fn is_unavailable(&self) -> bool {
+        self.problem_type() == ProblemType::Unavailable
+    }
+
     /// The HTTP status of this error.
     pub fn status(&self) -> StatusCode {
         self.problem_type().status()
@@ -251,11 +257,12 @@ impl From<Error> for poem::Error {
 const RETRY_WHEN_UNAVAILABLE_SECS: u64 = 5;
 
 /// Whether a failure's cause, or any cause under it, is the database out of
-/// reach (a batched read's too: [`crate::batch::Failed`]).
+/// reach (a batched read's too: [`crate::batch::Failed`], [`crate::db::OutOfReach`]).
 fn database_unavailable(cause: &anyhow::Error) -> bool {
     cause.chain().any(|e| {
         e.downcast_ref::<sqlx::Error>().is_some_and(crate::db::is_unavailable)
             || e.downcast_ref::<crate::batch::Failed>().is_some_and(|f| f.unavailable)
+            || e.is::<crate::db::OutOfReach>()
     })
 }
 
@@ -312,6 +319,7 @@ mod tests {
             Error::Internal(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()).into()),
             Error::Internal(anyhow::Error::new(sqlx::Error::PoolClosed).context("reading a topic").context("forum")),
             Error::Internal(crate::batch::Failed { unavailable: true }.into()),
+            Error::Internal(crate::db::OutOfReach.into()),
         ];
         for e in unavailable {
             let resp = e.into_response();

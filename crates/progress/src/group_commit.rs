@@ -111,6 +111,14 @@ async fn run(progress: Progress, queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Jo
                 // Rolled back: nothing to forget.
                 let _ = jobs.into_iter().next().map(|job| job.done.send(Err(e)));
             }
+            // The database out of reach: each event alone would wait as long
+            // again. Every request is told so (503), to send it again.
+            Err(e) if e.is_unavailable() => {
+                tracing::warn!(events = jobs.len(), error = %e, "group commit: database unavailable");
+                for job in jobs {
+                    let _ = job.done.send(Err(Error::Internal(sanad_platform::db::OutOfReach.into())));
+                }
+            }
             Err(_) => {
                 for job in jobs {
                     let result = write_all(&progress, std::slice::from_ref(&job)).await;

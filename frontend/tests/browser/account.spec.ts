@@ -9,13 +9,24 @@ test('a learner stays signed in when the server is briefly unavailable at start 
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Bonjour Salma Bennani' })).toBeVisible();
 
-  // The session check at start meets a server without its database: the learner is not shown as a guest.
-  await page.route('**/api/v1/session', (route) =>
-    route.fulfill(problemAnswer(503, 'unavailable', 'Briefly unavailable; try again shortly', { 'Retry-After': '5' })),
-  );
+  // The session check at start meets a server without its database: the learner is not shown as a
+  // guest, and the session is checked again when the server said (Retry-After), so that what they
+  // change next is sent with their session's token.
+  let checks = 0;
+  await page.route('**/api/v1/session', (route) => {
+    checks += 1;
+    return checks === 1
+      ? route.fulfill(problemAnswer(503, 'unavailable', 'Briefly unavailable; try again shortly', { 'Retry-After': '1' }))
+      : route.continue();
+  });
   await page.reload();
   await expect(page.getByRole('navigation').getByRole('link', { name: 'Se déconnecter' })).toBeVisible();
   await expect(page.getByRole('navigation').getByRole('link', { name: 'Se connecter' })).toHaveCount(0);
+  await expect.poll(() => checks).toBeGreaterThan(1);
+  await page.getByRole('navigation').getByRole('link', { name: 'Mon profil' }).click();
+  await page.getByRole('textbox', { name: /^Profession/ }).fill('Assistante sociale');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(page.getByText('Modifications enregistrées.')).toBeVisible();
 });
 
 test('register, log out, log in, edit profile, reload, switch to Arabic', async ({ page }) => {

@@ -66,7 +66,16 @@ pub enum TopicAnswer {
     /// Built for this reader alone: a moderator's, or a member's with posts held in the topic.
     Own(TopicWithPosts),
     /// The page every reader shares, with this reader's own fields laid over it.
-    Shared { topic: TopicView, page: Arc<KeptTopicPage>, reader: Uuid, my_reactions: HashMap<Uuid, Vec<ReactionKind>> },
+    Shared {
+        /// The topic's head as this reader sees it.
+        topic: TopicView,
+        /// The kept page.
+        page: Arc<KeptTopicPage>,
+        /// Who reads: their own posts show `mine` and `body`.
+        reader: Uuid,
+        /// The reader's reactions, by post.
+        my_reactions: HashMap<Uuid, Vec<ReactionKind>>,
+    },
 }
 
 impl TopicAnswer {
